@@ -1,0 +1,59 @@
+import type { Config } from '../config.ts';
+import type { AccountInfo, CaptureMethod, NormalisedPost, Platform } from '../core/types.ts';
+import type { HttpSession } from './http.ts';
+
+export interface PostTarget {
+  kind: 'post';
+  url: string;
+}
+
+export interface AccountTarget {
+  kind: 'account';
+  url: string;
+}
+
+export type Target = PostTarget | AccountTarget;
+
+export interface Thread {
+  post: NormalisedPost;
+  /** Root first. */
+  ancestors: NormalisedPost[];
+  /** In thread order. */
+  replies: NormalisedPost[];
+}
+
+/** A resolved account: what the platform says about it, and connector-private paging state. */
+export interface AccountHandle {
+  account: AccountInfo;
+  /** Posts the platform says the account has (for progress), when it says. */
+  total: number | null;
+  ref: string;
+}
+
+export interface AccountPage {
+  posts: NormalisedPost[];
+  /** Opaque cursor for the next page; null on the last page. */
+  next: string | null;
+}
+
+/**
+ * One platform (DESIGN.md, "Connector"). A connector turns URLs into targets, reads the platform
+ * through the recording HTTP session it is given, and returns normalised posts. It never writes:
+ * the pipeline decides what becomes a version and what goes into the WARC.
+ */
+export interface Connector {
+  readonly platform: Platform;
+  readonly method: CaptureMethod;
+  /** Rewrites inputs that are not WHATWG URLs (e.g. `at://did:plc:…/…`) into URLs this connector matches. */
+  normaliseInput?(text: string): string | null;
+  /** A target when this connector handles the URL, else null. */
+  match(url: URL): Target | null;
+  /** Ids (`post.platform_id`) that the URL names, found without the network; used by `show <url>`. */
+  lookupKeys(url: URL): string[];
+  /** The post, its ancestors and its replies. Throws CaptureError('not-found', …) for deleted posts. */
+  fetchThread(target: PostTarget, http: HttpSession, opts: { maxReplies: number }): Promise<Thread>;
+  openAccount?(target: AccountTarget, http: HttpSession): Promise<AccountHandle>;
+  listAccount?(handle: AccountHandle, http: HttpSession, cursor: string | null): Promise<AccountPage>;
+}
+
+export type ConnectorFactory = (config: Config) => Connector;

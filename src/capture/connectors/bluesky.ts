@@ -1,0 +1,283 @@
+import type { Config } from '../../config.ts';
+import { CaptureError } from '../../core/errors.ts';
+import type { AccountInfo, MediaItem, NormalisedPost } from '../../core/types.ts';
+import type {
+  AccountHandle,
+  AccountPage,
+  AccountTarget,
+  Connector,
+  PostTarget,
+  Target,
+  Thread,
+} from '../connector.ts';
+import type { HttpSession, Response } from '../http.ts';
+import { METHODS } from '../methods.ts';
+
+/** The parts of app.bsky.feed.defs#postView and friends that we read (lexicons, docs.bsky.app). */
+interface BAuthor {
+  did: string;
+  handle: string;
+  displayName?: string;
+}
+interface BBlobRef {
+  ref?: { $link?: string };
+  mimeType?: string;
+}
+interface BRecord {
+  text?: string;
+  createdAt?: string;
+  langs?: string[];
+  reply?: { parent?: { uri: string }; root?: { uri: string } };
+  embed?: {
+    $type?: string;
+    images?: { alt?: string; image?: BBlobRef }[];
+    video?: BBlobRef;
+    alt?: string;
+    media?: BRecord['embed'];
+  };
+  labels?: { values?: { val: string }[] };
+}
+interface BEmbedView {
+  $type?: string;
+  images?: { fullsize: string; thumb?: string; alt?: string }[];
+  playlist?: string;
+  cid?: string;
+  alt?: string;
+  media?: BEmbedView;
+}
+interface BPostView {
+  uri: string;
+  cid: string;
+  author: BAuthor;
+  record: BRecord;
+  embed?: BEmbedView;
+  replyCount?: number;
+  repostCount?: number;
+  likeCount?: number;
+  quoteCount?: number;
+  indexedAt?: string;
+}
+interface BThread {
+  $type?: string;
+  post?: BPostView;
+  parent?: BThread;
+  replies?: BThread[];
+  notFound?: boolean;
+  blocked?: boolean;
+}
+
+const WEB_HOSTS = new Set(['bsky.app', 'www.bsky.app']);
+const POST_PATH = /^\/profile\/([^/]+)\/post\/([^/]+)\/?$/;
+const PROFILE_PATH = /^\/profile\/([^/]+)\/?$/;
+const AT_POST = /^at:\/\/([^/]+)\/app\.bsky\.feed\.post\/([^/]+)$/;
+
+function rkeyOf(uri: string): string {
+  return uri.split('/').pop()!;
+}
+
+/**
+ * Bluesky through the public AppView (no login): getPostThread for a post with its parents and
+ * replies, getAuthorFeed for an account. Posts are keyed by AT-URI with the author's DID.
+ */
+export class BlueskyConnector implements Connector {
+  readonly platform = 'bluesky' as const;
+  readonly method = {
+    ...METHODS.api,
+    misses: [
+      ...METHODS.api.misses,
+      'video segments (Bluesky serves video as an HLS playlist; only the playlist is kept)',
+    ],
+  };
+  private readonly appview: string;
+
+  constructor(config: Config) {
+    this.appview = config.bluesky.appviewUrl.replace(/\/+$/, '');
+  }
+
+  /** AT-URIs with a DID are not valid WHATWG URLs (the colons), so they are turned into bsky.app URLs first. */
+  normaliseInput(text: string): string | null {
+    if (!text.startsWith('at://')) return null;
+    const m = AT_POST.exec(text);
+    if (m) return `https://bsky.app/profile/${m[1]}/post/${m[2]}`;
+    const actor = text.slice('at://'.length).replace(/\/+$/, '');
+    return actor && !actor.includes('/') ? `https://bsky.app/profile/${actor}` : null;
+  }
+
+  private parse(url: URL): { actor: string; rkey: string | null } | null {
+    if (!WEB_HOSTS.has(url.hostname)) return null;
+    const post = POST_PATH.exec(url.pathname);
+    if (post) return { actor: decodeURIComponent(post[1]!), rkey: post[2]! };
+    const profile = PROFILE_PATH.exec(url.pathname);
+    return profile ? { actor: decodeURIComponent(profile[1]!), rkey: null } : null;
+  }
+
+  match(url: URL): Target | null {
+    const p = this.parse(url);
+    if (!p) return null;
+    return { kind: p.rkey ? 'post' : 'account', url: url.href };
+  }
+
+  lookupKeys(url: URL): string[] {
+    const p = this.parse(url);
+    return p?.rkey && p.actor.startsWith('did:') ? [`at://${p.actor}/app.bsky.feed.post/${p.rkey}`] : [];
+  }
+
+  private xrpc(method: string, params: Record<string, string | string[]>): string {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(params))
+      for (const one of Array.isArray(v) ? v : [v]) q.append(k, one);
+    return `${this.appview}/xrpc/${method}?${q}`;
+  }
+
+  /** XRPC errors are HTTP 400 with `{"error","message"}`; map the documented names. */
+  private async call<T>(http: HttpSession, url: string, what: string): Promise<{ data: T; res: Response }> {
+    const { data, res } = await http.json<T & { error?: string; message?: string }>(url);
+    if (res.status < 300) return { data, res };
+    const name = data?.error ?? '';
+    const host = new URL(url).host;
+    if (
+      ['NotFound', 'RecordNotFound'].includes(name) ||
+      (name === 'InvalidRequest' && /not found/i.test(data.message ?? ''))
+    ) {
+      throw new CaptureError(
+        'not-found',
+        `${what} was not found on Bluesky (deleted, or the account is gone)`,
+      );
+    }
+    if (
+      ['BlockedActor', 'BlockedByActor', 'AuthRequired', 'AccountTakedown'].includes(name) ||
+      res.status === 401
+    ) {
+      throw new CaptureError(
+        'unavailable',
+        `${what} is not available without login on Bluesky (${name || res.status})`,
+      );
+    }
+    throw new CaptureError(
+      'platform-error',
+      `${host} answered HTTP ${res.status} ${name} for ${what}`.trim(),
+    );
+  }
+
+  private async did(http: HttpSession, actor: string): Promise<string> {
+    if (actor.startsWith('did:')) return actor;
+    const { data } = await this.call<{ did: string }>(
+      http,
+      this.xrpc('com.atproto.identity.resolveHandle', { handle: actor }),
+      `the account ${actor}`,
+    );
+    return data.did;
+  }
+
+  normalise(v: BPostView, sourceUrl: string): NormalisedPost {
+    const labels = (v.record.labels?.values ?? []).map((l) => l.val);
+    return {
+      platform: 'bluesky',
+      platformId: v.uri,
+      url: `https://bsky.app/profile/${v.author.handle}/post/${rkeyOf(v.uri)}`,
+      apiRef: v.uri,
+      account: this.account(v.author),
+      kind: v.record.reply ? 'reply' : 'post',
+      parentPlatformId: v.record.reply?.parent?.uri ?? null,
+      createdAt: v.record.createdAt ?? v.indexedAt ?? null,
+      editedAt: null,
+      content: {
+        text: v.record.text ?? '',
+        html: null,
+        title: null,
+        spoilerText: labels.join(', '),
+        sensitive: labels.length > 0,
+        visibility: null,
+        language: v.record.langs?.[0] ?? null,
+        media: this.media(v),
+      },
+      counts: {
+        replies: v.replyCount ?? 0,
+        reposts: v.repostCount ?? 0,
+        likes: v.likeCount ?? 0,
+        quotes: v.quoteCount ?? 0,
+      },
+      history: null,
+      sourceUrl,
+    };
+  }
+
+  private account(a: BAuthor): AccountInfo {
+    return {
+      platform: 'bluesky',
+      handle: a.handle,
+      platformId: a.did,
+      displayName: a.displayName || null,
+      url: `https://bsky.app/profile/${a.handle}`,
+    };
+  }
+
+  /** Images by blob CID (content-addressed, so a stable key); video by its CID with the HLS playlist. */
+  private media(v: BPostView): MediaItem[] {
+    const recordEmbed = v.record.embed?.media ?? v.record.embed;
+    const view = v.embed?.media ?? v.embed;
+    const out: MediaItem[] = [];
+    (view?.images ?? []).forEach((img, i) => {
+      const ref = recordEmbed?.images?.[i]?.image?.ref?.$link;
+      out.push({ key: ref ?? img.fullsize, url: img.fullsize, type: 'image', description: img.alt || null });
+    });
+    if (view?.playlist) {
+      out.push({
+        key: view.cid ?? recordEmbed?.video?.ref?.$link ?? view.playlist,
+        url: view.playlist,
+        type: 'video',
+        description: view.alt ?? null,
+      });
+    }
+    return out;
+  }
+
+  async fetchThread(target: PostTarget, http: HttpSession, opts: { maxReplies: number }): Promise<Thread> {
+    const p = this.parse(new URL(target.url))!;
+    const did = await this.did(http, p.actor);
+    const uri = `at://${did}/app.bsky.feed.post/${p.rkey}`;
+    const url = this.xrpc('app.bsky.feed.getPostThread', { uri, depth: '100', parentHeight: '80' });
+    const { data } = await this.call<{ thread: BThread }>(http, url, 'the post');
+    const thread = data.thread;
+    if (!thread.post)
+      throw new CaptureError('not-found', 'the post was not found on Bluesky (deleted, or blocked)');
+    const ancestors: NormalisedPost[] = [];
+    for (let t = thread.parent; t?.post; t = t.parent) ancestors.unshift(this.normalise(t.post, url));
+    const replies: NormalisedPost[] = [];
+    const walk = (t: BThread) => {
+      for (const r of t.replies ?? []) {
+        if (!r.post || replies.length >= opts.maxReplies) continue;
+        replies.push(this.normalise(r.post, url));
+        walk(r);
+      }
+    };
+    walk(thread);
+    return { post: this.normalise(thread.post, url), ancestors, replies };
+  }
+
+  async openAccount(target: AccountTarget, http: HttpSession): Promise<AccountHandle> {
+    const p = this.parse(new URL(target.url))!;
+    const { data } = await this.call<BAuthor & { postsCount?: number }>(
+      http,
+      this.xrpc('app.bsky.actor.getProfile', { actor: p.actor }),
+      `the account ${p.actor}`,
+    );
+    return { account: this.account(data), total: data.postsCount ?? null, ref: data.did };
+  }
+
+  /** One page of getAuthorFeed (the account's posts and replies; reposts of others are left out). */
+  async listAccount(handle: AccountHandle, http: HttpSession, cursor: string | null): Promise<AccountPage> {
+    const params: Record<string, string> = { actor: handle.ref, limit: '100', filter: 'posts_with_replies' };
+    if (cursor) params.cursor = cursor;
+    const url = this.xrpc('app.bsky.feed.getAuthorFeed', params);
+    const { data } = await this.call<{ feed: { post: BPostView; reason?: unknown }[]; cursor?: string }>(
+      http,
+      url,
+      'the posts of the account',
+    );
+    const posts = data.feed
+      .filter((f) => !f.reason && f.post.author.did === handle.ref)
+      .map((f) => this.normalise(f.post, url));
+    return { posts, next: data.feed.length && data.cursor ? data.cursor : null };
+  }
+}

@@ -1,0 +1,301 @@
+import type { Config } from '../../config.ts';
+import { CaptureError } from '../../core/errors.ts';
+import type {
+  AccountInfo,
+  HistoryEntry,
+  MediaItem,
+  MediaType,
+  NormalisedPost,
+  PostContent,
+} from '../../core/types.ts';
+import type {
+  AccountHandle,
+  AccountPage,
+  AccountTarget,
+  Connector,
+  PostTarget,
+  Target,
+  Thread,
+} from '../connector.ts';
+import { htmlToText } from '../html.ts';
+import type { HttpSession, Response } from '../http.ts';
+import { METHODS } from '../methods.ts';
+
+/** The parts of Mastodon's Status, Account and StatusEdit entities we read (docs.joinmastodon.org/entities). */
+interface MAccount {
+  id: string;
+  username: string;
+  acct: string;
+  display_name?: string;
+  url?: string;
+  suspended?: boolean;
+  statuses_count?: number;
+}
+interface MAttachment {
+  id: string;
+  type: string;
+  url: string | null;
+  remote_url?: string | null;
+  description?: string | null;
+}
+interface MStatus {
+  id: string;
+  uri: string;
+  url?: string | null;
+  created_at: string;
+  edited_at?: string | null;
+  in_reply_to_id?: string | null;
+  sensitive?: boolean;
+  spoiler_text?: string;
+  visibility?: string;
+  language?: string | null;
+  content: string;
+  reblog?: MStatus | null;
+  account: MAccount;
+  media_attachments?: MAttachment[];
+  replies_count?: number;
+  reblogs_count?: number;
+  favourites_count?: number;
+  quotes_count?: number;
+}
+interface MStatusEdit {
+  content: string;
+  spoiler_text?: string;
+  sensitive?: boolean;
+  created_at: string;
+  media_attachments?: MAttachment[];
+}
+
+const POST_PATHS = [/^\/@([^/@]+(?:@[^/]+)?)\/(\d+)\/?$/, /^\/users\/([^/]+)\/statuses\/(\d+)\/?$/];
+const ACCOUNT_PATHS = [/^\/@([^/@]+)\/?$/, /^\/users\/([^/]+)\/?$/];
+
+function base(url: string): string {
+  const u = new URL(url);
+  return `${u.protocol}//${u.host}`;
+}
+
+function mediaType(t: string): MediaType {
+  return t === 'image' || t === 'video' || t === 'gifv' || t === 'audio' ? t : 'unknown';
+}
+
+function media(attachments: MAttachment[] | undefined): MediaItem[] {
+  return (attachments ?? [])
+    .filter((a) => a.url || a.remote_url)
+    .map((a) => ({
+      key: a.id,
+      url: (a.url ?? a.remote_url)!,
+      type: mediaType(a.type),
+      description: a.description ?? null,
+    }));
+}
+
+function accountInfo(a: MAccount, host: string): AccountInfo {
+  return {
+    platform: 'mastodon',
+    handle: a.acct.includes('@') ? a.acct : `${a.acct}@${host}`,
+    platformId: `${host}:${a.id}`,
+    displayName: a.display_name || null,
+    url: a.url ?? null,
+  };
+}
+
+function content(
+  s: { content: string; spoiler_text?: string; sensitive?: boolean; media_attachments?: MAttachment[] },
+  visibility: string | null,
+  language: string | null,
+): PostContent {
+  return {
+    text: htmlToText(s.content),
+    html: s.content,
+    title: null,
+    spoilerText: s.spoiler_text ?? '',
+    sensitive: Boolean(s.sensitive),
+    visibility,
+    language,
+    media: media(s.media_attachments),
+  };
+}
+
+/**
+ * Any Mastodon instance (social.overheid.nl first): a status with its context and edit history,
+ * and whole accounts page by page. Public statuses need no token. Status ids are local to the
+ * instance queried, so the archive keys posts by their ActivityPub `uri`.
+ */
+export class MastodonConnector implements Connector {
+  readonly platform = 'mastodon' as const;
+  readonly method = {
+    ...METHODS.api,
+    misses: [
+      ...METHODS.api.misses,
+      'replies beyond what Mastodon serves without login (60 replies, depth 20)',
+    ],
+  };
+
+  constructor(readonly config: Config) {}
+
+  match(url: URL): Target | null {
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
+    if (POST_PATHS.some((re) => re.test(url.pathname))) return { kind: 'post', url: url.href };
+    if (ACCOUNT_PATHS.some((re) => re.test(url.pathname))) return { kind: 'account', url: url.href };
+    return null;
+  }
+
+  lookupKeys(url: URL): string[] {
+    for (const re of POST_PATHS) {
+      const m = re.exec(url.pathname);
+      if (m && !m[1]!.includes('@')) return [`${url.protocol}//${url.host}/users/${m[1]}/statuses/${m[2]}`];
+    }
+    return [];
+  }
+
+  private statusId(target: PostTarget): string {
+    const path = new URL(target.url).pathname;
+    for (const re of POST_PATHS) {
+      const m = re.exec(path);
+      if (m) return m[2]!;
+    }
+    throw new CaptureError('unsupported-url', `not a Mastodon post URL: ${target.url}`);
+  }
+
+  /** Maps Mastodon's documented error answers to what they mean for the archive. */
+  private check(res: Response, what: string): void {
+    if (res.status < 300) return;
+    const host = new URL(res.url).host;
+    if (res.status === 404 || res.status === 410) {
+      throw new CaptureError(
+        'not-found',
+        `${what} was not found on ${host}: deleted, private, or its author is suspended`,
+      );
+    }
+    if (res.status === 401 || res.status === 403) {
+      throw new CaptureError('unavailable', `${host} requires a login to read ${what} (HTTP ${res.status})`);
+    }
+    throw new CaptureError('platform-error', `${host} answered HTTP ${res.status} for ${what}`);
+  }
+
+  private async get<T>(http: HttpSession, url: string, what: string): Promise<{ data: T; res: Response }> {
+    const first = await http.get(url, { accept: 'application/json' });
+    this.check(first, what);
+    // Parse through the session so a malformed body is retried and reported the same way everywhere.
+    try {
+      return { data: JSON.parse(first.body.toString('utf8')) as T, res: first };
+    } catch {
+      return http.json<T>(url);
+    }
+  }
+
+  normalise(
+    s: MStatus,
+    host: string,
+    apiBase: string,
+    sourceUrl: string,
+    parentUri: string | null,
+  ): NormalisedPost {
+    const shown = s.reblog ?? s;
+    const visibility = s.visibility ?? null;
+    const language = shown.language ?? null;
+    return {
+      platform: 'mastodon',
+      platformId: s.uri,
+      url: s.url ?? s.uri,
+      apiRef: `${apiBase}/api/v1/statuses/${s.id}`,
+      account: accountInfo(s.account, host),
+      kind: s.reblog ? 'repost' : s.in_reply_to_id ? 'reply' : 'post',
+      parentPlatformId: parentUri,
+      createdAt: s.created_at,
+      editedAt: shown.edited_at ?? null,
+      content: content(shown, visibility, language),
+      counts: {
+        replies: s.replies_count ?? 0,
+        reblogs: s.reblogs_count ?? 0,
+        favourites: s.favourites_count ?? 0,
+        quotes: s.quotes_count ?? 0,
+      },
+      history: null,
+      sourceUrl,
+    };
+  }
+
+  async fetchThread(target: PostTarget, http: HttpSession, opts: { maxReplies: number }): Promise<Thread> {
+    const apiBase = base(target.url);
+    const host = new URL(target.url).host;
+    const id = this.statusId(target);
+    const statusUrl = `${apiBase}/api/v1/statuses/${id}`;
+    const { data: status } = await this.get<MStatus>(http, statusUrl, 'the post');
+    const contextUrl = `${statusUrl}/context`;
+    const { data: context } = await this.get<{ ancestors: MStatus[]; descendants: MStatus[] }>(
+      http,
+      contextUrl,
+      'the replies of the post',
+    );
+    const uriById = new Map<string, string>([[status.id, status.uri]]);
+    for (const s of [...context.ancestors, ...context.descendants]) uriById.set(s.id, s.uri);
+    const parentOf = (s: MStatus) => (s.in_reply_to_id ? (uriById.get(s.in_reply_to_id) ?? null) : null);
+
+    const post = this.normalise(status, host, apiBase, statusUrl, parentOf(status));
+    if (status.edited_at) {
+      const historyUrl = `${statusUrl}/history`;
+      const { data: edits } = await this.get<MStatusEdit[]>(http, historyUrl, 'the edit history of the post');
+      const visibility = status.visibility ?? null;
+      post.history = edits.map(
+        (e): HistoryEntry => ({ at: e.created_at, content: content(e, visibility, status.language ?? null) }),
+      );
+    }
+    return {
+      post,
+      ancestors: context.ancestors.map((s) => this.normalise(s, host, apiBase, contextUrl, parentOf(s))),
+      replies: context.descendants
+        .slice(0, opts.maxReplies)
+        .map((s) => this.normalise(s, host, apiBase, contextUrl, parentOf(s))),
+    };
+  }
+
+  async openAccount(target: AccountTarget, http: HttpSession): Promise<AccountHandle> {
+    const u = new URL(target.url);
+    const username = ACCOUNT_PATHS.map((re) => re.exec(u.pathname)).find(Boolean)?.[1];
+    if (!username) throw new CaptureError('unsupported-url', `not a Mastodon account URL: ${target.url}`);
+    const apiBase = base(target.url);
+    const lookup = `${apiBase}/api/v1/accounts/lookup?acct=${encodeURIComponent(username)}`;
+    const { data: account } = await this.get<MAccount>(http, lookup, `the account @${username}`);
+    if (account.suspended) {
+      throw new CaptureError(
+        'unavailable',
+        `the account @${username}@${u.host} is suspended; its posts are not served`,
+      );
+    }
+    return {
+      account: accountInfo(account, u.host),
+      total: account.statuses_count ?? null,
+      ref: `${apiBase}/api/v1/accounts/${account.id}/statuses?limit=${this.config.mastodon.pageSize}`,
+    };
+  }
+
+  /** One page of the account's statuses, following the `Link: rel="next"` header as the docs ask. */
+  async listAccount(handle: AccountHandle, http: HttpSession, cursor: string | null): Promise<AccountPage> {
+    const url = cursor ?? handle.ref;
+    const { data, res } = await this.get<MStatus[]>(http, url, 'the posts of the account');
+    const apiBase = base(url);
+    const host = new URL(url).host;
+    const uriById = new Map(data.map((s) => [s.id, s.uri]));
+    const posts = data.map((s) =>
+      this.normalise(
+        s,
+        host,
+        apiBase,
+        url,
+        s.in_reply_to_id ? (uriById.get(s.in_reply_to_id) ?? null) : null,
+      ),
+    );
+    return { posts, next: data.length ? nextLink(res.headers.get('link')) : null };
+  }
+}
+
+/** The rel="next" target of an RFC 8288 Link header. */
+export function nextLink(header: string | null): string | null {
+  if (!header) return null;
+  for (const part of header.split(',')) {
+    const m = /<([^>]+)>\s*;\s*rel="?([^";]+)"?/.exec(part.trim());
+    if (m && m[2]!.split(/\s+/).includes('next')) return m[1]!;
+  }
+  return null;
+}

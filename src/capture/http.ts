@@ -1,0 +1,307 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from 'pino';
+import { Agent, fetch } from 'undici';
+import type { Config } from '../config.ts';
+import { CaptureError } from '../core/errors.ts';
+import { checkUrl, guardedLookup } from './ssrf.ts';
+
+export type Purpose = 'api' | 'media' | 'page';
+
+/** One HTTP request and its answer, as it will be written to the WARC. */
+export interface Exchange {
+  method: string;
+  url: string;
+  requestHeaders: [string, string][];
+  status: number;
+  statusText: string;
+  responseHeaders: [string, string][];
+  body: Buffer;
+  date: string;
+  purpose: Purpose;
+}
+
+export interface GetOptions {
+  accept?: string;
+  headers?: Record<string, string>;
+  purpose?: Purpose;
+}
+
+export interface Response {
+  url: string;
+  status: number;
+  headers: Headers;
+  body: Buffer;
+  exchange: Exchange;
+}
+
+const RETRYABLE = new Set([408, 425, 429, 500, 502, 503, 504]);
+
+/** Parses Retry-After (seconds or HTTP date) and the rate-limit reset headers into a wait in ms. */
+export function waitFromHeaders(headers: Headers, now = Date.now()): number | null {
+  const retryAfter = headers.get('retry-after');
+  if (retryAfter) {
+    const secs = Number(retryAfter);
+    if (Number.isFinite(secs)) return Math.max(0, secs * 1000);
+    const at = Date.parse(retryAfter);
+    if (!Number.isNaN(at)) return Math.max(0, at - now);
+  }
+  // Mastodon: X-RateLimit-Reset is an ISO time; IETF draft (Bluesky): RateLimit-Reset is seconds from now.
+  const xReset = headers.get('x-ratelimit-reset');
+  if (xReset) {
+    const at = Date.parse(xReset);
+    if (!Number.isNaN(at)) return Math.max(0, at - now);
+    const n = Number(xReset);
+    if (Number.isFinite(n)) return Math.max(0, n > 1e9 ? n * 1000 - now : n * 1000);
+  }
+  const reset = headers.get('ratelimit-reset');
+  if (reset && Number.isFinite(Number(reset))) return Math.max(0, Number(reset) * 1000);
+  return null;
+}
+
+function remaining(headers: Headers): number | null {
+  const v = headers.get('x-ratelimit-remaining') ?? headers.get('ratelimit-remaining');
+  return v === null || !Number.isFinite(Number(v)) ? null : Number(v);
+}
+
+/**
+ * The one HTTP client every connector uses. It refuses blocked addresses (also after redirects and
+ * DNS resolution), retries 429/5xx/timeouts with back-off honouring Retry-After and rate-limit
+ * headers, and records every exchange so the pipeline can write it to the WARC.
+ */
+export class HttpClient {
+  private readonly agent: Agent;
+  /** Per host: do not send before this time (set when a host says its budget is spent). */
+  private readonly notBefore = new Map<string, number>();
+
+  constructor(
+    readonly config: Config['http'],
+    readonly log?: Logger,
+  ) {
+    this.agent = new Agent({
+      connect: config.allowPrivateNetworks ? {} : { lookup: guardedLookup as never },
+      headersTimeout: config.timeoutMs,
+      bodyTimeout: config.timeoutMs,
+      keepAliveTimeout: 10_000,
+      connections: 16,
+    });
+  }
+
+  session(): HttpSession {
+    return new HttpSession(this);
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+
+  /** One request with retries and redirects; every attempt is recorded. */
+  async get(url: string, opts: GetOptions, record: (e: Exchange) => void): Promise<Response> {
+    let current = url;
+    for (let hop = 0; ; hop++) {
+      const res = await this.getWithRetries(current, opts, record);
+      const location = res.headers.get('location');
+      if (res.status >= 300 && res.status < 400 && location) {
+        if (hop >= this.config.maxRedirects) {
+          throw new CaptureError('platform-error', `too many redirects from ${url}`);
+        }
+        current = new URL(location, current).href;
+        continue;
+      }
+      return res;
+    }
+  }
+
+  private async getWithRetries(
+    url: string,
+    opts: GetOptions,
+    record: (e: Exchange) => void,
+  ): Promise<Response> {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new CaptureError('unsupported-url', `not a valid URL: ${url}`);
+    }
+    checkUrl(parsed, this.config.allowPrivateNetworks);
+    const host = parsed.host;
+    let lastProblem = '';
+    for (let attempt = 0; attempt <= this.config.retries; attempt++) {
+      await this.respectHostBudget(host);
+      let res: Response;
+      try {
+        res = await this.once(parsed, opts);
+      } catch (err) {
+        if (err instanceof CaptureError && !err.retryable) throw err;
+        lastProblem = err instanceof CaptureError ? err.message : `${(err as Error).message}`;
+        if (attempt === this.config.retries) break;
+        await sleep(this.backoff(attempt));
+        continue;
+      }
+      record(res.exchange);
+      this.noteBudget(host, res.headers);
+      if (!RETRYABLE.has(res.status)) return res;
+      lastProblem = `HTTP ${res.status}`;
+      if (attempt === this.config.retries) break;
+      const wait = waitFromHeaders(res.headers) ?? this.backoff(attempt);
+      if (wait > this.config.maxWaitMs) {
+        const when = new Date(Date.now() + wait).toISOString();
+        throw new CaptureError('rate-limited', `${host} asks to wait until ${when}; try again later`, true);
+      }
+      this.log?.debug({ url, status: res.status, wait }, 'retrying');
+      await sleep(Math.max(wait, 50));
+    }
+    const code =
+      lastProblem === 'HTTP 429'
+        ? 'rate-limited'
+        : lastProblem.startsWith('HTTP')
+          ? 'platform-error'
+          : 'network-error';
+    throw new CaptureError(
+      code,
+      `${host} did not answer properly after ${this.config.retries + 1} tries (${lastProblem}); try again later`,
+      true,
+    );
+  }
+
+  private backoff(attempt: number): number {
+    const base = this.config.backoffMs * 2 ** attempt;
+    return base / 2 + Math.random() * (base / 2);
+  }
+
+  private async respectHostBudget(host: string): Promise<void> {
+    const until = this.notBefore.get(host);
+    if (!until) return;
+    const wait = until - Date.now();
+    if (wait <= 0) {
+      this.notBefore.delete(host);
+      return;
+    }
+    if (wait > this.config.maxWaitMs) {
+      throw new CaptureError(
+        'rate-limited',
+        `${host} rate limit is spent until ${new Date(until).toISOString()}; try again later`,
+        true,
+      );
+    }
+    this.log?.info({ host, wait }, 'waiting for rate-limit reset');
+    await sleep(wait);
+  }
+
+  private noteBudget(host: string, headers: Headers): void {
+    if (remaining(headers) !== 0) return;
+    const wait = waitFromHeaders(headers);
+    if (wait && wait > 0) this.notBefore.set(host, Date.now() + wait);
+  }
+
+  private async once(url: URL, opts: GetOptions): Promise<Response> {
+    const purpose = opts.purpose ?? 'api';
+    const requestHeaders: Record<string, string> = {
+      'user-agent': this.config.userAgent,
+      accept: opts.accept ?? (purpose === 'api' ? 'application/json' : '*/*'),
+      'accept-encoding': 'gzip, deflate, br',
+      ...opts.headers,
+    };
+    const date = new Date().toISOString();
+    const limit = purpose === 'media' ? this.config.maxMediaBytes : this.config.maxBodyBytes;
+    let res: Awaited<ReturnType<typeof fetch>>;
+    try {
+      res = await fetch(url, {
+        headers: requestHeaders,
+        redirect: 'manual',
+        dispatcher: this.agent,
+        signal: AbortSignal.timeout(this.config.timeoutMs),
+      });
+    } catch (err) {
+      throw toCaptureError(err, url);
+    }
+    const declared = Number(res.headers.get('content-length') ?? 0);
+    if (declared > limit) {
+      await res.body?.cancel();
+      throw new CaptureError(
+        'too-large',
+        `${url.href} is ${declared} bytes, more than the limit of ${limit}`,
+      );
+    }
+    let body: Buffer;
+    try {
+      body = await readCapped(res, limit, url);
+    } catch (err) {
+      throw toCaptureError(err, url);
+    }
+    const exchange: Exchange = {
+      method: 'GET',
+      url: url.href,
+      requestHeaders: [['host', url.host], ...Object.entries(requestHeaders)],
+      status: res.status,
+      statusText: res.statusText,
+      responseHeaders: [...res.headers.entries()],
+      body,
+      date,
+      purpose,
+    };
+    return { url: url.href, status: res.status, headers: res.headers as unknown as Headers, body, exchange };
+  }
+}
+
+async function readCapped(res: Awaited<ReturnType<typeof fetch>>, limit: number, url: URL): Promise<Buffer> {
+  if (!res.body) return Buffer.alloc(0);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res.body) {
+    size += chunk.length;
+    if (size > limit) {
+      throw new CaptureError('too-large', `${url.href} is more than the limit of ${limit} bytes`);
+    }
+    chunks.push(Buffer.from(chunk));
+  }
+  return Buffer.concat(chunks, size);
+}
+
+function toCaptureError(err: unknown, url: URL): CaptureError {
+  if (err instanceof CaptureError) return err;
+  // undici wraps connect errors: the SSRF guard's refusal arrives as the cause.
+  let cause: unknown = err;
+  for (let i = 0; i < 4 && cause; i++) {
+    if (cause instanceof CaptureError) return cause;
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  const e = err as Error & { cause?: { code?: string; message?: string } };
+  if (e.name === 'TimeoutError' || e.name === 'AbortError') {
+    return new CaptureError('network-error', `${url.host} did not answer within the time limit`, true);
+  }
+  const detail = e.cause?.code ?? e.cause?.message ?? e.message;
+  if (detail === 'ENOTFOUND')
+    return new CaptureError('network-error', `${url.host} does not exist (DNS lookup failed)`);
+  return new CaptureError('network-error', `could not reach ${url.host} (${detail})`, true);
+}
+
+/** The exchanges of one capture; they are written to the WARC only if the capture succeeds. */
+export class HttpSession {
+  readonly exchanges: Exchange[] = [];
+
+  constructor(readonly client: HttpClient) {}
+
+  get(url: string, opts: GetOptions = {}): Promise<Response> {
+    return this.client.get(url, opts, (e) => this.exchanges.push(e));
+  }
+
+  /**
+   * GET and parse JSON. A body that is not JSON is asked for once more (a truncated answer is
+   * usually passing), then reported as a clear `bad-response` error.
+   */
+  async json<T>(url: string, opts: GetOptions = {}): Promise<{ res: Response; data: T }> {
+    for (let attempt = 0; ; attempt++) {
+      const res = await this.get(url, { accept: 'application/json', ...opts });
+      try {
+        return { res, data: JSON.parse(res.body.toString('utf8')) as T };
+      } catch {
+        if (attempt < 1) continue;
+        throw new CaptureError(
+          'bad-response',
+          `${new URL(res.url).host} sent an answer that is not valid JSON (HTTP ${res.status}) for ${res.url}`,
+          true,
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,306 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import { CaptureError } from '../core/errors.ts';
+import type { NormalisedPost, Trigger } from '../core/types.ts';
+import type { Archive, IngestInput, IngestResult } from '../store/archive.ts';
+import type { AccountTarget, Connector, PostTarget, Target } from './connector.ts';
+import { BlueskyConnector } from './connectors/bluesky.ts';
+import { MastodonConnector } from './connectors/mastodon.ts';
+import { WebConnector } from './connectors/web.ts';
+import { HttpClient, type HttpSession } from './http.ts';
+import { checkUrl } from './ssrf.ts';
+
+export interface CaptureRequest {
+  url: string;
+  trigger: Trigger;
+  requestedBy?: string | null;
+  channel?: string | null;
+}
+
+export interface PostCaptureOutcome {
+  kind: 'post';
+  captureId: number;
+  post: {
+    id: number;
+    platform: string;
+    url: string;
+    author: string;
+    createdAt: string | null;
+    text: string;
+    status: string;
+  };
+  version: number;
+  newVersion: boolean;
+  replies: number;
+  media: number;
+  warc: { file: string; offset: number; length: number };
+  sha256: string;
+  method: string;
+}
+
+export interface BackfillProgress {
+  posts: number;
+  total: number | null;
+  pages: number;
+}
+
+export interface BackfillOutcome {
+  kind: 'account';
+  captureId: number;
+  account: { platform: string; handle: string; url: string | null; displayName: string | null };
+  posts: number;
+  newVersions: number;
+  media: number;
+  pages: number;
+  resumed: boolean;
+  complete: boolean;
+}
+
+export type CaptureOutcome = PostCaptureOutcome | BackfillOutcome;
+
+export interface CaptureOptions {
+  onProgress?: (p: BackfillProgress) => void;
+  /** Checked between pages of a backfill; true stops after the page in hand is saved. */
+  shouldStop?: () => boolean;
+}
+
+const MEDIA_CONCURRENCY = 4;
+
+/**
+ * Capture: URL → connector → recorded HTTP exchanges → normalised posts → archive (WARC + SQLite).
+ * The CLI runs it in-process; the queue worker runs the very same code.
+ */
+export class CapturePipeline {
+  readonly http: HttpClient;
+  readonly connectors: Connector[];
+
+  constructor(
+    readonly archive: Archive,
+    readonly config: Config,
+    readonly log?: Logger,
+  ) {
+    this.http = new HttpClient(config.http, log);
+    // Order matters: the platform connectors first, the web fallback last.
+    this.connectors = [new MastodonConnector(config), new BlueskyConnector(config), new WebConnector()];
+  }
+
+  async close(): Promise<void> {
+    await this.http.close();
+  }
+
+  /** Which connector takes this input, and as what; a clear error for anything that is not a URL we may fetch. */
+  resolve(input: string): { connector: Connector; target: Target } {
+    const text = input.trim();
+    let urlText = text;
+    for (const c of this.connectors) urlText = c.normaliseInput?.(urlText) ?? urlText;
+    let url: URL;
+    try {
+      url = new URL(urlText);
+    } catch {
+      throw new CaptureError(
+        'unsupported-url',
+        `not a URL: "${text}" (give a full https:// link to a post or account)`,
+      );
+    }
+    checkUrl(url, this.config.http.allowPrivateNetworks);
+    for (const connector of this.connectors) {
+      const target = connector.match(url);
+      if (target) return { connector, target };
+    }
+    throw new CaptureError('unsupported-url', `no connector handles ${url.href}`);
+  }
+
+  /** The archive ids a URL names, without network access (for `show <url>`). */
+  lookupKeys(input: string): string[] {
+    try {
+      const { connector, target } = this.resolve(input);
+      return [...connector.lookupKeys(new URL(target.url)), target.url];
+    } catch {
+      return [];
+    }
+  }
+
+  async capture(req: CaptureRequest, opts: CaptureOptions = {}): Promise<CaptureOutcome> {
+    const who = {
+      url: req.url,
+      trigger: req.trigger,
+      requestedBy: req.requestedBy ?? null,
+      channel: req.channel ?? null,
+    };
+    let resolved: { connector: Connector; target: Target };
+    try {
+      resolved = this.resolve(req.url);
+    } catch (err) {
+      await this.archive.recordFailure(who, (err as Error).message);
+      throw err;
+    }
+    const { connector, target } = resolved;
+    if (target.kind === 'account') return this.backfill(connector, target, who, opts);
+    try {
+      return await this.capturePost(connector, target, who);
+    } catch (err) {
+      await this.archive.recordFailure(who, (err as Error).message);
+      throw err;
+    }
+  }
+
+  /** Downloads every media file the posts list (once per URL); a file that fails is noted, not fatal. */
+  private async downloadMedia(posts: NormalisedPost[], http: HttpSession): Promise<void> {
+    const urls = [
+      ...new Set(
+        posts
+          .flatMap((p) => [p.content, ...(p.history ?? []).map((h) => h.content)])
+          .flatMap((c) => c.media.map((m) => m.url)),
+      ),
+    ];
+    let next = 0;
+    const worker = async () => {
+      while (next < urls.length) {
+        const url = urls[next++]!;
+        try {
+          await http.get(url, { purpose: 'media' });
+        } catch (err) {
+          this.log?.warn({ url, err: (err as Error).message }, 'media not captured');
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(MEDIA_CONCURRENCY, urls.length) }, worker));
+  }
+
+  private async capturePost(
+    connector: Connector,
+    target: PostTarget,
+    who: Pick<IngestInput, 'url' | 'trigger' | 'requestedBy' | 'channel'>,
+  ): Promise<PostCaptureOutcome> {
+    const http = this.http.session();
+    const thread = await connector.fetchThread(target, http, { maxReplies: this.config.capture.maxReplies });
+    const all = [thread.post, ...thread.ancestors, ...thread.replies];
+    await this.downloadMedia(all, http);
+    const result = await this.archive.ingest({
+      ...who,
+      method: connector.method,
+      exchanges: http.exchanges,
+      posts: [
+        ...thread.ancestors.map((post) => ({ post, role: 'ancestor' as const })),
+        { post: thread.post, role: 'main' as const },
+        ...thread.replies.map((post) => ({ post, role: 'reply' as const })),
+      ],
+    });
+    return this.postOutcome(result, thread.post, thread.replies.length, connector);
+  }
+
+  private postOutcome(
+    result: IngestResult,
+    post: NormalisedPost,
+    replies: number,
+    connector: Connector,
+  ): PostCaptureOutcome {
+    const main = result.posts.find((p) => p.role === 'main')!;
+    return {
+      kind: 'post',
+      captureId: result.captureId,
+      post: {
+        id: main.postId,
+        platform: post.platform,
+        url: post.url,
+        author: post.account.handle,
+        createdAt: post.createdAt,
+        text: post.content.title ? `${post.content.title}\n\n${post.content.text}`.trim() : post.content.text,
+        status: main.version > 1 ? 'edited' : 'live',
+      },
+      version: main.version,
+      newVersion: main.newVersions > 0,
+      replies,
+      media: post.content.media.length,
+      warc: { file: main.evidence.file, offset: main.evidence.offset, length: main.evidence.length },
+      sha256: main.contentHash,
+      method: connector.method.id,
+    };
+  }
+
+  /** "Secure everything once": every post the platform serves for an account, page by page, resumable. */
+  private async backfill(
+    connector: Connector,
+    target: AccountTarget,
+    who: Pick<IngestInput, 'url' | 'trigger' | 'requestedBy' | 'channel'>,
+    opts: CaptureOptions,
+  ): Promise<BackfillOutcome> {
+    if (!connector.openAccount || !connector.listAccount) {
+      throw new CaptureError('unsupported-url', `${connector.platform} accounts cannot be backfilled yet`);
+    }
+    const first = this.http.session();
+    let handle: Awaited<ReturnType<NonNullable<Connector['openAccount']>>>;
+    try {
+      handle = await connector.openAccount(target, first);
+    } catch (err) {
+      await this.archive.recordFailure(who, (err as Error).message);
+      throw err;
+    }
+    const state = await this.archive.startBackfill(
+      connector.platform,
+      handle.account.handle,
+      target.url,
+      handle.total,
+      who,
+    );
+    const totals = { posts: state.posts, newVersions: 0, media: 0, pages: state.pages };
+    let cursor = state.cursor;
+    let complete = false;
+    let carry = first.exchanges;
+    try {
+      while (!complete) {
+        const http = this.http.session();
+        const page = await connector.listAccount(handle, http, cursor);
+        await this.downloadMedia(page.posts, http);
+        const result = await this.archive.ingest({
+          ...who,
+          captureId: state.captureId,
+          method: connector.method,
+          exchanges: [...carry, ...http.exchanges],
+          posts: page.posts.map((post) => ({ post, role: 'account' as const })),
+          backfill: { id: state.id, cursor: page.next, done: page.next === null },
+        });
+        carry = [];
+        totals.posts += result.posts.length;
+        totals.newVersions += result.newVersions;
+        totals.media += result.media.stored + result.media.revisits;
+        totals.pages += 1;
+        cursor = page.next;
+        complete = page.next === null;
+        opts.onProgress?.({ posts: totals.posts, total: handle.total, pages: totals.pages });
+        if (!complete && opts.shouldStop?.()) break;
+      }
+    } catch (err) {
+      await this.archive.finishCapture(
+        state.captureId,
+        'failed',
+        { posts: totals.posts },
+        (err as Error).message,
+      );
+      throw err;
+    }
+    await this.archive.finishCapture(
+      state.captureId,
+      complete ? 'done' : 'failed',
+      {
+        posts: totals.posts,
+        newVersions: totals.newVersions,
+        complete,
+      },
+      complete ? undefined : 'interrupted; run the same capture again to resume',
+    );
+    return {
+      kind: 'account',
+      captureId: state.captureId,
+      account: {
+        platform: connector.platform,
+        handle: handle.account.handle,
+        url: handle.account.url,
+        displayName: handle.account.displayName,
+      },
+      ...totals,
+      resumed: state.resumed,
+      complete,
+    };
+  }
+}

@@ -1,0 +1,276 @@
+import { userInfo } from 'node:os';
+import { SingleBar } from 'cli-progress';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { CapturePipeline } from './capture/pipeline.ts';
+import { type Config, ConfigError, loadConfig } from './config.ts';
+import { CaptureError, UsageError } from './core/errors.ts';
+import { verifyArchive } from './export/verify.ts';
+import { formatBackfill, formatCapture, formatSearch, formatShow, formatVerify } from './format.ts';
+import { createLogger } from './log.ts';
+import { Archive } from './store/archive.ts';
+import { findPostId, search, showPost } from './store/queries.ts';
+import { TOOL_VERSION } from './version.ts';
+
+interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+const defaultIo: Io = {
+  out: (t) => process.stdout.write(`${t}\n`),
+  err: (t) => process.stderr.write(`${t}\n`),
+};
+
+/** Thrown by a command to end with this exit code after it has said why. */
+class Exit extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
+function localUser(): string {
+  try {
+    return `cli:${userInfo().username}`;
+  } catch {
+    return 'cli';
+  }
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number of 1 or more');
+  return n;
+}
+
+async function withArchive<T>(config: Config, work: (archive: Archive) => Promise<T>): Promise<T> {
+  const archive = await Archive.open(config.dataDir, config.warc);
+  try {
+    return await work(archive);
+  } finally {
+    await archive.close();
+  }
+}
+
+export function buildProgram(io: Io = defaultIo, env: NodeJS.ProcessEnv = process.env): Command {
+  const program = new Command('archiefbot');
+  let config: Config | undefined;
+  const cfg = () => {
+    config ??= loadConfig(env);
+    return config;
+  };
+  const print = (json: boolean | undefined, data: unknown, text: () => string) =>
+    io.out(json ? JSON.stringify(data, null, 2) : text());
+
+  program
+    .description(
+      'Archiefbot keeps government social media as records: it captures posts with their replies, edits and media\n' +
+        'into WARC evidence files and a searchable SQLite archive, and proves nothing was altered.',
+    )
+    .version(TOOL_VERSION, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .addHelpText(
+      'after',
+      `
+Data lives in ARCHIEFBOT_DATA_DIR (default ./data): archiefbot.db and warc/*.warc.gz.
+Examples:
+  archiefbot capture https://social.overheid.nl/@minbzk/113012345678901234
+  archiefbot capture https://bsky.app/profile/minbzk.bsky.social      (every post of the account)
+  archiefbot search "woo verzoek" --since 2025-01-01
+  archiefbot verify`,
+    );
+
+  program
+    .command('capture')
+    .description('capture a post (with replies, edit history and media), a whole account, or any web page')
+    .argument('<url>', 'a Mastodon or Bluesky post or account URL, an at:// URI, or any http(s) URL')
+    .option('--json', 'print one JSON document instead of text')
+    .option('--as <user>', 'who asked for this capture (written to the audit log)', localUser())
+    .addHelpText(
+      'after',
+      `
+A post URL captures the post, its thread (parents and replies), the platform's edit history and its media.
+An account URL (https://host/@user, https://bsky.app/profile/<handle>) captures every post the platform serves,
+with a progress bar; interrupt it with Ctrl-C and run the same command again to resume where it stopped.
+Capturing unchanged content records the sighting but no new version. Exit 1 with the reason when it fails.`,
+    )
+    .action(async (url: string, opts: { json?: boolean; as: string }) => {
+      const config = cfg();
+      await withArchive(config, async (archive) => {
+        const pipeline = new CapturePipeline(archive, config, createLogger());
+        let bar: SingleBar | undefined;
+        let stop = false;
+        let interrupts = 0;
+        const onSigint = () => {
+          interrupts++;
+          if (interrupts > 1) process.exit(130);
+          stop = true;
+          io.err('\nStopping after the page in hand is saved (Ctrl-C again to quit at once)…');
+        };
+        process.on('SIGINT', onSigint);
+        try {
+          const outcome = await pipeline.capture(
+            { url, trigger: 'command', requestedBy: opts.as, channel: 'cli' },
+            {
+              shouldStop: () => stop,
+              onProgress: (p) => {
+                if (!process.stderr.isTTY) return;
+                if (!bar) {
+                  bar = new SingleBar({
+                    format: 'backfill [{bar}] {value}/{total} posts · {pages} pages',
+                    stream: process.stderr,
+                    hideCursor: true,
+                  });
+                  bar.start(p.total ?? p.posts, p.posts, { pages: p.pages });
+                }
+                if (p.total === null || p.posts > p.total) bar.setTotal(p.posts);
+                bar.update(p.posts, { pages: p.pages });
+              },
+            },
+          );
+          bar?.stop();
+          print(opts.json, outcome, () =>
+            outcome.kind === 'post' ? formatCapture(outcome) : formatBackfill(outcome),
+          );
+          if (outcome.kind === 'account' && !outcome.complete) throw new Exit(130);
+        } finally {
+          bar?.stop();
+          process.off('SIGINT', onSigint);
+          await pipeline.close();
+        }
+      });
+    });
+
+  program
+    .command('show')
+    .description(
+      'show an archived post: every version (time, hash, what changed), replies, media, captures and evidence',
+    )
+    .argument('<id|url>', 'the archive id (#12), the post URL, or its platform id (at://…, ActivityPub URI)')
+    .option('--json', 'print one JSON document instead of text')
+    .action(async (ref: string, opts: { json?: boolean }) => {
+      const config = cfg();
+      await withArchive(config, async (archive) => {
+        const pipeline = new CapturePipeline(archive, config);
+        const id = await findPostId(archive.db, ref.replace(/^#/, ''), pipeline.lookupKeys(ref));
+        await pipeline.close();
+        const detail = id === undefined ? undefined : await showPost(archive.db, id);
+        if (!detail) {
+          if (opts.json)
+            io.out(JSON.stringify({ error: { code: 'not-in-archive', message: `no archived post ${ref}` } }));
+          io.err(`No archived post matches ${ref}. Capture it first: archiefbot capture <url>`);
+          throw new Exit(1);
+        }
+        print(opts.json, detail, () => formatShow(detail));
+      });
+    });
+
+  program
+    .command('search')
+    .description(
+      'full-text search over every version of every archived post (diacritics folded: "ministerie" finds "ministérie")',
+    )
+    .argument('<query...>', 'words that must all occur; "a phrase" in quotes; prefix* ; OR between words')
+    .addOption(
+      new Option('--platform <platform>', 'only this platform').choices(['mastodon', 'bluesky', 'web']),
+    )
+    .option(
+      '--author <handle>',
+      'only posts by this account (user@host, handle, or part of the display name)',
+    )
+    .option('--since <date>', 'posted on or after this date (2025-03-01 or an ISO time)')
+    .option('--until <date>', 'posted on or before this date (a date includes the whole day)')
+    .option('--limit <n>', 'at most this many hits', positiveInt, 20)
+    .option('--json', 'print one JSON document instead of text')
+    .action(
+      async (
+        words: string[],
+        opts: {
+          platform?: string;
+          author?: string;
+          since?: string;
+          until?: string;
+          limit: number;
+          json?: boolean;
+        },
+      ) => {
+        const query = words.join(' ');
+        await withArchive(cfg(), async (archive) => {
+          const hits = await search(archive.db, query, opts);
+          print(opts.json, { query, hits }, () => formatSearch(query, hits));
+        });
+      },
+    );
+
+  program
+    .command('verify')
+    .description(
+      're-read every WARC record the archive points at, recompute its SHA-256 digests, and check the audit chain',
+    )
+    .option('--json', 'print one JSON document instead of text')
+    .addHelpText('after', '\nExit 0 when everything holds; exit 1 naming every broken item.')
+    .action(async (opts: { json?: boolean }) => {
+      await withArchive(cfg(), async (archive) => {
+        const report = await verifyArchive(archive, (done, total) => {
+          if (process.stderr.isTTY) process.stderr.write(`\rverifying ${done}/${total} records…`);
+        });
+        if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+        print(opts.json, report, () => formatVerify(report));
+        if (!report.ok) {
+          if (opts.json) io.err(`${report.problems.length} problems found`);
+          throw new Exit(1);
+        }
+      });
+    });
+
+  program
+    .command('worker')
+    .description(
+      'run the capture queue worker (BullMQ on Redis; REDIS_URL) that the chat bots hand captures to',
+    )
+    .option('--concurrency <n>', 'captures at once', positiveInt, 2)
+    .action(async (opts: { concurrency: number }) => {
+      const config = cfg();
+      if (!config.redis.url)
+        throw new UsageError('set REDIS_URL (for example redis://127.0.0.1:6379) to run the worker');
+      const { runWorker } = await import('./queue/capture-queue.ts');
+      await runWorker(config, { concurrency: opts.concurrency, log: createLogger('info') });
+    });
+
+  for (const c of program.commands) c.showHelpAfterError(`(run "archiefbot ${c.name()} --help" for usage)`);
+  return program;
+}
+
+/** Runs the CLI; returns the exit code (0 ok, 1 the work failed, 2 bad usage or configuration). */
+export async function main(
+  argv: string[],
+  io: Io = defaultIo,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
+  const program = buildProgram(io, env).exitOverride();
+  for (const c of program.commands) c.exitOverride();
+  const json = argv.includes('--json');
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof Exit) return err.code;
+    if (err instanceof CommanderError) {
+      return err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version'
+        ? 0
+        : 2;
+    }
+    if (err instanceof CaptureError) {
+      if (json) io.out(JSON.stringify({ error: { code: err.code, message: err.message } }));
+      io.err(`capture failed: ${err.message}`);
+      return 1;
+    }
+    if (err instanceof UsageError || err instanceof ConfigError) {
+      if (json) io.out(JSON.stringify({ error: { code: 'usage', message: err.message } }));
+      io.err(err.message);
+      return 2;
+    }
+    io.err(`archiefbot: unexpected error: ${(err as Error).stack ?? err}`);
+    return 1;
+  }
+}

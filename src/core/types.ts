@@ -1,0 +1,72 @@
+/** Domain types shared by capture, store and (later) the bots. Names follow DESIGN.md. */
+
+export type Platform = 'mastodon' | 'bluesky' | 'web';
+export type PostKind = 'post' | 'reply' | 'repost' | 'comment' | 'story' | 'page';
+export type PostStatus = 'live' | 'edited' | 'deleted' | 'unavailable';
+export type AccountRole = 'corporate' | 'bewindspersoon' | 'official' | 'other';
+export type Trigger = 'command' | 'watch' | 'recheck' | 'stream' | 'import' | 'backfill';
+export type MediaType = 'image' | 'video' | 'gifv' | 'audio' | 'unknown';
+
+export interface AccountInfo {
+  platform: Platform;
+  /** Fully qualified handle: `user@host` on Mastodon, the handle on Bluesky, the host for web pages. */
+  handle: string;
+  /** The platform's own id (Mastodon: `host:id`, Bluesky: the DID). */
+  platformId: string | null;
+  displayName: string | null;
+  url: string | null;
+}
+
+export interface MediaItem {
+  /** Stable identity on the platform (attachment id, blob CID, or URL): part of the content hash. */
+  key: string;
+  url: string;
+  type: MediaType;
+  description: string | null;
+}
+
+/** The part of a post that makes a version: what a reader sees, not counters. */
+export interface PostContent {
+  text: string;
+  html: string | null;
+  title: string | null;
+  spoilerText: string;
+  sensitive: boolean;
+  visibility: string | null;
+  language: string | null;
+  media: MediaItem[];
+}
+
+export interface HistoryEntry {
+  /** When the platform says this version was made. */
+  at: string;
+  content: PostContent;
+}
+
+export interface NormalisedPost {
+  platform: Platform;
+  /** Stable identity: the ActivityPub `uri`, the AT-URI, or the page URL. */
+  platformId: string;
+  url: string;
+  /** Where the connector fetches it again (e.g. `https://host/api/v1/statuses/ID`). */
+  apiRef: string | null;
+  account: AccountInfo;
+  kind: PostKind;
+  parentPlatformId: string | null;
+  createdAt: string | null;
+  editedAt: string | null;
+  content: PostContent;
+  counts: Record<string, number>;
+  /** The platform's own edit history, oldest first, including the current version. */
+  history: HistoryEntry[] | null;
+  /** The URL of the HTTP response this post was read from; its metadata record refers to it. */
+  sourceUrl: string | null;
+}
+
+/** What a capture method keeps and misses (Nationaal Archief, legal-framework.md §1.4). */
+export interface CaptureMethod {
+  id: 'api' | 'web';
+  label: string;
+  captures: string[];
+  misses: string[];
+}

@@ -1,0 +1,96 @@
+import type { BackfillOutcome, PostCaptureOutcome } from './capture/pipeline.ts';
+import type { VerifyReport } from './export/verify.ts';
+import type { PostDetail, search } from './store/queries.ts';
+
+/** Human-readable renderings for the terminal. The --json forms are the same objects, unformatted. */
+
+function short(text: string, max = 280): string {
+  const one = text.replace(/\s+/g, ' ').trim();
+  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+}
+
+function when(iso: string | null | undefined): string {
+  return iso ? iso.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC') : 'unknown time';
+}
+
+export function formatCapture(o: PostCaptureOutcome): string {
+  return [
+    `Captured ${o.post.platform} post #${o.post.id} by ${o.post.author} (${when(o.post.createdAt)})`,
+    `  ${o.post.url}`,
+    `  "${short(o.post.text, 200)}"`,
+    `  version ${o.version}${o.newVersion ? ' (new)' : ' (unchanged since the last capture)'} · sha256 ${o.sha256}`,
+    `  ${o.replies} replies · ${o.media} media · method ${o.method}`,
+    `  evidence: ${o.warc.file} @ ${o.warc.offset}`,
+  ].join('\n');
+}
+
+export function formatBackfill(o: BackfillOutcome): string {
+  const head = o.complete
+    ? `Backfilled ${o.account.platform} account ${o.account.handle}: ${o.posts} posts`
+    : `Stopped the backfill of ${o.account.handle} after ${o.posts} posts; run the same command again to resume`;
+  return [
+    head + (o.resumed ? ' (resumed)' : ''),
+    `  ${o.newVersions} new versions · ${o.media} media files · ${o.pages} pages · capture #${o.captureId}`,
+  ].join('\n');
+}
+
+export function formatShow(d: PostDetail): string {
+  const p = d.post;
+  const lines = [
+    `#${p.id} ${p.platform} ${p.kind} by ${p.author ?? 'unknown'}${p.authorName ? ` (${p.authorName})` : ''} · ${p.status}`,
+    `  ${p.url}`,
+    `  posted ${when(p.createdAt)} · first seen ${when(p.firstSeen)} · last seen ${when(p.lastSeen)}`,
+  ];
+  if (p.parent) lines.push(`  in reply to ${p.parent.id ? `#${p.parent.id}` : p.parent.platformId}`);
+  lines.push('', `Versions (${d.versions.length}):`);
+  for (const v of d.versions) {
+    lines.push(
+      `  v${v.number} ${when(v.validFrom ?? v.capturedAt)} · ${v.origin === 'platform-history' ? 'from the platform’s edit history' : `captured (${v.trigger})`} · changed: ${v.changed.join(', ') || 'nothing'}`,
+      `     sha256 ${v.sha256} · ${v.evidence.file} @ ${v.evidence.offset}`,
+      `     "${short([v.title, v.spoilerText && `CW: ${v.spoilerText}`, v.text].filter(Boolean).join(' — '), 240)}"`,
+    );
+  }
+  const last = d.versions.at(-1);
+  if (last) lines.push(`  method ${last.method}; misses: ${last.misses.join('; ')}`);
+  if (d.media.length) {
+    lines.push('', `Media (${d.media.length}):`);
+    for (const m of d.media) {
+      lines.push(
+        `  v${m.version} ${m.type} ${m.sha256 ? `sha256 ${m.sha256}` : 'NOT CAPTURED'} ${m.size ?? ''}${m.size ? ' bytes' : ''}${m.description ? ` — "${short(m.description, 80)}"` : ''}`,
+      );
+    }
+  }
+  if (d.replies.length) {
+    lines.push('', `Replies (${d.replies.length}):`);
+    for (const r of d.replies)
+      lines.push(`  #${r.id} ${r.author ?? ''} ${when(r.createdAt)}: ${short(r.text, 120)}`);
+  }
+  lines.push('', `Captures (${d.captures.length}):`);
+  for (const c of d.captures) {
+    lines.push(
+      `  capture #${c.capture} ${when(c.seenAt)} ${c.trigger}${c.requestedBy ? ` by ${c.requestedBy}` : ''} → v${c.version} · ${c.evidence.file} @ ${c.evidence.offset}`,
+    );
+  }
+  return lines.join('\n');
+}
+
+export function formatSearch(query: string, hits: Awaited<ReturnType<typeof search>>): string {
+  if (!hits.length) return `No posts match "${query}".`;
+  const lines = [`${hits.length} post${hits.length === 1 ? '' : 's'} match "${query}":`];
+  for (const h of hits) {
+    lines.push(
+      `  #${h.id} ${h.platform} ${h.author ?? ''} ${when(h.time)}${h.status !== 'live' ? ` [${h.status}]` : ''}`,
+    );
+    lines.push(`     ${h.snippet}`, `     ${h.url}`);
+  }
+  return lines.join('\n');
+}
+
+export function formatVerify(r: VerifyReport): string {
+  const summary = `${r.records} WARC records in ${r.files} files, ${r.versions} versions, ${r.media} media files, ${r.auditEntries} audit entries`;
+  if (r.ok) return `All evidence holds: ${summary}.`;
+  return [
+    `${r.problems.length} problem${r.problems.length === 1 ? '' : 's'} found (${summary}):`,
+    ...r.problems.map((p) => `  ✗ ${p}`),
+  ].join('\n');
+}

@@ -1,0 +1,201 @@
+import type { Db } from './db.ts';
+
+/** Versioned schema changes, applied in order, each once, each in its own transaction. Append only. */
+export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'archive core: accounts, posts, immutable versions, media, captures, audit, backfill, search',
+    sql: `
+CREATE TABLE account (
+  id INTEGER PRIMARY KEY,
+  platform TEXT NOT NULL,
+  handle TEXT NOT NULL,
+  platform_id TEXT,
+  display_name TEXT,
+  url TEXT,
+  organisation TEXT,
+  role TEXT NOT NULL DEFAULT 'other' CHECK (role IN ('corporate','bewindspersoon','official','other')),
+  watch TEXT,
+  first_seen TEXT NOT NULL,
+  last_seen TEXT NOT NULL,
+  UNIQUE (platform, handle)
+);
+CREATE TABLE post (
+  id INTEGER PRIMARY KEY,
+  platform TEXT NOT NULL,
+  platform_id TEXT NOT NULL,
+  url TEXT NOT NULL,
+  api_ref TEXT,
+  account_id INTEGER REFERENCES account(id),
+  kind TEXT NOT NULL CHECK (kind IN ('post','reply','repost','comment','story','page')),
+  parent_platform_id TEXT,
+  status TEXT NOT NULL DEFAULT 'live' CHECK (status IN ('live','edited','deleted','unavailable')),
+  created_at TEXT,
+  first_seen TEXT NOT NULL,
+  last_seen TEXT NOT NULL,
+  UNIQUE (platform, platform_id)
+);
+CREATE INDEX post_url ON post(url);
+CREATE INDEX post_parent ON post(platform, parent_platform_id);
+CREATE INDEX post_account ON post(account_id, created_at);
+
+CREATE TABLE capture (
+  id INTEGER PRIMARY KEY,
+  url TEXT NOT NULL,
+  trigger TEXT NOT NULL,
+  requested_by TEXT,
+  channel TEXT,
+  status TEXT NOT NULL CHECK (status IN ('queued','running','done','failed')),
+  error TEXT,
+  post_id INTEGER REFERENCES post(id),
+  started_at TEXT NOT NULL,
+  finished_at TEXT
+);
+CREATE INDEX capture_post_id ON capture(post_id);
+
+CREATE TABLE version (
+  id INTEGER PRIMARY KEY,
+  post_id INTEGER NOT NULL REFERENCES post(id),
+  number INTEGER NOT NULL,
+  captured_at TEXT NOT NULL,
+  valid_from TEXT,
+  content_hash TEXT NOT NULL,
+  content TEXT NOT NULL,
+  text TEXT NOT NULL,
+  origin TEXT NOT NULL CHECK (origin IN ('capture','platform-history')),
+  trigger TEXT NOT NULL,
+  actor TEXT,
+  method TEXT NOT NULL,
+  misses TEXT NOT NULL,
+  capture_id INTEGER REFERENCES capture(id),
+  warc_file TEXT NOT NULL,
+  warc_offset INTEGER NOT NULL,
+  warc_length INTEGER NOT NULL,
+  warc_record_id TEXT NOT NULL,
+  UNIQUE (post_id, number)
+);
+
+CREATE TABLE media (
+  sha256 TEXT PRIMARY KEY,
+  type TEXT NOT NULL,
+  mime TEXT,
+  size INTEGER NOT NULL,
+  url TEXT NOT NULL,
+  first_seen TEXT NOT NULL,
+  warc_file TEXT NOT NULL,
+  warc_offset INTEGER NOT NULL,
+  warc_length INTEGER NOT NULL,
+  warc_record_id TEXT NOT NULL
+);
+CREATE TABLE version_media (
+  version_id INTEGER NOT NULL REFERENCES version(id),
+  position INTEGER NOT NULL,
+  media_key TEXT NOT NULL,
+  url TEXT NOT NULL,
+  type TEXT NOT NULL,
+  sha256 TEXT REFERENCES media(sha256),
+  description TEXT,
+  PRIMARY KEY (version_id, position)
+);
+
+-- Every sighting of a post in a capture, with the metadata record that documents it.
+CREATE TABLE capture_post (
+  capture_id INTEGER NOT NULL REFERENCES capture(id),
+  post_id INTEGER NOT NULL REFERENCES post(id),
+  version_id INTEGER NOT NULL REFERENCES version(id),
+  role TEXT NOT NULL,
+  seen_at TEXT NOT NULL,
+  warc_file TEXT NOT NULL,
+  warc_offset INTEGER NOT NULL,
+  warc_length INTEGER NOT NULL,
+  warc_record_id TEXT NOT NULL,
+  PRIMARY KEY (capture_id, post_id)
+);
+CREATE INDEX capture_post_post ON capture_post(post_id);
+
+-- Every HTTP exchange written for a capture (request + response or revisit), for show and verify.
+CREATE TABLE capture_record (
+  capture_id INTEGER NOT NULL REFERENCES capture(id),
+  uri TEXT NOT NULL,
+  type TEXT NOT NULL,
+  warc_file TEXT NOT NULL,
+  warc_offset INTEGER NOT NULL,
+  warc_length INTEGER NOT NULL,
+  warc_record_id TEXT NOT NULL
+);
+CREATE INDEX capture_record_capture ON capture_record(capture_id);
+
+CREATE TABLE audit (
+  id INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  actor TEXT,
+  action TEXT NOT NULL,
+  subject TEXT,
+  detail TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+
+CREATE TABLE backfill (
+  id INTEGER PRIMARY KEY,
+  platform TEXT NOT NULL,
+  account TEXT NOT NULL,
+  url TEXT NOT NULL,
+  cursor TEXT,
+  pages INTEGER NOT NULL DEFAULT 0,
+  posts INTEGER NOT NULL DEFAULT 0,
+  total INTEGER,
+  status TEXT NOT NULL CHECK (status IN ('running','done','failed')),
+  error TEXT,
+  started_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  finished_at TEXT
+);
+CREATE INDEX backfill_account ON backfill(platform, account, status);
+
+CREATE VIRTUAL TABLE version_fts USING fts5(
+  text, content='version', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER version_fts_insert AFTER INSERT ON version BEGIN
+  INSERT INTO version_fts(rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TRIGGER version_immutable BEFORE UPDATE ON version BEGIN
+  SELECT RAISE(ABORT, 'versions are immutable: record a new version instead');
+END;
+CREATE TRIGGER version_kept BEFORE DELETE ON version BEGIN
+  SELECT RAISE(ABORT, 'versions are never deleted (disposition goes through the retention schedule)');
+END;
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN
+  SELECT RAISE(ABORT, 'the audit log is append-only');
+END;
+CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN
+  SELECT RAISE(ABORT, 'the audit log is append-only');
+END;
+`,
+  },
+];
+
+export async function migrate(db: Db): Promise<number> {
+  await db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+  );
+  const done = new Set(
+    (await db.all<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => r.version),
+  );
+  let applied = 0;
+  for (const m of MIGRATIONS) {
+    if (done.has(m.version)) continue;
+    await db.transaction(async () => {
+      // Another process may have applied it between our read and our lock.
+      if (await db.get('SELECT 1 FROM schema_migrations WHERE version = ?', [m.version])) return;
+      await db.exec(m.sql);
+      await db.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [
+        m.version,
+        m.name,
+        new Date().toISOString(),
+      ]);
+      applied++;
+    });
+  }
+  return applied;
+}

@@ -1,0 +1,625 @@
+// Loopback fake of the Bluesky public AppView (https://public.api.bsky.app) plus its image CDN.
+// Behaviour follows /work/shared/reference/platform-apis.md §2 and the fidelity checklist in §8.
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface FakeBlueskyOptions {
+  rateLimit?: { limit: number; windowMs: number };
+}
+export interface FakeImage {
+  bytes: Buffer;
+  mimeType: string;
+  alt?: string;
+}
+export interface FailAnswer {
+  status: number;
+  body?: string;
+  headers?: Record<string, string>;
+  times?: number;
+}
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+interface Reply {
+  status: number;
+  body: string | Buffer;
+  headers?: Record<string, string>;
+}
+interface Ref {
+  uri: string;
+  cid: string;
+}
+interface Img {
+  cid: string;
+  bytes: Buffer;
+  mimeType: string;
+  alt: string;
+  dims: { width: number; height: number } | null;
+}
+interface Acc {
+  did: string;
+  handle: string;
+  displayName: string;
+  createdAt: string;
+  takenDown: boolean;
+  posts: Post[];
+}
+interface Post {
+  uri: string;
+  rkey: string;
+  author: Acc;
+  cid: string;
+  record: Record<string, unknown>;
+  createdAt: string;
+  indexedAt: string;
+  images: Img[];
+  reply: { root: Ref; parent: Ref } | undefined;
+  counts: { like: number; repost: number; reply: number; quote: number };
+  deleted: boolean;
+}
+type Obj = Record<string, unknown>;
+
+const JSON_CT = 'application/json; charset=utf-8';
+const POST = 'app.bsky.feed.post';
+const DEFS = 'app.bsky.feed.defs';
+const json = (status: number, body: unknown, headers?: Record<string, string>): Reply => ({
+  status,
+  body: JSON.stringify(body),
+  headers: { 'content-type': JSON_CT, ...headers },
+});
+/** XRPC error envelope; HTTP 400 unless stated (§2.3). */
+const xerr = (error: string, message: string, status = 400): Reply => json(status, { error, message });
+const DEFAULT_ERR: Record<number, string> = {
+  400: 'InvalidRequest',
+  401: 'AuthenticationRequired',
+  403: 'Forbidden',
+  429: 'RateLimitExceeded',
+  500: 'InternalServerError',
+  501: 'MethodNotImplemented',
+  502: 'UpstreamFailure',
+  503: 'NotEnoughResources',
+  504: 'UpstreamTimeout',
+};
+
+/** Multibase base32 (RFC 4648 lower, no padding) as used by CIDv1. */
+function base32(buf: Uint8Array): string {
+  const A = 'abcdefghijklmnopqrstuvwxyz234567';
+  let out = '';
+  let val = 0;
+  let bits = 0;
+  for (const b of buf) {
+    val = ((val << 8) | b) & 0xffff;
+    bits += 8;
+    while (bits >= 5) {
+      out += A[(val >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  return bits > 0 ? out + A[(val << (5 - bits)) & 31] : out;
+}
+/** A real CIDv1 (sha2-256) over the given bytes: codec 0x71 dag-cbor → "bafyrei…", 0x55 raw → "bafkrei…". */
+const cidOf = (codec: number, data: string | Buffer) =>
+  `b${base32(Buffer.concat([Buffer.from([1, codec, 0x12, 0x20]), createHash('sha256').update(data).digest()]))}`;
+/** TID record key: 53-bit µs timestamp + 10-bit clock id, base32-sortable, 13 chars (11 for µs, 2 for the clock). */
+function tid(us: number, clock: number): string {
+  const S = '234567abcdefghijklmnopqrstuvwxyz';
+  let s = S[(clock >> 5) & 31]! + S[clock & 31]!;
+  for (let i = 0, v = us; i < 11; i++, v = Math.floor(v / 32)) s = S[v % 32]! + s;
+  return s;
+}
+function imageSize(b: Buffer): { width: number; height: number } | null {
+  if (b.length >= 24 && b.readUInt32BE(0) === 0x89504e47)
+    return { width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
+  if (b.length >= 10 && b.toString('latin1', 0, 3) === 'GIF')
+    return { width: b.readUInt16LE(6), height: b.readUInt16LE(8) };
+  if (b[0] === 0xff && b[1] === 0xd8) {
+    for (let i = 2; i + 9 < b.length; i += 2 + b.readUInt16BE(i + 2)) {
+      const mk = b[i + 1] as number;
+      if (b[i] !== 0xff) return null;
+      if (mk >= 0xc0 && mk <= 0xcf && mk !== 0xc4 && mk !== 0xc8 && mk !== 0xcc)
+        return { height: b.readUInt16BE(i + 5), width: b.readUInt16BE(i + 7) };
+    }
+  }
+  return null;
+}
+/** First index whose rkey is > key (strict) or >= key; TIDs sort lexicographically. */
+function bound(arr: Post[], key: string, strict: boolean): number {
+  let lo = 0;
+  let hi = arr.length;
+  while (lo < hi) {
+    const m = (lo + hi) >> 1;
+    const k = (arr[m] as Post).rkey;
+    if (k < key || (strict && k === key)) lo = m + 1;
+    else hi = m;
+  }
+  return lo;
+}
+function insertSorted(arr: Post[], p: Post): void {
+  const last = arr[arr.length - 1];
+  if (!last || last.rkey < p.rkey) arr.push(p);
+  else arr.splice(bound(arr, p.rkey, false), 0, p);
+}
+
+export class FakeBluesky {
+  readonly requests: RecordedRequest[] = [];
+  private readonly server: Server;
+  private base = '';
+  private readonly byDid = new Map<string, Acc>();
+  private readonly byHandle = new Map<string, Acc>();
+  private readonly posts = new Map<string, Post>();
+  private readonly children = new Map<string, Post[]>();
+  private readonly blobs = new Map<string, Img>();
+  private readonly failures: { match: RegExp; answer: FailAnswer; left: number }[] = [];
+  private window = { start: 0, count: 0 };
+  private clock = Date.parse('2025-01-01T00:00:00.000Z'); // default createdAt: one post per minute from here
+  private seq = 0;
+
+  private constructor(private readonly opts: FakeBlueskyOptions) {
+    this.server = createServer((req, res) => {
+      let reply: Reply;
+      const extra: Record<string, string> = {};
+      try {
+        reply = this.handle(req, extra);
+      } catch (e) {
+        reply = xerr('InternalServerError', String(e), 500);
+      }
+      const h: Record<string, string> = {};
+      for (const src of [extra, reply.headers ?? {}])
+        for (const [k, v] of Object.entries(src)) h[k.toLowerCase()] = v;
+      res.writeHead(reply.status, h).end(reply.body);
+    });
+  }
+
+  static async start(opts: FakeBlueskyOptions = {}): Promise<FakeBluesky> {
+    const f = new FakeBluesky(opts);
+    await new Promise<void>((resolve, reject) => {
+      f.server.once('error', reject);
+      f.server.listen(0, '127.0.0.1', resolve);
+    });
+    f.base = `http://127.0.0.1:${(f.server.address() as AddressInfo).port}`;
+    return f;
+  }
+  get url(): string {
+    return this.base;
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  // ---- test-side API ----------------------------------------------------------------------------
+
+  addAccount(a: { handle: string; displayName?: string; did?: string }): { did: string; handle: string } {
+    const handle = a.handle.toLowerCase();
+    if (this.byHandle.has(handle)) throw new Error(`account ${handle} exists`);
+    const did =
+      a.did ??
+      `did:plc:${base32(createHash('sha256').update(`${handle}#${this.byDid.size}`).digest()).slice(0, 24)}`;
+    const acc: Acc = {
+      did,
+      handle,
+      displayName: a.displayName ?? '',
+      createdAt: '2024-11-01T00:00:00.000Z',
+      takenDown: false,
+      posts: [],
+    };
+    this.byDid.set(did, acc);
+    this.byHandle.set(handle, acc);
+    return { did, handle };
+  }
+
+  addPost(p: {
+    handle: string;
+    text: string;
+    replyTo?: string;
+    images?: FakeImage[];
+    langs?: string[];
+    labels?: string[];
+    createdAt?: string;
+  }): { uri: string; cid: string; rkey: string } {
+    const acc = this.account(p.handle);
+    let ms = this.clock + 60_000;
+    if (p.createdAt !== undefined) {
+      ms = Date.parse(p.createdAt);
+      if (Number.isNaN(ms)) throw new Error(`bad createdAt ${p.createdAt}`);
+    }
+    this.clock = Math.max(this.clock, ms);
+    let reply: Post['reply'];
+    const parent = p.replyTo === undefined ? undefined : this.posts.get(this.canonical(p.replyTo) ?? '');
+    if (p.replyTo !== undefined) {
+      if (!parent) throw new Error(`unknown parent post ${p.replyTo}`);
+      reply = {
+        root: parent.reply?.root ?? { uri: parent.uri, cid: parent.cid },
+        parent: { uri: parent.uri, cid: parent.cid },
+      };
+    }
+    let us = ms * 1000 + (this.seq % 1000);
+    let rkey = tid(us, this.seq++);
+    while (this.posts.has(`at://${acc.did}/${POST}/${rkey}`)) rkey = tid(++us, this.seq);
+    const createdAt = new Date(ms).toISOString();
+    const post: Post = {
+      uri: `at://${acc.did}/${POST}/${rkey}`,
+      rkey,
+      author: acc,
+      cid: '',
+      record: {},
+      createdAt,
+      indexedAt: new Date(ms + 1234).toISOString(),
+      images: [],
+      reply,
+      counts: { like: 0, repost: 0, reply: 0, quote: 0 },
+      deleted: false,
+    };
+    this.setRecord(post, p.text, p.images, p.langs ?? ['nl'], p.labels ?? []);
+    this.posts.set(post.uri, post);
+    insertSorted(acc.posts, post);
+    if (parent) {
+      const kids = this.children.get(parent.uri) ?? [];
+      if (kids.length === 0) this.children.set(parent.uri, kids);
+      insertSorted(kids, post);
+      parent.counts.reply++;
+    }
+    return { uri: post.uri, cid: post.cid, rkey };
+  }
+
+  addPosts(n: number, handle: string, make: (i: number) => string = (i) => `Bericht ${i}`): void {
+    for (let i = 0; i < n; i++) this.addPost({ handle, text: make(i) });
+  }
+
+  /** A protocol-level record update (Jetstream `operation: "update"`): same uri, new cid, no history (§2.4). */
+  updatePost(
+    uri: string,
+    p: { text?: string; images?: FakeImage[]; langs?: string[]; labels?: string[] },
+  ): void {
+    const post = this.mustGet(uri);
+    const r = post.record as { text: string; langs: string[]; labels?: { values: { val: string }[] } };
+    const images = p.images ?? post.images.map((i) => ({ bytes: i.bytes, mimeType: i.mimeType, alt: i.alt }));
+    this.setRecord(
+      post,
+      p.text ?? r.text,
+      images,
+      p.langs ?? r.langs,
+      p.labels ?? r.labels?.values.map((v) => v.val) ?? [],
+    );
+  }
+
+  setCounts(
+    uri: string,
+    c: { likeCount?: number; repostCount?: number; replyCount?: number; quoteCount?: number },
+  ): void {
+    const k = this.mustGet(uri).counts;
+    k.like = c.likeCount ?? k.like;
+    k.repost = c.repostCount ?? k.repost;
+    k.reply = c.replyCount ?? k.reply;
+    k.quote = c.quoteCount ?? k.quote;
+  }
+
+  deletePost(uri: string): void {
+    const p = this.mustGet(uri);
+    p.deleted = true;
+    const list = p.author.posts;
+    const i = bound(list, p.rkey, false);
+    if (list[i] === p) list.splice(i, 1);
+    const parent = p.reply ? this.posts.get(p.reply.parent.uri) : undefined;
+    if (parent) parent.counts.reply = Math.max(0, parent.counts.reply - 1);
+  }
+
+  takedownAccount(handle: string): void {
+    this.account(handle).takenDown = true;
+  }
+
+  failNext(match: RegExp, answer: FailAnswer): void {
+    this.failures.push({ match, answer, left: answer.times ?? 1 });
+  }
+
+  // ---- model helpers ----------------------------------------------------------------------------
+
+  private account(handle: string): Acc {
+    const a = this.byHandle.get(handle.toLowerCase());
+    if (!a) throw new Error(`unknown account ${handle}`);
+    return a;
+  }
+  private mustGet(uri: string): Post {
+    const p = this.posts.get(this.canonical(uri) ?? '');
+    if (!p || p.deleted) throw new Error(`unknown or deleted post ${uri}`);
+    return p;
+  }
+  /** Actor param: a DID or a handle; taken-down accounts are hidden by the AppView. */
+  private actor(id: string): Acc | undefined {
+    const a = id.startsWith('did:') ? this.byDid.get(id) : this.byHandle.get(id.toLowerCase());
+    return a && !a.takenDown ? a : undefined;
+  }
+  /** at://<did|handle>/app.bsky.feed.post/<rkey> → DID form (handles are resolved), or undefined if not an at-uri. */
+  private canonical(uri: string): string | undefined {
+    const m = /^at:\/\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(uri);
+    if (!m) return undefined;
+    const did = (m[1] as string).startsWith('did:')
+      ? m[1]
+      : this.byHandle.get((m[1] as string).toLowerCase())?.did;
+    return `at://${did ?? m[1]}/${m[2]}/${m[3]}`;
+  }
+  private live(p: Post | undefined): p is Post {
+    return !!p && !p.deleted && !p.author.takenDown;
+  }
+
+  /** Builds the app.bsky.feed.post record and its CID; image blobs get raw-codec CIDs served by the CDN route. */
+  private setRecord(
+    post: Post,
+    text: string,
+    images: FakeImage[] | undefined,
+    langs: string[],
+    labels: string[],
+  ): void {
+    post.images = (images ?? []).map((i) => ({
+      cid: cidOf(0x55, i.bytes),
+      bytes: i.bytes,
+      mimeType: i.mimeType,
+      alt: i.alt ?? '',
+      dims: imageSize(i.bytes),
+    }));
+    for (const img of post.images) this.blobs.set(`${post.author.did}/${img.cid}`, img);
+    const record: Obj = { $type: POST, createdAt: post.createdAt, langs, text };
+    if (post.reply) record.reply = post.reply;
+    if (post.images.length) {
+      record.embed = {
+        $type: 'app.bsky.embed.images',
+        images: post.images.map((i) => ({
+          alt: i.alt,
+          image: { $type: 'blob', ref: { $link: i.cid }, mimeType: i.mimeType, size: i.bytes.length },
+          ...(i.dims ? { aspectRatio: i.dims } : {}),
+        })),
+      };
+    }
+    if (labels.length)
+      record.labels = { $type: 'com.atproto.label.defs#selfLabels', values: labels.map((val) => ({ val })) };
+    post.record = record;
+    post.cid = cidOf(0x71, JSON.stringify(record));
+  }
+
+  /** PostView (§2.4/§2.6). Self-labels are echoed into `labels` as label objects, as the AppView does. */
+  private view(p: Post): Obj {
+    const a = p.author;
+    const img = (preset: string, i: Img) => `${this.base}/img/${preset}/plain/${a.did}/${i.cid}@jpeg`;
+    const selfLabels = ((p.record.labels as { values: { val: string }[] } | undefined)?.values ?? []).map(
+      (l) => ({ src: a.did, uri: p.uri, cid: p.cid, val: l.val, cts: p.createdAt }),
+    );
+    return {
+      uri: p.uri,
+      cid: p.cid,
+      author: {
+        did: a.did,
+        handle: a.handle,
+        displayName: a.displayName,
+        labels: [],
+        createdAt: a.createdAt,
+      },
+      record: p.record,
+      ...(p.images.length
+        ? {
+            embed: {
+              $type: 'app.bsky.embed.images#view',
+              images: p.images.map((i) => ({
+                thumb: img('feed_thumbnail', i),
+                fullsize: img('feed_fullsize', i),
+                alt: i.alt,
+                ...(i.dims ? { aspectRatio: i.dims } : {}),
+              })),
+            },
+          }
+        : {}),
+      replyCount: p.counts.reply,
+      repostCount: p.counts.repost,
+      likeCount: p.counts.like,
+      quoteCount: p.counts.quote,
+      bookmarkCount: 0,
+      indexedAt: p.indexedAt,
+      labels: selfLabels,
+    };
+  }
+  /** Union member used in reply refs: a postView, or notFoundPost when deleted / taken down. */
+  private refView(uri: string): Obj {
+    const p = this.posts.get(uri);
+    return this.live(p)
+      ? { $type: `${DEFS}#postView`, ...this.view(p) }
+      : { $type: `${DEFS}#notFoundPost`, uri, notFound: true };
+  }
+
+  // ---- HTTP -------------------------------------------------------------------------------------
+
+  private handle(req: IncomingMessage, extra: Record<string, string>): Reply {
+    const raw = req.url ?? '/';
+    const u = new URL(raw, this.base);
+    const path = u.pathname;
+    this.requests.push({ method: req.method ?? 'GET', path: raw, headers: { ...req.headers } });
+    const xrpc = path.startsWith('/xrpc/');
+    const over = xrpc && this.rate(extra);
+    const fail = this.failures.find((f) => {
+      f.match.lastIndex = 0;
+      return f.left > 0 && f.match.test(path);
+    });
+    if (fail) {
+      fail.left--;
+      const { status, body, headers } = fail.answer;
+      const name = DEFAULT_ERR[status] ?? (status >= 500 ? 'InternalServerError' : 'InvalidRequest');
+      const dflt =
+        status === 429
+          ? '{"error":"RateLimitExceeded","message":"Rate Limit Exceeded"}'
+          : JSON.stringify({ error: name, message: name });
+      return { status, body: body ?? dflt, headers: { 'content-type': JSON_CT, ...headers } };
+    }
+    if (over) return xerr('RateLimitExceeded', 'Rate Limit Exceeded', 429);
+    const m = /^\/img\/(feed_thumbnail|feed_fullsize)\/plain\/([^/]+)\/([^/@]+)@[a-z]+$/.exec(path);
+    if (m) {
+      const img = this.blobs.get(`${decodeURIComponent(m[2] as string)}/${m[3]}`);
+      return img
+        ? {
+            status: 200,
+            body: img.bytes,
+            headers: { 'content-type': img.mimeType, 'cache-control': 'public, max-age=604800' },
+          }
+        : { status: 404, body: 'Not Found', headers: { 'content-type': 'text/plain' } };
+    }
+    if (!xrpc) return xerr('NotFound', 'Not Found', 404);
+    return this.xrpc(path.slice(6), u.searchParams);
+  }
+
+  /** RateLimit-* headers like @atproto/xrpc-server: Reset is a unix time in seconds, Policy "<limit>;w=<seconds>" (§2.3). */
+  private rate(extra: Record<string, string>): boolean {
+    const rl = this.opts.rateLimit;
+    if (!rl) return false;
+    const now = Date.now();
+    if (now >= this.window.start + rl.windowMs) this.window = { start: now, count: 0 };
+    this.window.count++;
+    const resetMs = this.window.start + rl.windowMs;
+    extra['RateLimit-Limit'] = String(rl.limit);
+    extra['RateLimit-Remaining'] = String(Math.max(0, rl.limit - this.window.count));
+    extra['RateLimit-Reset'] = String(Math.floor(resetMs / 1000));
+    extra['RateLimit-Policy'] = `${rl.limit};w=${Math.floor(rl.windowMs / 1000)}`;
+    const over = this.window.count > rl.limit;
+    if (over) extra['Retry-After'] = String(Math.ceil((resetMs - now) / 1000));
+    return over;
+  }
+
+  private xrpc(method: string, q: URLSearchParams): Reply {
+    // Lexicon param validation messages as the reference server words them.
+    const need = (k: string) => q.get(k) ?? '';
+    const missing = (k: string) => xerr('InvalidRequest', `Error: Params must have the property "${k}"`);
+    const int = (k: string, dflt: number, min: number, max: number): number | Reply => {
+      const v = q.get(k);
+      if (v === null) return dflt;
+      const n = Number(v);
+      if (!Number.isInteger(n)) return xerr('InvalidRequest', `Error: ${k} must be an integer`);
+      if (n < min) return xerr('InvalidRequest', `Error: ${k} can not be less than ${min}`);
+      if (n > max) return xerr('InvalidRequest', `Error: ${k} can not be greater than ${max}`);
+      return n;
+    };
+    switch (method) {
+      case 'com.atproto.identity.resolveHandle': {
+        if (!q.has('handle')) return missing('handle');
+        const a = this.byHandle.get(need('handle').toLowerCase());
+        return a ? json(200, { did: a.did }) : xerr('InvalidRequest', 'Unable to resolve handle');
+      }
+      case 'app.bsky.actor.getProfile': {
+        if (!q.has('actor')) return missing('actor');
+        const a = this.actor(need('actor'));
+        if (!a) return xerr('InvalidRequest', 'Profile not found');
+        return json(200, {
+          did: a.did,
+          handle: a.handle,
+          displayName: a.displayName,
+          description: '',
+          followersCount: 0,
+          followsCount: 0,
+          postsCount: a.posts.length,
+          associated: { lists: 0, feedgens: 0, starterPacks: 0, labeler: false },
+          indexedAt: a.createdAt,
+          createdAt: a.createdAt,
+          labels: [],
+        });
+      }
+      case 'app.bsky.feed.getPostThread': {
+        if (!q.has('uri')) return missing('uri');
+        const depth = int('depth', 6, 0, 1000);
+        const height = int('parentHeight', 80, 0, 1000);
+        if (typeof depth !== 'number') return depth;
+        if (typeof height !== 'number') return height;
+        const uri = need('uri');
+        const key = this.canonical(uri);
+        if (!key) return xerr('InvalidRequest', 'Error: uri must be a valid at-uri');
+        const p = this.posts.get(key);
+        if (!this.live(p)) return xerr('NotFound', `Post not found: ${uri}`); // getPostThread.ts: NotFound for a missing anchor
+        return json(200, {
+          thread: {
+            $type: `${DEFS}#threadViewPost`,
+            post: this.view(p),
+            parent: this.parentNode(p, height),
+            replies: this.replies(p, depth),
+          },
+        });
+      }
+      case 'app.bsky.feed.getPosts': {
+        const uris = q.getAll('uris');
+        if (uris.length === 0) return missing('uris');
+        if (uris.length > 25)
+          return xerr('InvalidRequest', 'Error: uris must not have more than 25 elements');
+        const keys = uris.map((x) => this.canonical(x));
+        const bad = keys.indexOf(undefined);
+        if (bad >= 0) return xerr('InvalidRequest', `Error: uris/${bad} must be a valid at-uri`);
+        const found = keys.map((k) => this.posts.get(k ?? '')).filter((p): p is Post => this.live(p)); // missing ones dropped
+        return json(200, { posts: found.map((p) => this.view(p)) });
+      }
+      case 'app.bsky.feed.getAuthorFeed':
+        return this.authorFeed(q, int('limit', 50, 1, 100));
+      default:
+        return xerr('MethodNotImplemented', 'Method Not Implemented', 501);
+    }
+  }
+
+  /** Parent chain up to parentHeight; a deleted/taken-down parent becomes notFoundPost and ends the chain (§2.2). */
+  private parentNode(p: Post, height: number): Obj | undefined {
+    if (!p.reply || height <= 0) return undefined;
+    const parent = this.posts.get(p.reply.parent.uri);
+    if (!this.live(parent)) return { $type: `${DEFS}#notFoundPost`, uri: p.reply.parent.uri, notFound: true };
+    return {
+      $type: `${DEFS}#threadViewPost`,
+      post: this.view(parent),
+      parent: this.parentNode(parent, height - 1),
+    };
+  }
+  /** Replies to `depth` levels, oldest first; deleted replies are simply absent. */
+  private replies(p: Post, depth: number): Obj[] | undefined {
+    if (depth <= 0) return undefined;
+    return (this.children.get(p.uri) ?? [])
+      .filter((c) => this.live(c))
+      .map((c) => ({
+        $type: `${DEFS}#threadViewPost`,
+        post: this.view(c),
+        replies: this.replies(c, depth - 1),
+      }));
+  }
+
+  /** getAuthorFeed: newest first; cursor "<ms>__<rkey>" on every non-empty page, like the dataplane's keyset (§2.3). */
+  private authorFeed(q: URLSearchParams, limit: number | Reply): Reply {
+    if (!q.has('actor')) return xerr('InvalidRequest', 'Error: Params must have the property "actor"');
+    if (typeof limit !== 'number') return limit;
+    const a = this.actor(q.get('actor') ?? '');
+    if (!a) return xerr('InvalidRequest', 'Profile not found');
+    const cursor = q.get('cursor');
+    let hi = a.posts.length;
+    if (cursor) {
+      const [ms, rkey, ...rest] = cursor.split('__');
+      if (!ms || !rkey || rest.length || Number.isNaN(Number(ms)))
+        return xerr('InvalidRequest', 'Malformed cursor');
+      hi = bound(a.posts, rkey, false);
+    }
+    const filter = q.get('filter') ?? 'posts_with_replies';
+    const ok = (p: Post) => {
+      if (filter === 'posts_with_media') return p.images.length > 0;
+      if (filter === 'posts_with_video') return false;
+      if (filter === 'posts_no_replies') return !p.reply;
+      if (filter === 'posts_and_author_threads')
+        return !p.reply || p.reply.root.uri.startsWith(`at://${a.did}/`);
+      return true;
+    };
+    const page: Post[] = [];
+    for (let i = hi - 1; i >= 0 && page.length < limit; i--)
+      if (ok(a.posts[i] as Post)) page.push(a.posts[i] as Post);
+    const feed = page.map((p) =>
+      p.reply
+        ? {
+            post: this.view(p),
+            reply: { root: this.refView(p.reply.root.uri), parent: this.refView(p.reply.parent.uri) },
+          }
+        : { post: this.view(p) },
+    );
+    const last = page[page.length - 1];
+    return json(200, last ? { feed, cursor: `${Date.parse(last.createdAt)}__${last.rkey}` } : { feed });
+  }
+}
