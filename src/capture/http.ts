@@ -36,15 +36,20 @@ export interface Response {
 
 const RETRYABLE = new Set([408, 425, 429, 500, 502, 503, 504]);
 
-/** Parses Retry-After (seconds or HTTP date) and the rate-limit reset headers into a wait in ms. */
+/** Retry-After (seconds or an HTTP date) as a wait in ms. */
+export function retryAfter(headers: Headers, now = Date.now()): number | null {
+  const value = headers.get('retry-after');
+  if (!value) return null;
+  const secs = Number(value);
+  if (Number.isFinite(secs)) return Math.max(0, secs * 1000);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
+}
+
+/** Retry-After, else the platform's rate-limit reset header, as a wait in ms. */
 export function waitFromHeaders(headers: Headers, now = Date.now()): number | null {
-  const retryAfter = headers.get('retry-after');
-  if (retryAfter) {
-    const secs = Number(retryAfter);
-    if (Number.isFinite(secs)) return Math.max(0, secs * 1000);
-    const at = Date.parse(retryAfter);
-    if (!Number.isNaN(at)) return Math.max(0, at - now);
-  }
+  const after = retryAfter(headers, now);
+  if (after !== null) return after;
   // Mastodon: X-RateLimit-Reset is an ISO time; IETF draft (Bluesky): RateLimit-Reset is seconds from now.
   const xReset = headers.get('x-ratelimit-reset');
   if (xReset) {
@@ -142,7 +147,11 @@ export class HttpClient {
       if (!RETRYABLE.has(res.status)) return res;
       lastProblem = `HTTP ${res.status}`;
       if (attempt === this.config.retries) break;
-      const wait = waitFromHeaders(res.headers) ?? this.backoff(attempt);
+      // A 429 says when the budget resets (Retry-After or the rate-limit headers); a 5xx only
+      // through Retry-After, since its rate-limit headers describe the budget, not the outage.
+      const wait =
+        (res.status === 429 ? waitFromHeaders(res.headers) : retryAfter(res.headers)) ??
+        this.backoff(attempt);
       if (wait > this.config.maxWaitMs) {
         const when = new Date(Date.now() + wait).toISOString();
         throw new CaptureError('rate-limited', `${host} asks to wait until ${when}; try again later`, true);

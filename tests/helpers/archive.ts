@@ -1,0 +1,65 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { WARCParser } from 'warcio';
+import { Archive } from '../../src/store/archive.ts';
+
+export const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
+
+/** Opens the archive in a data dir for assertions (read what the CLI wrote). */
+export async function withArchive<T>(dataDir: string, fn: (a: Archive) => Promise<T>): Promise<T> {
+  const archive = await Archive.open(dataDir, { rotateBytes: 1e9, operator: '' });
+  try {
+    return await fn(archive);
+  } finally {
+    await archive.close();
+  }
+}
+
+export async function count(dataDir: string, table: string, where = '1=1'): Promise<number> {
+  return withArchive(dataDir, async (a) => {
+    const row = await a.db.get<{ n: number }>(`SELECT count(*) AS n FROM ${table} WHERE ${where}`);
+    return row!.n;
+  });
+}
+
+export interface ReadRecord {
+  type: string;
+  uri: string;
+  headers: Map<string, string>;
+  block: Buffer;
+  http: string | null;
+}
+
+/** Every record of every WARC file, read back with warcio (independently of the project's reader). */
+export async function readAllWarc(dataDir: string): Promise<ReadRecord[]> {
+  const dir = path.join(dataDir, 'warc');
+  let files: string[] = [];
+  try {
+    files = readdirSync(dir).filter((f) => f.endsWith('.warc.gz'));
+  } catch {
+    return [];
+  }
+  const out: ReadRecord[] = [];
+  for (const f of files.sort()) {
+    const parser = new WARCParser(createReadStream(path.join(dir, f)), { parseHttp: false });
+    for await (const rec of parser) {
+      const block = Buffer.from(await rec.readFully(false));
+      const headers = new Map<string, string>();
+      for (const [k, v] of rec.warcHeaders.headers as unknown as Iterable<[string, string]>)
+        headers.set(k.toLowerCase(), v);
+      const end = block.indexOf('\r\n\r\n');
+      out.push({
+        type: rec.warcType ?? '',
+        uri: rec.warcTargetURI ?? '',
+        headers,
+        block,
+        http:
+          ['request', 'response', 'revisit'].includes(rec.warcType ?? '') && end >= 0
+            ? block.subarray(0, end).toString()
+            : null,
+      });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,156 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HttpClient, waitFromHeaders } from '../src/capture/http.ts';
+import { checkUrl, guardedLookup, isBlockedAddress } from '../src/capture/ssrf.ts';
+import { loadConfig } from '../src/config.ts';
+import { CaptureError } from '../src/core/errors.ts';
+import { cli, testEnv } from './helpers/cli.ts';
+
+let server: http.Server;
+let base: string;
+
+beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    if (req.url === '/redirect') return res.writeHead(302, { location: '/final' }).end();
+    if (req.url === '/loop') return res.writeHead(302, { location: '/loop' }).end();
+    if (req.url === '/huge') return res.writeHead(200, { 'content-length': String(10_000_000) }).end();
+    res.writeHead(200, { 'content-type': 'text/plain' }).end(`ok ${req.url}`);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+function client(over: Record<string, string> = {}) {
+  const config = loadConfig({ ARCHIEFBOT_HTTP_BACKOFF_MS: '10', ...over });
+  return new HttpClient(config.http);
+}
+
+describe('the SSRF guard', () => {
+  it.each([
+    ['127.0.0.1', true],
+    ['10.0.0.1', true],
+    ['172.16.5.4', true],
+    ['192.168.1.1', true],
+    ['169.254.169.254', true],
+    ['100.64.0.1', true],
+    ['0.0.0.0', true],
+    ['::1', true],
+    ['fe80::1', true],
+    ['fd00::1', true],
+    ['::ffff:127.0.0.1', true],
+    ['::ffff:10.0.0.1', true],
+    ['145.97.39.155', false],
+    ['2a00:1450:4001::1', false],
+  ])('classifies %s as blocked=%s', (address, blocked) => {
+    expect(isBlockedAddress(address)).toBe(blocked);
+  });
+
+  it.each([
+    'http://127.0.0.1/',
+    'http://10.0.0.1/admin',
+    'http://169.254.169.254/latest/meta-data/',
+    'http://[::1]:8080/',
+    'http://localhost:6379/',
+    'file:///etc/passwd',
+    'gopher://example.org/',
+  ])('refuses %s on the command line without the allow flag, before connecting', async (url) => {
+    const { env, cleanup } = testEnv({ ARCHIEFBOT_ALLOW_PRIVATE_NETWORKS: 'false' });
+    const r = await cli(env, 'capture', url, '--json');
+    expect(r.code).toBe(1);
+    expect(r.json.error.code).toBe('blocked-address');
+    expect(r.stderr).toMatch(/refused/);
+    cleanup();
+  });
+
+  it('still refuses file:// when private networks are allowed', () => {
+    expect(() => checkUrl(new URL('file:///etc/passwd'), true)).toThrow(/only http and https/);
+  });
+
+  it('refuses, at connect time, a host name that resolves to a loopback address', async () => {
+    // The agent connects through guardedLookup, so a public-looking name (or a redirect to one)
+    // that resolves to an internal address is refused after DNS, whatever the URL said.
+    const err = await new Promise<unknown>((resolve) =>
+      guardedLookup('localhost', {}, (e, address) => resolve(e ?? address)),
+    );
+    expect(err).toBeInstanceOf(CaptureError);
+    expect((err as CaptureError).code).toBe('blocked-address');
+    expect((err as CaptureError).message).toMatch(/resolves to (127\.0\.0\.1|::1)/);
+  });
+});
+
+describe('the recording HTTP client', () => {
+  it('follows redirects and records every hop', async () => {
+    const c = client({ ARCHIEFBOT_ALLOW_PRIVATE_NETWORKS: 'true' });
+    const s = c.session();
+    const res = await s.get(`${base}/redirect`, { purpose: 'page' });
+    expect(res.status).toBe(200);
+    expect(res.body.toString()).toBe('ok /final');
+    expect(s.exchanges.map((e) => [e.status, new URL(e.url).pathname])).toEqual([
+      [302, '/redirect'],
+      [200, '/final'],
+    ]);
+    expect(s.exchanges[0]!.requestHeaders.find(([k]) => k === 'user-agent')?.[1]).toMatch(/^Archiefbot\//);
+    await c.close();
+  });
+
+  it('stops a redirect loop with a clear error', async () => {
+    const c = client({ ARCHIEFBOT_ALLOW_PRIVATE_NETWORKS: 'true' });
+    await expect(c.session().get(`${base}/loop`)).rejects.toThrow(/too many redirects/);
+    await c.close();
+  });
+
+  it('refuses a body larger than the limit before reading it', async () => {
+    const config = loadConfig({ ARCHIEFBOT_ALLOW_PRIVATE_NETWORKS: 'true' });
+    const c = new HttpClient({ ...config.http, maxBodyBytes: 1_000_000 });
+    const err = await c
+      .session()
+      .get(`${base}/huge`)
+      .catch((e) => e);
+    expect((err as CaptureError).code).toBe('too-large');
+    await c.close();
+  });
+
+  it('reads the wait from Retry-After and from Mastodon and IETF rate-limit headers', () => {
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    expect(waitFromHeaders(new Headers({ 'retry-after': '3' }), now)).toBe(3000);
+    expect(waitFromHeaders(new Headers({ 'retry-after': 'Thu, 01 Jan 2026 00:00:05 GMT' }), now)).toBe(5000);
+    expect(waitFromHeaders(new Headers({ 'x-ratelimit-reset': '2026-01-01T00:05:00.000Z' }), now)).toBe(
+      300_000,
+    );
+    expect(waitFromHeaders(new Headers({ 'ratelimit-reset': '7' }), now)).toBe(7000);
+    expect(waitFromHeaders(new Headers({}), now)).toBeNull();
+  });
+});
+
+describe('configuration', () => {
+  it('names the bad key and the variable it came from', () => {
+    expect(() => loadConfig({ ARCHIEFBOT_HTTP_RETRIES: 'many' })).toThrow(
+      /http\.retries \(from ARCHIEFBOT_HTTP_RETRIES\)/,
+    );
+    expect(() => loadConfig({ ARCHIEFBOT_BSKY_APPVIEW_URL: 'ftp://x' })).toThrow(/bluesky\.appviewUrl/);
+  });
+
+  it('reports a bad key in a config file and exits 2 from the CLI', async () => {
+    const { env, dataDir, cleanup } = testEnv();
+    const file = `${dataDir}/bad.yaml`;
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(file, 'http:\n  maxRedirects: soon\n');
+    const r = await cli({ ...env, ARCHIEFBOT_CONFIG: file }, 'search', 'x');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/http\.maxRedirects/);
+    writeFileSync(file, 'htpp:\n  timeoutMs: 100\n');
+    const typo = await cli({ ...env, ARCHIEFBOT_CONFIG: file }, 'search', 'x');
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/htpp/);
+    cleanup();
+  });
+
+  it('defaults the data directory to ./data and takes ARCHIEFBOT_DATA_DIR', () => {
+    expect(loadConfig({}).dataDir).toBe(`${process.cwd()}/data`);
+    expect(loadConfig({ ARCHIEFBOT_DATA_DIR: '/tmp/x' }).dataDir).toBe('/tmp/x');
+    expect(loadConfig({}).http.allowPrivateNetworks).toBe(false);
+    expect(loadConfig({ ARCHIEFBOT_ALLOW_PRIVATE_NETWORKS: 'true' }).http.allowPrivateNetworks).toBe(true);
+  });
+});

@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CapturePipeline } from '../src/capture/pipeline.ts';
+import { loadConfig } from '../src/config.ts';
+import { CaptureQueue, redisConnection, startCaptureWorker } from '../src/queue/capture-queue.ts';
+import { Archive } from '../src/store/archive.ts';
+import { FakeMastodon } from './fakes/mastodon.ts';
+import { count } from './helpers/archive.ts';
+import { testEnv } from './helpers/cli.ts';
+import { startRedis } from './helpers/redis.ts';
+
+let redis: Awaited<ReturnType<typeof startRedis>>;
+let m: FakeMastodon;
+
+beforeAll(async () => {
+  redis = await startRedis();
+  m = await FakeMastodon.start();
+  m.addAccount({ username: 'nctv' });
+});
+afterAll(async () => {
+  await m.close();
+  await redis.stop();
+});
+
+describe('the capture queue (BullMQ on a real redis-server)', () => {
+  it('runs captures through the same pipeline, once per URL within the window, and fails not-found at once', async () => {
+    const { env, dataDir, cleanup } = testEnv();
+    const config = loadConfig(env);
+    const archive = await Archive.open(config.dataDir, config.warc);
+    const pipeline = new CapturePipeline(archive, config);
+    const prefix = `t${Date.now()}`;
+    const producer = redisConnection(redis.url);
+    const consumer = redisConnection(redis.url);
+    const queue = new CaptureQueue(producer, 60, prefix);
+
+    const post = m.addStatus({ username: 'nctv', content: '<p>Dreigingsniveau ongewijzigd</p>' });
+    // Queue before the worker runs: the second request for the same URL is the same job.
+    const a = await queue.add({ url: post.url, trigger: 'command', requestedBy: 'slack:U1', channel: 'C1' });
+    const b = await queue.add({
+      url: `${post.url}#x`,
+      trigger: 'command',
+      requestedBy: 'slack:U2',
+      channel: 'C2',
+    });
+    expect(b.jobId).toBe(a.jobId);
+    expect(b.duplicate).toBe(true);
+    expect(a.duplicate).toBe(false);
+
+    const worker = startCaptureWorker({ connection: consumer, pipeline, concurrency: 2, prefix });
+    const outcome = await queue.result(a.jobId, 15_000);
+    expect(outcome.kind).toBe('post');
+    if (outcome.kind === 'post') {
+      expect(outcome.post.url).toBe(post.url);
+      expect(outcome.sha256).toMatch(/^[0-9a-f]{64}$/);
+    }
+
+    const gone = m.addStatus({ username: 'nctv', content: '<p>weg</p>' });
+    m.deleteStatus(gone.id);
+    const c = await queue.add({ url: gone.url, trigger: 'command', requestedBy: 'slack:U1' });
+    await expect(queue.result(c.jobId, 15_000)).rejects.toThrow(/not-found/);
+    const job = await queue.queue.getJob(c.jobId);
+    expect(job?.attemptsMade).toBe(1); // not retried: it can never succeed
+
+    await worker.close();
+    await queue.close();
+    producer.disconnect();
+    consumer.disconnect();
+    await pipeline.close();
+    await archive.close();
+    expect(await count(dataDir, 'capture', "status = 'done'")).toBe(1);
+    expect(await count(dataDir, 'capture', "status = 'failed'")).toBe(1);
+    cleanup();
+  });
+});
