@@ -58,8 +58,12 @@ export function waitFromHeaders(headers: Headers, now = Date.now()): number | nu
     const n = Number(xReset);
     if (Number.isFinite(n)) return Math.max(0, n > 1e9 ? n * 1000 - now : n * 1000);
   }
+  // The IETF draft makes RateLimit-Reset a delta in seconds; atproto's xrpc-server sends a unix time.
   const reset = headers.get('ratelimit-reset');
-  if (reset && Number.isFinite(Number(reset))) return Math.max(0, Number(reset) * 1000);
+  if (reset && Number.isFinite(Number(reset))) {
+    const n = Number(reset);
+    return Math.max(0, n > 1e9 ? n * 1000 - now : n * 1000);
+  }
   return null;
 }
 

@@ -137,7 +137,7 @@ export class BlueskyConnector implements Connector {
     const host = new URL(url).host;
     if (
       ['NotFound', 'RecordNotFound'].includes(name) ||
-      (name === 'InvalidRequest' && /not found/i.test(data.message ?? ''))
+      (name === 'InvalidRequest' && /not found|unable to resolve handle/i.test(data.message ?? ''))
     ) {
       throw new CaptureError(
         'not-found',
