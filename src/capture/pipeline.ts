@@ -3,7 +3,7 @@ import type { Config } from '../config.ts';
 import { CaptureError } from '../core/errors.ts';
 import type { NormalisedPost, Trigger } from '../core/types.ts';
 import type { Archive, IngestInput, IngestResult } from '../store/archive.ts';
-import type { AccountTarget, Connector, PostTarget, Target } from './connector.ts';
+import type { AccountPage, AccountTarget, Connector, PostTarget, Target } from './connector.ts';
 import { BlueskyConnector } from './connectors/bluesky.ts';
 import { MastodonConnector } from './connectors/mastodon.ts';
 import { WebConnector } from './connectors/web.ts';
@@ -247,11 +247,20 @@ export class CapturePipeline {
     let cursor = state.cursor;
     let complete = false;
     let carry = first.exchanges;
+    // While one page is written, the next is already on its way: HTTP overlaps the archive's work.
+    const fetchPage = async (from: string | null): Promise<{ page: AccountPage; http: HttpSession }> => {
+      const http = this.http.session();
+      const page = await connector.listAccount!(handle, http, from);
+      await this.downloadMedia(page.posts, http);
+      return { page, http };
+    };
+    let pending: Promise<{ page: AccountPage; http: HttpSession }> | null = fetchPage(cursor);
     try {
-      while (!complete) {
-        const http = this.http.session();
-        const page = await connector.listAccount(handle, http, cursor);
-        await this.downloadMedia(page.posts, http);
+      while (!complete && pending) {
+        const fetched: { page: AccountPage; http: HttpSession } = await pending;
+        const { page, http } = fetched;
+        pending = page.next !== null && !opts.shouldStop?.() ? fetchPage(page.next) : null;
+        pending?.catch(() => {}); // its failure is handled when it is awaited
         const result = await this.archive.ingest({
           ...who,
           captureId: state.captureId,

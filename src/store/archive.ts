@@ -98,11 +98,16 @@ export class Archive {
     await this.db.close();
   }
 
-  /** Inserts rows in batches through json_each: one statement per 5,000 rows instead of one per row. */
-  private async insertMany(sql: string, rows: unknown[]): Promise<void> {
+  /**
+   * Inserts rows in batches through json_each: one statement per 5,000 rows instead of one per row
+   * (stack notes: ~10x faster with sqlite3). Returns what a RETURNING clause gives back.
+   */
+  private async insertMany<T = never>(sql: string, rows: unknown[], ...params: unknown[]): Promise<T[]> {
+    const out: T[] = [];
     for (let i = 0; i < rows.length; i += CHUNK) {
-      await this.db.run(sql, [JSON.stringify(rows.slice(i, i + CHUNK))]);
+      out.push(...(await this.db.all<T>(sql, [...params, JSON.stringify(rows.slice(i, i + CHUNK))])));
     }
+    return out;
   }
 
   async recordFailure(
@@ -302,24 +307,19 @@ export class Archive {
     const accounts = new Map<string, NormalisedPost['account']>();
     for (const { post } of posts)
       accounts.set(`${post.account.platform}\u0000${post.account.handle}`, post.account);
-    for (let i = 0; i < accounts.size; i += CHUNK) {
-      await db.run(
-        `INSERT INTO account (platform, handle, platform_id, display_name, url, first_seen, last_seen)
-         SELECT value->>'platform', value->>'handle', value->>'platformId', value->>'displayName', value->>'url', ?1, ?1
-         FROM json_each(?2) WHERE true
-         ON CONFLICT (platform, handle) DO UPDATE SET
-           platform_id = coalesce(excluded.platform_id, account.platform_id),
-           display_name = coalesce(excluded.display_name, account.display_name),
-           url = coalesce(excluded.url, account.url),
-           last_seen = excluded.last_seen`,
-        [now, JSON.stringify([...accounts.values()].slice(i, i + CHUNK))],
-      );
-    }
     const accountIds = new Map<string, number>();
-    for (const r of await db.all<{ id: number; platform: string; handle: string }>(
-      `SELECT id, platform, handle FROM account WHERE (platform, handle) IN
-       (SELECT value->>0, value->>1 FROM json_each(?))`,
-      [JSON.stringify([...accounts.values()].map((a) => [a.platform, a.handle]))],
+    for (const r of await this.insertMany<{ id: number; platform: string; handle: string }>(
+      `INSERT INTO account (platform, handle, platform_id, display_name, url, first_seen, last_seen)
+       SELECT value->>'platform', value->>'handle', value->>'platformId', value->>'displayName', value->>'url', ?1, ?1
+       FROM json_each(?2) WHERE true
+       ON CONFLICT (platform, handle) DO UPDATE SET
+         platform_id = coalesce(excluded.platform_id, account.platform_id),
+         display_name = coalesce(excluded.display_name, account.display_name),
+         url = coalesce(excluded.url, account.url),
+         last_seen = excluded.last_seen
+       RETURNING id, platform, handle`,
+      [...accounts.values()],
+      now,
     )) {
       accountIds.set(`${r.platform}\u0000${r.handle}`, r.id);
     }
@@ -328,17 +328,18 @@ export class Archive {
     const keys = JSON.stringify(posts.map(({ post }) => [post.platform, post.platformId]));
     const existing = new Map<
       string,
-      { id: number; versions: { number: number; hash: string; validFrom: string | null }[] }
+      { id: number; versions: { id: number; number: number; hash: string; validFrom: string | null }[] }
     >();
     for (const r of await db.all<{
       id: number;
       platform: string;
       platform_id: string;
+      version_id: number | null;
       number: number | null;
       content_hash: string | null;
       valid_from: string | null;
     }>(
-      `SELECT p.id, p.platform, p.platform_id, v.number, v.content_hash, v.valid_from
+      `SELECT p.id, p.platform, p.platform_id, v.id AS version_id, v.number, v.content_hash, v.valid_from
        FROM post p LEFT JOIN version v ON v.post_id = p.id
        WHERE (p.platform, p.platform_id) IN (SELECT value->>0, value->>1 FROM json_each(?))
        ORDER BY p.id, v.number`,
@@ -351,7 +352,12 @@ export class Archive {
         existing.set(key, e);
       }
       if (r.number !== null)
-        e.versions.push({ number: r.number, hash: r.content_hash!, validFrom: r.valid_from });
+        e.versions.push({
+          id: r.version_id!,
+          number: r.number,
+          hash: r.content_hash!,
+          validFrom: r.valid_from,
+        });
     }
 
     // 6. Decide the new versions of each post.
@@ -361,7 +367,8 @@ export class Archive {
     });
 
     // 7. Upsert the post rows.
-    await this.insertMany(
+    const postIds = new Map<string, number>();
+    const upserted = await this.insertMany<{ id: number; platform: string; platform_id: string }>(
       `INSERT INTO post (platform, platform_id, url, api_ref, account_id, kind, parent_platform_id, status, created_at, first_seen, last_seen)
        SELECT value->>'platform', value->>'platformId', value->>'url', value->>'apiRef', value->>'accountId', value->>'kind',
               value->>'parent', value->>'status', value->>'createdAt', value->>'seen', value->>'seen'
@@ -371,7 +378,8 @@ export class Archive {
          account_id = coalesce(excluded.account_id, post.account_id),
          parent_platform_id = coalesce(excluded.parent_platform_id, post.parent_platform_id),
          created_at = coalesce(excluded.created_at, post.created_at),
-         status = excluded.status, last_seen = excluded.last_seen`,
+         status = excluded.status, last_seen = excluded.last_seen
+       RETURNING id, platform, platform_id`,
       posts.map(({ post }, i) => ({
         platform: post.platform,
         platformId: post.platformId,
@@ -385,14 +393,7 @@ export class Archive {
         seen: now,
       })),
     );
-    const postIds = new Map<string, number>();
-    for (const r of await db.all<{ id: number; platform: string; platform_id: string }>(
-      `SELECT id, platform, platform_id FROM post WHERE (platform, platform_id) IN
-       (SELECT value->>0, value->>1 FROM json_each(?))`,
-      [keys],
-    )) {
-      postIds.set(`${r.platform}\u0000${r.platform_id}`, r.id);
-    }
+    for (const r of upserted) postIds.set(`${r.platform}\u0000${r.platform_id}`, r.id);
 
     // 8. Metadata records: one per new version, and one observation per post seen unchanged.
     const provenance = {
@@ -505,31 +506,20 @@ export class Archive {
       if (!m.plan || m.plan.number === plan.current.number)
         sightings.push({ postIdx: m.postIdx, loc, number: plan.current.number });
     });
-    await this.insertMany(
+    const versionIds = new Map<string, number>();
+    for (const e of existing.values())
+      for (const v of e.versions) versionIds.set(`${e.id}:${v.number}`, v.id);
+    const insertedVersions = await this.insertMany<{ id: number; post_id: number; number: number }>(
       `INSERT INTO version (post_id, number, captured_at, valid_from, content_hash, content, text, origin, trigger, actor,
                             method, misses, capture_id, warc_file, warc_offset, warc_length, warc_record_id)
        SELECT value->>'postId', value->>'number', value->>'capturedAt', value->>'validFrom', value->>'hash', value->>'content',
               value->>'text', value->>'origin', value->>'trigger', value->>'actor', value->>'method', value->>'misses',
               value->>'captureId', value->>'file', value->>'offset', value->>'length', value->>'recordId'
-       FROM json_each(?)`,
+       FROM json_each(?)
+       RETURNING id, post_id, number`,
       versionRows,
     );
-    const versionIds = new Map<string, number>();
-    const wanted = [
-      ...newVersionContent.map((v) => [v.postId, v.number]),
-      ...sightings.map((x) => {
-        const post = posts[x.postIdx]!.post;
-        return [postIds.get(`${post.platform}\u0000${post.platformId}`)!, x.number];
-      }),
-    ];
-    for (const r of await db.all<{ id: number; post_id: number; number: number }>(
-      `SELECT v.id, v.post_id, v.number FROM version v
-       JOIN (SELECT value->>0 AS post_id, value->>1 AS number FROM json_each(?)) w
-         ON w.post_id = v.post_id AND w.number = v.number`,
-      [JSON.stringify(wanted)],
-    )) {
-      versionIds.set(`${r.post_id}:${r.number}`, r.id);
-    }
+    for (const r of insertedVersions) versionIds.set(`${r.post_id}:${r.number}`, r.id);
     const mediaLinks = newVersionContent.flatMap((v) =>
       v.content.media.map((m, position) => ({
         versionId: versionIds.get(`${v.postId}:${v.number}`)!,

@@ -196,18 +196,19 @@ export class WarcWriter {
     return { locations, undo };
   }
 
-  /** The newest WARC file in the directory (another process may have started it) and its size now. */
+  /**
+   * The file to append to and its size now (another process may have appended since). A process keeps
+   * its file until it is full; a new process starts on the newest file, so short CLI runs share one.
+   */
   private async current(): Promise<{ name: string; handle: FileHandle; size: number }> {
+    if (this.file) return { ...this.file, size: (await this.file.handle.stat()).size };
     await mkdir(this.dir, { recursive: true });
     const newest = (await readdir(this.dir))
       .filter((f) => /^archiefbot-.*\.warc\.gz$/.test(f))
       .sort()
       .at(-1);
     if (!newest) return this.rotate();
-    if (this.file?.name !== newest) {
-      await this.file?.handle.close();
-      this.file = { name: newest, handle: await open(path.join(this.dir, newest), 'r+') };
-    }
+    this.file = { name: newest, handle: await open(path.join(this.dir, newest), 'r+') };
     return { ...this.file, size: (await this.file.handle.stat()).size };
   }
 

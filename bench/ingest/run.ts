@@ -1,0 +1,133 @@
+/**
+ * bench/ingest: backfill an account of 20,000 posts from a loopback Mastodon fake through the full
+ * pipeline (HTTP, WARC, SQLite + FTS), and compare with a baseline measured in the same run: the same
+ * rows through one batched SQLite insert plus SHA-256 of the same bytes. Run: npm run bench:ingest
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import path from 'node:path';
+import { CapturePipeline } from '../../src/capture/pipeline.ts';
+import { loadConfig } from '../../src/config.ts';
+import { sha256Hex } from '../../src/core/content.ts';
+import { Archive } from '../../src/store/archive.ts';
+import { Db } from '../../src/store/db.ts';
+import { migrate } from '../../src/store/migrations.ts';
+import { FakeMastodon } from '../../tests/fakes/mastodon.ts';
+
+const POSTS = Number(process.env.BENCH_POSTS ?? 20_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const WORDS =
+  'de het een minister kabinet woo verzoek ministerie begroting rijksoverheid burger gemeente provincie wet besluit ' +
+  'informatie archief bericht overheid publicatie vandaag morgen nieuws regeling subsidie toeslagen belasting zorg';
+const words = WORDS.split(' ');
+
+function text(i: number): string {
+  const out: string[] = [];
+  let x = i * 2654435761;
+  for (let w = 0; w < 30; w++) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    out.push(words[x % words.length]!);
+  }
+  return `<p>Bericht ${i}: ${out.join(' ')} #post${i}</p>`;
+}
+
+async function pipelineRun(m: FakeMastodon): Promise<{ seconds: number; dataDir: string }> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'archiefbot-bench-'));
+  const config = loadConfig({ ARCHIEFBOT_DATA_DIR: dataDir, ARCHIEFBOT_ALLOW_PRIVATE_NETWORKS: 'true' });
+  const archive = await Archive.open(dataDir, config.warc);
+  const pipeline = new CapturePipeline(archive, config);
+  const t0 = performance.now();
+  const outcome = await pipeline.capture({
+    url: `${m.url}/@bench`,
+    trigger: 'command',
+    requestedBy: 'bench',
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  if (outcome.kind !== 'account' || outcome.posts !== POSTS || !outcome.complete) {
+    throw new Error(`backfill incomplete: ${JSON.stringify(outcome)}`);
+  }
+  await pipeline.close();
+  await archive.close();
+  return { seconds, dataDir };
+}
+
+/** The same rows (posts and versions, FTS included) in one batched insert, plus SHA-256 of the same bytes. */
+async function baselineRun(source: string, pages: Buffer[]): Promise<number> {
+  const src = await Db.open(path.join(source, 'archiefbot.db'));
+  const posts = await src.all('SELECT * FROM post ORDER BY id');
+  const versions = await src.all('SELECT * FROM version ORDER BY id');
+  await src.close();
+  const dir = mkdtempSync(path.join(tmpdir(), 'archiefbot-baseline-'));
+  const db = await Db.open(path.join(dir, 'b.db'));
+  await db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL');
+  await migrate(db);
+  await db.exec('DROP TRIGGER version_immutable; DROP TRIGGER version_kept');
+  const t0 = performance.now();
+  for (const p of pages) sha256Hex(p);
+  for (const v of versions) sha256Hex(v.content as string);
+  await db.transaction(async () => {
+    await db.run(
+      `INSERT INTO post (id, platform, platform_id, url, api_ref, kind, status, created_at, first_seen, last_seen)
+       SELECT value->>'id', value->>'platform', value->>'platform_id', value->>'url', value->>'api_ref', value->>'kind',
+              value->>'status', value->>'created_at', value->>'first_seen', value->>'last_seen' FROM json_each(?)`,
+      [JSON.stringify(posts)],
+    );
+    await db.run(
+      `INSERT INTO version (post_id, number, captured_at, valid_from, content_hash, content, text, origin, trigger, actor,
+                            method, misses, warc_file, warc_offset, warc_length, warc_record_id)
+       SELECT value->>'post_id', value->>'number', value->>'captured_at', value->>'valid_from', value->>'content_hash',
+              value->>'content', value->>'text', value->>'origin', value->>'trigger', value->>'actor', value->>'method',
+              value->>'misses', value->>'warc_file', value->>'warc_offset', value->>'warc_length', value->>'warc_record_id'
+       FROM json_each(?)`,
+      [JSON.stringify(versions)],
+    );
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  await db.close();
+  rmSync(dir, { recursive: true, force: true });
+  return seconds;
+}
+
+async function fetchPages(m: FakeMastodon, accountId: string): Promise<Buffer[]> {
+  const pages: Buffer[] = [];
+  let next: string | null = `${m.url}/api/v1/accounts/${accountId}/statuses?limit=40`;
+  while (next) {
+    const res: Response = await fetch(next);
+    const body = Buffer.from(await res.arrayBuffer());
+    if (body.length <= 2) break;
+    pages.push(body);
+    next = /<([^>]+)>;\s*rel="next"/.exec(res.headers.get('link') ?? '')?.[1] ?? null;
+  }
+  return pages;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+const m = await FakeMastodon.start();
+const account = m.addAccount({ username: 'bench', displayName: 'Benchmark' });
+m.addStatuses(POSTS, 'bench', text);
+const pages = await fetchPages(m, account.id);
+const results: { pipeline: number; baseline: number }[] = [];
+for (let run = 0; run < RUNS; run++) {
+  const { seconds, dataDir } = await pipelineRun(m);
+  const baseline = await baselineRun(dataDir, pages);
+  rmSync(dataDir, { recursive: true, force: true });
+  results.push({ pipeline: seconds, baseline });
+  console.log(
+    `run ${run + 1}: pipeline ${seconds.toFixed(2)} s (${Math.round(POSTS / seconds)} posts/s), baseline ${baseline.toFixed(3)} s, ratio ${(seconds / baseline).toFixed(1)}`,
+  );
+}
+await m.close();
+const p = median(results.map((r) => r.pipeline));
+const b = median(results.map((r) => r.baseline));
+const summary = {
+  posts: POSTS,
+  runs: RUNS,
+  pipelineSeconds: Number(p.toFixed(3)),
+  postsPerSecond: Math.round(POSTS / p),
+  baselineSeconds: Number(b.toFixed(3)),
+  ratio: Number(median(results.map((r) => r.pipeline / r.baseline)).toFixed(2)),
+  machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`,
+  date: new Date().toISOString(),
+};
+console.log(JSON.stringify(summary));
