@@ -63,8 +63,8 @@ export function buildProgram(io: Io = defaultIo, env: NodeJS.ProcessEnv = proces
 
   program
     .description(
-      'Archiefbot keeps government social media as records: it captures posts with their replies, edits and media\n' +
-        'into WARC evidence files and a searchable SQLite archive, and proves nothing was altered.',
+      'Archiefbot keeps government social media as records: it captures posts with their replies, edits and ' +
+        'media into WARC evidence files and a searchable SQLite archive, and proves nothing was altered.',
     )
     .version(TOOL_VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
