@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Archive } from '../src/store/archive.ts';
 import { FakeBluesky, type FakeBlueskyOptions, type FakeImage } from './fakes/bluesky.ts';
+import { expectNothingWritten, query } from './helpers/archive.ts';
 import { cli, testEnv } from './helpers/cli.ts';
 
 const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
@@ -21,32 +21,9 @@ function png(seed: string): Buffer {
   ]);
 }
 
-/** Rows from the archive's database (opened and closed around the one query). */
-async function query<T = Record<string, unknown>>(dataDir: string, sql: string, params: unknown[] = []) {
-  const archive = await Archive.open(dataDir, { rotateBytes: 1e9, operator: '' });
-  try {
-    return await archive.db.all<T>(sql, params);
-  } finally {
-    await archive.close();
-  }
-}
-
 async function count(dataDir: string, sql: string, params: unknown[] = []): Promise<number> {
   const [row] = await query<{ n: number }>(dataDir, sql, params);
   return row!.n;
-}
-
-function warcFiles(dataDir: string): string[] {
-  const dir = path.join(dataDir, 'warc');
-  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.warc.gz')) : [];
-}
-
-/** A failed capture leaves no post, version or media row and no WARC file (the data dir was fresh). */
-async function expectNothingWritten(dataDir: string): Promise<void> {
-  expect(await count(dataDir, 'SELECT count(*) AS n FROM post')).toBe(0);
-  expect(await count(dataDir, 'SELECT count(*) AS n FROM version')).toBe(0);
-  expect(await count(dataDir, 'SELECT count(*) AS n FROM media')).toBe(0);
-  expect(warcFiles(dataDir)).toEqual([]);
 }
 
 /** Things to undo after each test: temp data dirs and per-test fakes. */

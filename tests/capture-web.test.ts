@@ -1,35 +1,15 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readdirSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WARCParser } from 'warcio';
 import { guardedLookup } from '../src/capture/ssrf.ts';
 import { CaptureError } from '../src/core/errors.ts';
-import { Archive } from '../src/store/archive.ts';
 import { FakeWeb } from './fakes/web.ts';
+import { expectNothingWritten, query, warcFiles } from './helpers/archive.ts';
 import { cli, testEnv } from './helpers/cli.ts';
 
 const sha256 = (data: Buffer | Uint8Array | string) => createHash('sha256').update(data).digest('hex');
-
-/** Rows from the archive's database (opened and closed around the one query). */
-async function query<T = Record<string, unknown>>(dataDir: string, sql: string, params: unknown[] = []) {
-  const archive = await Archive.open(dataDir, { rotateBytes: 1e9, operator: '' });
-  try {
-    return await archive.db.all<T>(sql, params);
-  } finally {
-    await archive.close();
-  }
-}
-
-async function count(dataDir: string, table: string): Promise<number> {
-  const [row] = await query<{ n: number }>(dataDir, `SELECT count(*) AS n FROM ${table}`);
-  return row!.n;
-}
-
-function warcFiles(dataDir: string): string[] {
-  const dir = path.join(dataDir, 'warc');
-  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.warc.gz')) : [];
-}
 
 interface WarcEntry {
   type: string;
@@ -54,13 +34,6 @@ async function warcRecords(dataDir: string): Promise<WarcEntry[]> {
     }
   }
   return out;
-}
-
-async function expectNothingWritten(dataDir: string): Promise<void> {
-  expect(await count(dataDir, 'post')).toBe(0);
-  expect(await count(dataDir, 'version')).toBe(0);
-  expect(await count(dataDir, 'media')).toBe(0);
-  expect(warcFiles(dataDir)).toEqual([]);
 }
 
 const cleanups: (() => unknown)[] = [];

@@ -2,7 +2,7 @@
 // Behaviour follows /work/shared/reference/platform-apis.md §2 and the fidelity checklist in §8.
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './listen.ts';
 
 export interface FakeBlueskyOptions {
   rateLimit?: { limit: number; windowMs: number };
@@ -176,11 +176,7 @@ export class FakeBluesky {
 
   static async start(opts: FakeBlueskyOptions = {}): Promise<FakeBluesky> {
     const f = new FakeBluesky(opts);
-    await new Promise<void>((resolve, reject) => {
-      f.server.once('error', reject);
-      f.server.listen(0, '127.0.0.1', resolve);
-    });
-    f.base = `http://127.0.0.1:${(f.server.address() as AddressInfo).port}`;
+    f.base = await listenOnLoopback(f.server);
     return f;
   }
   get url(): string {

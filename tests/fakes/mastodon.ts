@@ -2,7 +2,7 @@
 // Behaviour follows /work/shared/reference/platform-apis.md §1 and the fidelity checklist in §8.
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './listen.ts';
 
 export interface FakeMedia {
   type?: 'image' | 'video' | 'gifv' | 'audio';
@@ -163,11 +163,7 @@ export class FakeMastodon {
 
   static async start(opts: FakeMastodonOptions = {}): Promise<FakeMastodon> {
     const f = new FakeMastodon(opts);
-    await new Promise<void>((resolve, reject) => {
-      f.server.once('error', reject);
-      f.server.listen(0, '127.0.0.1', resolve);
-    });
-    f.base = `http://127.0.0.1:${(f.server.address() as AddressInfo).port}`;
+    f.base = await listenOnLoopback(f.server);
     return f;
   }
   get url(): string {

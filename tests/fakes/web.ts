@@ -1,6 +1,6 @@
 // Loopback fake of an ordinary web site: fixed routes (status, headers, body) and a log of what was asked.
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './listen.ts';
 
 export interface WebRoute {
   status?: number;
@@ -30,11 +30,7 @@ export class FakeWeb {
 
   static async start(): Promise<FakeWeb> {
     const f = new FakeWeb();
-    await new Promise<void>((resolve, reject) => {
-      f.server.once('error', reject);
-      f.server.listen(0, '127.0.0.1', resolve);
-    });
-    f.base = `http://127.0.0.1:${(f.server.address() as AddressInfo).port}`;
+    f.base = await listenOnLoopback(f.server);
     return f;
   }
 
@@ -44,7 +40,7 @@ export class FakeWeb {
   }
 
   get port(): number {
-    return (this.server.address() as AddressInfo).port;
+    return Number(new URL(this.base).port);
   }
 
   route(path: string, route: WebRoute): void {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, readdirSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { expect } from 'vitest';
 import { WARCParser } from 'warcio';
 import { Archive } from '../../src/store/archive.ts';
 
@@ -14,6 +15,28 @@ export async function withArchive<T>(dataDir: string, fn: (a: Archive) => Promis
   } finally {
     await archive.close();
   }
+}
+
+/** Rows from the archive's database (opened and closed around the one query). */
+export async function query<T = Record<string, unknown>>(
+  dataDir: string,
+  sql: string,
+  params: unknown[] = [],
+) {
+  return withArchive(dataDir, (a) => a.db.all<T>(sql, params));
+}
+
+export function warcFiles(dataDir: string): string[] {
+  const dir = path.join(dataDir, 'warc');
+  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.warc.gz')) : [];
+}
+
+/** A failed capture leaves no post, version or media row and no WARC file (the data dir was fresh). */
+export async function expectNothingWritten(dataDir: string): Promise<void> {
+  expect(await count(dataDir, 'post')).toBe(0);
+  expect(await count(dataDir, 'version')).toBe(0);
+  expect(await count(dataDir, 'media')).toBe(0);
+  expect(warcFiles(dataDir)).toEqual([]);
 }
 
 export async function count(dataDir: string, table: string, where = '1=1'): Promise<number> {
