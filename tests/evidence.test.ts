@@ -1,9 +1,9 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import sqlite3 from 'sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeMastodon } from './fakes/mastodon.ts';
-import { readAllWarc, sha256, withArchive } from './helpers/archive.ts';
+import { count, readAllWarc, sha256, warcFiles, withArchive } from './helpers/archive.ts';
 import { cli, testEnv } from './helpers/cli.ts';
 
 const GIF = Buffer.from('474946383961010001000000002c00000000010001000002024401003b', 'hex');
@@ -87,6 +87,41 @@ describe('WARC evidence', () => {
     expect(files.length).toBeGreaterThanOrEqual(2);
     const records = await readAllWarc(dataDir);
     expect(records.filter((x) => x.type === 'warcinfo')).toHaveLength(files.length);
+    expect((await cli(env, 'verify')).code).toBe(0);
+    cleanup();
+  });
+});
+
+describe('a capture that fails while writing', () => {
+  it('rolls the rows back and cuts its records off the WARC again', async () => {
+    const { env, dataDir, cleanup } = testEnv();
+    await cli(env, 'capture', post.url, '--json');
+    const file = path.join(dataDir, 'warc', warcFiles(dataDir)[0]!);
+    const sizeBefore = statSync(file).size;
+    const { CapturePipeline } = await import('../src/capture/pipeline.ts');
+    const { loadConfig } = await import('../src/config.ts');
+    const fresh = m.addStatus({ username: 'rvo', content: '<p>Schijf vol</p>' });
+    const err = await withArchive(dataDir, async (archive) => {
+      // The disk fills up just as the version rows go in: after the WARC append, before COMMIT.
+      const run = archive.db.all.bind(archive.db);
+      archive.db.all = (async (sql: string, params?: unknown[]) => {
+        if (sql.includes('INSERT INTO version')) throw new Error('SQLITE_FULL: database or disk is full');
+        return run(sql, params as never);
+      }) as typeof archive.db.all;
+      const pipeline = new CapturePipeline(archive, loadConfig(env));
+      try {
+        await pipeline.capture({ url: fresh.url, trigger: 'command' });
+        return null;
+      } catch (e) {
+        return e as Error;
+      } finally {
+        await pipeline.close();
+      }
+    });
+    expect(err?.message).toMatch(/disk is full/);
+    expect(statSync(file).size).toBe(sizeBefore);
+    expect(await count(dataDir, 'post', `url = '${fresh.url}'`)).toBe(0);
+    expect(await count(dataDir, 'capture', "status = 'failed'")).toBe(1);
     expect((await cli(env, 'verify')).code).toBe(0);
     cleanup();
   });

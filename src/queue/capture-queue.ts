@@ -38,7 +38,7 @@ export function captureKey(url: string): string {
 
 export class CaptureQueue {
   readonly queue: Queue<CaptureJob, CaptureOutcome>;
-  private events?: QueueEvents;
+  private events?: { listener: QueueEvents; connection: Redis };
 
   constructor(
     private readonly connection: Redis,
@@ -68,13 +68,17 @@ export class CaptureQueue {
 
   /** Waits for a job's outcome (for callers that answer in the same conversation). */
   async result(jobId: string, timeoutMs: number): Promise<CaptureOutcome> {
-    this.events ??= new QueueEvents(CAPTURE_QUEUE, {
-      connection: this.connection.duplicate(),
-      prefix: this.prefix,
-    });
+    if (!this.events) {
+      // QueueEvents blocks on its connection, so it gets its own.
+      const connection = this.connection.duplicate();
+      this.events = {
+        connection,
+        listener: new QueueEvents(CAPTURE_QUEUE, { connection, prefix: this.prefix }),
+      };
+    }
     const job = await this.queue.getJob(jobId);
     if (!job) throw new Error(`no capture job ${jobId}`);
-    return job.waitUntilFinished(this.events, timeoutMs);
+    return job.waitUntilFinished(this.events.listener, timeoutMs);
   }
 
   async counts() {
@@ -82,7 +86,8 @@ export class CaptureQueue {
   }
 
   async close(): Promise<void> {
-    await this.events?.close();
+    await this.events?.listener.close();
+    this.events?.connection.disconnect();
     await this.queue.close();
   }
 }

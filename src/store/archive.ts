@@ -131,18 +131,6 @@ export class Archive {
     });
   }
 
-  async openCapture(
-    input: Pick<IngestInput, 'url' | 'trigger' | 'requestedBy' | 'channel'>,
-  ): Promise<number> {
-    return this.db.transaction(async () => {
-      const { lastID } = await this.db.run(
-        `INSERT INTO capture (url, trigger, requested_by, channel, status, started_at) VALUES (?, ?, ?, ?, 'running', ?)`,
-        [input.url, input.trigger, input.requestedBy, input.channel, new Date().toISOString()],
-      );
-      return lastID;
-    });
-  }
-
   async finishCapture(
     captureId: number,
     status: 'done' | 'failed',
@@ -222,22 +210,16 @@ export class Archive {
   }
 
   async ingest(input: IngestInput): Promise<IngestResult> {
-    return this.db.transaction(async () => {
-      let undo: (() => Promise<void>) | null = null;
-      try {
-        return await this.ingestLocked(input, (u) => {
-          undo = u;
-        });
-      } catch (err) {
-        if (undo) await (undo as () => Promise<void>)();
-        throw err;
-      }
-    });
+    const written: { undo?: () => Promise<void> } = {};
+    return this.db.transaction(
+      () => this.ingestLocked(input, written),
+      async () => written.undo?.(),
+    );
   }
 
   private async ingestLocked(
     input: IngestInput,
-    setUndo: (u: () => Promise<void>) => void,
+    written: { undo?: () => Promise<void> },
   ): Promise<IngestResult> {
     const now = new Date().toISOString();
     const db = this.db;
@@ -434,7 +416,7 @@ export class Archive {
 
     // 9. Write the evidence; from here on a failure cuts it off again.
     const { locations, undo } = await this.warc.append(records);
-    setUndo(undo);
+    written.undo = undo;
     const exchangeCount = recordRole.length;
 
     // 10. Media rows for payloads stored for the first time.

@@ -45,8 +45,11 @@ export class Db {
     });
   }
 
-  /** Runs `work` in one write transaction; rolls back (and rethrows) if it throws. */
-  transaction<T>(work: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` in one write transaction; rolls back (and rethrows) if it or the COMMIT fails, and
+   * then calls `onRollback`, so work outside the database (WARC bytes) can be undone too.
+   */
+  transaction<T>(work: () => Promise<T>, onRollback?: () => Promise<void>): Promise<T> {
     const run = this.txQueue.then(async () => {
       await this.exec('BEGIN IMMEDIATE');
       try {
@@ -55,6 +58,7 @@ export class Db {
         return result;
       } catch (err) {
         await this.exec('ROLLBACK').catch(() => {});
+        await onRollback?.();
         throw err;
       }
     });
