@@ -6,6 +6,7 @@ import { type Config, ConfigError, loadConfig } from './config.ts';
 import { CaptureError, UsageError } from './core/errors.ts';
 import { verifyArchive } from './export/verify.ts';
 import { formatBackfill, formatCapture, formatSearch, formatShow, formatVerify } from './format.ts';
+import { registerKbCommands } from './kb/cli.ts';
 import { createLogger } from './log.ts';
 import { Archive } from './store/archive.ts';
 import { findPostId, search, showPost } from './store/queries.ts';
@@ -236,6 +237,8 @@ Capturing unchanged content records the sighting but no new version. Exit 1 with
       const { runWorker } = await import('./queue/capture-queue.ts');
       await runWorker(config, { concurrency: opts.concurrency, log: createLogger('info') });
     });
+
+  registerKbCommands(program, { io, config: cfg });
 
   for (const c of program.commands) c.showHelpAfterError(`(run "archiefbot ${c.name()} --help" for usage)`);
   return program;
