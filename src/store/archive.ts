@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Exchange } from '../capture/http.ts';
-import { contentHash, hashInput, searchText, sha256Hex } from '../core/content.ts';
+import { contentHash, searchText, sha256Hex } from '../core/content.ts';
 import type { CaptureMethod, NormalisedPost, PostContent, Trigger } from '../core/types.ts';
 import { TOOL_NAME, TOOL_VERSION } from '../version.ts';
 import { appendAudit } from './audit.ts';
@@ -285,28 +285,7 @@ export class Archive {
       recordRole.push({ kind: 'exchange' }, { kind: 'exchange' });
     }
 
-    // 4. Accounts (upsert, then read back ids).
-    const accounts = new Map<string, NormalisedPost['account']>();
-    for (const { post } of posts)
-      accounts.set(`${post.account.platform}\u0000${post.account.handle}`, post.account);
-    const accountIds = new Map<string, number>();
-    for (const r of await this.insertMany<{ id: number; platform: string; handle: string }>(
-      `INSERT INTO account (platform, handle, platform_id, display_name, url, first_seen, last_seen)
-       SELECT value->>'platform', value->>'handle', value->>'platformId', value->>'displayName', value->>'url', ?1, ?1
-       FROM json_each(?2) WHERE true
-       ON CONFLICT (platform, handle) DO UPDATE SET
-         platform_id = coalesce(excluded.platform_id, account.platform_id),
-         display_name = coalesce(excluded.display_name, account.display_name),
-         url = coalesce(excluded.url, account.url),
-         last_seen = excluded.last_seen
-       RETURNING id, platform, handle`,
-      [...accounts.values()],
-      now,
-    )) {
-      accountIds.set(`${r.platform}\u0000${r.handle}`, r.id);
-    }
-
-    // 5. What the archive already holds for these posts.
+    // 4. What the archive already holds for these posts.
     const keys = JSON.stringify(posts.map(({ post }) => [post.platform, post.platformId]));
     const existing = new Map<
       string,
@@ -342,42 +321,13 @@ export class Archive {
         });
     }
 
-    // 6. Decide the new versions of each post.
+    // 5. Decide the new versions of each post.
     const plans = posts.map(({ post }) => {
       const known = existing.get(`${post.platform}\u0000${post.platformId}`)?.versions ?? [];
       return planVersions(post, known);
     });
 
-    // 7. Upsert the post rows.
-    const postIds = new Map<string, number>();
-    const upserted = await this.insertMany<{ id: number; platform: string; platform_id: string }>(
-      `INSERT INTO post (platform, platform_id, url, api_ref, account_id, kind, parent_platform_id, status, created_at, first_seen, last_seen)
-       SELECT value->>'platform', value->>'platformId', value->>'url', value->>'apiRef', value->>'accountId', value->>'kind',
-              value->>'parent', value->>'status', value->>'createdAt', value->>'seen', value->>'seen'
-       FROM json_each(?) WHERE true
-       ON CONFLICT (platform, platform_id) DO UPDATE SET
-         url = excluded.url, api_ref = coalesce(excluded.api_ref, post.api_ref),
-         account_id = coalesce(excluded.account_id, post.account_id),
-         parent_platform_id = coalesce(excluded.parent_platform_id, post.parent_platform_id),
-         created_at = coalesce(excluded.created_at, post.created_at),
-         status = excluded.status, last_seen = excluded.last_seen
-       RETURNING id, platform, platform_id`,
-      posts.map(({ post }, i) => ({
-        platform: post.platform,
-        platformId: post.platformId,
-        url: post.url,
-        apiRef: post.apiRef,
-        accountId: accountIds.get(`${post.account.platform}\u0000${post.account.handle}`) ?? null,
-        kind: post.kind,
-        parent: post.parentPlatformId,
-        status: plans[i]!.total > 1 ? 'edited' : 'live',
-        createdAt: post.createdAt,
-        seen: now,
-      })),
-    );
-    for (const r of upserted) postIds.set(`${r.platform}\u0000${r.platform_id}`, r.id);
-
-    // 8. Metadata records: one per new version, and one observation per post seen unchanged.
+    // 6. Metadata records: one per new version, and one observation per post seen unchanged.
     const provenance = {
       capture: captureId,
       trigger: input.trigger,
@@ -414,12 +364,24 @@ export class Archive {
       }
     });
 
-    // 9. Write the evidence; from here on a failure cuts it off again.
-    const { locations, undo } = await this.warc.append(records);
-    written.undo = undo;
+    // 7. Write the evidence. Serialising and compressing it (main thread) overlaps with the account and
+    // post upserts (SQLite's thread); from here on a failure cuts the evidence off again.
+    const appending = this.warc.append(records).then((w) => {
+      written.undo = w.undo;
+      return w;
+    });
+    let accountIds: Map<string, number>;
+    let postIds: Map<string, number>;
+    try {
+      accountIds = await this.upsertAccounts(posts, now);
+      postIds = await this.upsertPosts(posts, plans, accountIds, now);
+    } catch (err) {
+      await appending.catch(() => {});
+      throw err;
+    }
+    const { locations } = await appending;
     const exchangeCount = recordRole.length;
-
-    // 10. Media rows for payloads stored for the first time.
+    // 8. Media rows for payloads stored for the first time.
     const mediaRows = [];
     for (let i = 0; i < exchangeCount; i++) {
       const role = recordRole[i]!;
@@ -452,7 +414,7 @@ export class Archive {
       locations.slice(0, exchangeCount),
     );
 
-    // 11. Versions, their media, and the sightings.
+    // 9. Versions, their media, and the sightings.
     const versionRows: Record<string, unknown>[] = [];
     const newVersionContent: { postId: number; number: number; content: ReturnType<typeof withSha> }[] = [];
     const sightings: { postIdx: number; loc: RecordLocation; number: number }[] = [];
@@ -596,6 +558,65 @@ export class Archive {
     };
   }
 
+  /** Accounts of these posts, inserted or refreshed; their ids by `platform\0handle`. */
+  private async upsertAccounts(posts: { post: NormalisedPost }[], now: string): Promise<Map<string, number>> {
+    const accounts = new Map<string, NormalisedPost['account']>();
+    for (const { post } of posts)
+      accounts.set(`${post.account.platform}\u0000${post.account.handle}`, post.account);
+    const ids = new Map<string, number>();
+    for (const r of await this.insertMany<{ id: number; platform: string; handle: string }>(
+      `INSERT INTO account (platform, handle, platform_id, display_name, url, first_seen, last_seen)
+       SELECT value->>'platform', value->>'handle', value->>'platformId', value->>'displayName', value->>'url', ?1, ?1
+       FROM json_each(?2) WHERE true
+       ON CONFLICT (platform, handle) DO UPDATE SET
+         platform_id = coalesce(excluded.platform_id, account.platform_id),
+         display_name = coalesce(excluded.display_name, account.display_name),
+         url = coalesce(excluded.url, account.url),
+         last_seen = excluded.last_seen
+       RETURNING id, platform, handle`,
+      [...accounts.values()],
+      now,
+    )) {
+      ids.set(`${r.platform}\u0000${r.handle}`, r.id);
+    }
+    return ids;
+  }
+
+  /** Post rows (mutable state: status, last seen); their ids by `platform\0platformId`. */
+  private async upsertPosts(
+    posts: { post: NormalisedPost }[],
+    plans: { total: number }[],
+    accountIds: Map<string, number>,
+    now: string,
+  ): Promise<Map<string, number>> {
+    const upserted = await this.insertMany<{ id: number; platform: string; platform_id: string }>(
+      `INSERT INTO post (platform, platform_id, url, api_ref, account_id, kind, parent_platform_id, status, created_at, first_seen, last_seen)
+       SELECT value->>'platform', value->>'platformId', value->>'url', value->>'apiRef', value->>'accountId', value->>'kind',
+              value->>'parent', value->>'status', value->>'createdAt', value->>'seen', value->>'seen'
+       FROM json_each(?) WHERE true
+       ON CONFLICT (platform, platform_id) DO UPDATE SET
+         url = excluded.url, api_ref = coalesce(excluded.api_ref, post.api_ref),
+         account_id = coalesce(excluded.account_id, post.account_id),
+         parent_platform_id = coalesce(excluded.parent_platform_id, post.parent_platform_id),
+         created_at = coalesce(excluded.created_at, post.created_at),
+         status = excluded.status, last_seen = excluded.last_seen
+       RETURNING id, platform, platform_id`,
+      posts.map(({ post }, i) => ({
+        platform: post.platform,
+        platformId: post.platformId,
+        url: post.url,
+        apiRef: post.apiRef,
+        accountId: accountIds.get(`${post.account.platform}\u0000${post.account.handle}`) ?? null,
+        kind: post.kind,
+        parent: post.parentPlatformId,
+        status: plans[i]!.total > 1 ? 'edited' : 'live',
+        createdAt: post.createdAt,
+        seen: now,
+      })),
+    );
+    return new Map(upserted.map((r) => [`${r.platform}\u0000${r.platform_id}`, r.id]));
+  }
+
   private postRecord(
     post: NormalisedPost,
     v: VersionPlan,
@@ -622,7 +643,6 @@ export class Archive {
           counts: post.counts,
         },
         version: { number: v.number, origin: v.origin, validFrom: v.validFrom, contentHash: v.hash, content },
-        hashed: hashInput(v.content),
         provenance: { ...provenance, sourceUrl: post.sourceUrl },
       },
       source ? { recordId: source, url: post.sourceUrl! } : undefined,

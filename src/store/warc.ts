@@ -33,14 +33,18 @@ function sha256(buf: Buffer): string {
  * Sets the SHA-256 block and payload digests from the bytes we already hold. warcio then skips its
  * own (WASM) hashing, which is ten times slower per record; verify recomputes both independently.
  */
-function withDigests(
-  rec: WARCRecord,
-  payload: Buffer,
-  payloadDigest = `sha256:${sha256(payload)}`,
-): WARCRecord {
-  const head = rec.httpHeaders ? Buffer.from(`${rec.httpHeaders.toString()}\r\n`, 'utf8') : Buffer.alloc(0);
-  rec.warcHeaders.headers.set('WARC-Block-Digest', `sha256:${sha256(Buffer.concat([head, payload]))}`);
-  rec.warcHeaders.headers.set('WARC-Payload-Digest', payloadDigest);
+function withDigests(rec: WARCRecord, payload: Buffer, payloadDigest?: string): WARCRecord {
+  const payloadHex = payloadDigest ? null : sha256(payload);
+  let blockHex = payloadHex;
+  if (rec.httpHeaders) {
+    // The block is the HTTP head followed by the payload: hash both without copying the payload.
+    blockHex = createHash('sha256')
+      .update(`${rec.httpHeaders.toString()}\r\n`, 'utf8')
+      .update(payload)
+      .digest('hex');
+  }
+  rec.warcHeaders.headers.set('WARC-Block-Digest', `sha256:${blockHex ?? sha256(payload)}`);
+  rec.warcHeaders.headers.set('WARC-Payload-Digest', payloadDigest ?? `sha256:${payloadHex}`);
   return rec;
 }
 
