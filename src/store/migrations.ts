@@ -173,6 +173,38 @@ CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN
 END;
 `,
   },
+  {
+    version: 2,
+    name: 'chat: channel settings, alert subscriptions, conversation references for proactive messages',
+    sql: `
+CREATE TABLE channel_setting (
+  platform TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  language TEXT CHECK (language IN ('nl','en')),
+  updated_by TEXT,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (platform, channel)
+);
+-- account '*' = every watched account.
+CREATE TABLE subscription (
+  id INTEGER PRIMARY KEY,
+  platform TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  account TEXT NOT NULL,
+  kinds TEXT NOT NULL,
+  created_by TEXT,
+  created_at TEXT NOT NULL,
+  UNIQUE (platform, channel, account)
+);
+CREATE TABLE conversation_ref (
+  platform TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  reference TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (platform, channel)
+);
+`,
+  },
 ];
 
 export async function migrate(db: Db): Promise<number> {

@@ -1,0 +1,37 @@
+import type { Lang } from './reply.ts';
+
+export type ChatPlatform = 'slack' | 'teams' | 'mattermost' | 'shell';
+
+/** Where an answer goes: the adapter's own thread reference, carried through the queue untouched. */
+export interface ReplyTarget {
+  platform: ChatPlatform;
+  channel: string;
+  [key: string]: unknown;
+}
+
+/** A platform event, translated by an adapter into the one shape the core understands. */
+export interface ChatCommand {
+  platform: ChatPlatform;
+  user: string;
+  userName?: string;
+  channel: string;
+  /** What the user typed (mention and slash-command name stripped). */
+  text?: string;
+  /** A button press: the command the button carries. */
+  action?: { command: string };
+  replyTo: ReplyTarget;
+}
+
+export interface CaptureRequestFromChat {
+  url: string;
+  requestedBy: string;
+  channel: string;
+  replyTo: ReplyTarget;
+  lang: Lang;
+}
+
+/** What the core needs from the capture queue. */
+export interface CaptureService {
+  enqueue(req: CaptureRequestFromChat): Promise<{ jobId: string; duplicate: boolean }>;
+  counts(): Promise<Record<string, number>>;
+}

@@ -1,0 +1,100 @@
+/**
+ * The neutral reply every chat command produces (DESIGN.md, "ChatAdapter"): adapters render it as
+ * Block Kit (Slack), an Adaptive Card (Teams) or Markdown (Mattermost, shell). `text` is the whole
+ * answer as plain text, so every platform (and every notification) says the same thing.
+ */
+export type Lang = 'nl' | 'en';
+
+export interface Button {
+  label: string;
+  /** The command the button runs, as if typed (e.g. `show 12`). */
+  command: string;
+  style?: 'primary' | 'danger';
+}
+
+export type Block =
+  | { type: 'header'; text: string }
+  | { type: 'section'; text: string; fields?: [string, string][] }
+  | { type: 'context'; text: string }
+  | { type: 'divider' }
+  | { type: 'actions'; buttons: Button[] };
+
+export interface Reply {
+  text: string;
+  blocks: Block[];
+  /** Answered only to the asker where the platform can (Slack ephemeral); errors and refusals. */
+  private?: boolean;
+  kind?: 'ok' | 'error' | 'refused' | 'ack';
+}
+
+/** Builds a reply and its plain-text form together, so the two never disagree. */
+export class ReplyBuilder {
+  private readonly blocks: Block[] = [];
+  private readonly lines: string[] = [];
+
+  header(text: string): this {
+    this.blocks.push({ type: 'header', text });
+    this.lines.push(text);
+    return this;
+  }
+
+  section(text: string, fields?: [string, string][]): this {
+    this.blocks.push(fields?.length ? { type: 'section', text, fields } : { type: 'section', text });
+    if (text) this.lines.push(text);
+    for (const [k, v] of fields ?? []) this.lines.push(`${k}: ${v}`);
+    return this;
+  }
+
+  context(text: string): this {
+    this.blocks.push({ type: 'context', text });
+    this.lines.push(text);
+    return this;
+  }
+
+  divider(): this {
+    this.blocks.push({ type: 'divider' });
+    return this;
+  }
+
+  buttons(buttons: Button[]): this {
+    if (buttons.length) {
+      this.blocks.push({ type: 'actions', buttons });
+      this.lines.push(buttons.map((b) => `[${b.label}: ${b.command}]`).join('  '));
+    }
+    return this;
+  }
+
+  build(extra: Partial<Pick<Reply, 'private' | 'kind'>> = {}): Reply {
+    return { text: this.lines.join('\n'), blocks: [...this.blocks], ...extra };
+  }
+}
+
+export function textReply(text: string, extra: Partial<Pick<Reply, 'private' | 'kind'>> = {}): Reply {
+  return new ReplyBuilder().section(text).build(extra);
+}
+
+/** Markdown for Mattermost and the shell: headers bold, fields as a list, buttons as the commands to type. */
+export function toMarkdown(reply: Reply): string {
+  const out: string[] = [];
+  for (const b of reply.blocks) {
+    switch (b.type) {
+      case 'header':
+        out.push(`**${b.text}**`);
+        break;
+      case 'section':
+        if (b.text) out.push(b.text);
+        for (const [k, v] of b.fields ?? []) out.push(`- ${k}: ${v}`);
+        break;
+      case 'context':
+        out.push(`_${b.text}_`);
+        break;
+      case 'divider':
+        out.push('---');
+        break;
+      case 'actions':
+        out.push(b.buttons.map((x) => `\`${x.command}\``).join(' · '));
+        break;
+    }
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,158 @@
+import type { Server } from 'node:http';
+import express from 'express';
+import type { Logger } from 'pino';
+import type { ChatAdapter } from './bots/adapter.ts';
+import { ADAPTER_FACTORIES } from './bots/registry.ts';
+import { ShellAdapter } from './bots/shell.ts';
+import { CapturePipeline } from './capture/pipeline.ts';
+import { type Config, ConfigError } from './config.ts';
+import { Bot, type KnowledgeService } from './core/bot.ts';
+import { Roles } from './core/roles.ts';
+import { CaptureQueue, redisConnection, startCaptureWorker } from './queue/capture-queue.ts';
+import { CaptureNotifier, ChatCaptureService } from './queue/chat-captures.ts';
+import { startPrivateRedis } from './queue/redis-server.ts';
+import { Archive } from './store/archive.ts';
+
+export interface ServeOptions {
+  env: NodeJS.ProcessEnv;
+  log: Logger;
+  /** Run the capture worker in this process (default) or leave it to `archiefbot worker`. */
+  worker: boolean;
+  /** Start the terminal chat: `auto` = when no platform is configured and stdin is a terminal. */
+  shell: 'auto' | 'on' | 'off';
+  port?: number;
+  knowledge?: KnowledgeService;
+  stdin?: NodeJS.ReadableStream;
+}
+
+export interface Running {
+  port: number;
+  adapters: Map<string, ChatAdapter>;
+  bot: Bot;
+  /** Resolves when the shell session ends (Ctrl-D) — serve then stops by itself. */
+  shellDone: Promise<void> | null;
+  stop(): Promise<void>;
+}
+
+/**
+ * `archiefbot serve`: one HTTP server for every webhook adapter plus /healthz, the capture worker,
+ * an adapter for each platform whose settings are present (the shell when none is), Redis from
+ * REDIS_URL or a private redis-server. Stops gracefully: adapters first (no new commands), then the
+ * worker (running captures finish), the queues, Redis, and the archive.
+ */
+export async function serve(config: Config, opts: ServeOptions): Promise<Running> {
+  const { env, log } = opts;
+  const port = opts.port ?? Number(env.ARCHIEFBOT_HTTP_PORT ?? 3978);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`ARCHIEFBOT_HTTP_PORT must be a port number, not "${env.ARCHIEFBOT_HTTP_PORT}"`);
+  }
+  const stops: (() => Promise<unknown>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.splice(0).reverse()) {
+      await stop().catch((err) => log.error({ err }, 'error while stopping'));
+    }
+  };
+  try {
+    let redisUrl = config.redis.url;
+    if (!redisUrl) {
+      const own = await startPrivateRedis(config.dataDir);
+      stops.push(own.stop);
+      redisUrl = own.url;
+      log.info({ url: redisUrl }, 'started a private redis-server (set REDIS_URL to use your own)');
+    }
+    const archive = await Archive.open(config.dataDir, config.warc);
+    stops.push(() => archive.close());
+    const pipeline = new CapturePipeline(archive, config, log);
+    stops.push(() => pipeline.close());
+    const connection = redisConnection(redisUrl, log);
+    stops.push(async () => connection.disconnect());
+    const queue = new CaptureQueue(connection, config.capture.idempotencyWindowSeconds);
+    stops.push(() => queue.close());
+    const captures = new ChatCaptureService(queue, connection);
+    const bot = new Bot({
+      archive,
+      captures,
+      roles: Roles.load(env),
+      checkUrl: (url) => void pipeline.resolve(url),
+      lookupKeys: (ref) => pipeline.lookupKeys(ref),
+      knowledge: opts.knowledge,
+      log,
+    });
+
+    const app = express();
+    app.disable('x-powered-by');
+    app.get('/healthz', (_req, res) => {
+      res.json({ ok: true, adapters: [...adapters.keys()], worker: opts.worker });
+    });
+    const adapters = new Map<string, ChatAdapter>();
+    const ctx = { bot, app, archive, redis: connection, log, env };
+    for (const factory of ADAPTER_FACTORIES) {
+      if (!factory.configured(env)) continue;
+      adapters.set(factory.platform, factory.create(ctx));
+    }
+    const wantShell =
+      opts.shell === 'on' || (opts.shell === 'auto' && adapters.size === 0 && Boolean(process.stdin.isTTY));
+    let shell: ShellAdapter | null = null;
+    if (wantShell) {
+      shell = new ShellAdapter(bot, {
+        input: (opts.stdin ?? process.stdin) as never,
+        output: process.stdout,
+      });
+      adapters.set('shell', shell);
+    }
+
+    // Stopped in reverse order: the HTTP server (no new webhooks), the worker (running captures
+    // finish and are still answered), the notifier, the adapters, then the queue, Redis, the archive.
+    stops.push(async () => {
+      for (const adapter of adapters.values()) await adapter.stop().catch(() => {});
+    });
+    const eventsConnection = redisConnection(redisUrl, log);
+    const notifier = new CaptureNotifier({
+      connection: eventsConnection,
+      queue,
+      captures,
+      bot,
+      adapters,
+      log,
+    });
+    await notifier.start();
+    stops.push(async () => {
+      await notifier.stop();
+      eventsConnection.disconnect();
+    });
+
+    if (opts.worker) {
+      const workerConnection = redisConnection(redisUrl, log);
+      const worker = startCaptureWorker({ connection: workerConnection, pipeline, concurrency: 2, log });
+      stops.push(async () => {
+        await worker.close(); // waits for running captures
+        workerConnection.disconnect();
+      });
+    }
+
+    const server: Server = await new Promise((resolve, reject) => {
+      const s = app.listen(port, '0.0.0.0', () => resolve(s));
+      s.once('error', reject);
+    });
+    stops.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    );
+    for (const [name, adapter] of adapters) {
+      await adapter.start();
+      log.info({ adapter: name }, 'adapter started');
+    }
+    const actualPort = (server.address() as { port: number }).port;
+    log.info(
+      { port: actualPort, adapters: [...adapters.keys()], worker: opts.worker },
+      'archiefbot is serving',
+    );
+    return { port: actualPort, adapters, bot, shellDone: shell?.done ?? null, stop: stopAll };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
