@@ -57,10 +57,8 @@ export class ReplyBuilder {
   }
 
   buttons(buttons: Button[]): this {
-    if (buttons.length) {
-      this.blocks.push({ type: 'actions', buttons });
-      this.lines.push(buttons.map((b) => `[${b.label}: ${b.command}]`).join('  '));
-    }
+    // Buttons are not part of the plain text: each platform shows them its own way (or as commands to type).
+    if (buttons.length) this.blocks.push({ type: 'actions', buttons });
     return this;
   }
 

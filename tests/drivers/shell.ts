@@ -1,0 +1,34 @@
+import { PassThrough } from 'node:stream';
+import { ShellAdapter } from '../../src/bots/shell.ts';
+import type { ChatDriver, Harness } from '../helpers/harness.ts';
+
+/** The terminal chat, driven through its stdin/stdout. The shell user is always the operator (admin). */
+export async function startShellDriver(h: Harness): Promise<ChatDriver> {
+  const input = new PassThrough();
+  const output = new PassThrough();
+  let buffer = '';
+  output.on('data', (chunk) => {
+    buffer += chunk.toString();
+  });
+  const shell = new ShellAdapter(h.running.bot, { input, output, prompt: false });
+  h.running.adapters.set('shell', shell);
+  await shell.start();
+  const answers = () => buffer.split('\n\u0000').filter(Boolean);
+  return {
+    async say(text, opts = {}) {
+      const before = buffer.length;
+      input.write(`${text}\n`);
+      const deadline = Date.now() + (opts.until ? 15_000 : 5_000);
+      for (;;) {
+        const got = buffer.slice(before);
+        if (got && (!opts.until || opts.until.test(got))) return [got.trim()];
+        if (Date.now() > deadline) throw new Error(`no answer to "${text}" (got: ${got})`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    async close() {
+      void answers;
+      await shell.stop();
+    },
+  };
+}
