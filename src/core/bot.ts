@@ -63,7 +63,12 @@ function short(text: string, max: number): string {
 /** Word diff in the style of `git diff --word-diff`: [-removed-]{+added+}. */
 export function wordDiff(before: string, after: string): string {
   return diffWords(before, after)
-    .map((part) => (part.added ? `{+${part.value}+}` : part.removed ? `[-${part.value}-]` : part.value))
+    .map((part) => {
+      if (!part.added && !part.removed) return part.value;
+      // Keep the spaces around a change outside its markers: "is {+vanaf maandag+} beschikbaar".
+      const [, lead, core, trail] = /^(\s*)([\s\S]*?)(\s*)$/.exec(part.value)!;
+      return core ? `${lead}${part.added ? `{+${core}+}` : `[-${core}-]`}${trail}` : part.value;
+    })
     .join('');
 }
 
@@ -153,6 +158,8 @@ export class Bot {
   }
 
   private neededRole(parsed: ParsedCommand) {
+    // Listing a channel's alerts is for everyone; changing them is for archivists.
+    if (parsed.name === 'alerts' && !parsed.args.trim()) return 'viewer' as const;
     if (parsed.name === 'kb') {
       const sub = parsed.args.split(/\s+/)[0]?.toLowerCase() ?? '';
       if (['approve', 'reject', 'goedkeuren', 'afwijzen'].includes(sub)) return 'expert' as const;

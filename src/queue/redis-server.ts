@@ -22,12 +22,13 @@ async function freePort(): Promise<number> {
  */
 export async function startPrivateRedis(
   dataDir: string,
+  command = 'redis-server',
 ): Promise<{ url: string; stop: () => Promise<void> }> {
   const dir = path.join(dataDir, 'redis');
   mkdirSync(dir, { recursive: true });
   const port = await freePort();
   const proc: ChildProcess = spawn(
-    'redis-server',
+    command,
     [
       '--port',
       String(port),

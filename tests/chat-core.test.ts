@@ -1,0 +1,234 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CapturePipeline } from '../src/capture/pipeline.ts';
+import { loadConfig } from '../src/config.ts';
+import { Bot, wordDiff } from '../src/core/bot.ts';
+import type { CaptureRequestFromChat, ChatCommand } from '../src/core/chat.ts';
+import { didYouMean, guessLanguage, parseCommand } from '../src/core/commands.ts';
+import { toMarkdown } from '../src/core/reply.ts';
+import { Roles } from '../src/core/roles.ts';
+import { Archive } from '../src/store/archive.ts';
+import { FakeMastodon } from './fakes/mastodon.ts';
+import { cli, testEnv } from './helpers/cli.ts';
+
+let m: FakeMastodon;
+let t: ReturnType<typeof testEnv>;
+let archive: Archive;
+let pipeline: CapturePipeline;
+const queued: CaptureRequestFromChat[] = [];
+let bot: Bot;
+let postId: number;
+
+const roles = new Roles({
+  defaultRole: 'viewer',
+  users: [
+    { platform: 'slack', user: 'U_ARCH', roles: ['archivist'] },
+    { platform: 'slack', user: 'U_CHAN', roles: ['archivist'], channels: ['C_WEBCARE'] },
+    { platform: 'slack', user: 'U_EXPERT', roles: ['expert'] },
+  ],
+});
+
+function cmd(text: string, user = 'U_VIEW', channel = 'C1'): ChatCommand {
+  return { platform: 'slack', user, channel, text, replyTo: { platform: 'slack', channel } };
+}
+
+beforeAll(async () => {
+  m = await FakeMastodon.start();
+  m.addAccount({ username: 'minvws', displayName: 'Ministerie van VWS' });
+  const post = m.addStatus({
+    username: 'minvws',
+    content: '<p>De griepprik is beschikbaar voor zestigplussers.</p>',
+  });
+  t = testEnv();
+  const r = await cli(t.env, 'capture', post.url, '--json');
+  postId = r.json.post.id;
+  m.editStatus(post.id, { content: '<p>De griepprik is vanaf maandag beschikbaar voor zestigplussers.</p>' });
+  await cli(t.env, 'capture', post.url, '--json');
+  for (let i = 0; i < 12; i++) {
+    const extra = m.addStatus({ username: 'minvws', content: `<p>Vaccinatie update ${i}</p>` });
+    await cli(t.env, 'capture', extra.url);
+  }
+  const config = loadConfig(t.env);
+  archive = await Archive.open(config.dataDir, config.warc);
+  pipeline = new CapturePipeline(archive, config);
+  bot = new Bot({
+    archive,
+    roles,
+    captures: {
+      enqueue: async (req) => {
+        queued.push(req);
+        return { jobId: String(queued.length), duplicate: false };
+      },
+      counts: async () => ({ waiting: queued.length, active: 0, delayed: 0 }),
+    },
+    checkUrl: (url) => void pipeline.resolve(url),
+    lookupKeys: (ref) => pipeline.lookupKeys(ref),
+  });
+});
+afterAll(async () => {
+  await pipeline.close();
+  await archive.close();
+  await m.close();
+  t.cleanup();
+});
+
+describe('the command language', () => {
+  it('knows Dutch and English keywords, and sends plain questions to the knowledge base', () => {
+    expect(parseCommand('archiveer https://x.nl/a')).toMatchObject({
+      name: 'capture',
+      lang: 'nl',
+      args: 'https://x.nl/a',
+    });
+    expect(parseCommand('capture https://x.nl/a')).toMatchObject({ name: 'capture', lang: 'en' });
+    expect(parseCommand('Zoek stikstof van:@minlnv')).toMatchObject({
+      name: 'search',
+      lang: 'nl',
+      args: 'stikstof van:@minlnv',
+    });
+    expect(parseCommand('status')).toMatchObject({ name: 'status', lang: null });
+    expect(parseCommand('Moet ik reacties op ons account archiveren?')).toMatchObject({
+      name: 'ask',
+      args: 'Moet ik reacties op ons account archiveren?',
+    });
+    expect(parseCommand('must I archive a DM?')).toMatchObject({ name: 'ask' });
+    expect(parseCommand('moet ik dit archiveren? https://x.nl/a')).toMatchObject({ name: 'ask' });
+    expect(parseCommand('banaan')).toMatchObject({ name: null, word: 'banaan' });
+  });
+
+  it('suggests the nearest command for a typo', () => {
+    expect(didYouMean('captur')?.word).toBe('capture');
+    expect(didYouMean('archiveur')?.word).toBe('archiveer');
+    expect(didYouMean('zoke')?.word).toBe('zoek');
+    expect(didYouMean('banaan')).toBeNull();
+  });
+
+  it('guesses the language of a question', () => {
+    expect(guessLanguage('Moet ik de berichten van de minister archiveren?')).toBe('nl');
+    expect(guessLanguage('Must we archive the posts of the minister?')).toBe('en');
+  });
+
+  it('shows a word diff like git --word-diff', () => {
+    expect(wordDiff('opent vandaag het loket', 'opent morgen het loket')).toBe(
+      'opent [-vandaag-]{+morgen+} het loket',
+    );
+  });
+});
+
+describe('the bot', () => {
+  it('answers help in the channel language (Dutch by default), or in English when asked in English', async () => {
+    expect((await bot.handle(cmd('help'))).text).toMatch(/archiveer <url>/);
+    await bot.handle(cmd('language en', 'U_ARCH', 'C_EN'));
+    expect((await bot.handle(cmd('help', 'U_VIEW', 'C_EN'))).text).toMatch(/capture <url>/);
+    expect((await bot.handle(cmd('hulp', 'U_VIEW', 'C_EN'))).text).toMatch(/archiveer <url>/);
+    const one = await bot.handle(cmd('help search', 'U_VIEW', 'C_EN'));
+    expect(one.text).toContain('search <words>');
+    expect(one.text).toContain('role: viewer');
+  });
+
+  it('queues a capture for an archivist and acknowledges at once', async () => {
+    const reply = await bot.handle(cmd(`archiveer <${m.url}/@minvws/123>`, 'U_ARCH'));
+    expect(reply.kind).toBe('ack');
+    expect(reply.text).toMatch(/Bezig met archiveren van .*@minvws\/123/);
+    expect(queued.at(-1)).toMatchObject({
+      url: `${m.url}/@minvws/123`,
+      requestedBy: 'slack:U_ARCH',
+      lang: 'nl',
+    });
+  });
+
+  it('refuses a capture to a viewer, naming the role it needs, and refuses bad URLs before queueing', async () => {
+    const before = queued.length;
+    const refused = await bot.handle(cmd(`capture ${m.url}/@minvws/1`));
+    expect(refused.kind).toBe('refused');
+    expect(refused.private).toBe(true);
+    expect(refused.text).toMatch(/needs the role archivist/);
+    const bad = await bot.handle(cmd('capture file:///etc/passwd', 'U_ARCH'));
+    expect(bad.kind).toBe('error');
+    expect(bad.text).toMatch(/only http and https/);
+    expect(queued.length).toBe(before);
+  });
+
+  it('applies roles per channel', async () => {
+    expect((await bot.handle(cmd(`capture ${m.url}/@minvws/9`, 'U_CHAN', 'C_OTHER'))).kind).toBe('refused');
+    expect((await bot.handle(cmd(`capture ${m.url}/@minvws/9`, 'U_CHAN', 'C_WEBCARE'))).kind).toBe('ack');
+  });
+
+  it('shows a post and its history with a readable diff', async () => {
+    const show = await bot.handle(cmd(`show ${postId}`));
+    expect(show.text).toContain(`Post #${postId}`);
+    expect(show.text).toMatch(/Versions: 2/);
+    expect(
+      show.blocks.some((b) => b.type === 'actions' && b.buttons[0]!.command === `history ${postId}`),
+    ).toBe(true);
+    const history = await bot.handle(cmd(`geschiedenis ${postId}`));
+    expect(history.text).toContain('{+vanaf maandag+}');
+    expect(history.text).toMatch(/\bv1\b[\s\S]*\bv2\b/);
+  });
+
+  it('searches with filters and pages long results instead of cutting them off', async () => {
+    const first = await bot.handle(cmd('search vaccinatie'));
+    expect(first.text).toMatch(/Page 1; there are more results/);
+    const more = first.blocks
+      .flatMap((b) => (b.type === 'actions' ? b.buttons : []))
+      .find((b) => b.label === 'More');
+    expect(more?.command).toMatch(/page:2/);
+    const second = await bot.handle({ ...cmd(''), action: { command: more!.command } });
+    const third = await bot.handle({ ...cmd(''), action: { command: 'search vaccinatie page:3' } });
+    const ids = (r: typeof first) => [...r.text.matchAll(/#(\d+)/g)].map((x) => x[1]);
+    expect(new Set([...ids(first), ...ids(second), ...ids(third)]).size).toBe(12);
+    const none = await bot.handle(cmd('zoek vaccinatie sinds:2099-01-01'));
+    expect(none.text).toMatch(/Niets gevonden/);
+    const badDate = await bot.handle(cmd('search vaccinatie since:gisteren'));
+    expect(badDate.kind).toBe('error');
+  });
+
+  it('answers an unknown command with "did you mean" and the help line', async () => {
+    const r = await bot.handle(cmd('captur https://x.nl'));
+    expect(r.kind).toBe('error');
+    expect(r.text).toMatch(/Did you mean `capture`|Bedoelde je `capture`/);
+    expect(r.text).toMatch(/help <command>|hulp <opdracht>/);
+  });
+
+  it('keeps a language per channel', async () => {
+    await bot.handle(cmd('taal en', 'U_ARCH', 'C_LANG'));
+    expect((await bot.handle(cmd('status', 'U_VIEW', 'C_LANG'))).text).toMatch(/Queue:/);
+    await bot.handle(cmd('language nl', 'U_ARCH', 'C_LANG'));
+    expect((await bot.handle(cmd('status', 'U_VIEW', 'C_LANG'))).text).toMatch(/Wachtrij:/);
+  });
+
+  it('subscribes a channel to alerts and lists and removes them', async () => {
+    expect((await bot.handle(cmd('alerts on', 'U_ARCH', 'C_AL'))).text).toMatch(
+      /Alerts on in this channel for all watched accounts/,
+    );
+    expect(
+      (await bot.handle(cmd('meldingen aan @minvws@social.overheid.nl', 'U_ARCH', 'C_AL'))).text,
+    ).toMatch(/Meldingen aan/);
+    expect((await bot.handle(cmd('alerts', 'U_VIEW', 'C_AL'))).text).toMatch(
+      /all accounts, @minvws@social.overheid.nl/,
+    );
+    expect((await bot.handle(cmd('alerts off', 'U_ARCH', 'C_AL'))).text).toMatch(/Alerts off/);
+    expect((await bot.handle(cmd('alerts', 'U_VIEW', 'C_AL'))).text).toMatch(/No alerts/);
+  });
+
+  it('puts every command, allowed or refused, in the audit log with platform, user, channel and text', async () => {
+    await bot.handle(cmd('status', 'U_AUDIT', 'C_AUDIT'));
+    await bot.handle(cmd(`capture ${m.url}/@minvws/5`, 'U_AUDIT', 'C_AUDIT'));
+    const rows = await archive.db.all<{ actor: string; subject: string; detail: string }>(
+      "SELECT actor, subject, detail FROM audit WHERE actor = 'slack:U_AUDIT' ORDER BY id",
+    );
+    expect(rows.map((r) => r.subject)).toEqual(['status', `capture ${m.url}/@minvws/5`]);
+    expect(JSON.parse(rows[0]!.detail)).toMatchObject({
+      platform: 'slack',
+      user: 'U_AUDIT',
+      channel: 'C_AUDIT',
+      allowed: true,
+    });
+    expect(JSON.parse(rows[1]!.detail)).toMatchObject({ allowed: false, needed: 'archivist' });
+  });
+
+  it('renders the same reply as Markdown for Mattermost and the shell', async () => {
+    const r = await bot.handle(cmd(`show ${postId}`));
+    const md = toMarkdown(r);
+    expect(md).toMatch(/^\*\*Post #\d+/);
+    expect(md).toContain(`\`history ${postId}\``);
+  });
+});

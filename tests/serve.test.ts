@@ -1,0 +1,60 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.ts';
+import { startPrivateRedis } from '../src/queue/redis-server.ts';
+import { serve } from '../src/serve.ts';
+import { startShellDriver } from './drivers/shell.ts';
+import { testEnv } from './helpers/cli.ts';
+import { type Harness, startHarness } from './helpers/harness.ts';
+
+describe('archiefbot serve', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({});
+  });
+  afterAll(() => h.close());
+
+  it('answers /healthz', async () => {
+    const res = await fetch(`http://127.0.0.1:${h.running.port}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ ok: true, worker: true });
+  });
+
+  it('captures from the terminal chat through the queue and answers when the worker is done', async () => {
+    const shell = await startShellDriver(h);
+    const [answer] = await shell.say(`archiveer ${h.post.url}`, { until: /SHA-256/ });
+    expect(answer).toMatch(/Bezig met archiveren/);
+    expect(answer).toMatch(/Gearchiveerd: bericht #\d+, versie 1/);
+    expect(answer).toMatch(/SHA-256: [0-9a-f]{64}/);
+    const [shown] = await shell.say(`toon ${h.post.url}`);
+    expect(shown).toContain('Woo-jaarrapportage');
+    await shell.close();
+  });
+});
+
+describe('Redis for serve', () => {
+  it('starts a private redis-server with its append-only file under the data directory, and stops it', async () => {
+    const t = testEnv();
+    const running = await serve(loadConfig({ ...t.env, REDIS_URL: '' }), {
+      env: t.env,
+      log: pino({ level: 'silent' }),
+      worker: true,
+      shell: 'off',
+      port: 0,
+    });
+    expect((await fetch(`http://127.0.0.1:${running.port}/healthz`)).status).toBe(200);
+    await running.stop();
+    expect(existsSync(path.join(t.dataDir, 'redis', 'appendonlydir'))).toBe(true);
+    t.cleanup();
+  });
+
+  it('says how to get Redis when redis-server is not installed', async () => {
+    const t = testEnv();
+    await expect(startPrivateRedis(t.dataDir, 'redis-server-not-installed')).rejects.toThrow(
+      /apt-get install redis-server\) or set REDIS_URL/,
+    );
+    t.cleanup();
+  });
+});
