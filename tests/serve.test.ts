@@ -30,6 +30,10 @@ describe('archiefbot serve', () => {
     expect(answer).toMatch(/SHA-256: [0-9a-f]{64}/);
     const [shown] = await shell.say(`toon ${h.post.url}`);
     expect(shown).toContain('Woo-jaarrapportage');
+    // Asked again within the idempotency window, after the job finished: answered at once from it.
+    const [again] = await shell.say(`archiveer ${h.post.url}`, { until: /SHA-256/ });
+    expect(again).not.toMatch(/Bezig met archiveren|wordt al gearchiveerd/);
+    expect(again).toMatch(/Gearchiveerd: bericht #\d+, versie 1/);
     await shell.close();
   });
 });

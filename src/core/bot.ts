@@ -112,14 +112,14 @@ export class Bot {
       const guess = didYouMean(parsed.word);
       await this.audit(cmd, text, { command: null, allowed: false, reason: 'unknown command' });
       const hint = guess
-        ? say(lang, `Bedoelde je \`${guess.word}\`? `, `Did you mean \`${guess.word}\`? `)
+        ? say(lang, ` Bedoelde je \`${guess.word}\`?`, ` Did you mean \`${guess.word}\`?`)
         : '';
       return new ReplyBuilder()
         .section(
           say(
             lang,
-            `Die opdracht ken ik niet: "${short(text, 60)}". `,
-            `I don't know that command: "${short(text, 60)}". `,
+            `Die opdracht ken ik niet: "${short(text, 60)}".`,
+            `I don't know that command: "${short(text, 60)}".`,
           ) + hint,
         )
         .context(this.helpLine(lang))
@@ -274,13 +274,15 @@ export class Bot {
         ),
       );
     this.deps.checkUrl(url);
-    const { jobId, duplicate } = await this.deps.captures.enqueue({
+    const { jobId, duplicate, finished } = await this.deps.captures.enqueue({
       url,
       requestedBy: `${cmd.platform}:${cmd.user}`,
       channel: `${cmd.platform}:${cmd.channel}`,
       replyTo: cmd.replyTo,
       lang,
     });
+    if (finished?.outcome) return this.captureResult(finished.outcome, lang);
+    if (finished) return this.captureFailure(url, finished.failure ?? '?', lang, false);
     const text = duplicate
       ? say(
           lang,

@@ -1,3 +1,4 @@
+import type { BackfillOutcome, PostCaptureOutcome } from '../capture/pipeline.ts';
 import type { Lang } from './reply.ts';
 
 export type ChatPlatform = 'slack' | 'teams' | 'mattermost' | 'shell';
@@ -32,6 +33,14 @@ export interface CaptureRequestFromChat {
 
 /** What the core needs from the capture queue. */
 export interface CaptureService {
-  enqueue(req: CaptureRequestFromChat): Promise<{ jobId: string; duplicate: boolean }>;
+  /**
+   * Queues a capture. Within the idempotency window the same URL gives the job already there
+   * (`duplicate`); if that job has already finished, `finished` carries its outcome to answer now.
+   */
+  enqueue(req: CaptureRequestFromChat): Promise<{
+    jobId: string;
+    duplicate: boolean;
+    finished?: { outcome?: PostCaptureOutcome | BackfillOutcome; failure?: string };
+  }>;
   counts(): Promise<Record<string, number>>;
 }

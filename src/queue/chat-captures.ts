@@ -30,7 +30,7 @@ export class ChatCaptureService implements CaptureService {
     return `${this.prefix}:capture-waiters:${jobId}`;
   }
 
-  async enqueue(req: CaptureRequestFromChat): Promise<{ jobId: string; duplicate: boolean }> {
+  async enqueue(req: CaptureRequestFromChat): ReturnType<CaptureService['enqueue']> {
     const added = await this.queue.add({
       url: req.url,
       trigger: 'command',
@@ -38,13 +38,22 @@ export class ChatCaptureService implements CaptureService {
       channel: req.channel,
       replyTo: { ...req.replyTo, lang: req.lang },
     });
-    if (added.duplicate) {
-      const key = this.waitersKey(added.jobId);
-      await this.redis
-        .multi()
-        .rpush(key, JSON.stringify({ replyTo: req.replyTo, lang: req.lang }))
-        .expire(key, WAIT_TTL_SECONDS)
-        .exec();
+    if (!added.duplicate) return added;
+    const key = this.waitersKey(added.jobId);
+    const waiter = JSON.stringify({ replyTo: req.replyTo, lang: req.lang });
+    await this.redis.multi().rpush(key, waiter).expire(key, WAIT_TTL_SECONDS).exec();
+    // The job may have finished already (the window outlives it). If our waiter is still in the list,
+    // nobody will read it: take it back and answer now. If the notifier took it, it answers.
+    const job = await this.queue.queue.getJob(added.jobId);
+    const state = await job?.getState();
+    if (job && (state === 'completed' || state === 'failed') && (await this.redis.lrem(key, 1, waiter))) {
+      return {
+        ...added,
+        finished:
+          state === 'completed'
+            ? { outcome: job.returnvalue }
+            : { failure: job.failedReason.replace(/^[a-z-]+: /, '') },
+      };
     }
     return added;
   }
