@@ -5,6 +5,9 @@ import type { Bot } from '../core/bot.ts';
 import type { ChatPlatform } from '../core/chat.ts';
 import type { Archive } from '../store/archive.ts';
 import type { ChatAdapter } from './adapter.ts';
+import { mattermostAdapterFactory } from './mattermost.ts';
+import { slackAdapterFactory } from './slack.ts';
+import { teamsAdapterFactory } from './teams.ts';
 
 /** What an adapter gets from `serve`: the core, the shared HTTP app (one port for all webhooks), storage. */
 export interface AdapterContext {
@@ -25,4 +28,8 @@ export interface AdapterFactory {
 }
 
 /** The webhook and socket adapters serve can start; the shell is started by serve itself. */
-export const ADAPTER_FACTORIES: AdapterFactory[] = [];
+export const ADAPTER_FACTORIES: AdapterFactory[] = [
+  slackAdapterFactory,
+  teamsAdapterFactory,
+  mattermostAdapterFactory,
+];

@@ -30,11 +30,17 @@ users:
  * `archiefbot serve` for a test: its own redis-server, data dir, a Mastodon fake with one post, the
  * platform settings in `extraEnv` (pointing at the platform's fake), port 0, no terminal chat.
  */
-export async function startHarness(extraEnv: Record<string, string>, opts: { shell?: 'on' | 'off' } = {}): Promise<Harness> {
+export async function startHarness(
+  extraEnv: Record<string, string>,
+  opts: { shell?: 'on' | 'off' } = {},
+): Promise<Harness> {
   const redis = await startRedis();
   const mastodon = await FakeMastodon.start();
   mastodon.addAccount({ username: 'minbzk', displayName: 'Ministerie van BZK' });
-  const post = mastodon.addStatus({ username: 'minbzk', content: '<p>Het kabinet publiceert de Woo-jaarrapportage.</p>' });
+  const post = mastodon.addStatus({
+    username: 'minbzk',
+    content: '<p>Het kabinet publiceert de Woo-jaarrapportage.</p>',
+  });
   const t = testEnv();
   const rolesFile = path.join(t.dataDir, 'roles.yaml');
   writeFileSync(rolesFile, TEST_ROLES);

@@ -1,0 +1,427 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import mm from '@mattermost/client';
+import express, { type Express, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import WebSocket from 'ws';
+import { ConfigError } from '../config.ts';
+import type { Bot } from '../core/bot.ts';
+import type { ChatCommand, ReplyTarget } from '../core/chat.ts';
+import { type Reply, toMarkdown } from '../core/reply.ts';
+import type { ChatAdapter } from './adapter.ts';
+import type { AdapterContext, AdapterFactory } from './registry.ts';
+
+// In native ESM the getter-style CJS re-exports of @mattermost/client are not detected: import the
+// default (module.exports) and destructure (stack-notes §3, pitfall 1).
+const { Client4, WebSocketClient } = mm;
+type MattermostClient = InstanceType<typeof Client4>;
+type MattermostSocket = InstanceType<typeof WebSocketClient>;
+
+/** Where a Mattermost answer goes; plain JSON, because it travels through the capture queue. */
+export interface MattermostTarget extends ReplyTarget {
+  platform: 'mattermost';
+  /** The channel id. */
+  channel: string;
+  /** The thread's root post id; absent for a slash command (answers go to the channel). */
+  rootId?: string;
+}
+
+export interface MattermostSettings {
+  /** Server base URL without a trailing slash, e.g. https://chat.example.org (may have a subpath). */
+  url: string;
+  /** The bot account's access token. */
+  token: string;
+  /** The slash command's token; without it `/mattermost/command` is not mounted. */
+  commandToken?: string;
+}
+
+export interface MattermostAdapterOptions {
+  log?: Logger;
+  /** The shared HTTP app; the slash-command endpoint is mounted on it when a command token is set. */
+  app?: Express;
+  /** Reconnect delay after a lost WebSocket (the client's default: 3 s plus up to 2 s jitter, backing off). */
+  reconnect?: { minMs: number; jitterMs: number };
+}
+
+/** Mattermost refuses posts longer than this many characters (16,383 runes on a default server). */
+export const POST_LIMIT = 16_000;
+const SLASH_PATH = '/mattermost/command';
+const CONNECT_WAIT_MS = 10_000;
+
+/** Reads and checks the Mattermost settings; a bad value is a ConfigError naming its variable. */
+export function mattermostSettings(env: NodeJS.ProcessEnv): MattermostSettings {
+  const raw = env.MATTERMOST_URL?.trim() ?? '';
+  if (!raw)
+    throw new ConfigError('MATTERMOST_URL is not set (the server address, e.g. https://chat.example.org)');
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(
+      `MATTERMOST_URL must be an http(s) URL such as https://chat.example.org, not "${raw}"`,
+    );
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.search || url.hash || url.username) {
+    throw new ConfigError(
+      `MATTERMOST_URL must be the server's http(s) base URL such as https://chat.example.org, not "${raw}"`,
+    );
+  }
+  const base = `${url.origin}${url.pathname}`.replace(/\/+$/, '').replace(/\/api\/v4$/, '');
+  const token = env.MATTERMOST_TOKEN?.trim() ?? '';
+  if (!token) throw new ConfigError('MATTERMOST_TOKEN is not set (the bot account access token)');
+  const commandToken = env.MATTERMOST_COMMAND_TOKEN?.trim() || undefined;
+  return { url: base, token, ...(commandToken ? { commandToken } : {}) };
+}
+
+/** Compares two secrets in constant time (also when their lengths differ). */
+export function sameSecret(given: string, expected: string): boolean {
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+/** Splits a long message at line ends (or, for one very long line, anywhere) into posts Mattermost accepts. */
+export function splitMessage(message: string, limit = POST_LIMIT): string[] {
+  if (message.length <= limit) return [message];
+  const parts: string[] = [];
+  let current = '';
+  for (const line of message.split('\n')) {
+    let rest = line;
+    while (rest.length > limit) {
+      if (current) parts.push(current);
+      current = '';
+      parts.push(rest.slice(0, limit));
+      rest = rest.slice(limit);
+    }
+    const joined = current ? `${current}\n${rest}` : rest;
+    if (joined.length > limit) {
+      parts.push(current);
+      current = rest;
+    } else {
+      current = joined;
+    }
+  }
+  if (current) parts.push(current);
+  return parts;
+}
+
+/** The subset of a Mattermost post the adapter reads (the `post` of a `posted` event, JSON-decoded). */
+export interface PostedPost {
+  id: string;
+  user_id: string;
+  channel_id: string;
+  root_id?: string;
+  message?: string;
+  type?: string;
+  props?: Record<string, unknown> | null;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Turns a posted message into a command when it is for the bot: a direct message (channel type D)
+ * or a post that mentions `@<botname>` (the mention is removed from the text). Skips the bot's own
+ * posts, system messages, and posts by other bots and webhooks (a webhook post carries the user id
+ * of whoever created the webhook, so it must not act with that person's role).
+ */
+export function commandFromPost(
+  post: PostedPost,
+  event: { channel_type?: string; sender_name?: string },
+  me: { id: string; username: string },
+): ChatCommand | null {
+  if (!post?.id || !post.channel_id || !post.user_id) return null;
+  if (post.user_id === me.id) return null;
+  if (post.type) return null;
+  const props = post.props ?? {};
+  if (props.from_bot === 'true' || props.from_webhook === 'true' || props.from_plugin === 'true') return null;
+  const message = post.message ?? '';
+  const mention = `(^|[^\\w.-])@${escapeRegExp(me.username)}(?![\\w-]|\\.\\w)`;
+  const direct = event.channel_type === 'D';
+  if (!direct && !new RegExp(mention, 'i').test(message)) return null;
+  const text = message
+    .replace(new RegExp(mention, 'gi'), '$1')
+    .trim()
+    .replace(/^[:,;]\s*/, '')
+    .trim();
+  const userName = event.sender_name?.replace(/^@/, '') || undefined;
+  const replyTo: MattermostTarget = {
+    platform: 'mattermost',
+    channel: post.channel_id,
+    rootId: post.root_id || post.id,
+  };
+  return {
+    platform: 'mattermost',
+    user: post.user_id,
+    ...(userName ? { userName } : {}),
+    channel: post.channel_id,
+    text,
+    replyTo,
+  };
+}
+
+/**
+ * The client refers to the global WebSocket (`WebSocket.OPEN`) and builds `CloseEvent`s when a ping
+ * goes unanswered or an event is missed; Node 20 has neither (stack-notes §3, pitfalls 2 and 3).
+ */
+function installWebSocketGlobals(): void {
+  const g = globalThis as { WebSocket?: unknown; CloseEvent?: unknown };
+  g.WebSocket ??= WebSocket;
+  g.CloseEvent ??= class CloseEvent extends Event {
+    readonly code: number;
+    readonly reason: string;
+    readonly wasClean: boolean;
+    constructor(type: string, init: { code?: number; reason?: string; wasClean?: boolean } = {}) {
+      super(type);
+      this.code = init.code ?? 0;
+      this.reason = init.reason ?? '';
+      this.wasClean = init.wasClean ?? false;
+    }
+  };
+}
+
+function statusOf(err: unknown): number | undefined {
+  const code = (err as { status_code?: unknown })?.status_code;
+  return typeof code === 'number' ? code : undefined;
+}
+
+/**
+ * Mattermost through a bot account: the WebSocket event stream brings mentions and direct messages,
+ * answers go back over REST into the thread (Markdown, buttons as commands to type). A slash
+ * command (`/archief …`) can post to `/mattermost/command` on the shared HTTP server; it answers at
+ * once and later answers (a finished capture) are posted in the channel.
+ */
+export class MattermostAdapter implements ChatAdapter {
+  readonly platform = 'mattermost' as const;
+  private readonly client: MattermostClient;
+  private socket?: MattermostSocket;
+  private readonly sockets = new Set<WebSocket>();
+  private readonly inflight = new Set<Promise<void>>();
+  private me?: { id: string; username: string };
+  private stopped = false;
+  private onHello?: () => void;
+
+  private readonly log?: Logger;
+
+  constructor(
+    private readonly bot: Bot,
+    private readonly settings: MattermostSettings,
+    private readonly opts: MattermostAdapterOptions = {},
+  ) {
+    this.log = opts.log;
+    this.client = new Client4();
+    this.client.setUrl(settings.url);
+    this.client.setToken(settings.token);
+    if (opts.app && settings.commandToken) this.mountSlashCommand(opts.app);
+  }
+
+  /** The bot account (known after start). */
+  get account(): { id: string; username: string } | undefined {
+    return this.me;
+  }
+
+  async start(): Promise<void> {
+    installWebSocketGlobals();
+    this.stopped = false;
+    let me: { id: string; username: string };
+    try {
+      me = await this.client.getMe();
+    } catch (err) {
+      const status = statusOf(err);
+      if (status === 401 || status === 403) {
+        throw new ConfigError(
+          `MATTERMOST_TOKEN was refused by ${this.settings.url} (HTTP ${status}): use the access token of the bot account`,
+        );
+      }
+      throw new Error(
+        `cannot reach Mattermost at ${this.settings.url} (MATTERMOST_URL): ${(err as Error).message}`,
+      );
+    }
+    this.me = { id: me.id, username: me.username };
+    const teams = await this.client.getMyTeams().catch((err) => {
+      this.log?.warn({ err: (err as Error).message }, 'could not list the Mattermost teams of the bot');
+      return [];
+    });
+    if (!teams.length) {
+      this.log?.warn({ bot: me.username }, 'the Mattermost bot account is in no team: add it to one');
+    }
+
+    this.socket?.close();
+    const socket = new WebSocketClient({
+      newWebSocketFn: (url) => this.openSocket(url),
+      ...(this.opts.reconnect
+        ? {
+            minWebSocketRetryTime: this.opts.reconnect.minMs,
+            reconnectJitterRange: this.opts.reconnect.jitterMs,
+          }
+        : {}),
+    });
+    this.socket = socket;
+    const hello = new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), CONNECT_WAIT_MS).unref();
+      this.onHello = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+    });
+    socket.addMessageListener((msg) => this.onEvent(msg as unknown as SocketEvent));
+    // Registering this listener also makes the client restart its sequence count when the server
+    // hands out a new connection id (after a restart or a long outage) instead of looping on reconnect.
+    socket.addMissedMessageListener(() =>
+      this.log?.warn(
+        'Mattermost WebSocket resumed on a new connection: mentions during the outage may be missed',
+      ),
+    );
+    socket.addCloseListener((failures) => {
+      if (!this.stopped) this.log?.warn({ failures }, 'Mattermost WebSocket closed; reconnecting');
+    });
+    socket.addReconnectListener(() => this.log?.info('Mattermost WebSocket reconnected'));
+    socket.initialize(this.client.getWebSocketUrl().replace(/^http/, 'ws'), this.settings.token);
+    const teamNames = teams.map((t) => t.name);
+    if (await hello) {
+      this.log?.info({ bot: me.username, teams: teamNames }, 'Mattermost bot connected');
+    } else {
+      this.log?.warn(
+        { bot: me.username, teams: teamNames, url: this.settings.url },
+        'Mattermost WebSocket not connected yet; it keeps retrying (slash commands work meanwhile)',
+      );
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    // close() stops the ping timer and any pending reconnect, but only closes an OPEN socket:
+    // one still connecting is ended here, without its handlers (they would schedule a reconnect).
+    this.socket?.close();
+    for (const s of this.sockets) {
+      s.onclose = null;
+      s.onopen = null;
+      s.onmessage = null;
+      s.onerror = null;
+      s.terminate();
+    }
+    this.sockets.clear();
+    await Promise.allSettled([...this.inflight]);
+  }
+
+  async send(target: ReplyTarget, reply: Reply): Promise<void> {
+    const rootId = typeof target.rootId === 'string' ? target.rootId : '';
+    const message = toMarkdown(reply) || reply.text;
+    for (const part of splitMessage(message)) {
+      await this.client.createPost({ channel_id: target.channel, root_id: rootId, message: part });
+    }
+  }
+
+  private openSocket(url: string): globalThis.WebSocket {
+    const s = new WebSocket(url, { handshakeTimeout: CONNECT_WAIT_MS });
+    // The client listens through onerror; this keeps an error after stop() from becoming unhandled.
+    s.on('error', () => {});
+    this.sockets.add(s);
+    s.once('close', () => this.sockets.delete(s));
+    return s as unknown as globalThis.WebSocket;
+  }
+
+  private onEvent(msg: SocketEvent): void {
+    if (this.stopped || !this.me) return;
+    if (msg.event === 'hello') {
+      this.onHello?.();
+      return;
+    }
+    if (msg.event !== 'posted' || typeof msg.data?.post !== 'string') return;
+    let post: PostedPost;
+    try {
+      post = JSON.parse(msg.data.post) as PostedPost;
+    } catch {
+      this.log?.warn('Mattermost sent a post that is not JSON');
+      return;
+    }
+    const cmd = commandFromPost(post, msg.data, this.me);
+    if (cmd) this.track(this.answer(cmd));
+  }
+
+  private async answer(cmd: ChatCommand): Promise<void> {
+    try {
+      const reply = await this.bot.handle(cmd);
+      await this.send(cmd.replyTo, reply);
+    } catch (err) {
+      this.log?.error({ err, channel: cmd.channel }, 'could not answer on Mattermost');
+    }
+  }
+
+  private track(work: Promise<void>): void {
+    this.inflight.add(work);
+    const done = () => void this.inflight.delete(work);
+    work.then(done, done);
+  }
+
+  private mountSlashCommand(app: Express): void {
+    app.post(SLASH_PATH, express.urlencoded({ extended: false, limit: '64kb' }), (req, res) => {
+      const work = this.onSlashCommand(req, res);
+      this.track(work);
+      return work;
+    });
+  }
+
+  private async onSlashCommand(req: Request, res: Response): Promise<void> {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const field = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : '');
+    // Mattermost sends the token in the body and as `Authorization: Token <token>`.
+    const header = /^token\s+(.+)$/i.exec(req.get('authorization') ?? '')?.[1] ?? '';
+    const given = field('token') || header;
+    if (!given || !sameSecret(given, this.settings.commandToken ?? '')) {
+      res.status(401).json({ error: 'invalid or missing command token' });
+      return;
+    }
+    const channel = field('channel_id');
+    const user = field('user_id');
+    if (!channel || !user) {
+      res.status(400).json({ error: 'channel_id and user_id are required' });
+      return;
+    }
+    if (this.stopped) {
+      res
+        .status(503)
+        .json({ response_type: 'ephemeral', text: 'Archiefbot is restarting; try again shortly.' });
+      return;
+    }
+    const replyTo: MattermostTarget = { platform: 'mattermost', channel };
+    const userName = field('user_name');
+    let reply: Reply;
+    try {
+      reply = await this.bot.handle({
+        platform: 'mattermost',
+        user,
+        ...(userName ? { userName } : {}),
+        channel,
+        text: field('text'),
+        replyTo,
+      });
+    } catch (err) {
+      this.log?.error({ err, channel }, 'Mattermost slash command failed');
+      res
+        .status(200)
+        .json({ response_type: 'ephemeral', text: 'Something went wrong on my side; it has been logged.' });
+      return;
+    }
+    res.status(200).json({
+      response_type: reply.private ? 'ephemeral' : 'in_channel',
+      text: toMarkdown(reply) || reply.text,
+    });
+  }
+}
+
+interface SocketEvent {
+  event?: string;
+  seq?: number;
+  data?: { post?: unknown; channel_type?: string; sender_name?: string };
+}
+
+export const mattermostAdapterFactory: AdapterFactory = {
+  platform: 'mattermost',
+  configured: (env) => Boolean(env.MATTERMOST_URL?.trim() && env.MATTERMOST_TOKEN?.trim()),
+  create: (ctx: AdapterContext) =>
+    new MattermostAdapter(ctx.bot, mattermostSettings(ctx.env), {
+      log: ctx.log.child({ adapter: 'mattermost' }),
+      app: ctx.app,
+    }),
+};

@@ -1,0 +1,207 @@
+import type { types as slack } from '@slack/bolt';
+import { guessLanguage } from '../core/commands.ts';
+import type { Block, Button, Lang, Reply } from '../core/reply.ts';
+
+/** Block Kit limits for a message (docs.slack.dev/reference/block-kit): the renderer stays inside them. */
+export const SLACK_LIMITS = {
+  blocks: 50,
+  headerText: 150,
+  sectionText: 3000,
+  sectionFields: 10,
+  fieldText: 2000,
+  contextElements: 10,
+  contextText: 3000,
+  actionsElements: 25,
+  buttonText: 75,
+  buttonValue: 2000,
+  /** chat.postMessage truncates `text` beyond 40,000 characters; we shorten it ourselves and say so. */
+  messageText: 40_000,
+} as const;
+
+/** Buttons carry `archief:<n>` as action_id (unique per message) and the command to run as value. */
+export const ACTION_ID_PREFIX = 'archief:';
+
+export type SlackBlock =
+  | slack.HeaderBlock
+  | slack.SectionBlock
+  | slack.ContextBlock
+  | slack.DividerBlock
+  | slack.ActionsBlock;
+
+/** What chat.postMessage, chat.postEphemeral and a response_url take: blocks plus `text` as the fallback. */
+export interface SlackMessage {
+  text: string;
+  blocks: SlackBlock[];
+}
+
+/**
+ * Slack's mrkdwn gives `&`, `<` and `>` a meaning (entities, links, mentions), so they are escaped,
+ * except a `>` opening a line: that is a quote, and the neutral reply uses it as one.
+ */
+export function escapeMrkdwn(text: string): string {
+  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return text
+    .split('\n')
+    .map((line) => (line.startsWith('>') ? `>${esc(line.slice(1))}` : esc(line)))
+    .join('\n');
+}
+
+/** The inverse of escapeMrkdwn (what a Slack client shows). */
+export function unescapeMrkdwn(text: string): string {
+  return text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
+/** Cuts escaped text to `max` characters without splitting an entity (`&amp;`) or a surrogate pair. */
+function cutAt(text: string, max: number): number {
+  let cut = max;
+  const amp = text.lastIndexOf('&', cut - 1);
+  if (amp >= 0 && amp > cut - 5 && !text.slice(amp, cut).includes(';')) cut = amp;
+  const code = text.charCodeAt(cut - 1);
+  if (code >= 0xd800 && code <= 0xdbff) cut -= 1;
+  return cut;
+}
+
+/** Shortens to at most `max` characters, ending in `…` when something was cut. */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  return `${text.slice(0, cutAt(text, max - 1))}…`;
+}
+
+/** Splits (escaped) text into chunks of at most `max` characters, at a line break or space where possible. */
+export function splitText(text: string, max: number): string[] {
+  const out: string[] = [];
+  let rest = text;
+  while (rest.length > max) {
+    let cut = rest.lastIndexOf('\n', max);
+    if (cut < max / 2) cut = rest.lastIndexOf(' ', max);
+    if (cut < max / 2) cut = cutAt(rest, max);
+    out.push(rest.slice(0, cut));
+    rest = rest.slice(cut).replace(/^[\n ]/, '');
+  }
+  if (rest) out.push(rest);
+  return out;
+}
+
+function chunk<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+const mrkdwn = (text: string): slack.MrkdwnElement => ({ type: 'mrkdwn', text });
+
+function renderSection(block: Extract<Block, { type: 'section' }>): SlackBlock[] {
+  const texts = splitText(escapeMrkdwn(block.text), SLACK_LIMITS.sectionText);
+  const fields = (block.fields ?? []).map(([k, v]) =>
+    mrkdwn(truncate(`*${escapeMrkdwn(k)}*\n${escapeMrkdwn(v)}`, SLACK_LIMITS.fieldText)),
+  );
+  const fieldGroups = chunk(fields, SLACK_LIMITS.sectionFields);
+  const out: SlackBlock[] = texts.map((t) => ({ type: 'section', text: mrkdwn(t) }));
+  // The first group of fields goes with the last piece of text, as in the neutral reply.
+  const last = out.at(-1) as slack.SectionBlock | undefined;
+  const groups = [...fieldGroups];
+  if (last && groups.length) last.fields = groups.shift();
+  for (const g of groups) out.push({ type: 'section', fields: g });
+  return out;
+}
+
+function renderContext(text: string): SlackBlock[] {
+  const parts = splitText(escapeMrkdwn(text), SLACK_LIMITS.contextText).map(mrkdwn);
+  return chunk(parts, SLACK_LIMITS.contextElements).map((elements) => ({ type: 'context', elements }));
+}
+
+function renderButtons(buttons: Button[], nextId: () => string, dropped: () => void): SlackBlock[] {
+  const elements: slack.Button[] = [];
+  for (const b of buttons) {
+    if (b.command.length > SLACK_LIMITS.buttonValue) {
+      dropped(); // a cut command would run something else: leave the button out, and say so
+      continue;
+    }
+    const button: slack.Button = {
+      type: 'button',
+      text: { type: 'plain_text', text: truncate(b.label, SLACK_LIMITS.buttonText), emoji: true },
+      value: b.command,
+      action_id: nextId(),
+    };
+    if (b.style) button.style = b.style;
+    elements.push(button);
+  }
+  return chunk(elements, SLACK_LIMITS.actionsElements).map((els) => ({ type: 'actions', elements: els }));
+}
+
+function shortenedNote(lang: Lang, blocks: number, buttons: number, text: boolean): string {
+  const nl: string[] = [];
+  const en: string[] = [];
+  if (blocks) {
+    nl.push(`${blocks} onderdelen niet getoond (Slack toont er maximaal ${SLACK_LIMITS.blocks})`);
+    en.push(`${blocks} parts not shown (Slack shows at most ${SLACK_LIMITS.blocks})`);
+  }
+  if (buttons) {
+    nl.push(`${buttons} knoppen weggelaten (opdracht te lang)`);
+    en.push(`${buttons} buttons left out (command too long)`);
+  }
+  if (text) {
+    nl.push('de tekst is afgekapt');
+    en.push('the text was cut');
+  }
+  return lang === 'nl'
+    ? `Dit antwoord is ingekort: ${nl.join('; ')}. Vraag minder tegelijk, bijvoorbeeld met \`pagina:2\`.`
+    : `This answer was shortened: ${en.join('; ')}. Ask for less at once, for example with \`page:2\`.`;
+}
+
+/**
+ * Renders a neutral Reply as a Block Kit message: header → header, section → mrkdwn section (split
+ * at 3,000 characters, at most 10 fields of 2,000 per section), context → context, divider,
+ * actions → buttons whose value is the command to run. Stays within 50 blocks; whatever does not
+ * fit is announced in the message (and its text), never dropped silently.
+ */
+export function renderReply(reply: Reply): SlackMessage {
+  const lang: Lang = guessLanguage(reply.text) ?? 'nl';
+  let ids = 0;
+  let droppedButtons = 0;
+  const nextId = () => `${ACTION_ID_PREFIX}${ids++}`;
+  const blocks: SlackBlock[] = [];
+  for (const b of reply.blocks) {
+    switch (b.type) {
+      case 'header': {
+        const text = b.text.replace(/`/g, '').trim();
+        if (text)
+          blocks.push({
+            type: 'header',
+            text: { type: 'plain_text', text: truncate(text, SLACK_LIMITS.headerText), emoji: true },
+          });
+        break;
+      }
+      case 'section':
+        blocks.push(...renderSection(b));
+        break;
+      case 'context':
+        if (b.text) blocks.push(...renderContext(b.text));
+        break;
+      case 'divider':
+        blocks.push({ type: 'divider' });
+        break;
+      case 'actions':
+        blocks.push(
+          ...renderButtons(b.buttons, nextId, () => {
+            droppedButtons++;
+          }),
+        );
+        break;
+    }
+  }
+  let text = escapeMrkdwn(reply.text);
+  // Room for the note about what was cut: the text keeps a margin, the blocks one free slot.
+  const textTooLong = text.length > SLACK_LIMITS.messageText - 1000;
+  if (textTooLong) text = text.slice(0, cutAt(text, SLACK_LIMITS.messageText - 1000));
+  const otherCuts = droppedButtons > 0 || textTooLong;
+  const overflow = blocks.length > SLACK_LIMITS.blocks || (otherCuts && blocks.length >= SLACK_LIMITS.blocks);
+  const droppedBlocks = overflow ? blocks.length - (SLACK_LIMITS.blocks - 1) : 0;
+  if (droppedBlocks || otherCuts) {
+    const note = shortenedNote(lang, droppedBlocks, droppedButtons, textTooLong);
+    const kept = blocks.slice(0, blocks.length - droppedBlocks);
+    kept.push({ type: 'context', elements: [mrkdwn(escapeMrkdwn(note))] });
+    return { text: `${text}\n${escapeMrkdwn(note)}`, blocks: kept };
+  }
+  return { text, blocks };
+}
