@@ -45,7 +45,9 @@ function positiveInt(value: string): number {
 }
 
 async function withArchive<T>(config: Config, work: (archive: Archive) => Promise<T>): Promise<T> {
-  const archive = await Archive.open(config.dataDir, config.warc);
+  const archive = await Archive.open(config.dataDir, config.warc, {
+    recheckSchedule: config.monitor.recheckSchedule,
+  });
   try {
     return await work(archive);
   } finally {
@@ -297,7 +299,7 @@ redis-server is started with its data under ARCHIEFBOT_DATA_DIR/redis. Ctrl-C st
       await runWorker(config, { concurrency: opts.concurrency, log: createLogger('info') });
     });
 
-  registerKbCommands(program, { io, config: cfg });
+  registerKbCommands(program, { io, config: cfg, fail: (code) => new Exit(code) });
 
   for (const c of program.commands) c.showHelpAfterError(`(run "archiefbot ${c.name()} --help" for usage)`);
   return program;

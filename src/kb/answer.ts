@@ -1,0 +1,353 @@
+/**
+ * ask(): one question in, one answer out. Reads the question (facts, shape, language), applies the
+ * decision rules or retrieves the guidance entry that answers it, and says where the answer comes from.
+ * Pure: no I/O once the content is loaded.
+ */
+import { type Analysis, analyse } from './analyse.ts';
+import { content, type Entry, type Lang, type Localised, type Source } from './content.ts';
+import { extractFacts, type Facts, hasFacts, mergeFacts } from './facts.ts';
+import { type Concept, LEXICON } from './lexicon.ts';
+import { type ApprovedEntry, type Hit, index, keywordMatches, queryTerms, rank } from './retrieve.ts';
+import { type Decision, decide, RULES } from './rules.ts';
+import { fold, stem, words } from './text.ts';
+
+export type Verdict = 'archive' | 'do-not-archive' | 'depends' | 'info' | 'unknown';
+
+export interface Answer {
+  verdict: Verdict;
+  /** The explanation, in the answer's language. */
+  answer: string;
+  language: Lang;
+  /** The decision rules the answer rests on (R1–R18). */
+  rules: string[];
+  sources: Source[];
+  /** The question to ask when a deciding fact is missing. */
+  followUp?: string;
+  /** Its answer options (chat buttons), in the answer's language … */
+  followUpOptions?: string[];
+  /** … and, for each option, the facts to pass back to ask() with the same question. */
+  followUpFacts?: Partial<Facts>[];
+  /** The answer rests (partly) on an inference from the sources, not on a source saying it. */
+  inference: boolean;
+  /** The guidance entries (ids) and community entries (`community:<id>`) it drew on. */
+  entries: string[];
+  /** The facts it worked with (read from the question, plus those given). */
+  facts: Facts;
+}
+
+export interface AskOptions {
+  /** Answer in this language; by default the language of the question. */
+  language?: Lang;
+  /** Facts known from elsewhere (the archived post, a follow-up button); they override the question's. */
+  facts?: Partial<Facts>;
+  /** Approved klankbordgroep entries (src/store/knowledge.ts approvedEntries) that join retrieval. */
+  community?: readonly ApprovedEntry[];
+}
+
+type Shape = 'decision' | 'info';
+
+const WH = new Set(
+  'wat welk welke wie wanneer waarom hoe hoeveel waar waarmee waardoor sinds what which who whom whose when why how where'.split(
+    ' ',
+  ),
+);
+/** Concepts that put a question about an item to archive ("must I archive X?"). */
+const OBJECTS: Concept[] = [
+  'post',
+  'webcare',
+  'reaction',
+  'dm',
+  'story',
+  'like',
+  'repost',
+  'profile',
+  'webpage',
+  'corporate',
+  'privAccount',
+  'hybrid',
+  'accountNoun',
+  'platform',
+  'edited',
+  'deleted',
+];
+/** Concepts that put a question in this knowledge base's field by themselves. */
+const TOPICAL: Concept[] = [
+  'recordNoun',
+  'webcare',
+  'dm',
+  'story',
+  'like',
+  'repost',
+  'profile',
+  'platform',
+  'hold',
+  'erasure',
+  'lawOther',
+  'hotspot',
+  'corporate',
+  'privAccount',
+  'hybrid',
+  'archiveCue',
+  'reaction',
+  'post',
+];
+/** Concepts whose words are too general to put a question in scope through an entry's keywords. */
+const GENERIC_CONCEPTS: Concept[] = [
+  'archiveCue',
+  'bewinds',
+  'top',
+  'staff',
+  'org',
+  'third',
+  'ptYes',
+  'ptNo',
+  'privMod',
+  'possOrg',
+  'termQuestion',
+  'accountNoun',
+  'post',
+];
+const GENERIC_WORDS =
+  'nieuw nieuwe new oud old vraag vragen question questions gebruik use used werk work jaar year years dag dagen day days ' +
+  'status advies advice project rol role inhoud content tekst text beeld image images video type soort kind ' +
+  'ministerie ministry organisatie organisation overheid government rijk mist misses';
+
+let generic: Set<string> | undefined;
+function genericStems(): Set<string> {
+  if (generic) return generic;
+  generic = new Set(GENERIC_WORDS.split(' ').map(stem));
+  for (const g of LEXICON) {
+    if (!GENERIC_CONCEPTS.includes(g.concept)) continue;
+    for (const t of g.terms) {
+      const ws = words(fold(t));
+      if (ws.length === 1) generic.add(stem(ws[0]!));
+    }
+  }
+  return generic;
+}
+
+/** Minimum BM25 score of the best entry for an info answer (in-scope questions score ≥ 6 on the tuning set). */
+const MIN_SCORE = 6;
+/** Above this share of words the knowledge base does not know, a question is out of scope. */
+const MAX_UNKNOWN = 0.5;
+
+function shape(a: Analysis, f: Facts, givenFacts: boolean): Shape | null {
+  const has = (c: Concept) => a.matches.some((m) => m.concept === c);
+  const first = a.tokens.slice(0, 2).map((t) => t.raw);
+  const wh = first.some((w) => WH.has(w));
+  const object = OBJECTS.some(has);
+  // "Valt een DM onder de handreiking?": a separable verb, so the words need not be adjacent.
+  const fallsUnder =
+    ['valt', 'vallen', 'hoort', 'horen'].includes(a.tokens[0]?.raw ?? '') &&
+    a.tokens.some((t) => ['onder', 'bij'].includes(t.raw));
+  const cue =
+    has('archiveCue') ||
+    has('recordNoun') ||
+    has('coverage') ||
+    fallsUnder ||
+    (has('archiveLaw') && has('applyVerb')) ||
+    f.intent === 'delete' ||
+    f.elsewhere === true;
+  if (a.tokens.length === 0) return givenFacts ? 'decision' : null;
+  if (has('doWith') && (object || givenFacts)) return 'decision';
+  if (wh) return 'info';
+  if ((has('lawOther') || has('erasure')) && has('applyVerb') && f.intent !== 'delete') return 'info';
+  if (has('termQuestion') && f.intent !== 'delete' && !f.hold) return 'info';
+  if (cue && (object || givenFacts)) return 'decision';
+  // "Must I archive this?", "Archiveren?": the item is in the context (a URL, the chat thread).
+  if (cue && a.unknownWords.length === 0 && a.contentWords <= 3) return 'decision';
+  return 'info';
+}
+
+const VERDICT_TEXT: Record<'archive' | 'do-not-archive' | 'depends', Localised> = {
+  archive: { nl: 'Ja, archiveren.', en: 'Yes, archive it.' },
+  'do-not-archive': {
+    nl: 'Nee, dit hoort niet in het archief.',
+    en: 'No, this does not belong in the archive.',
+  },
+  depends: { nl: 'Dat hangt ervan af.', en: 'It depends.' },
+};
+const INFERENCE_NOTE: Localised = {
+  nl: 'Let op: dit antwoord berust (deels) op een afleiding uit de bronnen, niet op een bron die het letterlijk zo zegt.',
+  en: 'Note: this answer rests (partly) on an inference from the sources, not on a source that says so in as many words.',
+};
+const ASK_NOTE: Localised = { nl: 'Wat beslist:', en: 'What decides it:' };
+const SEE_ALSO: Localised = { nl: 'Meer hierover:', en: 'More on this:' };
+const UNKNOWN: Localised = {
+  nl: 'Dat weet ik niet: deze vraag valt buiten de kennisbank, die gaat over het archiveren van sociale media van de overheid. Vraag het je records manager (DIV / informatiebeheer).',
+  en: 'I don’t know: this question is outside the knowledge base, which covers archiving government social media. Please ask your records manager (DIV / information management).',
+};
+
+function communityLine(e: ApprovedEntry, lang: Lang): string {
+  const date = e.reviewedAt.slice(0, 10);
+  return lang === 'nl'
+    ? `Uit de klankbordgroep: “${e.answer}” (voorgesteld door ${e.author}, goedgekeurd door ${e.reviewer} op ${date}).`
+    : `From the klankbordgroep: “${e.answer}” (suggested by ${e.author}, approved by ${e.reviewer} on ${date}).`;
+}
+
+function communitySource(e: ApprovedEntry): Source | null {
+  if (!e.source || !/^https?:\/\//.test(e.source)) return null;
+  return { title: `Klankbordgroep #${e.id}: ${e.question}`, url: e.source };
+}
+
+/** Sources of several rules, one of each in turn, without repeats, at most `max`. */
+function interleave(lists: Source[][], max: number): Source[] {
+  const out: Source[] = [];
+  const seen = new Set<string>();
+  for (let round = 0; out.length < max && lists.some((l) => l.length > round); round++) {
+    for (const l of lists) {
+      const s = l[round];
+      if (s && !seen.has(s.url) && out.length < max) {
+        seen.add(s.url);
+        out.push(s);
+      }
+    }
+  }
+  return out;
+}
+
+function unknown(lang: Lang, facts: Facts): Answer {
+  return {
+    verdict: 'unknown',
+    answer: UNKNOWN[lang],
+    language: lang,
+    rules: [],
+    sources: [],
+    inference: false,
+    entries: [],
+    facts,
+  };
+}
+
+function decisionAnswer(
+  a: Analysis,
+  d: Decision,
+  lang: Lang,
+  facts: Facts,
+  community?: readonly ApprovedEntry[],
+): Answer {
+  const ruleIds = d.hits.map((h) => h.id);
+  const q = queryTerms(a);
+  // The supporting entry: the deciding rule's own guidance entry, unless another entry on that rule
+  // clearly matches the question better (BM25).
+  const primary: string = d.primary;
+  const scores = new Map(
+    rank(index(), q).map((h) => [h.doc.kind === 'entry' ? h.doc.entry.id : '', h.score]),
+  );
+  const home = content().entries.find((e) => e.id === RULES[primary]?.home);
+  const better = content()
+    .entries.filter((e) => e.rules.includes(primary) && e !== home)
+    .map((e) => ({ e, s: scores.get(e.id) ?? 0 }))
+    .sort((x, y) => y.s - x.s)[0];
+  const supportEntry = better && better.s > (scores.get(home?.id ?? '') ?? 0) + 5 ? better.e : home;
+  const parts = [
+    VERDICT_TEXT[d.verdict][lang],
+    ...d.hits.map((h) => `(${h.id}) ${h.text[lang]}`),
+    ...d.notes.map((n) => n[lang]),
+  ];
+  if (d.followUp) parts.push(`${ASK_NOTE[lang]} ${d.followUp.question[lang]}`);
+  const entries = supportEntry ? [supportEntry.id] : [];
+  const extraSources: Source[] = [];
+  const c = community?.length ? bestCommunity(a, community) : undefined;
+  if (c) {
+    parts.push(communityLine(c, lang));
+    entries.push(`community:${c.id}`);
+    const s = communitySource(c);
+    if (s) extraSources.push(s);
+  }
+  if (supportEntry) parts.push(`${SEE_ALSO[lang]} ${supportEntry.title[lang]}`);
+  const inference = d.hits.some((h) => h.inference);
+  if (inference) parts.push(INFERENCE_NOTE[lang]);
+  const official = interleave([...d.hits.map((h) => h.sources), supportEntry?.sources ?? []], 8);
+  const sources = [...official, ...extraSources.filter((s) => !official.some((o) => o.url === s.url))];
+  return {
+    verdict: d.verdict,
+    answer: parts.join(' '),
+    language: lang,
+    rules: ruleIds,
+    sources,
+    ...(d.followUp
+      ? {
+          followUp: d.followUp.question[lang],
+          followUpOptions: d.followUp.options.map((o) => o.label[lang]),
+          followUpFacts: d.followUp.options.map((o) => o.facts),
+        }
+      : {}),
+    inference,
+    entries,
+    facts,
+  };
+}
+
+/** The approved community entry that answers this question well enough to show, if any. */
+function bestCommunity(a: Analysis, community: readonly ApprovedEntry[]): ApprovedEntry | undefined {
+  const hits = rank(index(community), queryTerms(a), (d) => d.kind === 'community');
+  const top = hits[0];
+  return top && top.coverage >= 0.5 && top.score >= MIN_SCORE && top.doc.kind === 'community'
+    ? top.doc.entry
+    : undefined;
+}
+
+function infoAnswer(a: Analysis, lang: Lang, facts: Facts, community?: readonly ApprovedEntry[]): Answer {
+  const idx = index(community);
+  const q = queryTerms(a);
+  const hits = rank(idx, q);
+  const top: Hit | undefined = hits[0];
+  const topical = a.matches.some(
+    (m) => TOPICAL.includes(m.concept) && m.concept !== 'archiveCue' && m.concept !== 'post',
+  );
+  const keyword = keywordMatches(idx, q, genericStems()) > 0;
+  const communityHit = top?.doc.kind === 'community' && top.coverage >= 0.6;
+  const unknownShare = a.unknownWords.length / Math.max(1, a.contentWords);
+  if (!top || top.score < MIN_SCORE || !(topical || keyword || communityHit) || unknownShare > MAX_UNKNOWN) {
+    return unknown(lang, facts);
+  }
+  if (top.doc.kind === 'community') {
+    const e = top.doc.entry;
+    const s = communitySource(e);
+    return {
+      verdict: 'info',
+      answer: communityLine(e, lang),
+      language: lang,
+      rules: [],
+      sources: s ? [s] : [],
+      inference: false,
+      entries: [`community:${e.id}`],
+      facts,
+    };
+  }
+  const e: Entry = top.doc.entry;
+  const parts = [e.answer[lang]];
+  const next = hits[1];
+  if (next && next.doc.kind === 'entry' && next.score >= top.score * 0.8)
+    parts.push(`${SEE_ALSO[lang]} ${next.doc.entry.title[lang]}`);
+  if (e.inference) parts.push(INFERENCE_NOTE[lang]);
+  return {
+    verdict: 'info',
+    answer: parts.join(' '),
+    language: lang,
+    rules: e.rules,
+    sources: e.sources,
+    inference: e.inference,
+    entries: [e.id],
+    facts,
+  };
+}
+
+/** Answers one question about archiving government social media. */
+export function ask(question: string, opts: AskOptions = {}): Answer {
+  const a = analyse(question);
+  const lang = opts.language ?? a.lang;
+  const facts = mergeFacts(extractFacts(a), opts.facts);
+  const s = shape(a, facts, hasFacts(opts.facts));
+  if (s === 'decision') return decisionAnswer(a, decide(facts), lang, facts, opts.community);
+  if (s === 'info') return infoAnswer(a, lang, facts, opts.community);
+  return unknown(lang, facts);
+}
+
+/** Loads and indexes the content now (otherwise the first question does it). */
+export function warmUp(): void {
+  content();
+  index();
+  analyse('warm');
+}

@@ -1,0 +1,245 @@
+/**
+ * The facts the decision rules work on, and how they are read from a question's analysis. Each fact is
+ * null when the question does not say; the rules then ask for the one that decides.
+ */
+import type { Analysis, Match } from './analyse.ts';
+import type { Concept } from './lexicon.ts';
+
+/** Who posted (or, for a DM, the highest-ranking sender or receiver). */
+export type Author = 'bewindspersoon' | 'top-official' | 'civil-servant' | 'organisation' | 'third-party';
+/** The kind of account it is on: the organisation's, a minister's in role, private, hybrid, a civil servant's. */
+export type AccountType = 'corporate' | 'bewindspersoon' | 'private' | 'hybrid' | 'civil-servant';
+/** What the item is. A `webcare` item is a reply by the organisation; a `comment` is by someone else. */
+export type ContentType =
+  | 'post'
+  | 'webcare'
+  | 'comment'
+  | 'dm'
+  | 'story'
+  | 'like'
+  | 'repost'
+  | 'profile'
+  | 'webpage';
+
+export interface Facts {
+  author: Author | null;
+  account: AccountType | null;
+  content: ContentType | null;
+  /** An edited post, or one already deleted from the platform. */
+  change: 'edited' | 'deleted' | null;
+  /** Whether it relates to the public task (work), or is private / party-political (false). */
+  publicTask: boolean | null;
+  /** A pending Woo request, objection, appeal or other dispute covers it. */
+  hold: boolean | null;
+  platform: string | null;
+  /** The asker wants to delete, destroy, clear or rename. */
+  intent: 'delete' | null;
+  /** The asker relies on it being kept elsewhere (on the platform, in another system). */
+  elsewhere: boolean | null;
+  /** A formal decision or notification is communicated through it. */
+  formal: boolean | null;
+  /** It concerns a hotspot (crisis, major event). */
+  hotspot: boolean | null;
+  /** Someone invokes the right to erasure (AVG art. 17). */
+  erasure: boolean | null;
+}
+
+export const NO_FACTS: Facts = {
+  author: null,
+  account: null,
+  content: null,
+  change: null,
+  publicTask: null,
+  hold: null,
+  platform: null,
+  intent: null,
+  elsewhere: null,
+  formal: null,
+  hotspot: null,
+  erasure: null,
+};
+
+/** The facts a question states explicitly, merged with facts given from elsewhere (those win). */
+export function mergeFacts(base: Facts, given?: Partial<Facts>): Facts {
+  const out: Facts = { ...base };
+  if (!given) return out;
+  for (const [k, v] of Object.entries(given) as [keyof Facts, Facts[keyof Facts]][]) {
+    if (v !== undefined && v !== null) (out as unknown as Record<string, unknown>)[k] = v;
+  }
+  return out;
+}
+
+/** True when at least one fact is known. */
+export function hasFacts(f: Partial<Facts> | undefined): boolean {
+  return !!f && Object.values(f).some((v) => v !== null && v !== undefined);
+}
+
+const RANK: Partial<Record<Concept, number>> = { bewinds: 5, top: 4, staff: 3, org: 2, possOrg: 2, third: 1 };
+const AUTHOR_OF: Partial<Record<Concept, Author>> = {
+  bewinds: 'bewindspersoon',
+  top: 'top-official',
+  staff: 'civil-servant',
+  org: 'organisation',
+  possOrg: 'organisation',
+  third: 'third-party',
+};
+const PLATFORM_NAMES: Record<string, string> = { twitter: 'x', 'facebook messenger': 'facebook' };
+const PASSIVE = new Set([
+  'worden',
+  'wordt',
+  'be',
+  'being',
+  'mag',
+  'mogen',
+  'kan',
+  'kunnen',
+  'moet',
+  'moeten',
+]);
+const FROM = new Set(['van', 'from', 'by', 'of', 'door']);
+const UNDER = new Set(['onder', 'under', 'below', 'beneath', 'underneath']);
+const ITEMS: Concept[] = ['post', 'reaction', 'story', 'like', 'repost', 'profile', 'accountNoun'];
+const DEPICTIONS = new Set([
+  'foto',
+  'fotos',
+  'photo',
+  'photos',
+  'picture',
+  'pictures',
+  'video',
+  'videos',
+  'filmpje',
+  'afbeelding',
+  'reel',
+]);
+
+/** Reads the facts a question states. */
+export function extractFacts(a: Analysis): Facts {
+  const f: Facts = { ...NO_FACTS };
+  const all = (c: Concept) => a.matches.filter((m) => m.concept === c);
+  const has = (c: Concept) => a.matches.some((m) => m.concept === c);
+  /** Another match of these concepts starts within `after` tokens after m. */
+  const near = (m: Match, concepts: Concept[], after: number) =>
+    a.matches.some(
+      (o) => o !== m && concepts.includes(o.concept) && o.start >= m.end && o.start - m.end < after,
+    );
+  const tokenAt = (i: number) => a.tokens[i]?.raw;
+
+  // Persons and their rank.
+  const persons = a.matches.filter((m) => RANK[m.concept] !== undefined);
+  const govPersons = persons.filter((m) => ['bewinds', 'top', 'staff'].includes(m.concept));
+  const highest = (ms: Match[]) =>
+    ms.reduce<Match | undefined>(
+      (best, m) => (!best || RANK[m.concept]! > RANK[best.concept]! ? m : best),
+      undefined,
+    );
+
+  // The person after an item is its author: "de tweets van de minister", "comments from the public",
+  // "een reactie van de gemeente". (Not for pictures: "een foto van de minister" shows the minister.)
+  const explicit = a.matches
+    .filter((m) => ITEMS.includes(m.concept) && !DEPICTIONS.has(a.tokens[m.start]!.raw))
+    .map((m) =>
+      FROM.has(tokenAt(m.end) ?? '')
+        ? persons.find((p) => p.start > m.end && p.start - m.end <= 3)
+        : undefined,
+    )
+    .find((p) => p !== undefined);
+
+  // Content type.
+  const reactionType = (m: Match): ContentType => {
+    // "een reactie van de gemeente" (by government: webcare), "reacties van burgers" (by others)
+    const next = tokenAt(m.end);
+    if (next && FROM.has(next)) {
+      const by = persons.find((p) => p.start > m.end && p.start - m.end <= 3);
+      if (by) return by.concept === 'third' ? 'comment' : 'webcare';
+    }
+    // "replies under our posts", "reacties onder onze berichten": others' comments on the organisation's posts
+    if (a.tokens.slice(m.end, m.end + 2).some((t) => UNDER.has(t.raw))) return 'comment';
+    // The nearest actor before it in the same sentence decides: "we reply", "onze woordvoerder reageert".
+    const before = persons
+      .filter((p) => p.end <= m.start && a.tokens[p.start]!.sentence === a.tokens[m.start]!.sentence)
+      .sort((x, y) => y.end - x.end)[0];
+    if (before && before.concept !== 'third') return 'webcare';
+    return 'comment';
+  };
+  const order: [Concept, () => ContentType][] = [
+    ['dm', () => 'dm'],
+    ['webcare', () => 'webcare'],
+    ['reaction', () => reactionType(all('reaction')[0]!)],
+    ['story', () => 'story'],
+    ['profile', () => 'profile'],
+    ['like', () => 'like'],
+    ['repost', () => 'repost'],
+    ['webpage', () => 'webpage'],
+    ['post', () => 'post'],
+  ];
+  for (const [c, type] of order) {
+    if (has(c)) {
+      f.content = type();
+      break;
+    }
+  }
+
+  // Otherwise: for a DM the highest-ranking person on either side; else the government person named,
+  // else the organisation ("we", "our ministry"), else a third party.
+  if (explicit && f.content !== 'dm') {
+    f.author = AUTHOR_OF[explicit.concept]!;
+  } else if (f.content === 'dm') {
+    const h = highest(persons);
+    f.author = h ? AUTHOR_OF[h.concept]! : null;
+  } else {
+    const h = highest(govPersons) ?? highest(persons);
+    f.author = h ? AUTHOR_OF[h.concept]! : null;
+    if (f.content === 'comment') f.author = 'third-party';
+    if (f.content === 'webcare' && f.author === 'third-party') f.author = 'organisation';
+  }
+
+  // Account type.
+  const privateMods = all('privMod').filter((m) => {
+    const prev = a.matches.find((o) => o.end === m.start);
+    return !(prev && prev.concept === 'possOrg');
+  });
+  const privAccountByMod = privateMods.some((m) => near(m, ['accountNoun', 'platform'], 3));
+  // "ons eigen account" is the organisation's own account, not a private one.
+  const privAccount = all('privAccount').some(
+    (m) => !a.matches.some((o) => o.concept === 'possOrg' && o.end === m.start),
+  );
+  if (has('hybrid')) f.account = 'hybrid';
+  else if (privAccount || privAccountByMod) f.account = 'private';
+  else if (has('corporate')) f.account = 'corporate';
+  else if (
+    govPersons.length === 0 &&
+    (has('org') || has('possOrg')) &&
+    f.content !== 'comment' &&
+    f.author !== 'third-party'
+  ) {
+    if (has('accountNoun') || has('privAccount') || has('platform') || f.content !== null)
+      f.account = 'corporate';
+  } else if (f.author === 'civil-servant' && (has('accountNoun') || has('platform')))
+    f.account = 'civil-servant';
+  if (f.account === 'corporate' && f.author === null) f.author = 'organisation';
+
+  // Relation to the public task. A private modifier that is not about an account is about the content
+  // ("personal tweets", "tweet privé over zijn hobby").
+  const no = has('ptNo') || privateMods.some((m) => !near(m, ['accountNoun', 'platform'], 3));
+  const yes = has('ptYes');
+  f.publicTask = yes && no ? null : yes ? true : no ? false : null;
+
+  // State of the post, and what the asker wants.
+  for (const m of all('deleted')) {
+    const after = tokenAt(m.end);
+    const prev = tokenAt(m.start - 1);
+    if ((after && PASSIVE.has(after)) || prev === 'be' || prev === 'being') f.intent = 'delete';
+    else f.change ??= 'deleted';
+  }
+  if (has('edited')) f.change = 'edited';
+  if (has('deleteIntent')) f.intent = 'delete';
+  if (has('hold')) f.hold = true;
+  if (has('elsewhere')) f.elsewhere = true;
+  if (has('formal')) f.formal = true;
+  if (has('hotspot')) f.hotspot = true;
+  if (has('erasure')) f.erasure = true;
+  const platform = all('platform')[0];
+  if (platform) f.platform = PLATFORM_NAMES[platform.text] ?? platform.text;
+  return f;
+}

@@ -1,0 +1,126 @@
+/**
+ * Text handling for the knowledge base: folding, tokens, a light Dutch + English stemmer, compound
+ * splitting and bounded edit distance for misspellings. Written here (no dependencies, no models).
+ */
+
+/** Lower case, diacritics removed, typographic quotes made plain: 'Privé-Account’s' → "prive-account's". */
+export function fold(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[’‘`´]/g, "'");
+}
+
+/**
+ * Words of a folded text. Hyphens and apostrophes split words ("x-account" → x, account; "foto's" →
+ * foto, s); decimals and thousands stay one token ("22.000", "2.4").
+ */
+export function words(folded: string): string[] {
+  return folded.match(/[a-z0-9]+(?:[.,][0-9]+)*/g) ?? [];
+}
+
+const VOWELS = new Set(['a', 'e', 'i', 'o', 'u', 'y']);
+
+/**
+ * A light stemmer for Dutch and English together (questions mix them: "onze corporate posts"). It only
+ * has to map a word and its usual inflections to the same key, consistently for questions and content;
+ * it does not have to produce linguistic stems. archiveren/archiveer/gearchiveerd → archiver;
+ * posts/post → post; berichten/bericht → bericht; replies/reply → reply; archived/archiving → archiv.
+ */
+export function stem(word: string): string {
+  let w = word;
+  if (w.length <= 3 || /^[0-9]/.test(w)) return w;
+  // Dutch past participles: gearchiveerd → archiveerd
+  if (w.startsWith('ge') && w.length > 7 && (w.endsWith('d') || w.endsWith('t'))) w = w.slice(2);
+  for (const [suffix, repl, min] of SUFFIXES) {
+    if (w.length >= min && w.endsWith(suffix)) return undouble(w.slice(0, -suffix.length) + repl);
+  }
+  if (w.length >= 6 && w.endsWith('en')) w = w.slice(0, -2);
+  else if (w.length >= 5 && w.endsWith('ed')) w = w.slice(0, -2);
+  else if (w.length >= 5 && /(s|x|z|ch|sh)es$/.test(w)) w = w.slice(0, -2);
+  else if (w.length >= 4 && w.endsWith('s') && !/(ss|us|is)$/.test(w)) w = w.slice(0, -1);
+  else if (w.length >= 6 && /(aa|ee|oo|uu)[^aeiou][dt]$/.test(w)) w = w.slice(0, -1); // bewaard, bewaart → bewaar
+  if (w.length >= 5 && w.endsWith('e')) w = w.slice(0, -1);
+  return undouble(w);
+}
+
+/** Suffix, replacement, minimum word length: tried in order, the first that fits wins. */
+const SUFFIXES: [string, string, number][] = [
+  ['heden', 'heid', 6],
+  ['ties', 'ti', 6],
+  ['ies', 'y', 5],
+  ['ied', 'y', 5],
+  ['eren', 'er', 6],
+  ['eerd', 'er', 6],
+  ['eert', 'er', 6],
+  ['eer', 'er', 5],
+  ['ingen', '', 8],
+  ['ing', '', 6],
+];
+
+/** bericht, posts → post; "bewaar" keeps its long vowel so it meets "bewaren" → bewar. */
+function undouble(w: string): string {
+  const n = w.length;
+  if (n >= 4 && w[n - 1] === w[n - 2] && !VOWELS.has(w[n - 1]!)) return w.slice(0, -1);
+  // long vowel before a final consonant (bewaar → bewar, archiveer → archiver)
+  if (n >= 5 && !VOWELS.has(w[n - 1]!) && w[n - 2] === w[n - 3] && VOWELS.has(w[n - 2]!) && w[n - 2] !== 'i')
+    return w.slice(0, n - 2) + w[n - 1];
+  return w;
+}
+
+/** Damerau-Levenshtein distance (adjacent transpositions count 1), or max+1 as soon as it exceeds max. */
+export function editDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  if (a === b) return 0;
+  const n = a.length;
+  const m = b.length;
+  let prev2 = new Array<number>(m + 1).fill(0);
+  let prev = Array.from({ length: m + 1 }, (_, j) => j);
+  let cur = new Array<number>(m + 1).fill(0);
+  for (let i = 1; i <= n; i++) {
+    cur[0] = i;
+    let rowMin = cur[0];
+    for (let j = 1; j <= m; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        v = Math.min(v, prev2[j - 2]! + 1);
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > max) return max + 1;
+    [prev2, prev, cur] = [prev, cur, prev2];
+  }
+  return prev[m]!;
+}
+
+/** How many typing errors a word of this length may carry and still be recognised. */
+export function allowedErrors(length: number): number {
+  if (length <= 4) return 0;
+  if (length <= 7) return 1;
+  return 2;
+}
+
+/**
+ * Splits an unknown compound into known parts: "facebookpagina" → facebook + pagina,
+ * "vakantiefoto" → vakantie + foto, "kabinetswissel" → kabinet(s) + wissel. Both parts must be known
+ * words of at least three letters; the Dutch linking s/e/en may sit between them. At most three parts.
+ */
+export function splitCompound(word: string, known: (w: string) => boolean, depth = 0): string[] | null {
+  if (word.length < 7 || depth > 1) return null;
+  for (let i = word.length - 3; i >= 3; i--) {
+    const left = word.slice(0, i);
+    const right = word.slice(i);
+    const lefts = [left];
+    if (left.endsWith('s') && left.length > 3) lefts.push(left.slice(0, -1));
+    if (left.endsWith('en') && left.length > 4) lefts.push(left.slice(0, -2));
+    if (left.endsWith('e') && left.length > 3) lefts.push(left.slice(0, -1));
+    const l = lefts.find(known);
+    if (!l) continue;
+    if (known(right)) return [l, right];
+    const rest = splitCompound(right, known, depth + 1);
+    if (rest) return [l, ...rest];
+  }
+  return null;
+}
