@@ -50,7 +50,14 @@ const platforms: Platform[] = [
     async start() {
       const h = await startHarness({});
       const driver = await startShellDriver(h);
-      return { h, driver, close: async () => (await driver.close(), await h.close()) };
+      return {
+        h,
+        driver,
+        close: async () => {
+          await driver.close();
+          await h.close();
+        },
+      };
     },
   },
   {
@@ -59,7 +66,14 @@ const platforms: Platform[] = [
       const fake = await FakeSlack.start();
       const h = await startHarness(fake.env());
       const driver = await startSlackDriver(h, fake);
-      return { h, driver, close: async () => (await h.close(), await fake.close()) };
+      return {
+        h,
+        driver,
+        close: async () => {
+          await h.close();
+          await fake.close();
+        },
+      };
     },
   },
   {
@@ -68,7 +82,14 @@ const platforms: Platform[] = [
       const fake = await FakeTeamsConnector.start();
       const h = await startHarness({ TEAMS_ENABLED: 'true', NODE_ENV: 'test' });
       const driver = await startTeamsDriver(h, fake);
-      return { h, driver, close: async () => (await h.close(), await fake.close()) };
+      return {
+        h,
+        driver,
+        close: async () => {
+          await h.close();
+          await fake.close();
+        },
+      };
     },
   },
   {
@@ -77,7 +98,14 @@ const platforms: Platform[] = [
       const fake = await FakeMattermost.start({ botToken: 'bot-token' });
       const h = await startHarness({ MATTERMOST_URL: fake.url, MATTERMOST_TOKEN: 'bot-token' });
       const driver = await startMattermostDriver(h, fake);
-      return { h, driver, close: async () => (await h.close(), await fake.close()) };
+      return {
+        h,
+        driver,
+        close: async () => {
+          await h.close();
+          await fake.close();
+        },
+      };
     },
   },
 ];

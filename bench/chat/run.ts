@@ -43,7 +43,11 @@ for (let round = 0; round < ROUNDS; round++) {
   samples.healthz.push(
     ...(await Promise.all(
       Array.from({ length: CONCURRENCY }, () =>
-        timed(async () => fetch(`${base}/healthz`).then(async (r) => (await r.text(), r)), 200),
+        timed(async () => {
+          const r = await fetch(`${base}/healthz`);
+          await r.text();
+          return r;
+        }, 200),
       ),
     )),
   );
