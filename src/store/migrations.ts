@@ -205,6 +205,84 @@ CREATE TABLE conversation_ref (
 );
 `,
   },
+  {
+    version: 3,
+    name: 'knowledge base: klankbordgroep entries (suggest, approve, reject) and the appraisal of each post',
+    sql: `
+CREATE TABLE kb_entry (
+  id INTEGER PRIMARY KEY,
+  question TEXT NOT NULL,
+  answer TEXT NOT NULL,
+  source TEXT,
+  language TEXT NOT NULL CHECK (language IN ('nl','en')),
+  author TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','approved','rejected')),
+  reviewer TEXT,
+  reason TEXT,
+  created_at TEXT NOT NULL,
+  reviewed_at TEXT
+);
+CREATE INDEX kb_entry_status ON kb_entry(status, id);
+
+-- The current appraisal (waardering) of each post; valuation NULL = not appraised. basis: JSON [{title,url}].
+CREATE TABLE appraisal (
+  post_id INTEGER PRIMARY KEY REFERENCES post(id),
+  valuation TEXT CHECK (valuation IN ('B','V')),
+  rule TEXT,
+  term_years INTEGER,
+  inference INTEGER NOT NULL CHECK (inference IN (0,1)),
+  reason TEXT NOT NULL,
+  basis TEXT NOT NULL DEFAULT '[]',
+  at TEXT NOT NULL
+);
+CREATE INDEX appraisal_valuation ON appraisal(valuation);
+`,
+  },
+  {
+    version: 4,
+    name: 'monitoring: watched accounts, the re-check schedule of every post, alerts',
+    sql: `
+CREATE TABLE watch (
+  id INTEGER PRIMARY KEY,
+  account_id INTEGER NOT NULL UNIQUE REFERENCES account(id),
+  url TEXT NOT NULL,
+  interval_seconds INTEGER NOT NULL,
+  active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0,1)),
+  source TEXT NOT NULL CHECK (source IN ('command','config')),
+  created_by TEXT,
+  created_at TEXT NOT NULL,
+  backfilled_at TEXT,
+  last_polled_at TEXT,
+  poll_errors INTEGER NOT NULL DEFAULT 0
+);
+
+-- The re-check state of a post (the post row is mutable state; versions stay immutable).
+ALTER TABLE post ADD COLUMN next_check_at TEXT;
+ALTER TABLE post ADD COLUMN last_checked_at TEXT;
+ALTER TABLE post ADD COLUMN check_errors INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE post ADD COLUMN missing_since TEXT;
+ALTER TABLE post ADD COLUMN reply_count INTEGER;
+ALTER TABLE account ADD COLUMN check_errors INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX post_due ON post(next_check_at) WHERE next_check_at IS NOT NULL;
+UPDATE post SET next_check_at = last_seen WHERE platform IN ('mastodon', 'bluesky');
+
+-- One row per event: event_key makes a second worker's sighting of the same event a no-op.
+CREATE TABLE alert (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('edited','deleted','restored','unavailable','degraded')),
+  post_id INTEGER REFERENCES post(id),
+  account_id INTEGER REFERENCES account(id),
+  event_key TEXT NOT NULL UNIQUE,
+  detected_at TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  delivered_at TEXT,
+  acknowledged_by TEXT,
+  acknowledged_at TEXT
+);
+CREATE INDEX alert_detected ON alert(detected_at);
+CREATE INDEX alert_undelivered ON alert(id) WHERE delivered_at IS NULL;
+`,
+  },
 ];
 
 export async function migrate(db: Db): Promise<number> {
