@@ -27,6 +27,17 @@ const schema = z.strictObject({
   mastodon: z.strictObject({ pageSize: int(1).max(40) }),
   capture: z.strictObject({ idempotencyWindowSeconds: int(0), maxReplies: int(0) }),
   redis: z.strictObject({ url: z.string() }),
+  monitor: z.strictObject({
+    pollIntervalSeconds: int(10),
+    tickSeconds: int(1),
+    recheckSchedule: z
+      .array(z.strictObject({ maxAgeHours: z.number().positive().optional(), everySeconds: int(1) }))
+      .min(1)
+      .refine((rules) => rules.at(-1)?.maxAgeHours === undefined, 'the last rule must have no maxAgeHours'),
+    degradedAfterErrors: int(1),
+    errorRetrySeconds: int(1),
+    leaseSeconds: int(10),
+  }),
 });
 
 export type Config = z.output<typeof schema>;

@@ -34,6 +34,16 @@ export function formatBackfill(o: BackfillOutcome): string {
   ].join('\n');
 }
 
+export function appraisalText(a: NonNullable<PostDetail['appraisal']>): string {
+  const what =
+    a.valuation === 'B'
+      ? 'B (bewaren: keep permanently)'
+      : a.valuation === 'V'
+        ? `V (vernietigen${a.termYears ? ` after ${a.termYears} years` : '; term per selectielijst'})`
+        : 'not appraised';
+  return `${what}${a.rule ? ` · ${a.rule}` : ''}${a.inference ? ' · rests on an inference' : ''} — ${a.reason}`;
+}
+
 export function formatShow(d: PostDetail): string {
   const p = d.post;
   const lines = [
@@ -42,6 +52,7 @@ export function formatShow(d: PostDetail): string {
     `  posted ${when(p.createdAt)} · first seen ${when(p.firstSeen)} · last seen ${when(p.lastSeen)}`,
   ];
   if (p.parent) lines.push(`  in reply to ${p.parent.id ? `#${p.parent.id}` : p.parent.platformId}`);
+  if (d.appraisal) lines.push(`  appraisal: ${appraisalText(d.appraisal)}`);
   lines.push('', `Versions (${d.versions.length}):`);
   for (const v of d.versions) {
     lines.push(

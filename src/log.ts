@@ -6,5 +6,8 @@ import pino, { type Logger } from 'pino';
  */
 export function createLogger(defaultLevel = 'warn', file?: string): Logger {
   const level = process.env.ARCHIEFBOT_LOG_LEVEL ?? defaultLevel;
-  return pino({ name: 'archiefbot', level }, file ? pino.destination({ dest: file, mkdir: true }) : pino.destination(2));
+  return pino(
+    { name: 'archiefbot', level },
+    file ? pino.destination({ dest: file, mkdir: true }) : pino.destination(2),
+  );
 }

@@ -8,6 +8,7 @@ import { CapturePipeline } from './capture/pipeline.ts';
 import { type Config, ConfigError } from './config.ts';
 import { Bot, type KnowledgeService } from './core/bot.ts';
 import { Roles } from './core/roles.ts';
+import { ChatKnowledge } from './kb/chat.ts';
 import { CaptureQueue, redisConnection, startCaptureWorker } from './queue/capture-queue.ts';
 import { CaptureNotifier, ChatCaptureService } from './queue/chat-captures.ts';
 import { startPrivateRedis } from './queue/redis-server.ts';
@@ -60,7 +61,9 @@ export async function serve(config: Config, opts: ServeOptions): Promise<Running
       redisUrl = own.url;
       log.info({ url: redisUrl }, 'started a private redis-server (set REDIS_URL to use your own)');
     }
-    const archive = await Archive.open(config.dataDir, config.warc);
+    const archive = await Archive.open(config.dataDir, config.warc, {
+      recheckSchedule: config.monitor.recheckSchedule,
+    });
     stops.push(() => archive.close());
     const pipeline = new CapturePipeline(archive, config, log);
     stops.push(() => pipeline.close());
@@ -75,7 +78,7 @@ export async function serve(config: Config, opts: ServeOptions): Promise<Running
       roles: Roles.load(env),
       checkUrl: (url) => void pipeline.resolve(url),
       lookupKeys: (ref) => pipeline.lookupKeys(ref),
-      knowledge: opts.knowledge,
+      knowledge: opts.knowledge ?? new ChatKnowledge(),
       log,
     });
 

@@ -57,6 +57,11 @@ describe('capturing a Mastodon post', () => {
     const show = await cli(env, 'show', String(r.json.post.id), '--json');
     expect(show.code).toBe(0);
     expect(show.json.replies.map((x: { text: string }) => x.text)).toEqual(['Waar precies?']);
+    // Every captured post is appraised by the knowledge base's rules, and the appraisal is kept with it.
+    expect(show.json.appraisal).toMatchObject({ reason: expect.any(String), inference: expect.any(Boolean) });
+    expect(['B', 'V', null]).toContain(show.json.appraisal.valuation);
+    const replyShow = await cli(env, 'show', String(show.json.replies[0].id), '--json');
+    expect(replyShow.json.appraisal).not.toBeNull();
     expect(show.json.media).toHaveLength(1);
     expect(show.json.media[0]).toMatchObject({
       sha256: sha256(PNG),

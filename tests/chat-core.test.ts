@@ -6,6 +6,7 @@ import type { CaptureRequestFromChat, ChatCommand } from '../src/core/chat.ts';
 import { didYouMean, guessLanguage, parseCommand } from '../src/core/commands.ts';
 import { toMarkdown } from '../src/core/reply.ts';
 import { Roles } from '../src/core/roles.ts';
+import { ChatKnowledge } from '../src/kb/chat.ts';
 import { Archive } from '../src/store/archive.ts';
 import { FakeMastodon } from './fakes/mastodon.ts';
 import { cli, testEnv } from './helpers/cli.ts';
@@ -24,6 +25,7 @@ const roles = new Roles({
     { platform: 'slack', user: 'U_ARCH', roles: ['archivist'] },
     { platform: 'slack', user: 'U_CHAN', roles: ['archivist'], channels: ['C_WEBCARE'] },
     { platform: 'slack', user: 'U_EXPERT', roles: ['expert'] },
+    { platform: 'slack', user: 'U_ADMIN', roles: ['admin'] },
   ],
 });
 
@@ -62,6 +64,7 @@ beforeAll(async () => {
     },
     checkUrl: (url) => void pipeline.resolve(url),
     lookupKeys: (ref) => pipeline.lookupKeys(ref),
+    knowledge: new ChatKnowledge(),
   });
 });
 afterAll(async () => {
@@ -230,5 +233,73 @@ describe('the bot', () => {
     const md = toMarkdown(r);
     expect(md).toMatch(/^\*\*Post #\d+/);
     expect(md).toContain(`\`history ${postId}\``);
+  });
+});
+
+describe('the knowledge base in chat', () => {
+  it('answers a question with its verdict, rules and sources', async () => {
+    const r = await bot.handle(
+      cmd('Moet ik de berichten van het corporate account van mijn ministerie archiveren?'),
+    );
+    expect(r.text).toMatch(/^Archiveren/);
+    expect(r.text).toMatch(/Regels: R\d+/);
+    expect(r.text).toMatch(/Bronnen:\n• .+ — https?:\/\//);
+  });
+
+  it('asks the deciding question with buttons, and a button answers it', async () => {
+    const r = await bot.handle(cmd('Moet ik dit archiveren?'));
+    expect(r.text).toMatch(/^Dat hangt ervan af/);
+    expect(r.text).toContain('Is dit een account van het ministerie of een privé-account?');
+    const buttons = r.blocks.flatMap((b) => (b.type === 'actions' ? b.buttons : []));
+    expect(buttons.map((b) => b.label)).toContain('Account van het ministerie (corporate)');
+    const corporate = buttons.find((b) => b.label.startsWith('Account van het ministerie'))!;
+    expect(corporate.command).toMatch(/^vraag #v\d+ 1$/);
+    const answered = await bot.handle({ ...cmd(''), action: { command: corporate.command } });
+    expect(answered.text).toMatch(/^Archiveren/);
+    const privé = buttons.find((b) => b.label === 'Privé-account')!;
+    expect((await bot.handle({ ...cmd(''), action: { command: privé.command } })).text).toMatch(
+      /^Niet archiveren|^Dat hangt ervan af/,
+    );
+  });
+
+  it('answers "moet ik dit archiveren? <url>" for the archived post', async () => {
+    const known = await bot.handle(
+      cmd(
+        `moet ik dit archiveren? ${m.url}/@minvws/${(await archive.db.get<{ url: string }>('SELECT url FROM post WHERE id = ?', [postId]))!.url.split('/').pop()}`,
+      ),
+    );
+    expect(known.text).toMatch(new RegExp(`Over bericht #${postId} in het archief`));
+    const unknown = await bot.handle(cmd(`moet ik dit archiveren? ${m.url}/@minvws/999`));
+    expect(unknown.text).toMatch(/nog niet in het archief/);
+  });
+
+  it('lets anyone suggest, and only experts approve or reject, with everything in the audit log', async () => {
+    const s1 = await bot.handle(
+      cmd(
+        'kb voorstel Moet ik een livestream archiveren? | Ja, als opname van de overheid. | https://www.nationaalarchief.nl',
+      ),
+    );
+    const id = Number(/#(\d+)/.exec(s1.text)![1]);
+    expect((await bot.handle(cmd('kb wachtend'))).text).toContain('livestream');
+    const refused = await bot.handle(cmd(`kb goedkeuren ${id}`));
+    expect(refused.kind).toBe('refused');
+    expect(refused.text).toMatch(/rol expert/);
+    expect((await bot.handle(cmd(`kb approve ${id}`, 'U_EXPERT'))).text).toMatch(/is goedgekeurd/);
+    expect((await bot.handle(cmd(`kb approve ${id}`, 'U_ADMIN'))).kind).toBe('error');
+    const s2 = await bot.handle(cmd('kb suggest Is a like a record? | No. '));
+    const id2 = Number(/#(\d+)/.exec(s2.text)![1]);
+    expect((await bot.handle(cmd(`kb reject ${id2}`, 'U_EXPERT'))).text).toMatch(/Geef een reden/);
+    expect((await bot.handle(cmd(`kb reject ${id2} double of an existing entry`, 'U_EXPERT'))).text).toMatch(
+      /is afgewezen/,
+    );
+    const actions = await archive.db.all<{ action: string }>(
+      "SELECT action FROM audit WHERE action LIKE 'kb.%' ORDER BY id",
+    );
+    expect(actions.map((a) => a.action)).toEqual(['kb.suggest', 'kb.approve', 'kb.suggest', 'kb.reject']);
+  });
+
+  it('shows the appraisal stored with a captured post', async () => {
+    const r = await bot.handle(cmd(`show ${postId}`));
+    expect(r.text).toMatch(/Appraisal: (B|V|not appraised)/);
   });
 });

@@ -54,6 +54,27 @@ export interface Connector {
   fetchThread(target: PostTarget, http: HttpSession, opts: { maxReplies: number }): Promise<Thread>;
   openAccount?(target: AccountTarget, http: HttpSession): Promise<AccountHandle>;
   listAccount?(handle: AccountHandle, http: HttpSession, cursor: string | null): Promise<AccountPage>;
+  /**
+   * Re-checks archived posts in as few requests as the platform allows (batch look-ups). A post the
+   * batch leaves out is asked for once more on its own before it counts as deleted; errors (5xx,
+   * timeouts, 429, malformed answers) are `error`, never a deletion. Keyed by platformId.
+   */
+  checkPosts?(refs: CheckRef[], http: HttpSession): Promise<Map<string, CheckResult>>;
 }
+
+/** What the re-checker knows of an archived post, to ask the platform about it again. */
+export interface CheckRef {
+  platformId: string;
+  apiRef: string | null;
+  url: string;
+  /** The author's platform id (Mastodon `host:id`, Bluesky DID), to tell "suspended" from "deleted". */
+  accountRef: string | null;
+}
+
+export type CheckResult =
+  | { state: 'live'; post: NormalisedPost }
+  | { state: 'deleted'; reason: string }
+  | { state: 'unavailable'; reason: string }
+  | { state: 'error'; reason: string };
 
 export type ConnectorFactory = (config: Config) => Connector;

@@ -2,7 +2,9 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import { CaptureError } from '../core/errors.ts';
 import type { NormalisedPost, Trigger } from '../core/types.ts';
+import { appraise, type PostFacts } from '../kb/index.ts';
 import type { Archive, IngestInput, IngestResult } from '../store/archive.ts';
+import { appraisalInputs, saveAppraisals } from '../store/knowledge.ts';
 import type { AccountPage, AccountTarget, Connector, PostTarget, Target } from './connector.ts';
 import { BlueskyConnector } from './connectors/bluesky.ts';
 import { MastodonConnector } from './connectors/mastodon.ts';
@@ -144,6 +146,27 @@ export class CapturePipeline {
     }
   }
 
+  /**
+   * Appraises the posts just captured (waardering B/V by the knowledge base's rules) and stores it with
+   * them. The text is read for hints (hotspot, private content) on single captures; pages of a backfill
+   * or poll are appraised from platform, kind and the account's role, which is fast enough for bulk.
+   */
+  private async appraise(postIds: number[], withText: boolean): Promise<void> {
+    if (!postIds.length) return;
+    const db = this.archive.db;
+    const rows = await appraisalInputs(db, postIds);
+    const appraisals = rows.map((r) => ({
+      postId: r.id,
+      appraisal: appraise({
+        platform: r.platform,
+        kind: r.kind as PostFacts['kind'],
+        accountRole: (r.role === 'other' || !r.role ? null : r.role) as PostFacts['accountRole'],
+        ...(withText ? { text: r.text } : {}),
+      }),
+    }));
+    await db.transaction(() => saveAppraisals(db, appraisals));
+  }
+
   /** Downloads every media file the posts list (once per URL); a file that fails is noted, not fatal. */
   private async downloadMedia(posts: NormalisedPost[], http: HttpSession): Promise<void> {
     const urls = [
@@ -186,6 +209,12 @@ export class CapturePipeline {
         ...thread.replies.map((post) => ({ post, role: 'reply' as const })),
       ],
     });
+    const main = result.posts.find((p) => p.role === 'main')!;
+    await this.appraise([main.postId], true);
+    await this.appraise(
+      result.posts.filter((p) => p.role !== 'main').map((p) => p.postId),
+      false,
+    );
     return this.postOutcome(result, thread.post, thread.replies.length, connector);
   }
 
@@ -216,6 +245,59 @@ export class CapturePipeline {
       sha256: main.contentHash,
       method: connector.method.id,
     };
+  }
+
+  /**
+   * A watched account's new posts: pages from the newest down until a page holds only posts the
+   * archive already has (or `maxPages`), each page ingested as it comes. Cheaper than a backfill;
+   * edits to older posts are the re-checker's job.
+   */
+  async pollAccount(
+    url: string,
+    who: { requestedBy?: string | null; channel?: string | null } = {},
+    maxPages = 10,
+  ): Promise<{ account: string; newPosts: number; pages: number }> {
+    const { connector, target } = this.resolve(url);
+    if (target.kind !== 'account' || !connector.openAccount || !connector.listAccount) {
+      throw new CaptureError('unsupported-url', `${url} is not an account this tool can watch`);
+    }
+    const first = this.http.session();
+    const handle = await connector.openAccount(target, first);
+    let cursor: string | null = null;
+    let carry = first.exchanges;
+    let newPosts = 0;
+    let pages = 0;
+    while (pages < maxPages) {
+      const http = this.http.session();
+      const page: AccountPage = await connector.listAccount(handle, http, cursor);
+      pages++;
+      const known = await this.archive.knownPosts(
+        connector.platform,
+        page.posts.map((p) => p.platformId),
+      );
+      const fresh = page.posts.filter((p) => !known.has(p.platformId));
+      if (fresh.length) {
+        await this.downloadMedia(fresh, http);
+        const ingested = await this.archive.ingest({
+          url,
+          trigger: 'watch',
+          requestedBy: who.requestedBy ?? 'monitor',
+          channel: who.channel ?? null,
+          method: connector.method,
+          exchanges: [...carry, ...http.exchanges],
+          posts: fresh.map((post) => ({ post, role: 'account' as const })),
+        });
+        await this.appraise(
+          ingested.posts.map((p) => p.postId),
+          false,
+        );
+        carry = [];
+        newPosts += fresh.length;
+      }
+      if (fresh.length < page.posts.length || !page.next) break;
+      cursor = page.next;
+    }
+    return { account: handle.account.handle, newPosts, pages };
   }
 
   /** "Secure everything once": every post the platform serves for an account, page by page, resumable. */
@@ -269,6 +351,10 @@ export class CapturePipeline {
           posts: page.posts.map((post) => ({ post, role: 'account' as const })),
           backfill: { id: state.id, cursor: page.next, done: page.next === null },
         });
+        await this.appraise(
+          result.posts.filter((p) => p.newVersions > 0).map((p) => p.postId),
+          false,
+        );
         carry = [];
         totals.posts += result.posts.length;
         totals.newVersions += result.newVersions;

@@ -422,6 +422,9 @@ export class Bot {
           say(lang, 'Vastgelegd', 'Captured'),
           `${d.captures.length}× · ${say(lang, 'laatst', 'last')} ${when(p.lastSeen)}`,
         ],
+        ...(d.appraisal
+          ? [[say(lang, 'Waardering', 'Appraisal'), appraisalLine(d.appraisal, lang)] as [string, string]]
+          : []),
       ])
       .context(`${p.url} · ${say(lang, 'methode', 'method')} ${last?.method ?? '?'}`);
     return b
@@ -630,6 +633,12 @@ export class Bot {
         : 'From now on I answer in English in this channel.',
     );
   }
+}
+
+function appraisalLine(a: NonNullable<PostDetail['appraisal']>, lang: Lang): string {
+  const v = a.valuation ?? say(lang, 'niet gewaardeerd', 'not appraised');
+  const term = a.termYears ? ` (${a.termYears} ${say(lang, 'jaar', 'years')})` : '';
+  return `${v}${term}${a.rule ? ` · ${a.rule}` : ''}${a.inference ? say(lang, ' · afgeleid', ' · inferred') : ''}`;
 }
 
 function pageOf(text: string): number {

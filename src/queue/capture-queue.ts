@@ -132,7 +132,9 @@ export function startCaptureWorker(opts: {
 
 /** `archiefbot worker`: runs until SIGINT/SIGTERM, then lets running captures finish. */
 export async function runWorker(config: Config, opts: { concurrency: number; log: Logger }): Promise<void> {
-  const archive = await Archive.open(config.dataDir, config.warc);
+  const archive = await Archive.open(config.dataDir, config.warc, {
+    recheckSchedule: config.monitor.recheckSchedule,
+  });
   const pipeline = new CapturePipeline(archive, config, opts.log);
   const connection = redisConnection(config.redis.url, opts.log);
   const worker = startCaptureWorker({ connection, pipeline, concurrency: opts.concurrency, log: opts.log });

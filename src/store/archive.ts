@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Exchange } from '../capture/http.ts';
 import { contentHash, searchText, sha256Hex } from '../core/content.ts';
+import { nextCheckAt, type RecheckSchedule } from '../core/schedule.ts';
 import type { CaptureMethod, NormalisedPost, PostContent, Trigger } from '../core/types.ts';
 import { TOOL_NAME, TOOL_VERSION } from '../version.ts';
 import { appendAudit } from './audit.ts';
@@ -66,6 +67,9 @@ interface StoredMedia {
 
 const CHUNK = 5000;
 
+/** Platforms whose posts the monitor re-checks (their connectors can look posts up again). */
+const CHECKABLE = new Set(['mastodon', 'bluesky']);
+
 /**
  * The archive: the only module that speaks SQL, and the one that writes the WARC evidence. A
  * capture's records are appended to the WARC and its rows inserted in one write transaction; if
@@ -76,13 +80,19 @@ export class Archive {
     readonly db: Db,
     readonly warc: WarcWriter,
     readonly dataDir: string,
+    private readonly recheckSchedule: RecheckSchedule | null,
   ) {}
 
   get warcDir(): string {
     return path.join(this.dataDir, 'warc');
   }
 
-  static async open(dataDir: string, warc: { rotateBytes: number; operator: string }): Promise<Archive> {
+  /** `recheckSchedule` sets when a newly archived post is first re-checked (without it: at once). */
+  static async open(
+    dataDir: string,
+    warc: { rotateBytes: number; operator: string },
+    opts: { recheckSchedule?: RecheckSchedule } = {},
+  ): Promise<Archive> {
     mkdirSync(dataDir, { recursive: true });
     const db = await Db.open(path.join(dataDir, 'archiefbot.db'));
     await db.exec('PRAGMA busy_timeout = 15000');
@@ -90,7 +100,12 @@ export class Archive {
     await db.exec('PRAGMA synchronous = NORMAL');
     await db.exec('PRAGMA foreign_keys = ON');
     await migrate(db);
-    return new Archive(db, new WarcWriter(path.join(dataDir, 'warc'), warc), dataDir);
+    return new Archive(
+      db,
+      new WarcWriter(path.join(dataDir, 'warc'), warc),
+      dataDir,
+      opts.recheckSchedule ?? null,
+    );
   }
 
   async close(): Promise<void> {
@@ -155,6 +170,83 @@ export class Archive {
         detail: { capture: captureId, ...detail, ...(error ? { error } : {}) },
       });
     });
+  }
+
+  /** Which of these platform ids the archive already holds. */
+  async knownPosts(platform: string, platformIds: string[]): Promise<Set<string>> {
+    const rows = await this.db.all<{ platform_id: string }>(
+      'SELECT platform_id FROM post WHERE platform = ? AND platform_id IN (SELECT value FROM json_each(?))',
+      [platform, JSON.stringify(platformIds)],
+    );
+    return new Set(rows.map((r) => r.platform_id));
+  }
+
+  /**
+   * Keeps the evidence of a re-check that found a post gone or unavailable: the HTTP exchanges (the
+   * platform's 404 and the look-ups that confirmed it) and a metadata record saying what was
+   * concluded, as a capture of its own, in the WARC and the audit log.
+   */
+  async recordCheck(input: {
+    url: string;
+    postId: number;
+    platformId: string;
+    outcome: string;
+    detail: Record<string, unknown>;
+    exchanges: Exchange[];
+  }): Promise<{ captureId: number; evidence: RecordLocation }> {
+    const written: { undo?: () => Promise<void> } = {};
+    return this.db.transaction(
+      async () => {
+        const now = new Date().toISOString();
+        const captureId = (
+          await this.db.run(
+            `INSERT INTO capture (url, trigger, requested_by, status, post_id, started_at, finished_at)
+             VALUES (?, 'recheck', 'monitor', 'done', ?, ?, ?)`,
+            [input.url, input.postId, now, now],
+          )
+        ).lastID;
+        const records = input.exchanges.flatMap((ex) => {
+          const { request, response } = exchangeRecords(ex);
+          return [request, response];
+        });
+        const last = records.at(-1);
+        records.push(
+          metadataRecord(
+            `urn:archiefbot:check:${encodeURIComponent(input.platformId)}:${captureId}`,
+            {
+              type: 'archiefbot/check',
+              post: { id: input.postId, platformId: input.platformId, url: input.url },
+              outcome: input.outcome,
+              detail: input.detail,
+              provenance: {
+                capture: captureId,
+                trigger: 'recheck',
+                tool: TOOL_NAME,
+                toolVersion: TOOL_VERSION,
+                checkedAt: now,
+              },
+            },
+            last ? { recordId: recordId(last), url: last.warcTargetURI ?? input.url } : undefined,
+          ),
+        );
+        const { locations, undo } = await this.warc.append(records);
+        written.undo = undo;
+        await this.insertMany(
+          `INSERT INTO capture_record (capture_id, uri, type, warc_file, warc_offset, warc_length, warc_record_id)
+           SELECT ${captureId}, value->>'uri', value->>'type', value->>'file', value->>'offset', value->>'length', value->>'recordId'
+           FROM json_each(?)`,
+          locations,
+        );
+        await appendAudit(this.db, {
+          actor: 'monitor',
+          action: `recheck.${input.outcome}`,
+          subject: input.url,
+          detail: { capture: captureId, post: input.postId, ...input.detail },
+        });
+        return { captureId, evidence: locations.at(-1)! };
+      },
+      async () => written.undo?.(),
+    );
   }
 
   /**
@@ -590,16 +682,20 @@ export class Archive {
     now: string,
   ): Promise<Map<string, number>> {
     const upserted = await this.insertMany<{ id: number; platform: string; platform_id: string }>(
-      `INSERT INTO post (platform, platform_id, url, api_ref, account_id, kind, parent_platform_id, status, created_at, first_seen, last_seen)
+      `INSERT INTO post (platform, platform_id, url, api_ref, account_id, kind, parent_platform_id, status, created_at, first_seen,
+                         last_seen, next_check_at, reply_count)
        SELECT value->>'platform', value->>'platformId', value->>'url', value->>'apiRef', value->>'accountId', value->>'kind',
-              value->>'parent', value->>'status', value->>'createdAt', value->>'seen', value->>'seen'
+              value->>'parent', value->>'status', value->>'createdAt', value->>'seen', value->>'seen', value->>'nextCheck',
+              value->>'replies'
        FROM json_each(?) WHERE true
        ON CONFLICT (platform, platform_id) DO UPDATE SET
          url = excluded.url, api_ref = coalesce(excluded.api_ref, post.api_ref),
          account_id = coalesce(excluded.account_id, post.account_id),
          parent_platform_id = coalesce(excluded.parent_platform_id, post.parent_platform_id),
          created_at = coalesce(excluded.created_at, post.created_at),
-         status = excluded.status, last_seen = excluded.last_seen
+         status = excluded.status, last_seen = excluded.last_seen,
+         next_check_at = coalesce(post.next_check_at, excluded.next_check_at),
+         reply_count = coalesce(excluded.reply_count, post.reply_count), missing_since = NULL
        RETURNING id, platform, platform_id`,
       posts.map(({ post }, i) => ({
         platform: post.platform,
@@ -612,6 +708,12 @@ export class Archive {
         status: plans[i]!.total > 1 ? 'edited' : 'live',
         createdAt: post.createdAt,
         seen: now,
+        nextCheck: CHECKABLE.has(post.platform)
+          ? this.recheckSchedule
+            ? nextCheckAt(this.recheckSchedule, post.createdAt, now, Date.parse(now))
+            : now
+          : null,
+        replies: post.counts.replies ?? null,
       })),
     );
     return new Map(upserted.map((r) => [`${r.platform}\u0000${r.platform_id}`, r.id]));

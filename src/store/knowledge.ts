@@ -232,6 +232,48 @@ export async function saveAppraisal(
   );
 }
 
+/** Stores the appraisals of many posts in one statement (a backfill page appraises 40 at once). */
+export async function saveAppraisals(
+  db: Db,
+  rows: { postId: number; appraisal: Appraisal }[],
+  at = new Date().toISOString(),
+) {
+  if (!rows.length) return;
+  await db.run(
+    `INSERT INTO appraisal (post_id, valuation, rule, term_years, inference, reason, basis, at)
+     SELECT value->>'postId', value->>'valuation', value->>'rule', value->>'termYears', value->>'inference', value->>'reason',
+            value->>'basis', ?1
+     FROM json_each(?2) WHERE true
+     ON CONFLICT(post_id) DO UPDATE SET valuation = excluded.valuation, rule = excluded.rule,
+       term_years = excluded.term_years, inference = excluded.inference, reason = excluded.reason,
+       basis = excluded.basis, at = excluded.at`,
+    [
+      at,
+      JSON.stringify(
+        rows.map(({ postId, appraisal: a }) => ({
+          postId,
+          valuation: a.valuation,
+          rule: a.rule,
+          termYears: a.termYears,
+          inference: a.inference ? 1 : 0,
+          reason: a.reason,
+          basis: JSON.stringify(a.basis ?? []),
+        })),
+      ),
+    ],
+  );
+}
+
+/** What the appraisal of these posts is made from: platform, kind, the account's role, the current text. */
+export async function appraisalInputs(db: Db, postIds: number[]) {
+  return db.all<{ id: number; platform: string; kind: string; role: string | null; text: string }>(
+    `SELECT p.id, p.platform, p.kind, a.role,
+            (SELECT v.text FROM version v WHERE v.post_id = p.id ORDER BY v.number DESC LIMIT 1) AS text
+     FROM post p LEFT JOIN account a ON a.id = p.account_id WHERE p.id IN (SELECT value FROM json_each(?))`,
+    [JSON.stringify(postIds)],
+  );
+}
+
 /** The stored appraisal of a post, if it has one. */
 export async function getAppraisal(db: Db, postId: number): Promise<StoredAppraisal | undefined> {
   const r = await db.get<{

@@ -1,5 +1,6 @@
 import { UsageError } from '../core/errors.ts';
 import type { Db } from './db.ts';
+import { getAppraisal } from './knowledge.ts';
 
 export interface Evidence {
   file: string;
@@ -164,6 +165,7 @@ export async function showPost(db: Db, id: number) {
     [id],
   );
   const current = versions.at(-1);
+  const appraisal = await getAppraisal(db, id);
   return {
     post: {
       id: p.id,
@@ -185,6 +187,16 @@ export async function showPost(db: Db, id: number) {
       text: current?.text ?? '',
       sha256: current?.sha256 ?? null,
     },
+    appraisal: appraisal
+      ? {
+          valuation: appraisal.valuation,
+          rule: appraisal.rule,
+          termYears: appraisal.termYears,
+          inference: appraisal.inference,
+          reason: appraisal.reason,
+          at: appraisal.at,
+        }
+      : null,
     versions,
     replies: replies.map((r) => ({
       id: r.id,

@@ -5,6 +5,8 @@ import type {
   AccountHandle,
   AccountPage,
   AccountTarget,
+  CheckRef,
+  CheckResult,
   Connector,
   PostTarget,
   Target,
@@ -279,5 +281,60 @@ export class BlueskyConnector implements Connector {
       .filter((f) => !f.reason && f.post.author.did === handle.ref)
       .map((f) => this.normalise(f.post, url));
     return { posts, next: data.feed.length && data.cursor ? data.cursor : null };
+  }
+
+  /**
+   * Batch re-check through getPosts (25 AT-URIs a request): a post it leaves out is asked for on its
+   * own (getPostThread); NotFound then is a deletion, unless the author's profile is gone or taken
+   * down, which is `unavailable`. A changed record (new CID) shows up as changed content.
+   */
+  async checkPosts(refs: CheckRef[], http: HttpSession): Promise<Map<string, CheckResult>> {
+    const out = new Map<string, CheckResult>();
+    for (let i = 0; i < refs.length; i += 25) {
+      const batch = refs.slice(i, i + 25);
+      const url = this.xrpc('app.bsky.feed.getPosts', { uris: batch.map((r) => r.platformId) });
+      let found: BPostView[];
+      try {
+        found = (await this.call<{ posts: BPostView[] }>(http, url, 'the posts')).data.posts;
+      } catch (err) {
+        for (const r of batch) out.set(r.platformId, { state: 'error', reason: (err as Error).message });
+        continue;
+      }
+      const byUri = new Map(found.map((p) => [p.uri, p]));
+      for (const r of batch) {
+        const post = byUri.get(r.platformId);
+        out.set(
+          r.platformId,
+          post ? { state: 'live', post: this.normalise(post, url) } : await this.confirmMissing(r, http),
+        );
+      }
+    }
+    return out;
+  }
+
+  private async confirmMissing(ref: CheckRef, http: HttpSession): Promise<CheckResult> {
+    const url = this.xrpc('app.bsky.feed.getPostThread', {
+      uri: ref.platformId,
+      depth: '0',
+      parentHeight: '0',
+    });
+    try {
+      const { data } = await this.call<{ thread: BThread }>(http, url, 'the post');
+      if (data.thread.post) return { state: 'live', post: this.normalise(data.thread.post, url) };
+    } catch (err) {
+      if (!(err instanceof CaptureError)) return { state: 'error', reason: (err as Error).message };
+      if (err.code === 'unavailable') return { state: 'unavailable', reason: err.message };
+      if (err.code !== 'not-found') return { state: 'error', reason: err.message };
+    }
+    const did = ref.accountRef ?? ref.platformId.replace(/^at:\/\/([^/]+)\/.*$/, '$1');
+    try {
+      await this.call(http, this.xrpc('app.bsky.actor.getProfile', { actor: did }), 'the account');
+    } catch (err) {
+      if (err instanceof CaptureError && (err.code === 'not-found' || err.code === 'unavailable')) {
+        return { state: 'unavailable', reason: 'the account is gone, deactivated or taken down' };
+      }
+      return { state: 'error', reason: (err as Error).message };
+    }
+    return { state: 'deleted', reason: 'Bluesky answers NotFound for the post (asked twice)' };
   }
 }

@@ -1,0 +1,264 @@
+import type { Logger } from 'pino';
+import type { CheckRef, CheckResult, Connector } from '../capture/connector.ts';
+import type { CapturePipeline } from '../capture/pipeline.ts';
+import type { Config } from '../config.ts';
+import { wordDiff } from '../core/bot.ts';
+import { contentHash } from '../core/content.ts';
+import { nextCheckAt } from '../core/schedule.ts';
+import {
+  accountErrors,
+  type CheckUpdate,
+  claimDue,
+  type DuePost,
+  insertAlert,
+  lastLossAlert,
+  saveChecks,
+} from '../store/monitor.ts';
+
+export type Outcome = 'unchanged' | 'edited' | 'deleted' | 'unavailable' | 'restored' | 'error';
+
+export interface CheckOutcome {
+  id: number;
+  url: string;
+  outcome: Outcome;
+  detail: string;
+}
+
+export interface PassResult {
+  checked: number;
+  outcomes: CheckOutcome[];
+  /** Ids of the alerts this pass raised (for delivery). */
+  alerts: number[];
+}
+
+/**
+ * Re-checks what the archive holds. A pass claims the posts that are due (a lease keeps other workers
+ * off them), asks each platform host in its own lane (a slow instance does not hold up the others)
+ * with batch look-ups, and turns every answer into an outcome: unchanged; edited (captured again: a
+ * new version and its diff); deleted (the platform's not-found, asked twice); unavailable (suspended,
+ * private, login required); restored (seen again after a loss); error (5xx, timeouts, 429, malformed:
+ * never a deletion; repeated errors raise a "capture degraded" alert for the account).
+ */
+export class Rechecker {
+  constructor(
+    private readonly pipeline: CapturePipeline,
+    private readonly config: Config,
+    private readonly log?: Logger,
+  ) {}
+
+  private get db() {
+    return this.pipeline.archive.db;
+  }
+
+  private connectorFor(platform: string): Connector | undefined {
+    return this.pipeline.connectors.find((c) => c.platform === platform && c.checkPosts);
+  }
+
+  async pass(opts: { all?: boolean; limit?: number; postIds?: number[] } = {}): Promise<PassResult> {
+    const now = Date.now();
+    const platforms = this.pipeline.connectors.filter((c) => c.checkPosts).map((c) => c.platform);
+    const due = await claimDue(this.db, {
+      now: new Date(now).toISOString(),
+      leaseUntil: new Date(now + this.config.monitor.leaseSeconds * 1000).toISOString(),
+      limit: opts.limit ?? 5000,
+      all: opts.all,
+      platforms,
+      postIds: opts.postIds,
+    });
+    // One lane per platform host: each checks its posts in turn, the lanes run side by side.
+    const lanes = new Map<string, DuePost[]>();
+    for (const p of due) {
+      const host = laneOf(p);
+      lanes.set(host, [...(lanes.get(host) ?? []), p]);
+    }
+    const results = await Promise.all([...lanes.values()].map((posts) => this.checkLane(posts)));
+    const outcomes = results.flatMap((r) => r.outcomes);
+    const alerts = results.flatMap((r) => r.alerts);
+    alerts.push(...(await this.degraded(due)));
+    return { checked: due.length, outcomes, alerts };
+  }
+
+  private async checkLane(posts: DuePost[]): Promise<{ outcomes: CheckOutcome[]; alerts: number[] }> {
+    const connector = this.connectorFor(posts[0]!.platform)!;
+    const http = this.pipeline.http.session();
+    let results: Map<string, CheckResult>;
+    const refs: CheckRef[] = posts.map((p) => ({
+      platformId: p.platform_id,
+      apiRef: p.api_ref,
+      url: p.url,
+      accountRef: p.account_ref,
+    }));
+    try {
+      results = await connector.checkPosts!(refs, http);
+    } catch (err) {
+      results = new Map(
+        refs.map((r) => [r.platformId, { state: 'error', reason: (err as Error).message } as const]),
+      );
+    }
+    const outcomes: CheckOutcome[] = [];
+    const alerts: number[] = [];
+    const updates: CheckUpdate[] = [];
+    for (const p of posts) {
+      const result = results.get(p.platform_id) ?? { state: 'error', reason: 'no answer for this post' };
+      const r = await this.settle(p, result, http.exchanges).catch((err) => ({
+        outcome: 'error' as const,
+        detail: (err as Error).message,
+        status: undefined,
+        alert: null,
+        replies: undefined,
+      }));
+      outcomes.push({ id: p.id, url: p.url, outcome: r.outcome, detail: r.detail });
+      if (r.alert) alerts.push(r.alert);
+      const now = Date.now();
+      updates.push({
+        id: p.id,
+        status: r.status,
+        checkedAt: new Date(now).toISOString(),
+        nextCheckAt:
+          r.outcome === 'error'
+            ? new Date(now + this.config.monitor.errorRetrySeconds * 1000).toISOString()
+            : nextCheckAt(this.config.monitor.recheckSchedule, p.created_at, p.first_seen, now),
+        error: r.outcome === 'error',
+        replyCount: r.replies,
+      });
+    }
+    await saveChecks(this.db, updates);
+    return { outcomes, alerts };
+  }
+
+  /** What one answer means for one post; captures again and raises alerts as needed. */
+  private async settle(
+    p: DuePost,
+    result: CheckResult,
+    exchanges: import('../capture/http.ts').Exchange[],
+  ): Promise<{ outcome: Outcome; detail: string; status?: string; alert: number | null; replies?: number }> {
+    const detectedAt = new Date().toISOString();
+    const lost = p.status === 'deleted' || p.status === 'unavailable';
+    if (result.state === 'error') return { outcome: 'error', detail: result.reason, alert: null };
+    if (result.state === 'deleted' || result.state === 'unavailable') {
+      if (p.status === result.state)
+        return { outcome: 'unchanged', detail: `still ${result.state}`, alert: null };
+      const relevant = exchanges.filter((e) => aboutPost(e.url, p));
+      const { captureId, evidence } = await this.pipeline.archive.recordCheck({
+        url: p.url,
+        postId: p.id,
+        platformId: p.platform_id,
+        outcome: result.state,
+        detail: { reason: result.reason, lastVersion: p.version, sha256: p.content_hash },
+        exchanges: relevant.length ? relevant : exchanges,
+      });
+      const alert = await insertAlert(this.db, {
+        kind: result.state,
+        postId: p.id,
+        accountId: p.account_id,
+        eventKey: `${result.state}:post:${p.id}:v${p.version}`,
+        detectedAt,
+        detail: {
+          account: p.handle,
+          url: p.url,
+          postedAt: p.created_at,
+          liveForSeconds: p.created_at
+            ? Math.round((Date.parse(detectedAt) - Date.parse(p.created_at)) / 1000)
+            : null,
+          lastVersion: { number: p.version, sha256: p.content_hash, text: p.text },
+          reason: result.reason,
+          evidence: { capture: captureId, file: evidence.file, offset: evidence.offset },
+        },
+      });
+      return { outcome: result.state, detail: result.reason, status: result.state, alert };
+    }
+    // Live: compare the content, pick up new replies, notice a return after a loss.
+    const post = result.post;
+    const replies = post.counts.replies;
+    const changed = contentHash(post.content) !== p.content_hash;
+    const moreReplies = replies !== undefined && p.reply_count !== null && replies > p.reply_count;
+    let alert: number | null = null;
+    let detail = 'unchanged';
+    let outcome: Outcome = 'unchanged';
+    if (changed || moreReplies || lost) {
+      const captured = await this.pipeline.capture({
+        url: p.url,
+        trigger: 'recheck',
+        requestedBy: 'monitor',
+      });
+      if (captured.kind !== 'post') throw new Error('a post URL captured as an account');
+      if (captured.newVersion) {
+        outcome = 'edited';
+        const diff = wordDiff(p.text, captured.post.text);
+        detail = `version ${captured.version}`;
+        alert = await insertAlert(this.db, {
+          kind: 'edited',
+          postId: p.id,
+          accountId: p.account_id,
+          eventKey: `edited:post:${p.id}:v${captured.version}`,
+          detectedAt,
+          detail: {
+            account: p.handle,
+            url: p.url,
+            postedAt: p.created_at,
+            previous: { number: p.version, sha256: p.content_hash },
+            version: captured.version,
+            sha256: captured.sha256,
+            diff,
+            evidence: captured.warc,
+          },
+        });
+      } else if (moreReplies) {
+        detail = `${replies - (p.reply_count ?? 0)} new replies captured`;
+      }
+    }
+    if (lost) {
+      const after = await lastLossAlert(this.db, p.id);
+      const restored = await insertAlert(this.db, {
+        kind: 'restored',
+        postId: p.id,
+        accountId: p.account_id,
+        eventKey: `restored:post:${p.id}:after:${after ?? 'none'}`,
+        detectedAt,
+        detail: { account: p.handle, url: p.url, postedAt: p.created_at, was: p.status },
+      });
+      // The capture above has set the post's status again (live, or edited when it has versions).
+      return { outcome: 'restored', detail: `was ${p.status}`, alert: restored ?? alert, replies };
+    }
+    return { outcome, detail, alert, replies };
+  }
+
+  /** One "capture degraded" alert per account and hour once its checks keep failing. */
+  private async degraded(posts: DuePost[]): Promise<number[]> {
+    const ids = [...new Set(posts.map((p) => p.account_id).filter((x): x is number => x !== null))];
+    const out: number[] = [];
+    for (const [accountId, { errors, handle }] of await accountErrors(this.db, ids)) {
+      if (errors < this.config.monitor.degradedAfterErrors) continue;
+      const hour = new Date().toISOString().slice(0, 13);
+      const id = await insertAlert(this.db, {
+        kind: 'degraded',
+        postId: null,
+        accountId,
+        eventKey: `degraded:account:${accountId}:${hour}`,
+        detectedAt: new Date().toISOString(),
+        detail: { account: handle, consecutiveErrors: errors },
+      });
+      if (id) out.push(id);
+    }
+    return out;
+  }
+}
+
+/** The exchanges of a lane that are about this post: its own look-up, the batch it was left out of, its author. */
+function aboutPost(url: string, p: DuePost): boolean {
+  if (url === p.api_ref || url.includes(encodeURIComponent(p.platform_id))) return true;
+  const statusId = p.api_ref?.split('/').pop();
+  if (statusId && new RegExp(`[?&]id\\[\\]=${statusId}(&|$)`).test(url)) return true;
+  const account = p.account_ref?.split(':').pop();
+  return Boolean(
+    account &&
+      (url.endsWith(`/api/v1/accounts/${account}`) || url.includes(encodeURIComponent(p.account_ref ?? ''))),
+  );
+}
+
+function laneOf(p: DuePost): string {
+  if (p.api_ref?.startsWith('http')) return `${p.platform}:${new URL(p.api_ref).host}`;
+  return p.platform;
+}
+
+export type { CheckOutcome as RecheckOutcome };

@@ -1,0 +1,150 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import type { BackfillOutcome, CaptureOptions, CapturePipeline } from '../capture/pipeline.ts';
+import { ConfigError } from '../config.ts';
+import { UsageError } from '../core/errors.ts';
+import { appendAudit } from '../store/audit.ts';
+import { deactivateWatch, setAccountProfile, upsertWatch, type WatchRow } from '../store/monitor.ts';
+
+export const ACCOUNT_ROLES = ['corporate', 'bewindspersoon', 'official', 'other'] as const;
+export type AccountRole = (typeof ACCOUNT_ROLES)[number];
+
+/**
+ * The account URL a person means: an account URL as it is, `@user@instance` (Mastodon), or a
+ * Bluesky handle or DID (`minbzk.bsky.social`, `@minbzk.bsky.social`, `did:plc:…`).
+ */
+export function accountUrl(input: string): string {
+  const text = input.trim().replace(/^<|>$/g, '');
+  if (/^https?:\/\//i.test(text)) return text;
+  const mastodon = /^@?([\w.-]+)@([\w.-]+\.[a-z]{2,})$/i.exec(text);
+  if (mastodon) return `https://${mastodon[2]}/@${mastodon[1]}`;
+  const bsky = /^@?((?:[a-z0-9-]+\.)+[a-z]{2,}|did:[a-z]+:[\w.:%-]+)$/i.exec(text);
+  if (bsky) return `https://bsky.app/profile/${bsky[1]}`;
+  throw new UsageError(
+    `"${input}" is not an account: give its URL (https://social.overheid.nl/@minbzk), @user@instance, or a Bluesky handle`,
+  );
+}
+
+export interface WatchOptions {
+  intervalSeconds: number;
+  organisation?: string | null;
+  role?: AccountRole;
+  by: string | null;
+  source: 'command' | 'config';
+  capture?: CaptureOptions;
+}
+
+/** Watches an account: backfills it once (resumable), then records the watch the monitor polls. */
+export async function watchAccount(
+  pipeline: CapturePipeline,
+  input: string,
+  opts: WatchOptions,
+): Promise<{ watch: WatchRow; created: boolean; backfill: BackfillOutcome }> {
+  const url = accountUrl(input);
+  const target = pipeline.resolve(url).target;
+  if (target.kind !== 'account')
+    throw new UsageError(`${url} is a post, not an account: watch the account that posted it`);
+  const outcome = await pipeline.capture(
+    { url, trigger: 'watch', requestedBy: opts.by, channel: null },
+    opts.capture,
+  );
+  if (outcome.kind !== 'account') throw new UsageError(`${url} is not an account`);
+  const db = pipeline.archive.db;
+  const result = await db.transaction(async () => {
+    const account = await db.get<{ id: number }>('SELECT id FROM account WHERE platform = ? AND handle = ?', [
+      outcome.account.platform,
+      outcome.account.handle,
+    ]);
+    if (!account) throw new Error(`the backfill of ${url} left no account row`);
+    if (opts.organisation !== undefined || opts.role) {
+      await setAccountProfile(db, account.id, opts.organisation ?? null, opts.role ?? 'other');
+    }
+    const { id, created } = await upsertWatch(db, {
+      accountId: account.id,
+      url,
+      intervalSeconds: opts.intervalSeconds,
+      source: opts.source,
+      by: opts.by,
+    });
+    await db.run('UPDATE watch SET backfilled_at = ? WHERE id = ? AND ?', [
+      new Date().toISOString(),
+      id,
+      outcome.complete ? 1 : 0,
+    ]);
+    await appendAudit(db, {
+      actor: opts.by,
+      action: 'watch.start',
+      subject: url,
+      detail: {
+        account: outcome.account.handle,
+        platform: outcome.account.platform,
+        interval: opts.intervalSeconds,
+        source: opts.source,
+      },
+    });
+    const watch = await db.get<WatchRow>(
+      `SELECT w.*, a.platform, a.handle, a.organisation, a.role FROM watch w JOIN account a ON a.id = w.account_id WHERE w.id = ?`,
+      [id],
+    );
+    return { watch: watch!, created };
+  });
+  return { ...result, backfill: outcome };
+}
+
+/** Stops watching; what was archived stays (nothing is deleted by a command). */
+export async function unwatchAccount(
+  pipeline: CapturePipeline,
+  input: string,
+  by: string | null,
+): Promise<string | null> {
+  const url = accountUrl(input);
+  const db = pipeline.archive.db;
+  return db.transaction(async () => {
+    const row = await db.get<{ account_id: number; handle: string }>(
+      `SELECT w.account_id, a.handle FROM watch w JOIN account a ON a.id = w.account_id
+       WHERE w.url = ? OR a.url = ? OR a.handle = ? OR a.handle = ?`,
+      [url, url, input.trim().replace(/^@/, ''), url.replace(/^https?:\/\/([^/]+)\/@([^/]+)$/, '$2@$1')],
+    );
+    if (!row || !(await deactivateWatch(db, row.account_id))) return null;
+    await appendAudit(db, { actor: by, action: 'watch.stop', subject: url, detail: { account: row.handle } });
+    return row.handle;
+  });
+}
+
+const accountsFile = z.strictObject({
+  accounts: z
+    .array(
+      z.strictObject({
+        account: z.string().min(1),
+        organisation: z.string().optional(),
+        role: z.enum(ACCOUNT_ROLES).default('corporate'),
+        everySeconds: z.number().int().min(10).optional(),
+      }),
+    )
+    .default([]),
+});
+
+export type AccountsFile = z.output<typeof accountsFile>;
+
+/** config/accounts.yaml (or ARCHIEFBOT_ACCOUNTS): the accounts to watch from the start, with their archiefvormer and role. */
+export function loadAccountsFile(env: NodeJS.ProcessEnv = process.env): AccountsFile['accounts'] {
+  const file = env.ARCHIEFBOT_ACCOUNTS ?? new URL('../../config/accounts.yaml', import.meta.url).pathname;
+  if (!existsSync(file)) {
+    if (env.ARCHIEFBOT_ACCOUNTS) throw new ConfigError(`accounts file ${file} does not exist`);
+    return [];
+  }
+  const parsed = accountsFile.safeParse(parseYaml(readFileSync(file, 'utf8')) ?? {});
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`);
+    throw new ConfigError(`invalid accounts file ${file}: ${problems.join('; ')}`);
+  }
+  for (const a of parsed.data.accounts) {
+    try {
+      accountUrl(a.account);
+    } catch (err) {
+      throw new ConfigError(`invalid accounts file ${file}: ${(err as Error).message}`);
+    }
+  }
+  return parsed.data.accounts;
+}

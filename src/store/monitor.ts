@@ -1,0 +1,256 @@
+import type { Db } from './db.ts';
+
+/** The store's side of monitoring: the re-check queue of posts, watched accounts, alerts. */
+
+export interface DuePost {
+  id: number;
+  platform: string;
+  platform_id: string;
+  api_ref: string | null;
+  url: string;
+  status: string;
+  created_at: string | null;
+  first_seen: string;
+  reply_count: number | null;
+  account_id: number | null;
+  account_ref: string | null;
+  handle: string | null;
+  version: number;
+  content_hash: string;
+  text: string;
+}
+
+/**
+ * Claims the posts due for a re-check (or all with `all`), by moving their next check past a lease,
+ * inside the write lock: two workers never claim the same post.
+ */
+export async function claimDue(
+  db: Db,
+  opts: {
+    now: string;
+    leaseUntil: string;
+    limit: number;
+    all?: boolean;
+    platforms: string[];
+    postIds?: number[];
+  },
+): Promise<DuePost[]> {
+  return db.transaction(async () => {
+    const ids = await db.all<{ id: number }>(
+      `UPDATE post SET next_check_at = ?1
+       WHERE id IN (SELECT id FROM post
+                    WHERE platform IN (SELECT value FROM json_each(?2))
+                      AND (?6 IS NULL OR id IN (SELECT value FROM json_each(?6)))
+                      AND (?3 OR ?6 IS NOT NULL OR (next_check_at IS NOT NULL AND next_check_at <= ?4))
+                    ORDER BY next_check_at LIMIT ?5)
+       RETURNING id`,
+      [
+        opts.leaseUntil,
+        JSON.stringify(opts.platforms),
+        opts.all ? 1 : 0,
+        opts.now,
+        opts.limit,
+        opts.postIds ? JSON.stringify(opts.postIds) : null,
+      ],
+    );
+    if (!ids.length) return [];
+    return db.all<DuePost>(
+      `SELECT p.id, p.platform, p.platform_id, p.api_ref, p.url, p.status, p.created_at, p.first_seen, p.reply_count,
+              p.account_id, a.platform_id AS account_ref, a.handle, v.number AS version, v.content_hash, v.text
+       FROM post p LEFT JOIN account a ON a.id = p.account_id
+       JOIN version v ON v.post_id = p.id AND v.number = (SELECT max(number) FROM version WHERE post_id = p.id)
+       WHERE p.id IN (SELECT value FROM json_each(?)) ORDER BY p.id`,
+      [JSON.stringify(ids.map((r) => r.id))],
+    );
+  });
+}
+
+export interface CheckUpdate {
+  id: number;
+  status?: string;
+  nextCheckAt: string;
+  checkedAt: string;
+  error: boolean;
+  replyCount?: number | null;
+}
+
+/** Saves the outcome of checks in one statement; errors count up per post and per account, a success resets both. */
+export async function saveChecks(db: Db, updates: CheckUpdate[]): Promise<void> {
+  if (!updates.length) return;
+  await db.transaction(async () => {
+    await db.run(
+      `UPDATE post SET
+         status = coalesce(u.value->>'status', post.status),
+         next_check_at = u.value->>'nextCheckAt',
+         last_checked_at = u.value->>'checkedAt',
+         check_errors = CASE WHEN u.value->>'error' THEN post.check_errors + 1 ELSE 0 END,
+         reply_count = coalesce(u.value->>'replyCount', post.reply_count)
+       FROM json_each(?) u WHERE post.id = u.value->>'id'`,
+      [JSON.stringify(updates.map((u) => ({ ...u, error: u.error ? 1 : 0 })))],
+    );
+    await db.run(
+      `UPDATE account SET check_errors = CASE WHEN u.errors > 0 AND u.ok = 0 THEN account.check_errors + u.errors ELSE 0 END
+       FROM (SELECT p.account_id AS account_id, sum(j.value->>'error') AS errors, sum(1 - (j.value->>'error')) AS ok
+             FROM json_each(?) j JOIN post p ON p.id = j.value->>'id' GROUP BY p.account_id) u
+       WHERE account.id = u.account_id`,
+      [JSON.stringify(updates.map((u) => ({ id: u.id, error: u.error ? 1 : 0 })))],
+    );
+  });
+}
+
+export async function accountErrors(
+  db: Db,
+  accountIds: number[],
+): Promise<Map<number, { errors: number; handle: string }>> {
+  const rows = await db.all<{ id: number; check_errors: number; handle: string }>(
+    'SELECT id, check_errors, handle FROM account WHERE id IN (SELECT value FROM json_each(?))',
+    [JSON.stringify(accountIds)],
+  );
+  return new Map(rows.map((r) => [r.id, { errors: r.check_errors, handle: r.handle }]));
+}
+
+export type AlertKind = 'edited' | 'deleted' | 'restored' | 'unavailable' | 'degraded';
+
+export interface AlertRow {
+  id: number;
+  kind: AlertKind;
+  post_id: number | null;
+  account_id: number | null;
+  event_key: string;
+  detected_at: string;
+  detail: string;
+  delivered_at: string | null;
+  acknowledged_by: string | null;
+  acknowledged_at: string | null;
+}
+
+/** Stores an alert once per event: a second sighting of the same event (another worker) returns null. */
+export async function insertAlert(
+  db: Db,
+  a: {
+    kind: AlertKind;
+    postId: number | null;
+    accountId: number | null;
+    eventKey: string;
+    detectedAt: string;
+    detail: unknown;
+  },
+): Promise<number | null> {
+  const rows = await db.all<{ id: number }>(
+    `INSERT INTO alert (kind, post_id, account_id, event_key, detected_at, detail) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (event_key) DO NOTHING RETURNING id`,
+    [a.kind, a.postId, a.accountId, a.eventKey, a.detectedAt, JSON.stringify(a.detail)],
+  );
+  return rows[0]?.id ?? null;
+}
+
+export async function listAlerts(db: Db, opts: { since?: string; limit?: number } = {}): Promise<AlertRow[]> {
+  return db.all<AlertRow>(
+    'SELECT * FROM alert WHERE (?1 IS NULL OR detected_at >= ?1) ORDER BY id DESC LIMIT ?2',
+    [opts.since ?? null, opts.limit ?? 100],
+  );
+}
+
+/** Claims alerts not yet delivered (each is delivered by exactly one process). */
+export async function claimUndelivered(db: Db, now: string): Promise<AlertRow[]> {
+  return db.transaction(() =>
+    db.all<AlertRow>('UPDATE alert SET delivered_at = ? WHERE delivered_at IS NULL RETURNING *', [now]),
+  );
+}
+
+export async function acknowledgeAlert(db: Db, id: number, by: string): Promise<AlertRow | undefined> {
+  return db.transaction(async () => {
+    await db.run(
+      'UPDATE alert SET acknowledged_by = ?, acknowledged_at = ? WHERE id = ? AND acknowledged_by IS NULL',
+      [by, new Date().toISOString(), id],
+    );
+    return db.get<AlertRow>('SELECT * FROM alert WHERE id = ?', [id]);
+  });
+}
+
+/** The last deletion or unavailability alert of a post, to key its restore. */
+export async function lastLossAlert(db: Db, postId: number): Promise<number | null> {
+  const row = await db.get<{ id: number }>(
+    "SELECT id FROM alert WHERE post_id = ? AND kind IN ('deleted','unavailable') ORDER BY id DESC LIMIT 1",
+    [postId],
+  );
+  return row?.id ?? null;
+}
+
+export interface WatchRow {
+  id: number;
+  account_id: number;
+  url: string;
+  interval_seconds: number;
+  active: number;
+  source: string;
+  created_by: string | null;
+  created_at: string;
+  backfilled_at: string | null;
+  last_polled_at: string | null;
+  poll_errors: number;
+  platform: string;
+  handle: string;
+  organisation: string | null;
+  role: string;
+}
+
+export async function upsertWatch(
+  db: Db,
+  w: {
+    accountId: number;
+    url: string;
+    intervalSeconds: number;
+    source: 'command' | 'config';
+    by: string | null;
+  },
+): Promise<{ id: number; created: boolean }> {
+  const before = await db.get<{ id: number; active: number }>(
+    'SELECT id, active FROM watch WHERE account_id = ?',
+    [w.accountId],
+  );
+  await db.run(
+    `INSERT INTO watch (account_id, url, interval_seconds, source, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (account_id) DO UPDATE SET active = 1, url = excluded.url, interval_seconds = excluded.interval_seconds`,
+    [w.accountId, w.url, w.intervalSeconds, w.source, w.by, new Date().toISOString()],
+  );
+  const row = await db.get<{ id: number }>('SELECT id FROM watch WHERE account_id = ?', [w.accountId]);
+  return { id: row!.id, created: !before || before.active === 0 };
+}
+
+export async function listWatches(db: Db, opts: { active?: boolean } = {}): Promise<WatchRow[]> {
+  return db.all<WatchRow>(
+    `SELECT w.*, a.platform, a.handle, a.organisation, a.role FROM watch w JOIN account a ON a.id = w.account_id
+     WHERE (?1 IS NULL OR w.active = ?1) ORDER BY a.platform, a.handle`,
+    [opts.active === undefined ? null : opts.active ? 1 : 0],
+  );
+}
+
+export async function deactivateWatch(db: Db, accountId: number): Promise<boolean> {
+  return (
+    (await db.run('UPDATE watch SET active = 0 WHERE account_id = ? AND active = 1', [accountId])).changes > 0
+  );
+}
+
+export async function markPolled(db: Db, watchId: number, ok: boolean, backfilled = false): Promise<void> {
+  const now = new Date().toISOString();
+  await db.run(
+    `UPDATE watch SET last_polled_at = ?, poll_errors = CASE WHEN ? THEN 0 ELSE poll_errors + 1 END,
+       backfilled_at = CASE WHEN ? THEN ? ELSE backfilled_at END WHERE id = ?`,
+    [now, ok ? 1 : 0, backfilled ? 1 : 0, now, watchId],
+  );
+}
+
+/** Sets an account's organisation (archiefvormer) and role, e.g. from config/accounts.yaml. */
+export async function setAccountProfile(
+  db: Db,
+  accountId: number,
+  organisation: string | null,
+  role: string,
+): Promise<void> {
+  await db.run('UPDATE account SET organisation = coalesce(?, organisation), role = ? WHERE id = ?', [
+    organisation,
+    role,
+    accountId,
+  ]);
+}
