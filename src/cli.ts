@@ -227,6 +227,242 @@ Capturing unchanged content records the sighting but no new version. Exit 1 with
       });
     });
 
+  const progressBar = () => {
+    let bar: SingleBar | undefined;
+    return {
+      onProgress: (p: { posts: number; total: number | null; pages: number }) => {
+        if (!process.stderr.isTTY) return;
+        if (!bar) {
+          bar = new SingleBar({
+            format: 'backfill [{bar}] {value}/{total} posts · {pages} pages',
+            stream: process.stderr,
+            hideCursor: true,
+          });
+          bar.start(p.total ?? p.posts, p.posts, { pages: p.pages });
+        }
+        if (p.total === null || p.posts > p.total) bar.setTotal(p.posts);
+        bar.update(p.posts, { pages: p.pages });
+      },
+      stop: () => bar?.stop(),
+    };
+  };
+
+  program
+    .command('watch')
+    .description(
+      'watch an account: secure every post once, then the bot polls it and re-checks its posts for edits and deletions',
+    )
+    .argument(
+      '<account>',
+      'account URL (https://social.overheid.nl/@minbzk), @user@instance, or a Bluesky handle',
+    )
+    .option(
+      '--every <seconds>',
+      'how often to look for new posts (default monitor.pollIntervalSeconds)',
+      positiveInt,
+    )
+    .option('--org <name>', 'the organisation whose records these are (archiefvormer)')
+    .addOption(
+      new Option('--role <role>', "the account's role, for appraisal").choices([
+        'corporate',
+        'bewindspersoon',
+        'official',
+        'other',
+      ]),
+    )
+    .option('--json', 'print one JSON document instead of text')
+    .option('--as <user>', 'who asked (written to the audit log)', localUser())
+    .action(
+      async (
+        input: string,
+        opts: {
+          every?: number;
+          org?: string;
+          role?: 'corporate' | 'bewindspersoon' | 'official' | 'other';
+          json?: boolean;
+          as: string;
+        },
+      ) => {
+        const config = cfg();
+        const { watchAccount } = await import('./monitor/watch.ts');
+        await withArchive(config, async (archive) => {
+          const pipeline = new CapturePipeline(archive, config, createLogger());
+          const bar = progressBar();
+          try {
+            const r = await watchAccount(pipeline, input, {
+              intervalSeconds: opts.every ?? config.monitor.pollIntervalSeconds,
+              organisation: opts.org,
+              role: opts.role,
+              by: opts.as,
+              source: 'command',
+              capture: { onProgress: bar.onProgress },
+            });
+            bar.stop();
+            const out = {
+              account: {
+                platform: r.watch.platform,
+                handle: r.watch.handle,
+                organisation: r.watch.organisation,
+                role: r.watch.role,
+              },
+              url: r.watch.url,
+              everySeconds: r.watch.interval_seconds,
+              created: r.created,
+              backfill: {
+                posts: r.backfill.posts,
+                newVersions: r.backfill.newVersions,
+                complete: r.backfill.complete,
+              },
+            };
+            print(opts.json, out, () =>
+              [
+                `Watching ${r.watch.platform} account ${r.watch.handle}${r.created ? '' : ' (already watched; settings updated)'}`,
+                `  ${r.backfill.posts} posts secured, ${r.backfill.newVersions} new versions${r.backfill.complete ? '' : ' (backfill incomplete: it resumes on the next poll)'}`,
+                `  polled every ${r.watch.interval_seconds} s while \`archiefbot serve\` (or \`archiefbot worker\`) runs`,
+              ].join('\n'),
+            );
+          } finally {
+            bar.stop();
+            await pipeline.close();
+          }
+        });
+      },
+    );
+
+  program
+    .command('unwatch')
+    .description('stop watching an account (everything archived stays)')
+    .argument('<account>', 'account URL, @user@instance, or Bluesky handle')
+    .option('--json', 'print one JSON document instead of text')
+    .option('--as <user>', 'who asked (written to the audit log)', localUser())
+    .action(async (input: string, opts: { json?: boolean; as: string }) => {
+      const config = cfg();
+      const { unwatchAccount } = await import('./monitor/watch.ts');
+      await withArchive(config, async (archive) => {
+        const pipeline = new CapturePipeline(archive, config);
+        const handle = await unwatchAccount(pipeline, input, opts.as).finally(() => pipeline.close());
+        if (!handle) {
+          if (opts.json)
+            io.out(
+              JSON.stringify({ error: { code: 'not-watched', message: `${input} is not being watched` } }),
+            );
+          io.err(`${input} is not being watched (see: archiefbot watching)`);
+          throw new Exit(1);
+        }
+        print(
+          opts.json,
+          { unwatched: handle },
+          () => `No longer watching ${handle}; what was archived stays.`,
+        );
+      });
+    });
+
+  program
+    .command('watching')
+    .description('the accounts being watched')
+    .option('--json', 'print one JSON document instead of text')
+    .action(async (opts: { json?: boolean }) => {
+      const { listWatches } = await import('./store/monitor.ts');
+      await withArchive(cfg(), async (archive) => {
+        const list = (await listWatches(archive.db, { active: true })).map((w) => ({
+          platform: w.platform,
+          handle: w.handle,
+          url: w.url,
+          organisation: w.organisation,
+          role: w.role,
+          everySeconds: w.interval_seconds,
+          backfilledAt: w.backfilled_at,
+          lastPolledAt: w.last_polled_at,
+          pollErrors: w.poll_errors,
+        }));
+        print(opts.json, { watching: list }, () =>
+          list.length
+            ? list
+                .map(
+                  (w) =>
+                    `${w.platform} ${w.handle}${w.organisation ? ` — ${w.organisation}` : ''} (${w.role}) every ${w.everySeconds} s, last polled ${w.lastPolledAt ?? 'not yet'}`,
+                )
+                .join('\n')
+            : 'No accounts are watched. Start with: archiefbot watch <account>',
+        );
+      });
+    });
+
+  program
+    .command('recheck')
+    .description(
+      'run one re-check pass now: the posts that are due (or --all), edits, deletions and the rest',
+    )
+    .option('--all', 'every post that can be re-checked, due or not')
+    .option('--json', 'print one JSON document instead of text')
+    .addHelpText(
+      'after',
+      '\nOutcomes: unchanged, edited (a new version is captured), deleted (not found, asked twice), unavailable\n(suspended, private, login required), restored (back after a loss), error (never counted as a deletion).\nAlerts are stored; `archiefbot serve` delivers them to subscribed channels.',
+    )
+    .action(async (opts: { all?: boolean; json?: boolean }) => {
+      const config = cfg();
+      const { Rechecker } = await import('./monitor/recheck.ts');
+      await withArchive(config, async (archive) => {
+        const pipeline = new CapturePipeline(archive, config, createLogger());
+        try {
+          const pass = await new Rechecker(pipeline, config).pass({ all: opts.all });
+          const out = { checked: pass.checked, outcomes: pass.outcomes, alerts: pass.alerts };
+          print(opts.json, out, () => {
+            const counts = new Map<string, number>();
+            for (const o of pass.outcomes) counts.set(o.outcome, (counts.get(o.outcome) ?? 0) + 1);
+            const lines = [
+              `Checked ${pass.checked} posts: ${[...counts].map(([k, n]) => `${n} ${k}`).join(', ') || 'none were due'}.`,
+            ];
+            for (const o of pass.outcomes.filter((x) => x.outcome !== 'unchanged'))
+              lines.push(`  #${o.id} ${o.outcome}: ${o.detail} — ${o.url}`);
+            if (pass.alerts.length) lines.push(`${pass.alerts.length} new alerts (see: archiefbot alerts)`);
+            return lines.join('\n');
+          });
+        } finally {
+          await pipeline.close();
+        }
+      });
+    });
+
+  program
+    .command('alerts')
+    .description('recent alerts: edited, deleted, restored, unavailable, degraded')
+    .option('--since <date>', 'from this date or time (default: the last 7 days)')
+    .option('--limit <n>', 'at most this many', positiveInt, 100)
+    .option('--json', 'print one JSON document instead of text')
+    .action(async (opts: { since?: string; limit: number; json?: boolean }) => {
+      const { listAlerts } = await import('./store/monitor.ts');
+      let since = new Date(Date.now() - 7 * 86_400_000).toISOString();
+      if (opts.since) {
+        const ms = Date.parse(opts.since);
+        if (Number.isNaN(ms))
+          throw new UsageError(`--since must be a date like 2025-03-01, not "${opts.since}"`);
+        since = new Date(ms).toISOString();
+      }
+      await withArchive(cfg(), async (archive) => {
+        const rows = await listAlerts(archive.db, { since, limit: opts.limit });
+        const alerts = rows.map((a) => ({
+          id: a.id,
+          kind: a.kind,
+          post: a.post_id,
+          account: (JSON.parse(a.detail) as { account?: string }).account ?? null,
+          detectedAt: a.detected_at,
+          acknowledgedBy: a.acknowledged_by,
+          detail: JSON.parse(a.detail) as unknown,
+        }));
+        print(opts.json, { alerts }, () =>
+          alerts.length
+            ? alerts
+                .map(
+                  (a) =>
+                    `#${a.id} ${a.kind} ${a.account ?? ''} post #${a.post ?? '-'} ${a.detectedAt}${a.acknowledgedBy ? ` (seen by ${a.acknowledgedBy})` : ''}`,
+                )
+                .join('\n')
+            : `No alerts since ${since}.`,
+        );
+      });
+    });
+
   program
     .command('serve')
     .description(

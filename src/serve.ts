@@ -9,6 +9,7 @@ import { type Config, ConfigError } from './config.ts';
 import { Bot, type KnowledgeService } from './core/bot.ts';
 import { Roles } from './core/roles.ts';
 import { ChatKnowledge } from './kb/chat.ts';
+import { Monitor } from './monitor/service.ts';
 import { CaptureQueue, redisConnection, startCaptureWorker } from './queue/capture-queue.ts';
 import { CaptureNotifier, ChatCaptureService } from './queue/chat-captures.ts';
 import { startPrivateRedis } from './queue/redis-server.ts';
@@ -30,6 +31,7 @@ export interface Running {
   port: number;
   adapters: Map<string, ChatAdapter>;
   bot: Bot;
+  monitor: Monitor;
   /** Resolves when the shell session ends (Ctrl-D) — serve then stops by itself. */
   shellDone: Promise<void> | null;
   stop(): Promise<void>;
@@ -72,13 +74,17 @@ export async function serve(config: Config, opts: ServeOptions): Promise<Running
     const queue = new CaptureQueue(connection, config.capture.idempotencyWindowSeconds);
     stops.push(() => queue.close());
     const captures = new ChatCaptureService(queue, connection);
-    const bot = new Bot({
+    const bot: Bot = new Bot({
       archive,
       captures,
       roles: Roles.load(env),
       checkUrl: (url) => void pipeline.resolve(url),
       lookupKeys: (ref) => pipeline.lookupKeys(ref),
       knowledge: opts.knowledge ?? new ChatKnowledge(),
+      monitor: {
+        watch: (input, c) => monitor.watch(input, c),
+        unwatch: (input, c) => monitor.unwatch(input, c),
+      },
       log,
     });
 
@@ -88,6 +94,7 @@ export async function serve(config: Config, opts: ServeOptions): Promise<Running
       res.json({ ok: true, adapters: [...adapters.keys()], worker: opts.worker });
     });
     const adapters = new Map<string, ChatAdapter>();
+    const monitor: Monitor = new Monitor({ pipeline, config, connection, bot, adapters, env, log });
     const ctx = { bot, app, archive, redis: connection, log, env };
     for (const factory of ADAPTER_FACTORIES) {
       if (!factory.configured(env)) continue;
@@ -124,12 +131,19 @@ export async function serve(config: Config, opts: ServeOptions): Promise<Running
       eventsConnection.disconnect();
     });
 
+    // The monitor: alerts go out from here (where the adapters are); watching, polling and
+    // re-checking run where the workers run.
+    monitor.startDelivery();
+    stops.push(() => monitor.stop());
     if (opts.worker) {
       const workerConnection = redisConnection(redisUrl, log);
       const worker = startCaptureWorker({ connection: workerConnection, pipeline, concurrency: 2, log });
+      const monitorConnection = redisConnection(redisUrl, log);
+      await monitor.startWorker(monitorConnection);
       stops.push(async () => {
         await worker.close(); // waits for running captures
         workerConnection.disconnect();
+        monitorConnection.disconnect();
       });
     }
 
@@ -153,7 +167,7 @@ export async function serve(config: Config, opts: ServeOptions): Promise<Running
       { port: actualPort, adapters: [...adapters.keys()], worker: opts.worker },
       'archiefbot is serving',
     );
-    return { port: actualPort, adapters, bot, shellDone: shell?.done ?? null, stop: stopAll };
+    return { port: actualPort, adapters, bot, monitor, shellDone: shell?.done ?? null, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

@@ -12,8 +12,9 @@ import {
   subscriptions,
   unsubscribe,
 } from '../store/chat.ts';
+import { type AlertRow, acknowledgeAlert, listAlerts, listWatches } from '../store/monitor.ts';
 import { findPostId, type PostDetail, search, showPost } from '../store/queries.ts';
-import type { CaptureService, ChatCommand } from './chat.ts';
+import type { CaptureService, ChatCommand, ReplyTarget } from './chat.ts';
 import {
   COMMANDS,
   type CommandSpec,
@@ -23,7 +24,7 @@ import {
   parseCommand,
 } from './commands.ts';
 import { CaptureError, UsageError } from './errors.ts';
-import { type Lang, type Reply, ReplyBuilder, textReply } from './reply.ts';
+import { type Button, type Lang, type Reply, ReplyBuilder, textReply } from './reply.ts';
 import type { Roles } from './roles.ts';
 
 /** The knowledge base as the chat sees it (src/kb provides it). */
@@ -36,6 +37,12 @@ export interface KnowledgeService {
   kb(args: string, lang: Lang, ctx: { archive: Archive; user: string; roles: string[] }): Promise<Reply>;
 }
 
+/** Watching accounts, as the chat sees it (the monitor provides it; the backfill runs in the queue). */
+export interface MonitorService {
+  watch(input: string, ctx: { by: string; replyTo: ReplyTarget; lang: Lang }): Promise<Reply>;
+  unwatch(input: string, ctx: { by: string; lang: Lang }): Promise<Reply>;
+}
+
 export interface BotDeps {
   archive: Archive;
   captures: CaptureService;
@@ -44,6 +51,7 @@ export interface BotDeps {
   checkUrl: (url: string) => void;
   lookupKeys: (ref: string) => string[];
   knowledge?: KnowledgeService;
+  monitor?: MonitorService;
   defaultLanguage?: Lang;
   pageSize?: number;
   log?: Logger;
@@ -210,6 +218,28 @@ export class Bot {
           archive: this.deps.archive,
           user: `${cmd.platform}:${cmd.user}`,
         });
+      case 'watch':
+      case 'unwatch': {
+        if (!this.deps.monitor) {
+          return textReply(
+            say(
+              lang,
+              'Volgen kan alleen als de bot draait (`archiefbot serve`).',
+              'Watching needs the bot running (`archiefbot serve`).',
+            ),
+          );
+        }
+        if (!p.args.trim())
+          throw new UsageError(
+            say(lang, `Welk account? \`${p.spec!.usage.nl}\``, `Which account? \`${p.spec!.usage.en}\``),
+          );
+        const by = `${cmd.platform}:${cmd.user}`;
+        return p.name === 'watch'
+          ? this.deps.monitor.watch(p.args.trim(), { by, replyTo: cmd.replyTo, lang })
+          : this.deps.monitor.unwatch(p.args.trim(), { by, lang });
+      }
+      case 'watching':
+        return this.watching(lang);
       case 'kb':
         if (!this.deps.knowledge)
           return textReply(
@@ -597,17 +627,51 @@ export class Bot {
           : say(lang, 'Er stonden hier geen meldingen aan.', 'No alerts were on here.'),
       );
     }
-    if (m)
-      throw new UsageError(
-        say(lang, 'Gebruik: `meldingen aan|uit [account…]`', 'Usage: `alerts on|off [account…]`'),
+    if (m === 'ack' || m === 'gezien') {
+      const id = Number((accounts[0] ?? '').replace(/^#/, ''));
+      if (!Number.isInteger(id) || id < 1)
+        throw new UsageError(
+          say(lang, 'Gebruik: `meldingen gezien <nummer>`', 'Usage: `alerts ack <number>`'),
+        );
+      const alert = await acknowledgeAlert(db, id, who);
+      if (!alert) throw new UsageError(say(lang, `Melding ${id} bestaat niet.`, `There is no alert ${id}.`));
+      return textReply(
+        alert.acknowledged_by === who
+          ? say(lang, `Melding #${id} is als gezien gemarkeerd.`, `Alert #${id} is marked as seen.`)
+          : say(
+              lang,
+              `Melding #${id} was al gezien door ${alert.acknowledged_by}.`,
+              `Alert #${id} was already seen by ${alert.acknowledged_by}.`,
+            ),
       );
+    }
+    if (m) {
+      throw new UsageError(
+        say(
+          lang,
+          'Gebruik: `meldingen [aan|uit [account…] | gezien <nummer>]`',
+          'Usage: `alerts [on|off [account…] | ack <number>]`',
+        ),
+      );
+    }
     const subs = await subscriptions(db, cmd.platform, cmd.channel);
-    return textReply(
+    const recent = await listAlerts(db, {
+      since: new Date(Date.now() - 7 * 86_400_000).toISOString(),
+      limit: this.pageSize * 2,
+    });
+    const b = new ReplyBuilder();
+    if (recent.length) {
+      b.header(say(lang, 'Recente meldingen (7 dagen)', 'Recent alerts (7 days)'));
+      b.section(recent.map((a) => this.alertLine(a, lang)).join('\n'));
+    } else {
+      b.section(say(lang, 'Geen meldingen in de afgelopen 7 dagen.', 'No alerts in the last 7 days.'));
+    }
+    b.context(
       subs.length
         ? say(
             lang,
-            `Meldingen in dit kanaal voor: ${subs.map((s) => (s.account === '*' ? 'alle accounts' : s.account)).join(', ')}.`,
-            `Alerts in this channel for: ${subs.map((s) => (s.account === '*' ? 'all accounts' : s.account)).join(', ')}.`,
+            `Meldingen in dit kanaal voor: ${subs.map((x) => (x.account === '*' ? 'alle accounts' : x.account)).join(', ')}.`,
+            `Alerts in this channel for: ${subs.map((x) => (x.account === '*' ? 'all accounts' : x.account)).join(', ')}.`,
           )
         : say(
             lang,
@@ -615,6 +679,107 @@ export class Bot {
             'No alerts in this channel. Turn them on with `alerts on`.',
           ),
     );
+    return b.build();
+  }
+
+  private alertLine(a: AlertRow, lang: Lang): string {
+    const d = JSON.parse(a.detail) as { account?: string };
+    const seen = a.acknowledged_by
+      ? say(lang, ` · gezien door ${a.acknowledged_by}`, ` · seen by ${a.acknowledged_by}`)
+      : '';
+    const post = a.post_id ? ` · ${say(lang, 'bericht', 'post')} #${a.post_id}` : '';
+    return `#${a.id} ${KIND[a.kind][lang]} · ${d.account ?? ''} · ${when(a.detected_at)}${post}${seen}`;
+  }
+
+  /** An alert as it goes to the subscribed channels: what happened, to which post, when, and the evidence. */
+  alertReply(a: AlertRow, lang: Lang): Reply {
+    const d = JSON.parse(a.detail) as {
+      account?: string;
+      url?: string;
+      postedAt?: string | null;
+      liveForSeconds?: number | null;
+      diff?: string;
+      sha256?: string;
+      version?: number;
+      lastVersion?: { number: number; sha256: string; text: string };
+      reason?: string;
+      was?: string;
+      consecutiveErrors?: number;
+    };
+    const subject = a.post_id ? `${say(lang, 'bericht', 'post')} #${a.post_id}` : '';
+    const b = new ReplyBuilder().header(
+      `${KIND[a.kind][lang]}: ${subject} ${d.account ? `(${d.account})` : ''}`.replace(/\s+/g, ' ').trim(),
+    );
+    const fields: [string, string][] = [];
+    if (d.account) fields.push(['Account', d.account]);
+    if (d.postedAt) fields.push([say(lang, 'Geplaatst', 'Posted'), when(d.postedAt)]);
+    fields.push([say(lang, 'Gezien', 'Detected'), when(a.detected_at)]);
+    if (d.liveForSeconds != null)
+      fields.push([say(lang, 'Online geweest', 'Was live for'), duration(d.liveForSeconds, lang)]);
+    if (a.kind === 'edited' && d.diff) b.section(short(d.diff, 1500));
+    if ((a.kind === 'deleted' || a.kind === 'unavailable') && d.lastVersion) {
+      b.section(
+        `${say(lang, 'Laatst bewaarde versie', 'Last kept version')} (v${d.lastVersion.number}):\n> ${short(d.lastVersion.text, 800)}`,
+      );
+      fields.push(['SHA-256', d.lastVersion.sha256]);
+    }
+    if (a.kind === 'edited' && d.sha256) fields.push([`SHA-256 v${d.version}`, d.sha256]);
+    if (d.reason) fields.push([say(lang, 'Reden', 'Reason'), d.reason]);
+    if (d.was) fields.push([say(lang, 'Was', 'Was'), d.was]);
+    if (d.consecutiveErrors) {
+      b.section(
+        say(
+          lang,
+          `Controles van dit account mislukken al ${d.consecutiveErrors} keer achter elkaar (storing, time-outs of snelheidslimiet). Bewerkingen en verwijderingen kunnen later gezien worden; het archief is niet aangetast.`,
+          `Checks of this account have failed ${d.consecutiveErrors} times in a row (outage, timeouts or rate limits). Edits and deletions may be seen late; the archive is unaffected.`,
+        ),
+      );
+    }
+    b.section('', fields);
+    if (d.url) b.context(d.url);
+    const buttons: Button[] = [];
+    if (a.post_id) {
+      buttons.push({
+        label: say(lang, 'Toon', 'Show'),
+        command: `${say(lang, 'toon', 'show')} ${a.post_id}`,
+      });
+      buttons.push({
+        label: say(lang, 'Geschiedenis', 'History'),
+        command: `${say(lang, 'geschiedenis', 'history')} ${a.post_id}`,
+      });
+    }
+    buttons.push({
+      label: say(lang, 'Gezien', 'Acknowledge'),
+      command: `${say(lang, 'meldingen gezien', 'alerts ack')} ${a.id}`,
+      style: 'primary',
+    });
+    return b.buttons(buttons).build({ kind: 'ok' });
+  }
+
+  private async watching(lang: Lang): Promise<Reply> {
+    const list = await listWatches(this.deps.archive.db, { active: true });
+    if (!list.length) {
+      return textReply(
+        say(
+          lang,
+          'Er worden geen accounts gevolgd. Begin met `volg <account>`.',
+          'No accounts are watched. Start with `watch <account>`.',
+        ),
+      );
+    }
+    const b = new ReplyBuilder().header(
+      say(lang, `${list.length} gevolgde account(s)`, `${list.length} watched account(s)`),
+    );
+    b.section(
+      list
+        .map((w) => {
+          const org = w.organisation ? ` — ${w.organisation}` : '';
+          const errors = w.poll_errors ? ` · ${w.poll_errors} ${say(lang, 'fouten', 'errors')}` : '';
+          return `${w.platform} ${w.handle}${org} (${w.role}) · ${say(lang, 'elke', 'every')} ${w.interval_seconds}s · ${say(lang, 'laatst', 'last')} ${when(w.last_polled_at)}${errors}`;
+        })
+        .join('\n'),
+    );
+    return b.build();
   }
 
   private async language(args: string, cmd: ChatCommand, lang: Lang): Promise<Reply> {
@@ -639,6 +804,21 @@ function appraisalLine(a: NonNullable<PostDetail['appraisal']>, lang: Lang): str
   const v = a.valuation ?? say(lang, 'niet gewaardeerd', 'not appraised');
   const term = a.termYears ? ` (${a.termYears} ${say(lang, 'jaar', 'years')})` : '';
   return `${v}${term}${a.rule ? ` · ${a.rule}` : ''}${a.inference ? say(lang, ' · afgeleid', ' · inferred') : ''}`;
+}
+
+const KIND: Record<AlertRow['kind'], Record<Lang, string>> = {
+  edited: { nl: 'Bewerkt', en: 'Edited' },
+  deleted: { nl: 'Verwijderd', en: 'Deleted' },
+  restored: { nl: 'Teruggezet', en: 'Restored' },
+  unavailable: { nl: 'Onbeschikbaar', en: 'Unavailable' },
+  degraded: { nl: 'Archivering verstoord', en: 'Capture degraded' },
+};
+
+function duration(seconds: number, lang: Lang): string {
+  if (seconds < 120) return `${seconds} s`;
+  if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
+  if (seconds < 172_800) return `${Math.round(seconds / 3600)} ${say(lang, 'uur', 'h')}`;
+  return `${Math.round(seconds / 86_400)} ${say(lang, 'dagen', 'days')}`;
 }
 
 function pageOf(text: string): number {

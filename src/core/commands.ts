@@ -11,7 +11,10 @@ export type CommandName =
   | 'ask'
   | 'alerts'
   | 'language'
-  | 'kb';
+  | 'kb'
+  | 'watch'
+  | 'unwatch'
+  | 'watching';
 
 export type Role = 'viewer' | 'archivist' | 'admin' | 'expert';
 
@@ -96,12 +99,45 @@ export const COMMANDS: CommandSpec[] = [
     role: 'viewer',
   },
   {
+    name: 'watch',
+    words: { en: ['watch'], nl: ['volg'] },
+    usage: {
+      en: 'watch <account url | @user@instance | bsky handle>',
+      nl: 'volg <account-url | @gebruiker@server | bsky-handle>',
+    },
+    summary: {
+      en: 'secure every post of an account once, then keep polling it and re-checking its posts',
+      nl: 'alle berichten van een account één keer veiligstellen, daarna blijven volgen en controleren',
+    },
+    role: 'archivist',
+  },
+  {
+    name: 'unwatch',
+    words: { en: ['unwatch'], nl: ['ontvolg'] },
+    usage: { en: 'unwatch <account>', nl: 'ontvolg <account>' },
+    summary: {
+      en: 'stop watching an account (what was archived stays)',
+      nl: 'een account niet meer volgen (het archief blijft)',
+    },
+    role: 'archivist',
+  },
+  {
+    name: 'watching',
+    words: { en: ['watching'], nl: ['gevolgd'] },
+    usage: { en: 'watching', nl: 'gevolgd' },
+    summary: { en: 'the accounts being watched', nl: 'de accounts die gevolgd worden' },
+    role: 'viewer',
+  },
+  {
     name: 'alerts',
     words: { en: ['alerts'], nl: ['meldingen'] },
-    usage: { en: 'alerts on|off [account…]', nl: 'meldingen aan|uit [account…]' },
+    usage: {
+      en: 'alerts [on|off [account…] | ack <id>]',
+      nl: 'meldingen [aan|uit [account…] | gezien <id>]',
+    },
     summary: {
-      en: 'edit and deletion alerts in this channel (all accounts, or the ones named)',
-      nl: 'meldingen van bewerkingen en verwijderingen in dit kanaal (alle accounts, of de genoemde)',
+      en: 'recent edit and deletion alerts; on/off subscribes this channel (all accounts, or the ones named); ack marks one seen',
+      nl: 'recente meldingen van bewerkingen en verwijderingen; aan/uit voor dit kanaal (alle accounts, of de genoemde); gezien bevestigt er één',
     },
     role: 'archivist',
   },

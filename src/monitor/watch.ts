@@ -17,7 +17,7 @@ export type AccountRole = (typeof ACCOUNT_ROLES)[number];
 export function accountUrl(input: string): string {
   const text = input.trim().replace(/^<|>$/g, '');
   if (/^https?:\/\//i.test(text)) return text;
-  const mastodon = /^@?([\w.-]+)@([\w.-]+\.[a-z]{2,})$/i.exec(text);
+  const mastodon = /^@?([\w.-]+)@([\w-]+(?:\.[\w-]+)+(?::\d+)?)$/i.exec(text);
   if (mastodon) return `https://${mastodon[2]}/@${mastodon[1]}`;
   const bsky = /^@?((?:[a-z0-9-]+\.)+[a-z]{2,}|did:[a-z]+:[\w.:%-]+)$/i.exec(text);
   if (bsky) return `https://bsky.app/profile/${bsky[1]}`;

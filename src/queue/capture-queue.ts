@@ -138,7 +138,29 @@ export async function runWorker(config: Config, opts: { concurrency: number; log
   const pipeline = new CapturePipeline(archive, config, opts.log);
   const connection = redisConnection(config.redis.url, opts.log);
   const worker = startCaptureWorker({ connection, pipeline, concurrency: opts.concurrency, log: opts.log });
-  opts.log.info({ concurrency: opts.concurrency }, 'capture worker started');
+  // Watching and re-checking run here too; alerts are stored and `serve` delivers them.
+  const { Monitor } = await import('../monitor/service.ts');
+  const { Bot } = await import('../core/bot.ts');
+  const { Roles } = await import('../core/roles.ts');
+  const bot = new Bot({
+    archive,
+    roles: Roles.load(),
+    captures: { enqueue: async () => ({ jobId: '', duplicate: false }), counts: async () => ({}) },
+    checkUrl: (url) => void pipeline.resolve(url),
+    lookupKeys: (ref) => pipeline.lookupKeys(ref),
+  });
+  const monitor = new Monitor({
+    pipeline,
+    config,
+    connection,
+    bot,
+    adapters: new Map(),
+    env: process.env,
+    log: opts.log,
+  });
+  const monitorConnection = redisConnection(config.redis.url, opts.log);
+  await monitor.startWorker(monitorConnection);
+  opts.log.info({ concurrency: opts.concurrency }, 'capture and monitor worker started');
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
@@ -146,6 +168,8 @@ export async function runWorker(config: Config, opts: { concurrency: number; log
   });
   opts.log.info('stopping: letting running captures finish');
   await worker.close();
+  await monitor.stop();
+  monitorConnection.disconnect();
   await connection.quit();
   await pipeline.close();
   await archive.close();

@@ -1,0 +1,295 @@
+import { createHash } from 'node:crypto';
+import { type Job, Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { ChatAdapter } from '../bots/adapter.ts';
+import type { CapturePipeline } from '../capture/pipeline.ts';
+import type { Config } from '../config.ts';
+import type { Bot, MonitorService } from '../core/bot.ts';
+import type { ReplyTarget } from '../core/chat.ts';
+import { CaptureError, UsageError } from '../core/errors.ts';
+import { type Lang, type Reply, textReply } from '../core/reply.ts';
+import { listWatches, markPolled } from '../store/monitor.ts';
+import { deliverAlerts } from './alerts.ts';
+import { Rechecker } from './recheck.ts';
+import { type AccountRole, accountUrl, loadAccountsFile, unwatchAccount, watchAccount } from './watch.ts';
+
+export const MONITOR_QUEUE = 'monitor';
+
+type MonitorJob =
+  | { kind: 'tick' }
+  | { kind: 'poll'; watchId: number }
+  | { kind: 'check'; postIds: number[]; reason: string }
+  | {
+      kind: 'watch';
+      input: string;
+      by: string | null;
+      source: 'command' | 'config';
+      intervalSeconds: number;
+      organisation?: string;
+      role?: AccountRole;
+      replyTo?: ReplyTarget;
+      lang?: Lang;
+    };
+
+const say = (lang: Lang, nl: string, en: string) => (lang === 'nl' ? nl : en);
+
+/**
+ * Watching and re-checking, on BullMQ: a tick (job scheduler, every `monitor.tickSeconds`) runs a
+ * re-check pass over the posts that are due and delivers new alerts; each watched account has its
+ * own poll scheduler (default every 2 minutes); watching an account is a job (its backfill can take
+ * a while); stream events become immediate checks. Any number of processes may run the worker:
+ * claims and alert keys make every check and every alert happen once.
+ */
+export class Monitor implements MonitorService {
+  readonly queue: Queue<MonitorJob>;
+  private worker?: Worker<MonitorJob>;
+  readonly rechecker: Rechecker;
+
+  constructor(
+    private readonly deps: {
+      pipeline: CapturePipeline;
+      config: Config;
+      connection: Redis;
+      bot: Bot;
+      adapters: Map<string, ChatAdapter>;
+      env: NodeJS.ProcessEnv;
+      log?: Logger;
+      prefix?: string;
+    },
+  ) {
+    this.queue = new Queue<MonitorJob>(MONITOR_QUEUE, {
+      connection: deps.connection,
+      prefix: deps.prefix ?? 'archiefbot',
+    });
+    this.queue.on('error', (err) => deps.log?.warn({ err: err.message }, 'monitor queue error'));
+    this.rechecker = new Rechecker(deps.pipeline, deps.config, deps.log);
+  }
+
+  /** Starts the worker side: the tick, the poll schedulers, and the accounts of config/accounts.yaml. */
+  async startWorker(workerConnection: Redis): Promise<void> {
+    const { config, log } = this.deps;
+    this.worker = new Worker<MonitorJob>(MONITOR_QUEUE, (job) => this.process(job), {
+      connection: workerConnection,
+      prefix: this.deps.prefix ?? 'archiefbot',
+      concurrency: 4,
+    });
+    this.worker.on('error', (err) => log?.error({ err: err.message }, 'monitor worker error'));
+    this.worker.on('failed', (job, err) =>
+      log?.warn({ job: job?.name, err: err.message }, 'monitor job failed'),
+    );
+    await this.queue.upsertJobScheduler(
+      'tick',
+      { every: config.monitor.tickSeconds * 1000 },
+      { name: 'tick', data: { kind: 'tick' } },
+    );
+    for (const a of loadAccountsFile(this.deps.env)) {
+      await this.queue.add(
+        'watch',
+        {
+          kind: 'watch',
+          input: a.account,
+          by: 'config',
+          source: 'config',
+          intervalSeconds: a.everySeconds ?? config.monitor.pollIntervalSeconds,
+          organisation: a.organisation,
+          role: a.role,
+        },
+        {
+          deduplication: { id: `watch:${accountUrl(a.account)}`, ttl: 3_600_000 },
+          attempts: 5,
+          backoff: { type: 'exponential', delay: 30_000 },
+        },
+      );
+    }
+    await this.syncWatches();
+  }
+
+  /** Keeps one poll scheduler per active watch, and none for the others. */
+  async syncWatches(): Promise<void> {
+    const watches = await listWatches(this.deps.pipeline.archive.db);
+    const wanted = new Map(watches.filter((w) => w.active).map((w) => [`poll:${w.id}`, w]));
+    for (const s of await this.queue.getJobSchedulers()) {
+      if (s.key.startsWith('poll:') && !wanted.has(s.key)) await this.queue.removeJobScheduler(s.key);
+    }
+    for (const [key, w] of wanted) {
+      await this.queue.upsertJobScheduler(
+        key,
+        { every: w.interval_seconds * 1000 },
+        { name: 'poll', data: { kind: 'poll', watchId: w.id } },
+      );
+    }
+  }
+
+  private async process(job: Job<MonitorJob>): Promise<unknown> {
+    const data = job.data;
+    const { pipeline, log } = this.deps;
+    switch (data.kind) {
+      case 'tick': {
+        const pass = await this.rechecker.pass();
+        await this.syncWatches();
+        if (pass.checked) log?.debug({ checked: pass.checked, alerts: pass.alerts.length }, 'recheck pass');
+        if (pass.alerts.length) this.deliverSoon();
+        return { checked: pass.checked, alerts: pass.alerts.length };
+      }
+      case 'check': {
+        const pass = await this.rechecker.pass({ postIds: data.postIds });
+        if (pass.alerts.length) this.deliverSoon();
+        return { checked: pass.checked, reason: data.reason };
+      }
+      case 'poll': {
+        const w = (await listWatches(pipeline.archive.db, { active: true })).find(
+          (x) => x.id === data.watchId,
+        );
+        if (!w) return { skipped: true };
+        try {
+          const r = await pipeline.pollAccount(w.url);
+          await pipeline.archive.db.transaction(() => markPolled(pipeline.archive.db, w.id, true));
+          return r;
+        } catch (err) {
+          await pipeline.archive.db.transaction(() => markPolled(pipeline.archive.db, w.id, false));
+          throw err;
+        }
+      }
+      case 'watch': {
+        const lang = data.lang ?? 'nl';
+        try {
+          const r = await watchAccount(pipeline, data.input, {
+            intervalSeconds: data.intervalSeconds,
+            organisation: data.organisation,
+            role: data.role,
+            by: data.by,
+            source: data.source,
+          });
+          await this.syncWatches();
+          await this.answer(
+            data.replyTo,
+            textReply(
+              say(
+                lang,
+                `${r.watch.handle} wordt gevolgd: ${r.backfill.posts} berichten veiliggesteld (${r.backfill.newVersions} nieuwe versies); ik kijk elke ${r.watch.interval_seconds} s naar nieuwe berichten en controleer ze op bewerkingen en verwijderingen.`,
+                `Watching ${r.watch.handle}: ${r.backfill.posts} posts secured (${r.backfill.newVersions} new versions); I look for new posts every ${r.watch.interval_seconds} s and re-check them for edits and deletions.`,
+              ),
+            ),
+          );
+          return { account: r.watch.handle, posts: r.backfill.posts };
+        } catch (err) {
+          const final =
+            job.attemptsMade + 1 >= (job.opts.attempts ?? 1) ||
+            !(err instanceof CaptureError && err.retryable);
+          if (final) {
+            await this.answer(
+              data.replyTo,
+              textReply(
+                say(
+                  lang,
+                  `Volgen van ${data.input} is mislukt: ${(err as Error).message}`,
+                  `Watching ${data.input} failed: ${(err as Error).message}`,
+                ),
+                {
+                  kind: 'error',
+                },
+              ),
+            );
+          }
+          throw err;
+        }
+      }
+    }
+  }
+
+  private async answer(target: ReplyTarget | undefined, reply: Reply): Promise<void> {
+    if (!target) return;
+    const adapter = this.deps.adapters.get(target.platform);
+    await adapter
+      ?.send(target, reply)
+      .catch((err) => this.deps.log?.error({ err }, 'could not answer a watch request'));
+  }
+
+  private delivering: Promise<unknown> = Promise.resolve();
+  private deliveryTimer?: NodeJS.Timeout;
+
+  /**
+   * Delivers alerts from this process every `everyMs` (only where chat adapters run: `serve`). A
+   * standalone worker only stores alerts; whichever serve process claims one delivers it.
+   */
+  startDelivery(everyMs = 2000): void {
+    this.deliveryTimer = setInterval(() => this.deliverSoon(), everyMs);
+  }
+
+  /** Delivers now (serialised), when this process delivers at all. */
+  deliverSoon(): Promise<unknown> {
+    if (!this.deliveryTimer) return this.delivering;
+    this.delivering = this.delivering.then(() =>
+      deliverAlerts(this.deps.pipeline.archive, this.deps.bot, this.deps.adapters, this.deps.log).catch(
+        (err) => this.deps.log?.error({ err }, 'alert delivery failed'),
+      ),
+    );
+    return this.delivering;
+  }
+
+  /** A stream event (or anything else) asks for these posts to be checked now. */
+  async checkNow(postIds: number[], reason: string): Promise<void> {
+    if (!postIds.length) return;
+    const key = createHash('sha1')
+      .update(postIds.sort((a, b) => a - b).join(','))
+      .digest('hex');
+    await this.queue.add(
+      'check',
+      { kind: 'check', postIds, reason },
+      { deduplication: { id: `check:${key}`, ttl: 2000 } },
+    );
+  }
+
+  // MonitorService, for the chat.
+  async watch(input: string, ctx: { by: string; replyTo: ReplyTarget; lang: Lang }): Promise<Reply> {
+    const url = accountUrl(input);
+    const { target } = this.deps.pipeline.resolve(url);
+    if (target.kind !== 'account')
+      throw new UsageError(
+        say(ctx.lang, `${url} is een bericht, geen account.`, `${url} is a post, not an account.`),
+      );
+    await this.queue.add(
+      'watch',
+      {
+        kind: 'watch',
+        input: url,
+        by: ctx.by,
+        source: 'command',
+        intervalSeconds: this.deps.config.monitor.pollIntervalSeconds,
+        replyTo: ctx.replyTo,
+        lang: ctx.lang,
+      },
+      { attempts: 3, backoff: { type: 'exponential', delay: 30_000 } },
+    );
+    return textReply(
+      say(
+        ctx.lang,
+        `Ik ga ${url} volgen. Eerst stel ik alle berichten veilig; ik meld het hier als dat klaar is.`,
+        `I'll watch ${url}. First I secure all its posts; I'll say so here when that is done.`,
+      ),
+      { kind: 'ack' },
+    );
+  }
+
+  async unwatch(input: string, ctx: { by: string; lang: Lang }): Promise<Reply> {
+    const handle = await unwatchAccount(this.deps.pipeline, input, ctx.by);
+    await this.syncWatches();
+    return textReply(
+      handle
+        ? say(
+            ctx.lang,
+            `${handle} wordt niet meer gevolgd; wat gearchiveerd is, blijft.`,
+            `${handle} is no longer watched; what was archived stays.`,
+          )
+        : say(ctx.lang, `${input} werd niet gevolgd.`, `${input} was not being watched.`),
+    );
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.deliveryTimer);
+    await this.worker?.close();
+    await this.delivering;
+    await this.queue.close();
+  }
+}
