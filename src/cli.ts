@@ -55,6 +55,27 @@ async function withArchive<T>(config: Config, work: (archive: Archive) => Promis
   }
 }
 
+/** A progress bar on stderr for account backfills, when stderr is a terminal. */
+function progressBar() {
+  let bar: SingleBar | undefined;
+  return {
+    onProgress: (p: { posts: number; total: number | null; pages: number }) => {
+      if (!process.stderr.isTTY) return;
+      if (!bar) {
+        bar = new SingleBar({
+          format: 'backfill [{bar}] {value}/{total} posts · {pages} pages',
+          stream: process.stderr,
+          hideCursor: true,
+        });
+        bar.start(p.total ?? p.posts, p.posts, { pages: p.pages });
+      }
+      if (p.total === null || p.posts > p.total) bar.setTotal(p.posts);
+      bar.update(p.posts, { pages: p.pages });
+    },
+    stop: () => bar?.stop(),
+  };
+}
+
 export function buildProgram(io: Io = defaultIo, env: NodeJS.ProcessEnv = process.env): Command {
   const program = new Command('archiefbot');
   let config: Config | undefined;
@@ -102,7 +123,7 @@ Capturing unchanged content records the sighting but no new version. Exit 1 with
       const config = cfg();
       await withArchive(config, async (archive) => {
         const pipeline = new CapturePipeline(archive, config, createLogger());
-        let bar: SingleBar | undefined;
+        const bar = progressBar();
         let stop = false;
         let interrupts = 0;
         const onSigint = () => {
@@ -115,30 +136,15 @@ Capturing unchanged content records the sighting but no new version. Exit 1 with
         try {
           const outcome = await pipeline.capture(
             { url, trigger: 'command', requestedBy: opts.as, channel: 'cli' },
-            {
-              shouldStop: () => stop,
-              onProgress: (p) => {
-                if (!process.stderr.isTTY) return;
-                if (!bar) {
-                  bar = new SingleBar({
-                    format: 'backfill [{bar}] {value}/{total} posts · {pages} pages',
-                    stream: process.stderr,
-                    hideCursor: true,
-                  });
-                  bar.start(p.total ?? p.posts, p.posts, { pages: p.pages });
-                }
-                if (p.total === null || p.posts > p.total) bar.setTotal(p.posts);
-                bar.update(p.posts, { pages: p.pages });
-              },
-            },
+            { shouldStop: () => stop, onProgress: bar.onProgress },
           );
-          bar?.stop();
+          bar.stop();
           print(opts.json, outcome, () =>
             outcome.kind === 'post' ? formatCapture(outcome) : formatBackfill(outcome),
           );
           if (outcome.kind === 'account' && !outcome.complete) throw new Exit(130);
         } finally {
-          bar?.stop();
+          bar.stop();
           process.off('SIGINT', onSigint);
           await pipeline.close();
         }
@@ -226,26 +232,6 @@ Capturing unchanged content records the sighting but no new version. Exit 1 with
         }
       });
     });
-
-  const progressBar = () => {
-    let bar: SingleBar | undefined;
-    return {
-      onProgress: (p: { posts: number; total: number | null; pages: number }) => {
-        if (!process.stderr.isTTY) return;
-        if (!bar) {
-          bar = new SingleBar({
-            format: 'backfill [{bar}] {value}/{total} posts · {pages} pages',
-            stream: process.stderr,
-            hideCursor: true,
-          });
-          bar.start(p.total ?? p.posts, p.posts, { pages: p.pages });
-        }
-        if (p.total === null || p.posts > p.total) bar.setTotal(p.posts);
-        bar.update(p.posts, { pages: p.pages });
-      },
-      stop: () => bar?.stop(),
-    };
-  };
 
   program
     .command('watch')
