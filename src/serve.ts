@@ -140,6 +140,8 @@ export async function serve(config: Config, opts: ServeOptions): Promise<Running
       const worker = startCaptureWorker({ connection: workerConnection, pipeline, concurrency: 2, log });
       const monitorConnection = redisConnection(redisUrl, log);
       await monitor.startWorker(monitorConnection);
+      const streams = await monitor.startStreams();
+      if (streams.length) log.info({ streams }, 'streams started');
       stops.push(async () => {
         await worker.close(); // waits for running captures
         workerConnection.disconnect();

@@ -11,7 +11,10 @@ import { CaptureError, UsageError } from '../core/errors.ts';
 import { type Lang, type Reply, textReply } from '../core/reply.ts';
 import { listWatches, markPolled } from '../store/monitor.ts';
 import { deliverAlerts } from './alerts.ts';
+import { createJetstream, type Jetstream } from './jetstream.ts';
+import { createMastodonStream } from './mastodon-stream.ts';
 import { Rechecker } from './recheck.ts';
+import type { PostStream, StreamEvent } from './streams.ts';
 import { type AccountRole, accountUrl, loadAccountsFile, unwatchAccount, watchAccount } from './watch.ts';
 
 export const MONITOR_QUEUE = 'monitor';
@@ -108,6 +111,7 @@ export class Monitor implements MonitorService {
   /** Keeps one poll scheduler per active watch, and none for the others. */
   async syncWatches(): Promise<void> {
     const watches = await listWatches(this.deps.pipeline.archive.db);
+    if (this.jetstream) await this.refreshDids();
     const wanted = new Map(watches.filter((w) => w.active).map((w) => [`poll:${w.id}`, w]));
     for (const s of await this.queue.getJobSchedulers()) {
       if (s.key.startsWith('poll:') && !wanted.has(s.key)) await this.queue.removeJobScheduler(s.key);
@@ -286,7 +290,111 @@ export class Monitor implements MonitorService {
     );
   }
 
+  private streams: PostStream[] = [];
+  private wantedDids: string[] = [];
+
+  /**
+   * Real-time streams, when configured: the Mastodon user stream of an account that follows the
+   * watched accounts (MASTODON_STREAM_URL + MASTODON_STREAM_TOKEN) and Bluesky Jetstream for the watched
+   * DIDs (ARCHIEFBOT_JETSTREAM_URL). An event asks for an immediate check of the posts it names;
+   * polling stays the safety net (a Mastodon stream does not replay what it missed).
+   */
+  async startStreams(): Promise<string[]> {
+    const { env, log, connection } = this.deps;
+    const onEvent = (e: StreamEvent) => this.onStreamEvent(e);
+    if (env.MASTODON_STREAM_URL && env.MASTODON_STREAM_TOKEN) {
+      const stream = createMastodonStream({
+        baseUrl: env.MASTODON_STREAM_URL,
+        token: env.MASTODON_STREAM_TOKEN,
+        onEvent,
+        log,
+      });
+      this.streams.push(stream);
+    }
+    if (env.ARCHIEFBOT_JETSTREAM_URL) {
+      await this.refreshDids();
+      const key = `${this.deps.prefix ?? 'archiefbot'}:jetstream:cursor`;
+      const jet = createJetstream({
+        url: env.ARCHIEFBOT_JETSTREAM_URL,
+        wantedDids: () => this.wantedDids,
+        cursor: {
+          load: async () => {
+            const v = await connection.get(key);
+            return v ? Number(v) : null;
+          },
+          save: async (timeUs) => void (await connection.set(key, String(timeUs))),
+        },
+        onEvent,
+        log,
+      });
+      this.jetstream = jet;
+      this.streams.push(jet);
+    }
+    for (const s of this.streams) await s.start();
+    return this.streams.map((s) => s.name);
+  }
+
+  private jetstream?: Jetstream;
+
+  private async refreshDids(): Promise<void> {
+    const rows = await this.deps.pipeline.archive.db.all<{ platform_id: string }>(
+      `SELECT a.platform_id FROM watch w JOIN account a ON a.id = w.account_id
+       WHERE w.active = 1 AND a.platform = 'bluesky' AND a.platform_id LIKE 'did:%'`,
+    );
+    const dids = rows.map((r) => r.platform_id).sort();
+    if (dids.join() !== this.wantedDids.join()) {
+      this.wantedDids = dids;
+      this.jetstream?.refreshDids();
+    }
+  }
+
+  /** The archived posts a stream event is about (and, for unknown ids, the recent posts it may be). */
+  private async onStreamEvent(e: StreamEvent): Promise<void> {
+    const db = this.deps.pipeline.archive.db;
+    let rows: { id: number }[] = [];
+    if (e.platform === 'mastodon') {
+      if (e.kind === 'create') return; // a new post: the account's next poll takes it in
+      rows = await db.all<{ id: number }>(
+        `SELECT id FROM post WHERE platform = 'mastodon' AND (platform_id = ?1 OR api_ref IN (?2, ?3))`,
+        [
+          e.uri ?? '',
+          `https://${e.host}/api/v1/statuses/${e.statusId}`,
+          `http://${e.host}/api/v1/statuses/${e.statusId}`,
+        ],
+      );
+      if (!rows.length && e.kind === 'delete') {
+        // Ids are local to the stream's instance: when it is not the post's own, check the watched
+        // accounts' recent posts (a batch look-up is cheap).
+        rows = await db.all<{ id: number }>(
+          `SELECT p.id FROM post p JOIN watch w ON w.account_id = p.account_id AND w.active = 1
+           WHERE p.platform = 'mastodon' AND p.status != 'deleted' AND p.created_at >= ? ORDER BY p.created_at DESC LIMIT 200`,
+          [new Date(Date.now() - 2 * 86_400_000).toISOString()],
+        );
+      }
+    } else if (e.kind === 'account') {
+      // Taken down or deactivated: check its recent posts (unavailable); back again: its lost posts (restored).
+      rows = await db.all<{ id: number }>(
+        `SELECT p.id FROM post p JOIN account a ON a.id = p.account_id
+         WHERE a.platform = 'bluesky' AND a.platform_id = ?1
+           AND (?2 = 0 OR p.status IN ('deleted', 'unavailable'))
+         ORDER BY p.created_at DESC LIMIT 200`,
+        [e.did, e.active ? 1 : 0],
+      );
+    } else {
+      if (e.kind === 'create') return;
+      rows = await db.all<{ id: number }>(
+        "SELECT id FROM post WHERE platform = 'bluesky' AND platform_id = ?",
+        [e.uri],
+      );
+    }
+    await this.checkNow(
+      rows.map((r) => r.id),
+      `${e.platform} stream: ${e.kind}`,
+    );
+  }
+
   async stop(): Promise<void> {
+    for (const s of this.streams) await s.stop().catch(() => {});
     clearInterval(this.deliveryTimer);
     await this.worker?.close();
     await this.delivering;

@@ -160,6 +160,7 @@ export async function runWorker(config: Config, opts: { concurrency: number; log
   });
   const monitorConnection = redisConnection(config.redis.url, opts.log);
   await monitor.startWorker(monitorConnection);
+  await monitor.startStreams();
   opts.log.info({ concurrency: opts.concurrency }, 'capture and monitor worker started');
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

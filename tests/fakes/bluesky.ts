@@ -2,6 +2,8 @@
 // Behaviour follows /work/shared/reference/platform-apis.md §2 and the fidelity checklist in §8.
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer } from 'ws';
 import { listenOnLoopback } from './listen.ts';
 
 export interface FakeBlueskyOptions {
@@ -62,6 +64,33 @@ interface Post {
   deleted: boolean;
 }
 type Obj = Record<string, unknown>;
+
+/** A Jetstream event as sent on the wire (§2.5). */
+export interface JetstreamEvent {
+  did: string;
+  time_us: number;
+  kind: 'commit' | 'account' | 'identity';
+  commit?: {
+    rev: string;
+    operation: 'create' | 'update' | 'delete';
+    collection: string;
+    rkey: string;
+    record?: Obj;
+    cid?: string;
+  };
+  account?: { active: boolean; did: string; seq: number; time: string; status?: string };
+  identity?: { did: string; handle: string; seq: number; time: string };
+}
+interface JetClient {
+  ws: WebSocket;
+  /** Empty: every collection. Entries may end in `.*` (a prefix). */
+  collections: string[];
+  /** Empty: every DID. */
+  dids: Set<string>;
+  /** Replayed and receiving live events (false while a requireHello socket waits for its options_update). */
+  live: boolean;
+  cursor: number | null;
+}
 
 const JSON_CT = 'application/json; charset=utf-8';
 const POST = 'app.bsky.feed.post';
@@ -157,6 +186,11 @@ export class FakeBluesky {
   private window = { start: 0, count: 0 };
   private clock = Date.parse('2025-01-01T00:00:00.000Z'); // default createdAt: one post per minute from here
   private seq = 0;
+  private readonly jwss = new WebSocketServer({ noServer: true, clientTracking: false });
+  private readonly jclients = new Set<JetClient>();
+  private readonly jlog: { ev: JetstreamEvent; text: string }[] = [];
+  private lastUs = 0;
+  private jseq = 0;
 
   private constructor(private readonly opts: FakeBlueskyOptions) {
     this.server = createServer((req, res) => {
@@ -172,6 +206,7 @@ export class FakeBluesky {
         for (const [k, v] of Object.entries(src)) h[k.toLowerCase()] = v;
       res.writeHead(reply.status, h).end(reply.body);
     });
+    this.server.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head));
   }
 
   static async start(opts: FakeBlueskyOptions = {}): Promise<FakeBluesky> {
@@ -183,7 +218,35 @@ export class FakeBluesky {
     return this.base;
   }
 
+  /** The Jetstream endpoint of this fake: ws://127.0.0.1:<port>/subscribe. */
+  get jetstreamUrl(): string {
+    return `${this.base.replace(/^http/, 'ws')}/subscribe`;
+  }
+  /** Open Jetstream WebSockets. */
+  get jetstreamClients(): number {
+    return this.jclients.size;
+  }
+  /** Every event this fake's Jetstream has emitted, oldest first (what a cursor replays from). */
+  get jetstreamEvents(): readonly JetstreamEvent[] {
+    return this.jlog.map((e) => e.ev);
+  }
+  /** The filters of each open Jetstream WebSocket, as last set by its URL or options_update. */
+  get jetstreamSubscriptions(): { collections: string[]; dids: string[]; live: boolean }[] {
+    return [...this.jclients].map((c) => ({
+      collections: [...c.collections],
+      dids: [...c.dids],
+      live: c.live,
+    }));
+  }
+  /** The network drops: every Jetstream WebSocket is cut without a close handshake. */
+  dropJetstream(): void {
+    for (const c of this.jclients) c.ws.terminate();
+    this.jclients.clear();
+  }
+
   async close(): Promise<void> {
+    this.dropJetstream();
+    this.jwss.close();
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
@@ -208,6 +271,7 @@ export class FakeBluesky {
     };
     this.byDid.set(did, acc);
     this.byHandle.set(handle, acc);
+    this.jet(did, 'identity', (time, seq) => ({ identity: { did, handle, seq, time } }));
     return { did, handle };
   }
 
@@ -262,6 +326,7 @@ export class FakeBluesky {
       insertSorted(kids, post);
       parent.counts.reply++;
     }
+    this.commit(post, 'create');
     return { uri: post.uri, cid: post.cid, rkey };
   }
 
@@ -284,6 +349,7 @@ export class FakeBluesky {
       p.langs ?? r.langs,
       p.labels ?? r.labels?.values.map((v) => v.val) ?? [],
     );
+    this.commit(post, 'update');
   }
 
   setCounts(
@@ -305,10 +371,23 @@ export class FakeBluesky {
     if (list[i] === p) list.splice(i, 1);
     const parent = p.reply ? this.posts.get(p.reply.parent.uri) : undefined;
     if (parent) parent.counts.reply = Math.max(0, parent.counts.reply - 1);
+    this.commit(p, 'delete');
   }
 
+  /** Moderation takes the account down: hidden by the AppView; Jetstream says `account` active:false, takendown. */
   takedownAccount(handle: string): void {
-    this.account(handle).takenDown = true;
+    const a = this.account(handle);
+    a.takenDown = true;
+    this.jet(a.did, 'account', (time, seq) => ({
+      account: { active: false, did: a.did, seq, status: 'takendown', time },
+    }));
+  }
+
+  /** The takedown is reversed: visible again; Jetstream says `account` active:true. */
+  restoreAccount(handle: string): void {
+    const a = this.account(handle);
+    a.takenDown = false;
+    this.jet(a.did, 'account', (time, seq) => ({ account: { active: true, did: a.did, seq, time } }));
   }
 
   failNext(match: RegExp, answer: FailAnswer): void {
@@ -425,6 +504,144 @@ export class FakeBluesky {
     return this.live(p)
       ? { $type: `${DEFS}#postView`, ...this.view(p) }
       : { $type: `${DEFS}#notFoundPost`, uri, notFound: true };
+  }
+
+  // ---- Jetstream (§2.5) --------------------------------------------------------------------------
+
+  private commit(p: Post, operation: 'create' | 'update' | 'delete'): void {
+    this.jet(p.author.did, 'commit', (_time, seq, us) => ({
+      commit: {
+        rev: tid(us, seq),
+        operation,
+        collection: POST,
+        rkey: p.rkey,
+        ...(operation === 'delete' ? {} : { record: p.record, cid: p.cid }), // a delete has no record
+      },
+    }));
+  }
+
+  /** Appends an event to the log (time_us strictly increasing, from the wall clock) and sends it to live sockets. */
+  private jet(
+    did: string,
+    kind: JetstreamEvent['kind'],
+    body: (time: string, seq: number, us: number) => Partial<JetstreamEvent>,
+  ): void {
+    const us = Math.max(Date.now() * 1000, this.lastUs + 1);
+    this.lastUs = us;
+    const seq = ++this.jseq;
+    const ev = { did, time_us: us, kind, ...body(new Date(Math.floor(us / 1000)).toISOString(), seq, us) };
+    const entry = { ev: ev as JetstreamEvent, text: JSON.stringify(ev) };
+    this.jlog.push(entry);
+    for (const c of this.jclients) if (c.live && this.wants(c, entry.ev)) this.jsend(c, entry.text);
+  }
+
+  private wants(c: JetClient, ev: JetstreamEvent): boolean {
+    if (c.dids.size > 0 && !c.dids.has(ev.did)) return false;
+    if (ev.kind !== 'commit' || c.collections.length === 0) return true; // account/identity ignore collections
+    const col = ev.commit?.collection ?? '';
+    return c.collections.some((w) => (w.endsWith('.*') ? col.startsWith(w.slice(0, -1)) : col === w));
+  }
+
+  private jsend(c: JetClient, text: string): void {
+    if (c.ws.readyState === WebSocket.OPEN) c.ws.send(text);
+  }
+
+  /** Replays the log from the client's cursor (time_us ≥ cursor), then goes live; a cursor in the future is live. */
+  private goLive(c: JetClient): void {
+    if (c.cursor !== null) {
+      let lo = 0;
+      let hi = this.jlog.length;
+      while (lo < hi) {
+        const m = (lo + hi) >> 1;
+        if ((this.jlog[m] as { ev: JetstreamEvent }).ev.time_us < c.cursor) lo = m + 1;
+        else hi = m;
+      }
+      for (let i = lo; i < this.jlog.length; i++) {
+        const e = this.jlog[i] as { ev: JetstreamEvent; text: string };
+        if (this.wants(c, e.ev)) this.jsend(c, e.text);
+      }
+    }
+    c.live = true;
+  }
+
+  /** Validates a filter list like Jetstream: at most 100 collections, 10,000 DIDs. */
+  private filters(cols: unknown, dids: unknown): { collections: string[]; dids: string[] } | string {
+    const strings = (x: unknown) =>
+      x === undefined || x === null || (Array.isArray(x) && x.every((v) => typeof v === 'string'));
+    if (!strings(cols) || !strings(dids)) return 'wantedCollections and wantedDids must be arrays of strings';
+    const c = (cols as string[] | null | undefined) ?? [];
+    const d = (dids as string[] | null | undefined) ?? [];
+    if (c.length > 100) return 'too many wantedCollections (max 100)';
+    if (d.length > 10_000) return 'too many wantedDids (max 10000)';
+    if (d.some((x) => !x.startsWith('did:'))) return 'invalid DID in wantedDids';
+    return { collections: c, dids: d };
+  }
+
+  /** WebSocket handshake on /subscribe: wantedCollections, wantedDids, cursor, requireHello (§2.5). */
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => {});
+    const raw = req.url ?? '/';
+    const u = new URL(raw, this.base);
+    this.requests.push({ method: req.method ?? 'GET', path: raw, headers: { ...req.headers } });
+    const refuse = (status: number, body: string, headers: Record<string, string> = {}) => {
+      const h = { 'Content-Type': JSON_CT, 'Content-Length': String(Buffer.byteLength(body)), ...headers };
+      const lines = Object.entries(h).map(([k, v]) => `${k}: ${v}\r\n`);
+      socket.end(`HTTP/1.1 ${status} Error\r\nConnection: close\r\n${lines.join('')}\r\n${body}`);
+    };
+    if (u.pathname !== '/subscribe') {
+      refuse(404, '{"error":"NotFound","message":"Not Found"}');
+      return;
+    }
+    const fail = this.failures.find((f) => {
+      f.match.lastIndex = 0;
+      return f.left > 0 && f.match.test(u.pathname);
+    });
+    if (fail) {
+      fail.left--;
+      const { status, body, headers } = fail.answer;
+      refuse(status, body ?? JSON.stringify({ error: DEFAULT_ERR[status] ?? 'Error' }), headers);
+      return;
+    }
+    const q = u.searchParams;
+    const f = this.filters(q.getAll('wantedCollections'), q.getAll('wantedDids'));
+    if (typeof f === 'string') {
+      refuse(400, JSON.stringify({ error: f }));
+      return;
+    }
+    const cur = q.get('cursor');
+    const cursor = cur === null || cur === '' ? null : Number(cur);
+    if (cursor !== null && !Number.isSafeInteger(cursor)) {
+      refuse(400, JSON.stringify({ error: 'invalid cursor' }));
+      return;
+    }
+    const hello = q.get('requireHello') === 'true';
+    this.jwss.handleUpgrade(req, socket, head, (ws) => {
+      const c: JetClient = { ws, collections: f.collections, dids: new Set(f.dids), live: false, cursor };
+      this.jclients.add(c);
+      ws.on('error', () => {});
+      ws.on('close', () => this.jclients.delete(c));
+      ws.on('message', (data, isBinary) => {
+        let msg: { type?: unknown; payload?: { wantedCollections?: unknown; wantedDids?: unknown } };
+        try {
+          msg = isBinary ? {} : (JSON.parse(String(data)) as typeof msg);
+        } catch {
+          msg = {};
+        }
+        if (msg.type !== 'options_update' || !msg.payload || typeof msg.payload !== 'object') {
+          ws.close(1008, 'invalid subscriber message'); // invalid messages disconnect the client
+          return;
+        }
+        const next = this.filters(msg.payload.wantedCollections, msg.payload.wantedDids);
+        if (typeof next === 'string') {
+          ws.close(1008, next);
+          return;
+        }
+        c.collections = next.collections; // an update replaces the whole filter
+        c.dids = new Set(next.dids);
+        if (!c.live) this.goLive(c);
+      });
+      if (!hello) this.goLive(c);
+    });
   }
 
   // ---- HTTP -------------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 // Behaviour follows /work/shared/reference/platform-apis.md §1 and the fidelity checklist in §8.
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer } from 'ws';
 import { listenOnLoopback } from './listen.ts';
 
 export interface FakeMedia {
@@ -15,6 +17,8 @@ export interface FakeMastodonOptions {
   rateLimit?: { limit: number; windowMs: number };
   /** Limited-federation mode: every /api/ request without `Authorization: Bearer …` gets 401. */
   requireAuth?: boolean;
+  /** Tokens the streaming API accepts. Without it any non-empty token is a valid user token. */
+  streamingTokens?: string[];
 }
 export interface FailAnswer {
   status: number;
@@ -67,6 +71,37 @@ interface Status {
   deleted: boolean;
   json?: string | undefined;
 }
+
+/** A WebSocket on /api/v1/streaming and the streams it subscribed to (§1.7). */
+interface StreamClient {
+  ws: WebSocket;
+  token: string;
+  subs: Set<string>;
+}
+/** Stream names Mastodon's streaming server knows; only these can be subscribed to. */
+const STREAMS = new Set([
+  'user',
+  'user:notification',
+  'public',
+  'public:local',
+  'public:remote',
+  'public:media',
+  'public:local:media',
+  'public:remote:media',
+  'hashtag',
+  'hashtag:local',
+  'list',
+  'direct',
+]);
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  404: 'Not Found',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+};
 
 const JSON_CT = 'application/json; charset=utf-8';
 const NOT_FOUND = '{"error":"Record not found"}';
@@ -144,6 +179,8 @@ export class FakeMastodon {
   private window = { start: 0, count: 0 };
   private clock = Date.parse('2025-01-01T00:00:00.000Z'); // default created_at: one status per minute from here
   private seq = 0;
+  private readonly wss = new WebSocketServer({ noServer: true, clientTracking: false });
+  private readonly streams = new Set<StreamClient>();
 
   private constructor(private readonly opts: FakeMastodonOptions) {
     this.server = createServer((req, res) => {
@@ -159,6 +196,7 @@ export class FakeMastodon {
         for (const [k, v] of Object.entries(src)) h[k.toLowerCase()] = v;
       res.writeHead(reply.status, h).end(reply.body);
     });
+    this.server.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head));
   }
 
   static async start(opts: FakeMastodonOptions = {}): Promise<FakeMastodon> {
@@ -174,10 +212,30 @@ export class FakeMastodon {
   }
 
   async close(): Promise<void> {
+    this.dropStreams();
+    this.wss.close();
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
     });
+  }
+
+  /** Open streaming WebSockets (subscribed or not). */
+  get streamClients(): number {
+    return this.streams.size;
+  }
+
+  /** Open streaming WebSockets subscribed to `stream`. */
+  streamSubscribers(stream = 'user'): number {
+    let n = 0;
+    for (const c of this.streams) if (c.subs.has(stream)) n++;
+    return n;
+  }
+
+  /** The network drops: every streaming WebSocket is cut without a close handshake. */
+  dropStreams(): void {
+    for (const c of this.streams) c.ws.terminate();
+    this.streams.clear();
   }
 
   // ---- test-side API ----------------------------------------------------------------------------
@@ -228,13 +286,14 @@ export class FakeMastodon {
     if (s.media?.length) v.media = s.media.map((m) => this.media(m));
     v.sensitive = s.sensitive ?? v.spoilerText !== '';
     if (s.language !== undefined) st.language = s.language;
+    this.stream('update', st);
     return { id: st.id, url: this.statusUrl(st), uri: this.statusUri(st) };
   }
 
   /** Bulk insert for benchmarks: no media, no per-status serialisation (JSON is built lazily and cached). */
   addStatuses(n: number, username: string, make: (i: number) => string = (i) => `<p>Bericht ${i}</p>`): void {
     const acc = this.account(username);
-    for (let i = 0; i < n; i++) this.insert(acc, make(i), undefined, null, 'public');
+    for (let i = 0; i < n; i++) this.stream('update', this.insert(acc, make(i), undefined, null, 'public'));
   }
 
   /** An edit appends a StatusEdit version and sets edited_at (§1.5). */
@@ -254,6 +313,7 @@ export class FakeMastodon {
     });
     s.editedAt = at;
     s.json = undefined;
+    this.stream('status.update', s);
   }
 
   setCounts(id: string, c: { favourites?: number; reblogs?: number; replies?: number }): void {
@@ -275,6 +335,7 @@ export class FakeMastodon {
       parent.counts.replies = Math.max(0, parent.counts.replies - 1);
       parent.json = undefined;
     }
+    this.stream('delete', s);
   }
 
   suspendAccount(username: string): void {
@@ -471,6 +532,97 @@ export class FakeMastodon {
     return `[${statuses.map((s) => this.statusJson(s)).join(',')}]`;
   }
 
+  // ---- streaming (§1.7) --------------------------------------------------------------------------
+
+  /**
+   * Pushes an event to every subscribed streaming socket. The token's account follows every account
+   * here, so its `user` stream carries all statuses but direct ones; `public` and `public:local` carry
+   * public ones. `delete` has the bare id as payload; `update`/`status.update` the Status as a JSON
+   * string inside the JSON frame.
+   */
+  private stream(event: 'update' | 'status.update' | 'delete', s: Status): void {
+    if (this.streams.size === 0 || s.visibility === 'direct') return;
+    let payload: string | undefined;
+    for (const c of this.streams) {
+      if (c.ws.readyState !== WebSocket.OPEN) continue;
+      for (const name of c.subs) {
+        const wants =
+          name === 'user' || ((name === 'public' || name === 'public:local') && s.visibility === 'public');
+        if (!wants) continue;
+        payload ??= event === 'delete' ? s.id : this.statusJson(s);
+        c.ws.send(JSON.stringify({ stream: [name], event, payload }));
+      }
+    }
+  }
+
+  /** WebSocket handshake on /api/v1/streaming: a user token is required since 4.2 (§1.7). */
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => {});
+    const raw = req.url ?? '/';
+    const u = new URL(raw, this.base);
+    this.requests.push({ method: req.method ?? 'GET', path: raw, headers: { ...req.headers } });
+    const refuse = (status: number, body: string, headers: Record<string, string> = {}) => {
+      const h = { 'Content-Type': JSON_CT, 'Content-Length': String(Buffer.byteLength(body)), ...headers };
+      const lines = Object.entries(h).map(([k, v]) => `${k}: ${v}\r\n`);
+      socket.end(
+        `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\nConnection: close\r\n${lines.join('')}\r\n${body}`,
+      );
+    };
+    if (u.pathname !== '/api/v1/streaming' && u.pathname !== '/api/v1/streaming/') {
+      refuse(404, '{"error":"Not Found"}');
+      return;
+    }
+    const fail = this.failures.find((f) => {
+      f.match.lastIndex = 0;
+      return f.left > 0 && f.match.test(u.pathname);
+    });
+    if (fail) {
+      fail.left--;
+      const { status, body, headers } = fail.answer;
+      refuse(status, body ?? JSON.stringify({ error: STATUS_TEXT[status] ?? 'Error' }), headers);
+      return;
+    }
+    const bearer = /^Bearer\s+(\S+)/i.exec(req.headers.authorization ?? '')?.[1];
+    const protocol = req.headers['sec-websocket-protocol']?.split(',')[0]?.trim();
+    const token = u.searchParams.get('access_token') || bearer || protocol || '';
+    if (!token) {
+      refuse(401, '{"error":"Missing access token"}');
+      return;
+    }
+    if (this.opts.streamingTokens && !this.opts.streamingTokens.includes(token)) {
+      refuse(401, '{"error":"Invalid access token"}');
+      return;
+    }
+    const first = u.searchParams.get('stream');
+    if (first !== null && !STREAMS.has(first)) {
+      refuse(400, '{"error":"Unknown channel requested"}');
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      const c: StreamClient = { ws, token, subs: new Set(first ? [first] : []) };
+      this.streams.add(c);
+      ws.on('error', () => {});
+      ws.on('close', () => this.streams.delete(c));
+      ws.on('message', (data, isBinary) => {
+        if (isBinary) return;
+        let msg: { type?: unknown; stream?: unknown };
+        try {
+          msg = JSON.parse(String(data)) as typeof msg;
+        } catch {
+          ws.send(JSON.stringify({ error: 'Error parsing JSON payload', status: 400 }));
+          return;
+        }
+        if (msg.type !== 'subscribe' && msg.type !== 'unsubscribe') return;
+        if (typeof msg.stream !== 'string' || !STREAMS.has(msg.stream)) {
+          ws.send(JSON.stringify({ error: 'Unknown stream type', status: 400 }));
+          return;
+        }
+        if (msg.type === 'subscribe') c.subs.add(msg.stream);
+        else c.subs.delete(msg.stream);
+      });
+    });
+  }
+
   // ---- HTTP -------------------------------------------------------------------------------------
 
   private handle(req: IncomingMessage, extra: Record<string, string>): Reply {
@@ -530,6 +682,7 @@ export class FakeMastodon {
         source_url: 'https://github.com/mastodon/mastodon',
         description: '',
         languages: ['nl'],
+        configuration: { urls: { streaming: this.base.replace(/^http/, 'ws') } },
         registrations: { enabled: false },
         rules: [],
       });

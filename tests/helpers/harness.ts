@@ -32,7 +32,7 @@ users:
  */
 export async function startHarness(
   extraEnv: Record<string, string>,
-  opts: { shell?: 'on' | 'off' } = {},
+  opts: { shell?: 'on' | 'off'; streamFromMastodon?: boolean } = {},
 ): Promise<Harness> {
   const redis = await startRedis();
   const mastodon = await FakeMastodon.start();
@@ -44,7 +44,12 @@ export async function startHarness(
   const t = testEnv();
   const rolesFile = path.join(t.dataDir, 'roles.yaml');
   writeFileSync(rolesFile, TEST_ROLES);
-  const env = { ...t.env, REDIS_URL: redis.url, ARCHIEFBOT_ROLES: rolesFile, ...extraEnv };
+  const env: NodeJS.ProcessEnv = { ...t.env, REDIS_URL: redis.url, ARCHIEFBOT_ROLES: rolesFile, ...extraEnv };
+  if (opts.streamFromMastodon) {
+    // The monitor follows the Mastodon fake's user stream (any token is accepted there).
+    env.MASTODON_STREAM_URL = mastodon.url;
+    env.MASTODON_STREAM_TOKEN = 'stream-test-token';
+  }
   const running = await serve(loadConfig(env), {
     env,
     log: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
