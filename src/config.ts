@@ -37,6 +37,7 @@ const schema = z.strictObject({
     degradedAfterErrors: int(1),
     errorRetrySeconds: int(1),
     leaseSeconds: int(10),
+    spareChecksPerTick: int(0),
   }),
 });
 

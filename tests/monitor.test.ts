@@ -226,8 +226,15 @@ describe('watching and re-checking (Mastodon)', () => {
     const next = new Map(rows.map((r) => [r.url, Date.parse(r.next_check_at) - Date.now()]));
     expect(next.get(young.url)!).toBeLessThan(61_000);
     expect(next.get(old.url)!).toBeGreaterThan(6 * 86_400_000);
-    // Nothing is due yet, so a pass without --all checks nothing.
+    // Nothing is due yet, so a pass without --all checks nothing…
     expect((await cli(env, 'recheck', '--json')).json.checked).toBe(0);
+    // …but the monitor's ticks spend spare budget on the posts checked longest ago, in turn.
+    const w = await worker(env);
+    const firstSpare = (await w.rechecker.pass({ spare: 1 })).outcomes.map((o) => o.url);
+    const secondSpare = (await w.rechecker.pass({ spare: 1 })).outcomes.map((o) => o.url);
+    expect(firstSpare).toHaveLength(1);
+    expect([...firstSpare, ...secondSpare].sort()).toEqual([young.url, old.url].sort());
+    await w.close();
     cleanup();
   });
 });

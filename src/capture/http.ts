@@ -81,6 +81,8 @@ export class HttpClient {
   private readonly agent: Agent;
   /** Per host: do not send before this time (set when a host says its budget is spent). */
   private readonly notBefore = new Map<string, number>();
+  /** Per host: the spacing between requests while its budget runs low, and the next free slot. */
+  private readonly pace = new Map<string, { spacingMs: number; nextAt: number }>();
 
   constructor(
     readonly config: Config['http'],
@@ -182,28 +184,48 @@ export class HttpClient {
   }
 
   private async respectHostBudget(host: string): Promise<void> {
+    const now = Date.now();
+    let wait = 0;
     const until = this.notBefore.get(host);
-    if (!until) return;
-    const wait = until - Date.now();
-    if (wait <= 0) {
-      this.notBefore.delete(host);
-      return;
+    if (until && until > now) wait = until - now;
+    else if (until) this.notBefore.delete(host);
+    // Pacing: once half a host's budget is spent, requests are spread over what is left of its
+    // window instead of running into the limit and stalling until it resets.
+    const pace = this.pace.get(host);
+    if (pace && pace.spacingMs > 0) {
+      const at = Math.max(now + wait, pace.nextAt);
+      pace.nextAt = at + pace.spacingMs;
+      wait = at - now;
     }
+    if (wait <= 0) return;
     if (wait > this.config.maxWaitMs) {
       throw new CaptureError(
         'rate-limited',
-        `${host} rate limit is spent until ${new Date(until).toISOString()}; try again later`,
+        `${host} rate limit is spent until ${new Date(now + wait).toISOString()}; try again later`,
         true,
       );
     }
-    this.log?.info({ host, wait }, 'waiting for rate-limit reset');
+    this.log?.debug({ host, wait }, 'waiting for the host rate limit');
     await sleep(wait);
   }
 
   private noteBudget(host: string, headers: Headers): void {
-    if (remaining(headers) !== 0) return;
+    const left = remaining(headers);
+    if (left === null) return;
     const wait = waitFromHeaders(headers);
-    if (wait && wait > 0) this.notBefore.set(host, Date.now() + wait);
+    if (left === 0) {
+      if (wait && wait > 0) this.notBefore.set(host, Date.now() + wait);
+      return;
+    }
+    const limit = Number(headers.get('x-ratelimit-limit') ?? headers.get('ratelimit-limit') ?? Number.NaN);
+    if (!wait || !Number.isFinite(limit) || left > limit / 2) {
+      this.pace.delete(host);
+      return;
+    }
+    const spacingMs = wait / left;
+    const pace = this.pace.get(host);
+    if (pace) pace.spacingMs = spacingMs;
+    else this.pace.set(host, { spacingMs, nextAt: Date.now() });
   }
 
   private async once(url: URL, opts: GetOptions): Promise<Response> {

@@ -17,6 +17,8 @@ export interface CaptureRequest {
   trigger: Trigger;
   requestedBy?: string | null;
   channel?: string | null;
+  /** Leave the replies out (a re-check that only needs the new version); default: with replies. */
+  withoutReplies?: boolean;
 }
 
 export interface PostCaptureOutcome {
@@ -139,7 +141,12 @@ export class CapturePipeline {
     const { connector, target } = resolved;
     if (target.kind === 'account') return this.backfill(connector, target, who, opts);
     try {
-      return await this.capturePost(connector, target, who);
+      return await this.capturePost(
+        connector,
+        target,
+        who,
+        req.withoutReplies ? 0 : this.config.capture.maxReplies,
+      );
     } catch (err) {
       await this.archive.recordFailure(who, (err as Error).message);
       throw err;
@@ -194,9 +201,10 @@ export class CapturePipeline {
     connector: Connector,
     target: PostTarget,
     who: Pick<IngestInput, 'url' | 'trigger' | 'requestedBy' | 'channel'>,
+    maxReplies: number,
   ): Promise<PostCaptureOutcome> {
     const http = this.http.session();
-    const thread = await connector.fetchThread(target, http, { maxReplies: this.config.capture.maxReplies });
+    const thread = await connector.fetchThread(target, http, { maxReplies });
     const all = [thread.post, ...thread.ancestors, ...thread.replies];
     await this.downloadMedia(all, http);
     const result = await this.archive.ingest({

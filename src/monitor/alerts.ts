@@ -4,14 +4,14 @@ import type { Bot } from '../core/bot.ts';
 import type { ChatPlatform } from '../core/chat.ts';
 import type { Archive } from '../store/archive.ts';
 import { channelLanguage, subscriptions } from '../store/chat.ts';
-import { type AlertRow, claimUndelivered } from '../store/monitor.ts';
+import { claimUndelivered } from '../store/monitor.ts';
 
 function norm(account: string): string {
   return account.trim().replace(/^@/, '').toLowerCase();
 }
 
 /** Whether a channel's subscription (`*`, a handle, an @handle or the account URL) covers this alert. */
-function covers(subscription: string, alert: AlertRow, handle: string | null, url: string | null): boolean {
+function covers(subscription: string, handle: string | null, url: string | null): boolean {
   if (subscription === '*') return true;
   const s = norm(subscription);
   return Boolean((handle && s === norm(handle)) || (url && s === url.toLowerCase()));
@@ -45,7 +45,7 @@ export async function deliverAlerts(
     const account = alert.account_id ? accounts.get(alert.account_id) : undefined;
     const channels = new Map<string, { platform: string; channel: string }>();
     for (const s of subs) {
-      if (covers(s.account, alert, account?.handle ?? null, account?.url ?? null)) {
+      if (covers(s.account, account?.handle ?? null, account?.url ?? null)) {
         channels.set(`${s.platform}\u0000${s.channel}`, s);
       }
     }

@@ -54,7 +54,13 @@ export class Rechecker {
     return this.pipeline.connectors.find((c) => c.platform === platform && c.checkPosts);
   }
 
-  async pass(opts: { all?: boolean; limit?: number; postIds?: number[] } = {}): Promise<PassResult> {
+  /**
+   * One pass. `spare`: when fewer posts than that are due, check the ones checked longest ago (the
+   * monitor's ticks use the spare rate-limit budget this way; a `recheck` from the CLI does not).
+   */
+  async pass(
+    opts: { all?: boolean; limit?: number; postIds?: number[]; spare?: number } = {},
+  ): Promise<PassResult> {
     const now = Date.now();
     const platforms = this.pipeline.connectors.filter((c) => c.checkPosts).map((c) => c.platform);
     const due = await claimDue(this.db, {
@@ -64,6 +70,7 @@ export class Rechecker {
       all: opts.all,
       platforms,
       postIds: opts.postIds,
+      ahead: opts.spare,
     });
     // One lane per platform host: each checks its posts in turn, the lanes run side by side.
     const lanes = new Map<string, DuePost[]>();
@@ -180,6 +187,7 @@ export class Rechecker {
         url: p.url,
         trigger: 'recheck',
         requestedBy: 'monitor',
+        withoutReplies: !moreReplies,
       });
       if (captured.kind !== 'post') throw new Error('a post URL captured as an account');
       if (captured.newVersion) {

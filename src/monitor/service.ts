@@ -19,6 +19,9 @@ import { type AccountRole, accountUrl, loadAccountsFile, unwatchAccount, watchAc
 
 export const MONITOR_QUEUE = 'monitor';
 
+/** How long stream events are gathered into one check. */
+const STREAM_GATHER_MS = 250;
+
 type MonitorJob =
   | { kind: 'tick' }
   | { kind: 'poll'; watchId: number }
@@ -130,7 +133,7 @@ export class Monitor implements MonitorService {
     const { pipeline, log } = this.deps;
     switch (data.kind) {
       case 'tick': {
-        const pass = await this.rechecker.pass();
+        const pass = await this.rechecker.pass({ spare: this.deps.config.monitor.spareChecksPerTick });
         await this.syncWatches();
         if (pass.checked) log?.debug({ checked: pass.checked, alerts: pass.alerts.length }, 'recheck pass');
         if (pass.alerts.length) this.deliverSoon();
@@ -387,14 +390,25 @@ export class Monitor implements MonitorService {
         [e.uri],
       );
     }
-    await this.checkNow(
-      rows.map((r) => r.id),
-      `${e.platform} stream: ${e.kind}`,
-    );
+    // Events come in bursts (a thread deleted, a batch of edits): gather them for a moment so one
+    // batch look-up covers them all.
+    for (const r of rows) this.eventPosts.add(r.id);
+    this.eventTimer ??= setTimeout(() => {
+      this.eventTimer = undefined;
+      const ids = [...this.eventPosts];
+      this.eventPosts.clear();
+      void this.checkNow(ids, 'stream').catch((err) =>
+        this.deps.log?.error({ err }, 'could not queue a stream check'),
+      );
+    }, STREAM_GATHER_MS);
   }
+
+  private readonly eventPosts = new Set<number>();
+  private eventTimer?: NodeJS.Timeout;
 
   async stop(): Promise<void> {
     for (const s of this.streams) await s.stop().catch(() => {});
+    clearTimeout(this.eventTimer);
     clearInterval(this.deliveryTimer);
     await this.worker?.close();
     await this.delivering;

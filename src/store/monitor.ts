@@ -33,10 +33,12 @@ export async function claimDue(
     all?: boolean;
     platforms: string[];
     postIds?: number[];
+    /** Claim up to this many in all: when fewer are due, the ones checked longest ago come early (spare budget). */
+    ahead?: number;
   },
 ): Promise<DuePost[]> {
   return db.transaction(async () => {
-    const ids = await db.all<{ id: number }>(
+    let ids = await db.all<{ id: number }>(
       `UPDATE post SET next_check_at = ?1
        WHERE id IN (SELECT id FROM post
                     WHERE platform IN (SELECT value FROM json_each(?2))
@@ -53,6 +55,24 @@ export async function claimDue(
         opts.postIds ? JSON.stringify(opts.postIds) : null,
       ],
     );
+    if (opts.ahead && !opts.all && !opts.postIds && ids.length < opts.ahead) {
+      const early = await db.all<{ id: number }>(
+        `UPDATE post SET next_check_at = ?1
+         WHERE id IN (SELECT id FROM post
+                      WHERE platform IN (SELECT value FROM json_each(?2)) AND next_check_at > ?3
+                        AND id NOT IN (SELECT value FROM json_each(?4))
+                      ORDER BY coalesce(last_checked_at, '') LIMIT ?5)
+         RETURNING id`,
+        [
+          opts.leaseUntil,
+          JSON.stringify(opts.platforms),
+          opts.now,
+          JSON.stringify(ids.map((r) => r.id)),
+          opts.ahead - ids.length,
+        ],
+      );
+      ids = [...ids, ...early];
+    }
     if (!ids.length) return [];
     return db.all<DuePost>(
       `SELECT p.id, p.platform, p.platform_id, p.api_ref, p.url, p.status, p.created_at, p.first_seen, p.reply_count,

@@ -225,11 +225,17 @@ export class MastodonConnector implements Connector {
     const statusUrl = `${apiBase}/api/v1/statuses/${id}`;
     const { data: status } = await this.get<MStatus>(http, statusUrl, 'the post');
     const contextUrl = `${statusUrl}/context`;
-    const { data: context } = await this.get<{ ancestors: MStatus[]; descendants: MStatus[] }>(
-      http,
-      contextUrl,
-      'the replies of the post',
-    );
+    // Without replies wanted (a re-check that only needs the new version), the thread is not asked for.
+    const context =
+      opts.maxReplies > 0
+        ? (
+            await this.get<{ ancestors: MStatus[]; descendants: MStatus[] }>(
+              http,
+              contextUrl,
+              'the replies of the post',
+            )
+          ).data
+        : { ancestors: [], descendants: [] };
     const uriById = new Map<string, string>([[status.id, status.uri]]);
     for (const s of [...context.ancestors, ...context.descendants]) uriById.set(s.id, s.uri);
     const parentOf = (s: MStatus) => (s.in_reply_to_id ? (uriById.get(s.in_reply_to_id) ?? null) : null);
@@ -347,6 +353,27 @@ export class MastodonConnector implements Connector {
     return out;
   }
 
+  /** Recent answers about accounts, so a burst of deletions by one account asks about it once. */
+  private readonly accounts = new Map<string, { gone: string | null; at: number }>();
+
+  /** Why the account is not there (suspended, gone), or null when it is. */
+  private async accountGone(url: string, http: HttpSession): Promise<string | null> {
+    const cached = this.accounts.get(url);
+    // "Gone" holds for a minute (a suspension takes every post at once); "there" only for seconds, so a
+    // suspension right after a deletion is still seen as one.
+    if (cached && Date.now() - cached.at < (cached.gone ? 60_000 : 5_000)) return cached.gone;
+    const acc = await http.get(url, { accept: 'application/json' });
+    let gone: string | null = null;
+    if (acc.status === 200 && (JSON.parse(acc.body.toString('utf8')) as MAccount).suspended)
+      gone = 'the account is suspended';
+    else if (acc.status === 410) gone = 'the account is gone (HTTP 410)';
+    else if (acc.status !== 200 && acc.status !== 404)
+      throw new CaptureError('platform-error', `HTTP ${acc.status} for the account`, true);
+    this.accounts.set(url, { gone, at: Date.now() });
+    if (this.accounts.size > 10_000) this.accounts.delete(this.accounts.keys().next().value!);
+    return gone;
+  }
+
   private async confirmMissing(ref: CheckRef, statusUrl: string, http: HttpSession): Promise<CheckResult> {
     const host = new URL(statusUrl).host;
     try {
@@ -361,13 +388,8 @@ export class MastodonConnector implements Connector {
         return { state: 'error', reason: `${host} answered HTTP ${res.status}` };
       const accountId = ref.accountRef?.startsWith(`${host}:`) ? ref.accountRef.slice(host.length + 1) : null;
       if (accountId) {
-        const acc = await http.get(`${base(statusUrl)}/api/v1/accounts/${accountId}`, {
-          accept: 'application/json',
-        });
-        if (acc.status === 200 && (JSON.parse(acc.body.toString('utf8')) as MAccount).suspended) {
-          return { state: 'unavailable', reason: 'the account is suspended' };
-        }
-        if (acc.status === 410) return { state: 'unavailable', reason: 'the account is gone (HTTP 410)' };
+        const gone = await this.accountGone(`${base(statusUrl)}/api/v1/accounts/${accountId}`, http);
+        if (gone) return { state: 'unavailable', reason: gone };
       }
       return { state: 'deleted', reason: `${host} answers ${res.status} "Record not found" (asked twice)` };
     } catch (err) {
