@@ -4,7 +4,6 @@ import { CaptureError } from '../core/errors.ts';
 import type { NormalisedPost, Trigger } from '../core/types.ts';
 import { appraise, type PostFacts } from '../kb/index.ts';
 import type { Archive, IngestInput, IngestResult } from '../store/archive.ts';
-import { appraisalInputs, saveAppraisals } from '../store/knowledge.ts';
 import type { AccountPage, AccountTarget, Connector, PostTarget, Target } from './connector.ts';
 import { BlueskyConnector } from './connectors/bluesky.ts';
 import { MastodonConnector } from './connectors/mastodon.ts';
@@ -154,25 +153,18 @@ export class CapturePipeline {
   }
 
   /**
-   * Appraises the posts just captured (waardering B/V by the knowledge base's rules) and stores it with
-   * them. The text is read for hints (hotspot, private content) on single captures; pages of a backfill
-   * or poll are appraised from platform, kind and the account's role, which is fast enough for bulk.
+   * Appraises the posts a capture gives new versions (waardering B/V by the knowledge base's rules),
+   * stored with them in the same transaction. The main post's text is read for hints (hotspot,
+   * private content); replies and bulk pages are appraised from platform, kind and the account's
+   * role, which is fast enough for thousands of posts (reading the text costs about a millisecond).
    */
-  private async appraise(postIds: number[], withText: boolean): Promise<void> {
-    if (!postIds.length) return;
-    const db = this.archive.db;
-    const rows = await appraisalInputs(db, postIds);
-    const appraisals = rows.map((r) => ({
-      postId: r.id,
-      appraisal: appraise({
-        platform: r.platform,
-        kind: r.kind as PostFacts['kind'],
-        accountRole: (r.role === 'other' || !r.role ? null : r.role) as PostFacts['accountRole'],
-        ...(withText ? { text: r.text } : {}),
-      }),
-    }));
-    await db.transaction(() => saveAppraisals(db, appraisals));
-  }
+  private readonly appraiser: IngestInput['appraise'] = (post, role, accountRole) =>
+    appraise({
+      platform: post.platform,
+      kind: post.kind,
+      accountRole: (accountRole === 'other' || !accountRole ? null : accountRole) as PostFacts['accountRole'],
+      ...(role === 'main' ? { text: post.content.text } : {}),
+    });
 
   /** Downloads every media file the posts list (once per URL); a file that fails is noted, not fatal. */
   private async downloadMedia(posts: NormalisedPost[], http: HttpSession): Promise<void> {
@@ -209,6 +201,7 @@ export class CapturePipeline {
     await this.downloadMedia(all, http);
     const result = await this.archive.ingest({
       ...who,
+      appraise: this.appraiser,
       method: connector.method,
       exchanges: http.exchanges,
       posts: [
@@ -217,12 +210,6 @@ export class CapturePipeline {
         ...thread.replies.map((post) => ({ post, role: 'reply' as const })),
       ],
     });
-    const main = result.posts.find((p) => p.role === 'main')!;
-    await this.appraise([main.postId], true);
-    await this.appraise(
-      result.posts.filter((p) => p.role !== 'main').map((p) => p.postId),
-      false,
-    );
     return this.postOutcome(result, thread.post, thread.replies.length, connector);
   }
 
@@ -286,7 +273,8 @@ export class CapturePipeline {
       const fresh = page.posts.filter((p) => !known.has(p.platformId));
       if (fresh.length) {
         await this.downloadMedia(fresh, http);
-        const ingested = await this.archive.ingest({
+        await this.archive.ingest({
+          appraise: this.appraiser,
           url,
           trigger: 'watch',
           requestedBy: who.requestedBy ?? 'monitor',
@@ -295,10 +283,6 @@ export class CapturePipeline {
           exchanges: [...carry, ...http.exchanges],
           posts: fresh.map((post) => ({ post, role: 'account' as const })),
         });
-        await this.appraise(
-          ingested.posts.map((p) => p.postId),
-          false,
-        );
         carry = [];
         newPosts += fresh.length;
       }
@@ -353,16 +337,13 @@ export class CapturePipeline {
         pending?.catch(() => {}); // its failure is handled when it is awaited
         const result = await this.archive.ingest({
           ...who,
+          appraise: this.appraiser,
           captureId: state.captureId,
           method: connector.method,
           exchanges: [...carry, ...http.exchanges],
           posts: page.posts.map((post) => ({ post, role: 'account' as const })),
           backfill: { id: state.id, cursor: page.next, done: page.next === null },
         });
-        await this.appraise(
-          result.posts.filter((p) => p.newVersions > 0).map((p) => p.postId),
-          false,
-        );
         carry = [];
         totals.posts += result.posts.length;
         totals.newVersions += result.newVersions;

@@ -4,9 +4,11 @@ import type { Exchange } from '../capture/http.ts';
 import { contentHash, searchText, sha256Hex } from '../core/content.ts';
 import { nextCheckAt, type RecheckSchedule } from '../core/schedule.ts';
 import type { CaptureMethod, NormalisedPost, PostContent, Trigger } from '../core/types.ts';
+import type { Appraisal } from '../kb/index.ts';
 import { TOOL_NAME, TOOL_VERSION } from '../version.ts';
 import { appendAudit } from './audit.ts';
 import { Db } from './db.ts';
+import { saveAppraisals } from './knowledge.ts';
 import { migrate } from './migrations.ts';
 import {
   exchangeRecords,
@@ -29,6 +31,11 @@ export interface IngestInput {
   exchanges: Exchange[];
   /** Continue an existing capture (account backfill pages) instead of opening a new one. */
   captureId?: number;
+  /**
+   * The appraisal of a post that gets a new version (the knowledge base's rules), stored with it in
+   * the same transaction. `accountRole` is the role recorded for the author's account.
+   */
+  appraise?: (post: NormalisedPost, role: PostRole, accountRole: string | null) => Appraisal | null;
   /** Account backfill progress, saved in the same transaction as the page it describes. */
   backfill?: { id: number; cursor: string | null; done: boolean };
 }
@@ -463,9 +470,10 @@ export class Archive {
       return w;
     });
     let accountIds: Map<string, number>;
+    const accountRoles = new Map<string, string>();
     let postIds: Map<string, number>;
     try {
-      accountIds = await this.upsertAccounts(posts, now);
+      accountIds = await this.upsertAccounts(posts, now, accountRoles);
       postIds = await this.upsertPosts(posts, plans, accountIds, now);
     } catch (err) {
       await appending.catch(() => {});
@@ -575,7 +583,9 @@ export class Archive {
       mediaLinks,
     );
     const result: IngestedPost[] = [];
-    const sightingRows = sightings.map((s) => {
+    // A post seen with a new version is documented by that version's row (capture_id, evidence); only
+    // the posts seen unchanged need a sighting row of their own.
+    const sightingRows = sightings.flatMap((s) => {
       const { post, role } = posts[s.postIdx]!;
       const postId = postIds.get(`${post.platform}\u0000${post.platformId}`)!;
       const plan = plans[s.postIdx]!;
@@ -588,15 +598,18 @@ export class Archive {
         contentHash: plan.current.hash,
         evidence: s.loc,
       });
-      return {
-        postId,
-        versionId: versionIds.get(`${postId}:${s.number}`)!,
-        role,
-        file: s.loc.file,
-        offset: s.loc.offset,
-        length: s.loc.length,
-        recordId: s.loc.recordId,
-      };
+      if (plan.newVersions.length) return [];
+      return [
+        {
+          postId,
+          versionId: versionIds.get(`${postId}:${s.number}`)!,
+          role,
+          file: s.loc.file,
+          offset: s.loc.offset,
+          length: s.loc.length,
+          recordId: s.loc.recordId,
+        },
+      ];
     });
     await this.insertMany(
       `INSERT INTO capture_post (capture_id, post_id, version_id, role, seen_at, warc_file, warc_offset, warc_length, warc_record_id)
@@ -605,6 +618,20 @@ export class Archive {
        FROM json_each(?) WHERE true ON CONFLICT (capture_id, post_id) DO NOTHING`,
       sightingRows,
     );
+
+    if (input.appraise) {
+      const rows = result.flatMap((r, i) => {
+        if (!r.newVersions && r.role !== 'main') return [];
+        const { post, role } = posts[sightings[i]!.postIdx]!;
+        const appraisal = input.appraise!(
+          post,
+          role,
+          accountRoles.get(`${post.account.platform}\u0000${post.account.handle}`) ?? null,
+        );
+        return appraisal ? [{ postId: r.postId, appraisal }] : [];
+      });
+      await saveAppraisals(db, rows, now);
+    }
 
     const main = result.find((r) => r.role === 'main');
     if (main) await db.run('UPDATE capture SET post_id = ? WHERE id = ?', [main.postId, captureId]);
@@ -651,12 +678,16 @@ export class Archive {
   }
 
   /** Accounts of these posts, inserted or refreshed; their ids by `platform\0handle`. */
-  private async upsertAccounts(posts: { post: NormalisedPost }[], now: string): Promise<Map<string, number>> {
+  private async upsertAccounts(
+    posts: { post: NormalisedPost }[],
+    now: string,
+    roles?: Map<string, string>,
+  ): Promise<Map<string, number>> {
     const accounts = new Map<string, NormalisedPost['account']>();
     for (const { post } of posts)
       accounts.set(`${post.account.platform}\u0000${post.account.handle}`, post.account);
     const ids = new Map<string, number>();
-    for (const r of await this.insertMany<{ id: number; platform: string; handle: string }>(
+    for (const r of await this.insertMany<{ id: number; platform: string; handle: string; role: string }>(
       `INSERT INTO account (platform, handle, platform_id, display_name, url, first_seen, last_seen)
        SELECT value->>'platform', value->>'handle', value->>'platformId', value->>'displayName', value->>'url', ?1, ?1
        FROM json_each(?2) WHERE true
@@ -665,11 +696,12 @@ export class Archive {
          display_name = coalesce(excluded.display_name, account.display_name),
          url = coalesce(excluded.url, account.url),
          last_seen = excluded.last_seen
-       RETURNING id, platform, handle`,
+       RETURNING id, platform, handle, role`,
       [...accounts.values()],
       now,
     )) {
       ids.set(`${r.platform}\u0000${r.handle}`, r.id);
+      roles?.set(`${r.platform}\u0000${r.handle}`, r.role);
     }
     return ids;
   }

@@ -264,16 +264,6 @@ export async function saveAppraisals(
   );
 }
 
-/** What the appraisal of these posts is made from: platform, kind, the account's role, the current text. */
-export async function appraisalInputs(db: Db, postIds: number[]) {
-  return db.all<{ id: number; platform: string; kind: string; role: string | null; text: string }>(
-    `SELECT p.id, p.platform, p.kind, a.role,
-            (SELECT v.text FROM version v WHERE v.post_id = p.id ORDER BY v.number DESC LIMIT 1) AS text
-     FROM post p LEFT JOIN account a ON a.id = p.account_id WHERE p.id IN (SELECT value FROM json_each(?))`,
-    [JSON.stringify(postIds)],
-  );
-}
-
 /** The stored appraisal of a post, if it has one. */
 export async function getAppraisal(db: Db, postId: number): Promise<StoredAppraisal | undefined> {
   const r = await db.get<{

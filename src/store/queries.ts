@@ -149,6 +149,8 @@ export async function showPost(db: Db, id: number) {
      WHERE v.post_id = ? ORDER BY v.number, vm.position`,
     [id],
   );
+  // Sightings: a capture that made a version is documented by the version row; one that found the
+  // post unchanged has a capture_post row.
   const captures = await db.all<
     Loc & {
       id: number;
@@ -159,9 +161,16 @@ export async function showPost(db: Db, id: number) {
       number: number;
     }
   >(
-    `SELECT c.id, cp.seen_at, c.trigger, c.requested_by, cp.role, v.number, cp.warc_file, cp.warc_offset, cp.warc_length, cp.warc_record_id
+    `SELECT c.id, cp.seen_at, c.trigger, c.requested_by, cp.role, v.number,
+            cp.warc_file, cp.warc_offset, cp.warc_length, cp.warc_record_id
      FROM capture_post cp JOIN capture c ON c.id = cp.capture_id JOIN version v ON v.id = cp.version_id
-     WHERE cp.post_id = ? ORDER BY cp.seen_at, c.id`,
+     WHERE cp.post_id = ?1
+     UNION ALL
+     SELECT c.id, v.captured_at, c.trigger, c.requested_by, 'new version', v.number,
+            v.warc_file, v.warc_offset, v.warc_length, v.warc_record_id
+     FROM version v JOIN capture c ON c.id = v.capture_id
+     WHERE v.post_id = ?1 AND v.origin = 'capture'
+     ORDER BY 2, 1`,
     [id],
   );
   const current = versions.at(-1);
