@@ -34,6 +34,28 @@ async function worker(env: NodeJS.ProcessEnv, over: Partial<Config['monitor']> =
   };
 }
 
+describe('config/accounts.yaml', () => {
+  it('loads the accounts to watch with their organisation and role, and names what is wrong', async () => {
+    const { loadAccountsFile } = await import('../src/monitor/watch.ts');
+    const { writeFileSync } = await import('node:fs');
+    const { dataDir, cleanup } = testEnv();
+    const file = `${dataDir}/accounts.yaml`;
+    writeFileSync(
+      file,
+      'accounts:\n  - account: "@minbzk@social.overheid.nl"\n    organisation: BZK\n    role: corporate\n    everySeconds: 300\n',
+    );
+    expect(loadAccountsFile({ ARCHIEFBOT_ACCOUNTS: file })).toEqual([
+      { account: '@minbzk@social.overheid.nl', organisation: 'BZK', role: 'corporate', everySeconds: 300 },
+    ]);
+    writeFileSync(file, 'accounts:\n  - account: minbzk\n    role: chef\n');
+    expect(() => loadAccountsFile({ ARCHIEFBOT_ACCOUNTS: file })).toThrow(/accounts\.0\.role/);
+    writeFileSync(file, 'accounts:\n  - account: minister\n');
+    expect(() => loadAccountsFile({ ARCHIEFBOT_ACCOUNTS: file })).toThrow(/not an account/);
+    expect(() => loadAccountsFile({ ARCHIEFBOT_ACCOUNTS: `${dataDir}/none.yaml` })).toThrow(/does not exist/);
+    cleanup();
+  });
+});
+
 describe('account names', () => {
   it('understands URLs, @user@instance and Bluesky handles', () => {
     expect(accountUrl('https://social.overheid.nl/@minbzk')).toBe('https://social.overheid.nl/@minbzk');
@@ -157,6 +179,40 @@ describe('watching and re-checking (Mastodon)', () => {
     // And it recovers: the next check is fine.
     expect((await w.rechecker.pass({ all: true })).outcomes[0]!.outcome).toBe('unchanged');
     await w.close();
+    cleanup();
+  });
+
+  it('treats a platform that does not answer in time as an error, not a deletion', async () => {
+    const { env, dataDir, cleanup } = testEnv({
+      ARCHIEFBOT_HTTP_RETRIES: '0',
+      ARCHIEFBOT_HTTP_TIMEOUT_MS: '300',
+    });
+    m.addAccount({ username: 'minlnv' });
+    const p = m.addStatus({ username: 'minlnv', content: '<p>Stikstofkaart</p>' });
+    await cli(env, 'capture', p.url);
+    // The instance hangs: a server that takes the request and never answers.
+    const { createServer } = await import('node:http');
+    const hanging = createServer(() => {});
+    await new Promise<void>((r) => hanging.listen(0, '127.0.0.1', r));
+    const port = (hanging.address() as { port: number }).port;
+    const statusId = p.url.split('/').pop();
+    const db = await import('sqlite3');
+    await new Promise<void>((resolve, reject) => {
+      const conn = new db.default.Database(`${dataDir}/archiefbot.db`);
+      conn.run(
+        'UPDATE post SET api_ref = ?',
+        [`http://127.0.0.1:${port}/api/v1/statuses/${statusId}`],
+        (err) => conn.close(() => (err ? reject(err) : resolve())),
+      );
+    });
+    const w = await worker(env);
+    const pass = await w.rechecker.pass({ all: true });
+    expect(pass.outcomes.map((o) => o.outcome)).toEqual(['error']);
+    expect(pass.outcomes[0]!.detail).toMatch(/did not answer/);
+    expect(await listAlerts(w.archive.db)).toEqual([]);
+    await w.close();
+    hanging.closeAllConnections();
+    await new Promise((r) => hanging.close(r));
     cleanup();
   });
 

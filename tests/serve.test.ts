@@ -6,6 +6,7 @@ import { loadConfig } from '../src/config.ts';
 import { startPrivateRedis } from '../src/queue/redis-server.ts';
 import { serve } from '../src/serve.ts';
 import { startShellDriver } from './drivers/shell.ts';
+import { query } from './helpers/archive.ts';
 import { testEnv } from './helpers/cli.ts';
 import { type Harness, startHarness } from './helpers/harness.ts';
 
@@ -35,6 +36,43 @@ describe('archiefbot serve', () => {
     expect(again).not.toMatch(/Bezig met archiveren|wordt al gearchiveerd/);
     expect(again).toMatch(/Gearchiveerd: bericht #\d+, versie 1/);
     await shell.close();
+  });
+});
+
+describe('accounts watched from the start', () => {
+  it('serve watches the accounts of config/accounts.yaml: backfilled, with organisation and role', async () => {
+    const h = await startHarness(
+      {},
+      {
+        accountsYaml: (url) =>
+          `accounts:\n  - account: ${url}/@minbzk\n    organisation: Ministerie van BZK\n    role: corporate\n`,
+      },
+    );
+    try {
+      const deadline = Date.now() + 15_000;
+      let rows: { handle: string; organisation: string; role: string; backfilled_at: string | null }[] = [];
+      while (Date.now() < deadline) {
+        rows = await query(
+          h.dataDir,
+          'SELECT a.handle, a.organisation, a.role, w.backfilled_at FROM watch w JOIN account a ON a.id = w.account_id',
+        );
+        if (rows.length && rows[0]!.backfilled_at) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(rows).toMatchObject([
+        { handle: `minbzk@${h.mastodon.host}`, organisation: 'Ministerie van BZK', role: 'corporate' },
+      ]);
+      expect(rows[0]!.backfilled_at).not.toBeNull();
+      // The posts it backfilled are appraised with the account's role.
+      const appraised = await query<{ valuation: string | null; rule: string }>(
+        h.dataDir,
+        'SELECT valuation, rule FROM appraisal',
+      );
+      expect(appraised.length).toBeGreaterThan(0);
+      expect(appraised.every((a) => a.valuation === 'B')).toBe(true); // a corporate account's posts: bewaren
+    } finally {
+      await h.close();
+    }
   });
 });
 

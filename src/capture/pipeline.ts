@@ -4,6 +4,7 @@ import { CaptureError } from '../core/errors.ts';
 import type { NormalisedPost, Trigger } from '../core/types.ts';
 import { appraise, type PostFacts } from '../kb/index.ts';
 import type { Archive, IngestInput, IngestResult } from '../store/archive.ts';
+import { saveAppraisals } from '../store/knowledge.ts';
 import type { AccountPage, AccountTarget, Connector, PostTarget, Target } from './connector.ts';
 import { BlueskyConnector } from './connectors/bluesky.ts';
 import { MastodonConnector } from './connectors/mastodon.ts';
@@ -165,6 +166,30 @@ export class CapturePipeline {
       accountRole: (accountRole === 'other' || !accountRole ? null : accountRole) as PostFacts['accountRole'],
       ...(role === 'main' ? { text: post.content.text } : {}),
     });
+
+  /**
+   * Appraises an account's posts again after its role changed (watch --role, config/accounts.yaml):
+   * the appraisal follows the account's role, which a backfill does not know yet.
+   */
+  async reappraiseAccount(accountId: number): Promise<number> {
+    const db = this.archive.db;
+    const rows = await db.all<{ id: number; platform: string; kind: string; role: string | null }>(
+      'SELECT p.id, p.platform, p.kind, a.role FROM post p JOIN account a ON a.id = p.account_id WHERE a.id = ?',
+      [accountId],
+    );
+    const appraisals = rows.map((r) => ({
+      postId: r.id,
+      appraisal: appraise({
+        platform: r.platform,
+        kind: r.kind as PostFacts['kind'],
+        accountRole: (r.role === 'other' || !r.role ? null : r.role) as PostFacts['accountRole'],
+      }),
+    }));
+    for (let i = 0; i < appraisals.length; i += 5000) {
+      await db.transaction(() => saveAppraisals(db, appraisals.slice(i, i + 5000)));
+    }
+    return appraisals.length;
+  }
 
   /** Downloads every media file the posts list (once per URL); a file that fails is noted, not fatal. */
   private async downloadMedia(posts: NormalisedPost[], http: HttpSession): Promise<void> {

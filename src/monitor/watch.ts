@@ -89,6 +89,7 @@ export async function watchAccount(
     );
     return { watch: watch!, created };
   });
+  if (opts.organisation !== undefined || opts.role) await pipeline.reappraiseAccount(result.watch.account_id);
   return { ...result, backfill: outcome };
 }
 

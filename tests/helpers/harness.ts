@@ -32,7 +32,11 @@ users:
  */
 export async function startHarness(
   extraEnv: Record<string, string>,
-  opts: { shell?: 'on' | 'off'; streamFromMastodon?: boolean } = {},
+  opts: {
+    shell?: 'on' | 'off';
+    streamFromMastodon?: boolean;
+    accountsYaml?: (mastodonUrl: string) => string;
+  } = {},
 ): Promise<Harness> {
   const redis = await startRedis();
   const mastodon = await FakeMastodon.start();
@@ -45,6 +49,10 @@ export async function startHarness(
   const rolesFile = path.join(t.dataDir, 'roles.yaml');
   writeFileSync(rolesFile, TEST_ROLES);
   const env: NodeJS.ProcessEnv = { ...t.env, REDIS_URL: redis.url, ARCHIEFBOT_ROLES: rolesFile, ...extraEnv };
+  if (opts.accountsYaml) {
+    env.ARCHIEFBOT_ACCOUNTS = path.join(t.dataDir, 'accounts.yaml');
+    writeFileSync(env.ARCHIEFBOT_ACCOUNTS, opts.accountsYaml(mastodon.url));
+  }
   if (opts.streamFromMastodon) {
     // The monitor follows the Mastodon fake's user stream (any token is accepted there).
     env.MASTODON_STREAM_URL = mastodon.url;
