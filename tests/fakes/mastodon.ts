@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
-import { listenOnLoopback } from './listen.ts';
+import { listenOnLoopback, refuseUpgrade } from './listen.ts';
 
 export interface FakeMedia {
   type?: 'image' | 'video' | 'gifv' | 'audio';
@@ -561,13 +561,8 @@ export class FakeMastodon {
     const raw = req.url ?? '/';
     const u = new URL(raw, this.base);
     this.requests.push({ method: req.method ?? 'GET', path: raw, headers: { ...req.headers } });
-    const refuse = (status: number, body: string, headers: Record<string, string> = {}) => {
-      const h = { 'Content-Type': JSON_CT, 'Content-Length': String(Buffer.byteLength(body)), ...headers };
-      const lines = Object.entries(h).map(([k, v]) => `${k}: ${v}\r\n`);
-      socket.end(
-        `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\nConnection: close\r\n${lines.join('')}\r\n${body}`,
-      );
-    };
+    const refuse = (status: number, body: string, headers: Record<string, string> = {}) =>
+      refuseUpgrade(socket, status, body, headers, STATUS_TEXT[status] ?? 'Error');
     if (u.pathname !== '/api/v1/streaming' && u.pathname !== '/api/v1/streaming/') {
       refuse(404, '{"error":"Not Found"}');
       return;
