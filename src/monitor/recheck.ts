@@ -84,7 +84,8 @@ export class Rechecker {
     alerts.push(...(await this.degraded(due)));
     for (const o of outcomes) {
       if (o.outcome === 'error') this.log?.warn({ post: o.id, url: o.url, detail: o.detail }, 'check failed');
-      else if (o.outcome !== 'unchanged') this.log?.info({ post: o.id, url: o.url, outcome: o.outcome }, 'post changed');
+      else if (o.outcome !== 'unchanged')
+        this.log?.info({ post: o.id, url: o.url, outcome: o.outcome }, 'post changed');
     }
     return { checked: due.length, outcomes, alerts };
   }
