@@ -45,7 +45,7 @@ describe('accounts watched from the start', () => {
       {},
       {
         accountsYaml: (url) =>
-          `accounts:\n  - account: ${url}/@minbzk\n    organisation: Ministerie van BZK\n    role: corporate\n`,
+          `accounts:\n  - account: ${url}/@minbzk\n    organisation: Ministerie van BZK\n    role: corporate\n    everySeconds: 10\n`,
       },
     );
     try {
@@ -70,6 +70,21 @@ describe('accounts watched from the start', () => {
       );
       expect(appraised.length).toBeGreaterThan(0);
       expect(appraised.every((a) => a.valuation === 'B')).toBe(true); // a corporate account's posts: bewaren
+      // Then it is polled (its own scheduler, in the queue of its host): a new post comes in by itself.
+      const fresh = h.mastodon.addStatus({
+        username: 'minbzk',
+        content: '<p>Nieuw bericht na het volgen</p>',
+      });
+      const until = Date.now() + 25_000;
+      let found: { n: number }[] = [];
+      while (Date.now() < until) {
+        found = await query<{ n: number }>(h.dataDir, 'SELECT count(*) AS n FROM post WHERE url = ?', [
+          fresh.url,
+        ]);
+        if (found[0]!.n) break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(found[0]!.n).toBe(1);
     } finally {
       await h.close();
     }

@@ -75,6 +75,7 @@ export class Monitor implements MonitorService {
   /** Starts the worker side: the tick, the poll schedulers, and the accounts of config/accounts.yaml. */
   async startWorker(workerConnection: Redis): Promise<void> {
     const { config, log } = this.deps;
+    this.workerConnection = workerConnection;
     this.worker = new Worker<MonitorJob>(MONITOR_QUEUE, (job) => this.process(job), {
       connection: workerConnection,
       prefix: this.deps.prefix ?? 'archiefbot',
@@ -116,16 +117,62 @@ export class Monitor implements MonitorService {
     const watches = await listWatches(this.deps.pipeline.archive.db);
     if (this.jetstream) await this.refreshDids();
     const wanted = new Map(watches.filter((w) => w.active).map((w) => [`poll:${w.id}`, w]));
-    for (const s of await this.queue.getJobSchedulers()) {
-      if (s.key.startsWith('poll:') && !wanted.has(s.key)) await this.queue.removeJobScheduler(s.key);
+    for (const w of watches) this.pollQueue(new URL(w.url).host);
+    for (const { queue } of this.pollQueues.values()) {
+      for (const s of await queue.getJobSchedulers()) {
+        if (!wanted.has(s.key) || new URL(wanted.get(s.key)!.url).host !== this.hostOf(queue))
+          await queue.removeJobScheduler(s.key);
+      }
     }
     for (const [key, w] of wanted) {
-      await this.queue.upsertJobScheduler(
+      await this.pollQueue(new URL(w.url).host).upsertJobScheduler(
         key,
         { every: w.interval_seconds * 1000 },
         { name: 'poll', data: { kind: 'poll', watchId: w.id } },
       );
     }
+  }
+
+  /**
+   * Polls run in one queue per platform host, one at a time each, so a slow or rate-limited instance
+   * holds up its own accounts only. Created as watches appear; in worker mode with a worker each.
+   */
+  private readonly pollQueues = new Map<
+    string,
+    { queue: Queue<MonitorJob>; worker?: Worker<MonitorJob>; connection?: Redis }
+  >();
+  private workerConnection?: Redis;
+
+  private hostOf(queue: Queue<MonitorJob>): string | undefined {
+    for (const [host, q] of this.pollQueues) if (q.queue === queue) return host;
+    return undefined;
+  }
+
+  private pollQueue(host: string): Queue<MonitorJob> {
+    let q = this.pollQueues.get(host);
+    if (!q) {
+      const name = `poll-${host.replace(/[^a-zA-Z0-9.-]/g, '_')}`;
+      const prefix = this.deps.prefix ?? 'archiefbot';
+      const queue = new Queue<MonitorJob>(name, { connection: this.deps.connection, prefix });
+      queue.on('error', (err) => this.deps.log?.warn({ err: err.message, host }, 'poll queue error'));
+      q = { queue };
+      if (this.workerConnection) {
+        const connection = this.workerConnection.duplicate();
+        const worker = new Worker<MonitorJob>(name, (job) => this.process(job), {
+          connection,
+          prefix,
+          concurrency: 1,
+        });
+        worker.on('error', (err) => this.deps.log?.error({ err: err.message, host }, 'poll worker error'));
+        worker.on('failed', (job, err) =>
+          this.deps.log?.warn({ host, watch: job?.data, err: err.message }, 'poll failed'),
+        );
+        q.worker = worker;
+        q.connection = connection;
+      }
+      this.pollQueues.set(host, q);
+    }
+    return q.queue;
   }
 
   private async process(job: Job<MonitorJob>): Promise<unknown> {
@@ -411,6 +458,11 @@ export class Monitor implements MonitorService {
     clearTimeout(this.eventTimer);
     clearInterval(this.deliveryTimer);
     await this.worker?.close();
+    for (const q of this.pollQueues.values()) {
+      await q.worker?.close();
+      await q.queue.close();
+      q.connection?.disconnect();
+    }
     await this.delivering;
     await this.queue.close();
   }
