@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
-import { listenOnLoopback, refuseUpgrade } from './listen.ts';
+import { InjectedFailures, listenOnLoopback, refuseUpgrade } from './listen.ts';
 
 export interface FakeBlueskyOptions {
   rateLimit?: { limit: number; windowMs: number };
@@ -182,7 +182,7 @@ export class FakeBluesky {
   private readonly posts = new Map<string, Post>();
   private readonly children = new Map<string, Post[]>();
   private readonly blobs = new Map<string, Img>();
-  private readonly failures: { match: RegExp; answer: FailAnswer; left: number }[] = [];
+  private readonly failures = new InjectedFailures<FailAnswer>();
   private window = { start: 0, count: 0 };
   private clock = Date.parse('2025-01-01T00:00:00.000Z'); // default createdAt: one post per minute from here
   private seq = 0;
@@ -391,7 +391,7 @@ export class FakeBluesky {
   }
 
   failNext(match: RegExp, answer: FailAnswer): void {
-    this.failures.push({ match, answer, left: answer.times ?? 1 });
+    this.failures.add(match, answer, answer.times ?? 1);
   }
 
   // ---- model helpers ----------------------------------------------------------------------------
@@ -589,13 +589,9 @@ export class FakeBluesky {
       refuse(404, '{"error":"NotFound","message":"Not Found"}');
       return;
     }
-    const fail = this.failures.find((f) => {
-      f.match.lastIndex = 0;
-      return f.left > 0 && f.match.test(u.pathname);
-    });
+    const fail = this.failures.take(u.pathname);
     if (fail) {
-      fail.left--;
-      const { status, body, headers } = fail.answer;
+      const { status, body, headers } = fail;
       refuse(status, body ?? JSON.stringify({ error: DEFAULT_ERR[status] ?? 'Error' }), headers);
       return;
     }
@@ -650,13 +646,9 @@ export class FakeBluesky {
     this.requests.push({ method: req.method ?? 'GET', path: raw, headers: { ...req.headers } });
     const xrpc = path.startsWith('/xrpc/');
     const over = xrpc && this.rate(extra);
-    const fail = this.failures.find((f) => {
-      f.match.lastIndex = 0;
-      return f.left > 0 && f.match.test(path);
-    });
+    const fail = this.failures.take(path);
     if (fail) {
-      fail.left--;
-      const { status, body, headers } = fail.answer;
+      const { status, body, headers } = fail;
       const name = DEFAULT_ERR[status] ?? (status >= 500 ? 'InternalServerError' : 'InvalidRequest');
       const dflt =
         status === 429

@@ -26,3 +26,23 @@ export function refuseUpgrade(
   const lines = Object.entries(h).map(([k, v]) => `${k}: ${v}\r\n`);
   socket.end(`HTTP/1.1 ${status} ${statusText}\r\nConnection: close\r\n${lines.join('')}\r\n${body}`);
 }
+
+/** Answers injected with a fake's `failNext`: each is given to the next `times` requests whose path matches. */
+export class InjectedFailures<A> {
+  private readonly items: { match: RegExp; answer: A; left: number }[] = [];
+
+  add(match: RegExp, answer: A, times = 1): void {
+    this.items.push({ match, answer, left: times });
+  }
+
+  /** The injected answer for a request to `path`, if one is waiting (and counts it used). */
+  take(path: string): A | undefined {
+    const item = this.items.find((f) => {
+      f.match.lastIndex = 0;
+      return f.left > 0 && f.match.test(path);
+    });
+    if (!item) return undefined;
+    item.left--;
+    return item.answer;
+  }
+}

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
-import { listenOnLoopback, refuseUpgrade } from './listen.ts';
+import { InjectedFailures, listenOnLoopback, refuseUpgrade } from './listen.ts';
 
 export interface FakeMedia {
   type?: 'image' | 'video' | 'gifv' | 'audio';
@@ -175,7 +175,7 @@ export class FakeMastodon {
   private readonly statuses = new Map<string, Status>();
   private readonly children = new Map<string, Status[]>();
   private readonly files = new Map<string, FakeMedia>();
-  private readonly failures: { match: RegExp; answer: FailAnswer; left: number }[] = [];
+  private readonly failures = new InjectedFailures<FailAnswer>();
   private window = { start: 0, count: 0 };
   private clock = Date.parse('2025-01-01T00:00:00.000Z'); // default created_at: one status per minute from here
   private seq = 0;
@@ -345,7 +345,7 @@ export class FakeMastodon {
   }
 
   failNext(match: RegExp, answer: FailAnswer): void {
-    this.failures.push({ match, answer, left: answer.times ?? 1 });
+    this.failures.add(match, answer, answer.times ?? 1);
   }
 
   // ---- model helpers ----------------------------------------------------------------------------
@@ -567,13 +567,9 @@ export class FakeMastodon {
       refuse(404, '{"error":"Not Found"}');
       return;
     }
-    const fail = this.failures.find((f) => {
-      f.match.lastIndex = 0;
-      return f.left > 0 && f.match.test(u.pathname);
-    });
+    const fail = this.failures.take(u.pathname);
     if (fail) {
-      fail.left--;
-      const { status, body, headers } = fail.answer;
+      const { status, body, headers } = fail;
       refuse(status, body ?? JSON.stringify({ error: STATUS_TEXT[status] ?? 'Error' }), headers);
       return;
     }
@@ -627,13 +623,9 @@ export class FakeMastodon {
     this.requests.push({ method: req.method ?? 'GET', path: raw, headers: { ...req.headers } });
     const api = path.startsWith('/api/');
     const over = api && this.rate(extra);
-    const fail = this.failures.find((f) => {
-      f.match.lastIndex = 0;
-      return f.left > 0 && f.match.test(path);
-    });
+    const fail = this.failures.take(path);
     if (fail) {
-      fail.left--;
-      const { status, body, headers } = fail.answer;
+      const { status, body, headers } = fail;
       if (body === undefined && status >= 500)
         return {
           ...html(status, `<h1>${status}</h1>`),
