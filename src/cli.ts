@@ -5,6 +5,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { CapturePipeline } from './capture/pipeline.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { CaptureError, UsageError } from './core/errors.ts';
+import { ACCOUNT_ROLES, type AccountRole } from './core/types.ts';
 import { verifyArchive } from './export/verify.ts';
 import { formatBackfill, formatCapture, formatSearch, formatShow, formatVerify } from './format.ts';
 import { registerKbCommands } from './kb/cli.ts';
@@ -248,14 +249,7 @@ Capturing unchanged content records the sighting but no new version. Exit 1 with
       positiveInt,
     )
     .option('--org <name>', 'the organisation whose records these are (archiefvormer)')
-    .addOption(
-      new Option('--role <role>', "the account's role, for appraisal").choices([
-        'corporate',
-        'bewindspersoon',
-        'official',
-        'other',
-      ]),
-    )
+    .addOption(new Option('--role <role>', "the account's role, for appraisal").choices([...ACCOUNT_ROLES]))
     .option('--json', 'print one JSON document instead of text')
     .option('--as <user>', 'who asked (written to the audit log)', localUser())
     .action(
@@ -264,7 +258,7 @@ Capturing unchanged content records the sighting but no new version. Exit 1 with
         opts: {
           every?: number;
           org?: string;
-          role?: 'corporate' | 'bewindspersoon' | 'official' | 'other';
+          role?: AccountRole;
           json?: boolean;
           as: string;
         },

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import { CaptureError } from '../core/errors.ts';
 import type { NormalisedPost, Trigger } from '../core/types.ts';
-import { appraise, type PostFacts } from '../kb/index.ts';
+import { appraise, type PostFacts, roleOfAccount } from '../kb/index.ts';
 import type { Archive, IngestInput, IngestResult } from '../store/archive.ts';
 import { saveAppraisals } from '../store/knowledge.ts';
 import type { AccountPage, AccountTarget, Connector, PostTarget, Target } from './connector.ts';
@@ -163,7 +163,7 @@ export class CapturePipeline {
     appraise({
       platform: post.platform,
       kind: post.kind,
-      accountRole: (accountRole === 'other' || !accountRole ? null : accountRole) as PostFacts['accountRole'],
+      accountRole: roleOfAccount(accountRole),
       ...(role === 'main' ? { text: post.content.text } : {}),
     });
 
@@ -182,7 +182,7 @@ export class CapturePipeline {
       appraisal: appraise({
         platform: r.platform,
         kind: r.kind as PostFacts['kind'],
-        accountRole: (r.role === 'other' || !r.role ? null : r.role) as PostFacts['accountRole'],
+        accountRole: roleOfAccount(r.role),
       }),
     }));
     for (let i = 0; i < appraisals.length; i += 5000) {

@@ -3,7 +3,9 @@
 export type Platform = 'mastodon' | 'bluesky' | 'web';
 export type PostKind = 'post' | 'reply' | 'repost' | 'comment' | 'story' | 'page';
 export type PostStatus = 'live' | 'edited' | 'deleted' | 'unavailable';
-export type AccountRole = 'corporate' | 'bewindspersoon' | 'official' | 'other';
+/** The role of an account (set by watch --role or config/accounts.yaml; `other` until someone sets it). */
+export const ACCOUNT_ROLES = ['corporate', 'bewindspersoon', 'official', 'other'] as const;
+export type AccountRole = (typeof ACCOUNT_ROLES)[number];
 export type Trigger = 'command' | 'watch' | 'recheck' | 'stream' | 'import' | 'backfill';
 export type MediaType = 'image' | 'video' | 'gifv' | 'audio' | 'unknown';
 

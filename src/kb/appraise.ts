@@ -32,6 +32,15 @@ export interface Appraisal {
 }
 
 /** The facts of an archived post, for ask(question, { facts }) ("moet ik dit archiveren? <url>"). */
+/**
+ * The role as the knowledge base reads it, from the role the archive stores for an account. The
+ * archive stores `other` for every account whose role nobody set: for the rules that is unknown
+ * (null), not a third party.
+ */
+export function roleOfAccount(stored: string | null | undefined): PostFacts['accountRole'] {
+  return stored === 'corporate' || stored === 'bewindspersoon' || stored === 'official' ? stored : null;
+}
+
 export function factsFromPost(p: PostFacts): Partial<Facts> {
   const f: Partial<Facts> = { platform: p.platform };
   const role =

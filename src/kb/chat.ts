@@ -14,7 +14,7 @@ import {
 import { findPostId } from '../store/queries.ts';
 import { parseSuggestion } from './cli.ts';
 import type { Facts } from './facts.ts';
-import { type Answer, ask, factsFromPost } from './index.ts';
+import { type Answer, ask, factsFromPost, roleOfAccount } from './index.ts';
 
 const say = (lang: Lang, nl: string, en: string) => (lang === 'nl' ? nl : en);
 
@@ -241,10 +241,12 @@ async function postFacts(archive: Archive, url: string) {
     [id],
   );
   if (!row) return null;
-  const role = (row.role ?? 'other') as 'corporate' | 'bewindspersoon' | 'official' | 'other';
   return {
     id,
-    facts: { platform: row.platform, kind: row.kind, accountRole: role === 'other' ? null : role },
-    description: `${row.platform} ${row.kind} ${row.handle ?? ''}, account: ${role}`.replace(/\s+/g, ' '),
+    facts: { platform: row.platform, kind: row.kind, accountRole: roleOfAccount(row.role) },
+    description: `${row.platform} ${row.kind} ${row.handle ?? ''}, account: ${row.role ?? 'other'}`.replace(
+      /\s+/g,
+      ' ',
+    ),
   };
 }

@@ -4,7 +4,7 @@
  * (src/kb/cli.ts), the chat bots and the capture pipeline (appraisal).
  */
 export { type Answer, type AskOptions, ask, type Verdict, warmUp } from './answer.ts';
-export { type Appraisal, appraise, factsFromPost, type PostFacts } from './appraise.ts';
+export { type Appraisal, appraise, factsFromPost, type PostFacts, roleOfAccount } from './appraise.ts';
 export { content, type Entry, type Lang, type Source } from './content.ts';
 export type { AccountType, Author, ContentType, Facts } from './facts.ts';
 export type { ApprovedEntry } from './retrieve.ts';

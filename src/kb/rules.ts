@@ -530,5 +530,3 @@ function join(...parts: Localised[]): Localised {
 }
 
 /** The rule texts, for the README and tests. */
-export const RULE_TEXTS = T;
-export const FOLLOW_UP_QUESTIONS = FOLLOW_UPS;

@@ -9,13 +9,14 @@ import type { Bot, MonitorService } from '../core/bot.ts';
 import type { ReplyTarget } from '../core/chat.ts';
 import { CaptureError, UsageError } from '../core/errors.ts';
 import { type Lang, type Reply, textReply } from '../core/reply.ts';
+import type { AccountRole } from '../core/types.ts';
 import { listWatches, markPolled } from '../store/monitor.ts';
 import { deliverAlerts } from './alerts.ts';
 import { createJetstream, type Jetstream } from './jetstream.ts';
 import { createMastodonStream } from './mastodon-stream.ts';
 import { Rechecker } from './recheck.ts';
 import type { PostStream, StreamEvent } from './streams.ts';
-import { type AccountRole, accountUrl, loadAccountsFile, unwatchAccount, watchAccount } from './watch.ts';
+import { accountUrl, loadAccountsFile, unwatchAccount, watchAccount } from './watch.ts';
 
 export const MONITOR_QUEUE = 'monitor';
 

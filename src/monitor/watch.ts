@@ -4,11 +4,9 @@ import { z } from 'zod';
 import type { BackfillOutcome, CaptureOptions, CapturePipeline } from '../capture/pipeline.ts';
 import { ConfigError } from '../config.ts';
 import { UsageError } from '../core/errors.ts';
+import { ACCOUNT_ROLES, type AccountRole } from '../core/types.ts';
 import { appendAudit } from '../store/audit.ts';
 import { deactivateWatch, setAccountProfile, upsertWatch, type WatchRow } from '../store/monitor.ts';
-
-export const ACCOUNT_ROLES = ['corporate', 'bewindspersoon', 'official', 'other'] as const;
-export type AccountRole = (typeof ACCOUNT_ROLES)[number];
 
 /**
  * The account URL a person means: an account URL as it is, `@user@instance` (Mastodon), or a
