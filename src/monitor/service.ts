@@ -118,6 +118,10 @@ export class Monitor implements MonitorService {
     const watches = await listWatches(this.deps.pipeline.archive.db);
     if (this.jetstream) await this.refreshDids();
     const wanted = new Map(watches.filter((w) => w.active).map((w) => [`poll:${w.id}`, w]));
+    // Every tick reads the watches (the database is the truth, other processes change it); Redis is
+    // only touched when they differ from what this process last put there.
+    const state = [...wanted].map(([key, w]) => `${key}@${w.url}/${w.interval_seconds}`).join('\n');
+    if (state === this.syncedState) return;
     for (const w of watches) this.pollQueue(new URL(w.url).host);
     for (const { queue } of this.pollQueues.values()) {
       for (const s of await queue.getJobSchedulers()) {
@@ -132,7 +136,10 @@ export class Monitor implements MonitorService {
         { name: 'poll', data: { kind: 'poll', watchId: w.id } },
       );
     }
+    this.syncedState = state;
   }
+
+  private syncedState: string | null = null;
 
   /**
    * Polls run in one queue per platform host, one at a time each, so a slow or rate-limited instance
