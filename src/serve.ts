@@ -1,17 +1,17 @@
 import type { Server } from 'node:http';
 import express from 'express';
 import type { Logger } from 'pino';
-import type { ChatAdapter } from './bots/adapter.ts';
 import { ADAPTER_FACTORIES } from './bots/registry.ts';
 import { ShellAdapter } from './bots/shell.ts';
 import { CapturePipeline } from './capture/pipeline.ts';
+import type { ChatAdapter } from './chat/adapter.ts';
+import { Bot, type KnowledgeService } from './chat/bot.ts';
+import { CaptureNotifier, ChatCaptureService } from './chat/captures.ts';
+import { ChatKnowledge } from './chat/knowledge.ts';
+import { Roles } from './chat/roles.ts';
 import { type Config, ConfigError } from './config.ts';
-import { Bot, type KnowledgeService } from './core/bot.ts';
-import { Roles } from './core/roles.ts';
-import { ChatKnowledge } from './kb/chat.ts';
 import { Monitor } from './monitor/service.ts';
 import { CaptureQueue, redisConnection, startCaptureWorker } from './queue/capture-queue.ts';
-import { CaptureNotifier, ChatCaptureService } from './queue/chat-captures.ts';
 import { startPrivateRedis } from './queue/redis-server.ts';
 import { Archive } from './store/archive.ts';
 

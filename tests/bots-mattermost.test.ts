@@ -10,10 +10,10 @@ import {
 } from '../src/bots/mattermost.ts';
 import type { AdapterContext } from '../src/bots/registry.ts';
 import { ADAPTER_FACTORIES } from '../src/bots/registry.ts';
+import type { Bot } from '../src/chat/bot.ts';
+import type { ChatCommand } from '../src/chat/chat.ts';
+import { ReplyBuilder, textReply, toMarkdown } from '../src/chat/reply.ts';
 import { ConfigError } from '../src/config.ts';
-import type { Bot } from '../src/core/bot.ts';
-import type { ChatCommand } from '../src/core/chat.ts';
-import { ReplyBuilder, textReply, toMarkdown } from '../src/core/reply.ts';
 import { MATTERMOST_ADMIN_ID, type MattermostDriver, startMattermostDriver } from './drivers/mattermost.ts';
 import { FakeMattermost } from './fakes/mattermost.ts';
 import { type Harness, startHarness } from './helpers/harness.ts';

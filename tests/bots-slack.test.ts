@@ -18,9 +18,9 @@ import {
   type SlackBlock,
   unescapeMrkdwn,
 } from '../src/bots/slack-blocks.ts';
+import type { ChatCommand } from '../src/chat/chat.ts';
+import { type Reply, ReplyBuilder } from '../src/chat/reply.ts';
 import { ConfigError } from '../src/config.ts';
-import type { ChatCommand } from '../src/core/chat.ts';
-import { type Reply, ReplyBuilder } from '../src/core/reply.ts';
 import { SLACK_USERS, startSlackDriver } from './drivers/slack.ts';
 import { blockKitProblems, FakeSlack, type SlackPost } from './fakes/slack.ts';
 import { type Harness, startHarness } from './helpers/harness.ts';

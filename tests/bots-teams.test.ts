@@ -10,8 +10,8 @@ import {
   teamsSettings,
 } from '../src/bots/teams.ts';
 import { ADAPTIVE_CARD_CONTENT_TYPE, needsCard, toAdaptiveCard } from '../src/bots/teams-card.ts';
+import { ReplyBuilder, textReply } from '../src/chat/reply.ts';
 import { loadConfig } from '../src/config.ts';
-import { ReplyBuilder, textReply } from '../src/core/reply.ts';
 import { serve } from '../src/serve.ts';
 import { conversationRef } from '../src/store/chat.ts';
 import { postActivity, startTeamsDriver, TEAMS_USERS, teamsActivity } from './drivers/teams.ts';

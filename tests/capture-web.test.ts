@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WARCParser } from 'warcio';
 import { guardedLookup } from '../src/capture/ssrf.ts';
-import { CaptureError } from '../src/core/errors.ts';
+import { CaptureError } from '../src/domain/errors.ts';
 import { FakeWeb } from './fakes/web.ts';
 import { expectNothingWritten, query, warcFiles } from './helpers/archive.ts';
 import { cli, testEnv } from './helpers/cli.ts';

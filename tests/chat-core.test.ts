@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CapturePipeline } from '../src/capture/pipeline.ts';
+import { Bot, wordDiff } from '../src/chat/bot.ts';
+import type { CaptureRequestFromChat, ChatCommand } from '../src/chat/chat.ts';
+import { didYouMean, guessLanguage, parseCommand } from '../src/chat/commands.ts';
+import { ChatKnowledge } from '../src/chat/knowledge.ts';
+import { toMarkdown } from '../src/chat/reply.ts';
+import { Roles } from '../src/chat/roles.ts';
 import { loadConfig } from '../src/config.ts';
-import { Bot, wordDiff } from '../src/core/bot.ts';
-import type { CaptureRequestFromChat, ChatCommand } from '../src/core/chat.ts';
-import { didYouMean, guessLanguage, parseCommand } from '../src/core/commands.ts';
-import { toMarkdown } from '../src/core/reply.ts';
-import { Roles } from '../src/core/roles.ts';
-import { ChatKnowledge } from '../src/kb/chat.ts';
 import { Archive } from '../src/store/archive.ts';
 import { FakeMastodon } from './fakes/mastodon.ts';
 import { cli, testEnv } from './helpers/cli.ts';

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient, waitFromHeaders } from '../src/capture/http.ts';
 import { checkUrl, guardedLookup, isBlockedAddress } from '../src/capture/ssrf.ts';
 import { loadConfig } from '../src/config.ts';
-import { CaptureError } from '../src/core/errors.ts';
+import { CaptureError } from '../src/domain/errors.ts';
 import { cli, testEnv } from './helpers/cli.ts';
 
 let server: http.Server;

@@ -3,8 +3,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
+import { registerKbCommands } from '../src/cli/kb.ts';
 import { loadConfig } from '../src/config.ts';
-import { registerKbCommands } from '../src/kb/cli.ts';
 import { query } from './helpers/archive.ts';
 import { cli, testEnv } from './helpers/cli.ts';
 

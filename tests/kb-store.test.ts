@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { suggestEntry } from '../src/kb/community.ts';
 import { appraise, ask, factsFromPost } from '../src/kb/index.ts';
 import type { Archive } from '../src/store/archive.ts';
 import { Archive as ArchiveClass } from '../src/store/archive.ts';
@@ -12,7 +13,6 @@ import {
   pendingEntries,
   rejectEntry,
   saveAppraisal,
-  suggestEntry,
 } from '../src/store/knowledge.ts';
 import { testEnv } from './helpers/cli.ts';
 

@@ -8,7 +8,7 @@ import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { CapturePipeline } from '../../src/capture/pipeline.ts';
 import { loadConfig } from '../../src/config.ts';
-import { sha256Hex } from '../../src/core/content.ts';
+import { sha256Hex } from '../../src/domain/content.ts';
 import { Archive } from '../../src/store/archive.ts';
 import { Db } from '../../src/store/db.ts';
 import { migrate } from '../../src/store/migrations.ts';

@@ -3,11 +3,11 @@ import mm from '@mattermost/client';
 import express, { type Express, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
+import type { ChatAdapter } from '../chat/adapter.ts';
+import type { Bot } from '../chat/bot.ts';
+import type { ChatCommand, ReplyTarget } from '../chat/chat.ts';
+import { type Reply, toMarkdown } from '../chat/reply.ts';
 import { ConfigError } from '../config.ts';
-import type { Bot } from '../core/bot.ts';
-import type { ChatCommand, ReplyTarget } from '../core/chat.ts';
-import { type Reply, toMarkdown } from '../core/reply.ts';
-import type { ChatAdapter } from './adapter.ts';
 import type { AdapterContext, AdapterFactory } from './registry.ts';
 
 // In native ESM the getter-style CJS re-exports of @mattermost/client are not detected: import the

@@ -1,10 +1,10 @@
 import type { Express } from 'express';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { Bot } from '../core/bot.ts';
-import type { ChatPlatform } from '../core/chat.ts';
+import type { ChatAdapter } from '../chat/adapter.ts';
+import type { Bot } from '../chat/bot.ts';
+import type { ChatPlatform } from '../chat/chat.ts';
 import type { Archive } from '../store/archive.ts';
-import type { ChatAdapter } from './adapter.ts';
 import { mattermostAdapterFactory } from './mattermost.ts';
 import { slackAdapterFactory } from './slack.ts';
 import { teamsAdapterFactory } from './teams.ts';

@@ -1,10 +1,10 @@
 import { userInfo } from 'node:os';
 import { createInterface, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { Bot } from '../core/bot.ts';
-import type { ReplyTarget } from '../core/chat.ts';
-import { type Reply, toMarkdown } from '../core/reply.ts';
-import type { ChatAdapter } from './adapter.ts';
+import type { ChatAdapter } from '../chat/adapter.ts';
+import type { Bot } from '../chat/bot.ts';
+import type { ReplyTarget } from '../chat/chat.ts';
+import { type Reply, toMarkdown } from '../chat/reply.ts';
 
 /**
  * The local shell: a terminal chat on stdin/stdout with the same commands and answers as the chat

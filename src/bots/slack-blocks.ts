@@ -1,6 +1,6 @@
 import type { types as slack } from '@slack/bolt';
-import { guessLanguage } from '../core/commands.ts';
-import type { Block, Button, Lang, Reply } from '../core/reply.ts';
+import { guessLanguage } from '../chat/commands.ts';
+import type { Block, Button, Lang, Reply } from '../chat/reply.ts';
 
 /** Block Kit limits for a message (docs.slack.dev/reference/block-kit): the renderer stays inside them. */
 export const SLACK_LIMITS = {

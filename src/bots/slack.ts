@@ -10,11 +10,11 @@ import {
 import express from 'express';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { ChatAdapter } from '../chat/adapter.ts';
+import type { Bot } from '../chat/bot.ts';
+import type { ChatCommand, ReplyTarget } from '../chat/chat.ts';
+import type { Reply } from '../chat/reply.ts';
 import { ConfigError } from '../config.ts';
-import type { Bot } from '../core/bot.ts';
-import type { ChatCommand, ReplyTarget } from '../core/chat.ts';
-import type { Reply } from '../core/reply.ts';
-import type { ChatAdapter } from './adapter.ts';
 import type { AdapterContext, AdapterFactory } from './registry.ts';
 import { ACTION_ID_PREFIX, renderReply, type SlackMessage } from './slack-blocks.ts';
 

@@ -1,4 +1,4 @@
-import type { Block, Button, Reply } from '../core/reply.ts';
+import type { Block, Button, Reply } from '../chat/reply.ts';
 
 /**
  * The neutral Reply as an Adaptive Card (schema 1.5, what Teams renders on desktop, web and mobile).

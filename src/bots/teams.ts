@@ -9,13 +9,13 @@ import {
 } from '@microsoft/agents-hosting';
 import express, { type Request, type Response } from 'express';
 import type { Logger } from 'pino';
+import type { ChatAdapter } from '../chat/adapter.ts';
+import type { Bot } from '../chat/bot.ts';
+import type { ChatCommand, ReplyTarget } from '../chat/chat.ts';
+import type { Reply } from '../chat/reply.ts';
 import { ConfigError } from '../config.ts';
-import type { Bot } from '../core/bot.ts';
-import type { ChatCommand, ReplyTarget } from '../core/chat.ts';
-import type { Reply } from '../core/reply.ts';
 import type { Archive } from '../store/archive.ts';
 import { conversationRef, saveConversationRef } from '../store/chat.ts';
-import type { ChatAdapter } from './adapter.ts';
 import type { AdapterContext, AdapterFactory } from './registry.ts';
 import { needsCard, toAdaptiveCard } from './teams-card.ts';
 

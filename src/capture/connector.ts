@@ -1,5 +1,5 @@
 import type { Config } from '../config.ts';
-import type { AccountInfo, CaptureMethod, NormalisedPost, Platform } from '../core/types.ts';
+import type { AccountInfo, CaptureMethod, NormalisedPost, Platform } from '../domain/types.ts';
 import type { HttpSession } from './http.ts';
 
 export interface PostTarget {

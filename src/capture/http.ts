@@ -2,23 +2,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { Agent, fetch } from 'undici';
 import type { Config } from '../config.ts';
-import { CaptureError } from '../core/errors.ts';
+import { CaptureError } from '../domain/errors.ts';
+import type { Exchange, Purpose } from '../domain/exchange.ts';
+
+export type { Exchange, Purpose } from '../domain/exchange.ts';
+
 import { checkUrl, guardedLookup } from './ssrf.ts';
-
-export type Purpose = 'api' | 'media' | 'page';
-
-/** One HTTP request and its answer, as it will be written to the WARC. */
-export interface Exchange {
-  method: string;
-  url: string;
-  requestHeaders: [string, string][];
-  status: number;
-  statusText: string;
-  responseHeaders: [string, string][];
-  body: Buffer;
-  date: string;
-  purpose: Purpose;
-}
 
 export interface GetOptions {
   accept?: string;

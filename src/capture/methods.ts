@@ -1,4 +1,4 @@
-import type { CaptureMethod } from '../core/types.ts';
+import type { CaptureMethod } from '../domain/types.ts';
 
 /**
  * Capture methods and what each is known to keep and to miss, after the Nationaal Archief's

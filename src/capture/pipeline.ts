@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
-import { CaptureError } from '../core/errors.ts';
-import type { NormalisedPost, Trigger } from '../core/types.ts';
+import { CaptureError } from '../domain/errors.ts';
+import type { NormalisedPost, Trigger } from '../domain/types.ts';
 import { appraise, type PostFacts, roleOfAccount } from '../kb/index.ts';
 import type { Archive, IngestInput, IngestResult } from '../store/archive.ts';
 import { saveAppraisals } from '../store/knowledge.ts';

@@ -1,6 +1,6 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import ipaddr from 'ipaddr.js';
-import { CaptureError } from '../core/errors.ts';
+import { CaptureError } from '../domain/errors.ts';
 
 export function isBlockedAddress(address: string): boolean {
   if (!ipaddr.isValid(address)) return true;

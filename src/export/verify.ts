@@ -1,8 +1,8 @@
 import type { FileHandle } from 'node:fs/promises';
 import { open, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { contentHash } from '../core/content.ts';
-import type { PostContent } from '../core/types.ts';
+import { contentHash } from '../domain/content.ts';
+import type { PostContent } from '../domain/types.ts';
 import type { Archive } from '../store/archive.ts';
 import { verifyAuditChain } from '../store/audit.ts';
 import { readRecordAt } from '../store/warc.ts';

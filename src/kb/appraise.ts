@@ -3,11 +3,14 @@
  * permanently), V (vernietigen, destroy after the term of the selectielijst) or null (not appraised:
  * a person must decide, or the post is not a record of the organisation). Pure.
  */
+
+import type { Appraisal } from '../domain/types.ts';
 import { analyse } from './analyse.ts';
-import type { Source } from './content.ts';
 import { source } from './content.ts';
 import { extractFacts, type Facts } from './facts.ts';
 import { RULES } from './rules.ts';
+
+export type { Appraisal };
 
 /** What the archive knows about a post (account role and post kind as in src/core/types.ts). */
 export interface PostFacts {
@@ -16,19 +19,6 @@ export interface PostFacts {
   accountRole: 'corporate' | 'bewindspersoon' | 'official' | 'other' | null;
   /** The post was made by the organisation's own account (known even when the role is not set). */
   authorIsOrganisation?: boolean;
-}
-
-export interface Appraisal {
-  /** B = bewaren (keep permanently), V = vernietigen (destroy after termYears), null = not appraised. */
-  valuation: 'B' | 'V' | null;
-  rule: string | null;
-  /** The destruction term in years where a rule gives one; null when the selectielijst must say. */
-  termYears: number | null;
-  /** The valuation rests on an inference (an analogy), not on a source that says so. */
-  inference: boolean;
-  reason: string;
-  /** The sources of the rule applied. */
-  basis: Source[];
 }
 
 /** The facts of an archived post, for ask(question, { facts }) ("moet ik dit archiveren? <url>"). */

@@ -9,14 +9,12 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { z } from 'zod';
 
-export type Lang = 'nl' | 'en';
+import type { Lang, Source } from '../domain/types.ts';
+
+export type { Lang, Source };
 export interface Localised {
   nl: string;
   en: string;
-}
-export interface Source {
-  title: string;
-  url: string;
 }
 export interface Entry {
   id: string;

@@ -2,23 +2,14 @@
  * BM25 retrieval over the guidance entries and the approved community entries, on stems of both
  * languages (an entry's Dutch and English text are one document, so either language finds it).
  */
+
+import type { ApprovedEntry } from '../domain/types.ts';
 import type { Analysis } from './analyse.ts';
-import { content, type Entry, type Lang } from './content.ts';
+import { content, type Entry } from './content.ts';
 import { STOPWORDS } from './lexicon.ts';
 import { fold, stem, words } from './text.ts';
 
-/** A klankbordgroep entry that an expert approved (src/store/knowledge.ts approvedEntries). */
-export interface ApprovedEntry {
-  id: number;
-  question: string;
-  answer: string;
-  source?: string | null;
-  language?: Lang | null;
-  author: string;
-  reviewer: string;
-  /** ISO time of approval. */
-  reviewedAt: string;
-}
+export type { ApprovedEntry };
 
 export type Doc = { kind: 'entry'; entry: Entry } | { kind: 'community'; entry: ApprovedEntry };
 

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
-import type { ChatAdapter } from '../bots/adapter.ts';
-import type { Bot } from '../core/bot.ts';
-import type { ChatPlatform } from '../core/chat.ts';
+import type { ChatAdapter } from '../chat/adapter.ts';
+import type { Bot } from '../chat/bot.ts';
+import type { ChatPlatform } from '../chat/chat.ts';
 import type { Archive } from '../store/archive.ts';
 import { channelLanguage, subscriptions } from '../store/chat.ts';
 import { claimUndelivered } from '../store/monitor.ts';

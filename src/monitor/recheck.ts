@@ -2,9 +2,9 @@ import type { Logger } from 'pino';
 import type { CheckRef, CheckResult, Connector } from '../capture/connector.ts';
 import type { CapturePipeline } from '../capture/pipeline.ts';
 import type { Config } from '../config.ts';
-import { wordDiff } from '../core/bot.ts';
-import { contentHash } from '../core/content.ts';
-import { nextCheckAt } from '../core/schedule.ts';
+import { contentHash } from '../domain/content.ts';
+import { wordDiff } from '../domain/diff.ts';
+import { nextCheckAt } from '../domain/schedule.ts';
 import {
   accountErrors,
   type CheckUpdate,

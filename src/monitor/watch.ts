@@ -3,8 +3,8 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { BackfillOutcome, CaptureOptions, CapturePipeline } from '../capture/pipeline.ts';
 import { ConfigError } from '../config.ts';
-import { UsageError } from '../core/errors.ts';
-import { ACCOUNT_ROLES, type AccountRole } from '../core/types.ts';
+import { UsageError } from '../domain/errors.ts';
+import { ACCOUNT_ROLES, type AccountRole } from '../domain/types.ts';
 import { appendAudit } from '../store/audit.ts';
 import { deactivateWatch, setAccountProfile, upsertWatch, type WatchRow } from '../store/monitor.ts';
 

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { CaptureOutcome, CaptureRequest } from '../capture/pipeline.ts';
 import { CapturePipeline } from '../capture/pipeline.ts';
 import type { Config } from '../config.ts';
-import { CaptureError } from '../core/errors.ts';
+import { CaptureError } from '../domain/errors.ts';
 import { Archive } from '../store/archive.ts';
 
 export const CAPTURE_QUEUE = 'capture';
@@ -140,8 +140,8 @@ export async function runWorker(config: Config, opts: { concurrency: number; log
   const worker = startCaptureWorker({ connection, pipeline, concurrency: opts.concurrency, log: opts.log });
   // Watching and re-checking run here too; alerts are stored and `serve` delivers them.
   const { Monitor } = await import('../monitor/service.ts');
-  const { Bot } = await import('../core/bot.ts');
-  const { Roles } = await import('../core/roles.ts');
+  const { Bot } = await import('../chat/bot.ts');
+  const { Roles } = await import('../chat/roles.ts');
   const bot = new Bot({
     archive,
     roles: Roles.load(),

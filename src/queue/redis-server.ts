@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { UsageError } from '../core/errors.ts';
+import { UsageError } from '../domain/errors.ts';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -1,10 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Exchange } from '../capture/http.ts';
-import { contentHash, searchText, sha256Hex } from '../core/content.ts';
-import { nextCheckAt, type RecheckSchedule } from '../core/schedule.ts';
-import type { CaptureMethod, NormalisedPost, PostContent, Trigger } from '../core/types.ts';
-import type { Appraisal } from '../kb/index.ts';
+import { contentHash, searchText, sha256Hex } from '../domain/content.ts';
+import type { Exchange } from '../domain/exchange.ts';
+import { nextCheckAt, type RecheckSchedule } from '../domain/schedule.ts';
+import type { Appraisal, CaptureMethod, NormalisedPost, PostContent, Trigger } from '../domain/types.ts';
 import { TOOL_NAME, TOOL_VERSION } from '../version.ts';
 import { appendAudit } from './audit.ts';
 import { Db } from './db.ts';

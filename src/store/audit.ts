@@ -1,4 +1,4 @@
-import { canonicalJson, sha256Hex } from '../core/content.ts';
+import { canonicalJson, sha256Hex } from '../domain/content.ts';
 import type { Db } from './db.ts';
 
 export const GENESIS = '0'.repeat(64);

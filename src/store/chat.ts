@@ -1,4 +1,4 @@
-import type { Lang } from '../core/reply.ts';
+import type { Lang } from '../domain/types.ts';
 import type { Db } from './db.ts';
 
 /** Chat-side state: per-channel language, alert subscriptions, and conversation references. */

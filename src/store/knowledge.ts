@@ -3,11 +3,7 @@
  * expert approves or rejects (every change in one write transaction with its audit entry), and the
  * appraisal (waardering) of each archived post.
  */
-import { detectLanguage } from '../kb/analyse.ts';
-import type { Appraisal } from '../kb/appraise.ts';
-import type { Lang, Source } from '../kb/content.ts';
-import type { ApprovedEntry } from '../kb/retrieve.ts';
-import { fold } from '../kb/text.ts';
+import type { Appraisal, ApprovedEntry, Lang, Source } from '../domain/types.ts';
 import { appendAudit } from './audit.ts';
 import type { Db } from './db.ts';
 
@@ -88,17 +84,17 @@ export async function getEntry(db: Db, id: number): Promise<KbEntry | undefined>
   return r ? entry(r) : undefined;
 }
 
-/** Stores a suggested entry as pending, with its author; audit `kb.suggest`. */
+/** Stores a suggested entry as pending (its language decided by the caller: kb/community.ts), with its author; audit `kb.suggest`. */
 export async function suggestEntry(
   db: Db,
-  s: { question: string; answer: string; source?: string | null; author: string; language?: Lang },
+  s: { question: string; answer: string; source?: string | null; author: string; language: Lang },
   at = new Date().toISOString(),
 ): Promise<KbEntry> {
   const question = clean(s.question, 'question', MAX_QUESTION, true)!;
   const answer = clean(s.answer, 'answer', MAX_ANSWER, true)!;
   const source = clean(s.source, 'source', MAX_SOURCE, false);
   const author = clean(s.author, 'author', 200, true)!;
-  const language = s.language ?? detectLanguage(fold(`${question} ${answer}`));
+  const language = s.language;
   return db.transaction(async () => {
     const { lastID } = await db.run(
       `INSERT INTO kb_entry (question, answer, source, language, author, status, created_at)

@@ -1,4 +1,4 @@
-import { UsageError } from '../core/errors.ts';
+import { UsageError } from '../domain/errors.ts';
 import type { Db } from './db.ts';
 import { getAppraisal } from './knowledge.ts';
 

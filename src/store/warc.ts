@@ -4,7 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { gzip as gzipCb, gzipSync } from 'node:zlib';
 import { WARCParser, WARCRecord, WARCSerializer } from 'warcio';
-import type { Exchange } from '../capture/http.ts';
+import type { Exchange } from '../domain/exchange.ts';
 import { TOOL_NAME, TOOL_VERSION } from '../version.ts';
 
 const WARC_VERSION = 'WARC/1.1';

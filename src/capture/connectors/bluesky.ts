@@ -1,6 +1,6 @@
 import type { Config } from '../../config.ts';
-import { CaptureError } from '../../core/errors.ts';
-import type { AccountInfo, MediaItem, NormalisedPost } from '../../core/types.ts';
+import { CaptureError } from '../../domain/errors.ts';
+import type { AccountInfo, MediaItem, NormalisedPost } from '../../domain/types.ts';
 import type {
   AccountHandle,
   AccountPage,

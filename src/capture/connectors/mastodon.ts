@@ -1,5 +1,5 @@
 import type { Config } from '../../config.ts';
-import { CaptureError } from '../../core/errors.ts';
+import { CaptureError } from '../../domain/errors.ts';
 import type {
   AccountInfo,
   HistoryEntry,
@@ -7,7 +7,7 @@ import type {
   MediaType,
   NormalisedPost,
   PostContent,
-} from '../../core/types.ts';
+} from '../../domain/types.ts';
 import type {
   AccountHandle,
   AccountPage,

@@ -1,5 +1,5 @@
-import { CaptureError } from '../../core/errors.ts';
-import type { NormalisedPost } from '../../core/types.ts';
+import { CaptureError } from '../../domain/errors.ts';
+import type { NormalisedPost } from '../../domain/types.ts';
 import type { Connector, PostTarget, Target, Thread } from '../connector.ts';
 import { pageInfo } from '../html.ts';
 import type { HttpSession } from '../http.ts';

@@ -1,11 +1,11 @@
 import { QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { ChatAdapter } from '../bots/adapter.ts';
-import type { Bot } from '../core/bot.ts';
-import type { CaptureRequestFromChat, CaptureService, ReplyTarget } from '../core/chat.ts';
-import type { Lang } from '../core/reply.ts';
-import { CAPTURE_QUEUE, type CaptureQueue } from './capture-queue.ts';
+import { CAPTURE_QUEUE, type CaptureQueue } from '../queue/capture-queue.ts';
+import type { ChatAdapter } from './adapter.ts';
+import type { Bot } from './bot.ts';
+import type { CaptureRequestFromChat, CaptureService, ReplyTarget } from './chat.ts';
+import type { Lang } from './reply.ts';
 
 interface Waiter {
   replyTo: ReplyTarget;

@@ -1,4 +1,7 @@
-/** Domain types shared by capture, store and (later) the bots. Names follow DESIGN.md. */
+/** Domain types shared by every layer. Names follow DESIGN.md. This folder imports nothing of ours. */
+
+/** The two languages the bot speaks. */
+export type Lang = 'nl' | 'en';
 
 export type Platform = 'mastodon' | 'bluesky' | 'web';
 export type PostKind = 'post' | 'reply' | 'repost' | 'comment' | 'story' | 'page';
@@ -71,4 +74,37 @@ export interface CaptureMethod {
   label: string;
   captures: string[];
   misses: string[];
+}
+
+/** A source of the legal framework: a title and where to read it. */
+export interface Source {
+  title: string;
+  url: string;
+}
+
+/** The appraisal (waardering) of an archived post by the knowledge base. */
+export interface Appraisal {
+  /** B = bewaren (keep permanently), V = vernietigen (destroy after termYears), null = not appraised. */
+  valuation: 'B' | 'V' | null;
+  rule: string | null;
+  /** The destruction term in years where a rule gives one; null when the selectielijst must say. */
+  termYears: number | null;
+  /** The valuation rests on an inference (an analogy), not on a source that says so. */
+  inference: boolean;
+  reason: string;
+  /** The sources of the rule applied. */
+  basis: Source[];
+}
+
+/** A klankbordgroep entry that an expert approved (src/store/knowledge.ts approvedEntries). */
+export interface ApprovedEntry {
+  id: number;
+  question: string;
+  answer: string;
+  source?: string | null;
+  language?: Lang | null;
+  author: string;
+  reviewer: string;
+  /** ISO time of approval. */
+  reviewedAt: string;
 }

@@ -3,7 +3,9 @@
  * Block Kit (Slack), an Adaptive Card (Teams) or Markdown (Mattermost, shell). `text` is the whole
  * answer as plain text, so every platform (and every notification) says the same thing.
  */
-export type Lang = 'nl' | 'en';
+import type { Lang } from '../domain/types.ts';
+
+export type { Lang };
 
 export interface Button {
   label: string;

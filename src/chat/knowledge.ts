@@ -1,7 +1,8 @@
-import type { KnowledgeService } from '../core/bot.ts';
-import { UsageError } from '../core/errors.ts';
-import { type Lang, type Reply, ReplyBuilder, textReply } from '../core/reply.ts';
-import type { PostKind } from '../core/types.ts';
+import { UsageError } from '../domain/errors.ts';
+import type { PostKind } from '../domain/types.ts';
+import { parseSuggestion, suggestEntry } from '../kb/community.ts';
+import type { Facts } from '../kb/facts.ts';
+import { type Answer, ask, factsFromPost, roleOfAccount } from '../kb/index.ts';
 import type { Archive } from '../store/archive.ts';
 import {
   approvedEntries,
@@ -9,12 +10,10 @@ import {
   KnowledgeError,
   pendingEntries,
   rejectEntry,
-  suggestEntry,
 } from '../store/knowledge.ts';
 import { findPostId } from '../store/queries.ts';
-import { parseSuggestion } from './cli.ts';
-import type { Facts } from './facts.ts';
-import { type Answer, ask, factsFromPost, roleOfAccount } from './index.ts';
+import type { KnowledgeService } from './bot.ts';
+import { type Lang, type Reply, ReplyBuilder, textReply } from './reply.ts';
 
 const say = (lang: Lang, nl: string, en: string) => (lang === 'nl' ? nl : en);
 

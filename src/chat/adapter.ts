@@ -1,5 +1,5 @@
-import type { ChatPlatform, ReplyTarget } from '../core/chat.ts';
-import type { Reply } from '../core/reply.ts';
+import type { ChatPlatform, ReplyTarget } from './chat.ts';
+import type { Reply } from './reply.ts';
 
 /**
  * One chat platform (DESIGN.md, "ChatAdapter"). It turns platform events into ChatCommands for the

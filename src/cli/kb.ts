@@ -2,13 +2,18 @@
  * The knowledge-base commands: `archiefbot ask` (one question, or one per line on stdin) and
  * `archiefbot kb suggest | approve | reject | pending` (klankbordgroep entries, in the archive's database).
  */
+
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { type Command, CommanderError, Option } from 'commander';
 import type { Config } from '../config.ts';
-import { UsageError } from '../core/errors.ts';
+import { UsageError } from '../domain/errors.ts';
+import { type Answer, ask } from '../kb/answer.ts';
+import { parseSuggestion, suggestEntry } from '../kb/community.ts';
+import type { Lang } from '../kb/content.ts';
+import type { ApprovedEntry } from '../kb/retrieve.ts';
 import { Archive } from '../store/archive.ts';
 import {
   approvedEntries,
@@ -17,11 +22,7 @@ import {
   KnowledgeError,
   pendingEntries,
   rejectEntry,
-  suggestEntry,
 } from '../store/knowledge.ts';
-import { type Answer, ask } from './answer.ts';
-import type { Lang } from './content.ts';
-import type { ApprovedEntry } from './retrieve.ts';
 
 export interface KbCliDeps {
   io: { out: (text: string) => void; err: (text: string) => void };
@@ -80,14 +81,6 @@ export function formatAnswerLine(a: Answer): string {
 }
 
 /** Splits `<question> | <answer> [| source]`. */
-export function parseSuggestion(text: string): { question: string; answer: string; source?: string } {
-  const parts = text.split('|').map((p) => p.trim());
-  const [question, answer, ...rest] = parts;
-  if (!question || !answer || rest.length > 1)
-    throw new UsageError('Write it as: kb suggest <question> | <answer> [| source]');
-  return { question, answer, ...(rest[0] ? { source: rest[0] } : {}) };
-}
-
 function entryId(value: string): number {
   const n = Number(value.replace(/^#/, ''));
   if (!Number.isInteger(n) || n < 1)

@@ -1,6 +1,5 @@
-import type { Config } from '../config.ts';
-
-export type RecheckSchedule = Config['monitor']['recheckSchedule'];
+/** One step of the re-check schedule: posts younger than `maxAgeHours` (the last step: any age) every `everySeconds`. */
+export type RecheckSchedule = { maxAgeHours?: number | undefined; everySeconds: number }[];
 
 /**
  * The decaying re-check schedule: young posts are looked at often (a minute in their first hour by

@@ -1,6 +1,7 @@
-import { diffWords } from 'diff';
 import type { Logger } from 'pino';
 import type { BackfillOutcome, PostCaptureOutcome } from '../capture/pipeline.ts';
+import { wordDiff } from '../domain/diff.ts';
+import { CaptureError, UsageError } from '../domain/errors.ts';
 import type { Archive } from '../store/archive.ts';
 import { appendAudit } from '../store/audit.ts';
 import {
@@ -23,7 +24,6 @@ import {
   type ParsedCommand,
   parseCommand,
 } from './commands.ts';
-import { CaptureError, UsageError } from './errors.ts';
 import { type Button, type Lang, type Reply, ReplyBuilder, textReply } from './reply.ts';
 import type { Roles } from './roles.ts';
 
@@ -68,17 +68,7 @@ function short(text: string, max: number): string {
   return one.length > max ? `${one.slice(0, max - 1)}…` : one;
 }
 
-/** Word diff in the style of `git diff --word-diff`: [-removed-]{+added+}. */
-export function wordDiff(before: string, after: string): string {
-  return diffWords(before, after)
-    .map((part) => {
-      if (!part.added && !part.removed) return part.value;
-      // Keep the spaces around a change outside its markers: "is {+vanaf maandag+} beschikbaar".
-      const [, lead, core, trail] = /^(\s*)([\s\S]*?)(\s*)$/.exec(part.value)!;
-      return core ? `${lead}${part.added ? `{+${core}+}` : `[-${core}-]`}${trail}` : part.value;
-    })
-    .join('');
-}
+export { wordDiff };
 
 /**
  * The core of every chat adapter: one command language, one set of permissions, one audit trail.

@@ -1,6 +1,6 @@
-import type { BackfillOutcome, PostCaptureOutcome } from './capture/pipeline.ts';
-import type { VerifyReport } from './export/verify.ts';
-import type { PostDetail, search } from './store/queries.ts';
+import type { BackfillOutcome, PostCaptureOutcome } from '../capture/pipeline.ts';
+import type { VerifyReport } from '../export/verify.ts';
+import type { PostDetail, search } from '../store/queries.ts';
 
 /** Human-readable renderings for the terminal. The --json forms are the same objects, unformatted. */
 
