@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import type { BackfillOutcome, PostCaptureOutcome } from '../capture/pipeline.ts';
 import { wordDiff } from '../domain/diff.ts';
 import { CaptureError, UsageError } from '../domain/errors.ts';
 import type { Archive } from '../store/archive.ts';
@@ -13,7 +12,7 @@ import {
   subscriptions,
   unsubscribe,
 } from '../store/chat.ts';
-import { type AlertRow, acknowledgeAlert, listAlerts, listWatches } from '../store/monitor.ts';
+import { acknowledgeAlert, listAlerts, listWatches } from '../store/monitor.ts';
 import { findPostId, type PostDetail, search, showPost } from '../store/queries.ts';
 import type { CaptureService, ChatCommand, ReplyTarget } from './chat.ts';
 import {
@@ -24,7 +23,8 @@ import {
   type ParsedCommand,
   parseCommand,
 } from './commands.ts';
-import { type Button, type Lang, type Reply, ReplyBuilder, textReply } from './reply.ts';
+import { alertLine, captureFailure, captureResult, short, when } from './presenters.ts';
+import { type Lang, type Reply, ReplyBuilder, textReply } from './reply.ts';
 import type { Roles } from './roles.ts';
 
 /** The knowledge base as the chat sees it (src/kb provides it). */
@@ -58,15 +58,6 @@ export interface BotDeps {
 }
 
 const say = (lang: Lang, nl: string, en: string) => (lang === 'nl' ? nl : en);
-
-function when(iso: string | null | undefined): string {
-  return iso ? iso.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC') : '?';
-}
-
-function short(text: string, max: number): string {
-  const one = text.replace(/\s+/g, ' ').trim();
-  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
-}
 
 export { wordDiff };
 
@@ -301,8 +292,8 @@ export class Bot {
       replyTo: cmd.replyTo,
       lang,
     });
-    if (finished?.outcome) return this.captureResult(finished.outcome, lang);
-    if (finished) return this.captureFailure(url, finished.failure ?? '?', lang, false);
+    if (finished?.outcome) return captureResult(finished.outcome, lang);
+    if (finished) return captureFailure(url, finished.failure ?? '?', lang, false);
     const text = duplicate
       ? say(
           lang,
@@ -315,83 +306,6 @@ export class Bot {
           `Archiving ${url} (job ${jobId}). I'll answer in this thread when it's done.`,
         );
     return textReply(text, { kind: 'ack' });
-  }
-
-  /** The answer to a finished capture, in the language it was asked in. */
-  captureResult(outcome: PostCaptureOutcome | BackfillOutcome, lang: Lang): Reply {
-    if (outcome.kind === 'account') {
-      return new ReplyBuilder()
-        .header(
-          outcome.complete
-            ? say(
-                lang,
-                `Account ${outcome.account.handle} veiliggesteld`,
-                `Account ${outcome.account.handle} secured`,
-              )
-            : say(
-                lang,
-                `Account ${outcome.account.handle} gedeeltelijk veiliggesteld`,
-                `Account ${outcome.account.handle} partly secured`,
-              ),
-        )
-        .section('', [
-          [say(lang, 'Berichten', 'Posts'), String(outcome.posts)],
-          [say(lang, 'Nieuwe versies', 'New versions'), String(outcome.newVersions)],
-          [say(lang, 'Mediabestanden', 'Media files'), String(outcome.media)],
-        ])
-        .build();
-    }
-    const o = outcome;
-    return new ReplyBuilder()
-      .header(
-        say(
-          lang,
-          `Gearchiveerd: bericht #${o.post.id}, versie ${o.version}`,
-          `Archived: post #${o.post.id}, version ${o.version}`,
-        ),
-      )
-      .section(`> ${short(o.post.text, 300)}`, [
-        [say(lang, 'Auteur', 'Author'), o.post.author],
-        [say(lang, 'Geplaatst', 'Posted'), when(o.post.createdAt)],
-        [
-          say(lang, 'Versie', 'Version'),
-          `${o.version}${o.newVersion ? say(lang, ' (nieuw)', ' (new)') : say(lang, ' (ongewijzigd)', ' (unchanged)')}`,
-        ],
-        [say(lang, 'Reacties', 'Replies'), String(o.replies)],
-        ['Media', String(o.media)],
-        ['SHA-256', o.sha256],
-        [say(lang, 'Bewijs', 'Evidence'), `${o.warc.file} @ ${o.warc.offset}`],
-      ])
-      .context(o.post.url)
-      .buttons([
-        {
-          label: say(lang, 'Toon', 'Show'),
-          command: `${say(lang, 'toon', 'show')} ${o.post.id}`,
-          style: 'primary',
-        },
-        {
-          label: say(lang, 'Geschiedenis', 'History'),
-          command: `${say(lang, 'geschiedenis', 'history')} ${o.post.id}`,
-        },
-      ])
-      .build();
-  }
-
-  captureFailure(url: string, reason: string, lang: Lang, willRetry: boolean): Reply {
-    return textReply(
-      willRetry
-        ? say(
-            lang,
-            `Archiveren van ${url} lukt nu niet (${reason}); ik probeer het later opnieuw.`,
-            `Archiving ${url} failed for now (${reason}); I'll try again later.`,
-          )
-        : say(
-            lang,
-            `Archiveren van ${url} is mislukt: ${reason}. Controleer de link; \`status\` toont mislukte archiveringen.`,
-            `Archiving ${url} failed: ${reason}. Check the link; \`status\` lists failed captures.`,
-          ),
-      { kind: 'error' },
-    );
   }
 
   private async post(ref: string, lang: Lang): Promise<PostDetail> {
@@ -652,7 +566,7 @@ export class Bot {
     const b = new ReplyBuilder();
     if (recent.length) {
       b.header(say(lang, 'Recente meldingen (7 dagen)', 'Recent alerts (7 days)'));
-      b.section(recent.map((a) => this.alertLine(a, lang)).join('\n'));
+      b.section(recent.map((a) => alertLine(a, lang)).join('\n'));
     } else {
       b.section(say(lang, 'Geen meldingen in de afgelopen 7 dagen.', 'No alerts in the last 7 days.'));
     }
@@ -670,80 +584,6 @@ export class Bot {
           ),
     );
     return b.build();
-  }
-
-  private alertLine(a: AlertRow, lang: Lang): string {
-    const d = JSON.parse(a.detail) as { account?: string };
-    const seen = a.acknowledged_by
-      ? say(lang, ` · gezien door ${a.acknowledged_by}`, ` · seen by ${a.acknowledged_by}`)
-      : '';
-    const post = a.post_id ? ` · ${say(lang, 'bericht', 'post')} #${a.post_id}` : '';
-    return `#${a.id} ${KIND[a.kind][lang]} · ${d.account ?? ''} · ${when(a.detected_at)}${post}${seen}`;
-  }
-
-  /** An alert as it goes to the subscribed channels: what happened, to which post, when, and the evidence. */
-  alertReply(a: AlertRow, lang: Lang): Reply {
-    const d = JSON.parse(a.detail) as {
-      account?: string;
-      url?: string;
-      postedAt?: string | null;
-      liveForSeconds?: number | null;
-      diff?: string;
-      sha256?: string;
-      version?: number;
-      lastVersion?: { number: number; sha256: string; text: string };
-      reason?: string;
-      was?: string;
-      consecutiveErrors?: number;
-    };
-    const subject = a.post_id ? `${say(lang, 'bericht', 'post')} #${a.post_id}` : '';
-    const b = new ReplyBuilder().header(
-      `${KIND[a.kind][lang]}: ${subject} ${d.account ? `(${d.account})` : ''}`.replace(/\s+/g, ' ').trim(),
-    );
-    const fields: [string, string][] = [];
-    if (d.account) fields.push(['Account', d.account]);
-    if (d.postedAt) fields.push([say(lang, 'Geplaatst', 'Posted'), when(d.postedAt)]);
-    fields.push([say(lang, 'Gezien', 'Detected'), when(a.detected_at)]);
-    if (d.liveForSeconds != null)
-      fields.push([say(lang, 'Online geweest', 'Was live for'), duration(d.liveForSeconds, lang)]);
-    if (a.kind === 'edited' && d.diff) b.section(short(d.diff, 1500));
-    if ((a.kind === 'deleted' || a.kind === 'unavailable') && d.lastVersion) {
-      b.section(
-        `${say(lang, 'Laatst bewaarde versie', 'Last kept version')} (v${d.lastVersion.number}):\n> ${short(d.lastVersion.text, 800)}`,
-      );
-      fields.push(['SHA-256', d.lastVersion.sha256]);
-    }
-    if (a.kind === 'edited' && d.sha256) fields.push([`SHA-256 v${d.version}`, d.sha256]);
-    if (d.reason) fields.push([say(lang, 'Reden', 'Reason'), d.reason]);
-    if (d.was) fields.push([say(lang, 'Was', 'Was'), d.was]);
-    if (d.consecutiveErrors) {
-      b.section(
-        say(
-          lang,
-          `Controles van dit account mislukken al ${d.consecutiveErrors} keer achter elkaar (storing, time-outs of snelheidslimiet). Bewerkingen en verwijderingen kunnen later gezien worden; het archief is niet aangetast.`,
-          `Checks of this account have failed ${d.consecutiveErrors} times in a row (outage, timeouts or rate limits). Edits and deletions may be seen late; the archive is unaffected.`,
-        ),
-      );
-    }
-    b.section('', fields);
-    if (d.url) b.context(d.url);
-    const buttons: Button[] = [];
-    if (a.post_id) {
-      buttons.push({
-        label: say(lang, 'Toon', 'Show'),
-        command: `${say(lang, 'toon', 'show')} ${a.post_id}`,
-      });
-      buttons.push({
-        label: say(lang, 'Geschiedenis', 'History'),
-        command: `${say(lang, 'geschiedenis', 'history')} ${a.post_id}`,
-      });
-    }
-    buttons.push({
-      label: say(lang, 'Gezien', 'Acknowledge'),
-      command: `${say(lang, 'meldingen gezien', 'alerts ack')} ${a.id}`,
-      style: 'primary',
-    });
-    return b.buttons(buttons).build({ kind: 'ok' });
   }
 
   private async watching(lang: Lang): Promise<Reply> {
@@ -794,21 +634,6 @@ function appraisalLine(a: NonNullable<PostDetail['appraisal']>, lang: Lang): str
   const v = a.valuation ?? say(lang, 'niet gewaardeerd', 'not appraised');
   const term = a.termYears ? ` (${a.termYears} ${say(lang, 'jaar', 'years')})` : '';
   return `${v}${term}${a.rule ? ` · ${a.rule}` : ''}${a.inference ? say(lang, ' · afgeleid', ' · inferred') : ''}`;
-}
-
-const KIND: Record<AlertRow['kind'], Record<Lang, string>> = {
-  edited: { nl: 'Bewerkt', en: 'Edited' },
-  deleted: { nl: 'Verwijderd', en: 'Deleted' },
-  restored: { nl: 'Teruggezet', en: 'Restored' },
-  unavailable: { nl: 'Onbeschikbaar', en: 'Unavailable' },
-  degraded: { nl: 'Archivering verstoord', en: 'Capture degraded' },
-};
-
-function duration(seconds: number, lang: Lang): string {
-  if (seconds < 120) return `${seconds} s`;
-  if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
-  if (seconds < 172_800) return `${Math.round(seconds / 3600)} ${say(lang, 'uur', 'h')}`;
-  return `${Math.round(seconds / 86_400)} ${say(lang, 'dagen', 'days')}`;
 }
 
 function pageOf(text: string): number {

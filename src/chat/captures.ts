@@ -5,6 +5,7 @@ import { CAPTURE_QUEUE, type CaptureQueue } from '../queue/capture-queue.ts';
 import type { ChatAdapter } from './adapter.ts';
 import type { Bot } from './bot.ts';
 import type { CaptureRequestFromChat, CaptureService, ReplyTarget } from './chat.ts';
+import { captureFailure, captureResult } from './presenters.ts';
 import type { Lang } from './reply.ts';
 
 interface Waiter {
@@ -114,8 +115,8 @@ export class CaptureNotifier {
         }
         const reason = (failure ?? '').replace(/^[a-z-]+: /, '');
         const reply = failure
-          ? this.deps.bot.captureFailure(job.data.url, reason, w.lang, false)
-          : this.deps.bot.captureResult(job.returnvalue, w.lang);
+          ? captureFailure(job.data.url, reason, w.lang, false)
+          : captureResult(job.returnvalue, w.lang);
         await adapter
           .send(w.replyTo, reply)
           .catch((err) => this.deps.log?.error({ err, jobId }, 'could not deliver a capture answer'));

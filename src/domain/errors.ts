@@ -1,6 +1,11 @@
-/** Errors a user can cause or meet. Their message is one plain line: what happened and what to do. */
+/**
+ * Errors a user can cause or meet. Their `message` is one plain English line for logs and the CLI's
+ * --json; what the user reads comes from the catalogue: `key` (+ `vars`) names the sentence, so the
+ * chat and the CLI answer in the language of the command (src/domain/i18n.ts, `describeError`).
+ */
 export type CaptureErrorCode =
   | 'unsupported-url'
+  | 'unsupported-platform'
   | 'blocked-address'
   | 'not-found'
   | 'unavailable'
@@ -10,17 +15,34 @@ export type CaptureErrorCode =
   | 'network-error'
   | 'too-large';
 
+export type ErrorVars = Record<string, string | number | null | undefined>;
+
 export class CaptureError extends Error {
   constructor(
     readonly code: CaptureErrorCode,
     message: string,
     readonly retryable = false,
+    /** What the catalogue's sentence for `error.<code>` needs (url, host, status, …). */
+    readonly vars: ErrorVars = {},
   ) {
     super(message);
     this.name = 'CaptureError';
+  }
+
+  /** The catalogue key of the sentence a user reads. */
+  get key(): string {
+    return `error.${this.code}`;
   }
 }
 
 export class UsageError extends Error {
   override name = 'UsageError';
+  constructor(
+    message: string,
+    /** The catalogue key of the sentence a user reads (absent: `message` is shown as it is). */
+    readonly key?: string,
+    readonly vars: ErrorVars = {},
+  ) {
+    super(message);
+  }
 }

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { ChatAdapter } from '../chat/adapter.ts';
 import type { Bot } from '../chat/bot.ts';
 import type { ChatPlatform } from '../chat/chat.ts';
+import { alertReply } from '../chat/presenters.ts';
 import type { Archive } from '../store/archive.ts';
 import { channelLanguage, subscriptions } from '../store/chat.ts';
 import { claimUndelivered } from '../store/monitor.ts';
@@ -24,7 +25,7 @@ function covers(subscription: string, handle: string | null, url: string | null)
  */
 export async function deliverAlerts(
   archive: Archive,
-  bot: Bot,
+  _bot: Bot,
   adapters: Map<string, ChatAdapter>,
   log?: Logger,
 ): Promise<{ alerts: number; messages: number }> {
@@ -54,7 +55,7 @@ export async function deliverAlerts(
       if (!adapter) continue;
       const lang = (await channelLanguage(db, platform, channel)) ?? 'nl';
       try {
-        await adapter.send({ platform: platform as ChatPlatform, channel }, bot.alertReply(alert, lang));
+        await adapter.send({ platform: platform as ChatPlatform, channel }, alertReply(alert, lang));
         messages++;
       } catch (err) {
         log?.error({ err, alert: alert.id, platform, channel }, 'could not deliver an alert');

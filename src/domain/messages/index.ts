@@ -1,0 +1,12 @@
+/** The whole catalogue: one file per area, merged here; a key must be unique across areas. */
+import { bots } from './bots.ts';
+import { capture } from './capture.ts';
+import { chat } from './chat.ts';
+import { cli } from './cli.ts';
+import { errors } from './errors.ts';
+import { kb } from './kb.ts';
+import { monitor } from './monitor.ts';
+
+export const AREAS = { bots, capture, chat, cli, errors, kb, monitor };
+
+export const MESSAGES = { ...bots, ...capture, ...chat, ...cli, ...errors, ...kb, ...monitor };
