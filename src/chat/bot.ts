@@ -14,7 +14,7 @@ import {
 } from '../store/chat.ts';
 import { acknowledgeAlert, listAlerts, listWatches } from '../store/monitor.ts';
 import { findPostId, type PostDetail, search, showPost } from '../store/queries.ts';
-import type { CaptureService, ChatCommand, ReplyTarget } from './chat.ts';
+import type { CaptureService, ChatCommand } from './chat.ts';
 import {
   COMMANDS,
   type CommandSpec,
@@ -26,6 +26,7 @@ import {
 import { alertLine, captureFailure, captureResult, short, when } from './presenters.ts';
 import { type Lang, type Reply, ReplyBuilder, textReply } from './reply.ts';
 import type { Roles } from './roles.ts';
+import type { MonitorService } from './services.ts';
 
 /** The knowledge base as the chat sees it (src/kb provides it). */
 export interface KnowledgeService {
@@ -37,11 +38,7 @@ export interface KnowledgeService {
   kb(args: string, lang: Lang, ctx: { archive: Archive; user: string; roles: string[] }): Promise<Reply>;
 }
 
-/** Watching accounts, as the chat sees it (the monitor provides it; the backfill runs in the queue). */
-export interface MonitorService {
-  watch(input: string, ctx: { by: string; replyTo: ReplyTarget; lang: Lang }): Promise<Reply>;
-  unwatch(input: string, ctx: { by: string; lang: Lang }): Promise<Reply>;
-}
+export type { MonitorService };
 
 export interface BotDeps {
   archive: Archive;
@@ -215,9 +212,28 @@ export class Bot {
             say(lang, `Welk account? \`${p.spec!.usage.nl}\``, `Which account? \`${p.spec!.usage.en}\``),
           );
         const by = `${cmd.platform}:${cmd.user}`;
-        return p.name === 'watch'
-          ? this.deps.monitor.watch(p.args.trim(), { by, replyTo: cmd.replyTo, lang })
-          : this.deps.monitor.unwatch(p.args.trim(), { by, lang });
+        if (p.name === 'watch') {
+          const { url } = await this.deps.monitor.watch(p.args.trim(), { by, replyTo: cmd.replyTo, lang });
+          return textReply(
+            say(
+              lang,
+              `Ik ga ${url} volgen. Eerst stel ik alle berichten veilig; ik meld het hier als dat klaar is.`,
+              `I'll watch ${url}. First I secure all its posts; I'll say so here when that is done.`,
+            ),
+            { kind: 'ack' },
+          );
+        }
+        const input = p.args.trim();
+        const { handle } = await this.deps.monitor.unwatch(input, { by });
+        return textReply(
+          handle
+            ? say(
+                lang,
+                `${handle} wordt niet meer gevolgd; wat gearchiveerd is, blijft.`,
+                `${handle} is no longer watched; what was archived stays.`,
+              )
+            : say(lang, `${input} werd niet gevolgd.`, `${input} was not being watched.`),
+        );
       }
       case 'watching':
         return this.watching(lang);

@@ -4,9 +4,10 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { CapturePipeline } from '../capture/pipeline.ts';
 import type { ChatAdapter } from '../chat/adapter.ts';
-import type { Bot, MonitorService } from '../chat/bot.ts';
+import type { Bot } from '../chat/bot.ts';
 import type { ReplyTarget } from '../chat/chat.ts';
 import { type Lang, type Reply, textReply } from '../chat/reply.ts';
+import type { MonitorService } from '../chat/services.ts';
 import type { Config } from '../config.ts';
 import { CaptureError, UsageError } from '../domain/errors.ts';
 import type { AccountRole } from '../domain/types.ts';
@@ -304,7 +305,10 @@ export class Monitor implements MonitorService {
   }
 
   // MonitorService, for the chat.
-  async watch(input: string, ctx: { by: string; replyTo: ReplyTarget; lang: Lang }): Promise<Reply> {
+  async watch(
+    input: string,
+    ctx: { by: string; replyTo: ReplyTarget; lang: Lang },
+  ): Promise<{ url: string }> {
     const url = accountUrl(input);
     const { target } = this.deps.pipeline.resolve(url);
     if (target.kind !== 'account')
@@ -324,28 +328,13 @@ export class Monitor implements MonitorService {
       },
       { attempts: 3, backoff: { type: 'exponential', delay: 30_000 } },
     );
-    return textReply(
-      say(
-        ctx.lang,
-        `Ik ga ${url} volgen. Eerst stel ik alle berichten veilig; ik meld het hier als dat klaar is.`,
-        `I'll watch ${url}. First I secure all its posts; I'll say so here when that is done.`,
-      ),
-      { kind: 'ack' },
-    );
+    return { url };
   }
 
-  async unwatch(input: string, ctx: { by: string; lang: Lang }): Promise<Reply> {
+  async unwatch(input: string, ctx: { by: string }): Promise<{ handle: string | null }> {
     const handle = await unwatchAccount(this.deps.pipeline, input, ctx.by);
     await this.syncWatches();
-    return textReply(
-      handle
-        ? say(
-            ctx.lang,
-            `${handle} wordt niet meer gevolgd; wat gearchiveerd is, blijft.`,
-            `${handle} is no longer watched; what was archived stays.`,
-          )
-        : say(ctx.lang, `${input} werd niet gevolgd.`, `${input} was not being watched.`),
-    );
+    return { handle };
   }
 
   private streams: PostStream[] = [];

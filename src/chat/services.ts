@@ -1,0 +1,17 @@
+/**
+ * What the chat needs from the layers below, as interfaces (the composition roots wire the real ones).
+ * The monitor answers with data; the chat renders it in the asker's language.
+ */
+import type { ReplyTarget } from './chat.ts';
+import type { Lang } from './reply.ts';
+
+/** Watching accounts (src/monitor/service.ts implements it; the backfill runs in the queue). */
+export interface MonitorService {
+  /**
+   * Queues watching an account; the answer when its backfill is done goes to `replyTo` through the
+   * outbox. Throws a CaptureError or UsageError (with a catalogue key) for input that is no account.
+   */
+  watch(input: string, ctx: { by: string; replyTo: ReplyTarget; lang: Lang }): Promise<{ url: string }>;
+  /** Stops watching; `handle` is null when the account was not being watched. */
+  unwatch(input: string, ctx: { by: string }): Promise<{ handle: string | null }>;
+}
