@@ -1,14 +1,8 @@
 import type { BackfillOutcome, PostCaptureOutcome } from '../capture/pipeline.ts';
+import type { ChatPlatform, ReplyTarget } from '../domain/target.ts';
 import type { Lang } from './reply.ts';
 
-export type ChatPlatform = 'slack' | 'teams' | 'mattermost' | 'shell';
-
-/** Where an answer goes: the adapter's own thread reference, carried through the queue untouched. */
-export interface ReplyTarget {
-  platform: ChatPlatform;
-  channel: string;
-  [key: string]: unknown;
-}
+export type { ChatPlatform, ReplyTarget };
 
 /** A platform event, translated by an adapter into the one shape the core understands. */
 export interface ChatCommand {
