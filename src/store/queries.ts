@@ -274,13 +274,17 @@ function dateBound(value: string, name: string, endOfDay: boolean): string {
   const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(value);
   const ms = Date.parse(value);
   if (Number.isNaN(ms))
-    throw new UsageError(`--${name} must be a date like 2025-03-01 or 2025-03-01T09:00:00Z, not "${value}"`);
+    throw new UsageError(
+      `--${name} must be a date like 2025-03-01 or 2025-03-01T09:00:00Z, not "${value}"`,
+      'date.invalid',
+      { name, value },
+    );
   return new Date(dateOnly && endOfDay ? ms + 86_400_000 - 1 : ms).toISOString();
 }
 
 export async function search(db: Db, query: string, filters: SearchFilters = {}) {
   const match = ftsQuery(query);
-  if (!match) throw new UsageError('give at least one word to search for');
+  if (!match) throw new UsageError('give at least one word to search for', 'search.no-words');
   const limit = filters.limit ?? 20;
   const where = ['version_fts MATCH ?'];
   const params: unknown[] = [match];

@@ -6,7 +6,8 @@ import { cli } from './cli.ts';
 import { errors } from './errors.ts';
 import { kb } from './kb.ts';
 import { monitor } from './monitor.ts';
+import { usecases } from './usecases.ts';
 
-export const AREAS = { bots, capture, chat, cli, errors, kb, monitor };
+export const AREAS = { bots, capture, chat, cli, errors, kb, monitor, usecases };
 
-export const MESSAGES = { ...bots, ...capture, ...chat, ...cli, ...errors, ...kb, ...monitor };
+export const MESSAGES = { ...bots, ...capture, ...chat, ...cli, ...errors, ...kb, ...monitor, ...usecases };
