@@ -13,7 +13,7 @@ interface Example {
   verdict: Answer['verdict'];
   facts?: string[];
 }
-const examples = parse(readFileSync('../shared/knowledge/kb-examples.yaml', 'utf8')) as Example[];
+const examples = parse(readFileSync(new URL('./kb/kb-examples.yaml', import.meta.url), 'utf8')) as Example[];
 
 const facts = (q: string) => extractFacts(analyse(q));
 const decision = (f: Partial<Facts>) => decide({ ...NO_FACTS, ...f });
@@ -41,7 +41,7 @@ function expectWellFormed(a: Answer) {
   }
 }
 
-describe('the shared examples (../shared/knowledge/kb-examples.yaml)', () => {
+describe('the shared examples (tests/kb/kb-examples.yaml)', () => {
   it.each(examples.map((e) => [e.q, e] as const))('%s', (_q, e) => {
     const a = ask(e.q);
     expect(a.verdict).toBe(e.verdict);

@@ -4,7 +4,7 @@ import { buildContent, content, RULE_IDS } from '../src/kb/content.ts';
 import { RULES } from '../src/kb/rules.ts';
 import { editDistance, fold, splitCompound, stem, words } from '../src/kb/text.ts';
 
-const framework = readFileSync('../shared/reference/legal-framework.md', 'utf8');
+const framework = readFileSync(new URL('../docs/reference/legal-framework.md', import.meta.url), 'utf8');
 
 describe('the guidance content', () => {
   const { entries, sources } = content();

@@ -5,7 +5,7 @@ import { loadCases, runCases, score, VERDICTS } from './kb/eval.ts';
 
 const tuning = loadCases('tuning');
 const heldout = loadCases('heldout');
-const shared = (parse(readFileSync('../shared/knowledge/kb-examples.yaml', 'utf8')) as { q: string }[]).map(
+const shared = (parse(readFileSync(new URL('./kb/kb-examples.yaml', import.meta.url), 'utf8')) as { q: string }[]).map(
   (e) => e.q,
 );
 

@@ -1,5 +1,5 @@
 // Loopback fake of the Bluesky public AppView (https://public.api.bsky.app) plus its image CDN.
-// Behaviour follows /work/shared/reference/platform-apis.md §2 and the fidelity checklist in §8.
+// Behaviour follows docs/reference/platform-apis.md §2 and the fidelity checklist in §8.
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';

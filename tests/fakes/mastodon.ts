@@ -1,5 +1,5 @@
 // Loopback fake of a Mastodon 4.4 instance: the public REST API subset the Archiefbot connector reads.
-// Behaviour follows /work/shared/reference/platform-apis.md §1 and the fidelity checklist in §8.
+// Behaviour follows docs/reference/platform-apis.md §1 and the fidelity checklist in §8.
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
