@@ -1,0 +1,325 @@
+import { contentHash, searchText, sha256Hex } from '../../domain/content.ts';
+import type { Exchange } from '../../domain/exchange.ts';
+import { accountKey, postKey } from '../../domain/post-key.ts';
+import { nextCheckAt, type RecheckSchedule } from '../../domain/schedule.ts';
+import type {
+  AccountInfo,
+  Appraisal,
+  CaptureMethod,
+  MediaItem,
+  NormalisedPost,
+  PostContent,
+} from '../../domain/types.ts';
+import { TOOL_NAME, TOOL_VERSION } from '../../version.ts';
+import type { IngestInput, PostRole } from './types.ts';
+
+/**
+ * Ingest in two steps: this module decides, from the input and what the archive already holds, every
+ * record and row a capture adds (pure: no database, no disk); ./write.ts writes that plan.
+ */
+
+export interface KnownVersion {
+  id: number;
+  number: number;
+  hash: string;
+  validFrom: string | null;
+}
+
+/** A media payload already in the WARC: the target of a revisit record. */
+export interface StoredMedia {
+  recordId: string;
+  url: string;
+  date: string;
+}
+
+/** What the archive holds for the posts, media and accounts of one ingest (read by ./read.ts). */
+export interface Existing {
+  /** By `postKey`; versions oldest first. */
+  posts: Map<string, { id: number; versions: KnownVersion[] }>;
+  /** By SHA-256 of the payload. */
+  media: Map<string, StoredMedia>;
+  /** By `accountKey`; an account not held yet gets the schema's default role, `other`. */
+  accountRoles: Map<string, string>;
+}
+
+export interface PlanContext {
+  captureId: number;
+  now: string;
+  /** When a newly archived post is first re-checked (null: at once). */
+  recheckSchedule: RecheckSchedule | null;
+}
+
+export interface VersionPlan {
+  number: number;
+  origin: 'capture' | 'platform-history';
+  validFrom: string | null;
+  content: PostContent;
+  hash: string;
+}
+
+/** Content as archived: each media item with the SHA-256 of the payload captured for its URL. */
+export type ArchivedContent = Omit<PostContent, 'media'> & {
+  media: (MediaItem & { sha256: string | null })[];
+};
+
+/** A response's original when it is a revisit: a record already held, or a response earlier in this batch. */
+export type RevisitOf = { stored: StoredMedia } | { exchange: number };
+
+/** One HTTP exchange: a request record and a response record (or a revisit for media already held). */
+export interface PlannedExchange {
+  exchange: Exchange;
+  /** A media payload (2xx): its digest, and what it revisits (null: stored here for the first time). */
+  media: { sha256: string; mime: string | null; type: string; revisitOf: RevisitOf | null } | null;
+}
+
+/** A metadata record: a post's new version, or an observation of a post seen unchanged. */
+export interface PlannedMetadata {
+  uri: string;
+  doc: Record<string, unknown>;
+  /** The response the post was read from (WARC-Refers-To), when this capture recorded it. */
+  source: { exchange: number; url: string } | null;
+}
+
+export interface PlannedVersion extends VersionPlan {
+  archived: ArchivedContent;
+  text: string;
+  /** Index into the plan's metadata records. */
+  metadata: number;
+}
+
+export interface PlannedPost {
+  key: string;
+  post: NormalisedPost;
+  role: PostRole;
+  status: 'live' | 'edited';
+  nextCheck: string | null;
+  newVersions: PlannedVersion[];
+  /** The version current after this capture. */
+  current: { number: number; hash: string };
+  /** The metadata record that documents this sighting (index into the plan's metadata records). */
+  evidence: number;
+  /** A post seen unchanged gets a sighting row on the version held; one with a new version needs none. */
+  sighting: { versionId: number } | null;
+  appraisal: Appraisal | null;
+}
+
+export interface IngestPlan {
+  capture: {
+    id: number;
+    /** False when the ingest continues a capture opened earlier (a backfill page). */
+    opened: boolean;
+    url: string;
+    trigger: IngestInput['trigger'];
+    requestedBy: string | null;
+    channel: string | null;
+    now: string;
+  };
+  method: CaptureMethod;
+  exchanges: PlannedExchange[];
+  metadata: PlannedMetadata[];
+  accounts: AccountInfo[];
+  /** One per post identity, in input order (the first role wins: main before reply). */
+  posts: PlannedPost[];
+  media: { stored: number; revisits: number };
+  backfill: IngestInput['backfill'] | null;
+}
+
+/** Platforms whose posts the monitor re-checks (their connectors can look posts up again). */
+const CHECKABLE = new Set(['mastodon', 'bluesky']);
+
+export function planIngest(input: IngestInput, existing: Existing, ctx: PlanContext): IngestPlan {
+  const posts = uniquePosts(input.posts);
+  const { exchanges, mediaByUrl, sourceByUrl } = planExchanges(input.exchanges, existing.media);
+  const stored = exchanges.filter((e) => e.media && !e.media.revisitOf).length;
+  const metadata: PlannedMetadata[] = [];
+  const provenance = {
+    capture: ctx.captureId,
+    trigger: input.trigger,
+    requestedBy: input.requestedBy,
+    channel: input.channel,
+    tool: TOOL_NAME,
+    toolVersion: TOOL_VERSION,
+    capturedAt: ctx.now,
+    method: input.method.id,
+    misses: input.method.misses,
+  };
+  const planned = posts.map(({ post, role }): PlannedPost => {
+    const key = postKey(post);
+    const known = existing.posts.get(key)?.versions ?? [];
+    const versions = planVersions(post, known);
+    const source = post.sourceUrl ? sourceByUrl.get(post.sourceUrl) : undefined;
+    const record = (v: VersionPlan, archived: ArchivedContent, kind: 'version' | 'observation') =>
+      metadata.push({
+        uri: `urn:archiefbot:${post.platform}:${kind}:${encodeURIComponent(post.platformId)}:${v.number}`,
+        doc: postDocument(post, v, archived, kind, provenance),
+        source: source === undefined ? null : { exchange: source, url: post.sourceUrl! },
+      }) - 1;
+    const newVersions = versions.newVersions.map((v): PlannedVersion => {
+      const archived = withSha(v.content, mediaByUrl);
+      return { ...v, archived, text: searchText(v.content), metadata: record(v, archived, 'version') };
+    });
+    const { current } = versions;
+    const evidence =
+      newVersions.find((v) => v.number === current.number)?.metadata ??
+      record(current, withSha(current.content, mediaByUrl), 'observation');
+    const appraise = newVersions.length || role === 'main' ? input.appraise : undefined;
+    return {
+      key,
+      post,
+      role,
+      status: versions.total > 1 ? 'edited' : 'live',
+      nextCheck: firstCheck(post, ctx),
+      newVersions,
+      current: { number: current.number, hash: current.hash },
+      evidence,
+      sighting: newVersions.length ? null : { versionId: known.find((k) => k.number === current.number)!.id },
+      appraisal:
+        appraise?.(post, role, existing.accountRoles.get(accountKey(post.account)) ?? 'other') ?? null,
+    };
+  });
+  const accounts = new Map(posts.map(({ post }) => [accountKey(post.account), post.account]));
+  return {
+    capture: {
+      id: ctx.captureId,
+      opened: input.captureId === undefined,
+      url: input.url,
+      trigger: input.trigger,
+      requestedBy: input.requestedBy,
+      channel: input.channel,
+      now: ctx.now,
+    },
+    method: input.method,
+    exchanges,
+    metadata,
+    accounts: [...accounts.values()],
+    posts: planned,
+    media: { stored, revisits: mediaByUrl.size - stored },
+    backfill: input.backfill ?? null,
+  };
+}
+
+/** One entry per post identity; the first role wins (main before reply). */
+function uniquePosts(posts: IngestInput['posts']): IngestInput['posts'] {
+  const seen = new Map<string, IngestInput['posts'][number]>();
+  for (const p of posts) {
+    const key = postKey(p.post);
+    if (!seen.has(key)) seen.set(key, p);
+  }
+  return [...seen.values()];
+}
+
+/**
+ * The exchanges as records: a media payload the archive (or this batch) already holds becomes a
+ * revisit. Also returns each media URL's payload digest and, by URL, the exchange whose response a
+ * post's metadata record refers to.
+ */
+function planExchanges(input: Exchange[], held: Map<string, StoredMedia>) {
+  const stored = new Map<string, StoredMedia | { exchange: number }>(held);
+  const mediaByUrl = new Map<string, { sha256: string }>();
+  const sourceByUrl = new Map<string, number>();
+  const exchanges = input.map((exchange, i): PlannedExchange => {
+    if (exchange.purpose === 'media' && exchange.status < 300) {
+      const sha256 = sha256Hex(exchange.body);
+      const mime = header(exchange, 'content-type');
+      mediaByUrl.set(exchange.url, { sha256 });
+      const prior = stored.get(sha256);
+      if (!prior) stored.set(sha256, { exchange: i });
+      const revisitOf = !prior ? null : 'exchange' in prior ? prior : { stored: prior };
+      return { exchange, media: { sha256, mime, type: mediaType(mime), revisitOf } };
+    }
+    if (exchange.status < 400) sourceByUrl.set(exchange.url, i);
+    return { exchange, media: null };
+  });
+  return { exchanges, mediaByUrl, sourceByUrl };
+}
+
+function postDocument(
+  post: NormalisedPost,
+  v: VersionPlan,
+  content: ArchivedContent,
+  kind: 'version' | 'observation',
+  provenance: Record<string, unknown>,
+) {
+  return {
+    type: `archiefbot/post-${kind}`,
+    post: {
+      platform: post.platform,
+      platformId: post.platformId,
+      url: post.url,
+      kind: post.kind,
+      parent: post.parentPlatformId,
+      createdAt: post.createdAt,
+      editedAt: post.editedAt,
+      account: post.account,
+      counts: post.counts,
+    },
+    version: { number: v.number, origin: v.origin, validFrom: v.validFrom, contentHash: v.hash, content },
+    provenance: { ...provenance, sourceUrl: post.sourceUrl },
+  };
+}
+
+/** When the monitor first looks at the post again (kept as it is for a post already scheduled). */
+function firstCheck(post: NormalisedPost, ctx: PlanContext): string | null {
+  if (!CHECKABLE.has(post.platform)) return null;
+  if (!ctx.recheckSchedule) return ctx.now;
+  return nextCheckAt(ctx.recheckSchedule, post.createdAt, ctx.now, Date.parse(ctx.now));
+}
+
+export function header(ex: Exchange, name: string): string | null {
+  return ex.responseHeaders.find(([k]) => k.toLowerCase() === name)?.[1] ?? null;
+}
+
+function mediaType(mime: string | null): string {
+  const top = (mime ?? '').split('/')[0];
+  return top === 'image' || top === 'video' || top === 'audio' ? top : 'unknown';
+}
+
+function withSha(content: PostContent, media: Map<string, { sha256: string }>): ArchivedContent {
+  return {
+    ...content,
+    media: content.media.map((m) => ({ ...m, sha256: media.get(m.url)?.sha256 ?? null })),
+  };
+}
+
+/**
+ * Which versions a capture adds. Entries of the platform's own edit history that the archive does not
+ * hold yet become versions marked `platform-history`; the content as captured now becomes a new
+ * version only when its hash differs from the latest version held.
+ */
+export function planVersions(
+  post: NormalisedPost,
+  known: { number: number; hash: string; validFrom: string | null }[],
+): { newVersions: VersionPlan[]; current: VersionPlan; total: number } {
+  const have = new Set(known.map((k) => `${k.validFrom}|${k.hash}`));
+  let next = (known.at(-1)?.number ?? 0) + 1;
+  let latest = known.at(-1)?.hash ?? null;
+  const out: VersionPlan[] = [];
+  const history = post.history ?? [];
+  for (const entry of history.slice(0, -1)) {
+    const hash = contentHash(entry.content);
+    if (have.has(`${entry.at}|${hash}`) || hash === latest) continue;
+    out.push({
+      number: next++,
+      origin: 'platform-history',
+      validFrom: entry.at,
+      content: entry.content,
+      hash,
+    });
+    latest = hash;
+  }
+  const hash = contentHash(post.content);
+  let current: VersionPlan;
+  if (hash !== latest) {
+    current = {
+      number: next++,
+      origin: 'capture',
+      validFrom: post.editedAt ?? post.createdAt,
+      content: post.content,
+      hash,
+    };
+    out.push(current);
+  } else {
+    current = { number: next - 1, origin: 'capture', validFrom: null, content: post.content, hash };
+  }
+  return { newVersions: out, current, total: next - 1 };
+}

@@ -1,0 +1,83 @@
+import { sha256Hex } from '../../domain/content.ts';
+import { accountKey, postKey } from '../../domain/post-key.ts';
+import type { Db } from '../db.ts';
+import type { Existing, KnownVersion } from './plan.ts';
+import type { IngestInput } from './types.ts';
+
+/**
+ * What the archive already holds for one ingest: the posts (with their versions), the media
+ * payloads by digest, and the roles of the accounts. Run inside the ingest's write transaction.
+ */
+export async function readExisting(db: Db, input: IngestInput): Promise<Existing> {
+  const posts = new Map(input.posts.map(({ post }) => [postKey(post), post]));
+  const accounts = new Map(input.posts.map(({ post }) => [accountKey(post.account), post.account]));
+  return {
+    posts: await readPosts(db, [...posts.values()]),
+    media: await readMedia(db, input),
+    accountRoles: await readAccountRoles(db, [...accounts.values()]),
+  };
+}
+
+async function readPosts(db: Db, keys: { platform: string; platformId: string }[]) {
+  const posts: Existing['posts'] = new Map();
+  if (!keys.length) return posts;
+  for (const r of await db.all<{
+    id: number;
+    platform: string;
+    platform_id: string;
+    version_id: number | null;
+    number: number | null;
+    content_hash: string | null;
+    valid_from: string | null;
+  }>(
+    `SELECT p.id, p.platform, p.platform_id, v.id AS version_id, v.number, v.content_hash, v.valid_from
+     FROM post p LEFT JOIN version v ON v.post_id = p.id
+     WHERE (p.platform, p.platform_id) IN (SELECT value->>0, value->>1 FROM json_each(?))
+     ORDER BY p.id, v.number`,
+    [JSON.stringify(keys.map((k) => [k.platform, k.platformId]))],
+  )) {
+    const key = postKey({ platform: r.platform, platformId: r.platform_id });
+    let held = posts.get(key);
+    if (!held) {
+      held = { id: r.id, versions: [] as KnownVersion[] };
+      posts.set(key, held);
+    }
+    if (r.number !== null)
+      held.versions.push({
+        id: r.version_id!,
+        number: r.number,
+        hash: r.content_hash!,
+        validFrom: r.valid_from,
+      });
+  }
+  return posts;
+}
+
+/** Media payloads of this capture that the archive already holds, by SHA-256. */
+async function readMedia(db: Db, input: IngestInput): Promise<Existing['media']> {
+  const shas = [
+    ...new Set(
+      input.exchanges.filter((e) => e.purpose === 'media' && e.status < 300).map((e) => sha256Hex(e.body)),
+    ),
+  ];
+  const media: Existing['media'] = new Map();
+  if (!shas.length) return media;
+  const rows = await db.all<{ sha256: string; warc_record_id: string; url: string; first_seen: string }>(
+    'SELECT sha256, warc_record_id, url, first_seen FROM media WHERE sha256 IN (SELECT value FROM json_each(?))',
+    [JSON.stringify(shas)],
+  );
+  for (const r of rows) media.set(r.sha256, { recordId: r.warc_record_id, url: r.url, date: r.first_seen });
+  return media;
+}
+
+async function readAccountRoles(db: Db, keys: { platform: string; handle: string }[]) {
+  const roles: Existing['accountRoles'] = new Map();
+  if (!keys.length) return roles;
+  const rows = await db.all<{ platform: string; handle: string; role: string }>(
+    `SELECT platform, handle, role FROM account
+     WHERE (platform, handle) IN (SELECT value->>0, value->>1 FROM json_each(?))`,
+    [JSON.stringify(keys.map((k) => [k.platform, k.handle]))],
+  );
+  for (const r of rows) roles.set(accountKey(r), r.role);
+  return roles;
+}
