@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
 import { TOOL_VERSION } from './version.ts';
 
@@ -21,6 +21,7 @@ const schema = z.strictObject({
     maxMediaBytes: int(1024),
     maxRedirects: int(0).max(20),
     allowPrivateNetworks: boolish,
+    allowHosts: z.array(z.string().min(1)),
   }),
   warc: z.strictObject({ rotateBytes: int(1024), operator: z.string() }),
   bluesky: z.strictObject({ appviewUrl: z.url({ protocol: /^https?$/ }) }),
@@ -59,18 +60,69 @@ export const ENV_KEYS: Record<string, string> = {
   REDIS_URL: 'redis.url',
 };
 
-function readYaml(file: string): Record<string, unknown> {
+/** A YAML file read with its line numbers, so every problem names file, line and key. */
+export interface YamlFile {
+  file: string;
+  data: unknown;
+  /** `file:line` of the value at this key path (the nearest enclosing key that exists). */
+  where(path: readonly PropertyKey[]): string;
+}
+
+export function readYamlFile(file: string): YamlFile {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ConfigError(`cannot read config file ${file}: ${(err as Error).message}`);
+    throw new ConfigError(`${file}: cannot read it: ${(err as Error).message}`);
   }
-  try {
-    return (parseYaml(text) ?? {}) as Record<string, unknown>;
-  } catch (err) {
-    throw new ConfigError(`config file ${file} is not valid YAML: ${(err as Error).message}`);
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const bad = doc.errors[0];
+  if (bad) {
+    const line = bad.linePos?.[0]?.line ?? lines.linePos(bad.pos[0]).line;
+    throw new ConfigError(`${file}:${line}: not valid YAML: ${bad.message.split('\n')[0]}`);
   }
+  const lineOf = (path: readonly PropertyKey[]): number => {
+    for (let n = path.length; n > 0; n--) {
+      const parent = n > 1 ? doc.getIn(path.slice(0, n - 1) as unknown[], true) : doc.contents;
+      if (isMap(parent)) {
+        const pair = parent.items.find((p) => (p.key as { value?: unknown })?.value === path[n - 1]);
+        const range = (pair?.key as YamlNode | undefined)?.range;
+        if (range) return lines.linePos(range[0]).line;
+      }
+      if (isSeq(parent)) {
+        const item = parent.items[Number(path[n - 1])] as YamlNode | undefined;
+        if (item?.range) return lines.linePos(item.range[0]).line;
+      }
+    }
+    return 1;
+  };
+  return { file, data: doc.toJS() ?? {}, where: (path) => `${file}:${lineOf(path)}` };
+}
+
+/**
+ * Validates a YAML file against a zod schema; the first problem becomes one ConfigError line:
+ * `file:line: key: what is wrong`.
+ */
+export function parseYamlFile<S extends z.ZodType>(file: string, schema: S): z.output<S> {
+  const y = readYamlFile(file);
+  const parsed = schema.safeParse(y.data);
+  if (!parsed.success) throw new ConfigError(describeIssue(y, parsed.error.issues[0]!));
+  return parsed.data;
+}
+
+function describeIssue(y: YamlFile, issue: z.core.$ZodIssue): string {
+  const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
+  const path = keys.length ? [...issue.path, keys[0]!] : issue.path;
+  const key = path.join('.') || '(top level)';
+  const message = keys.length ? `unknown key (${keys.join(', ')})` : issue.message;
+  return `${y.where(path)}: ${key}: ${message}`;
+}
+
+function readYaml(file: string): Record<string, unknown> {
+  const data = readYamlFile(file).data;
+  if (!isObject(data)) throw new ConfigError(`${file}:1: the file must hold keys and values`);
+  return data;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -113,14 +165,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      const key = issue.path.join('.') || '(top level)';
-      const via = fromEnv[key] ? ` (from ${fromEnv[key]})` : '';
-      return `${key}${via}: ${issue.message}`;
-    });
-    throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+    const issue = parsed.error.issues[0]!;
+    const key = issue.path.join('.') || '(top level)';
+    if (fromEnv[key]) throw new ConfigError(`${fromEnv[key]} (${key}): ${issue.message}`);
+    // Say where the bad value is: the override file when it sets that key, else the defaults.
+    const files = [env.ARCHIEFBOT_CONFIG, new URL('../config/default.yaml', import.meta.url).pathname];
+    for (const file of files) {
+      if (!file) continue;
+      const y = readYamlFile(file);
+      const has = issue.path.reduce<unknown>((o, k) => (isObject(o) ? o[k as string] : undefined), y.data);
+      if (has !== undefined || file === files[1]) throw new ConfigError(describeIssue(y, issue));
+    }
   }
-  const config = parsed.data;
+  const config = parsed.data!;
   config.dataDir = path.resolve(config.dataDir);
   config.http.userAgent = config.http.userAgent.replace('{version}', TOOL_VERSION);
   return config;

@@ -1,0 +1,2 @@
+// The Mastodon, Bluesky and helper fakes live in src/demo/platforms (the demo serves them too).
+export * from '../../src/demo/platforms/mastodon.ts';
