@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -6,5 +7,7 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // No test reads the operator's config/roles.yaml or config/accounts.yaml: this folder is empty.
+    env: { ARCHIEFBOT_CONFIG_DIR: path.resolve(import.meta.dirname, 'tests/fixtures/config') },
   },
 });

@@ -182,3 +182,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   config.http.userAgent = config.http.userAgent.replace('{version}', TOOL_VERSION);
   return config;
 }
+
+/**
+ * The folder of the operator's own configuration files (roles.yaml, accounts.yaml): the checkout's
+ * `config/` unless ARCHIEFBOT_CONFIG_DIR names another (the tests point it at an empty folder).
+ */
+export function configDir(env: NodeJS.ProcessEnv = process.env): string {
+  return (
+    env.ARCHIEFBOT_CONFIG_DIR ??
+    process.env.ARCHIEFBOT_CONFIG_DIR ??
+    new URL('../config', import.meta.url).pathname
+  );
+}
