@@ -37,29 +37,64 @@ export interface AccountPage {
 }
 
 /**
- * One platform (DESIGN.md, "Connector"). A connector turns URLs into targets, reads the platform
- * through the recording HTTP session it is given, and returns normalised posts. It never writes:
- * the pipeline decides what becomes a version and what goes into the WARC.
+ * One entry of the connector registry (src/capture/registry.ts). A connector turns URLs into
+ * targets; what it can do with them is in the capability interfaces below, which it implements as
+ * far as its platform allows. It reads the platform through the recording HTTP session it is given
+ * and returns normalised posts. It never writes: the pipeline decides what becomes a version and
+ * what goes into the WARC.
  */
 export interface Connector {
-  readonly platform: Platform;
-  readonly method: CaptureMethod;
   /** Rewrites inputs that are not WHATWG URLs (e.g. `at://did:plc:…/…`) into URLs this connector matches. */
   normaliseInput?(text: string): string | null;
-  /** A target when this connector handles the URL, else null. */
+  /**
+   * A target when this connector handles the URL, else null. Throws a CaptureError when it knows
+   * the URL but refuses it (a platform that is not supported yet), so no later connector takes it.
+   */
   match(url: URL): Target | null;
+}
+
+/** What a connector that reads a platform archives under: the platform's name and the capture method. */
+export interface PlatformReader {
+  readonly platform: Platform;
+  readonly method: CaptureMethod;
+}
+
+/** Captures one post with its thread. */
+export interface PostSource extends PlatformReader {
   /** Ids (`post.platform_id`) that the URL names, found without the network; used by `show <url>`. */
   lookupKeys(url: URL): string[];
   /** The post, its ancestors and its replies. Throws CaptureError('not-found', …) for deleted posts. */
   fetchThread(target: PostTarget, http: HttpSession, opts: { maxReplies: number }): Promise<Thread>;
-  openAccount?(target: AccountTarget, http: HttpSession): Promise<AccountHandle>;
-  listAccount?(handle: AccountHandle, http: HttpSession, cursor: string | null): Promise<AccountPage>;
+}
+
+/** Captures a whole account, page by page (backfill and watch polls). */
+export interface AccountSource extends PlatformReader {
+  openAccount(target: AccountTarget, http: HttpSession): Promise<AccountHandle>;
+  listAccount(handle: AccountHandle, http: HttpSession, cursor: string | null): Promise<AccountPage>;
+}
+
+/** Re-checks archived posts (the monitor's edit and deletion detection). */
+export interface BatchChecker extends PlatformReader {
   /**
    * Re-checks archived posts in as few requests as the platform allows (batch look-ups). A post the
    * batch leaves out is asked for once more on its own before it counts as deleted; errors (5xx,
    * timeouts, 429, malformed answers) are `error`, never a deletion. Keyed by platformId.
    */
-  checkPosts?(refs: CheckRef[], http: HttpSession): Promise<Map<string, CheckResult>>;
+  checkPosts(refs: CheckRef[], http: HttpSession): Promise<Map<string, CheckResult>>;
+}
+
+export function canFetchPosts(c: Connector): c is Connector & PostSource {
+  const x = c as Partial<PostSource>;
+  return typeof x.fetchThread === 'function' && typeof x.lookupKeys === 'function';
+}
+
+export function canListAccounts(c: Connector): c is Connector & AccountSource {
+  const x = c as Partial<AccountSource>;
+  return typeof x.openAccount === 'function' && typeof x.listAccount === 'function';
+}
+
+export function canCheckPosts(c: Connector): c is Connector & BatchChecker {
+  return typeof (c as Partial<BatchChecker>).checkPosts === 'function';
 }
 
 /** What the re-checker knows of an archived post, to ask the platform about it again. */
@@ -77,4 +112,9 @@ export type CheckResult =
   | { state: 'unavailable'; reason: string }
   | { state: 'error'; reason: string };
 
-export type ConnectorFactory = (config: Config) => Connector;
+/** A registry line: how the pipeline builds one connector from the configuration. */
+export interface ConnectorFactory {
+  /** For logs and tests ('mastodon', 'unsupported', …). */
+  readonly name: string;
+  create(config: Config): Connector;
+}

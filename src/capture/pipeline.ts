@@ -5,11 +5,20 @@ import type { NormalisedPost, Trigger } from '../domain/types.ts';
 import { appraise, type PostFacts, roleOfAccount } from '../kb/index.ts';
 import type { Archive, IngestInput, IngestResult } from '../store/archive.ts';
 import { saveAppraisals } from '../store/knowledge.ts';
-import type { AccountPage, AccountTarget, Connector, PostTarget, Target } from './connector.ts';
-import { BlueskyConnector } from './connectors/bluesky.ts';
-import { MastodonConnector } from './connectors/mastodon.ts';
-import { WebConnector } from './connectors/web.ts';
+import {
+  type AccountHandle,
+  type AccountPage,
+  type AccountSource,
+  type AccountTarget,
+  type Connector,
+  type ConnectorFactory,
+  canFetchPosts,
+  canListAccounts,
+  type PostSource,
+  type PostTarget,
+} from './connector.ts';
 import { HttpClient, type HttpSession } from './http.ts';
+import { CONNECTOR_FACTORIES } from './registry.ts';
 import { checkUrl } from './ssrf.ts';
 
 export interface CaptureRequest {
@@ -62,6 +71,11 @@ export interface BackfillOutcome {
 
 export type CaptureOutcome = PostCaptureOutcome | BackfillOutcome;
 
+/** Which connector takes a URL, and as what: a post to a post source, an account to an account source. */
+export type Resolved =
+  | { kind: 'post'; connector: Connector & PostSource; target: PostTarget }
+  | { kind: 'account'; connector: Connector & AccountSource; target: AccountTarget };
+
 export interface CaptureOptions {
   onProgress?: (p: BackfillProgress) => void;
   /** Checked between pages of a backfill; true stops after the page in hand is saved. */
@@ -82,18 +96,22 @@ export class CapturePipeline {
     readonly archive: Archive,
     readonly config: Config,
     readonly log?: Logger,
+    factories: ConnectorFactory[] = CONNECTOR_FACTORIES,
   ) {
     this.http = new HttpClient(config.http, log);
-    // Order matters: the platform connectors first, the web fallback last.
-    this.connectors = [new MastodonConnector(config), new BlueskyConnector(config), new WebConnector()];
+    // In the registry's order: the first connector that matches a URL takes it.
+    this.connectors = factories.map((f) => f.create(config));
   }
 
   async close(): Promise<void> {
     await this.http.close();
   }
 
-  /** Which connector takes this input, and as what; a clear error for anything that is not a URL we may fetch. */
-  resolve(input: string): { connector: Connector; target: Target } {
+  /**
+   * Which connector takes this input, and as what; a clear error for anything that is not a URL we
+   * may fetch, a platform that is not supported yet, or a target its platform cannot capture.
+   */
+  resolve(input: string): Resolved {
     const text = input.trim();
     let urlText = text;
     for (const c of this.connectors) urlText = c.normaliseInput?.(urlText) ?? urlText;
@@ -104,21 +122,34 @@ export class CapturePipeline {
       throw new CaptureError(
         'unsupported-url',
         `not a URL: "${text}" (give a full https:// link to a post or account)`,
+        false,
+        { url: text },
       );
     }
     checkUrl(url, this.config.http.allowPrivateNetworks);
     for (const connector of this.connectors) {
       const target = connector.match(url);
-      if (target) return { connector, target };
+      if (!target) continue;
+      if (target.kind === 'post' && canFetchPosts(connector)) return { kind: 'post', connector, target };
+      if (target.kind === 'account' && canListAccounts(connector))
+        return { kind: 'account', connector, target };
+      const what = target.kind === 'post' ? 'posts' : 'accounts';
+      throw new CaptureError(
+        'unsupported-url',
+        `${url.href}: ${what} of this platform cannot be captured yet`,
+        false,
+        { url: url.href },
+      );
     }
-    throw new CaptureError('unsupported-url', `no connector handles ${url.href}`);
+    throw new CaptureError('unsupported-url', `no connector handles ${url.href}`, false, { url: url.href });
   }
 
   /** The archive ids a URL names, without network access (for `show <url>`). */
   lookupKeys(input: string): string[] {
     try {
-      const { connector, target } = this.resolve(input);
-      return [...connector.lookupKeys(new URL(target.url)), target.url];
+      const resolved = this.resolve(input);
+      const url = resolved.target.url;
+      return [...(resolved.kind === 'post' ? resolved.connector.lookupKeys(new URL(url)) : []), url];
     } catch {
       return [];
     }
@@ -131,19 +162,18 @@ export class CapturePipeline {
       requestedBy: req.requestedBy ?? null,
       channel: req.channel ?? null,
     };
-    let resolved: { connector: Connector; target: Target };
+    let resolved: Resolved;
     try {
       resolved = this.resolve(req.url);
     } catch (err) {
       await this.archive.recordFailure(who, (err as Error).message);
       throw err;
     }
-    const { connector, target } = resolved;
-    if (target.kind === 'account') return this.backfill(connector, target, who, opts);
+    if (resolved.kind === 'account') return this.backfill(resolved.connector, resolved.target, who, opts);
     try {
       return await this.capturePost(
-        connector,
-        target,
+        resolved.connector,
+        resolved.target,
         who,
         req.withoutReplies ? 0 : this.config.capture.maxReplies,
       );
@@ -215,7 +245,7 @@ export class CapturePipeline {
   }
 
   private async capturePost(
-    connector: Connector,
+    connector: PostSource,
     target: PostTarget,
     who: Pick<IngestInput, 'url' | 'trigger' | 'requestedBy' | 'channel'>,
     maxReplies: number,
@@ -242,7 +272,7 @@ export class CapturePipeline {
     result: IngestResult,
     post: NormalisedPost,
     replies: number,
-    connector: Connector,
+    connector: PostSource,
   ): PostCaptureOutcome {
     const main = result.posts.find((p) => p.role === 'main')!;
     return {
@@ -277,10 +307,13 @@ export class CapturePipeline {
     who: { requestedBy?: string | null; channel?: string | null } = {},
     maxPages = 10,
   ): Promise<{ account: string; newPosts: number; pages: number }> {
-    const { connector, target } = this.resolve(url);
-    if (target.kind !== 'account' || !connector.openAccount || !connector.listAccount) {
-      throw new CaptureError('unsupported-url', `${url} is not an account this tool can watch`);
+    const resolved = this.resolve(url);
+    if (resolved.kind !== 'account') {
+      throw new CaptureError('unsupported-url', `${url} is not an account this tool can watch`, false, {
+        url,
+      });
     }
+    const { connector, target } = resolved;
     const first = this.http.session();
     const handle = await connector.openAccount(target, first);
     let cursor: string | null = null;
@@ -319,16 +352,13 @@ export class CapturePipeline {
 
   /** "Secure everything once": every post the platform serves for an account, page by page, resumable. */
   private async backfill(
-    connector: Connector,
+    connector: AccountSource,
     target: AccountTarget,
     who: Pick<IngestInput, 'url' | 'trigger' | 'requestedBy' | 'channel'>,
     opts: CaptureOptions,
   ): Promise<BackfillOutcome> {
-    if (!connector.openAccount || !connector.listAccount) {
-      throw new CaptureError('unsupported-url', `${connector.platform} accounts cannot be backfilled yet`);
-    }
     const first = this.http.session();
-    let handle: Awaited<ReturnType<NonNullable<Connector['openAccount']>>>;
+    let handle: AccountHandle;
     try {
       handle = await connector.openAccount(target, first);
     } catch (err) {
@@ -349,7 +379,7 @@ export class CapturePipeline {
     // While one page is written, the next is already on its way: HTTP overlaps the archive's work.
     const fetchPage = async (from: string | null): Promise<{ page: AccountPage; http: HttpSession }> => {
       const http = this.http.session();
-      const page = await connector.listAccount!(handle, http, from);
+      const page = await connector.listAccount(handle, http, from);
       await this.downloadMedia(page.posts, http);
       return { page, http };
     };

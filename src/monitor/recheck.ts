@@ -1,9 +1,16 @@
 import type { Logger } from 'pino';
-import type { CheckRef, CheckResult, Connector } from '../capture/connector.ts';
+import {
+  type BatchChecker,
+  type CheckRef,
+  type CheckResult,
+  type Connector,
+  canCheckPosts,
+} from '../capture/connector.ts';
 import type { CapturePipeline } from '../capture/pipeline.ts';
 import type { Config } from '../config.ts';
 import { contentHash } from '../domain/content.ts';
 import { wordDiff } from '../domain/diff.ts';
+import { CaptureError } from '../domain/errors.ts';
 import { nextCheckAt } from '../domain/schedule.ts';
 import {
   accountErrors,
@@ -50,8 +57,8 @@ export class Rechecker {
     return this.pipeline.archive.db;
   }
 
-  private connectorFor(platform: string): Connector | undefined {
-    return this.pipeline.connectors.find((c) => c.platform === platform && c.checkPosts);
+  private get checkers(): (Connector & BatchChecker)[] {
+    return this.pipeline.connectors.filter(canCheckPosts);
   }
 
   /**
@@ -62,7 +69,7 @@ export class Rechecker {
     opts: { all?: boolean; limit?: number; postIds?: number[]; spare?: number } = {},
   ): Promise<PassResult> {
     const now = Date.now();
-    const platforms = this.pipeline.connectors.filter((c) => c.checkPosts).map((c) => c.platform);
+    const platforms = this.checkers.map((c) => c.platform);
     const due = await claimDue(this.db, {
       now: new Date(now).toISOString(),
       leaseUntil: new Date(now + this.config.monitor.leaseSeconds * 1000).toISOString(),
@@ -91,7 +98,8 @@ export class Rechecker {
   }
 
   private async checkLane(posts: DuePost[]): Promise<{ outcomes: CheckOutcome[]; alerts: number[] }> {
-    const connector = this.connectorFor(posts[0]!.platform)!;
+    const platform = posts[0]!.platform;
+    const checker = this.checkers.find((c) => c.platform === platform);
     const http = this.pipeline.http.session();
     let results: Map<string, CheckResult>;
     const refs: CheckRef[] = posts.map((p) => ({
@@ -101,7 +109,13 @@ export class Rechecker {
       accountRef: p.account_ref,
     }));
     try {
-      results = await connector.checkPosts!(refs, http);
+      if (!checker) {
+        throw new CaptureError('platform-error', `no connector re-checks ${platform} posts`, false, {
+          platform,
+          host: new URL(posts[0]!.url).host,
+        });
+      }
+      results = await checker.checkPosts(refs, http);
     } catch (err) {
       results = new Map(
         refs.map((r) => [r.platformId, { state: 'error', reason: (err as Error).message } as const]),

@@ -4,10 +4,13 @@ import type { AccountInfo, MediaItem, NormalisedPost } from '../../domain/types.
 import type {
   AccountHandle,
   AccountPage,
+  AccountSource,
   AccountTarget,
+  BatchChecker,
   CheckRef,
   CheckResult,
   Connector,
+  PostSource,
   PostTarget,
   Target,
   Thread,
@@ -81,7 +84,7 @@ function rkeyOf(uri: string): string {
  * Bluesky through the public AppView (no login): getPostThread for a post with its parents and
  * replies, getAuthorFeed for an account. Posts are keyed by AT-URI with the author's DID.
  */
-export class BlueskyConnector implements Connector {
+export class BlueskyConnector implements Connector, PostSource, AccountSource, BatchChecker {
   readonly platform = 'bluesky' as const;
   readonly method = {
     ...METHODS.api,
@@ -131,12 +134,21 @@ export class BlueskyConnector implements Connector {
     return `${this.appview}/xrpc/${method}?${q}`;
   }
 
-  /** XRPC errors are HTTP 400 with `{"error","message"}`; map the documented names. */
-  private async call<T>(http: HttpSession, url: string, what: string): Promise<{ data: T; res: Response }> {
+  /**
+   * XRPC errors are HTTP 400 with `{"error","message"}`; map the documented names. `page`: the URL
+   * the user gave (the post or account), which their error message names instead of the XRPC call.
+   */
+  private async call<T>(
+    http: HttpSession,
+    url: string,
+    what: string,
+    page: string = url,
+  ): Promise<{ data: T; res: Response }> {
     const { data, res } = await http.json<T & { error?: string; message?: string }>(url);
     if (res.status < 300) return { data, res };
     const name = data?.error ?? '';
     const host = new URL(url).host;
+    const vars = { url: page, host, status: res.status, platform: 'Bluesky', detail: name || null };
     if (
       ['NotFound', 'RecordNotFound'].includes(name) ||
       (name === 'InvalidRequest' && /not found|unable to resolve handle/i.test(data.message ?? ''))
@@ -144,6 +156,8 @@ export class BlueskyConnector implements Connector {
       throw new CaptureError(
         'not-found',
         `${what} was not found on Bluesky (deleted, or the account is gone)`,
+        false,
+        vars,
       );
     }
     if (
@@ -153,20 +167,25 @@ export class BlueskyConnector implements Connector {
       throw new CaptureError(
         'unavailable',
         `${what} is not available without login on Bluesky (${name || res.status})`,
+        false,
+        vars,
       );
     }
     throw new CaptureError(
       'platform-error',
       `${host} answered HTTP ${res.status} ${name} for ${what}`.trim(),
+      false,
+      vars,
     );
   }
 
-  private async did(http: HttpSession, actor: string): Promise<string> {
+  private async did(http: HttpSession, actor: string, page: string): Promise<string> {
     if (actor.startsWith('did:')) return actor;
     const { data } = await this.call<{ did: string }>(
       http,
       this.xrpc('com.atproto.identity.resolveHandle', { handle: actor }),
       `the account ${actor}`,
+      page,
     );
     return data.did;
   }
@@ -236,13 +255,18 @@ export class BlueskyConnector implements Connector {
 
   async fetchThread(target: PostTarget, http: HttpSession, opts: { maxReplies: number }): Promise<Thread> {
     const p = this.parse(new URL(target.url))!;
-    const did = await this.did(http, p.actor);
+    const did = await this.did(http, p.actor, target.url);
     const uri = `at://${did}/app.bsky.feed.post/${p.rkey}`;
     const url = this.xrpc('app.bsky.feed.getPostThread', { uri, depth: '100', parentHeight: '80' });
-    const { data } = await this.call<{ thread: BThread }>(http, url, 'the post');
+    const { data } = await this.call<{ thread: BThread }>(http, url, 'the post', target.url);
     const thread = data.thread;
-    if (!thread.post)
-      throw new CaptureError('not-found', 'the post was not found on Bluesky (deleted, or blocked)');
+    if (!thread.post) {
+      throw new CaptureError('not-found', 'the post was not found on Bluesky (deleted, or blocked)', false, {
+        url: target.url,
+        host: new URL(target.url).host,
+        platform: 'Bluesky',
+      });
+    }
     const ancestors: NormalisedPost[] = [];
     for (let t = thread.parent; t?.post; t = t.parent) ancestors.unshift(this.normalise(t.post, url));
     const replies: NormalisedPost[] = [];
@@ -263,6 +287,7 @@ export class BlueskyConnector implements Connector {
       http,
       this.xrpc('app.bsky.actor.getProfile', { actor: p.actor }),
       `the account ${p.actor}`,
+      target.url,
     );
     return { account: this.account(data), total: data.postsCount ?? null, ref: data.did };
   }
@@ -276,6 +301,7 @@ export class BlueskyConnector implements Connector {
       http,
       url,
       'the posts of the account',
+      handle.account.url ?? url,
     );
     const posts = data.feed
       .filter((f) => !f.reason && f.post.author.did === handle.ref)

@@ -11,10 +11,13 @@ import type {
 import type {
   AccountHandle,
   AccountPage,
+  AccountSource,
   AccountTarget,
+  BatchChecker,
   CheckRef,
   CheckResult,
   Connector,
+  PostSource,
   PostTarget,
   Target,
   Thread,
@@ -123,7 +126,7 @@ function content(
  * and whole accounts page by page. Public statuses need no token. Status ids are local to the
  * instance queried, so the archive keys posts by their ActivityPub `uri`.
  */
-export class MastodonConnector implements Connector {
+export class MastodonConnector implements Connector, PostSource, AccountSource, BatchChecker {
   readonly platform = 'mastodon' as const;
   readonly method = {
     ...METHODS.api,
@@ -156,28 +159,46 @@ export class MastodonConnector implements Connector {
       const m = re.exec(path);
       if (m) return m[2]!;
     }
-    throw new CaptureError('unsupported-url', `not a Mastodon post URL: ${target.url}`);
+    throw new CaptureError('unsupported-url', `not a Mastodon post URL: ${target.url}`, false, {
+      url: target.url,
+    });
   }
 
-  /** Maps Mastodon's documented error answers to what they mean for the archive. */
-  private check(res: Response, what: string): void {
+  /**
+   * Maps Mastodon's documented error answers to what they mean for the archive. `page`: the URL
+   * the user gave (the post or account), which their error message names instead of the API's.
+   */
+  private check(res: Response, what: string, page: string): void {
     if (res.status < 300) return;
     const host = new URL(res.url).host;
+    const vars = { url: page, host, status: res.status, platform: 'Mastodon' };
     if (res.status === 404 || res.status === 410) {
       throw new CaptureError(
         'not-found',
         `${what} was not found on ${host}: deleted, private, or its author is suspended`,
+        false,
+        vars,
       );
     }
     if (res.status === 401 || res.status === 403) {
-      throw new CaptureError('unavailable', `${host} requires a login to read ${what} (HTTP ${res.status})`);
+      throw new CaptureError(
+        'unavailable',
+        `${host} requires a login to read ${what} (HTTP ${res.status})`,
+        false,
+        vars,
+      );
     }
-    throw new CaptureError('platform-error', `${host} answered HTTP ${res.status} for ${what}`);
+    throw new CaptureError('platform-error', `${host} answered HTTP ${res.status} for ${what}`, false, vars);
   }
 
-  private async get<T>(http: HttpSession, url: string, what: string): Promise<{ data: T; res: Response }> {
+  private async get<T>(
+    http: HttpSession,
+    url: string,
+    what: string,
+    page: string,
+  ): Promise<{ data: T; res: Response }> {
     const first = await http.get(url, { accept: 'application/json' });
-    this.check(first, what);
+    this.check(first, what, page);
     // Parse through the session so a malformed body is retried and reported the same way everywhere.
     try {
       return { data: JSON.parse(first.body.toString('utf8')) as T, res: first };
@@ -223,7 +244,7 @@ export class MastodonConnector implements Connector {
     const host = new URL(target.url).host;
     const id = this.statusId(target);
     const statusUrl = `${apiBase}/api/v1/statuses/${id}`;
-    const { data: status } = await this.get<MStatus>(http, statusUrl, 'the post');
+    const { data: status } = await this.get<MStatus>(http, statusUrl, 'the post', target.url);
     const contextUrl = `${statusUrl}/context`;
     // Without replies wanted (a re-check that only needs the new version), the thread is not asked for.
     const context =
@@ -233,6 +254,7 @@ export class MastodonConnector implements Connector {
               http,
               contextUrl,
               'the replies of the post',
+              target.url,
             )
           ).data
         : { ancestors: [], descendants: [] };
@@ -243,7 +265,12 @@ export class MastodonConnector implements Connector {
     const post = this.normalise(status, host, apiBase, statusUrl, parentOf(status));
     if (status.edited_at) {
       const historyUrl = `${statusUrl}/history`;
-      const { data: edits } = await this.get<MStatusEdit[]>(http, historyUrl, 'the edit history of the post');
+      const { data: edits } = await this.get<MStatusEdit[]>(
+        http,
+        historyUrl,
+        'the edit history of the post',
+        target.url,
+      );
       const visibility = status.visibility ?? null;
       post.history = edits.map(
         (e): HistoryEntry => ({ at: e.created_at, content: content(e, visibility, status.language ?? null) }),
@@ -261,14 +288,20 @@ export class MastodonConnector implements Connector {
   async openAccount(target: AccountTarget, http: HttpSession): Promise<AccountHandle> {
     const u = new URL(target.url);
     const username = ACCOUNT_PATHS.map((re) => re.exec(u.pathname)).find(Boolean)?.[1];
-    if (!username) throw new CaptureError('unsupported-url', `not a Mastodon account URL: ${target.url}`);
+    if (!username) {
+      throw new CaptureError('unsupported-url', `not a Mastodon account URL: ${target.url}`, false, {
+        url: target.url,
+      });
+    }
     const apiBase = base(target.url);
     const lookup = `${apiBase}/api/v1/accounts/lookup?acct=${encodeURIComponent(username)}`;
-    const { data: account } = await this.get<MAccount>(http, lookup, `the account @${username}`);
+    const { data: account } = await this.get<MAccount>(http, lookup, `the account @${username}`, target.url);
     if (account.suspended) {
       throw new CaptureError(
         'unavailable',
         `the account @${username}@${u.host} is suspended; its posts are not served`,
+        false,
+        { url: target.url, host: u.host, detail: 'suspended' },
       );
     }
     return {
@@ -281,7 +314,8 @@ export class MastodonConnector implements Connector {
   /** One page of the account's statuses, following the `Link: rel="next"` header as the docs ask. */
   async listAccount(handle: AccountHandle, http: HttpSession, cursor: string | null): Promise<AccountPage> {
     const url = cursor ?? handle.ref;
-    const { data, res } = await this.get<MStatus[]>(http, url, 'the posts of the account');
+    const page = handle.account.url ?? handle.ref;
+    const { data, res } = await this.get<MStatus[]>(http, url, 'the posts of the account', page);
     const apiBase = base(url);
     const host = new URL(url).host;
     const uriById = new Map(data.map((s) => [s.id, s.uri]));
@@ -328,10 +362,11 @@ export class MastodonConnector implements Connector {
               'platform-error',
               `${host} answered HTTP ${res.status} to a batch check`,
               true,
+              { url, host, status: res.status },
             );
           found = JSON.parse(res.body.toString('utf8')) as MStatus[];
           if (!Array.isArray(found))
-            throw new CaptureError('bad-response', `${host} sent no list of statuses`, true);
+            throw new CaptureError('bad-response', `${host} sent no list of statuses`, true, { url, host });
         } catch (err) {
           const reason = err instanceof SyntaxError ? `${host} sent invalid JSON` : (err as Error).message;
           for (const b of batch) out.set(b.ref.platformId, { state: 'error', reason });
@@ -368,7 +403,11 @@ export class MastodonConnector implements Connector {
       gone = 'the account is suspended';
     else if (acc.status === 410) gone = 'the account is gone (HTTP 410)';
     else if (acc.status !== 200 && acc.status !== 404)
-      throw new CaptureError('platform-error', `HTTP ${acc.status} for the account`, true);
+      throw new CaptureError('platform-error', `HTTP ${acc.status} for the account`, true, {
+        url,
+        host: new URL(url).host,
+        status: acc.status,
+      });
     this.accounts.set(url, { gone, at: Date.now() });
     if (this.accounts.size > 10_000) this.accounts.delete(this.accounts.keys().next().value!);
     return gone;

@@ -1,12 +1,12 @@
 import { CaptureError } from '../../domain/errors.ts';
 import type { NormalisedPost } from '../../domain/types.ts';
-import type { Connector, PostTarget, Target, Thread } from '../connector.ts';
+import type { Connector, PostSource, PostTarget, Target, Thread } from '../connector.ts';
 import { pageInfo } from '../html.ts';
 import type { HttpSession } from '../http.ts';
 import { METHODS } from '../methods.ts';
 
 /** The fallback for any other http(s) URL: the page itself and its direct images, method `web`. */
-export class WebConnector implements Connector {
+export class WebConnector implements Connector, PostSource {
   readonly platform = 'web' as const;
   readonly method = METHODS.web;
 
@@ -26,16 +26,25 @@ export class WebConnector implements Connector {
       accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.8',
     });
     const host = new URL(res.url).host;
+    const vars = { url: res.url, host, status: res.status };
     if (res.status === 404 || res.status === 410)
-      throw new CaptureError('not-found', `${res.url} is gone (HTTP ${res.status})`);
+      throw new CaptureError('not-found', `${res.url} is gone (HTTP ${res.status})`, false, vars);
     if (res.status === 401 || res.status === 403) {
       throw new CaptureError(
         'unavailable',
         `${host} refuses to show ${res.url} without login (HTTP ${res.status})`,
+        false,
+        vars,
       );
     }
-    if (res.status >= 400)
-      throw new CaptureError('platform-error', `${host} answered HTTP ${res.status} for ${res.url}`);
+    if (res.status >= 400) {
+      throw new CaptureError(
+        'platform-error',
+        `${host} answered HTTP ${res.status} for ${res.url}`,
+        false,
+        vars,
+      );
+    }
     const type = res.headers.get('content-type') ?? '';
     const isHtml = /html/i.test(type) || (!type && /^\s*</.test(res.body.subarray(0, 100).toString('utf8')));
     const info = isHtml

@@ -1,0 +1,17 @@
+import type { ConnectorFactory } from './connector.ts';
+import { BlueskyConnector } from './connectors/bluesky.ts';
+import { MastodonConnector } from './connectors/mastodon.ts';
+import { UnsupportedPlatforms } from './connectors/unsupported.ts';
+import { WebConnector } from './connectors/web.ts';
+
+/**
+ * The connectors the pipeline asks, in this order; the first whose `match` takes a URL handles it.
+ * A new connector is one file in `connectors/` plus one line here: a platform's own connector
+ * before `unsupported` (which refuses the platforms that have none yet), the web fallback last.
+ */
+export const CONNECTOR_FACTORIES: ConnectorFactory[] = [
+  { name: 'unsupported', create: () => new UnsupportedPlatforms() },
+  { name: 'mastodon', create: (config) => new MastodonConnector(config) },
+  { name: 'bluesky', create: (config) => new BlueskyConnector(config) },
+  { name: 'web', create: () => new WebConnector() },
+];
