@@ -3,7 +3,10 @@ import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WARCParser } from 'warcio';
+import { WebConnector } from '../src/capture/connectors/web.ts';
+import { HttpClient } from '../src/capture/http.ts';
 import { guardedLookup } from '../src/capture/ssrf.ts';
+import { loadConfig } from '../src/config.ts';
 import { CaptureError } from '../src/domain/errors.ts';
 import { FakeWeb } from './fakes/web.ts';
 import { expectNothingWritten, query, warcFiles } from './helpers/archive.ts';
@@ -191,6 +194,36 @@ describe('web capture outcomes', () => {
     expect(r.json.error.code).toBe('not-found');
     await expectNothingWritten(dataDir);
   });
+
+  it('a 404 page is not-found after one request: not retryable, naming the page and its status', async () => {
+    const http = new HttpClient(loadConfig({ ARCHIEFBOT_ALLOW_PRIVATE_NETWORKS: 'true' }).http);
+    const before = web.requests.filter((r) => r === '/weg').length;
+    const err = await new WebConnector()
+      .fetchThread({ kind: 'post', url: `${web.url}/weg` }, http.session())
+      .catch((e) => e);
+    await http.close();
+    expect(err).toBeInstanceOf(CaptureError);
+    expect([err.code, err.retryable]).toEqual(['not-found', false]);
+    expect(err.vars).toEqual({ url: `${web.url}/weg`, host: `127.0.0.1:${web.port}`, status: 404 });
+    expect(web.requests.filter((r) => r === '/weg').length).toBe(before + 1);
+  });
+
+  it.each([
+    ['https://x.com/minbzk/status/1877000000000000000', 'X'],
+    ['https://www.youtube.com/watch?v=dQw4w9WgXcQ', 'YouTube'],
+  ])(
+    '%s: refused as a platform not supported yet, not captured as a page of its login wall',
+    async (url, name) => {
+      const { env: e, dataDir } = env({ ARCHIEFBOT_LANGUAGE: 'nl' });
+      const r = await cli(e, 'capture', url, '--json');
+      expect(r.code).toBe(1);
+      expect(r.json.error.code).toBe('unsupported-platform');
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toContain(`${name} kan ik nog niet archiveren; dat komt eraan.`);
+      expect(r.stderr).toContain('Mastodon en Bluesky');
+      await expectNothingWritten(dataDir);
+    },
+  );
 
   it('follows a 302 to another path on the same server and keeps both exchanges in the WARC', async () => {
     const { env: e, dataDir } = env();

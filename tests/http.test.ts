@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpClient, waitFromHeaders } from '../src/capture/http.ts';
+import { HttpClient, toCaptureError, waitFromHeaders } from '../src/capture/http.ts';
 import { checkUrl, guardedLookup, isBlockedAddress } from '../src/capture/ssrf.ts';
 import { loadConfig } from '../src/config.ts';
 import { CaptureError } from '../src/domain/errors.ts';
@@ -14,6 +14,7 @@ beforeAll(async () => {
   server = http.createServer((req, res) => {
     if (req.url === '/redirect') return res.writeHead(302, { location: '/final' }).end();
     if (req.url === '/loop') return res.writeHead(302, { location: '/loop' }).end();
+    if (req.url === '/missing') return res.writeHead(404).end('not here');
     if (req.url === '/huge') return res.writeHead(200, { 'content-length': String(10_000_000) }).end();
     res.writeHead(200, { 'content-type': 'text/plain' }).end(`ok ${req.url}`);
   });
@@ -121,6 +122,72 @@ describe('the recording HTTP client', () => {
     );
     expect(waitFromHeaders(new Headers({ 'ratelimit-reset': '7' }), now)).toBe(7000);
     expect(waitFromHeaders(new Headers({}), now)).toBeNull();
+  });
+});
+
+describe('errors that cannot heal fail at once', () => {
+  /** A client that would wait at least 2.5 s before a second try. */
+  const patient = (allow: string) =>
+    client({ ARCHIEFBOT_ALLOW_PRIVATE_NETWORKS: allow, ARCHIEFBOT_HTTP_BACKOFF_MS: '5000' });
+
+  it.each(['false', 'true'])(
+    'a host name that does not exist: one attempt, no retries (private networks allowed: %s)',
+    async (allow) => {
+      const c = patient(allow);
+      const started = Date.now();
+      const err = await c
+        .session()
+        .get('https://archiefbot-test.invalid/bericht/1')
+        .catch((e) => e);
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(err).toBeInstanceOf(CaptureError);
+      expect(err.code).toBe('network-error');
+      expect(err.retryable).toBe(false);
+      expect(err.vars).toMatchObject({ host: 'archiefbot-test.invalid' });
+      expect(err.message).toMatch(/archiefbot-test\.invalid does not exist/);
+      await c.close();
+    },
+  );
+
+  it('tells a name that does not exist from a passing DNS or connect failure', () => {
+    const url = new URL('https://social.example.nl/@minbzk');
+    const failed = (code: string) =>
+      new TypeError('fetch failed', { cause: Object.assign(new Error(`getaddrinfo ${code}`), { code }) });
+    for (const code of ['ENOTFOUND', 'EAI_NONAME']) {
+      const err = toCaptureError(failed(code), url);
+      expect([err.code, err.retryable, err.vars.host]).toEqual(['network-error', false, 'social.example.nl']);
+    }
+    // Happy eyeballs reports every address family's failure together.
+    const both = new TypeError('fetch failed', {
+      cause: new AggregateError([Object.assign(new Error('x'), { code: 'ENOTFOUND' })]),
+    });
+    expect(toCaptureError(both, url).retryable).toBe(false);
+    for (const code of ['EAI_AGAIN', 'ECONNREFUSED', 'ECONNRESET']) {
+      const err = toCaptureError(failed(code), url);
+      expect([err.code, err.retryable, err.vars.host]).toEqual(['network-error', true, 'social.example.nl']);
+      expect(err.vars.detail).toBe(code);
+    }
+  });
+
+  it('a blocked address: refused before connecting, not retryable, naming the host', async () => {
+    const c = patient('false');
+    const started = Date.now();
+    const err = await c
+      .session()
+      .get('http://169.254.169.254/latest/meta-data/')
+      .catch((e) => e);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect([err.code, err.retryable, err.vars.host]).toEqual(['blocked-address', false, '169.254.169.254']);
+    await c.close();
+  });
+
+  it('a 404 is answered after one request (the connector turns it into not-found)', async () => {
+    const c = patient('true');
+    const s = c.session();
+    const res = await s.get(`${base}/missing`);
+    expect(res.status).toBe(404);
+    expect(s.exchanges).toHaveLength(1);
+    await c.close();
   });
 });
 

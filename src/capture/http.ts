@@ -102,7 +102,12 @@ export class HttpClient {
       const location = res.headers.get('location');
       if (res.status >= 300 && res.status < 400 && location) {
         if (hop >= this.config.maxRedirects) {
-          throw new CaptureError('platform-error', `too many redirects from ${url}`);
+          throw new CaptureError('platform-error', `too many redirects from ${url}`, false, {
+            url,
+            host: new URL(url).host,
+            status: res.status,
+            detail: 'too many redirects',
+          });
         }
         current = new URL(location, current).href;
         continue;
@@ -120,11 +125,12 @@ export class HttpClient {
     try {
       parsed = new URL(url);
     } catch {
-      throw new CaptureError('unsupported-url', `not a valid URL: ${url}`);
+      throw new CaptureError('unsupported-url', `not a valid URL: ${url}`, false, { url });
     }
     checkUrl(parsed, this.config.allowPrivateNetworks);
     const host = parsed.host;
     let lastProblem = '';
+    let lastStatus: number | null = null;
     for (let attempt = 0; attempt <= this.config.retries; attempt++) {
       await this.respectHostBudget(host);
       let res: Response;
@@ -141,6 +147,7 @@ export class HttpClient {
       this.noteBudget(host, res.headers);
       if (!RETRYABLE.has(res.status)) return res;
       lastProblem = `HTTP ${res.status}`;
+      lastStatus = res.status;
       if (attempt === this.config.retries) break;
       // A 429 says when the budget resets (Retry-After or the rate-limit headers); a 5xx only
       // through Retry-After, since its rate-limit headers describe the budget, not the outage.
@@ -149,21 +156,21 @@ export class HttpClient {
         this.backoff(attempt);
       if (wait > this.config.maxWaitMs) {
         const when = new Date(Date.now() + wait).toISOString();
-        throw new CaptureError('rate-limited', `${host} asks to wait until ${when}; try again later`, true);
+        throw new CaptureError('rate-limited', `${host} asks to wait until ${when}; try again later`, true, {
+          url,
+          host,
+          status: res.status,
+        });
       }
       this.log?.debug({ url, status: res.status, wait }, 'retrying');
       await sleep(Math.max(wait, 50));
     }
-    const code =
-      lastProblem === 'HTTP 429'
-        ? 'rate-limited'
-        : lastProblem.startsWith('HTTP')
-          ? 'platform-error'
-          : 'network-error';
+    const code = lastStatus === 429 ? 'rate-limited' : lastStatus ? 'platform-error' : 'network-error';
     throw new CaptureError(
       code,
       `${host} did not answer properly after ${this.config.retries + 1} tries (${lastProblem}); try again later`,
       true,
+      { url, host, status: lastStatus, detail: lastProblem },
     );
   }
 
@@ -192,6 +199,7 @@ export class HttpClient {
         'rate-limited',
         `${host} rate limit is spent until ${new Date(now + wait).toISOString()}; try again later`,
         true,
+        { host },
       );
     }
     this.log?.debug({ host, wait }, 'waiting for the host rate limit');
@@ -244,6 +252,8 @@ export class HttpClient {
       throw new CaptureError(
         'too-large',
         `${url.href} is ${declared} bytes, more than the limit of ${limit}`,
+        false,
+        { url: url.href, host: url.host },
       );
     }
     let body: Buffer;
@@ -274,14 +284,32 @@ async function readCapped(res: Awaited<ReturnType<typeof fetch>>, limit: number,
   for await (const chunk of res.body) {
     size += chunk.length;
     if (size > limit) {
-      throw new CaptureError('too-large', `${url.href} is more than the limit of ${limit} bytes`);
+      throw new CaptureError('too-large', `${url.href} is more than the limit of ${limit} bytes`, false, {
+        url: url.href,
+        host: url.host,
+      });
     }
     chunks.push(Buffer.from(chunk));
   }
   return Buffer.concat(chunks, size);
 }
 
-function toCaptureError(err: unknown, url: URL): CaptureError {
+/** DNS answers that the name does not exist (Node reports EAI_NONAME and EAI_NODATA as ENOTFOUND). */
+const NO_SUCH_NAME = new Set(['ENOTFOUND', 'EAI_NONAME']);
+
+/** The error codes along an error's cause chain (undici wraps connect errors, happy eyeballs aggregates them). */
+function errorCodes(err: unknown, depth = 0): string[] {
+  if (!err || typeof err !== 'object' || depth > 5) return [];
+  const e = err as { code?: unknown; cause?: unknown; errors?: unknown };
+  return [
+    ...(typeof e.code === 'string' ? [e.code] : []),
+    ...errorCodes(e.cause, depth + 1),
+    ...(Array.isArray(e.errors) ? e.errors.flatMap((x) => errorCodes(x, depth + 1)) : []),
+  ];
+}
+
+/** What a failed fetch means for the capture: retryable unless it cannot heal (a name that does not exist). */
+export function toCaptureError(err: unknown, url: URL): CaptureError {
   if (err instanceof CaptureError) return err;
   // undici wraps connect errors: the SSRF guard's refusal arrives as the cause.
   let cause: unknown = err;
@@ -290,13 +318,29 @@ function toCaptureError(err: unknown, url: URL): CaptureError {
     cause = (cause as { cause?: unknown }).cause;
   }
   const e = err as Error & { cause?: { code?: string; message?: string } };
+  const host = url.host;
   if (e.name === 'TimeoutError' || e.name === 'AbortError') {
-    return new CaptureError('network-error', `${url.host} did not answer within the time limit`, true);
+    return new CaptureError('network-error', `${host} did not answer within the time limit`, true, {
+      url: url.href,
+      host,
+      detail: 'timeout',
+    });
+  }
+  // A name that does not exist will not exist a minute later either: no retries (EAI_AGAIN, a
+  // resolver that did not answer, is passing and stays retryable).
+  if (errorCodes(err).some((code) => NO_SUCH_NAME.has(code))) {
+    return new CaptureError('network-error', `${url.hostname} does not exist (DNS lookup failed)`, false, {
+      url: url.href,
+      host: url.hostname,
+      detail: 'ENOTFOUND',
+    });
   }
   const detail = e.cause?.code ?? e.cause?.message ?? e.message;
-  if (detail === 'ENOTFOUND')
-    return new CaptureError('network-error', `${url.host} does not exist (DNS lookup failed)`);
-  return new CaptureError('network-error', `could not reach ${url.host} (${detail})`, true);
+  return new CaptureError('network-error', `could not reach ${host} (${detail})`, true, {
+    url: url.href,
+    host,
+    detail,
+  });
 }
 
 /** The exchanges of one capture; they are written to the WARC only if the capture succeeds. */
@@ -320,10 +364,12 @@ export class HttpSession {
         return { res, data: JSON.parse(res.body.toString('utf8')) as T };
       } catch {
         if (attempt < 1) continue;
+        const host = new URL(res.url).host;
         throw new CaptureError(
           'bad-response',
-          `${new URL(res.url).host} sent an answer that is not valid JSON (HTTP ${res.status}) for ${res.url}`,
+          `${host} sent an answer that is not valid JSON (HTTP ${res.status}) for ${res.url}`,
           true,
+          { url: res.url, host, status: res.status },
         );
       }
     }

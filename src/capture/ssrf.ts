@@ -18,6 +18,8 @@ export function checkUrl(url: URL, allowPrivate: boolean): void {
     throw new CaptureError(
       'blocked-address',
       `refused ${url.protocol}// URL: only http and https can be captured`,
+      false,
+      { url: url.href, host: url.host, detail: url.protocol },
     );
   }
   if (allowPrivate) return;
@@ -26,12 +28,16 @@ export function checkUrl(url: URL, allowPrivate: boolean): void {
     throw new CaptureError(
       'blocked-address',
       `refused ${url.host}: private, loopback and link-local addresses are blocked`,
+      false,
+      { url: url.href, host: url.host },
     );
   }
   if (host === 'localhost' || host.endsWith('.localhost')) {
     throw new CaptureError(
       'blocked-address',
       `refused ${url.host}: private, loopback and link-local addresses are blocked`,
+      false,
+      { url: url.href, host: url.host },
     );
   }
 }
@@ -58,6 +64,8 @@ export function guardedLookup(
       const refusal = new CaptureError(
         'blocked-address',
         `refused ${hostname}: it resolves to ${bad.address}, a private, loopback or link-local address`,
+        false,
+        { host: hostname, detail: bad.address },
       );
       return callback(refusal as unknown as NodeJS.ErrnoException, []);
     }
