@@ -1,7 +1,11 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COMMANDS } from '../src/cli/commands/index.ts';
+import { createContext } from '../src/cli/context.ts';
+import { buildProgram } from '../src/cli.ts';
 import { FakeMastodon } from './fakes/mastodon.ts';
 import { cli, testEnv } from './helpers/cli.ts';
 
@@ -69,9 +73,15 @@ describe('the archiefbot command', () => {
     expect(missing.code).toBe(1);
     expect(missing.json.error.code).toBe('not-in-archive');
     expect(missing.stderr).toMatch(/Capture it first/);
-    const notUrl = await cli(env, 'capture', 'hallo wereld');
+    const notUrl = await cli(env, 'capture', 'hallo wereld', '--json');
     expect(notUrl.code).toBe(1);
-    expect(notUrl.stderr).toMatch(/not a URL/);
+    expect(notUrl.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^capture failed: .*"hallo wereld"/),
+    ]);
+    expect(notUrl.json.error).toMatchObject({ code: 'unsupported-url', message: expect.any(String) });
+    const notUrlNl = await cli({ ...env, ARCHIEFBOT_LANGUAGE: 'nl' }, 'capture', 'hallo wereld');
+    expect(notUrlNl.code).toBe(1);
+    expect(notUrlNl.stderr).toMatch(/^archiveren mislukt: .*"hallo wereld"/);
     cleanup();
   });
 
@@ -102,6 +112,96 @@ describe('the archiefbot command', () => {
     expect(none.json.hits).toEqual([]);
     const text = await cli(env, 'search', 'polder');
     expect(text.stdout).toContain('«polder»');
+    cleanup();
+  });
+
+  it('shows every version of a post with its word diff: history --json', async () => {
+    const { env, cleanup } = testEnv();
+    const post = m.addStatus({ username: 'minjenv', content: '<p>De termijn is vier weken.</p>' });
+    const first = await cli(env, 'capture', post.url, '--json');
+    expect(first.code, first.stderr).toBe(0);
+    m.editStatus(post.id, { content: '<p>De termijn is zes weken.</p>' });
+    expect((await cli(env, 'capture', post.url)).code).toBe(0);
+    const h = await cli(env, 'history', `#${first.json.post.id}`, '--json');
+    expect(h.code, h.stderr).toBe(0);
+    expect(Object.keys(h.json).sort()).toEqual(['post', 'versions']);
+    expect(h.json.post).toMatchObject({ id: first.json.post.id, url: post.url });
+    expect(h.json.versions.map((v: { number: number }) => v.number)).toEqual([1, 2]);
+    const [v1, v2] = h.json.versions;
+    expect(v1).toMatchObject({ sha256: first.json.sha256, diff: 'De termijn is vier weken.' });
+    expect(v2.diff).toBe('De termijn is [-vier-]{+zes+} weken.');
+    expect(v2.changed).toContain('text');
+    for (const key of ['capturedAt', 'validFrom', 'sha256', 'changed', 'diff'])
+      expect(Object.keys(v2)).toContain(key);
+    const text = await cli(env, 'history', post.url);
+    expect(text.stdout).toContain('[-vier-]{+zes+}');
+    const missing = await cli(env, 'history', '999', '--json');
+    expect(missing.code).toBe(1);
+    expect(missing.json.error.code).toBe('not-in-archive');
+    cleanup();
+  });
+
+  it('reports the archive, failures per capture and no queue without Redis: status --json', async () => {
+    const { env, cleanup } = testEnv();
+    const post = m.addStatus({ username: 'minjenv', content: '<p>Status van het archief</p>' });
+    expect((await cli(env, 'capture', post.url)).code).toBe(0);
+    const gone = `${m.url}/nergens-${Date.now()}`;
+    expect((await cli(env, 'capture', gone)).code).toBe(1);
+    expect((await cli(env, 'capture', gone)).code).toBe(1);
+    const s = await cli(env, 'status', '--json');
+    expect(s.code, s.stderr).toBe(0);
+    expect(Object.keys(s.json).sort()).toEqual(['failed24h', 'posts', 'queue', 'recent', 'versions']);
+    expect(s.json).toMatchObject({ posts: 1, versions: 1, failed24h: 2, queue: null });
+    expect(s.json.recent[0]).toMatchObject({ url: gone, status: 'failed' });
+    expect(s.json.recent.map((c: { url: string }) => c.url)).toContain(post.url);
+    const text = await cli(env, 'status');
+    expect(text.stdout).toContain('Failed (24 h): 2 captures');
+    expect(text.stdout).toContain('Queue: not configured (REDIS_URL is not set)');
+    cleanup();
+  });
+
+  it('says a bad --since in Dutch with ARCHIEFBOT_LANGUAGE=nl, in English otherwise', async () => {
+    const { env, cleanup } = testEnv();
+    const en = await cli(env, 'alerts', '--since', 'gisteren');
+    expect(en.code).toBe(2);
+    expect(en.stderr.trim()).toBe(
+      '--since must be a date like 2025-03-01 (or 2025-03-01T09:00:00Z), not "gisteren".',
+    );
+    const nl = await cli({ ...env, ARCHIEFBOT_LANGUAGE: 'nl' }, 'search', 'woo', '--since', 'gisteren');
+    expect(nl.code).toBe(2);
+    expect(nl.stderr.trim()).toBe(
+      '--since moet een datum zijn zoals 2025-03-01 (of 2025-03-01T09:00:00Z), niet "gisteren".',
+    );
+    const lang = await cli({ ...env, LANG: 'nl_NL.UTF-8' }, 'search', 'woo', '--until', 'morgen');
+    expect(lang.stderr).toMatch(/^--until moet een datum zijn/);
+    const json = await cli({ ...env, ARCHIEFBOT_LANGUAGE: 'nl' }, 'alerts', '--since', 'gisteren', '--json');
+    expect(json.json.error.code).toBe('usage');
+    const help = await cli(env, '--help');
+    expect(help.stdout).toContain('ARCHIEFBOT_LANGUAGE=nl');
+    cleanup();
+  });
+
+  it('has --help for every command in the registry', async () => {
+    const { env, cleanup } = testEnv();
+    const names: string[] = [];
+    for (const command of COMMANDS) {
+      const program = new Command('archiefbot');
+      command.register(program, createContext({ out: () => {}, err: () => {} }, env));
+      for (const c of program.commands) {
+        names.push(c.name());
+        for (const sub of c.commands) names.push(`${c.name()} ${sub.name()}`);
+      }
+    }
+    expect(names).toEqual(
+      expect.arrayContaining(['capture', 'history', 'status', 'worker', 'ask', 'kb approve']),
+    );
+    expect(buildProgram().commands.map((c) => c.name())).toEqual(names.filter((n) => !n.includes(' ')));
+    for (const name of names) {
+      const r = await cli(env, ...name.split(' '), '--help');
+      expect(r.code, name).toBe(0);
+      expect(r.stdout, name).toContain(`Usage: archiefbot ${name}`);
+      expect(r.stdout.split('\n').length, name).toBeGreaterThan(3);
+    }
     cleanup();
   });
 });

@@ -3,8 +3,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { registerKbCommands } from '../src/cli/kb.ts';
-import { loadConfig } from '../src/config.ts';
+import { register as registerKb } from '../src/cli/commands/kb.ts';
+import { createContext, Exit } from '../src/cli/context.ts';
 import { query } from './helpers/archive.ts';
 import { cli, testEnv } from './helpers/cli.ts';
 
@@ -200,23 +200,14 @@ describe('archiefbot kb', () => {
     cleanup();
   });
 
-  it('ends a failed kb command with exit 1 through the fail seam', async () => {
+  it('ends a failed kb command with exit 1 through the context', async () => {
     const { env, cleanup } = testEnv();
-    class Exit extends Error {
-      constructor(readonly code: number) {
-        super(`exit ${code}`);
-      }
-    }
     const err: string[] = [];
     const program = new Command('archiefbot').exitOverride();
-    registerKbCommands(program, {
-      io: { out: () => {}, err: (t) => err.push(t) },
-      config: () => loadConfig(env),
-      fail: (code) => new Exit(code),
-    });
-    await expect(program.parseAsync(['node', 'archiefbot', 'kb', 'approve', '5'])).rejects.toMatchObject({
-      code: 1,
-    });
+    registerKb(program, createContext({ out: () => {}, err: (t) => err.push(t) }, env));
+    const failed = program.parseAsync(['node', 'archiefbot', 'kb', 'approve', '5']);
+    await expect(failed).rejects.toBeInstanceOf(Exit);
+    await expect(failed).rejects.toMatchObject({ code: 1 });
     expect(err).toEqual(['There is no knowledge-base entry #5.']);
     cleanup();
   });

@@ -1,6 +1,12 @@
 import type { BackfillOutcome, PostCaptureOutcome } from '../capture/pipeline.ts';
 import type { VerifyReport } from '../export/verify.ts';
-import type { PostDetail, search } from '../store/queries.ts';
+import type { PassResult } from '../monitor/recheck.ts';
+import type { AlertItem } from '../usecases/alerts.ts';
+import type { PostHistory } from '../usecases/history.ts';
+import type { PostDetail } from '../usecases/post.ts';
+import type { SearchHit } from '../usecases/search.ts';
+import type { ArchiveStatus } from '../usecases/status.ts';
+import type { WatchedAccount } from '../usecases/watching.ts';
 
 /** Human-readable renderings for the terminal. The --json forms are the same objects, unformatted. */
 
@@ -85,7 +91,7 @@ export function formatShow(d: PostDetail): string {
   return lines.join('\n');
 }
 
-export function formatSearch(query: string, hits: Awaited<ReturnType<typeof search>>): string {
+export function formatSearch(query: string, hits: SearchHit[]): string {
   if (!hits.length) return `No posts match "${query}".`;
   const lines = [`${hits.length} post${hits.length === 1 ? '' : 's'} match "${query}":`];
   for (const h of hits) {
@@ -104,4 +110,72 @@ export function formatVerify(r: VerifyReport): string {
     `${r.problems.length} problem${r.problems.length === 1 ? '' : 's'} found (${summary}):`,
     ...r.problems.map((p) => `  ✗ ${p}`),
   ].join('\n');
+}
+
+export function formatHistory(h: PostHistory): string {
+  const p = h.post;
+  const lines = [
+    `#${p.id} ${p.platform} ${p.kind} by ${p.author ?? 'unknown'} · ${p.status} · ${h.versions.length} version${h.versions.length === 1 ? '' : 's'}`,
+    `  ${p.url}`,
+  ];
+  for (const v of h.versions) {
+    lines.push(
+      '',
+      `v${v.number} ${when(v.validFrom ?? v.capturedAt)} · ${v.origin === 'platform-history' ? 'from the platform’s edit history' : `captured (${v.trigger})`} · changed: ${v.changed.join(', ') || 'nothing'}`,
+      `  sha256 ${v.sha256} · ${v.evidence.file} @ ${v.evidence.offset}`,
+      `  ${v.number === 1 ? '' : 'diff: '}${v.diff.replace(/\n/g, '\n  ') || '(no text)'}`,
+    );
+  }
+  return lines.join('\n');
+}
+
+export function formatStatus(s: ArchiveStatus, queueNote: string): string {
+  const q = s.queue;
+  const lines = [
+    `Archive: ${s.posts} post${s.posts === 1 ? '' : 's'}, ${s.versions} version${s.versions === 1 ? '' : 's'}`,
+    `Failed (24 h): ${s.failed24h} capture${s.failed24h === 1 ? '' : 's'}`,
+    q
+      ? `Queue: ${q.waiting ?? 0} waiting, ${q.active ?? 0} active, ${q.delayed ?? 0} delayed, ${q.failed ?? 0} failed`
+      : `Queue: ${queueNote}`,
+  ];
+  if (s.recent.length) {
+    lines.push('', 'Last captures:');
+    for (const c of s.recent)
+      lines.push(
+        `  ${c.status === 'failed' ? '✗' : c.status === 'done' ? '✓' : '…'} #${c.id} ${when(c.started_at)} ${c.url}${c.post_id ? ` → post #${c.post_id}` : ''}${c.error ? ` — ${short(c.error, 120)}` : ''}`,
+      );
+  }
+  return lines.join('\n');
+}
+
+export function formatWatching(list: WatchedAccount[]): string {
+  if (!list.length) return 'No accounts are watched. Start with: archiefbot watch <account>';
+  return list
+    .map(
+      (w) =>
+        `${w.platform} ${w.handle}${w.organisation ? ` — ${w.organisation}` : ''} (${w.role}) every ${w.everySeconds} s, last polled ${w.lastPolledAt ?? 'not yet'}`,
+    )
+    .join('\n');
+}
+
+export function formatAlerts(alerts: Omit<AlertItem, 'row'>[], since: string): string {
+  if (!alerts.length) return `No alerts since ${since}.`;
+  return alerts
+    .map(
+      (a) =>
+        `#${a.id} ${a.kind} ${a.account ?? ''} post #${a.post ?? '-'} ${a.detectedAt}${a.acknowledgedBy ? ` (seen by ${a.acknowledgedBy})` : ''}`,
+    )
+    .join('\n');
+}
+
+export function formatRecheck(pass: PassResult): string {
+  const counts = new Map<string, number>();
+  for (const o of pass.outcomes) counts.set(o.outcome, (counts.get(o.outcome) ?? 0) + 1);
+  const lines = [
+    `Checked ${pass.checked} posts: ${[...counts].map(([k, n]) => `${n} ${k}`).join(', ') || 'none were due'}.`,
+  ];
+  for (const o of pass.outcomes.filter((x) => x.outcome !== 'unchanged'))
+    lines.push(`  #${o.id} ${o.outcome}: ${o.detail} — ${o.url}`);
+  if (pass.alerts.length) lines.push(`${pass.alerts.length} new alerts (see: archiefbot alerts)`);
+  return lines.join('\n');
 }

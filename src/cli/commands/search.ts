@@ -1,0 +1,47 @@
+import { type Command, Option } from 'commander';
+import { parseDate } from '../../usecases/alerts.ts';
+import { searchArchive } from '../../usecases/search.ts';
+import { type CliContext, positiveInt, withArchive } from '../context.ts';
+import { formatSearch } from '../format.ts';
+
+interface SearchOptions {
+  platform?: string;
+  author?: string;
+  since?: string;
+  until?: string;
+  limit: number;
+  json?: boolean;
+}
+
+/** `archiefbot search <words…>`: full-text search over every version of every archived post. */
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('search')
+    .description(
+      'full-text search over every version of every archived post (diacritics folded: "ministerie" finds "ministérie")',
+    )
+    .argument('<query...>', 'words that must all occur; "a phrase" in quotes; prefix* ; OR between words')
+    .addOption(
+      new Option('--platform <platform>', 'only this platform').choices(['mastodon', 'bluesky', 'web']),
+    )
+    .option(
+      '--author <handle>',
+      'only posts by this account (user@host, handle, or part of the display name)',
+    )
+    .option('--since <date>', 'posted on or after this date (2025-03-01 or an ISO time)')
+    .option('--until <date>', 'posted on or before this date (a date includes the whole day)')
+    .option('--limit <n>', 'at most this many hits', positiveInt(ctx.lang), 20)
+    .option('--json', 'print one JSON document instead of text')
+    .action(async (words: string[], opts: SearchOptions) => {
+      // Checked here so that the error line names the option as typed (the use case takes the text as is:
+      // a date alone in --until includes that whole day).
+      if (opts.since) parseDate(opts.since, '--since');
+      if (opts.until) parseDate(opts.until, '--until');
+      const query = words.join(' ');
+      const { platform, author, since, until, limit } = opts;
+      const result = await withArchive(ctx.config(), (archive) =>
+        searchArchive(archive, { query, platform, author, since, until, limit }),
+      );
+      ctx.print(opts.json, { query, hits: result.hits }, () => formatSearch(query, result.hits));
+    });
+}

@@ -1,0 +1,74 @@
+import type { Command } from 'commander';
+import type { Config } from '../../config.ts';
+import { archiveStatus } from '../../usecases/status.ts';
+import { type CliContext, withArchive } from '../context.ts';
+import { formatStatus } from '../format.ts';
+
+/** How long `status` waits for Redis before it says the queue cannot be reached. */
+const QUEUE_TIMEOUT_MS = 1500;
+
+/** The capture queue's counts, or why there are none (no REDIS_URL, or Redis did not answer in time). */
+async function queueCounts(config: Config): Promise<{ counts: Record<string, number> | null; note: string }> {
+  if (!config.redis.url) return { counts: null, note: 'not configured (REDIS_URL is not set)' };
+  const [{ Redis }, { CaptureQueue }] = await Promise.all([
+    import('ioredis'),
+    import('../../queue/capture-queue.ts'),
+  ]);
+  const redis = new Redis(config.redis.url, {
+    lazyConnect: true,
+    connectTimeout: QUEUE_TIMEOUT_MS,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  redis.on('error', () => {});
+  const queue = new CaptureQueue(redis, config.capture.idempotencyWindowSeconds);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('timeout')), QUEUE_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([redis.connect(), late]);
+    return { counts: await Promise.race([queue.counts(), late]), note: '' };
+  } catch {
+    return { counts: null, note: `not reachable at ${config.redis.url.replace(/\/\/[^@/]*@/, '//')}` };
+  } finally {
+    clearTimeout(timer);
+    await queue.close().catch(() => {});
+    redis.disconnect();
+  }
+}
+
+/** `archiefbot status`: the archive's size, failed captures of the last day, the queue, the last captures. */
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('status')
+    .description(
+      'the archive in numbers: posts and versions, captures that failed in the last 24 hours, the queue, the last captures',
+    )
+    .option('--json', 'print one JSON document instead of text')
+    .addHelpText(
+      'after',
+      '\nA capture that the queue retried counts as one failure. The queue is asked only when REDIS_URL is set\n(and answers within two seconds); otherwise "queue" is null.',
+    )
+    .action(async (opts: { json?: boolean }) => {
+      const config = ctx.config();
+      const queue = await queueCounts(config);
+      const status = await withArchive(config, (archive) =>
+        archiveStatus(archive, { queueCounts: async () => queue.counts }),
+      );
+      const { posts, versions, failed24h } = status;
+      const recent = status.recent.map((c) => ({
+        id: c.id,
+        url: c.url,
+        status: c.status,
+        startedAt: c.started_at,
+        requestedBy: c.requested_by,
+        post: c.post_id,
+        error: c.error,
+      }));
+      ctx.print(opts.json, { posts, versions, failed24h, queue: status.queue, recent }, () =>
+        formatStatus(status, queue.note),
+      );
+    });
+}
