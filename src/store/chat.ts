@@ -99,26 +99,57 @@ export async function conversationRef<T>(db: Db, platform: string, channel: stri
   return row ? (JSON.parse(row.reference) as T) : null;
 }
 
-/** The latest captures, newest first, for `status`. */
-export async function recentCaptures(db: Db, limit = 5) {
-  return db.all<{
-    id: number;
-    url: string;
-    status: string;
-    error: string | null;
-    started_at: string;
-    requested_by: string | null;
-    post_id: number | null;
-  }>(
-    'SELECT id, url, status, error, started_at, requested_by, post_id FROM capture ORDER BY id DESC LIMIT ?',
-    [limit],
+/**
+ * The queue retries a capture that failed for a passing reason, and every attempt is a capture row
+ * of its own (the evidence of what was tried). An attempt that follows a failed one of the same URL,
+ * trigger, asker and channel within this many minutes is a retry of the same requested capture.
+ */
+const RETRY_SPAN_MINUTES = 15;
+
+/** One requested capture: its last attempt's row and how many attempts it took. */
+export interface RequestedCapture {
+  id: number;
+  url: string;
+  status: string;
+  error: string | null;
+  started_at: string;
+  requested_by: string | null;
+  post_id: number | null;
+  attempts: number;
+}
+
+/** The capture rows matching `where`, grouped into requested captures (retries folded in). */
+function requestedCaptures(where: string): string {
+  const same = "url, trigger, coalesce(requested_by, ''), coalesce(channel, '')";
+  return `WITH attempt AS (
+      SELECT id, url, trigger, requested_by, channel, status, error, started_at, post_id,
+        CASE WHEN lag(status) OVER w = 'failed'
+          AND (julianday(started_at) - julianday(lag(started_at) OVER w)) * 1440 <= ${RETRY_SPAN_MINUTES}
+          THEN 0 ELSE 1 END AS fresh
+      FROM capture WHERE ${where}
+      WINDOW w AS (PARTITION BY ${same} ORDER BY id)
+    ), numbered AS (
+      SELECT *, sum(fresh) OVER (PARTITION BY ${same} ORDER BY id) AS request FROM attempt
+    )
+    SELECT max(id) AS id, url, status, error, started_at, requested_by, post_id, count(*) AS attempts
+    FROM numbered GROUP BY ${same}, request`;
+}
+
+/** The latest requested captures, newest first, for `status`: each once, however often it was retried. */
+export async function recentCaptures(db: Db, limit = 5): Promise<RequestedCapture[]> {
+  // The last rows by id are enough to find the latest captures and their retries.
+  return db.all<RequestedCapture>(
+    `${requestedCaptures('id > (SELECT coalesce(max(id), 0) FROM capture) - ?1')} ORDER BY id DESC LIMIT ?2`,
+    [Math.max(limit * 50, 500), limit],
   );
 }
 
+/** Requested captures since `since` whose last attempt failed (retries are not counted again). */
 export async function failuresSince(db: Db, since: string): Promise<number> {
+  const from = new Date(Date.parse(since) - RETRY_SPAN_MINUTES * 60_000).toISOString();
   const row = await db.get<{ n: number }>(
-    "SELECT count(*) AS n FROM capture WHERE status = 'failed' AND started_at >= ?",
-    [since],
+    `SELECT count(*) AS n FROM (${requestedCaptures('started_at >= ?1')}) WHERE status = 'failed' AND started_at >= ?2`,
+    [from, since],
   );
   return row?.n ?? 0;
 }
