@@ -7,7 +7,11 @@ import { CapturePipeline } from './capture/pipeline.ts';
 import type { ChatAdapter } from './chat/adapter.ts';
 import { Bot, type KnowledgeService } from './chat/bot.ts';
 import { CaptureNotifier, ChatCaptureService } from './chat/captures.ts';
+import type { ReplyTarget } from './chat/chat.ts';
 import { ChatKnowledge } from './chat/knowledge.ts';
+import { Outbox } from './chat/outbox.ts';
+import { watchNotice } from './chat/present-watch.ts';
+import { alertReply } from './chat/presenters.ts';
 import { Roles } from './chat/roles.ts';
 import { type Config, ConfigError } from './config.ts';
 import { Monitor } from './monitor/service.ts';
@@ -30,6 +34,7 @@ export interface ServeOptions {
 export interface Running {
   port: number;
   adapters: Map<string, ChatAdapter>;
+  outbox: Outbox;
   bot: Bot;
   monitor: Monitor;
   /** Resolves when the shell session ends (Ctrl-D) — serve then stops by itself. */
@@ -74,31 +79,42 @@ export async function serve(config: Config, opts: ServeOptions): Promise<Running
     const queue = new CaptureQueue(connection, config.capture.idempotencyWindowSeconds);
     stops.push(() => queue.close());
     const captures = new ChatCaptureService(queue, connection);
-    const bot: Bot = new Bot({
+    // Everything the bot says on its own initiative goes out through the outbox, to the adapters
+    // registered on it below.
+    const outbox = new Outbox(new Map(), log);
+    const adapters = outbox.adapters;
+    const monitor = new Monitor({
+      pipeline,
+      config,
+      connection,
+      env,
+      log,
+      deliver: (alert, to) =>
+        outbox.notify(
+          { platform: to.platform, channel: to.channel } as ReplyTarget,
+          alertReply(alert, to.lang),
+        ),
+      notice: (target, notice, lang) => outbox.notify(target, watchNotice(notice, lang)),
+    });
+    const bot = new Bot({
       archive,
       captures,
       roles: Roles.load(env),
       checkUrl: (url) => void pipeline.resolve(url),
       lookupKeys: (ref) => pipeline.lookupKeys(ref),
       knowledge: opts.knowledge ?? new ChatKnowledge(),
-      monitor: {
-        watch: (input, c) => monitor.watch(input, c),
-        unwatch: (input, c) => monitor.unwatch(input, c),
-      },
+      monitor,
       log,
     });
 
     const app = express();
     app.disable('x-powered-by');
     app.get('/healthz', (_req, res) => {
-      res.json({ ok: true, adapters: [...adapters.keys()], worker: opts.worker });
+      res.json({ ok: true, adapters: outbox.platforms(), worker: opts.worker });
     });
-    const adapters = new Map<string, ChatAdapter>();
-    const monitor: Monitor = new Monitor({ pipeline, config, connection, bot, adapters, env, log });
     const ctx = { bot, app, archive, redis: connection, log, env };
     for (const factory of ADAPTER_FACTORIES) {
-      if (!factory.configured(env)) continue;
-      adapters.set(factory.platform, factory.create(ctx));
+      if (factory.configured(env)) outbox.register(factory.create(ctx));
     }
     const wantShell =
       opts.shell === 'on' || (opts.shell === 'auto' && adapters.size === 0 && Boolean(process.stdin.isTTY));
@@ -108,7 +124,7 @@ export async function serve(config: Config, opts: ServeOptions): Promise<Running
         input: (opts.stdin ?? process.stdin) as never,
         output: process.stdout,
       });
-      adapters.set('shell', shell);
+      outbox.register(shell);
     }
 
     // Stopped in reverse order: the HTTP server (no new webhooks), the worker (running captures
@@ -121,8 +137,7 @@ export async function serve(config: Config, opts: ServeOptions): Promise<Running
       connection: eventsConnection,
       queue,
       captures,
-      bot,
-      adapters,
+      outbox,
       log,
     });
     await notifier.start();
@@ -133,7 +148,7 @@ export async function serve(config: Config, opts: ServeOptions): Promise<Running
 
     // The monitor: alerts go out from here (where the adapters are); watching, polling and
     // re-checking run where the workers run.
-    monitor.startDelivery();
+    await monitor.startDelivery();
     stops.push(() => monitor.stop());
     if (opts.worker) {
       const workerConnection = redisConnection(redisUrl, log);
@@ -169,7 +184,15 @@ export async function serve(config: Config, opts: ServeOptions): Promise<Running
       { port: actualPort, adapters: [...adapters.keys()], worker: opts.worker },
       'archiefbot is serving',
     );
-    return { port: actualPort, adapters, bot, monitor, shellDone: shell?.done ?? null, stop: stopAll };
+    return {
+      port: actualPort,
+      adapters,
+      outbox,
+      bot,
+      monitor,
+      shellDone: shell?.done ?? null,
+      stop: stopAll,
+    };
   } catch (err) {
     await stopAll();
     throw err;

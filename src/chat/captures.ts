@@ -1,11 +1,11 @@
 import { QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { CAPTURE_QUEUE, type CaptureQueue } from '../queue/capture-queue.ts';
-import type { ChatAdapter } from './adapter.ts';
-import type { Bot } from './bot.ts';
+import { CAPTURE_QUEUE, type CaptureJob, type CaptureQueue } from '../queue/capture-queue.ts';
 import type { CaptureRequestFromChat, CaptureService, ReplyTarget } from './chat.ts';
-import { captureFailure, captureResult } from './presenters.ts';
+import type { Outbox } from './outbox.ts';
+import { afterAttempts } from './present-watch.ts';
+import { captureFailure, captureResult, type ErrorData } from './presenters.ts';
 import type { Lang } from './reply.ts';
 
 interface Waiter {
@@ -14,6 +14,14 @@ interface Waiter {
 }
 
 const WAIT_TTL_SECONDS = 7 * 86_400;
+
+/** Why a capture job failed (its last attempt's error), with the number of tries when there were more. */
+function failureOf(
+  job: { data: CaptureJob; failedReason: string; attemptsMade: number },
+  lang: Lang,
+): ErrorData {
+  return afterAttempts(job.data.error ?? { message: job.failedReason }, job.attemptsMade, lang, job.data.url);
+}
 
 /**
  * Captures asked for in chat go to the BullMQ queue. Whoever asked (also a second person asking for
@@ -37,7 +45,8 @@ export class ChatCaptureService implements CaptureService {
       trigger: 'command',
       requestedBy: req.requestedBy,
       channel: req.channel,
-      replyTo: { ...req.replyTo, lang: req.lang },
+      replyTo: req.replyTo,
+      lang: req.lang,
     });
     if (!added.duplicate) return added;
     const key = this.waitersKey(added.jobId);
@@ -51,9 +60,7 @@ export class ChatCaptureService implements CaptureService {
       return {
         ...added,
         finished:
-          state === 'completed'
-            ? { outcome: job.returnvalue }
-            : { failure: job.failedReason.replace(/^[a-z-]+: /, '') },
+          state === 'completed' ? { outcome: job.returnvalue } : { failure: failureOf(job, req.lang) },
       };
     }
     return added;
@@ -63,19 +70,32 @@ export class ChatCaptureService implements CaptureService {
     return this.queue.counts();
   }
 
-  /** Everyone waiting for this job's answer (and forgets them: each is answered once). */
-  async takeWaiters(jobId: string, first: ReplyTarget & { lang?: Lang }): Promise<Waiter[]> {
+  /**
+   * Everyone waiting for this job's answer, and forgets them: each is answered once, also when more
+   * than one serve process hears that the job finished (the first to claim it answers).
+   */
+  async takeWaiters(jobId: string, first: Waiter): Promise<Waiter[]> {
+    const claimed = await this.redis.set(
+      this.waitersKey(`${jobId}:answered`),
+      '1',
+      'EX',
+      WAIT_TTL_SECONDS,
+      'NX',
+    );
+    if (!claimed) return [];
     const key = this.waitersKey(jobId);
     const [[, extra]] = (await this.redis.multi().lrange(key, 0, -1).del(key).exec()) as [
       [unknown, string[]],
       unknown,
     ];
-    const { lang = 'nl', ...replyTo } = first;
-    return [{ replyTo: replyTo as ReplyTarget, lang }, ...extra.map((x) => JSON.parse(x) as Waiter)];
+    return [first, ...extra.map((x) => JSON.parse(x) as Waiter)];
   }
 }
 
-/** Listens for finished capture jobs and answers in the threads that asked, through their adapters. */
+/**
+ * Listens for finished capture jobs and answers in the threads that asked, through the outbox. A job
+ * ends once (after its last attempt), so each asker hears once.
+ */
 export class CaptureNotifier {
   private events?: QueueEvents;
 
@@ -84,8 +104,7 @@ export class CaptureNotifier {
       connection: Redis;
       queue: CaptureQueue;
       captures: ChatCaptureService;
-      bot: Bot;
-      adapters: Map<string, ChatAdapter>;
+      outbox: Outbox;
       prefix?: string;
       log?: Logger;
     },
@@ -97,29 +116,23 @@ export class CaptureNotifier {
       prefix: this.deps.prefix ?? 'archiefbot',
     });
     this.events.on('error', (err) => this.deps.log?.warn({ err: err.message }, 'capture events error'));
-    this.events.on('completed', ({ jobId }) => void this.deliver(jobId, null));
-    this.events.on('failed', ({ jobId, failedReason }) => void this.deliver(jobId, failedReason));
+    this.events.on('completed', ({ jobId }) => void this.deliver(jobId, false));
+    this.events.on('failed', ({ jobId }) => void this.deliver(jobId, true));
     await this.events.waitUntilReady();
   }
 
-  private async deliver(jobId: string, failure: string | null): Promise<void> {
+  private async deliver(jobId: string, failed: boolean): Promise<void> {
     try {
       const job = await this.deps.queue.queue.getJob(jobId);
-      const first = job?.data.replyTo as (ReplyTarget & { lang?: Lang }) | undefined;
-      if (!job || !first) return; // not from chat (CLI or watch): nobody to answer
+      const replyTo = job?.data.replyTo;
+      if (!job || !replyTo) return; // not from chat (CLI or watch): nobody to answer
+      // Jobs queued before the language had its own field carry it in the target.
+      const first = { replyTo, lang: job.data.lang ?? replyTo.lang ?? 'nl' };
       for (const w of await this.deps.captures.takeWaiters(jobId, first)) {
-        const adapter = this.deps.adapters.get(w.replyTo.platform);
-        if (!adapter) {
-          this.deps.log?.warn({ jobId, platform: w.replyTo.platform }, 'no adapter to answer a capture');
-          continue;
-        }
-        const reason = (failure ?? '').replace(/^[a-z-]+: /, '');
-        const reply = failure
-          ? captureFailure(job.data.url, reason, w.lang, false)
+        const reply = failed
+          ? captureFailure(job.data.url, failureOf(job, w.lang), w.lang, false)
           : captureResult(job.returnvalue, w.lang);
-        await adapter
-          .send(w.replyTo, reply)
-          .catch((err) => this.deps.log?.error({ err, jobId }, 'could not deliver a capture answer'));
+        await this.deps.outbox.notify(w.replyTo, reply);
       }
     } catch (err) {
       this.deps.log?.error({ err, jobId }, 'capture notification failed');

@@ -1,5 +1,6 @@
 import type { BackfillOutcome, PostCaptureOutcome } from '../capture/pipeline.ts';
 import type { ChatPlatform, ReplyTarget } from '../domain/target.ts';
+import type { ErrorData } from './presenters.ts';
 import type { Lang } from './reply.ts';
 
 export type { ChatPlatform, ReplyTarget };
@@ -34,7 +35,7 @@ export interface CaptureService {
   enqueue(req: CaptureRequestFromChat): Promise<{
     jobId: string;
     duplicate: boolean;
-    finished?: { outcome?: PostCaptureOutcome | BackfillOutcome; failure?: string };
+    finished?: { outcome?: PostCaptureOutcome | BackfillOutcome; failure?: string | ErrorData };
   }>;
   counts(): Promise<Record<string, number>>;
 }

@@ -1,11 +1,19 @@
 import type { Logger } from 'pino';
-import type { ChatAdapter } from '../chat/adapter.ts';
-import type { Bot } from '../chat/bot.ts';
-import type { ChatPlatform } from '../chat/chat.ts';
-import { alertReply } from '../chat/presenters.ts';
+import type { ChatPlatform } from '../domain/target.ts';
+import type { Lang } from '../domain/types.ts';
 import type { Archive } from '../store/archive.ts';
 import { channelLanguage, subscriptions } from '../store/chat.ts';
-import { claimUndelivered } from '../store/monitor.ts';
+import { type AlertRow, claimUndelivered } from '../store/monitor.ts';
+
+/** A subscribed channel and the language it reads. */
+export interface AlertChannel {
+  platform: ChatPlatform;
+  channel: string;
+  lang: Lang;
+}
+
+/** Sends one alert to one channel (serve wires it to the outbox); it logs its own failures. */
+export type DeliverAlert = (alert: AlertRow, to: AlertChannel) => Promise<void>;
 
 function norm(account: string): string {
   return account.trim().replace(/^@/, '').toLowerCase();
@@ -20,13 +28,12 @@ function covers(subscription: string, handle: string | null, url: string | null)
 
 /**
  * Sends the alerts not delivered yet to every channel subscribed to them, on every platform, through
- * the adapters' proactive send. Each alert is claimed once (whatever the number of processes), so
- * each event reaches each channel once.
+ * `deliver`. Each alert is claimed once (whatever the number of processes), so each event reaches
+ * each channel once.
  */
 export async function deliverAlerts(
   archive: Archive,
-  _bot: Bot,
-  adapters: Map<string, ChatAdapter>,
+  deliver: DeliverAlert,
   log?: Logger,
 ): Promise<{ alerts: number; messages: number }> {
   const db = archive.db;
@@ -51,11 +58,9 @@ export async function deliverAlerts(
       }
     }
     for (const { platform, channel } of channels.values()) {
-      const adapter = adapters.get(platform);
-      if (!adapter) continue;
       const lang = (await channelLanguage(db, platform, channel)) ?? 'nl';
       try {
-        await adapter.send({ platform: platform as ChatPlatform, channel }, alertReply(alert, lang));
+        await deliver(alert, { platform: platform as ChatPlatform, channel, lang });
         messages++;
       } catch (err) {
         log?.error({ err, alert: alert.id, platform, channel }, 'could not deliver an alert');

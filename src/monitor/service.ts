@@ -1,18 +1,14 @@
 import { createHash } from 'node:crypto';
-import { type Job, Queue, Worker } from 'bullmq';
+import { type Job, Queue, QueueEvents, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { CapturePipeline } from '../capture/pipeline.ts';
-import type { ChatAdapter } from '../chat/adapter.ts';
-import type { Bot } from '../chat/bot.ts';
-import type { ReplyTarget } from '../chat/chat.ts';
-import { type Lang, type Reply, textReply } from '../chat/reply.ts';
-import type { MonitorService } from '../chat/services.ts';
 import type { Config } from '../config.ts';
-import { CaptureError, UsageError } from '../domain/errors.ts';
-import type { AccountRole } from '../domain/types.ts';
+import { CaptureError, type ErrorVars, UsageError } from '../domain/errors.ts';
+import type { ReplyTarget } from '../domain/target.ts';
+import type { AccountRole, Lang } from '../domain/types.ts';
 import { listWatches, markPolled } from '../store/monitor.ts';
-import { deliverAlerts } from './alerts.ts';
+import { type DeliverAlert, deliverAlerts } from './alerts.ts';
 import { createJetstream, type Jetstream } from './jetstream.ts';
 import { createMastodonStream } from './mastodon-stream.ts';
 import { Rechecker } from './recheck.ts';
@@ -38,9 +34,30 @@ type MonitorJob =
       role?: AccountRole;
       replyTo?: ReplyTarget;
       lang?: Lang;
+      /** Why the last attempt failed, for the answer (set by the worker). */
+      error?: JobError;
     };
 
-const say = (lang: Lang, nl: string, en: string) => (lang === 'nl' ? nl : en);
+/** An error as data: its plain English message and the catalogue's key and vars for the user's language. */
+export interface JobError {
+  message: string;
+  key?: string;
+  vars?: ErrorVars;
+}
+
+/** What the monitor tells whoever asked to watch an account, once its job is over; the chat renders it. */
+export type WatchNotice =
+  | { kind: 'watched'; handle: string; posts: number; newVersions: number; everySeconds: number }
+  | { kind: 'watch-failed'; input: string; error: JobError; attempts: number };
+
+/** Sends a watch notice to the conversation that asked, in its language (wired to the outbox by serve). */
+export type SendNotice = (target: ReplyTarget, notice: WatchNotice, lang: Lang) => Promise<void>;
+
+/** Whether retrying may help: a passing problem (rate limit, outage, timeout) or an unexpected error. */
+function retryable(err: unknown): boolean {
+  if (err instanceof CaptureError) return err.retryable;
+  return !(err instanceof UsageError);
+}
 
 /**
  * Watching and re-checking, on BullMQ: a tick (job scheduler, every `monitor.tickSeconds`) runs a
@@ -49,7 +66,7 @@ const say = (lang: Lang, nl: string, en: string) => (lang === 'nl' ? nl : en);
  * a while); stream events become immediate checks. Any number of processes may run the worker:
  * claims and alert keys make every check and every alert happen once.
  */
-export class Monitor implements MonitorService {
+export class Monitor {
   readonly queue: Queue<MonitorJob>;
   private worker?: Worker<MonitorJob>;
   readonly rechecker: Rechecker;
@@ -59,11 +76,13 @@ export class Monitor implements MonitorService {
       pipeline: CapturePipeline;
       config: Config;
       connection: Redis;
-      bot: Bot;
-      adapters: Map<string, ChatAdapter>;
       env: NodeJS.ProcessEnv;
       log?: Logger;
       prefix?: string;
+      /** Sends an alert to a subscribed channel; absent in a process without chat (alerts wait in the store). */
+      deliver?: DeliverAlert;
+      /** Answers a watch request; absent in a process without chat. */
+      notice?: SendNotice;
     },
   ) {
     this.queue = new Queue<MonitorJob>(MONITOR_QUEUE, {
@@ -214,78 +233,97 @@ export class Monitor implements MonitorService {
           throw err;
         }
       }
-      case 'watch': {
-        const lang = data.lang ?? 'nl';
-        try {
-          const r = await watchAccount(pipeline, data.input, {
-            intervalSeconds: data.intervalSeconds,
-            organisation: data.organisation,
-            role: data.role,
-            by: data.by,
-            source: data.source,
-          });
-          await this.syncWatches();
-          await this.answer(
-            data.replyTo,
-            textReply(
-              say(
-                lang,
-                `${r.watch.handle} wordt gevolgd: ${r.backfill.posts} berichten veiliggesteld (${r.backfill.newVersions} nieuwe versies); ik kijk elke ${r.watch.interval_seconds} s naar nieuwe berichten en controleer ze op bewerkingen en verwijderingen.`,
-                `Watching ${r.watch.handle}: ${r.backfill.posts} posts secured (${r.backfill.newVersions} new versions); I look for new posts every ${r.watch.interval_seconds} s and re-check them for edits and deletions.`,
-              ),
-            ),
-          );
-          return { account: r.watch.handle, posts: r.backfill.posts };
-        } catch (err) {
-          const final =
-            job.attemptsMade + 1 >= (job.opts.attempts ?? 1) ||
-            !(err instanceof CaptureError && err.retryable);
-          if (final) {
-            await this.answer(
-              data.replyTo,
-              textReply(
-                say(
-                  lang,
-                  `Volgen van ${data.input} is mislukt: ${(err as Error).message}`,
-                  `Watching ${data.input} failed: ${(err as Error).message}`,
-                ),
-                {
-                  kind: 'error',
-                },
-              ),
-            );
-          }
-          throw err;
-        }
-      }
+      case 'watch':
+        return this.watchJob(job as Job<Extract<MonitorJob, { kind: 'watch' }>>);
     }
   }
 
-  private async answer(target: ReplyTarget | undefined, reply: Reply): Promise<void> {
-    if (!target) return;
-    const adapter = this.deps.adapters.get(target.platform);
-    await adapter
-      ?.send(target, reply)
-      .catch((err) => this.deps.log?.error({ err }, 'could not answer a watch request'));
+  /**
+   * Watches an account (its backfill can take a while). What the asker hears is announced from the
+   * job's end (`startDelivery`), so a failure is told once, after the last attempt; one that retrying
+   * cannot heal (not an account, not found, blocked) fails at once.
+   */
+  private async watchJob(job: Job<Extract<MonitorJob, { kind: 'watch' }>>): Promise<WatchNotice> {
+    const data = job.data;
+    try {
+      const r = await watchAccount(this.deps.pipeline, data.input, {
+        intervalSeconds: data.intervalSeconds,
+        organisation: data.organisation,
+        role: data.role,
+        by: data.by,
+        source: data.source,
+      });
+      await this.syncWatches();
+      return {
+        kind: 'watched',
+        handle: r.watch.handle,
+        posts: r.backfill.posts,
+        newVersions: r.backfill.newVersions,
+        everySeconds: r.watch.interval_seconds,
+      };
+    } catch (err) {
+      const e = err as Error & { key?: string; vars?: ErrorVars };
+      await job.updateData({ ...data, error: { message: e.message, key: e.key, vars: e.vars } });
+      if (!retryable(err)) throw new UnrecoverableError(e.message);
+      throw err;
+    }
+  }
+
+  /** Tells the asker how a finished watch job went: once, whichever process hears of it first. */
+  private async announce(jobId: string): Promise<void> {
+    const { notice, connection, log } = this.deps;
+    try {
+      const job = await this.queue.getJob(jobId);
+      if (!notice || job?.data.kind !== 'watch' || !job.data.replyTo) return;
+      const key = `${this.deps.prefix ?? 'archiefbot'}:watch-announced:${jobId}`;
+      if (!(await connection.set(key, '1', 'EX', 7 * 86_400, 'NX'))) return;
+      const data = job.data;
+      const told: WatchNotice =
+        job.returnvalue?.kind === 'watched'
+          ? (job.returnvalue as WatchNotice)
+          : {
+              kind: 'watch-failed',
+              input: data.input,
+              error: data.error ?? { message: job.failedReason },
+              attempts: job.attemptsMade,
+            };
+      await notice(data.replyTo!, told, data.lang ?? 'nl');
+    } catch (err) {
+      log?.error({ err, jobId }, 'could not announce a watch');
+    }
   }
 
   private delivering: Promise<unknown> = Promise.resolve();
   private deliveryTimer?: NodeJS.Timeout;
 
+  private events?: { listener: QueueEvents; connection: Redis };
+
   /**
-   * Delivers alerts from this process every `everyMs` (only where chat adapters run: `serve`). A
-   * standalone worker only stores alerts; whichever serve process claims one delivers it.
+   * Delivers alerts from this process every `everyMs` and answers watch requests when their jobs end
+   * (only where chat runs: `serve`). A standalone worker only stores alerts and job outcomes; whichever
+   * serve process claims one tells it.
    */
-  startDelivery(everyMs = 2000): void {
-    this.deliveryTimer = setInterval(() => this.deliverSoon(), everyMs);
+  async startDelivery(everyMs = 2000): Promise<void> {
+    if (this.deps.deliver) this.deliveryTimer = setInterval(() => this.deliverSoon(), everyMs);
+    if (!this.deps.notice) return;
+    const connection = this.deps.connection.duplicate(); // QueueEvents blocks on its connection
+    const listener = new QueueEvents(MONITOR_QUEUE, { connection, prefix: this.deps.prefix ?? 'archiefbot' });
+    this.events = { listener, connection };
+    listener.on('error', (err) => this.deps.log?.warn({ err: err.message }, 'monitor events error'));
+    listener.on('completed', ({ jobId, returnvalue }) => {
+      if ((returnvalue as unknown as WatchNotice | null)?.kind === 'watched') void this.announce(jobId);
+    });
+    listener.on('failed', ({ jobId }) => void this.announce(jobId));
+    await listener.waitUntilReady();
   }
 
   /** Delivers now (serialised), when this process delivers at all. */
   deliverSoon(): Promise<unknown> {
-    if (!this.deliveryTimer) return this.delivering;
+    const deliver = this.deps.deliver;
+    if (!this.deliveryTimer || !deliver) return this.delivering;
     this.delivering = this.delivering.then(() =>
-      deliverAlerts(this.deps.pipeline.archive, this.deps.bot, this.deps.adapters, this.deps.log).catch(
-        (err) => this.deps.log?.error({ err }, 'alert delivery failed'),
+      deliverAlerts(this.deps.pipeline.archive, deliver, this.deps.log).catch((err) =>
+        this.deps.log?.error({ err }, 'alert delivery failed'),
       ),
     );
     return this.delivering;
@@ -304,7 +342,7 @@ export class Monitor implements MonitorService {
     );
   }
 
-  // MonitorService, for the chat.
+  // The chat's MonitorService (src/chat/services.ts), matched by shape.
   async watch(
     input: string,
     ctx: { by: string; replyTo: ReplyTarget; lang: Lang },
@@ -312,9 +350,7 @@ export class Monitor implements MonitorService {
     const url = accountUrl(input);
     const { target } = this.deps.pipeline.resolve(url);
     if (target.kind !== 'account')
-      throw new UsageError(
-        say(ctx.lang, `${url} is een bericht, geen account.`, `${url} is a post, not an account.`),
-      );
+      throw new UsageError(`${url} is a post, not an account.`, 'monitor.not-an-account', { url });
     await this.queue.add(
       'watch',
       {
@@ -461,6 +497,8 @@ export class Monitor implements MonitorService {
       q.connection?.disconnect();
     }
     await this.delivering;
+    await this.events?.listener.close();
+    this.events?.connection.disconnect();
     await this.queue.close();
   }
 }

@@ -2,18 +2,24 @@ import { createHash } from 'node:crypto';
 import { Queue, QueueEvents, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { CaptureOutcome, CaptureRequest } from '../capture/pipeline.ts';
-import { CapturePipeline } from '../capture/pipeline.ts';
-import type { Config } from '../config.ts';
-import { CaptureError } from '../domain/errors.ts';
-import { Archive } from '../store/archive.ts';
+import type { CaptureOutcome, CapturePipeline, CaptureRequest } from '../capture/pipeline.ts';
+import { CaptureError, type ErrorVars, UsageError } from '../domain/errors.ts';
+import type { ReplyTarget } from '../domain/target.ts';
+import type { Lang } from '../domain/types.ts';
 
 export const CAPTURE_QUEUE = 'capture';
+
+/** Tries of a capture job: a passing problem (rate limit, 5xx, timeout) gets this many. */
+export const CAPTURE_ATTEMPTS = 4;
 
 /** What a bot puts on the queue: the same request the CLI runs in-process. */
 export interface CaptureJob extends CaptureRequest {
   /** Where the answer goes (adapter-specific thread reference), carried through untouched. */
-  replyTo?: unknown;
+  replyTo?: ReplyTarget;
+  /** The language of the answer. */
+  lang?: Lang;
+  /** Why the last attempt failed, as data for the answer (set by the worker). */
+  error?: { message: string; key?: string; vars?: ErrorVars };
 }
 
 /** One ioredis connection as BullMQ wants it (stack notes: maxRetriesPerRequest null, an error listener). */
@@ -58,7 +64,7 @@ export class CaptureQueue {
     const before = await this.queue.getDeduplicationJobId(key);
     const added = await this.queue.add('capture', job, {
       deduplication: { id: key, ttl: this.windowSeconds * 1000 },
-      attempts: 4,
+      attempts: CAPTURE_ATTEMPTS,
       backoff: { type: 'exponential', delay: 5_000 },
       removeOnComplete: { age: 7 * 86_400, count: 10_000 },
       removeOnFail: { age: 30 * 86_400 },
@@ -92,10 +98,17 @@ export class CaptureQueue {
   }
 }
 
+/** Whether trying again may help: a passing problem, or an unexpected error; not a user's mistake. */
+function retryable(err: unknown): boolean {
+  if (err instanceof CaptureError) return err.retryable;
+  return !(err instanceof UsageError);
+}
+
 /**
  * The capture worker: runs the same pipeline as the CLI. A capture that can never succeed
- * (not found, unsupported, blocked) fails at once; a passing problem (rate limit, 5xx, timeout)
- * is retried with back-off and stays visible as failed after the last try.
+ * (no such host, not found, unsupported, blocked) fails at once; a passing problem (rate limit, 5xx,
+ * timeout) is retried with back-off and stays visible as failed after the last try. The error of the
+ * last attempt is kept in the job's data (message, catalogue key and vars) for the answer.
  */
 export function startCaptureWorker(opts: {
   connection: Redis;
@@ -115,8 +128,9 @@ export function startCaptureWorker(opts: {
           channel: job.data.channel ?? null,
         });
       } catch (err) {
-        if (err instanceof CaptureError && !err.retryable)
-          throw new UnrecoverableError(`${err.code}: ${err.message}`);
+        const e = err as Error & { code?: string; key?: string; vars?: ErrorVars };
+        await job.updateData({ ...job.data, error: { message: e.message, key: e.key, vars: e.vars } });
+        if (!retryable(err)) throw new UnrecoverableError(e.code ? `${e.code}: ${e.message}` : e.message);
         throw err;
       }
     },
@@ -128,50 +142,4 @@ export function startCaptureWorker(opts: {
   );
   worker.on('completed', (job) => opts.log?.info({ job: job.id, url: job.data.url }, 'capture done'));
   return worker;
-}
-
-/** `archiefbot worker`: runs until SIGINT/SIGTERM, then lets running captures finish. */
-export async function runWorker(config: Config, opts: { concurrency: number; log: Logger }): Promise<void> {
-  const archive = await Archive.open(config.dataDir, config.warc, {
-    recheckSchedule: config.monitor.recheckSchedule,
-  });
-  const pipeline = new CapturePipeline(archive, config, opts.log);
-  const connection = redisConnection(config.redis.url, opts.log);
-  const worker = startCaptureWorker({ connection, pipeline, concurrency: opts.concurrency, log: opts.log });
-  // Watching and re-checking run here too; alerts are stored and `serve` delivers them.
-  const { Monitor } = await import('../monitor/service.ts');
-  const { Bot } = await import('../chat/bot.ts');
-  const { Roles } = await import('../chat/roles.ts');
-  const bot = new Bot({
-    archive,
-    roles: Roles.load(),
-    captures: { enqueue: async () => ({ jobId: '', duplicate: false }), counts: async () => ({}) },
-    checkUrl: (url) => void pipeline.resolve(url),
-    lookupKeys: (ref) => pipeline.lookupKeys(ref),
-  });
-  const monitor = new Monitor({
-    pipeline,
-    config,
-    connection,
-    bot,
-    adapters: new Map(),
-    env: process.env,
-    log: opts.log,
-  });
-  const monitorConnection = redisConnection(config.redis.url, opts.log);
-  await monitor.startWorker(monitorConnection);
-  await monitor.startStreams();
-  opts.log.info({ concurrency: opts.concurrency }, 'capture and monitor worker started');
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-  opts.log.info('stopping: letting running captures finish');
-  await worker.close();
-  await monitor.stop();
-  monitorConnection.disconnect();
-  await connection.quit();
-  await pipeline.close();
-  await archive.close();
 }
