@@ -3,7 +3,7 @@ import path from 'node:path';
 import sqlite3 from 'sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeMastodon } from './fakes/mastodon.ts';
-import { count, readAllWarc, sha256, warcFiles, withArchive } from './helpers/archive.ts';
+import { count, failOn, readAllWarc, sha256, warcFiles, withArchive } from './helpers/archive.ts';
 import { cli, testEnv } from './helpers/cli.ts';
 
 const GIF = Buffer.from('474946383961010001000000002c00000000010001000002024401003b', 'hex');
@@ -93,21 +93,22 @@ describe('WARC evidence', () => {
 });
 
 describe('a capture that fails while writing', () => {
-  it('rolls the rows back and cuts its records off the WARC again', async () => {
+  // The disk fills up while the evidence is being appended (the post rows), or just after it (the
+  // version rows, before COMMIT): either way the rows roll back and the WARC is cut back.
+  it.each([
+    ['the post rows', 'INSERT INTO post ('],
+    ['the version rows', 'INSERT INTO version ('],
+  ])('rolls the rows back and cuts its records off the WARC again (failing at %s)', async (_, statement) => {
     const { env, dataDir, cleanup } = testEnv();
     await cli(env, 'capture', post.url, '--json');
     const file = path.join(dataDir, 'warc', warcFiles(dataDir)[0]!);
     const sizeBefore = statSync(file).size;
+    const auditBefore = await count(dataDir, 'audit');
     const { CapturePipeline } = await import('../src/capture/pipeline.ts');
     const { loadConfig } = await import('../src/config.ts');
     const fresh = m.addStatus({ username: 'rvo', content: '<p>Schijf vol</p>' });
     const err = await withArchive(dataDir, async (archive) => {
-      // The disk fills up just as the version rows go in: after the WARC append, before COMMIT.
-      const run = archive.db.all.bind(archive.db);
-      archive.db.all = (async (sql: string, params?: unknown[]) => {
-        if (sql.includes('INSERT INTO version')) throw new Error('SQLITE_FULL: database or disk is full');
-        return run(sql, params as never);
-      }) as typeof archive.db.all;
+      failOn(archive, statement, 'SQLITE_FULL: database or disk is full');
       const pipeline = new CapturePipeline(archive, loadConfig(env));
       try {
         await pipeline.capture({ url: fresh.url, trigger: 'command' });
@@ -122,6 +123,9 @@ describe('a capture that fails while writing', () => {
     expect(statSync(file).size).toBe(sizeBefore);
     expect(await count(dataDir, 'post', `url = '${fresh.url}'`)).toBe(0);
     expect(await count(dataDir, 'capture', "status = 'failed'")).toBe(1);
+    // Only the failure is audited, not a capture that did not happen.
+    expect(await count(dataDir, 'audit')).toBe(auditBefore + 1);
+    expect(await count(dataDir, 'audit', "action = 'capture.done'")).toBe(1);
     expect((await cli(env, 'verify')).code).toBe(0);
     cleanup();
   });

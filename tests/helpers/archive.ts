@@ -26,6 +26,15 @@ export async function query<T = Record<string, unknown>>(
   return withArchive(dataDir, (a) => a.db.all<T>(sql, params));
 }
 
+/** Makes every query of `archive` that contains `statement` fail with `message` (a full disk, say). */
+export function failOn(archive: Archive, statement: string, message: string): void {
+  const all = archive.db.all.bind(archive.db);
+  archive.db.all = (async (sql: string, params?: unknown[]) => {
+    if (sql.includes(statement)) throw new Error(message);
+    return all(sql, params as never);
+  }) as typeof archive.db.all;
+}
+
 export function warcFiles(dataDir: string): string[] {
   const dir = path.join(dataDir, 'warc');
   return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.warc.gz')) : [];
