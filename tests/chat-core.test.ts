@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CapturePipeline } from '../src/capture/pipeline.ts';
-import { Bot, wordDiff } from '../src/chat/bot.ts';
+import { Bot } from '../src/chat/bot.ts';
 import type { CaptureRequestFromChat, ChatCommand } from '../src/chat/chat.ts';
-import { didYouMean, guessLanguage, parseCommand } from '../src/chat/commands.ts';
 import { ChatKnowledge } from '../src/chat/knowledge.ts';
+import { didYouMean, guessLanguage, parseCommand } from '../src/chat/parse.ts';
 import { toMarkdown } from '../src/chat/reply.ts';
 import { Roles } from '../src/chat/roles.ts';
 import { loadConfig } from '../src/config.ts';
+import { wordDiff } from '../src/domain/diff.ts';
 import { Archive } from '../src/store/archive.ts';
 import { FakeMastodon } from './fakes/mastodon.ts';
 import { cli, testEnv } from './helpers/cli.ts';
@@ -117,14 +118,21 @@ describe('the command language', () => {
 });
 
 describe('the bot', () => {
-  it('answers help in the channel language (Dutch by default), or in English when asked in English', async () => {
-    expect((await bot.handle(cmd('help'))).text).toMatch(/archiveer <url>/);
+  it('answers help in the language of its keyword, unless the channel set a language', async () => {
+    expect((await bot.handle(cmd('help'))).text).toMatch(/capture <url>/);
+    expect((await bot.handle(cmd('hulp'))).text).toMatch(/archiveer <url>/);
     await bot.handle(cmd('language en', 'U_ARCH', 'C_EN'));
     expect((await bot.handle(cmd('help', 'U_VIEW', 'C_EN'))).text).toMatch(/capture <url>/);
-    expect((await bot.handle(cmd('hulp', 'U_VIEW', 'C_EN'))).text).toMatch(/archiveer <url>/);
+    expect((await bot.handle(cmd('hulp', 'U_VIEW', 'C_EN'))).text).toMatch(/capture <url>/);
+    await bot.handle(cmd('taal nl', 'U_ARCH', 'C_NL'));
+    expect((await bot.handle(cmd('help', 'U_VIEW', 'C_NL'))).text).toMatch(/archiveer <url>/);
     const one = await bot.handle(cmd('help search', 'U_VIEW', 'C_EN'));
     expect(one.text).toContain('search <words>');
     expect(one.text).toContain('role: viewer');
+    // A sub-command's own role is named beside the command's.
+    const kb = await bot.handle(cmd('hulp kb'));
+    expect(kb.text).toContain('rol: viewer');
+    expect(kb.text).toContain('kb goedkeuren: rol expert');
   });
 
   it('queues a capture for an archivist and acknowledges at once', async () => {
@@ -146,7 +154,7 @@ describe('the bot', () => {
     expect(refused.text).toMatch(/needs the role archivist/);
     const bad = await bot.handle(cmd('capture file:///etc/passwd', 'U_ARCH'));
     expect(bad.kind).toBe('error');
-    expect(bad.text).toMatch(/only http and https/);
+    expect(bad.text).toMatch(/only public http and https addresses/);
     expect(queued.length).toBe(before);
   });
 
@@ -232,7 +240,7 @@ describe('the bot', () => {
     const r = await bot.handle(cmd(`show ${postId}`));
     const md = toMarkdown(r);
     expect(md).toMatch(/^\*\*Post #\d+/);
-    expect(md).toContain(`\`history ${postId}\``);
+    expect(md).toContain(`history ${postId}`);
   });
 });
 
@@ -253,7 +261,7 @@ describe('the knowledge base in chat', () => {
     const buttons = r.blocks.flatMap((b) => (b.type === 'actions' ? b.buttons : []));
     expect(buttons.map((b) => b.label)).toContain('Account van het ministerie (corporate)');
     const corporate = buttons.find((b) => b.label.startsWith('Account van het ministerie'))!;
-    expect(corporate.command).toMatch(/^vraag #v\d+ 1$/);
+    expect(corporate.command).toMatch(/^vraag #v[a-z2-7]{8} 1$/);
     const answered = await bot.handle({ ...cmd(''), action: { command: corporate.command } });
     expect(answered.text).toMatch(/^Archiveren/);
     const privé = buttons.find((b) => b.label === 'Privé-account')!;
@@ -301,5 +309,101 @@ describe('the knowledge base in chat', () => {
   it('shows the appraisal stored with a captured post', async () => {
     const r = await bot.handle(cmd(`show ${postId}`));
     expect(r.text).toMatch(/Appraisal: (B|V|not appraised)/);
+  });
+});
+
+describe('Dutch commands get Dutch answers, also when something is wrong', () => {
+  /** English that must not leak into a Dutch answer. */
+  const ENGLISH =
+    /not a URL|refused|first version|must be a date|failed|blocked|Which|Archiving|unsupported|does not exist|version\(s\)/i;
+  let strict: Bot;
+  let strictPipeline: CapturePipeline;
+
+  beforeAll(() => {
+    const config = loadConfig(t.env);
+    // As in production: private and loopback addresses are refused before anything is queued.
+    strictPipeline = new CapturePipeline(archive, {
+      ...config,
+      http: { ...config.http, allowPrivateNetworks: false },
+    });
+    strict = new Bot({
+      archive,
+      roles,
+      captures: {
+        enqueue: async () => ({
+          jobId: '7',
+          duplicate: true,
+          finished: {
+            failure: { message: 'https://voorbeeld.nl/x is gone (HTTP 404)', key: 'error.not-found' },
+          },
+        }),
+        counts: async () => ({}),
+      },
+      checkUrl: (url) => void strictPipeline.resolve(url),
+      lookupKeys: (ref) => strictPipeline.lookupKeys(ref),
+    });
+  });
+  afterAll(async () => {
+    await strictPipeline.close();
+  });
+
+  const dutch = async (text: string) => {
+    const r = await strict.handle(cmd(text, 'U_ARCH', 'C_DUTCH'));
+    expect(r.text, text).not.toMatch(ENGLISH);
+    return r;
+  };
+
+  it('archiveer niet-een-url', async () => {
+    const r = await dutch('archiveer niet-een-url');
+    expect(r.kind).toBe('error');
+    expect(r.text).toMatch(/"niet-een-url" kan ik niet archiveren/);
+  });
+
+  it('archiveer http://127.0.0.1/x', async () => {
+    const r = await dutch('archiveer http://127.0.0.1/x');
+    expect(r.kind).toBe('error');
+    expect(r.text).toMatch(/archiveer ik niet: alleen openbare http- en https-adressen/);
+  });
+
+  it("zoek kust sinds:gisteren (the date checked with the user's own word)", async () => {
+    const r = await dutch('zoek kust sinds:gisteren');
+    expect(r.kind).toBe('error');
+    expect(r.text).toMatch(/^sinds moet een datum zijn zoals 2025-03-01 .*niet "gisteren"/);
+    expect((await strict.handle(cmd('search coast since:yesterday'))).text).toMatch(
+      /^since must be a date like 2025-03-01/,
+    );
+  });
+
+  it('a failed capture', async () => {
+    const r = await dutch('archiveer https://voorbeeld.nl/x');
+    expect(r.kind).toBe('error');
+    expect(r.text).toMatch(/^Archiveren van https:\/\/voorbeeld\.nl\/x is mislukt\. .*bestaat niet \(meer\)/);
+    // The same failure as the queue reports it in text (`code: message`) reads the same.
+    const { captureFailure } = await import('../src/chat/presenters.ts');
+    expect(
+      captureFailure(
+        'https://voorbeeld.nl/x',
+        'not-found: https://voorbeeld.nl/x is gone (HTTP 404)',
+        'nl',
+        false,
+      ).text,
+    ).toBe(r.text);
+  });
+
+  it('the history of a post: changed fields and the first version in Dutch, plurals right', async () => {
+    const r = await dutch(`geschiedenis ${postId}`);
+    expect(r.text).toMatch(new RegExp(`^Bericht #${postId}: 2 versies`));
+    expect(r.text).toMatch(/Veranderd: eerste versie/);
+    expect(r.text).toMatch(/Veranderd: tekst/);
+    const en = await strict.handle(cmd(`history ${postId}`));
+    expect(en.text).toMatch(/Changed: first version/);
+    expect(en.text).toMatch(new RegExp(`^Post #${postId}: 2 versions`));
+  });
+
+  it('a sub-command declares its role: listing alerts is for viewers, changing them for archivists', async () => {
+    expect((await strict.handle(cmd('meldingen', 'U_VIEW', 'C_DUTCH'))).kind).not.toBe('refused');
+    const refused = await strict.handle(cmd('meldingen aan', 'U_VIEW', 'C_DUTCH'));
+    expect(refused.kind).toBe('refused');
+    expect(refused.text).toMatch(/vraagt de rol archivist/);
   });
 });

@@ -1,60 +1,50 @@
 import { UsageError } from '../domain/errors.ts';
+import { t } from '../domain/i18n.ts';
 import type { PostKind } from '../domain/types.ts';
 import { parseSuggestion, suggestEntry } from '../kb/community.ts';
 import type { Facts } from '../kb/facts.ts';
 import { type Answer, ask, factsFromPost, roleOfAccount } from '../kb/index.ts';
 import type { Archive } from '../store/archive.ts';
+import type { Db } from '../store/db.ts';
+import { getFollowUp, saveFollowUp } from '../store/followups.ts';
 import {
   approvedEntries,
   approveEntry,
+  getEntry,
   KnowledgeError,
+  MAX_ANSWER,
+  MAX_QUESTION,
   pendingEntries,
   rejectEntry,
 } from '../store/knowledge.ts';
 import { findPostId } from '../store/queries.ts';
-import type { KnowledgeService } from './bot.ts';
+import { commandLine } from './command.ts';
+import { ask as askCommand } from './commands/ask.ts';
+import { approveCommand } from './commands/kb.ts';
 import { type Lang, type Reply, ReplyBuilder, textReply } from './reply.ts';
-
-const say = (lang: Lang, nl: string, en: string) => (lang === 'nl' ? nl : en);
-
-const VERDICT: Record<Answer['verdict'], Record<Lang, string>> = {
-  archive: { nl: 'Archiveren', en: 'Archive' },
-  'do-not-archive': { nl: 'Niet archiveren', en: 'Do not archive' },
-  depends: { nl: 'Dat hangt ervan af', en: 'It depends' },
-  info: { nl: 'Informatie', en: 'Information' },
-  unknown: { nl: 'Dat weet ik niet', en: "I don't know" },
-};
+import type { KbAction, KnowledgeService } from './services.ts';
+import { term } from './text.ts';
 
 const URL_IN_TEXT = /<?(https?:\/\/[^\s>|]+)[^\s>]*>?/;
+/** A follow-up button's question: `#v<id> <option>`. */
+const FOLLOW_UP = /^#v([a-z0-9]+)\s+(\d+)$/i;
 
 /**
  * The knowledge base in chat: answers with verdict, rules and sources, follow-up questions as
- * buttons, "moet ik dit archiveren? <url>" answered for that archived post, and the klankbordgroep.
+ * buttons (kept in the archive, so a button still works after a restart), "moet ik dit archiveren?
+ * <url>" answered for that archived post, and the klankbordgroep.
  */
 export class ChatKnowledge implements KnowledgeService {
-  /** Follow-up questions asked recently: a button answers one by number (`vraag #v3 2`). */
-  private readonly followUps = new Map<
-    number,
-    { question: string; facts: Partial<Facts>; options: Partial<Facts>[] }
-  >();
-  private nextFollowUp = 1;
-
   async ask(question: string, lang: Lang, ctx: { archive: Archive; user: string }): Promise<Reply> {
-    const community = await approvedEntries(ctx.archive.db);
-    const pick = /^#v(\d+)\s+(\d+)$/.exec(question.trim());
+    const db = ctx.archive.db;
+    const community = await approvedEntries(db);
+    const pick = FOLLOW_UP.exec(question.trim());
     if (pick) {
-      const f = this.followUps.get(Number(pick[1]));
+      const f = await getFollowUp(db, pick[1]!);
       const option = f?.options[Number(pick[2]) - 1];
-      if (!f || !option)
-        throw new UsageError(
-          say(
-            lang,
-            'Die vervolgvraag ken ik niet meer; stel je vraag opnieuw.',
-            'I no longer have that follow-up question; please ask again.',
-          ),
-        );
-      const facts = { ...f.facts, ...option };
-      return this.render(f.question, ask(f.question, { facts, community }), facts);
+      if (!f || !option) throw new UsageError('unknown follow-up question', 'kb.followup-unknown');
+      const facts = { ...f.facts, ...option } as Partial<Facts>;
+      return this.render(db, f.question, ask(f.question, { facts, community }), facts);
     }
     let facts: Partial<Facts> = {};
     let note: string | null = null;
@@ -65,165 +55,130 @@ export class ChatKnowledge implements KnowledgeService {
       const post = await postFacts(ctx.archive, url);
       if (post) {
         facts = factsFromPost(post.facts);
-        note = say(
-          lang,
-          `Over bericht #${post.id} in het archief (${post.description}).`,
-          `About archived post #${post.id} (${post.description}).`,
-        );
+        note = t(lang, 'kb.about-post', {
+          id: post.id,
+          ...post.description,
+          kind: term(lang, 'post-kind', post.description.kind),
+        });
       } else {
-        note = say(
-          lang,
-          `Dit bericht zit nog niet in het archief; het antwoord is algemeen. Archiveer het (\`archiveer ${url}\`) voor een antwoord over dit bericht.`,
-          `This post is not in the archive yet; the answer is general. Capture it (\`capture ${url}\`) for an answer about this post.`,
-        );
+        note = t(lang, 'kb.post-not-archived', { url });
       }
     }
-    return this.render(text, ask(text, { facts, community }), facts, note);
+    return this.render(db, text, ask(text, { facts, community }), facts, note);
   }
 
-  private render(question: string, a: Answer, facts: Partial<Facts>, note: string | null = null): Reply {
+  private async render(
+    db: Db,
+    question: string,
+    a: Answer,
+    facts: Partial<Facts>,
+    note: string | null = null,
+  ): Promise<Reply> {
     const lang = a.language;
-    const b = new ReplyBuilder().header(VERDICT[a.verdict][lang]);
+    const b = new ReplyBuilder().header(term(lang, 'kb.verdict', a.verdict));
     if (note) b.context(note);
     b.section(a.answer);
-    if (a.rules.length) b.section('', [[say(lang, 'Regels', 'Rules'), a.rules.join(', ')]]);
+    if (a.rules.length) b.section('', [[t(lang, 'label.rules'), a.rules.join(', ')]]);
     if (a.sources.length)
       b.section(
-        `${say(lang, 'Bronnen', 'Sources')}:\n${a.sources.map((s) => `• ${s.title} — ${s.url}`).join('\n')}`,
+        `${t(lang, 'label.sources')}:\n${a.sources.map((s) => `• ${s.title} — ${s.url}`).join('\n')}`,
       );
-    if (a.inference) {
-      b.context(
-        say(
-          lang,
-          'Dit antwoord rust (deels) op een afleiding uit de bronnen, niet op een bron die het letterlijk zegt.',
-          'This answer rests (partly) on an inference from the sources, not on a source that says it outright.',
-        ),
-      );
-    }
+    if (a.inference) b.context(t(lang, 'kb.inference'));
+    if (a.followUp) b.section(`*${a.followUp}*`);
     if (a.followUp && a.followUpOptions?.length && a.followUpFacts?.length) {
-      const id = this.nextFollowUp++;
-      this.followUps.set(id, { question, facts, options: a.followUpFacts });
-      if (this.followUps.size > 500) this.followUps.delete(this.followUps.keys().next().value!);
-      b.section(`*${a.followUp}*`);
+      const id = await saveFollowUp(db, { question, facts, options: a.followUpFacts, lang });
       b.buttons(
         a.followUpOptions.map((label, i) => ({
           label,
-          command: `${say(lang, 'vraag', 'ask')} #v${id} ${i + 1}`,
+          command: commandLine(lang, askCommand.spec, `#v${id}`, i + 1),
         })),
       );
-    } else if (a.followUp) {
-      b.section(`*${a.followUp}*`);
     }
     return b.build();
   }
 
-  async kb(args: string, lang: Lang, ctx: { archive: Archive; user: string }): Promise<Reply> {
-    const [sub = '', ...rest] = args.trim().split(/\s+/);
-    const rest1 = rest.join(' ');
-    const db = ctx.archive.db;
+  async kb(
+    action: KbAction,
+    args: string,
+    lang: Lang,
+    ctx: { archive: Archive; user: string },
+  ): Promise<Reply> {
     try {
-      switch (sub.toLowerCase()) {
+      switch (action) {
         case 'suggest':
-        case 'voorstel':
-        case 'stel-voor': {
-          const s = parseSuggestion(rest1);
-          const e = await suggestEntry(db, { ...s, author: ctx.user });
-          return textReply(
-            say(
-              lang,
-              `Voorstel #${e.id} staat klaar voor een expert (\`kb goedkeuren ${e.id}\`). Dank je!`,
-              `Suggestion #${e.id} is waiting for an expert (\`kb approve ${e.id}\`). Thank you!`,
-            ),
-          );
-        }
+          return await suggest(ctx.archive.db, args, lang, ctx.user);
         case 'pending':
-        case 'wachtend': {
-          const list = await pendingEntries(db);
-          if (!list.length)
-            return textReply(say(lang, 'Er wachten geen voorstellen.', 'No suggestions are waiting.'));
-          const b = new ReplyBuilder().header(
-            say(lang, `${list.length} voorstel(len) wachten`, `${list.length} suggestion(s) waiting`),
-          );
-          for (const e of list.slice(0, 10))
-            b.section(
-              `*#${e.id}* ${e.question}\n${e.answer}${e.source ? `\n${say(lang, 'Bron', 'Source')}: ${e.source}` : ''}\n_${e.author}, ${e.createdAt.slice(0, 10)}_`,
-            );
-          if (list.length > 10)
-            b.context(
-              say(
-                lang,
-                `En nog ${list.length - 10}; keur eerst deze af of goed.`,
-                `And ${list.length - 10} more; review these first.`,
-              ),
-            );
-          return b
-            .buttons(
-              list.slice(0, 5).map((e) => ({
-                label: `✓ #${e.id}`,
-                command: `kb ${say(lang, 'goedkeuren', 'approve')} ${e.id}`,
-              })),
-            )
-            .build();
+          return await pending(ctx.archive.db, lang);
+        case 'approve': {
+          const e = await approveEntry(ctx.archive.db, entryId(args.trim()), ctx.user);
+          return textReply(t(lang, 'kb.approved', { id: e.id }));
         }
-        case 'approve':
-        case 'goedkeuren': {
-          const e = await approveEntry(db, entryId(rest1, lang), ctx.user);
-          return textReply(
-            say(
-              lang,
-              `Voorstel #${e.id} is goedgekeurd en doet nu mee in de antwoorden.`,
-              `Suggestion #${e.id} is approved and now takes part in the answers.`,
-            ),
-          );
-        }
-        case 'reject':
-        case 'afwijzen': {
-          const [id = '', ...why] = rest;
+        case 'reject': {
+          const [id = '', ...why] = args.trim().split(/\s+/);
           const reason = why.join(' ').trim();
-          if (!reason)
-            throw new UsageError(
-              say(
-                lang,
-                'Geef een reden: `kb afwijzen <nummer> <reden>`',
-                'Give a reason: `kb reject <number> <reason>`',
-              ),
-            );
-          const e = await rejectEntry(db, entryId(id, lang), ctx.user, reason);
-          return textReply(
-            say(
-              lang,
-              `Voorstel #${e.id} is afgewezen: ${reason}`,
-              `Suggestion #${e.id} is rejected: ${reason}`,
-            ),
-          );
+          if (!reason) throw new UsageError('give a reason: kb reject <number> <reason>', 'kb.reject-reason');
+          const e = await rejectEntry(ctx.archive.db, entryId(id), ctx.user, reason);
+          return textReply(t(lang, 'kb.rejected', { id: e.id, reason }));
         }
-        default:
-          throw new UsageError(
-            say(
-              lang,
-              'Gebruik: `kb voorstel <vraag> | <antwoord> [| bron]`, `kb wachtend`, `kb goedkeuren <nummer>`, `kb afwijzen <nummer> <reden>`',
-              'Usage: `kb suggest <question> | <answer> [| source]`, `kb pending`, `kb approve <number>`, `kb reject <number> <reason>`',
-            ),
-          );
       }
     } catch (err) {
-      if (err instanceof KnowledgeError) throw new UsageError(err.message);
+      if (err instanceof KnowledgeError) throw await knowledgeProblem(ctx.archive.db, err, args);
       throw err;
     }
   }
 }
 
-function entryId(value: string, lang: Lang): number {
+async function suggest(db: Db, args: string, lang: Lang, user: string): Promise<Reply> {
+  let s: ReturnType<typeof parseSuggestion>;
+  try {
+    s = parseSuggestion(args);
+  } catch (err) {
+    if (err instanceof UsageError) throw new UsageError(err.message, 'kb.suggest-usage');
+    throw err;
+  }
+  const e = await suggestEntry(db, { ...s, author: user });
+  return textReply(t(lang, 'kb.suggested', { id: e.id, approve: approveCommand(e.id, lang) }));
+}
+
+async function pending(db: Db, lang: Lang): Promise<Reply> {
+  const list = await pendingEntries(db);
+  if (!list.length) return textReply(t(lang, 'kb.none-pending'));
+  const b = new ReplyBuilder().header(t(lang, 'kb.pending', { n: list.length }));
+  for (const e of list.slice(0, 10)) {
+    const source = e.source ? `\n${t(lang, 'label.source')}: ${e.source}` : '';
+    b.section(`*#${e.id}* ${e.question}\n${e.answer}${source}\n_${e.author}, ${e.createdAt.slice(0, 10)}_`);
+  }
+  if (list.length > 10) b.context(t(lang, 'kb.pending-more', { n: list.length - 10 }));
+  return b
+    .buttons(list.slice(0, 5).map((e) => ({ label: `✓ #${e.id}`, command: approveCommand(e.id, lang) })))
+    .build();
+}
+
+/** A suggestion number as typed (`3`, `#3`); a UsageError otherwise. */
+function entryId(value: string): number {
   const n = Number(value.replace(/^#/, ''));
   if (!Number.isInteger(n) || n < 1)
-    throw new UsageError(
-      say(
-        lang,
-        `"${value}" is geen voorstelnummer (zie \`kb wachtend\`)`,
-        `"${value}" is not a suggestion number (see \`kb pending\`)`,
-      ),
-    );
+    throw new UsageError(`"${value}" is not a suggestion number`, 'kb.not-an-id', { value });
   return n;
+}
+
+/** A knowledge-base refusal (unknown entry, already reviewed, empty or too long) as a UsageError with its sentence. */
+async function knowledgeProblem(db: Db, err: KnowledgeError, args: string): Promise<UsageError> {
+  const id = Number(args.trim().split(/\s+/)[0]?.replace(/^#/, ''));
+  if (err.code === 'not-found') return new UsageError(err.message, 'kb.not-found', { id });
+  if (err.code === 'already-reviewed') {
+    const e = await getEntry(db, id);
+    return new UsageError(
+      err.message,
+      e?.status === 'approved' ? 'kb.already-approved' : 'kb.already-rejected',
+      {
+        id,
+        who: e?.reviewer ?? '?',
+        date: e?.reviewedAt?.slice(0, 10) ?? '?',
+      },
+    );
+  }
+  return new UsageError(err.message, 'kb.invalid', { question: MAX_QUESTION, answer: MAX_ANSWER });
 }
 
 /** The facts of an archived post that the knowledge base decides on: platform, kind, the account's role. */
@@ -243,9 +198,11 @@ async function postFacts(archive: Archive, url: string) {
   return {
     id,
     facts: { platform: row.platform, kind: row.kind, accountRole: roleOfAccount(row.role) },
-    description: `${row.platform} ${row.kind} ${row.handle ?? ''}, account: ${row.role ?? 'other'}`.replace(
-      /\s+/g,
-      ' ',
-    ),
+    description: {
+      platform: row.platform,
+      kind: row.kind,
+      handle: row.handle ?? '?',
+      role: row.role ?? 'other',
+    },
   };
 }

@@ -1,184 +1,155 @@
 /**
- * Presenters: plain functions that turn what the core produced (a capture outcome, an alert) into a
- * neutral Reply in the asker's language. The bot, the capture notifier and the alert delivery share them.
+ * Presenters: plain functions that turn what the core produced (a capture outcome, a failure, an
+ * alert) into a neutral Reply in the asker's language. The commands, the capture notifier and the
+ * alert delivery share them; every sentence comes from the catalogue.
  */
 import type { BackfillOutcome, PostCaptureOutcome } from '../capture/pipeline.ts';
+import type { ErrorVars } from '../domain/errors.ts';
+import { describeError, hasMessage, t } from '../domain/i18n.ts';
 import type { AlertRow } from '../store/monitor.ts';
+import { commandLine } from './command.ts';
+import { ackCommand } from './commands/alerts.ts';
+import { history } from './commands/history.ts';
+import { show } from './commands/show.ts';
 import { type Button, type Lang, type Reply, ReplyBuilder, textReply } from './reply.ts';
+import { hostOf, short, term, when } from './text.ts';
 
-const say = (lang: Lang, nl: string, en: string) => (lang === 'nl' ? nl : en);
+export { short, when };
 
-export function when(iso: string | null | undefined): string {
-  return iso ? iso.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC') : '?';
+/** An error as data: its plain English message and, when known, its catalogue key and vars. */
+export interface ErrorData {
+  message: string;
+  key?: string;
+  vars?: ErrorVars;
 }
 
-export function short(text: string, max: number): string {
-  const one = text.replace(/\s+/g, ' ').trim();
-  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+/**
+ * What the user reads for an error: the catalogue's sentence in their language, its `url` and `host`
+ * filled from the URL the user gave when the error does not carry them.
+ */
+export function errorText(err: ErrorData, lang: Lang, url?: string): string {
+  const u = typeof err.vars?.url === 'string' ? err.vars.url : url;
+  const vars: ErrorVars = { ...(u !== undefined ? { url: u, host: hostOf(u) } : {}), ...err.vars };
+  return describeError({ name: 'Error', message: err.message, key: err.key, vars }, lang);
+}
+
+/** A capture job's failure as the queue reports it (`code: message`, or the message alone) as data. */
+export function failureOf(reason: string | ErrorData): ErrorData {
+  if (typeof reason !== 'string') return reason;
+  const m = /^([a-z-]+): ([\s\S]*)$/.exec(reason);
+  if (m && hasMessage(`error.${m[1]}`)) return { message: m[2]!, key: `error.${m[1]}` };
+  return { message: reason };
 }
 
 /** The answer to a finished capture, in the language it was asked in. */
 export function captureResult(outcome: PostCaptureOutcome | BackfillOutcome, lang: Lang): Reply {
   if (outcome.kind === 'account') {
+    const handle = outcome.account.handle;
     return new ReplyBuilder()
-      .header(
-        outcome.complete
-          ? say(
-              lang,
-              `Account ${outcome.account.handle} veiliggesteld`,
-              `Account ${outcome.account.handle} secured`,
-            )
-          : say(
-              lang,
-              `Account ${outcome.account.handle} gedeeltelijk veiliggesteld`,
-              `Account ${outcome.account.handle} partly secured`,
-            ),
-      )
+      .header(t(lang, outcome.complete ? 'capture.account-secured' : 'capture.account-partly', { handle }))
       .section('', [
-        [say(lang, 'Berichten', 'Posts'), String(outcome.posts)],
-        [say(lang, 'Nieuwe versies', 'New versions'), String(outcome.newVersions)],
-        [say(lang, 'Mediabestanden', 'Media files'), String(outcome.media)],
+        [t(lang, 'label.posts'), String(outcome.posts)],
+        [t(lang, 'label.new-versions'), String(outcome.newVersions)],
+        [t(lang, 'label.media-files'), String(outcome.media)],
       ])
       .build();
   }
   const o = outcome;
   return new ReplyBuilder()
-    .header(
-      say(
-        lang,
-        `Gearchiveerd: bericht #${o.post.id}, versie ${o.version}`,
-        `Archived: post #${o.post.id}, version ${o.version}`,
-      ),
-    )
+    .header(t(lang, 'capture.archived', { id: o.post.id, version: o.version }))
     .section(`> ${short(o.post.text, 300)}`, [
-      [say(lang, 'Auteur', 'Author'), o.post.author],
-      [say(lang, 'Geplaatst', 'Posted'), when(o.post.createdAt)],
+      [t(lang, 'label.author'), o.post.author],
+      [t(lang, 'label.posted'), when(o.post.createdAt)],
       [
-        say(lang, 'Versie', 'Version'),
-        `${o.version}${o.newVersion ? say(lang, ' (nieuw)', ' (new)') : say(lang, ' (ongewijzigd)', ' (unchanged)')}`,
+        t(lang, 'label.version'),
+        t(lang, o.newVersion ? 'capture.version-new' : 'capture.version-unchanged', { version: o.version }),
       ],
-      [say(lang, 'Reacties', 'Replies'), String(o.replies)],
-      ['Media', String(o.media)],
+      [t(lang, 'label.replies'), String(o.replies)],
+      [t(lang, 'label.media'), String(o.media)],
       ['SHA-256', o.sha256],
-      [say(lang, 'Bewijs', 'Evidence'), `${o.warc.file} @ ${o.warc.offset}`],
+      [t(lang, 'label.evidence'), `${o.warc.file} @ ${o.warc.offset}`],
     ])
     .context(o.post.url)
     .buttons([
-      {
-        label: say(lang, 'Toon', 'Show'),
-        command: `${say(lang, 'toon', 'show')} ${o.post.id}`,
-        style: 'primary',
-      },
-      {
-        label: say(lang, 'Geschiedenis', 'History'),
-        command: `${say(lang, 'geschiedenis', 'history')} ${o.post.id}`,
-      },
+      { label: t(lang, 'button.show'), command: commandLine(lang, show.spec, o.post.id), style: 'primary' },
+      { label: t(lang, 'button.history'), command: commandLine(lang, history.spec, o.post.id) },
     ])
     .build();
 }
 
-export function captureFailure(url: string, reason: string, lang: Lang, willRetry: boolean): Reply {
-  return textReply(
-    willRetry
-      ? say(
-          lang,
-          `Archiveren van ${url} lukt nu niet (${reason}); ik probeer het later opnieuw.`,
-          `Archiving ${url} failed for now (${reason}); I'll try again later.`,
-        )
-      : say(
-          lang,
-          `Archiveren van ${url} is mislukt: ${reason}. Controleer de link; \`status\` toont mislukte archiveringen.`,
-          `Archiving ${url} failed: ${reason}. Check the link; \`status\` lists failed captures.`,
-        ),
-    { kind: 'error' },
-  );
+/**
+ * The answer to a failed capture: why, in the asker's language (from the error's catalogue key), and
+ * whether it will be tried again. A reason without a key is shown as it came.
+ */
+export function captureFailure(
+  url: string,
+  reason: string | ErrorData,
+  lang: Lang,
+  willRetry: boolean,
+): Reply {
+  const failure = failureOf(reason);
+  const why = failure.key
+    ? errorText(failure, lang, url)
+    : t(lang, 'capture.failed-detail', { detail: failure.message || '?' });
+  return textReply(t(lang, willRetry ? 'capture.failed-retry' : 'capture.failed', { url, reason: why }), {
+    kind: 'error',
+  });
 }
 
-export function alertLine(a: AlertRow, lang: Lang): string {
-  const d = JSON.parse(a.detail) as { account?: string };
-  const seen = a.acknowledged_by
-    ? say(lang, ` · gezien door ${a.acknowledged_by}`, ` · seen by ${a.acknowledged_by}`)
-    : '';
-  const post = a.post_id ? ` · ${say(lang, 'bericht', 'post')} #${a.post_id}` : '';
-  return `#${a.id} ${KIND[a.kind][lang]} · ${d.account ?? ''} · ${when(a.detected_at)}${post}${seen}`;
-}
+type AlertDetail = {
+  account?: string;
+  url?: string;
+  postedAt?: string | null;
+  liveForSeconds?: number | null;
+  diff?: string;
+  sha256?: string;
+  version?: number;
+  lastVersion?: { number: number; sha256: string; text: string };
+  reason?: string;
+  was?: string;
+  consecutiveErrors?: number;
+};
 
 /** An alert as it goes to the subscribed channels: what happened, to which post, when, and the evidence. */
 export function alertReply(a: AlertRow, lang: Lang): Reply {
-  const d = JSON.parse(a.detail) as {
-    account?: string;
-    url?: string;
-    postedAt?: string | null;
-    liveForSeconds?: number | null;
-    diff?: string;
-    sha256?: string;
-    version?: number;
-    lastVersion?: { number: number; sha256: string; text: string };
-    reason?: string;
-    was?: string;
-    consecutiveErrors?: number;
-  };
-  const subject = a.post_id ? `${say(lang, 'bericht', 'post')} #${a.post_id}` : '';
+  const d = JSON.parse(a.detail) as AlertDetail;
+  const subject = a.post_id ? t(lang, 'alert.post', { id: a.post_id }) : '';
   const b = new ReplyBuilder().header(
-    `${KIND[a.kind][lang]}: ${subject} ${d.account ? `(${d.account})` : ''}`.replace(/\s+/g, ' ').trim(),
+    `${term(lang, 'alert-kind', a.kind)}: ${subject} ${d.account ? `(${d.account})` : ''}`
+      .replace(/\s+/g, ' ')
+      .trim(),
   );
   const fields: [string, string][] = [];
-  if (d.account) fields.push(['Account', d.account]);
-  if (d.postedAt) fields.push([say(lang, 'Geplaatst', 'Posted'), when(d.postedAt)]);
-  fields.push([say(lang, 'Gezien', 'Detected'), when(a.detected_at)]);
-  if (d.liveForSeconds != null)
-    fields.push([say(lang, 'Online geweest', 'Was live for'), duration(d.liveForSeconds, lang)]);
+  if (d.account) fields.push([t(lang, 'label.account'), d.account]);
+  if (d.postedAt) fields.push([t(lang, 'label.posted'), when(d.postedAt)]);
+  fields.push([t(lang, 'label.detected'), when(a.detected_at)]);
+  if (d.liveForSeconds != null) fields.push([t(lang, 'label.live-for'), duration(d.liveForSeconds, lang)]);
   if (a.kind === 'edited' && d.diff) b.section(short(d.diff, 1500));
   if ((a.kind === 'deleted' || a.kind === 'unavailable') && d.lastVersion) {
     b.section(
-      `${say(lang, 'Laatst bewaarde versie', 'Last kept version')} (v${d.lastVersion.number}):\n> ${short(d.lastVersion.text, 800)}`,
+      `${t(lang, 'alert.last-version', { n: d.lastVersion.number })}:\n> ${short(d.lastVersion.text, 800)}`,
     );
     fields.push(['SHA-256', d.lastVersion.sha256]);
   }
   if (a.kind === 'edited' && d.sha256) fields.push([`SHA-256 v${d.version}`, d.sha256]);
-  if (d.reason) fields.push([say(lang, 'Reden', 'Reason'), d.reason]);
-  if (d.was) fields.push([say(lang, 'Was', 'Was'), d.was]);
-  if (d.consecutiveErrors) {
-    b.section(
-      say(
-        lang,
-        `Controles van dit account mislukken al ${d.consecutiveErrors} keer achter elkaar (storing, time-outs of snelheidslimiet). Bewerkingen en verwijderingen kunnen later gezien worden; het archief is niet aangetast.`,
-        `Checks of this account have failed ${d.consecutiveErrors} times in a row (outage, timeouts or rate limits). Edits and deletions may be seen late; the archive is unaffected.`,
-      ),
-    );
-  }
+  if (d.reason) fields.push([t(lang, 'label.reason'), d.reason]);
+  if (d.was) fields.push([t(lang, 'label.was'), term(lang, 'post-status', d.was)]);
+  if (d.consecutiveErrors) b.section(t(lang, 'alert.degraded', { n: d.consecutiveErrors }));
   b.section('', fields);
   if (d.url) b.context(d.url);
   const buttons: Button[] = [];
   if (a.post_id) {
-    buttons.push({
-      label: say(lang, 'Toon', 'Show'),
-      command: `${say(lang, 'toon', 'show')} ${a.post_id}`,
-    });
-    buttons.push({
-      label: say(lang, 'Geschiedenis', 'History'),
-      command: `${say(lang, 'geschiedenis', 'history')} ${a.post_id}`,
-    });
+    buttons.push({ label: t(lang, 'button.show'), command: commandLine(lang, show.spec, a.post_id) });
+    buttons.push({ label: t(lang, 'button.history'), command: commandLine(lang, history.spec, a.post_id) });
   }
-  buttons.push({
-    label: say(lang, 'Gezien', 'Acknowledge'),
-    command: `${say(lang, 'meldingen gezien', 'alerts ack')} ${a.id}`,
-    style: 'primary',
-  });
+  buttons.push({ label: t(lang, 'button.ack'), command: ackCommand(a.id, lang), style: 'primary' });
   return b.buttons(buttons).build({ kind: 'ok' });
 }
 
-export const KIND: Record<AlertRow['kind'], Record<Lang, string>> = {
-  edited: { nl: 'Bewerkt', en: 'Edited' },
-  deleted: { nl: 'Verwijderd', en: 'Deleted' },
-  restored: { nl: 'Teruggezet', en: 'Restored' },
-  unavailable: { nl: 'Onbeschikbaar', en: 'Unavailable' },
-  degraded: { nl: 'Archivering verstoord', en: 'Capture degraded' },
-};
-
-function duration(seconds: number, lang: Lang): string {
-  if (seconds < 120) return `${seconds} s`;
-  if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
-  if (seconds < 172_800) return `${Math.round(seconds / 3600)} ${say(lang, 'uur', 'h')}`;
-  return `${Math.round(seconds / 86_400)} ${say(lang, 'dagen', 'days')}`;
+/** How long something was online: seconds, minutes, hours or days. */
+export function duration(seconds: number, lang: Lang): string {
+  if (seconds < 120) return t(lang, 'duration.seconds', { n: seconds });
+  if (seconds < 7200) return t(lang, 'duration.minutes', { n: Math.round(seconds / 60) });
+  if (seconds < 172_800) return t(lang, 'duration.hours', { n: Math.round(seconds / 3600) });
+  return t(lang, 'duration.days', { n: Math.round(seconds / 86_400) });
 }

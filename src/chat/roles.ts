@@ -2,9 +2,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../config.ts';
-import { ROLE_RANK, type Role } from './commands.ts';
+/** viewer < archivist < admin; expert is its own grant (for the knowledge base's reviews). */
+export const ROLES = ['viewer', 'archivist', 'admin', 'expert'] as const;
+export type Role = (typeof ROLES)[number];
 
-const role = z.enum(['viewer', 'archivist', 'admin', 'expert']);
+export const ROLE_RANK: Record<Exclude<Role, 'expert'>, number> = { viewer: 1, archivist: 2, admin: 3 };
+
+const role = z.enum(ROLES);
 
 const schema = z.strictObject({
   /** The role of anyone not listed. */

@@ -2,8 +2,9 @@
  * What the chat needs from the layers below, as interfaces (the composition roots wire the real ones).
  * The monitor answers with data; the chat renders it in the asker's language.
  */
+import type { Archive } from '../store/archive.ts';
 import type { ReplyTarget } from './chat.ts';
-import type { Lang } from './reply.ts';
+import type { Lang, Reply } from './reply.ts';
 
 /** Watching accounts (src/monitor/service.ts implements it; the backfill runs in the queue). */
 export interface MonitorService {
@@ -14,4 +15,15 @@ export interface MonitorService {
   watch(input: string, ctx: { by: string; replyTo: ReplyTarget; lang: Lang }): Promise<{ url: string }>;
   /** Stops watching; `handle` is null when the account was not being watched. */
   unwatch(input: string, ctx: { by: string }): Promise<{ handle: string | null }>;
+}
+
+/** The klankbordgroep's actions (`kb <action> …`); src/chat/commands/kb.ts parses them. */
+export type KbAction = 'suggest' | 'pending' | 'approve' | 'reject';
+
+/** The knowledge base as the chat sees it (src/chat/knowledge.ts over src/kb). */
+export interface KnowledgeService {
+  /** Answers a question (or a follow-up button, `#v<id> <option>`), with verdict, rules and sources. */
+  ask(question: string, lang: Lang, ctx: { archive: Archive; user: string }): Promise<Reply>;
+  /** Runs one klankbordgroep action; `args` is what follows its keyword. */
+  kb(action: KbAction, args: string, lang: Lang, ctx: { archive: Archive; user: string }): Promise<Reply>;
 }

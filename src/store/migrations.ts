@@ -283,6 +283,22 @@ CREATE INDEX alert_detected ON alert(detected_at);
 CREATE INDEX alert_undelivered ON alert(id) WHERE delivered_at IS NULL;
 `,
   },
+  {
+    version: 5,
+    name: 'knowledge base: follow-up questions kept across restarts and processes',
+    sql: `
+-- A follow-up question of the knowledge base, answered later by a button (\`vraag #v<id> <option>\`).
+CREATE TABLE kb_followup (
+  id TEXT PRIMARY KEY,
+  question TEXT NOT NULL,
+  facts TEXT NOT NULL,
+  options TEXT NOT NULL,
+  lang TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX kb_followup_created ON kb_followup(created_at);
+`,
+  },
 ];
 
 export async function migrate(db: Db): Promise<number> {

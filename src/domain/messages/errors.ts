@@ -1,4 +1,45 @@
 import type { Message } from '../i18n.ts';
 
-/** Messages of the errors area (see src/domain/i18n.ts for the placeholder syntax). */
-export const errors = {} satisfies Record<string, Message>;
+/**
+ * What a user reads for a CaptureError (`error.<code>`; 'error.unsupported-platform' is in
+ * capture.ts). Only `url` and `host` are used: the chat fills them from the link the user gave when
+ * the error does not carry them (src/chat/presenters.ts `errorText`), so every sentence is whole.
+ */
+export const errors = {
+  'error.unsupported-url': {
+    nl: '"{url}" kan ik niet archiveren: geef een volledige link (https://…) naar een bericht, een account of een webpagina.',
+    en: 'I can\'t capture "{url}": give a full link (https://…) to a post, an account or a web page.',
+  },
+  'error.blocked-address': {
+    nl: '{url} archiveer ik niet: alleen openbare http- en https-adressen mogen; privé-, loopback- en link-local-adressen zijn geblokkeerd.',
+    en: "I won't capture {url}: only public http and https addresses are allowed; private, loopback and link-local addresses are blocked.",
+  },
+  'error.not-found': {
+    nl: '{url} bestaat niet (meer): het is verwijderd, of de link klopt niet.',
+    en: '{url} does not exist (any more): it was deleted, or the link is wrong.',
+  },
+  'error.unavailable': {
+    nl: '{url} is niet openbaar te zien (alleen na inloggen, of afgeschermd).',
+    en: '{url} cannot be seen publicly (only after logging in, or restricted).',
+  },
+  'error.rate-limited': {
+    nl: '{host} vraagt ons even te wachten (snelheidslimiet); probeer het later opnieuw.',
+    en: '{host} asks us to wait (rate limit); try again later.',
+  },
+  'error.platform-error': {
+    nl: '{host} antwoordde met een fout; probeer het later opnieuw.',
+    en: '{host} answered with an error; try again later.',
+  },
+  'error.bad-response': {
+    nl: '{host} stuurde een antwoord dat ik niet kan lezen; probeer het later opnieuw.',
+    en: "{host} sent an answer I can't read; try again later.",
+  },
+  'error.network-error': {
+    nl: '{host} is niet bereikbaar of bestaat niet; controleer de link of probeer het later opnieuw.',
+    en: '{host} cannot be reached or does not exist; check the link or try again later.',
+  },
+  'error.too-large': {
+    nl: '{url} is te groot om te archiveren.',
+    en: '{url} is too large to capture.',
+  },
+} satisfies Record<string, Message>;

@@ -1,0 +1,40 @@
+import { t } from '../../domain/i18n.ts';
+import { archiveStatus } from '../../usecases/status.ts';
+import type { Command, CommandSpec } from '../command.ts';
+import { ReplyBuilder } from '../reply.ts';
+import { short, when } from '../text.ts';
+
+export const spec: CommandSpec = {
+  name: 'status',
+  words: { en: ['status'], nl: ['status'] },
+  usage: 'command.status.usage',
+  summary: 'command.status.summary',
+  role: 'viewer',
+};
+
+const MARK: Record<string, string> = { failed: '✗', done: '✓' };
+
+/** `status`: the queue, failures of the last day, the archive's size and the latest captures. */
+export const status: Command = {
+  spec,
+  async run({ lang, deps }) {
+    const s = await archiveStatus(deps.archive, { queueCounts: () => deps.captures.counts() });
+    const q = s.queue ?? {};
+    const b = new ReplyBuilder().header(t(lang, 'status.title')).section('', [
+      [
+        t(lang, 'label.queue'),
+        t(lang, 'status.queue', { waiting: q.waiting ?? 0, active: q.active ?? 0, delayed: q.delayed ?? 0 }),
+      ],
+      [t(lang, 'label.failed-24h'), String(s.failed24h)],
+      [t(lang, 'label.archive'), t(lang, 'status.archive', { posts: s.posts, versions: s.versions })],
+    ]);
+    if (s.recent.length) {
+      const lines = s.recent.map(
+        (c) =>
+          `${MARK[c.status] ?? '…'} ${when(c.started_at)} ${c.url}${c.error ? ` — ${short(c.error, 120)}` : ''}`,
+      );
+      b.section(`${t(lang, 'status.recent')}:\n${lines.join('\n')}`);
+    }
+    return b.build();
+  },
+};

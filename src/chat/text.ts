@@ -1,0 +1,32 @@
+/** Small text helpers the presenters and the commands share. */
+import { hasMessage, t } from '../domain/i18n.ts';
+import type { Lang } from '../domain/types.ts';
+
+/** An ISO time as `2025-03-01 09:00 UTC`; `?` when absent. */
+export function when(iso: string | null | undefined): string {
+  return iso ? iso.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC') : '?';
+}
+
+/** One line of at most `max` characters, with an ellipsis when cut. */
+export function short(text: string, max: number): string {
+  const one = text.replace(/\s+/g, ' ').trim();
+  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+}
+
+/** The host of a URL, or '' when the text is no URL. */
+export function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * A word of the data (a post status, a changed field, a trigger, an alert kind) in the reader's
+ * language: the catalogue's `<group>.<name>` (spaces as dashes), else the word itself.
+ */
+export function term(lang: Lang, group: string, name: string): string {
+  const key = `${group}.${name.replace(/\s+/g, '-')}`;
+  return hasMessage(key) ? t(lang, key) : name;
+}
