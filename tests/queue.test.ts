@@ -3,6 +3,7 @@ import { CapturePipeline } from '../src/capture/pipeline.ts';
 import { loadConfig } from '../src/config.ts';
 import { CaptureQueue, redisConnection, startCaptureWorker } from '../src/queue/capture-queue.ts';
 import { Archive } from '../src/store/archive.ts';
+import { failuresSince, recentCaptures } from '../src/store/chat.ts';
 import { FakeMastodon } from './fakes/mastodon.ts';
 import { count } from './helpers/archive.ts';
 import { testEnv } from './helpers/cli.ts';
@@ -59,6 +60,18 @@ describe('the capture queue (BullMQ on a real redis-server)', () => {
     await expect(queue.result(c.jobId, 15_000)).rejects.toThrow(/not-found/);
     const job = await queue.queue.getJob(c.jobId);
     expect(job?.attemptsMade).toBe(1); // not retried: it can never succeed
+    expect(job?.data.error).toMatchObject({ key: 'error.not-found' }); // for the answer, in any language
+
+    // A host that does not exist cannot heal by retrying either: one attempt, its error kept as data.
+    const d = await queue.add({
+      url: 'https://nonexistent.invalid/x',
+      trigger: 'command',
+      requestedBy: 'slack:U1',
+    });
+    await expect(queue.result(d.jobId, 15_000)).rejects.toThrow(/does not exist/);
+    const dns = await queue.queue.getJob(d.jobId);
+    expect(dns?.attemptsMade).toBe(1);
+    expect(dns?.data.error).toMatchObject({ key: 'error.network-error' });
 
     await worker.close();
     await queue.close();
@@ -67,7 +80,40 @@ describe('the capture queue (BullMQ on a real redis-server)', () => {
     await pipeline.close();
     await archive.close();
     expect(await count(dataDir, 'capture', "status = 'done'")).toBe(1);
-    expect(await count(dataDir, 'capture', "status = 'failed'")).toBe(1);
+    expect(await count(dataDir, 'capture', "status = 'failed'")).toBe(2);
+    cleanup();
+  });
+});
+
+describe('failed captures for status', () => {
+  it('counts each requested capture once, however often the queue tried it', async () => {
+    const { env, cleanup } = testEnv();
+    const config = loadConfig(env);
+    const archive = await Archive.open(config.dataDir, config.warc);
+    const at = (minutes: number) => new Date(Date.now() - 3_600_000 + minutes * 60_000).toISOString();
+    const attempt = (url: string, status: string, minutes: number) =>
+      archive.db.run(
+        `INSERT INTO capture (url, trigger, requested_by, channel, status, started_at) VALUES (?, 'command', 'slack:U1', 'C1', ?, ?)`,
+        [url, status, at(minutes)],
+      );
+    for (const m of [0, 1, 2, 3]) await attempt('https://a.example/1', 'failed', m); // 4 tries, gave up
+    for (const m of [0, 1]) await attempt('https://b.example/2', 'failed', m);
+    await attempt('https://b.example/2', 'done', 2); // failed twice, then succeeded: no failure
+    await attempt('https://c.example/3', 'failed', 5);
+    await attempt('https://c.example/3', 'failed', 40); // asked again later: a second capture
+    await attempt('https://d.example/4', 'done', 41);
+
+    expect(await failuresSince(archive.db, at(-60 * 23))).toBe(3);
+    expect(await failuresSince(archive.db, at(30))).toBe(1);
+    const recent = await recentCaptures(archive.db, 10);
+    expect(recent.map((c) => [c.url, c.status, c.attempts])).toEqual([
+      ['https://d.example/4', 'done', 1],
+      ['https://c.example/3', 'failed', 1],
+      ['https://c.example/3', 'failed', 1],
+      ['https://b.example/2', 'done', 3],
+      ['https://a.example/1', 'failed', 4],
+    ]);
+    await archive.close();
     cleanup();
   });
 });

@@ -2,11 +2,12 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChatAdapter } from '../src/chat/adapter.ts';
 import { loadConfig } from '../src/config.ts';
 import { startPrivateRedis } from '../src/queue/redis-server.ts';
 import { serve } from '../src/serve.ts';
 import { startShellDriver } from './drivers/shell.ts';
-import { query } from './helpers/archive.ts';
+import { count, query } from './helpers/archive.ts';
 import { testEnv } from './helpers/cli.ts';
 import { type Harness, startHarness } from './helpers/harness.ts';
 
@@ -35,6 +36,62 @@ describe('archiefbot serve', () => {
     const [again] = await shell.say(`archiveer ${h.post.url}`, { until: /SHA-256/ });
     expect(again).not.toMatch(/Bezig met archiveren|wordt al gearchiveerd/);
     expect(again).toMatch(/Gearchiveerd: bericht #\d+, versie 1/);
+    await shell.close();
+  });
+});
+
+describe('failures are told once, after the last attempt, and counted once', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({});
+  });
+  afterAll(() => h.close());
+
+  /** What the outbox sends to the terminal chat on its own (not the answers to commands). */
+  function notifications(): string[] {
+    const shell = h.running.adapters.get('shell')!;
+    const sent: string[] = [];
+    const spy: ChatAdapter = {
+      platform: 'shell',
+      start: async () => {},
+      stop: async () => {},
+      send: async (target, reply) => {
+        sent.push(reply.text);
+        await shell.send(target, reply);
+      },
+    };
+    h.running.outbox.register(spy);
+    return sent;
+  }
+
+  it('a capture of a host that does not exist fails at once: one attempt, told once, counted once', async () => {
+    const shell = await startShellDriver(h);
+    const told = notifications();
+    for (const url of ['https://nonexistent.invalid/x', 'https://nonexistent.invalid/y']) {
+      const asked = Date.now();
+      const [answer] = await shell.say(`archiveer ${url}`, { until: /is mislukt/ });
+      expect(Date.now() - asked).toBeLessThan(5_000); // not retried (that takes 5 + 10 + 20 s)
+      expect(answer).toContain(`Archiveren van ${url} is mislukt`);
+      expect(answer).not.toMatch(/poging/); // one attempt: no count of attempts
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(told.filter((t) => /is mislukt/.test(t))).toHaveLength(2);
+    expect(await count(h.dataDir, 'capture', "status = 'failed'")).toBe(2);
+    const [status] = await shell.say('status');
+    expect(status).toMatch(/Mislukt \(24 uur\)\W+2\b/);
+    await shell.close();
+  });
+
+  it('a watch that fails is announced once, and not retried when retrying cannot help', async () => {
+    const shell = await startShellDriver(h);
+    const told = notifications();
+    const url = `${h.mastodon.url}/@niemand`;
+    const [answer] = await shell.say(`volg ${url}`, { until: /Volgen van .* is mislukt/ });
+    expect(answer).toContain(`Volgen van ${url} is mislukt`);
+    const job = (await h.running.monitor.queue.getJobs(['failed'])).find((j) => j.name === 'watch');
+    expect(job?.attemptsMade).toBe(1);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(told.filter((t) => /Volgen van/.test(t))).toHaveLength(1);
     await shell.close();
   });
 });
