@@ -317,9 +317,10 @@ describe('failed Bluesky captures exit 1 and leave nothing half-written', () => 
 
     const r = await cli(env, 'capture', postUrl(GOV, p.rkey), '--json');
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/not found/i);
+    expect(r.stderr).toContain(`${postUrl(GOV, p.rkey)} does not exist (any more)`);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.json.error.code).toBe('not-found');
+    expect(r.json.error.message).toMatch(/not found/i);
     await expectNothingWritten(dataDir);
   });
 
@@ -331,7 +332,8 @@ describe('failed Bluesky captures exit 1 and leave nothing half-written', () => 
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain('bestaatniet.bsky.social');
     expect(r.json.error.code).toBe('not-found');
-    expect(r.stderr).toMatch(/not found/i);
+    expect(r.stderr).toMatch(/does not exist/i);
+    expect(r.json.error.message).toMatch(/not found/i);
     await expectNothingWritten(dataDir);
   });
 
@@ -341,7 +343,8 @@ describe('failed Bluesky captures exit 1 and leave nothing half-written', () => 
     const r = await cli(env, 'capture', 'https://bsky.app/profile/bestaatniet.bsky.social', '--json');
     expect(r.code).toBe(1);
     expect(r.json.error.code).toBe('not-found');
-    expect(r.stderr).toMatch(/not found/i);
+    expect(r.stderr).toContain('https://bsky.app/profile/bestaatniet.bsky.social does not exist');
+    expect(r.json.error.message).toMatch(/not found/i);
     await expectNothingWritten(dataDir);
   });
 
@@ -367,9 +370,10 @@ describe('failed Bluesky captures exit 1 and leave nothing half-written', () => 
 
     const r = await cli(env, 'capture', postUrl(GOV, p.rkey), '--json');
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/not valid JSON/i);
+    expect(r.stderr).toMatch(/sent an answer I can't read/i);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.json.error.code).toBe('bad-response');
+    expect(r.json.error.message).toMatch(/not valid JSON/i);
     await expectNothingWritten(dataDir);
   });
 });
@@ -431,7 +435,8 @@ describe('Bluesky account backfill', () => {
 
     const broken = await cli(env, 'capture', account, '--json');
     expect(broken.code).toBe(1);
-    expect(broken.stderr).toMatch(/500/);
+    expect(broken.stderr).toMatch(/answered with an error/);
+    expect(broken.json.error.message).toMatch(/HTTP 500/);
     // The first page (100 posts) was saved before the AppView broke down.
     expect(await count(dataDir, 'SELECT count(*) AS n FROM post')).toBe(100);
 

@@ -174,8 +174,9 @@ describe('capturing a Mastodon post', () => {
     const r = await cli(env, 'capture', post.url, '--json');
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/not found/);
+    expect(r.stderr).toContain(`${post.url} does not exist (any more)`);
     expect(r.json.error.code).toBe('not-found');
+    expect(r.json.error.message).toMatch(/not found/);
     expect(await count(dataDir, 'post')).toBe(0);
     expect(await count(dataDir, 'version')).toBe(0);
     expect((await readAllWarc(dataDir)).filter((x) => x.type !== 'warcinfo')).toHaveLength(0);
@@ -183,7 +184,7 @@ describe('capturing a Mastodon post', () => {
     expect(await count(dataDir, 'capture', "status = 'failed'")).toBe(1);
     const unknown = await cli(env, 'capture', `${m.url}/@minbzk/123456789`);
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toMatch(/not found/);
+    expect(unknown.stderr).toMatch(/does not exist/);
     cleanup();
   });
 
@@ -207,9 +208,11 @@ describe('capturing a Mastodon post', () => {
     const { env, dataDir, cleanup } = fresh();
     const post = m.addStatus({ username: 'minbzk', content: '<p>Storing</p>' });
     m.failNext(new RegExp(`/api/v1/statuses/${post.id}$`), { status: 503, times: 10 });
-    const r = await cli({ ...env, ARCHIEFBOT_HTTP_RETRIES: '2' }, 'capture', post.url);
+    const r = await cli({ ...env, ARCHIEFBOT_HTTP_RETRIES: '2' }, 'capture', post.url, '--json');
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/HTTP 503.*3 tries|3 tries.*HTTP 503/);
+    expect(r.stderr).toMatch(/answered with an error; try again later/);
+    expect(r.json.error.code).toBe('platform-error');
+    expect(r.json.error.message).toMatch(/HTTP 503.*3 tries|3 tries.*HTTP 503/);
     expect(await count(dataDir, 'version')).toBe(0);
     cleanup();
   });
@@ -228,7 +231,8 @@ describe('capturing a Mastodon post', () => {
     m.failNext(new RegExp(`/api/v1/statuses/${other.id}$`), { status: 200, body: '{"id": "12', times: 10 });
     const bad = await cli(env, 'capture', other.url, '--json');
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/not valid JSON/);
+    expect(bad.stderr).toMatch(/sent an answer I can't read/);
+    expect(bad.json.error.message).toMatch(/not valid JSON/);
     expect(await count(dataDir, 'post', `url = '${other.url}'`)).toBe(0);
     cleanup();
   });
@@ -238,9 +242,11 @@ describe('capturing a Mastodon post', () => {
     m.addAccount({ username: 'geschorst' });
     m.addStatus({ username: 'geschorst', content: '<p>x</p>' });
     m.suspendAccount('geschorst');
-    const r = await cli(env, 'capture', `${m.url}/@geschorst`);
+    const r = await cli(env, 'capture', `${m.url}/@geschorst`, '--json');
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/suspended/);
+    expect(r.stderr).toContain(`${m.url}/@geschorst cannot be seen publicly`);
+    expect(r.json.error.code).toBe('unavailable');
+    expect(r.json.error.message).toMatch(/suspended/);
     cleanup();
   });
 });

@@ -189,7 +189,8 @@ describe('web capture outcomes', () => {
     const { env: e, dataDir } = env();
     const r = await cli(e, 'capture', `${web.url}/weg`, '--json');
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/gone/i);
+    expect(r.stderr).toContain(`${web.url}/weg does not exist (any more)`);
+    expect(r.json.error.message).toMatch(/gone \(HTTP 404\)/);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.json.error.code).toBe('not-found');
     await expectNothingWritten(dataDir);
@@ -244,8 +245,8 @@ describe('web capture outcomes', () => {
     const { env: e, dataDir } = env();
     const r = await cli(e, 'capture', 'hello');
     expect([1, 2]).toContain(r.code);
-    expect(r.stderr).toMatch(/not a URL/i);
-    expect(r.stderr).toContain('hello');
+    expect(r.stderr).toMatch(/give a full link/i);
+    expect(r.stderr).toContain('"hello"');
     await expectNothingWritten(dataDir);
   });
 });

@@ -61,7 +61,8 @@ describe('the SSRF guard', () => {
     const r = await cli(env, 'capture', url, '--json');
     expect(r.code).toBe(1);
     expect(r.json.error.code).toBe('blocked-address');
-    expect(r.stderr).toMatch(/refused/);
+    expect(r.stderr).toContain(`I won't capture ${url}`);
+    expect(r.json.error.message).toMatch(/refused/);
     cleanup();
   });
 
@@ -179,6 +180,26 @@ describe('errors that cannot heal fail at once', () => {
     expect(Date.now() - started).toBeLessThan(2000);
     expect([err.code, err.retryable, err.vars.host]).toEqual(['blocked-address', false, '169.254.169.254']);
     await c.close();
+    // Refused by the DNS guard (a name that resolves to an internal address): the URL is filled in.
+    const guard = new CaptureError(
+      'blocked-address',
+      'refused intern.example: it resolves to 10.0.0.1',
+      false,
+      {
+        host: 'intern.example',
+        detail: '10.0.0.1',
+      },
+    );
+    const viaDns = toCaptureError(
+      new TypeError('fetch failed', { cause: guard }),
+      new URL('https://intern.example/x'),
+    );
+    expect([viaDns.code, viaDns.retryable]).toEqual(['blocked-address', false]);
+    expect(viaDns.vars).toEqual({
+      url: 'https://intern.example/x',
+      host: 'intern.example',
+      detail: '10.0.0.1',
+    });
   });
 
   it('a 404 is answered after one request (the connector turns it into not-found)', async () => {
@@ -194,7 +215,7 @@ describe('errors that cannot heal fail at once', () => {
 describe('configuration', () => {
   it('names the bad key and the variable it came from', () => {
     expect(() => loadConfig({ ARCHIEFBOT_HTTP_RETRIES: 'many' })).toThrow(
-      /http\.retries \(from ARCHIEFBOT_HTTP_RETRIES\)/,
+      /ARCHIEFBOT_HTTP_RETRIES \(http\.retries\)/,
     );
     expect(() => loadConfig({ ARCHIEFBOT_BSKY_APPVIEW_URL: 'ftp://x' })).toThrow(/bluesky\.appviewUrl/);
   });

@@ -314,7 +314,11 @@ export function toCaptureError(err: unknown, url: URL): CaptureError {
   // undici wraps connect errors: the SSRF guard's refusal arrives as the cause.
   let cause: unknown = err;
   for (let i = 0; i < 4 && cause; i++) {
-    if (cause instanceof CaptureError) return cause;
+    if (cause instanceof CaptureError) {
+      // The DNS guard knows only the host name; the sentence names the URL that was asked for.
+      const vars = { url: url.href, host: url.host, ...cause.vars };
+      return new CaptureError(cause.code, cause.message, cause.retryable, vars);
+    }
     cause = (cause as { cause?: unknown }).cause;
   }
   const e = err as Error & { cause?: { code?: string; message?: string } };
