@@ -8,6 +8,7 @@ import { createContext } from '../src/cli/context.ts';
 import { buildProgram } from '../src/cli.ts';
 import { FakeMastodon } from './fakes/mastodon.ts';
 import { cli, testEnv } from './helpers/cli.ts';
+import { startRedis } from './helpers/redis.ts';
 
 const run = promisify(execFile);
 const BIN = path.resolve('bin/archiefbot.js');
@@ -145,18 +146,31 @@ describe('the archiefbot command', () => {
     const { env, cleanup } = testEnv();
     const post = m.addStatus({ username: 'minjenv', content: '<p>Status van het archief</p>' });
     expect((await cli(env, 'capture', post.url)).code).toBe(0);
-    const gone = `${m.url}/nergens-${Date.now()}`;
-    expect((await cli(env, 'capture', gone)).code).toBe(1);
+    const lost = `${m.url}/nergens-${Date.now()}`;
+    const gone = `${m.url}/weg-${Date.now()}`;
+    expect((await cli(env, 'capture', lost)).code).toBe(1);
     expect((await cli(env, 'capture', gone)).code).toBe(1);
     const s = await cli(env, 'status', '--json');
     expect(s.code, s.stderr).toBe(0);
     expect(Object.keys(s.json).sort()).toEqual(['failed24h', 'posts', 'queue', 'recent', 'versions']);
     expect(s.json).toMatchObject({ posts: 1, versions: 1, failed24h: 2, queue: null });
-    expect(s.json.recent[0]).toMatchObject({ url: gone, status: 'failed' });
+    expect(s.json.recent[0]).toMatchObject({ url: gone, status: 'failed', attempts: 1 });
     expect(s.json.recent.map((c: { url: string }) => c.url)).toContain(post.url);
     const text = await cli(env, 'status');
     expect(text.stdout).toContain('Failed (24 h): 2 captures');
     expect(text.stdout).toContain('Queue: not configured (REDIS_URL is not set)');
+    const started = Date.now();
+    const down = await cli({ ...env, REDIS_URL: 'redis://127.0.0.1:1' }, 'status');
+    expect(down.code, down.stderr).toBe(0);
+    expect(down.stdout).toContain('Queue: not reachable at redis://127.0.0.1:1');
+    expect(Date.now() - started).toBeLessThan(3_000);
+    const redis = await startRedis();
+    try {
+      const up = await cli({ ...env, REDIS_URL: redis.url }, 'status', '--json');
+      expect(up.json.queue).toMatchObject({ waiting: 0, active: 0, delayed: 0, failed: 0 });
+    } finally {
+      await redis.stop();
+    }
     cleanup();
   });
 

@@ -142,7 +142,7 @@ export function formatStatus(s: ArchiveStatus, queueNote: string): string {
     lines.push('', 'Last captures:');
     for (const c of s.recent)
       lines.push(
-        `  ${c.status === 'failed' ? '✗' : c.status === 'done' ? '✓' : '…'} #${c.id} ${when(c.started_at)} ${c.url}${c.post_id ? ` → post #${c.post_id}` : ''}${c.error ? ` — ${short(c.error, 120)}` : ''}`,
+        `  ${c.status === 'failed' ? '✗' : c.status === 'done' ? '✓' : '…'} #${c.id} ${when(c.started_at)} ${c.url}${c.post_id ? ` → post #${c.post_id}` : ''}${c.attempts > 1 ? ` (${c.attempts} attempts)` : ''}${c.error ? ` — ${short(c.error, 120)}` : ''}`,
       );
   }
   return lines.join('\n');

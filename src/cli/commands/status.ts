@@ -22,19 +22,21 @@ async function queueCounts(config: Config): Promise<{ counts: Record<string, num
     retryStrategy: () => null,
   });
   redis.on('error', () => {});
-  const queue = new CaptureQueue(redis, config.capture.idempotencyWindowSeconds);
+  let queue: InstanceType<typeof CaptureQueue> | undefined;
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error('timeout')), QUEUE_TIMEOUT_MS);
   });
   try {
+    // Connected before the queue is made: BullMQ would start connecting the lazy client itself.
     await Promise.race([redis.connect(), late]);
+    queue = new CaptureQueue(redis, config.capture.idempotencyWindowSeconds);
     return { counts: await Promise.race([queue.counts(), late]), note: '' };
   } catch {
     return { counts: null, note: `not reachable at ${config.redis.url.replace(/\/\/[^@/]*@/, '//')}` };
   } finally {
     clearTimeout(timer);
-    await queue.close().catch(() => {});
+    await queue?.close().catch(() => {});
     redis.disconnect();
   }
 }
@@ -65,6 +67,7 @@ export function register(program: Command, ctx: CliContext): void {
         startedAt: c.started_at,
         requestedBy: c.requested_by,
         post: c.post_id,
+        attempts: c.attempts,
         error: c.error,
       }));
       ctx.print(opts.json, { posts, versions, failed24h, queue: status.queue, recent }, () =>
