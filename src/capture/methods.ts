@@ -3,7 +3,7 @@ import type { CaptureMethod } from '../domain/types.ts';
 /**
  * Capture methods and what each is known to keep and to miss, after the Nationaal Archief's
  * "Handreiking sociale media archivering" (January 2025), module "bewaren informatieobjecten"
- * (shared/reference/legal-framework.md §1.4). Where Archiefbot does better than the bare method
+ * (docs/reference/legal-framework.md §1.4). Where Archiefbot does better than the bare method
  * (it downloads the media an API lists), the list says so, and what remains missing stays named.
  */
 export const METHODS = {
