@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import express from 'express';
+import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import { ADAPTER_FACTORIES } from './bots/registry.ts';
 import { ShellAdapter } from './bots/shell.ts';
@@ -42,6 +42,54 @@ export interface Running {
   stop(): Promise<void>;
 }
 
+type Stops = (() => Promise<unknown>)[];
+
+/** REDIS_URL, or a private redis-server with its files under the data directory. */
+async function redisFor(config: Config, stops: Stops, log: Logger): Promise<string> {
+  if (config.redis.url) return config.redis.url;
+  const own = await startPrivateRedis(config.dataDir);
+  stops.push(own.stop);
+  log.info({ url: own.url }, 'started a private redis-server (set REDIS_URL to use your own)');
+  return own.url;
+}
+
+/** The capture worker and the monitor's (watching, polling, re-checking, streams) in this process. */
+async function startWorkers(
+  redisUrl: string,
+  pipeline: CapturePipeline,
+  monitor: Monitor,
+  stops: Stops,
+  log: Logger,
+): Promise<void> {
+  const workerConnection = redisConnection(redisUrl, log);
+  const worker = startCaptureWorker({ connection: workerConnection, pipeline, concurrency: 2, log });
+  const monitorConnection = redisConnection(redisUrl, log);
+  stops.push(async () => {
+    await worker.close(); // waits for running captures
+    workerConnection.disconnect();
+    monitorConnection.disconnect();
+  });
+  await monitor.startWorker(monitorConnection);
+  const streams = await monitor.startStreams();
+  if (streams.length) log.info({ streams }, 'streams started');
+}
+
+/** Listens for webhooks and /healthz; returns the port (the one asked for, or the one given for 0). */
+async function listen(app: Express, port: number, stops: Stops): Promise<number> {
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(port, '0.0.0.0', () => resolve(s));
+    s.once('error', reject);
+  });
+  stops.push(
+    () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  );
+  return (server.address() as { port: number }).port;
+}
+
 /**
  * `archiefbot serve`: one HTTP server for every webhook adapter plus /healthz, the capture worker,
  * an adapter for each platform whose settings are present (the shell when none is), Redis from
@@ -54,20 +102,14 @@ export async function serve(config: Config, opts: ServeOptions): Promise<Running
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new ConfigError(`ARCHIEFBOT_HTTP_PORT must be a port number, not "${env.ARCHIEFBOT_HTTP_PORT}"`);
   }
-  const stops: (() => Promise<unknown>)[] = [];
+  const stops: Stops = [];
   const stopAll = async () => {
     for (const stop of stops.splice(0).reverse()) {
       await stop().catch((err) => log.error({ err }, 'error while stopping'));
     }
   };
   try {
-    let redisUrl = config.redis.url;
-    if (!redisUrl) {
-      const own = await startPrivateRedis(config.dataDir);
-      stops.push(own.stop);
-      redisUrl = own.url;
-      log.info({ url: redisUrl }, 'started a private redis-server (set REDIS_URL to use your own)');
-    }
+    const redisUrl = await redisFor(config, stops, log);
     const archive = await Archive.open(config.dataDir, config.warc, {
       recheckSchedule: config.monitor.recheckSchedule,
     });
@@ -120,7 +162,7 @@ export async function serve(config: Config, opts: ServeOptions): Promise<Running
       opts.shell === 'on' || (opts.shell === 'auto' && adapters.size === 0 && Boolean(process.stdin.isTTY));
     let shell: ShellAdapter | null = null;
     if (wantShell) {
-      shell = new ShellAdapter(bot, {
+      shell = new ShellAdapter(ctx, {
         input: (opts.stdin ?? process.stdin) as never,
         output: process.stdout,
       });
@@ -133,13 +175,7 @@ export async function serve(config: Config, opts: ServeOptions): Promise<Running
       for (const adapter of adapters.values()) await adapter.stop().catch(() => {});
     });
     const eventsConnection = redisConnection(redisUrl, log);
-    const notifier = new CaptureNotifier({
-      connection: eventsConnection,
-      queue,
-      captures,
-      outbox,
-      log,
-    });
+    const notifier = new CaptureNotifier({ connection: eventsConnection, queue, captures, outbox, log });
     await notifier.start();
     stops.push(async () => {
       await notifier.stop();
@@ -150,36 +186,13 @@ export async function serve(config: Config, opts: ServeOptions): Promise<Running
     // re-checking run where the workers run.
     await monitor.startDelivery();
     stops.push(() => monitor.stop());
-    if (opts.worker) {
-      const workerConnection = redisConnection(redisUrl, log);
-      const worker = startCaptureWorker({ connection: workerConnection, pipeline, concurrency: 2, log });
-      const monitorConnection = redisConnection(redisUrl, log);
-      await monitor.startWorker(monitorConnection);
-      const streams = await monitor.startStreams();
-      if (streams.length) log.info({ streams }, 'streams started');
-      stops.push(async () => {
-        await worker.close(); // waits for running captures
-        workerConnection.disconnect();
-        monitorConnection.disconnect();
-      });
-    }
+    if (opts.worker) await startWorkers(redisUrl, pipeline, monitor, stops, log);
 
-    const server: Server = await new Promise((resolve, reject) => {
-      const s = app.listen(port, '0.0.0.0', () => resolve(s));
-      s.once('error', reject);
-    });
-    stops.push(
-      () =>
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        }),
-    );
+    const actualPort = await listen(app, port, stops);
     for (const [name, adapter] of adapters) {
       await adapter.start();
       log.info({ adapter: name }, 'adapter started');
     }
-    const actualPort = (server.address() as { port: number }).port;
     log.info(
       { port: actualPort, adapters: [...adapters.keys()], worker: opts.worker },
       'archiefbot is serving',
