@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { ChatAdapter } from '../src/chat/adapter.ts';
 import type { ChatPlatform, ReplyTarget } from '../src/chat/chat.ts';
 import { Outbox } from '../src/chat/outbox.ts';
-import { watchNotice } from '../src/chat/present-watch.ts';
+import { afterAttempts, watchNotice } from '../src/chat/present-watch.ts';
+import { captureFailure } from '../src/chat/presenters.ts';
 import { type Reply, textReply } from '../src/chat/reply.ts';
 
 function adapter(
@@ -77,5 +78,26 @@ describe('watch notices', () => {
       'en',
     );
     expect(en.text).toMatch(/^Watching https:\/\/mastodon.example\/@x failed: .*Gave up after 3 attempts\.$/);
+  });
+});
+
+describe('a capture job that gave up', () => {
+  it("says after how many attempts, in the asker's language", () => {
+    const error = { message: 'x.example did not answer properly after 5 tries (HTTP 503); try again later' };
+    const nl = captureFailure(
+      'https://x.example/1',
+      afterAttempts(error, 4, 'nl', 'https://x.example/1'),
+      'nl',
+      false,
+    );
+    expect(nl.text).toContain('Archiveren van https://x.example/1 is mislukt.');
+    expect(nl.text).toContain('Opgegeven na 4 pogingen.');
+    const en = captureFailure(
+      'https://x.example/1',
+      afterAttempts(error, 4, 'en', 'https://x.example/1'),
+      'en',
+      false,
+    );
+    expect(en.text).toContain('Gave up after 4 attempts.');
   });
 });
