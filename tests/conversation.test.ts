@@ -26,7 +26,7 @@ const script = (postUrl: string): { who: 'admin' | 'viewer'; text: string; until
 function normalise(answers: string[]): string {
   return answers
     .join('\n')
-    .replace(/^`[^`\n]+`( · `[^`\n]+`)*$/gm, '') // Mattermost/shell: buttons as commands to type
+    .replace(/^\[[^\]\n]+\] [^·\n]+( · \[[^\]\n]+\] [^·\n]+)*$/gm, '') // Mattermost/shell: buttons as label + command
     .replace(/127\.0\.0\.1:\d+/g, 'HOST')
     .replace(/\d{4}-\d\d-\d\d[ T]\d\d:\d\d(:\d\d(\.\d+)?)?( UTC|Z)?/g, 'TIME')
     .replace(/archiefbot-[\w-]+\.warc\.gz @ \d+/g, 'WARC')
@@ -132,7 +132,7 @@ describe('one conversation, four adapters', () => {
         }
         transcripts.set(platform.name, out);
         // What every platform must have said, whatever its markup.
-        expect(out[0]).toMatch(/archiveer <url>/);
+        expect(out[0]).toMatch(/capture <url>/);
         expect(out[1]).toMatch(/Archiving http:\/\/HOST\/@minbzk\/\d+ \(job 1\)/);
         expect(out[1]).toMatch(/SHA-256: [0-9a-f]{64}/);
         expect(out[2]).toMatch(/Woo-jaarrapportage/);
