@@ -8,6 +8,7 @@ import type { CliContext } from '../context.ts';
 import * as alerts from './alerts.ts';
 import * as ask from './ask.ts';
 import * as capture from './capture.ts';
+import * as demo from './demo.ts';
 import * as history from './history.ts';
 import * as kb from './kb.ts';
 import * as recheck from './recheck.ts';
@@ -41,4 +42,5 @@ export const COMMANDS: readonly CliCommand[] = [
   worker,
   ask,
   kb,
+  demo,
 ];
