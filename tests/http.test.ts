@@ -66,6 +66,14 @@ describe('the SSRF guard', () => {
     cleanup();
   });
 
+  it('lets through only the hosts named in http.allowHosts (the demo loopback servers), port and all', () => {
+    const allowed = ['127.0.0.1:4100'];
+    expect(() => checkUrl(new URL('http://127.0.0.1:4100/@minbzk'), false, allowed)).not.toThrow();
+    expect(() => checkUrl(new URL('http://127.0.0.1:4101/@minbzk'), false, allowed)).toThrow(/refused/);
+    expect(() => checkUrl(new URL('http://10.0.0.1/'), false, allowed)).toThrow(/refused/);
+    expect(() => checkUrl(new URL('ftp://127.0.0.1:4100/pub'), false, allowed)).toThrow(/only http/);
+  });
+
   it('still refuses file:// when private networks are allowed', () => {
     expect(() => checkUrl(new URL('file:///etc/passwd'), true)).toThrow(/only http and https/);
   });

@@ -127,7 +127,7 @@ export class HttpClient {
     } catch {
       throw new CaptureError('unsupported-url', `not a valid URL: ${url}`, false, { url });
     }
-    checkUrl(parsed, this.config.allowPrivateNetworks);
+    checkUrl(parsed, this.config.allowPrivateNetworks, this.config.allowHosts);
     const host = parsed.host;
     let lastProblem = '';
     let lastStatus: number | null = null;

@@ -126,7 +126,7 @@ export class CapturePipeline {
         { url: text },
       );
     }
-    checkUrl(url, this.config.http.allowPrivateNetworks);
+    checkUrl(url, this.config.http.allowPrivateNetworks, this.config.http.allowHosts);
     for (const connector of this.connectors) {
       const target = connector.match(url);
       if (!target) continue;

@@ -12,8 +12,12 @@ export function isBlockedAddress(address: string): boolean {
   return ip.range() !== 'unicast';
 }
 
-/** Refuses anything but http(s), and IP-literal hosts in blocked ranges. DNS names are checked at connect time. */
-export function checkUrl(url: URL, allowPrivate: boolean): void {
+/**
+ * Refuses anything but http(s), and IP-literal hosts in blocked ranges. DNS names are checked at
+ * connect time. `allowHosts`: hosts (`host:port`, as in `url.host`) that may be reached although
+ * their address is private, such as the demo's own loopback servers (`http.allowHosts`).
+ */
+export function checkUrl(url: URL, allowPrivate: boolean, allowHosts: readonly string[] = []): void {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new CaptureError(
       'blocked-address',
@@ -22,7 +26,7 @@ export function checkUrl(url: URL, allowPrivate: boolean): void {
       { url: url.href, host: url.host, detail: url.protocol },
     );
   }
-  if (allowPrivate) return;
+  if (allowPrivate || allowHosts.includes(url.host)) return;
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (ipaddr.isValid(host) && isBlockedAddress(host)) {
     throw new CaptureError(
