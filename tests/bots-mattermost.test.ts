@@ -1,15 +1,15 @@
+import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   commandFromPost,
   MattermostAdapter,
-  mattermostAdapterFactory,
   mattermostSettings,
   POST_LIMIT,
   sameSecret,
   splitMessage,
 } from '../src/bots/mattermost.ts';
 import type { AdapterContext } from '../src/bots/registry.ts';
-import { ADAPTER_FACTORIES } from '../src/bots/registry.ts';
+import { ADAPTER_FACTORIES, mattermostAdapterFactory } from '../src/bots/registry.ts';
 import type { Bot } from '../src/chat/bot.ts';
 import type { ChatCommand } from '../src/chat/chat.ts';
 import { ReplyBuilder, textReply, toMarkdown } from '../src/chat/reply.ts';
@@ -106,8 +106,12 @@ describe('the Mattermost adapter on its own', () => {
   let fake: FakeMattermost;
   let adapter: MattermostAdapter | undefined;
   const echo = {
-    handle: async (cmd: ChatCommand) => textReply(`echo: ${cmd.text}`),
-  } as unknown as Bot;
+    bot: {
+      handle: async (cmd: ChatCommand) => textReply(`echo: ${cmd.text}`),
+      languageFor: async () => 'nl',
+    } as unknown as Bot,
+    log: pino({ level: 'silent' }),
+  };
   beforeAll(async () => {
     fake = await FakeMattermost.start();
   });
@@ -125,13 +129,11 @@ describe('the Mattermost adapter on its own', () => {
   });
 
   it('stops cleanly: the socket closes and a pending reconnect never happens', async () => {
-    adapter = new MattermostAdapter(
-      echo,
-      { url: fake.url, token: 'bot-token' },
-      {
-        reconnect: { minMs: 100, jitterMs: 0 },
-      },
-    );
+    adapter = new MattermostAdapter(echo, {
+      url: fake.url,
+      token: 'bot-token',
+      reconnect: { minMs: 100, jitterMs: 0 },
+    });
     const before = fake.authenticatedConnections;
     await adapter.start();
     expect(adapter.account).toEqual({ id: fake.bot.id, username: 'archiefbot' });
@@ -149,13 +151,11 @@ describe('the Mattermost adapter on its own', () => {
 
     // Stopped while a reconnect is still handshaking (CONNECTING): that socket is ended too, so
     // the handshake completing later does not bring the bot back.
-    adapter = new MattermostAdapter(
-      echo,
-      { url: fake.url, token: 'bot-token' },
-      {
-        reconnect: { minMs: 50, jitterMs: 0 },
-      },
-    );
+    adapter = new MattermostAdapter(echo, {
+      url: fake.url,
+      token: 'bot-token',
+      reconnect: { minMs: 50, jitterMs: 0 },
+    });
     await adapter.start();
     const connected = fake.authenticatedConnections;
     fake.holdHandshakes();
@@ -176,13 +176,11 @@ describe('the Mattermost adapter on its own', () => {
   });
 
   it('reconnects when an event arrives out of sequence, and then answers again', async () => {
-    adapter = new MattermostAdapter(
-      echo,
-      { url: fake.url, token: 'bot-token' },
-      {
-        reconnect: { minMs: 50, jitterMs: 0 },
-      },
-    );
+    adapter = new MattermostAdapter(echo, {
+      url: fake.url,
+      token: 'bot-token',
+      reconnect: { minMs: 50, jitterMs: 0 },
+    });
     await adapter.start();
     const connected = fake.authenticatedConnections;
     const channel = fake.addChannel('volgorde');
@@ -273,7 +271,7 @@ describe('Mattermost through serve (fake Mattermost server: REST + WebSocket)', 
   });
 
   it('answers a mention in the thread of the post, with the mention stripped', async () => {
-    const answers = await chat.say('help');
+    const answers = await chat.say('hulp');
     expect(answers).toHaveLength(1);
     expect(answers[0]).toContain('**Archiefbot: wat je mij kunt vragen**');
     const [post] = fake.repliesTo(chat.lastPost!.id);
@@ -339,8 +337,8 @@ describe('Mattermost through serve (fake Mattermost server: REST + WebSocket)', 
     expect(result).toMatch(/^\*\*Archived: post #\d+, version 1\*\*/);
     expect(result).toMatch(/- SHA-256: [0-9a-f]{64}/);
     expect(result).toContain('Woo-jaarrapportage');
-    // Buttons become commands to type.
-    expect(result).toMatch(/`show \d+` · `history \d+`/);
+    // Buttons become their label and the command to type.
+    expect(result).toMatch(/\[Show\] show \d+ · \[[^\]]+\] history \d+/);
     for (const p of fake.repliesTo(chat.lastPost!.id)) expect(p.root_id).toBe(chat.lastPost!.id);
   });
 
@@ -351,7 +349,7 @@ describe('Mattermost through serve (fake Mattermost server: REST + WebSocket)', 
   });
 
   it('answers the slash command at once: in_channel for answers, ephemeral for refusals', async () => {
-    const res = await slash(slashFields('help', chat.users.viewer.id));
+    const res = await slash(slashFields('hulp', chat.users.viewer.id));
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     const body = await res.json();
@@ -410,6 +408,25 @@ describe('Mattermost through serve (fake Mattermost server: REST + WebSocket)', 
     expect(json.status).toBe(401);
     await sleep(200);
     expect(fake.created.length).toBe(before);
+  });
+
+  it('welcomes a channel it is added to (user_added for the bot), in Dutch, and no one else', async () => {
+    const room = fake.addChannel('nieuw-kanaal');
+    const before = fake.created.length;
+    fake.addToChannel(chat.users.viewer, room);
+    fake.addToChannel(fake.bot, room);
+    const welcome = await fake.waitFor(
+      () => fake.created.slice(before).find((p) => p.channel_id === room.id),
+      5_000,
+      'the welcome',
+    );
+    expect(welcome.root_id).toBe('');
+    expect(welcome.message).toContain('**Hallo, ik ben Archiefbot**');
+    expect(welcome.message).toContain('`archiveer <url>`');
+    expect(welcome.message).toContain('`zoek <woorden>`');
+    expect(welcome.message).toContain('`hulp`');
+    await sleep(200);
+    expect(fake.created.slice(before)).toHaveLength(1);
   });
 
   it('reconnects after the WebSocket drops and still answers', async () => {

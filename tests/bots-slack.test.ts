@@ -4,11 +4,11 @@ import type { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { slackAdapterFactory } from '../src/bots/registry.ts';
 import {
   ARCHIVE_LINK_CALLBACK,
   SLACK_EVENTS_PATH,
   type SlackAdapter,
-  slackAdapterFactory,
   slackSettings,
 } from '../src/bots/slack.ts';
 import {
@@ -28,15 +28,24 @@ import { type Harness, startHarness } from './helpers/harness.ts';
 // biome-ignore lint/suspicious/noExplicitAny: Block Kit JSON as the fake received it
 type Json = any;
 
+/** The Bot's Dutch help (what `hulp [topic]` answers), to compare a rendered answer with. */
+let dutchHelp: (topic?: string) => Promise<Reply> = async () => {
+  throw new Error('no harness yet');
+};
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const SHA256 = /\b[0-9a-f]{64}\b/;
 
+/** A field's value: from a section's fields, or (a long value) from a `*Name*` line and the line below it. */
 function field(post: SlackPost, name: string): string | undefined {
   for (const b of post.blocks) {
     for (const f of b.fields ?? []) {
       const [k, ...v] = String(f.text).split('\n');
       if (k === `*${name}*`) return v.join('\n');
     }
+    const lines = String(b.text?.text ?? '').split('\n');
+    const i = lines.indexOf(`*${name}*`);
+    if (i >= 0 && lines[i + 1] !== undefined) return lines[i + 1]!.replace(/^`(.*)`$/, '$1');
   }
   return undefined;
 }
@@ -56,6 +65,14 @@ describe('Slack adapter over HTTP (/slack/events on the shared server)', () => {
     fake = await FakeSlack.start();
     h = await startHarness(fake.env());
     endpoint = `http://127.0.0.1:${h.running.port}/slack/events`;
+    dutchHelp = (topic = '') =>
+      h.running.bot.handle({
+        platform: 'shell',
+        user: 'test',
+        channel: 'help-reference',
+        text: `hulp ${topic}`.trim(),
+        replyTo: { platform: 'shell', channel: 'help-reference' },
+      });
   });
   afterAll(async () => {
     await h?.close();
@@ -93,13 +110,13 @@ describe('Slack adapter over HTTP (/slack/events on the shared server)', () => {
     const res = await fake.slashCommand(endpoint, {
       user: SLACK_USERS.viewer,
       channel: 'C_GENERAL',
-      text: 'help',
+      text: 'hulp',
     });
     expect(res.status).toBe(200);
     expect(res.ms).toBeLessThan(3000);
     expect(res.body).toBe(''); // the answer comes as a message, not in the ack
     const post = await fake.waitFor(() => postsIn('C_GENERAL')[0], 5000, 'the help answer');
-    const expected = renderReply(h.running.bot.help('', 'nl'));
+    const expected = renderReply(await dutchHelp());
     expect(post.via).toBe('chat.postMessage');
     expect(post.ephemeral).toBe(false);
     expect(post.thread_ts).toBeUndefined(); // a slash command has no thread; its answer starts one
@@ -109,7 +126,7 @@ describe('Slack adapter over HTTP (/slack/events on the shared server)', () => {
       text: { type: 'plain_text', text: 'Archiefbot: wat je mij kunt vragen', emoji: true },
     });
     expect(post.text).toBe(expected.text);
-    expect(unescapeMrkdwn(post.text)).toBe(h.running.bot.help('', 'nl').text);
+    expect(unescapeMrkdwn(post.text)).toBe((await dutchHelp()).text);
     const call = fake.calls.find((c) => c.method === 'chat.postMessage' && c.args.channel === 'C_GENERAL')!;
     expect(call.token).toBe(fake.botToken);
     expect(call.args.unfurl_links).toBe('false');
@@ -157,7 +174,7 @@ describe('Slack adapter over HTTP (/slack/events on the shared server)', () => {
     const now = Math.floor(Date.now() / 1000);
     const stale = await fake.slashCommand(
       endpoint,
-      { user: SLACK_USERS.viewer, channel: 'C_REPLAY', text: 'help' },
+      { user: SLACK_USERS.viewer, channel: 'C_REPLAY', text: 'hulp' },
       { timestamp: now - 5 * 60 - 1 },
     );
     expect(stale.status).toBe(401);
@@ -165,7 +182,7 @@ describe('Slack adapter over HTTP (/slack/events on the shared server)', () => {
     expect(postsIn('C_REPLAY')).toHaveLength(0);
     const recent = await fake.slashCommand(
       endpoint,
-      { user: SLACK_USERS.viewer, channel: 'C_REPLAY', text: 'help' },
+      { user: SLACK_USERS.viewer, channel: 'C_REPLAY', text: 'hulp' },
       { timestamp: now - 4 * 60 },
     );
     expect(recent.status).toBe(200);
@@ -180,12 +197,12 @@ describe('Slack adapter over HTTP (/slack/events on the shared server)', () => {
   });
 
   it('answers an app mention in its thread, with the mention stripped', async () => {
-    const event = fake.mention({ user: SLACK_USERS.viewer, channel: 'C_MENTION', text: 'help capture' });
+    const event = fake.mention({ user: SLACK_USERS.viewer, channel: 'C_MENTION', text: 'hulp capture' });
     const res = await fake.event(endpoint, event);
     expect(res.status).toBe(200);
     expect(res.ms).toBeLessThan(3000);
     const post = await fake.waitFor(() => postsIn('C_MENTION', event.ts)[0], 5000, 'the mention answer');
-    const expected = renderReply(h.running.bot.help('capture', 'nl'));
+    const expected = renderReply(await dutchHelp('capture'));
     expect(post).toMatchObject({ via: 'chat.postMessage', channel: 'C_MENTION', thread_ts: event.ts });
     expect(post.blocks).toEqual(expected.blocks);
     expect(post.blocks[0].text.text).toBe('archiveer <url>');
@@ -193,10 +210,10 @@ describe('Slack adapter over HTTP (/slack/events on the shared server)', () => {
   });
 
   it('answers a direct message in its thread and ignores edits and bot messages', async () => {
-    const dm = fake.directMessage({ user: SLACK_USERS.viewer, channel: 'D_VIEWER', text: 'help search' });
+    const dm = fake.directMessage({ user: SLACK_USERS.viewer, channel: 'D_VIEWER', text: 'hulp search' });
     expect((await fake.event(endpoint, dm)).status).toBe(200);
     const post = await fake.waitFor(() => postsIn('D_VIEWER', dm.ts)[0], 5000, 'the DM answer');
-    expect(post.blocks).toEqual(renderReply(h.running.bot.help('search', 'nl')).blocks);
+    expect(post.blocks).toEqual(renderReply(await dutchHelp('search')).blocks);
     expect(post.blocks.map((b: Json) => b.type)).toEqual(['header', 'section', 'context']);
 
     const edit = fake.directMessage({
@@ -215,6 +232,26 @@ describe('Slack adapter over HTTP (/slack/events on the shared server)', () => {
     expect((await fake.event(endpoint, fromBot)).status).toBe(200);
     await sleep(500);
     expect(postsIn('D_VIEWER')).toHaveLength(1);
+  });
+
+  it('welcomes a channel when the bot itself joins it (member_joined_channel), and no one else', async () => {
+    await fake.event(endpoint, fake.memberJoined({ channel: 'C_OTHER_JOIN', user: SLACK_USERS.viewer }));
+    const joined = await fake.event(
+      endpoint,
+      fake.memberJoined({ channel: 'C_WELCOME', inviter: SLACK_USERS.admin }),
+    );
+    expect(joined.status).toBe(200);
+    const post = await fake.waitFor(() => postsIn('C_WELCOME')[0], 5000, 'the welcome');
+    expect(post).toMatchObject({ via: 'chat.postMessage', ephemeral: false });
+    expect(post.thread_ts).toBeUndefined();
+    expect(post.blocks[0].text.text).toBe('Hallo, ik ben Archiefbot');
+    const text = unescapeMrkdwn(post.text);
+    expect(text).toContain('`archiveer <url>`');
+    expect(text).toContain('`zoek <woorden>`');
+    expect(text).toContain('`hulp`');
+    await sleep(300);
+    expect(postsIn('C_OTHER_JOIN')).toHaveLength(0);
+    expect(postsIn('C_WELCOME')).toHaveLength(1);
   });
 
   it('answers an event delivered twice (a Slack retry with the same event_id) once', async () => {
@@ -255,6 +292,13 @@ describe('Slack adapter over HTTP (/slack/events on the shared server)', () => {
     expect(captured.blocks[0].type).toBe('header');
     expect(captured.blocks[0].text.text).toMatch(/^Archived: post #\d+, version 1$/);
     expect(field(captured, 'SHA-256')).toMatch(SHA256);
+    // Long values (the hash, the WARC file) are not squeezed into a field column: a full-width code line.
+    expect(captured.blocks.flatMap((b: Json) => b.fields ?? []).map((f: Json) => f.text)).not.toContainEqual(
+      expect.stringMatching(/SHA-256/),
+    );
+    expect(captured.blocks.some((b: Json) => /\*SHA-256\*\n`[0-9a-f]{64}`/.test(b.text?.text ?? ''))).toBe(
+      true,
+    );
     expect(unescapeMrkdwn(captured.text)).toContain(`SHA-256: ${field(captured, 'SHA-256')}`);
     const actions = buttons(captured);
     expect(actions.map((b) => b.value)).toEqual([
@@ -395,10 +439,10 @@ describe('Slack adapter over HTTP (/slack/events on the shared server)', () => {
 
   it('falls back to the response_url where the bot is not a member of the channel', async () => {
     fake.notInChannel.add('C_NOT_MEMBER');
-    await fake.slashCommand(endpoint, { user: SLACK_USERS.viewer, channel: 'C_NOT_MEMBER', text: 'help' });
+    await fake.slashCommand(endpoint, { user: SLACK_USERS.viewer, channel: 'C_NOT_MEMBER', text: 'hulp' });
     const post = await fake.waitFor(() => postsIn('C_NOT_MEMBER')[0], 5000, 'the fallback answer');
     expect(post).toMatchObject({ via: 'response_url', response_type: 'in_channel', ephemeral: false });
-    expect(post.blocks).toEqual(renderReply(h.running.bot.help('', 'nl')).blocks);
+    expect(post.blocks).toEqual(renderReply(await dutchHelp()).blocks);
     const refused = fake.calls.find(
       (c) => c.method === 'chat.postMessage' && c.args.channel === 'C_NOT_MEMBER',
     );
@@ -407,8 +451,8 @@ describe('Slack adapter over HTTP (/slack/events on the shared server)', () => {
 
   it('drives a conversation through the Slack driver (mentions and DMs)', async () => {
     const d = await startSlackDriver(h, fake);
-    const help = await d.say('help');
-    expect(help).toEqual([h.running.bot.help('', 'nl').text]);
+    const help = await d.say('hulp');
+    expect(help).toEqual([(await dutchHelp()).text]);
     const unknown = await d.say('fetch everything');
     expect(unknown).toHaveLength(1);
     expect(unknown[0]).toMatch(/I don't know that command|Die opdracht ken ik niet/);
@@ -418,7 +462,7 @@ describe('Slack adapter over HTTP (/slack/events on the shared server)', () => {
     expect(capture.at(-1)).toMatch(/^Archived: post #\d+/);
     await d.close();
     const dm = await startSlackDriver(h, fake, { via: 'dm' });
-    expect(await dm.say('help', { user: 'admin' })).toEqual([h.running.bot.help('', 'nl').text]);
+    expect(await dm.say('hulp', { user: 'admin' })).toEqual([(await dutchHelp()).text]);
   });
 
   it('answers 503 once stopped, so Slack retries events instead of losing them', async () => {
@@ -427,12 +471,12 @@ describe('Slack adapter over HTTP (/slack/events on the shared server)', () => {
     const res = await fake.slashCommand(endpoint, {
       user: SLACK_USERS.viewer,
       channel: 'C_STOPPED',
-      text: 'help',
+      text: 'hulp',
     });
     expect(res.status).toBe(503);
     const event = await fake.event(
       endpoint,
-      fake.mention({ user: SLACK_USERS.viewer, channel: 'C_STOPPED', text: 'help' }),
+      fake.mention({ user: SLACK_USERS.viewer, channel: 'C_STOPPED', text: 'hulp' }),
     );
     expect(event.status).toBe(503);
     await sleep(300);
@@ -448,6 +492,14 @@ describe('Slack adapter in Socket Mode (SLACK_APP_TOKEN)', () => {
   beforeAll(async () => {
     fake = await FakeSlack.start();
     h = await startHarness(fake.env({ socketMode: true }));
+    dutchHelp = (topic = '') =>
+      h.running.bot.handle({
+        platform: 'shell',
+        user: 'test',
+        channel: 'help-reference',
+        text: `hulp ${topic}`.trim(),
+        replyTo: { platform: 'shell', channel: 'help-reference' },
+      });
   });
   afterAll(async () => {
     await h?.close();
@@ -459,7 +511,7 @@ describe('Slack adapter in Socket Mode (SLACK_APP_TOKEN)', () => {
     expect(open?.token).toBe(fake.appToken);
     expect(fake.socketClients).toBe(1);
 
-    const command = fake.commandPayload({ user: SLACK_USERS.viewer, channel: 'C_SOCKET', text: 'help' });
+    const command = fake.commandPayload({ user: SLACK_USERS.viewer, channel: 'C_SOCKET', text: 'hulp' });
     const acked = await fake.envelope('slash_commands', command);
     expect(acked.ms).toBeLessThan(3000);
     const post = await fake.waitFor(
@@ -467,7 +519,7 @@ describe('Slack adapter in Socket Mode (SLACK_APP_TOKEN)', () => {
       5000,
       'the answer',
     );
-    expect(post.blocks).toEqual(renderReply(h.running.bot.help('', 'nl')).blocks);
+    expect(post.blocks).toEqual(renderReply(await dutchHelp()).blocks);
 
     const event = fake.mention({ user: SLACK_USERS.viewer, channel: 'C_SOCKET', text: 'status' });
     await fake.envelope('events_api', fake.eventEnvelope(event));
@@ -532,19 +584,13 @@ describe('config/slack-manifest.yaml', () => {
     ]);
     expect(manifest.settings.event_subscriptions).toEqual({
       request_url: endpoint,
-      bot_events: ['app_mention', 'message.im'],
+      bot_events: ['app_mention', 'message.im', 'member_joined_channel'],
     });
     expect(manifest.settings.interactivity).toEqual({ is_enabled: true, request_url: endpoint });
     expect(manifest.features.app_home.messages_tab_enabled).toBe(true);
-    expect(manifest.oauth_config.scopes.bot).toEqual(
-      expect.arrayContaining([
-        'commands',
-        'chat:write',
-        'app_mentions:read',
-        'im:history',
-        'im:read',
-        'im:write',
-      ]),
+    // Exactly the scopes the adapter uses: no links:read, im:read or im:write (chat.getPermalink needs none).
+    expect([...manifest.oauth_config.scopes.bot].sort()).toEqual(
+      ['app_mentions:read', 'channels:read', 'chat:write', 'commands', 'groups:read', 'im:history'].sort(),
     );
   });
 
@@ -637,6 +683,13 @@ describe('Block Kit renderer', () => {
     expect(note.type).toBe('context');
     expect(note.elements[0].text).toMatch(/shortened: 11 parts not shown \(Slack shows at most 50\)/);
     expect(m.text).toContain('11 parts not shown');
+    // In Dutch when the answer is Dutch, with the right plural.
+    const nl = new ReplyBuilder();
+    for (let i = 0; i < 51; i++) nl.section(`Resultaat ${i}: het is een bericht van de minister`);
+    const note1 = renderReply(nl.build()).blocks.at(-1) as Json;
+    expect(note1.elements[0].text).toMatch(
+      /ingekort: 2 onderdelen niet getoond \(Slack toont er hoogstens 50\)/,
+    );
     expect(unescapeMrkdwn(m.text).startsWith(reply.text)).toBe(true);
     // Exactly 50 fits as it is.
     const fifty = new ReplyBuilder();
@@ -644,7 +697,31 @@ describe('Block Kit renderer', () => {
     expect(renderReply(fifty.build()).blocks).toHaveLength(50);
   });
 
-  it('never cuts an entity or a command: long fields end in …, overlong commands are left out and announced', () => {
+  it('shows long values whole on a full-width line as code, short ones as fields', () => {
+    const hash = 'ab'.repeat(32);
+    const warc = 'archiefbot-20240501T101500Z-00001.warc.gz @ 123456';
+    const reply = new ReplyBuilder()
+      .section('Archived', [
+        ['Version', '1'],
+        ['SHA-256', hash],
+        ['WARC', warc],
+      ])
+      .build();
+    const m = renderReply(reply);
+    valid(m.blocks);
+    expect(m.blocks[0]).toEqual({
+      type: 'section',
+      text: { type: 'mrkdwn', text: 'Archived' },
+      fields: [{ type: 'mrkdwn', text: '*Version*\n1' }],
+    });
+    expect(m.blocks[1]).toEqual({
+      type: 'section',
+      text: { type: 'mrkdwn', text: `*SHA-256*\n\`${hash}\`\n*WARC*\n\`${warc}\`` },
+    });
+    expect(unescapeMrkdwn(m.text)).toContain(`SHA-256: ${hash}`);
+  });
+
+  it('never cuts an entity or a command: long values split at entities, overlong commands are left out and announced', () => {
     const reply: Reply = {
       text: 'x',
       blocks: [
@@ -660,10 +737,12 @@ describe('Block Kit renderer', () => {
     };
     const m = renderReply(reply);
     valid(m.blocks);
-    const f = (m.blocks[0] as Json).fields[0].text as string;
-    expect(f.length).toBeLessThanOrEqual(SLACK_LIMITS.fieldText);
-    expect(f).toMatch(/(&amp;)+…$/);
-    expect((m.blocks[1] as Json).elements).toHaveLength(1);
-    expect(m.text).toMatch(/1 (buttons left out|knoppen weggelaten)/);
+    // A long value is shown whole, split over sections at the limit, never inside an entity.
+    const parts = m.blocks.filter((b) => b.type === 'section').map((b: Json) => b.text.text as string);
+    expect(parts.length).toBe(2);
+    for (const p of parts) expect(p.length).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
+    expect(parts.join('')).toBe(`*Text*\n\`${'&amp;'.repeat(1000)}\``);
+    expect((m.blocks.at(-2) as Json).elements).toHaveLength(1);
+    expect(m.text).toMatch(/1 (button left out|knop weggelaten)/);
   });
 });

@@ -1,15 +1,16 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { teamsAdapterFactory } from '../src/bots/registry.ts';
 import type { TeamsAdapter } from '../src/bots/teams.ts';
 import {
   channelOf,
   commandFromActivity,
   messageText,
+  replyActivity,
   retryDelay,
-  teamsAdapterFactory,
   teamsSettings,
 } from '../src/bots/teams.ts';
-import { ADAPTIVE_CARD_CONTENT_TYPE, needsCard, toAdaptiveCard } from '../src/bots/teams-card.ts';
+import { ADAPTIVE_CARD_CONTENT_TYPE, toAdaptiveCard } from '../src/bots/teams-card.ts';
 import { ReplyBuilder, textReply } from '../src/chat/reply.ts';
 import { loadConfig } from '../src/config.ts';
 import { serve } from '../src/serve.ts';
@@ -48,7 +49,7 @@ describe('Teams: rendering and translation (no network)', () => {
       .build();
     const c = toAdaptiveCard(reply);
     expect(c).toMatchObject({ type: 'AdaptiveCard', version: '1.5', fallbackText: reply.text });
-    const [header, quote, plain, facts, context, actions] = c.body as Json[];
+    const [header, quote, plain, facts, hashName, hashValue, context, actions] = c.body as Json[];
     expect(header).toMatchObject({
       type: 'TextBlock',
       text: 'Post #7',
@@ -59,12 +60,15 @@ describe('Teams: rendering and translation (no network)', () => {
     expect(quote).toMatchObject({ type: 'Container', style: 'emphasis' });
     expect(quote.items[0]).toMatchObject({ type: 'TextBlock', text: 'Het kabinet publiceert.', wrap: true });
     expect(plain).toMatchObject({ type: 'TextBlock', text: 'plain line', wrap: true });
-    expect(facts).toEqual({
-      type: 'FactSet',
-      facts: [
-        { title: 'Author', value: 'minbzk' },
-        { title: 'SHA-256', value: 'ab'.repeat(32) },
-      ],
+    expect(facts).toEqual({ type: 'FactSet', facts: [{ title: 'Author', value: 'minbzk' }] });
+    // A long value is not clipped in a FactSet: its name, then the value whole in a wrapping monospace block.
+    expect(hashName).toMatchObject({ type: 'TextBlock', text: 'SHA-256', weight: 'Bolder', wrap: true });
+    expect(hashValue).toEqual({
+      type: 'TextBlock',
+      text: 'ab'.repeat(32),
+      fontType: 'Monospace',
+      wrap: true,
+      spacing: 'None',
     });
     expect(context).toMatchObject({
       type: 'TextBlock',
@@ -79,14 +83,27 @@ describe('Teams: rendering and translation (no network)', () => {
       { type: 'Action.Submit', title: 'Forget', style: 'destructive', data: { command: 'forget 7' } },
       { type: 'Action.Submit', title: 'History', style: 'default', data: { command: 'history 7' } },
     ]);
-    expect(c.body).toHaveLength(6);
+    expect(c.body).toHaveLength(8);
   });
 
-  it('sends one plain sentence as text, anything structured as a card', () => {
-    expect(needsCard(textReply('Archiving https://x (job 1).'))).toBe(false);
-    expect(needsCard(new ReplyBuilder().section('a').section('b').build())).toBe(true);
-    expect(needsCard(new ReplyBuilder().section('', [['k', 'v']]).build())).toBe(true);
-    expect(needsCard(new ReplyBuilder().header('Status').build())).toBe(true);
+  it('sends every reply as one activity: the card, with the plain text only as its summary', () => {
+    for (const reply of [
+      textReply('Usage: `archiveer <url>`\nsecond line'),
+      new ReplyBuilder()
+        .header('Status')
+        .section('', [['k', 'v']])
+        .build(),
+    ]) {
+      const activity = replyActivity(reply) as Json;
+      expect(activity.text).toBeUndefined();
+      expect(activity.summary).toBe(reply.text);
+      expect(activity.attachments).toHaveLength(1);
+      expect(activity.attachments[0].contentType).toBe(ADAPTIVE_CARD_CONTENT_TYPE);
+      expect(activity.attachments[0].content.fallbackText).toBe(reply.text);
+    }
+    // Placeholders stay as written and each line is its own block (no HTML escaping, no lost breaks).
+    const c = toAdaptiveCard(textReply('Usage: `archiveer <url>`\nsecond line'));
+    expect(c.body.map((e) => e.text)).toEqual(['Usage: `archiveer <url>`', 'second line']);
   });
 
   it('strips the bot mention, keeps other mentions as names, and decodes entities', () => {
@@ -206,7 +223,7 @@ describe('Teams adapter through serve (TEAMS_ENABLED, fake connector)', () => {
 
   it('answers help with an Adaptive Card and its text, threaded under the question, without a token', async () => {
     const id = nextId();
-    const [reply, ...more] = await send({ id, text: 'help' });
+    const [reply, ...more] = await send({ id, text: 'hulp' });
     expect(more).toEqual([]);
     expect(reply!.path).toBe(`/v3/conversations/a:conv-1/activities/${id}`);
     expect(reply!.authorization).toBeUndefined();
@@ -217,9 +234,9 @@ describe('Teams adapter through serve (TEAMS_ENABLED, fake connector)', () => {
       recipient: { id: TEAMS_USERS.viewer.id },
       from: { id: '28:archiefbot-app' },
     });
-    // `help` is language-neutral: the default language (Dutch) answers.
-    expect(reply!.body.text).toMatch(/^Archiefbot: wat je mij kunt vragen/);
-    expect(reply!.body.text).toContain('archiveer <url>');
+    // `hulp` is Dutch: the answer is too.
+    expect(reply!.body.summary).toMatch(/^Archiefbot: wat je mij kunt vragen/);
+    expect(reply!.body.summary).toContain('archiveer <url>');
     const c = card(reply!);
     expect(c).toMatchObject({ type: 'AdaptiveCard', version: '1.5' });
     expect(c.body[0]).toMatchObject({
@@ -242,16 +259,18 @@ describe('Teams adapter through serve (TEAMS_ENABLED, fake connector)', () => {
   it('captures for an admin: acknowledgement, then the result with the SHA-256 in the same thread; its button works', async () => {
     const id = nextId();
     await send({ id, text: `capture ${h.post.url}`, from: TEAMS_USERS.admin });
-    const result = await fake.waitFor((a) => a.replyTo === id && /SHA-256/.test(a.body.text ?? ''));
+    const result = await fake.waitFor((a) => a.replyTo === id && /SHA-256/.test(a.body.summary ?? ''));
     const replies = fake.repliesTo(id);
+    // One activity per answer: the acknowledgement, then the result (no text bubble beside a card).
     expect(replies).toHaveLength(2);
-    expect(replies[0]!.body.text).toMatch(/^Archiving .* \(job .+\)\. I'll answer in this thread/);
-    expect(replies[0]!.body.attachments ?? []).toEqual([]);
+    expect(replies[0]!.body.summary).toMatch(/^Archiving .* \(job .+\)\. I'll answer in this thread/);
+    expect(replies[0]!.body.text).toBeUndefined();
+    expect(card(replies[0]!).body[0].text).toMatch(/^Archiving /);
     expect(replies[1]).toBe(result);
     expect(result.path).toBe(`/v3/conversations/a:conv-1/activities/${id}`);
     expect(result.body.replyToId).toBe(id);
 
-    const m = /Archived: post #(\d+), version 1/.exec(result.body.text);
+    const m = /Archived: post #(\d+), version 1/.exec(result.body.summary);
     expect(m).not.toBeNull();
     const postId = Number(m![1]);
     const version = await h.running.bot.deps.archive.db.get<{ content_hash: string }>(
@@ -259,10 +278,17 @@ describe('Teams adapter through serve (TEAMS_ENABLED, fake connector)', () => {
       [postId],
     );
     expect(version?.content_hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(result.body.text).toContain(`SHA-256: ${version!.content_hash}`);
+    expect(result.body.summary).toContain(`SHA-256: ${version!.content_hash}`);
     const c = card(result);
-    const facts = elements(c.body).find((e) => e.type === 'FactSet').facts;
-    expect(facts).toContainEqual({ title: 'SHA-256', value: version!.content_hash });
+    expect(result.body.text).toBeUndefined();
+    // The hash and the WARC name whole, in monospace blocks that wrap (a FactSet would clip them).
+    const mono = elements(c.body).filter((e) => e.fontType === 'Monospace');
+    expect(mono).toContainEqual(expect.objectContaining({ text: version!.content_hash, wrap: true }));
+    expect(mono.some((e) => /\.warc\.gz/.test(e.text))).toBe(true);
+    const facts = elements(c.body)
+      .filter((e) => e.type === 'FactSet')
+      .flatMap((e) => e.facts);
+    expect(facts.map((f: Json) => f.title)).not.toContain('SHA-256');
     const buttons = elements(c.body).find((e) => e.type === 'ActionSet').actions;
     expect(buttons[0]).toEqual({
       type: 'Action.Submit',
@@ -274,15 +300,19 @@ describe('Teams adapter through serve (TEAMS_ENABLED, fake connector)', () => {
     // Pressing "Show": Teams posts a message activity carrying the button's data as `value`.
     const press = nextId();
     const [shown] = await send({ id: press, value: buttons[0].data, from: TEAMS_USERS.viewer });
-    expect(shown!.body.text).toMatch(new RegExp(`^Post #${postId} \\(mastodon, live\\)`));
+    expect(shown!.body.summary).toMatch(new RegExp(`^Post #${postId} \\(mastodon, live\\)`));
     expect(card(shown!).body[0].text).toBe(`Post #${postId} (mastodon, live)`);
   });
 
   it('refuses a capture by a viewer and names the role it needs', async () => {
     const id = nextId();
     const [reply] = await send({ id, text: `capture ${h.post.url}` });
-    expect(reply!.body.text).toMatch(/`capture` needs the role archivist \(you have: viewer\)/);
-    expect(reply!.body.attachments ?? []).toEqual([]);
+    expect(reply!.body.summary).toMatch(/`capture` needs the role archivist \(you have: viewer\)/);
+    expect(
+      card(reply!)
+        .body.map((e: Json) => e.text)
+        .join('\n'),
+    ).toBe(reply!.body.summary);
     const audit = await h.running.bot.deps.archive.db.get<{ actor: string; detail: string }>(
       "SELECT actor, detail FROM audit WHERE action = 'chat.command' ORDER BY id DESC LIMIT 1",
     );
@@ -324,7 +354,7 @@ describe('Teams adapter through serve (TEAMS_ENABLED, fake connector)', () => {
     });
     expect(reply!.conversationId).toBe(thread);
     expect(reply!.replyTo).toBe(id);
-    expect(reply!.body.text).toMatch(/^`archiveer <url>`/);
+    expect(reply!.body.summary).toMatch(/^`capture <url>`/);
     const ref = await conversationRef<Json>(
       h.running.bot.deps.archive.db,
       'teams',
@@ -340,7 +370,7 @@ describe('Teams adapter through serve (TEAMS_ENABLED, fake connector)', () => {
     );
     const alert = fake.activities[before]!;
     expect(alert.path).toBe('/v3/conversations/19:general@thread.tacv2/activities');
-    expect(alert.body.text).toBe('Alert: post #1 deleted');
+    expect(alert.body.summary).toBe('Alert: post #1 deleted');
   });
 
   it('sends proactively with a stored reference: a new message in the conversation', async () => {
@@ -355,7 +385,7 @@ describe('Teams adapter through serve (TEAMS_ENABLED, fake connector)', () => {
     expect(sent.path).toBe('/v3/conversations/a:conv-1/activities');
     expect(sent.replyTo).toBeUndefined();
     expect(sent.body.replyToId).toBeUndefined();
-    expect(sent.body.text).toBe('Post #1 was edited\nVersion: 2');
+    expect(sent.body.summary).toBe('Post #1 was edited\nVersion: 2');
     expect(card(sent).body[0]).toMatchObject({ text: 'Post #1 was edited', weight: 'Bolder' });
     expect(sent.body.from).toMatchObject({ id: '28:archiefbot-app' });
   });
@@ -371,6 +401,49 @@ describe('Teams adapter through serve (TEAMS_ENABLED, fake connector)', () => {
     await expect(
       adapter.send({ platform: 'teams', channel: 'a:unknown' }, textReply('hello')),
     ).rejects.toThrow(/no Teams conversation reference for a:unknown/);
+  });
+
+  it('welcomes a conversation the bot is added to (membersAdded with the bot), as a new message', async () => {
+    const id = nextId();
+    const res = await postActivity(h.running.port, {
+      ...teamsActivity({
+        id,
+        type: 'conversationUpdate',
+        serviceUrl: fake.serviceUrl,
+        conversationId: '19:team-general@thread.tacv2',
+        conversationType: 'channel',
+        from: TEAMS_USERS.admin,
+      }),
+      membersAdded: [{ id: '28:archiefbot-app', name: 'Archiefbot' }],
+    });
+    expect(res.status).toBe(200);
+    await adapter.idle();
+    const [welcome, ...more] = fake.activities.filter(
+      (a) => a.conversationId === '19:team-general@thread.tacv2',
+    );
+    expect(more).toEqual([]);
+    expect(welcome!.path).toBe('/v3/conversations/19:team-general@thread.tacv2/activities');
+    expect(welcome!.body.replyToId).toBeUndefined();
+    expect(welcome!.body.summary).toMatch(/^Hallo, ik ben Archiefbot\n/);
+    const texts = elements(card(welcome!).body).map((e) => e.text ?? '');
+    expect(texts).toContain('Hallo, ik ben Archiefbot');
+    expect(texts.some((t) => t.startsWith('`archiveer <url>`'))).toBe(true);
+    expect(texts.some((t) => t.startsWith('`zoek <woorden>`'))).toBe(true);
+    expect(texts.some((t) => t.startsWith('`hulp`'))).toBe(true);
+
+    // Someone else joining says nothing.
+    const other = nextId();
+    await postActivity(h.running.port, {
+      ...teamsActivity({
+        id: other,
+        type: 'conversationUpdate',
+        serviceUrl: fake.serviceUrl,
+        conversationId: 'a:conv-joined',
+      }),
+      membersAdded: [{ id: '29:new-colleague' }],
+    });
+    await adapter.idle();
+    expect(fake.activities.filter((a) => a.conversationId === 'a:conv-joined')).toEqual([]);
   });
 
   it('stores the reference when installed (conversationUpdate) and answers nothing', async () => {
@@ -420,7 +493,7 @@ describe('Teams adapter through serve (TEAMS_ENABLED, fake connector)', () => {
     const id = nextId();
     const [reply, ...more] = await send({ id, text: 'status' });
     expect(fake.failed - failedBefore).toBe(2);
-    expect(reply!.body.text).toMatch(/^Status/);
+    expect(reply!.body.summary).toMatch(/^Status/);
     expect(more).toEqual([]);
   });
 
@@ -432,12 +505,12 @@ describe('Teams adapter through serve (TEAMS_ENABLED, fake connector)', () => {
     expect(fake.failed - failedBefore).toBe(1);
     expect(fake.repliesTo(lost)).toEqual([]);
     const [reply] = await send({ id: nextId(), text: 'status' });
-    expect(reply!.body.text).toMatch(/^Status/);
+    expect(reply!.body.summary).toMatch(/^Status/);
   });
 
   it('holds the scripted conversation through the driver', async () => {
     expect((await driver.say('hulp'))[0]).toMatch(/^Archiefbot: wat je mij kunt vragen/);
-    expect((await driver.say('help show'))[0]).toMatch(/^`toon <id\|url>`/);
+    expect((await driver.say('help show'))[0]).toMatch(/^`show <id\|url>`/);
     expect((await driver.say('captur x'))[0]).toMatch(/Bedoelde je `capture`\?/);
     expect((await driver.say(`capture ${h.post.url}`))[0]).toMatch(/needs the role archivist/);
     const found = await driver.say('search woo-jaarrapportage');

@@ -3,12 +3,16 @@ import mm from '@mattermost/client';
 import express, { type Express, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
+import { z } from 'zod';
 import type { ChatAdapter } from '../chat/adapter.ts';
 import type { Bot } from '../chat/bot.ts';
-import type { ChatCommand, ReplyTarget } from '../chat/chat.ts';
+import type { ChatCommand } from '../chat/chat.ts';
 import { type Reply, toMarkdown } from '../chat/reply.ts';
 import { ConfigError } from '../config.ts';
-import type { AdapterContext, AdapterFactory } from './registry.ts';
+import { t } from '../domain/i18n.ts';
+import type { MattermostTarget } from '../domain/target.ts';
+import type { Lang } from '../domain/types.ts';
+import { type AdapterContext, anySet, Inbox, readSettings, requiredMessage, welcomeFor } from './kit.ts';
 
 // In native ESM the getter-style CJS re-exports of @mattermost/client are not detected: import the
 // default (module.exports) and destructure (stack-notes §3, pitfall 1).
@@ -16,14 +20,7 @@ const { Client4, WebSocketClient } = mm;
 type MattermostClient = InstanceType<typeof Client4>;
 type MattermostSocket = InstanceType<typeof WebSocketClient>;
 
-/** Where a Mattermost answer goes; plain JSON, because it travels through the capture queue. */
-export interface MattermostTarget extends ReplyTarget {
-  platform: 'mattermost';
-  /** The channel id. */
-  channel: string;
-  /** The thread's root post id; absent for a slash command (answers go to the channel). */
-  rootId?: string;
-}
+export type { MattermostTarget };
 
 export interface MattermostSettings {
   /** Server base URL without a trailing slash, e.g. https://chat.example.org (may have a subpath). */
@@ -32,13 +29,7 @@ export interface MattermostSettings {
   token: string;
   /** The slash command's token; without it `/mattermost/command` is not mounted. */
   commandToken?: string;
-}
-
-export interface MattermostAdapterOptions {
-  log?: Logger;
-  /** The shared HTTP app; the slash-command endpoint is mounted on it when a command token is set. */
-  app?: Express;
-  /** Reconnect delay after a lost WebSocket (the client's default: 3 s plus up to 2 s jitter, backing off). */
+  /** Reconnect delay after a lost WebSocket (the client's default: 3 s plus up to 2 s jitter, backing off). Not from the environment. */
   reconnect?: { minMs: number; jitterMs: number };
 }
 
@@ -47,29 +38,50 @@ export const POST_LIMIT = 16_000;
 const SLASH_PATH = '/mattermost/command';
 const CONNECT_WAIT_MS = 10_000;
 
+/** The server's base URL: http(s), no query, fragment or credentials; a trailing /api/v4 is dropped. */
+const serverUrl = z
+  .string({ error: requiredMessage('the server address, e.g. https://chat.example.org') })
+  .refine(
+    (raw) => {
+      try {
+        const url = new URL(raw);
+        return ['https:', 'http:'].includes(url.protocol) && !url.search && !url.hash && !url.username;
+      } catch {
+        return false;
+      }
+    },
+    {
+      error: (issue) =>
+        `must be the server's http(s) base URL such as https://chat.example.org, not "${String(issue.input)}"`,
+    },
+  )
+  .transform((raw) => {
+    const url = new URL(raw);
+    return `${url.origin}${url.pathname}`.replace(/\/+$/, '').replace(/\/api\/v4$/, '');
+  });
+
+const MATTERMOST_ENV = z
+  .object({
+    MATTERMOST_URL: serverUrl,
+    MATTERMOST_TOKEN: z.string({ error: requiredMessage('the bot account access token') }),
+    MATTERMOST_COMMAND_TOKEN: z.string().optional(),
+  })
+  .transform(
+    (e): MattermostSettings => ({
+      url: e.MATTERMOST_URL,
+      token: e.MATTERMOST_TOKEN,
+      ...(e.MATTERMOST_COMMAND_TOKEN ? { commandToken: e.MATTERMOST_COMMAND_TOKEN } : {}),
+    }),
+  );
+
 /** Reads and checks the Mattermost settings; a bad value is a ConfigError naming its variable. */
 export function mattermostSettings(env: NodeJS.ProcessEnv): MattermostSettings {
-  const raw = env.MATTERMOST_URL?.trim() ?? '';
-  if (!raw)
-    throw new ConfigError('MATTERMOST_URL is not set (the server address, e.g. https://chat.example.org)');
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(
-      `MATTERMOST_URL must be an http(s) URL such as https://chat.example.org, not "${raw}"`,
-    );
-  }
-  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.search || url.hash || url.username) {
-    throw new ConfigError(
-      `MATTERMOST_URL must be the server's http(s) base URL such as https://chat.example.org, not "${raw}"`,
-    );
-  }
-  const base = `${url.origin}${url.pathname}`.replace(/\/+$/, '').replace(/\/api\/v4$/, '');
-  const token = env.MATTERMOST_TOKEN?.trim() ?? '';
-  if (!token) throw new ConfigError('MATTERMOST_TOKEN is not set (the bot account access token)');
-  const commandToken = env.MATTERMOST_COMMAND_TOKEN?.trim() || undefined;
-  return { url: base, token, ...(commandToken ? { commandToken } : {}) };
+  return readSettings(env, MATTERMOST_ENV);
+}
+
+/** Whether the environment asks for Mattermost: its URL and the bot's token. */
+export function mattermostConfigured(env: NodeJS.ProcessEnv): boolean {
+  return anySet(env, 'MATTERMOST_URL') && anySet(env, 'MATTERMOST_TOKEN');
 }
 
 /** Compares two secrets in constant time (also when their lengths differ). */
@@ -191,28 +203,29 @@ function statusOf(err: unknown): number | undefined {
  * command (`/archief …`) can post to `/mattermost/command` on the shared HTTP server; it answers at
  * once and later answers (a finished capture) are posted in the channel.
  */
-export class MattermostAdapter implements ChatAdapter {
+export class MattermostAdapter implements ChatAdapter<'mattermost'> {
   readonly platform = 'mattermost' as const;
   private readonly client: MattermostClient;
   private socket?: MattermostSocket;
   private readonly sockets = new Set<WebSocket>();
-  private readonly inflight = new Set<Promise<void>>();
   private me?: { id: string; username: string };
   private stopped = false;
   private onHello?: () => void;
-
-  private readonly log?: Logger;
+  private readonly bot: Bot;
+  private readonly log: Logger;
+  private readonly inbox: Inbox;
 
   constructor(
-    private readonly bot: Bot,
+    ctx: Pick<AdapterContext, 'bot' | 'log'> & Partial<Pick<AdapterContext, 'app'>>,
     private readonly settings: MattermostSettings,
-    private readonly opts: MattermostAdapterOptions = {},
   ) {
-    this.log = opts.log;
+    this.bot = ctx.bot;
+    this.log = ctx.log.child({ adapter: 'mattermost' });
+    this.inbox = new Inbox(this.log);
     this.client = new Client4();
     this.client.setUrl(settings.url);
     this.client.setToken(settings.token);
-    if (opts.app && settings.commandToken) this.mountSlashCommand(opts.app);
+    if (ctx.app && settings.commandToken) this.mountSlashCommand(ctx.app);
   }
 
   /** The bot account (known after start). */
@@ -239,20 +252,20 @@ export class MattermostAdapter implements ChatAdapter {
     }
     this.me = { id: me.id, username: me.username };
     const teams = await this.client.getMyTeams().catch((err) => {
-      this.log?.warn({ err: (err as Error).message }, 'could not list the Mattermost teams of the bot');
+      this.log.warn({ err: (err as Error).message }, 'could not list the Mattermost teams of the bot');
       return [];
     });
     if (!teams.length) {
-      this.log?.warn({ bot: me.username }, 'the Mattermost bot account is in no team: add it to one');
+      this.log.warn({ bot: me.username }, 'the Mattermost bot account is in no team: add it to one');
     }
 
     this.socket?.close();
     const socket = new WebSocketClient({
       newWebSocketFn: (url) => this.openSocket(url),
-      ...(this.opts.reconnect
+      ...(this.settings.reconnect
         ? {
-            minWebSocketRetryTime: this.opts.reconnect.minMs,
-            reconnectJitterRange: this.opts.reconnect.jitterMs,
+            minWebSocketRetryTime: this.settings.reconnect.minMs,
+            reconnectJitterRange: this.settings.reconnect.jitterMs,
           }
         : {}),
     });
@@ -268,20 +281,21 @@ export class MattermostAdapter implements ChatAdapter {
     // Registering this listener also makes the client restart its sequence count when the server
     // hands out a new connection id (after a restart or a long outage) instead of looping on reconnect.
     socket.addMissedMessageListener(() =>
-      this.log?.warn(
+      this.log.warn(
         'Mattermost WebSocket resumed on a new connection: mentions during the outage may be missed',
       ),
     );
     socket.addCloseListener((failures) => {
-      if (!this.stopped) this.log?.warn({ failures }, 'Mattermost WebSocket closed; reconnecting');
+      if (!this.stopped) this.log.warn({ failures }, 'Mattermost WebSocket closed; reconnecting');
     });
-    socket.addReconnectListener(() => this.log?.info('Mattermost WebSocket reconnected'));
+    socket.addReconnectListener(() => this.log.info('Mattermost WebSocket reconnected'));
     socket.initialize(this.client.getWebSocketUrl().replace(/^http/, 'ws'), this.settings.token);
-    const teamNames = teams.map((t) => t.name);
+    const teamNames = teams.map((team) => team.name);
+    this.inbox.start();
     if (await hello) {
-      this.log?.info({ bot: me.username, teams: teamNames }, 'Mattermost bot connected');
+      this.log.info({ bot: me.username, teams: teamNames }, 'Mattermost bot connected');
     } else {
-      this.log?.warn(
+      this.log.warn(
         { bot: me.username, teams: teamNames, url: this.settings.url },
         'Mattermost WebSocket not connected yet; it keeps retrying (slash commands work meanwhile)',
       );
@@ -290,6 +304,7 @@ export class MattermostAdapter implements ChatAdapter {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    const drained = this.inbox.drain();
     // close() stops the ping timer and any pending reconnect, but only closes an OPEN socket:
     // one still connecting is ended here, without its handlers (they would schedule a reconnect).
     this.socket?.close();
@@ -301,14 +316,22 @@ export class MattermostAdapter implements ChatAdapter {
       s.terminate();
     }
     this.sockets.clear();
-    await Promise.allSettled([...this.inflight]);
+    await drained;
   }
 
-  async send(target: ReplyTarget, reply: Reply): Promise<void> {
-    const rootId = typeof target.rootId === 'string' ? target.rootId : '';
+  /** Posts into the thread (or the channel), after what the channel is still answering. */
+  async send(target: MattermostTarget, reply: Reply): Promise<void> {
+    await this.inbox.run(target.channel, () => this.post(target, reply));
+  }
+
+  private async post(target: MattermostTarget, reply: Reply): Promise<void> {
     const message = toMarkdown(reply) || reply.text;
     for (const part of splitMessage(message)) {
-      await this.client.createPost({ channel_id: target.channel, root_id: rootId, message: part });
+      await this.client.createPost({
+        channel_id: target.channel,
+        root_id: target.rootId ?? '',
+        message: part,
+      });
     }
   }
 
@@ -327,39 +350,44 @@ export class MattermostAdapter implements ChatAdapter {
       this.onHello?.();
       return;
     }
+    if (msg.event === 'user_added' && msg.data?.user_id === this.me.id && msg.broadcast?.channel_id) {
+      const channel = msg.broadcast.channel_id;
+      this.inbox.accept(channel, () => this.welcome(channel));
+      return;
+    }
     if (msg.event !== 'posted' || typeof msg.data?.post !== 'string') return;
     let post: PostedPost;
     try {
       post = JSON.parse(msg.data.post) as PostedPost;
     } catch {
-      this.log?.warn('Mattermost sent a post that is not JSON');
+      this.log.warn('Mattermost sent a post that is not JSON');
       return;
     }
     const cmd = commandFromPost(post, msg.data, this.me);
-    if (cmd) this.track(this.answer(cmd));
+    if (cmd) this.inbox.accept(cmd.channel, () => this.answer(cmd));
   }
 
   private async answer(cmd: ChatCommand): Promise<void> {
-    try {
-      const reply = await this.bot.handle(cmd);
-      await this.send(cmd.replyTo, reply);
-    } catch (err) {
-      this.log?.error({ err, channel: cmd.channel }, 'could not answer on Mattermost');
-    }
+    const reply = await this.bot.handle(cmd);
+    await this.post(cmd.replyTo as MattermostTarget, reply);
   }
 
-  private track(work: Promise<void>): void {
-    this.inflight.add(work);
-    const done = () => void this.inflight.delete(work);
-    work.then(done, done);
+  /** Added to a channel: a short welcome there. */
+  private async welcome(channel: string): Promise<void> {
+    const replyTo: MattermostTarget = { platform: 'mattermost', channel };
+    const reply = await welcomeFor(this.bot, { platform: 'mattermost', user: this.me!.id, channel, replyTo });
+    await this.post(replyTo, reply);
   }
 
   private mountSlashCommand(app: Express): void {
-    app.post(SLASH_PATH, express.urlencoded({ extended: false, limit: '64kb' }), (req, res) => {
-      const work = this.onSlashCommand(req, res);
-      this.track(work);
-      return work;
-    });
+    app.post(SLASH_PATH, express.urlencoded({ extended: false, limit: '64kb' }), (req, res) =>
+      this.onSlashCommand(req, res),
+    );
+  }
+
+  /** The language to answer a slash command in when the Bot could not (stopping, or a failure). */
+  private async languageOf(cmd: ChatCommand): Promise<Lang> {
+    return this.bot.languageFor(cmd).catch((): Lang => 'nl');
   }
 
   private async onSlashCommand(req: Request, res: Response): Promise<void> {
@@ -378,50 +406,46 @@ export class MattermostAdapter implements ChatAdapter {
       res.status(400).json({ error: 'channel_id and user_id are required' });
       return;
     }
-    if (this.stopped) {
-      res
-        .status(503)
-        .json({ response_type: 'ephemeral', text: 'Archiefbot is restarting; try again shortly.' });
-      return;
-    }
     const replyTo: MattermostTarget = { platform: 'mattermost', channel };
     const userName = field('user_name');
-    let reply: Reply;
-    try {
-      reply = await this.bot.handle({
-        platform: 'mattermost',
-        user,
-        ...(userName ? { userName } : {}),
-        channel,
-        text: field('text'),
-        replyTo,
+    const cmd: ChatCommand = {
+      platform: 'mattermost',
+      user,
+      ...(userName ? { userName } : {}),
+      channel,
+      text: field('text'),
+      replyTo,
+    };
+    // The answer is this request's response; a later one (a capture's result) waits in the inbox for it.
+    const done = this.inbox.accept(channel, async () => {
+      let reply: Reply;
+      try {
+        reply = await this.bot.handle(cmd);
+      } catch (err) {
+        this.log.error({ err, channel }, 'Mattermost slash command failed');
+        res
+          .status(200)
+          .json({ response_type: 'ephemeral', text: t(await this.languageOf(cmd), 'bots.failed') });
+        return;
+      }
+      res.status(200).json({
+        response_type: reply.private ? 'ephemeral' : 'in_channel',
+        text: toMarkdown(reply) || reply.text,
       });
-    } catch (err) {
-      this.log?.error({ err, channel }, 'Mattermost slash command failed');
+    });
+    if (!done) {
       res
-        .status(200)
-        .json({ response_type: 'ephemeral', text: 'Something went wrong on my side; it has been logged.' });
+        .status(503)
+        .json({ response_type: 'ephemeral', text: t(await this.languageOf(cmd), 'bots.restarting') });
       return;
     }
-    res.status(200).json({
-      response_type: reply.private ? 'ephemeral' : 'in_channel',
-      text: toMarkdown(reply) || reply.text,
-    });
+    await done;
   }
 }
 
 interface SocketEvent {
   event?: string;
   seq?: number;
-  data?: { post?: unknown; channel_type?: string; sender_name?: string };
+  data?: { post?: unknown; channel_type?: string; sender_name?: string; user_id?: string };
+  broadcast?: { channel_id?: string };
 }
-
-export const mattermostAdapterFactory: AdapterFactory = {
-  platform: 'mattermost',
-  configured: (env) => Boolean(env.MATTERMOST_URL?.trim() && env.MATTERMOST_TOKEN?.trim()),
-  create: (ctx: AdapterContext) =>
-    new MattermostAdapter(ctx.bot, mattermostSettings(ctx.env), {
-      log: ctx.log.child({ adapter: 'mattermost' }),
-      app: ctx.app,
-    }),
-};

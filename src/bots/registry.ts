@@ -1,35 +1,41 @@
-import type { Express } from 'express';
-import type { Redis } from 'ioredis';
-import type { Logger } from 'pino';
-import type { ChatAdapter } from '../chat/adapter.ts';
-import type { Bot } from '../chat/bot.ts';
-import type { ChatPlatform } from '../chat/chat.ts';
-import type { Archive } from '../store/archive.ts';
-import { mattermostAdapterFactory } from './mattermost.ts';
-import { slackAdapterFactory } from './slack.ts';
-import { teamsAdapterFactory } from './teams.ts';
+import type { AdapterContext, AdapterFactory } from './kit.ts';
+import { MattermostAdapter, mattermostConfigured, mattermostSettings } from './mattermost.ts';
+import { ShellAdapter, type ShellSettings } from './shell.ts';
+import { SlackAdapter, slackConfigured, slackSettings } from './slack.ts';
+import { TeamsAdapter, teamsConfigured, teamsSettings } from './teams.ts';
 
-/** What an adapter gets from `serve`: the core, the shared HTTP app (one port for all webhooks), storage. */
-export interface AdapterContext {
-  bot: Bot;
-  app: Express;
-  archive: Archive;
-  redis: Redis;
-  log: Logger;
-  env: NodeJS.ProcessEnv;
-}
+export type { AdapterContext, AdapterFactory };
 
-export interface AdapterFactory {
-  platform: ChatPlatform;
-  /** True when the environment holds this platform's settings (serve starts only those). */
-  configured(env: NodeJS.ProcessEnv): boolean;
-  /** Builds the adapter; throws a ConfigError naming the bad or missing variable. */
-  create(ctx: AdapterContext): ChatAdapter;
-}
+/**
+ * The chat adapters. Each is `new XAdapter(ctx, settings)`, its settings read from the environment
+ * with `readSettings` (src/bots/kit.ts); a new platform is one file plus one line here.
+ */
+export const slackAdapterFactory: AdapterFactory = {
+  platform: 'slack',
+  configured: slackConfigured,
+  create: (ctx) => new SlackAdapter(ctx, slackSettings(ctx.env)),
+};
 
-/** The webhook and socket adapters serve can start; the shell is started by serve itself. */
+export const teamsAdapterFactory: AdapterFactory = {
+  platform: 'teams',
+  configured: teamsConfigured,
+  create: (ctx) => new TeamsAdapter(ctx, teamsSettings(ctx.env)),
+};
+
+export const mattermostAdapterFactory: AdapterFactory = {
+  platform: 'mattermost',
+  configured: mattermostConfigured,
+  create: (ctx) => new MattermostAdapter(ctx, mattermostSettings(ctx.env)),
+};
+
+/** The webhook and socket adapters serve starts when their settings are present. */
 export const ADAPTER_FACTORIES: AdapterFactory[] = [
   slackAdapterFactory,
   teamsAdapterFactory,
   mattermostAdapterFactory,
 ];
+
+/** The terminal chat: serve starts it itself (when asked, or when no platform is configured). */
+export function createShellAdapter(ctx: AdapterContext, terminal: ShellSettings = {}): ShellAdapter {
+  return new ShellAdapter(ctx, terminal);
+}

@@ -3,31 +3,48 @@ import { createInterface, type Interface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import type { ChatAdapter } from '../chat/adapter.ts';
 import type { Bot } from '../chat/bot.ts';
-import type { ReplyTarget } from '../chat/chat.ts';
+import type { ChatCommand } from '../chat/chat.ts';
 import { type Reply, toMarkdown } from '../chat/reply.ts';
+import { t } from '../domain/i18n.ts';
+import type { ShellTarget } from '../domain/target.ts';
+import { type AdapterContext, Inbox, welcomeReply } from './kit.ts';
+
+/** The terminal the shell talks on (default: this process's stdin and stdout, with a prompt). */
+export interface ShellSettings {
+  input?: Readable;
+  output?: Writable;
+  /** Show the welcome and the `archiefbot>` prompt (off for tests and piped input). */
+  prompt?: boolean;
+}
+
+const CONVERSATION = 'shell';
+const TARGET: ShellTarget = { platform: 'shell', channel: CONVERSATION };
 
 /**
  * The local shell: a terminal chat on stdin/stdout with the same commands and answers as the chat
  * platforms. It is what a newcomer meets first (`npm start` with nothing configured).
  */
-export class ShellAdapter implements ChatAdapter {
+export class ShellAdapter implements ChatAdapter<'shell'> {
   readonly platform = 'shell' as const;
   private rl?: Interface;
   private readonly user: string;
-  private pending = Promise.resolve();
+  private readonly bot: Bot;
+  private readonly inbox: Inbox;
+  private readonly input: Readable;
+  private readonly output: Writable;
+  private readonly prompt: boolean;
   private closed?: () => void;
   /** Resolves when the user ends the session (Ctrl-D or `exit`). */
   readonly done = new Promise<void>((resolve) => {
     this.closed = resolve;
   });
 
-  constructor(
-    private readonly bot: Bot,
-    private readonly io: { input: Readable; output: Writable; prompt?: boolean } = {
-      input: process.stdin,
-      output: process.stdout,
-    },
-  ) {
+  constructor(ctx: Pick<AdapterContext, 'bot' | 'log'>, settings: ShellSettings = {}) {
+    this.bot = ctx.bot;
+    this.inbox = new Inbox(ctx.log.child({ adapter: 'shell' }));
+    this.input = settings.input ?? process.stdin;
+    this.output = settings.output ?? process.stdout;
+    this.prompt = settings.prompt ?? true;
     let name = 'operator';
     try {
       name = userInfo().username;
@@ -38,14 +55,15 @@ export class ShellAdapter implements ChatAdapter {
   }
 
   async start(): Promise<void> {
-    const prompt = this.io.prompt ?? true;
     this.rl = createInterface({
-      input: this.io.input,
-      output: prompt ? this.io.output : undefined,
+      input: this.input,
+      output: this.prompt ? this.output : undefined,
       terminal: false,
     });
-    if (prompt) {
-      this.write('Archiefbot — type `help` (or `hulp`) for what you can ask; Ctrl-D to leave.');
+    this.inbox.start();
+    if (this.prompt) {
+      const lang = await this.bot.languageFor(this.command(''));
+      this.write(`${toMarkdown(welcomeReply(lang))}\n${t(lang, 'bots.shell.leave')}`);
       this.rl.setPrompt('archiefbot> ');
       this.rl.prompt();
     }
@@ -56,36 +74,37 @@ export class ShellAdapter implements ChatAdapter {
         return;
       }
       // One command at a time, in order, as in a conversation.
-      this.pending = this.pending.then(async () => {
-        if (text) {
-          const reply = await this.bot.handle({
-            platform: 'shell',
-            user: this.user,
-            channel: 'shell',
-            text,
-            replyTo: { platform: 'shell', channel: 'shell' },
-          });
-          this.write(toMarkdown(reply));
+      this.inbox.accept(CONVERSATION, async () => {
+        try {
+          if (text) this.write(toMarkdown(await this.bot.handle(this.command(text))));
+        } finally {
+          if (this.prompt) this.rl?.prompt();
         }
-        if (prompt) this.rl?.prompt();
       });
     });
     this.rl.on('close', () => {
-      void this.pending.then(() => this.closed?.());
+      void this.inbox.idle().then(() => this.closed?.());
     });
   }
 
-  async send(_target: ReplyTarget, reply: Reply): Promise<void> {
-    this.write(toMarkdown(reply));
-    if (this.io.prompt ?? true) this.rl?.prompt(true);
-  }
-
-  private write(text: string): void {
-    this.io.output.write(`${text}\n`);
+  async send(_target: ShellTarget, reply: Reply): Promise<void> {
+    await this.inbox.run(CONVERSATION, async () => {
+      this.write(toMarkdown(reply));
+      if (this.prompt) this.rl?.prompt(true);
+    });
   }
 
   async stop(): Promise<void> {
+    const drained = this.inbox.drain();
     this.rl?.close();
-    await this.pending;
+    await drained;
+  }
+
+  private command(text: string): ChatCommand {
+    return { platform: 'shell', user: this.user, channel: CONVERSATION, text, replyTo: TARGET };
+  }
+
+  private write(text: string): void {
+    this.output.write(`${text}\n`);
   }
 }

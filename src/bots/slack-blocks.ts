@@ -1,6 +1,8 @@
 import type { types as slack } from '@slack/bolt';
-import { guessLanguage } from '../chat/commands.ts';
+import { guessLanguage } from '../chat/parse.ts';
 import type { Block, Button, Lang, Reply } from '../chat/reply.ts';
+import { t } from '../domain/i18n.ts';
+import { isLongValue } from './kit.ts';
 
 /** Block Kit limits for a message (docs.slack.dev/reference/block-kit): the renderer stays inside them. */
 export const SLACK_LIMITS = {
@@ -90,11 +92,20 @@ function chunk<T>(items: T[], size: number): T[][] {
 
 const mrkdwn = (text: string): slack.MrkdwnElement => ({ type: 'mrkdwn', text });
 
+/** A long value (a hash, a file name, a URL) on a full-width line of its own, as code when it can be. */
+function longField(key: string, value: string): string {
+  const shown = value.includes('`') ? escapeMrkdwn(value) : `\`${escapeMrkdwn(value)}\``;
+  return `*${escapeMrkdwn(key)}*\n${shown}`;
+}
+
 function renderSection(block: Extract<Block, { type: 'section' }>): SlackBlock[] {
   const texts = splitText(escapeMrkdwn(block.text), SLACK_LIMITS.sectionText);
-  const fields = (block.fields ?? []).map(([k, v]) =>
-    mrkdwn(truncate(`*${escapeMrkdwn(k)}*\n${escapeMrkdwn(v)}`, SLACK_LIMITS.fieldText)),
-  );
+  const all = block.fields ?? [];
+  // Fields sit in two narrow columns: long values would be cut or broken there, so they follow as text.
+  const fields = all
+    .filter(([, v]) => !isLongValue(v))
+    .map(([k, v]) => mrkdwn(truncate(`*${escapeMrkdwn(k)}*\n${escapeMrkdwn(v)}`, SLACK_LIMITS.fieldText)));
+  const long = all.filter(([, v]) => isLongValue(v)).map(([k, v]) => longField(k, v));
   const fieldGroups = chunk(fields, SLACK_LIMITS.sectionFields);
   const out: SlackBlock[] = texts.map((t) => ({ type: 'section', text: mrkdwn(t) }));
   // The first group of fields goes with the last piece of text, as in the neutral reply.
@@ -102,6 +113,9 @@ function renderSection(block: Extract<Block, { type: 'section' }>): SlackBlock[]
   const groups = [...fieldGroups];
   if (last && groups.length) last.fields = groups.shift();
   for (const g of groups) out.push({ type: 'section', fields: g });
+  for (const t of splitText(long.join('\n'), SLACK_LIMITS.sectionText)) {
+    out.push({ type: 'section', text: mrkdwn(t) });
+  }
   return out;
 }
 
@@ -130,23 +144,11 @@ function renderButtons(buttons: Button[], nextId: () => string, dropped: () => v
 }
 
 function shortenedNote(lang: Lang, blocks: number, buttons: number, text: boolean): string {
-  const nl: string[] = [];
-  const en: string[] = [];
-  if (blocks) {
-    nl.push(`${blocks} onderdelen niet getoond (Slack toont er maximaal ${SLACK_LIMITS.blocks})`);
-    en.push(`${blocks} parts not shown (Slack shows at most ${SLACK_LIMITS.blocks})`);
-  }
-  if (buttons) {
-    nl.push(`${buttons} knoppen weggelaten (opdracht te lang)`);
-    en.push(`${buttons} buttons left out (command too long)`);
-  }
-  if (text) {
-    nl.push('de tekst is afgekapt');
-    en.push('the text was cut');
-  }
-  return lang === 'nl'
-    ? `Dit antwoord is ingekort: ${nl.join('; ')}. Vraag minder tegelijk, bijvoorbeeld met \`pagina:2\`.`
-    : `This answer was shortened: ${en.join('; ')}. Ask for less at once, for example with \`page:2\`.`;
+  const parts: string[] = [];
+  if (blocks) parts.push(t(lang, 'bots.slack.shortened.blocks', { n: blocks, max: SLACK_LIMITS.blocks }));
+  if (buttons) parts.push(t(lang, 'bots.slack.shortened.buttons', { n: buttons }));
+  if (text) parts.push(t(lang, 'bots.slack.shortened.text'));
+  return t(lang, 'bots.slack.shortened', { parts: parts.join('; ') });
 }
 
 /**

@@ -10,12 +10,22 @@ import {
 import express from 'express';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { z } from 'zod';
 import type { ChatAdapter } from '../chat/adapter.ts';
 import type { Bot } from '../chat/bot.ts';
-import type { ChatCommand, ReplyTarget } from '../chat/chat.ts';
+import type { ChatCommand } from '../chat/chat.ts';
 import type { Reply } from '../chat/reply.ts';
 import { ConfigError } from '../config.ts';
-import type { AdapterContext, AdapterFactory } from './registry.ts';
+import type { SlackTarget } from '../domain/target.ts';
+import {
+  type AdapterContext,
+  anySet,
+  httpUrl,
+  Inbox,
+  readSettings,
+  requiredMessage,
+  welcomeFor,
+} from './kit.ts';
 import { ACTION_ID_PREFIX, renderReply, type SlackMessage } from './slack-blocks.ts';
 
 /** Where Slack sends slash commands, events and interactivity (HTTP mode; config/slack-manifest.yaml). */
@@ -28,23 +38,14 @@ const DEFAULT_API_URL = 'https://slack.com/api/';
 const EVENT_TTL_SECONDS = 86_400;
 /** As long as a capture answer can be on its way (ChatCaptureService keeps waiters a week). */
 const THREAD_TTL_SECONDS = 7 * 86_400;
+/** The prefix of the adapter's Redis keys. */
+const PREFIX = 'archiefbot';
 
-/**
- * Where a Slack answer goes. Plain JSON, because it travels through the capture queue.
- * - `thread_ts`: answer in this thread (mentions, DMs, shortcuts, buttons).
- * - `user`: the asker, for ephemeral (private) answers.
- * - `response_url`: the slash command's or interaction's own answer URL (private answers, and the
- *   fallback when the bot is not a member of the channel; valid 30 minutes, 5 uses).
- * - `ref`: a slash command has no thread; its first public answer starts one, and later answers
- *   (a finished capture) go into that thread, found under this reference.
- */
-export interface SlackTarget extends ReplyTarget {
-  platform: 'slack';
-  channel: string;
-  thread_ts?: string;
-  user?: string;
-  response_url?: string;
-  ref?: string;
+export type { SlackTarget };
+
+/** Whether the environment asks for Slack: any Slack variable (a missing partner is then a ConfigError). */
+export function slackConfigured(env: NodeJS.ProcessEnv): boolean {
+  return anySet(env, 'SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN');
 }
 
 export interface SlackSettings {
@@ -56,56 +57,43 @@ export interface SlackSettings {
   apiUrl: string;
 }
 
-const present = (v: string | undefined): v is string => typeof v === 'string' && v.trim() !== '';
+const SLACK_ENV = z
+  .object({
+    SLACK_BOT_TOKEN: z
+      .string({
+        error: requiredMessage(
+          'copy the Bot User OAuth Token (xoxb-…) from your Slack app\'s "OAuth & Permissions" page',
+        ),
+      })
+      .refine((v) => !v.startsWith('xapp-'), {
+        error:
+          'holds an app-level token (xapp-…): put that one in SLACK_APP_TOKEN and the Bot User OAuth Token (xoxb-…) in SLACK_BOT_TOKEN',
+      }),
+    SLACK_SIGNING_SECRET: z.string({
+      error: requiredMessage('copy the Signing Secret from your Slack app\'s "Basic Information" page'),
+    }),
+    SLACK_APP_TOKEN: z
+      .string()
+      .refine((v) => v.startsWith('xapp-'), {
+        error:
+          'must be an app-level token (xapp-…, "Basic Information" → App-Level Tokens, scope connections:write)',
+      })
+      .optional(),
+    SLACK_API_URL: httpUrl('the Web API base, e.g. https://slack.com/api/').optional(),
+  })
+  .transform(
+    (e): SlackSettings => ({
+      botToken: e.SLACK_BOT_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      appToken: e.SLACK_APP_TOKEN,
+      apiUrl: e.SLACK_API_URL ? e.SLACK_API_URL.replace(/\/?$/, '/') : DEFAULT_API_URL,
+    }),
+  );
 
 /** Reads and checks the Slack settings; a ConfigError names the missing or wrong variable. */
 export function slackSettings(env: NodeJS.ProcessEnv): SlackSettings {
-  const botToken = env.SLACK_BOT_TOKEN?.trim();
-  const signingSecret = env.SLACK_SIGNING_SECRET?.trim();
-  const appToken = env.SLACK_APP_TOKEN?.trim() || undefined;
-  if (!present(botToken)) {
-    throw new ConfigError(
-      'Slack: SLACK_BOT_TOKEN is not set. Copy the Bot User OAuth Token (xoxb-…) from your Slack app\'s "OAuth & Permissions" page.',
-    );
-  }
-  if (!present(signingSecret)) {
-    throw new ConfigError(
-      'Slack: SLACK_SIGNING_SECRET is not set. Copy the Signing Secret from your Slack app\'s "Basic Information" page.',
-    );
-  }
-  if (botToken.startsWith('xapp-')) {
-    throw new ConfigError(
-      'Slack: SLACK_BOT_TOKEN holds an app-level token (xapp-…). Put that one in SLACK_APP_TOKEN and the Bot User OAuth Token (xoxb-…) in SLACK_BOT_TOKEN.',
-    );
-  }
-  if (appToken && !appToken.startsWith('xapp-')) {
-    throw new ConfigError(
-      'Slack: SLACK_APP_TOKEN must be an app-level token (xapp-…, "Basic Information" → App-Level Tokens, scope connections:write).',
-    );
-  }
-  let apiUrl = DEFAULT_API_URL;
-  if (present(env.SLACK_API_URL)) {
-    let url: URL;
-    try {
-      url = new URL(env.SLACK_API_URL.trim());
-    } catch {
-      throw new ConfigError(`Slack: SLACK_API_URL is not a URL: "${env.SLACK_API_URL}"`);
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-      throw new ConfigError(`Slack: SLACK_API_URL must be http(s), not "${env.SLACK_API_URL}"`);
-    }
-    apiUrl = url.href.endsWith('/') ? url.href : `${url.href}/`;
-  }
-  return { botToken, signingSecret, appToken, apiUrl };
+  return readSettings(env, SLACK_ENV);
 }
-
-export const slackAdapterFactory: AdapterFactory = {
-  platform: 'slack',
-  // Any Slack variable means "run Slack": a missing partner is then a ConfigError, not a silent skip.
-  configured: (env) =>
-    present(env.SLACK_BOT_TOKEN) || present(env.SLACK_SIGNING_SECRET) || present(env.SLACK_APP_TOKEN),
-  create: (ctx) => new SlackAdapter(ctx, slackSettings(ctx.env)),
-};
 
 /**
  * Slack's way of writing links, mentions and `& < >` in message text, made plain: `<https://x|x>`
@@ -200,26 +188,25 @@ interface BlockActionBody {
  * express app, or over Socket Mode when SLACK_APP_TOKEN is set. Every request is acknowledged at once;
  * the Bot works afterwards and the answer is posted as Block Kit in the thread.
  */
-export class SlackAdapter implements ChatAdapter {
+export class SlackAdapter implements ChatAdapter<'slack'> {
   readonly platform = 'slack' as const;
   readonly mode: 'http' | 'socket';
   readonly app: App;
   private readonly bot: Bot;
   private readonly redis: Redis;
   private readonly log: Logger;
-  private state: 'created' | 'running' | 'stopped' = 'created';
-  private readonly inflight = new Set<Promise<void>>();
-  /** Slash commands whose first public answer (the thread to answer in later) is being posted. */
-  private readonly pendingThreads = new Map<string, Promise<string | undefined>>();
+  private readonly inbox: Inbox;
+  /** Socket Mode connected (stop() then closes it). */
+  private started = false;
 
   constructor(
     ctx: AdapterContext,
     private readonly settings: SlackSettings,
-    private readonly prefix = 'archiefbot',
   ) {
     this.bot = ctx.bot;
     this.redis = ctx.redis;
     this.log = ctx.log.child({ adapter: 'slack' });
+    this.inbox = new Inbox(this.log);
     const logger = boltLogger(this.log);
     const clientOptions = {
       slackApiUrl: settings.apiUrl,
@@ -247,7 +234,7 @@ export class SlackAdapter implements ChatAdapter {
       // user sees that it failed, rather than a silence.
       const router = express.Router();
       router.use(SLACK_EVENTS_PATH, (_req, res, next) => {
-        if (this.state === 'running') return next();
+        if (this.inbox.accepting) return next();
         res.status(503).set('retry-after', '1').json({ ok: false, error: 'archiefbot is not ready' });
       });
       const receiver = new ExpressReceiver({
@@ -280,22 +267,26 @@ export class SlackAdapter implements ChatAdapter {
         : err;
     }
     if (this.mode === 'socket') await this.app.start();
-    this.state = 'running';
+    this.started = true;
+    this.inbox.start();
   }
 
   async stop(): Promise<void> {
-    if (this.state === 'stopped') return;
-    const wasRunning = this.state === 'running';
-    this.state = 'stopped';
-    if (this.mode === 'socket' && wasRunning) await this.app.stop().catch(() => {});
-    await Promise.allSettled([...this.inflight]);
+    const drained = this.inbox.drain();
+    if (this.mode === 'socket' && this.started) await this.app.stop().catch(() => {});
+    this.started = false;
+    await drained;
   }
 
-  /** Proactive answers (a finished capture, an alert) into the thread the target names. */
-  async send(target: ReplyTarget, reply: Reply): Promise<void> {
-    const t = target as SlackTarget;
-    const thread = t.thread_ts ?? (t.ref ? await this.threadOf(t.ref) : undefined);
-    await this.deliver({ ...t, thread_ts: thread }, reply);
+  /**
+   * Proactive answers (a finished capture, an alert) into the thread the target names, after
+   * whatever the conversation is still answering (so a result never overtakes its acknowledgement).
+   */
+  async send(target: SlackTarget, reply: Reply): Promise<void> {
+    await this.inbox.run(target.channel, async () => {
+      const thread = target.thread_ts ?? (target.ref ? await this.threadOf(target.ref) : undefined);
+      await this.deliver({ ...target, thread_ts: thread }, reply);
+    });
   }
 
   // --- incoming -------------------------------------------------------------------------------
@@ -307,7 +298,7 @@ export class SlackAdapter implements ChatAdapter {
     app.use(async ({ body, next }) => {
       const b = body as { type?: string; event_id?: string };
       if (b.type === 'event_callback' && b.event_id) {
-        const key = `${this.prefix}:slack:event:${b.event_id}`;
+        const key = `${PREFIX}:slack:event:${b.event_id}`;
         const fresh = await this.redis.set(key, '1', 'EX', EVENT_TTL_SECONDS, 'NX');
         if (fresh !== 'OK') {
           this.log.debug({ eventId: b.event_id }, 'slack event already handled (retry)');
@@ -320,13 +311,13 @@ export class SlackAdapter implements ChatAdapter {
     // Every slash command of this app (the manifest defines /archief): its text is the command.
     app.command(/.*/, async ({ command, ack }: SlackCommandMiddlewareArgs) => {
       await ack();
-      this.spawn(() => this.onSlashCommand(command));
+      this.take(command.channel_id, () => this.onSlashCommand(command));
     });
 
     app.event('app_mention', async ({ event, context }) => {
       const e = event as unknown as MessageLike;
       if (e.bot_id || !e.user) return; // other bots (and our own echoes) never drive the bot
-      this.spawn(() => this.onMessage(e, context.botUserId));
+      this.take(e.channel, () => this.onMessage(e, context.botUserId));
     });
 
     app.event('message', async ({ event, context }) => {
@@ -334,12 +325,21 @@ export class SlackAdapter implements ChatAdapter {
       // Direct messages only; edits, deletions, joins and bot messages have a subtype or bot_id.
       if (e.channel_type !== 'im' || e.subtype || e.bot_id || !e.user) return;
       if (e.user === context.botUserId) return;
-      this.spawn(() => this.onMessage(e, context.botUserId));
+      this.take(e.channel, () => this.onMessage(e, context.botUserId));
+    });
+
+    // The bot itself joined a channel (invited, or added at install): a short welcome there.
+    app.event('member_joined_channel', async ({ event, context }) => {
+      const e = event as unknown as { user?: string; channel?: string };
+      if (!e.channel || !e.user || e.user !== context.botUserId) return;
+      const channel = e.channel;
+      this.take(channel, () => this.welcome(channel, e.user!));
     });
 
     app.shortcut({ type: 'message_action', callback_id: ARCHIVE_LINK_CALLBACK }, async ({ body, ack }) => {
       await ack();
-      this.spawn(() => this.onArchiveLink(body as unknown as MessageShortcutBody));
+      const s = body as unknown as MessageShortcutBody;
+      this.take(s.channel.id, () => this.onArchiveLink(s));
     });
 
     app.action(
@@ -347,7 +347,14 @@ export class SlackAdapter implements ChatAdapter {
       async ({ body, action, ack }) => {
         await ack();
         const value = (action as { value?: string }).value;
-        if (value) this.spawn(() => this.onButton(body as unknown as BlockActionBody, value));
+        const b = body as unknown as BlockActionBody;
+        const channel = b.channel?.id ?? b.container?.channel_id;
+        if (!value) return;
+        if (!channel) {
+          this.log.warn({ command: value }, 'slack button outside a conversation ignored');
+          return;
+        }
+        this.take(channel, () => this.onButton(b, channel, value));
       },
     );
     // Other interactive elements (say, a link button in an unfurl) are acknowledged and ignored.
@@ -363,12 +370,15 @@ export class SlackAdapter implements ChatAdapter {
     });
   }
 
-  /** Runs work after the acknowledgement; stop() waits for it. */
-  private spawn(work: () => Promise<void>): void {
-    const p = work()
-      .catch((err) => this.log.error({ err }, 'slack answer failed'))
-      .finally(() => this.inflight.delete(p));
-    this.inflight.add(p);
+  /** Runs work after the acknowledgement, in the channel's order; stop() waits for it. */
+  private take(channel: string, work: () => Promise<void>): void {
+    if (!this.inbox.accept(channel, work)) this.log.warn({ channel }, 'slack event while stopping dropped');
+  }
+
+  private async welcome(channel: string, botUserId: string): Promise<void> {
+    const target: SlackTarget = { platform: 'slack', channel };
+    const reply = await welcomeFor(this.bot, this.command(target, botUserId, {}));
+    await this.deliver(target, reply);
   }
 
   private command(target: SlackTarget, user: string, fields: Partial<ChatCommand>): ChatCommand {
@@ -384,19 +394,12 @@ export class SlackAdapter implements ChatAdapter {
       response_url: c.response_url,
       ref,
     };
-    let started: (ts: string | undefined) => void = () => {};
-    this.pendingThreads.set(ref, new Promise((resolve) => (started = resolve)));
-    let ts: string | undefined;
-    try {
-      const reply = await this.bot.handle(
-        this.command(target, c.user_id, { userName: c.user_name, text: plainSlackText(c.text ?? '') }),
-      );
-      ts = await this.deliver(target, reply);
-      if (ts) await this.redis.set(this.threadKey(ref), ts, 'EX', THREAD_TTL_SECONDS);
-    } finally {
-      started(ts);
-      this.pendingThreads.delete(ref);
-    }
+    const reply = await this.bot.handle(
+      this.command(target, c.user_id, { userName: c.user_name, text: plainSlackText(c.text ?? '') }),
+    );
+    // The first public answer starts the thread later answers go to (they wait in the inbox for it).
+    const ts = await this.deliver(target, reply);
+    if (ts) await this.redis.set(this.threadKey(ref), ts, 'EX', THREAD_TTL_SECONDS);
   }
 
   private async onMessage(e: MessageLike, botUserId: string | undefined): Promise<void> {
@@ -447,12 +450,7 @@ export class SlackAdapter implements ChatAdapter {
       : undefined;
   }
 
-  private async onButton(b: BlockActionBody, command: string): Promise<void> {
-    const channel = b.channel?.id ?? b.container?.channel_id;
-    if (!channel) {
-      this.log.warn({ command }, 'slack button outside a conversation ignored');
-      return;
-    }
+  private async onButton(b: BlockActionBody, channel: string, command: string): Promise<void> {
     const ephemeral = b.container?.is_ephemeral === true;
     const target: SlackTarget = {
       platform: 'slack',
@@ -474,12 +472,10 @@ export class SlackAdapter implements ChatAdapter {
   // --- outgoing -------------------------------------------------------------------------------
 
   private threadKey(ref: string): string {
-    return `${this.prefix}:slack:thread:${ref}`;
+    return `${PREFIX}:slack:thread:${ref}`;
   }
 
   private async threadOf(ref: string): Promise<string | undefined> {
-    const pending = this.pendingThreads.get(ref);
-    if (pending) return pending;
     return (await this.redis.get(this.threadKey(ref))) ?? undefined;
   }
 

@@ -1,7 +1,9 @@
 import type { Block, Button, Reply } from '../chat/reply.ts';
+import { isLongValue } from './kit.ts';
 
 /**
  * The neutral Reply as an Adaptive Card (schema 1.5, what Teams renders on desktop, web and mobile).
+ * Every reply is one card: the adapter sends no text bubble beside it (the text is the summary).
  * Buttons are `Action.Submit` with `data: { command }`: Teams delivers a press as an ordinary message
  * activity whose `value.command` is the command, so a press runs exactly what typing it would.
  */
@@ -26,16 +28,6 @@ export interface AdaptiveCard {
 /** What a button press carries back (`Action.Submit` data); the adapter reads `value.command`. */
 export interface SubmitData {
   command: string;
-}
-
-/**
- * A reply needs a card when it has more than one plain paragraph: a header, fields, context, a divider
- * or buttons. A single plain sentence (an acknowledgement, an error, a refusal) goes as text only, so
- * Teams does not show the same sentence twice (once as the message text, once as the card).
- */
-export function needsCard(reply: Reply): boolean {
-  const sections = reply.blocks.filter((b) => b.type === 'section');
-  return reply.blocks.some((b) => b.type !== 'section' || (b.fields?.length ?? 0) > 0) || sections.length > 1;
 }
 
 function actionStyle(style: Button['style']): string {
@@ -86,6 +78,32 @@ function sectionText(text: string): CardElement[] {
   return out;
 }
 
+/**
+ * Fields as a FactSet, except long values (a SHA-256, a WARC file name, a URL): a FactSet clips them,
+ * so each gets its name and then the value whole, in a monospace TextBlock that wraps.
+ */
+function fieldElements(fields: [string, string][]): CardElement[] {
+  const out: CardElement[] = [];
+  let facts: { title: string; value: string }[] = [];
+  const flush = () => {
+    if (facts.length) out.push({ type: 'FactSet', facts });
+    facts = [];
+  };
+  for (const [title, value] of fields) {
+    if (!isLongValue(value)) {
+      facts.push({ title, value });
+      continue;
+    }
+    flush();
+    out.push(
+      { type: 'TextBlock', text: title, weight: 'Bolder', wrap: true, spacing: 'Small' },
+      { type: 'TextBlock', text: value, fontType: 'Monospace', wrap: true, spacing: 'None' },
+    );
+  }
+  flush();
+  return out;
+}
+
 function blockElements(block: Exclude<Block, { type: 'divider' }>): CardElement[] {
   switch (block.type) {
     case 'header':
@@ -99,13 +117,8 @@ function blockElements(block: Exclude<Block, { type: 'divider' }>): CardElement[
           wrap: true,
         },
       ];
-    case 'section': {
-      const out = block.text ? sectionText(block.text) : [];
-      if (block.fields?.length) {
-        out.push({ type: 'FactSet', facts: block.fields.map(([title, value]) => ({ title, value })) });
-      }
-      return out;
-    }
+    case 'section':
+      return [...(block.text ? sectionText(block.text) : []), ...fieldElements(block.fields ?? [])];
     case 'context':
       return lines(block.text, { size: 'Small', isSubtle: true });
     case 'actions':

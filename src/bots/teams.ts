@@ -9,15 +9,14 @@ import {
 } from '@microsoft/agents-hosting';
 import express, { type Request, type Response } from 'express';
 import type { Logger } from 'pino';
+import { z } from 'zod';
 import type { ChatAdapter } from '../chat/adapter.ts';
-import type { Bot } from '../chat/bot.ts';
-import type { ChatCommand, ReplyTarget } from '../chat/chat.ts';
+import type { ChatCommand } from '../chat/chat.ts';
 import type { Reply } from '../chat/reply.ts';
-import { ConfigError } from '../config.ts';
-import type { Archive } from '../store/archive.ts';
+import type { TeamsTarget } from '../domain/target.ts';
 import { conversationRef, saveConversationRef } from '../store/chat.ts';
-import type { AdapterContext, AdapterFactory } from './registry.ts';
-import { needsCard, toAdaptiveCard } from './teams-card.ts';
+import { type AdapterContext, anySet, Inbox, readSettings, welcomeFor } from './kit.ts';
+import { toAdaptiveCard } from './teams-card.ts';
 
 /**
  * Microsoft Teams over the Bot Framework protocol, through @microsoft/agents-hosting (the successor
@@ -31,52 +30,69 @@ type Activity = TurnContext['activity'];
 type ConversationReference = ReturnType<Activity['getConversationReference']>;
 type BotIdentity = Parameters<CloudAdapter['continueConversation']>[0];
 
-/** Where a Teams answer goes. JSON-serialisable: it travels through the capture queue. */
-export interface TeamsReplyTarget extends ReplyTarget {
-  platform: 'teams';
-  /** The chat or channel (a channel thread's `;messageid=…` suffix removed): alerts go here. */
-  channel: string;
-  /** The exact conversation to answer in when it differs from `channel` (a channel thread). */
-  conversation?: string;
-  /** The activity answered (sent as replyToId), so the answer threads under the question. */
-  activityId?: string;
-}
+export type TeamsReplyTarget = TeamsTarget;
 
 export interface TeamsSettings {
   /** MICROSOFT_APP_ID; without it (TEAMS_ENABLED=true) requests are not authenticated. */
   appId?: string;
   appPassword?: string;
   tenantId?: string;
+  /** Sending to the connector: tries in all, and the first back-off (doubling). Not from the environment. */
+  retry?: { attempts?: number; backoffMs?: number };
 }
 
 const TRUE = new Set(['true', '1', 'yes']);
 const isTrue = (v: string | undefined) => TRUE.has((v ?? '').trim().toLowerCase());
-const nonEmpty = (v: string | undefined) => (v?.trim() ? v.trim() : undefined);
+
+const TEAMS_ENV = z
+  .object({
+    MICROSOFT_APP_ID: z.string().optional(),
+    MICROSOFT_APP_PASSWORD: z.string().optional(),
+    MICROSOFT_APP_TENANT_ID: z.string().optional(),
+    TEAMS_ENABLED: z.string().optional(),
+    NODE_ENV: z.string().optional(),
+  })
+  .superRefine((e, ctx) => {
+    // The SDK decides "anonymous allowed" on process.env.NODE_ENV; serve may run with its own env.
+    const production = [e.NODE_ENV, process.env.NODE_ENV].some(
+      (v) => v?.trim().toLowerCase() === 'production',
+    );
+    const problem = (variable: string, message: string) =>
+      ctx.addIssue({ code: 'custom', path: [variable], message });
+    if (isTrue(e.TEAMS_ENABLED) && production) {
+      problem(
+        'TEAMS_ENABLED',
+        'TEAMS_ENABLED=true runs the Teams adapter without authentication, which is refused when NODE_ENV=production: ' +
+          'unset TEAMS_ENABLED and set MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD and MICROSOFT_APP_TENANT_ID',
+      );
+    } else if (e.MICROSOFT_APP_ID && !e.MICROSOFT_APP_PASSWORD) {
+      problem(
+        'MICROSOFT_APP_PASSWORD',
+        'MICROSOFT_APP_PASSWORD is empty while MICROSOFT_APP_ID is set: the bot needs its client secret to answer in Teams',
+      );
+    } else if (!e.MICROSOFT_APP_ID && production) {
+      problem(
+        'MICROSOFT_APP_ID',
+        'MICROSOFT_APP_ID is required for the Teams adapter when NODE_ENV=production',
+      );
+    }
+  })
+  .transform(
+    (e): TeamsSettings => ({
+      appId: e.MICROSOFT_APP_ID,
+      appPassword: e.MICROSOFT_APP_PASSWORD,
+      tenantId: e.MICROSOFT_APP_TENANT_ID,
+    }),
+  );
 
 /** Reads and checks the Teams settings; throws a ConfigError naming the variable at fault. */
 export function teamsSettings(env: NodeJS.ProcessEnv): TeamsSettings {
-  const appId = nonEmpty(env.MICROSOFT_APP_ID);
-  const appPassword = nonEmpty(env.MICROSOFT_APP_PASSWORD);
-  const tenantId = nonEmpty(env.MICROSOFT_APP_TENANT_ID);
-  // The SDK decides "anonymous allowed" on process.env.NODE_ENV; serve may run with its own env.
-  const production = [env.NODE_ENV, process.env.NODE_ENV].some(
-    (v) => v?.trim().toLowerCase() === 'production',
-  );
-  if (isTrue(env.TEAMS_ENABLED) && production) {
-    throw new ConfigError(
-      'TEAMS_ENABLED=true runs the Teams adapter without authentication, which is refused when NODE_ENV=production: ' +
-        'unset TEAMS_ENABLED and set MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD and MICROSOFT_APP_TENANT_ID',
-    );
-  }
-  if (appId && !appPassword) {
-    throw new ConfigError(
-      'MICROSOFT_APP_ID is set but MICROSOFT_APP_PASSWORD is empty: the bot needs its client secret to answer in Teams',
-    );
-  }
-  if (!appId && production) {
-    throw new ConfigError('MICROSOFT_APP_ID is required for the Teams adapter when NODE_ENV=production');
-  }
-  return { appId, appPassword, tenantId };
+  return readSettings(env, TEAMS_ENV);
+}
+
+/** Whether the environment asks for Teams: an app id, or TEAMS_ENABLED=true (development, no authentication). */
+export function teamsConfigured(env: NodeJS.ProcessEnv): boolean {
+  return anySet(env, 'MICROSOFT_APP_ID') || isTrue(env.TEAMS_ENABLED);
 }
 
 /** Teams channel threads are conversations `19:…@thread.tacv2;messageid=…`; the channel is the part before. */
@@ -95,6 +111,7 @@ export interface IncomingActivity {
   value?: unknown;
   from?: { id?: string; name?: string; aadObjectId?: string };
   recipient?: { id?: string };
+  membersAdded?: { id?: string }[];
   conversation?: { id?: string };
   entities?: { type: string; [key: string]: unknown }[];
 }
@@ -132,7 +149,7 @@ export function commandFromActivity(a: IncomingActivity): ChatCommand | null {
   const channel = channelOf(conversationId);
   const value = a.value as { command?: unknown } | undefined;
   const command = typeof value?.command === 'string' && value.command.trim() ? value.command : undefined;
-  const replyTo: TeamsReplyTarget = {
+  const replyTo: TeamsTarget = {
     platform: 'teams',
     channel,
     ...(conversationId !== channel ? { conversation: conversationId } : {}),
@@ -149,21 +166,20 @@ export function commandFromActivity(a: IncomingActivity): ChatCommand | null {
   };
 }
 
-/** The Activity Teams shows: an Adaptive Card with `text` beside it, or text alone for one plain sentence. */
+/**
+ * The Activity Teams shows: one message, the Adaptive Card. The plain text is only its summary (what
+ * a notification, or a client that cannot render cards, shows), never a second bubble beside the card.
+ */
 export function replyActivity(reply: Reply) {
-  return needsCard(reply)
-    ? MessageFactory.attachment(CardFactory.adaptiveCard(toAdaptiveCard(reply)), reply.text)
-    : MessageFactory.text(reply.text);
+  const activity = MessageFactory.attachment(CardFactory.adaptiveCard(toAdaptiveCard(reply)));
+  activity.summary = reply.text;
+  return activity;
 }
 
-export interface TeamsAdapterDeps {
-  bot: Bot;
-  archive: Archive;
-  app: express.Express;
-  log: Logger;
-  settings: TeamsSettings;
-  /** Sending to the connector: tries in all, and the first back-off (doubling). */
-  retry?: { attempts?: number; backoffMs?: number };
+/** Whether a conversationUpdate says the bot itself was added (installed in a team, chat or personal scope). */
+export function botWasAdded(a: IncomingActivity): boolean {
+  const bot = a.recipient?.id;
+  return a.type === 'conversationUpdate' && Boolean(bot) && (a.membersAdded ?? []).some((m) => m.id === bot);
 }
 
 const DEFAULT_RETRY = { attempts: 4, backoffMs: 500 };
@@ -186,23 +202,25 @@ export function retryDelay(err: unknown, attempt: number, backoffMs: number): nu
     : null;
 }
 
-export class TeamsAdapter implements ChatAdapter {
+export class TeamsAdapter implements ChatAdapter<'teams'> {
   readonly platform = 'teams' as const;
   /** The route Teams (the Azure Bot's messaging endpoint) posts to. */
   static readonly PATH = '/api/messages';
   private readonly cloud: CloudAdapter;
   private readonly identity: BotIdentity;
   private readonly log: Logger;
-  private accepting = false;
   /** Work per chat, one after another: answers keep the order of the questions (ack before result). */
-  private readonly chains = new Map<string, Promise<void>>();
-  private readonly inflight = new Set<Promise<void>>();
+  private readonly inbox: Inbox;
   /** The reference last written per chat, to skip rewriting an unchanged one. */
   private readonly savedRefs = new Map<string, string>();
 
-  constructor(private readonly deps: TeamsAdapterDeps) {
-    const { appId, appPassword, tenantId } = deps.settings;
-    this.log = deps.log.child({ adapter: 'teams' });
+  constructor(
+    private readonly ctx: AdapterContext,
+    private readonly settings: TeamsSettings,
+  ) {
+    const { appId, appPassword, tenantId } = settings;
+    this.log = ctx.log.child({ adapter: 'teams' });
+    this.inbox = new Inbox(this.log);
     const auth: AuthConfiguration = appId
       ? { clientId: appId, clientSecret: appPassword, ...(tenantId ? { tenantId } : {}) }
       : {};
@@ -216,10 +234,10 @@ export class TeamsAdapter implements ChatAdapter {
     // `{}` is the anonymous identity: the SDK then sends without a token (development only).
     this.identity = appId ?? {};
     const authorize = authorizeJWT(authConfig);
-    deps.app.post(
+    ctx.app.post(
       TeamsAdapter.PATH,
       (_req, res, next) => {
-        if (this.accepting) next();
+        if (this.inbox.accepting) next();
         else res.status(503).set('retry-after', '5').json({ error: 'not accepting messages right now' });
       },
       express.json({ limit: '1mb' }),
@@ -236,28 +254,27 @@ export class TeamsAdapter implements ChatAdapter {
   }
 
   async start(): Promise<void> {
-    this.accepting = true;
+    this.inbox.start();
   }
 
   /** Stops taking activities, then waits for the answers already being worked on. */
   async stop(): Promise<void> {
-    this.accepting = false;
-    await this.idle();
+    await this.inbox.drain();
   }
 
   /** Resolves once every accepted activity has been answered and every send has finished. */
   async idle(): Promise<void> {
-    while (this.inflight.size) await Promise.all([...this.inflight]);
+    await this.inbox.idle();
   }
 
   /**
    * Answers in a chat: threaded under `activityId` when the target has one (a capture result), else as a
    * new message (an alert). The chat's stored conversation reference says where its connector is.
    */
-  async send(target: ReplyTarget, reply: Reply): Promise<void> {
-    return this.enqueue(target.channel, async () => {
+  async send(target: TeamsTarget, reply: Reply): Promise<void> {
+    return this.inbox.run(target.channel, async () => {
       const stored = await conversationRef<ConversationReference>(
-        this.deps.archive.db,
+        this.ctx.archive.db,
         'teams',
         target.channel,
       );
@@ -266,11 +283,13 @@ export class TeamsAdapter implements ChatAdapter {
           `no Teams conversation reference for ${target.channel}: the bot can write there once it has been added or spoken to`,
         );
       }
-      const conversation =
-        typeof target.conversation === 'string' ? target.conversation : stored.conversation.id;
-      const activityId = typeof target.activityId === 'string' ? target.activityId : undefined;
+      const conversation = target.conversation ?? stored.conversation.id;
       await this.deliver(
-        { ...stored, conversation: { ...stored.conversation, id: conversation }, activityId },
+        {
+          ...stored,
+          conversation: { ...stored.conversation, id: conversation },
+          activityId: target.activityId,
+        },
         reply,
       );
     });
@@ -295,9 +314,9 @@ export class TeamsAdapter implements ChatAdapter {
       await this.cloud.process(req, res, async (ctx) => {
         const activity = ctx.activity;
         const channel = channelOf(activity.conversation?.id ?? '');
-        void this.enqueue(channel, () => this.work(activity)).catch((err: Error) =>
-          this.log.error({ err: err.message, activityId: activity.id }, 'could not answer a Teams activity'),
-        );
+        if (!this.inbox.accept(channel, () => this.work(activity))) {
+          this.log.warn({ activityId: activity.id }, 'Teams activity while stopping dropped');
+        }
       });
     } catch (err) {
       this.log.warn({ err: (err as Error).message }, 'rejected a Teams request');
@@ -309,11 +328,25 @@ export class TeamsAdapter implements ChatAdapter {
     await this.remember(activity).catch((err: Error) =>
       this.log.warn({ err: err.message }, 'could not store a Teams conversation reference'),
     );
+    if (botWasAdded(activity)) {
+      await this.welcome(activity);
+      return;
+    }
     if (activity.type !== 'message') return;
     const cmd = commandFromActivity(activity);
     if (!cmd) return;
-    const reply = await this.deps.bot.handle(cmd);
+    const reply = await this.ctx.bot.handle(cmd);
     await this.deliver(activity.getConversationReference(), reply);
+  }
+
+  /** Added to a team, a chat or a personal scope: a short welcome, as a new message in the conversation. */
+  private async welcome(activity: Activity): Promise<void> {
+    const { activityId: _update, ...reference } = activity.getConversationReference();
+    const channel = channelOf(reference.conversation.id);
+    const replyTo: TeamsTarget = { platform: 'teams', channel };
+    const user = activity.from?.aadObjectId || activity.from?.id || '';
+    const reply = await welcomeFor(this.ctx.bot, { platform: 'teams', user, channel, replyTo });
+    await this.deliver({ ...reference, conversation: { ...reference.conversation, id: channel } }, reply);
   }
 
   /** Stores the chat's reference (its root, not a thread) for answers and alerts sent later. */
@@ -324,7 +357,7 @@ export class TeamsAdapter implements ChatAdapter {
     const stored = { ...ref, conversation: { ...ref.conversation, id: channel } };
     const json = JSON.stringify(stored);
     if (this.savedRefs.get(channel) === json) return;
-    const db = this.deps.archive.db;
+    const db = this.ctx.archive.db;
     await db.transaction(() => saveConversationRef(db, 'teams', channel, stored));
     this.savedRefs.set(channel, json);
   }
@@ -334,7 +367,7 @@ export class TeamsAdapter implements ChatAdapter {
    * Retry-After), 502, 503, 504 and network errors, with exponential back-off.
    */
   private async deliver(reference: ConversationReference, reply: Reply): Promise<void> {
-    const { attempts, backoffMs } = { ...DEFAULT_RETRY, ...this.deps.retry };
+    const { attempts, backoffMs } = { ...DEFAULT_RETRY, ...this.settings.retry };
     for (let attempt = 1; ; attempt++) {
       try {
         await this.deliverOnce(reference, reply);
@@ -371,30 +404,4 @@ export class TeamsAdapter implements ChatAdapter {
     });
     if (failure) throw failure;
   }
-
-  private enqueue(channel: string, job: () => Promise<void>): Promise<void> {
-    const previous = this.chains.get(channel) ?? Promise.resolve();
-    const run = previous.then(job);
-    const settled = run.catch(() => {});
-    this.chains.set(channel, settled);
-    this.inflight.add(settled);
-    void settled.then(() => {
-      this.inflight.delete(settled);
-      if (this.chains.get(channel) === settled) this.chains.delete(channel);
-    });
-    return run;
-  }
 }
-
-export const teamsAdapterFactory: AdapterFactory = {
-  platform: 'teams',
-  configured: (env) => Boolean(nonEmpty(env.MICROSOFT_APP_ID)) || isTrue(env.TEAMS_ENABLED),
-  create: (ctx: AdapterContext) =>
-    new TeamsAdapter({
-      bot: ctx.bot,
-      archive: ctx.archive,
-      app: ctx.app,
-      log: ctx.log,
-      settings: teamsSettings(ctx.env),
-    }),
-};

@@ -1,4 +1,5 @@
 import { PassThrough } from 'node:stream';
+import pino from 'pino';
 import { ShellAdapter } from '../../src/bots/shell.ts';
 import type { ChatDriver, Harness } from '../helpers/harness.ts';
 
@@ -10,7 +11,10 @@ export async function startShellDriver(h: Harness): Promise<ChatDriver> {
   output.on('data', (chunk) => {
     buffer += chunk.toString();
   });
-  const shell = new ShellAdapter(h.running.bot, { input, output, prompt: false });
+  const shell = new ShellAdapter(
+    { bot: h.running.bot, log: pino({ level: 'silent' }) },
+    { input, output, prompt: false },
+  );
   h.running.adapters.set('shell', shell);
   await shell.start();
   const answers = () => buffer.split('\n\u0000').filter(Boolean);

@@ -80,7 +80,8 @@ export async function startTeamsDriver(h: Harness, fake: FakeTeamsConnector): Pr
         teamsActivity({ id, text, from, serviceUrl: fake.serviceUrl }),
       );
       if (res.status !== 200) throw new Error(`/api/messages answered ${res.status}: ${res.body}`);
-      const texts = () => fake.repliesTo(id).map((a) => String(a.body.text ?? ''));
+      // One activity per answer, the card; its summary is the plain text a user reads.
+      const texts = () => fake.repliesTo(id).map((a) => String(a.body.summary ?? a.body.text ?? ''));
       const deadline = Date.now() + (opts.until ? 15_000 : 5_000);
       for (;;) {
         await adapter.idle();

@@ -1,5 +1,5 @@
 // Loopback fake of a Mattermost server (API v4): the REST calls and the WebSocket event stream a bot
-// account uses. Behaviour follows /work/shared/reference/stack-notes.md §3 and the Mattermost API
+// account uses. Behaviour follows docs/reference/stack-notes.md §3 and the Mattermost API
 // reference: bearer-token auth, JSON errors {id, message, status_code}, `POST /posts` answers 201,
 // the WebSocket opens with `authentication_challenge` → OK, then `hello` with seq 0 and events whose
 // `seq` increases by one; `posted` carries the post as a JSON string and is broadcast to every
@@ -173,6 +173,23 @@ export class FakeMattermost {
     this.posts.set(post.id, post);
     this.broadcastPosted(post, user, channel);
     return post;
+  }
+
+  /**
+   * Someone adds `user` to `channel` (as a channel admin does in the web app): `user_added` goes to
+   * every authenticated WebSocket, `data.user_id` naming who was added, broadcast to the channel.
+   */
+  addToChannel(user: FakeUser, channel: FakeChannel): void {
+    for (const c of this.connections) {
+      if (!c.user) continue;
+      this.sendEvent(
+        c,
+        'user_added',
+        { user_id: user.id, team_id: this.team.id },
+        { channel_id: channel.id },
+      );
+    }
+    this.notify();
   }
 
   /** Bot posts that answer the thread of `rootId`, in order. */

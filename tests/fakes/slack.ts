@@ -1,4 +1,4 @@
-// Loopback fake of Slack, both ways, after the documented protocol (/work/shared/reference/stack-notes.md §1):
+// Loopback fake of Slack, both ways, after the documented protocol (docs/reference/stack-notes.md §1):
 // - the Web API the bot calls: form-encoded (or JSON) POST /api/<method>, `Authorization: Bearer xoxb-…`,
 //   HTTP 200 with JSON {ok:true,…} or {ok:false,error}; auth.test, chat.postMessage, chat.postEphemeral,
 //   chat.getPermalink, apps.connections.open (Socket Mode); Block Kit limits checked as Slack does
@@ -493,6 +493,19 @@ export class FakeSlack {
       ts,
       channel: c.channel,
       ...(c.thread_ts ? { thread_ts: c.thread_ts } : {}),
+    };
+  }
+
+  /** A member_joined_channel event: `user` (the bot itself, by default) joined `channel`. */
+  memberJoined(c: { channel: string; user?: string; inviter?: string }): Json {
+    return {
+      type: 'member_joined_channel',
+      user: c.user ?? this.botUserId,
+      channel: c.channel,
+      channel_type: 'C',
+      team: this.teamId,
+      ...(c.inviter ? { inviter: c.inviter } : {}),
+      ts: this.nextTs(),
     };
   }
 
