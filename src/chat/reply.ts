@@ -73,7 +73,17 @@ export function textReply(text: string, extra: Partial<Pick<Reply, 'private' | '
   return new ReplyBuilder().section(text).build(extra);
 }
 
-/** Markdown for Mattermost and the shell: headers bold, fields as a list, buttons as the commands to type. */
+/** A button where it cannot be pressed: its label, then the command to type (`[ja] vraag #v1 1`). */
+function typedButton(b: Button): string {
+  return b.label.trim().toLowerCase() === b.command.trim().toLowerCase()
+    ? b.command
+    : `[${b.label}] ${b.command}`;
+}
+
+/**
+ * Markdown for Mattermost and the shell: headers bold, fields as a list, buttons as their label and
+ * the command to type.
+ */
 export function toMarkdown(reply: Reply): string {
   const out: string[] = [];
   for (const b of reply.blocks) {
@@ -92,7 +102,7 @@ export function toMarkdown(reply: Reply): string {
         out.push('---');
         break;
       case 'actions':
-        out.push(b.buttons.map((x) => `\`${x.command}\``).join(' · '));
+        out.push(b.buttons.map(typedButton).join(' · '));
         break;
     }
   }
