@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import { ADAPTER_FACTORIES } from './bots/registry.ts';
@@ -14,7 +14,9 @@ import { watchNotice } from './chat/present-watch.ts';
 import { alertReply } from './chat/presenters.ts';
 import { Roles } from './chat/roles.ts';
 import { type Config, ConfigError } from './config.ts';
+import { UsageError } from './domain/errors.ts';
 import { Monitor } from './monitor/service.ts';
+import { loadAccountsFile } from './monitor/watch.ts';
 import { CaptureQueue, redisConnection, startCaptureWorker } from './queue/capture-queue.ts';
 import { startPrivateRedis } from './queue/redis-server.ts';
 import { Archive } from './store/archive.ts';
@@ -75,10 +77,18 @@ async function startWorkers(
 }
 
 /** Listens for webhooks and /healthz; returns the port (the one asked for, or the one given for 0). */
-async function listen(app: Express, port: number, stops: Stops): Promise<number> {
+async function listen(app: Express, host: string, port: number, stops: Stops): Promise<number> {
   const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(port, '0.0.0.0', () => resolve(s));
-    s.once('error', reject);
+    // node's own listen: Express 5's app.listen hands a listen error to the callback as if it listened.
+    const s = createServer(app);
+    s.listen(port, host, () => resolve(s));
+    s.once('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EADDRINUSE')
+        reject(new UsageError(`port ${port} is already in use`, 'serve.port-taken', { port, host }));
+      else if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND')
+        reject(new UsageError(`cannot listen on ${host}`, 'serve.bad-host', { host }));
+      else reject(err);
+    });
   });
   stops.push(
     () =>
@@ -88,6 +98,17 @@ async function listen(app: Express, port: number, stops: Stops): Promise<number>
       }),
   );
   return (server.address() as { port: number }).port;
+}
+
+/**
+ * Where the HTTP server listens: ARCHIEFBOT_HTTP_HOST, else only this machine (127.0.0.1) when no chat
+ * platform is configured (the terminal chat needs no outside access), else every interface (0.0.0.0),
+ * because the platforms' webhooks must reach it.
+ */
+export function httpHost(env: NodeJS.ProcessEnv): string {
+  const chosen = env.ARCHIEFBOT_HTTP_HOST?.trim();
+  if (chosen) return chosen;
+  return ADAPTER_FACTORIES.some((f) => f.configured(env)) ? '0.0.0.0' : '127.0.0.1';
 }
 
 /**
@@ -102,6 +123,10 @@ export async function serve(config: Config, opts: ServeOptions): Promise<Running
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new ConfigError(`ARCHIEFBOT_HTTP_PORT must be a port number, not "${env.ARCHIEFBOT_HTTP_PORT}"`);
   }
+  const host = httpHost(env);
+  // The operator's files first: a mistake in them is one line and nothing started.
+  const roles = Roles.load(env);
+  loadAccountsFile(env);
   const stops: Stops = [];
   const stopAll = async () => {
     for (const stop of stops.splice(0).reverse()) {
@@ -109,6 +134,11 @@ export async function serve(config: Config, opts: ServeOptions): Promise<Running
     }
   };
   try {
+    // The port first: when it is taken, say so before anything else has started. Webhook routes are
+    // mounted on the app below, as the adapters are made.
+    const app = express();
+    app.disable('x-powered-by');
+    const actualPort = await listen(app, host, port, stops);
     const redisUrl = await redisFor(config, stops, log);
     const archive = await Archive.open(config.dataDir, config.warc, {
       recheckSchedule: config.monitor.recheckSchedule,
@@ -141,7 +171,7 @@ export async function serve(config: Config, opts: ServeOptions): Promise<Running
     const bot = new Bot({
       archive,
       captures,
-      roles: Roles.load(env),
+      roles,
       checkUrl: (url) => void pipeline.resolve(url),
       lookupKeys: (ref) => pipeline.lookupKeys(ref),
       knowledge: opts.knowledge ?? new ChatKnowledge(),
@@ -149,8 +179,6 @@ export async function serve(config: Config, opts: ServeOptions): Promise<Running
       log,
     });
 
-    const app = express();
-    app.disable('x-powered-by');
     app.get('/healthz', (_req, res) => {
       res.json({ ok: true, adapters: outbox.platforms(), worker: opts.worker });
     });
@@ -188,13 +216,12 @@ export async function serve(config: Config, opts: ServeOptions): Promise<Running
     stops.push(() => monitor.stop());
     if (opts.worker) await startWorkers(redisUrl, pipeline, monitor, stops, log);
 
-    const actualPort = await listen(app, port, stops);
     for (const [name, adapter] of adapters) {
       await adapter.start();
       log.info({ adapter: name }, 'adapter started');
     }
     log.info(
-      { port: actualPort, adapters: [...adapters.keys()], worker: opts.worker },
+      { host, port: actualPort, adapters: [...adapters.keys()], worker: opts.worker },
       'archiefbot is serving',
     );
     return {

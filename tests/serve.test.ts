@@ -172,3 +172,55 @@ describe('Redis for serve', () => {
     t.cleanup();
   });
 });
+
+describe('start-up that explains itself', () => {
+  const log = pino({ level: 'silent' });
+
+  it('a taken port is one line naming the port and ARCHIEFBOT_HTTP_PORT, and nothing is left running', async () => {
+    const { createServer } = await import('node:net');
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    const t = testEnv();
+    try {
+      const err = await serve(loadConfig(t.env), { env: t.env, log, worker: true, shell: 'off', port }).catch(
+        (e: Error & { key?: string }) => e,
+      );
+      expect(err).toMatchObject({ key: 'serve.port-taken' });
+      const { describeError } = await import('../src/domain/i18n.ts');
+      const line = describeError(err as Error, 'en');
+      expect(line).toContain(String(port));
+      expect(line).toContain('ARCHIEFBOT_HTTP_PORT');
+      expect(line).not.toContain('\n');
+      // The port is checked first: no redis-server was started for this data directory.
+      expect(existsSync(path.join(t.dataDir, 'redis'))).toBe(false);
+    } finally {
+      blocker.close();
+      t.cleanup();
+    }
+  });
+
+  it('a malformed accounts file is one line with file, line and key before anything starts', async () => {
+    const t = testEnv();
+    const { writeFileSync } = await import('node:fs');
+    const file = path.join(t.dataDir, 'accounts.yaml');
+    writeFileSync(file, 'accounts:\n  - account: https://social.example/@a\n    role: minister\n');
+    const env = { ...t.env, ARCHIEFBOT_ACCOUNTS: file };
+    try {
+      const err = await serve(loadConfig(env), { env, log, worker: true, shell: 'off', port: 0 }).catch(
+        (e: Error) => e,
+      );
+      expect((err as Error).message).toMatch(new RegExp(`^${file}:3: accounts\\.0\\.role: `));
+      expect(existsSync(path.join(t.dataDir, 'redis'))).toBe(false);
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('listens on 127.0.0.1 with no chat platform configured, on every interface with one', async () => {
+    const { httpHost } = await import('../src/serve.ts');
+    expect(httpHost({})).toBe('127.0.0.1');
+    expect(httpHost({ MATTERMOST_URL: 'http://mm.example', MATTERMOST_TOKEN: 't' })).toBe('0.0.0.0');
+    expect(httpHost({ ARCHIEFBOT_HTTP_HOST: '::1' })).toBe('::1');
+  });
+});

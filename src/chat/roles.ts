@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
-import { ConfigError } from '../config.ts';
+import { ConfigError, configDir, parseYamlFile } from '../config.ts';
 /** viewer < archivist < admin; expert is its own grant (for the knowledge base's reviews). */
 export const ROLES = ['viewer', 'archivist', 'admin', 'expert'] as const;
 export type Role = (typeof ROLES)[number];
@@ -36,24 +36,15 @@ const BUILT_IN: RolesConfig['users'] = [{ platform: 'shell', user: '*', roles: [
 export class Roles {
   constructor(readonly config: RolesConfig) {}
 
-  /** config/roles.yaml (or the file ARCHIEFBOT_ROLES names); without one, everyone is a viewer and the shell is admin. */
+  /** roles.yaml in the configuration folder (or the file ARCHIEFBOT_ROLES names); without one, everyone is a viewer and the shell is admin. */
   static load(env: NodeJS.ProcessEnv = process.env): Roles {
-    const file = env.ARCHIEFBOT_ROLES ?? new URL('../../config/roles.yaml', import.meta.url).pathname;
+    const file = env.ARCHIEFBOT_ROLES ?? path.join(configDir(env), 'roles.yaml');
     if (!existsSync(file)) {
-      if (env.ARCHIEFBOT_ROLES) throw new ConfigError(`roles file ${file} does not exist`);
+      if (env.ARCHIEFBOT_ROLES)
+        throw new ConfigError(`${file}: the roles file (ARCHIEFBOT_ROLES) does not exist`);
       return new Roles({ defaultRole: 'viewer', users: BUILT_IN });
     }
-    let raw: unknown;
-    try {
-      raw = parseYaml(readFileSync(file, 'utf8')) ?? {};
-    } catch (err) {
-      throw new ConfigError(`roles file ${file} is not valid YAML: ${(err as Error).message}`);
-    }
-    const parsed = schema.safeParse(raw);
-    if (!parsed.success) {
-      const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`);
-      throw new ConfigError(`invalid roles file ${file}: ${problems.join('; ')}`);
-    }
+    const parsed = { data: parseYamlFile(file, schema) };
     const users = parsed.data.users.some((u) => u.platform === 'shell')
       ? parsed.data.users
       : [...parsed.data.users, ...BUILT_IN];

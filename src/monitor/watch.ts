@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
 import type { BackfillOutcome, CaptureOptions, CapturePipeline } from '../capture/pipeline.ts';
-import { ConfigError } from '../config.ts';
+import { ConfigError, configDir, parseYamlFile, readYamlFile } from '../config.ts';
 import { UsageError } from '../domain/errors.ts';
 import { ACCOUNT_ROLES, type AccountRole } from '../domain/types.ts';
 import { appendAudit } from '../store/audit.ts';
@@ -128,22 +128,20 @@ export type AccountsFile = z.output<typeof accountsFile>;
 
 /** config/accounts.yaml (or ARCHIEFBOT_ACCOUNTS): the accounts to watch from the start, with their archiefvormer and role. */
 export function loadAccountsFile(env: NodeJS.ProcessEnv = process.env): AccountsFile['accounts'] {
-  const file = env.ARCHIEFBOT_ACCOUNTS ?? new URL('../../config/accounts.yaml', import.meta.url).pathname;
+  const file = env.ARCHIEFBOT_ACCOUNTS ?? path.join(configDir(env), 'accounts.yaml');
   if (!existsSync(file)) {
-    if (env.ARCHIEFBOT_ACCOUNTS) throw new ConfigError(`accounts file ${file} does not exist`);
+    if (env.ARCHIEFBOT_ACCOUNTS)
+      throw new ConfigError(`${file}: the accounts file (ARCHIEFBOT_ACCOUNTS) does not exist`);
     return [];
   }
-  const parsed = accountsFile.safeParse(parseYaml(readFileSync(file, 'utf8')) ?? {});
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`);
-    throw new ConfigError(`invalid accounts file ${file}: ${problems.join('; ')}`);
-  }
-  for (const a of parsed.data.accounts) {
+  const parsed = { data: parseYamlFile(file, accountsFile) };
+  parsed.data.accounts.forEach((a, i) => {
     try {
       accountUrl(a.account);
     } catch (err) {
-      throw new ConfigError(`invalid accounts file ${file}: ${(err as Error).message}`);
+      const where = readYamlFile(file).where(['accounts', i, 'account']);
+      throw new ConfigError(`${where}: accounts.${i}.account: ${(err as Error).message}`);
     }
-  }
+  });
   return parsed.data.accounts;
 }

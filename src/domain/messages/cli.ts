@@ -6,6 +6,14 @@ import type { Message } from '../i18n.ts';
  * the placeholder syntax.
  */
 export const cli = {
+  'serve.port-taken': {
+    nl: 'Poort {port} is al in gebruik door een ander programma. Kies een vrije poort met ARCHIEFBOT_HTTP_PORT (bijvoorbeeld ARCHIEFBOT_HTTP_PORT=3979) of stop dat programma.',
+    en: 'Port {port} is already in use by another program. Choose a free port with ARCHIEFBOT_HTTP_PORT (for example ARCHIEFBOT_HTTP_PORT=3979) or stop that program.',
+  },
+  'serve.bad-host': {
+    nl: 'Luisteren op adres {host} lukt niet: ARCHIEFBOT_HTTP_HOST moet een adres van deze machine zijn (127.0.0.1 of 0.0.0.0).',
+    en: 'Cannot listen on address {host}: ARCHIEFBOT_HTTP_HOST must be an address of this machine (127.0.0.1 or 0.0.0.0).',
+  },
   'cli.help-hint': {
     nl: '(gebruik --help voor de uitleg)',
     en: '(run with --help for usage)',
