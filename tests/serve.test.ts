@@ -171,6 +171,42 @@ describe('Redis for serve', () => {
     );
     t.cleanup();
   });
+
+  it('never leaves a redis-server behind: it stops when the process that started it is killed', async () => {
+    const t = testEnv();
+    const { spawn, execFileSync } = await import('node:child_process');
+    const script = `const { startPrivateRedis } = await import(${JSON.stringify(path.resolve('src/queue/redis-server.ts'))});
+const r = await startPrivateRedis(${JSON.stringify(t.dataDir)}); console.log(r.url); setInterval(() => {}, 1000);`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.once('data', (d: Buffer) => resolve(d.toString().trim()));
+        child.once('exit', (code) => reject(new Error(`child exited ${code}`)));
+      });
+      const port = new URL(url).port;
+      const running = () => {
+        try {
+          return (
+            execFileSync('pgrep', ['-f', `redis-server 127.0.0.1:${port}`])
+              .toString()
+              .trim() !== ''
+          );
+        } catch {
+          return false;
+        }
+      };
+      expect(running()).toBe(true);
+      child.kill('SIGKILL'); // as an interrupted test run or a crash would
+      const deadline = Date.now() + 8000;
+      while (running() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      expect(running()).toBe(false);
+    } finally {
+      child.kill('SIGKILL');
+      t.cleanup();
+    }
+  });
 });
 
 describe('start-up that explains itself', () => {

@@ -5,6 +5,14 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import { UsageError } from '../domain/errors.ts';
 
+/** $1 the parent's pid, $2 the redis-server command, the rest its arguments. */
+const WATCHDOG = `parent=$1; shift; cmd=$1; shift
+"$cmd" "$@" & r=$!
+trap 'kill -TERM $r 2>/dev/null; wait $r; exit 0' TERM INT HUP
+while kill -0 "$parent" 2>/dev/null && kill -0 $r 2>/dev/null; do sleep 1 & wait $!; done
+if kill -0 $r 2>/dev/null; then kill -TERM $r; wait $r; exit 0; fi
+wait $r; exit $?`;
+
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
@@ -27,9 +35,16 @@ export async function startPrivateRedis(
   const dir = path.join(dataDir, 'redis');
   mkdirSync(dir, { recursive: true });
   const port = await freePort();
+  // Through a small shell watchdog: it stops redis-server when this process is gone, however it
+  // ended (a crash, an interrupted test run), so no redis-server is ever left behind.
   const proc: ChildProcess = spawn(
-    command,
+    'sh',
     [
+      '-c',
+      WATCHDOG,
+      'archiefbot-redis',
+      String(process.pid),
+      command,
       '--port',
       String(port),
       '--bind',
@@ -50,12 +65,22 @@ export async function startPrivateRedis(
       reject(
         err.code === 'ENOENT'
           ? new UsageError(
-              'the capture queue needs Redis: install it (sudo apt-get install redis-server) or set REDIS_URL to a running one',
+              'the capture queue needs Redis: install it (apt-get install redis-server) or set REDIS_URL to a running one',
+              'redis.missing',
             )
           : err,
       ),
     );
-    proc.once('exit', (code) => reject(new Error(`redis-server stopped at start (exit ${code})`)));
+    proc.once('exit', (code) =>
+      reject(
+        code === 127
+          ? new UsageError(
+              'the capture queue needs Redis: install it (apt-get install redis-server) or set REDIS_URL to a running one',
+              'redis.missing',
+            )
+          : new Error(`redis-server stopped at start (exit ${code})`),
+      ),
+    );
   });
   const url = `redis://127.0.0.1:${port}`;
   const ready = (async () => {
@@ -81,7 +106,7 @@ export async function startPrivateRedis(
     stop: async () => {
       if (proc.exitCode !== null) return;
       const exited = new Promise((r) => proc.once('exit', r));
-      proc.kill('SIGTERM'); // redis-server flushes the append-only file on SIGTERM
+      proc.kill('SIGTERM'); // the watchdog passes it on; redis-server flushes the append-only file on SIGTERM
       await exited;
     },
   };

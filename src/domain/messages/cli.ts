@@ -6,6 +6,10 @@ import type { Message } from '../i18n.ts';
  * the placeholder syntax.
  */
 export const cli = {
+  'redis.missing': {
+    nl: 'De wachtrij heeft Redis nodig: installeer het (apt-get install redis-server) of zet REDIS_URL op een draaiende Redis.',
+    en: 'The capture queue needs Redis: install it (apt-get install redis-server) or set REDIS_URL to a running one.',
+  },
   'serve.port-taken': {
     nl: 'Poort {port} is al in gebruik door een ander programma. Kies een vrije poort met ARCHIEFBOT_HTTP_PORT (bijvoorbeeld ARCHIEFBOT_HTTP_PORT=3979) of stop dat programma.',
     en: 'Port {port} is already in use by another program. Choose a free port with ARCHIEFBOT_HTTP_PORT (for example ARCHIEFBOT_HTTP_PORT=3979) or stop that program.',
