@@ -5,9 +5,9 @@ import { loadCases, runCases, score, VERDICTS } from './kb/eval.ts';
 
 const tuning = loadCases('tuning');
 const heldout = loadCases('heldout');
-const shared = (parse(readFileSync(new URL('./kb/kb-examples.yaml', import.meta.url), 'utf8')) as { q: string }[]).map(
-  (e) => e.q,
-);
+const shared = (
+  parse(readFileSync(new URL('./kb/kb-examples.yaml', import.meta.url), 'utf8')) as { q: string }[]
+).map((e) => e.q);
 
 describe('the evaluation set (npm run eval:kb)', () => {
   it('has at least 60 questions in both languages, every verdict, and a held-out part', () => {
