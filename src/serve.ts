@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
-import { ADAPTER_FACTORIES } from './bots/registry.ts';
+import { ADAPTER_FACTORIES, type AdapterContext } from './bots/registry.ts';
 import { ShellAdapter } from './bots/shell.ts';
 import { CapturePipeline } from './capture/pipeline.ts';
 import type { ChatAdapter } from './chat/adapter.ts';
@@ -100,6 +100,23 @@ async function listen(app: Express, host: string, port: number, stops: Stops): P
   return (server.address() as { port: number }).port;
 }
 
+/** An adapter for every platform whose settings are present; the terminal chat when asked or when none is. */
+function registerAdapters(ctx: AdapterContext, outbox: Outbox, opts: ServeOptions): ShellAdapter | null {
+  for (const factory of ADAPTER_FACTORIES) {
+    if (factory.configured(ctx.env)) outbox.register(factory.create(ctx));
+  }
+  const wantShell =
+    opts.shell === 'on' ||
+    (opts.shell === 'auto' && outbox.adapters.size === 0 && Boolean(process.stdin.isTTY));
+  if (!wantShell) return null;
+  const shell = new ShellAdapter(ctx, {
+    input: (opts.stdin ?? process.stdin) as never,
+    output: process.stdout,
+  });
+  outbox.register(shell);
+  return shell;
+}
+
 /**
  * Where the HTTP server listens: ARCHIEFBOT_HTTP_HOST, else only this machine (127.0.0.1) when no chat
  * platform is configured (the terminal chat needs no outside access), else every interface (0.0.0.0),
@@ -183,19 +200,7 @@ export async function serve(config: Config, opts: ServeOptions): Promise<Running
       res.json({ ok: true, adapters: outbox.platforms(), worker: opts.worker });
     });
     const ctx = { bot, app, archive, redis: connection, log, env };
-    for (const factory of ADAPTER_FACTORIES) {
-      if (factory.configured(env)) outbox.register(factory.create(ctx));
-    }
-    const wantShell =
-      opts.shell === 'on' || (opts.shell === 'auto' && adapters.size === 0 && Boolean(process.stdin.isTTY));
-    let shell: ShellAdapter | null = null;
-    if (wantShell) {
-      shell = new ShellAdapter(ctx, {
-        input: (opts.stdin ?? process.stdin) as never,
-        output: process.stdout,
-      });
-      outbox.register(shell);
-    }
+    const shell = registerAdapters(ctx, outbox, opts);
 
     // Stopped in reverse order: the HTTP server (no new webhooks), the worker (running captures
     // finish and are still answered), the notifier, the adapters, then the queue, Redis, the archive.

@@ -216,6 +216,46 @@ describe('watching and re-checking (Mastodon)', () => {
     cleanup();
   });
 
+  it('diffs an edit over the text only and lists media changes apart', async () => {
+    const { env, cleanup } = testEnv();
+    m.addAccount({ username: 'minienw' });
+    const img = (seed: string) => ({ bytes: Buffer.from(`png-${seed}`), contentType: 'image/png' });
+    const p = m.addStatus({
+      username: 'minienw',
+      content: '<p>De dijk is versterkt.</p>',
+      media: [{ ...img('a'), description: 'Luchtfoto van de dijk' }],
+    });
+    await cli(env, 'capture', p.url);
+    const w = await worker(env);
+    // The text changes; the image and its description stay as they were.
+    m.editStatus(p.id, { content: '<p>De dijk bij Kampen is versterkt.</p>' });
+    await w.rechecker.pass({ all: true });
+    const [alert] = await listAlerts(w.archive.db);
+    const detail = JSON.parse(alert!.detail) as { diff: string; media: Record<string, number> };
+    expect(detail.diff).toBe('De dijk {+bij Kampen+} is versterkt.');
+    expect(detail.media).toEqual({ added: 0, removed: 0, described: 0 });
+    const { alertReply } = await import('../src/chat/presenters.ts');
+    expect(alertReply(alert!, 'nl').text).not.toMatch(/Luchtfoto|Media:/);
+    // Media changes are counted by the platform's media key, apart from the text.
+    const { mediaChanges } = await import('../src/domain/diff.ts');
+    const a = { key: 'a', url: '', type: 'image' as const, description: 'Luchtfoto' };
+    const b = { key: 'b', url: '', type: 'image' as const, description: null };
+    expect(mediaChanges([a], [{ ...a, description: 'Dijk' }, b])).toEqual({
+      added: 1,
+      removed: 0,
+      described: 1,
+    });
+    expect(mediaChanges([a, b], [b])).toEqual({ added: 0, removed: 1, described: 0 });
+    const withMedia = {
+      ...alert!,
+      detail: JSON.stringify({ ...detail, media: { added: 1, removed: 2, described: 0 } }),
+    };
+    expect(alertReply(withMedia, 'nl').text).toContain('Media: 1 bestand toegevoegd, 2 bestanden weggehaald');
+    expect(alertReply(withMedia, 'en').text).toContain('Media: 1 file added, 2 files removed');
+    await w.close();
+    cleanup();
+  });
+
   it('notices a post that comes back after it was gone (restored)', async () => {
     const { env, dataDir, cleanup } = testEnv();
     m.addAccount({ username: 'minocw' });

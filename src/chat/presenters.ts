@@ -102,6 +102,7 @@ type AlertDetail = {
   postedAt?: string | null;
   liveForSeconds?: number | null;
   diff?: string;
+  media?: { added: number; removed: number; described: number };
   sha256?: string;
   version?: number;
   lastVersion?: { number: number; sha256: string; text: string };
@@ -125,6 +126,8 @@ export function alertReply(a: AlertRow, lang: Lang): Reply {
   fields.push([t(lang, 'label.detected'), when(a.detected_at)]);
   if (d.liveForSeconds != null) fields.push([t(lang, 'label.live-for'), duration(d.liveForSeconds, lang)]);
   if (a.kind === 'edited' && d.diff) b.section(short(d.diff, 1500));
+  const media = d.media && mediaLine(d.media, lang);
+  if (a.kind === 'edited' && media) fields.push([t(lang, 'label.media'), media]);
   if ((a.kind === 'deleted' || a.kind === 'unavailable') && d.lastVersion) {
     b.section(
       `${t(lang, 'alert.last-version', { n: d.lastVersion.number })}:\n> ${short(d.lastVersion.text, 800)}`,
@@ -144,6 +147,16 @@ export function alertReply(a: AlertRow, lang: Lang): Reply {
   }
   buttons.push({ label: t(lang, 'button.ack'), command: ackCommand(a.id, lang), style: 'primary' });
   return b.buttons(buttons).build({ kind: 'ok' });
+}
+
+/** "1 added, 2 removed" for the media of an edit; null when the media did not change. */
+function mediaLine(m: { added: number; removed: number; described: number }, lang: Lang): string | null {
+  const parts = [
+    m.added ? t(lang, 'alert.media-added', { n: m.added }) : '',
+    m.removed ? t(lang, 'alert.media-removed', { n: m.removed }) : '',
+    m.described ? t(lang, 'alert.media-described', { n: m.described }) : '',
+  ].filter(Boolean);
+  return parts.length ? parts.join(', ') : null;
 }
 
 /** How long something was online: seconds, minutes, hours or days. */

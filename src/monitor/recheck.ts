@@ -9,9 +9,10 @@ import {
 import type { CapturePipeline } from '../capture/pipeline.ts';
 import type { Config } from '../config.ts';
 import { contentHash } from '../domain/content.ts';
-import { wordDiff } from '../domain/diff.ts';
+import { mediaChanges, readableText, wordDiff } from '../domain/diff.ts';
 import { CaptureError } from '../domain/errors.ts';
 import { nextCheckAt } from '../domain/schedule.ts';
+import type { PostContent } from '../domain/types.ts';
 import {
   accountErrors,
   type CheckUpdate,
@@ -211,7 +212,16 @@ export class Rechecker {
       if (captured.kind !== 'post') throw new Error('a post URL captured as an account');
       if (captured.newVersion) {
         outcome = 'edited';
-        const diff = wordDiff(p.text, captured.post.text);
+        // The diff is over what a reader sees as text; media changes are counted apart, so an
+        // unchanged image's description never shows up as removed text.
+        const before = JSON.parse(p.content) as PostContent;
+        const row = await this.db.get<{ content: string }>(
+          'SELECT content FROM version WHERE post_id = ? AND number = ?',
+          [p.id, captured.version],
+        );
+        const after = row ? (JSON.parse(row.content) as PostContent) : before;
+        const diff = wordDiff(readableText(before), readableText(after));
+        const media = mediaChanges(before.media, after.media);
         detail = `version ${captured.version}`;
         alert = await insertAlert(this.db, {
           kind: 'edited',
@@ -227,6 +237,7 @@ export class Rechecker {
             version: captured.version,
             sha256: captured.sha256,
             diff,
+            media,
             evidence: captured.warc,
           },
         });

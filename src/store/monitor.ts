@@ -18,6 +18,8 @@ export interface DuePost {
   version: number;
   content_hash: string;
   text: string;
+  /** The latest version's normalised content (JSON), for a diff of the text alone. */
+  content: string;
 }
 
 /**
@@ -76,7 +78,7 @@ export async function claimDue(
     if (!ids.length) return [];
     return db.all<DuePost>(
       `SELECT p.id, p.platform, p.platform_id, p.api_ref, p.url, p.status, p.created_at, p.first_seen, p.reply_count,
-              p.account_id, a.platform_id AS account_ref, a.handle, v.number AS version, v.content_hash, v.text
+              p.account_id, a.platform_id AS account_ref, a.handle, v.number AS version, v.content_hash, v.text, v.content
        FROM post p LEFT JOIN account a ON a.id = p.account_id
        JOIN version v ON v.post_id = p.id AND v.number = (SELECT max(number) FROM version WHERE post_id = p.id)
        WHERE p.id IN (SELECT value FROM json_each(?)) ORDER BY p.id`,

@@ -284,6 +284,18 @@ export const chat = {
   'alert-kind.degraded': { nl: 'Archivering verstoord', en: 'Capture degraded' },
   'alert.post': { nl: 'bericht #{id}', en: 'post #{id}' },
   'alert.seen-by': { nl: 'gezien door {who}', en: 'seen by {who}' },
+  'alert.media-added': {
+    nl: '{n} {n|bestand|bestanden} toegevoegd',
+    en: '{n} {n|file|files} added',
+  },
+  'alert.media-removed': {
+    nl: '{n} {n|bestand|bestanden} weggehaald',
+    en: '{n} {n|file|files} removed',
+  },
+  'alert.media-described': {
+    nl: '{n}× andere beschrijving (alt-tekst)',
+    en: '{n}× another description (alt text)',
+  },
   'alert.last-version': { nl: 'Laatst bewaarde versie (v{n})', en: 'Last kept version (v{n})' },
   'alert.degraded': {
     nl: 'Controles van dit account mislukken al {n} keer achter elkaar (storing, time-outs of snelheidslimiet). Bewerkingen en verwijderingen kunnen later gezien worden; het archief is niet aangetast.',
