@@ -1,3 +1,4 @@
+import type WebSocket from 'ws';
 import {
   type PostStream,
   ReconnectingSocket,
@@ -37,28 +38,78 @@ interface Frame {
   status?: unknown;
 }
 
+const wsScheme = (u: string) => u.replace(/^http(s?):/i, 'ws$1:');
+
 /**
  * The `user` stream of one Mastodon account over WebSocket (docs.joinmastodon.org/methods/streaming):
  * `update` becomes a `create` event, `status.update` an `update` and `delete` a `delete`.
  */
 export function createMastodonStream(opts: MastodonStreamOptions): PostStream {
-  const base = new URL(opts.baseUrl);
-  if (base.protocol !== 'https:' && base.protocol !== 'http:')
-    throw new Error(`Mastodon stream: ${opts.baseUrl} is not an http(s) URL`);
-  const host = base.host;
-  const origin = base.origin;
-  const name = `mastodon:${host}`;
-  const log = opts.log?.child({ stream: name });
-  const known = new Map<string, string>(); // status id → uri
-  const queue = new SerialQueue((err) =>
-    log?.error({ err: (err as Error).message }, 'mastodon stream: event handler failed'),
-  );
-  let streamingBase: string | undefined = opts.streamingUrl?.replace(/\/+$/, '');
+  return new MastodonStream(opts);
+}
 
-  const wsScheme = (u: string) => u.replace(/^http(s?):/i, 'ws$1:');
+class MastodonStream implements PostStream {
+  readonly name: string;
+  private readonly base: URL;
+  private readonly host: string;
+  private readonly origin: string;
+  private readonly log: MastodonStreamOptions['log'];
+  private readonly known = new Map<string, string>(); // status id → uri
+  private readonly queue: SerialQueue;
+  private readonly conn: ReconnectingSocket;
+  private streamingBase: string | undefined;
+
+  constructor(private readonly opts: MastodonStreamOptions) {
+    this.base = new URL(opts.baseUrl);
+    if (this.base.protocol !== 'https:' && this.base.protocol !== 'http:')
+      throw new Error(`Mastodon stream: ${opts.baseUrl} is not an http(s) URL`);
+    this.host = this.base.host;
+    this.origin = this.base.origin;
+    this.name = `mastodon:${this.host}`;
+    this.log = opts.log?.child({ stream: this.name });
+    this.queue = new SerialQueue((err) =>
+      this.log?.error({ err: (err as Error).message }, 'mastodon stream: event handler failed'),
+    );
+    this.streamingBase = opts.streamingUrl?.replace(/\/+$/, '');
+    this.conn = new ReconnectingSocket(
+      this.name,
+      {
+        target: (signal) => this.target(signal),
+        opened: (ws, info) => this.opened(ws, info),
+        message: (text) => this.handle(text),
+      },
+      opts,
+    );
+  }
+
+  get connected(): boolean {
+    return this.conn.connected;
+  }
+
+  async start(): Promise<void> {
+    await this.conn.start();
+  }
+
+  /** Events already received are still handed over: the stream cannot give them again. */
+  async stop(): Promise<void> {
+    await this.conn.stop();
+    await this.queue.idle();
+  }
+
+  private async target(signal: AbortSignal): Promise<SocketTarget> {
+    if (this.streamingBase === undefined) this.streamingBase = await this.discover(signal);
+    const at = this.streamingBase ?? wsScheme(this.origin);
+    const path = `${at}/api/v1/streaming`;
+    return {
+      url: `${path}?access_token=${encodeURIComponent(this.opts.token)}`,
+      safeUrl: path,
+      headers: this.opts.token ? { authorization: `Bearer ${this.opts.token}` } : {},
+    };
+  }
 
   /** configuration.urls.streaming from the instance; undefined when it cannot be asked right now. */
-  async function discover(signal: AbortSignal): Promise<string | undefined> {
+  private async discover(signal: AbortSignal): Promise<string | undefined> {
+    const { opts, origin } = this;
     const timeout = AbortSignal.timeout(10_000);
     const res = await fetch(`${origin}/api/v2/instance`, {
       headers: {
@@ -69,7 +120,7 @@ export function createMastodonStream(opts: MastodonStreamOptions): PostStream {
       signal: AbortSignal.any([signal, timeout]),
     }).catch((err: Error) => {
       if (signal.aborted) throw err;
-      log?.warn({ err: err.message }, 'mastodon stream: cannot ask the instance for its streaming URL');
+      this.log?.warn({ err: err.message }, 'mastodon stream: cannot ask the instance for its streaming URL');
       return undefined;
     });
     if (!res) return undefined;
@@ -84,61 +135,47 @@ export function createMastodonStream(opts: MastodonStreamOptions): PostStream {
     const advertised = body?.configuration?.urls?.streaming;
     if (typeof advertised === 'string' && /^wss?:\/\//i.test(advertised)) {
       // Never send the token in the clear when the instance itself is on https.
-      if (base.protocol === 'https:' && !/^wss:/i.test(advertised)) return wsScheme(origin);
+      if (this.base.protocol === 'https:' && !/^wss:/i.test(advertised)) return wsScheme(origin);
       return advertised.replace(/\/+$/, '');
     }
     return wsScheme(origin);
   }
 
-  const conn = new ReconnectingSocket(
-    name,
-    {
-      async target(signal): Promise<SocketTarget> {
-        if (streamingBase === undefined) streamingBase = await discover(signal);
-        const at = streamingBase ?? wsScheme(origin);
-        const path = `${at}/api/v1/streaming`;
-        return {
-          url: `${path}?access_token=${encodeURIComponent(opts.token)}`,
-          safeUrl: path,
-          headers: opts.token ? { authorization: `Bearer ${opts.token}` } : {},
-        };
-      },
-      opened(ws, info) {
-        ws.send(JSON.stringify({ type: 'subscribe', stream: STREAM }));
-        if (info.reconnect && info.downSince !== null) {
-          const gap = { host, from: new Date(info.downSince).toISOString(), to: new Date().toISOString() };
-          log?.warn(
-            gap,
-            'mastodon stream: reconnected; events in the gap were not delivered (streams do not replay), polling covers them',
-          );
-          const onGap = opts.onGap;
-          if (onGap) queue.push(() => onGap(gap));
-        }
-      },
-      message(text) {
-        handle(text);
-      },
-    },
-    opts,
-  );
+  private opened(ws: WebSocket, info: { reconnect: boolean; downSince: number | null }): void {
+    ws.send(JSON.stringify({ type: 'subscribe', stream: STREAM }));
+    if (info.reconnect && info.downSince !== null) {
+      const gap = {
+        host: this.host,
+        from: new Date(info.downSince).toISOString(),
+        to: new Date().toISOString(),
+      };
+      this.log?.warn(
+        gap,
+        'mastodon stream: reconnected; events in the gap were not delivered (streams do not replay), polling covers them',
+      );
+      const onGap = this.opts.onGap;
+      if (onGap) this.queue.push(() => onGap(gap));
+    }
+  }
 
-  function remember(id: string, uri: string): void {
+  private remember(id: string, uri: string): void {
+    const { known } = this;
     known.delete(id);
     known.set(id, uri);
     if (known.size > MAX_KNOWN) known.delete(known.keys().next().value as string);
   }
 
-  function handle(text: string): void {
+  private handle(text: string): void {
     let frame: Frame;
     try {
       frame = JSON.parse(text) as Frame;
     } catch {
-      log?.warn({ frame: text.slice(0, 200) }, 'mastodon stream: frame is not JSON');
+      this.log?.warn({ frame: text.slice(0, 200) }, 'mastodon stream: frame is not JSON');
       return;
     }
     if (frame === null || typeof frame !== 'object') return;
     if (frame.error !== undefined) {
-      log?.error(
+      this.log?.error(
         { error: frame.error, status: frame.status },
         'mastodon stream: the server reported an error',
       );
@@ -146,40 +183,45 @@ export function createMastodonStream(opts: MastodonStreamOptions): PostStream {
     }
     if (Array.isArray(frame.stream) && !frame.stream.includes(STREAM)) return;
     const at = new Date().toISOString();
-    const event = frame.event;
-    if (event === 'delete') {
-      const id = typeof frame.payload === 'number' ? String(frame.payload) : frame.payload;
-      if (typeof id !== 'string' || !id)
-        return void log?.warn({ event }, 'mastodon stream: delete without id');
-      const uri = known.get(id);
-      known.delete(id);
-      emit({
-        platform: 'mastodon',
-        kind: 'delete',
-        host,
-        statusId: id,
-        ...(uri !== undefined ? { uri } : {}),
-        at,
-      });
-      return;
-    }
-    if (event !== 'update' && event !== 'status.update') return; // notifications, filters_changed, …
+    if (frame.event === 'delete') this.handleDelete(frame, at);
+    else if (frame.event === 'update' || frame.event === 'status.update')
+      this.handleStatus(frame, frame.event, at);
+    // else notifications, filters_changed, …
+  }
+
+  private handleDelete(frame: Frame, at: string): void {
+    const id = typeof frame.payload === 'number' ? String(frame.payload) : frame.payload;
+    if (typeof id !== 'string' || !id)
+      return void this.log?.warn({ event: frame.event }, 'mastodon stream: delete without id');
+    const uri = this.known.get(id);
+    this.known.delete(id);
+    this.emit({
+      platform: 'mastodon',
+      kind: 'delete',
+      host: this.host,
+      statusId: id,
+      ...(uri !== undefined ? { uri } : {}),
+      at,
+    });
+  }
+
+  private handleStatus(frame: Frame, event: 'update' | 'status.update', at: string): void {
     let status: unknown = frame.payload;
     if (typeof status === 'string') {
       try {
         status = JSON.parse(status); // the payload is a JSON string inside the JSON frame
       } catch {
-        return void log?.warn({ event }, 'mastodon stream: payload is not JSON');
+        return void this.log?.warn({ event }, 'mastodon stream: payload is not JSON');
       }
     }
     const s = status as { id?: unknown; uri?: unknown } | null;
     if (!s || typeof s !== 'object' || typeof s.id !== 'string' || typeof s.uri !== 'string')
-      return void log?.warn({ event }, 'mastodon stream: payload is not a Status');
-    remember(s.id, s.uri);
-    emit({
+      return void this.log?.warn({ event }, 'mastodon stream: payload is not a Status');
+    this.remember(s.id, s.uri);
+    this.emit({
       platform: 'mastodon',
       kind: event === 'update' ? 'create' : 'update',
-      host,
+      host: this.host,
       statusId: s.id,
       uri: s.uri,
       at,
@@ -187,22 +229,7 @@ export function createMastodonStream(opts: MastodonStreamOptions): PostStream {
     });
   }
 
-  function emit(e: StreamEvent): void {
-    queue.push(() => opts.onEvent(e));
+  private emit(e: StreamEvent): void {
+    this.queue.push(() => this.opts.onEvent(e));
   }
-
-  return {
-    name,
-    get connected() {
-      return conn.connected;
-    },
-    async start() {
-      await conn.start();
-    },
-    /** Events already received are still handed over: the stream cannot give them again. */
-    async stop() {
-      await conn.stop();
-      await queue.idle();
-    },
-  };
 }

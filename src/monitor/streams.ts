@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
 import { TOOL_NAME, TOOL_VERSION } from '../version.ts';
@@ -136,6 +137,22 @@ export interface SocketHooks {
   closed?(): void;
 }
 
+/** One connection attempt's own state, shared by its socket's event handlers. */
+interface Attempt {
+  ws: WebSocket;
+  target: SocketTarget;
+  /** Settles the attempt: on open, or on close when it never opened. Later calls do nothing. */
+  resolve: () => void;
+  /** When the socket opened; 0 while it has not. */
+  openedAt: number;
+  /** Why the attempt failed, for the log: the HTTP refusal or the first socket error. */
+  failure: string;
+  /** The server's Retry-After, the least wait before the next attempt. */
+  retryAfterMs: number;
+  /** Something came in since the last ping. */
+  alive: boolean;
+}
+
 /** A connection closed after staying open this long counts as a success: the back-off starts over. */
 const STABLE_MS = 10_000;
 
@@ -251,115 +268,129 @@ export class ReconnectingSocket {
       this.idle = true;
       return;
     }
-    const t = target;
-    await new Promise<void>((resolve) => {
-      let retryAfterMs = 0;
-      let openedAt = 0;
-      let failure = '';
-      const ws = new WebSocket(t.url, {
+    await this.open(target);
+  }
+
+  /** One connection, from handshake to close: resolves once it has opened, or closed without opening. */
+  private open(target: SocketTarget): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const ws = new WebSocket(target.url, {
         headers: {
           'user-agent': this.opts.userAgent ?? `${TOOL_NAME}/${TOOL_VERSION}`,
-          ...t.headers,
+          ...target.headers,
         },
         handshakeTimeout: this.opts.handshakeTimeoutMs ?? 15_000,
         perMessageDeflate: false,
       });
       this.ws = ws;
-      let alive = true;
-      ws.on('open', () => {
-        openedAt = Date.now();
-        const reconnect = this.everOpened || this.attempt > 0;
-        this.everOpened = true;
-        this.log?.info({ stream: this.name, url: t.safeUrl }, 'stream: connected');
-        this.startHeartbeat(ws, () => {
-          if (!alive) {
-            this.log?.warn({ stream: this.name }, 'stream: no answer to ping, dropping the connection');
-            ws.terminate();
-            return false;
-          }
-          alive = false;
-          return true;
-        });
-        try {
-          this.hooks.opened(ws, { reconnect, downSince: this.downSince });
-        } catch (err) {
-          this.log?.error({ stream: this.name, err: (err as Error).message }, 'stream: open handler failed');
-        }
-        this.downSince = null;
-        resolve();
-      });
+      const a: Attempt = { ws, target, resolve, openedAt: 0, failure: '', retryAfterMs: 0, alive: true };
+      ws.on('open', () => this.onOpen(a));
       ws.on('pong', () => {
-        alive = true;
+        a.alive = true;
       });
-      ws.on('message', (data: WebSocket.RawData) => {
-        alive = true;
-        const text = Buffer.isBuffer(data)
-          ? data.toString('utf8')
-          : Array.isArray(data)
-            ? Buffer.concat(data).toString('utf8')
-            : Buffer.from(data).toString('utf8');
-        try {
-          this.hooks.message(text);
-        } catch (err) {
-          this.log?.warn({ stream: this.name, err: (err as Error).message }, 'stream: bad message');
-        }
-      });
-      ws.on('unexpected-response', (_req, res) => {
-        const status = res.statusCode ?? 0;
-        const ra = res.headers['retry-after'];
-        const secs = typeof ra === 'string' ? Number(ra) : Number.NaN;
-        if (Number.isFinite(secs) && secs > 0) retryAfterMs = Math.min(secs * 1000, 15 * 60_000);
-        let body = '';
-        let finished = false;
-        const done = () => {
-          if (finished) return;
-          finished = true;
-          clearTimeout(cap);
-          failure = `HTTP ${status}${body ? ` ${body.trim().slice(0, 200)}` : ''}`;
-          ws.terminate();
-        };
-        const cap = setTimeout(done, 1_000);
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          if (body.length < 2_000) body += chunk;
-        });
-        res.on('end', done);
-        res.on('error', done);
-      });
+      ws.on('message', (data: WebSocket.RawData) => this.onMessage(a, data));
+      ws.on('unexpected-response', (_req, res) => this.onRefused(a, res));
       ws.on('error', (err) => {
-        failure ||= err.message;
+        a.failure ||= err.message;
       });
-      ws.on('close', (code, reason) => {
-        this.stopHeartbeat();
-        if (this.ws === ws) this.ws = undefined;
-        const wasOpen = openedAt > 0;
-        if (wasOpen) {
-          this.downSince = Date.now();
-          if (Date.now() - openedAt >= STABLE_MS) this.attempt = 0;
-          try {
-            this.hooks.closed?.();
-          } catch {
-            // a hook's failure must not stop reconnecting
-          }
-        }
-        if (this.running) {
-          const detail = {
-            stream: this.name,
-            url: t.safeUrl,
-            ...(wasOpen ? { code, reason: reason.toString() } : {}),
-            ...(failure ? { err: failure } : {}),
-          };
-          if (wasOpen) this.log?.warn(detail, 'stream: connection lost');
-          else this.log?.warn(detail, 'stream: connection refused or failed');
-          if (this.immediate) {
-            this.immediate = false;
-            this.attempt = 0;
-            this.timer = setTimeout(() => void this.connect(), 0);
-          } else this.schedule(retryAfterMs);
-        }
-        resolve();
-      });
+      ws.on('close', (code, reason) => this.onClose(a, code, reason));
     });
+  }
+
+  private onOpen(a: Attempt): void {
+    const { ws } = a;
+    a.openedAt = Date.now();
+    const reconnect = this.everOpened || this.attempt > 0;
+    this.everOpened = true;
+    this.log?.info({ stream: this.name, url: a.target.safeUrl }, 'stream: connected');
+    this.startHeartbeat(ws, () => {
+      if (!a.alive) {
+        this.log?.warn({ stream: this.name }, 'stream: no answer to ping, dropping the connection');
+        ws.terminate();
+        return false;
+      }
+      a.alive = false;
+      return true;
+    });
+    try {
+      this.hooks.opened(ws, { reconnect, downSince: this.downSince });
+    } catch (err) {
+      this.log?.error({ stream: this.name, err: (err as Error).message }, 'stream: open handler failed');
+    }
+    this.downSince = null;
+    a.resolve();
+  }
+
+  private onMessage(a: Attempt, data: WebSocket.RawData): void {
+    a.alive = true;
+    const text = Buffer.isBuffer(data)
+      ? data.toString('utf8')
+      : Array.isArray(data)
+        ? Buffer.concat(data).toString('utf8')
+        : Buffer.from(data).toString('utf8');
+    try {
+      this.hooks.message(text);
+    } catch (err) {
+      this.log?.warn({ stream: this.name, err: (err as Error).message }, 'stream: bad message');
+    }
+  }
+
+  /**
+   * A handshake answered with an HTTP status instead of an upgrade: keeps Retry-After for the back-off
+   * and the start of the body for the log (read for at most a second), then ends the attempt.
+   */
+  private onRefused(a: Attempt, res: IncomingMessage): void {
+    const status = res.statusCode ?? 0;
+    const ra = res.headers['retry-after'];
+    const secs = typeof ra === 'string' ? Number(ra) : Number.NaN;
+    if (Number.isFinite(secs) && secs > 0) a.retryAfterMs = Math.min(secs * 1000, 15 * 60_000);
+    let body = '';
+    let finished = false;
+    const done = () => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(cap);
+      a.failure = `HTTP ${status}${body ? ` ${body.trim().slice(0, 200)}` : ''}`;
+      a.ws.terminate();
+    };
+    const cap = setTimeout(done, 1_000);
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => {
+      if (body.length < 2_000) body += chunk;
+    });
+    res.on('end', done);
+    res.on('error', done);
+  }
+
+  private onClose(a: Attempt, code: number, reason: Buffer): void {
+    this.stopHeartbeat();
+    if (this.ws === a.ws) this.ws = undefined;
+    const wasOpen = a.openedAt > 0;
+    if (wasOpen) {
+      this.downSince = Date.now();
+      if (Date.now() - a.openedAt >= STABLE_MS) this.attempt = 0;
+      try {
+        this.hooks.closed?.();
+      } catch {
+        // a hook's failure must not stop reconnecting
+      }
+    }
+    if (this.running) {
+      const detail = {
+        stream: this.name,
+        url: a.target.safeUrl,
+        ...(wasOpen ? { code, reason: reason.toString() } : {}),
+        ...(a.failure ? { err: a.failure } : {}),
+      };
+      if (wasOpen) this.log?.warn(detail, 'stream: connection lost');
+      else this.log?.warn(detail, 'stream: connection refused or failed');
+      if (this.immediate) {
+        this.immediate = false;
+        this.attempt = 0;
+        this.timer = setTimeout(() => void this.connect(), 0);
+      } else this.schedule(a.retryAfterMs);
+    }
+    a.resolve();
   }
 
   private schedule(minDelayMs: number): void {
