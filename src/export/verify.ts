@@ -38,6 +38,51 @@ export async function verifyArchive(
   onProgress?: (done: number, total: number) => void,
 ): Promise<VerifyReport> {
   const db = archive.db;
+  const pointers = await databasePointers(archive);
+  const problems: string[] = [];
+  const seenRecords = new Set<string>();
+  const handles = await openWarcFiles(archive.warcDir, pointers, problems);
+  let done = 0;
+  try {
+    for (const p of pointers) {
+      done++;
+      if (done % 1000 === 0) onProgress?.(done, pointers.length);
+      if (!handles.has(p.file)) {
+        problems.push(`${p.what}: its WARC file ${p.file} is missing`);
+        continue;
+      }
+      // The same record can back several rows (a version and its first sighting): check it once.
+      const key = `${p.file}@${p.offset}:${p.recordId}:${p.contentHash ?? ''}`;
+      if (seenRecords.has(key)) continue;
+      seenRecords.add(key);
+      problems.push(...(await checkRecord(archive.warcDir, p, handles)));
+    }
+  } finally {
+    for (const fh of handles.values()) await fh.close();
+  }
+  const audit = await verifyAuditChain(db);
+  problems.push(...audit.problems);
+  const files = await countWarcFiles(archive.warcDir);
+  const counts = await db.get<{ versions: number; media: number }>(
+    'SELECT (SELECT count(*) FROM version) AS versions, (SELECT count(*) FROM media) AS media',
+  );
+  return {
+    ok: problems.length === 0,
+    files,
+    records: seenRecords.size,
+    versions: counts?.versions ?? 0,
+    media: counts?.media ?? 0,
+    auditEntries: audit.entries,
+    problems,
+  };
+}
+
+/**
+ * Every WARC record the database points at: each version's metadata record, each media file's
+ * response, each sighting of an unchanged post and every other record a capture wrote.
+ */
+async function databasePointers(archive: Archive): Promise<Pointer[]> {
+  const db = archive.db;
   const pointers: Pointer[] = [];
   for (const v of await db.all<{
     id: number;
@@ -115,85 +160,70 @@ export async function verifyArchive(
       type: r.type,
     });
   }
+  return pointers;
+}
 
-  const problems: string[] = [];
+/**
+ * One open handle per WARC file the pointers name, so thousands of records are read without
+ * reopening; a file that cannot be opened is reported once here and its records are skipped.
+ */
+async function openWarcFiles(
+  warcDir: string,
+  pointers: Pointer[],
+  problems: string[],
+): Promise<Map<string, FileHandle>> {
   const handles = new Map<string, FileHandle>();
-  const seenRecords = new Set<string>();
-  let done = 0;
-  try {
-    for (const file of new Set(pointers.map((p) => p.file))) {
-      try {
-        handles.set(file, await open(path.join(archive.warcDir, file), 'r'));
-      } catch {
-        problems.push(`WARC file ${file} is missing`);
-      }
+  for (const file of new Set(pointers.map((p) => p.file))) {
+    try {
+      handles.set(file, await open(path.join(warcDir, file), 'r'));
+    } catch {
+      problems.push(`WARC file ${file} is missing`);
     }
-    for (const p of pointers) {
-      done++;
-      if (done % 1000 === 0) onProgress?.(done, pointers.length);
-      if (!handles.has(p.file)) {
-        problems.push(`${p.what}: its WARC file ${p.file} is missing`);
-        continue;
-      }
-      const at = `${p.file}@${p.offset}`;
-      // The same record can back several rows (a version and its first sighting): check it once.
-      const key = `${at}:${p.recordId}:${p.contentHash ?? ''}`;
-      if (seenRecords.has(key)) continue;
-      seenRecords.add(key);
-      let rec: Awaited<ReturnType<typeof readRecordAt>>;
-      try {
-        rec = await readRecordAt(archive.warcDir, p, handles);
-      } catch (err) {
-        problems.push(`${p.what}: no readable WARC record at ${at} (${(err as Error).message})`);
-        continue;
-      }
-      if (rec.recordId !== p.recordId) {
-        problems.push(`${p.what}: ${at} holds ${rec.recordId || 'another record'}, expected ${p.recordId}`);
-        continue;
-      }
-      if (rec.type !== p.type) problems.push(`${p.what}: ${at} is a ${rec.type} record, expected ${p.type}`);
-      if (!rec.blockDigestOk) problems.push(`${p.what}: block digest does not match at ${at}`);
-      if (rec.payloadDigestOk === false) problems.push(`${p.what}: payload digest does not match at ${at}`);
-      if (p.sha256 && rec.headers['warc-payload-digest'] !== `sha256:${p.sha256}`) {
-        problems.push(`${p.what}: payload is not the file the database names at ${at}`);
-      }
-      if (p.contentHash) {
-        try {
-          const meta = JSON.parse(rec.payload.toString('utf8')) as {
-            version: { content: PostContent; contentHash: string };
-          };
-          if (
-            contentHash(meta.version.content) !== p.contentHash ||
-            meta.version.contentHash !== p.contentHash
-          ) {
-            problems.push(`${p.what}: content in ${at} does not hash to the version's SHA-256`);
-          }
-        } catch {
-          problems.push(`${p.what}: metadata record at ${at} is not valid JSON`);
-        }
-      }
-    }
-  } finally {
-    for (const fh of handles.values()) await fh.close();
   }
-  const audit = await verifyAuditChain(db);
-  problems.push(...audit.problems);
-  let files = 0;
+  return handles;
+}
+
+/** The problems with the record one pointer names: wrong record or type, digests, file or content hash. */
+async function checkRecord(warcDir: string, p: Pointer, handles: Map<string, FileHandle>): Promise<string[]> {
+  const at = `${p.file}@${p.offset}`;
+  let rec: Awaited<ReturnType<typeof readRecordAt>>;
   try {
-    files = (await readdir(archive.warcDir)).filter((f) => f.endsWith('.warc.gz')).length;
+    rec = await readRecordAt(warcDir, p, handles);
+  } catch (err) {
+    return [`${p.what}: no readable WARC record at ${at} (${(err as Error).message})`];
+  }
+  // Another record at this offset makes its digests meaningless for this pointer: stop here.
+  if (rec.recordId !== p.recordId) {
+    return [`${p.what}: ${at} holds ${rec.recordId || 'another record'}, expected ${p.recordId}`];
+  }
+  const problems: string[] = [];
+  if (rec.type !== p.type) problems.push(`${p.what}: ${at} is a ${rec.type} record, expected ${p.type}`);
+  if (!rec.blockDigestOk) problems.push(`${p.what}: block digest does not match at ${at}`);
+  if (rec.payloadDigestOk === false) problems.push(`${p.what}: payload digest does not match at ${at}`);
+  if (p.sha256 && rec.headers['warc-payload-digest'] !== `sha256:${p.sha256}`) {
+    problems.push(`${p.what}: payload is not the file the database names at ${at}`);
+  }
+  if (p.contentHash) {
+    // A version's hash is re-derived from the content in the record, not taken from its JSON.
+    try {
+      const meta = JSON.parse(rec.payload.toString('utf8')) as {
+        version: { content: PostContent; contentHash: string };
+      };
+      if (contentHash(meta.version.content) !== p.contentHash || meta.version.contentHash !== p.contentHash) {
+        problems.push(`${p.what}: content in ${at} does not hash to the version's SHA-256`);
+      }
+    } catch {
+      problems.push(`${p.what}: metadata record at ${at} is not valid JSON`);
+    }
+  }
+  return problems;
+}
+
+/** The number of WARC files in the archive's folder; none when the folder does not exist (yet). */
+async function countWarcFiles(warcDir: string): Promise<number> {
+  try {
+    return (await readdir(warcDir)).filter((f) => f.endsWith('.warc.gz')).length;
   } catch {
-    files = 0;
+    return 0;
   }
-  const counts = await db.get<{ versions: number; media: number }>(
-    'SELECT (SELECT count(*) FROM version) AS versions, (SELECT count(*) FROM media) AS media',
-  );
-  return {
-    ok: problems.length === 0,
-    files,
-    records: seenRecords.size,
-    versions: counts?.versions ?? 0,
-    media: counts?.media ?? 0,
-    auditEntries: audit.entries,
-    problems,
-  };
 }

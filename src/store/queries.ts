@@ -54,29 +54,110 @@ export function changedFields(prev: Record<string, unknown> | null, next: Record
   });
 }
 
-export async function showPost(db: Db, id: number) {
-  const p = await db.get<{
-    id: number;
-    platform: string;
-    platform_id: string;
-    url: string;
-    kind: string;
-    status: string;
-    parent_platform_id: string | null;
-    created_at: string | null;
-    first_seen: string;
-    last_seen: string;
-    handle: string | null;
-    display_name: string | null;
-    account_url: string | null;
-    role: string | null;
-  }>(
+interface PostRow {
+  id: number;
+  platform: string;
+  platform_id: string;
+  url: string;
+  kind: string;
+  status: string;
+  parent_platform_id: string | null;
+  created_at: string | null;
+  first_seen: string;
+  last_seen: string;
+  handle: string | null;
+  display_name: string | null;
+  account_url: string | null;
+  role: string | null;
+}
+
+interface PostVersion {
+  number: number;
+  capturedAt: string;
+  validFrom: string | null;
+  origin: string;
+  trigger: string;
+  actor: string | null;
+  sha256: string;
+  changed: string[];
+  text: string;
+  title: string | null;
+  spoilerText: string;
+  method: string;
+  misses: string[];
+  evidence: Evidence;
+}
+
+interface PostSummary {
+  id: number;
+  platform: string;
+  platformId: string;
+  url: string;
+  kind: string;
+  status: string;
+  author: string | null;
+  authorName: string | null;
+  authorUrl: string | null;
+  accountRole: string | null;
+  createdAt: string | null;
+  firstSeen: string;
+  lastSeen: string;
+  parent: { id: number | null; platformId: string; url: string | null } | null;
+  text: string;
+  sha256: string | null;
+}
+
+interface PostAppraisal {
+  valuation: 'B' | 'V' | null;
+  rule: string | null;
+  termYears: number | null;
+  inference: boolean;
+  reason: string;
+  at: string;
+}
+
+interface PostReply {
+  id: number;
+  url: string;
+  author: string | null;
+  createdAt: string | null;
+  status: string;
+  text: string;
+}
+
+interface PostMedia {
+  version: number;
+  sha256: string | null;
+  type: string;
+  mime: string | null;
+  size: number | null;
+  url: string;
+  description: string | null;
+  evidence: Evidence | null;
+}
+
+interface PostSighting {
+  capture: number;
+  seenAt: string;
+  trigger: string;
+  requestedBy: string | null;
+  role: string;
+  version: number;
+  evidence: Evidence;
+}
+
+/** The post with its author's account, or undefined when there is no post with that id. */
+async function postRow(db: Db, id: number): Promise<PostRow | undefined> {
+  return db.get<PostRow>(
     `SELECT p.*, a.handle, a.display_name, a.url AS account_url, a.role FROM post p LEFT JOIN account a ON a.id = p.account_id
      WHERE p.id = ?`,
     [id],
   );
-  if (!p) return undefined;
-  const versionRows = await db.all<
+}
+
+/** Every version, oldest first, each saying which hashed fields changed since the one before. */
+async function postVersions(db: Db, id: number): Promise<PostVersion[]> {
+  const rows = await db.all<
     Loc & {
       id: number;
       number: number;
@@ -92,9 +173,9 @@ export async function showPost(db: Db, id: number) {
     }
   >('SELECT * FROM version WHERE post_id = ? ORDER BY number', [id]);
   let prev: Record<string, unknown> | null = null;
-  const versions = versionRows.map((v) => {
+  return rows.map((v) => {
     const content = JSON.parse(v.content) as Record<string, unknown>;
-    const out = {
+    const out: PostVersion = {
       number: v.number,
       capturedAt: v.captured_at,
       validFrom: v.valid_from,
@@ -113,13 +194,56 @@ export async function showPost(db: Db, id: number) {
     prev = content;
     return out;
   });
+}
+
+/** The post as a whole: its row, the post it replies to (archived or not) and its current text. */
+async function postSummary(db: Db, p: PostRow, current: PostVersion | undefined): Promise<PostSummary> {
   const parent = p.parent_platform_id
     ? await db.get<{ id: number; url: string }>(
         'SELECT id, url FROM post WHERE platform = ? AND platform_id = ?',
         [p.platform, p.parent_platform_id],
       )
     : undefined;
-  const replies = await db.all<{
+  return {
+    id: p.id,
+    platform: p.platform,
+    platformId: p.platform_id,
+    url: p.url,
+    kind: p.kind,
+    status: p.status,
+    author: p.handle,
+    authorName: p.display_name,
+    authorUrl: p.account_url,
+    accountRole: p.role,
+    createdAt: p.created_at,
+    firstSeen: p.first_seen,
+    lastSeen: p.last_seen,
+    parent: p.parent_platform_id
+      ? { id: parent?.id ?? null, platformId: p.parent_platform_id, url: parent?.url ?? null }
+      : null,
+    text: current?.text ?? '',
+    sha256: current?.sha256 ?? null,
+  };
+}
+
+/** The stored appraisal without its sources, or null when the post has not been appraised. */
+async function postAppraisal(db: Db, id: number): Promise<PostAppraisal | null> {
+  const appraisal = await getAppraisal(db, id);
+  return appraisal
+    ? {
+        valuation: appraisal.valuation,
+        rule: appraisal.rule,
+        termYears: appraisal.termYears,
+        inference: appraisal.inference,
+        reason: appraisal.reason,
+        at: appraisal.at,
+      }
+    : null;
+}
+
+/** The archived replies to the post, each with the text of its latest version. */
+async function postReplies(db: Db, p: PostRow): Promise<PostReply[]> {
+  const rows = await db.all<{
     id: number;
     url: string;
     handle: string | null;
@@ -133,7 +257,19 @@ export async function showPost(db: Db, id: number) {
      WHERE r.platform = ? AND r.parent_platform_id = ? ORDER BY r.created_at, r.id`,
     [p.platform, p.platform_id],
   );
-  const media = await db.all<
+  return rows.map((r) => ({
+    id: r.id,
+    url: r.url,
+    author: r.handle,
+    createdAt: r.created_at,
+    status: r.status,
+    text: r.text ?? '',
+  }));
+}
+
+/** The media of every version; evidence is null for a file that was never fetched (no media row). */
+async function postMedia(db: Db, id: number): Promise<PostMedia[]> {
+  const rows = await db.all<
     Loc & {
       sha256: string | null;
       type: string;
@@ -149,9 +285,24 @@ export async function showPost(db: Db, id: number) {
      WHERE v.post_id = ? ORDER BY v.number, vm.position`,
     [id],
   );
-  // Sightings: a capture that made a version is documented by the version row; one that found the
-  // post unchanged has a capture_post row.
-  const captures = await db.all<
+  return rows.map((m) => ({
+    version: m.number,
+    sha256: m.sha256,
+    type: m.type,
+    mime: m.mime,
+    size: m.size,
+    url: m.url,
+    description: m.description,
+    evidence: m.warc_file ? evidence(m) : null,
+  }));
+}
+
+/**
+ * Sightings: a capture that made a version is documented by the version row; one that found the
+ * post unchanged has a capture_post row.
+ */
+async function postSightings(db: Db, id: number): Promise<PostSighting[]> {
+  const rows = await db.all<
     Loc & {
       id: number;
       seen_at: string;
@@ -173,67 +324,29 @@ export async function showPost(db: Db, id: number) {
      ORDER BY 2, 1`,
     [id],
   );
-  const current = versions.at(-1);
-  const appraisal = await getAppraisal(db, id);
+  return rows.map((c) => ({
+    capture: c.id,
+    seenAt: c.seen_at,
+    trigger: c.trigger,
+    requestedBy: c.requested_by,
+    role: c.role,
+    version: c.number,
+    evidence: evidence(c),
+  }));
+}
+
+/** Everything the archive holds on one post (`show` and `history`), or undefined when it has none. */
+export async function showPost(db: Db, id: number) {
+  const p = await postRow(db, id);
+  if (!p) return undefined;
+  const versions = await postVersions(db, id);
   return {
-    post: {
-      id: p.id,
-      platform: p.platform,
-      platformId: p.platform_id,
-      url: p.url,
-      kind: p.kind,
-      status: p.status,
-      author: p.handle,
-      authorName: p.display_name,
-      authorUrl: p.account_url,
-      accountRole: p.role,
-      createdAt: p.created_at,
-      firstSeen: p.first_seen,
-      lastSeen: p.last_seen,
-      parent: p.parent_platform_id
-        ? { id: parent?.id ?? null, platformId: p.parent_platform_id, url: parent?.url ?? null }
-        : null,
-      text: current?.text ?? '',
-      sha256: current?.sha256 ?? null,
-    },
-    appraisal: appraisal
-      ? {
-          valuation: appraisal.valuation,
-          rule: appraisal.rule,
-          termYears: appraisal.termYears,
-          inference: appraisal.inference,
-          reason: appraisal.reason,
-          at: appraisal.at,
-        }
-      : null,
+    post: await postSummary(db, p, versions.at(-1)),
+    appraisal: await postAppraisal(db, id),
     versions,
-    replies: replies.map((r) => ({
-      id: r.id,
-      url: r.url,
-      author: r.handle,
-      createdAt: r.created_at,
-      status: r.status,
-      text: r.text ?? '',
-    })),
-    media: media.map((m) => ({
-      version: m.number,
-      sha256: m.sha256,
-      type: m.type,
-      mime: m.mime,
-      size: m.size,
-      url: m.url,
-      description: m.description,
-      evidence: m.warc_file ? evidence(m) : null,
-    })),
-    captures: captures.map((c) => ({
-      capture: c.id,
-      seenAt: c.seen_at,
-      trigger: c.trigger,
-      requestedBy: c.requested_by,
-      role: c.role,
-      version: c.number,
-      evidence: evidence(c),
-    })),
+    replies: await postReplies(db, p),
+    media: await postMedia(db, id),
+    captures: await postSightings(db, id),
   };
 }
 
