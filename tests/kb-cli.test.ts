@@ -91,6 +91,14 @@ describe('archiefbot ask', () => {
     expect(existsSync(dataDir)).toBe(false);
   });
 
+  it('says so (exit 2) when there is no question at all: no argument and nothing on stdin', async () => {
+    const { env, cleanup } = testEnv();
+    const r = await bin(env, '', 'ask');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/No question given/);
+    cleanup();
+  });
+
   it('reads one question per line on stdin and writes one answer per line', async () => {
     const { env, cleanup } = testEnv();
     const input = 'Moet ik dit archiveren?\n\nWhat is MDTO?\r\nHoe laat is het?\n';

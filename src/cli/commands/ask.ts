@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { type Command, Option } from 'commander';
+import { UsageError } from '../../domain/errors.ts';
 import type { Lang } from '../../domain/types.ts';
 import { type Answer, ask } from '../../kb/answer.ts';
 import type { ApprovedEntry } from '../../kb/retrieve.ts';
@@ -90,10 +91,14 @@ Examples:
         return;
       }
       if (!ctx.stdinLines && process.stdin.isTTY) ctx.io.err(ctx.say('cli.ask-stdin'));
+      let asked = 0;
       for await (const line of (ctx.stdinLines ?? stdinLines)()) {
         if (!line.trim()) continue;
         const a = ask(line, options);
         ctx.io.out(opts.json ? JSON.stringify(answerJson(a)) : formatAnswerLine(a));
+        asked++;
       }
+      // Nothing asked at all (no argument, nothing on stdin): say what to do, as bad usage.
+      if (!asked) throw new UsageError('no question: give one, or one per line on stdin', 'cli.ask-nothing');
     });
 }

@@ -66,6 +66,10 @@ export const cli = {
     nl: 'Bezig met stoppen: lopende archiveringen worden afgemaakt…',
     en: 'stopping: finishing running captures…',
   },
+  'cli.ask-nothing': {
+    nl: 'Geen vraag gekregen. Stel er één: archiefbot ask "moet ik reacties archiveren?" (of één vraag per regel op stdin).',
+    en: 'No question given. Ask one: archiefbot ask "must I archive replies?" (or one question per line on stdin).',
+  },
   'cli.ask-stdin': {
     nl: 'Eén vraag per regel; sluit af met Ctrl-D.',
     en: 'One question per line; end with Ctrl-D.',
