@@ -115,57 +115,67 @@ const DEPICTIONS = new Set([
 
 /** Reads the facts a question states. */
 export function extractFacts(a: Analysis): Facts {
+  const r = reading(a);
   const f: Facts = { ...NO_FACTS };
-  const all = (c: Concept) => a.matches.filter((m) => m.concept === c);
-  const has = (c: Concept) => a.matches.some((m) => m.concept === c);
+  f.content = contentType(r);
+  f.author = author(r, f.content);
+  readAccount(r, f);
+  f.publicTask = publicTask(r);
+  readStateAndIntent(r, f);
+  return f;
+}
+
+/** A question's analysis with the look-ups the fact readers share. */
+interface Reading {
+  a: Analysis;
+  all: (c: Concept) => Match[];
+  has: (c: Concept) => boolean;
   /** Another match of these concepts starts within `after` tokens after m. */
-  const near = (m: Match, concepts: Concept[], after: number) =>
-    a.matches.some(
-      (o) => o !== m && concepts.includes(o.concept) && o.start >= m.end && o.start - m.end < after,
-    );
-  const tokenAt = (i: number) => a.tokens[i]?.raw;
+  near: (m: Match, concepts: Concept[], after: number) => boolean;
+  tokenAt: (i: number) => string | undefined;
+  /** Persons (and the organisation, third parties), each with a rank. */
+  persons: Match[];
+  /** The persons who are government: a minister, the top, staff. */
+  govPersons: Match[];
+  /** "privé", "personal", except right after "ons"/"our" ("ons eigen account" is the organisation's). */
+  privateMods: Match[];
+}
 
-  // Persons and their rank.
+function reading(a: Analysis): Reading {
+  const all = (c: Concept) => a.matches.filter((m) => m.concept === c);
   const persons = a.matches.filter((m) => RANK[m.concept] !== undefined);
-  const govPersons = persons.filter((m) => ['bewinds', 'top', 'staff'].includes(m.concept));
-  const highest = (ms: Match[]) =>
-    ms.reduce<Match | undefined>(
-      (best, m) => (!best || RANK[m.concept]! > RANK[best.concept]! ? m : best),
-      undefined,
-    );
-
-  // The person after an item is its author: "de tweets van de minister", "comments from the public",
-  // "een reactie van de gemeente". (Not for pictures: "een foto van de minister" shows the minister.)
-  const explicit = a.matches
-    .filter((m) => ITEMS.includes(m.concept) && !DEPICTIONS.has(a.tokens[m.start]!.raw))
-    .map((m) =>
-      FROM.has(tokenAt(m.end) ?? '')
-        ? persons.find((p) => p.start > m.end && p.start - m.end <= 3)
-        : undefined,
-    )
-    .find((p) => p !== undefined);
-
-  // Content type.
-  const reactionType = (m: Match): ContentType => {
-    // "een reactie van de gemeente" (by government: webcare), "reacties van burgers" (by others)
-    const next = tokenAt(m.end);
-    if (next && FROM.has(next)) {
-      const by = persons.find((p) => p.start > m.end && p.start - m.end <= 3);
-      if (by) return by.concept === 'third' ? 'comment' : 'webcare';
-    }
-    // "replies under our posts", "reacties onder onze berichten": others' comments on the organisation's posts
-    if (a.tokens.slice(m.end, m.end + 2).some((t) => UNDER.has(t.raw))) return 'comment';
-    // The nearest actor before it in the same sentence decides: "we reply", "onze woordvoerder reageert".
-    const before = persons
-      .filter((p) => p.end <= m.start && a.tokens[p.start]!.sentence === a.tokens[m.start]!.sentence)
-      .sort((x, y) => y.end - x.end)[0];
-    if (before && before.concept !== 'third') return 'webcare';
-    return 'comment';
+  return {
+    a,
+    all,
+    has: (c) => a.matches.some((m) => m.concept === c),
+    near: (m, concepts, after) =>
+      a.matches.some(
+        (o) => o !== m && concepts.includes(o.concept) && o.start >= m.end && o.start - m.end < after,
+      ),
+    tokenAt: (i) => a.tokens[i]?.raw,
+    persons,
+    govPersons: persons.filter((m) => ['bewinds', 'top', 'staff'].includes(m.concept)),
+    privateMods: all('privMod').filter((m) => {
+      const prev = a.matches.find((o) => o.end === m.start);
+      return !(prev && prev.concept === 'possOrg');
+    }),
   };
+}
+
+/** The person among these with the highest rank (the first of equals). */
+function highest(ms: Match[]): Match | undefined {
+  return ms.reduce<Match | undefined>(
+    (best, m) => (!best || RANK[m.concept]! > RANK[best.concept]! ? m : best),
+    undefined,
+  );
+}
+
+/** The first kind of item the question names, most specific first. */
+function contentType(r: Reading): ContentType | null {
   const order: [Concept, () => ContentType][] = [
     ['dm', () => 'dm'],
     ['webcare', () => 'webcare'],
-    ['reaction', () => reactionType(all('reaction')[0]!)],
+    ['reaction', () => reactionType(r, r.all('reaction')[0]!)],
     ['story', () => 'story'],
     ['profile', () => 'profile'],
     ['like', () => 'like'],
@@ -174,32 +184,62 @@ export function extractFacts(a: Analysis): Facts {
     ['post', () => 'post'],
   ];
   for (const [c, type] of order) {
-    if (has(c)) {
-      f.content = type();
-      break;
-    }
+    if (r.has(c)) return type();
   }
+  return null;
+}
+
+/** Whether a reaction is the organisation's (webcare) or someone else's (a comment). */
+function reactionType(r: Reading, m: Match): ContentType {
+  const { a, persons } = r;
+  // "een reactie van de gemeente" (by government: webcare), "reacties van burgers" (by others)
+  const next = r.tokenAt(m.end);
+  if (next && FROM.has(next)) {
+    const by = persons.find((p) => p.start > m.end && p.start - m.end <= 3);
+    if (by) return by.concept === 'third' ? 'comment' : 'webcare';
+  }
+  // "replies under our posts", "reacties onder onze berichten": others' comments on the organisation's posts
+  if (a.tokens.slice(m.end, m.end + 2).some((t) => UNDER.has(t.raw))) return 'comment';
+  // The nearest actor before it in the same sentence decides: "we reply", "onze woordvoerder reageert".
+  const before = persons
+    .filter((p) => p.end <= m.start && a.tokens[p.start]!.sentence === a.tokens[m.start]!.sentence)
+    .sort((x, y) => y.end - x.end)[0];
+  if (before && before.concept !== 'third') return 'webcare';
+  return 'comment';
+}
+
+/** Who posted, given what the item is. */
+function author(r: Reading, content: ContentType | null): Author | null {
+  const { a, persons, govPersons } = r;
+  // The person after an item is its author: "de tweets van de minister", "comments from the public",
+  // "een reactie van de gemeente". (Not for pictures: "een foto van de minister" shows the minister.)
+  const explicit = a.matches
+    .filter((m) => ITEMS.includes(m.concept) && !DEPICTIONS.has(a.tokens[m.start]!.raw))
+    .map((m) =>
+      FROM.has(r.tokenAt(m.end) ?? '')
+        ? persons.find((p) => p.start > m.end && p.start - m.end <= 3)
+        : undefined,
+    )
+    .find((p) => p !== undefined);
 
   // Otherwise: for a DM the highest-ranking person on either side; else the government person named,
   // else the organisation ("we", "our ministry"), else a third party.
-  if (explicit && f.content !== 'dm') {
-    f.author = AUTHOR_OF[explicit.concept]!;
-  } else if (f.content === 'dm') {
+  if (explicit && content !== 'dm') return AUTHOR_OF[explicit.concept]!;
+  if (content === 'dm') {
     const h = highest(persons);
-    f.author = h ? AUTHOR_OF[h.concept]! : null;
-  } else {
-    const h = highest(govPersons) ?? highest(persons);
-    f.author = h ? AUTHOR_OF[h.concept]! : null;
-    if (f.content === 'comment') f.author = 'third-party';
-    if (f.content === 'webcare' && f.author === 'third-party') f.author = 'organisation';
+    return h ? AUTHOR_OF[h.concept]! : null;
   }
+  const h = highest(govPersons) ?? highest(persons);
+  let by = h ? AUTHOR_OF[h.concept]! : null;
+  if (content === 'comment') by = 'third-party';
+  if (content === 'webcare' && by === 'third-party') by = 'organisation';
+  return by;
+}
 
-  // Account type.
-  const privateMods = all('privMod').filter((m) => {
-    const prev = a.matches.find((o) => o.end === m.start);
-    return !(prev && prev.concept === 'possOrg');
-  });
-  const privAccountByMod = privateMods.some((m) => near(m, ['accountNoun', 'platform'], 3));
+/** The kind of account; an item on the organisation's account without a named author is the organisation's. */
+function readAccount(r: Reading, f: Facts): void {
+  const { a, all, has, near, govPersons } = r;
+  const privAccountByMod = r.privateMods.some((m) => near(m, ['accountNoun', 'platform'], 3));
   // "ons eigen account" is the organisation's own account, not a private one.
   const privAccount = all('privAccount').some(
     (m) => !a.matches.some((o) => o.concept === 'possOrg' && o.end === m.start),
@@ -218,14 +258,22 @@ export function extractFacts(a: Analysis): Facts {
   } else if (f.author === 'civil-servant' && (has('accountNoun') || has('platform')))
     f.account = 'civil-servant';
   if (f.account === 'corporate' && f.author === null) f.author = 'organisation';
+}
 
-  // Relation to the public task. A private modifier that is not about an account is about the content
-  // ("personal tweets", "tweet privé over zijn hobby").
-  const no = has('ptNo') || privateMods.some((m) => !near(m, ['accountNoun', 'platform'], 3));
-  const yes = has('ptYes');
-  f.publicTask = yes && no ? null : yes ? true : no ? false : null;
+/**
+ * Relation to the public task. A private modifier that is not about an account is about the content
+ * ("personal tweets", "tweet privé over zijn hobby"). Both said at once: unknown.
+ */
+function publicTask(r: Reading): boolean | null {
+  const no = r.has('ptNo') || r.privateMods.some((m) => !r.near(m, ['accountNoun', 'platform'], 3));
+  const yes = r.has('ptYes');
+  return yes && no ? null : yes ? true : no ? false : null;
+}
 
-  // State of the post, and what the asker wants.
+/** State of the post, what the asker wants, and the circumstances and platform named. */
+function readStateAndIntent(r: Reading, f: Facts): void {
+  const { all, has, tokenAt } = r;
+  // "verwijderd" after "worden"/"mag" or "be deleted" is what the asker wants; otherwise it is the post's state.
   for (const m of all('deleted')) {
     const after = tokenAt(m.end);
     const prev = tokenAt(m.start - 1);
@@ -241,5 +289,4 @@ export function extractFacts(a: Analysis): Facts {
   if (has('erasure')) f.erasure = true;
   const platform = all('platform')[0];
   if (platform) f.platform = PLATFORM_NAMES[platform.text] ?? platform.text;
-  return f;
 }

@@ -381,6 +381,25 @@ function hit(id: RuleId, text: Localised, facts: Facts): RuleHit {
 
 /** Applies R1–R18 to the facts. */
 export function decide(f: Facts): Decision {
+  const c = deciding(f);
+  const early = overridingRules(c) ?? directMessage(c) ?? notGovernmentContent(c);
+  if (early) return early;
+  const { account, platformOnly } = whoseAccount(c);
+  return byAccount(c, account, platformOnly);
+}
+
+/** A decision under way: the facts, the rules applied so far and the assumptions made. */
+interface Deciding {
+  f: Facts;
+  /** Assumptions made, said in the answer. */
+  notes: Localised[];
+  /** Applies a rule (once; a rule applied again keeps its first text). */
+  add: (id: RuleId, text: Localised) => void;
+  /** The decision with the rules applied so far; R13 (platform) whenever the item may have to be kept. */
+  done: (verdict: Decision['verdict'], primary: RuleId, followUp?: FollowUp) => Decision;
+}
+
+function deciding(f: Facts): Deciding {
   const hits: RuleHit[] = [];
   const notes: Localised[] = [];
   const add = (id: RuleId, text: Localised) => {
@@ -390,7 +409,11 @@ export function decide(f: Facts): Decision {
     if (verdict !== 'do-not-archive' && f.platform && f.platform !== 'web') add('R13', T.R13);
     return { verdict, hits, primary, notes, ...(followUp ? { followUp } : {}) };
   };
+  return { f, notes, add, done };
+}
 
+/** Rules that decide whatever the item is: a hold, "kept elsewhere", erasure, the wish to delete. */
+function overridingRules({ f, add, done }: Deciding): Decision | undefined {
   // R8: a pending Woo request or dispute: nothing may be destroyed.
   if (f.hold) {
     add('R8', T.R8);
@@ -415,25 +438,32 @@ export function decide(f: Facts): Decision {
     add('R8', T.R8);
     return done('depends', 'R7', f.hold === false ? undefined : FOLLOW_UPS.hold);
   }
-  // R6: direct messages follow the chat-message regime.
-  if (f.content === 'dm') {
-    if (f.author === 'bewindspersoon') {
-      add('R6', join(T.R6base, T.R6bewinds));
-      return done('archive', 'R6');
-    }
-    if (f.author === 'top-official') {
-      add('R6', join(T.R6base, T.R6top));
-      return done('archive', 'R6');
-    }
-    if (f.author === null) {
-      add('R6', join(T.R6base, T.R6bewinds, T.R6top, T.R6staff));
-      return done('depends', 'R6', FOLLOW_UPS.dmRole);
-    }
-    add('R6', join(T.R6base, T.R6staff));
-    if (f.publicTask === true) return done('archive', 'R6');
-    if (f.publicTask === false) return done('do-not-archive', 'R6');
-    return done('depends', 'R6', FOLLOW_UPS.dmContent);
+  return undefined;
+}
+
+/** R6: direct messages follow the chat-message regime; who sent or received them decides. */
+function directMessage({ f, add, done }: Deciding): Decision | undefined {
+  if (f.content !== 'dm') return undefined;
+  if (f.author === 'bewindspersoon') {
+    add('R6', join(T.R6base, T.R6bewinds));
+    return done('archive', 'R6');
   }
+  if (f.author === 'top-official') {
+    add('R6', join(T.R6base, T.R6top));
+    return done('archive', 'R6');
+  }
+  if (f.author === null) {
+    add('R6', join(T.R6base, T.R6bewinds, T.R6top, T.R6staff));
+    return done('depends', 'R6', FOLLOW_UPS.dmRole);
+  }
+  add('R6', join(T.R6base, T.R6staff));
+  if (f.publicTask === true) return done('archive', 'R6');
+  if (f.publicTask === false) return done('do-not-archive', 'R6');
+  return done('depends', 'R6', FOLLOW_UPS.dmContent);
+}
+
+/** Content that is not the government's own work: private or party-political, or by others. */
+function notGovernmentContent({ f, add, done }: Deciding): Decision | undefined {
   // R4: purely private or party-political content is not a record.
   if (f.publicTask === false) {
     add('R4', T.R4);
@@ -453,7 +483,14 @@ export function decide(f: Facts): Decision {
     add('R1', T.R1notGov);
     return done('do-not-archive', 'R1');
   }
+  return undefined;
+}
 
+/**
+ * The account the item is on: as stated, or implied by the author, or (noted in the answer) assumed to be
+ * the organisation's own. `platformOnly`: the question names a platform and nothing else.
+ */
+function whoseAccount({ f, notes }: Deciding): { account: Facts['account']; platformOnly: boolean } {
   let account = f.account;
   const platformOnly = f.content === null && f.platform !== null && f.account === null && f.author === null;
   if (account === null && f.author === 'bewindspersoon') account = 'bewindspersoon';
@@ -472,7 +509,11 @@ export function decide(f: Facts): Decision {
     account = 'corporate';
     notes.push(ASSUME_ORGANISATION);
   }
+  return { account, platformOnly };
+}
 
+/** R2, R3, R5: the account decides; on a private, hybrid or staff account only work content counts. */
+function byAccount({ f, add, done }: Deciding, account: Facts['account'], platformOnly: boolean): Decision {
   if (account === 'private' || account === 'hybrid' || account === 'civil-servant') {
     if (f.publicTask === true) {
       add('R1', T.R1);
