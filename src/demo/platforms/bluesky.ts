@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
-import { InjectedFailures, listenOnLoopback, refuseUpgrade } from './listen.ts';
+import { answer, InjectedFailures, listenOnLoopback, refuseUpgrade } from './listen.ts';
 
 export interface FakeBlueskyOptions {
   rateLimit?: { limit: number; windowMs: number };
@@ -193,19 +193,13 @@ export class FakeBluesky {
   private jseq = 0;
 
   private constructor(private readonly opts: FakeBlueskyOptions) {
-    this.server = createServer((req, res) => {
-      let reply: Reply;
-      const extra: Record<string, string> = {};
-      try {
-        reply = this.handle(req, extra);
-      } catch (e) {
-        reply = xerr('InternalServerError', String(e), 500);
-      }
-      const h: Record<string, string> = {};
-      for (const src of [extra, reply.headers ?? {}])
-        for (const [k, v] of Object.entries(src)) h[k.toLowerCase()] = v;
-      res.writeHead(reply.status, h).end(reply.body);
-    });
+    this.server = createServer((req, res) =>
+      answer(
+        res,
+        (extra) => this.handle(req, extra),
+        (e) => xerr('InternalServerError', String(e), 500),
+      ),
+    );
     this.server.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head));
   }
 

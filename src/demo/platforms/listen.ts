@@ -46,3 +46,32 @@ export class InjectedFailures<A> {
     return item.answer;
   }
 }
+
+/** A fake's answer: its status, headers and body. */
+export interface FakeReply {
+  status: number;
+  body: string | Buffer;
+  headers?: Record<string, string>;
+}
+
+/**
+ * Answers one request with what `handle` returns (headers it adds on the side, such as rate-limit
+ * headers, go in `extra`); a handler that throws becomes the platform's own 500.
+ */
+export function answer(
+  res: import('node:http').ServerResponse,
+  handle: (extra: Record<string, string>) => FakeReply,
+  onError: (e: unknown) => FakeReply,
+): void {
+  const extra: Record<string, string> = {};
+  let reply: FakeReply;
+  try {
+    reply = handle(extra);
+  } catch (e) {
+    reply = onError(e);
+  }
+  const h: Record<string, string> = {};
+  for (const src of [extra, reply.headers ?? {}])
+    for (const [k, v] of Object.entries(src)) h[k.toLowerCase()] = v;
+  res.writeHead(reply.status, h).end(reply.body);
+}

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
-import { InjectedFailures, listenOnLoopback, refuseUpgrade } from './listen.ts';
+import { answer, InjectedFailures, listenOnLoopback, refuseUpgrade } from './listen.ts';
 
 export interface FakeMedia {
   type?: 'image' | 'video' | 'gifv' | 'audio';
@@ -183,19 +183,13 @@ export class FakeMastodon {
   private readonly streams = new Set<StreamClient>();
 
   private constructor(private readonly opts: FakeMastodonOptions) {
-    this.server = createServer((req, res) => {
-      let reply: Reply;
-      const extra: Record<string, string> = {};
-      try {
-        reply = this.handle(req, extra);
-      } catch (e) {
-        reply = json(500, { error: String(e) });
-      }
-      const h: Record<string, string> = {};
-      for (const src of [extra, reply.headers ?? {}])
-        for (const [k, v] of Object.entries(src)) h[k.toLowerCase()] = v;
-      res.writeHead(reply.status, h).end(reply.body);
-    });
+    this.server = createServer((req, res) =>
+      answer(
+        res,
+        (extra) => this.handle(req, extra),
+        (e) => json(500, { error: String(e) }),
+      ),
+    );
     this.server.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head));
   }
 
