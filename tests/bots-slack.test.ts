@@ -33,6 +33,18 @@ let dutchHelp: (topic?: string) => Promise<Reply> = async () => {
   throw new Error('no harness yet');
 };
 
+/** `hulp [topic]` asked of this harness's bot directly, outside any adapter. */
+function helpOf(h: Harness): (topic?: string) => Promise<Reply> {
+  return (topic = '') =>
+    h.running.bot.handle({
+      platform: 'shell',
+      user: 'test',
+      channel: 'help-reference',
+      text: `hulp ${topic}`.trim(),
+      replyTo: { platform: 'shell', channel: 'help-reference' },
+    });
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const SHA256 = /\b[0-9a-f]{64}\b/;
 
@@ -65,14 +77,7 @@ describe('Slack adapter over HTTP (/slack/events on the shared server)', () => {
     fake = await FakeSlack.start();
     h = await startHarness(fake.env());
     endpoint = `http://127.0.0.1:${h.running.port}/slack/events`;
-    dutchHelp = (topic = '') =>
-      h.running.bot.handle({
-        platform: 'shell',
-        user: 'test',
-        channel: 'help-reference',
-        text: `hulp ${topic}`.trim(),
-        replyTo: { platform: 'shell', channel: 'help-reference' },
-      });
+    dutchHelp = helpOf(h);
   });
   afterAll(async () => {
     await h?.close();
@@ -492,14 +497,7 @@ describe('Slack adapter in Socket Mode (SLACK_APP_TOKEN)', () => {
   beforeAll(async () => {
     fake = await FakeSlack.start();
     h = await startHarness(fake.env({ socketMode: true }));
-    dutchHelp = (topic = '') =>
-      h.running.bot.handle({
-        platform: 'shell',
-        user: 'test',
-        channel: 'help-reference',
-        text: `hulp ${topic}`.trim(),
-        replyTo: { platform: 'shell', channel: 'help-reference' },
-      });
+    dutchHelp = helpOf(h);
   });
   afterAll(async () => {
     await h?.close();
