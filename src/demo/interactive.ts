@@ -30,7 +30,7 @@ function intro(p: DemoPlatforms, lang: Lang): string {
     nl ? 'Probeer:' : 'Try:',
     `  archiveer ${p.post(1).url}`,
     '  zoek paspoort',
-    '  geschiedenis 1',
+    `  geschiedenis ${p.post(2).url}`,
     '  vraag moet ik reacties op ons account archiveren?',
     nl
       ? '  demo edit <n> · demo delete <n> — het platform wijzigt of verwijdert een bericht; de melding volgt binnen seconden'
@@ -66,9 +66,9 @@ export async function runDemoInteractive(
   opts: { input?: NodeJS.ReadableStream; output?: NodeJS.WritableStream; lang?: Lang; log?: Logger } = {},
 ): Promise<void> {
   const output = opts.output ?? process.stdout;
+  output.write(`${intro(platforms, opts.lang ?? 'nl')}\n\n`);
   const chat = new PassThrough();
   const running = await serve(config, chat);
-  output.write(`${intro(platforms, opts.lang ?? 'nl')}\n`);
   // Set up as if typed: watch both accounts, alerts on in this chat.
   chat.write(`volg ${platforms.data.mastodonAccount}\n`);
   chat.write(`volg ${platforms.data.blueskyAccount}\n`);

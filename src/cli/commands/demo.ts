@@ -26,7 +26,7 @@ export function register(program: Command, ctx: CliContext): void {
     .addHelpText(
       'after',
       `
-In the chat, try: archiveer <url>, zoek paspoort, geschiedenis 1, vraag …; and
+In the chat, try: archiveer <url>, zoek paspoort, geschiedenis <url>, vraag …; and
   demo edit <n> / demo delete <n>   the platform edits or deletes post n: the alert follows within seconds.
 --once --json prints {"platforms", "captured", "versions", "alerts": [{"kind", "post"}], "verify": {"ok"}}.
 Only the demo's own loopback servers may be reached (http.allowHosts); nothing leaves this machine.`,
@@ -59,7 +59,8 @@ Only the demo's own loopback servers may be reached (http.allowHosts); nothing l
           config,
           platforms,
           (c, input) => serve(c, { env: ctx.env, log, worker: true, shell: 'on', port: 0, stdin: input }),
-          { lang: ctx.lang },
+          // The chat speaks Dutch unless told otherwise; so does the demo's introduction.
+          { lang: ctx.env.ARCHIEFBOT_LANGUAGE?.trim().toLowerCase().startsWith('en') ? 'en' : 'nl' },
         );
       } finally {
         await platforms.close();
