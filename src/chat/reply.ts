@@ -1,5 +1,5 @@
 /**
- * The neutral reply every chat command produces (DESIGN.md, "ChatAdapter"): adapters render it as
+ * The neutral reply every chat command produces (docs/design.md, "ChatAdapter"): adapters render it as
  * Block Kit (Slack), an Adaptive Card (Teams) or Markdown (Mattermost, shell). `text` is the whole
  * answer as plain text, so every platform (and every notification) says the same thing.
  */

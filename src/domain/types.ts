@@ -1,4 +1,4 @@
-/** Domain types shared by every layer. Names follow DESIGN.md. This folder imports nothing of ours. */
+/** Domain types shared by every layer. Names follow docs/design.md. This folder imports nothing of ours. */
 
 /** The two languages the bot speaks. */
 export type Lang = 'nl' | 'en';
