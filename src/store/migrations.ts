@@ -1,4 +1,7 @@
 import type { Db } from './db.ts';
+import { migration6 } from './migrations/006-evidence.ts';
+import { migration7 } from './migrations/007-recovery.ts';
+import { migration8 } from './migrations/008-requests.ts';
 
 /** Versioned schema changes, applied in order, each once, each in its own transaction. Append only. */
 export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
@@ -299,6 +302,10 @@ CREATE TABLE kb_followup (
 CREATE INDEX kb_followup_created ON kb_followup(created_at);
 `,
   },
+  // From 6 on, one file each in src/store/migrations/.
+  migration6,
+  migration7,
+  migration8,
 ];
 
 export async function migrate(db: Db): Promise<number> {
