@@ -1,4 +1,6 @@
+import type { z } from 'zod';
 import type { Config } from '../config.ts';
+import { CaptureError } from '../domain/errors.ts';
 import type { AccountInfo, CaptureMethod, NormalisedPost, Platform } from '../domain/types.ts';
 import type { HttpSession } from './http.ts';
 
@@ -117,4 +119,38 @@ export interface ConnectorFactory {
   /** For logs and tests ('mastodon', 'unsupported', …). */
   readonly name: string;
   create(config: Config): Connector;
+}
+
+/** What a zod check found wrong, in one line: the first few problems with where they are. */
+function shapeProblems(error: z.ZodError): string {
+  const problems = error.issues.slice(0, 3).map((i) => {
+    const where = i.path.length ? i.path.map(String).join('.') : 'the answer';
+    return `${where}: ${i.message}`;
+  });
+  if (error.issues.length > 3) problems.push(`${error.issues.length - 3} more`);
+  return problems.join('; ');
+}
+
+/**
+ * A platform's answer checked against the shape the connector reads (lenient where the platform is:
+ * optional fields, extra fields allowed). A wrong shape (`{"content": 42}`, `null`, `[]`) is a
+ * CaptureError('bad-response') that names what was wrong, never a TypeError deep in a connector.
+ * `what`: what the answer should have been ("the post", "the posts of the account").
+ */
+export function validAnswer<S extends z.ZodType>(
+  schema: S,
+  data: unknown,
+  url: string,
+  what: string,
+): z.output<S> {
+  const checked = schema.safeParse(data);
+  if (checked.success) return checked.data;
+  const host = new URL(url).host;
+  const detail = shapeProblems(checked.error);
+  throw new CaptureError(
+    'bad-response',
+    `${host} sent an answer for ${what} that is not in the shape its API documents (${detail}): ${url}`,
+    false,
+    { url, host, detail },
+  );
 }

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Config } from '../../config.ts';
 import { CaptureError } from '../../domain/errors.ts';
 import type { AccountInfo, MediaItem, NormalisedPost } from '../../domain/types.ts';
@@ -15,61 +16,93 @@ import type {
   Target,
   Thread,
 } from '../connector.ts';
+import { validAnswer } from '../connector.ts';
 import type { HttpSession, Response } from '../http.ts';
 import { METHODS } from '../methods.ts';
 
-/** The parts of app.bsky.feed.defs#postView and friends that we read (lexicons, docs.bsky.app). */
-interface BAuthor {
-  did: string;
-  handle: string;
-  displayName?: string;
-}
-interface BBlobRef {
-  ref?: { $link?: string };
-  mimeType?: string;
-}
-interface BRecord {
-  text?: string;
-  createdAt?: string;
-  langs?: string[];
-  reply?: { parent?: { uri: string }; root?: { uri: string } };
-  embed?: {
-    $type?: string;
-    images?: { alt?: string; image?: BBlobRef }[];
-    video?: BBlobRef;
-    alt?: string;
-    media?: BRecord['embed'];
-  };
-  labels?: { values?: { val: string }[] };
-}
-interface BEmbedView {
-  $type?: string;
-  images?: { fullsize: string; thumb?: string; alt?: string }[];
-  playlist?: string;
-  cid?: string;
-  alt?: string;
-  media?: BEmbedView;
-}
-interface BPostView {
-  uri: string;
-  cid: string;
-  author: BAuthor;
-  record: BRecord;
-  embed?: BEmbedView;
-  replyCount?: number;
-  repostCount?: number;
-  likeCount?: number;
-  quoteCount?: number;
-  indexedAt?: string;
-}
+/**
+ * The parts of app.bsky.feed.defs#postView and friends that we read (lexicons, docs.bsky.app;
+ * docs/reference/platform-apis.md §2.2–2.4). Every answer is checked against them before use: what
+ * the archive keys by is required, what the lexicons leave optional is optional, and fields we do not
+ * read are allowed (and dropped).
+ */
+const BAuthor = z.object({ did: z.string(), handle: z.string(), displayName: z.string().nullish() });
+type BAuthor = z.output<typeof BAuthor>;
+const BBlobRef = z.object({
+  ref: z.object({ $link: z.string().optional() }).nullish(),
+  mimeType: z.string().nullish(),
+});
+const BRecordEmbedOwn = z.object({
+  $type: z.string().optional(),
+  images: z.array(z.object({ alt: z.string().nullish(), image: BBlobRef.nullish() })).nullish(),
+  video: BBlobRef.nullish(),
+  alt: z.string().nullish(),
+});
+/** A record's embed; recordWithMedia carries the images or video in `media`. */
+const BRecordEmbed = BRecordEmbedOwn.extend({ media: BRecordEmbedOwn.nullish() });
+const BRecord = z.object({
+  text: z.string().nullish(),
+  createdAt: z.string().nullish(),
+  langs: z.array(z.string()).nullish(),
+  reply: z
+    .object({
+      parent: z.object({ uri: z.string() }).nullish(),
+      root: z.object({ uri: z.string() }).nullish(),
+    })
+    .nullish(),
+  embed: BRecordEmbed.nullish(),
+  labels: z.object({ values: z.array(z.object({ val: z.string() })).nullish() }).nullish(),
+});
+const BEmbedViewOwn = z.object({
+  $type: z.string().optional(),
+  images: z
+    .array(z.object({ fullsize: z.string(), thumb: z.string().nullish(), alt: z.string().nullish() }))
+    .nullish(),
+  playlist: z.string().nullish(),
+  cid: z.string().nullish(),
+  alt: z.string().nullish(),
+});
+/** An embed view; recordWithMedia#view carries the images or video in `media`. */
+const BEmbedView = BEmbedViewOwn.extend({ media: BEmbedViewOwn.nullish() });
+const BPostView = z.object({
+  uri: z.string(),
+  cid: z.string(),
+  author: BAuthor,
+  record: BRecord,
+  embed: BEmbedView.nullish(),
+  replyCount: z.number().nullish(),
+  repostCount: z.number().nullish(),
+  likeCount: z.number().nullish(),
+  quoteCount: z.number().nullish(),
+  indexedAt: z.string().nullish(),
+});
+type BPostView = z.output<typeof BPostView>;
+/** threadViewPost, or notFoundPost / blockedPost (no `post`), with parents and replies of the same kinds. */
 interface BThread {
-  $type?: string;
-  post?: BPostView;
-  parent?: BThread;
-  replies?: BThread[];
-  notFound?: boolean;
-  blocked?: boolean;
+  $type?: string | undefined;
+  post?: BPostView | undefined;
+  parent?: BThread | undefined;
+  replies?: BThread[] | undefined;
 }
+const BThread: z.ZodType<BThread> = z.lazy(() =>
+  z.object({
+    $type: z.string().optional(),
+    post: BPostView.optional(),
+    parent: BThread.optional(),
+    replies: z.array(BThread).optional(),
+  }),
+);
+const BThreadAnswer = z.object({ thread: BThread });
+const BProfile = BAuthor.extend({ postsCount: z.number().nullish() });
+const BFeed = z.object({
+  feed: z.array(z.object({ post: BPostView, reason: z.unknown().optional() })),
+  cursor: z.string().nullish(),
+});
+const BPosts = z.object({ posts: z.array(BPostView) });
+/** An XRPC error body (`{"error","message"}`); anything else reads as no name. */
+const XrpcError = z
+  .object({ error: z.string().optional(), message: z.string().optional() })
+  .catch({ error: undefined, message: undefined });
 
 const WEB_HOSTS = new Set(['bsky.app', 'www.bsky.app']);
 const POST_PATH = /^\/profile\/([^/]+)\/post\/([^/]+)\/?$/;
@@ -138,20 +171,21 @@ export class BlueskyConnector implements Connector, PostSource, AccountSource, B
    * XRPC errors are HTTP 400 with `{"error","message"}`; map the documented names. `page`: the URL
    * the user gave (the post or account), which their error message names instead of the XRPC call.
    */
-  private async call<T>(
+  private async call<S extends z.ZodType>(
     http: HttpSession,
     url: string,
+    schema: S,
     what: string,
     page: string = url,
-  ): Promise<{ data: T; res: Response }> {
-    const { data, res } = await http.json<T & { error?: string; message?: string }>(url);
-    if (res.status < 300) return { data, res };
-    const name = data?.error ?? '';
+  ): Promise<{ data: z.output<S>; res: Response }> {
+    const { data, res } = await http.json<unknown>(url);
+    if (res.status < 300) return { data: validAnswer(schema, data, url, what), res };
+    const { error: name = '', message = '' } = XrpcError.parse(data);
     const host = new URL(url).host;
     const vars = { url: page, host, status: res.status, platform: 'Bluesky', detail: name || null };
     if (
       ['NotFound', 'RecordNotFound'].includes(name) ||
-      (name === 'InvalidRequest' && /not found|unable to resolve handle/i.test(data.message ?? ''))
+      (name === 'InvalidRequest' && /not found|unable to resolve handle/i.test(message))
     ) {
       throw new CaptureError(
         'not-found',
@@ -181,9 +215,10 @@ export class BlueskyConnector implements Connector, PostSource, AccountSource, B
 
   private async did(http: HttpSession, actor: string, page: string): Promise<string> {
     if (actor.startsWith('did:')) return actor;
-    const { data } = await this.call<{ did: string }>(
+    const { data } = await this.call(
       http,
       this.xrpc('com.atproto.identity.resolveHandle', { handle: actor }),
+      z.object({ did: z.string() }),
       `the account ${actor}`,
       page,
     );
@@ -258,7 +293,7 @@ export class BlueskyConnector implements Connector, PostSource, AccountSource, B
     const did = await this.did(http, p.actor, target.url);
     const uri = `at://${did}/app.bsky.feed.post/${p.rkey}`;
     const url = this.xrpc('app.bsky.feed.getPostThread', { uri, depth: '100', parentHeight: '80' });
-    const { data } = await this.call<{ thread: BThread }>(http, url, 'the post', target.url);
+    const { data } = await this.call(http, url, BThreadAnswer, 'the post', target.url);
     const thread = data.thread;
     if (!thread.post) {
       throw new CaptureError('not-found', 'the post was not found on Bluesky (deleted, or blocked)', false, {
@@ -283,9 +318,10 @@ export class BlueskyConnector implements Connector, PostSource, AccountSource, B
 
   async openAccount(target: AccountTarget, http: HttpSession): Promise<AccountHandle> {
     const p = this.parse(new URL(target.url))!;
-    const { data } = await this.call<BAuthor & { postsCount?: number }>(
+    const { data } = await this.call(
       http,
       this.xrpc('app.bsky.actor.getProfile', { actor: p.actor }),
+      BProfile,
       `the account ${p.actor}`,
       target.url,
     );
@@ -297,12 +333,7 @@ export class BlueskyConnector implements Connector, PostSource, AccountSource, B
     const params: Record<string, string> = { actor: handle.ref, limit: '100', filter: 'posts_with_replies' };
     if (cursor) params.cursor = cursor;
     const url = this.xrpc('app.bsky.feed.getAuthorFeed', params);
-    const { data } = await this.call<{ feed: { post: BPostView; reason?: unknown }[]; cursor?: string }>(
-      http,
-      url,
-      'the posts of the account',
-      handle.account.url ?? url,
-    );
+    const { data } = await this.call(http, url, BFeed, 'the posts of the account', handle.account.url ?? url);
     const posts = data.feed
       .filter((f) => !f.reason && f.post.author.did === handle.ref)
       .map((f) => this.normalise(f.post, url));
@@ -321,7 +352,7 @@ export class BlueskyConnector implements Connector, PostSource, AccountSource, B
       const url = this.xrpc('app.bsky.feed.getPosts', { uris: batch.map((r) => r.platformId) });
       let found: BPostView[];
       try {
-        found = (await this.call<{ posts: BPostView[] }>(http, url, 'the posts')).data.posts;
+        found = (await this.call(http, url, BPosts, 'a batch check')).data.posts;
       } catch (err) {
         for (const r of batch) out.set(r.platformId, { state: 'error', reason: (err as Error).message });
         continue;
@@ -345,7 +376,7 @@ export class BlueskyConnector implements Connector, PostSource, AccountSource, B
       parentHeight: '0',
     });
     try {
-      const { data } = await this.call<{ thread: BThread }>(http, url, 'the post');
+      const { data } = await this.call(http, url, BThreadAnswer, 'the post');
       if (data.thread.post) return { state: 'live', post: this.normalise(data.thread.post, url) };
     } catch (err) {
       if (!(err instanceof CaptureError)) return { state: 'error', reason: (err as Error).message };
@@ -354,7 +385,7 @@ export class BlueskyConnector implements Connector, PostSource, AccountSource, B
     }
     const did = ref.accountRef ?? ref.platformId.replace(/^at:\/\/([^/]+)\/.*$/, '$1');
     try {
-      await this.call(http, this.xrpc('app.bsky.actor.getProfile', { actor: did }), 'the account');
+      await this.call(http, this.xrpc('app.bsky.actor.getProfile', { actor: did }), BProfile, 'the account');
     } catch (err) {
       if (err instanceof CaptureError && (err.code === 'not-found' || err.code === 'unavailable')) {
         return { state: 'unavailable', reason: 'the account is gone, deactivated or taken down' };

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Config } from '../../config.ts';
 import { CaptureError } from '../../domain/errors.ts';
 import type {
@@ -22,54 +23,62 @@ import type {
   Target,
   Thread,
 } from '../connector.ts';
+import { validAnswer } from '../connector.ts';
 import { htmlToText } from '../html.ts';
 import type { HttpSession, Response } from '../http.ts';
 import { METHODS } from '../methods.ts';
 
-/** The parts of Mastodon's Status, Account and StatusEdit entities we read (docs.joinmastodon.org/entities). */
-interface MAccount {
-  id: string;
-  username: string;
-  acct: string;
-  display_name?: string;
-  url?: string;
-  suspended?: boolean;
-  statuses_count?: number;
-}
-interface MAttachment {
-  id: string;
-  type: string;
-  url: string | null;
-  remote_url?: string | null;
-  description?: string | null;
-}
-interface MStatus {
-  id: string;
-  uri: string;
-  url?: string | null;
-  created_at: string;
-  edited_at?: string | null;
-  in_reply_to_id?: string | null;
-  sensitive?: boolean;
-  spoiler_text?: string;
-  visibility?: string;
-  language?: string | null;
-  content: string;
-  reblog?: MStatus | null;
-  account: MAccount;
-  media_attachments?: MAttachment[];
-  replies_count?: number;
-  reblogs_count?: number;
-  favourites_count?: number;
-  quotes_count?: number;
-}
-interface MStatusEdit {
-  content: string;
-  spoiler_text?: string;
-  sensitive?: boolean;
-  created_at: string;
-  media_attachments?: MAttachment[];
-}
+/**
+ * The parts of Mastodon's Status, Account and StatusEdit entities we read
+ * (docs.joinmastodon.org/entities; docs/reference/platform-apis.md §1.4–1.5). Every answer is checked
+ * against them before use: what the archive keys and shows is required, what servers may omit or
+ * null is optional, and fields we do not read are allowed (and dropped).
+ */
+const MAccount = z.object({
+  id: z.string(),
+  username: z.string(),
+  acct: z.string(),
+  display_name: z.string().nullish(),
+  url: z.string().nullish(),
+  suspended: z.boolean().nullish(),
+  statuses_count: z.number().nullish(),
+});
+type MAccount = z.output<typeof MAccount>;
+const MAttachment = z.object({
+  id: z.string(),
+  type: z.string().nullish(),
+  url: z.string().nullish(),
+  remote_url: z.string().nullish(),
+  description: z.string().nullish(),
+});
+type MAttachment = z.output<typeof MAttachment>;
+const MShown = {
+  content: z.string(),
+  spoiler_text: z.string().nullish(),
+  sensitive: z.boolean().nullish(),
+  media_attachments: z.array(MAttachment).nullish(),
+};
+const MStatusOwn = z.object({
+  ...MShown,
+  id: z.string(),
+  uri: z.string(),
+  url: z.string().nullish(),
+  created_at: z.string(),
+  edited_at: z.string().nullish(),
+  in_reply_to_id: z.string().nullish(),
+  visibility: z.string().nullish(),
+  language: z.string().nullish(),
+  account: MAccount,
+  replies_count: z.number().nullish(),
+  reblogs_count: z.number().nullish(),
+  favourites_count: z.number().nullish(),
+  quotes_count: z.number().nullish(),
+});
+/** A status; a boost carries the boosted status in `reblog` (which is never a boost itself). */
+const MStatus = MStatusOwn.extend({ reblog: MStatusOwn.nullish() });
+type MStatus = z.output<typeof MStatus>;
+const MStatusEdit = z.object({ ...MShown, created_at: z.string() });
+const MContext = z.object({ ancestors: z.array(MStatus), descendants: z.array(MStatus) });
 
 const POST_PATHS = [/^\/@([^/@]+(?:@[^/]+)?)\/(\d+)\/?$/, /^\/users\/([^/]+)\/statuses\/(\d+)\/?$/];
 const ACCOUNT_PATHS = [/^\/@([^/@]+)\/?$/, /^\/users\/([^/]+)\/?$/];
@@ -79,11 +88,11 @@ function base(url: string): string {
   return `${u.protocol}//${u.host}`;
 }
 
-function mediaType(t: string): MediaType {
+function mediaType(t: string | null | undefined): MediaType {
   return t === 'image' || t === 'video' || t === 'gifv' || t === 'audio' ? t : 'unknown';
 }
 
-function media(attachments: MAttachment[] | undefined): MediaItem[] {
+function media(attachments: MAttachment[] | null | undefined): MediaItem[] {
   return (attachments ?? [])
     .filter((a) => a.url || a.remote_url)
     .map((a) => ({
@@ -105,7 +114,12 @@ function accountInfo(a: MAccount, host: string): AccountInfo {
 }
 
 function content(
-  s: { content: string; spoiler_text?: string; sensitive?: boolean; media_attachments?: MAttachment[] },
+  s: {
+    content: string;
+    spoiler_text?: string | null;
+    sensitive?: boolean | null;
+    media_attachments?: MAttachment[] | null;
+  },
   visibility: string | null,
   language: string | null,
 ): PostContent {
@@ -191,20 +205,24 @@ export class MastodonConnector implements Connector, PostSource, AccountSource, 
     throw new CaptureError('platform-error', `${host} answered HTTP ${res.status} for ${what}`, false, vars);
   }
 
-  private async get<T>(
+  /** GET an API answer, mapped to what its error status means, parsed and checked against `schema`. */
+  private async get<S extends z.ZodType>(
     http: HttpSession,
     url: string,
+    schema: S,
     what: string,
     page: string,
-  ): Promise<{ data: T; res: Response }> {
+  ): Promise<{ data: z.output<S>; res: Response }> {
     const first = await http.get(url, { accept: 'application/json' });
     this.check(first, what, page);
+    let parsed: { data: unknown; res: Response };
     // Parse through the session so a malformed body is retried and reported the same way everywhere.
     try {
-      return { data: JSON.parse(first.body.toString('utf8')) as T, res: first };
+      parsed = { data: JSON.parse(first.body.toString('utf8')), res: first };
     } catch {
-      return http.json<T>(url);
+      parsed = await http.json<unknown>(url);
     }
+    return { data: validAnswer(schema, parsed.data, url, what), res: parsed.res };
   }
 
   normalise(
@@ -244,19 +262,12 @@ export class MastodonConnector implements Connector, PostSource, AccountSource, 
     const host = new URL(target.url).host;
     const id = this.statusId(target);
     const statusUrl = `${apiBase}/api/v1/statuses/${id}`;
-    const { data: status } = await this.get<MStatus>(http, statusUrl, 'the post', target.url);
+    const { data: status } = await this.get(http, statusUrl, MStatus, 'the post', target.url);
     const contextUrl = `${statusUrl}/context`;
     // Without replies wanted (a re-check that only needs the new version), the thread is not asked for.
     const context =
       opts.maxReplies > 0
-        ? (
-            await this.get<{ ancestors: MStatus[]; descendants: MStatus[] }>(
-              http,
-              contextUrl,
-              'the replies of the post',
-              target.url,
-            )
-          ).data
+        ? (await this.get(http, contextUrl, MContext, 'the replies of the post', target.url)).data
         : { ancestors: [], descendants: [] };
     const uriById = new Map<string, string>([[status.id, status.uri]]);
     for (const s of [...context.ancestors, ...context.descendants]) uriById.set(s.id, s.uri);
@@ -265,9 +276,10 @@ export class MastodonConnector implements Connector, PostSource, AccountSource, 
     const post = this.normalise(status, host, apiBase, statusUrl, parentOf(status));
     if (status.edited_at) {
       const historyUrl = `${statusUrl}/history`;
-      const { data: edits } = await this.get<MStatusEdit[]>(
+      const { data: edits } = await this.get(
         http,
         historyUrl,
+        z.array(MStatusEdit),
         'the edit history of the post',
         target.url,
       );
@@ -295,7 +307,7 @@ export class MastodonConnector implements Connector, PostSource, AccountSource, 
     }
     const apiBase = base(target.url);
     const lookup = `${apiBase}/api/v1/accounts/lookup?acct=${encodeURIComponent(username)}`;
-    const { data: account } = await this.get<MAccount>(http, lookup, `the account @${username}`, target.url);
+    const { data: account } = await this.get(http, lookup, MAccount, `the account @${username}`, target.url);
     if (account.suspended) {
       throw new CaptureError(
         'unavailable',
@@ -315,7 +327,7 @@ export class MastodonConnector implements Connector, PostSource, AccountSource, 
   async listAccount(handle: AccountHandle, http: HttpSession, cursor: string | null): Promise<AccountPage> {
     const url = cursor ?? handle.ref;
     const page = handle.account.url ?? handle.ref;
-    const { data, res } = await this.get<MStatus[]>(http, url, 'the posts of the account', page);
+    const { data, res } = await this.get(http, url, z.array(MStatus), 'the posts of the account', page);
     const apiBase = base(url);
     const host = new URL(url).host;
     const uriById = new Map(data.map((s) => [s.id, s.uri]));
@@ -364,9 +376,7 @@ export class MastodonConnector implements Connector, PostSource, AccountSource, 
               true,
               { url, host, status: res.status },
             );
-          found = JSON.parse(res.body.toString('utf8')) as MStatus[];
-          if (!Array.isArray(found))
-            throw new CaptureError('bad-response', `${host} sent no list of statuses`, true, { url, host });
+          found = validAnswer(z.array(MStatus), JSON.parse(res.body.toString('utf8')), url, 'a batch check');
         } catch (err) {
           const reason = err instanceof SyntaxError ? `${host} sent invalid JSON` : (err as Error).message;
           for (const b of batch) out.set(b.ref.platformId, { state: 'error', reason });
@@ -399,7 +409,10 @@ export class MastodonConnector implements Connector, PostSource, AccountSource, 
     if (cached && Date.now() - cached.at < (cached.gone ? 60_000 : 5_000)) return cached.gone;
     const acc = await http.get(url, { accept: 'application/json' });
     let gone: string | null = null;
-    if (acc.status === 200 && (JSON.parse(acc.body.toString('utf8')) as MAccount).suspended)
+    if (
+      acc.status === 200 &&
+      validAnswer(MAccount, JSON.parse(acc.body.toString('utf8')), url, 'the account').suspended
+    )
       gone = 'the account is suspended';
     else if (acc.status === 410) gone = 'the account is gone (HTTP 410)';
     else if (acc.status !== 200 && acc.status !== 404)
@@ -418,7 +431,7 @@ export class MastodonConnector implements Connector, PostSource, AccountSource, 
     try {
       const res = await http.get(statusUrl, { accept: 'application/json' });
       if (res.status === 200) {
-        const s = JSON.parse(res.body.toString('utf8')) as MStatus;
+        const s = validAnswer(MStatus, JSON.parse(res.body.toString('utf8')), statusUrl, 'the post');
         return { state: 'live', post: this.normalise(s, host, base(statusUrl), statusUrl, null) };
       }
       if (res.status === 401 || res.status === 403)
