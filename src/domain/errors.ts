@@ -13,7 +13,8 @@ export type CaptureErrorCode =
   | 'platform-error'
   | 'bad-response'
   | 'network-error'
-  | 'too-large';
+  | 'too-large'
+  | 'disk-full';
 
 export type ErrorVars = Record<string, string | number | null | undefined>;
 

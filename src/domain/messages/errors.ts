@@ -42,4 +42,8 @@ export const errors = {
     nl: '{url} is te groot om te archiveren.',
     en: '{url} is too large to capture.',
   },
+  'error.disk-full': {
+    nl: 'De schijf van het archief is vol: {url} is niet gearchiveerd en er is niets half weggeschreven. Maak ruimte vrij en probeer het opnieuw.',
+    en: "The archive's disk is full: {url} was not captured and nothing was left half written. Free some space and try again.",
+  },
 } satisfies Record<string, Message>;
