@@ -1,9 +1,10 @@
+import diagnosticsChannel from 'node:diagnostics_channel';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { Agent, fetch } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import type { Config } from '../config.ts';
 import { CaptureError } from '../domain/errors.ts';
-import type { Exchange, Purpose } from '../domain/exchange.ts';
+import { decodeContent, type Exchange, headerValue, type Purpose, responseHead } from '../domain/exchange.ts';
 
 export type { Exchange, Purpose } from '../domain/exchange.ts';
 
@@ -235,63 +236,162 @@ export class HttpClient {
     };
     const date = new Date().toISOString();
     const limit = purpose === 'media' ? this.config.maxMediaBytes : this.config.maxBodyBytes;
-    let res: Awaited<ReturnType<typeof fetch>>;
-    try {
-      res = await fetch(url, {
-        headers: requestHeaders,
-        redirect: 'manual',
-        dispatcher: this.agent,
-        signal: AbortSignal.timeout(this.config.timeoutMs),
-      });
-    } catch (err) {
-      throw toCaptureError(err, url);
-    }
-    const declared = Number(res.headers.get('content-length') ?? 0);
-    if (declared > limit) {
-      await res.body?.cancel();
-      throw new CaptureError(
-        'too-large',
-        `${url.href} is ${declared} bytes, more than the limit of ${limit}`,
-        false,
-        { url: url.href, host: url.host },
-      );
-    }
+    let got: Received;
     let body: Buffer;
     try {
-      body = await readCapped(res, limit, url);
+      got = await receive(this.agent, url, requestHeaders, limit, this.config.timeoutMs);
+      body = await decodeContent(headerValue(got.headers, 'content-encoding'), got.body, limit);
     } catch (err) {
+      if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(url, limit);
       throw toCaptureError(err, url);
     }
+    const headers = new Headers();
+    for (const [name, value] of got.headers) headers.append(name, value);
     const exchange: Exchange = {
       method: 'GET',
       url: url.href,
-      requestHeaders: [['host', url.host], ...Object.entries(requestHeaders)],
-      status: res.status,
-      statusText: res.statusText,
-      responseHeaders: [...res.headers.entries()],
+      requestHeaders: got.sent
+        ? headerLines(got.sent.head)
+        : [['host', url.host], ...Object.entries(requestHeaders)],
+      status: got.status,
+      statusText: got.statusText,
+      responseHeaders: got.headers,
       body,
       date,
       purpose,
     };
-    return { url: url.href, status: res.status, headers: res.headers as unknown as Headers, body, exchange };
+    if (got.sent) {
+      exchange.wire = {
+        request: Buffer.from(got.sent.head, 'latin1'),
+        response: responseHead(got.status, got.statusText, got.headers),
+        body: got.body,
+      };
+      if (got.sent.ip) exchange.ip = got.sent.ip;
+    }
+    return { url: url.href, status: got.status, headers, body, exchange };
   }
 }
 
-async function readCapped(res: Awaited<ReturnType<typeof fetch>>, limit: number, url: URL): Promise<Buffer> {
-  if (!res.body) return Buffer.alloc(0);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of res.body) {
-    size += chunk.length;
-    if (size > limit) {
-      throw new CaptureError('too-large', `${url.href} is more than the limit of ${limit} bytes`, false, {
-        url: url.href,
-        host: url.host,
-      });
+function tooLarge(url: URL, limit: number, declared?: number): CaptureError {
+  const size =
+    declared === undefined
+      ? `more than the limit of ${limit} bytes`
+      : `${declared} bytes, more than the limit of ${limit}`;
+  return new CaptureError('too-large', `${url.href} is ${size}`, false, { url: url.href, host: url.host });
+}
+
+/** What came back for one request, before any decoding. */
+interface Received {
+  status: number;
+  statusText: string;
+  /** Header fields as received: names as sent, in order, repeats kept (latin1, as HTTP sends them). */
+  headers: [string, string][];
+  /** The entity body as transferred (Content-Encoding kept; undici has removed a chunked coding). */
+  body: Buffer;
+  /** The request head undici wrote to the socket and the peer's address (null: not observed). */
+  sent: { head: string; ip: string | undefined } | null;
+}
+
+/**
+ * The request being written now, waiting for undici's `undici:client:sendHeaders` message: undici
+ * calls the handler's onRequestStart and then publishes the head it writes, in one synchronous run,
+ * so the message that follows belongs to the request that set this.
+ */
+let sending: { origin: string; path: string; seen: (head: string, ip: string | undefined) => void } | null =
+  null;
+
+diagnosticsChannel.channel('undici:client:sendHeaders').subscribe((message) => {
+  const { request, headers, socket } = message as {
+    request: { origin?: string | URL; path?: string };
+    headers: string;
+    socket: { remoteAddress?: string };
+  };
+  const waiting = sending;
+  sending = null;
+  if (!waiting || String(request.origin) !== waiting.origin || request.path !== waiting.path) return;
+  // For a request without a body undici writes this head and then the blank line that ends it.
+  waiting.seen(`${headers}\r\n`, socket.remoteAddress);
+});
+
+/** A request head's header fields as [name, value] pairs (the request line left out). */
+function headerLines(head: string): [string, string][] {
+  return head
+    .split('\r\n')
+    .slice(1)
+    .filter((line) => line.includes(':'))
+    .map((line) => {
+      const at = line.indexOf(':');
+      return [line.slice(0, at), line.slice(at + 1).trim()];
+    });
+}
+
+/**
+ * One GET through undici's dispatcher, without decoding: the status line, the header fields as
+ * received and the body bytes as transferred, with the request head actually sent and the peer's
+ * address. A body over `limit` (declared or read) fails with `too-large`.
+ */
+function receive(
+  agent: Agent,
+  url: URL,
+  headers: Record<string, string>,
+  limit: number,
+  timeoutMs: number,
+): Promise<Received> {
+  return new Promise((resolve, reject) => {
+    const path = `${url.pathname}${url.search}`;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let head: Omit<Received, 'body' | 'sent'> | null = null;
+    let sent: Received['sent'] = null;
+    let controller: Dispatcher.DispatchController | null = null;
+    let settled = false;
+    const finish = (err: unknown, value?: Received) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (!err) return resolve(value!);
+      controller?.abort(err as Error);
+      reject(err);
+    };
+    const timer = setTimeout(
+      () => finish(Object.assign(new Error('timed out'), { name: 'TimeoutError' })),
+      timeoutMs,
+    );
+    const handler: Dispatcher.DispatchHandler = {
+      onRequestStart(ctl) {
+        controller = ctl;
+        if (settled) return ctl.abort(new Error('aborted'));
+        sending = { origin: url.origin, path, seen: (h, ip) => (sent = { head: h, ip }) };
+      },
+      onResponseStart(ctl, status, _parsed, statusText) {
+        const raw = (ctl.rawHeaders ?? []) as Buffer[];
+        const fields: [string, string][] = [];
+        for (let i = 0; i + 1 < raw.length; i += 2) {
+          fields.push([raw[i]!.toString('latin1'), raw[i + 1]!.toString('latin1')]);
+        }
+        head = { status, statusText: statusText ?? '', headers: fields };
+        const declared = Number(headerValue(fields, 'content-length') ?? 0);
+        if (declared > limit) finish(tooLarge(url, limit, declared));
+      },
+      onResponseData(_ctl, chunk) {
+        size += chunk.length;
+        if (size > limit) return finish(tooLarge(url, limit));
+        chunks.push(chunk);
+      },
+      onResponseEnd() {
+        if (!head) return finish(new Error('the answer ended before its headers'));
+        finish(null, { ...head, body: Buffer.concat(chunks, size), sent });
+      },
+      onResponseError(_ctl, err) {
+        finish(err);
+      },
+    };
+    try {
+      agent.dispatch({ origin: url.origin, path, method: 'GET', headers }, handler);
+    } catch (err) {
+      finish(err);
     }
-    chunks.push(Buffer.from(chunk));
-  }
-  return Buffer.concat(chunks, size);
+  });
 }
 
 /** DNS answers that the name does not exist (Node reports EAI_NONAME and EAI_NODATA as ENOTFOUND). */
