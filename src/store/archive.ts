@@ -8,7 +8,7 @@ import { Db } from './db.ts';
 import { planIngest } from './ingest/plan.ts';
 import { readExisting } from './ingest/read.ts';
 import type { IngestInput, IngestResult } from './ingest/types.ts';
-import { insertMany, openCapture, writeIngest } from './ingest/write.ts';
+import { insertRecords, openCapture, writeIngest } from './ingest/write.ts';
 import { migrate } from './migrations.ts';
 import { exchangeRecords, metadataRecord, type RecordLocation, recordId, WarcWriter } from './warc.ts';
 
@@ -164,13 +164,7 @@ export class Archive {
         );
         const { locations, undo } = await this.warc.append(records);
         written.undo = undo;
-        await insertMany(
-          this.db,
-          `INSERT INTO capture_record (capture_id, uri, type, warc_file, warc_offset, warc_length, warc_record_id)
-           SELECT ${captureId}, value->>'uri', value->>'type', value->>'file', value->>'offset', value->>'length', value->>'recordId'
-           FROM json_each(?)`,
-          locations,
-        );
+        await insertRecords(this.db, captureId, locations);
         await appendAudit(this.db, {
           actor: 'monitor',
           action: `recheck.${input.outcome}`,

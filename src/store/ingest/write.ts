@@ -1,3 +1,7 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
 import type { WARCRecord } from 'warcio';
 import { accountKey, postKey } from '../../domain/post-key.ts';
 import type { AccountInfo } from '../../domain/types.ts';
@@ -74,13 +78,8 @@ export async function writeIngest(
   const exchangeCount = plan.exchanges.length * 2;
   const metadata = locations.slice(exchangeCount);
   await insertMedia(db, plan, locations);
-  await insertMany(
-    db,
-    `INSERT INTO capture_record (capture_id, uri, type, warc_file, warc_offset, warc_length, warc_record_id)
-     SELECT ${plan.capture.id}, value->>'uri', value->>'type', value->>'file', value->>'offset', value->>'length', value->>'recordId'
-     FROM json_each(?)`,
-    locations.slice(0, exchangeCount),
-  );
+  await insertRecords(db, plan.capture.id, locations);
+  await checkpointClosedFiles(db, warc.dir, locations[0]?.file ?? null, now);
   await insertVersions(db, plan, postIds, metadata);
   const posts = plan.posts.map(
     (p): IngestedPost => ({
@@ -102,6 +101,61 @@ export async function writeIngest(
   const newVersions = plan.posts.reduce((n, p) => n + p.newVersions.length, 0);
   await finishIngest(db, plan, posts, newVersions);
   return { captureId: plan.capture.id, posts, newVersions, media: plan.media };
+}
+
+/**
+ * Every record a capture wrote (HTTP records and metadata alike) with the SHA-256 of its gzip member,
+ * so each record in a WARC file is known to the database and its bytes are fixed.
+ */
+export async function insertRecords(db: Db, captureId: number, locations: RecordLocation[]): Promise<void> {
+  await insertMany(
+    db,
+    `INSERT INTO capture_record (capture_id, uri, type, warc_file, warc_offset, warc_length, warc_record_id, warc_sha256)
+     SELECT ?, value->>'uri', value->>'type', value->>'file', value->>'offset', value->>'length', value->>'recordId',
+            value->>'sha256'
+     FROM json_each(?)`,
+    locations,
+    captureId,
+  );
+}
+
+/**
+ * A fixity checkpoint of every WARC file older than the one just written to that has none yet: the
+ * writer has moved on from it, so it is closed. The hash covers the bytes present now (`size`); a
+ * record another process still appended later is covered by its own record hash.
+ */
+async function checkpointClosedFiles(db: Db, dir: string, current: string | null, now: string) {
+  if (!current) return;
+  const older = (await readdir(dir)).filter((f) => /^archiefbot-.*\.warc\.gz$/.test(f) && f < current);
+  if (!older.length) return;
+  const known = new Set(
+    (
+      await db.all<{ name: string }>(
+        'SELECT name FROM warc_file WHERE name IN (SELECT value FROM json_each(?))',
+        [JSON.stringify(older)],
+      )
+    ).map((r) => r.name),
+  );
+  for (const name of older.filter((f) => !known.has(f))) {
+    const { size, sha256 } = await hashFile(path.join(dir, name));
+    await db.run('INSERT INTO warc_file (name, size, sha256, recorded_at) VALUES (?, ?, ?, ?)', [
+      name,
+      size,
+      sha256,
+      now,
+    ]);
+  }
+}
+
+/** SHA-256 and length of a file, read as a stream. */
+export async function hashFile(file: string, limit?: number): Promise<{ size: number; sha256: string }> {
+  const hash = createHash('sha256');
+  let size = 0;
+  for await (const chunk of createReadStream(file, limit === undefined ? {} : { end: limit - 1 })) {
+    hash.update(chunk as Buffer);
+    size += (chunk as Buffer).length;
+  }
+  return { size, sha256: hash.digest('hex') };
 }
 
 /** The plan's records in WARC order: request and response (or revisit) per exchange, then the metadata. */
@@ -150,14 +204,16 @@ async function insertMedia(db: Db, plan: IngestPlan, locations: RecordLocation[]
         offset: loc.offset,
         length: loc.length,
         recordId: loc.recordId,
+        recordSha256: loc.sha256,
       },
     ];
   });
   await insertMany(
     db,
-    `INSERT INTO media (sha256, type, mime, size, url, first_seen, warc_file, warc_offset, warc_length, warc_record_id)
+    `INSERT INTO media (sha256, type, mime, size, url, first_seen, warc_file, warc_offset, warc_length, warc_record_id,
+                        warc_sha256)
      SELECT value->>'sha256', value->>'type', value->>'mime', value->>'size', value->>'url', value->>'firstSeen',
-            value->>'file', value->>'offset', value->>'length', value->>'recordId'
+            value->>'file', value->>'offset', value->>'length', value->>'recordId', value->>'recordSha256'
      FROM json_each(?) WHERE true ON CONFLICT (sha256) DO NOTHING`,
     rows,
   );
@@ -175,10 +231,11 @@ async function insertVersions(
   const inserted = await insertMany<{ id: number; post_id: number; number: number }>(
     db,
     `INSERT INTO version (post_id, number, captured_at, valid_from, content_hash, content, text, origin, trigger, actor,
-                          method, misses, capture_id, warc_file, warc_offset, warc_length, warc_record_id)
+                          method, misses, capture_id, warc_file, warc_offset, warc_length, warc_record_id, warc_sha256)
      SELECT value->>'postId', value->>'number', value->>'capturedAt', value->>'validFrom', value->>'hash', value->>'content',
             value->>'text', value->>'origin', value->>'trigger', value->>'actor', value->>'method', value->>'misses',
-            value->>'captureId', value->>'file', value->>'offset', value->>'length', value->>'recordId'
+            value->>'captureId', value->>'file', value->>'offset', value->>'length', value->>'recordId',
+            value->>'recordSha256'
      FROM json_each(?)
      RETURNING id, post_id, number`,
     versions.map(({ postId, v }) => {
@@ -201,6 +258,7 @@ async function insertVersions(
         offset: loc.offset,
         length: loc.length,
         recordId: loc.recordId,
+        recordSha256: loc.sha256,
       };
     }),
   );
@@ -233,9 +291,10 @@ async function insertVersions(
 async function insertSightings(db: Db, plan: IngestPlan, posts: IngestedPost[]) {
   await insertMany(
     db,
-    `INSERT INTO capture_post (capture_id, post_id, version_id, role, seen_at, warc_file, warc_offset, warc_length, warc_record_id)
+    `INSERT INTO capture_post (capture_id, post_id, version_id, role, seen_at, warc_file, warc_offset, warc_length, warc_record_id,
+                               warc_sha256)
      SELECT ${plan.capture.id}, value->>'postId', value->>'versionId', value->>'role', '${plan.capture.now}', value->>'file',
-            value->>'offset', value->>'length', value->>'recordId'
+            value->>'offset', value->>'length', value->>'recordId', value->>'recordSha256'
      FROM json_each(?) WHERE true ON CONFLICT (capture_id, post_id) DO NOTHING`,
     plan.posts.flatMap((p, i) => {
       if (!p.sighting) return [];
@@ -249,6 +308,7 @@ async function insertSightings(db: Db, plan: IngestPlan, posts: IngestedPost[]) 
           offset: evidence.offset,
           length: evidence.length,
           recordId: evidence.recordId,
+          recordSha256: evidence.sha256,
         },
       ];
     }),
@@ -268,7 +328,16 @@ async function finishIngest(db: Db, plan: IngestPlan, posts: IngestedPost[], new
       [backfill.cursor, posts.length, capture.now, backfill.done, backfill.done, capture.now, backfill.id],
     );
   }
-  if (!capture.opened) return;
+  if (!capture.opened) {
+    // A page of a capture opened earlier (a backfill): sealed by an entry of its own, in this transaction.
+    await appendAudit(db, {
+      actor: capture.requestedBy,
+      action: 'capture.page',
+      subject: capture.url,
+      detail: { capture: capture.id, posts: posts.length, newVersions, done: backfill?.done ?? null },
+    });
+    return;
+  }
   await appendAudit(db, {
     actor: capture.requestedBy,
     action: 'capture.done',
