@@ -12,6 +12,7 @@ import * as demo from './demo.ts';
 import * as history from './history.ts';
 import * as kb from './kb.ts';
 import * as recheck from './recheck.ts';
+import * as seal from './seal.ts';
 import * as search from './search.ts';
 import * as serve from './serve.ts';
 import * as show from './show.ts';
@@ -33,6 +34,7 @@ export const COMMANDS: readonly CliCommand[] = [
   search,
   status,
   verify,
+  seal,
   watch,
   unwatch,
   watching,

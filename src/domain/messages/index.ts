@@ -6,8 +6,19 @@ import { cli } from './cli.ts';
 import { errors } from './errors.ts';
 import { kb } from './kb.ts';
 import { monitor } from './monitor.ts';
+import { seal } from './seal.ts';
 import { usecases } from './usecases.ts';
 
-export const AREAS = { bots, capture, chat, cli, errors, kb, monitor, usecases };
+export const AREAS = { bots, capture, chat, cli, errors, kb, monitor, seal, usecases };
 
-export const MESSAGES = { ...bots, ...capture, ...chat, ...cli, ...errors, ...kb, ...monitor, ...usecases };
+export const MESSAGES = {
+  ...bots,
+  ...capture,
+  ...chat,
+  ...cli,
+  ...errors,
+  ...kb,
+  ...monitor,
+  ...seal,
+  ...usecases,
+};
