@@ -10,6 +10,7 @@ import { readExisting } from './ingest/read.ts';
 import type { IngestInput, IngestResult } from './ingest/types.ts';
 import { insertRecords, openCapture, writeIngest } from './ingest/write.ts';
 import { migrate } from './migrations.ts';
+import { captureOwner, committedLength, type Recovery, recoverArchive } from './recovery.ts';
 import { exchangeRecords, metadataRecord, type RecordLocation, recordId, WarcWriter } from './warc.ts';
 
 export { planVersions } from './ingest/plan.ts';
@@ -18,9 +19,15 @@ export type { IngestedPost, IngestInput, IngestResult, PostRole } from './ingest
 /**
  * The archive: the only module that speaks SQL, and the one that writes the WARC evidence. A
  * capture's records are appended to the WARC and its rows inserted in one write transaction; if
- * either fails, both are undone, so nothing half-written remains.
+ * either fails, both are undone, so nothing half-written remains. What a crash leaves behind (records
+ * appended but never committed, captures left running) is recovered on open (src/store/recovery.ts).
  */
 export class Archive {
+  /** What recovery on open did (nothing cut, removed or interrupted when the last run ended well). */
+  recovery: Recovery = { cut: [], removed: [], interrupted: [] };
+  /** Per backfill, the cursor the next page of this process continues from (see `ingest`). */
+  private readonly backfillFrom = new Map<number, string | null>();
+
   private constructor(
     readonly db: Db,
     readonly warc: WarcWriter,
@@ -32,25 +39,36 @@ export class Archive {
     return path.join(this.dataDir, 'warc');
   }
 
-  /** `recheckSchedule` sets when a newly archived post is first re-checked (without it: at once). */
+  /**
+   * `recheckSchedule` sets when a newly archived post is first re-checked (without it: at once).
+   * Opening recovers from a crash first (`recover: false` leaves the files as they are).
+   */
   static async open(
     dataDir: string,
     warc: { rotateBytes: number; operator: string },
-    opts: { recheckSchedule?: RecheckSchedule } = {},
+    opts: { recheckSchedule?: RecheckSchedule; recover?: boolean } = {},
   ): Promise<Archive> {
     mkdirSync(dataDir, { recursive: true });
     const db = await Db.open(path.join(dataDir, 'archiefbot.db'));
-    await db.exec('PRAGMA busy_timeout = 15000');
-    await db.exec('PRAGMA journal_mode = WAL');
-    await db.exec('PRAGMA synchronous = NORMAL');
-    await db.exec('PRAGMA foreign_keys = ON');
-    await migrate(db);
-    return new Archive(
-      db,
-      new WarcWriter(path.join(dataDir, 'warc'), warc),
-      dataDir,
-      opts.recheckSchedule ?? null,
-    );
+    const warcDir = path.join(dataDir, 'warc');
+    try {
+      await db.exec('PRAGMA busy_timeout = 15000');
+      await db.exec('PRAGMA journal_mode = WAL');
+      await db.exec('PRAGMA synchronous = NORMAL');
+      await db.exec('PRAGMA foreign_keys = ON');
+      await migrate(db);
+      const archive = new Archive(
+        db,
+        new WarcWriter(warcDir, warc, (file) => committedLength(db, warcDir, file)),
+        dataDir,
+        opts.recheckSchedule ?? null,
+      );
+      if (opts.recover !== false) archive.recovery = await recoverArchive(db, warcDir);
+      return archive;
+    } catch (err) {
+      await db.close().catch(() => {});
+      throw err;
+    }
   }
 
   async close(): Promise<void> {
@@ -197,10 +215,12 @@ export class Archive {
   }> {
     return this.db.transaction(async () => {
       const now = new Date().toISOString();
+      const { pid, host } = captureOwner();
       const captureId = (
         await this.db.run(
-          `INSERT INTO capture (url, trigger, requested_by, channel, status, started_at) VALUES (?, ?, ?, ?, 'running', ?)`,
-          [who.url, who.trigger, who.requestedBy, who.channel, now],
+          `INSERT INTO capture (url, trigger, requested_by, channel, status, started_at, pid, host)
+           VALUES (?, ?, ?, ?, 'running', ?, ?, ?)`,
+          [who.url, who.trigger, who.requestedBy, who.channel, now, pid, host],
         )
       ).lastID;
       const open = await this.db.get<{ id: number; cursor: string | null; posts: number; pages: number }>(
@@ -219,12 +239,14 @@ export class Archive {
           `UPDATE backfill SET status = 'running', error = NULL, total = ?, updated_at = ? WHERE id = ?`,
           [total, now, open.id],
         );
+        this.backfillFrom.set(open.id, open.cursor);
         return { ...open, captureId, resumed: open.pages > 0 };
       }
       const { lastID } = await this.db.run(
         `INSERT INTO backfill (platform, account, url, total, status, started_at, updated_at) VALUES (?, ?, ?, ?, 'running', ?, ?)`,
         [platform, account, url, total, now, now],
       );
+      this.backfillFrom.set(lastID, null);
       return { id: lastID, captureId, cursor: null, posts: 0, pages: 0, resumed: false };
     });
   }
@@ -236,15 +258,36 @@ export class Archive {
    */
   async ingest(input: IngestInput): Promise<IngestResult> {
     const written: { undo?: () => Promise<void> } = {};
-    return this.db.transaction(
+    const result = await this.db.transaction(
       async () => {
         const now = new Date().toISOString();
         const captureId = input.captureId ?? (await openCapture(this.db, input, now));
         const existing = await readExisting(this.db, input);
-        const plan = planIngest(input, existing, { captureId, now, recheckSchedule: this.recheckSchedule });
+        const counted = await this.advancesBackfill(input);
+        const plan = planIngest(counted ? input : { ...input, backfill: undefined }, existing, {
+          captureId,
+          now,
+          recheckSchedule: this.recheckSchedule,
+        });
         return writeIngest(this.db, this.warc, plan, written);
       },
       async () => written.undo?.(),
     );
+    if (input.backfill) this.backfillFrom.set(input.backfill.id, input.backfill.cursor);
+    return result;
+  }
+
+  /**
+   * Whether a backfill page moves its backfill on: the saved cursor is still the one this process
+   * fetched the page from. When two processes backfill one account, the second to save a page finds
+   * the cursor moved (the other saved that page first): its posts are archived all the same, but the
+   * backfill's cursor and its page and post counters are left alone, so they count posts, not attempts.
+   */
+  private async advancesBackfill(input: IngestInput): Promise<boolean> {
+    if (!input.backfill || !this.backfillFrom.has(input.backfill.id)) return true;
+    const row = await this.db.get<{ cursor: string | null }>('SELECT cursor FROM backfill WHERE id = ?', [
+      input.backfill.id,
+    ]);
+    return row !== undefined && (row.cursor ?? null) === this.backfillFrom.get(input.backfill.id);
   }
 }

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { type FileHandle, mkdir, open, readdir } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { gzip as gzipCb, gzipSync } from 'node:zlib';
 import { WARCParser, WARCRecord, WARCSerializer } from 'warcio';
+import { diskFullError, isDiskFull } from './db.ts';
 import { recordId, sha256, WARC_VERSION } from './warc-records.ts';
 
 export * from './warc-records.ts';
@@ -36,12 +37,36 @@ export interface WarcWriterOptions {
 }
 
 /**
+ * How many bytes of a WARC file the database has committed (the end of the last record it knows
+ * there, or of the file's warcinfo); null when the file holds nothing usable (a torn warcinfo).
+ */
+export type CommittedLength = (file: string) => Promise<number | null>;
+
+/** Writes all of `buf` at `position`: a short write is continued, a write that makes no progress fails. */
+async function writeAll(handle: FileHandle, buf: Buffer, position: number): Promise<void> {
+  let done = 0;
+  while (done < buf.length) {
+    const { bytesWritten } = await handle.write(buf, done, buf.length - done, position + done);
+    if (bytesWritten <= 0) throw new Error(`write made no progress at byte ${position + done}`);
+    done += bytesWritten;
+  }
+}
+
+/** A failed write as the caller should see it: a full disk is the `disk-full` capture error. */
+function writeError(err: unknown): Error {
+  return isDiskFull(err) ? diskFullError((err as Error).message) : (err as Error);
+}
+
+/**
  * Appends records to the archive's current WARC file (one gzip member per record), opening a new
  * file with a warcinfo record first when there is none or the current one would pass `rotateBytes`.
  *
  * Callers must hold the archive's write lock (Archive.ingest appends inside its BEGIN IMMEDIATE
  * transaction): that lock, not this class, keeps processes (CLI, workers) from interleaving bytes,
- * which is why the end of the file is read afresh before every append.
+ * which is why the end of the file is read afresh before every append. Before appending, bytes after
+ * the file's committed length (`committed`: records of a process killed before its COMMIT) are cut
+ * off, so they never end up between committed records. Every write is checked and synced; a write
+ * that fails (a full disk) cuts the file back to where the append started.
  */
 export class WarcWriter {
   private file: { name: string; handle: FileHandle } | null = null;
@@ -50,6 +75,7 @@ export class WarcWriter {
   constructor(
     readonly dir: string,
     readonly options: WarcWriterOptions,
+    private readonly committed?: CommittedLength,
   ) {}
 
   /** Serialises and appends; returns where each record landed and an `undo` that cuts them off again. */
@@ -63,7 +89,7 @@ export class WarcWriter {
     const buffers: Buffer[] = [];
     for (const rec of records) buffers.push(await serialize(rec));
     const total = buffers.reduce((n, b) => n + b.length, 0);
-    let { name, handle, size } = await this.current();
+    let { name, handle, size } = await this.reconciled();
     if (size + total > this.options.rotateBytes && size > 0) ({ name, handle, size } = await this.rotate());
     const start = size;
     const locations: RecordLocation[] = [];
@@ -81,8 +107,13 @@ export class WarcWriter {
       });
       offset += length;
     });
-    await handle.write(Buffer.concat(buffers, total), 0, total, start);
-    await handle.datasync();
+    try {
+      await writeAll(handle, Buffer.concat(buffers, total), start);
+      await handle.datasync();
+    } catch (err) {
+      await handle.truncate(start).catch(() => {}); // else the next writer or start-up cuts it
+      throw writeError(err);
+    }
     const undo = () => {
       const job = this.queue.then(async () => {
         if ((await handle.stat()).size === start + total) await handle.truncate(start);
@@ -91,6 +122,21 @@ export class WarcWriter {
       return job;
     };
     return { locations, undo };
+  }
+
+  /**
+   * The current file cut back to its committed length; a new file when the current one holds nothing
+   * usable or is shorter than the database says (damage is left as it is for verify to report).
+   */
+  private async reconciled(): Promise<{ name: string; handle: FileHandle; size: number }> {
+    const current = await this.current();
+    const committed = this.committed ? await this.committed(current.name) : current.size;
+    if (committed === null || committed > current.size) return this.rotate();
+    if (committed < current.size) {
+      await current.handle.truncate(committed);
+      await current.handle.datasync();
+    }
+    return { ...current, size: committed };
   }
 
   /**
@@ -119,19 +165,18 @@ export class WarcWriter {
       .replace(/[-:]/g, '')
       .replace(/\.(\d+)Z$/, '$1Z');
     const name = `archiefbot-${stamp}-${process.pid}-${randomBytes(3).toString('hex')}.warc.gz`;
-    const handle = await open(path.join(this.dir, name), 'wx+');
-    const info = WARCRecord.createWARCInfo(
-      { filename: name, warcVersion: WARC_VERSION },
-      {
-        software: `${TOOL_NAME}/${TOOL_VERSION} (warcio.js)`,
-        format: 'WARC File Format 1.1',
-        conformsTo: 'https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/',
-        ...(this.options.operator ? { operator: this.options.operator } : {}),
-        description: 'Archiefbot capture of public social media records',
-      },
-    );
-    const bytes = await serialize(info);
-    await handle.write(bytes, 0, bytes.length, 0);
+    const file = path.join(this.dir, name);
+    const handle = await open(file, 'wx+');
+    const bytes = await serialize(warcinfo(name, this.options.operator));
+    try {
+      await writeAll(handle, bytes, 0);
+      await handle.datasync();
+      await syncDir(this.dir); // the new name survives a power cut with the records in it
+    } catch (err) {
+      await handle.close();
+      await rm(file, { force: true });
+      throw writeError(err);
+    }
     this.file = { name, handle };
     return { name, handle, size: bytes.length };
   }
@@ -140,6 +185,28 @@ export class WarcWriter {
     await this.queue;
     await this.file?.handle.close();
     this.file = null;
+  }
+}
+
+function warcinfo(name: string, operator: string): WARCRecord {
+  return WARCRecord.createWARCInfo(
+    { filename: name, warcVersion: WARC_VERSION },
+    {
+      software: `${TOOL_NAME}/${TOOL_VERSION} (warcio.js)`,
+      format: 'WARC File Format 1.1',
+      conformsTo: 'https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/',
+      ...(operator ? { operator } : {}),
+      description: 'Archiefbot capture of public social media records',
+    },
+  );
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const fh = await open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
   }
 }
 
