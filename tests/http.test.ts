@@ -1,11 +1,25 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { brotliCompressSync, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient, toCaptureError, waitFromHeaders } from '../src/capture/http.ts';
 import { checkUrl, guardedLookup, isBlockedAddress } from '../src/capture/ssrf.ts';
 import { loadConfig } from '../src/config.ts';
 import { CaptureError } from '../src/domain/errors.ts';
 import { cli, testEnv } from './helpers/cli.ts';
+
+const TEXT = 'Dijkversterking langs de Lek. '.repeat(20);
+/** Bodies in each Content-Encoding, with a repeated header and mixed-case names as a server may send them. */
+const ENCODED: Record<string, { headers: string[]; body: Buffer }> = {
+  '/gzip': {
+    headers: ['Content-Encoding', 'gzip', 'Set-Cookie', 'a=1', 'Set-Cookie', 'b=2', 'X-Mixed-CASE', 'ja'],
+    body: gzipSync(TEXT),
+  },
+  '/br': { headers: ['content-encoding', 'br'], body: brotliCompressSync(TEXT) },
+  '/deflate': { headers: ['Content-Encoding', 'deflate'], body: deflateSync(TEXT) },
+  '/deflate-raw': { headers: ['Content-Encoding', 'deflate'], body: deflateRawSync(TEXT) },
+  '/bomb': { headers: ['Content-Encoding', 'gzip'], body: gzipSync(Buffer.alloc(5_000_000)) },
+};
 
 let server: http.Server;
 let base: string;
@@ -16,6 +30,9 @@ beforeAll(async () => {
     if (req.url === '/loop') return res.writeHead(302, { location: '/loop' }).end();
     if (req.url === '/missing') return res.writeHead(404).end('not here');
     if (req.url === '/huge') return res.writeHead(200, { 'content-length': String(10_000_000) }).end();
+    const coded = ENCODED[req.url ?? ''];
+    if (coded)
+      return res.writeHead(200, 'Prima', [...coded.headers, 'content-type', 'text/plain']).end(coded.body);
     res.writeHead(200, { 'content-type': 'text/plain' }).end(`ok ${req.url}`);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -102,6 +119,56 @@ describe('the recording HTTP client', () => {
       [200, '/final'],
     ]);
     expect(s.exchanges[0]!.requestHeaders.find(([k]) => k === 'user-agent')?.[1]).toMatch(/^Archiefbot\//);
+    await c.close();
+  });
+
+  it('decodes gzip, br and deflate for the connectors and keeps the answer as received for the WARC', async () => {
+    const c = client({ ARCHIEFBOT_ALLOW_PRIVATE_NETWORKS: 'true' });
+    const s = c.session();
+    for (const path of ['/gzip', '/br', '/deflate', '/deflate-raw']) {
+      const res = await s.get(`${base}${path}`);
+      expect(res.body.toString('utf8'), path).toBe(TEXT);
+      const { exchange } = res;
+      expect(exchange.wire!.body.equals(ENCODED[path]!.body), path).toBe(true);
+      expect(exchange.statusText).toBe('Prima');
+      expect(exchange.ip).toBe('127.0.0.1');
+    }
+    const gzip = s.exchanges[0]!;
+    // Names as sent, repeated fields kept, in order; the parsed Headers still answer case-insensitively.
+    expect(gzip.responseHeaders.slice(0, 4)).toEqual([
+      ['Content-Encoding', 'gzip'],
+      ['Set-Cookie', 'a=1'],
+      ['Set-Cookie', 'b=2'],
+      ['X-Mixed-CASE', 'ja'],
+    ]);
+    const head = gzip.wire!.response.toString('latin1');
+    expect(head).toMatch(
+      /^HTTP\/1\.1 200 Prima\r\nContent-Encoding: gzip\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\n/,
+    );
+    expect(head.endsWith('\r\n\r\n')).toBe(true);
+    // The request head is what undici wrote: its own host and connection lines included.
+    const sent = gzip.wire!.request.toString('latin1');
+    expect(sent).toMatch(/^GET \/gzip HTTP\/1\.1\r\nhost: 127\.0\.0\.1:\d+\r\nconnection: keep-alive\r\n/);
+    expect(sent).toContain('\r\naccept-encoding: gzip, deflate, br\r\n');
+    expect(sent.endsWith('\r\n\r\n')).toBe(true);
+    expect(gzip.requestHeaders.map(([k]) => k)).toEqual([
+      'host',
+      'connection',
+      'user-agent',
+      'accept',
+      'accept-encoding',
+    ]);
+    await c.close();
+  });
+
+  it('refuses an answer that decodes to more than the limit (a compression bomb)', async () => {
+    const config = loadConfig({ ARCHIEFBOT_ALLOW_PRIVATE_NETWORKS: 'true' });
+    const c = new HttpClient({ ...config.http, maxBodyBytes: 1_000_000 });
+    const err = await c
+      .session()
+      .get(`${base}/bomb`)
+      .catch((e) => e);
+    expect((err as CaptureError).code).toBe('too-large');
     await c.close();
   });
 
