@@ -1,3 +1,4 @@
+import { sealPending } from './audit.ts';
 import type { Db } from './db.ts';
 
 /** The store's side of monitoring: the re-check queue of posts, watched accounts, alerts. */
@@ -117,6 +118,8 @@ export async function saveChecks(db: Db, updates: CheckUpdate[]): Promise<void> 
        WHERE account.id = u.account_id`,
       [JSON.stringify(updates.map((u) => ({ id: u.id, error: u.error ? 1 : 0 })))],
     );
+    // A changed status is evidence: the audit chain seals it in this transaction.
+    await sealPending(db, 'monitor', 'recheck.status');
   });
 }
 
