@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { connectorRederive } from '../../capture/rederive.ts';
 import { verifyArchive } from '../../export/verify.ts';
 import { type CliContext, withArchive } from '../context.ts';
 import { formatVerify } from '../format.ts';
@@ -14,8 +15,11 @@ export function register(program: Command, ctx: CliContext): void {
     .addHelpText('after', '\nExit 0 when everything holds; exit 1 naming every broken item.')
     .action(async (opts: { json?: boolean }) => {
       await withArchive(ctx.config(), async (archive) => {
-        const report = await verifyArchive(archive, (done, total) => {
-          if (process.stderr.isTTY) process.stderr.write(`\rverifying ${done}/${total} records…`);
+        const report = await verifyArchive(archive, {
+          rederive: connectorRederive(ctx.config()),
+          onProgress: (done, total) => {
+            if (process.stderr.isTTY) process.stderr.write(`\rverifying ${done}/${total} records…`);
+          },
         });
         if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
         ctx.print(opts.json, report, () => formatVerify(report));
