@@ -194,6 +194,96 @@ describe('Slack adapter over HTTP (/slack/events on the shared server)', () => {
     await fake.waitFor(() => postsIn('C_REPLAY')[0], 5000, 'the answer to the fresh request');
   });
 
+  it('refuses a request signed more than five minutes in the future, and accepts one four minutes ahead', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const ahead = await fake.slashCommand(
+      endpoint,
+      { user: SLACK_USERS.viewer, channel: 'C_FUTURE', text: 'hulp' },
+      { timestamp: now + 5 * 60 + 2 },
+    );
+    expect(ahead.status).toBe(401);
+    const farAhead = await fake.slashCommand(
+      endpoint,
+      { user: SLACK_USERS.viewer, channel: 'C_FUTURE', text: 'hulp' },
+      { timestamp: now + 86_400 },
+    );
+    expect(farAhead.status).toBe(401);
+    await sleep(300);
+    expect(postsIn('C_FUTURE')).toHaveLength(0);
+    const skewed = await fake.slashCommand(
+      endpoint,
+      { user: SLACK_USERS.viewer, channel: 'C_FUTURE', text: 'hulp' },
+      { timestamp: now + 4 * 60 },
+    );
+    expect(skewed.status).toBe(200);
+    await fake.waitFor(() => postsIn('C_FUTURE')[0], 5000, 'the answer to the request within the window');
+  });
+
+  it('acknowledges correctly signed events with wrong field types (200) and ignores them', async () => {
+    const envelope = (event: Json) => ({ ...fake.eventEnvelope({}), event });
+    const bodies: Json[] = [
+      envelope(null),
+      envelope('app_mention'),
+      envelope([]),
+      envelope({ type: 42 }),
+      envelope({ type: 'app_mention', user: ['U1'], text: 42, ts: {}, channel: 'C_MALFORMED' }),
+      envelope({ type: 'app_mention', user: SLACK_USERS.viewer, text: 'hulp', ts: 7, channel: 42 }),
+      envelope({
+        type: 'message',
+        channel_type: 'im',
+        user: 42,
+        text: null,
+        ts: '1.2',
+        channel: 'D_MALFORMED',
+      }),
+      envelope({ type: 'member_joined_channel', user: { id: 'U' }, channel: ['C_MALFORMED'] }),
+      { ...fake.eventEnvelope({}), type: 'event_callback', event: { type: 'app_mention' }, event_id: 42 },
+      { ...fake.eventEnvelope({}), authorizations: 'none', team_id: 7 },
+      { type: 'event_callback' },
+      [],
+      null,
+      42,
+    ];
+    for (const body of bodies) {
+      const res = await fake.deliver(endpoint, JSON.stringify(body), 'application/json');
+      expect(res.status, JSON.stringify(body)).toBe(200);
+    }
+    const payloads: Json[] = [
+      { type: 'message_action', callback_id: ARCHIVE_LINK_CALLBACK, channel: null, user: 42, message: 'x' },
+      { type: 'message_action', callback_id: ARCHIVE_LINK_CALLBACK, channel: { id: 42 }, user: { id: [] } },
+      { type: 'block_actions', user: 'U1', actions: null },
+      { type: 'block_actions', user: { id: 42 }, actions: [{ action_id: 'archiefbot:x', value: 42 }] },
+      {
+        type: 'block_actions',
+        user: { id: 'U1' },
+        channel: { id: 'C_MALFORMED' },
+        actions: [{ action_id: 7, value: 'status' }],
+      },
+    ];
+    for (const payload of payloads) {
+      const res = await fake.interaction(endpoint, payload);
+      expect(res.status, JSON.stringify(payload)).toBe(200);
+    }
+    const forms: Record<string, string>[] = [
+      { command: '/archief' },
+      { command: '/archief', channel_id: 'C_MALFORMED', text: 'hulp' },
+    ];
+    for (const form of forms) {
+      const res = await fake.deliver(
+        endpoint,
+        new URLSearchParams(form).toString(),
+        'application/x-www-form-urlencoded',
+      );
+      expect(res.status, JSON.stringify(form)).toBe(200);
+    }
+    await sleep(500);
+    expect(fake.posts.filter((p) => /MALFORMED/.test(p.channel))).toHaveLength(0);
+    // The adapter still answers what is well-formed.
+    const event = fake.mention({ user: SLACK_USERS.viewer, channel: 'C_AFTER_MALFORMED', text: 'hulp' });
+    expect((await fake.event(endpoint, event)).status).toBe(200);
+    await fake.waitFor(() => postsIn('C_AFTER_MALFORMED')[0], 5000, 'the answer after the malformed events');
+  });
+
   it('answers the url_verification challenge', async () => {
     const body = JSON.stringify({ token: 'x', challenge: 'archief-challenge', type: 'url_verification' });
     const res = await fake.deliver(endpoint, body, 'application/json');

@@ -146,40 +146,141 @@ function slackError(err: unknown): string | undefined {
 
 const NO_ACCESS = new Set(['not_in_channel', 'channel_not_found', 'user_not_in_channel', 'is_archived']);
 
-// The parts of Slack payloads the adapter reads (Bolt's own types are unions too wide to narrow well).
-interface MessageLike {
-  type: string;
-  subtype?: string;
-  bot_id?: string;
-  user?: string;
-  text?: string;
-  ts: string;
-  thread_ts?: string;
-  channel: string;
-  channel_type?: string;
+// The parts of Slack payloads the adapter reads (Bolt's own types are unions too wide to narrow
+// well), checked before use: a signed request with fields of the wrong type is acknowledged and
+// ignored with a log line (slackBodyProblem), never a 500 or a TypeError in a listener.
+const text = z.string();
+const MessageLike = z.looseObject({
+  type: text,
+  subtype: text.optional(),
+  bot_id: text.optional(),
+  user: text.optional(),
+  text: text.optional(),
+  ts: text,
+  thread_ts: text.optional(),
+  channel: text,
+  channel_type: text.optional(),
+});
+type MessageLike = z.output<typeof MessageLike>;
+const MemberJoined = z.looseObject({ type: text, user: text.optional(), channel: text.optional() });
+const SlackUser = z.looseObject({ id: text, username: text.optional(), name: text.optional() });
+const MessageShortcutBody = z.looseObject({
+  type: z.literal('message_action'),
+  callback_id: text,
+  response_url: text.optional(),
+  team: z.looseObject({ id: text, domain: text.optional() }).nullish(),
+  channel: z.looseObject({ id: text }),
+  user: SlackUser,
+  message: z.looseObject({ ts: text, text: text.optional(), thread_ts: text.optional() }),
+});
+type MessageShortcutBody = z.output<typeof MessageShortcutBody>;
+const BlockActionBody = z.looseObject({
+  type: z.literal('block_actions'),
+  user: SlackUser,
+  actions: z.array(z.looseObject({ action_id: text, value: text.optional() })),
+  channel: z.looseObject({ id: text }).nullish(),
+  container: z
+    .looseObject({
+      type: text.optional(),
+      channel_id: text.optional(),
+      message_ts: text.optional(),
+      thread_ts: text.optional(),
+      is_ephemeral: z.boolean().optional(),
+    })
+    .nullish(),
+  message: z.looseObject({ ts: text, thread_ts: text.optional() }).nullish(),
+  response_url: text.optional(),
+});
+type BlockActionBody = z.output<typeof BlockActionBody>;
+const SlashCommand = z.looseObject({
+  command: text,
+  text: text.optional(),
+  channel_id: text,
+  user_id: text,
+  user_name: text.optional(),
+  response_url: text.optional(),
+});
+/** The events the adapter listens to (config/slack-manifest.yaml), by type; others need only a type. */
+const EVENTS: Record<string, z.ZodType> = {
+  app_mention: MessageLike,
+  message: MessageLike,
+  member_joined_channel: MemberJoined,
+};
+const EventCallback = z.looseObject({
+  type: z.literal('event_callback'),
+  event: z.looseObject({ type: text }),
+  event_id: text.optional(),
+  team_id: text.optional(),
+  enterprise_id: text.nullish(),
+  authorizations: z
+    .array(
+      z.looseObject({
+        team_id: text.nullish(),
+        enterprise_id: text.nullish(),
+        user_id: text.optional(),
+        is_enterprise_install: z.boolean().optional(),
+      }),
+    )
+    .optional(),
+});
+
+/** What is wrong with a parsed zod answer, in one line. */
+function problemOf(r: z.ZodSafeParseResult<unknown>): string | null {
+  if (r.success) return null;
+  return r.error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.map(String).join('.') || 'body'}: ${i.message}`)
+    .join('; ');
 }
-interface MessageShortcutBody {
-  type: 'message_action';
-  callback_id: string;
-  response_url?: string;
-  team?: { id: string; domain?: string } | null;
-  channel: { id: string };
-  user: { id: string; username?: string; name?: string };
-  message: { ts: string; text?: string; thread_ts?: string };
+
+/**
+ * Why a signed request's body is not one the adapter (or Bolt) can read, or null when it is: the
+ * envelope of an event, slash command, message shortcut or button, and the fields the adapter uses.
+ * Kinds the adapter does not handle pass with a type alone (Bolt acknowledges and ignores them).
+ */
+export function slackBodyProblem(body: unknown): string | null {
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    return `body: expected an object, received ${body === null ? 'null' : Array.isArray(body) ? 'an array' : typeof body}`;
+  const b = body as Record<string, unknown>;
+  if ('event' in b || b.type === 'event_callback') {
+    const envelope = EventCallback.safeParse(b);
+    if (!envelope.success) return problemOf(envelope);
+    const shape = EVENTS[envelope.data.event.type];
+    return shape ? problemOf(shape.safeParse(envelope.data.event)) : null;
+  }
+  if ('command' in b) return problemOf(SlashCommand.safeParse(b));
+  if (b.type === 'message_action') return problemOf(MessageShortcutBody.safeParse(b));
+  if (b.type === 'block_actions') return problemOf(BlockActionBody.safeParse(b));
+  return typeof b.type === 'string' ? null : 'type: expected a string';
 }
-interface BlockActionBody {
-  type: 'block_actions';
-  user: { id: string; username?: string; name?: string };
-  channel?: { id: string };
-  container?: {
-    type?: string;
-    channel_id?: string;
-    message_ts?: string;
-    thread_ts?: string;
-    is_ephemeral?: boolean;
-  };
-  message?: { ts: string; thread_ts?: string };
-  response_url?: string;
+
+/**
+ * Bolt's HTTP receiver with the body checked after the signature and before Bolt reads it: a signed
+ * request it cannot read is acknowledged (200, so Slack does not retry it) and ignored with a log line.
+ */
+class CheckedReceiver extends ExpressReceiver {
+  constructor(
+    options: ConstructorParameters<typeof ExpressReceiver>[0],
+    private readonly onMalformed: (problem: string) => void,
+  ) {
+    super(options);
+  }
+
+  override async requestHandler(req: express.Request, res: express.Response): Promise<void> {
+    const problem = slackBodyProblem(req.body);
+    if (problem === null) return super.requestHandler(req, res);
+    this.onMalformed(problem);
+    res.status(200).send();
+  }
+}
+
+/** Slack signs requests with their time; one more than this away from ours (either way) is refused. */
+const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
+
+/** Whether a request's `x-slack-request-timestamp` lies within five minutes of now, past or future. */
+export function slackTimestampFresh(header: string | string[] | undefined, nowMs = Date.now()): boolean {
+  const ts = Number(Array.isArray(header) ? header[0] : header);
+  return Number.isFinite(ts) && Math.abs(nowMs / 1000 - ts) <= MAX_CLOCK_SKEW_SECONDS;
 }
 
 /**
@@ -233,17 +334,27 @@ export class SlackAdapter implements ChatAdapter<'slack'> {
       // until the token is verified and after stop(): Slack retries events; for a command the
       // user sees that it failed, rather than a silence.
       const router = express.Router();
-      router.use(SLACK_EVENTS_PATH, (_req, res, next) => {
-        if (this.inbox.accepting) return next();
-        res.status(503).set('retry-after', '1').json({ ok: false, error: 'archiefbot is not ready' });
+      router.use(SLACK_EVENTS_PATH, (req, res, next) => {
+        if (!this.inbox.accepting) {
+          res.status(503).set('retry-after', '1').json({ ok: false, error: 'archiefbot is not ready' });
+          return;
+        }
+        // Bolt refuses only the past side of Slack's five-minute window; a request dated in the
+        // future (a replay prepared in advance) is refused here, before its signature is checked.
+        if (!slackTimestampFresh(req.headers['x-slack-request-timestamp'])) {
+          this.log.warn(
+            { timestamp: req.headers['x-slack-request-timestamp'] },
+            'slack request outside the five-minute window refused',
+          );
+          res.status(401).send();
+          return;
+        }
+        next();
       });
-      const receiver = new ExpressReceiver({
-        signingSecret: settings.signingSecret,
-        endpoints: SLACK_EVENTS_PATH,
-        app: ctx.app,
-        router,
-        logger,
-      });
+      const receiver = new CheckedReceiver(
+        { signingSecret: settings.signingSecret, endpoints: SLACK_EVENTS_PATH, app: ctx.app, router, logger },
+        (problem) => this.log.warn({ problem }, 'signed slack request with fields of the wrong type ignored'),
+      );
       this.app = new App({
         receiver,
         token: settings.botToken,
@@ -293,6 +404,15 @@ export class SlackAdapter implements ChatAdapter<'slack'> {
 
   private listen(): void {
     const app = this.app;
+
+    // Listeners read only bodies of the shape they expect (over HTTP the receiver checked it already;
+    // Socket Mode envelopes are checked here): anything else is acknowledged and ignored.
+    app.use(async (args) => {
+      const problem = slackBodyProblem(args.body);
+      if (problem === null) return args.next();
+      this.log.warn({ problem }, 'slack request with fields of the wrong type ignored');
+      await (args as { ack?: () => Promise<void> }).ack?.();
+    });
 
     // Slack retries an event it thinks was not acknowledged in 3 s: answer each event_id once.
     app.use(async ({ body, next }) => {
