@@ -12,7 +12,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import { t } from '../domain/i18n.ts';
 import type { Archive } from '../store/archive.ts';
-import { verifyAuditChain } from '../store/audit.ts';
+import { auditHead, verifyAuditChain } from '../store/audit.ts';
 import type { Db } from '../store/db.ts';
 import { TOOL_VERSION } from '../version.ts';
 import { fingerprint, loadSealKey, PUBLIC_KEY_FILE, publishPublicKey, readPublicKey } from './seal/keys.ts';
@@ -60,11 +60,6 @@ export interface SealMade {
   publicKeyFile: string;
   publicKey: string;
   fingerprint: string;
-}
-
-/** The newest audit entry (the audit head); none in an empty archive. */
-async function auditHead(db: Db): Promise<{ id: number; hash: string } | undefined> {
-  return db.get<{ id: number; hash: string }>('SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1');
 }
 
 function parseSeal(line: string | undefined): Seal | null {
