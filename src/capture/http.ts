@@ -247,27 +247,30 @@ export class HttpClient {
     }
     const headers = new Headers();
     for (const [name, value] of got.headers) headers.append(name, value);
+    // The head undici wrote, seen on its diagnostics channel; should it go unseen, the head it writes.
+    const sent =
+      got.sent?.head ??
+      [`GET ${url.pathname}${url.search} HTTP/1.1`, `host: ${url.host}`, 'connection: keep-alive']
+        .concat(Object.entries(requestHeaders).map(([k, v]) => `${k}: ${v}`))
+        .join('\r\n')
+        .concat('\r\n\r\n');
     const exchange: Exchange = {
       method: 'GET',
       url: url.href,
-      requestHeaders: got.sent
-        ? headerLines(got.sent.head)
-        : [['host', url.host], ...Object.entries(requestHeaders)],
+      requestHeaders: headerLines(sent),
       status: got.status,
       statusText: got.statusText,
       responseHeaders: got.headers,
       body,
+      wire: {
+        request: Buffer.from(sent, 'latin1'),
+        response: responseHead(got.status, got.statusText, got.headers),
+        body: got.body,
+      },
       date,
       purpose,
     };
-    if (got.sent) {
-      exchange.wire = {
-        request: Buffer.from(got.sent.head, 'latin1'),
-        response: responseHead(got.status, got.statusText, got.headers),
-        body: got.body,
-      };
-      if (got.sent.ip) exchange.ip = got.sent.ip;
-    }
+    if (got.sent?.ip) exchange.ip = got.sent.ip;
     return { url: url.href, status: got.status, headers, body, exchange };
   }
 }
