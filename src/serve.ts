@@ -1,5 +1,7 @@
 import { createServer, type Server } from 'node:http';
+import type { Worker } from 'bullmq';
 import express, { type Express } from 'express';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { ADAPTER_FACTORIES, type AdapterContext } from './bots/registry.ts';
 import { ShellAdapter } from './bots/shell.ts';
@@ -18,6 +20,7 @@ import { UsageError } from './domain/errors.ts';
 import { Monitor } from './monitor/service.ts';
 import { loadAccountsFile } from './monitor/watch.ts';
 import { CaptureQueue, redisConnection, startCaptureWorker } from './queue/capture-queue.ts';
+import { archiveHealth, redisHealth, workerHealth } from './queue/health.ts';
 import { startPrivateRedis } from './queue/redis-server.ts';
 import { Archive } from './store/archive.ts';
 
@@ -35,6 +38,8 @@ export interface ServeOptions {
 
 export interface Running {
   port: number;
+  /** The Redis serve uses (REDIS_URL or its private redis-server). */
+  redisUrl: string;
   adapters: Map<string, ChatAdapter>;
   outbox: Outbox;
   bot: Bot;
@@ -49,7 +54,7 @@ type Stops = (() => Promise<unknown>)[];
 /** REDIS_URL, or a private redis-server with its files under the data directory. */
 async function redisFor(config: Config, stops: Stops, log: Logger): Promise<string> {
   if (config.redis.url) return config.redis.url;
-  const own = await startPrivateRedis(config.dataDir);
+  const own = await startPrivateRedis(config.dataDir, 'redis-server', { restart: true, log });
   stops.push(own.stop);
   log.info({ url: own.url }, 'started a private redis-server (set REDIS_URL to use your own)');
   return own.url;
@@ -62,7 +67,7 @@ async function startWorkers(
   monitor: Monitor,
   stops: Stops,
   log: Logger,
-): Promise<void> {
+): Promise<Worker> {
   const workerConnection = redisConnection(redisUrl, log);
   const worker = startCaptureWorker({ connection: workerConnection, pipeline, concurrency: 2, log });
   const monitorConnection = redisConnection(redisUrl, log);
@@ -74,6 +79,29 @@ async function startWorkers(
   await monitor.startWorker(monitorConnection);
   const streams = await monitor.startStreams();
   if (streams.length) log.info({ streams }, 'streams started');
+  return worker;
+}
+
+/**
+ * `/healthz`: Redis, the capture worker and the archive each with its own verdict; 503 when one of
+ * them is down (Redis unreachable, the worker not running where it should, the archive not writable).
+ */
+function healthz(
+  app: Express,
+  parts: {
+    redis: Redis;
+    archive: Archive;
+    outbox: Outbox;
+    worker: () => Worker | undefined;
+    inProcess: boolean;
+  },
+): void {
+  app.get('/healthz', async (_req, res) => {
+    const [redis, archive] = await Promise.all([redisHealth(parts.redis), archiveHealth(parts.archive)]);
+    const worker = workerHealth(parts.worker(), parts.inProcess);
+    const ok = redis.ok && worker.ok && archive.ok;
+    res.status(ok ? 200 : 503).json({ ok, redis, worker, archive, adapters: parts.outbox.platforms() });
+  });
 }
 
 /** Listens for webhooks and /healthz; returns the port (the one asked for, or the one given for 0). */
@@ -167,7 +195,7 @@ export async function serve(config: Config, opts: ServeOptions): Promise<Running
     stops.push(async () => connection.disconnect());
     const queue = new CaptureQueue(connection, config.capture.idempotencyWindowSeconds);
     stops.push(() => queue.close());
-    const captures = new ChatCaptureService(queue, connection);
+    const captures = new ChatCaptureService(queue, archive.db, log);
     // Everything the bot says on its own initiative goes out through the outbox, to the adapters
     // registered on it below.
     const outbox = new Outbox(new Map(), log);
@@ -196,9 +224,8 @@ export async function serve(config: Config, opts: ServeOptions): Promise<Running
       log,
     });
 
-    app.get('/healthz', (_req, res) => {
-      res.json({ ok: true, adapters: outbox.platforms(), worker: opts.worker });
-    });
+    let worker: Worker | undefined;
+    healthz(app, { redis: connection, archive, outbox, worker: () => worker, inProcess: opts.worker });
     const ctx = { bot, app, archive, redis: connection, log, env };
     const shell = registerAdapters(ctx, outbox, opts);
 
@@ -219,18 +246,21 @@ export async function serve(config: Config, opts: ServeOptions): Promise<Running
     // re-checking run where the workers run.
     await monitor.startDelivery();
     stops.push(() => monitor.stop());
-    if (opts.worker) await startWorkers(redisUrl, pipeline, monitor, stops, log);
+    if (opts.worker) worker = await startWorkers(redisUrl, pipeline, monitor, stops, log);
 
     for (const [name, adapter] of adapters) {
       await adapter.start();
       log.info({ adapter: name }, 'adapter started');
     }
+    // Requests recorded but lost from Redis or finished while nobody listened: now and every few seconds.
+    notifier.startSweeper();
     log.info(
       { host, port: actualPort, adapters: [...adapters.keys()], worker: opts.worker },
       'archiefbot is serving',
     );
     return {
       port: actualPort,
+      redisUrl,
       adapters,
       outbox,
       bot,

@@ -21,7 +21,13 @@ describe('archiefbot serve', () => {
   it('answers /healthz', async () => {
     const res = await fetch(`http://127.0.0.1:${h.running.port}/healthz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ ok: true, worker: true });
+    expect(await res.json()).toMatchObject({
+      ok: true,
+      redis: { ok: true },
+      worker: { ok: true, inProcess: true, running: true },
+      archive: { ok: true },
+      adapters: [],
+    });
   });
 
   it('captures from the terminal chat through the queue and answers when the worker is done', async () => {

@@ -25,18 +25,25 @@ export class Outbox {
   }
 
   async notify(target: ReplyTarget, reply: Reply): Promise<void> {
+    await this.deliver(target, reply);
+  }
+
+  /** As `notify`, and says whether the message went out (for answers that are kept until they did). */
+  async deliver(target: ReplyTarget, reply: Reply): Promise<boolean> {
     const adapter = this.adapters.get(target.platform);
     if (!adapter) {
       this.log?.warn({ platform: target.platform, channel: target.channel }, 'no adapter to send a message');
-      return;
+      return false;
     }
     try {
       await adapter.send(target, reply);
+      return true;
     } catch (err) {
       this.log?.error(
         { err, platform: target.platform, channel: target.channel },
         'could not send a message',
       );
+      return false;
     }
   }
 }

@@ -307,6 +307,9 @@ export class Monitor {
     if (this.deps.deliver) this.deliveryTimer = setInterval(() => this.deliverSoon(), everyMs);
     if (!this.deps.notice) return;
     const connection = this.deps.connection.duplicate(); // QueueEvents blocks on its connection
+    connection.on('error', (err) =>
+      this.deps.log?.warn({ err: err.message }, 'monitor events connection error'),
+    );
     const listener = new QueueEvents(MONITOR_QUEUE, { connection, prefix: this.deps.prefix ?? 'archiefbot' });
     this.events = { listener, connection };
     listener.on('error', (err) => this.deps.log?.warn({ err: err.message }, 'monitor events error'));

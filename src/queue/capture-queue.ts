@@ -57,19 +57,24 @@ export class CaptureQueue {
 
   /**
    * Queues a capture; within the idempotency window the same URL returns the job already queued
-   * (`duplicate: true`) instead of capturing twice.
+   * (`duplicate: true`) instead of capturing twice. `jobId`: an id of the caller's own (not an
+   * integer, no colon), for jobs that must be told apart from ones Redis numbered after losing its data.
    */
-  async add(job: CaptureJob): Promise<{ jobId: string; duplicate: boolean }> {
+  async add(job: CaptureJob, jobId?: string): Promise<{ jobId: string; duplicate: boolean }> {
     const key = captureKey(job.url);
     const before = await this.queue.getDeduplicationJobId(key);
     const added = await this.queue.add('capture', job, {
+      jobId,
       deduplication: { id: key, ttl: this.windowSeconds * 1000 },
       attempts: CAPTURE_ATTEMPTS,
       backoff: { type: 'exponential', delay: 5_000 },
       removeOnComplete: { age: 7 * 86_400, count: 10_000 },
       removeOnFail: { age: 30 * 86_400 },
     });
-    return { jobId: added.id!, duplicate: before !== null && before === added.id };
+    return {
+      jobId: added.id!,
+      duplicate: (before !== null && before === added.id) || (jobId !== undefined && added.id !== jobId),
+    };
   }
 
   /** Waits for a job's outcome (for callers that answer in the same conversation). */
@@ -77,6 +82,7 @@ export class CaptureQueue {
     if (!this.events) {
       // QueueEvents blocks on its connection, so it gets its own.
       const connection = this.connection.duplicate();
+      connection.on('error', () => {}); // reported by the connection it was made from
       this.events = {
         connection,
         listener: new QueueEvents(CAPTURE_QUEUE, { connection, prefix: this.prefix }),

@@ -341,4 +341,9 @@ export const chat = {
     nl: 'Wat wil je weten? Bijvoorbeeld: `vraag moet ik reacties op ons account archiveren?`',
     en: 'What would you like to know? For example: `ask must I archive replies to our account?`',
   },
+  // Requests kept until answered (issue 10, item 5).
+  'request.lost': {
+    nl: 'De taak ging {n} keer verloren voordat hij klaar was; probeer het later opnieuw.',
+    en: 'The job was lost {n} {n|time|times} before it finished; please try again later.',
+  },
 } satisfies Record<string, Message>;
