@@ -26,7 +26,11 @@ const schema = z.strictObject({
   warc: z.strictObject({ rotateBytes: int(1024), operator: z.string() }),
   bluesky: z.strictObject({ appviewUrl: z.url({ protocol: /^https?$/ }) }),
   mastodon: z.strictObject({ pageSize: int(1).max(40) }),
-  capture: z.strictObject({ idempotencyWindowSeconds: int(0), maxReplies: int(0) }),
+  capture: z.strictObject({
+    idempotencyWindowSeconds: int(0),
+    maxReplies: int(0),
+    maxPagesPerRun: int(1),
+  }),
   redis: z.strictObject({ url: z.string() }),
   monitor: z.strictObject({
     pollIntervalSeconds: int(10),

@@ -154,3 +154,20 @@ export function validAnswer<S extends z.ZodType>(
     { url, host, detail },
   );
 }
+
+/**
+ * A platform that sends a next-page cursor (or `Link: rel="next"`) already followed pages in a circle
+ * (a self-referencing link made a 5-post backfill read 38,960 pages); the backfill stops instead.
+ * `url`: the account's URL; `pages`: pages read so far in this run, when known.
+ */
+export function repeatedCursor(url: string, cursor: string, pages?: number): CaptureError {
+  const host = new URL(url).host;
+  const after = pages === undefined ? '' : ` after ${pages} ${pages === 1 ? 'page' : 'pages'}`;
+  return new CaptureError(
+    'bad-response',
+    `${host} sent a next-page cursor that was followed before (${cursor})${after} of ${url}; ` +
+      'the backfill stopped rather than read the same pages again',
+    false,
+    { url, host, detail: 'repeated cursor' },
+  );
+}

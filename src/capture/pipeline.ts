@@ -16,6 +16,7 @@ import {
   canListAccounts,
   type PostSource,
   type PostTarget,
+  repeatedCursor,
 } from './connector.ts';
 import { HttpClient, type HttpSession } from './http.ts';
 import { CONNECTOR_FACTORIES } from './registry.ts';
@@ -376,6 +377,10 @@ export class CapturePipeline {
     let cursor = state.cursor;
     let complete = false;
     let carry = first.exchanges;
+    // The cursors this run has followed: a platform that sends one again would page in a circle.
+    const followed = new Set<string>(cursor === null ? [] : [cursor]);
+    const maxPages = this.config.capture.maxPagesPerRun;
+    let pagesThisRun = 0;
     // While one page is written, the next is already on its way: HTTP overlaps the archive's work.
     const fetchPage = async (from: string | null): Promise<{ page: AccountPage; http: HttpSession }> => {
       const http = this.http.session();
@@ -388,7 +393,12 @@ export class CapturePipeline {
       while (!complete && pending) {
         const fetched: { page: AccountPage; http: HttpSession } = await pending;
         const { page, http } = fetched;
-        pending = page.next !== null && !opts.shouldStop?.() ? fetchPage(page.next) : null;
+        pagesThisRun++;
+        const repeated = page.next !== null && followed.has(page.next);
+        if (page.next !== null) followed.add(page.next);
+        // Past the page cap the run ends here, incomplete; the next run resumes from the saved cursor.
+        const more = page.next !== null && !repeated && pagesThisRun < maxPages && !opts.shouldStop?.();
+        pending = more ? fetchPage(page.next) : null;
         pending?.catch(() => {}); // its failure is handled when it is awaited
         const result = await this.archive.ingest({
           ...who,
@@ -407,6 +417,7 @@ export class CapturePipeline {
         cursor = page.next;
         complete = page.next === null;
         opts.onProgress?.({ posts: totals.posts, total: handle.total, pages: totals.pages });
+        if (repeated) throw repeatedCursor(target.url, page.next!, pagesThisRun);
         if (!complete && opts.shouldStop?.()) break;
       }
     } catch (err) {
@@ -418,15 +429,17 @@ export class CapturePipeline {
       );
       throw err;
     }
+    const capped = !complete && pagesThisRun >= maxPages;
     await this.archive.finishCapture(
       state.captureId,
-      complete ? 'done' : 'failed',
+      complete || capped ? 'done' : 'failed',
       {
         posts: totals.posts,
         newVersions: totals.newVersions,
         complete,
+        ...(capped ? { pageCap: maxPages } : {}),
       },
-      complete ? undefined : 'interrupted; run the same capture again to resume',
+      complete || capped ? undefined : 'interrupted; run the same capture again to resume',
     );
     return {
       kind: 'account',

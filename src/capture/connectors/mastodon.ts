@@ -23,7 +23,7 @@ import type {
   Target,
   Thread,
 } from '../connector.ts';
-import { validAnswer } from '../connector.ts';
+import { repeatedCursor, validAnswer } from '../connector.ts';
 import { htmlToText } from '../html.ts';
 import type { HttpSession, Response } from '../http.ts';
 import { METHODS } from '../methods.ts';
@@ -340,7 +340,27 @@ export class MastodonConnector implements Connector, PostSource, AccountSource, 
         s.in_reply_to_id ? (uriById.get(s.in_reply_to_id) ?? null) : null,
       ),
     );
-    return { posts, next: data.length ? nextLink(res.headers.get('link')) : null };
+    const link = data.length ? nextLink(res.headers.get('link')) : null;
+    const next = link === null ? null : this.nextUrl(link, url);
+    if (next === new URL(url).href) throw repeatedCursor(page, next);
+    return { posts, next };
+  }
+
+  /** A `Link: rel="next"` target as an absolute URL; a clear error for one that is no URL at all. */
+  private nextUrl(link: string, url: string): string {
+    const next = URL.canParse(link, url) ? new URL(link, url) : null;
+    if (next?.protocol === 'https:' || next?.protocol === 'http:') return next.href;
+    const host = new URL(url).host;
+    throw new CaptureError(
+      'bad-response',
+      `${host} sent a next-page link that is not a web address: ${link}`,
+      false,
+      {
+        url,
+        host,
+        detail: 'bad Link header',
+      },
+    );
   }
 
   /**
