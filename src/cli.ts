@@ -87,6 +87,8 @@ export async function main(
       io.err(describeError(err, lang));
       return 2;
     }
+    // Not foreseen: the stack goes to stderr for the report, and --json still gets its error document.
+    jsonError('internal', err instanceof Error ? err.message : String(err));
     io.err(t(lang, 'cli.unexpected', { error: (err as Error).stack ?? String(err) }));
     return 1;
   }
