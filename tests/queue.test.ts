@@ -1,9 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CapturePipeline } from '../src/capture/pipeline.ts';
 import { loadConfig } from '../src/config.ts';
+import type { ReplyTarget } from '../src/domain/target.ts';
 import { CaptureQueue, redisConnection, startCaptureWorker } from '../src/queue/capture-queue.ts';
 import { Archive } from '../src/store/archive.ts';
 import { failuresSince, recentCaptures } from '../src/store/chat.ts';
+import {
+  answerFailed,
+  claimAnswers,
+  getRequest,
+  markAnswered,
+  moveRequest,
+  openRequests,
+  recordRequest,
+  requestJobId,
+} from '../src/store/requests.ts';
 import { FakeMastodon } from './fakes/mastodon.ts';
 import { count } from './helpers/archive.ts';
 import { testEnv } from './helpers/cli.ts';
@@ -113,6 +124,55 @@ describe('failed captures for status', () => {
       ['https://b.example/2', 'done', 3],
       ['https://a.example/1', 'failed', 4],
     ]);
+    await archive.close();
+    cleanup();
+  });
+});
+
+describe('chat requests kept until answered', () => {
+  it('records a request with a job id of its own; one process moves it, one claims its answer', async () => {
+    const { env, cleanup } = testEnv();
+    const config = loadConfig(env);
+    const archive = await Archive.open(config.dataDir, config.warc);
+    const db = archive.db;
+    const ask = (url: string) =>
+      recordRequest(db, {
+        kind: 'capture',
+        url,
+        requestedBy: 'shell:operator',
+        channel: 'shell:terminal',
+        replyTo: { platform: 'shell', channel: 'terminal', lang: 'en' } as ReplyTarget,
+        lang: 'en',
+      });
+    const a = await ask('https://a.example/1');
+    const b = await ask('https://a.example/1');
+    expect(a.jobId).toMatch(new RegExp(`^r${a.id}-[0-9a-f]{6}$`)); // never an id Redis hands out (1, 2, …)
+    expect(a).toMatchObject({ state: 'queued', requeues: 0, replyTo: { platform: 'shell' }, lang: 'en' });
+    // b joins a's job; moving it again from its old job does nothing (another process did it).
+    expect(await moveRequest(db, b.id, b.jobId, a.jobId!)).toBe(true);
+    expect(await moveRequest(db, b.id, b.jobId, 'other')).toBe(false);
+    // Lost: queued again under a new id, by one sweeper only.
+    const again = requestJobId(a.id);
+    const moves = await Promise.all([
+      moveRequest(db, a.id, a.jobId, again, { requeue: true }),
+      moveRequest(db, a.id, a.jobId, requestJobId(a.id), { requeue: true }),
+    ]);
+    expect(moves.filter(Boolean)).toHaveLength(1);
+    expect((await getRequest(db, a.id))?.requeues).toBe(1);
+    // The job ends: its askers are claimed once, however many processes hear it.
+    await moveRequest(db, b.id, a.jobId, again);
+    const claims = await Promise.all([
+      claimAnswers(db, { jobId: again }),
+      claimAnswers(db, { jobId: again }),
+    ]);
+    expect(claims.map((c) => c.length).sort()).toEqual([0, 2]);
+    expect(await openRequests(db, 'capture')).toHaveLength(0);
+    // A claim whose process died (not answered within the stale time) is open again.
+    expect(await openRequests(db, 'capture', Date.now() + 10 * 60_000)).toHaveLength(2);
+    await markAnswered(db, a.id);
+    await answerFailed(db, b.id); // sending failed: back to waiting
+    expect((await openRequests(db, 'capture')).map((r) => r.id)).toEqual([b.id]);
+    expect((await getRequest(db, a.id))?.state).toBe('answered');
     await archive.close();
     cleanup();
   });

@@ -87,7 +87,7 @@ describe('Redis restarted without its data', () => {
     return { status: res.status, body: (await res.json()) as Record<string, { ok: boolean }> };
   };
 
-  it('answers all 24 acknowledged captures, each once; /healthz is 503 while Redis is down', async () => {
+  it('answers all 24 acknowledged captures once each (a second asker and one asked while Redis was away too); /healthz is 503 while Redis is down', async () => {
     const shell = await startShellDriver({ running } as Harness);
     // What the outbox sends to the terminal chat on its own: the answers to the captures.
     const told: string[] = [];
@@ -109,6 +109,9 @@ describe('Redis restarted without its data', () => {
       const [ack] = await shell.say(`archiveer ${url}`, { until: /Bezig met archiveren/ });
       expect(ack).toContain(url);
     }
+    // A second asker of a URL that is queued: the same job, both answered.
+    const [joined] = await shell.say(`archiveer ${urls[0]}`, { until: /wordt al gearchiveerd/ });
+    expect(joined).toContain(urls[0]);
     // Two are running (held by the site), the rest wait in the queue; every one is on record.
     await until('two captures at the site', async () => (site.held.length >= 2 ? true : undefined), 10_000);
     const recorded = await query<{
@@ -118,7 +121,8 @@ describe('Redis restarted without its data', () => {
       reply_to: string;
       lang: string;
     }>(t.dataDir, 'SELECT url, state, job_id, reply_to, lang FROM chat_request ORDER BY id');
-    expect(recorded.map((r) => r.url)).toEqual(urls);
+    expect(recorded.map((r) => r.url)).toEqual([...urls, urls[0]]);
+    expect(recorded[N]!.job_id).toBe(recorded[0]!.job_id);
     expect(recorded.every((r) => r.state === 'queued' && r.job_id && r.lang === 'nl')).toBe(true);
     expect(JSON.parse(recorded[0]!.reply_to)).toMatchObject({ platform: 'shell' });
 
@@ -142,25 +146,34 @@ describe('Redis restarted without its data', () => {
       worker: { ok: true },
       archive: { ok: true },
     });
+    // Asked while Redis is away: recorded and acknowledged all the same, queued when it is back.
+    const extra = `${site.url}/p/${N + 1}`;
+    const [ack] = await shell.say(`archiveer ${extra}`, { until: /Bezig met archiveren/ });
+    expect(ack).toContain(extra);
     await until('/healthz 200', async () => ((await healthz()).status === 200 ? true : undefined), 30_000);
     site.open();
     const answered = (url: string) =>
       told.filter((x) => new RegExp(`${url.replace(/[.]/g, '\\.')}(?!\\d)`).test(x));
     await until(
       'every capture answered',
-      async () => (urls.every((u) => answered(u).length > 0) ? true : undefined),
+      async () => ([...urls, extra].every((u) => answered(u).length > 0) ? true : undefined),
       90_000,
     );
     await new Promise((r) => setTimeout(r, 4_000)); // a sweep or two more: nothing is answered twice
-    for (const url of urls) expect(answered(url), url).toHaveLength(1);
+    expect(answered(urls[0]!)).toHaveLength(2); // its two askers
+    for (const url of [...urls.slice(1), extra]) expect(answered(url), url).toHaveLength(1);
     expect(told.every((x) => /Gearchiveerd/.test(x))).toBe(true);
-    expect(told).toHaveLength(N);
+    expect(told).toHaveLength(N + 2);
     // Every one was lost with Redis's data, queued again from SQLite, and answered.
     const states = await query<{ state: string; n: number; requeued: number }>(
       t.dataDir,
-      'SELECT state, count(*) AS n, min(requeues) AS requeued FROM chat_request GROUP BY state',
+      `SELECT state, count(*) AS n, min(requeues) AS requeued FROM chat_request WHERE url <> ? GROUP BY state`,
+      [extra],
     );
-    expect(states).toEqual([{ state: 'answered', n: N, requeued: 1 }]);
+    expect(states).toEqual([{ state: 'answered', n: N + 1, requeued: 1 }]);
+    expect(
+      await query(t.dataDir, `SELECT 1 FROM chat_request WHERE url = ? AND state = 'answered'`, [extra]),
+    ).toHaveLength(1);
     expect((await healthz()).body).toMatchObject({ ok: true, redis: { ok: true } });
     await shell.close();
   }, 180_000);
