@@ -107,6 +107,18 @@ describe('the seal: signing and checking with the public key alone', () => {
 
   it('refuses a key inside the data directory, a named key that is missing, and an empty audit log', async () => {
     const { env, dataDir, cleanup } = sealEnv();
+    const empty = await cli(env, 'seal', '--json');
+    expect(empty.code).toBe(1);
+    expect(empty.json).toEqual({
+      error: { code: 'nothing-to-seal', message: expect.stringContaining('empty') },
+    });
+    expect(existsSync(sealLog(dataDir))).toBe(false);
+    // Nothing was made for it: no key, no public key, and the archive still verifies.
+    expect(existsSync(path.join(env.XDG_CONFIG_HOME!, 'archiefbot'))).toBe(false);
+    expect(existsSync(path.join(dataDir, 'seal-public-key.pem'))).toBe(false);
+    expect((await cli(env, 'seal', '--verify')).code).toBe(0);
+
+    await audit(dataDir, 1);
     const inside = await cli({ ...env, ARCHIEFBOT_SEAL_KEY: path.join(dataDir, 'keys', 'seal.pem') }, 'seal');
     expect(inside.code).toBe(2);
     expect(inside.stderr).toContain('is inside the data directory');
@@ -118,12 +130,6 @@ describe('the seal: signing and checking with the public key alone', () => {
     expect(nl.stderr).toContain(
       `ARCHIEFBOT_SEAL_KEY verwijst naar ${path.join(scratch, 'nope.pem')}, maar dat bestand bestaat niet.`,
     );
-    const empty = await cli(env, 'seal', '--json');
-    expect(empty.code).toBe(1);
-    expect(empty.json).toEqual({
-      error: { code: 'nothing-to-seal', message: expect.stringContaining('empty') },
-    });
-    expect(existsSync(sealLog(dataDir))).toBe(false);
     cleanup();
   });
 
@@ -447,8 +453,10 @@ describe('the seal: RFC 3161 time stamps from a real TSA (openssl ts)', () => {
       );
       expect(replayed).toBeInstanceOf(SealError);
       expect(replayed.message).toContain('the time stamp is for other data');
+      expect((await verifySeals(a)).ok).toBe(true);
     });
     expect(existsSync(sealLog(dataDir))).toBe(false);
+    expect(existsSync(path.join(dataDir, 'seal-public-key.pem'))).toBe(false);
     const nl = await cli({ ...env, ARCHIEFBOT_LANGUAGE: 'nl', ARCHIEFBOT_TSA_URL: `${base}/refuse` }, 'seal');
     expect(nl.code).toBe(1);
     expect(nl.stderr).toContain(`De tijdstempeldienst ${base}/refuse gaf geen geldig tijdstempel`);
@@ -467,9 +475,11 @@ describe('the seal in serve: every hour and after each backfill', () => {
       // Hourly (here every 30 ms): one seal, none more while nothing happens.
       let stop = startSealing(a, config, log as unknown as Logger, { env, everyMs: 30, pollMs: 10_000 });
       await vi.waitFor(() => expect(count()).toBe(1));
-      expect(log.warn).toHaveBeenCalledWith(
-        expect.objectContaining({ keyFile: path.join(env.XDG_CONFIG_HOME!, 'archiefbot', 'seal-key.pem') }),
-        expect.stringContaining('A new seal key was made'),
+      await vi.waitFor(() =>
+        expect(log.warn).toHaveBeenCalledWith(
+          expect.objectContaining({ keyFile: path.join(env.XDG_CONFIG_HOME!, 'archiefbot', 'seal-key.pem') }),
+          expect.stringContaining('A new seal key was made'),
+        ),
       );
       await new Promise((r) => setTimeout(r, 150));
       expect(count()).toBe(1);

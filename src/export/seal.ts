@@ -104,17 +104,16 @@ async function timeStamp(
  */
 export async function makeSeal(archive: Archive, opts: SealOptions = {}): Promise<SealMade> {
   const env = opts.env ?? process.env;
+  if (!(await auditHead(archive.db)))
+    throw new SealError(
+      'nothing-to-seal',
+      'the audit log is empty: nothing to seal yet',
+      'seal.nothing-to-seal',
+    );
   const key = loadSealKey(archive.dataDir, env);
-  const publicKeyFile = publishPublicKey(archive.dataDir, key);
   const tsaUrl = env.ARCHIEFBOT_TSA_URL?.trim() || undefined;
   for (let attempt = 1; ; attempt++) {
-    const head = await auditHead(archive.db);
-    if (!head)
-      throw new SealError(
-        'nothing-to-seal',
-        'the audit log is empty: nothing to seal yet',
-        'seal.nothing-to-seal',
-      );
+    const head = (await auditHead(archive.db))!;
     const lines = await readSealLines(archive.dataDir);
     const last = lines.at(-1);
     const body = {
@@ -135,6 +134,8 @@ export async function makeSeal(archive: Archive, opts: SealOptions = {}): Promis
     const appended = await archive.db.transaction(async () => {
       const now = await readSealLines(archive.dataDir);
       if (now.length !== lines.length || now.at(-1) !== last) return false;
+      // The public key first, so a seal in the log always has its key beside it.
+      publishPublicKey(archive.dataDir, key);
       await appendSealLine(archive.dataDir, JSON.stringify(seal));
       return true;
     });
@@ -144,7 +145,7 @@ export async function makeSeal(archive: Archive, opts: SealOptions = {}): Promis
         logFile: sealLogFile(archive.dataDir),
         keyFile: key.file,
         keyGenerated: key.generated,
-        publicKeyFile,
+        publicKeyFile: path.join(archive.dataDir, PUBLIC_KEY_FILE),
         publicKey: key.publicPem,
         fingerprint: key.fingerprint,
       };
