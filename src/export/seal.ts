@@ -182,7 +182,7 @@ function publicKeyFor(
     const key = readPublicKey(readFileSync(file, 'utf8'), file);
     return { key, fingerprint: fingerprint(key), source: 'archive' };
   } catch (err) {
-    problems.push(`${PUBLIC_KEY_FILE}: ${(err as Error).message}`);
+    problems.push((err as Error).message);
     return null;
   }
 }
