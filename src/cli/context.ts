@@ -104,9 +104,15 @@ export function positiveInt(lang: Lang = 'en'): (value: string) => number {
 }
 
 /** Opens the archive for one piece of work and closes it afterwards, also when the work fails. */
-export async function withArchive<T>(config: Config, work: (archive: Archive) => Promise<T>): Promise<T> {
+export async function withArchive<T>(
+  config: Config,
+  work: (archive: Archive) => Promise<T>,
+  opts: { recover?: boolean } = {},
+): Promise<T> {
+  // `recover: false` (verify) leaves the files as found, so bytes nobody committed are reported, not cut.
   const archive = await Archive.open(config.dataDir, config.warc, {
     recheckSchedule: config.monitor.recheckSchedule,
+    ...opts,
   });
   try {
     return await work(archive);

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { open, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { WARCRecord } from 'warcio';
+import { WARCParser, type WARCRecord } from 'warcio';
 import { accountKey, postKey } from '../../domain/post-key.ts';
 import type { AccountInfo } from '../../domain/types.ts';
 import { appendAudit } from '../audit.ts';
@@ -78,7 +78,7 @@ export async function writeIngest(
   const exchangeCount = plan.exchanges.length * 2;
   const metadata = locations.slice(exchangeCount);
   await insertMedia(db, plan, locations);
-  await insertRecords(db, plan.capture.id, locations);
+  await insertRecords(db, plan.capture.id, [...(await openingRecord(db, warc.dir, locations)), ...locations]);
   await checkpointClosedFiles(db, warc.dir, locations[0]?.file ?? null, now);
   await insertVersions(db, plan, postIds, metadata);
   const posts = plan.posts.map(
@@ -117,6 +117,42 @@ export async function insertRecords(db: Db, captureId: number, locations: Record
     locations,
     captureId,
   );
+}
+
+/**
+ * The warcinfo record that opens the file these records went into, when the database does not hold
+ * it yet (the capture that first writes into a file keeps it), so its bytes are fixed too.
+ */
+async function openingRecord(db: Db, dir: string, locations: RecordLocation[]): Promise<RecordLocation[]> {
+  const first = locations[0];
+  if (!first || first.offset === 0) return [];
+  const held = await db.get("SELECT 1 FROM capture_record WHERE warc_file = ? AND warc_offset = 0", [first.file]);
+  if (held) return [];
+  const fh = await open(path.join(dir, first.file), 'r');
+  try {
+    const head = Buffer.alloc(Math.min(first.offset, 1 << 16));
+    await fh.read(head, 0, head.length, 0);
+    const parser = new WARCParser([head], { parseHttp: false });
+    const rec = await parser.parse();
+    if (!rec || rec.warcType !== 'warcinfo') return [];
+    await rec.readFully(false);
+    const length = parser.recordLength;
+    const bytes = Buffer.alloc(length);
+    await fh.read(bytes, 0, length, 0);
+    return [
+      {
+        file: first.file,
+        offset: 0,
+        length,
+        recordId: rec.warcHeaders.headers.get('WARC-Record-ID') ?? '',
+        type: 'warcinfo',
+        uri: rec.warcHeaders.headers.get('WARC-Filename') ?? first.file,
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+      },
+    ];
+  } finally {
+    await fh.close();
+  }
 }
 
 /**
