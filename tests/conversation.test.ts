@@ -28,6 +28,7 @@ function normalise(answers: string[]): string {
     .join('\n')
     .replace(/^\[[^\]\n]+\] [^·\n]+( · \[[^\]\n]+\] [^·\n]+)*$/gm, '') // Mattermost/shell: buttons as label + command
     .replace(/127\.0\.0\.1:\d+/g, 'HOST')
+    .replace(/\b(r\d+)-[0-9a-f]{6}\b/g, '$1') // a chat request's job id: its number and a random tail
     .replace(/\d{4}-\d\d-\d\d[ T]\d\d:\d\d(:\d\d(\.\d+)?)?( UTC|Z)?/g, 'TIME')
     .replace(/archiefbot-[\w-]+\.warc\.gz @ \d+/g, 'WARC')
     .replace(/[*_`~]/g, '')
@@ -133,7 +134,7 @@ describe('one conversation, four adapters', () => {
         transcripts.set(platform.name, out);
         // What every platform must have said, whatever its markup.
         expect(out[0]).toMatch(/capture <url>/);
-        expect(out[1]).toMatch(/Archiving http:\/\/HOST\/@minbzk\/\d+ \(job 1\)/);
+        expect(out[1]).toMatch(/Archiving http:\/\/HOST\/@minbzk\/\d+ \(job r1\)/);
         expect(out[1]).toMatch(/SHA-256: [0-9a-f]{64}/);
         expect(out[2]).toMatch(/Woo-jaarrapportage/);
         expect(out[3]).toMatch(/#1 /);
