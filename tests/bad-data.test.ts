@@ -276,14 +276,21 @@ describe('account pagination that goes round in circles, or on and on', () => {
       headers: { link: `<${first}>; rel="next", <${first}&min_id=1>; rel="prev"` },
       times: 100_000,
     });
-    const { env: e } = env();
+    const { env: e, dataDir } = env();
     const before = m.requests.length;
     const started = Date.now();
     const r = await cli(e, 'capture', acc.url, '--json');
     expect(Date.now() - started).toBeLessThan(10_000);
-    expectBadResponse(r, /next-page cursor that was followed before/);
+    expectBadResponse(r, /next-page cursor that was followed before \(.*\) after 1 page of/);
     const pages = m.requests.slice(before).filter((q) => q.path.includes(`/accounts/${acc.id}/statuses`));
     expect(pages).toHaveLength(1);
+    // The page that was read is kept; the run is recorded as failed with the reason.
+    expect(await count(dataDir, 'post')).toBe(5);
+    const [capture] = await query<{ status: string; error: string }>(
+      dataDir,
+      'SELECT status, error FROM capture',
+    );
+    expect(capture).toMatchObject({ status: 'failed', error: expect.stringMatching(/followed before/) });
   });
 
   it('a next link that is no web address is a bad-response error, not a crash', async () => {
@@ -309,16 +316,17 @@ describe('account pagination that goes round in circles, or on and on', () => {
     const feedCalls = () =>
       b.requests.filter((q) => q.path.includes('getAuthorFeed') && q.path.includes(actor));
 
-    // The same cursor back: the connector sees it at once.
+    // The same cursor back.
     let before = feedCalls().length;
     b.failNext(/getAuthorFeed$/, { status: 200, body: page(0, 'A') });
     b.failNext(/getAuthorFeed$/, { status: 200, body: page(1, 'A') });
     let run = env();
     let r = await cli(run.env, 'capture', `https://bsky.app/profile/${handle}`, '--json');
-    expectBadResponse(r, /next-page cursor that was followed before \(A\)/);
+    expectBadResponse(r, /next-page cursor that was followed before \(A\) after 2 pages/);
     expect(feedCalls().length - before).toBe(2);
+    expect(await count(run.dataDir, 'post')).toBe(2);
 
-    // A → B → A: the pipeline remembers the cursors of the run; the pages read are kept.
+    // A → B → A: the pipeline remembers every cursor of the run; the pages read are kept.
     before = feedCalls().length;
     b.failNext(/getAuthorFeed$/, { status: 200, body: page(0, 'A') });
     b.failNext(/getAuthorFeed$/, { status: 200, body: page(1, 'B') });

@@ -36,6 +36,11 @@ export interface AccountPage {
   posts: NormalisedPost[];
   /** Opaque cursor for the next page; null on the last page. */
   next: string | null;
+  /**
+   * The cursor that names this page itself, when the connector knows it (Mastodon: the URL it read),
+   * so the pipeline sees a next-page link that points back at its own page.
+   */
+  self?: string;
 }
 
 /**
@@ -152,22 +157,5 @@ export function validAnswer<S extends z.ZodType>(
     `${host} sent an answer for ${what} that is not in the shape its API documents (${detail}): ${url}`,
     false,
     { url, host, detail },
-  );
-}
-
-/**
- * A platform that sends a next-page cursor (or `Link: rel="next"`) already followed pages in a circle
- * (a self-referencing link made a 5-post backfill read 38,960 pages); the backfill stops instead.
- * `url`: the account's URL; `pages`: pages read so far in this run, when known.
- */
-export function repeatedCursor(url: string, cursor: string, pages?: number): CaptureError {
-  const host = new URL(url).host;
-  const after = pages === undefined ? '' : ` after ${pages} ${pages === 1 ? 'page' : 'pages'}`;
-  return new CaptureError(
-    'bad-response',
-    `${host} sent a next-page cursor that was followed before (${cursor})${after} of ${url}; ` +
-      'the backfill stopped rather than read the same pages again',
-    false,
-    { url, host, detail: 'repeated cursor' },
   );
 }

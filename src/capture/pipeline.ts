@@ -16,7 +16,6 @@ import {
   canListAccounts,
   type PostSource,
   type PostTarget,
-  repeatedCursor,
 } from './connector.ts';
 import { HttpClient, type HttpSession } from './http.ts';
 import { CONNECTOR_FACTORIES } from './registry.ts';
@@ -321,6 +320,7 @@ export class CapturePipeline {
     let carry = first.exchanges;
     let newPosts = 0;
     let pages = 0;
+    const followed = new Set<string>();
     while (pages < maxPages) {
       const http = this.http.session();
       const page: AccountPage = await connector.listAccount(handle, http, cursor);
@@ -346,6 +346,11 @@ export class CapturePipeline {
         newPosts += fresh.length;
       }
       if (fresh.length < page.posts.length || !page.next) break;
+      if (pointsBack(page, followed)) {
+        // Only new posts are wanted here; the backfill reports a platform that pages in a circle.
+        this.log?.warn({ url, cursor: page.next }, 'account poll stopped: the next page was read before');
+        break;
+      }
       cursor = page.next;
     }
     return { account: handle.account.handle, newPosts, pages };
@@ -394,8 +399,7 @@ export class CapturePipeline {
         const fetched: { page: AccountPage; http: HttpSession } = await pending;
         const { page, http } = fetched;
         pagesThisRun++;
-        const repeated = page.next !== null && followed.has(page.next);
-        if (page.next !== null) followed.add(page.next);
+        const repeated = pointsBack(page, followed);
         // Past the page cap the run ends here, incomplete; the next run resumes from the saved cursor.
         const more = page.next !== null && !repeated && pagesThisRun < maxPages && !opts.shouldStop?.();
         pending = more ? fetchPage(page.next) : null;
@@ -455,4 +459,34 @@ export class CapturePipeline {
       complete,
     };
   }
+}
+
+/**
+ * Whether a page's next-page cursor (or `Link: rel="next"`) leads back to a page already read in
+ * this run (`followed`: the cursors followed so far, which this call extends), so following it
+ * would page in a circle.
+ */
+function pointsBack(page: AccountPage, followed: Set<string>): boolean {
+  if (page.self !== undefined) followed.add(page.self);
+  if (page.next === null) return false;
+  if (followed.has(page.next)) return true;
+  followed.add(page.next);
+  return false;
+}
+
+/**
+ * A platform that sends a next-page cursor (or `Link: rel="next"`) already followed pages in a circle
+ * (a self-referencing link made a 5-post backfill read 38,960 pages); the backfill stops instead.
+ * `url`: the account's URL; `pages`: pages read (and kept) in this run.
+ */
+function repeatedCursor(url: string, cursor: string, pages: number): CaptureError {
+  const host = new URL(url).host;
+  return new CaptureError(
+    'bad-response',
+    `${host} sent a next-page cursor that was followed before (${cursor}) after ${pages} ` +
+      `${pages === 1 ? 'page' : 'pages'} of ${url}; ` +
+      'the backfill stopped rather than read the same pages again',
+    false,
+    { url, host, detail: 'repeated cursor' },
+  );
 }

@@ -16,7 +16,7 @@ import type {
   Target,
   Thread,
 } from '../connector.ts';
-import { repeatedCursor, validAnswer } from '../connector.ts';
+import { validAnswer } from '../connector.ts';
 import type { HttpSession, Response } from '../http.ts';
 import { METHODS } from '../methods.ts';
 
@@ -338,8 +338,7 @@ export class BlueskyConnector implements Connector, PostSource, AccountSource, B
       .filter((f) => !f.reason && f.post.author.did === handle.ref)
       .map((f) => this.normalise(f.post, url));
     const next = data.feed.length && data.cursor ? data.cursor : null;
-    if (next !== null && next === cursor) throw repeatedCursor(handle.account.url ?? url, next);
-    return { posts, next };
+    return { posts, next, ...(cursor === null ? {} : { self: cursor }) };
   }
 
   /**

@@ -23,7 +23,7 @@ import type {
   Target,
   Thread,
 } from '../connector.ts';
-import { repeatedCursor, validAnswer } from '../connector.ts';
+import { validAnswer } from '../connector.ts';
 import { htmlToText } from '../html.ts';
 import type { HttpSession, Response } from '../http.ts';
 import { METHODS } from '../methods.ts';
@@ -341,9 +341,7 @@ export class MastodonConnector implements Connector, PostSource, AccountSource, 
       ),
     );
     const link = data.length ? nextLink(res.headers.get('link')) : null;
-    const next = link === null ? null : this.nextUrl(link, url);
-    if (next === new URL(url).href) throw repeatedCursor(page, next);
-    return { posts, next };
+    return { posts, next: link === null ? null : this.nextUrl(link, url), self: new URL(url).href };
   }
 
   /** A `Link: rel="next"` target as an absolute URL; a clear error for one that is no URL at all. */
