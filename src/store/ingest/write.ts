@@ -126,7 +126,9 @@ export async function insertRecords(db: Db, captureId: number, locations: Record
 async function openingRecord(db: Db, dir: string, locations: RecordLocation[]): Promise<RecordLocation[]> {
   const first = locations[0];
   if (!first || first.offset === 0) return [];
-  const held = await db.get("SELECT 1 FROM capture_record WHERE warc_file = ? AND warc_offset = 0", [first.file]);
+  const held = await db.get('SELECT 1 FROM capture_record WHERE warc_file = ? AND warc_offset = 0', [
+    first.file,
+  ]);
   if (held) return [];
   const fh = await open(path.join(dir, first.file), 'r');
   try {
@@ -134,7 +136,7 @@ async function openingRecord(db: Db, dir: string, locations: RecordLocation[]): 
     await fh.read(head, 0, head.length, 0);
     const parser = new WARCParser([head], { parseHttp: false });
     const rec = await parser.parse();
-    if (!rec || rec.warcType !== 'warcinfo') return [];
+    if (rec?.warcType !== 'warcinfo') return [];
     await rec.readFully(false);
     const length = parser.recordLength;
     const bytes = Buffer.alloc(length);
