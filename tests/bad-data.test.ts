@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeBluesky } from './fakes/bluesky.ts';
 import { FakeMastodon } from './fakes/mastodon.ts';
-import { count, expectNothingWritten, query } from './helpers/archive.ts';
+import { count, expectNothingWritten, query, withArchive } from './helpers/archive.ts';
 import { cli, type RunResult, testEnv } from './helpers/cli.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: platform JSON as the fakes serve it
@@ -291,6 +291,31 @@ describe('account pagination that goes round in circles, or on and on', () => {
       'SELECT status, error FROM capture',
     );
     expect(capture).toMatchObject({ status: 'failed', error: expect.stringMatching(/followed before/) });
+  });
+
+  it('a watch poll keeps the new posts of a self-referencing page and stops there', async () => {
+    const acc = m.addAccount({ username: 'kringpoll' });
+    for (let i = 0; i < 3; i++) m.addStatus({ username: 'kringpoll', content: `<p>Poll ${i}</p>` });
+    const first = `${m.url}/api/v1/accounts/${acc.id}/statuses?limit=40`;
+    m.failNext(new RegExp(`^/api/v1/accounts/${acc.id}/statuses$`), {
+      status: 200,
+      body: await (await fetch(first)).text(),
+      headers: { link: `<${first}>; rel="next"` },
+      times: 100,
+    });
+    const { env: e, dataDir } = env();
+    const { CapturePipeline } = await import('../src/capture/pipeline.ts');
+    const { loadConfig } = await import('../src/config.ts');
+    const polled = await withArchive(dataDir, async (archive) => {
+      const pipeline = new CapturePipeline(archive, loadConfig(e));
+      try {
+        return await pipeline.pollAccount(acc.url);
+      } finally {
+        await pipeline.close();
+      }
+    });
+    expect(polled).toMatchObject({ newPosts: 3, pages: 1 });
+    expect(await count(dataDir, 'post')).toBe(3);
   });
 
   it('a next link that is no web address is a bad-response error, not a crash', async () => {
