@@ -295,12 +295,19 @@ describe('tamper: alterations in the database', () => {
   let sighting: { capture_id: number; post_id: number };
   let lastAudit: number;
   beforeAll(async () => {
-    [version] = (await query<{ id: number; post_id: number }>(
-      base.dataDir,
-      'SELECT id, post_id FROM version ORDER BY id LIMIT 1',
-    )) as never;
+    version = (
+      await query<{ id: number; post_id: number }>(
+        base.dataDir,
+        'SELECT id, post_id FROM version ORDER BY id LIMIT 1',
+      )
+    )[0]!;
     media = (await query<{ sha256: string }>(base.dataDir, 'SELECT sha256 FROM media LIMIT 1'))[0]!.sha256;
-    [sighting] = (await query(base.dataDir, 'SELECT capture_id, post_id FROM capture_post LIMIT 1')) as never;
+    sighting = (
+      await query<{ capture_id: number; post_id: number }>(
+        base.dataDir,
+        'SELECT capture_id, post_id FROM capture_post LIMIT 1',
+      )
+    )[0]!;
     lastAudit = (await query<{ id: number }>(base.dataDir, 'SELECT max(id) AS id FROM audit'))[0]!.id;
   });
 
