@@ -24,13 +24,27 @@ function list(items: string[]): string {
   return items.length > LISTED ? `${shown} and ${items.length - LISTED} more` : shown;
 }
 
+/** The log entries with ids from–to (the log is in id order): a binary search, then a slice. */
+function logRange(log: LogRow[], from: number, to: number): LogRow[] {
+  let lo = 0;
+  let hi = log.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (log[mid]!.id < from) lo = mid + 1;
+    else hi = mid;
+  }
+  let end = lo;
+  while (end < log.length && log[end]!.id <= to) end++;
+  return log.slice(lo, end);
+}
+
 export async function checkCoverage(db: Db, chain: ChainReport): Promise<string[]> {
   const problems: string[] = [];
   const log = await db.all<LogRow>('SELECT id, tbl, row_key, row FROM evidence_log ORDER BY id');
   const sealedBy = new Map<number, number>();
   let next = log[0]?.id ?? 1;
   for (const { id, evidence } of chain.seals) {
-    const rows = log.filter((l) => l.id >= evidence.from && l.id <= evidence.to);
+    const rows = logRange(log, evidence.from, evidence.to);
     if (evidence.from !== next)
       problems.push(
         `audit entry ${id}: the evidence it seals does not follow on the entry before (log ${next})`,
