@@ -92,6 +92,35 @@ describe('WARC evidence', () => {
   });
 });
 
+describe('fixity in the database', () => {
+  it('keeps the SHA-256 of every record it wrote and seals their Merkle root in the capture audit entry', async () => {
+    const { env, dataDir, cleanup } = testEnv();
+    expect((await cli(env, 'capture', post.url, '--json')).code).toBe(0);
+    const rows = await withArchive(dataDir, (a) =>
+      a.db.all<{
+        type: string;
+        warc_file: string;
+        warc_offset: number;
+        warc_length: number;
+        warc_sha256: string;
+      }>('SELECT type, warc_file, warc_offset, warc_length, warc_sha256 FROM capture_record ORDER BY rowid'),
+    );
+    // Every record of the file is known: the warcinfo, the HTTP records and the metadata records.
+    expect(rows.length).toBe((await readAllWarc(dataDir)).length);
+    for (const r of rows) {
+      const bytes = readFileSync(path.join(dataDir, 'warc', r.warc_file));
+      expect(sha256(bytes.subarray(r.warc_offset, r.warc_offset + r.warc_length))).toBe(r.warc_sha256);
+    }
+    const audit = await withArchive(dataDir, (a) =>
+      a.db.get<{ evidence: string }>("SELECT evidence FROM audit WHERE action = 'capture.done'"),
+    );
+    const { merkleRoot } = await import('../src/store/ingest/evidence.ts');
+    const sealed = JSON.parse(audit!.evidence);
+    expect(sealed.records).toEqual({ n: rows.length, root: merkleRoot(rows.map((r) => r.warc_sha256)) });
+    cleanup();
+  });
+});
+
 describe('a capture that fails while writing', () => {
   // The disk fills up while the evidence is being appended (the post rows), or just after it (the
   // version rows, before COMMIT): either way the rows roll back and the WARC is cut back.
