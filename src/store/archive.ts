@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Exchange } from '../domain/exchange.ts';
 import type { RecheckSchedule } from '../domain/schedule.ts';
@@ -15,6 +15,19 @@ import { exchangeRecords, metadataRecord, type RecordLocation, recordId, WarcWri
 
 export { planVersions } from './ingest/plan.ts';
 export type { IngestedPost, IngestInput, IngestResult, PostRole } from './ingest/types.ts';
+
+/**
+ * SQLite's shared-memory index (`-shm`) is always whole 32 KiB pages; one that is not was torn by a
+ * full disk while it was being made, and SQLite then refuses to open the database (SQLITE_IOERR)
+ * even after space is freed. It holds no data (it is rebuilt from the WAL): remove it. (A process
+ * making it right now passes through such a size only for the instant between two system calls.)
+ */
+function removeTornShm(dbFile: string): void {
+  try {
+    const shm = statSync(`${dbFile}-shm`);
+    if (shm.size % 32_768 !== 0) rmSync(`${dbFile}-shm`);
+  } catch {}
+}
 
 /**
  * The archive: the only module that speaks SQL, and the one that writes the WARC evidence. A
@@ -49,6 +62,7 @@ export class Archive {
     opts: { recheckSchedule?: RecheckSchedule; recover?: boolean } = {},
   ): Promise<Archive> {
     mkdirSync(dataDir, { recursive: true });
+    removeTornShm(path.join(dataDir, 'archiefbot.db'));
     const db = await Db.open(path.join(dataDir, 'archiefbot.db'));
     const warcDir = path.join(dataDir, 'warc');
     try {

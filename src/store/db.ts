@@ -1,3 +1,5 @@
+import { statfsSync } from 'node:fs';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import sqlite3 from 'sqlite3';
 import { CaptureError } from '../domain/errors.ts';
@@ -18,6 +20,24 @@ export function isDiskFull(err: unknown): boolean {
   return code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL';
 }
 
+/** Below this much free space, an I/O error of SQLite's is taken for the full disk it nearly always is. */
+const NEARLY_FULL_BYTES = 64 * 1024 * 1024;
+
+/**
+ * SQLite reports a write that met a full disk as SQLITE_FULL, but a WAL or shared-memory write that
+ * did as SQLITE_IOERR (node-sqlite3 does not pass the extended code): on a file system with almost
+ * no space left, that is the full disk too.
+ */
+function isFullIoError(err: unknown, dir: string): boolean {
+  if ((err as { code?: unknown })?.code !== 'SQLITE_IOERR') return false;
+  try {
+    const fs = statfsSync(dir);
+    return fs.bavail * fs.bsize < NEARLY_FULL_BYTES;
+  } catch {
+    return false;
+  }
+}
+
 const isBusy = (err: unknown) => {
   const code = (err as { code?: unknown })?.code;
   return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED';
@@ -35,16 +55,24 @@ const isBusy = (err: unknown) => {
 export class Db {
   private txQueue: Promise<unknown> = Promise.resolve();
 
-  private constructor(private readonly raw: sqlite3.Database) {}
+  private constructor(
+    private readonly raw: sqlite3.Database,
+    /** The directory of the database file, whose free space tells a full disk from other I/O errors. */
+    private readonly dir: string,
+  ) {}
 
   static open(file: string): Promise<Db> {
     return new Promise((resolve, reject) => {
       const raw = new sqlite3.Database(file, (err) => {
         if (err) return reject(err);
         raw.configure('busyTimeout', 15_000);
-        resolve(new Db(raw));
+        resolve(new Db(raw, path.dirname(path.resolve(file))));
       });
     });
+  }
+
+  private diskFull(err: unknown): boolean {
+    return isDiskFull(err) || isFullIoError(err, this.dir);
   }
 
   /** Runs one statement; retries it while the database is busy, and names a full disk as such. */
@@ -54,7 +82,7 @@ export class Db {
       try {
         return await op();
       } catch (err) {
-        if (isDiskFull(err)) throw diskFullError((err as Error).message);
+        if (this.diskFull(err)) throw diskFullError((err as Error).message);
         if (!isBusy(err) || Date.now() > deadline) throw err;
         // 10 ms doubling to 1 s, with jitter so waiting processes do not retry in step.
         await sleep(Math.min(1000, 10 * 2 ** attempt) * (0.5 + Math.random()));
@@ -116,7 +144,7 @@ export class Db {
       } catch (err) {
         await onRollback?.().catch(() => {}); // what stays behind is cut off by the next writer
         await this.exec('ROLLBACK').catch(() => {});
-        throw isDiskFull(err) ? diskFullError((err as Error).message) : err;
+        throw this.diskFull(err) ? diskFullError((err as Error).message) : err;
       }
     });
     this.txQueue = run.catch(() => {});

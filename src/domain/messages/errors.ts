@@ -43,7 +43,7 @@ export const errors = {
     en: '{url} is too large to capture.',
   },
   'error.disk-full': {
-    nl: 'De schijf van het archief is vol: {url} is niet gearchiveerd en er is niets half weggeschreven. Maak ruimte vrij en probeer het opnieuw.',
-    en: "The archive's disk is full: {url} was not captured and nothing was left half written. Free some space and try again.",
+    nl: 'De schijf van het archief is vol: er is niets gearchiveerd en niets half weggeschreven. Maak ruimte vrij en probeer het opnieuw.',
+    en: "The archive's disk is full: nothing was captured and nothing was left half written. Free some space and try again.",
   },
 } satisfies Record<string, Message>;
