@@ -17,6 +17,7 @@ import { alertReply } from './chat/presenters.ts';
 import { Roles } from './chat/roles.ts';
 import { type Config, ConfigError } from './config.ts';
 import { UsageError } from './domain/errors.ts';
+import { startSealing } from './export/seal.ts';
 import { Monitor } from './monitor/service.ts';
 import { loadAccountsFile } from './monitor/watch.ts';
 import { CaptureQueue, redisConnection, startCaptureWorker } from './queue/capture-queue.ts';
@@ -189,6 +190,8 @@ export async function serve(config: Config, opts: ServeOptions): Promise<Running
       recheckSchedule: config.monitor.recheckSchedule,
     });
     stops.push(() => archive.close());
+    // The audit head sealed every hour and after each backfill (a seal outside the database).
+    stops.push(startSealing(archive, config, log, { env }));
     const pipeline = new CapturePipeline(archive, config, log);
     stops.push(() => pipeline.close());
     const connection = redisConnection(redisUrl, log);
