@@ -20,9 +20,18 @@ export function testEnv(extra: Record<string, string> = {}) {
     ARCHIEFBOT_HTTP_BACKOFF_MS: '20',
     ARCHIEFBOT_HTTP_TIMEOUT_MS: '5000',
     ARCHIEFBOT_LOG_LEVEL: 'silent',
+    // A seal key of its own, outside the data directory, never the operator's ~/.config.
+    XDG_CONFIG_HOME: `${dataDir}-config`,
     ...extra,
   };
-  return { dataDir, env, cleanup: () => rmSync(dataDir, { recursive: true, force: true }) };
+  return {
+    dataDir,
+    env,
+    cleanup: () => {
+      rmSync(dataDir, { recursive: true, force: true });
+      rmSync(`${dataDir}-config`, { recursive: true, force: true });
+    },
+  };
 }
 
 /** Runs the CLI in-process, as `archiefbot <args>`, and captures what it prints. */
