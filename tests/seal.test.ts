@@ -474,7 +474,7 @@ describe('the seal in serve: every hour and after each backfill', () => {
     await withArchive(dataDir, async (a) => {
       // Hourly (here every 30 ms): one seal, none more while nothing happens.
       let stop = startSealing(a, config, log as unknown as Logger, { env, everyMs: 30, pollMs: 10_000 });
-      await vi.waitFor(() => expect(count()).toBe(1));
+      await vi.waitFor(() => expect(count()).toBe(1), { timeout: 10_000 });
       await vi.waitFor(() =>
         expect(log.warn).toHaveBeenCalledWith(
           expect.objectContaining({ keyFile: path.join(env.XDG_CONFIG_HOME!, 'archiefbot', 'seal-key.pem') }),
@@ -484,12 +484,13 @@ describe('the seal in serve: every hour and after each backfill', () => {
       await new Promise((r) => setTimeout(r, 150));
       expect(count()).toBe(1);
       await a.db.transaction(() => appendAudit(a.db, { actor: 'tester', action: 'more' }));
-      await vi.waitFor(() => expect(count()).toBe(2));
+      await vi.waitFor(() => expect(count()).toBe(2), { timeout: 10_000 });
       await stop();
 
       // A backfill that ends (seen in the backfill table) is sealed without waiting for the hour.
       stop = startSealing(a, config, log as unknown as Logger, { env, everyMs: 3_600_000, pollMs: 20 });
-      await new Promise((r) => setTimeout(r, 60));
+      // Let the sealer take its first look at the backfill table (on a loaded machine it may take a while).
+      await new Promise((r) => setTimeout(r, 400));
       const now = new Date().toISOString();
       await a.db.transaction(async () => {
         await a.db.run(
@@ -498,7 +499,7 @@ describe('the seal in serve: every hour and after each backfill', () => {
         );
         await appendAudit(a.db, { actor: 'tester', action: 'backfill.done' });
       });
-      await vi.waitFor(() => expect(count()).toBe(3));
+      await vi.waitFor(() => expect(count()).toBe(3), { timeout: 10_000 });
       await stop();
       expect(log.error).not.toHaveBeenCalled();
       expect((await verifySeals(a)).ok).toBe(true);
