@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import sqlite3 from 'sqlite3';
@@ -182,6 +183,29 @@ describe('verify', () => {
     const text = await cli(env, 'verify');
     expect(text.code).toBe(1);
     expect(text.stdout).toMatch(/problem/);
+    cleanup();
+  });
+
+  it('passes on records larger than the 64 KiB a reader takes in at a time, and on those that cross one', async () => {
+    const { env, dataDir, cleanup } = testEnv();
+    // Random bytes do not compress: each photo's record (gzip member) is as large as the photo.
+    const photo = (n: number) => ({ bytes: randomBytes(n), contentType: 'image/png' });
+    const big = m.addStatus({
+      username: 'rvo',
+      content: '<p>Foto’s van de opening</p>',
+      media: [photo(300_000), photo(450_000)],
+    });
+    expect((await cli(env, 'capture', big.url, '--json')).code).toBe(0);
+    expect((await cli(env, 'capture', post.url, '--json')).code).toBe(0); // small records after the large
+    const media = await withArchive(dataDir, (a) =>
+      a.db.all<{ warc_length: number }>('SELECT warc_length FROM media ORDER BY warc_length DESC'),
+    );
+    expect(media[0]!.warc_length).toBeGreaterThan(450_000);
+    expect(media[1]!.warc_length).toBeGreaterThan(300_000);
+    const ok = await cli(env, 'verify', '--json');
+    expect(ok.json.problems).toEqual([]);
+    expect(ok.code).toBe(0);
+    expect(ok.json.records).toBe((await readAllWarc(dataDir)).length);
     cleanup();
   });
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type FileHandle, mkdir, open, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { gzip as gzipCb, gzipSync } from 'node:zlib';
+import { gzip as gzipCb, gzipSync, inflateRawSync } from 'node:zlib';
 import { WARCParser, WARCRecord, WARCSerializer } from 'warcio';
 import { diskFullError, isDiskFull } from './db.ts';
 import { recordId, sha256, WARC_VERSION } from './warc-records.ts';
@@ -227,6 +227,49 @@ function digestMatches(header: string | undefined, buf: Buffer): boolean {
   if (!header) return false;
   const [algo, value] = header.split(':');
   return algo === 'sha256' && value === sha256(buf);
+}
+
+/** Where a gzip member's deflate data starts, past its header (RFC 1952 §2.3); null if `b` is no gzip header. */
+function deflateStart(b: Buffer): number | null {
+  if (b.length < 10 || b[0] !== 0x1f || b[1] !== 0x8b || b[2] !== 8) return null;
+  const flags = b[3]!;
+  let at = 10;
+  if (flags & 4) at += 2 + b.readUInt16LE(at); // FEXTRA
+  for (const flag of [8, 16]) {
+    // FNAME, FCOMMENT: zero-terminated
+    if (!(flags & flag)) continue;
+    const zero = b.indexOf(0, at);
+    if (zero < 0) return null;
+    at = zero + 1;
+  }
+  if (flags & 2) at += 2; // FHCRC
+  return at < b.length ? at : null;
+}
+
+/**
+ * The length of the gzip member (one record) that starts at `offset`, found by inflating it to its
+ * end: the bytes the member itself takes, however the file is read. Throws when no whole member
+ * starts there.
+ */
+export async function memberLength(fh: FileHandle, offset: number, size: number): Promise<number> {
+  for (let window = 1 << 16; ; window *= 4) {
+    const buf = Buffer.alloc(Math.min(window, size - offset));
+    const { bytesRead } = await fh.read(buf, 0, buf.length, offset);
+    const bytes = buf.subarray(0, bytesRead);
+    const start = deflateStart(bytes);
+    const whole = offset + bytesRead >= size;
+    if (start === null) throw new Error('no gzip member starts here');
+    try {
+      const { engine } = inflateRawSync(bytes.subarray(start), { info: true }) as unknown as {
+        engine: { bytesWritten: number };
+      };
+      const length = start + engine.bytesWritten + 8; // the CRC-32 and size that close the member
+      if (length <= bytesRead) return length;
+      if (whole) throw new Error('the file ends inside the trailer of this gzip member');
+    } catch (err) {
+      if (whole || (err as { code?: string }).code !== 'Z_BUF_ERROR') throw err;
+    }
+  }
 }
 
 /** Reads the one record at `offset` (exactly `length` bytes, one gzip member) and recomputes its digests. */

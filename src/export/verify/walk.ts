@@ -4,13 +4,11 @@
  * block and payload digests, and name only records of the archive in its WARC-Concurrent-To and
  * WARC-Refers-To; no bytes may follow the last record; each closed file matches its checkpoint.
  */
-import { createReadStream } from 'node:fs';
-import { type FileHandle, open, readdir, stat } from 'node:fs/promises';
+import { type FileHandle, open, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { WARCParser } from 'warcio';
 import type { Db } from '../../store/db.ts';
 import { hashFile } from '../../store/ingest/write.ts';
-import { readRecordAt, sha256 } from '../../store/warc.ts';
+import { memberLength, type ReadBack, readRecordAt, sha256 } from '../../store/warc.ts';
 
 /** A record the database points at (several rows may point at one record). */
 export interface Known {
@@ -127,6 +125,10 @@ export async function walkFiles(
   return result;
 }
 
+/**
+ * One file, member by member: each record's length is that of its gzip member (inflated to its end),
+ * so a record is read whole wherever it sits, however large.
+ */
 async function walkFile(
   dir: string,
   name: string,
@@ -136,24 +138,39 @@ async function walkFile(
   onProgress?: (done: number) => void,
 ) {
   const problems = result.problems;
+  const handles = new Map([[name, fh]]);
+  const size = (await fh.stat()).size;
   const seen = new Set<number>();
   let end = 0;
   let broken: number | null = null;
-  const parser = new WARCParser(createReadStream(path.join(dir, name)), { parseHttp: false });
   try {
-    for await (const rec of parser) {
+    while (end < size) {
+      const length = await memberLength(fh, end, size);
+      const rec = await readRecordAt(dir, { file: name, offset: end, length }, handles).catch((err) => {
+        // A whole gzip member that holds no readable record: named, and the walk goes on after it.
+        const k = known.get(end);
+        if (k) seen.add(end);
+        problems.push(
+          `${k ? `${k.what}: no` : 'no'} readable WARC record at ${name}@${end} (${(err as Error).message})`,
+        );
+        return null;
+      });
+      if (!rec) {
+        end += length;
+        continue;
+      }
       const found: Found = {
         file: name,
-        offset: parser.offset,
-        length: parser.recordLength,
-        type: rec.warcType ?? '',
-        uri: rec.warcTargetURI ?? '',
-        recordId: rec.warcHeaders.headers.get('WARC-Record-ID') ?? '',
-        concurrentTo: rec.warcHeaders.headers.get('WARC-Concurrent-To') ?? null,
-        refersTo: rec.warcHeaders.headers.get('WARC-Refers-To') ?? null,
-        payloadDigest: rec.warcHeaders.headers.get('WARC-Payload-Digest') ?? null,
+        offset: end,
+        length,
+        type: rec.type,
+        uri: rec.uri,
+        recordId: rec.recordId,
+        concurrentTo: header(rec, 'WARC-Concurrent-To'),
+        refersTo: header(rec, 'WARC-Refers-To'),
+        payloadDigest: header(rec, 'WARC-Payload-Digest'),
       };
-      end = found.offset + found.length;
+      end += length;
       result.records++;
       if (result.records % 1000 === 0) onProgress?.(result.records);
       if (result.byId.has(found.recordId))
@@ -168,7 +185,7 @@ async function walkFile(
         continue;
       }
       seen.add(found.offset);
-      problems.push(...(await checkKnown(dir, fh, k, found)));
+      problems.push(...(await checkKnown(fh, k, found, rec)));
     }
   } catch (err) {
     // The file cannot be read on from here: each known record after this point is checked on its own.
@@ -182,8 +199,13 @@ async function walkFile(
       end = Math.max(end, offset + k.length);
     } else problems.push(`${k.what}: no record starts at ${name}@${offset}`);
   }
-  const size = (await stat(path.join(dir, name))).size;
   if (size > end) problems.push(`bytes after the last record at ${name}@${end} are not in the archive`);
+}
+
+/** A WARC header of a record read back (header names as written, matched without case). */
+function header(rec: ReadBack, name: string): string | null {
+  const key = Object.keys(rec.headers).find((h) => h.toLowerCase() === name.toLowerCase());
+  return key === undefined ? null : rec.headers[key]!;
 }
 
 /** A known record past a point where the file could not be parsed on: its hash and its digests. */
@@ -205,7 +227,7 @@ async function checkAlone(dir: string, fh: FileHandle, k: Known): Promise<string
 }
 
 /** One known record against what the file holds there: its place, its hash, its digests. */
-async function checkKnown(dir: string, fh: FileHandle, k: Known, found: Found): Promise<string[]> {
+async function checkKnown(fh: FileHandle, k: Known, found: Found, rec: ReadBack): Promise<string[]> {
   const at = `${k.file}@${k.offset}`;
   if (found.recordId !== k.recordId)
     return [`${k.what}: ${at} holds ${found.recordId || 'another record'}, expected ${k.recordId}`];
@@ -217,16 +239,10 @@ async function checkKnown(dir: string, fh: FileHandle, k: Known, found: Found): 
   await fh.read(bytes, 0, found.length, found.offset);
   if (k.sha256 && sha256(bytes) !== k.sha256)
     problems.push(`record at ${at} (${k.what}) differs from the SHA-256 the archive keeps`);
-  try {
-    const rec = await readRecordAt(dir, found, new Map([[k.file, fh]]));
-    const hasBlockDigest = Object.keys(rec.headers).some((h) => h.toLowerCase() === 'warc-block-digest');
-    // warcio writes no block digest on a warcinfo record; its member hash fixes it.
-    if (!rec.blockDigestOk && (hasBlockDigest || found.type !== 'warcinfo'))
-      problems.push(`${k.what}: block digest does not match at ${at}`);
-    if (rec.payloadDigestOk === false) problems.push(`${k.what}: payload digest does not match at ${at}`);
-  } catch (err) {
-    problems.push(`${k.what}: no readable WARC record at ${at} (${(err as Error).message})`);
-  }
+  // warcio writes no block digest on a warcinfo record; its member hash fixes it.
+  if (!rec.blockDigestOk && (header(rec, 'WARC-Block-Digest') !== null || found.type !== 'warcinfo'))
+    problems.push(`${k.what}: block digest does not match at ${at}`);
+  if (rec.payloadDigestOk === false) problems.push(`${k.what}: payload digest does not match at ${at}`);
   return problems;
 }
 
