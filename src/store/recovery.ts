@@ -173,16 +173,9 @@ export async function recoverArchive(db: Db, warcDir: string): Promise<Recovery>
     const cut: Recovery['cut'] = [];
     const removed: string[] = [];
     for (const name of names) {
-      const file = path.join(warcDir, name);
-      const size = (await stat(file)).size;
-      const committed = await committedLength(db, warcDir, name);
-      if (committed === null) {
-        await rm(file, { force: true });
-        removed.push(name);
-      } else if (committed < size) {
-        await truncateSynced(file, committed);
-        cut.push({ file: name, from: size, to: committed });
-      }
+      const done = await cutToCommitted(db, warcDir, name);
+      if (done.committed === null) removed.push(name);
+      else if (done.from > done.committed) cut.push({ file: name, from: done.from, to: done.committed });
     }
     const interrupted = await markInterrupted(db, now);
     if (cut.length || removed.length || interrupted.length) {
@@ -195,6 +188,24 @@ export async function recoverArchive(db: Db, warcDir: string): Promise<Recovery>
     }
     return { cut, removed, interrupted };
   });
+}
+
+/**
+ * One WARC file brought back to its committed length: bytes after it cut off, the file removed when
+ * nothing in it is usable (`committed: null`); a file shorter than the database says is left as it
+ * is, for verify to report. `from` is its size before. Call it holding the write lock.
+ */
+export async function cutToCommitted(
+  db: Db,
+  warcDir: string,
+  name: string,
+): Promise<{ from: number; committed: number | null }> {
+  const file = path.join(warcDir, name);
+  const from = (await stat(file)).size;
+  const committed = await committedLength(db, warcDir, name);
+  if (committed === null) await rm(file, { force: true });
+  else if (committed < from) await truncateSynced(file, committed);
+  return { from, committed };
 }
 
 async function truncateSynced(file: string, length: number): Promise<void> {

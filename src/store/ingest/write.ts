@@ -8,6 +8,7 @@ import type { AccountInfo } from '../../domain/types.ts';
 import { appendAudit } from '../audit.ts';
 import type { Db } from '../db.ts';
 import { saveAppraisals } from '../knowledge.ts';
+import { cutToCommitted } from '../recovery.ts';
 import {
   exchangeRecords,
   metadataRecord,
@@ -159,8 +160,10 @@ async function openingRecord(db: Db, dir: string, locations: RecordLocation[]): 
 
 /**
  * A fixity checkpoint of every WARC file older than the one just written to that has none yet: the
- * writer has moved on from it, so it is closed. The hash covers the bytes present now (`size`); a
- * record another process still appended later is covered by its own record hash.
+ * writer has moved on from it, so it is closed. The file is first cut back to its committed length
+ * (records a killed process left after it are orphans, and recovery never cuts into checkpointed
+ * bytes), and the hash covers exactly those bytes; a record another process still appends later is
+ * covered by its own record hash. Runs inside the write transaction, so no writer is mid-append.
  */
 async function checkpointClosedFiles(db: Db, dir: string, current: string | null, now: string) {
   if (!current) return;
@@ -175,7 +178,10 @@ async function checkpointClosedFiles(db: Db, dir: string, current: string | null
     ).map((r) => r.name),
   );
   for (const name of older.filter((f) => !known.has(f))) {
-    const { size, sha256 } = await hashFile(path.join(dir, name));
+    const { committed } = await cutToCommitted(db, dir, name);
+    if (committed === null) continue; // nothing usable in it: removed
+    const { size, sha256 } = await hashFile(path.join(dir, name), committed);
+    if (size !== committed) continue; // shorter than the database says: verify reports the damage
     await db.run('INSERT INTO warc_file (name, size, sha256, recorded_at) VALUES (?, ?, ?, ?)', [
       name,
       size,
