@@ -296,12 +296,18 @@ export class Archive {
    * fetched the page from. When two processes backfill one account, the second to save a page finds
    * the cursor moved (the other saved that page first): its posts are archived all the same, but the
    * backfill's cursor and its page and post counters are left alone, so they count posts, not attempts.
+   * A backfill the other finished is not moved on either: its cursor is null again, as at the start.
    */
   private async advancesBackfill(input: IngestInput): Promise<boolean> {
     if (!input.backfill || !this.backfillFrom.has(input.backfill.id)) return true;
-    const row = await this.db.get<{ cursor: string | null }>('SELECT cursor FROM backfill WHERE id = ?', [
-      input.backfill.id,
-    ]);
-    return row !== undefined && (row.cursor ?? null) === this.backfillFrom.get(input.backfill.id);
+    const row = await this.db.get<{ cursor: string | null; status: string }>(
+      'SELECT cursor, status FROM backfill WHERE id = ?',
+      [input.backfill.id],
+    );
+    return (
+      row !== undefined &&
+      row.status !== 'done' &&
+      (row.cursor ?? null) === this.backfillFrom.get(input.backfill.id)
+    );
   }
 }
