@@ -4,7 +4,16 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -158,7 +167,8 @@ function fill(dir: string, room: number): string {
   const chunk = Buffer.alloc(64 * 1024, 1);
   try {
     for (;;) writeSync(fd, chunk);
-  } catch {}
+  } catch {} // ENOSPC: the file system is full
+  closeSync(fd); // an open file keeps its blocks even once removed: the space would never be freed
   const size = statSync(file).size;
   execFileSync('truncate', ['-s', String(Math.max(0, size - room)), file]);
   return file;
