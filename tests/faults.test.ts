@@ -261,6 +261,43 @@ describe('a full disk', () => {
   }, 60_000);
 });
 
+describe('two processes backfilling one account', () => {
+  it('leave the counters of a backfill the other finished alone', async () => {
+    const { dataDir, cleanup } = testEnv();
+    const [a, b] = [await openArchive(dataDir), await openArchive(dataDir)];
+    try {
+      const who = {
+        url: 'https://example.org/@x',
+        trigger: 'command' as const,
+        requestedBy: null,
+        channel: null,
+      };
+      const page = (captureId: number, id: number, cursor: string | null) => ({
+        ...who,
+        captureId,
+        method: { id: 'api' as const, label: 'API', captures: [], misses: [] },
+        posts: [],
+        exchanges: [],
+        backfill: { id, cursor, done: cursor === null },
+      });
+      const first = await a.startBackfill('mastodon', 'x', who.url, null, who);
+      // The second resumes before the first saved a page: both start from the cursor null.
+      const second = await b.startBackfill('mastodon', 'x', who.url, null, who);
+      expect(second).toMatchObject({ id: first.id, cursor: null });
+      await a.ingest(page(first.captureId, first.id, 'p2'));
+      await a.ingest(page(first.captureId, first.id, null));
+      // The first has finished (its cursor is null again): the second's first page is no progress.
+      await b.ingest(page(second.captureId, second.id, 'p2'));
+      const row = await a.db.get('SELECT cursor, pages, status FROM backfill WHERE id = ?', [first.id]);
+      expect(row).toEqual({ cursor: null, pages: 2, status: 'done' });
+    } finally {
+      await a.close();
+      await b.close();
+      cleanup();
+    }
+  });
+});
+
 describe('five CLI processes writing at once', () => {
   it('all succeed without SQLITE_BUSY, and two backfills of one account count each post once', async () => {
     const { env, dataDir, cleanup } = testEnv();
