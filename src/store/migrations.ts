@@ -2,6 +2,7 @@ import type { Db } from './db.ts';
 import { migration6 } from './migrations/006-evidence.ts';
 import { migration7 } from './migrations/007-recovery.ts';
 import { migration8 } from './migrations/008-requests.ts';
+import { migration9 } from './migrations/009-instances.ts';
 
 /** Versioned schema changes, applied in order, each once, each in its own transaction. Append only. */
 export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
@@ -306,6 +307,7 @@ CREATE INDEX kb_followup_created ON kb_followup(created_at);
   migration6,
   migration7,
   migration8,
+  migration9,
 ];
 
 export async function migrate(db: Db): Promise<number> {
