@@ -8,6 +8,8 @@ import { type Existing, type PlanContext, planIngest } from '../src/store/ingest
 import type { IngestInput } from '../src/store/ingest/types.ts';
 
 const NOW = '2026-03-01T12:00:00.000Z';
+/** When the archive last saw the content it holds (a capture or an unchanged re-check). */
+const SEEN = '2026-02-28T09:00:00.000Z';
 const CTX: PlanContext = { captureId: 7, now: NOW, recheckSchedule: null };
 const GIF = Buffer.from('474946383961010001000000002c00000000010001000002024401003b', 'hex');
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
@@ -109,6 +111,7 @@ function holding(p: NormalisedPost, ...contents: { content: PostContent; at?: st
       hash: contentHash(c.content),
       validFrom: c.at ?? null,
     })),
+    seenAt: SEEN,
   });
   return held;
 }
@@ -171,6 +174,57 @@ describe('planIngest: versions', () => {
     ]);
     expect(planned!.status).toBe('edited');
     expect(planned!.sighting).toBeNull();
+  });
+
+  it('dates a change the platform did not date by the window it was found in', () => {
+    const before = post('1', 'Subsidie open');
+    const after = post('1', 'Subsidie gesloten');
+    const plan = planIngest(
+      input([{ post: after, role: 'main' }]),
+      holding(before, { content: before.content, at: before.createdAt }),
+      CTX,
+    );
+    const [planned] = plan.posts;
+    // After the last sighting of the old text, no later than this capture.
+    expect(planned!.newVersions.map((v) => [v.number, v.validFrom, v.validFromLatest])).toEqual([
+      [2, SEEN, NOW],
+    ]);
+    expect(planned!.status).toBe('edited');
+    expect(plan.metadata[planned!.evidence]!.doc).toMatchObject({
+      version: { number: 2, validFrom: SEEN, validFromLatest: NOW },
+    });
+  });
+
+  it('treats an edited_at the version held already has as no date for the new change', () => {
+    const at = '2026-02-20T08:00:00.000Z';
+    const before = post('1', 'Subsidie open tot 1 april', { editedAt: at });
+    const after = post('1', 'Subsidie open tot 1 mei', { editedAt: at });
+    const plan = planIngest(
+      input([{ post: after, role: 'main' }]),
+      holding(before, { content: post('1', 'Subsidie open').content }, { content: before.content, at }),
+      CTX,
+    );
+    expect(plan.posts[0]!.newVersions.map((v) => [v.number, v.validFrom, v.validFromLatest])).toEqual([
+      [3, SEEN, NOW],
+    ]);
+  });
+
+  it('keeps the exact time of a change the platform dated, and of a first version', () => {
+    const before = post('1', 'Subsidie open');
+    const after = post('1', 'Subsidie gesloten', { editedAt: '2026-02-20T08:00:00.000Z' });
+    const edited = planIngest(
+      input([{ post: after, role: 'main' }]),
+      holding(before, { content: before.content, at: before.createdAt }),
+      CTX,
+    );
+    expect(edited.posts[0]!.newVersions.map((v) => [v.validFrom, v.validFromLatest])).toEqual([
+      ['2026-02-20T08:00:00.000Z', null],
+    ]);
+    expect(edited.metadata[edited.posts[0]!.evidence]!.doc.version).not.toHaveProperty('validFromLatest');
+    const fresh = planIngest(input([{ post: before, role: 'main' }]), nothingHeld(), CTX);
+    expect(fresh.posts[0]!.newVersions.map((v) => [v.validFrom, v.validFromLatest])).toEqual([
+      [before.createdAt, null],
+    ]);
   });
 
   it('ignores counters and markup: a changed like count makes no version', () => {

@@ -5,6 +5,8 @@ import type { NormalisedPost, Trigger } from '../domain/types.ts';
 import { appraise, type PostFacts, roleOfAccount } from '../kb/index.ts';
 import type { Archive, IngestInput, IngestResult } from '../store/archive.ts';
 import { saveAppraisals } from '../store/knowledge.ts';
+import { archivedPosts, recordLoss } from '../store/monitor.ts';
+import { findPostId } from '../store/queries.ts';
 import {
   type AccountHandle,
   type AccountPage,
@@ -12,12 +14,14 @@ import {
   type AccountTarget,
   type Connector,
   type ConnectorFactory,
+  canCheckPosts,
   canFetchPosts,
   canListAccounts,
   type PostSource,
   type PostTarget,
+  type Thread,
 } from './connector.ts';
-import { HttpClient, type HttpSession } from './http.ts';
+import { type Exchange, HttpClient, type HttpSession } from './http.ts';
 import { CONNECTOR_FACTORIES } from './registry.ts';
 import { checkUrl } from './ssrf.ts';
 
@@ -83,6 +87,23 @@ export interface CaptureOptions {
 }
 
 const MEDIA_CONCURRENCY = 4;
+
+/** The platform's not-found for a post the archive holds: the post is now marked deleted. */
+export class ArchivedPostGone extends CaptureError {
+  constructor(
+    cause: CaptureError,
+    readonly postId: number,
+  ) {
+    super('not-found', `${cause.message}; archived post #${postId} is marked deleted`, false, {
+      ...cause.vars,
+      id: postId,
+    });
+  }
+
+  override get key(): string {
+    return 'error.not-found-archived';
+  }
+}
 
 /**
  * Capture: URL → connector → recorded HTTP exchanges → normalised posts → archive (WARC + SQLite).
@@ -245,13 +266,18 @@ export class CapturePipeline {
   }
 
   private async capturePost(
-    connector: PostSource,
+    connector: Connector & PostSource,
     target: PostTarget,
     who: Pick<IngestInput, 'url' | 'trigger' | 'requestedBy' | 'channel'>,
     maxReplies: number,
   ): Promise<PostCaptureOutcome> {
     const http = this.http.session();
-    const thread = await connector.fetchThread(target, http, { maxReplies });
+    let thread: Thread;
+    try {
+      thread = await connector.fetchThread(target, http, { maxReplies });
+    } catch (err) {
+      throw await this.markGone(connector, target, err, http.exchanges);
+    }
     const all = [thread.post, ...thread.ancestors, ...thread.replies];
     await this.downloadMedia(all, http);
     const result = await this.archive.ingest({
@@ -266,6 +292,29 @@ export class CapturePipeline {
       ],
     });
     return this.postOutcome(result, thread.post, thread.replies.length, connector);
+  }
+
+  /**
+   * The platform's documented not-found (a connector's CaptureError 'not-found') for a post the
+   * archive holds, on a platform the monitor re-checks: the post is marked deleted and its alert
+   * raised, exactly as the re-checker does (once: a post already marked deleted raises none). Returns
+   * the error to report: the not-found, saying so when the archived post is marked deleted.
+   */
+  private async markGone(
+    connector: Connector & PostSource,
+    target: PostTarget,
+    err: unknown,
+    exchanges: Exchange[],
+  ): Promise<unknown> {
+    if (!(err instanceof CaptureError) || err.code !== 'not-found' || !canCheckPosts(connector)) return err;
+    const db = this.archive.db;
+    const id = await findPostId(db, target.url, connector.lookupKeys(new URL(target.url)));
+    const [post] = id === undefined ? [] : await archivedPosts(db, [id]);
+    if (!post) return err;
+    if (post.status !== 'deleted')
+      await recordLoss(this.archive, post, { state: 'deleted', reason: err.message, exchanges });
+    this.log?.info({ post: post.id, url: target.url }, 'archived post gone: marked deleted');
+    return new ArchivedPostGone(err, post.id);
   }
 
   private postOutcome(

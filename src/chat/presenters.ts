@@ -9,7 +9,7 @@ import { describeError, hasMessage, t } from '../domain/i18n.ts';
 import type { AlertRow } from '../store/monitor.ts';
 import { commandLine } from './command.ts';
 import { ackCommand } from './commands/alerts.ts';
-import { history } from './commands/history.ts';
+import { editWindow, history } from './commands/history.ts';
 import { show } from './commands/show.ts';
 import { type Button, type Lang, type Reply, ReplyBuilder, textReply } from './reply.ts';
 import { hostOf, short, term, when } from './text.ts';
@@ -105,6 +105,9 @@ type AlertDetail = {
   media?: { added: number; removed: number; described: number };
   sha256?: string;
   version?: number;
+  /** An edit's time as the platform gave it, or the window a change it did not date was found in. */
+  editedAt?: string | null;
+  editedBetween?: { from: string | null; to: string };
   lastVersion?: { number: number; sha256: string; text: string };
   reason?: string;
   was?: string;
@@ -128,6 +131,10 @@ export function alertReply(a: AlertRow, lang: Lang): Reply {
   if (a.kind === 'edited' && d.diff) b.section(short(d.diff, 1500));
   const media = d.media && mediaLine(d.media, lang);
   if (a.kind === 'edited' && media) fields.push([t(lang, 'label.media'), media]);
+  if (a.kind === 'edited' && d.editedBetween) {
+    const { from, to } = d.editedBetween;
+    fields.push([t(lang, 'label.edited'), editWindow(lang, 'show.edited-between', from, to)]);
+  } else if (a.kind === 'edited' && d.editedAt) fields.push([t(lang, 'label.edited'), when(d.editedAt)]);
   if ((a.kind === 'deleted' || a.kind === 'unavailable') && d.lastVersion) {
     b.section(
       `${t(lang, 'alert.last-version', { n: d.lastVersion.number })}:\n> ${short(d.lastVersion.text, 800)}`,

@@ -19,6 +19,19 @@ function when(iso: string | null | undefined): string {
   return iso ? iso.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC') : 'unknown time';
 }
 
+/** When a version became valid: the platform's time, or the window a change it did not date was found in. */
+function versionTime(v: {
+  capturedAt: string;
+  validFrom: string | null;
+  validFromLatest: string | null;
+}): string {
+  if (!v.validFromLatest) return when(v.validFrom ?? v.capturedAt);
+  const from = when(v.validFrom);
+  const to = when(v.validFromLatest);
+  const sameDay = v.validFrom?.slice(0, 10) === v.validFromLatest.slice(0, 10);
+  return `edited between ${sameDay ? from.replace(/ UTC$/, '') : from} and ${sameDay ? to.slice(11) : to}`;
+}
+
 export function formatCapture(o: PostCaptureOutcome): string {
   return [
     `Captured ${o.post.platform} post #${o.post.id} by ${o.post.author} (${when(o.post.createdAt)})`,
@@ -62,7 +75,7 @@ export function formatShow(d: PostDetail): string {
   lines.push('', `Versions (${d.versions.length}):`);
   for (const v of d.versions) {
     lines.push(
-      `  v${v.number} ${when(v.validFrom ?? v.capturedAt)} · ${v.origin === 'platform-history' ? 'from the platform’s edit history' : `captured (${v.trigger})`} · changed: ${v.changed.join(', ') || 'nothing'}`,
+      `  v${v.number} ${versionTime(v)} · ${v.origin === 'platform-history' ? 'from the platform’s edit history' : `captured (${v.trigger})`} · changed: ${v.changed.join(', ') || 'nothing'}`,
       `     sha256 ${v.sha256} · ${v.evidence.file} @ ${v.evidence.offset}`,
       `     "${short([v.title, v.spoilerText && `CW: ${v.spoilerText}`, v.text].filter(Boolean).join(' — '), 240)}"`,
     );
@@ -121,7 +134,7 @@ export function formatHistory(h: PostHistory): string {
   for (const v of h.versions) {
     lines.push(
       '',
-      `v${v.number} ${when(v.validFrom ?? v.capturedAt)} · ${v.origin === 'platform-history' ? 'from the platform’s edit history' : `captured (${v.trigger})`} · changed: ${v.changed.join(', ') || 'nothing'}`,
+      `v${v.number} ${versionTime(v)} · ${v.origin === 'platform-history' ? 'from the platform’s edit history' : `captured (${v.trigger})`} · changed: ${v.changed.join(', ') || 'nothing'}`,
       `  sha256 ${v.sha256} · ${v.evidence.file} @ ${v.evidence.offset}`,
       `  ${v.number === 1 ? '' : 'diff: '}${v.diff.replace(/\n/g, '\n  ') || '(no text)'}`,
     );

@@ -20,6 +20,7 @@ import {
   type DuePost,
   insertAlert,
   lastLossAlert,
+  recordLoss,
   saveChecks,
 } from '../store/monitor.ts';
 
@@ -109,6 +110,8 @@ export class Rechecker {
       url: p.url,
       accountRef: p.account_ref,
     }));
+    // The content a look-up finds unchanged was there at some moment after this.
+    const askedAt = new Date().toISOString();
     try {
       if (!checker) {
         throw new CaptureError('platform-error', `no connector re-checks ${platform} posts`, false, {
@@ -133,6 +136,7 @@ export class Rechecker {
         status: undefined,
         alert: null,
         replies: undefined,
+        seen: false,
       }));
       outcomes.push({ id: p.id, url: p.url, outcome: r.outcome, detail: r.detail });
       if (r.alert) alerts.push(r.alert);
@@ -147,6 +151,7 @@ export class Rechecker {
             : nextCheckAt(this.config.monitor.recheckSchedule, p.created_at, p.first_seen, now),
         error: r.outcome === 'error',
         replyCount: r.replies,
+        ...(r.seen ? { seenAt: askedAt } : {}),
       });
     }
     await saveChecks(this.db, updates);
@@ -158,7 +163,15 @@ export class Rechecker {
     p: DuePost,
     result: CheckResult,
     exchanges: import('../capture/http.ts').Exchange[],
-  ): Promise<{ outcome: Outcome; detail: string; status?: string; alert: number | null; replies?: number }> {
+  ): Promise<{
+    outcome: Outcome;
+    detail: string;
+    status?: string;
+    alert: number | null;
+    replies?: number;
+    /** The look-up saw the content archived last (unchanged). */
+    seen?: boolean;
+  }> {
     const detectedAt = new Date().toISOString();
     const lost = p.status === 'deleted' || p.status === 'unavailable';
     if (result.state === 'error') return { outcome: 'error', detail: result.reason, alert: null };
@@ -166,31 +179,10 @@ export class Rechecker {
       if (p.status === result.state)
         return { outcome: 'unchanged', detail: `still ${result.state}`, alert: null };
       const relevant = exchanges.filter((e) => aboutPost(e.url, p));
-      const { captureId, evidence } = await this.pipeline.archive.recordCheck({
-        url: p.url,
-        postId: p.id,
-        platformId: p.platform_id,
-        outcome: result.state,
-        detail: { reason: result.reason, lastVersion: p.version, sha256: p.content_hash },
+      const { alert } = await recordLoss(this.pipeline.archive, p, {
+        state: result.state,
+        reason: result.reason,
         exchanges: relevant.length ? relevant : exchanges,
-      });
-      const alert = await insertAlert(this.db, {
-        kind: result.state,
-        postId: p.id,
-        accountId: p.account_id,
-        eventKey: `${result.state}:post:${p.id}:v${p.version}`,
-        detectedAt,
-        detail: {
-          account: p.handle,
-          url: p.url,
-          postedAt: p.created_at,
-          liveForSeconds: p.created_at
-            ? Math.round((Date.parse(detectedAt) - Date.parse(p.created_at)) / 1000)
-            : null,
-          lastVersion: { number: p.version, sha256: p.content_hash, text: p.text },
-          reason: result.reason,
-          evidence: { capture: captureId, file: evidence.file, offset: evidence.offset },
-        },
       });
       return { outcome: result.state, detail: result.reason, status: result.state, alert };
     }
@@ -215,10 +207,14 @@ export class Rechecker {
         // The diff is over what a reader sees as text; media changes are counted apart, so an
         // unchanged image's description never shows up as removed text.
         const before = JSON.parse(p.content) as PostContent;
-        const row = await this.db.get<{ content: string }>(
-          'SELECT content FROM version WHERE post_id = ? AND number = ?',
-          [p.id, captured.version],
-        );
+        const row = await this.db.get<{
+          content: string;
+          valid_from: string | null;
+          valid_from_latest: string | null;
+        }>('SELECT content, valid_from, valid_from_latest FROM version WHERE post_id = ? AND number = ?', [
+          p.id,
+          captured.version,
+        ]);
         const after = row ? (JSON.parse(row.content) as PostContent) : before;
         const diff = wordDiff(readableText(before), readableText(after));
         const media = mediaChanges(before.media, after.media);
@@ -238,6 +234,10 @@ export class Rechecker {
             sha256: captured.sha256,
             diff,
             media,
+            // The platform's edit time, or the window a change it did not date was found in.
+            ...(row?.valid_from_latest
+              ? { editedBetween: { from: row.valid_from, to: row.valid_from_latest } }
+              : { editedAt: row?.valid_from ?? null }),
             evidence: captured.warc,
           },
         });
@@ -258,7 +258,7 @@ export class Rechecker {
       // The capture above has set the post's status again (live, or edited when it has versions).
       return { outcome: 'restored', detail: `was ${p.status}`, alert: restored ?? alert, replies };
     }
-    return { outcome, detail, alert, replies };
+    return { outcome, detail, alert, replies, seen: !changed };
   }
 
   /** One "capture degraded" alert per account and hour once its checks keep failing. */

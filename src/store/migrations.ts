@@ -3,6 +3,7 @@ import { migration6 } from './migrations/006-evidence.ts';
 import { migration7 } from './migrations/007-recovery.ts';
 import { migration8 } from './migrations/008-requests.ts';
 import { migration9 } from './migrations/009-instances.ts';
+import { migration10 } from './migrations/010-edit-window.ts';
 
 /** Versioned schema changes, applied in order, each once, each in its own transaction. Append only. */
 export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
@@ -308,6 +309,7 @@ CREATE INDEX kb_followup_created ON kb_followup(created_at);
   migration7,
   migration8,
   migration9,
+  migration10,
 ];
 
 export async function migrate(db: Db): Promise<number> {

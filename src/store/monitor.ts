@@ -1,3 +1,5 @@
+import type { Exchange } from '../domain/exchange.ts';
+import type { Archive } from './archive.ts';
 import { sealPending } from './audit.ts';
 import type { Db } from './db.ts';
 
@@ -76,16 +78,24 @@ export async function claimDue(
       );
       ids = [...ids, ...early];
     }
-    if (!ids.length) return [];
-    return db.all<DuePost>(
-      `SELECT p.id, p.platform, p.platform_id, p.api_ref, p.url, p.status, p.created_at, p.first_seen, p.reply_count,
-              p.account_id, a.platform_id AS account_ref, a.handle, v.number AS version, v.content_hash, v.text, v.content
-       FROM post p LEFT JOIN account a ON a.id = p.account_id
-       JOIN version v ON v.post_id = p.id AND v.number = (SELECT max(number) FROM version WHERE post_id = p.id)
-       WHERE p.id IN (SELECT value FROM json_each(?)) ORDER BY p.id`,
-      [JSON.stringify(ids.map((r) => r.id))],
+    return archivedPosts(
+      db,
+      ids.map((r) => r.id),
     );
   });
+}
+
+/** These posts as the re-checker sees them: with their author and latest version. */
+export async function archivedPosts(db: Db, ids: number[]): Promise<DuePost[]> {
+  if (!ids.length) return [];
+  return db.all<DuePost>(
+    `SELECT p.id, p.platform, p.platform_id, p.api_ref, p.url, p.status, p.created_at, p.first_seen, p.reply_count,
+            p.account_id, a.platform_id AS account_ref, a.handle, v.number AS version, v.content_hash, v.text, v.content
+     FROM post p LEFT JOIN account a ON a.id = p.account_id
+     JOIN version v ON v.post_id = p.id AND v.number = (SELECT max(number) FROM version WHERE post_id = p.id)
+     WHERE p.id IN (SELECT value FROM json_each(?)) ORDER BY p.id`,
+    [JSON.stringify(ids)],
+  );
 }
 
 export interface CheckUpdate {
@@ -95,6 +105,8 @@ export interface CheckUpdate {
   checkedAt: string;
   error: boolean;
   replyCount?: number | null;
+  /** When the check saw the post's content unchanged (the window of a later silent edit opens here). */
+  seenAt?: string;
 }
 
 /** Saves the outcome of checks in one statement; errors count up per post and per account, a success resets both. */
@@ -107,7 +119,8 @@ export async function saveChecks(db: Db, updates: CheckUpdate[]): Promise<void> 
          next_check_at = u.value->>'nextCheckAt',
          last_checked_at = u.value->>'checkedAt',
          check_errors = CASE WHEN u.value->>'error' THEN post.check_errors + 1 ELSE 0 END,
-         reply_count = coalesce(u.value->>'replyCount', post.reply_count)
+         reply_count = coalesce(u.value->>'replyCount', post.reply_count),
+         content_seen_at = nullif(max(coalesce(u.value->>'seenAt', ''), coalesce(post.content_seen_at, '')), '')
        FROM json_each(?) u WHERE post.id = u.value->>'id'`,
       [JSON.stringify(updates.map((u) => ({ ...u, error: u.error ? 1 : 0 })))],
     );
@@ -147,6 +160,54 @@ export interface AlertRow {
   delivered_at: string | null;
   acknowledged_by: string | null;
   acknowledged_at: string | null;
+}
+
+/**
+ * A post the platform answers is gone (`deleted`: its documented not-found) or hidden (`unavailable`):
+ * the answer kept as evidence (the exchanges and a check record in the WARC), the post's status set
+ * and sealed, and the alert raised once per event (a second sighting of the same loss of the same
+ * version raises none). The re-checker and a capture that meets the not-found both come here.
+ */
+export async function recordLoss(
+  archive: Archive,
+  p: DuePost,
+  loss: { state: 'deleted' | 'unavailable'; reason: string; exchanges: Exchange[] },
+): Promise<{ alert: number | null }> {
+  const db = archive.db;
+  const detectedAt = new Date().toISOString();
+  const { captureId, evidence } = await archive.recordCheck({
+    url: p.url,
+    postId: p.id,
+    platformId: p.platform_id,
+    outcome: loss.state,
+    detail: { reason: loss.reason, lastVersion: p.version, sha256: p.content_hash },
+    exchanges: loss.exchanges,
+  });
+  const alert = await db.transaction(async () => {
+    await db.run('UPDATE post SET status = ? WHERE id = ?', [loss.state, p.id]);
+    const id = await insertAlert(db, {
+      kind: loss.state,
+      postId: p.id,
+      accountId: p.account_id,
+      eventKey: `${loss.state}:post:${p.id}:v${p.version}`,
+      detectedAt,
+      detail: {
+        account: p.handle,
+        url: p.url,
+        postedAt: p.created_at,
+        liveForSeconds: p.created_at
+          ? Math.round((Date.parse(detectedAt) - Date.parse(p.created_at)) / 1000)
+          : null,
+        lastVersion: { number: p.version, sha256: p.content_hash, text: p.text },
+        reason: loss.reason,
+        evidence: { capture: captureId, file: evidence.file, offset: evidence.offset },
+      },
+    });
+    // The changed status is evidence: the audit chain seals it in this transaction.
+    await sealPending(db, 'monitor', 'recheck.status');
+    return id;
+  });
+  return { alert };
 }
 
 /** Stores an alert once per event: a second sighting of the same event (another worker) returns null. */

@@ -75,6 +75,11 @@ interface PostVersion {
   number: number;
   capturedAt: string;
   validFrom: string | null;
+  /**
+   * Set for a change the platform did not date: it happened after `validFrom` and no later than
+   * this (the capture that found it). Null: `validFrom` is the platform's own time.
+   */
+  validFromLatest: string | null;
   origin: string;
   trigger: string;
   actor: string | null;
@@ -163,6 +168,7 @@ async function postVersions(db: Db, id: number): Promise<PostVersion[]> {
       number: number;
       captured_at: string;
       valid_from: string | null;
+      valid_from_latest: string | null;
       content_hash: string;
       content: string;
       origin: string;
@@ -179,6 +185,7 @@ async function postVersions(db: Db, id: number): Promise<PostVersion[]> {
       number: v.number,
       capturedAt: v.captured_at,
       validFrom: v.valid_from,
+      validFromLatest: v.valid_from_latest,
       origin: v.origin,
       trigger: v.trigger,
       actor: v.actor,

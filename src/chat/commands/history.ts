@@ -1,7 +1,7 @@
 import { t } from '../../domain/i18n.ts';
 import { postHistory } from '../../usecases/history.ts';
 import { type Command, type CommandSpec, commandLine, PAGE, pageOf } from '../command.ts';
-import { ReplyBuilder } from '../reply.ts';
+import { type Lang, ReplyBuilder } from '../reply.ts';
 import { short, term, when } from '../text.ts';
 
 export const spec: CommandSpec = {
@@ -11,6 +11,22 @@ export const spec: CommandSpec = {
   summary: 'command.history.summary',
   role: 'viewer',
 };
+
+/**
+ * The window a change the platform did not date was found in, as the sentence `key` ({from}, {to}):
+ * the second time without its date when both fall on the same day ("2025-03-01 10:02" and "10:17 UTC").
+ */
+export function editWindow(
+  lang: Lang,
+  key: 'history.edited-between' | 'show.edited-between',
+  from: string | null,
+  to: string,
+): string {
+  const a = when(from);
+  const b = when(to);
+  const sameDay = from?.slice(0, 10) === to.slice(0, 10);
+  return t(lang, key, { from: sameDay ? a.replace(/ UTC$/, '') : a, to: sameDay ? b.slice(11) : b });
+}
 
 /** `history <id|url> [page:n]`: every version of a post with a word diff and what changed. */
 export const history: Command = {
@@ -28,7 +44,10 @@ export const history: Command = {
         v.origin === 'platform-history'
           ? t(lang, 'history.from-platform')
           : t(lang, 'history.captured', { trigger: term(lang, 'trigger', v.trigger) });
-      b.section(`*v${v.number}* · ${when(v.validFrom ?? v.capturedAt)} · ${origin}\n${short(v.diff, 600)}`, [
+      const time = v.validFromLatest
+        ? editWindow(lang, 'history.edited-between', v.validFrom, v.validFromLatest)
+        : when(v.validFrom ?? v.capturedAt);
+      b.section(`*v${v.number}* · ${time} · ${origin}\n${short(v.diff, 600)}`, [
         [t(lang, 'label.changed'), v.changed.map((f) => term(lang, 'field', f)).join(', ')],
         ['SHA-256', v.sha256],
       ]);

@@ -3,7 +3,7 @@ import { type PostDetail, showArchivedPost } from '../../usecases/post.ts';
 import { type Command, type CommandSpec, commandLine } from '../command.ts';
 import { type Lang, ReplyBuilder } from '../reply.ts';
 import { short, term, when } from '../text.ts';
-import { history } from './history.ts';
+import { editWindow, history } from './history.ts';
 
 export const spec: CommandSpec = {
   name: 'show',
@@ -30,6 +30,13 @@ export const show: Command = {
       [t(lang, 'label.evidence'), last ? `${last.evidence.file} @ ${last.evidence.offset}` : '?'],
       [t(lang, 'label.captured'), t(lang, 'show.captured', { n: d.captures.length, when: when(p.lastSeen) })],
     ];
+    if (last && last.number > 1)
+      fields.push([
+        t(lang, 'label.edited'),
+        last.validFromLatest
+          ? editWindow(lang, 'show.edited-between', last.validFrom, last.validFromLatest)
+          : when(last.validFrom ?? last.capturedAt),
+      ]);
     if (d.appraisal) fields.push([t(lang, 'label.appraisal'), appraisalLine(d.appraisal, lang)]);
     return new ReplyBuilder()
       .header(

@@ -217,6 +217,17 @@ export const chat = {
   },
   'history.captured': { nl: 'vastgelegd {trigger}', en: 'captured {trigger}' },
   'history.page': { nl: 'Versies {from}–{to} van {n}.', en: 'Versions {from}–{to} of {n}.' },
+  // Edits the platform did not date, posts found gone on a capture (issue 17, items 4 and 5).
+  'history.edited-between': {
+    nl: 'tussen {from} en {to} bewerkt',
+    en: 'edited between {from} and {to}',
+  },
+  'label.edited': { nl: 'Bewerkt', en: 'Edited' },
+  'show.edited-between': { nl: 'tussen {from} en {to}', en: 'between {from} and {to}' },
+  'error.not-found-archived': {
+    nl: '{url} bestaat niet meer: het bericht is verwijderd. Het gearchiveerde bericht #{id} staat nu als verwijderd gemarkeerd.',
+    en: '{url} no longer exists: the post was deleted. The archived post #{id} is now marked deleted.',
+  },
   'search.nothing': { nl: 'Niets gevonden voor "{query}".', en: 'Nothing found for "{query}".' },
   'search.title': { nl: 'Zoekresultaten voor "{query}"', en: 'Search results for "{query}"' },
   'search.more': {

@@ -8,7 +8,18 @@ import type { Db } from '../db.ts';
 /** Per covered table: how a row is keyed (as the evidence_log triggers key it) and which columns count. */
 export const COVERED: Record<
   string,
-  { key: string; match: string; columns: string[]; from: string; what: string }
+  {
+    key: string;
+    match: string;
+    columns: string[];
+    from: string;
+    what: string;
+    /**
+     * Columns added after rows were first sealed: left out of the canonical row while NULL, so a row
+     * sealed before the column existed still reads as it was sealed (and a value set later differs).
+     */
+    added?: string[];
+  }
 > = {
   version: {
     key: 'id',
@@ -35,7 +46,9 @@ export const COVERED: Record<
       'warc_length',
       'warc_record_id',
       'warc_sha256',
+      'valid_from_latest',
     ],
+    added: ['valid_from_latest'],
   },
   media: {
     key: 'sha256',
@@ -135,7 +148,11 @@ function sealValue(v: unknown): unknown {
 export function canonicalRow(tbl: string, row: Record<string, unknown> | undefined): string {
   if (!row) return 'null';
   const out: Record<string, unknown> = {};
-  for (const c of COVERED[tbl]!.columns) out[c] = sealValue(row[c] ?? null);
+  const spec = COVERED[tbl]!;
+  for (const c of spec.columns) {
+    if ((row[c] ?? null) === null && spec.added?.includes(c)) continue;
+    out[c] = sealValue(row[c] ?? null);
+  }
   return canonicalJson(out);
 }
 

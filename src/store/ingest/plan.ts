@@ -34,8 +34,11 @@ export interface StoredMedia {
 
 /** What the archive holds for the posts, media and accounts of one ingest (read by ./read.ts). */
 export interface Existing {
-  /** By `postKey`; versions oldest first. */
-  posts: Map<string, { id: number; versions: KnownVersion[] }>;
+  /**
+   * By `postKey`; versions oldest first. `seenAt`: the last moment the archive saw the post's current
+   * content (a capture, or a re-check that found it unchanged).
+   */
+  posts: Map<string, { id: number; versions: KnownVersion[]; seenAt: string | null }>;
   /** By SHA-256 of the payload. */
   media: Map<string, StoredMedia>;
   /** By `accountKey`; an account not held yet gets the schema's default role, `other`. */
@@ -53,6 +56,11 @@ export interface VersionPlan {
   number: number;
   origin: 'capture' | 'platform-history';
   validFrom: string | null;
+  /**
+   * Set for a change the platform did not date: it happened after `validFrom` (when the archive last
+   * saw the content before) and no later than this (the capture that found it). Null: `validFrom` is exact.
+   */
+  validFromLatest: string | null;
   content: PostContent;
   hash: string;
 }
@@ -145,8 +153,9 @@ export function planIngest(input: IngestInput, existing: Existing, ctx: PlanCont
   };
   const planned = posts.map(({ post, role }): PlannedPost => {
     const key = postKey(post);
-    const known = existing.posts.get(key)?.versions ?? [];
-    const versions = planVersions(post, known);
+    const held = existing.posts.get(key);
+    const known = held?.versions ?? [];
+    const versions = planVersions(post, known, { seenAt: held?.seenAt ?? null, now: ctx.now });
     const source = post.sourceUrl ? sourceByUrl.get(post.sourceUrl) : undefined;
     const record = (v: VersionPlan, archived: ArchivedContent, kind: 'version' | 'observation') =>
       metadata.push({
@@ -253,7 +262,14 @@ function postDocument(
       account: post.account,
       counts: post.counts,
     },
-    version: { number: v.number, origin: v.origin, validFrom: v.validFrom, contentHash: v.hash, content },
+    version: {
+      number: v.number,
+      origin: v.origin,
+      validFrom: v.validFrom,
+      ...(v.validFromLatest ? { validFromLatest: v.validFromLatest } : {}),
+      contentHash: v.hash,
+      content,
+    },
     provenance: { ...provenance, sourceUrl: post.sourceUrl },
   };
 }
@@ -284,11 +300,15 @@ function withSha(content: PostContent, media: Map<string, { sha256: string }>): 
 /**
  * Which versions a capture adds. Entries of the platform's own edit history that the archive does not
  * hold yet become versions marked `platform-history`; the content as captured now becomes a new
- * version only when its hash differs from the latest version held.
+ * version only when its hash differs from the latest version held. Its valid-from is the platform's
+ * edit time; a change the platform did not date (no `edited_at`, or the same one the version held
+ * already has) gets the window it was detected in: after `seen.seenAt` (the last sighting of the
+ * content held), no later than `seen.now` (this capture).
  */
 export function planVersions(
   post: NormalisedPost,
   known: { number: number; hash: string; validFrom: string | null }[],
+  seen?: { seenAt: string | null; now: string },
 ): { newVersions: VersionPlan[]; current: VersionPlan; total: number } {
   const have = new Set(known.map((k) => `${k.validFrom}|${k.hash}`));
   let next = (known.at(-1)?.number ?? 0) + 1;
@@ -302,6 +322,7 @@ export function planVersions(
       number: next++,
       origin: 'platform-history',
       validFrom: entry.at,
+      validFromLatest: null,
       content: entry.content,
       hash,
     });
@@ -310,16 +331,26 @@ export function planVersions(
   const hash = contentHash(post.content);
   let current: VersionPlan;
   if (hash !== latest) {
+    const held = known.at(-1);
+    const undated = held && seen?.seenAt && (!post.editedAt || post.editedAt === held.validFrom);
     current = {
       number: next++,
       origin: 'capture',
-      validFrom: post.editedAt ?? post.createdAt,
+      validFrom: undated ? seen.seenAt : (post.editedAt ?? post.createdAt),
+      validFromLatest: undated ? seen.now : null,
       content: post.content,
       hash,
     };
     out.push(current);
   } else {
-    current = { number: next - 1, origin: 'capture', validFrom: null, content: post.content, hash };
+    current = {
+      number: next - 1,
+      origin: 'capture',
+      validFrom: null,
+      validFromLatest: null,
+      content: post.content,
+      hash,
+    };
   }
   return { newVersions: out, current, total: next - 1 };
 }

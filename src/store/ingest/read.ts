@@ -29,8 +29,10 @@ async function readPosts(db: Db, keys: { platform: string; platformId: string }[
     number: number | null;
     content_hash: string | null;
     valid_from: string | null;
+    seen_at: string;
   }>(
-    `SELECT p.id, p.platform, p.platform_id, v.id AS version_id, v.number, v.content_hash, v.valid_from
+    `SELECT p.id, p.platform, p.platform_id, v.id AS version_id, v.number, v.content_hash, v.valid_from,
+            coalesce(p.content_seen_at, p.last_seen) AS seen_at
      FROM post p LEFT JOIN version v ON v.post_id = p.id
      WHERE (p.platform, p.platform_id) IN (SELECT value->>0, value->>1 FROM json_each(?))
      ORDER BY p.id, v.number`,
@@ -39,7 +41,7 @@ async function readPosts(db: Db, keys: { platform: string; platformId: string }[
     const key = postKey({ platform: r.platform, platformId: r.platform_id });
     let held = posts.get(key);
     if (!held) {
-      held = { id: r.id, versions: [] as KnownVersion[] };
+      held = { id: r.id, versions: [] as KnownVersion[], seenAt: r.seen_at };
       posts.set(key, held);
     }
     if (r.number !== null)

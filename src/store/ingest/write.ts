@@ -274,12 +274,13 @@ async function insertVersions(
   const versions = plan.posts.flatMap((p) => p.newVersions.map((v) => ({ postId: postIds.get(p.key)!, v })));
   const inserted = await insertMany<{ id: number; post_id: number; number: number }>(
     db,
-    `INSERT INTO version (post_id, number, captured_at, valid_from, content_hash, content, text, origin, trigger, actor,
-                          method, misses, capture_id, warc_file, warc_offset, warc_length, warc_record_id, warc_sha256)
-     SELECT value->>'postId', value->>'number', value->>'capturedAt', value->>'validFrom', value->>'hash', value->>'content',
-            value->>'text', value->>'origin', value->>'trigger', value->>'actor', value->>'method', value->>'misses',
-            value->>'captureId', value->>'file', value->>'offset', value->>'length', value->>'recordId',
-            value->>'recordSha256'
+    `INSERT INTO version (post_id, number, captured_at, valid_from, valid_from_latest, content_hash, content, text, origin,
+                          trigger, actor, method, misses, capture_id, warc_file, warc_offset, warc_length, warc_record_id,
+                          warc_sha256)
+     SELECT value->>'postId', value->>'number', value->>'capturedAt', value->>'validFrom', value->>'validFromLatest',
+            value->>'hash', value->>'content', value->>'text', value->>'origin', value->>'trigger', value->>'actor',
+            value->>'method', value->>'misses', value->>'captureId', value->>'file', value->>'offset', value->>'length',
+            value->>'recordId', value->>'recordSha256'
      FROM json_each(?)
      RETURNING id, post_id, number`,
     versions.map(({ postId, v }) => {
@@ -289,6 +290,7 @@ async function insertVersions(
         number: v.number,
         capturedAt: capture.now,
         validFrom: v.validFrom,
+        validFromLatest: v.validFromLatest,
         hash: v.hash,
         content: JSON.stringify(v.archived),
         text: v.text,
@@ -428,17 +430,17 @@ async function upsertPosts(
   const upserted = await insertMany<{ id: number; platform: string; platform_id: string }>(
     db,
     `INSERT INTO post (platform, platform_id, url, api_ref, account_id, kind, parent_platform_id, status, created_at, first_seen,
-                       last_seen, next_check_at, reply_count)
+                       last_seen, content_seen_at, next_check_at, reply_count)
      SELECT value->>'platform', value->>'platformId', value->>'url', value->>'apiRef', value->>'accountId', value->>'kind',
-            value->>'parent', value->>'status', value->>'createdAt', value->>'seen', value->>'seen', value->>'nextCheck',
-            value->>'replies'
+            value->>'parent', value->>'status', value->>'createdAt', value->>'seen', value->>'seen', value->>'seen',
+            value->>'nextCheck', value->>'replies'
      FROM json_each(?) WHERE true
      ON CONFLICT (platform, platform_id) DO UPDATE SET
        url = excluded.url, api_ref = coalesce(excluded.api_ref, post.api_ref),
        account_id = coalesce(excluded.account_id, post.account_id),
        parent_platform_id = coalesce(excluded.parent_platform_id, post.parent_platform_id),
        created_at = coalesce(excluded.created_at, post.created_at),
-       status = excluded.status, last_seen = excluded.last_seen,
+       status = excluded.status, last_seen = excluded.last_seen, content_seen_at = excluded.content_seen_at,
        next_check_at = coalesce(post.next_check_at, excluded.next_check_at),
        reply_count = coalesce(excluded.reply_count, post.reply_count), missing_since = NULL
      RETURNING id, platform, platform_id`,
