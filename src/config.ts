@@ -25,7 +25,16 @@ const schema = z.strictObject({
   }),
   warc: z.strictObject({ rotateBytes: int(1024), operator: z.string() }),
   bluesky: z.strictObject({ appviewUrl: z.url({ protocol: /^https?$/ }) }),
-  mastodon: z.strictObject({ pageSize: int(1).max(40) }),
+  mastodon: z.strictObject({
+    pageSize: int(1).max(40),
+    /** `host=token,host2:8080=token2` (MASTODON_TOKENS): a token per Mastodon-API server, sent to that host only. */
+    tokens: z
+      .string()
+      .default('')
+      .refine((v) => v.trim() === '' || v.split(',').every((p) => /^\s*[^=\s,/]+=\S+\s*$/.test(p)), {
+        message: 'expected host=token pairs separated by commas (a host may include its port)',
+      }),
+  }),
   capture: z.strictObject({
     idempotencyWindowSeconds: int(0),
     maxReplies: int(0),
@@ -62,6 +71,7 @@ export const ENV_KEYS: Record<string, string> = {
   ARCHIEFBOT_WARC_OPERATOR: 'warc.operator',
   ARCHIEFBOT_BSKY_APPVIEW_URL: 'bluesky.appviewUrl',
   REDIS_URL: 'redis.url',
+  MASTODON_TOKENS: 'mastodon.tokens',
 };
 
 /** A YAML file read with its line numbers, so every problem names file, line and key. */

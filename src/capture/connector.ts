@@ -2,7 +2,8 @@ import type { z } from 'zod';
 import type { Config } from '../config.ts';
 import { CaptureError } from '../domain/errors.ts';
 import type { AccountInfo, CaptureMethod, NormalisedPost, Platform } from '../domain/types.ts';
-import type { HttpSession } from './http.ts';
+import type { Db } from '../store/db.ts';
+import type { HttpClient, HttpSession } from './http.ts';
 
 export interface PostTarget {
   kind: 'post';
@@ -58,6 +59,12 @@ export interface Connector {
    * the URL but refuses it (a platform that is not supported yet), so no later connector takes it.
    */
   match(url: URL): Target | null;
+  /**
+   * Asks the network, before `match`, what a URL of this connector's shape is on (once per host and
+   * process: Mastodon's connector asks whether it is a Mastodon-API server), so `match` can leave a
+   * host that is not one to the next connector. Never throws; `resolve` alone stays offline.
+   */
+  probe?(url: URL, http: HttpClient): Promise<void>;
 }
 
 /** What a connector that reads a platform archives under: the platform's name and the capture method. */
@@ -123,7 +130,8 @@ export type CheckResult =
 export interface ConnectorFactory {
   /** For logs and tests ('mastodon', 'unsupported', …). */
   readonly name: string;
-  create(config: Config): Connector;
+  /** `db`: the archive's index, for what a connector remembers of hosts (absent in some tests). */
+  create(config: Config, db?: Db): Connector;
 }
 
 /** What a zod check found wrong, in one line: the first few problems with where they are. */

@@ -98,8 +98,9 @@ export class HttpClient {
   /** One request with retries and redirects; every attempt is recorded. */
   async get(url: string, opts: GetOptions, record: (e: Exchange) => void): Promise<Response> {
     let current = url;
+    let asked = opts;
     for (let hop = 0; ; hop++) {
-      const res = await this.getWithRetries(current, opts, record);
+      const res = await this.getWithRetries(current, asked, record);
       const location = res.headers.get('location');
       if (res.status >= 300 && res.status < 400 && location) {
         if (hop >= this.config.maxRedirects) {
@@ -110,7 +111,13 @@ export class HttpClient {
             detail: 'too many redirects',
           });
         }
-        current = new URL(location, current).href;
+        const next = new URL(location, current);
+        // A token is for the host it was given for: never sent on to another host.
+        if (next.host !== new URL(current).host && asked.headers?.authorization) {
+          const { authorization: _, ...headers } = asked.headers;
+          asked = { ...asked, headers };
+        }
+        current = next.href;
         continue;
       }
       return res;
@@ -248,12 +255,14 @@ export class HttpClient {
     const headers = new Headers();
     for (const [name, value] of got.headers) headers.append(name, value);
     // The head undici wrote, seen on its diagnostics channel; should it go unseen, the head it writes.
-    const sent =
+    // A token never goes into the WARC: its value is recorded as `Bearer [redacted]`.
+    const sent = redactAuthorization(
       got.sent?.head ??
-      [`GET ${url.pathname}${url.search} HTTP/1.1`, `host: ${url.host}`, 'connection: keep-alive']
-        .concat(Object.entries(requestHeaders).map(([k, v]) => `${k}: ${v}`))
-        .join('\r\n')
-        .concat('\r\n\r\n');
+        [`GET ${url.pathname}${url.search} HTTP/1.1`, `host: ${url.host}`, 'connection: keep-alive']
+          .concat(Object.entries(requestHeaders).map(([k, v]) => `${k}: ${v}`))
+          .join('\r\n')
+          .concat('\r\n\r\n'),
+    );
     const exchange: Exchange = {
       method: 'GET',
       url: url.href,
@@ -315,6 +324,11 @@ diagnosticsChannel.channel('undici:client:sendHeaders').subscribe((message) => {
   // For a request without a body undici writes this head and then the blank line that ends it.
   waiting.seen(`${headers}\r\n`, socket.remoteAddress);
 });
+
+/** A request head with the credentials of its Authorization field replaced: `Bearer [redacted]`. */
+export function redactAuthorization(head: string): string {
+  return head.replace(/^(authorization:[ \t]*)(\S+)[ \t]+[^\r\n]*/gim, '$1$2 [redacted]');
+}
 
 /** A request head's header fields as [name, value] pairs (the request line left out). */
 function headerLines(head: string): [string, string][] {

@@ -121,7 +121,7 @@ export class CapturePipeline {
   ) {
     this.http = new HttpClient(config.http, log);
     // In the registry's order: the first connector that matches a URL takes it.
-    this.connectors = factories.map((f) => f.create(config));
+    this.connectors = factories.map((f) => f.create(config, archive?.db));
   }
 
   async close(): Promise<void> {
@@ -165,6 +165,13 @@ export class CapturePipeline {
     throw new CaptureError('unsupported-url', `no connector handles ${url.href}`, false, { url: url.href });
   }
 
+  /** Lets the connectors that ask the network what a URL is on (Connector.probe) do so before `resolve`. */
+  private async probe(input: string): Promise<void> {
+    if (!URL.canParse(input.trim())) return;
+    const url = new URL(input.trim());
+    for (const c of this.connectors) await c.probe?.(url, this.http);
+  }
+
   /** The archive ids a URL names, without network access (for `show <url>`). */
   lookupKeys(input: string): string[] {
     try {
@@ -185,6 +192,7 @@ export class CapturePipeline {
     };
     let resolved: Resolved;
     try {
+      await this.probe(req.url);
       resolved = this.resolve(req.url);
     } catch (err) {
       await this.archive.recordFailure(who, (err as Error).message);

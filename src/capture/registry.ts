@@ -11,7 +11,7 @@ import { WebConnector } from './connectors/web.ts';
  */
 export const CONNECTOR_FACTORIES: ConnectorFactory[] = [
   { name: 'unsupported', create: () => new UnsupportedPlatforms() },
-  { name: 'mastodon', create: (config) => new MastodonConnector(config) },
+  { name: 'mastodon', create: (config, db) => new MastodonConnector(config, db) },
   { name: 'bluesky', create: (config) => new BlueskyConnector(config) },
   { name: 'web', create: () => new WebConnector() },
 ];

@@ -151,6 +151,10 @@ export function formatStatus(s: ArchiveStatus, queueNote: string): string {
       ? `Queue: ${q.waiting ?? 0} waiting, ${q.active ?? 0} active, ${q.delayed ?? 0} delayed, ${q.failed ?? 0} failed`
       : `Queue: ${queueNote}`,
   ];
+  if (s.instances.length) {
+    lines.push('', 'Mastodon-API servers:');
+    for (const i of s.instances) lines.push(`  ${i.host}: ${instanceText(i)}`);
+  }
   if (s.recent.length) {
     lines.push('', 'Last captures:');
     for (const c of s.recent)
@@ -159,6 +163,15 @@ export function formatStatus(s: ArchiveStatus, queueNote: string): string {
       );
   }
   return lines.join('\n');
+}
+
+/** A Mastodon-API server in one line: its software and version, and what it lacks. */
+function instanceText(i: ArchiveStatus['instances'][number]): string {
+  const lacks = [
+    i.batchLookup === false ? 'no batch look-up (re-checked post by post)' : '',
+    i.editHistory === false ? 'no edit history' : '',
+  ].filter(Boolean);
+  return `${i.software}${i.version ? ` ${i.version}` : ''}${lacks.length ? ` — ${lacks.join(', ')}` : ''}`;
 }
 
 export function formatWatching(list: WatchedAccount[]): string {

@@ -9,6 +9,7 @@ export type CaptureErrorCode =
   | 'blocked-address'
   | 'not-found'
   | 'unavailable'
+  | 'login-required'
   | 'rate-limited'
   | 'platform-error'
   | 'bad-response'

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { setAccountToken } from '../capture/connectors/mastodon/hosts.ts';
 import type { BackfillOutcome, CaptureOptions, CapturePipeline } from '../capture/pipeline.ts';
 import { ConfigError, configDir, parseYamlFile, readYamlFile } from '../config.ts';
 import { UsageError } from '../domain/errors.ts';
@@ -119,6 +120,11 @@ const accountsFile = z.strictObject({
         organisation: z.string().optional(),
         role: z.enum(ACCOUNT_ROLES).default('corporate'),
         everySeconds: z.number().int().min(10).optional(),
+        /** The environment variable holding this account's token (a server that shows its posts only after login). */
+        tokenEnv: z
+          .string()
+          .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'the name of an environment variable')
+          .optional(),
       }),
     )
     .default([]),
@@ -136,12 +142,23 @@ export function loadAccountsFile(env: NodeJS.ProcessEnv = process.env): Accounts
   }
   const parsed = { data: parseYamlFile(file, accountsFile) };
   parsed.data.accounts.forEach((a, i) => {
+    let url: string;
     try {
-      accountUrl(a.account);
+      url = accountUrl(a.account);
     } catch (err) {
       const where = readYamlFile(file).where(['accounts', i, 'account']);
       throw new ConfigError(`${where}: accounts.${i}.account: ${(err as Error).message}`);
     }
+    if (a.tokenEnv === undefined) return;
+    const token = env[a.tokenEnv];
+    if (!token) {
+      const where = readYamlFile(file).where(['accounts', i, 'tokenEnv']);
+      throw new ConfigError(
+        `${where}: accounts.${i}.tokenEnv: the environment variable ${a.tokenEnv} is not set`,
+      );
+    }
+    // Sent with this account's requests only, to its own server (src/capture/connectors/mastodon/hosts.ts).
+    setAccountToken(url, token);
   });
   return parsed.data.accounts;
 }

@@ -1,5 +1,6 @@
 import type { Archive } from '../store/archive.ts';
 import { failuresSince, recentCaptures } from '../store/chat.ts';
+import { type InstanceRow, listInstances } from '../store/instances.ts';
 
 export interface ArchiveStatus {
   /** The capture queue's job counts (waiting, active, delayed, failed, …); null when no queue is reachable. */
@@ -9,6 +10,8 @@ export interface ArchiveStatus {
   posts: number;
   versions: number;
   recent: Awaited<ReturnType<typeof recentCaptures>>;
+  /** The Mastodon-API servers met: software, version and what each was found to support. */
+  instances: InstanceRow[];
 }
 
 /** `status`: the queue, the archive's size, failures of the last day and the latest captures. */
@@ -32,5 +35,6 @@ export async function archiveStatus(
     posts: totals?.posts ?? 0,
     versions: totals?.versions ?? 0,
     recent: await recentCaptures(db, opts.recent ?? 5),
+    instances: await listInstances(db),
   };
 }

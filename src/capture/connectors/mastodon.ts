@@ -9,6 +9,7 @@ import type {
   NormalisedPost,
   PostContent,
 } from '../../domain/types.ts';
+import type { Db } from '../../store/db.ts';
 import type {
   AccountHandle,
   AccountPage,
@@ -25,8 +26,9 @@ import type {
 } from '../connector.ts';
 import { validAnswer } from '../connector.ts';
 import { htmlToText } from '../html.ts';
-import type { HttpSession, Response } from '../http.ts';
+import type { HttpClient, HttpSession, Response } from '../http.ts';
 import { METHODS } from '../methods.ts';
+import { accountToken, confirmHost, HostCapabilities, isMastodonApi, parseTokens } from './mastodon/hosts.ts';
 
 /**
  * The parts of Mastodon's Status, Account and StatusEdit entities we read
@@ -80,8 +82,27 @@ type MStatus = z.output<typeof MStatus>;
 const MStatusEdit = z.object({ ...MShown, created_at: z.string() });
 const MContext = z.object({ ancestors: z.array(MStatus), descendants: z.array(MStatus) });
 
-const POST_PATHS = [/^\/@([^/@]+(?:@[^/]+)?)\/(\d+)\/?$/, /^\/users\/([^/]+)\/statuses\/(\d+)\/?$/];
+/**
+ * Post URLs of Mastodon-API servers. Ids are opaque: Mastodon's numbers, Hollo's UUIDs, GoToSocial's
+ * ULIDs, Akkoma's and Pleroma's flake ids; one holds a digit, which tells it from the pages beside
+ * (`/@user/media`, `/@user/with_replies`). `user`: the account, when the URL names it.
+ */
+const POST_PATHS = [
+  /^\/@(?<user>[^/@]+(?:@[^/]+)?)\/(?<id>[0-9A-Za-z][0-9A-Za-z_-]*)\/?$/, // Mastodon, Hollo
+  /^\/@(?<user>[^/@]+)\/statuses\/(?<id>[0-9A-Za-z][0-9A-Za-z_-]*)\/?$/, // GoToSocial
+  /^\/users\/(?<user>[^/]+)\/statuses\/(?<id>[0-9A-Za-z][0-9A-Za-z_-]*)\/?$/, // ActivityPub ids
+  /^\/notice\/(?<id>[0-9A-Za-z][0-9A-Za-z_-]*)\/?$/, // Akkoma, Pleroma
+];
 const ACCOUNT_PATHS = [/^\/@([^/@]+)\/?$/, /^\/users\/([^/]+)\/?$/];
+
+/** The account and status id a post URL names (the account only when the URL has it). */
+function postPath(path: string): { user: string | null; id: string } | null {
+  for (const re of POST_PATHS) {
+    const g = re.exec(path)?.groups;
+    if (g?.id && /\d/.test(g.id)) return { user: g.user ?? null, id: g.id };
+  }
+  return null;
+}
 
 function base(url: string): string {
   const u = new URL(url);
@@ -150,29 +171,62 @@ export class MastodonConnector implements Connector, PostSource, AccountSource, 
     ],
   };
 
-  constructor(readonly config: Config) {}
+  /** What each host was found to support (batch look-up, edit history), for a day. */
+  private readonly caps: HostCapabilities;
+  /** MASTODON_TOKENS: host (with port) → token. */
+  private readonly tokens: Map<string, string>;
 
+  constructor(
+    readonly config: Config,
+    private readonly db: Db | null = null,
+  ) {
+    this.caps = new HostCapabilities(db);
+    this.tokens = parseTokens(config.mastodon.tokens ?? '');
+  }
+
+  /** A URL of a Mastodon-API shape, unless its host answered that it is no Mastodon-API server. */
   match(url: URL): Target | null {
     if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
-    if (POST_PATHS.some((re) => re.test(url.pathname))) return { kind: 'post', url: url.href };
-    if (ACCOUNT_PATHS.some((re) => re.test(url.pathname))) return { kind: 'account', url: url.href };
-    return null;
+    const kind = postPath(url.pathname)
+      ? 'post'
+      : ACCOUNT_PATHS.some((re) => re.test(url.pathname))
+        ? 'account'
+        : null;
+    if (!kind || isMastodonApi(url.host) === false) return null;
+    return { kind, url: url.href };
+  }
+
+  /** Confirms once per host (and process) that a URL of this shape is on a Mastodon-API server. */
+  async probe(url: URL, http: HttpClient): Promise<void> {
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') return;
+    if (!postPath(url.pathname) && !ACCOUNT_PATHS.some((re) => re.test(url.pathname))) return;
+    await confirmHost(base(url.href), http, this.db);
   }
 
   lookupKeys(url: URL): string[] {
-    for (const re of POST_PATHS) {
-      const m = re.exec(url.pathname);
-      if (m && !m[1]!.includes('@')) return [`${url.protocol}//${url.host}/users/${m[1]}/statuses/${m[2]}`];
-    }
-    return [];
+    const p = postPath(url.pathname);
+    if (!p?.user || p.user.includes('@')) return [];
+    return [`${url.protocol}//${url.host}/users/${p.user}/statuses/${p.id}`];
+  }
+
+  /** The token to send to `url`'s host: the account's own (tokenEnv), else the host's (MASTODON_TOKENS). */
+  private token(url: string, accountUrl?: string | null): string | null {
+    return accountToken(accountUrl) ?? this.tokens.get(new URL(url).host.toLowerCase()) ?? null;
+  }
+
+  private headers(
+    url: string,
+    accountUrl?: string | null,
+  ): { accept: string; headers?: Record<string, string> } {
+    const token = this.token(url, accountUrl);
+    return token
+      ? { accept: 'application/json', headers: { authorization: `Bearer ${token}` } }
+      : { accept: 'application/json' };
   }
 
   private statusId(target: PostTarget): string {
-    const path = new URL(target.url).pathname;
-    for (const re of POST_PATHS) {
-      const m = re.exec(path);
-      if (m) return m[2]!;
-    }
+    const p = postPath(new URL(target.url).pathname);
+    if (p) return p.id;
     throw new CaptureError('unsupported-url', `not a Mastodon post URL: ${target.url}`, false, {
       url: target.url,
     });
@@ -182,10 +236,18 @@ export class MastodonConnector implements Connector, PostSource, AccountSource, 
    * Maps Mastodon's documented error answers to what they mean for the archive. `page`: the URL
    * the user gave (the post or account), which their error message names instead of the API's.
    */
-  private check(res: Response, what: string, page: string): void {
+  private check(res: Response, what: string, page: string, withToken: boolean): void {
     if (res.status < 300) return;
     const host = new URL(res.url).host;
     const vars = { url: page, host, status: res.status, platform: 'Mastodon' };
+    if (res.status === 401 && !withToken) {
+      throw new CaptureError(
+        'login-required',
+        `${host} requires a login to read ${what} (HTTP 401): set MASTODON_TOKENS=${host}=<token>, or tokenEnv for the account in config/accounts.yaml`,
+        false,
+        { ...vars, variable: 'MASTODON_TOKENS' },
+      );
+    }
     if (res.status === 404 || res.status === 410) {
       throw new CaptureError(
         'not-found',
@@ -212,15 +274,17 @@ export class MastodonConnector implements Connector, PostSource, AccountSource, 
     schema: S,
     what: string,
     page: string,
+    accountUrl?: string | null,
   ): Promise<{ data: z.output<S>; res: Response }> {
-    const first = await http.get(url, { accept: 'application/json' });
-    this.check(first, what, page);
+    const opts = this.headers(url, accountUrl);
+    const first = await http.get(url, opts);
+    this.check(first, what, page, Boolean(opts.headers));
     let parsed: { data: unknown; res: Response };
     // Parse through the session so a malformed body is retried and reported the same way everywhere.
     try {
       parsed = { data: JSON.parse(first.body.toString('utf8')), res: first };
     } catch {
-      parsed = await http.json<unknown>(url);
+      parsed = await http.json<unknown>(url, opts);
     }
     return { data: validAnswer(schema, parsed.data, url, what), res: parsed.res };
   }
@@ -274,20 +338,7 @@ export class MastodonConnector implements Connector, PostSource, AccountSource, 
     const parentOf = (s: MStatus) => (s.in_reply_to_id ? (uriById.get(s.in_reply_to_id) ?? null) : null);
 
     const post = this.normalise(status, host, apiBase, statusUrl, parentOf(status));
-    if (status.edited_at) {
-      const historyUrl = `${statusUrl}/history`;
-      const { data: edits } = await this.get(
-        http,
-        historyUrl,
-        z.array(MStatusEdit),
-        'the edit history of the post',
-        target.url,
-      );
-      const visibility = status.visibility ?? null;
-      post.history = edits.map(
-        (e): HistoryEntry => ({ at: e.created_at, content: content(e, visibility, status.language ?? null) }),
-      );
-    }
+    if (status.edited_at) post.history = await this.history(http, status, statusUrl, target.url);
     return {
       post,
       ancestors: context.ancestors.map((s) => this.normalise(s, host, apiBase, contextUrl, parentOf(s))),
@@ -295,6 +346,36 @@ export class MastodonConnector implements Connector, PostSource, AccountSource, 
         .slice(0, opts.maxReplies)
         .map((s) => this.normalise(s, host, apiBase, contextUrl, parentOf(s))),
     };
+  }
+
+  /**
+   * The edit history of an edited status, or null on a server without `/history` (404, 400, 422 or
+   * 501 there; remembered for a day, so it is not asked again meanwhile).
+   */
+  private async history(
+    http: HttpSession,
+    status: MStatus,
+    statusUrl: string,
+    page: string,
+  ): Promise<HistoryEntry[] | null> {
+    const host = new URL(statusUrl).host;
+    if ((await this.caps.get(host, 'editHistory')) === false) return null;
+    const historyUrl = `${statusUrl}/history`;
+    let edits: z.output<typeof MStatusEdit>[];
+    try {
+      edits = (await this.get(http, historyUrl, z.array(MStatusEdit), 'the edit history of the post', page))
+        .data;
+    } catch (err) {
+      const code = err instanceof CaptureError ? err.vars.status : null;
+      if (code !== 404 && code !== 400 && code !== 422 && code !== 501) throw err;
+      await this.caps.set(host, 'editHistory', false);
+      return null;
+    }
+    await this.caps.set(host, 'editHistory', true);
+    const visibility = status.visibility ?? null;
+    return edits.map(
+      (e): HistoryEntry => ({ at: e.created_at, content: content(e, visibility, status.language ?? null) }),
+    );
   }
 
   async openAccount(target: AccountTarget, http: HttpSession): Promise<AccountHandle> {
@@ -307,7 +388,14 @@ export class MastodonConnector implements Connector, PostSource, AccountSource, 
     }
     const apiBase = base(target.url);
     const lookup = `${apiBase}/api/v1/accounts/lookup?acct=${encodeURIComponent(username)}`;
-    const { data: account } = await this.get(http, lookup, MAccount, `the account @${username}`, target.url);
+    const { data: account } = await this.get(
+      http,
+      lookup,
+      MAccount,
+      `the account @${username}`,
+      target.url,
+      target.url,
+    );
     if (account.suspended) {
       throw new CaptureError(
         'unavailable',
@@ -327,7 +415,14 @@ export class MastodonConnector implements Connector, PostSource, AccountSource, 
   async listAccount(handle: AccountHandle, http: HttpSession, cursor: string | null): Promise<AccountPage> {
     const url = cursor ?? handle.ref;
     const page = handle.account.url ?? handle.ref;
-    const { data, res } = await this.get(http, url, z.array(MStatus), 'the posts of the account', page);
+    const { data, res } = await this.get(
+      http,
+      url,
+      z.array(MStatus),
+      'the posts of the account',
+      page,
+      handle.account.url,
+    );
     const apiBase = base(url);
     const host = new URL(url).host;
     const uriById = new Map(data.map((s) => [s.id, s.uri]));
@@ -364,13 +459,15 @@ export class MastodonConnector implements Connector, PostSource, AccountSource, 
   /**
    * Batch re-check through `GET /api/v1/statuses?id[]=` (Mastodon 4.3+, 20 ids a request): the
    * statuses it leaves out are asked for one by one; a 404 then is a deletion unless the author's
-   * account is suspended (`GET /api/v1/accounts/:id` says so), which is `unavailable`.
+   * account is suspended (`GET /api/v1/accounts/:id` says so), which is `unavailable`. A server
+   * without the batch endpoint (404, 400, 422 or 501 to it; remembered for a day) is asked status by
+   * status, through the same client and so within the same per-host rate budget.
    */
   async checkPosts(refs: CheckRef[], http: HttpSession): Promise<Map<string, CheckResult>> {
     const out = new Map<string, CheckResult>();
     const byBase = new Map<string, { ref: CheckRef; id: string }[]>();
     for (const ref of refs) {
-      const m = ref.apiRef ? /^(https?:\/\/[^/]+)\/api\/v1\/statuses\/(\d+)$/.exec(ref.apiRef) : null;
+      const m = ref.apiRef ? /^(https?:\/\/[^/]+)\/api\/v1\/statuses\/([^/?#]+)$/.exec(ref.apiRef) : null;
       if (!m) {
         out.set(ref.platformId, { state: 'error', reason: 'no API reference to check this post with' });
         continue;
@@ -380,40 +477,69 @@ export class MastodonConnector implements Connector, PostSource, AccountSource, 
       byBase.set(m[1]!, list);
     }
     for (const [apiBase, items] of byBase) {
-      const host = new URL(apiBase).host;
       for (let i = 0; i < items.length; i += BATCH) {
         const batch = items.slice(i, i + BATCH);
-        const url = `${apiBase}/api/v1/statuses?${batch.map((b) => `id[]=${b.id}`).join('&')}`;
-        let found: MStatus[];
-        try {
-          const res = await http.get(url, { accept: 'application/json' });
-          if (res.status !== 200)
-            throw new CaptureError(
-              'platform-error',
-              `${host} answered HTTP ${res.status} to a batch check`,
-              true,
-              { url, host, status: res.status },
-            );
-          found = validAnswer(z.array(MStatus), JSON.parse(res.body.toString('utf8')), url, 'a batch check');
-        } catch (err) {
-          const reason = err instanceof SyntaxError ? `${host} sent invalid JSON` : (err as Error).message;
-          for (const b of batch) out.set(b.ref.platformId, { state: 'error', reason });
-          continue;
-        }
-        const byId = new Map(found.map((s) => [s.id, s]));
+        const found = await this.checkBatch(apiBase, batch, http, out);
         for (const b of batch) {
-          const s = byId.get(b.id);
+          if (out.has(b.ref.platformId)) continue;
+          const s = found?.get(b.id);
+          const url = `${apiBase}/api/v1/statuses/${b.id}`;
           if (s)
-            out.set(b.ref.platformId, { state: 'live', post: this.normalise(s, host, apiBase, url, null) });
-          else
-            out.set(
-              b.ref.platformId,
-              await this.confirmMissing(b.ref, `${apiBase}/api/v1/statuses/${b.id}`, http),
-            );
+            out.set(b.ref.platformId, {
+              state: 'live',
+              post: this.normalise(s, new URL(url).host, apiBase, url, null),
+            });
+          else out.set(b.ref.platformId, await this.confirmMissing(b.ref, url, http));
         }
       }
     }
     return out;
+  }
+
+  /**
+   * One batch look-up: the statuses found by id, or null on a server without the endpoint (each is
+   * then asked for on its own). An error sets every status of the batch to `error` in `out`.
+   */
+  private async checkBatch(
+    apiBase: string,
+    batch: { ref: CheckRef; id: string }[],
+    http: HttpSession,
+    out: Map<string, CheckResult>,
+  ): Promise<Map<string, MStatus> | null> {
+    const host = new URL(apiBase).host;
+    const known = await this.caps.get(host, 'batchLookup');
+    if (known === false) return null;
+    const url = `${apiBase}/api/v1/statuses?${batch.map((b) => `id[]=${encodeURIComponent(b.id)}`).join('&')}`;
+    try {
+      const res = await http.get(url, this.headers(url));
+      if ([404, 400, 422, 501].includes(res.status)) {
+        await this.caps.set(host, 'batchLookup', false);
+        return null;
+      }
+      if (res.status !== 200)
+        throw new CaptureError(
+          'platform-error',
+          `${host} answered HTTP ${res.status} to a batch check`,
+          true,
+          {
+            url,
+            host,
+            status: res.status,
+          },
+        );
+      const found = validAnswer(
+        z.array(MStatus),
+        JSON.parse(res.body.toString('utf8')),
+        url,
+        'a batch check',
+      );
+      if (known === null) await this.caps.set(host, 'batchLookup', true);
+      return new Map(found.map((s) => [s.id, s]));
+    } catch (err) {
+      const reason = err instanceof SyntaxError ? `${host} sent invalid JSON` : (err as Error).message;
+      for (const b of batch) out.set(b.ref.platformId, { state: 'error', reason });
+      return new Map();
+    }
   }
 
   /** Recent answers about accounts, so a burst of deletions by one account asks about it once. */
@@ -425,7 +551,7 @@ export class MastodonConnector implements Connector, PostSource, AccountSource, 
     // "Gone" holds for a minute (a suspension takes every post at once); "there" only for seconds, so a
     // suspension right after a deletion is still seen as one.
     if (cached && Date.now() - cached.at < (cached.gone ? 60_000 : 5_000)) return cached.gone;
-    const acc = await http.get(url, { accept: 'application/json' });
+    const acc = await http.get(url, this.headers(url));
     let gone: string | null = null;
     if (
       acc.status === 200 &&
@@ -447,7 +573,7 @@ export class MastodonConnector implements Connector, PostSource, AccountSource, 
   private async confirmMissing(ref: CheckRef, statusUrl: string, http: HttpSession): Promise<CheckResult> {
     const host = new URL(statusUrl).host;
     try {
-      const res = await http.get(statusUrl, { accept: 'application/json' });
+      const res = await http.get(statusUrl, this.headers(statusUrl));
       if (res.status === 200) {
         const s = validAnswer(MStatus, JSON.parse(res.body.toString('utf8')), statusUrl, 'the post');
         return { state: 'live', post: this.normalise(s, host, base(statusUrl), statusUrl, null) };

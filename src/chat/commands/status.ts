@@ -28,6 +28,21 @@ export const status: Command = {
       [t(lang, 'label.failed-24h'), String(s.failed24h)],
       [t(lang, 'label.archive'), t(lang, 'status.archive', { posts: s.posts, versions: s.versions })],
     ]);
+    if (s.instances.length) {
+      const lines = s.instances.map((i) => {
+        const lacks = [
+          i.batchLookup === false ? t(lang, 'status.instance.no-batch') : '',
+          i.editHistory === false ? t(lang, 'status.instance.no-history') : '',
+        ].filter(Boolean);
+        const line = t(lang, 'status.instance', {
+          host: i.host,
+          software: i.software,
+          version: i.version ?? '',
+        });
+        return `${line.trim()}${lacks.length ? ` (${lacks.join(', ')})` : ''}`;
+      });
+      b.section(`${t(lang, 'status.instances')}:\n${lines.join('\n')}`);
+    }
     if (s.recent.length) {
       const lines = s.recent.map(
         (c) =>

@@ -46,7 +46,7 @@ export function register(program: Command, ctx: CliContext): void {
   program
     .command('status')
     .description(
-      'the archive in numbers: posts and versions, captures that failed in the last 24 hours, the queue, the last captures',
+      'the archive in numbers: posts and versions, captures that failed in the last 24 hours, the queue, the last captures, the Mastodon-API servers met',
     )
     .option('--json', 'print one JSON document instead of text')
     .addHelpText(
@@ -70,7 +70,16 @@ export function register(program: Command, ctx: CliContext): void {
         attempts: c.attempts,
         error: c.error,
       }));
-      ctx.print(opts.json, { posts, versions, failed24h, queue: status.queue, recent }, () =>
+      const instances = status.instances.map((i) => ({
+        host: i.host,
+        software: i.software,
+        version: i.version,
+        confirmedAt: i.confirmedAt,
+        batchLookup: i.batchLookup,
+        editHistory: i.editHistory,
+        streaming: i.streaming,
+      }));
+      ctx.print(opts.json, { posts, versions, failed24h, queue: status.queue, recent, instances }, () =>
         formatStatus(status, queue.note),
       );
     });

@@ -1,5 +1,7 @@
 // Loopback fake of a Mastodon 4.4 instance: the public REST API subset the Archiefbot connector reads.
-// Behaviour follows docs/reference/platform-apis.md §1 and the fidelity checklist in §8.
+// Behaviour follows docs/reference/platform-apis.md §1 and the fidelity checklist in §8. With a
+// `profile` it behaves like another server of the Mastodon client API (GoToSocial, Akkoma, Hollo):
+// their ids, URL shapes, instance answer, and what they lack (issue 17).
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -12,7 +14,130 @@ export interface FakeMedia {
   contentType: string;
   description?: string | null;
 }
+/** Which server of the Mastodon client API the fake behaves like. */
+export type MastodonProfile = 'mastodon' | 'gotosocial' | 'akkoma' | 'hollo';
+
+/** How each profile's server differs from Mastodon, as far as the connector can tell. */
+interface ProfileTraits {
+  /** Status and account ids from (time in ms, sequence number); each kind sorts by time as text. */
+  id: (ms: number, seq: number) => string;
+  statusUrl: (base: string, user: string, id: string) => string;
+  statusUri: (base: string, user: string, id: string) => string;
+  /** `GET /api/v1/statuses?id[]=` (Mastodon 4.3+ only). */
+  batch: boolean;
+  /** `GET /api/v1/statuses/:id/history`. */
+  history: boolean;
+  /** An edit changes the content without setting `edited_at`. */
+  silentEdits: boolean;
+  /** `GET /api/v1/accounts/:id/statuses` answers 401 without a token. */
+  tokenTimelines: boolean;
+  /** The instance answer: on /api/v2/instance, or only on /api/v1/instance. */
+  instance: { path: '/api/v2/instance' | '/api/v1/instance'; body: (base: string, host: string) => unknown };
+}
+
+const B32 = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const B62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+function encode(n: bigint, alphabet: string, width: number): string {
+  const radix = BigInt(alphabet.length);
+  let out = '';
+  for (let v = n; v > 0n; v /= radix) out = alphabet[Number(v % radix)] + out;
+  return out.padStart(width, alphabet[0]);
+}
+const hex = (n: bigint, width: number) => n.toString(16).padStart(width, '0');
+/** UUIDv7 (Hollo): 48 bits of milliseconds, then the sequence where the random bits go. */
+const uuid7 = (ms: number, seq: number) => {
+  const t = hex(BigInt(ms), 12);
+  const r = hex(BigInt(seq), 15);
+  return `${t.slice(0, 8)}-${t.slice(8)}-7${r.slice(0, 3)}-8${r.slice(3, 6)}-${r.slice(3, 15)}`;
+};
+/** ULID (GoToSocial): 10 characters of time, 16 of "randomness", Crockford base32. */
+const ulid = (ms: number, seq: number) => encode(BigInt(ms), B32, 10) + encode(BigInt(seq) * 7919n, B32, 16);
+/** FlakeId (Akkoma, Pleroma): 64 bits of time, 64 of worker and sequence, base62. */
+const flake = (ms: number, seq: number) => encode((BigInt(ms) << 64n) | BigInt(seq), B62, 22);
+
+const mastodonUrl = (base: string, user: string, id: string) => `${base}/@${user}/${id}`;
+const usersUri = (base: string, user: string, id: string) => `${base}/users/${user}/statuses/${id}`;
+const instanceV2 = (title: string, version: string, sourceUrl: string) => ({
+  path: '/api/v2/instance' as const,
+  body: (base: string, host: string) => ({
+    domain: host,
+    title,
+    version,
+    source_url: sourceUrl,
+    description: '',
+    languages: ['nl'],
+    configuration: { urls: { streaming: base.replace(/^http/, 'ws') } },
+    registrations: { enabled: false },
+    rules: [],
+  }),
+});
+
+export const PROFILES: Record<MastodonProfile, ProfileTraits> = {
+  mastodon: {
+    id: (ms, seq) => ((BigInt(ms) << 16n) | BigInt(seq & 0xffff)).toString(),
+    statusUrl: mastodonUrl,
+    statusUri: usersUri,
+    batch: true,
+    history: true,
+    silentEdits: false,
+    tokenTimelines: false,
+    instance: instanceV2('Fake Mastodon', '4.4.0', 'https://github.com/mastodon/mastodon'),
+  },
+  gotosocial: {
+    id: ulid,
+    statusUrl: (base, user, id) => `${base}/@${user}/statuses/${id}`,
+    statusUri: usersUri,
+    batch: false,
+    history: true,
+    silentEdits: false,
+    tokenTimelines: true,
+    instance: instanceV2(
+      'Fake GoToSocial',
+      '0.17.3+git-2b8c5e1',
+      'https://github.com/superseriousbusiness/gotosocial',
+    ),
+  },
+  akkoma: {
+    id: flake,
+    statusUrl: (base, _user, id) => `${base}/notice/${id}`,
+    statusUri: (base, _user, id) =>
+      `${base}/objects/${createHash('sha256').update(id).digest('hex').slice(0, 32)}`,
+    batch: false,
+    history: true,
+    silentEdits: false,
+    tokenTimelines: false,
+    instance: {
+      path: '/api/v1/instance',
+      body: (base, host) => ({
+        uri: host,
+        title: 'Fake Akkoma',
+        version: '2.7.2 (compatible; Akkoma 3.13.2)',
+        urls: { streaming_api: base.replace(/^http/, 'ws') },
+        languages: ['nl'],
+      }),
+    },
+  },
+  hollo: {
+    id: uuid7,
+    statusUrl: mastodonUrl,
+    statusUri: mastodonUrl,
+    batch: false,
+    history: false,
+    silentEdits: true,
+    tokenTimelines: true,
+    instance: instanceV2(
+      'Fake Hollo',
+      '4.0.0 (compatible; Hollo 0.10.0)',
+      'https://github.com/fedify-dev/hollo',
+    ),
+  },
+};
+
 export interface FakeMastodonOptions {
+  /** The server the fake behaves like (default 'mastodon'). */
+  profile?: MastodonProfile;
+  /** Tokens the REST API accepts where it asks for one. Without it any non-empty token is valid. */
+  apiTokens?: string[];
   /** Enforced limit (rack-attack style fixed window). Without it the headers are still sent, with a 1,000,000 limit. */
   rateLimit?: { limit: number; windowMs: number };
   /** Limited-federation mode: every /api/ request without `Authorization: Bearer …` gets 401. */
@@ -181,8 +306,12 @@ export class FakeMastodon {
   private seq = 0;
   private readonly wss = new WebSocketServer({ noServer: true, clientTracking: false });
   private readonly streams = new Set<StreamClient>();
+  readonly profile: MastodonProfile;
+  private readonly traits: ProfileTraits;
 
   private constructor(private readonly opts: FakeMastodonOptions) {
+    this.profile = opts.profile ?? 'mastodon';
+    this.traits = PROFILES[this.profile];
     this.server = createServer((req, res) =>
       answer(
         res,
@@ -240,7 +369,11 @@ export class FakeMastodon {
     url: string;
   } {
     if (this.byName.has(a.username.toLowerCase())) throw new Error(`account ${a.username} exists`);
-    const id = String(109000000000000000n + BigInt(this.accounts.size + 1));
+    const n = this.accounts.size + 1;
+    const id =
+      this.profile === 'mastodon'
+        ? String(109000000000000000n + BigInt(n))
+        : this.traits.id(Date.parse('2023-07-01T00:00:00.000Z') + n, n);
     const acc: Account = {
       id,
       username: a.username,
@@ -290,7 +423,7 @@ export class FakeMastodon {
     for (let i = 0; i < n; i++) this.stream('update', this.insert(acc, make(i), undefined, null, 'public'));
   }
 
-  /** An edit appends a StatusEdit version and sets edited_at (§1.5). */
+  /** An edit appends a StatusEdit version and sets edited_at (§1.5), except on a server of silent edits. */
   editStatus(
     id: string,
     e: { content?: string; spoilerText?: string; sensitive?: boolean; media?: FakeMedia[] },
@@ -305,7 +438,7 @@ export class FakeMastodon {
       createdAt: at,
       media: e.media ? e.media.map((m) => this.media(m)) : cur.media,
     });
-    s.editedAt = at;
+    if (!this.traits.silentEdits) s.editedAt = at;
     s.json = undefined;
     this.stream('status.update', s);
   }
@@ -371,7 +504,7 @@ export class FakeMastodon {
     this.clock = Math.max(this.clock, ms);
     const parent = inReplyToId === null ? undefined : this.statuses.get(inReplyToId);
     if (inReplyToId !== null && !parent) throw new Error(`unknown parent status ${inReplyToId}`);
-    const id = ((BigInt(ms) << 16n) | BigInt(this.seq++ & 0xffff)).toString();
+    const id = this.traits.id(ms, this.seq++);
     const at = iso(ms);
     const s: Status = {
       id,
@@ -438,10 +571,10 @@ export class FakeMastodon {
   }
 
   private statusUrl(s: Status) {
-    return `${this.base}/@${s.account.username}/${s.id}`;
+    return this.traits.statusUrl(this.base, s.account.username, s.id);
   }
   private statusUri(s: Status) {
-    return `${this.base}/users/${s.account.username}/statuses/${s.id}`;
+    return this.traits.statusUri(this.base, s.account.username, s.id);
   }
   /** StatusPolicy#show? for an anonymous / non-following caller: public+unlisted, author available (§1.6). */
   private visible(s: Status | undefined): s is Status {
@@ -634,8 +767,10 @@ export class FakeMastodon {
       return jsonText(status, body ?? dflt, headers);
     }
     if (over) return jsonText(429, '{"error":"Too many requests"}'); // §1.3
-    const authed = /^Bearer\s+\S/i.test(req.headers.authorization ?? '');
-    if (api && this.opts.requireAuth && !authed)
+    const token = /^Bearer\s+(\S+)/i.exec(req.headers.authorization ?? '')?.[1];
+    const authed = token !== undefined && (!this.opts.apiTokens || this.opts.apiTokens.includes(token));
+    const instance = path === '/api/v2/instance' || path === '/api/v1/instance';
+    if (api && this.opts.requireAuth && !authed && !instance)
       return jsonText(401, '{"error":"This API requires an authenticated user"}');
     if (req.method !== 'GET' && req.method !== 'HEAD') return jsonText(404, '{"error":"Not Found"}');
     return this.route(path, u.searchParams, authed);
@@ -655,20 +790,8 @@ export class FakeMastodon {
   }
 
   private route(path: string, q: URLSearchParams, authed: boolean): Reply {
-    if (path === '/api/v2/instance') {
-      return json(200, {
-        domain: this.host,
-        title: 'Fake Mastodon',
-        version: '4.4.0',
-        source_url: 'https://github.com/mastodon/mastodon',
-        description: '',
-        languages: ['nl'],
-        configuration: { urls: { streaming: this.base.replace(/^http/, 'ws') } },
-        registrations: { enabled: false },
-        rules: [],
-      });
-    }
-    if (path === '/api/v1/statuses') {
+    if (path === this.traits.instance.path) return json(200, this.traits.instance.body(this.base, this.host));
+    if (path === '/api/v1/statuses' && this.traits.batch) {
       // Batch lookup (4.3+): missing/deleted/private ids silently omitted; more than 20 ids → 422.
       const ids = [...new Set([...q.getAll('id[]'), ...q.getAll('id')])];
       if (ids.length > 20) return jsonText(422, '{"error":"Mastodon::ValidationError"}');
@@ -679,6 +802,7 @@ export class FakeMastodon {
       const s = this.statuses.get(m[1] as string);
       if (!this.visible(s)) return jsonText(404, NOT_FOUND);
       if (m[2] === 'context') return this.context(s, authed);
+      if (m[2] === 'history' && !this.traits.history) return jsonText(404, '{"error":"Not Found"}');
       if (m[2] === 'history') {
         const acc = this.accountJson(s.account);
         const items = s.versions.map((v) => {
@@ -709,6 +833,8 @@ export class FakeMastodon {
     if (m) {
       const a = this.accounts.get(m[1] as string);
       if (!a) return jsonText(404, NOT_FOUND);
+      if (m[2] && this.traits.tokenTimelines && !authed)
+        return jsonText(401, '{"error":"The access token is invalid"}');
       return m[2] ? this.accountStatuses(a, q) : jsonText(200, this.accountJson(a));
     }
     const file = this.files.get(path);
@@ -721,7 +847,7 @@ export class FakeMastodon {
           'cache-control': 'public, max-age=315576000, immutable',
         },
       };
-    m = /^\/@([^/]+)(?:\/(\d+))?$/.exec(path);
+    m = /^\/@([^/]+)(?:\/(?:statuses\/)?([0-9A-Za-z-]+))?$/.exec(path);
     if (m) {
       // Web pages (not used by the connector); suspended accounts are 410 Gone on web routes (§1.1).
       const a = this.byName.get(decodeURIComponent(m[1] as string).toLowerCase());

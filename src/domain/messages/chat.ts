@@ -357,4 +357,11 @@ export const chat = {
     nl: 'De taak ging {n} keer verloren voordat hij klaar was; probeer het later opnieuw.',
     en: 'The job was lost {n} {n|time|times} before it finished; please try again later.',
   },
+  'status.instances': { nl: 'Mastodon-API-servers', en: 'Mastodon-API servers' },
+  'status.instance': {
+    nl: '{host}: {software} {version}',
+    en: '{host}: {software} {version}',
+  },
+  'status.instance.no-batch': { nl: 'zonder batch-opvraging', en: 'no batch look-up' },
+  'status.instance.no-history': { nl: 'zonder bewerkingsgeschiedenis', en: 'no edit history' },
 } satisfies Record<string, Message>;

@@ -46,4 +46,8 @@ export const errors = {
     nl: 'De schijf van het archief is vol: er is niets gearchiveerd en niets half weggeschreven. Maak ruimte vrij en probeer het opnieuw.',
     en: "The archive's disk is full: nothing was captured and nothing was left half written. Free some space and try again.",
   },
+  'error.login-required': {
+    nl: '{host} laat {url} alleen zien na inloggen. Geef Archiefbot een token voor deze server: zet MASTODON_TOKENS={host}=<token> (of tokenEnv bij het account in config/accounts.yaml) en probeer het opnieuw.',
+    en: '{host} shows {url} only after logging in. Give Archiefbot a token for this server: set MASTODON_TOKENS={host}=<token> (or tokenEnv for the account in config/accounts.yaml) and try again.',
+  },
 } satisfies Record<string, Message>;
