@@ -146,6 +146,42 @@ describe.each(Object.keys(PROFILES) as MastodonProfile[])('a %s server', (profil
     expect(asked).toBe(PROFILES[profile].history && !PROFILES[profile].silentEdits);
     cleanup();
   });
+
+  it('finds an edit by recheck, silent or not', async () => {
+    const { env, cleanup } = testEnv();
+    const post = m.addStatus({ username: 'minbzk', content: '<p>De subsidie loopt tot 1 mei.</p>' });
+    expect((await cli(env, 'capture', post.url, '--json')).code).toBe(0);
+    m.editStatus(post.id, { content: '<p>De subsidie loopt tot 1 juni.</p>' });
+    const pass = await cli(env, 'recheck', '--all', '--json');
+    expect(pass.code, pass.stderr).toBe(0);
+    expect(pass.json.outcomes.find((o: { url: string }) => o.url === post.url)?.outcome).toBe('edited');
+    const alerts = await cli(env, 'alerts', '--json');
+    expect(JSON.stringify(alerts.json)).toContain('edited');
+    cleanup();
+  });
+
+  it('sends an account the token its tokenEnv in config/accounts.yaml names', async () => {
+    const { loadAccountsFile } = await import('../src/monitor/watch.ts');
+    const { writeFileSync } = await import('node:fs');
+    const user = `own${Date.now() % 100000}`;
+    const acc = m.addAccount({ username: user });
+    m.addStatus({ username: user, content: '<p>Eigen token.</p>' });
+    const { env, dataDir, cleanup } = testEnv();
+    const file = `${dataDir}/accounts.yaml`;
+    writeFileSync(
+      file,
+      `accounts:\n  - account: ${acc.url}\n    tokenEnv: OWN_TOKEN_${profile.toUpperCase()}\n`,
+    );
+    expect(() => loadAccountsFile({ ARCHIEFBOT_ACCOUNTS: file })).toThrow(/tokenEnv.*OWN_TOKEN.*not set/);
+    loadAccountsFile({ ARCHIEFBOT_ACCOUNTS: file, [`OWN_TOKEN_${profile.toUpperCase()}`]: token });
+    const before = m.requests.length;
+    const r = await cli(env, 'capture', acc.url, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json).toMatchObject({ kind: 'account', posts: 1 });
+    const page = m.requests.slice(before).find((q) => q.path.includes(`/accounts/${acc.id}/statuses`));
+    expect(page?.headers.authorization).toBe(`Bearer ${token}`);
+    cleanup();
+  });
 });
 
 describe('Mastodon-API servers', () => {
