@@ -1,7 +1,7 @@
 // The core Mastodon capture behaviour against every server of the Mastodon client API the fake can
 // play (issue 17): their ids, URL shapes, instance answers, token-only timelines and missing endpoints.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { softwareOf } from '../src/capture/connectors/mastodon/hosts.ts';
+import { forgetHosts, softwareOf } from '../src/capture/connectors/mastodon/hosts.ts';
 import { redactAuthorization } from '../src/capture/http.ts';
 import { FakeMastodon, type MastodonProfile, PROFILES } from './fakes/mastodon.ts';
 import { readAllWarc, sha256, withArchive } from './helpers/archive.ts';
@@ -66,6 +66,18 @@ describe.each(Object.keys(PROFILES) as MastodonProfile[])('a %s server', (profil
       }),
     ]);
     expect((await cli(env, 'status')).stdout).toContain(`${m.host}: ${EXPECTED[profile].software}`);
+
+    // A new process asks the host again only when the archive has not confirmed it within the day.
+    const instanceAsked = () => m.requests.filter((q) => /^\/api\/v[12]\/instance$/.test(q.path)).length;
+    forgetHosts();
+    const asked = instanceAsked();
+    expect((await cli(env, 'capture', post.url, '--json')).code).toBe(0);
+    expect(instanceAsked()).toBe(asked);
+    forgetHosts();
+    const other = testEnv();
+    expect((await cli(other.env, 'capture', post.url, '--json')).code).toBe(0);
+    expect(instanceAsked()).toBeGreaterThan(asked);
+    other.cleanup();
     cleanup();
   });
 

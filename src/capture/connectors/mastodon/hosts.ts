@@ -21,6 +21,11 @@ const CONFIRM_TTL_MS = 3_600_000;
 /** host (with port) → whether it answered as a Mastodon-API server, and when. Process-wide. */
 const confirmed = new Map<string, { api: boolean; at: number }>();
 
+/** Forgets what this process found out about hosts, as a new process starts (for tests). */
+export function forgetHosts(): void {
+  confirmed.clear();
+}
+
 /** False only for a host that answered, and not as a Mastodon-API server (the web connector takes it). */
 export function isMastodonApi(host: string, now = Date.now()): boolean | null {
   const c = confirmed.get(host);
@@ -82,6 +87,16 @@ function instanceOf(body: Buffer): InstanceAnswer | null {
 export async function confirmHost(origin: string, http: HttpClient, db: Db | null): Promise<void> {
   const host = new URL(origin).host;
   if (isMastodonApi(host) !== null) return;
+  // Confirmed by an earlier run within the day: not asked again (each CLI command is a process).
+  const known = db ? await getInstance(db, host).catch(() => null) : null;
+  if (
+    known &&
+    known.software !== 'unknown' &&
+    Date.now() - Date.parse(known.confirmedAt) < CAPABILITY_TTL_MS
+  ) {
+    confirmed.set(host, { api: true, at: Date.now() });
+    return;
+  }
   let login = false;
   for (const path of ['/api/v2/instance', '/api/v1/instance']) {
     let res: Awaited<ReturnType<HttpClient['get']>>;
