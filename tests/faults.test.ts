@@ -2,23 +2,15 @@
  * Crash, full disk and concurrent writers (issue 10, item 4), against the real binary where a real
  * process must die or race: kill -9 mid-capture, a small tmpfs that fills up, five CLI processes at once.
  */
+
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  readdirSync,
-  rmSync,
-  statSync,
-  writeSync,
-} from 'node:fs';
-import { type FileHandle, open } from 'node:fs/promises';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fill, injectWrites } from '../bench/faults/harness.ts';
 import { warcCensus } from '../bench/faults/records.ts';
 import { Archive } from '../src/store/archive.ts';
 import { FakeMastodon } from './fakes/mastodon.ts';
@@ -157,45 +149,6 @@ function mountTmpfs(size: string): { dir: string; unmount: () => void } | null {
       execFileSync('umount', ['-l', dir], { stdio: 'ignore' });
       rmSync(dir, { recursive: true, force: true });
     },
-  };
-}
-
-/** Fills the file system of `dir` with one file, then frees `room` bytes of it again. */
-function fill(dir: string, room: number): string {
-  const file = path.join(dir, 'filler');
-  const fd = openSync(file, 'w');
-  const chunk = Buffer.alloc(64 * 1024, 1);
-  try {
-    for (;;) writeSync(fd, chunk);
-  } catch {} // ENOSPC: the file system is full
-  closeSync(fd); // an open file keeps its blocks even once removed: the space would never be freed
-  const size = statSync(file).size;
-  execFileSync('truncate', ['-s', String(Math.max(0, size - room)), file]);
-  return file;
-}
-
-/**
- * A write failure injected in this process: the next large write of a FileHandle is short (half of
- * it), and with `then: 'ENOSPC'` the write after it fails as a full disk does.
- */
-async function injectWrites(then: 'ENOSPC' | 'continue'): Promise<() => void> {
-  const probe: FileHandle = await open(path.join(tmpdir(), `archiefbot-probe-${process.pid}`), 'w');
-  const proto = Object.getPrototypeOf(probe) as { write: (...a: unknown[]) => Promise<unknown> };
-  await probe.close();
-  const original = proto.write;
-  let short = false;
-  proto.write = async function (this: FileHandle, ...args: unknown[]) {
-    const [buf, offset, length, position] = args as [Buffer, number, number, number];
-    if (Buffer.isBuffer(buf) && length > 16_384 && !short) {
-      short = true;
-      return original.call(this, buf, offset, Math.floor(length / 2), position);
-    }
-    if (Buffer.isBuffer(buf) && short && then === 'ENOSPC')
-      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
-    return original.apply(this, args);
-  };
-  return () => {
-    proto.write = original;
   };
 }
 

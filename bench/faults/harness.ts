@@ -121,10 +121,11 @@ export function fill(dir: string, room: number): string {
 }
 
 /**
- * A full disk injected in this process (when mounting a tmpfs is refused): the next large write of a
- * FileHandle is short (half of it) and every write after it fails with ENOSPC. Returns the undo.
+ * A write failure injected in this process (when mounting a tmpfs is refused): the next large write of
+ * a FileHandle is short (half of it), and with `then: 'ENOSPC'` every write after it fails as a full
+ * disk does. Returns the undo. Shared with tests/faults.test.ts.
  */
-export async function injectEnospc(): Promise<() => void> {
+export async function injectWrites(then: 'ENOSPC' | 'continue'): Promise<() => void> {
   const probe: FileHandle = await open(path.join(tmpdir(), `archiefbot-bench-probe-${process.pid}`), 'w');
   const proto = Object.getPrototypeOf(probe) as { write: (...a: unknown[]) => Promise<unknown> };
   await probe.close();
@@ -137,11 +138,16 @@ export async function injectEnospc(): Promise<() => void> {
       short = true;
       return original.call(this, buf, offset, Math.floor(length / 2), position);
     }
-    if (Buffer.isBuffer(buf) && short)
+    if (Buffer.isBuffer(buf) && short && then === 'ENOSPC')
       throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
     return original.apply(this, args);
   };
   return () => {
     proto.write = original;
   };
+}
+
+/** A full disk injected in this process: see injectWrites. */
+export function injectEnospc(): Promise<() => void> {
+  return injectWrites('ENOSPC');
 }
