@@ -152,7 +152,14 @@ describe('the archiefbot command', () => {
     expect((await cli(env, 'capture', gone)).code).toBe(1);
     const s = await cli(env, 'status', '--json');
     expect(s.code, s.stderr).toBe(0);
-    expect(Object.keys(s.json).sort()).toEqual(['failed24h', 'instances', 'posts', 'queue', 'recent', 'versions']);
+    expect(Object.keys(s.json).sort()).toEqual([
+      'failed24h',
+      'instances',
+      'posts',
+      'queue',
+      'recent',
+      'versions',
+    ]);
     expect(s.json).toMatchObject({ posts: 1, versions: 1, failed24h: 2, queue: null });
     expect(s.json.recent[0]).toMatchObject({ url: gone, status: 'failed', attempts: 1 });
     expect(s.json.recent.map((c: { url: string }) => c.url)).toContain(post.url);
