@@ -148,6 +148,22 @@ describe('accounts watched from the start', () => {
         await new Promise((r) => setTimeout(r, 200));
       }
       expect(found[0]!.n).toBe(1);
+      // Redis restarted without its data: the worker puts the tick and the poll schedulers back.
+      const { Redis } = await import('ioredis');
+      const redis = new Redis(h.env.REDIS_URL!);
+      try {
+        const schedules = async () => (await redis.keys('archiefbot:*:repeat')).sort();
+        const before = await schedules();
+        expect(before.length).toBeGreaterThanOrEqual(2); // the monitor's tick and this host's polls
+        await redis.flushall();
+        expect(await h.running.monitor.queue.getJobScheduler('tick')).toBeUndefined();
+        expect(await h.running.monitor.restoreSchedulers()).toBe(true);
+        expect(await h.running.monitor.queue.getJobScheduler('tick')).toBeDefined();
+        expect(await schedules()).toEqual(before);
+        expect(await h.running.monitor.restoreSchedulers()).toBe(false); // nothing was missing
+      } finally {
+        redis.disconnect();
+      }
     } finally {
       await h.close();
     }

@@ -17,6 +17,9 @@ import { accountUrl, loadAccountsFile, unwatchAccount, watchAccount } from './wa
 
 export const MONITOR_QUEUE = 'monitor';
 
+/** How often the worker checks that its schedules are still in Redis. */
+const SCHEDULER_GUARD_MS = 30_000;
+
 /** How long stream events are gathered into one check. */
 const STREAM_GATHER_MS = 250;
 
@@ -106,11 +109,10 @@ export class Monitor {
     this.worker.on('failed', (job, err) =>
       log?.warn({ job: job?.name, err: err.message }, 'monitor job failed'),
     );
-    await this.queue.upsertJobScheduler(
-      'tick',
-      { every: config.monitor.tickSeconds * 1000 },
-      { name: 'tick', data: { kind: 'tick' } },
-    );
+    await this.scheduleTick();
+    // Redis restarted without its data loses the schedulers: put the tick and the polls back.
+    this.schedulerGuard = setInterval(() => void this.restoreSchedulers(), SCHEDULER_GUARD_MS);
+    this.schedulerGuard.unref();
     for (const a of loadAccountsFile(this.deps.env)) {
       await this.queue.add(
         'watch',
@@ -131,6 +133,34 @@ export class Monitor {
       );
     }
     await this.syncWatches();
+  }
+
+  private schedulerGuard?: NodeJS.Timeout;
+
+  private async scheduleTick(): Promise<void> {
+    await this.queue.upsertJobScheduler(
+      'tick',
+      { every: this.deps.config.monitor.tickSeconds * 1000 },
+      { name: 'tick', data: { kind: 'tick' } },
+    );
+  }
+
+  /**
+   * When the tick's scheduler is gone (Redis lost its data), the polls' are too: schedule the tick
+   * again and rebuild every poll scheduler from the database, which stays the truth.
+   */
+  async restoreSchedulers(): Promise<boolean> {
+    try {
+      if (await this.queue.getJobScheduler('tick')) return false;
+      await this.scheduleTick();
+      this.syncedState = null;
+      await this.syncWatches();
+      this.deps.log?.warn('the monitor schedules were gone from Redis and are restored');
+      return true;
+    } catch (err) {
+      this.deps.log?.debug({ err: (err as Error).message }, 'monitor schedules not checked (Redis down?)');
+      return false;
+    }
   }
 
   /** Keeps one poll scheduler per active watch, and none for the others. */
@@ -490,6 +520,7 @@ export class Monitor {
   private eventTimer?: NodeJS.Timeout;
 
   async stop(): Promise<void> {
+    clearInterval(this.schedulerGuard);
     for (const s of this.streams) await s.stop().catch(() => {});
     clearTimeout(this.eventTimer);
     clearInterval(this.deliveryTimer);
