@@ -14,8 +14,6 @@ import { show } from './commands/show.ts';
 import { type Button, type Lang, type Reply, ReplyBuilder, textReply } from './reply.ts';
 import { hostOf, short, term, when } from './text.ts';
 
-export { short, when };
-
 /** An error as data: its plain English message and, when known, its catalogue key and vars. */
 export interface ErrorData {
   message: string;

@@ -2,9 +2,9 @@
 import { hasMessage, t } from '../domain/i18n.ts';
 import type { Lang } from '../domain/types.ts';
 
-/** An ISO time as `2025-03-01 09:00 UTC`; `?` when absent. */
-export function when(iso: string | null | undefined): string {
-  return iso ? iso.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC') : '?';
+/** An ISO time as `2025-03-01 09:00 UTC`; `absent` (`?`) when there is none. */
+export function when(iso: string | null | undefined, absent = '?'): string {
+  return iso ? iso.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC') : absent;
 }
 
 /** One line of at most `max` characters, with an ellipsis when cut. */

@@ -1,4 +1,5 @@
 import type { BackfillOutcome, PostCaptureOutcome } from '../capture/pipeline.ts';
+import { short, when as timeText } from '../chat/text.ts';
 import type { VerifyReport } from '../export/verify.ts';
 import type { PassResult } from '../monitor/recheck.ts';
 import type { AlertItem } from '../usecases/alerts.ts';
@@ -10,13 +11,8 @@ import type { WatchedAccount } from '../usecases/watching.ts';
 
 /** Human-readable renderings for the terminal. The --json forms are the same objects, unformatted. */
 
-function short(text: string, max = 280): string {
-  const one = text.replace(/\s+/g, ' ').trim();
-  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
-}
-
 function when(iso: string | null | undefined): string {
-  return iso ? iso.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC') : 'unknown time';
+  return timeText(iso, 'unknown time');
 }
 
 /** When a version became valid: the platform's time, or the window a change it did not date was found in. */
