@@ -4,10 +4,9 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatAdapter } from '../src/chat/adapter.ts';
 import { loadConfig } from '../src/config.ts';
 import { type Running, serve } from '../src/serve.ts';
-import { startShellDriver } from './drivers/shell.ts';
+import { outboxToShell, startShellDriver } from './drivers/shell.ts';
 import { listenOnLoopback } from './fakes/listen.ts';
 import { query } from './helpers/archive.ts';
 import { testEnv } from './helpers/cli.ts';
@@ -90,18 +89,7 @@ describe('Redis restarted without its data', () => {
   it('answers all 24 acknowledged captures once each (a second asker and one asked while Redis was away too); /healthz is 503 while Redis is down', async () => {
     const shell = await startShellDriver({ running } as Harness);
     // What the outbox sends to the terminal chat on its own: the answers to the captures.
-    const told: string[] = [];
-    const real = running.adapters.get('shell')!;
-    const spy: ChatAdapter = {
-      platform: 'shell',
-      start: async () => {},
-      stop: async () => {},
-      send: async (target, reply) => {
-        told.push(reply.text);
-        await real.send(target, reply);
-      },
-    };
-    running.outbox.register(spy);
+    const told = outboxToShell(running);
 
     expect((await healthz()).status).toBe(200);
     const urls = Array.from({ length: N }, (_, i) => `${site.url}/p/${i + 1}`);

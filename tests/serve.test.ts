@@ -2,11 +2,10 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatAdapter } from '../src/chat/adapter.ts';
 import { loadConfig } from '../src/config.ts';
 import { startPrivateRedis } from '../src/queue/redis-server.ts';
 import { serve } from '../src/serve.ts';
-import { startShellDriver } from './drivers/shell.ts';
+import { outboxToShell, startShellDriver } from './drivers/shell.ts';
 import { count, query } from './helpers/archive.ts';
 import { testEnv } from './helpers/cli.ts';
 import { type Harness, startHarness } from './helpers/harness.ts';
@@ -53,26 +52,9 @@ describe('failures are told once, after the last attempt, and counted once', () 
   });
   afterAll(() => h.close());
 
-  /** What the outbox sends to the terminal chat on its own (not the answers to commands). */
-  function notifications(): string[] {
-    const shell = h.running.adapters.get('shell')!;
-    const sent: string[] = [];
-    const spy: ChatAdapter = {
-      platform: 'shell',
-      start: async () => {},
-      stop: async () => {},
-      send: async (target, reply) => {
-        sent.push(reply.text);
-        await shell.send(target, reply);
-      },
-    };
-    h.running.outbox.register(spy);
-    return sent;
-  }
-
   it('a capture of a host that does not exist fails at once: one attempt, told once, counted once', async () => {
     const shell = await startShellDriver(h);
-    const told = notifications();
+    const told = outboxToShell(h.running);
     for (const url of ['https://nonexistent.invalid/x', 'https://nonexistent.invalid/y']) {
       const asked = Date.now();
       const [answer] = await shell.say(`archiveer ${url}`, { until: /is mislukt/ });
@@ -90,7 +72,7 @@ describe('failures are told once, after the last attempt, and counted once', () 
 
   it('a watch that fails is announced once, and not retried when retrying cannot help', async () => {
     const shell = await startShellDriver(h);
-    const told = notifications();
+    const told = outboxToShell(h.running);
     const url = `${h.mastodon.url}/@niemand`;
     const [answer] = await shell.say(`volg ${url}`, { until: /Volgen van .* is mislukt/ });
     expect(answer).toContain(`Volgen van ${url} is mislukt`);

@@ -10,10 +10,9 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import pino from 'pino';
-import type { ChatAdapter } from '../../src/chat/adapter.ts';
 import { loadConfig } from '../../src/config.ts';
 import { serve } from '../../src/serve.ts';
-import { startShellDriver } from '../../tests/drivers/shell.ts';
+import { outboxToShell, startShellDriver } from '../../tests/drivers/shell.ts';
 import { listenOnLoopback } from '../../tests/fakes/listen.ts';
 import type { Harness } from '../../tests/helpers/harness.ts';
 import { TEST_ROLES } from '../../tests/helpers/harness.ts';
@@ -83,18 +82,10 @@ export async function redisWipe(s: Scratch, deadline: number) {
   try {
     const shell = await startShellDriver({ running } as Harness);
     s.later(() => shell.close());
-    const real = running.adapters.get('shell')!;
-    const spy: ChatAdapter = {
-      platform: 'shell',
-      start: async () => {},
-      stop: async () => {},
-      send: async (target, reply) => {
-        for (const url of urls)
-          if (new RegExp(`${url.replace(/[.]/g, '\\.')}(?!\\d)`).test(reply.text)) answered.add(url);
-        await real.send(target, reply);
-      },
-    };
-    running.outbox.register(spy);
+    outboxToShell(running, (text) => {
+      for (const url of urls)
+        if (new RegExp(`${url.replace(/[.]/g, '\\.')}(?!\\d)`).test(text)) answered.add(url);
+    });
     for (const url of urls) await shell.say(`archiveer ${url}`, { until: /Bezig met archiveren/ });
     await until('two captures held at the site', () => site.held() >= 2, 15_000);
     const probe = new Redis(running.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
