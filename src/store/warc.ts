@@ -65,11 +65,17 @@ function writeError(err: unknown): Error {
  * transaction): that lock, not this class, keeps processes (CLI, workers) from interleaving bytes,
  * which is why the end of the file is read afresh before every append. Before appending, bytes after
  * the file's committed length (`committed`: records of a process killed before its COMMIT) are cut
- * off, so they never end up between committed records. Every write is checked and synced; a write
+ * off, so they never end up between committed records; that query is skipped while the file still
+ * ends where this writer's last append (committed, or else undone) left it. Every write is checked and synced; a write
  * that fails (a full disk) cuts the file back to where the append started.
  */
 export class WarcWriter {
   private file: { name: string; handle: FileHandle } | null = null;
+  /**
+   * Where this writer's last append to `file` ended; null when unknown (a new handle, an undo). A file
+   * still that long has had no other process append since, so it needs no committed-length query.
+   */
+  private end: number | null = null;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -111,11 +117,14 @@ export class WarcWriter {
       await writeAll(handle, Buffer.concat(buffers, total), start);
       await handle.datasync();
     } catch (err) {
+      this.end = null;
       await handle.truncate(start).catch(() => {}); // else the next writer or start-up cuts it
       throw writeError(err);
     }
+    this.end = start + total;
     const undo = () => {
       const job = this.queue.then(async () => {
+        this.end = null;
         if ((await handle.stat()).size === start + total) await handle.truncate(start);
       });
       this.queue = job.catch(() => {});
@@ -130,6 +139,7 @@ export class WarcWriter {
    */
   private async reconciled(): Promise<{ name: string; handle: FileHandle; size: number }> {
     const current = await this.current();
+    if (current.size === this.end) return current; // only our own appends since: committed or undone
     const committed = this.committed ? await this.committed(current.name) : current.size;
     if (committed === null || committed > current.size) return this.rotate();
     if (committed < current.size) {
@@ -158,6 +168,7 @@ export class WarcWriter {
   private async rotate(): Promise<{ name: string; handle: FileHandle; size: number }> {
     await this.file?.handle.close();
     this.file = null;
+    this.end = null;
     await mkdir(this.dir, { recursive: true });
     // Time first (so names sort by age), then process and a random part: unique across processes.
     const stamp = new Date()
@@ -185,6 +196,7 @@ export class WarcWriter {
     await this.queue;
     await this.file?.handle.close();
     this.file = null;
+    this.end = null;
   }
 }
 
