@@ -198,9 +198,7 @@ export class MastodonConnector implements Connector, PostSource, AccountSource, 
 
   /** Confirms once per host (and process) that a URL of this shape is on a Mastodon-API server. */
   async probe(url: URL, http: HttpClient): Promise<void> {
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') return;
-    if (!postPath(url.pathname) && !ACCOUNT_PATHS.some((re) => re.test(url.pathname))) return;
-    await confirmHost(base(url.href), http, this.db);
+    if (this.match(url)) await confirmHost(base(url.href), http, this.db);
   }
 
   lookupKeys(url: URL): string[] {
