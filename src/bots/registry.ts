@@ -1,6 +1,5 @@
 import type { AdapterContext, AdapterFactory } from './kit.ts';
 import { MattermostAdapter, mattermostConfigured, mattermostSettings } from './mattermost.ts';
-import { ShellAdapter, type ShellSettings } from './shell.ts';
 import { SlackAdapter, slackConfigured, slackSettings } from './slack.ts';
 import { TeamsAdapter, teamsConfigured, teamsSettings } from './teams.ts';
 
@@ -34,8 +33,3 @@ export const ADAPTER_FACTORIES: AdapterFactory[] = [
   teamsAdapterFactory,
   mattermostAdapterFactory,
 ];
-
-/** The terminal chat: serve starts it itself (when asked, or when no platform is configured). */
-export function createShellAdapter(ctx: AdapterContext, terminal: ShellSettings = {}): ShellAdapter {
-  return new ShellAdapter(ctx, terminal);
-}
