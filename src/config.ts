@@ -60,7 +60,7 @@ export type Config = z.output<typeof schema>;
 export class ConfigError extends Error {}
 
 /** Environment variables and the config key each one sets. */
-export const ENV_KEYS: Record<string, string> = {
+const ENV_KEYS: Record<string, string> = {
   ARCHIEFBOT_DATA_DIR: 'dataDir',
   ARCHIEFBOT_ALLOW_PRIVATE_NETWORKS: 'http.allowPrivateNetworks',
   ARCHIEFBOT_HTTP_TIMEOUT_MS: 'http.timeoutMs',

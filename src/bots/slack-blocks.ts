@@ -70,7 +70,7 @@ export function truncate(text: string, max: number): string {
 }
 
 /** Splits (escaped) text into chunks of at most `max` characters, at a line break or space where possible. */
-export function splitText(text: string, max: number): string[] {
+function splitText(text: string, max: number): string[] {
   const out: string[] = [];
   let rest = text;
   while (rest.length > max) {

@@ -99,7 +99,7 @@ export function slackSettings(env: NodeJS.ProcessEnv): SlackSettings {
  * Slack's way of writing links, mentions and `& < >` in message text, made plain: `<https://x|x>`
  * → `https://x`, `<#C1|general>` → `#general`, the bot's own mention removed.
  */
-export function plainSlackText(text: string, botUserId?: string): string {
+function plainSlackText(text: string, botUserId?: string): string {
   let t = text;
   if (botUserId) t = t.replace(new RegExp(`<@${botUserId}(\\|[^>]*)?>`, 'g'), ' ');
   else t = t.replace(/^\s*<@[UW][A-Z0-9]+(\|[^>]*)?>/, ' ');
@@ -115,7 +115,7 @@ export function plainSlackText(text: string, botUserId?: string): string {
 }
 
 /** The first web link in a Slack message text (`<https://…>` or a bare URL), if any. */
-export function firstUrl(text: string): string | undefined {
+function firstUrl(text: string): string | undefined {
   const linked = /<(https?:\/\/[^|>\s]+)(\|[^>]*)?>/.exec(text);
   if (linked) return linked[1];
   const bare = /https?:\/\/[^\s<>|]+/.exec(text.replace(/&amp;/g, '&'));
@@ -238,7 +238,7 @@ function problemOf(r: z.ZodSafeParseResult<unknown>): string | null {
  * envelope of an event, slash command, message shortcut or button, and the fields the adapter uses.
  * Kinds the adapter does not handle pass with a type alone (Bolt acknowledges and ignores them).
  */
-export function slackBodyProblem(body: unknown): string | null {
+function slackBodyProblem(body: unknown): string | null {
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     return `body: expected an object, received ${body === null ? 'null' : Array.isArray(body) ? 'an array' : typeof body}`;
   const b = body as Record<string, unknown>;
@@ -278,7 +278,7 @@ class CheckedReceiver extends ExpressReceiver {
 const MAX_CLOCK_SKEW_SECONDS = 5 * 60;
 
 /** Whether a request's `x-slack-request-timestamp` lies within five minutes of now, past or future. */
-export function slackTimestampFresh(header: string | string[] | undefined, nowMs = Date.now()): boolean {
+function slackTimestampFresh(header: string | string[] | undefined, nowMs = Date.now()): boolean {
   const ts = Number(Array.isArray(header) ? header[0] : header);
   return Number.isFinite(ts) && Math.abs(nowMs / 1000 - ts) <= MAX_CLOCK_SKEW_SECONDS;
 }

@@ -177,7 +177,7 @@ export function replyActivity(reply: Reply) {
 }
 
 /** Whether a conversationUpdate says the bot itself was added (installed in a team, chat or personal scope). */
-export function botWasAdded(a: IncomingActivity): boolean {
+function botWasAdded(a: IncomingActivity): boolean {
   const bot = a.recipient?.id;
   return a.type === 'conversationUpdate' && Boolean(bot) && (a.membersAdded ?? []).some((m) => m.id === bot);
 }

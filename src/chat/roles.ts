@@ -2,11 +2,12 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError, configDir, parseYamlFile } from '../config.ts';
+
 /** viewer < archivist < admin; expert is its own grant (for the knowledge base's reviews). */
-export const ROLES = ['viewer', 'archivist', 'admin', 'expert'] as const;
+const ROLES = ['viewer', 'archivist', 'admin', 'expert'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const ROLE_RANK: Record<Exclude<Role, 'expert'>, number> = { viewer: 1, archivist: 2, admin: 3 };
+const ROLE_RANK: Record<Exclude<Role, 'expert'>, number> = { viewer: 1, archivist: 2, admin: 3 };
 
 const role = z.enum(ROLES);
 

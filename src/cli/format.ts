@@ -49,7 +49,7 @@ export function formatBackfill(o: BackfillOutcome): string {
   ].join('\n');
 }
 
-export function appraisalText(a: NonNullable<PostDetail['appraisal']>): string {
+function appraisalText(a: NonNullable<PostDetail['appraisal']>): string {
   const what =
     a.valuation === 'B'
       ? 'B (bewaren: keep permanently)'

@@ -8,7 +8,7 @@ export type { PostDetail };
 export type LookupKeys = (ref: string) => string[];
 
 /** What the user typed to name a post, without chat decoration: `#12`, `<url>`, `<url|label>`. */
-export function cleanPostRef(ref: string): string {
+function cleanPostRef(ref: string): string {
   return ref.trim().replace(/^<|>$/g, '').replace(/^#/, '').split('|')[0]!.trim();
 }
 

@@ -25,7 +25,7 @@ const OPTIONS = {
 } as const;
 
 /** `search <words> [platform:…] [author:…] [since:…] [until:…] [page:n]`, dates checked with the user's own word. */
-export function parseSearch(args: string): SearchRequest & { page: number } {
+function parseSearch(args: string): SearchRequest & { page: number } {
   const req: SearchRequest & { page: number } = { query: '', page: 1 };
   const words: string[] = [];
   for (const token of args.trim().split(/\s+/).filter(Boolean)) {

@@ -10,7 +10,7 @@ import { approvedEntries } from '../../store/knowledge.ts';
 import { type CliContext, withArchive } from '../context.ts';
 
 /** The answer as the JSON contract of `ask --json` has it. */
-export function answerJson(a: Answer) {
+function answerJson(a: Answer) {
   return {
     verdict: a.verdict,
     answer: a.answer,
@@ -23,7 +23,7 @@ export function answerJson(a: Answer) {
 }
 
 /** The answer for people: verdict and explanation, the follow-up question, rules and sources. */
-export function formatAnswer(a: Answer): string {
+function formatAnswer(a: Answer): string {
   const lines = [`${a.verdict}: ${a.answer}`];
   if (a.followUp) lines.push('', `${a.followUp}  [${(a.followUpOptions ?? []).join(' | ')}]`);
   if (a.rules.length) lines.push('', `rules: ${a.rules.join(', ')}`);
@@ -35,7 +35,7 @@ export function formatAnswer(a: Answer): string {
 }
 
 /** One line per answer, for the stdin mode without --json. */
-export function formatAnswerLine(a: Answer): string {
+function formatAnswerLine(a: Answer): string {
   const extra = [
     a.rules.length ? `rules ${a.rules.join(',')}` : '',
     a.sources.length ? `sources ${a.sources.map((s) => s.url).join(' ')}` : '',

@@ -26,7 +26,7 @@ function entryId(value: string): number {
   return n;
 }
 
-export function formatEntry(e: KbEntry): string {
+function formatEntry(e: KbEntry): string {
   const head = `#${e.id} [${e.status}] ${e.question}`;
   const lines = [head, `    ${e.answer}`];
   if (e.source) lines.push(`    source: ${e.source}`);
