@@ -9,10 +9,10 @@ import { describeError, hasMessage, t } from '../domain/i18n.ts';
 import type { AlertRow } from '../store/monitor.ts';
 import { commandLine } from './command.ts';
 import { ackCommand } from './commands/alerts.ts';
-import { editWindow, history } from './commands/history.ts';
+import { history } from './commands/history.ts';
 import { show } from './commands/show.ts';
 import { type Button, type Lang, type Reply, ReplyBuilder, textReply } from './reply.ts';
-import { hostOf, short, term, when } from './text.ts';
+import { editWindow, hostOf, short, term, when } from './text.ts';
 
 /** An error as data: its plain English message and, when known, its catalogue key and vars. */
 export interface ErrorData {

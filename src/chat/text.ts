@@ -30,3 +30,19 @@ export function term(lang: Lang, group: string, name: string): string {
   const key = `${group}.${name.replace(/\s+/g, '-')}`;
   return hasMessage(key) ? t(lang, key) : name;
 }
+
+/**
+ * The window a change the platform did not date was found in, as the sentence `key` ({from}, {to}):
+ * the second time without its date when both fall on the same day ("2025-03-01 10:02" and "10:17 UTC").
+ */
+export function editWindow(
+  lang: Lang,
+  key: 'history.edited-between' | 'show.edited-between',
+  from: string | null,
+  to: string,
+): string {
+  const a = when(from);
+  const b = when(to);
+  const sameDay = from?.slice(0, 10) === to.slice(0, 10);
+  return t(lang, key, { from: sameDay ? a.replace(/ UTC$/, '') : a, to: sameDay ? b.slice(11) : b });
+}

@@ -1,5 +1,5 @@
 import type { BackfillOutcome, PostCaptureOutcome } from '../capture/pipeline.ts';
-import { short, when as timeText } from '../chat/text.ts';
+import { editWindow, short, when as timeText } from '../chat/text.ts';
 import type { VerifyReport } from '../export/verify.ts';
 import type { PassResult } from '../monitor/recheck.ts';
 import type { AlertItem } from '../usecases/alerts.ts';
@@ -22,10 +22,7 @@ function versionTime(v: {
   validFromLatest: string | null;
 }): string {
   if (!v.validFromLatest) return when(v.validFrom ?? v.capturedAt);
-  const from = when(v.validFrom);
-  const to = when(v.validFromLatest);
-  const sameDay = v.validFrom?.slice(0, 10) === v.validFromLatest.slice(0, 10);
-  return `edited between ${sameDay ? from.replace(/ UTC$/, '') : from} and ${sameDay ? to.slice(11) : to}`;
+  return editWindow('en', 'history.edited-between', v.validFrom, v.validFromLatest);
 }
 
 export function formatCapture(o: PostCaptureOutcome): string {

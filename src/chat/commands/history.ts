@@ -1,8 +1,8 @@
 import { t } from '../../domain/i18n.ts';
 import { postHistory } from '../../usecases/history.ts';
 import { type Command, type CommandSpec, commandLine, PAGE, pageOf } from '../command.ts';
-import { type Lang, ReplyBuilder } from '../reply.ts';
-import { short, term, when } from '../text.ts';
+import { ReplyBuilder } from '../reply.ts';
+import { editWindow, short, term, when } from '../text.ts';
 
 export const spec: CommandSpec = {
   name: 'history',
@@ -11,22 +11,6 @@ export const spec: CommandSpec = {
   summary: 'command.history.summary',
   role: 'viewer',
 };
-
-/**
- * The window a change the platform did not date was found in, as the sentence `key` ({from}, {to}):
- * the second time without its date when both fall on the same day ("2025-03-01 10:02" and "10:17 UTC").
- */
-export function editWindow(
-  lang: Lang,
-  key: 'history.edited-between' | 'show.edited-between',
-  from: string | null,
-  to: string,
-): string {
-  const a = when(from);
-  const b = when(to);
-  const sameDay = from?.slice(0, 10) === to.slice(0, 10);
-  return t(lang, key, { from: sameDay ? a.replace(/ UTC$/, '') : a, to: sameDay ? b.slice(11) : b });
-}
 
 /** `history <id|url> [page:n]`: every version of a post with a word diff and what changed. */
 export const history: Command = {

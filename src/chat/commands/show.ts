@@ -2,8 +2,8 @@ import { t } from '../../domain/i18n.ts';
 import { type PostDetail, showArchivedPost } from '../../usecases/post.ts';
 import { type Command, type CommandSpec, commandLine } from '../command.ts';
 import { type Lang, ReplyBuilder } from '../reply.ts';
-import { short, term, when } from '../text.ts';
-import { editWindow, history } from './history.ts';
+import { editWindow, short, term, when } from '../text.ts';
+import { history } from './history.ts';
 
 export const spec: CommandSpec = {
   name: 'show',
