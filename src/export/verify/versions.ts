@@ -6,9 +6,8 @@
 import type { FileHandle } from 'node:fs/promises';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { brotliDecompress, gunzip, inflate } from 'node:zlib';
 import { canonicalJson, contentHash, searchText } from '../../domain/content.ts';
+import { decodeContent } from '../../domain/exchange.ts';
 import type { PostContent } from '../../domain/types.ts';
 import type { Db } from '../../store/db.ts';
 import { readRecordAt } from '../../store/warc.ts';
@@ -27,28 +26,12 @@ export type Rederive = (input: {
   related: (url: string) => Promise<Buffer | null>;
 }) => Promise<{ current: PostContent; history: PostContent[] } | null>;
 
-const DECODERS: Record<string, (b: Buffer) => Promise<Buffer>> = {
-  gzip: promisify(gunzip),
-  'x-gzip': promisify(gunzip),
-  deflate: promisify(inflate),
-  br: promisify(brotliDecompress),
-};
-
 /** A response record's payload with its Content-Encoding undone (the WARC keeps it as received). */
-export async function decodedPayload(block: Buffer): Promise<{ status: number; body: Buffer }> {
+async function decodedPayload(block: Buffer): Promise<Buffer> {
   const end = block.indexOf('\r\n\r\n');
   const head = block.subarray(0, Math.max(end, 0)).toString('latin1');
-  let body = end >= 0 ? block.subarray(end + 4) : Buffer.alloc(0);
-  const status = Number(/^HTTP\/\S+ (\d{3})/.exec(head)?.[1] ?? 0);
-  const coding = /^content-encoding:\s*(.+)$/im.exec(head)?.[1]?.trim() ?? '';
-  for (const c of coding
-    .split(',')
-    .map((x) => x.trim().toLowerCase())
-    .reverse()) {
-    const decode = DECODERS[c];
-    if (decode && body.length) body = await decode(body);
-  }
-  return { status, body };
+  const body = end >= 0 ? block.subarray(end + 4) : Buffer.alloc(0);
+  return decodeContent(/^content-encoding:\s*(.+)$/im.exec(head)?.[1]?.trim() ?? null, body);
 }
 
 interface VersionRow {
@@ -156,7 +139,7 @@ async function checkVersion(
 /** The post as its connector reads it from the response record (and the capture's other responses). */
 async function rederiveFrom(v: VersionRow, response: Found, reader: Reader, db: Db, rederive: Rederive) {
   const rec = await reader.read(response);
-  const { body } = await decodedPayload(rec.block);
+  const body = await decodedPayload(rec.block);
   const related = async (url: string) => {
     const loc = await db.get<{ warc_file: string; warc_offset: number; warc_length: number }>(
       `SELECT warc_file, warc_offset, warc_length FROM capture_record
@@ -165,7 +148,7 @@ async function rederiveFrom(v: VersionRow, response: Found, reader: Reader, db: 
     );
     if (!loc) return null;
     const r = await reader.read({ file: loc.warc_file, offset: loc.warc_offset, length: loc.warc_length });
-    return (await decodedPayload(r.block)).body;
+    return decodedPayload(r.block);
   };
   return rederive({ platform: v.platform, platformId: v.platform_id, url: response.uri, body, related });
 }
