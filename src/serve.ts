@@ -20,10 +20,11 @@ import { UsageError } from './domain/errors.ts';
 import { startSealing } from './export/seal.ts';
 import { Monitor } from './monitor/service.ts';
 import { loadAccountsFile } from './monitor/watch.ts';
-import { CaptureQueue, redisConnection, startCaptureWorker } from './queue/capture-queue.ts';
+import { CaptureQueue, redisConnection } from './queue/capture-queue.ts';
 import { archiveHealth, redisHealth, workerHealth } from './queue/health.ts';
 import { startPrivateRedis } from './queue/redis-server.ts';
 import { Archive } from './store/archive.ts';
+import { startWorkers } from './worker.ts';
 
 export interface ServeOptions {
   env: NodeJS.ProcessEnv;
@@ -59,28 +60,6 @@ async function redisFor(config: Config, stops: Stops, log: Logger): Promise<stri
   stops.push(own.stop);
   log.info({ url: own.url }, 'started a private redis-server (set REDIS_URL to use your own)');
   return own.url;
-}
-
-/** The capture worker and the monitor's (watching, polling, re-checking, streams) in this process. */
-async function startWorkers(
-  redisUrl: string,
-  pipeline: CapturePipeline,
-  monitor: Monitor,
-  stops: Stops,
-  log: Logger,
-): Promise<Worker> {
-  const workerConnection = redisConnection(redisUrl, log);
-  const worker = startCaptureWorker({ connection: workerConnection, pipeline, concurrency: 2, log });
-  const monitorConnection = redisConnection(redisUrl, log);
-  stops.push(async () => {
-    await worker.close(); // waits for running captures
-    workerConnection.disconnect();
-    monitorConnection.disconnect();
-  });
-  await monitor.startWorker(monitorConnection);
-  const streams = await monitor.startStreams();
-  if (streams.length) log.info({ streams }, 'streams started');
-  return worker;
 }
 
 /**
@@ -249,7 +228,7 @@ export async function serve(config: Config, opts: ServeOptions): Promise<Running
     // re-checking run where the workers run.
     await monitor.startDelivery();
     stops.push(() => monitor.stop());
-    if (opts.worker) worker = await startWorkers(redisUrl, pipeline, monitor, stops, log);
+    if (opts.worker) worker = await startWorkers(redisUrl, pipeline, monitor, stops, log, 2);
 
     for (const [name, adapter] of adapters) {
       await adapter.start();
