@@ -56,14 +56,19 @@ function jobData(r: Pick<ChatRequest, 'url' | 'requestedBy' | 'channel' | 'reply
   };
 }
 
+/** What became of a job: finished, still on its way, or lost (Redis no longer knows it, or its worker died running it). */
+async function fateOf(job: CaptureJobOf | undefined): Promise<'completed' | 'failed' | 'running' | 'lost'> {
+  const state = job ? await job.getState() : 'unknown';
+  if (state === 'unknown' || (state === 'failed' && job?.failedReason === STALLED)) return 'lost';
+  return state === 'completed' || state === 'failed' ? state : 'running';
+}
+
 /** What a finished job says: its outcome, or why it failed; undefined while it runs or when it was lost. */
 async function finishedOf(
   job: CaptureJobOf | undefined,
 ): Promise<{ job: CaptureJobOf; failed: boolean } | undefined> {
-  const state = job ? await job.getState() : 'unknown';
-  if (!job || (state !== 'completed' && state !== 'failed')) return undefined;
-  if (state === 'failed' && job.failedReason === STALLED) return undefined;
-  return { job, failed: state === 'failed' };
+  const fate = await fateOf(job);
+  return job && (fate === 'completed' || fate === 'failed') ? { job, failed: fate === 'failed' } : undefined;
 }
 
 /**
@@ -231,9 +236,9 @@ export class CaptureNotifier {
       const job = r.jobId
         ? ((await this.deps.queue.queue.getJob(r.jobId)) as CaptureJobOf | undefined)
         : undefined;
-      const state = job ? await job.getState() : 'unknown';
-      if (state === 'unknown' || (state === 'failed' && job?.failedReason === STALLED)) await this.requeue(r);
-      else if (state === 'completed' || state === 'failed') await this.deliver(r.jobId!);
+      const fate = await fateOf(job);
+      if (fate === 'lost') await this.requeue(r);
+      else if (fate !== 'running') await this.deliver(r.jobId!);
     }
   }
 
