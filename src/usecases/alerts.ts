@@ -25,12 +25,20 @@ export function parseDate(value: string, name: string): string {
   return new Date(ms).toISOString();
 }
 
-/** `alerts`: the alerts since a time (default: the last 7 days), newest first. */
+/** How many days back `alerts` looks when no time is given. */
+export const RECENT_ALERT_DAYS = 7;
+
+/** The start of the default `alerts` window: RECENT_ALERT_DAYS before `now`. */
+export function recentAlertsSince(now = Date.now()): string {
+  return new Date(now - RECENT_ALERT_DAYS * 86_400_000).toISOString();
+}
+
+/** `alerts`: the alerts since a time (default: the last RECENT_ALERT_DAYS days), newest first. */
 export async function recentAlerts(
   archive: Archive,
   opts: { since?: string; limit?: number; now?: number } = {},
 ): Promise<AlertItem[]> {
-  const since = opts.since ?? new Date((opts.now ?? Date.now()) - 7 * 86_400_000).toISOString();
+  const since = opts.since ?? recentAlertsSince(opts.now);
   const rows = await listAlerts(archive.db, { since, limit: opts.limit ?? 100 });
   return rows.map((a) => {
     const detail = JSON.parse(a.detail) as Record<string, unknown>;

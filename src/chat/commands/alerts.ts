@@ -1,6 +1,6 @@
 import { UsageError } from '../../domain/errors.ts';
 import { t } from '../../domain/i18n.ts';
-import { type AlertItem, acknowledge, recentAlerts } from '../../usecases/alerts.ts';
+import { type AlertItem, acknowledge, RECENT_ALERT_DAYS, recentAlerts } from '../../usecases/alerts.ts';
 import {
   ALL_ACCOUNTS,
   alertSubscriptions,
@@ -25,8 +25,6 @@ const SUBS = [
   { name: 'off', words: { en: ['off'], nl: ['uit'] }, role: 'archivist' },
   { name: 'ack', words: { en: ['ack'], nl: ['gezien'] }, role: 'archivist' },
 ] as const;
-
-const DAYS = 7;
 
 /** The command that marks an alert seen, in `lang` (`meldingen gezien 12`), for the alert's button. */
 export function ackCommand(id: number, lang: Lang): string {
@@ -78,16 +76,13 @@ async function ack(ctx: CommandContext, ref: string): Promise<Reply> {
 async function list(ctx: CommandContext): Promise<Reply> {
   const { lang } = ctx;
   const subs = await alertSubscriptions(ctx.deps.archive, channelOf(ctx));
-  const recent = await recentAlerts(ctx.deps.archive, {
-    since: new Date(Date.now() - DAYS * 86_400_000).toISOString(),
-    limit: ctx.pageSize * 2,
-  });
+  const recent = await recentAlerts(ctx.deps.archive, { limit: ctx.pageSize * 2 });
   const b = new ReplyBuilder();
   if (recent.length) {
-    b.header(t(lang, 'alerts.recent', { days: DAYS }));
+    b.header(t(lang, 'alerts.recent', { days: RECENT_ALERT_DAYS }));
     b.section(recent.map((a) => alertLine(a, lang)).join('\n'));
   } else {
-    b.section(t(lang, 'alerts.none-recent', { days: DAYS }));
+    b.section(t(lang, 'alerts.none-recent', { days: RECENT_ALERT_DAYS }));
   }
   const names = subs.map((a) => (a === ALL_ACCOUNTS ? t(lang, 'alerts.all-accounts') : a));
   b.context(

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { parseDate, recentAlerts } from '../../usecases/alerts.ts';
+import { parseDate, recentAlerts, recentAlertsSince } from '../../usecases/alerts.ts';
 import { type CliContext, positiveInt, withArchive } from '../context.ts';
 import { formatAlerts } from '../format.ts';
 
@@ -12,9 +12,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--limit <n>', 'at most this many', positiveInt(ctx.lang), 100)
     .option('--json', 'print one JSON document instead of text')
     .action(async (opts: { since?: string; limit: number; json?: boolean }) => {
-      const since = opts.since
-        ? parseDate(opts.since, '--since')
-        : new Date(Date.now() - 7 * 86_400_000).toISOString();
+      const since = opts.since ? parseDate(opts.since, '--since') : recentAlertsSince();
       const items = await withArchive(ctx.config(), (archive) =>
         recentAlerts(archive, { since, limit: opts.limit }),
       );
