@@ -36,7 +36,7 @@ export const ARCHIVE_LINK_CALLBACK = 'archive_link';
 const DEFAULT_API_URL = 'https://slack.com/api/';
 /** Slack retries an event for about an hour; an event id is remembered for a day. */
 const EVENT_TTL_SECONDS = 86_400;
-/** As long as a capture answer can be on its way (ChatCaptureService keeps waiters a week). */
+/** As long as a capture answer can be on its way (a chat capture request is kept until answered). */
 const THREAD_TTL_SECONDS = 7 * 86_400;
 /** The prefix of the adapter's Redis keys. */
 const PREFIX = 'archiefbot';
