@@ -30,7 +30,7 @@ const ADD_TIMEOUT_MS = 2_000;
 /** The sweeper leaves requests this young alone (their job may still be on its way to Redis). */
 const SWEEP_GRACE_MS = 5_000;
 /** How often the sweeper looks (and once at start). */
-export const SWEEP_EVERY_MS = 3_000;
+const SWEEP_EVERY_MS = 3_000;
 /** A request lost this often is answered with a failure instead of being queued again. */
 const MAX_REQUEUES = 5;
 /** BullMQ's reason for a job whose worker died twice while running it: lost in flight, like a crash. */

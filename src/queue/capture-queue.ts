@@ -10,7 +10,7 @@ import type { Lang } from '../domain/types.ts';
 export const CAPTURE_QUEUE = 'capture';
 
 /** Tries of a capture job: a passing problem (rate limit, 5xx, timeout) gets this many. */
-export const CAPTURE_ATTEMPTS = 4;
+const CAPTURE_ATTEMPTS = 4;
 
 /** What a bot puts on the queue: the same request the CLI runs in-process. */
 export interface CaptureJob extends CaptureRequest {

@@ -11,7 +11,7 @@ export interface HealthCheck {
 }
 
 /** Less free space than this in the data directory and the archive counts as not writable. */
-export const MIN_FREE_BYTES = 1024 * 1024;
+const MIN_FREE_BYTES = 1024 * 1024;
 
 function within<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

@@ -2,10 +2,10 @@ import { CaptureError } from '../../domain/errors.ts';
 import type { Connector, Target } from '../connector.ts';
 
 /** What Archiefbot captures today, for the refusal's `supported` (the catalogue sentence names it per language). */
-export const SUPPORTED = 'Mastodon, Bluesky, web pages';
+const SUPPORTED = 'Mastodon, Bluesky, web pages';
 
 /** Platforms that have no connector yet: their display name and their hosts (subdomains included). */
-export const UNSUPPORTED_PLATFORMS: { name: string; hosts: string[] }[] = [
+const UNSUPPORTED_PLATFORMS: { name: string; hosts: string[] }[] = [
   { name: 'X', hosts: ['x.com', 'twitter.com', 't.co'] },
   { name: 'Facebook', hosts: ['facebook.com', 'fb.com', 'fb.watch', 'fb.me'] },
   { name: 'Instagram', hosts: ['instagram.com', 'instagr.am'] },
@@ -16,7 +16,7 @@ export const UNSUPPORTED_PLATFORMS: { name: string; hosts: string[] }[] = [
 ];
 
 /** The platform a URL belongs to, when it is one without a connector. */
-export function unsupportedPlatform(url: URL): string | null {
+function unsupportedPlatform(url: URL): string | null {
   const host = url.hostname.toLowerCase().replace(/\.$/, '');
   const found = UNSUPPORTED_PLATFORMS.find((p) => p.hosts.some((h) => host === h || host.endsWith(`.${h}`)));
   return found?.name ?? null;

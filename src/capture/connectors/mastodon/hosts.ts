@@ -14,7 +14,7 @@ import {
 import type { HttpClient } from '../../http.ts';
 
 /** How long a capability found out holds before it is tried again. */
-export const CAPABILITY_TTL_MS = 86_400_000;
+const CAPABILITY_TTL_MS = 86_400_000;
 /** How long the answer "is / is not a Mastodon-API server" holds in a process. */
 const CONFIRM_TTL_MS = 3_600_000;
 
