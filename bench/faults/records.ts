@@ -8,6 +8,7 @@ import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { WARCParser } from 'warcio';
+import { type Known, knownRecords } from '../../src/export/verify/walk.ts';
 import type { Archive } from '../../src/store/archive.ts';
 import { warcinfoLength } from '../../src/store/recovery.ts';
 
@@ -21,23 +22,14 @@ export interface WarcCensus {
 }
 
 export async function warcCensus(archive: Archive): Promise<WarcCensus> {
-  const known = new Map<string, Map<number, number>>();
-  for (const r of await archive.db.all<{ file: string; offset: number; length: number }>(
-    `SELECT warc_file AS file, warc_offset AS offset, warc_length AS length FROM version
-     UNION SELECT warc_file, warc_offset, warc_length FROM media
-     UNION SELECT warc_file, warc_offset, warc_length FROM capture_post
-     UNION SELECT warc_file, warc_offset, warc_length FROM capture_record`,
-  )) {
-    if (!known.has(r.file)) known.set(r.file, new Map());
-    known.get(r.file)!.set(r.offset, r.length);
-  }
+  const known = await knownRecords(archive.db);
   const names = (await readdir(archive.warcDir).catch(() => [] as string[]))
     .filter((f) => f.endsWith('.warc.gz'))
     .sort();
   const census: WarcCensus = { files: names.length, records: 0, orphans: [], tails: [] };
   for (const name of names) {
     const file = path.join(archive.warcDir, name);
-    const offsets = known.get(name) ?? new Map<number, number>();
+    const offsets = known.get(name) ?? new Map<number, Known>();
     const parser = new WARCParser(createReadStream(file), { parseHttp: false });
     try {
       for await (const rec of parser) {
@@ -49,7 +41,9 @@ export async function warcCensus(archive: Archive): Promise<WarcCensus> {
     } catch (err) {
       census.orphans.push(`${name}: unreadable after offset ${parser.offset} (${(err as Error).message})`);
     }
-    const end = Math.max(0, ...[...offsets].map(([o, l]) => o + l)) || ((await warcinfoLength(file)) ?? 0);
+    const end =
+      Math.max(0, ...[...offsets.values()].map((k) => k.offset + k.length)) ||
+      ((await warcinfoLength(file)) ?? 0);
     const size = (await stat(file)).size;
     if (size !== end) census.tails.push(`${name}: ${size - end} bytes after the last known record`);
   }
