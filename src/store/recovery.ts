@@ -227,28 +227,3 @@ async function truncateSynced(file: string, length: number): Promise<void> {
     await fh.close();
   }
 }
-
-/**
- * Captures interrupted by a dead process (newest first), for whoever re-queues or answers them (the
- * chat's capture requests): `since` an ISO time.
- */
-export async function interruptedCaptures(
-  db: Db,
-  opts: { since?: string; channel?: string } = {},
-): Promise<
-  {
-    id: number;
-    url: string;
-    trigger: string;
-    requested_by: string | null;
-    channel: string | null;
-    interrupted_at: string;
-  }[]
-> {
-  return db.all(
-    `SELECT id, url, trigger, requested_by, channel, interrupted_at FROM capture
-     WHERE interrupted_at IS NOT NULL AND interrupted_at >= ?1 AND (?2 IS NULL OR channel = ?2)
-     ORDER BY id DESC`,
-    [opts.since ?? '', opts.channel ?? null],
-  );
-}
