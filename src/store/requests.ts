@@ -43,7 +43,7 @@ interface Row {
 }
 
 /** A claim to answer that is older than this belongs to a process that died: it may be taken over. */
-export const CLAIM_STALE_MS = 120_000;
+const CLAIM_STALE_MS = 120_000;
 /** Answered requests are forgotten after this many days (when a new one is recorded). */
 const KEEP_DAYS = 90;
 /** After this many failed sends an answer is given up (the platform keeps refusing it). */

@@ -23,7 +23,7 @@ export interface SealKey {
 }
 
 /** `$XDG_CONFIG_HOME/archiefbot/seal-key.pem`, else `~/.config/archiefbot/seal-key.pem`. */
-export function defaultKeyFile(env: NodeJS.ProcessEnv): string {
+function defaultKeyFile(env: NodeJS.ProcessEnv): string {
   const base = env.XDG_CONFIG_HOME?.trim() || path.join(env.HOME?.trim() || homedir(), '.config');
   return path.join(base, 'archiefbot', 'seal-key.pem');
 }
@@ -41,7 +41,7 @@ function realPath(p: string): string {
   return parent === abs ? abs : path.join(realPath(parent), path.basename(abs));
 }
 
-export function isInside(file: string, dir: string): boolean {
+function isInside(file: string, dir: string): boolean {
   const rel = path.relative(realPath(dir), realPath(file));
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }

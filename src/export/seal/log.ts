@@ -8,7 +8,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { canonicalJson, sha256Hex } from '../../domain/content.ts';
 
-export const SEAL_LOG = 'seals.jsonl';
+const SEAL_LOG = 'seals.jsonl';
 export const FIRST_PREV = '0'.repeat(64);
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/);

@@ -44,7 +44,7 @@ export function timeStampRequest(imprint: Buffer, nonce: Buffer): Buffer {
 }
 
 /** A TimeStampResp: its PKIStatus (0 granted, 1 granted with modifications) and the token, if any. */
-export function readTimeStampResponse(der: Buffer): { status: number; text: string; token: Buffer | null } {
+function readTimeStampResponse(der: Buffer): { status: number; text: string; token: Buffer | null } {
   const [statusInfo, token] = children(readTlv(der));
   const [status, ...rest] = children(expect(statusInfo, TAG.SEQUENCE, 'PKIStatusInfo'));
   // PKIFreeText (a SEQUENCE of UTF8String) says why, when the TSA refuses.

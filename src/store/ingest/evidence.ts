@@ -180,7 +180,7 @@ export async function allKeys(db: Db, tbl: string): Promise<string[]> {
 }
 
 /** One line per sealed log entry; the hash over these lines is what an audit entry keeps. */
-export function logLine(e: { id: number; tbl: string; row_key: string; row: string }): string {
+function logLine(e: { id: number; tbl: string; row_key: string; row: string }): string {
   return `${e.id}\t${e.tbl}\t${e.row_key}\t${e.row}`;
 }
 

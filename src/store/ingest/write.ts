@@ -26,7 +26,7 @@ const CHUNK = 5000;
  * Inserts rows in batches through json_each: one statement per 5,000 rows instead of one per row
  * (stack notes: ~10x faster with sqlite3). Returns what a RETURNING clause gives back.
  */
-export async function insertMany<T = never>(
+async function insertMany<T = never>(
   db: Db,
   sql: string,
   rows: unknown[],
