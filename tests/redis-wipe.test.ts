@@ -1,5 +1,4 @@
 import { rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import pino from 'pino';
@@ -7,44 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import { type Running, serve } from '../src/serve.ts';
 import { outboxToShell, startShellDriver } from './drivers/shell.ts';
-import { listenOnLoopback } from './fakes/listen.ts';
+import { type SlowSite, slowSite } from './fakes/slow-site.ts';
 import { query } from './helpers/archive.ts';
 import { testEnv } from './helpers/cli.ts';
 import { type Harness, TEST_ROLES } from './helpers/harness.ts';
 
 const N = 24;
-
-/** A web site whose pages are held until `open()`: captures asked for before then stay in the queue. */
-async function slowSite() {
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  const held: string[] = [];
-  const server = createServer((req, res) => {
-    const m = /^\/p\/(\d+)$/.exec(req.url ?? '');
-    if (!m) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('niet gevonden');
-    held.push(req.url!);
-    void opened.then(() =>
-      res
-        .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
-        .end(
-          `<html><head><title>Pagina ${m[1]}</title></head><body><p>Besluit nummer ${m[1]}.</p></body></html>`,
-        ),
-    );
-  });
-  const url = await listenOnLoopback(server);
-  return {
-    url,
-    held,
-    open,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
-}
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, ms: number): Promise<T> {
   const deadline = Date.now() + ms;
@@ -57,7 +24,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, ms: n
 }
 
 describe('Redis restarted without its data', () => {
-  let site: Awaited<ReturnType<typeof slowSite>>;
+  let site: SlowSite;
   let running: Running;
   let t: ReturnType<typeof testEnv>;
   beforeAll(async () => {

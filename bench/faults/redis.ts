@@ -5,7 +5,6 @@
  * Counts the captures whose asker got an answer (as tests/redis-wipe.test.ts does).
  */
 import { rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
@@ -13,40 +12,12 @@ import pino from 'pino';
 import { loadConfig } from '../../src/config.ts';
 import { serve } from '../../src/serve.ts';
 import { outboxToShell, startShellDriver } from '../../tests/drivers/shell.ts';
-import { listenOnLoopback } from '../../tests/fakes/listen.ts';
+import { slowSite } from '../../tests/fakes/slow-site.ts';
 import type { Harness } from '../../tests/helpers/harness.ts';
 import { TEST_ROLES } from '../../tests/helpers/harness.ts';
 import { benchEnv, type Scratch } from './harness.ts';
 
 const N = 24;
-
-/** A web site whose pages are held until `open()`: captures asked for before then stay in the queue. */
-async function slowSite(s: Scratch) {
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  let held = 0;
-  const server = createServer((req, res) => {
-    const m = /^\/p\/(\d+)$/.exec(req.url ?? '');
-    if (!m) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('niet gevonden');
-    held++;
-    void opened.then(() =>
-      res
-        .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
-        .end(`<html><head><title>Pagina ${m[1]}</title></head><body><p>Besluit ${m[1]}.</p></body></html>`),
-    );
-  });
-  const url = await listenOnLoopback(server);
-  s.later(
-    () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  );
-  return { url, open, held: () => held };
-}
 
 async function until(what: string, probe: () => Promise<boolean> | boolean, ms: number): Promise<void> {
   const deadline = Date.now() + ms;
@@ -57,7 +28,8 @@ async function until(what: string, probe: () => Promise<boolean> | boolean, ms: 
 }
 
 export async function redisWipe(s: Scratch, deadline: number) {
-  const site = await slowSite(s);
+  const site = await slowSite();
+  s.later(site.close);
   const dataDir = s.dir('archiefbot-bench-redis-');
   const rolesFile = path.join(dataDir, 'roles.yaml');
   writeFileSync(rolesFile, TEST_ROLES);
@@ -87,7 +59,7 @@ export async function redisWipe(s: Scratch, deadline: number) {
         if (new RegExp(`${url.replace(/[.]/g, '\\.')}(?!\\d)`).test(text)) answered.add(url);
     });
     for (const url of urls) await shell.say(`archiveer ${url}`, { until: /Bezig met archiveren/ });
-    await until('two captures held at the site', () => site.held() >= 2, 15_000);
+    await until('two captures held at the site', () => site.held.length >= 2, 15_000);
     const probe = new Redis(running.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
     const pid = Number(/process_id:(\d+)/.exec(await probe.info('server'))![1]);
     probe.disconnect();
