@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
@@ -207,4 +207,38 @@ export function configDir(env: NodeJS.ProcessEnv = process.env): string {
     process.env.ARCHIEFBOT_CONFIG_DIR ??
     new URL('../config', import.meta.url).pathname
   );
+}
+
+/** An account of config/accounts.yaml that names the environment variable holding its own token. */
+export interface AccountToken {
+  /** As written in the file (a URL, `@user@host`, a handle). */
+  account: string;
+  tokenEnv: string;
+  /** The variable's value; null when it is not set. */
+  token: string | null;
+}
+
+/**
+ * The `tokenEnv` entries of config/accounts.yaml (or ARCHIEFBOT_ACCOUNTS), for the connectors whose
+ * platform reads an owner's account with the owner's token (Facebook Pages, Instagram, Threads,
+ * LinkedIn, a Mastodon server behind a login). Lenient: the monitor validates the file with line
+ * numbers when it loads it (src/monitor/watch.ts); here a missing or unreadable file gives none.
+ */
+export function accountTokens(env: NodeJS.ProcessEnv = process.env): AccountToken[] {
+  const file = env.ARCHIEFBOT_ACCOUNTS ?? path.join(configDir(env), 'accounts.yaml');
+  if (!existsSync(file)) return [];
+  let data: unknown;
+  try {
+    data = readYamlFile(file).data;
+  } catch {
+    return [];
+  }
+  const list = (data as { accounts?: unknown })?.accounts;
+  if (!Array.isArray(list)) return [];
+  const out: AccountToken[] = [];
+  for (const a of list as Array<{ account?: unknown; tokenEnv?: unknown }>) {
+    if (typeof a?.account !== 'string' || typeof a.tokenEnv !== 'string') continue;
+    out.push({ account: a.account, tokenEnv: a.tokenEnv, token: env[a.tokenEnv] || null });
+  }
+  return out;
 }

@@ -97,6 +97,25 @@ export interface BatchChecker extends PlatformReader {
   checkPosts(refs: CheckRef[], http: HttpSession): Promise<Map<string, CheckResult>>;
 }
 
+/** Whether a platform's connector can work now: credentials set, quota left (shown by `status`). */
+export interface PlatformReadiness {
+  platform: Platform;
+  state: 'ready' | 'not-configured' | 'quota-exceeded';
+  /** The environment variable(s) to set when not configured, e.g. `YOUTUBE_API_KEY`. */
+  variable?: string;
+  /** What is left of a daily quota or monthly budget, when the platform has one. */
+  quota?: { used: number; limit: number; unit: string; period: 'day' | 'month'; resets: string };
+}
+
+/** Reports its readiness (connectors that need credentials or spend a quota). */
+export interface ReadinessReporter {
+  readiness(db?: Db): Promise<PlatformReadiness>;
+}
+
+export function canReportReadiness(c: Connector): c is Connector & ReadinessReporter {
+  return typeof (c as Partial<ReadinessReporter>).readiness === 'function';
+}
+
 export function canFetchPosts(c: Connector): c is Connector & PostSource {
   const x = c as Partial<PostSource>;
   return typeof x.fetchThread === 'function' && typeof x.lookupKeys === 'function';

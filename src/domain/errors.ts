@@ -15,7 +15,11 @@ export type CaptureErrorCode =
   | 'bad-response'
   | 'network-error'
   | 'too-large'
-  | 'disk-full';
+  | 'disk-full'
+  /** The platform's connector needs credentials that are not set (vars: platform, variable). */
+  | 'not-configured'
+  /** A daily quota or monthly budget of the platform is spent (vars: platform, resets). */
+  | 'quota-exceeded';
 
 export type ErrorVars = Record<string, string | number | null | undefined>;
 

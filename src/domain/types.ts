@@ -3,7 +3,16 @@
 /** The two languages the bot speaks. */
 export type Lang = 'nl' | 'en';
 
-export type Platform = 'mastodon' | 'bluesky' | 'web';
+export type Platform =
+  | 'mastodon'
+  | 'bluesky'
+  | 'youtube'
+  | 'x'
+  | 'facebook'
+  | 'instagram'
+  | 'threads'
+  | 'linkedin'
+  | 'web';
 export type PostKind = 'post' | 'reply' | 'repost' | 'comment' | 'story' | 'page';
 export type PostStatus = 'live' | 'edited' | 'deleted' | 'unavailable';
 /** The role of an account (set by watch --role or config/accounts.yaml; `other` until someone sets it). */
@@ -70,7 +79,7 @@ export interface NormalisedPost {
 
 /** What a capture method keeps and misses (Nationaal Archief, legal-framework.md §1.4). */
 export interface CaptureMethod {
-  id: 'api' | 'web';
+  id: 'api' | 'web' | 'browser' | 'import';
   label: string;
   captures: string[];
   misses: string[];

@@ -50,4 +50,12 @@ export const errors = {
     nl: '{host} laat {url} alleen zien na inloggen. Geef Archiefbot een token voor deze server: zet MASTODON_TOKENS={host}=<token> (of tokenEnv bij het account in config/accounts.yaml) en probeer het opnieuw.',
     en: '{host} shows {url} only after logging in. Give Archiefbot a token for this server: set MASTODON_TOKENS={host}=<token> (or tokenEnv for the account in config/accounts.yaml) and try again.',
   },
+  'error.not-configured': {
+    nl: '{url} kan ik niet via de API van {platform} archiveren: zet {variable} (zie de README, "Platforms"). Of archiveer de pagina zoals het publiek haar ziet: `archiveer {url} browser`.',
+    en: 'I can\'t capture {url} through the {platform} API: set {variable} (see the README, "Platforms"). Or capture the page as the public sees it: `capture {url} browser`.',
+  },
+  'error.quota-exceeded': {
+    nl: 'Het budget voor de API van {platform} is op ({detail}); het wordt weer aangevuld {resets}. Tot dan archiveer ik daar niets via de API.',
+    en: 'The {platform} API budget is spent ({detail}); it is renewed {resets}. Until then I capture nothing there through the API.',
+  },
 } satisfies Record<string, Message>;
