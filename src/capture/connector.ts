@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { Config } from '../config.ts';
 import { CaptureError } from '../domain/errors.ts';
-import type { AccountInfo, CaptureMethod, NormalisedPost, Platform } from '../domain/types.ts';
+import type { AccountInfo, CaptureMethod, NormalisedPost, Platform, PostContent } from '../domain/types.ts';
 import type { Db } from '../store/db.ts';
 import type { HttpClient, HttpSession } from './http.ts';
 
@@ -114,6 +114,30 @@ export interface ReadinessReporter {
 
 export function canReportReadiness(c: Connector): c is Connector & ReadinessReporter {
   return typeof (c as Partial<ReadinessReporter>).readiness === 'function';
+}
+
+/** What verify hands a connector: a stored API answer that a version's metadata record cites. */
+export interface RederiveInput {
+  platform: string;
+  platformId: string;
+  /** The URL of the stored response. */
+  url: string;
+  body: Buffer;
+  /** The body of another stored response of the same capture, by URL (e.g. an edit history). */
+  related: (url: string) => Promise<Buffer | null>;
+}
+
+/**
+ * Re-derives a version's content from the stored answer with the connector's own parsing, so
+ * `verify` can prove the searchable data came from the evidence (src/capture/rederive.ts).
+ * Null when the answer does not hold the post.
+ */
+export interface Rederiver extends PlatformReader {
+  rederive(input: RederiveInput): Promise<{ current: PostContent; history: PostContent[] } | null>;
+}
+
+export function canRederive(c: Connector): c is Connector & Rederiver {
+  return typeof (c as Partial<Rederiver>).rederive === 'function';
 }
 
 export function canFetchPosts(c: Connector): c is Connector & PostSource {

@@ -5,8 +5,10 @@
  */
 import type { Config } from '../config.ts';
 import type { PostContent } from '../domain/types.ts';
+import { canRederive, type RederiveInput } from './connector.ts';
 import { BlueskyConnector } from './connectors/bluesky.ts';
 import { MastodonConnector } from './connectors/mastodon.ts';
+import { CONNECTOR_FACTORIES } from './registry.ts';
 
 type Json = Record<string, unknown>;
 
@@ -29,17 +31,13 @@ function findByUri(value: unknown, uri: string, is: (o: Json) => boolean): Json 
   return null;
 }
 
-export interface RederiveInput {
-  platform: string;
-  platformId: string;
-  url: string;
-  body: Buffer;
-  related: (url: string) => Promise<Buffer | null>;
-}
+export type { RederiveInput };
 
 export function connectorRederive(config: Config) {
   const mastodon = new MastodonConnector(config);
   const bluesky = new BlueskyConnector(config);
+  // Every other platform's connector re-derives with its own `rederive` (the Rederiver capability).
+  const others = CONNECTOR_FACTORIES.map((f) => f.create(config)).filter(canRederive);
   return async (input: RederiveInput): Promise<{ current: PostContent; history: PostContent[] } | null> => {
     let json: unknown;
     try {
@@ -74,6 +72,7 @@ export function connectorRederive(config: Config) {
       // biome-ignore lint/suspicious/noExplicitAny: the stored answer is the connector's own input
       return v ? { current: bluesky.normalise(v as any, input.url).content, history: [] } : null;
     }
-    return null;
+    const own = others.find((c) => c.platform === input.platform);
+    return own ? own.rederive(input) : null;
   };
 }

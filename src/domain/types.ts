@@ -3,16 +3,19 @@
 /** The two languages the bot speaks. */
 export type Lang = 'nl' | 'en';
 
-export type Platform =
-  | 'mastodon'
-  | 'bluesky'
-  | 'youtube'
-  | 'x'
-  | 'facebook'
-  | 'instagram'
-  | 'threads'
-  | 'linkedin'
-  | 'web';
+/** The platforms Archiefbot archives ('web': any other page). */
+export const PLATFORMS = [
+  'mastodon',
+  'bluesky',
+  'youtube',
+  'x',
+  'facebook',
+  'instagram',
+  'threads',
+  'linkedin',
+  'web',
+] as const;
+export type Platform = (typeof PLATFORMS)[number];
 export type PostKind = 'post' | 'reply' | 'repost' | 'comment' | 'story' | 'page';
 export type PostStatus = 'live' | 'edited' | 'deleted' | 'unavailable';
 /** The role of an account (set by watch --role or config/accounts.yaml; `other` until someone sets it). */

@@ -1,4 +1,5 @@
 import { type Command, Option } from 'commander';
+import { PLATFORMS } from '../../domain/types.ts';
 import { parseDate } from '../../usecases/alerts.ts';
 import { searchArchive } from '../../usecases/search.ts';
 import { type CliContext, positiveInt, withArchive } from '../context.ts';
@@ -21,9 +22,7 @@ export function register(program: Command, ctx: CliContext): void {
       'full-text search over every version of every archived post (diacritics folded: "ministerie" finds "ministérie")',
     )
     .argument('<query...>', 'words that must all occur; "a phrase" in quotes; prefix* ; OR between words')
-    .addOption(
-      new Option('--platform <platform>', 'only this platform').choices(['mastodon', 'bluesky', 'web']),
-    )
+    .addOption(new Option('--platform <platform>', 'only this platform').choices([...PLATFORMS]))
     .option(
       '--author <handle>',
       'only posts by this account (user@host, handle, or part of the display name)',

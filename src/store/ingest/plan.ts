@@ -10,6 +10,7 @@ import type {
   NormalisedPost,
   PostContent,
 } from '../../domain/types.ts';
+import { PLATFORMS } from '../../domain/types.ts';
 import { TOOL_NAME, TOOL_VERSION } from '../../version.ts';
 import type { IngestInput, PostRole } from './types.ts';
 
@@ -132,8 +133,8 @@ export interface IngestPlan {
   backfill: IngestInput['backfill'] | null;
 }
 
-/** Platforms whose posts the monitor re-checks (their connectors can look posts up again). */
-const CHECKABLE = new Set(['mastodon', 'bluesky']);
+/** Platforms whose posts the monitor re-checks (their connectors can look posts up again): all but plain web pages. */
+const CHECKABLE = new Set<string>(PLATFORMS.filter((p) => p !== 'web'));
 
 export function planIngest(input: IngestInput, existing: Existing, ctx: PlanContext): IngestPlan {
   const posts = uniquePosts(input.posts);
