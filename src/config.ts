@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
-import { TOOL_VERSION } from './version.ts';
+import { PACKAGE_ROOT, TOOL_VERSION } from './version.ts';
 
 const boolish = z
   .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])])
@@ -167,7 +167,7 @@ function setPath(obj: Record<string, unknown>, dotted: string, value: unknown): 
  * A bad value is reported with the key (and the environment variable) that holds it.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  let raw = readYaml(new URL('../config/default.yaml', import.meta.url).pathname);
+  let raw = readYaml(path.join(PACKAGE_ROOT, 'config', 'default.yaml'));
   if (env.ARCHIEFBOT_CONFIG) raw = merge(raw, readYaml(env.ARCHIEFBOT_CONFIG));
   const fromEnv: Record<string, string> = {};
   for (const [name, key] of Object.entries(ENV_KEYS)) {
@@ -183,7 +183,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const key = issue.path.join('.') || '(top level)';
     if (fromEnv[key]) throw new ConfigError(`${fromEnv[key]} (${key}): ${issue.message}`);
     // Say where the bad value is: the override file when it sets that key, else the defaults.
-    const files = [env.ARCHIEFBOT_CONFIG, new URL('../config/default.yaml', import.meta.url).pathname];
+    const files = [env.ARCHIEFBOT_CONFIG, path.join(PACKAGE_ROOT, 'config', 'default.yaml')];
     for (const file of files) {
       if (!file) continue;
       const y = readYamlFile(file);
@@ -202,11 +202,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
  * `config/` unless ARCHIEFBOT_CONFIG_DIR names another (the tests point it at an empty folder).
  */
 export function configDir(env: NodeJS.ProcessEnv = process.env): string {
-  return (
-    env.ARCHIEFBOT_CONFIG_DIR ??
-    process.env.ARCHIEFBOT_CONFIG_DIR ??
-    new URL('../config', import.meta.url).pathname
-  );
+  return env.ARCHIEFBOT_CONFIG_DIR ?? process.env.ARCHIEFBOT_CONFIG_DIR ?? path.join(PACKAGE_ROOT, 'config');
 }
 
 /** An account of config/accounts.yaml that names the environment variable holding its own token. */

@@ -5,11 +5,11 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { z } from 'zod';
 
 import type { Lang, Source } from '../domain/types.ts';
+import { PACKAGE_ROOT } from '../version.ts';
 
 export type { Lang, Source };
 export interface Localised {
@@ -33,7 +33,7 @@ export interface Content {
   sources: Record<string, Source>;
 }
 
-export const CONTENT_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'content');
+export const CONTENT_DIR = path.join(PACKAGE_ROOT, 'src', 'kb', 'content');
 export const RULE_IDS = Array.from({ length: 18 }, (_, i) => `R${i + 1}`);
 
 const localised = z.object({ nl: z.string().min(1), en: z.string().min(1) }).strict();
