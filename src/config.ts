@@ -25,6 +25,24 @@ const schema = z.strictObject({
   }),
   warc: z.strictObject({ rotateBytes: int(1024), operator: z.string() }),
   bluesky: z.strictObject({ appviewUrl: z.url({ protocol: /^https?$/ }) }),
+  youtube: z.strictObject({
+    apiUrl: z.url({ protocol: /^https?$/ }),
+    /** YOUTUBE_API_KEY: a Google Cloud API key with the YouTube Data API v3 enabled (environment only). */
+    apiKey: z.string().default(''),
+    /** Quota units a day (Google's default per project: 10,000; list calls cost 1, search 100). */
+    dailyQuota: int(1),
+  }),
+  x: z.strictObject({
+    apiUrl: z.url({ protocol: /^https?$/ }),
+    /** X_BEARER_TOKEN: the app-only bearer token of an X developer app (environment only). */
+    bearerToken: z.string().default(''),
+    /** USD per post read (pay-per-use price, docs.x.com/x-api/getting-started/pricing). */
+    costPerPost: z.coerce.number().min(0),
+    /** USD per user read. */
+    costPerUser: z.coerce.number().min(0),
+    /** USD a calendar month (UTC); reads stop when it is spent. */
+    monthlyBudget: z.coerce.number().min(0),
+  }),
   mastodon: z.strictObject({
     pageSize: int(1).max(40),
     /** `host=token,host2:8080=token2` (MASTODON_TOKENS): a token per Mastodon-API server, sent to that host only. */
@@ -70,6 +88,13 @@ const ENV_KEYS: Record<string, string> = {
   ARCHIEFBOT_WARC_ROTATE_BYTES: 'warc.rotateBytes',
   ARCHIEFBOT_WARC_OPERATOR: 'warc.operator',
   ARCHIEFBOT_BSKY_APPVIEW_URL: 'bluesky.appviewUrl',
+  ARCHIEFBOT_YOUTUBE_API_URL: 'youtube.apiUrl',
+  YOUTUBE_API_KEY: 'youtube.apiKey',
+  ARCHIEFBOT_YOUTUBE_DAILY_QUOTA: 'youtube.dailyQuota',
+  ARCHIEFBOT_X_API_URL: 'x.apiUrl',
+  X_BEARER_TOKEN: 'x.bearerToken',
+  ARCHIEFBOT_X_MONTHLY_BUDGET: 'x.monthlyBudget',
+  ARCHIEFBOT_X_COST_PER_POST: 'x.costPerPost',
   REDIS_URL: 'redis.url',
   MASTODON_TOKENS: 'mastodon.tokens',
 };
