@@ -4,7 +4,7 @@
  * to the exit code: 0 ok, 1 the work failed, 2 bad usage or configuration.
  */
 import { Command, CommanderError } from 'commander';
-import { COMMANDS } from './cli/commands/index.ts';
+import { loadCommands } from './cli/commands/index.ts';
 import { type CliContext, cliLanguage, createContext, defaultIo, Exit, type Io } from './cli/context.ts';
 import { ConfigError } from './config.ts';
 import { CaptureError, UsageError } from './domain/errors.ts';
@@ -18,11 +18,13 @@ function allCommands(program: Command): Command[] {
   return program.commands.flatMap((c) => [c, ...allCommands(c)]);
 }
 
-export function buildProgram(
+/** The program with the commands `argv` needs (all of them when it names none: help, version). */
+export async function buildProgram(
   io: Io = defaultIo,
   env: NodeJS.ProcessEnv = process.env,
   extra: Pick<CliContext, 'stdinLines'> = {},
-): Command {
+  argv: readonly string[] = [],
+): Promise<Command> {
   const ctx = createContext(io, env, extra);
   const program = new Command('archiefbot')
     .description(
@@ -46,7 +48,7 @@ Examples:
   archiefbot status
   archiefbot verify`,
     );
-  for (const command of COMMANDS) command.register(program, ctx);
+  for (const command of await loadCommands(argv)) command.register(program, ctx);
   for (const c of allCommands(program)) {
     const name = c.parent === program ? c.name() : `${c.parent?.name()} ${c.name()}`;
     c.showHelpAfterError(ctx.say('cli.command-help-hint', { command: name }));
@@ -60,7 +62,7 @@ export async function main(
   io: Io = defaultIo,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
-  const program = buildProgram(io, env).exitOverride();
+  const program = (await buildProgram(io, env, {}, argv)).exitOverride();
   for (const c of allCommands(program)) c.exitOverride();
   const lang = cliLanguage(env);
   const json = argv.includes('--json');

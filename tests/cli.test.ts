@@ -3,7 +3,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COMMANDS } from '../src/cli/commands/index.ts';
+import { COMMANDS, loadCommands } from '../src/cli/commands/index.ts';
 import { createContext } from '../src/cli/context.ts';
 import { buildProgram } from '../src/cli.ts';
 import { FakeMastodon } from './fakes/mastodon.ts';
@@ -202,10 +202,17 @@ describe('the archiefbot command', () => {
     cleanup();
   });
 
+  it('loads only the module of the command it runs, and every module for help', async () => {
+    expect(await loadCommands(['node', 'archiefbot', 'search', 'x', '--json'])).toHaveLength(1);
+    expect(await loadCommands(['node', 'archiefbot', '--help'])).toHaveLength(COMMANDS.length);
+    expect(await loadCommands(['node', 'archiefbot', 'serch'])).toHaveLength(COMMANDS.length);
+  });
+
   it('has --help for every command in the registry', async () => {
     const { env, cleanup } = testEnv();
     const names: string[] = [];
-    for (const command of COMMANDS) {
+    for (const entry of COMMANDS) {
+      const command = await entry.load();
       const program = new Command('archiefbot');
       command.register(program, createContext({ out: () => {}, err: () => {} }, env));
       for (const c of program.commands) {
@@ -216,7 +223,9 @@ describe('the archiefbot command', () => {
     expect(names).toEqual(
       expect.arrayContaining(['capture', 'history', 'status', 'worker', 'ask', 'kb approve']),
     );
-    expect(buildProgram().commands.map((c) => c.name())).toEqual(names.filter((n) => !n.includes(' ')));
+    expect((await buildProgram()).commands.map((c) => c.name())).toEqual(
+      names.filter((n) => !n.includes(' ')),
+    );
     for (const name of names) {
       const r = await cli(env, ...name.split(' '), '--help');
       expect(r.code, name).toBe(0);

@@ -1,48 +1,47 @@
 /**
  * The CLI's commands, one module each: `register(program, ctx)` adds the command (its arguments, options,
- * help and action) to the program. Adding a command is adding a file here and one line to this list;
- * the order is the order of `archiefbot --help`.
+ * help and action) to the program. Adding a command is adding a file here and one line to this list
+ * (its name as typed, and how to load it); the order is the order of `archiefbot --help`.
+ *
+ * Loaded lazily: `archiefbot search …` loads the search module and what it needs, not the rest of the
+ * program (start-up time, issue 16); `archiefbot --help` loads them all.
  */
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
-import * as alerts from './alerts.ts';
-import * as ask from './ask.ts';
-import * as capture from './capture.ts';
-import * as demo from './demo.ts';
-import * as history from './history.ts';
-import * as kb from './kb.ts';
-import * as recheck from './recheck.ts';
-import * as seal from './seal.ts';
-import * as search from './search.ts';
-import * as serve from './serve.ts';
-import * as show from './show.ts';
-import * as status from './status.ts';
-import * as unwatch from './unwatch.ts';
-import * as verify from './verify.ts';
-import * as watch from './watch.ts';
-import * as watching from './watching.ts';
-import * as worker from './worker.ts';
 
 export interface CliCommand {
   register(program: Command, ctx: CliContext): void;
 }
 
-export const COMMANDS: readonly CliCommand[] = [
-  capture,
-  show,
-  history,
-  search,
-  status,
-  verify,
-  seal,
-  watch,
-  unwatch,
-  watching,
-  recheck,
-  alerts,
-  serve,
-  worker,
-  ask,
-  kb,
-  demo,
+export interface CliCommandEntry {
+  /** The command's name as typed (`archiefbot <name>`). */
+  name: string;
+  load(): Promise<CliCommand>;
+}
+
+export const COMMANDS: readonly CliCommandEntry[] = [
+  { name: 'capture', load: () => import('./capture.ts') },
+  { name: 'show', load: () => import('./show.ts') },
+  { name: 'history', load: () => import('./history.ts') },
+  { name: 'search', load: () => import('./search.ts') },
+  { name: 'status', load: () => import('./status.ts') },
+  { name: 'verify', load: () => import('./verify.ts') },
+  { name: 'seal', load: () => import('./seal.ts') },
+  { name: 'watch', load: () => import('./watch.ts') },
+  { name: 'unwatch', load: () => import('./unwatch.ts') },
+  { name: 'watching', load: () => import('./watching.ts') },
+  { name: 'recheck', load: () => import('./recheck.ts') },
+  { name: 'alerts', load: () => import('./alerts.ts') },
+  { name: 'serve', load: () => import('./serve.ts') },
+  { name: 'worker', load: () => import('./worker.ts') },
+  { name: 'ask', load: () => import('./ask.ts') },
+  { name: 'kb', load: () => import('./kb.ts') },
+  { name: 'demo', load: () => import('./demo.ts') },
 ];
+
+/** The modules of the commands `argv` needs: the one it names, or all (help, version, a typo). */
+export async function loadCommands(argv: readonly string[]): Promise<CliCommand[]> {
+  const first = argv.slice(2).find((a) => !a.startsWith('-'));
+  const named = COMMANDS.filter((c) => c.name === first);
+  return Promise.all((named.length ? named : COMMANDS).map((c) => c.load()));
+}
