@@ -43,6 +43,14 @@ const schema = z.strictObject({
     /** USD a calendar month (UTC); reads stop when it is spent. */
     monthlyBudget: z.coerce.number().min(0),
   }),
+  /** Threads API (owner tokens per account through tokenEnv in config/accounts.yaml), version in the path. */
+  threads: z.strictObject({ apiUrl: z.url({ protocol: /^https?$/ }) }),
+  /** LinkedIn Community Management API (owner tokens per organisation through tokenEnv). */
+  linkedin: z.strictObject({
+    apiUrl: z.url({ protocol: /^https?$/ }),
+    /** The `LinkedIn-Version: YYYYMM` every call sends (LinkedIn sunsets a version after about a year). */
+    version: z.string().regex(/^20\d{4}$/, 'expected a LinkedIn API version as YYYYMM, e.g. 202510'),
+  }),
   mastodon: z.strictObject({
     pageSize: int(1).max(40),
     /** `host=token,host2:8080=token2` (MASTODON_TOKENS): a token per Mastodon-API server, sent to that host only. */
@@ -95,6 +103,9 @@ const ENV_KEYS: Record<string, string> = {
   X_BEARER_TOKEN: 'x.bearerToken',
   ARCHIEFBOT_X_MONTHLY_BUDGET: 'x.monthlyBudget',
   ARCHIEFBOT_X_COST_PER_POST: 'x.costPerPost',
+  ARCHIEFBOT_THREADS_API_URL: 'threads.apiUrl',
+  ARCHIEFBOT_LINKEDIN_API_URL: 'linkedin.apiUrl',
+  ARCHIEFBOT_LINKEDIN_VERSION: 'linkedin.version',
   REDIS_URL: 'redis.url',
   MASTODON_TOKENS: 'mastodon.tokens',
 };
