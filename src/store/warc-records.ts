@@ -145,3 +145,18 @@ export function metadataRecord(
   rec.warcHeaders.headers.set('WARC-Payload-Digest', digest);
   return rec;
 }
+
+/**
+ * A resource record (§6.6): a block the capture made or was handed (a screenshot, a DOM snapshot, an
+ * export file), under its own URI, with its Content-Type; block and payload digest are the same.
+ */
+export function resourceRecord(uri: string, mime: string, body: Buffer, date: string): WARCRecord {
+  const rec = WARCRecord.create(
+    { url: uri, date, type: 'resource', warcVersion: WARC_VERSION, warcHeaders: { 'Content-Type': mime } },
+    [body],
+  );
+  const digest = `sha256:${sha256(body)}`;
+  rec.warcHeaders.headers.set('WARC-Block-Digest', digest);
+  rec.warcHeaders.headers.set('WARC-Payload-Digest', digest);
+  return rec;
+}

@@ -56,7 +56,10 @@ export async function knownRecords(db: Db): Promise<Map<string, Map<number, Know
     // The most telling name first: a version, a media file, a sighting, then any record of a capture.
     `SELECT 'post ' || post_id || ' version ' || number AS what, warc_file, warc_offset, warc_length, warc_record_id,
             'metadata' AS type, warc_sha256 FROM version
-     UNION ALL SELECT 'media ' || substr(sha256, 1, 12), warc_file, warc_offset, warc_length, warc_record_id, 'response',
+     UNION ALL SELECT 'media ' || substr(sha256, 1, 12), warc_file, warc_offset, warc_length, warc_record_id,
+            -- a response, or a resource (a screenshot): the type its capture recorded
+            coalesce((SELECT cr.type FROM capture_record cr WHERE cr.warc_file = media.warc_file
+                      AND cr.warc_offset = media.warc_offset LIMIT 1), 'response'),
             warc_sha256 FROM media
      UNION ALL SELECT 'capture ' || capture_id || ' sighting of post ' || post_id, warc_file, warc_offset, warc_length,
             warc_record_id, 'metadata', warc_sha256 FROM capture_post

@@ -12,7 +12,7 @@ import type {
 } from '../../domain/types.ts';
 import { PLATFORMS } from '../../domain/types.ts';
 import { TOOL_NAME, TOOL_VERSION } from '../../version.ts';
-import type { IngestInput, PostRole } from './types.ts';
+import type { IngestInput, IngestResource, PostRole } from './types.ts';
 
 /**
  * Ingest in two steps: this module decides, from the input and what the archive already holds, every
@@ -81,6 +81,12 @@ export interface PlannedExchange {
   media: { sha256: string; mime: string | null; type: string; revisitOf: RevisitOf | null } | null;
 }
 
+/** A resource record; a media one (a screenshot) also gets a media row unless its payload is held. */
+export interface PlannedResource {
+  resource: IngestResource;
+  media: { sha256: string; type: string; held: boolean } | null;
+}
+
 /** A metadata record: a post's new version, or an observation of a post seen unchanged. */
 export interface PlannedMetadata {
   uri: string;
@@ -125,6 +131,8 @@ export interface IngestPlan {
   };
   method: CaptureMethod;
   exchanges: PlannedExchange[];
+  /** Written after the exchanges' records, before the metadata records. */
+  resources: PlannedResource[];
   metadata: PlannedMetadata[];
   accounts: AccountInfo[];
   /** One per post identity, in input order (the first role wins: main before reply). */
@@ -139,7 +147,15 @@ const CHECKABLE = new Set<string>(PLATFORMS.filter((p) => p !== 'web'));
 export function planIngest(input: IngestInput, existing: Existing, ctx: PlanContext): IngestPlan {
   const posts = uniquePosts(input.posts);
   const { exchanges, mediaByUrl, sourceByUrl } = planExchanges(input.exchanges, existing.media);
-  const stored = exchanges.filter((e) => e.media && !e.media.revisitOf).length;
+  const resources = (input.resources ?? []).map((resource): PlannedResource => {
+    if (!resource.media) return { resource, media: null };
+    const sha256 = sha256Hex(resource.body);
+    mediaByUrl.set(resource.uri, { sha256 });
+    return { resource, media: { sha256, type: mediaType(resource.mime), held: existing.media.has(sha256) } };
+  });
+  const stored =
+    exchanges.filter((e) => e.media && !e.media.revisitOf).length +
+    resources.filter((r) => r.media && !r.media.held).length;
   const metadata: PlannedMetadata[] = [];
   const provenance = {
     capture: ctx.captureId,
@@ -200,10 +216,11 @@ export function planIngest(input: IngestInput, existing: Existing, ctx: PlanCont
     },
     method: input.method,
     exchanges,
+    resources,
     metadata,
     accounts: [...accounts.values()],
     posts: planned,
-    media: { stored, revisits: mediaByUrl.size - stored },
+    media: { stored, revisits: Math.max(0, mediaByUrl.size - stored) },
     backfill: input.backfill ?? null,
   };
 }

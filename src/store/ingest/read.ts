@@ -59,7 +59,10 @@ async function readPosts(db: Db, keys: { platform: string; platformId: string }[
 async function readMedia(db: Db, input: IngestInput): Promise<Existing['media']> {
   const shas = [
     ...new Set(
-      input.exchanges.filter((e) => e.purpose === 'media' && e.status < 300).map((e) => sha256Hex(e.body)),
+      input.exchanges
+        .filter((e) => e.purpose === 'media' && e.status < 300)
+        .map((e) => sha256Hex(e.body))
+        .concat((input.resources ?? []).filter((r) => r.media).map((r) => sha256Hex(r.body))),
     ),
   ];
   const media: Existing['media'] = new Map();

@@ -4,6 +4,26 @@ import type { RecordLocation } from '../warc.ts';
 
 export type PostRole = 'main' | 'ancestor' | 'reply' | 'account';
 
+/**
+ * Something a capture made or was handed rather than fetched over HTTP (a screenshot, a rendered DOM
+ * snapshot, a page-info document, an export file): written as a WARC `resource` record (ISO 28500
+ * §6.6) under its own URI, after the HTTP records and before the metadata records.
+ */
+export interface IngestResource {
+  /** WARC-Target-URI: e.g. `urn:view:<page url>` for a screenshot (Browsertrix's convention). */
+  uri: string;
+  /** Content-Type of the block. */
+  mime: string;
+  body: Buffer;
+  /** When it was made (WARC-Date). */
+  date: string;
+  /**
+   * Also a media payload: it gets a media row (stored once by SHA-256), and a post's MediaItem whose
+   * `url` is this `uri` gets its SHA-256, so `show` lists it with the version's media.
+   */
+  media?: boolean;
+}
+
 export interface IngestInput {
   url: string;
   trigger: Trigger;
@@ -12,6 +32,8 @@ export interface IngestInput {
   method: CaptureMethod;
   posts: { post: NormalisedPost; role: PostRole }[];
   exchanges: Exchange[];
+  /** Resource records to write with the exchanges (none: only HTTP and metadata records). */
+  resources?: IngestResource[];
   /** Continue an existing capture (account backfill pages) instead of opening a new one. */
   captureId?: number;
   /**

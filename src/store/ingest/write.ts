@@ -14,6 +14,7 @@ import {
   metadataRecord,
   type RecordLocation,
   recordId,
+  resourceRecord,
   revisitRecord,
   type WarcWriter,
 } from '../warc.ts';
@@ -77,7 +78,7 @@ export async function writeIngest(
   }
   const { locations } = await appending;
   const exchangeCount = plan.exchanges.length * 2;
-  const metadata = locations.slice(exchangeCount);
+  const metadata = locations.slice(exchangeCount + plan.resources.length);
   await insertMedia(db, plan, locations);
   await insertRecords(db, plan.capture.id, [...(await openingRecord(db, warc.dir, locations)), ...locations]);
   await checkpointClosedFiles(db, warc.dir, locations[0]?.file ?? null, now);
@@ -202,7 +203,10 @@ export async function hashFile(file: string, limit?: number): Promise<{ size: nu
   return { size, sha256: hash.digest('hex') };
 }
 
-/** The plan's records in WARC order: request and response (or revisit) per exchange, then the metadata. */
+/**
+ * The plan's records in WARC order: request and response (or revisit) per exchange, the resources,
+ * then the metadata.
+ */
 function warcRecords(plan: IngestPlan): WARCRecord[] {
   const records: WARCRecord[] = [];
   const responseIds: string[] = [];
@@ -224,6 +228,7 @@ function warcRecords(plan: IngestPlan): WARCRecord[] {
           };
     records.push(request, revisitRecord(exchange, original, media.sha256));
   }
+  for (const { resource: r } of plan.resources) records.push(resourceRecord(r.uri, r.mime, r.body, r.date));
   for (const m of plan.metadata) {
     const refersTo = m.source ? { recordId: responseIds[m.source.exchange]!, url: m.source.url } : undefined;
     records.push(metadataRecord(m.uri, m.doc, refersTo));
@@ -231,9 +236,29 @@ function warcRecords(plan: IngestPlan): WARCRecord[] {
   return records;
 }
 
-/** Media rows for payloads stored for the first time. */
+/** Media rows for payloads stored for the first time (media responses, media resources). */
 async function insertMedia(db: Db, plan: IngestPlan, locations: RecordLocation[]) {
-  const rows = plan.exchanges.flatMap(({ exchange, media }, i) => {
+  const first = plan.exchanges.length * 2;
+  const resources = plan.resources.flatMap(({ resource, media }, i) => {
+    if (!media || media.held) return [];
+    const loc = locations[first + i]!;
+    return [
+      {
+        sha256: media.sha256,
+        type: media.type,
+        mime: resource.mime,
+        size: resource.body.length,
+        url: resource.uri,
+        firstSeen: resource.date,
+        file: loc.file,
+        offset: loc.offset,
+        length: loc.length,
+        recordId: loc.recordId,
+        recordSha256: loc.sha256,
+      },
+    ];
+  });
+  const responses = plan.exchanges.flatMap(({ exchange, media }, i) => {
     if (!media || media.revisitOf) return [];
     const loc = locations[2 * i + 1]!;
     return [
@@ -259,7 +284,7 @@ async function insertMedia(db: Db, plan: IngestPlan, locations: RecordLocation[]
      SELECT value->>'sha256', value->>'type', value->>'mime', value->>'size', value->>'url', value->>'firstSeen',
             value->>'file', value->>'offset', value->>'length', value->>'recordId', value->>'recordSha256'
      FROM json_each(?) WHERE true ON CONFLICT (sha256) DO NOTHING`,
-    rows,
+    [...responses, ...resources],
   );
 }
 
