@@ -4,6 +4,7 @@ import { migration7 } from './migrations/007-recovery.ts';
 import { migration8 } from './migrations/008-requests.ts';
 import { migration9 } from './migrations/009-instances.ts';
 import { migration10 } from './migrations/010-edit-window.ts';
+import { migration11 } from './migrations/011-import.ts';
 import { migration12 } from './migrations/012-api-usage.ts';
 
 /** Versioned schema changes, applied in order, each once, each in its own transaction. Append only. */
@@ -311,6 +312,7 @@ CREATE INDEX kb_followup_created ON kb_followup(created_at);
   migration8,
   migration9,
   migration10,
+  migration11,
   migration12,
 ];
 
