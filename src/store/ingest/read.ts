@@ -1,5 +1,6 @@
 import { sha256Hex } from '../../domain/content.ts';
 import { accountKey, postKey } from '../../domain/post-key.ts';
+import type { AccountInfo } from '../../domain/types.ts';
 import type { Db } from '../db.ts';
 import type { Existing, KnownVersion } from './plan.ts';
 import type { IngestInput } from './types.ts';
@@ -15,7 +16,21 @@ export async function readExisting(db: Db, input: IngestInput): Promise<Existing
     posts: await readPosts(db, [...posts.values()]),
     media: await readMedia(db, input),
     accountRoles: await readAccountRoles(db, [...accounts.values()]),
+    ...(input.origin === 'import' ? { resources: await readResources(db, input) } : {}),
   };
+}
+
+/** The resource records of this input the archive already holds, by URI (an import's export members). */
+async function readResources(db: Db, input: IngestInput): Promise<NonNullable<Existing['resources']>> {
+  const uris = (input.resources ?? []).map((r) => r.uri);
+  const rows = uris.length
+    ? await db.all<{ uri: string; warc_record_id: string }>(
+        `SELECT uri, warc_record_id FROM capture_record
+         WHERE type = 'resource' AND uri IN (SELECT value FROM json_each(?))`,
+        [JSON.stringify(uris)],
+      )
+    : [];
+  return new Map(rows.map((r) => [r.uri, { recordId: r.warc_record_id }]));
 }
 
 async function readPosts(db: Db, keys: { platform: string; platformId: string }[]) {
@@ -29,10 +44,12 @@ async function readPosts(db: Db, keys: { platform: string; platformId: string }[
     number: number | null;
     content_hash: string | null;
     valid_from: string | null;
+    origin: string | null;
+    text: string | null;
     seen_at: string;
   }>(
-    `SELECT p.id, p.platform, p.platform_id, v.id AS version_id, v.number, v.content_hash, v.valid_from,
-            coalesce(p.content_seen_at, p.last_seen) AS seen_at
+    `SELECT p.id, p.platform, p.platform_id, v.id AS version_id, v.number, v.content_hash, v.valid_from, v.origin,
+            v.text, coalesce(p.content_seen_at, p.last_seen) AS seen_at
      FROM post p LEFT JOIN version v ON v.post_id = p.id
      WHERE (p.platform, p.platform_id) IN (SELECT value->>0, value->>1 FROM json_each(?))
      ORDER BY p.id, v.number`,
@@ -50,6 +67,8 @@ async function readPosts(db: Db, keys: { platform: string; platformId: string }[
         number: r.number,
         hash: r.content_hash!,
         validFrom: r.valid_from,
+        origin: r.origin!,
+        text: r.text!,
       });
   }
   return posts;
@@ -75,14 +94,21 @@ async function readMedia(db: Db, input: IngestInput): Promise<Existing['media']>
   return media;
 }
 
-async function readAccountRoles(db: Db, keys: { platform: string; handle: string }[]) {
+async function readAccountRoles(db: Db, keys: AccountInfo[]) {
   const roles: Existing['accountRoles'] = new Map();
   if (!keys.length) return roles;
-  const rows = await db.all<{ platform: string; handle: string; role: string }>(
-    `SELECT platform, handle, role FROM account
-     WHERE (platform, handle) IN (SELECT value->>0, value->>1 FROM json_each(?))`,
-    [JSON.stringify(keys.map((k) => [k.platform, k.handle]))],
+  // By handle, or by platform id for an account whose handle changed (it keeps its role).
+  const rows = await db.all<{ platform: string; handle: string; platform_id: string | null; role: string }>(
+    `SELECT platform, handle, platform_id, role FROM account
+     WHERE (platform, handle) IN (SELECT value->>0, value->>1 FROM json_each(?1))
+        OR (platform, platform_id) IN (SELECT value->>0, value->>2 FROM json_each(?1))`,
+    [JSON.stringify(keys.map((k) => [k.platform, k.handle, k.platformId]))],
   );
-  for (const r of rows) roles.set(accountKey(r), r.role);
+  for (const k of keys) {
+    const row =
+      rows.find((r) => r.platform === k.platform && k.platformId && r.platform_id === k.platformId) ??
+      rows.find((r) => r.platform === k.platform && r.handle === k.handle);
+    if (row) roles.set(accountKey(k), row.role);
+  }
   return roles;
 }

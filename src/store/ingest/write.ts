@@ -18,6 +18,7 @@ import {
   revisitRecord,
   type WarcWriter,
 } from '../warc.ts';
+import { applyHandleChanges } from './accounts.ts';
 import type { IngestPlan, PlannedPost } from './plan.ts';
 import type { IngestedPost, IngestInput, IngestResult } from './types.ts';
 
@@ -428,6 +429,7 @@ async function finishIngest(db: Db, plan: IngestPlan, posts: IngestedPost[], new
 
 /** Accounts of these posts, inserted or refreshed; their ids by `accountKey`. */
 async function upsertAccounts(db: Db, accounts: AccountInfo[], now: string): Promise<Map<string, number>> {
+  await applyHandleChanges(db, accounts, now);
   const rows = await insertMany<{ id: number; platform: string; handle: string }>(
     db,
     `INSERT INTO account (platform, handle, platform_id, display_name, url, first_seen, last_seen)
