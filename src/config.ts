@@ -25,6 +25,8 @@ const schema = z.strictObject({
   }),
   warc: z.strictObject({ rotateBytes: int(1024), operator: z.string() }),
   bluesky: z.strictObject({ appviewUrl: z.url({ protocol: /^https?$/ }) }),
+  /** Meta's Graph API (Facebook Pages, Instagram), with its version in the path. */
+  meta: z.strictObject({ graphApiUrl: z.url({ protocol: /^https?$/ }) }),
   youtube: z.strictObject({
     apiUrl: z.url({ protocol: /^https?$/ }),
     /** YOUTUBE_API_KEY: a Google Cloud API key with the YouTube Data API v3 enabled (environment only). */
@@ -96,6 +98,7 @@ const ENV_KEYS: Record<string, string> = {
   ARCHIEFBOT_WARC_ROTATE_BYTES: 'warc.rotateBytes',
   ARCHIEFBOT_WARC_OPERATOR: 'warc.operator',
   ARCHIEFBOT_BSKY_APPVIEW_URL: 'bluesky.appviewUrl',
+  ARCHIEFBOT_GRAPH_API_URL: 'meta.graphApiUrl',
   ARCHIEFBOT_YOUTUBE_API_URL: 'youtube.apiUrl',
   YOUTUBE_API_KEY: 'youtube.apiKey',
   ARCHIEFBOT_YOUTUBE_DAILY_QUOTA: 'youtube.dailyQuota',

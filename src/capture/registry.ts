@@ -1,5 +1,7 @@
 import type { ConnectorFactory } from './connector.ts';
 import { BlueskyConnector } from './connectors/bluesky.ts';
+import { FacebookConnector } from './connectors/facebook.ts';
+import { InstagramConnector } from './connectors/instagram.ts';
 import { MastodonConnector } from './connectors/mastodon.ts';
 import { UnsupportedPlatforms } from './connectors/unsupported.ts';
 import { WebConnector } from './connectors/web.ts';
@@ -10,6 +12,8 @@ import { WebConnector } from './connectors/web.ts';
  * before `unsupported` (which refuses the platforms that have none yet), the web fallback last.
  */
 export const CONNECTOR_FACTORIES: ConnectorFactory[] = [
+  { name: 'facebook', create: (config, db) => new FacebookConnector(config, db) },
+  { name: 'instagram', create: (config, db) => new InstagramConnector(config, db) },
   { name: 'unsupported', create: () => new UnsupportedPlatforms() },
   { name: 'mastodon', create: (config, db) => new MastodonConnector(config, db) },
   { name: 'bluesky', create: (config) => new BlueskyConnector(config) },

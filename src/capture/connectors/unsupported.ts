@@ -7,8 +7,6 @@ const SUPPORTED = 'Mastodon, Bluesky, web pages';
 /** Platforms that have no connector yet: their display name and their hosts (subdomains included). */
 const UNSUPPORTED_PLATFORMS: { name: string; hosts: string[] }[] = [
   { name: 'X', hosts: ['x.com', 'twitter.com', 't.co'] },
-  { name: 'Facebook', hosts: ['facebook.com', 'fb.com', 'fb.watch', 'fb.me'] },
-  { name: 'Instagram', hosts: ['instagram.com', 'instagr.am'] },
   { name: 'LinkedIn', hosts: ['linkedin.com', 'lnkd.in'] },
   { name: 'Threads', hosts: ['threads.net', 'threads.com'] },
   { name: 'TikTok', hosts: ['tiktok.com'] },

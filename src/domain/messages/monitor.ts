@@ -14,6 +14,11 @@ export const monitor = {
     nl: 'Volgen van {input} is mislukt: {reason}',
     en: 'Watching {input} failed: {reason}',
   },
+  /** A "capture degraded" alert: Meta refused a page's token (Graph error 190), so nothing of it is read until it is renewed. */
+  'alert.meta-token-refused': {
+    nl: '{platform} weigert het token van {account} ({variable}): het is verlopen of ingetrokken. Tot het vernieuwd is, archiveer en controleer ik niets van dit account; niets wordt als verwijderd gemeld. Maak een nieuw langlevend paginatoken en zet het in {variable}.',
+    en: '{platform} refuses the token of {account} ({variable}): it expired or was revoked. Until it is renewed I capture and re-check nothing of this account; nothing is reported as deleted. Make a new long-lived page token and put it in {variable}.',
+  },
   /** A job's failure after it was retried: the reason (a sentence), then how often it was tried. */
   'queue.after-attempts': {
     nl: '{reason} Opgegeven na {attempts} {attempts|poging|pogingen}.',
