@@ -3,6 +3,7 @@ import { BlueskyConnector } from './connectors/bluesky.ts';
 import { FacebookConnector } from './connectors/facebook.ts';
 import { InstagramConnector } from './connectors/instagram.ts';
 import { MastodonConnector } from './connectors/mastodon.ts';
+import { ThreadsConnector } from './connectors/threads.ts';
 import { UnsupportedPlatforms } from './connectors/unsupported.ts';
 import { WebConnector } from './connectors/web.ts';
 
@@ -14,6 +15,7 @@ import { WebConnector } from './connectors/web.ts';
 export const CONNECTOR_FACTORIES: ConnectorFactory[] = [
   { name: 'facebook', create: (config, db) => new FacebookConnector(config, db) },
   { name: 'instagram', create: (config, db) => new InstagramConnector(config, db) },
+  { name: 'threads', create: (config) => new ThreadsConnector(config) },
   { name: 'unsupported', create: () => new UnsupportedPlatforms() },
   { name: 'mastodon', create: (config, db) => new MastodonConnector(config, db) },
   { name: 'bluesky', create: (config) => new BlueskyConnector(config) },

@@ -8,7 +8,6 @@ const SUPPORTED = 'Mastodon, Bluesky, web pages';
 const UNSUPPORTED_PLATFORMS: { name: string; hosts: string[] }[] = [
   { name: 'X', hosts: ['x.com', 'twitter.com', 't.co'] },
   { name: 'LinkedIn', hosts: ['linkedin.com', 'lnkd.in'] },
-  { name: 'Threads', hosts: ['threads.net', 'threads.com'] },
   { name: 'TikTok', hosts: ['tiktok.com'] },
   { name: 'YouTube', hosts: ['youtube.com', 'youtu.be', 'youtube-nocookie.com'] },
 ];
