@@ -41,7 +41,8 @@ export function waitFromHeaders(headers: Headers, now = Date.now()): number | nu
   const after = retryAfter(headers, now);
   if (after !== null) return after;
   // Mastodon: X-RateLimit-Reset is an ISO time; IETF draft (Bluesky): RateLimit-Reset is seconds from now.
-  const xReset = headers.get('x-ratelimit-reset');
+  // X (Twitter): x-rate-limit-reset is a unix time in seconds.
+  const xReset = headers.get('x-ratelimit-reset') ?? headers.get('x-rate-limit-reset');
   if (xReset) {
     const at = Date.parse(xReset);
     if (!Number.isNaN(at)) return Math.max(0, at - now);
@@ -58,7 +59,10 @@ export function waitFromHeaders(headers: Headers, now = Date.now()): number | nu
 }
 
 function remaining(headers: Headers): number | null {
-  const v = headers.get('x-ratelimit-remaining') ?? headers.get('ratelimit-remaining');
+  const v =
+    headers.get('x-ratelimit-remaining') ??
+    headers.get('x-rate-limit-remaining') ??
+    headers.get('ratelimit-remaining');
   return v === null || !Number.isFinite(Number(v)) ? null : Number(v);
 }
 
@@ -222,7 +226,12 @@ export class HttpClient {
       if (wait && wait > 0) this.notBefore.set(host, Date.now() + wait);
       return;
     }
-    const limit = Number(headers.get('x-ratelimit-limit') ?? headers.get('ratelimit-limit') ?? Number.NaN);
+    const limit = Number(
+      headers.get('x-ratelimit-limit') ??
+        headers.get('x-rate-limit-limit') ??
+        headers.get('ratelimit-limit') ??
+        Number.NaN,
+    );
     if (!wait || !Number.isFinite(limit) || left > limit / 2) {
       this.pace.delete(host);
       return;
@@ -325,9 +334,14 @@ diagnosticsChannel.channel('undici:client:sendHeaders').subscribe((message) => {
   waiting.seen(`${headers}\r\n`, socket.remoteAddress);
 });
 
-/** A request head with the credentials of its Authorization field replaced: `Bearer [redacted]`. */
+/**
+ * A request head with its credentials replaced: the Authorization field's as `Bearer [redacted]`, an
+ * API key header's (Google's `X-goog-api-key`, `X-API-Key`) as `[redacted]`.
+ */
 export function redactAuthorization(head: string): string {
-  return head.replace(/^(authorization:[ \t]*)(\S+)[ \t]+[^\r\n]*/gim, '$1$2 [redacted]');
+  return head
+    .replace(/^(authorization:[ \t]*)(\S+)[ \t]+[^\r\n]*/gim, '$1$2 [redacted]')
+    .replace(/^((?:x-goog-api-key|x-api-key):[ \t]*)[^\r\n]+/gim, '$1[redacted]');
 }
 
 /** A request head's header fields as [name, value] pairs (the request line left out). */

@@ -6,6 +6,7 @@ import { MastodonConnector } from './connectors/mastodon.ts';
 import { ThreadsConnector } from './connectors/threads.ts';
 import { UnsupportedPlatforms } from './connectors/unsupported.ts';
 import { WebConnector } from './connectors/web.ts';
+import { YouTubeConnector } from './connectors/youtube.ts';
 
 /**
  * The connectors the pipeline asks, in this order; the first whose `match` takes a URL handles it.
@@ -13,9 +14,10 @@ import { WebConnector } from './connectors/web.ts';
  * before `unsupported` (which refuses the platforms that have none yet), the web fallback last.
  */
 export const CONNECTOR_FACTORIES: ConnectorFactory[] = [
+  { name: 'youtube', create: (config, db) => new YouTubeConnector(config, db) },
+  { name: 'threads', create: (config) => new ThreadsConnector(config) },
   { name: 'facebook', create: (config, db) => new FacebookConnector(config, db) },
   { name: 'instagram', create: (config, db) => new InstagramConnector(config, db) },
-  { name: 'threads', create: (config) => new ThreadsConnector(config) },
   { name: 'unsupported', create: () => new UnsupportedPlatforms() },
   { name: 'mastodon', create: (config, db) => new MastodonConnector(config, db) },
   { name: 'bluesky', create: (config) => new BlueskyConnector(config) },

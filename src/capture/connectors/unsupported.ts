@@ -9,7 +9,6 @@ const UNSUPPORTED_PLATFORMS: { name: string; hosts: string[] }[] = [
   { name: 'X', hosts: ['x.com', 'twitter.com', 't.co'] },
   { name: 'LinkedIn', hosts: ['linkedin.com', 'lnkd.in'] },
   { name: 'TikTok', hosts: ['tiktok.com'] },
-  { name: 'YouTube', hosts: ['youtube.com', 'youtu.be', 'youtube-nocookie.com'] },
 ];
 
 /** The platform a URL belongs to, when it is one without a connector. */

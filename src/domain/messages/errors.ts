@@ -58,4 +58,20 @@ export const errors = {
     nl: 'Het budget voor de API van {platform} is op ({detail}); het wordt weer aangevuld {resets}. Tot dan archiveer ik daar niets via de API.',
     en: 'The {platform} API budget is spent ({detail}); it is renewed {resets}. Until then I capture nothing there through the API.',
   },
+  'error.quota-exceeded.youtube': {
+    nl: 'Het dagquotum van de YouTube Data API is op ({used} van {limit} eenheden gebruikt). Google vult het aan om middernacht Pacific-tijd ({resets}); tot dan archiveer ik niets van YouTube via de API.',
+    en: 'The YouTube Data API quota for today is spent ({used} of {limit} units used). Google renews it at midnight Pacific time ({resets}); until then I capture nothing from YouTube through the API.',
+  },
+  'error.quota-exceeded.x': {
+    nl: 'Het maandbudget voor de X API is op (${spent} van ${budget} uitgegeven). Het wordt op de 1e van de maand aangevuld ({resets}, UTC); tot dan archiveer ik niets van X via de API. Een hoger budget: x.monthlyBudget in de configuratie.',
+    en: 'The X API budget for this month is spent (${spent} of ${budget} spent). It is renewed on the 1st of the month ({resets}, UTC); until then I capture nothing from X through the API. A higher budget: x.monthlyBudget in the configuration.',
+  },
+  'error.credentials-refused': {
+    nl: '{platform} weigert de sleutel in {variable} ({detail}). Controleer of hij klopt, niet verlopen is en of de API voor het project aanstaat (zie de README, "Platforms").',
+    en: '{platform} refuses the key in {variable} ({detail}). Check that it is right, not expired, and that the API is enabled for its project (see the README, "Platforms").',
+  },
+  'error.browser-missing': {
+    nl: 'Voor de browsermethode is Chromium nodig, maar die staat niet op {path}: installeer hem met `apt-get install chromium` of zet ARCHIEFBOT_CHROMIUM op het pad ervan.',
+    en: 'The browser method needs Chromium, which is not at {path}: install it with `apt-get install chromium` or set ARCHIEFBOT_CHROMIUM to its path.',
+  },
 } satisfies Record<string, Message>;
