@@ -27,6 +27,7 @@ export const COMMANDS: readonly CliCommandEntry[] = [
   { name: 'status', load: () => import('./status.ts') },
   { name: 'verify', load: () => import('./verify.ts') },
   { name: 'seal', load: () => import('./seal.ts') },
+  { name: 'export', load: () => import('./export.ts') },
   { name: 'watch', load: () => import('./watch.ts') },
   { name: 'unwatch', load: () => import('./unwatch.ts') },
   { name: 'watching', load: () => import('./watching.ts') },

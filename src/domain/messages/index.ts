@@ -4,12 +4,13 @@ import { capture } from './capture.ts';
 import { chat } from './chat.ts';
 import { cli } from './cli.ts';
 import { errors } from './errors.ts';
+import { exportMessages } from './export.ts';
 import { kb } from './kb.ts';
 import { monitor } from './monitor.ts';
 import { seal } from './seal.ts';
 import { usecases } from './usecases.ts';
 
-export const AREAS = { bots, capture, chat, cli, errors, kb, monitor, seal, usecases };
+export const AREAS = { bots, capture, chat, cli, errors, export: exportMessages, kb, monitor, seal, usecases };
 
 export const MESSAGES = {
   ...bots,
@@ -17,6 +18,7 @@ export const MESSAGES = {
   ...chat,
   ...cli,
   ...errors,
+  ...exportMessages,
   ...kb,
   ...monitor,
   ...seal,

@@ -1,0 +1,89 @@
+import type { Message } from '../i18n.ts';
+
+/** Exports (src/export/, `archiefbot export`, chat `exporteer`), holds and lawful destruction. */
+export const exportMessages = {
+  'export.nothing-named': {
+    nl: 'Het archief heeft geen bericht of account "{ref}". Noem een bericht (nummer of URL) of een account (@naam of profiel-URL).',
+    en: 'The archive holds no post or account "{ref}". Name a post (number or URL) or an account (@handle or profile URL).',
+  },
+  'export.no-selection': {
+    nl: 'Zeg wat er mee moet: een bericht, een account, of een zoekopdracht (--query, --account, --since, --until, --platform).',
+    en: 'Say what to export: a post, an account, or a search (--query, --account, --since, --until, --platform).',
+  },
+  'export.nothing-matches': {
+    nl: 'Niets in het archief past bij {describe}.',
+    en: 'Nothing in the archive matches {describe}.',
+  },
+  'export.unknown-format': {
+    nl: 'Onbekend exportformaat "{format}": kies wacz, bagit of woo.',
+    en: 'Unknown export format "{format}": choose wacz, bagit or woo.',
+  },
+  'export.no-redact-admin': {
+    nl: 'Een Woo-export zonder lakken (--no-redact) is alleen voor beheerders, voor intern gebruik.',
+    en: 'A Woo export without redaction (--no-redact) is for admins only, for internal use.',
+  },
+  'export.done': {
+    nl: 'Export ({format}) klaar: {file}\n{size} · SHA-256 {sha256}\n{posts} {posts|bericht|berichten} · {versions} {versions|versie|versies} · {media} {media|mediabestand|mediabestanden} · {records} {records|WARC-record|WARC-records}',
+    en: 'Export ({format}) done: {file}\n{size} · SHA-256 {sha256}\n{posts} {posts|post|posts} · {versions} {versions|version|versions} · {media} {media|media file|media files} · {records} {records|WARC record|WARC records}',
+  },
+  'export.queued': {
+    nl: 'Export ({format}) van {selection} staat in de wachtrij; ik meld het hier als het bestand klaar is.',
+    en: 'Export ({format}) of {selection} is queued; I will say here when the file is ready.',
+  },
+  'export.failed': {
+    nl: 'De export ({format}) is mislukt: {reason}',
+    en: 'The export ({format}) failed: {reason}',
+  },
+  'export.usage': {
+    nl: 'Gebruik: exporteer <bericht-URL | nummer | @account | zoekwoorden> [wacz|bagit|woo]',
+    en: 'Usage: export <post URL | number | @account | search words> [wacz|bagit|woo]',
+  },
+  'export.bag-ok': {
+    nl: 'De bag {bag} is geldig (RFC 8493): {files} {files|bestand|bestanden}, {bytes} bytes, alle controlegetallen kloppen.',
+    en: 'The bag {bag} is valid (RFC 8493): {files} {files|file|files}, {bytes} bytes, every checksum matches.',
+  },
+  'export.bag-problems': {
+    nl: 'De bag {bag} is niet geldig: {n} {n|probleem|problemen}.',
+    en: 'The bag {bag} is not valid: {n} {n|problem|problems}.',
+  },
+  'export.pdf.post-line': {
+    nl: '{platform} · archiefnummer {id} · status {status} · geplaatst {time}',
+    en: '{platform} · archive number {id} · status {status} · posted {time}',
+  },
+  'export.pdf.appraisal': {
+    nl: 'Waardering: {valuation} · termijn (jaren): {term} · {reason}',
+    en: 'Appraisal: {valuation} · term (years): {term} · {reason}',
+  },
+  'export.pdf.version': {
+    nl: 'Versie {n} · geldig vanaf {time} · vastgelegd {captured}',
+    en: 'Version {n} · valid from {time} · captured {captured}',
+  },
+  'export.pdf.diff': {
+    nl: 'Wijziging ten opzichte van de vorige versie ([-weg-] {+nieuw+}): {diff}',
+    en: 'Change from the version before ([-removed-] {+added+}): {diff}',
+  },
+  'export.pdf.method': {
+    nl: 'Vastlegmethode: {method} · mist: {misses}',
+    en: 'Capture method: {method} · misses: {misses}',
+  },
+  'export.pdf.evidence': {
+    nl: 'Inhoudshash (SHA-256): {hash} · bewijs: {file}@{offset} · record-SHA-256: {record}',
+    en: 'Content hash (SHA-256): {hash} · evidence: {file}@{offset} · record SHA-256: {record}',
+  },
+  'export.pdf.media': {
+    nl: 'Media ({type}): {url} · SHA-256 {hash}',
+    en: 'Media ({type}): {url} · SHA-256 {hash}',
+  },
+  'export.pdf.replies': {
+    nl: '{n} {n|reactie|reacties}',
+    en: '{n} {n|reply|replies}',
+  },
+  'export.woo.title': {
+    nl: 'Woo-export: {selection} (persoonsgegevens van derden gelakt, art. 5.1 lid 2 sub e Woo)',
+    en: 'Woo export: {selection} (third parties’ personal data redacted, art. 5.1(2)(e) Woo)',
+  },
+  'export.woo.title-unredacted': {
+    nl: 'Woo-export: {selection} (NIET gelakt: alleen voor intern gebruik)',
+    en: 'Woo export: {selection} (NOT redacted: for internal use only)',
+  },
+} satisfies Record<string, Message>;

@@ -1,0 +1,64 @@
+/**
+ * What every export format shares: its options (where to write, progress, the seal key that signs,
+ * the archiefvormer, redaction) and its result, the one `--json` prints and the chat reports.
+ */
+
+import type { KeyObject } from 'node:crypto';
+import { sign } from 'node:crypto';
+import type { Lang } from '../domain/types.ts';
+import type { Db } from '../store/db.ts';
+
+export const EXPORT_FORMATS = ['wacz', 'bagit', 'woo'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export interface ExportResult {
+  format: ExportFormat;
+  /** The package written (a file for wacz and woo, a directory for bagit). */
+  file: string;
+  /** The SHA-256 of the package file (for a bag: of its tagmanifest-sha256.txt, which fixes every file). */
+  sha256: string;
+  bytes: number;
+  posts: number;
+  versions: number;
+  media: number;
+  records: number;
+}
+
+/** A key that signs a package: the archive's seal key (Ed25519). */
+export interface Signer {
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+  fingerprint: string;
+}
+
+export interface ExportOptions {
+  db: Db;
+  warcDir: string;
+  out: string;
+  /** Called after each post: posts written so far, posts in the export. */
+  onProgress?: (done: number, total: number) => void;
+  signer?: Signer | null;
+  /** The archiefvormer when no account names its organisation (config `export.organisation`). */
+  organisation: string;
+  lang: Lang;
+  /** Woo: redact third parties' personal data (default true). */
+  redact?: boolean;
+  software: string;
+  now?: Date;
+}
+
+/** An Ed25519 signature of `text`, base64, and the public key as base64 DER (SubjectPublicKeyInfo). */
+export function signText(signer: Signer, text: string): { signature: string; publicKey: string } {
+  return {
+    signature: sign(null, Buffer.from(text, 'utf8'), signer.privateKey).toString('base64'),
+    publicKey: signer.publicKey.export({ type: 'spki', format: 'der' }).toString('base64'),
+  };
+}
+
+/** A counter of what went into a package. */
+export class Tally {
+  posts = 0;
+  versions = 0;
+  readonly media = new Set<string>();
+  records = 0;
+}

@@ -1,0 +1,100 @@
+/**
+ * WARC records read out of the archive's files for an export: each record's gzip member exactly as
+ * stored (so its digests and the SHA-256 the archive keeps of it still hold in the package), with the
+ * few headers an index needs. A member whose bytes no longer hash to the archive's SHA-256 is refused:
+ * an export never hands on evidence that `verify` would call altered.
+ */
+import { createHash } from 'node:crypto';
+import { type FileHandle, open } from 'node:fs/promises';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import type { RecordRef } from './selection.ts';
+
+export interface CopiedRecord {
+  ref: RecordRef;
+  /** The gzip member as stored. */
+  bytes: Buffer;
+  type: string;
+  uri: string;
+  date: string;
+  recordId: string;
+  payloadDigest: string | null;
+  /** WARC-Refers-To: the record id a metadata or revisit record names. */
+  refersTo: string | null;
+  refersToUri: string | null;
+  refersToDate: string | null;
+  /** For response and revisit records: the HTTP status and the payload's media type. */
+  status: number | null;
+  mime: string | null;
+  /** The record's block (decompressed), kept only when asked for (`withBlock`). */
+  block?: Buffer;
+}
+
+export class RecordReader {
+  private readonly handles = new Map<string, FileHandle>();
+
+  constructor(private readonly warcDir: string) {}
+
+  async read(ref: RecordRef, withBlock = false): Promise<CopiedRecord> {
+    let fh = this.handles.get(ref.file);
+    if (!fh) {
+      fh = await open(path.join(this.warcDir, ref.file), 'r');
+      this.handles.set(ref.file, fh);
+    }
+    const bytes = Buffer.alloc(ref.length);
+    const { bytesRead } = await fh.read(bytes, 0, ref.length, ref.offset);
+    if (bytesRead !== ref.length)
+      throw new Error(`${ref.file}@${ref.offset}: the file ends inside the record`);
+    if (ref.sha256 && createHash('sha256').update(bytes).digest('hex') !== ref.sha256)
+      throw new Error(
+        `${ref.file}@${ref.offset}: the record differs from the SHA-256 the archive keeps (run archiefbot verify)`,
+      );
+    return { ref, bytes, ...parseRecord(gunzipSync(bytes), withBlock) };
+  }
+
+  async close(): Promise<void> {
+    for (const fh of this.handles.values()) await fh.close().catch(() => {});
+    this.handles.clear();
+  }
+}
+
+function headerMap(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of text.split('\r\n').slice(1)) {
+    const colon = line.indexOf(':');
+    if (colon > 0) out.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
+  }
+  return out;
+}
+
+/** The WARC headers (and for HTTP records, the status and media type) of one decompressed record. */
+export function parseRecord(raw: Buffer, withBlock: boolean): Omit<CopiedRecord, 'ref' | 'bytes'> {
+  const end = raw.indexOf('\r\n\r\n');
+  const h = headerMap(raw.subarray(0, end).toString('utf8'));
+  const type = h.get('warc-type') ?? '';
+  const length = Number(h.get('content-length') ?? 0);
+  const block = raw.subarray(end + 4, end + 4 + length);
+  let status: number | null = null;
+  let mime: string | null = null;
+  if (type === 'response' || type === 'revisit') {
+    const httpEnd = block.indexOf('\r\n\r\n');
+    const head = block.subarray(0, httpEnd < 0 ? Math.min(block.length, 4096) : httpEnd).toString('latin1');
+    const m = /^HTTP\/[\d.]+ (\d{3})/.exec(head);
+    status = m ? Number(m[1]) : null;
+    const ct = headerMap(`x\r\n${head.split('\r\n').slice(1).join('\r\n')}`).get('content-type');
+    mime = ct ? ct.split(';')[0]!.trim().toLowerCase() : null;
+  }
+  return {
+    type,
+    uri: h.get('warc-target-uri') ?? '',
+    date: h.get('warc-date') ?? '',
+    recordId: h.get('warc-record-id') ?? '',
+    payloadDigest: h.get('warc-payload-digest') ?? null,
+    refersTo: h.get('warc-refers-to') ?? null,
+    refersToUri: h.get('warc-refers-to-target-uri') ?? null,
+    refersToDate: h.get('warc-refers-to-date') ?? null,
+    status,
+    mime,
+    ...(withBlock ? { block: Buffer.from(block) } : {}),
+  };
+}
