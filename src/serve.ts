@@ -80,9 +80,20 @@ function healthz(
     const [redis, archive] = await Promise.all([redisHealth(parts.redis), archiveHealth(parts.archive)]);
     const worker = workerHealth(parts.worker(), parts.inProcess);
     const ok = redis.ok && worker.ok && archive.ok;
-    res.status(ok ? 200 : 503).json({ ok, redis, worker, archive, adapters: parts.outbox.platforms() });
+    const m = process.memoryUsage();
+    const memory = {
+      rssMb: mb(m.rss),
+      heapUsedMb: mb(m.heapUsed),
+      heapTotalMb: mb(m.heapTotal),
+      externalMb: mb(m.external),
+    };
+    res
+      .status(ok ? 200 : 503)
+      .json({ ok, redis, worker, archive, adapters: parts.outbox.platforms(), memory });
   });
 }
+
+const mb = (bytes: number) => Math.round(bytes / 1048576);
 
 /** Listens for webhooks and /healthz; returns the port (the one asked for, or the one given for 0). */
 async function listen(app: Express, host: string, port: number, stops: Stops): Promise<number> {

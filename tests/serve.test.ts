@@ -26,6 +26,7 @@ describe('archiefbot serve', () => {
       worker: { ok: true, inProcess: true, running: true },
       archive: { ok: true },
       adapters: [],
+      memory: { rssMb: expect.any(Number), heapUsedMb: expect.any(Number) },
     });
   });
 
