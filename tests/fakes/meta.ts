@@ -406,7 +406,7 @@ export class FakeMeta {
     const injected = this.failures.take(`${u.pathname}${u.search}`);
     if (injected) return injected;
     if (!u.pathname.startsWith('/v23.0/'))
-      return graphError(400, 2500, 'Unknown path components: ' + u.pathname, 'OAuthException');
+      return graphError(400, 2500, `Unknown path components: ${u.pathname}`, 'OAuthException');
     const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
     const token = bearer ?? u.searchParams.get('access_token');
     if (!token) return graphError(400, 104, 'An access token is required to request this resource.');
