@@ -18,12 +18,14 @@ import { Roles } from './chat/roles.ts';
 import { type Config, ConfigError } from './config.ts';
 import { UsageError } from './domain/errors.ts';
 import { startSealing } from './export/seal.ts';
+import { metaWebhookConfigured, metaWebhookRouter } from './monitor/meta-webhook.ts';
 import { Monitor } from './monitor/service.ts';
 import { loadAccountsFile } from './monitor/watch.ts';
 import { CaptureQueue, redisConnection } from './queue/capture-queue.ts';
 import { archiveHealth, redisHealth, workerHealth } from './queue/health.ts';
 import { startPrivateRedis } from './queue/redis-server.ts';
 import { Archive } from './store/archive.ts';
+import { platformStatus } from './usecases/status.ts';
 import { startWorkers } from './worker.ts';
 
 export interface ServeOptions {
@@ -212,6 +214,7 @@ export async function serve(config: Config, opts: ServeOptions): Promise<Running
       roles,
       checkUrl: (url) => void pipeline.resolve(url),
       lookupKeys: (ref) => pipeline.lookupKeys(ref),
+      platforms: () => platformStatus(config, archive.db),
       knowledge: opts.knowledge ?? new ChatKnowledge(),
       monitor,
       log,

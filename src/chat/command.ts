@@ -6,6 +6,7 @@
 import type { Logger } from 'pino';
 import type { MessageKey } from '../domain/i18n.ts';
 import type { Archive } from '../store/archive.ts';
+import type { PlatformStatus } from '../usecases/status.ts';
 import type { CaptureService, ChatCommand } from './chat.ts';
 import type { Lang, Reply } from './reply.ts';
 import type { Role, Roles } from './roles.ts';
@@ -20,6 +21,8 @@ export interface BotDeps {
   lookupKeys: (ref: string) => string[];
   knowledge?: KnowledgeService;
   monitor?: MonitorService;
+  /** Each platform's readiness for `status` (usecases/status.ts platformStatus); absent: not shown. */
+  platforms?: () => Promise<PlatformStatus[]>;
   defaultLanguage?: Lang;
   pageSize?: number;
   log?: Logger;

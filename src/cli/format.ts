@@ -144,6 +144,10 @@ export function formatStatus(s: ArchiveStatus, queueNote: string): string {
       ? `Queue: ${q.waiting ?? 0} waiting, ${q.active ?? 0} active, ${q.delayed ?? 0} delayed, ${q.failed ?? 0} failed`
       : `Queue: ${queueNote}`,
   ];
+  if (s.platforms?.length) {
+    lines.push('', 'Platforms:');
+    for (const p of s.platforms) lines.push(`  ${p.platform}: ${platformText(p)}`);
+  }
   if (s.instances.length) {
     lines.push('', 'Mastodon-API servers:');
     for (const i of s.instances) lines.push(`  ${i.host}: ${instanceText(i)}`);
@@ -156,6 +160,21 @@ export function formatStatus(s: ArchiveStatus, queueNote: string): string {
       );
   }
   return lines.join('\n');
+}
+
+/** A platform in one line: ready, what to set, or what is left of its quota or budget. */
+function platformText(p: NonNullable<ArchiveStatus['platforms']>[number]): string {
+  const state = {
+    ready: 'ready',
+    'not-configured': `not configured: set ${p.variable ?? 'its credentials'}`,
+    'quota-exceeded': 'quota spent',
+    unsupported: 'not supported yet',
+  }[p.state];
+  if (!p.quota) return state;
+  const q = p.quota;
+  const amount = (n: number) => (q.unit === 'USD' ? `$${n.toFixed(2)}` : String(n));
+  const per = q.period === 'day' ? 'today' : 'this month';
+  return `${state} — ${amount(q.used)}/${amount(q.limit)}${q.unit === 'USD' ? '' : ` ${q.unit}`} used ${per}, renewed ${when(q.resets)}`;
 }
 
 /** A Mastodon-API server in one line: its software and version, and what it lacks. */

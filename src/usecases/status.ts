@@ -1,5 +1,10 @@
+import { type ConnectorFactory, canReportReadiness, type PlatformReadiness } from '../capture/connector.ts';
+import { CONNECTOR_FACTORIES } from '../capture/registry.ts';
+import type { Config } from '../config.ts';
+import { PLATFORMS } from '../domain/types.ts';
 import type { Archive } from '../store/archive.ts';
 import { failuresSince, recentCaptures } from '../store/chat.ts';
+import type { Db } from '../store/db.ts';
 import { type InstanceRow, listInstances } from '../store/instances.ts';
 
 export interface ArchiveStatus {
@@ -12,6 +17,35 @@ export interface ArchiveStatus {
   recent: Awaited<ReturnType<typeof recentCaptures>>;
   /** The Mastodon-API servers met: software, version and what each was found to support. */
   instances: InstanceRow[];
+  /** Every platform: ready, not configured (and the variable to set), its quota or budget; null: not asked. */
+  platforms: PlatformStatus[] | null;
+}
+
+/** A platform as `status` shows it: its connector's readiness, or `unsupported` when no connector reads it. */
+export interface PlatformStatus extends Omit<PlatformReadiness, 'state'> {
+  state: PlatformReadiness['state'] | 'unsupported';
+}
+
+/**
+ * Each of the platforms (PLATFORMS, in that order) as its connectors report it: the first connector
+ * with a readiness report for the platform (credentials, quota left), else ready when a connector
+ * reads it without credentials (Mastodon, Bluesky, web pages), else unsupported. `db`: the archive's
+ * index, where the connectors count what they spend.
+ */
+export async function platformStatus(
+  config: Config,
+  db?: Db,
+  factories: ConnectorFactory[] = CONNECTOR_FACTORIES,
+): Promise<PlatformStatus[]> {
+  const connectors = factories.map((f) => f.create(config, db));
+  const out: PlatformStatus[] = [];
+  for (const platform of PLATFORMS) {
+    const readers = connectors.filter((c) => (c as { platform?: string }).platform === platform);
+    const reporter = readers.find(canReportReadiness);
+    if (reporter) out.push(await reporter.readiness(db));
+    else out.push({ platform, state: readers.length ? 'ready' : 'unsupported' });
+  }
+  return out;
 }
 
 /** `status`: the queue, the archive's size, failures of the last day and the latest captures. */
@@ -20,6 +54,8 @@ export async function archiveStatus(
   opts: {
     /** The queue's counts; null (or no function) when there is no queue or it cannot be reached. */
     queueCounts?: () => Promise<Record<string, number> | null>;
+    /** The platforms' readiness (platformStatus); absent: `platforms` is null. */
+    platforms?: () => Promise<PlatformStatus[]>;
     recent?: number;
     now?: number;
   } = {},
@@ -36,5 +72,6 @@ export async function archiveStatus(
     versions: totals?.versions ?? 0,
     recent: await recentCaptures(db, opts.recent ?? 5),
     instances: await listInstances(db),
+    platforms: opts.platforms ? await opts.platforms() : null,
   };
 }

@@ -43,6 +43,23 @@ export const status: Command = {
       });
       b.section(`${t(lang, 'status.instances')}:\n${lines.join('\n')}`);
     }
+    const platforms = deps.platforms ? await deps.platforms() : [];
+    if (platforms.length) {
+      const lines = platforms.map((p) => {
+        const state = t(lang, `status.platform.${p.state}`, { variable: p.variable ?? '' });
+        const q = p.quota;
+        if (!q) return `${p.platform}: ${state}`;
+        const amount = (n: number) => (q.unit === 'USD' ? n.toFixed(2) : String(n));
+        const left = t(lang, `status.platform.quota.${q.period}`, {
+          used: amount(q.used),
+          limit: amount(q.limit),
+          unit: q.unit,
+          resets: when(q.resets),
+        });
+        return `${p.platform}: ${state} (${left})`;
+      });
+      b.section(`${t(lang, 'status.platforms')}:\n${lines.join('\n')}`);
+    }
     if (s.recent.length) {
       const lines = s.recent.map(
         (c) =>

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Config } from '../../config.ts';
-import { archiveStatus } from '../../usecases/status.ts';
+import { archiveStatus, platformStatus } from '../../usecases/status.ts';
 import { type CliContext, withArchive } from '../context.ts';
 import { formatStatus } from '../format.ts';
 
@@ -46,7 +46,7 @@ export function register(program: Command, ctx: CliContext): void {
   program
     .command('status')
     .description(
-      'the archive in numbers: posts and versions, captures that failed in the last 24 hours, the queue, the last captures, the Mastodon-API servers met',
+      'the archive in numbers: posts and versions, captures that failed in the last 24 hours, the queue, the last captures, the Mastodon-API servers met, and each platform: ready, not configured (the variable to set) or its quota left',
     )
     .option('--json', 'print one JSON document instead of text')
     .addHelpText(
@@ -57,7 +57,10 @@ export function register(program: Command, ctx: CliContext): void {
       const config = ctx.config();
       const queue = await queueCounts(config);
       const status = await withArchive(config, (archive) =>
-        archiveStatus(archive, { queueCounts: async () => queue.counts }),
+        archiveStatus(archive, {
+          queueCounts: async () => queue.counts,
+          platforms: () => platformStatus(config, archive.db),
+        }),
       );
       const { posts, versions, failed24h } = status;
       const recent = status.recent.map((c) => ({
@@ -79,8 +82,11 @@ export function register(program: Command, ctx: CliContext): void {
         editHistory: i.editHistory,
         streaming: i.streaming,
       }));
-      ctx.print(opts.json, { posts, versions, failed24h, queue: status.queue, recent, instances }, () =>
-        formatStatus(status, queue.note),
+      const { platforms } = status;
+      ctx.print(
+        opts.json,
+        { posts, versions, failed24h, queue: status.queue, recent, instances, platforms },
+        () => formatStatus(status, queue.note),
       );
     });
 }

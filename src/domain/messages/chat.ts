@@ -358,6 +358,22 @@ export const chat = {
     en: 'The job was lost {n} {n|time|times} before it finished; please try again later.',
   },
   'status.instances': { nl: 'Mastodon-API-servers', en: 'Mastodon-API servers' },
+  'status.platforms': { nl: 'Platforms', en: 'Platforms' },
+  'status.platform.ready': { nl: 'klaar', en: 'ready' },
+  'status.platform.not-configured': {
+    nl: 'niet ingesteld: zet {variable}',
+    en: 'not configured: set {variable}',
+  },
+  'status.platform.quota-exceeded': { nl: 'quotum of budget op', en: 'quota or budget spent' },
+  'status.platform.unsupported': { nl: 'nog niet ondersteund', en: 'not supported yet' },
+  'status.platform.quota.day': {
+    nl: '{used}/{limit} {unit} vandaag gebruikt, weer aangevuld {resets}',
+    en: '{used}/{limit} {unit} used today, renewed {resets}',
+  },
+  'status.platform.quota.month': {
+    nl: '{used}/{limit} {unit} deze maand gebruikt, weer aangevuld {resets}',
+    en: '{used}/{limit} {unit} used this month, renewed {resets}',
+  },
   'status.instance': {
     nl: '{host}: {software} {version}',
     en: '{host}: {software} {version}',

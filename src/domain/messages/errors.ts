@@ -63,8 +63,8 @@ export const errors = {
     en: 'The YouTube Data API quota for today is spent ({used} of {limit} units used). Google renews it at midnight Pacific time ({resets}); until then I capture nothing from YouTube through the API.',
   },
   'error.quota-exceeded.x': {
-    nl: 'Het maandbudget voor de X API is op (${spent} van ${budget} uitgegeven). Het wordt op de 1e van de maand aangevuld ({resets}, UTC); tot dan archiveer ik niets van X via de API. Een hoger budget: x.monthlyBudget in de configuratie.',
-    en: 'The X API budget for this month is spent (${spent} of ${budget} spent). It is renewed on the 1st of the month ({resets}, UTC); until then I capture nothing from X through the API. A higher budget: x.monthlyBudget in the configuration.',
+    nl: 'Het maandbudget voor de X API is op ({spent} van {budget} USD uitgegeven). Het wordt op de 1e van de maand aangevuld ({resets}, UTC); tot dan archiveer ik niets van X via de API. Een hoger budget: x.monthlyBudget in de configuratie.',
+    en: 'The X API budget for this month is spent ({spent} of {budget} USD spent). It is renewed on the 1st of the month ({resets}, UTC); until then I capture nothing from X through the API. A higher budget: x.monthlyBudget in the configuration.',
   },
   'error.credentials-refused': {
     nl: '{platform} weigert de sleutel in {variable} ({detail}). Controleer of hij klopt, niet verlopen is en of de API voor het project aanstaat (zie de README, "Platforms").',
