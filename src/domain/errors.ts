@@ -19,7 +19,12 @@ export type CaptureErrorCode =
   /** The platform's connector needs credentials that are not set (vars: platform, variable). */
   | 'not-configured'
   /** A daily quota or monthly budget of the platform is spent (vars: platform, resets). */
-  | 'quota-exceeded';
+  | 'quota-exceeded'
+  /** An export given to `import` is refused (vars: file, member, format, detail): src/capture/imports/. */
+  | 'import-not-zip'
+  | 'import-damaged'
+  | 'import-unknown'
+  | 'import-bad-data';
 
 export type ErrorVars = Record<string, string | number | null | undefined>;
 

@@ -24,6 +24,10 @@ export interface KnownVersion {
   number: number;
   hash: string;
   validFrom: string | null;
+  /** 'capture', 'platform-history' or 'import' (absent: not an import). */
+  origin?: string;
+  /** The version's search text (an import also matches held content by it). */
+  text?: string;
 }
 
 /** A media payload already in the WARC: the target of a revisit record. */
@@ -44,6 +48,8 @@ export interface Existing {
   media: Map<string, StoredMedia>;
   /** By `accountKey`; an account not held yet gets the schema's default role, `other`. */
   accountRoles: Map<string, string>;
+  /** Resource records already held, by URI (read for imports: an export member stored earlier). */
+  resources?: Map<string, { recordId: string }>;
 }
 
 export interface PlanContext {
@@ -55,7 +61,7 @@ export interface PlanContext {
 
 export interface VersionPlan {
   number: number;
-  origin: 'capture' | 'platform-history';
+  origin: 'capture' | 'platform-history' | 'import';
   validFrom: string | null;
   /**
    * Set for a change the platform did not date: it happened after `validFrom` (when the archive last
@@ -91,8 +97,15 @@ export interface PlannedResource {
 export interface PlannedMetadata {
   uri: string;
   doc: Record<string, unknown>;
-  /** The response the post was read from (WARC-Refers-To), when this capture recorded it. */
-  source: { exchange: number; url: string } | null;
+  /**
+   * The record the post was read from (WARC-Refers-To): a response this capture recorded, a resource
+   * it writes (index into the plan's resources), or a record the archive already holds.
+   */
+  source:
+    | { exchange: number; url: string }
+    | { resource: number; url: string }
+    | { recordId: string; url: string }
+    | null;
 }
 
 export interface PlannedVersion extends VersionPlan {
@@ -106,7 +119,9 @@ export interface PlannedPost {
   key: string;
   post: NormalisedPost;
   role: PostRole;
-  status: 'live' | 'edited';
+  status: 'live' | 'edited' | 'deleted';
+  /** An import of a post already held: its row (status, URL, last seen, schedule) is left as it is. */
+  keepState?: boolean;
   nextCheck: string | null;
   newVersions: PlannedVersion[];
   /** The version current after this capture. */
@@ -226,7 +241,7 @@ export function planIngest(input: IngestInput, existing: Existing, ctx: PlanCont
 }
 
 /** One entry per post identity; the first role wins (main before reply). */
-function uniquePosts(posts: IngestInput['posts']): IngestInput['posts'] {
+export function uniquePosts(posts: IngestInput['posts']): IngestInput['posts'] {
   const seen = new Map<string, IngestInput['posts'][number]>();
   for (const p of posts) {
     const key = postKey(p.post);
@@ -260,7 +275,7 @@ function planExchanges(input: Exchange[], held: Map<string, StoredMedia>) {
   return { exchanges, mediaByUrl, sourceByUrl };
 }
 
-function postDocument(
+export function postDocument(
   post: NormalisedPost,
   v: VersionPlan,
   content: ArchivedContent,
@@ -303,12 +318,12 @@ export function header(ex: Exchange, name: string): string | null {
   return ex.responseHeaders.find(([k]) => k.toLowerCase() === name)?.[1] ?? null;
 }
 
-function mediaType(mime: string | null): string {
+export function mediaType(mime: string | null): string {
   const top = (mime ?? '').split('/')[0];
   return top === 'image' || top === 'video' || top === 'audio' ? top : 'unknown';
 }
 
-function withSha(content: PostContent, media: Map<string, { sha256: string }>): ArchivedContent {
+export function withSha(content: PostContent, media: Map<string, { sha256: string }>): ArchivedContent {
   return {
     ...content,
     media: content.media.map((m) => ({ ...m, sha256: media.get(m.url)?.sha256 ?? null })),
@@ -325,12 +340,17 @@ function withSha(content: PostContent, media: Map<string, { sha256: string }>): 
  */
 export function planVersions(
   post: NormalisedPost,
-  known: { number: number; hash: string; validFrom: string | null }[],
+  known: { number: number; hash: string; validFrom: string | null; origin?: string }[],
   seen?: { seenAt: string | null; now: string },
 ): { newVersions: VersionPlan[]; current: VersionPlan; total: number } {
   const have = new Set(known.map((k) => `${k.validFrom}|${k.hash}`));
   let next = (known.at(-1)?.number ?? 0) + 1;
-  let latest = known.at(-1)?.hash ?? null;
+  // An imported version is history at its own time, not what the platform served last: a capture
+  // compares with the latest version the platform served (an import's only when there is none).
+  const served = known.filter((k) => k.origin !== 'import');
+  const last = (served.length ? served : known).at(-1);
+  let latest = last?.hash ?? null;
+  let latestNumber = last?.number ?? 0;
   const out: VersionPlan[] = [];
   const history = post.history ?? [];
   for (const entry of history.slice(0, -1)) {
@@ -345,11 +365,12 @@ export function planVersions(
       hash,
     });
     latest = hash;
+    latestNumber = next - 1;
   }
   const hash = contentHash(post.content);
   let current: VersionPlan;
   if (hash !== latest) {
-    const held = known.at(-1);
+    const held = last;
     const undated = held && seen?.seenAt && (!post.editedAt || post.editedAt === held.validFrom);
     current = {
       number: next++,
@@ -362,7 +383,7 @@ export function planVersions(
     out.push(current);
   } else {
     current = {
-      number: next - 1,
+      number: latestNumber,
       origin: 'capture',
       validFrom: null,
       validFromLatest: null,

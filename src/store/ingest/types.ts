@@ -30,9 +30,22 @@ export interface IngestInput {
   requestedBy: string | null;
   channel: string | null;
   method: CaptureMethod;
-  posts: { post: NormalisedPost; role: PostRole }[];
+  /** `status: 'deleted'`: the source says the post was deleted (an export's deleted-posts file). */
+  posts: { post: NormalisedPost; role: PostRole; status?: 'deleted' }[];
   exchanges: Exchange[];
-  /** Resource records to write with the exchanges (none: only HTTP and metadata records). */
+  /**
+   * 'import': the posts come from the platform's own export, not from the platform now. A version is
+   * added for content the archive does not hold (origin 'import', valid from its own time), a post
+   * already held keeps its state (status, last seen, re-check schedule), and a post with nothing new
+   * adds nothing (no sighting): importing the same export twice writes nothing the second time.
+   */
+  origin?: 'import';
+  /** Added to the provenance of every metadata record (an import: the export file's name and SHA-256). */
+  provenance?: Record<string, unknown>;
+  /**
+   * Resource records to write with the exchanges (none: only HTTP and metadata records). In an
+   * import, only those something planned refers to and the archive does not hold yet are written.
+   */
   resources?: IngestResource[];
   /** Continue an existing capture (account backfill pages) instead of opening a new one. */
   captureId?: number;

@@ -229,9 +229,20 @@ function warcRecords(plan: IngestPlan): WARCRecord[] {
           };
     records.push(request, revisitRecord(exchange, original, media.sha256));
   }
-  for (const { resource: r } of plan.resources) records.push(resourceRecord(r.uri, r.mime, r.body, r.date));
+  const resourceIds = plan.resources.map(({ resource: r }) => {
+    const rec = resourceRecord(r.uri, r.mime, r.body, r.date);
+    records.push(rec);
+    return recordId(rec);
+  });
   for (const m of plan.metadata) {
-    const refersTo = m.source ? { recordId: responseIds[m.source.exchange]!, url: m.source.url } : undefined;
+    const s = m.source;
+    const refersTo = !s
+      ? undefined
+      : 'exchange' in s
+        ? { recordId: responseIds[s.exchange]!, url: s.url }
+        : 'resource' in s
+          ? { recordId: resourceIds[s.resource]!, url: s.url }
+          : s;
     records.push(metadataRecord(m.uri, m.doc, refersTo));
   }
   return records;
@@ -454,7 +465,72 @@ async function upsertPosts(
   accountIds: Map<string, number>,
   now: string,
 ): Promise<Map<string, number>> {
-  const upserted = await insertMany<{ id: number; platform: string; platform_id: string }>(
+  // A post an import found already held keeps its row as it is (the conflict clause changes nothing
+  // the platform said); it is upserted all the same, for its id.
+  const keep = posts.filter((p) => p.keepState);
+  const rows = keep.length ? await upsertPostsKeepingState(db, keep, accountIds, now) : [];
+  if (keep.length < posts.length)
+    rows.push(
+      ...(await upsertPostState(
+        db,
+        posts.filter((p) => !p.keepState),
+        accountIds,
+        now,
+      )),
+    );
+  return new Map(rows.map((r) => [postKey({ platform: r.platform, platformId: r.platform_id }), r.id]));
+}
+
+type PostIdRow = { id: number; platform: string; platform_id: string };
+
+function postRows(posts: PlannedPost[], accountIds: Map<string, number>, now: string) {
+  return posts.map(({ post, status, nextCheck }) => ({
+    platform: post.platform,
+    platformId: post.platformId,
+    url: post.url,
+    apiRef: post.apiRef,
+    accountId: accountIds.get(accountKey(post.account)) ?? null,
+    kind: post.kind,
+    parent: post.parentPlatformId,
+    status,
+    createdAt: post.createdAt,
+    seen: now,
+    nextCheck,
+    replies: post.counts.replies ?? null,
+  }));
+}
+
+/** New posts of an import inserted; held ones only get what they lacked (account, creation time). */
+function upsertPostsKeepingState(
+  db: Db,
+  posts: PlannedPost[],
+  accountIds: Map<string, number>,
+  now: string,
+): Promise<PostIdRow[]> {
+  return insertMany<PostIdRow>(
+    db,
+    `INSERT INTO post (platform, platform_id, url, api_ref, account_id, kind, parent_platform_id, status, created_at, first_seen,
+                       last_seen, content_seen_at, next_check_at, reply_count)
+     SELECT value->>'platform', value->>'platformId', value->>'url', value->>'apiRef', value->>'accountId', value->>'kind',
+            value->>'parent', value->>'status', value->>'createdAt', value->>'seen', value->>'seen', NULL,
+            value->>'nextCheck', value->>'replies'
+     FROM json_each(?) WHERE true
+     ON CONFLICT (platform, platform_id) DO UPDATE SET
+       account_id = coalesce(post.account_id, excluded.account_id),
+       created_at = coalesce(post.created_at, excluded.created_at)
+     RETURNING id, platform, platform_id`,
+    postRows(posts, accountIds, now),
+  );
+}
+
+/** Post rows as a capture saw them (status, last seen, replies). */
+function upsertPostState(
+  db: Db,
+  posts: PlannedPost[],
+  accountIds: Map<string, number>,
+  now: string,
+): Promise<PostIdRow[]> {
+  return insertMany<PostIdRow>(
     db,
     `INSERT INTO post (platform, platform_id, url, api_ref, account_id, kind, parent_platform_id, status, created_at, first_seen,
                        last_seen, content_seen_at, next_check_at, reply_count)
@@ -471,20 +547,6 @@ async function upsertPosts(
        next_check_at = coalesce(post.next_check_at, excluded.next_check_at),
        reply_count = coalesce(excluded.reply_count, post.reply_count), missing_since = NULL
      RETURNING id, platform, platform_id`,
-    posts.map(({ post, status, nextCheck }) => ({
-      platform: post.platform,
-      platformId: post.platformId,
-      url: post.url,
-      apiRef: post.apiRef,
-      accountId: accountIds.get(accountKey(post.account)) ?? null,
-      kind: post.kind,
-      parent: post.parentPlatformId,
-      status,
-      createdAt: post.createdAt,
-      seen: now,
-      nextCheck,
-      replies: post.counts.replies ?? null,
-    })),
+    postRows(posts, accountIds, now),
   );
-  return new Map(upserted.map((r) => [postKey({ platform: r.platform, platformId: r.platform_id }), r.id]));
 }

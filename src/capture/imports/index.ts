@@ -1,0 +1,76 @@
+/**
+ * Imports of the platforms' own exports: which export a zip is, read by its format's module (one file
+ * each), and the capture method `import` with what it misses. The whole file is read and checked here
+ * before anything is written (src/usecases/import.ts writes).
+ */
+import type { CaptureMethod } from '../../domain/types.ts';
+import { ExportZip, importError, type ParsedExport } from './export-file.ts';
+import { isLinkedIn, parseLinkedIn } from './linkedin.ts';
+import { isMastodon, parseMastodon } from './mastodon.ts';
+import { metaFormat, parseMeta } from './meta.ts';
+import { isXArchive, parseXArchive } from './x-archive.ts';
+
+export type { ExportFormat, ExportMedia, ExportPost, ParsedExport } from './export-file.ts';
+export { ExportZip, hashExport, memberUri } from './export-file.ts';
+
+const COMMON_MISSES = [
+  'replies and comments by others (an export holds the account’s own posts only)',
+  'edits before the export (only the state at export time, unless the export lists earlier versions: X since 2022)',
+  'posts deleted before the export (unless the export keeps them: X’s deleted-tweets.js)',
+  'counters as of the export only; the look of the platform',
+];
+
+const FORMAT_MISSES: Record<ParsedExport['format'], string[]> = {
+  'x-archive': ['alt text and video variants X does not put in the archive'],
+  facebook: [
+    'post ids and URLs (the export has none: posts are keyed by account and time)',
+    'comments and reactions',
+  ],
+  instagram: [
+    'post ids and URLs (the export has none: posts are keyed by account and time)',
+    'comments and likes',
+  ],
+  linkedin: ['media files (the export only links to them)', 'reactions and reposts'],
+  mastodon: ['boosts of others’ posts', 'custom emoji images', 'edit history (the current version only)'],
+};
+
+/** The capture method of an import, with the misses of its format (Nationaal Archief's module "bewaren"). */
+export function importMethod(format: ParsedExport['format']): CaptureMethod {
+  return {
+    id: 'import',
+    label: 'the platform’s own export of the account, as downloaded by the organisation',
+    captures: ['the account’s own posts', 'text', 'the media files the export contains', 'dates'],
+    misses: [...COMMON_MISSES, ...FORMAT_MISSES[format]],
+  };
+}
+
+/**
+ * Opens the export and reads every post and document it holds (media files are read later, chunk by
+ * chunk). A file that is no zip, a damaged zip, one with no known export inside, or a member with bad
+ * data is refused with one line naming what is wrong; the zip is closed again then.
+ */
+export async function readExport(
+  file: string,
+  sha256: string,
+  handle: string | null,
+): Promise<{ zip: ExportZip; parsed: ParsedExport }> {
+  const zip = await ExportZip.open(file);
+  try {
+    const parsed = await parse(zip, sha256, handle);
+    return { zip, parsed };
+  } catch (err) {
+    zip.close();
+    throw err;
+  }
+}
+
+async function parse(zip: ExportZip, sha256: string, handle: string | null): Promise<ParsedExport> {
+  if (isXArchive(zip)) return parseXArchive(zip, sha256, handle);
+  if (isMastodon(zip)) return parseMastodon(zip, sha256, handle);
+  if (isLinkedIn(zip)) return parseLinkedIn(zip, sha256, handle);
+  const meta = metaFormat(zip);
+  if (meta) return parseMeta(zip, sha256, meta, handle);
+  throw importError('import-unknown', `${zip.fileName} holds no export Archiefbot knows`, {
+    file: zip.fileName,
+  });
+}
