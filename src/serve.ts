@@ -20,6 +20,7 @@ import { UsageError } from './domain/errors.ts';
 import { startSealing } from './export/seal.ts';
 import { metaWebhookConfigured, metaWebhookRouter } from './monitor/meta-webhook.ts';
 import { metaWebhookConfigured, metaWebhookRouter } from './monitor/meta-webhook.ts';
+import { metaWebhooks } from './monitor/meta-webhook.ts';
 import { Monitor } from './monitor/service.ts';
 import { loadAccountsFile } from './monitor/watch.ts';
 import { CaptureQueue, redisConnection } from './queue/capture-queue.ts';
@@ -223,6 +224,9 @@ export async function serve(config: Config, opts: ServeOptions): Promise<Running
 
     let worker: Worker | undefined;
     healthz(app, { redis: connection, archive, outbox, worker: () => worker, inProcess: opts.worker });
+    // Meta's webhooks (Facebook pages, Instagram): a change becomes an immediate check or poll.
+    const meta = metaWebhooks(env, archive.db, monitor, log);
+    if (meta) app.use(meta);
     // Meta's webhooks (Facebook pages, Instagram): a change becomes an immediate check or poll.
     if (metaWebhookConfigured(env)) {
       app.use(

@@ -17,6 +17,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import express, { type Router } from 'express';
 import type { Logger } from 'pino';
 import type { Db } from '../store/db.ts';
+import type { Monitor } from './service.ts';
 
 export const META_WEBHOOK_PATH = '/webhooks/meta';
 
@@ -74,6 +75,26 @@ interface Delivery {
 
 /** Verbs that change or remove something already archived (`edit` is an observed spelling of `edited`, restfb#749). */
 const CHANGED = new Set(['edited', 'edit', 'remove', 'delete', 'hide', 'unhide']);
+
+/** The receiver for serve, wired to its monitor, when META_APP_SECRET and META_VERIFY_TOKEN are set; else null. */
+export function metaWebhooks(env: NodeJS.ProcessEnv, db: Db, monitor: Monitor, log?: Logger): Router | null {
+  if (!metaWebhookConfigured(env)) return null;
+  return metaWebhookRouter({
+    appSecret: env.META_APP_SECRET!,
+    verifyToken: env.META_VERIFY_TOKEN!,
+    db,
+    monitor: {
+      checkNow: (ids, reason) => monitor.checkNow(ids, reason),
+      pollNow: async (watchId) =>
+        void (await monitor.queue.add(
+          'poll',
+          { kind: 'poll', watchId },
+          { deduplication: { id: `poll-now:${watchId}`, ttl: 2000 } },
+        )),
+    },
+    log,
+  });
+}
 
 /** The receiver's routes, to mount on serve's Express app. */
 export function metaWebhookRouter(opts: MetaWebhookOptions): Router {
