@@ -18,8 +18,6 @@ import { Roles } from './chat/roles.ts';
 import { type Config, ConfigError } from './config.ts';
 import { UsageError } from './domain/errors.ts';
 import { startSealing } from './export/seal.ts';
-import { metaWebhookConfigured, metaWebhookRouter } from './monitor/meta-webhook.ts';
-import { metaWebhookConfigured, metaWebhookRouter } from './monitor/meta-webhook.ts';
 import { metaWebhooks } from './monitor/meta-webhook.ts';
 import { Monitor } from './monitor/service.ts';
 import { loadAccountsFile } from './monitor/watch.ts';
@@ -227,26 +225,6 @@ export async function serve(config: Config, opts: ServeOptions): Promise<Running
     // Meta's webhooks (Facebook pages, Instagram): a change becomes an immediate check or poll.
     const meta = metaWebhooks(env, archive.db, monitor, log);
     if (meta) app.use(meta);
-    // Meta's webhooks (Facebook pages, Instagram): a change becomes an immediate check or poll.
-    if (metaWebhookConfigured(env)) {
-      app.use(
-        metaWebhookRouter({
-          appSecret: env.META_APP_SECRET!,
-          verifyToken: env.META_VERIFY_TOKEN!,
-          db: archive.db,
-          monitor: {
-            checkNow: (ids, reason) => monitor.checkNow(ids, reason),
-            pollNow: async (watchId) =>
-              void (await monitor.queue.add(
-                'poll',
-                { kind: 'poll', watchId },
-                { deduplication: { id: `poll-now:${watchId}`, ttl: 2000 } },
-              )),
-          },
-          log,
-        }),
-      );
-    }
     const ctx = { bot, app, archive, redis: connection, log, env };
     const shell = registerAdapters(ctx, outbox, opts);
 
