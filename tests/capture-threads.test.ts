@@ -49,7 +49,12 @@ afterAll(async () => {
 });
 
 function fresh(extra: Record<string, string> = {}) {
-  return testEnv({ ARCHIEFBOT_THREADS_API_URL: t.apiUrl, ...extra });
+  // No Chromium: a refusal stays a refusal instead of falling back to the browser method.
+  return testEnv({
+    ARCHIEFBOT_THREADS_API_URL: t.apiUrl,
+    ARCHIEFBOT_CHROMIUM: '/nonexistent/chromium',
+    ...extra,
+  });
 }
 
 describe('capturing a Threads post with the owner token', () => {

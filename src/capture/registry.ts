@@ -2,6 +2,7 @@ import type { ConnectorFactory } from './connector.ts';
 import { BlueskyConnector } from './connectors/bluesky.ts';
 import { FacebookConnector } from './connectors/facebook.ts';
 import { InstagramConnector } from './connectors/instagram.ts';
+import { LinkedInConnector } from './connectors/linkedin.ts';
 import { MastodonConnector } from './connectors/mastodon.ts';
 import { ThreadsConnector } from './connectors/threads.ts';
 import { UnsupportedPlatforms } from './connectors/unsupported.ts';
@@ -16,6 +17,7 @@ import { YouTubeConnector } from './connectors/youtube.ts';
 export const CONNECTOR_FACTORIES: ConnectorFactory[] = [
   { name: 'youtube', create: (config, db) => new YouTubeConnector(config, db) },
   { name: 'threads', create: (config) => new ThreadsConnector(config) },
+  { name: 'linkedin', create: (config) => new LinkedInConnector(config) },
   { name: 'facebook', create: (config, db) => new FacebookConnector(config, db) },
   { name: 'instagram', create: (config, db) => new InstagramConnector(config, db) },
   { name: 'unsupported', create: () => new UnsupportedPlatforms() },

@@ -7,7 +7,6 @@ const SUPPORTED = 'Mastodon, Bluesky, web pages';
 /** Platforms that have no connector yet: their display name and their hosts (subdomains included). */
 const UNSUPPORTED_PLATFORMS: { name: string; hosts: string[] }[] = [
   { name: 'X', hosts: ['x.com', 'twitter.com', 't.co'] },
-  { name: 'LinkedIn', hosts: ['linkedin.com', 'lnkd.in'] },
   { name: 'TikTok', hosts: ['tiktok.com'] },
 ];
 
