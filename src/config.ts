@@ -68,6 +68,19 @@ const schema = z.strictObject({
     maxReplies: int(0),
     maxPagesPerRun: int(1),
   }),
+  /** The browser capture method (headless Chromium, driven with playwright-core). */
+  browser: z.strictObject({
+    chromium: z.string().min(1),
+    pageTimeoutMs: int(1000),
+    idleTimeoutMs: int(0),
+    maxScrolls: int(0),
+    maxPageHeight: int(100),
+    width: int(320),
+    height: int(200),
+    acceptCookies: boolish,
+    maxImages: int(0),
+    changeThreshold: int(0).max(64),
+  }),
   redis: z.strictObject({ url: z.string() }),
   monitor: z.strictObject({
     pollIntervalSeconds: int(10),
@@ -109,6 +122,7 @@ const ENV_KEYS: Record<string, string> = {
   ARCHIEFBOT_THREADS_API_URL: 'threads.apiUrl',
   ARCHIEFBOT_LINKEDIN_API_URL: 'linkedin.apiUrl',
   ARCHIEFBOT_LINKEDIN_VERSION: 'linkedin.version',
+  ARCHIEFBOT_CHROMIUM: 'browser.chromium',
   REDIS_URL: 'redis.url',
   MASTODON_TOKENS: 'mastodon.tokens',
 };

@@ -3,6 +3,7 @@ import type { Config } from '../config.ts';
 import { CaptureError } from '../domain/errors.ts';
 import type { AccountInfo, CaptureMethod, NormalisedPost, Platform, PostContent } from '../domain/types.ts';
 import type { Db } from '../store/db.ts';
+import type { IngestResource } from '../store/ingest/types.ts';
 import type { HttpClient, HttpSession } from './http.ts';
 
 export interface PostTarget {
@@ -23,6 +24,10 @@ export interface Thread {
   ancestors: NormalisedPost[];
   /** In thread order. */
   replies: NormalisedPost[];
+  /** What the capture made besides the HTTP exchanges (a screenshot, a DOM snapshot): resource records. */
+  resources?: IngestResource[];
+  /** What this capture missed beyond its method's general misses (blocked requests, a cut screenshot). */
+  misses?: string[];
 }
 
 /** A resolved account: what the platform says about it, and connector-private paging state. */

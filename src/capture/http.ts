@@ -14,6 +14,8 @@ export interface GetOptions {
   accept?: string;
   headers?: Record<string, string>;
   purpose?: Purpose;
+  /** False: a redirect is returned as it came (the browser recorder lets the page follow it). */
+  followRedirects?: boolean;
 }
 
 export interface Response {
@@ -106,7 +108,7 @@ export class HttpClient {
     for (let hop = 0; ; hop++) {
       const res = await this.getWithRetries(current, asked, record);
       const location = res.headers.get('location');
-      if (res.status >= 300 && res.status < 400 && location) {
+      if (res.status >= 300 && res.status < 400 && location && opts.followRedirects !== false) {
         if (hop >= this.config.maxRedirects) {
           throw new CaptureError('platform-error', `too many redirects from ${url}`, false, {
             url,

@@ -35,4 +35,24 @@ export const METHODS = {
       'stylesheets and fonts (the page may replay unstyled)',
     ],
   },
+  browser: {
+    id: 'browser',
+    label:
+      'a headless browser (Chromium): every request the page makes as received, a full-page screenshot, the rendered DOM and the visible text',
+    captures: [
+      'text as rendered (also what scripts insert after the page loads)',
+      'the look of the page (full-page screenshot, PNG)',
+      'the rendered page (DOM snapshot) and every file it loaded (replayable)',
+      'images',
+      'Open Graph and oEmbed metadata',
+    ],
+    misses: [
+      'what only logged-in visitors see (the crawler never logs in; a login wall is refused, not archived)',
+      'video and audio streams (not downloaded)',
+      'replies and comments behind "load more" or further down than the scroll limit',
+      'what the page sends (only GET requests are made) and WebSocket traffic',
+      'navigation to other sites (not followed)',
+      'likes and reposts as lists of accounts; counters only as the page shows them, as text',
+    ],
+  },
 } satisfies Record<string, CaptureMethod>;

@@ -5,6 +5,7 @@ import type { NormalisedPost, Trigger } from '../domain/types.ts';
 import { appraise, type PostFacts, roleOfAccount } from '../kb/index.ts';
 import type { Archive, IngestInput, IngestResult } from '../store/archive.ts';
 import { saveAppraisals } from '../store/knowledge.ts';
+import { latestVersion } from '../store/latest-version.ts';
 import { archivedPosts, recordLoss } from '../store/monitor.ts';
 import { findPostId } from '../store/queries.ts';
 import {
@@ -32,6 +33,12 @@ export interface CaptureRequest {
   channel?: string | null;
   /** Leave the replies out (a re-check that only needs the new version); default: with replies. */
   withoutReplies?: boolean;
+  /**
+   * `browser`: render the page in headless Chromium (`capture <url> --method browser`). Absent: the
+   * platform's connector; the browser when the platform has no configured connector or the post was
+   * captured with the browser before.
+   */
+  method?: 'browser';
 }
 
 export interface PostCaptureOutcome {
@@ -125,7 +132,60 @@ export class CapturePipeline {
   }
 
   async close(): Promise<void> {
+    for (const c of this.connectors) await (c as { close?: () => Promise<void> }).close?.();
     await this.http.close();
+  }
+
+  /** The browser method's connector (registry line `browser`), when registered. */
+  private get browser(): (Connector & PostSource & { available(): boolean }) | undefined {
+    return this.connectors.find(
+      (c): c is Connector & PostSource & { available(): boolean } =>
+        canFetchPosts(c) && c.method.id === 'browser' && 'available' in c,
+    );
+  }
+
+  /**
+   * Whether a failure means "capture it with the browser instead": a platform with no configured
+   * connector (not-configured) or none at all (unsupported-platform), when Chromium is installed.
+   * Otherwise the error stands (it names the variable to set and the browser alternative).
+   */
+  private fallsBackToBrowser(err: unknown, req: CaptureRequest): boolean {
+    return (
+      err instanceof CaptureError &&
+      (err.code === 'not-configured' || err.code === 'unsupported-platform') &&
+      req.method === undefined &&
+      Boolean(this.browser?.available())
+    );
+  }
+
+  /** A page the archive holds from a browser capture is captured with the browser again (like with like). */
+  private async capturedWithBrowser(resolved: Resolved): Promise<boolean> {
+    if (resolved.kind !== 'post' || resolved.connector.platform !== 'web' || !this.browser) return false;
+    const [id] = resolved.connector.lookupKeys(new URL(resolved.target.url));
+    if (!id || !this.archive?.db) return false;
+    return (await latestVersion(this.archive.db, 'web', id))?.method === 'browser';
+  }
+
+  /** Captures a URL as a page rendered by the browser (the SSRF guard checks it first, as `resolve` does). */
+  private async captureWithBrowser(
+    req: CaptureRequest,
+    who: Pick<IngestInput, 'url' | 'trigger' | 'requestedBy' | 'channel'>,
+  ): Promise<PostCaptureOutcome> {
+    try {
+      const browser = this.browser;
+      if (!browser) throw new CaptureError('unsupported-url', 'the browser method is not registered', false);
+      let url: URL;
+      try {
+        url = new URL(req.url.trim());
+      } catch {
+        throw new CaptureError('unsupported-url', `not a URL: "${req.url}"`, false, { url: req.url });
+      }
+      checkUrl(url, this.config.http.allowPrivateNetworks, this.config.http.allowHosts);
+      return await this.capturePost(browser, { kind: 'post', url: url.href }, who, 0);
+    } catch (err) {
+      await this.archive.recordFailure(who, (err as Error).message);
+      throw err;
+    }
   }
 
   /**
@@ -190,16 +250,19 @@ export class CapturePipeline {
       requestedBy: req.requestedBy ?? null,
       channel: req.channel ?? null,
     };
+    if (req.method === 'browser') return this.captureWithBrowser(req, who);
     let resolved: Resolved;
     try {
       await this.probe(req.url);
       resolved = this.resolve(req.url);
     } catch (err) {
+      if (this.fallsBackToBrowser(err, req)) return this.captureWithBrowser(req, who);
       await this.archive.recordFailure(who, (err as Error).message);
       throw err;
     }
     if (resolved.kind === 'account') return this.backfill(resolved.connector, resolved.target, who, opts);
     try {
+      if (await this.capturedWithBrowser(resolved)) return await this.captureWithBrowser(req, who);
       return await this.capturePost(
         resolved.connector,
         resolved.target,
@@ -207,6 +270,7 @@ export class CapturePipeline {
         req.withoutReplies ? 0 : this.config.capture.maxReplies,
       );
     } catch (err) {
+      if (this.fallsBackToBrowser(err, req)) return this.captureWithBrowser(req, who);
       await this.archive.recordFailure(who, (err as Error).message);
       throw err;
     }
@@ -250,15 +314,19 @@ export class CapturePipeline {
     return appraisals.length;
   }
 
-  /** Downloads every media file the posts list (once per URL); a file that fails is noted, not fatal. */
+  /**
+   * Downloads every media file the posts list (once per URL, and not again when the session has it
+   * already: the browser fetched the page's images); a file that fails is noted, not fatal.
+   */
   private async downloadMedia(posts: NormalisedPost[], http: HttpSession): Promise<void> {
+    const have = new Set(http.exchanges.filter((e) => e.status < 300).map((e) => e.url));
     const urls = [
       ...new Set(
         posts
           .flatMap((p) => [p.content, ...(p.history ?? []).map((h) => h.content)])
           .flatMap((c) => c.media.map((m) => m.url)),
       ),
-    ];
+    ].filter((url) => /^https?:/i.test(url) && !have.has(url));
     let next = 0;
     const worker = async () => {
       while (next < urls.length) {
@@ -288,11 +356,14 @@ export class CapturePipeline {
     }
     const all = [thread.post, ...thread.ancestors, ...thread.replies];
     await this.downloadMedia(all, http);
+    const { method } = connector;
     const result = await this.archive.ingest({
       ...who,
       appraise: this.appraiser,
-      method: connector.method,
+      // What this capture missed besides what its method always misses (blocked requests, a cut screenshot).
+      method: thread.misses?.length ? { ...method, misses: [...method.misses, ...thread.misses] } : method,
       exchanges: http.exchanges,
+      resources: thread.resources,
       posts: [
         ...thread.ancestors.map((post) => ({ post, role: 'ancestor' as const })),
         { post: thread.post, role: 'main' as const },

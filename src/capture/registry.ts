@@ -1,5 +1,6 @@
 import type { ConnectorFactory } from './connector.ts';
 import { BlueskyConnector } from './connectors/bluesky.ts';
+import { BrowserConnector } from './connectors/browser.ts';
 import { FacebookConnector } from './connectors/facebook.ts';
 import { InstagramConnector } from './connectors/instagram.ts';
 import { LinkedInConnector } from './connectors/linkedin.ts';
@@ -24,4 +25,5 @@ export const CONNECTOR_FACTORIES: ConnectorFactory[] = [
   { name: 'mastodon', create: (config, db) => new MastodonConnector(config, db) },
   { name: 'bluesky', create: (config) => new BlueskyConnector(config) },
   { name: 'web', create: () => new WebConnector() },
+  { name: 'browser', create: (config, db) => new BrowserConnector(config, db) },
 ];

@@ -20,6 +20,8 @@ export type CaptureErrorCode =
   | 'not-configured'
   /** A daily quota or monthly budget of the platform is spent (vars: platform, resets). */
   | 'quota-exceeded'
+  /** The browser method's Chromium is not installed where the configuration says (vars: path). */
+  | 'browser-missing'
   /** An export given to `import` is refused (vars: file, member, format, detail): src/capture/imports/. */
   | 'import-not-zip'
   | 'import-damaged'

@@ -209,7 +209,7 @@ export function planIngest(input: IngestInput, existing: Existing, ctx: PlanCont
       post,
       role,
       status: versions.total > 1 ? 'edited' : 'live',
-      nextCheck: firstCheck(post, ctx),
+      nextCheck: firstCheck(post, ctx, input.method),
       newVersions,
       current: { number: current.number, hash: current.hash },
       evidence,
@@ -307,9 +307,12 @@ export function postDocument(
   };
 }
 
-/** When the monitor first looks at the post again (kept as it is for a post already scheduled). */
-function firstCheck(post: NormalisedPost, ctx: PlanContext): string | null {
-  if (!CHECKABLE.has(post.platform)) return null;
+/**
+ * When the monitor first looks at the post again (kept as it is for a post already scheduled). A web
+ * page is re-checked when the browser captured it (the browser re-renders and compares it).
+ */
+function firstCheck(post: NormalisedPost, ctx: PlanContext, method: CaptureMethod): string | null {
+  if (!CHECKABLE.has(post.platform) && method.id !== 'browser') return null;
   if (!ctx.recheckSchedule) return ctx.now;
   return nextCheckAt(ctx.recheckSchedule, post.createdAt, ctx.now, Date.parse(ctx.now));
 }
