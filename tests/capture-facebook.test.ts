@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { usageFromHeaders } from '../src/capture/connectors/meta/graph.ts';
+import { alertReply } from '../src/chat/presenters.ts';
+import type { AlertRow } from '../src/store/monitor.ts';
 import { FakeMeta, PNG } from './fakes/meta.ts';
 import { count, query, readAllWarc, sha256 } from './helpers/archive.ts';
 import { cli, testEnv } from './helpers/cli.ts';
@@ -30,7 +32,12 @@ function accounts(entries: { account: string; tokenEnv: string; token?: string }
 
 function fresh() {
   // No HTTP retries: each injected failure is one answer the connector sees.
-  return testEnv({ ARCHIEFBOT_GRAPH_API_URL: fake.graphUrl, ARCHIEFBOT_HTTP_RETRIES: '0' });
+  return testEnv({
+    ARCHIEFBOT_GRAPH_API_URL: fake.graphUrl,
+    ARCHIEFBOT_HTTP_RETRIES: '0',
+    // No Chromium: a refusal stays a refusal instead of becoming a browser capture.
+    ARCHIEFBOT_CHROMIUM: '/nonexistent/chromium',
+  });
 }
 
 const burger = { id: '9000000001', name: 'Een Burger' };
@@ -300,6 +307,17 @@ describe('the page as an account', () => {
       key: 'alert.meta-token-refused',
       vars: { platform: 'Facebook', account: 'https://www.facebook.com/minbuza', variable: 'FB_TOKEN_BUZA' },
     });
+    // The channel reads it in its own language, from the catalogue.
+    const [row] = await query<AlertRow>(
+      env.ARCHIEFBOT_DATA_DIR!,
+      "SELECT * FROM alert WHERE kind = 'degraded'",
+    );
+    expect(JSON.stringify(alertReply(row!, 'nl'))).toContain(
+      'Facebook weigert het token van https://www.facebook.com/minbuza (FB_TOKEN_BUZA)',
+    );
+    expect(JSON.stringify(alertReply(row!, 'en'))).toContain(
+      'Facebook refuses the token of https://www.facebook.com/minbuza (FB_TOKEN_BUZA)',
+    );
     // Once a day per token, however often it is refused.
     await cli(env, 'recheck', '--all', '--json');
     expect((await cli(env, 'alerts', '--json')).json.alerts).toHaveLength(1);

@@ -25,7 +25,12 @@ function accounts(entries: { account: string; tokenEnv: string; token?: string }
 }
 
 function fresh() {
-  return testEnv({ ARCHIEFBOT_GRAPH_API_URL: fake.graphUrl, ARCHIEFBOT_HTTP_RETRIES: '0' });
+  return testEnv({
+    ARCHIEFBOT_GRAPH_API_URL: fake.graphUrl,
+    ARCHIEFBOT_HTTP_RETRIES: '0',
+    // No Chromium: a refusal stays a refusal instead of becoming a browser capture.
+    ARCHIEFBOT_CHROMIUM: '/nonexistent/chromium',
+  });
 }
 
 /** A page with its linked Instagram business account, and its token configured. */

@@ -110,6 +110,8 @@ type AlertDetail = {
   reason?: string;
   was?: string;
   consecutiveErrors?: number;
+  /** A sentence of the catalogue that says what happened (e.g. a page token that Meta refused). */
+  notice?: { key: string; vars?: ErrorVars };
 };
 
 /** An alert as it goes to the subscribed channels: what happened, to which post, when, and the evidence. */
@@ -143,6 +145,7 @@ export function alertReply(a: AlertRow, lang: Lang): Reply {
   if (d.reason) fields.push([t(lang, 'label.reason'), d.reason]);
   if (d.was) fields.push([t(lang, 'label.was'), term(lang, 'post-status', d.was)]);
   if (d.consecutiveErrors) b.section(t(lang, 'alert.degraded', { n: d.consecutiveErrors }));
+  if (d.notice && hasMessage(d.notice.key)) b.section(t(lang, d.notice.key, d.notice.vars ?? {}));
   b.section('', fields);
   if (d.url) b.context(d.url);
   const buttons: Button[] = [];

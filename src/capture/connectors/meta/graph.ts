@@ -291,7 +291,8 @@ export class Graph {
         detectedAt: new Date().toISOString(),
         detail: {
           account: account?.handle ?? token.name,
-          reason: `the ${platform} token in ${token.tokenEnv} for ${token.account} was refused (${said})`,
+          // What Meta said, for the record; the channel reads the notice in its own language.
+          refused: said,
           notice: {
             key: 'alert.meta-token-refused',
             vars: { platform, account: token.account, variable: token.tokenEnv },
