@@ -99,10 +99,14 @@ export async function startImport(
     });
     if (open) {
       await db.run(
-        `UPDATE import_run SET capture_id = ?, status = 'running', error = NULL, total = ?, updated_at = ? WHERE id = ?`,
+        // A resumed run walks the whole export again (the posts written are found held): `done` counts anew.
+        `UPDATE import_run SET capture_id = ?, status = 'running', error = NULL, total = ?, done = 0, updated_at = ? WHERE id = ?`,
         [captureId, total, now, open.id],
       );
-      return { run: asRun({ ...open, capture_id: captureId, status: 'running', total }), resumed: true };
+      return {
+        run: asRun({ ...open, capture_id: captureId, status: 'running', total, done: 0 }),
+        resumed: true,
+      };
     }
     const { lastID } = await db.run(
       `INSERT INTO import_run (file_name, sha256, size, format, platform, account, capture_id, requested_by, status, total,

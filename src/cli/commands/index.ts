@@ -21,6 +21,7 @@ export interface CliCommandEntry {
 
 export const COMMANDS: readonly CliCommandEntry[] = [
   { name: 'capture', load: () => import('./capture.ts') },
+  { name: 'import', load: () => import('./import.ts') },
   { name: 'show', load: () => import('./show.ts') },
   { name: 'history', load: () => import('./history.ts') },
   { name: 'search', load: () => import('./search.ts') },

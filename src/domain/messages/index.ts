@@ -5,12 +5,25 @@ import { chat } from './chat.ts';
 import { cli } from './cli.ts';
 import { errors } from './errors.ts';
 import { exportMessages } from './export.ts';
+import { importMessages } from './import.ts';
 import { kb } from './kb.ts';
 import { monitor } from './monitor.ts';
 import { seal } from './seal.ts';
 import { usecases } from './usecases.ts';
 
-export const AREAS = { bots, capture, chat, cli, errors, export: exportMessages, kb, monitor, seal, usecases };
+export const AREAS = {
+  bots,
+  capture,
+  chat,
+  cli,
+  errors,
+  export: exportMessages,
+  import: importMessages,
+  kb,
+  monitor,
+  seal,
+  usecases,
+};
 
 export const MESSAGES = {
   ...bots,
@@ -19,6 +32,7 @@ export const MESSAGES = {
   ...cli,
   ...errors,
   ...exportMessages,
+  ...importMessages,
   ...kb,
   ...monitor,
   ...seal,

@@ -33,9 +33,10 @@ import type { IngestInput, IngestResource } from './types.ts';
  *   never changed); captures keep comparing with the latest version the platform served.
  * - A post with nothing new is left out entirely (no sighting, no metadata record): importing the same
  *   export again writes nothing. A post already held keeps its row (status, last seen, schedule).
- * - Resources (the export's members) are written only when something planned refers to them and the
- *   archive does not hold them yet: a source document by its URI (a metadata record of an earlier
- *   chunk or run refers to the record held), a media file by its payload digest.
+ * - Resources (the export's members) are written only when the chunk writes something and the archive
+ *   does not hold them yet: the source documents by their URI (a metadata record of a later chunk or
+ *   run refers to the record held), a media file only when a new version lists it and no record holds
+ *   its payload yet (by digest).
  */
 export function planImport(input: IngestInput, existing: Existing, ctx: PlanContext): IngestPlan {
   const resources = resourcePlanner(input.resources ?? [], existing);
@@ -87,6 +88,8 @@ export function planImport(input: IngestInput, existing: Existing, ctx: PlanCont
     });
   }
   const accounts = new Map(planned.map(({ post }) => [accountKey(post.account), post.account]));
+  // The export's other documents (its account file) go with the first chunk that writes anything.
+  if (planned.length) resources.allSources();
   const written = resources.written();
   return {
     capture: {
@@ -175,6 +178,10 @@ function resourcePlanner(all: IngestResource[], existing: Existing) {
         write(r, { sha256: m.sha256, type: mediaType(r.mime), held: false });
       }
       return content;
+    },
+    /** Every source document not held yet. */
+    allSources(): void {
+      for (const r of all) if (!r.media && !existing.resources?.has(r.uri)) write(r, null);
     },
     written: () => out,
   };
