@@ -25,8 +25,8 @@ interface Citizen {
 }
 
 const EMAIL = /[\w.+-]+@[\w-]+(\.[\w-]+)+/g;
-// Dutch numbers: 06-12345678, 0612345678, +31 6 1234 5678, 020-1234567 (at least 9 digits).
-const PHONE = /(?:\+31|0031|\b0)[\s-]?(?:\d[\s-]?){8,9}\b/g;
+// Dutch numbers: 06-12345678, 0612345678, +31 6 1234 5678, 020-1234567 (0 or +31, then nine digits).
+const PHONE = /(?:\+31[\s-]?|0031[\s-]?|\b0)(?:[\s-]?\d){9}\b/g;
 
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
