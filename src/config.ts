@@ -24,7 +24,11 @@ const schema = z.strictObject({
     allowHosts: z.array(z.string().min(1)),
   }),
   warc: z.strictObject({ rotateBytes: int(1024), operator: z.string() }),
-  bluesky: z.strictObject({ appviewUrl: z.url({ protocol: /^https?$/ }) }),
+  bluesky: z.strictObject({
+    appviewUrl: z.url({ protocol: /^https?$/ }),
+    /** The PLC directory that holds did:plc documents (where an account's PDS, and its original blobs, are). */
+    plcUrl: z.url({ protocol: /^https?$/ }).default('https://plc.directory'),
+  }),
   /** Meta's Graph API (Facebook Pages, Instagram), with its version in the path. */
   meta: z.strictObject({ graphApiUrl: z.url({ protocol: /^https?$/ }) }),
   youtube: z.strictObject({
@@ -111,6 +115,7 @@ const ENV_KEYS: Record<string, string> = {
   ARCHIEFBOT_WARC_ROTATE_BYTES: 'warc.rotateBytes',
   ARCHIEFBOT_WARC_OPERATOR: 'warc.operator',
   ARCHIEFBOT_BSKY_APPVIEW_URL: 'bluesky.appviewUrl',
+  ARCHIEFBOT_PLC_URL: 'bluesky.plcUrl',
   ARCHIEFBOT_GRAPH_API_URL: 'meta.graphApiUrl',
   ARCHIEFBOT_YOUTUBE_API_URL: 'youtube.apiUrl',
   YOUTUBE_API_KEY: 'youtube.apiKey',

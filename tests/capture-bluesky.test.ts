@@ -33,7 +33,8 @@ afterEach(async () => {
 });
 
 function envFor(fake: FakeBluesky, extra: Record<string, string> = {}) {
-  const t = testEnv({ ARCHIEFBOT_BSKY_APPVIEW_URL: fake.url, ...extra });
+  // The fake is the AppView, the PLC directory and the accounts' PDS at once.
+  const t = testEnv({ ARCHIEFBOT_BSKY_APPVIEW_URL: fake.url, ARCHIEFBOT_PLC_URL: fake.url, ...extra });
   cleanups.push(t.cleanup);
   return t;
 }
@@ -163,7 +164,8 @@ describe('capture of a Bluesky post', () => {
       parent: { id: first.json.post.id, platformId: r1.uri },
     });
 
-    // The image: stored once, by the sha256 of the bytes the CDN served, with its alt text.
+    // The image: the original blob from the author's PDS (its bytes hash to the CID the record
+    // names), with its alt text; the CDN's re-encoded copy is kept beside it as the rendition.
     expect(shown.json.media).toHaveLength(1);
     expect(shown.json.media[0]).toMatchObject({
       version: 1,
@@ -173,10 +175,17 @@ describe('capture of a Bluesky post', () => {
       size: image.bytes.length,
       description: 'Kaart van de regio',
     });
+    expect(shown.json.media[0].url).toContain('/xrpc/com.atproto.sync.getBlob?did=');
     expect(shown.json.media[0].evidence).not.toBeNull();
-    expect(await query(dataDir, 'SELECT sha256, size FROM media')).toEqual([
-      { sha256: sha256(image.bytes), size: image.bytes.length },
-    ]);
+    const held = await query<{ sha256: string; mime: string; url: string }>(
+      dataDir,
+      'SELECT sha256, mime, url FROM media ORDER BY url',
+    );
+    expect(held).toHaveLength(2);
+    expect(held.find((m) => m.sha256 === sha256(image.bytes))?.mime).toBe('image/png');
+    const rendition = held.find((m) => m.sha256 !== sha256(image.bytes))!;
+    expect(rendition).toMatchObject({ mime: 'image/jpeg' });
+    expect(rendition.url).toContain('/img/feed_fullsize/plain/');
 
     const verify = await cli(env, 'verify', '--json');
     expect(verify.json).toMatchObject({ ok: true, problems: [] });

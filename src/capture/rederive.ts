@@ -6,7 +6,6 @@
 import type { Config } from '../config.ts';
 import type { PostContent } from '../domain/types.ts';
 import { canRederive, type RederiveInput } from './connector.ts';
-import { BlueskyConnector } from './connectors/bluesky.ts';
 import { MastodonConnector } from './connectors/mastodon.ts';
 import { CONNECTOR_FACTORIES } from './registry.ts';
 
@@ -35,8 +34,7 @@ export type { RederiveInput };
 
 export function connectorRederive(config: Config) {
   const mastodon = new MastodonConnector(config);
-  const bluesky = new BlueskyConnector(config);
-  // Every other platform's connector re-derives with its own `rederive` (the Rederiver capability).
+  // Every other platform's connector (Bluesky's too) re-derives with its own `rederive` (the Rederiver capability).
   const others = CONNECTOR_FACTORIES.map((f) => f.create(config)).filter(canRederive);
   return async (input: RederiveInput): Promise<{ current: PostContent; history: PostContent[] } | null> => {
     let json: unknown;
@@ -66,11 +64,6 @@ export function connectorRederive(config: Config) {
           )
         : [];
       return { current: normalise(s), history };
-    }
-    if (input.platform === 'bluesky') {
-      const v = findByUri(json, input.platformId, (o) => 'record' in o && 'author' in o);
-      // biome-ignore lint/suspicious/noExplicitAny: the stored answer is the connector's own input
-      return v ? { current: bluesky.normalise(v as any, input.url).content, history: [] } : null;
     }
     const own = others.find((c) => c.platform === input.platform);
     return own ? own.rederive(input) : null;

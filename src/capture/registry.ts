@@ -23,7 +23,7 @@ export const CONNECTOR_FACTORIES: ConnectorFactory[] = [
   { name: 'instagram', create: (config, db) => new InstagramConnector(config, db) },
   { name: 'unsupported', create: () => new UnsupportedPlatforms() },
   { name: 'mastodon', create: (config, db) => new MastodonConnector(config, db) },
-  { name: 'bluesky', create: (config) => new BlueskyConnector(config) },
+  { name: 'bluesky', create: (config, db) => new BlueskyConnector(config, db) },
   { name: 'web', create: () => new WebConnector() },
   { name: 'browser', create: (config, db) => new BrowserConnector(config, db) },
 ];

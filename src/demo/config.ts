@@ -14,7 +14,7 @@ export function demoConfig(base: Config, platforms: DemoPlatforms, dataDir?: str
     ...base,
     dataDir: dataDir ?? mkdtempSync(path.join(tmpdir(), 'archiefbot-demo-')),
     http: { ...base.http, allowPrivateNetworks: false, allowHosts: platforms.hosts, retries: 1 },
-    bluesky: { ...base.bluesky, appviewUrl: platforms.bluesky.url },
+    bluesky: { ...base.bluesky, appviewUrl: platforms.bluesky.url, plcUrl: platforms.bluesky.url },
     monitor: {
       ...base.monitor,
       pollIntervalSeconds: 10,

@@ -1,7 +1,9 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Config } from '../../config.ts';
 import { CaptureError } from '../../domain/errors.ts';
-import type { AccountInfo, MediaItem, NormalisedPost } from '../../domain/types.ts';
+import type { AccountInfo, MediaItem, NormalisedPost, PostContent } from '../../domain/types.ts';
+import type { Db } from '../../store/db.ts';
+import { accountByHandle } from '../../store/ingest/accounts.ts';
 import type {
   AccountHandle,
   AccountPage,
@@ -13,111 +15,81 @@ import type {
   Connector,
   PostSource,
   PostTarget,
+  RederiveInput,
+  Rederiver,
   Target,
   Thread,
 } from '../connector.ts';
 import { validAnswer } from '../connector.ts';
 import type { HttpSession, Response } from '../http.ts';
 import { METHODS } from '../methods.ts';
-
-/**
- * The parts of app.bsky.feed.defs#postView and friends that we read (lexicons, docs.bsky.app;
- * docs/reference/platform-apis.md §2.2–2.4). Every answer is checked against them before use: what
- * the archive keys by is required, what the lexicons leave optional is optional, and fields we do not
- * read are allowed (and dropped).
- */
-const BAuthor = z.object({ did: z.string(), handle: z.string(), displayName: z.string().nullish() });
-type BAuthor = z.output<typeof BAuthor>;
-const BBlobRef = z.object({
-  ref: z.object({ $link: z.string().optional() }).nullish(),
-  mimeType: z.string().nullish(),
-});
-const BRecordEmbedOwn = z.object({
-  $type: z.string().optional(),
-  images: z.array(z.object({ alt: z.string().nullish(), image: BBlobRef.nullish() })).nullish(),
-  video: BBlobRef.nullish(),
-  alt: z.string().nullish(),
-});
-/** A record's embed; recordWithMedia carries the images or video in `media`. */
-const BRecordEmbed = BRecordEmbedOwn.extend({ media: BRecordEmbedOwn.nullish() });
-const BRecord = z.object({
-  text: z.string().nullish(),
-  createdAt: z.string().nullish(),
-  langs: z.array(z.string()).nullish(),
-  reply: z
-    .object({
-      parent: z.object({ uri: z.string() }).nullish(),
-      root: z.object({ uri: z.string() }).nullish(),
-    })
-    .nullish(),
-  embed: BRecordEmbed.nullish(),
-  labels: z.object({ values: z.array(z.object({ val: z.string() })).nullish() }).nullish(),
-});
-const BEmbedViewOwn = z.object({
-  $type: z.string().optional(),
-  images: z
-    .array(z.object({ fullsize: z.string(), thumb: z.string().nullish(), alt: z.string().nullish() }))
-    .nullish(),
-  playlist: z.string().nullish(),
-  cid: z.string().nullish(),
-  alt: z.string().nullish(),
-});
-/** An embed view; recordWithMedia#view carries the images or video in `media`. */
-const BEmbedView = BEmbedViewOwn.extend({ media: BEmbedViewOwn.nullish() });
-const BPostView = z.object({
-  uri: z.string(),
-  cid: z.string(),
-  author: BAuthor,
-  record: BRecord,
-  embed: BEmbedView.nullish(),
-  replyCount: z.number().nullish(),
-  repostCount: z.number().nullish(),
-  likeCount: z.number().nullish(),
-  quoteCount: z.number().nullish(),
-  indexedAt: z.string().nullish(),
-});
-type BPostView = z.output<typeof BPostView>;
-/** threadViewPost, or notFoundPost / blockedPost (no `post`), with parents and replies of the same kinds. */
-interface BThread {
-  $type?: string | undefined;
-  post?: BPostView | undefined;
-  parent?: BThread | undefined;
-  replies?: BThread[] | undefined;
-}
-const BThread: z.ZodType<BThread> = z.lazy(() =>
-  z.object({
-    $type: z.string().optional(),
-    post: BPostView.optional(),
-    parent: BThread.optional(),
-    replies: z.array(BThread).optional(),
-  }),
-);
-const BThreadAnswer = z.object({ thread: BThread });
-const BProfile = BAuthor.extend({ postsCount: z.number().nullish() });
-const BFeed = z.object({
-  feed: z.array(z.object({ post: BPostView, reason: z.unknown().optional() })),
-  cursor: z.string().nullish(),
-});
-const BPosts = z.object({ posts: z.array(BPostView) });
-/** An XRPC error body (`{"error","message"}`); anything else reads as no name. */
-const XrpcError = z
-  .object({ error: z.string().optional(), message: z.string().optional() })
-  .catch({ error: undefined, message: undefined });
+import { keepOriginals } from './bluesky/originals.ts';
+import {
+  type BAuthor,
+  BFeed,
+  BPosts,
+  BPostView,
+  BProfile,
+  BQuoted,
+  type BThread,
+  BThreadAnswer,
+  quotedAsPostView,
+  XrpcError,
+} from './bluesky/schema.ts';
 
 const WEB_HOSTS = new Set(['bsky.app', 'www.bsky.app']);
 const POST_PATH = /^\/profile\/([^/]+)\/post\/([^/]+)\/?$/;
 const PROFILE_PATH = /^\/profile\/([^/]+)\/?$/;
 const AT_POST = /^at:\/\/([^/]+)\/app\.bsky\.feed\.post\/([^/]+)$/;
+/** XRPC error names that mean: the account is there but not shown (AppView getProfile/getAuthorFeed). */
+const ACCOUNT_HIDDEN = new Set(['AccountDeactivated', 'AccountTakedown']);
 
 function rkeyOf(uri: string): string {
   return uri.split('/').pop()!;
 }
 
+/** What a quote post's embed showed when it was captured (app.bsky.embed.record#view and its kinds). */
+export interface QuoteView {
+  uri: string;
+  /** The quoted post on bsky.app (by handle when the AppView showed its author, else by DID). */
+  url: string | null;
+  state: 'found' | 'not-found' | 'blocked' | 'detached' | 'not-shown';
+}
+
+/**
+ * A Bluesky post's content. A quote post's text ends in `[quote: <AT-URI>]` (the quoted record, from
+ * the author's own record, so the content hash holds still while the quoted post changes) and
+ * `quote` says what the embed showed at that capture (not hashed: a quoted post that is deleted,
+ * blocked or detached later is recorded with the sighting, not as an edit of the quoting post).
+ */
+export interface BlueskyContent extends PostContent {
+  quote?: QuoteView;
+}
+
+function quoteState(q: BQuoted | undefined): QuoteView['state'] {
+  if (!q) return 'not-shown';
+  if (q.notFound || q.$type?.endsWith('#viewNotFound')) return 'not-found';
+  if (q.blocked || q.$type?.endsWith('#viewBlocked')) return 'blocked';
+  if (q.detached || q.$type?.endsWith('#viewDetached')) return 'detached';
+  return 'found';
+}
+
+/** The quoted record's view in a post's embed (record#view, or the record#view inside recordWithMedia#view). */
+function quotedView(v: BPostView): BQuoted | undefined {
+  const r = v.embed?.record;
+  if (!r) return undefined;
+  return 'uri' in r ? r : r.record;
+}
+
 /**
  * Bluesky through the public AppView (no login): getPostThread for a post with its parents and
- * replies, getAuthorFeed for an account. Posts are keyed by AT-URI with the author's DID.
+ * replies, getAuthorFeed for an account. Posts are keyed by AT-URI with the author's DID; accounts by
+ * DID (a handle can change: a link with a former handle is found through the archive). Images are
+ * kept as their original blobs from the author's PDS, checked against their CIDs, with the CDN's copy
+ * as the rendition (./bluesky/originals.ts). A quote post keeps the quoted post's URI in its text and
+ * the quoted post is captured as a post of its own.
  */
-export class BlueskyConnector implements Connector, PostSource, AccountSource, BatchChecker {
+export class BlueskyConnector implements Connector, PostSource, AccountSource, BatchChecker, Rederiver {
   readonly platform = 'bluesky' as const;
   readonly method = {
     ...METHODS.api,
@@ -127,9 +99,15 @@ export class BlueskyConnector implements Connector, PostSource, AccountSource, B
     ],
   };
   private readonly appview: string;
+  private readonly plcUrl: string;
 
-  constructor(config: Config) {
+  constructor(
+    config: Config,
+    /** The archive, for accounts it knows by a former handle (absent in some tests). */
+    private readonly db?: Db,
+  ) {
     this.appview = config.bluesky.appviewUrl.replace(/\/+$/, '');
+    this.plcUrl = config.bluesky.plcUrl;
   }
 
   /** AT-URIs with a DID are not valid WHATWG URLs (the colons), so they are turned into bsky.app URLs first. */
@@ -143,10 +121,12 @@ export class BlueskyConnector implements Connector, PostSource, AccountSource, B
 
   private parse(url: URL): { actor: string; rkey: string | null } | null {
     if (!WEB_HOSTS.has(url.hostname)) return null;
+    // A DID stays as written: a did:web with a port carries its colon percent-encoded (did:web:host%3A8080).
+    const actor = (raw: string) => (raw.startsWith('did:') ? raw : decodeURIComponent(raw));
     const post = POST_PATH.exec(url.pathname);
-    if (post) return { actor: decodeURIComponent(post[1]!), rkey: post[2]! };
+    if (post) return { actor: actor(post[1]!), rkey: post[2]! };
     const profile = PROFILE_PATH.exec(url.pathname);
-    return profile ? { actor: decodeURIComponent(profile[1]!), rkey: null } : null;
+    return profile ? { actor: actor(profile[1]!), rkey: null } : null;
   }
 
   match(url: URL): Target | null {
@@ -170,6 +150,8 @@ export class BlueskyConnector implements Connector, PostSource, AccountSource, B
   /**
    * XRPC errors are HTTP 400 with `{"error","message"}`; map the documented names. `page`: the URL
    * the user gave (the post or account), which their error message names instead of the XRPC call.
+   * AccountDeactivated and AccountTakedown (getProfile, getAuthorFeed) are `unavailable`: the account
+   * is there, hidden, and may come back.
    */
   private async call<S extends z.ZodType>(
     http: HttpSession,
@@ -194,10 +176,16 @@ export class BlueskyConnector implements Connector, PostSource, AccountSource, B
         vars,
       );
     }
-    if (
-      ['BlockedActor', 'BlockedByActor', 'AuthRequired', 'AccountTakedown'].includes(name) ||
-      res.status === 401
-    ) {
+    if (ACCOUNT_HIDDEN.has(name)) {
+      const why = name === 'AccountDeactivated' ? 'deactivated' : 'taken down (suspended)';
+      throw new CaptureError(
+        'unavailable',
+        `${what} is not shown: the account is ${why} on Bluesky`,
+        false,
+        vars,
+      );
+    }
+    if (['BlockedActor', 'BlockedByActor', 'AuthRequired'].includes(name) || res.status === 401) {
       throw new CaptureError(
         'unavailable',
         `${what} is not available without login on Bluesky (${name || res.status})`,
@@ -213,20 +201,58 @@ export class BlueskyConnector implements Connector, PostSource, AccountSource, B
     );
   }
 
-  private async did(http: HttpSession, actor: string, page: string): Promise<string> {
-    if (actor.startsWith('did:')) return actor;
-    const { data } = await this.call(
-      http,
-      this.xrpc('com.atproto.identity.resolveHandle', { handle: actor }),
-      z.object({ did: z.string() }),
-      `the account ${actor}`,
-      page,
-    );
-    return data.did;
+  /** The DID the archive knows for a handle: its account's now, or one it had before a handle change. */
+  private async archivedDid(handle: string): Promise<string | null> {
+    if (!this.db) return null;
+    const held = await accountByHandle(this.db, 'bluesky', handle.toLowerCase());
+    return held?.platformId?.startsWith('did:') ? held.platformId : null;
+  }
+
+  /**
+   * The DIDs an actor in a link may be: the DID itself, or what the AppView resolves the handle to
+   * now, then the DID the archive knows under that handle (a former handle of an archived account,
+   * which the AppView no longer resolves or now resolves to someone else).
+   */
+  private async dids(http: HttpSession, actor: string, page: string): Promise<string[]> {
+    if (actor.startsWith('did:')) return [actor];
+    let now: string | null = null;
+    let gone: unknown = null;
+    try {
+      const url = this.xrpc('com.atproto.identity.resolveHandle', { handle: actor });
+      now = (await this.call(http, url, BProfile.pick({ did: true }), `the account ${actor}`, page)).data.did;
+    } catch (err) {
+      if (!(err instanceof CaptureError) || err.code !== 'not-found') throw err;
+      gone = err;
+    }
+    const archived = await this.archivedDid(actor);
+    const out = [...new Set([now, archived].filter((d): d is string => d !== null))];
+    if (!out.length) throw gone;
+    return out;
   }
 
   normalise(v: BPostView, sourceUrl: string): NormalisedPost {
     const labels = (v.record.labels?.values ?? []).map((l) => l.val);
+    const quoted = v.record.embed?.record?.record?.uri ?? v.record.embed?.record?.uri ?? null;
+    const content: BlueskyContent = {
+      text: [v.record.text ?? '', quoted ? `[quote: ${quoted}]` : ''].filter(Boolean).join('\n\n'),
+      html: null,
+      title: null,
+      spoilerText: labels.join(', '),
+      sensitive: labels.length > 0,
+      visibility: null,
+      language: v.record.langs?.[0] ?? null,
+      media: this.media(v),
+    };
+    if (quoted) {
+      const view = quotedView(v);
+      const post = AT_POST.exec(quoted);
+      const byHandle = (view?.uri === quoted ? view.author?.handle : undefined) ?? post?.[1];
+      content.quote = {
+        uri: quoted,
+        url: post ? `https://bsky.app/profile/${byHandle}/post/${post[2]}` : null,
+        state: quoteState(view?.uri === quoted ? view : undefined),
+      };
+    }
     return {
       platform: 'bluesky',
       platformId: v.uri,
@@ -237,16 +263,7 @@ export class BlueskyConnector implements Connector, PostSource, AccountSource, B
       parentPlatformId: v.record.reply?.parent?.uri ?? null,
       createdAt: v.record.createdAt ?? v.indexedAt ?? null,
       editedAt: null,
-      content: {
-        text: v.record.text ?? '',
-        html: null,
-        title: null,
-        spoilerText: labels.join(', '),
-        sensitive: labels.length > 0,
-        visibility: null,
-        language: v.record.langs?.[0] ?? null,
-        media: this.media(v),
-      },
+      content,
       counts: {
         replies: v.replyCount ?? 0,
         reposts: v.repostCount ?? 0,
@@ -256,6 +273,17 @@ export class BlueskyConnector implements Connector, PostSource, AccountSource, B
       history: null,
       sourceUrl,
     };
+  }
+
+  /** The posts these posts quote, as the AppView showed them in their embeds (found ones only). */
+  private quotedPosts(views: BPostView[], sourceUrl: string): NormalisedPost[] {
+    const out: NormalisedPost[] = [];
+    for (const v of views) {
+      const q = quotedView(v);
+      const view = q && quoteState(q) === 'found' ? quotedAsPostView(q) : null;
+      if (view) out.push(this.normalise(view, sourceUrl));
+    }
+    return out;
   }
 
   private account(a: BAuthor): AccountInfo {
@@ -288,63 +316,112 @@ export class BlueskyConnector implements Connector, PostSource, AccountSource, B
     return out;
   }
 
-  async fetchThread(target: PostTarget, http: HttpSession, opts: { maxReplies: number }): Promise<Thread> {
-    const p = this.parse(new URL(target.url))!;
-    const did = await this.did(http, p.actor, target.url);
-    const uri = `at://${did}/app.bsky.feed.post/${p.rkey}`;
+  /** The thread of the post at this URI; NotFound is a CaptureError('not-found'). */
+  private async thread(http: HttpSession, uri: string, page: string) {
     const url = this.xrpc('app.bsky.feed.getPostThread', { uri, depth: '100', parentHeight: '80' });
-    const { data } = await this.call(http, url, BThreadAnswer, 'the post', target.url);
-    const thread = data.thread;
-    if (!thread.post) {
+    const { data } = await this.call(http, url, BThreadAnswer, 'the post', page);
+    if (!data.thread.post) {
       throw new CaptureError('not-found', 'the post was not found on Bluesky (deleted, or blocked)', false, {
-        url: target.url,
-        host: new URL(target.url).host,
+        url: page,
+        host: new URL(page).host,
         platform: 'Bluesky',
       });
     }
+    return { thread: data.thread as BThread & { post: BPostView }, url };
+  }
+
+  async fetchThread(target: PostTarget, http: HttpSession, opts: { maxReplies: number }): Promise<Thread> {
+    const p = this.parse(new URL(target.url))!;
+    const dids = await this.dids(http, p.actor, target.url);
+    let found: Awaited<ReturnType<BlueskyConnector['thread']>> | null = null;
+    for (const did of dids) {
+      try {
+        found = await this.thread(http, `at://${did}/app.bsky.feed.post/${p.rkey}`, target.url);
+        break;
+      } catch (err) {
+        if (!(err instanceof CaptureError) || err.code !== 'not-found') throw err;
+        if (did === dids.at(-1)) throw await this.whyMissing(http, did, err, target.url);
+      }
+    }
+    const { thread, url } = found!;
     const ancestors: NormalisedPost[] = [];
     for (let t = thread.parent; t?.post; t = t.parent) ancestors.unshift(this.normalise(t.post, url));
     const replies: NormalisedPost[] = [];
+    const views: BPostView[] = [thread.post];
     const walk = (t: BThread) => {
       for (const r of t.replies ?? []) {
         if (!r.post || replies.length >= opts.maxReplies) continue;
         replies.push(this.normalise(r.post, url));
+        views.push(r.post);
         walk(r);
       }
     };
     walk(thread);
-    return { post: this.normalise(thread.post, url), ancestors, replies };
+    const post = this.normalise(thread.post, url);
+    // Quoted posts are archived as posts of their own; they go in with the ancestors (context of the thread).
+    const quoted = this.quotedPosts(views, url);
+    await keepOriginals([post, ...ancestors, ...replies, ...quoted], http, this.plcUrl);
+    return { post, ancestors: [...quoted, ...ancestors], replies };
+  }
+
+  /**
+   * A post the AppView does not show: deleted, or its author deactivated or taken down (the AppView
+   * then hides the posts too). The latter is `unavailable`, not a deletion.
+   */
+  private async whyMissing(http: HttpSession, did: string, notFound: CaptureError, page: string) {
+    try {
+      await this.call(
+        http,
+        this.xrpc('app.bsky.actor.getProfile', { actor: did }),
+        BProfile,
+        'the post',
+        page,
+      );
+    } catch (err) {
+      if (err instanceof CaptureError && err.code === 'unavailable') return err;
+    }
+    return notFound;
   }
 
   async openAccount(target: AccountTarget, http: HttpSession): Promise<AccountHandle> {
     const p = this.parse(new URL(target.url))!;
-    const { data } = await this.call(
-      http,
-      this.xrpc('app.bsky.actor.getProfile', { actor: p.actor }),
-      BProfile,
-      `the account ${p.actor}`,
-      target.url,
-    );
+    const profile = (actor: string) =>
+      this.call(
+        http,
+        this.xrpc('app.bsky.actor.getProfile', { actor }),
+        BProfile,
+        `the account ${p.actor}`,
+        target.url,
+      );
+    let data: z.output<typeof BProfile>;
+    try {
+      data = (await profile(p.actor)).data;
+    } catch (err) {
+      // A handle that changed: the archive knows the account's DID under its former handle.
+      const did = p.actor.startsWith('did:') ? null : await this.archivedDid(p.actor);
+      if (!did || !(err instanceof CaptureError) || err.code !== 'not-found') throw err;
+      data = (await profile(did)).data;
+    }
     return { account: this.account(data), total: data.postsCount ?? null, ref: data.did };
   }
 
-  /** One page of getAuthorFeed (the account's posts and replies; reposts of others are left out). */
+  /** One page of getAuthorFeed (the account's posts and replies, and the posts they quote; reposts of others are left out). */
   async listAccount(handle: AccountHandle, http: HttpSession, cursor: string | null): Promise<AccountPage> {
     const params: Record<string, string> = { actor: handle.ref, limit: '100', filter: 'posts_with_replies' };
     if (cursor) params.cursor = cursor;
     const url = this.xrpc('app.bsky.feed.getAuthorFeed', params);
     const { data } = await this.call(http, url, BFeed, 'the posts of the account', handle.account.url ?? url);
-    const posts = data.feed
-      .filter((f) => !f.reason && f.post.author.did === handle.ref)
-      .map((f) => this.normalise(f.post, url));
+    const own = data.feed.filter((f) => !f.reason && f.post.author.did === handle.ref).map((f) => f.post);
+    const posts = [...own.map((v) => this.normalise(v, url)), ...this.quotedPosts(own, url)];
+    await keepOriginals(posts, http, this.plcUrl);
     const next = data.feed.length && data.cursor ? data.cursor : null;
     return { posts, next, ...(cursor === null ? {} : { self: cursor }) };
   }
 
   /**
    * Batch re-check through getPosts (25 AT-URIs a request): a post it leaves out is asked for on its
-   * own (getPostThread); NotFound then is a deletion, unless the author's profile is gone or taken
-   * down, which is `unavailable`. A changed record (new CID) shows up as changed content.
+   * own (getPostThread); NotFound then is a deletion, unless the author's profile is gone, deactivated
+   * or taken down, which is `unavailable`. A changed record (new CID) shows up as changed content.
    */
   async checkPosts(refs: CheckRef[], http: HttpSession): Promise<Map<string, CheckResult>> {
     const out = new Map<string, CheckResult>();
@@ -388,11 +465,59 @@ export class BlueskyConnector implements Connector, PostSource, AccountSource, B
     try {
       await this.call(http, this.xrpc('app.bsky.actor.getProfile', { actor: did }), BProfile, 'the account');
     } catch (err) {
-      if (err instanceof CaptureError && (err.code === 'not-found' || err.code === 'unavailable')) {
-        return { state: 'unavailable', reason: 'the account is gone, deactivated or taken down' };
-      }
+      if (err instanceof CaptureError && err.code === 'unavailable')
+        return { state: 'unavailable', reason: err.message };
+      if (err instanceof CaptureError && err.code === 'not-found')
+        return { state: 'unavailable', reason: 'the account is gone (Bluesky: Profile not found)' };
       return { state: 'error', reason: (err as Error).message };
     }
     return { state: 'deleted', reason: 'Bluesky answers NotFound for the post (asked twice)' };
   }
+
+  /**
+   * For `verify`: the post as this connector reads it from a stored answer (a postView anywhere in
+   * it, or a quoted post's viewRecord in another post's embed). Media URLs are the CDN's there; the
+   * content hash does not cover URLs, so it re-derives the same version.
+   */
+  async rederive(input: RederiveInput): Promise<{ current: PostContent; history: PostContent[] } | null> {
+    let json: unknown;
+    try {
+      json = JSON.parse(input.body.toString('utf8'));
+    } catch {
+      return null;
+    }
+    const hit = findObject(
+      json,
+      (o) => o.uri === input.platformId && 'author' in o && ('record' in o || 'value' in o),
+    );
+    if (!hit) return null;
+    const parsed = 'record' in hit ? BPostView.safeParse(hit) : null;
+    const view = parsed?.success
+      ? parsed.data
+      : !('record' in hit)
+        ? quotedAsPostView(BQuoted.parse(hit))
+        : null;
+    return view ? { current: this.normalise(view, input.url).content, history: [] } : null;
+  }
+}
+
+type Json = Record<string, unknown>;
+
+/** The first object in a JSON answer that `is` accepts, depth first. */
+function findObject(value: unknown, is: (o: Json) => boolean): Json | null {
+  if (Array.isArray(value)) {
+    for (const v of value) {
+      const hit = findObject(v, is);
+      if (hit) return hit;
+    }
+    return null;
+  }
+  if (!value || typeof value !== 'object') return null;
+  const o = value as Json;
+  if (is(o)) return o;
+  for (const v of Object.values(o)) {
+    const hit = findObject(v, is);
+    if (hit) return hit;
+  }
+  return null;
 }

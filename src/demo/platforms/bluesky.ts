@@ -1,5 +1,8 @@
-// Loopback fake of the Bluesky public AppView (https://public.api.bsky.app) plus its image CDN.
-// Behaviour follows docs/reference/platform-apis.md §2 and the fidelity checklist in §8.
+// Loopback fake of a Bluesky network as the reference implementation (@atproto/dev-env) serves it:
+// the public AppView (https://public.api.bsky.app) with its image CDN, the PLC directory
+// (https://plc.directory) and the accounts' PDS (com.atproto.sync.getBlob), all on one port.
+// Behaviour follows docs/reference/platform-apis.md §2 and the fidelity checklist in §8; error names
+// and messages as packages/bsky and packages/pds of bluesky-social/atproto word them.
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -47,7 +50,8 @@ interface Acc {
   handle: string;
   displayName: string;
   createdAt: string;
-  takenDown: boolean;
+  /** Moderation (takendown) or the owner (deactivated) hides the account and its posts on the AppView. */
+  status: 'active' | 'takendown' | 'deactivated';
   posts: Post[];
 }
 interface Post {
@@ -60,6 +64,10 @@ interface Post {
   indexedAt: string;
   images: Img[];
   reply: { root: Ref; parent: Ref } | undefined;
+  /** The post this one quotes (app.bsky.embed.record / recordWithMedia). */
+  quote: Ref | undefined;
+  /** Quoting posts the author detached from this one (its postgate's detachedEmbeddingUris). */
+  detached: Set<string>;
   counts: { like: number; repost: number; reply: number; quote: number };
   deleted: boolean;
 }
@@ -155,6 +163,16 @@ function imageSize(b: Buffer): { width: number; height: number } | null {
   }
   return null;
 }
+/**
+ * What the CDN (cdn.bsky.app/img/<preset>/plain/<did>/<cid>@jpeg) serves: the image re-encoded, so other
+ * bytes than the blob (a 96×64 PNG came back as a 1000×667 WebP from the real one). Deterministic, so
+ * the same image always gives the same copy.
+ */
+function reencoded(original: Buffer, preset: string): Buffer {
+  const digest = createHash('sha256').update(preset).update(original).digest();
+  return Buffer.concat([Buffer.from('ffd8ffe000104a46494600', 'hex'), digest, Buffer.from('ffd9', 'hex')]);
+}
+
 /** First index whose rkey is > key (strict) or >= key; TIDs sort lexicographically. */
 function bound(arr: Post[], key: string, strict: boolean): number {
   let lo = 0;
@@ -182,6 +200,8 @@ export class FakeBluesky {
   private readonly posts = new Map<string, Post>();
   private readonly children = new Map<string, Post[]>();
   private readonly blobs = new Map<string, Img>();
+  private readonly blocks = new Set<string>();
+  private readonly corrupt = new Map<string, Buffer>();
   private readonly failures = new InjectedFailures<FailAnswer>();
   private window = { start: 0, count: 0 };
   private clock = Date.parse('2025-01-01T00:00:00.000Z'); // default createdAt: one post per minute from here
@@ -249,18 +269,27 @@ export class FakeBluesky {
 
   // ---- test-side API ----------------------------------------------------------------------------
 
-  addAccount(a: { handle: string; displayName?: string; did?: string }): { did: string; handle: string } {
+  /**
+   * An account with a did:plc (its document served by this fake's PLC route), or with `didWeb` the
+   * did:web of this fake's own host (its document at /.well-known/did.json; one such account per fake).
+   * Either document names this fake as the account's PDS.
+   */
+  addAccount(a: { handle: string; displayName?: string; did?: string; didWeb?: boolean }): {
+    did: string;
+    handle: string;
+  } {
     const handle = a.handle.toLowerCase();
     if (this.byHandle.has(handle)) throw new Error(`account ${handle} exists`);
     const did =
       a.did ??
+      (a.didWeb ? `did:web:${encodeURIComponent(new URL(this.base).host)}` : undefined) ??
       `did:plc:${base32(createHash('sha256').update(`${handle}#${this.byDid.size}`).digest()).slice(0, 24)}`;
     const acc: Acc = {
       did,
       handle,
       displayName: a.displayName ?? '',
       createdAt: '2024-11-01T00:00:00.000Z',
-      takenDown: false,
+      status: 'active',
       posts: [],
     };
     this.byDid.set(did, acc);
@@ -273,6 +302,8 @@ export class FakeBluesky {
     handle: string;
     text: string;
     replyTo?: string;
+    /** The AT-URI of a post this one quotes (with images: app.bsky.embed.recordWithMedia). */
+    quote?: string;
     images?: FakeImage[];
     langs?: string[];
     labels?: string[];
@@ -294,6 +325,8 @@ export class FakeBluesky {
         parent: { uri: parent.uri, cid: parent.cid },
       };
     }
+    const quoted = p.quote === undefined ? undefined : this.posts.get(this.canonical(p.quote) ?? '');
+    if (p.quote !== undefined && !quoted) throw new Error(`unknown quoted post ${p.quote}`);
     let us = ms * 1000 + (this.seq % 1000);
     let rkey = tid(us, this.seq++);
     while (this.posts.has(`at://${acc.did}/${POST}/${rkey}`)) rkey = tid(++us, this.seq);
@@ -308,9 +341,12 @@ export class FakeBluesky {
       indexedAt: new Date(ms + 1234).toISOString(),
       images: [],
       reply,
+      quote: quoted && { uri: quoted.uri, cid: quoted.cid },
+      detached: new Set(),
       counts: { like: 0, repost: 0, reply: 0, quote: 0 },
       deleted: false,
     };
+    if (quoted) quoted.counts.quote++;
     this.setRecord(post, p.text, p.images, p.langs ?? ['nl'], p.labels ?? []);
     this.posts.set(post.uri, post);
     insertSorted(acc.posts, post);
@@ -368,20 +404,69 @@ export class FakeBluesky {
     this.commit(p, 'delete');
   }
 
-  /** Moderation takes the account down: hidden by the AppView; Jetstream says `account` active:false, takendown. */
+  /**
+   * Moderation takes the account down: getProfile and getAuthorFeed answer AccountTakedown, its
+   * posts are hidden; Jetstream says `account` active:false, takendown.
+   */
   takedownAccount(handle: string): void {
+    this.setStatus(handle, 'takendown');
+  }
+
+  /**
+   * The owner deactivates the account: getProfile and getAuthorFeed answer AccountDeactivated, its
+   * posts are hidden (getPosts leaves them out, getPostThread says NotFound); Jetstream says
+   * `account` active:false, deactivated.
+   */
+  deactivateAccount(handle: string): void {
+    this.setStatus(handle, 'deactivated');
+  }
+
+  /** The takedown is reversed or the account reactivated: visible again; Jetstream says `account` active:true. */
+  restoreAccount(handle: string): void {
+    this.setStatus(handle, 'active');
+  }
+
+  private setStatus(handle: string, status: Acc['status']): void {
     const a = this.account(handle);
-    a.takenDown = true;
+    a.status = status;
     this.jet(a.did, 'account', (time, seq) => ({
-      account: { active: false, did: a.did, seq, status: 'takendown', time },
+      account: {
+        active: status === 'active',
+        did: a.did,
+        seq,
+        time,
+        ...(status === 'active' ? {} : { status }),
+      },
     }));
   }
 
-  /** The takedown is reversed: visible again; Jetstream says `account` active:true. */
-  restoreAccount(handle: string): void {
-    const a = this.account(handle);
-    a.takenDown = false;
-    this.jet(a.did, 'account', (time, seq) => ({ account: { active: true, did: a.did, seq, time } }));
+  /**
+   * The account changes its handle (the DID stays): the old handle no longer resolves, views show the
+   * new one; Jetstream says `identity` with the new handle.
+   */
+  changeHandle(from: string, to: string): void {
+    const a = this.account(from);
+    const handle = to.toLowerCase();
+    if (this.byHandle.has(handle)) throw new Error(`account ${handle} exists`);
+    this.byHandle.delete(a.handle);
+    a.handle = handle;
+    this.byHandle.set(handle, a);
+    this.jet(a.did, 'identity', (time, seq) => ({ identity: { did: a.did, handle, seq, time } }));
+  }
+
+  /** The quoted post's author detaches a quote (postgate detachedEmbeddingUris): the quote shows #viewDetached. */
+  detachQuote(quoted: string, quoting: string): void {
+    this.mustGet(quoted).detached.add(this.mustGet(quoting).uri);
+  }
+
+  /** `blocker` blocks `blocked`: quotes between their posts show #viewBlocked (the AppView's third-party block rule). */
+  block(blocker: string, blocked: string): void {
+    this.blocks.add(`${this.account(blocker).did} ${this.account(blocked).did}`);
+  }
+
+  /** The account's PDS serves other bytes than the blob for this CID (a broken or lying PDS). */
+  corruptBlob(cid: string, bytes: Buffer): void {
+    this.corrupt.set(cid, bytes);
   }
 
   failNext(match: RegExp, answer: FailAnswer): void {
@@ -400,10 +485,16 @@ export class FakeBluesky {
     if (!p || p.deleted) throw new Error(`unknown or deleted post ${uri}`);
     return p;
   }
-  /** Actor param: a DID or a handle; taken-down accounts are hidden by the AppView. */
+  /** Actor param: a DID or a handle (whatever its status: the caller answers for hidden accounts). */
   private actor(id: string): Acc | undefined {
-    const a = id.startsWith('did:') ? this.byDid.get(id) : this.byHandle.get(id.toLowerCase());
-    return a && !a.takenDown ? a : undefined;
+    return id.startsWith('did:') ? this.byDid.get(id) : this.byHandle.get(id.toLowerCase());
+  }
+  /** getProfile / getAuthorFeed for an actor: not found, taken down or deactivated, as packages/bsky answers. */
+  private hidden(a: Acc | undefined): Reply | null {
+    if (!a) return xerr('InvalidRequest', 'Profile not found');
+    if (a.status === 'takendown') return xerr('AccountTakedown', 'Account has been suspended');
+    if (a.status === 'deactivated') return xerr('AccountDeactivated', 'Account is deactivated');
+    return null;
   }
   /** at://<did|handle>/app.bsky.feed.post/<rkey> → DID form (handles are resolved), or undefined if not an at-uri. */
   private canonical(uri: string): string | undefined {
@@ -415,7 +506,7 @@ export class FakeBluesky {
     return `at://${did ?? m[1]}/${m[2]}/${m[3]}`;
   }
   private live(p: Post | undefined): p is Post {
-    return !!p && !p.deleted && !p.author.takenDown;
+    return !!p && !p.deleted && p.author.status === 'active';
   }
 
   /** Builds the app.bsky.feed.post record and its CID; image blobs get raw-codec CIDs served by the CDN route. */
@@ -436,53 +527,95 @@ export class FakeBluesky {
     for (const img of post.images) this.blobs.set(`${post.author.did}/${img.cid}`, img);
     const record: Obj = { $type: POST, createdAt: post.createdAt, langs, text };
     if (post.reply) record.reply = post.reply;
-    if (post.images.length) {
-      record.embed = {
-        $type: 'app.bsky.embed.images',
-        images: post.images.map((i) => ({
-          alt: i.alt,
-          image: { $type: 'blob', ref: { $link: i.cid }, mimeType: i.mimeType, size: i.bytes.length },
-          ...(i.dims ? { aspectRatio: i.dims } : {}),
-        })),
-      };
-    }
+    const media = post.images.length
+      ? {
+          $type: 'app.bsky.embed.images',
+          images: post.images.map((i) => ({
+            alt: i.alt,
+            image: { $type: 'blob', ref: { $link: i.cid }, mimeType: i.mimeType, size: i.bytes.length },
+            ...(i.dims ? { aspectRatio: i.dims } : {}),
+          })),
+        }
+      : undefined;
+    const quote = post.quote && { $type: 'app.bsky.embed.record', record: post.quote };
+    if (quote && media) record.embed = { $type: 'app.bsky.embed.recordWithMedia', record: quote, media };
+    else if (quote ?? media) record.embed = quote ?? media;
     if (labels.length)
       record.labels = { $type: 'com.atproto.label.defs#selfLabels', values: labels.map((val) => ({ val })) };
     post.record = record;
     post.cid = cidOf(0x71, JSON.stringify(record));
   }
 
+  /** The images#view of a post's images: CDN URLs of the re-encoded copies (§2.6). */
+  private imagesView(p: Post): Obj | undefined {
+    if (!p.images.length) return undefined;
+    const img = (preset: string, i: Img) => `${this.base}/img/${preset}/plain/${p.author.did}/${i.cid}@jpeg`;
+    return {
+      $type: 'app.bsky.embed.images#view',
+      images: p.images.map((i) => ({
+        thumb: img('feed_thumbnail', i),
+        fullsize: img('feed_fullsize', i),
+        alt: i.alt,
+        ...(i.dims ? { aspectRatio: i.dims } : {}),
+      })),
+    };
+  }
+
+  /**
+   * What app.bsky.embed.record#view shows of the post `p` quotes: #viewRecord, or #viewNotFound
+   * (deleted, author hidden), #viewBlocked (a block between the two authors), #viewDetached (the
+   * quoted author detached it), as packages/bsky's views build them.
+   */
+  private quoteView(p: Post, ref: Ref): Obj {
+    const E = 'app.bsky.embed.record';
+    const q = this.posts.get(ref.uri);
+    if (!this.live(q)) return { $type: `${E}#viewNotFound`, uri: ref.uri, notFound: true };
+    if (q.detached.has(p.uri)) return { $type: `${E}#viewDetached`, uri: ref.uri, detached: true };
+    const [x, y] = [p.author.did, q.author.did];
+    if (this.blocks.has(`${x} ${y}`) || this.blocks.has(`${y} ${x}`))
+      return { $type: `${E}#viewBlocked`, uri: ref.uri, blocked: true, author: { did: y, viewer: {} } };
+    const images = this.imagesView(q);
+    return {
+      $type: `${E}#viewRecord`,
+      uri: q.uri,
+      cid: q.cid,
+      author: this.authorView(q.author),
+      value: q.record,
+      labels: [],
+      likeCount: q.counts.like,
+      replyCount: q.counts.reply,
+      repostCount: q.counts.repost,
+      quoteCount: q.counts.quote,
+      indexedAt: q.indexedAt,
+      ...(images ? { embeds: [images] } : {}),
+    };
+  }
+
+  /** The post's embed view: images, a quote, or both (recordWithMedia#view). */
+  private embedView(p: Post): Obj | undefined {
+    const media = this.imagesView(p);
+    if (!p.quote) return media;
+    const record = { $type: 'app.bsky.embed.record#view', record: this.quoteView(p, p.quote) };
+    return media ? { $type: 'app.bsky.embed.recordWithMedia#view', record, media } : record;
+  }
+
+  private authorView(a: Acc): Obj {
+    return { did: a.did, handle: a.handle, displayName: a.displayName, labels: [], createdAt: a.createdAt };
+  }
+
   /** PostView (§2.4/§2.6). Self-labels are echoed into `labels` as label objects, as the AppView does. */
   private view(p: Post): Obj {
     const a = p.author;
-    const img = (preset: string, i: Img) => `${this.base}/img/${preset}/plain/${a.did}/${i.cid}@jpeg`;
+    const embed = this.embedView(p);
     const selfLabels = ((p.record.labels as { values: { val: string }[] } | undefined)?.values ?? []).map(
       (l) => ({ src: a.did, uri: p.uri, cid: p.cid, val: l.val, cts: p.createdAt }),
     );
     return {
       uri: p.uri,
       cid: p.cid,
-      author: {
-        did: a.did,
-        handle: a.handle,
-        displayName: a.displayName,
-        labels: [],
-        createdAt: a.createdAt,
-      },
+      author: this.authorView(a),
       record: p.record,
-      ...(p.images.length
-        ? {
-            embed: {
-              $type: 'app.bsky.embed.images#view',
-              images: p.images.map((i) => ({
-                thumb: img('feed_thumbnail', i),
-                fullsize: img('feed_fullsize', i),
-                alt: i.alt,
-                ...(i.dims ? { aspectRatio: i.dims } : {}),
-              })),
-            },
-          }
-        : {}),
+      ...(embed ? { embed } : {}),
       replyCount: p.counts.reply,
       repostCount: p.counts.repost,
       likeCount: p.counts.like,
@@ -639,7 +772,8 @@ export class FakeBluesky {
     const path = u.pathname;
     this.requests.push({ method: req.method ?? 'GET', path: raw, headers: { ...req.headers } });
     const xrpc = path.startsWith('/xrpc/');
-    const over = xrpc && this.rate(extra);
+    // The rate limit is the AppView's; the PDS (com.atproto.sync.*) and PLC routes stand for other hosts.
+    const over = xrpc && !path.startsWith('/xrpc/com.atproto.sync.') && this.rate(extra);
     const fail = this.failures.take(path);
     if (fail) {
       const { status, body, headers } = fail;
@@ -657,11 +791,14 @@ export class FakeBluesky {
       return img
         ? {
             status: 200,
-            body: img.bytes,
-            headers: { 'content-type': img.mimeType, 'cache-control': 'public, max-age=604800' },
+            body: reencoded(img.bytes, m[1] as string),
+            headers: { 'content-type': 'image/jpeg', 'cache-control': 'public, max-age=604800' },
           }
         : { status: 404, body: 'Not Found', headers: { 'content-type': 'text/plain' } };
     }
+    if (path.startsWith('/did:')) return this.plc(decodeURIComponent(path.slice(1)));
+    if (path === '/.well-known/did.json') return this.didWeb();
+    if (path === '/xrpc/com.atproto.sync.getBlob') return this.getBlob(u.searchParams);
     if (!xrpc) return xerr('NotFound', 'Not Found', 404);
     return this.xrpc(path.slice(6), u.searchParams);
   }
@@ -705,7 +842,8 @@ export class FakeBluesky {
       case 'app.bsky.actor.getProfile': {
         if (!q.has('actor')) return missing('actor');
         const a = this.actor(need('actor'));
-        if (!a) return xerr('InvalidRequest', 'Profile not found');
+        const hidden = this.hidden(a);
+        if (hidden || !a) return hidden ?? xerr('InvalidRequest', 'Profile not found');
         return json(200, {
           did: a.did,
           handle: a.handle,
@@ -758,6 +896,66 @@ export class FakeBluesky {
     }
   }
 
+  // ---- PLC directory, did:web and the PDS ---------------------------------------------------------
+
+  /** A DID document as the PLC directory serves it (GET /<did>), naming this fake as the PDS. */
+  private didDocument(a: Acc): Obj {
+    return {
+      '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/multikey/v1'],
+      id: a.did,
+      alsoKnownAs: [`at://${a.handle}`],
+      verificationMethod: [
+        {
+          id: `${a.did}#atproto`,
+          type: 'Multikey',
+          controller: a.did,
+          publicKeyMultibase: 'zQ3shFakeKeyForTests',
+        },
+      ],
+      service: [{ id: '#atproto_pds', type: 'AtprotoPersonalDataServer', serviceEndpoint: this.base }],
+    };
+  }
+
+  /** PLC: the document of a did:plc; 404 `DID not registered` for one it does not know (plc.directory's answer). */
+  private plc(did: string): Reply {
+    const a = did.startsWith('did:plc:') ? this.byDid.get(did) : undefined;
+    return a ? json(200, this.didDocument(a)) : json(404, { message: `DID not registered: ${did}` });
+  }
+
+  /** did:web: the document of the account whose DID is this host's. */
+  private didWeb(): Reply {
+    const a = this.byDid.get(`did:web:${encodeURIComponent(new URL(this.base).host)}`);
+    return a
+      ? json(200, this.didDocument(a))
+      : { status: 404, body: 'Not Found', headers: { 'content-type': 'text/plain' } };
+  }
+
+  /**
+   * com.atproto.sync.getBlob as the reference PDS answers: the blob's bytes with its MIME type, or
+   * 400 RepoNotFound / RepoTakendown / RepoDeactivated / BlobNotFound.
+   */
+  private getBlob(q: URLSearchParams): Reply {
+    for (const k of ['did', 'cid'])
+      if (!q.get(k)) return xerr('InvalidRequest', `Error: Params must have the property "${k}"`);
+    const did = q.get('did') as string;
+    const cid = q.get('cid') as string;
+    const a = this.byDid.get(did);
+    if (!a) return xerr('RepoNotFound', `Could not find repo for DID: ${did}`);
+    if (a.status === 'takendown') return xerr('RepoTakendown', `Repo has been takendown: ${did}`);
+    if (a.status === 'deactivated') return xerr('RepoDeactivated', `Repo has been deactivated: ${did}`);
+    const img = this.blobs.get(`${did}/${cid}`);
+    if (!img) return xerr('BlobNotFound', 'Blob not found');
+    return {
+      status: 200,
+      body: this.corrupt.get(cid) ?? img.bytes,
+      headers: {
+        'content-type': img.mimeType,
+        'x-content-type-options': 'nosniff',
+        'content-security-policy': "default-src 'none'; sandbox",
+      },
+    };
+  }
+
   /** Parent chain up to parentHeight; a deleted/taken-down parent becomes notFoundPost and ends the chain (§2.2). */
   private parentNode(p: Post, height: number): Obj | undefined {
     if (!p.reply || height <= 0) return undefined;
@@ -786,7 +984,8 @@ export class FakeBluesky {
     if (!q.has('actor')) return xerr('InvalidRequest', 'Error: Params must have the property "actor"');
     if (typeof limit !== 'number') return limit;
     const a = this.actor(q.get('actor') ?? '');
-    if (!a) return xerr('InvalidRequest', 'Profile not found');
+    const hidden = this.hidden(a);
+    if (hidden || !a) return hidden ?? xerr('InvalidRequest', 'Profile not found');
     const cursor = q.get('cursor');
     let hi = a.posts.length;
     if (cursor) {
