@@ -15,6 +15,8 @@ let dir: string;
 const saved = { ...process.env };
 let page: ReturnType<FakeMeta['addPage']>;
 let posts: { id: string; url: string }[] = [];
+let ig: ReturnType<FakeMeta['linkInstagram']>;
+let igPost: { id: string; url: string };
 
 async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -61,7 +63,17 @@ beforeAll(async () => {
     fake.addPost({ page, message: 'Eerste bericht van vandaag.' }),
     fake.addPost({ page, message: 'Tweede bericht, wordt verwijderd.' }),
   ];
-  const yaml = 'accounts:\n  - account: https://www.facebook.com/minbzk\n    tokenEnv: FB_TOKEN_MINBZK\n';
+  ig = fake.linkInstagram(page, 'minbzk_ig');
+  igPost = fake.addMedia({ user: ig, caption: 'Open dag op het ministerie' });
+  // The Instagram account is read with the token of the page it is linked to.
+  const yaml = [
+    'accounts:',
+    '  - account: https://www.facebook.com/minbzk',
+    '    tokenEnv: FB_TOKEN_MINBZK',
+    '  - account: https://www.instagram.com/minbzk_ig/',
+    '    tokenEnv: FB_TOKEN_MINBZK',
+    '',
+  ].join('\n');
   // The connector reads the page token from the process, serve from its env: both see the same file.
   const file = path.join(dir, 'accounts.yaml');
   writeFileSync(file, yaml);
@@ -78,8 +90,8 @@ beforeAll(async () => {
   );
   // serve watches the page of config/accounts.yaml: its backfill takes both posts in.
   await waitFor('the backfill of the page', async () => {
-    const rows = await query(h.dataDir, "SELECT id FROM post WHERE platform = 'facebook'");
-    return rows.length === 2 ? rows : undefined;
+    const rows = await query(h.dataDir, "SELECT id FROM post WHERE platform IN ('facebook', 'instagram')");
+    return rows.length === 3 ? rows : undefined;
   });
 });
 
@@ -176,6 +188,40 @@ describe('Meta webhooks on serve', () => {
       },
     ]);
     expect(await deliver(other.body, other.signature)).toBe(200);
+  });
+
+  it('an Instagram `comments` change checks the commented post, which captures the new comment', async () => {
+    const c = fake.addIgComment({
+      media: igPost.id,
+      text: 'Mag ik mijn kinderen meenemen?',
+      username: 'ouder_utrecht',
+    });
+    const change = fake.webhook('instagram', [
+      {
+        id: ig.id,
+        changes: [
+          {
+            field: 'comments',
+            value: {
+              id: c.id,
+              text: 'Mag ik mijn kinderen meenemen?',
+              from: { id: '17841400000000', username: 'ouder_utrecht' },
+              media: { id: igPost.id, media_product_type: 'FEED' },
+            },
+          },
+        ],
+      },
+    ]);
+    expect(await deliver(change.body, change.signature)).toBe(200);
+    const row = await waitFor('the new comment to be captured', async () => {
+      const rows = await query<{ kind: string; parent: string }>(
+        h.dataDir,
+        'SELECT kind, parent_platform_id AS parent FROM post WHERE platform_id = ?',
+        [c.id],
+      );
+      return rows[0];
+    });
+    expect(row).toEqual({ kind: 'comment', parent: igPost.id });
   });
 
   it('checks signatures over the raw bytes, in constant time, only in the documented form', () => {
