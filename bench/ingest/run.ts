@@ -2,9 +2,16 @@
  * bench/ingest: backfill an account of 20,000 posts from a loopback Mastodon fake through the full
  * pipeline (HTTP, WARC, SQLite + FTS), and compare with a baseline measured in the same run: the same
  * rows through one batched SQLite insert plus SHA-256 of the same bytes. Run: npm run bench:ingest
+ *
+ * The workload is an account's, not a list of one-liners: every 10th post carries an image (a real
+ * PNG, downloaded and stored), every 7th was edited (its edit history is fetched and kept as
+ * versions), every 5th is a reply in the account's own thread; the fake answers every request after
+ * BENCH_LATENCY_MS (default 20 ms, a server on a real network). BENCH_SIMPLE=1 gives the old
+ * workload (text only, no latency) for comparison with earlier figures. Peak RSS is this process's
+ * (the fake and the baseline included); `npm run bench:ingest-memory` measures the backfill alone.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { CapturePipeline } from '../../src/capture/pipeline.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -103,9 +110,48 @@ async function fetchPages(m: FakeMastodon, accountId: string): Promise<Buffer[]>
   return pages;
 }
 
-const m = await FakeMastodon.start();
+const SIMPLE = process.env.BENCH_SIMPLE === '1';
+const LATENCY = SIMPLE ? 0 : Number(process.env.BENCH_LATENCY_MS ?? 20);
+// A 2×2 PNG (real bytes: the pipeline hashes and stores what it downloads); each image is made distinct.
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==',
+  'base64',
+);
+const m = await FakeMastodon.start({ latencyMs: LATENCY });
 const account = m.addAccount({ username: 'bench', displayName: 'Benchmark' });
-m.addStatuses(POSTS, 'bench', text);
+const workload = { images: 0, edits: 0, replies: 0 };
+if (SIMPLE) m.addStatuses(POSTS, 'bench', text);
+else {
+  let previous: string | undefined;
+  for (let i = 0; i < POSTS; i++) {
+    const image = i % 10 === 0;
+    const reply = i % 5 === 4 && previous !== undefined;
+    const s = m.addStatus({
+      username: 'bench',
+      content: text(i),
+      ...(reply ? { inReplyToId: previous } : {}),
+      ...(image
+        ? {
+            media: [
+              {
+                type: 'image',
+                bytes: Buffer.concat([PNG, Buffer.from(`#${i}`)]),
+                contentType: 'image/png',
+                description: `Afbeelding ${i}`,
+              },
+            ],
+          }
+        : {}),
+    });
+    if (i % 7 === 3) {
+      m.editStatus(s.id, { content: `${text(i).replace('</p>', '')} (aangevuld)</p>` });
+      workload.edits++;
+    }
+    if (image) workload.images++;
+    if (reply) workload.replies++;
+    previous = s.id;
+  }
+}
 const pages = await fetchPages(m, account.id);
 const results: { pipeline: number; baseline: number }[] = [];
 for (let run = 0; run < RUNS; run++) {
@@ -127,12 +173,15 @@ const p = median(results.map((r) => r.pipeline));
 const b = median(results.map((r) => r.baseline));
 const summary = {
   posts: POSTS,
+  workload: SIMPLE ? 'simple (text only, no latency)' : { ...workload, latencyMs: LATENCY },
+  peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
   runs: RUNS,
   pipelineSeconds: Number(p.toFixed(3)),
   postsPerSecond: Math.round(POSTS / p),
   baselineSeconds: Number(b.toFixed(3)),
   ratio: Number(median(results.map((r) => r.pipeline / r.baseline)).toFixed(2)),
   machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`,
+  load: loadavg().map((l) => l.toFixed(2)),
   date: new Date().toISOString(),
 };
 console.log(JSON.stringify(summary));

@@ -144,6 +144,8 @@ export interface FakeMastodonOptions {
   requireAuth?: boolean;
   /** Tokens the streaming API accepts. Without it any non-empty token is a valid user token. */
   streamingTokens?: string[];
+  /** Each HTTP answer waits this long first (a real server over a real network; benchmarks). */
+  latencyMs?: number;
 }
 export interface FailAnswer {
   status: number;
@@ -312,13 +314,17 @@ export class FakeMastodon {
   private constructor(private readonly opts: FakeMastodonOptions) {
     this.profile = opts.profile ?? 'mastodon';
     this.traits = PROFILES[this.profile];
-    this.server = createServer((req, res) =>
-      answer(
-        res,
-        (extra) => this.handle(req, extra),
-        (e) => json(500, { error: String(e) }),
-      ),
-    );
+    const latency = opts.latencyMs ?? 0;
+    this.server = createServer((req, res) => {
+      const go = () =>
+        answer(
+          res,
+          (extra) => this.handle(req, extra),
+          (e) => json(500, { error: String(e) }),
+        );
+      if (latency > 0) setTimeout(go, latency);
+      else go();
+    });
     this.server.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head));
   }
 
