@@ -103,6 +103,7 @@ describe('capturing a Threads post with the owner token', () => {
     const other = await cli(env, 'show', post.url.replace('www.threads.com', 'threads.net'), '--json');
     expect(other.json.post.id).toBe(show.json.post.id);
     const hit = await cli(env, 'search', 'tabel', '--json');
+    expect(hit.code, hit.stderr + hit.stdout).toBe(0);
     expect(hit.json.hits.map((h: { url: string }) => h.url)).toContain(reply.url);
 
     // The token went as a header (redacted in the WARC), never in a URL the archive keeps.
@@ -128,6 +129,13 @@ describe('capturing a Threads post with the owner token', () => {
     const pages = t.requests.slice(before).filter((q) => q.path.startsWith('/v1.0/me/threads'));
     expect(pages.length).toBe(2); // 121 newer posts: the shortcode is on the second page of 100
     expect(new URL(pages[1]!.path, t.url).searchParams.get('after')).toBeTruthy();
+
+    // The account's own reply: its shortcode is found among the account's replies (`/me/replies`).
+    const answer = t.addPost(gov, 'Dank voor uw vraag: zie de begroting.', { replyTo: old.id });
+    const r2 = await cli(env, 'capture', answer.url, '--json');
+    expect(r2.code, r2.stderr).toBe(0);
+    const shown = await cli(env, 'show', answer.url, '--json');
+    expect(shown.json.post).toMatchObject({ kind: 'reply' });
     cleanup();
   });
 
@@ -203,6 +211,7 @@ describe('watching a Threads account', () => {
       expect(first.json.outcomes.every((o: { outcome: string }) => o.outcome === 'unchanged')).toBe(true);
 
       t.editPost(a.id, 'De energietoeslag wordt niet verlengd.');
+      t.editPost(reply.id, 'Hoe lang nog, en voor wie?');
       t.deletePost(b.id);
       const second = await cli(env, 'recheck', '--all', '--json');
       const byUrl = new Map(
@@ -211,10 +220,15 @@ describe('watching a Threads account', () => {
       expect(byUrl.get(a.url)).toBe('edited');
       expect(byUrl.get(b.url)).toBe('deleted');
       expect(byUrl.get(c.url)).toBe('unchanged');
-      expect(byUrl.get(reply.url)).toBe('unchanged'); // a reply by someone else, read with the owner's token
+      // A reply by someone else is read (and captured again) with the owner's token.
+      expect(byUrl.get(reply.url)).toBe('edited');
 
       const alerts = (await cli(env, 'alerts', '--json')).json.alerts;
-      expect(alerts.find((x: { kind: string }) => x.kind === 'edited').detail.diff).toContain('{+niet+}');
+      const diffs = alerts
+        .filter((x: { kind: string }) => x.kind === 'edited')
+        .map((x: { detail: { diff: string } }) => x.detail.diff);
+      expect(diffs).toEqual(expect.arrayContaining([expect.stringContaining('{+niet+}')]));
+      expect(diffs).toEqual(expect.arrayContaining([expect.stringContaining('{+, en voor wie+}')]));
       expect(alerts.find((x: { kind: string }) => x.kind === 'deleted').detail.lastVersion.text).toBe(
         'Persbericht over netcongestie.',
       );

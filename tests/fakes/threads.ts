@@ -312,11 +312,17 @@ export class FakeThreads {
       return json(Object.fromEntries(Object.entries(all).filter(([k]) => fields.has(k) || k === 'id')));
     }
     const userId = parts[0] === 'me' ? who.id : parts[0]!;
-    if (parts[1] === 'threads' && parts.length === 2) {
-      // Only the app-scoped user's own threads can be listed.
+    if (
+      (parts[1] === 'threads' || parts[1] === 'replies') &&
+      parts.length === 2 &&
+      !this.media.has(parts[0]!)
+    ) {
+      // Only the app-scoped user's own threads (or own replies) can be listed.
       if (userId !== who.id) return notExist(userId);
       const own = [...this.media.values()]
-        .filter((m) => m.owner.id === who.id && !m.repliedTo && !m.deleted)
+        .filter(
+          (m) => m.owner.id === who.id && Boolean(m.repliedTo) === (parts[1] === 'replies') && !m.deleted,
+        )
         .reverse();
       return this.page(own, q, path);
     }
@@ -324,9 +330,11 @@ export class FakeThreads {
     if (!m || m.deleted) return notExist(parts[0]!);
     if (parts.length === 1) return json(this.render(m, fields));
     if (parts[1] === 'replies' || parts[1] === 'conversation') {
-      const all = [...this.media.values()].filter(
-        (r) => !r.deleted && (parts[1] === 'replies' ? r.repliedTo === m.id : r.root === (m.root ?? m.id)),
-      );
+      // `/replies`: the top level under the post; `/conversation`: every reply below it, flattened.
+      const below = (r: Media): boolean =>
+        r.repliedTo === m.id ||
+        (parts[1] === 'conversation' && r.repliedTo !== null && below(this.media.get(r.repliedTo)!));
+      const all = [...this.media.values()].filter((r) => !r.deleted && below(r));
       const reverse = q.get('reverse') !== 'false';
       return this.page(reverse ? all.reverse() : all, q, path);
     }

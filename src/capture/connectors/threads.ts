@@ -60,6 +60,8 @@ export const POST_FIELDS = [
   'id,media_product_type,media_type,media_url,permalink,username,text,timestamp,shortcode',
   `thumbnail_url,alt_text,link_attachment_url,is_quote_post,quoted_post,reposted_post,children{${CHILD_FIELDS}}`,
 ].join(',');
+/** One media object by id: every field, so it says whether it is a reply and to what. */
+const FULL_FIELDS = `${POST_FIELDS},root_post,replied_to,is_reply,hide_status`;
 /** Replies have no `alt_text`, and their own fields for where they hang in the tree. */
 export const REPLY_FIELDS = [
   'id,media_type,media_url,permalink,username,text,timestamp,shortcode,thumbnail_url',
@@ -377,6 +379,10 @@ export class ThreadsConnector
 
   /** A post's content: its text and its media (carousel children in order), keyed by media id. */
   content(m: TMedia): PostContent {
+    // A reply's alt text and link are left out: the reply endpoints do not serve them, so a reply
+    // reads the same however it was fetched.
+    const reply = Boolean(m.replied_to || m.is_reply);
+    const alt = (t: string | null | undefined) => (reply ? null : (t ?? null));
     const media: MediaItem[] = [];
     if (m.media_type === 'CAROUSEL_ALBUM') {
       for (const c of m.children?.data ?? []) {
@@ -385,7 +391,7 @@ export class ThreadsConnector
             key: c.id,
             url: c.media_url,
             type: mediaType(c.media_type),
-            description: c.alt_text ?? null,
+            description: alt(c.alt_text),
           });
       }
     } else if (m.media_url && ['IMAGE', 'VIDEO', 'AUDIO'].includes(m.media_type ?? '')) {
@@ -393,10 +399,10 @@ export class ThreadsConnector
         key: m.id,
         url: m.media_url,
         type: mediaType(m.media_type),
-        description: m.alt_text ?? null,
+        description: alt(m.alt_text),
       });
     }
-    const link = m.link_attachment_url ? `\n${m.link_attachment_url}` : '';
+    const link = m.link_attachment_url && !reply ? `\n${m.link_attachment_url}` : '';
     return {
       text: `${m.text ?? ''}${link}`.trim(),
       html: null,
@@ -477,23 +483,20 @@ export class ThreadsConnector
   ): Promise<string> {
     const known = this.ids.get(shortcode);
     if (known) return known;
-    let after: string | null = null;
-    for (let n = 0; n < SHORTCODE_PAGES; n++) {
-      const params: Record<string, string> = { fields: 'id,shortcode', limit: String(PAGE) };
-      if (after) params.after = after;
-      const { data } = await this.get(
-        http,
-        this.url('me/threads', params),
-        TShortcodes,
-        'the posts of the account',
-        page,
-        token,
-      );
-      for (const d of data.data) if (d.shortcode) this.ids.set(d.shortcode, d.id);
-      const id = this.ids.get(shortcode);
-      if (id) return id;
-      after = data.data.length ? nextCursor(data) : null;
-      if (!after) break;
+    // The account's posts first, then its own replies (a shortcode URL may name either).
+    for (const path of ['me/threads', 'me/replies']) {
+      let after: string | null = null;
+      for (let n = 0; n < SHORTCODE_PAGES; n++) {
+        const params: Record<string, string> = { fields: 'id,shortcode', limit: String(PAGE) };
+        if (after) params.after = after;
+        const url = this.url(path, params);
+        const { data } = await this.get(http, url, TShortcodes, 'the posts of the account', page, token);
+        for (const d of data.data) if (d.shortcode) this.ids.set(d.shortcode, d.id);
+        const id = this.ids.get(shortcode);
+        if (id) return id;
+        after = data.data.length ? nextCursor(data) : null;
+        if (!after) break;
+      }
     }
     throw new CaptureError(
       'not-found',
@@ -503,12 +506,42 @@ export class ThreadsConnector
     );
   }
 
+  /**
+   * The post a URL names, read with its own account's token; a reply by someone else (no token of
+   * theirs) whose id the archive's reading already learnt is read with each Threads token in turn.
+   */
+  private async readPost(
+    http: HttpSession,
+    p: { user: string; shortcode: string },
+    page: string,
+  ): Promise<{ data: TMedia; token: Token; id: string; url: string }> {
+    const own = this.tokens().find((t) => t.account === p.user);
+    const known = this.ids.get(p.shortcode);
+    const candidates = own ? [own] : known ? this.tokens() : [];
+    if (!candidates.length) this.tokenOf(p.user, page);
+    let missing: unknown = null;
+    for (const token of candidates) {
+      const id = await this.resolveShortcode(http, p.shortcode, token, page);
+      const url = this.url(id, { fields: FULL_FIELDS });
+      try {
+        const { data } = await this.get(http, url, TMedia, 'the post', page, token);
+        return { data, token, id, url };
+      } catch (err) {
+        if (!(err instanceof CaptureError && err.code === 'not-found')) throw err;
+        missing = err;
+      }
+    }
+    throw missing;
+  }
+
   async fetchThread(target: PostTarget, http: HttpSession, opts: { maxReplies: number }): Promise<Thread> {
     const p = this.parse(new URL(target.url))!;
-    const token = this.tokenOf(p.user, target.url);
-    const id = await this.resolveShortcode(http, p.shortcode!, token, target.url);
-    const postUrl = this.url(id, { fields: POST_FIELDS });
-    const { data } = await this.get(http, postUrl, TMedia, 'the post', target.url, token);
+    const {
+      data,
+      token,
+      id,
+      url: postUrl,
+    } = await this.readPost(http, { user: p.user, shortcode: p.shortcode! }, target.url);
     const owner = await this.me(http, token, target.url).catch(() => null);
     const post = this.normalise(data, postUrl, owner);
     const replies: NormalisedPost[] = [];
