@@ -20,7 +20,12 @@ afterEach(async () => {
 });
 
 function envFor(fake: FakeYouTube, extra: Record<string, string> = {}) {
-  const t = testEnv({ ARCHIEFBOT_YOUTUBE_API_URL: fake.url, YOUTUBE_API_KEY: fake.apiKey, ...extra });
+  const t = testEnv({
+    ARCHIEFBOT_YOUTUBE_API_URL: fake.url,
+    YOUTUBE_API_KEY: fake.apiKey, // No Chromium: a refused platform is not handed to the browser method here.
+    ARCHIEFBOT_CHROMIUM: '/nonexistent/chromium',
+    ...extra,
+  });
   cleanups.push(t.cleanup);
   return t;
 }

@@ -8,6 +8,7 @@ import { MastodonConnector } from './connectors/mastodon.ts';
 import { ThreadsConnector } from './connectors/threads.ts';
 import { UnsupportedPlatforms } from './connectors/unsupported.ts';
 import { WebConnector } from './connectors/web.ts';
+import { XConnector } from './connectors/x.ts';
 import { YouTubeConnector } from './connectors/youtube.ts';
 
 /**
@@ -17,6 +18,7 @@ import { YouTubeConnector } from './connectors/youtube.ts';
  */
 export const CONNECTOR_FACTORIES: ConnectorFactory[] = [
   { name: 'youtube', create: (config, db) => new YouTubeConnector(config, db) },
+  { name: 'x', create: (config, db) => new XConnector(config, db) },
   { name: 'threads', create: (config) => new ThreadsConnector(config) },
   { name: 'linkedin', create: (config) => new LinkedInConnector(config) },
   { name: 'facebook', create: (config, db) => new FacebookConnector(config, db) },

@@ -172,7 +172,7 @@ function platformText(p: NonNullable<ArchiveStatus['platforms']>[number]): strin
   }[p.state];
   if (!p.quota) return state;
   const q = p.quota;
-  const amount = (n: number) => (q.unit === 'USD' ? `$${n.toFixed(2)}` : String(n));
+  const amount = (n: number) => (q.unit === 'USD' ? `$${Math.round(n * 1000) / 1000}` : String(n));
   const per = q.period === 'day' ? 'today' : 'this month';
   return `${state} — ${amount(q.used)}/${amount(q.limit)}${q.unit === 'USD' ? '' : ` ${q.unit}`} used ${per}, renewed ${when(q.resets)}`;
 }

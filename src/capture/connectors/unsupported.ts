@@ -6,7 +6,6 @@ const SUPPORTED = 'Mastodon, Bluesky, web pages';
 
 /** Platforms that have no connector yet: their display name and their hosts (subdomains included). */
 const UNSUPPORTED_PLATFORMS: { name: string; hosts: string[] }[] = [
-  { name: 'X', hosts: ['x.com', 'twitter.com', 't.co'] },
   { name: 'TikTok', hosts: ['tiktok.com'] },
 ];
 

@@ -49,7 +49,7 @@ export const status: Command = {
         const state = t(lang, `status.platform.${p.state}`, { variable: p.variable ?? '' });
         const q = p.quota;
         if (!q) return `${p.platform}: ${state}`;
-        const amount = (n: number) => (q.unit === 'USD' ? n.toFixed(2) : String(n));
+        const amount = (n: number) => String(q.unit === 'USD' ? Math.round(n * 1000) / 1000 : n);
         const left = t(lang, `status.platform.quota.${q.period}`, {
           used: amount(q.used),
           limit: amount(q.limit),
