@@ -658,3 +658,56 @@ describe('the other formats', () => {
     expect((await cli(env, 'verify', '--json')).json.ok).toBe(true);
   });
 });
+
+describe('import in chat (admins only, from the import folder on the server)', () => {
+  it('imports for an admin, refuses others and names outside the folder', async () => {
+    const { mkdirSync } = await import('node:fs');
+    const { Bot } = await import('../src/chat/bot.ts');
+    const { Roles } = await import('../src/chat/roles.ts');
+    mkdirSync(path.join(dataDir, 'import'), { recursive: true });
+    await writeZip(path.join(dataDir, 'import', 'twitter-minbzk.zip'), xArchive());
+    await withArchive(dataDir, async (archive) => {
+      const roles = new Roles({
+        defaultRole: 'viewer',
+        users: [
+          { platform: 'slack', user: 'U_ADMIN', roles: ['admin'] },
+          { platform: 'slack', user: 'U_ARCH', roles: ['archivist'] },
+        ],
+      });
+      const bot = new Bot({
+        archive,
+        roles,
+        captures: {
+          enqueue: async () => ({ jobId: '1', duplicate: false }),
+          counts: async () => ({ waiting: 0, active: 0, delayed: 0 }),
+        },
+        checkUrl: () => {},
+        lookupKeys: (ref) => [ref],
+      });
+      const say = (text: string, user: string) =>
+        bot.handle({
+          platform: 'slack',
+          user,
+          channel: 'C1',
+          text,
+          replyTo: { platform: 'slack', channel: 'C1' },
+        });
+      const refused = await say('importeer twitter-minbzk.zip', 'U_ARCH');
+      expect(refused.kind).toBe('refused');
+      expect(refused.text).toContain('admin');
+      const outside = await say('import ../../etc/passwd', 'U_ADMIN');
+      expect(outside.text).toContain("only import files from the archive's import folder");
+      const dry = await say('importeer twitter-minbzk.zip proef', 'U_ADMIN');
+      expect(dry.text).toContain('Proefdraai, er is niets geschreven. Zou toevoegen: 3 nieuwe berichten');
+      const done = await say('import twitter-minbzk.zip', 'U_ADMIN');
+      expect(done.text).toContain('Added: 3 new posts, 3 versions (origin import), 1 media file');
+      const audit = await archive.db.all<{ action: string; actor: string }>(
+        "SELECT action, actor FROM audit WHERE action IN ('import.start', 'capture.done') ORDER BY id",
+      );
+      expect(audit).toEqual([
+        { action: 'import.start', actor: 'slack:U_ADMIN' },
+        { action: 'capture.done', actor: 'slack:U_ADMIN' },
+      ]);
+    });
+  });
+});

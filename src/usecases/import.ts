@@ -18,6 +18,8 @@ import {
   readExport,
 } from '../capture/imports/index.ts';
 import { UsageError } from '../domain/errors.ts';
+import { t } from '../domain/i18n.ts';
+import type { Lang } from '../domain/types.ts';
 import { appraise, type PostFacts, roleOfAccount } from '../kb/index.ts';
 import type { Archive } from '../store/archive.ts';
 import {
@@ -65,6 +67,27 @@ export interface ImportReport {
   missingMedia: number;
   captureId: number | null;
   method: { id: 'import'; misses: string[] };
+}
+
+/** The report as sentences, for the CLI's text and the chat alike. */
+export function importSummary(r: ImportReport, lang: Lang): string[] {
+  const counts = { ...r.added, present: r.present };
+  const lines = [
+    t(lang, 'import.summary', {
+      file: r.file,
+      format: r.format,
+      account: r.account,
+      sha256: r.sha256,
+      total: r.posts,
+    }),
+  ];
+  if (r.dryRun) lines.push(t(lang, 'import.would-add', counts));
+  else if (r.captureId === null) lines.push(t(lang, 'import.nothing'));
+  else lines.push(t(lang, 'import.added', counts));
+  if (r.resumed) lines.push(t(lang, 'import.resumed'));
+  if (r.missingMedia) lines.push(t(lang, 'import.missing-media', { n: r.missingMedia }));
+  if (r.captureId !== null) lines.push(t(lang, 'import.capture', { capture: r.captureId }));
+  return lines;
 }
 
 /** Imports an export file (or, with `dryRun`, says what it would add). */

@@ -8,6 +8,7 @@ import { ask } from './ask.ts';
 import { capture } from './capture.ts';
 import { help } from './help.ts';
 import { history } from './history.ts';
+import { importCommand } from './import.ts';
 import { kb } from './kb.ts';
 import { language } from './language.ts';
 import { search } from './search.ts';
@@ -31,4 +32,5 @@ export const COMMANDS: readonly Command[] = [
   alerts,
   language,
   kb,
+  importCommand,
 ];

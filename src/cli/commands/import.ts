@@ -2,7 +2,7 @@ import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { CaptureError } from '../../domain/errors.ts';
 import { describeError } from '../../domain/i18n.ts';
-import { type ImportReport, importExport } from '../../usecases/import.ts';
+import { importExport, importSummary } from '../../usecases/import.ts';
 import { type CliContext, localUser, withArchive } from '../context.ts';
 
 /** `archiefbot import <file>`: a platform's own export of an account into the archive. */
@@ -62,7 +62,7 @@ export again adds nothing. Interrupted (Ctrl-C, a crash)? Run the same command a
               },
             });
             bar?.stop();
-            ctx.print(opts.json, report, () => formatImport(report, ctx));
+            ctx.print(opts.json, report, () => importSummary(report, ctx.lang).join('\n'));
           } catch (err) {
             bar?.stop();
             if (!(err instanceof CaptureError)) throw err;
@@ -75,24 +75,4 @@ export again adds nothing. Interrupted (Ctrl-C, a crash)? Run the same command a
         });
       },
     );
-}
-
-export function formatImport(r: ImportReport, ctx: Pick<CliContext, 'say'>): string {
-  const counts = { ...r.added, present: r.present };
-  const lines = [
-    ctx.say('import.summary', {
-      file: r.file,
-      format: r.format,
-      account: r.account,
-      sha256: r.sha256,
-      total: r.posts,
-    }),
-  ];
-  if (r.dryRun) lines.push(ctx.say('import.would-add', counts));
-  else if (r.captureId === null) lines.push(ctx.say('import.nothing'));
-  else lines.push(ctx.say('import.added', counts));
-  if (r.resumed) lines.push(ctx.say('import.resumed'));
-  if (r.missingMedia) lines.push(ctx.say('import.missing-media', { n: r.missingMedia }));
-  if (r.captureId !== null) lines.push(ctx.say('import.capture', { capture: r.captureId }));
-  return lines.join('\n');
 }

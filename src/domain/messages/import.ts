@@ -54,20 +54,20 @@ export const importMessages = {
     nl: 'Vastgelegd als capture {capture}; `archiefbot verify` controleert het bewijs.',
     en: 'Recorded as capture {capture}; `archiefbot verify` checks the evidence.',
   },
-  'chat.import.summary': {
+  'command.import.summary': {
     nl: 'Importeer de export van een platform (een bestand op de server)',
     en: "Import a platform's export (a file on the server)",
   },
-  'chat.import.usage': {
-    nl: '`importeer <pad naar de zip op de server> [account:<naam>] [proef]`: een X-archief, Facebook- of Instagram-export (JSON), LinkedIn- of Mastodon-export. `proef` zegt alleen wat er bij zou komen.',
-    en: '`import <path of the zip on the server> [account:<name>] [dry-run]`: an X archive, Facebook or Instagram export (JSON), LinkedIn or Mastodon export. `dry-run` only says what would be added.',
+  'command.import.usage': {
+    nl: '`importeer <naam van de zip in de importmap op de server> [account:<naam>] [proef]`: een X-archief, Facebook- of Instagram-export (JSON), LinkedIn- of Mastodon-export. `proef` zegt alleen wat er bij zou komen.',
+    en: '`import <name of the zip in the import folder on the server> [account:<name>] [dry-run]`: an X archive, Facebook or Instagram export (JSON), LinkedIn or Mastodon export. `dry-run` only says what would be added.',
   },
-  'chat.import.which': {
-    nl: 'Welk bestand? Geef het pad van de export op de server: `importeer /pad/naar/export.zip`.',
-    en: 'Which file? Give the path of the export on the server: `import /path/to/export.zip`.',
+  'import.which': {
+    nl: 'Welk bestand? Zet de export in de importmap van het archief op de server ({dir}) en geef zijn naam: `importeer export.zip`.',
+    en: "Which file? Put the export in the archive's import folder on the server ({dir}) and give its name: `import export.zip`.",
   },
-  'chat.import.started': {
-    nl: 'Ik importeer {file}; dat kan even duren.',
-    en: 'Importing {file}; this may take a while.',
+  'import.outside': {
+    nl: 'Vanuit de chat importeer ik alleen bestanden uit de importmap van het archief op de server ({dir}). Zet de zip daar neer en geef zijn naam.',
+    en: "From chat I only import files from the archive's import folder on the server ({dir}). Put the zip there and give its name.",
   },
 } satisfies Record<string, Message>;
