@@ -334,8 +334,8 @@ export class FacebookConnector
     page: string | null,
     http: HttpSession,
     url: string,
+    all: MetaToken[] = this.tokens(),
   ): Promise<{ token: MetaToken & { token: string }; page: FPage }[]> {
-    const all = this.tokens();
     const want = page?.toLowerCase() ?? null;
     const named = want ? all.find((t) => t.name === want) : undefined;
     if (named && !named.token) throw noToken('facebook', named.account, url, named.tokenEnv);
@@ -572,6 +572,7 @@ export class FacebookConnector
    * a rate limit or an outage is `error`, never a deletion.
    */
   async checkPosts(refs: CheckRef[], http: HttpSession): Promise<Map<string, CheckResult>> {
+    const tokens = this.tokens(); // read once for the whole batch, not once a post
     return batchCheck(refs, {
       graph: this.graph,
       http,
@@ -580,7 +581,7 @@ export class FacebookConnector
         const kind: Kind = !r || r.kind === 'account' ? 'post' : r.kind;
         const page =
           r?.page ?? ref.accountRef ?? (ref.platformId.includes('_') ? ref.platformId.split('_')[0]! : null);
-        const { token, page: p } = (await this.tokensFor(page, http, ref.url))[0]!;
+        const { token, page: p } = (await this.tokensFor(page, http, ref.url, tokens))[0]!;
         return {
           key: `${token.tokenEnv}:${kind}`,
           token: token,

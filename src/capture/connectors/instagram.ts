@@ -250,8 +250,8 @@ export class InstagramConnector
     username: string | null,
     http: HttpSession,
     url: string,
+    all: MetaToken[] = this.tokens(),
   ): Promise<{ token: MetaToken & { token: string }; user: IUser }[]> {
-    const all = this.tokens();
     const want = username?.toLowerCase() ?? null;
     const named = want ? all.find((t) => t.name === want) : undefined;
     if (named && !named.token) throw noToken('instagram', named.account, url, named.tokenEnv);
@@ -503,13 +503,14 @@ export class InstagramConnector
    * id is asked for on its own, and "does not exist" is a deletion only while the account still answers.
    */
   async checkPosts(refs: CheckRef[], http: HttpSession): Promise<Map<string, CheckResult>> {
+    const tokens = this.tokens(); // read once for the whole batch, not once a post
     return batchCheck(refs, {
       graph: this.graph,
       http,
       group: async (ref) => {
         const r = parseInstagram(new URL(ref.url));
         const comment = r?.kind === 'comment';
-        const { token, user } = (await this.tokensFor(r?.username ?? null, http, ref.url))[0]!;
+        const { token, user } = (await this.tokensFor(r?.username ?? null, http, ref.url, tokens))[0]!;
         const mediaUrl = ref.url.replace(/c\/.*$/, '');
         return {
           key: `${token.tokenEnv}:${comment ? 'comment' : 'media'}`,
