@@ -184,18 +184,17 @@ export class FakeX {
     if (injected) return injected;
     const q = u.searchParams;
     const path = u.pathname.replace(/^\/2/, '');
-    let m: RegExpExecArray | null;
     if (path === '/tweets') return this.bill(this.lookup((q.get('ids') ?? '').split(',').filter(Boolean), q));
     if (path === '/tweets/search/recent') return this.bill(this.search(q));
-    if ((m = /^\/users\/by\/username\/(\w+)$/.exec(path)))
-      return this.bill(
-        this.userAnswer(
-          [...this.users.values()].find((x) => x.username.toLowerCase() === m![1]!.toLowerCase()),
-          m[1]!,
-        ),
-      );
-    if ((m = /^\/users\/(\d+)\/tweets$/.exec(path))) return this.bill(this.timeline(m[1]!, q));
-    if ((m = /^\/users\/(\d+)$/.exec(path))) return this.bill(this.userAnswer(this.users.get(m[1]!), m[1]!));
+    const byName = /^\/users\/by\/username\/(\w+)$/.exec(path)?.[1];
+    if (byName) {
+      const user = [...this.users.values()].find((x) => x.username.toLowerCase() === byName.toLowerCase());
+      return this.bill(this.userAnswer(user, byName));
+    }
+    const timeline = /^\/users\/(\d+)\/tweets$/.exec(path)?.[1];
+    if (timeline) return this.bill(this.timeline(timeline, q));
+    const userId = /^\/users\/(\d+)$/.exec(path)?.[1];
+    if (userId) return this.bill(this.userAnswer(this.users.get(userId), userId));
     return json(404, { title: 'Not Found Error', type: 'about:blank', status: 404, detail: 'Not Found' });
   }
 
