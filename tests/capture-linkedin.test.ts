@@ -171,6 +171,8 @@ describe('watching a LinkedIn organisation', () => {
         images: [{ bytes: PNG, contentType: 'image/png' }],
       });
       const comment = li.addComment(c.urn, BURGER, 'Tot wanneer kan ik solliciteren?');
+      const question = li.addComment(c.urn, BURGER, 'Is de functie ook in deeltijd?');
+      const answer = li.addComment(c.urn, `urn:li:organization:${ezk.id}`, 'Ja, vanaf 24 uur.', question.urn);
 
       const watched = await cli(
         env,
@@ -182,12 +184,16 @@ describe('watching a LinkedIn organisation', () => {
       expect(watched.json.backfill).toMatchObject({ posts: 3, complete: true });
       await cli(env, 'capture', c.url, '--json'); // with its comment
       const first = await cli(env, 'recheck', '--all', '--json');
-      expect(first.json.checked).toBe(4);
+      expect(first.json.checked).toBe(6);
+      const answerUrl = `${c.url}?commentUrn=${encodeURIComponent(question.urn)}&replyUrn=${encodeURIComponent(answer.urn)}`;
+      const shown = await cli(env, 'show', answerUrl, '--json');
+      expect(shown.json.post).toMatchObject({ kind: 'reply', text: 'Ja, vanaf 24 uur.' });
       expect(first.json.outcomes.every((o: { outcome: string }) => o.outcome === 'unchanged')).toBe(true);
 
       const editedAt = li.editPost(a.urn, 'De energietoeslag wordt niet verlengd.');
       li.deletePost(b.urn);
       li.deleteComment(comment.urn);
+      li.editComment(answer.urn, 'Ja, vanaf 24 uur per week.');
       const second = await cli(env, 'recheck', '--all', '--json');
       const byUrl = new Map(
         second.json.outcomes.map((o: { url: string; outcome: string }) => [o.url, o.outcome]),
@@ -195,10 +201,22 @@ describe('watching a LinkedIn organisation', () => {
       expect(byUrl.get(a.url)).toBe('edited');
       expect(byUrl.get(b.url)).toBe('deleted');
       expect(byUrl.get(c.url)).toBe('unchanged');
-      expect([...byUrl.entries()].find(([u]) => String(u).includes('commentUrn'))?.[1]).toBe('deleted');
+      expect(
+        [...byUrl.entries()].find(([u]) => String(u).includes(encodeURIComponent(comment.urn)))?.[1],
+      ).toBe('deleted');
+      expect(byUrl.get(answerUrl)).toBe('edited');
+      const answerVersions = (await cli(env, 'show', answerUrl, '--json')).json.versions;
+      expect(answerVersions.map((v: { text: string }) => v.text)).toEqual([
+        'Ja, vanaf 24 uur.',
+        'Ja, vanaf 24 uur per week.',
+      ]);
 
       const alerts = (await cli(env, 'alerts', '--json')).json.alerts;
-      expect(alerts.find((x: { kind: string }) => x.kind === 'edited').detail.diff).toContain('{+niet+}');
+      const diffs = alerts
+        .filter((x: { kind: string }) => x.kind === 'edited')
+        .map((x: { detail: { diff: string } }) => x.detail.diff);
+      expect(diffs).toEqual(expect.arrayContaining([expect.stringContaining('{+niet+}')]));
+      expect(diffs).toEqual(expect.arrayContaining([expect.stringContaining('{+per week+}')]));
       expect(alerts.filter((x: { kind: string }) => x.kind === 'deleted')).toHaveLength(2);
       const versions = (await cli(env, 'show', a.url, '--json')).json.versions;
       expect(versions).toHaveLength(2);

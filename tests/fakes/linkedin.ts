@@ -188,6 +188,14 @@ export class FakeLinkedIn {
     return { urn: this.commentUrn(c), id: c.id };
   }
 
+  /** Changes a comment's text; LinkedIn moves its `lastModified`. */
+  editComment(urn: string, text: string): void {
+    const c = this.comments.find((x) => this.commentUrn(x) === urn)!;
+    this.clock += 60_000;
+    c.text = text;
+    c.lastModified = this.clock;
+  }
+
   deleteComment(urn: string): void {
     this.comments.find((c) => this.commentUrn(c) === urn)!.deleted = true;
   }

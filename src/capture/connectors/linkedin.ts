@@ -50,6 +50,7 @@ import type { HttpSession, Response } from '../http.ts';
 import { METHODS } from '../methods.ts';
 import {
   commentContent,
+  commentOf,
   commentUrn,
   companyUrl,
   enc,
@@ -132,7 +133,8 @@ export class LinkedInConnector
 
   lookupKeys(url: URL): string[] {
     const ref = parseLinkedIn(url);
-    return ref?.kind === 'post' ? [ref.urn] : [];
+    if (ref?.kind !== 'post') return [];
+    return [commentOf(url, ref.urn)?.urn ?? ref.urn];
   }
 
   private tokens(): Token[] {
@@ -418,10 +420,20 @@ export class LinkedInConnector
     const owner = await this.ownerOf(http, data.author, token, target.url);
     const urlOf = await this.mediaUrls(http, [data], token, target.url);
     const post = normalisePost(data, this.api, url, owner, urlOf);
+    const comment = commentOf(new URL(target.url), urn);
     const replies: NormalisedPost[] = [];
+    if (!comment) {
+      if (opts.maxReplies > 0)
+        await this.comments(http, urn, urn, token, owner, opts.maxReplies, replies, target.url);
+      return { post, ancestors: [], replies };
+    }
+    // A comment's link captures the comment, under its post, with the replies below it.
+    const at = `${this.api}/rest/socialActions/${enc(comment.parent)}/comments/${enc(comment.id)}`;
+    const { data: c } = await this.get(http, at, LComment, 'the comment', target.url, token);
+    const self = normaliseComment(c, this.api, urn, comment.parent, at, owner);
     if (opts.maxReplies > 0)
-      await this.comments(http, urn, urn, token, owner, opts.maxReplies, replies, target.url);
-    return { post, ancestors: [], replies };
+      await this.comments(http, urn, comment.urn, token, owner, opts.maxReplies, replies, target.url);
+    return { post: self, ancestors: [post], replies };
   }
 
   /** The comments on `parent` (a post, or a comment for its replies), depth first, up to `max` in all. */

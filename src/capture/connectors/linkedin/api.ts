@@ -58,6 +58,26 @@ export function postUrl(urn: string): string {
   return `https://www.linkedin.com/feed/update/${urn}/`;
 }
 
+/**
+ * A comment's link as LinkedIn writes it: `?commentUrn=<comment>` on the post, and for a reply
+ * `?commentUrn=<the comment it answers>&replyUrn=<the reply>`.
+ */
+export function commentUrl(postUrn: string, parentComment: string | null, urn: string): string {
+  return parentComment
+    ? `${postUrl(postUrn)}?commentUrn=${enc(parentComment)}&replyUrn=${enc(urn)}`
+    : `${postUrl(postUrn)}?commentUrn=${enc(urn)}`;
+}
+
+/** The comment (or reply) a post URL points at, with the URN it hangs under; null for the post itself. */
+export function commentOf(url: URL, postUrn: string): { urn: string; parent: string; id: string } | null {
+  const comment = url.searchParams.get('commentUrn');
+  if (!comment) return null;
+  const reply = url.searchParams.get('replyUrn');
+  const urn = reply ?? comment;
+  const id = /,([^,()]+)\)$/.exec(urn)?.[1];
+  return id ? { urn, parent: reply ? comment : postUrn, id } : null;
+}
+
 export function companyUrl(name: string): string {
   return `https://www.linkedin.com/company/${name}/`;
 }
@@ -290,7 +310,7 @@ export function normaliseComment(
   return {
     platform: 'linkedin',
     platformId: urn,
-    url: `${postUrl(postUrn)}?commentUrn=${enc(urn)}`,
+    url: commentUrl(postUrn, parentUrn === postUrn ? null : parentUrn, urn),
     apiRef: `${api}/rest/socialActions/${enc(parentUrn)}/comments/${enc(c.id)}`,
     account: actorInfo(c.actor, owner),
     kind: parentUrn === postUrn ? 'comment' : 'reply',
