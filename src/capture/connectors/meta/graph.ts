@@ -1,7 +1,8 @@
 /**
  * What Facebook Pages and Instagram share: Meta's Graph API (docs/reference/platform-apis.md §4.1,
  * §4.2, §8). One call reads one URL with a page's own token (an `Authorization: Bearer` header, which
- * the WARC keeps redacted), checks the usage headers and maps the Graph error envelope
+ * graph.facebook.com accepts as it does `access_token`, and which the WARC keeps redacted, so the token
+ * never lands in a stored URI), checks the usage headers and maps the Graph error envelope
  * `{"error":{message,type,code,error_subcode,fbtrace_id}}` to the archive's errors:
  *
  * - 100 with subcode 33 (and 803, "aliases do not exist"): the object does not exist or cannot be
