@@ -6,7 +6,7 @@
  * oEmbed metadata. What it could not take is returned as misses.
  */
 import { existsSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { Config } from '../../config.ts';
 import { CaptureError } from '../../domain/errors.ts';
 import type { HttpSession } from '../http.ts';
@@ -156,13 +156,7 @@ export async function renderPage(
     const recorder = new Recorder(http, page, url);
     await recorder.attach(context);
     const misses: string[] = [];
-    try {
-      await page.goto(url, { waitUntil: 'load', timeout: config.pageTimeoutMs });
-    } catch (err) {
-      const answered = recorder.notes.documents.some((d) => d.status > 0);
-      if (!answered) throw loadFailure(url, recorder, err as Error);
-      misses.push(`the page did not finish loading within ${config.pageTimeoutMs} ms`);
-    }
+    await open(page, recorder, url, config, misses);
     await settle(page, config, misses);
     const banner = await closeBanner(page, config);
     await scrollAll(page, config, misses);
@@ -182,6 +176,32 @@ export async function renderPage(
     };
   } finally {
     await context.close().catch(() => {});
+  }
+}
+
+/** Redirects of the requested page followed, at most (as `http.maxRedirects` allows by default). */
+const MAX_REDIRECTS = 10;
+
+/** Navigates to the page, following its HTTP redirects (the recorder ends each hop's navigation). */
+async function open(page: Page, recorder: Recorder, url: string, config: BrowserConfig, misses: string[]) {
+  let target = url;
+  for (let hop = 0; ; hop++) {
+    recorder.redirect = null;
+    try {
+      await page.goto(target, { waitUntil: 'load', timeout: config.pageTimeoutMs });
+      return;
+    } catch (err) {
+      if (recorder.redirect && hop < MAX_REDIRECTS) {
+        target = recorder.redirect;
+        continue;
+      }
+      const answered = recorder.notes.documents.some(
+        (d) => d.status > 0 && (d.status < 300 || d.status >= 400),
+      );
+      if (!answered || recorder.redirect) throw loadFailure(target, recorder, err as Error);
+      misses.push(`the page did not finish loading within ${config.pageTimeoutMs} ms`);
+      return;
+    }
   }
 }
 
@@ -205,12 +225,7 @@ function loadFailure(url: string, recorder: Recorder, err: Error): CaptureError 
 }
 
 /** Waits for the network to go idle, at most `idleTimeoutMs`; notes when it did not. */
-async function settle(
-  page: import('playwright-core').Page,
-  config: BrowserConfig,
-  misses: string[],
-  note = true,
-) {
+async function settle(page: Page, config: BrowserConfig, misses: string[], note = true) {
   if (config.idleTimeoutMs <= 0) return;
   try {
     await page.waitForLoadState('networkidle', { timeout: config.idleTimeoutMs });
@@ -222,10 +237,7 @@ async function settle(
   }
 }
 
-async function closeBanner(
-  page: import('playwright-core').Page,
-  config: BrowserConfig,
-): Promise<string | null> {
+async function closeBanner(page: Page, config: BrowserConfig): Promise<string | null> {
   const clicked = (await page.evaluate(bannerScript(config.acceptCookies)).catch(() => null)) as
     | string
     | null;
@@ -234,7 +246,7 @@ async function closeBanner(
 }
 
 /** Scrolls down (and opens "load more" buttons) until nothing new comes, at most `maxScrolls` times. */
-async function scrollAll(page: import('playwright-core').Page, config: BrowserConfig, misses: string[]) {
+async function scrollAll(page: Page, config: BrowserConfig, misses: string[]) {
   let height = (await page.evaluate(HEIGHT)) as number;
   let grew = false;
   let more = 0;
@@ -252,7 +264,7 @@ async function scrollAll(page: import('playwright-core').Page, config: BrowserCo
   await page.evaluate('window.scrollTo(0, 0)');
 }
 
-async function takePage(page: import('playwright-core').Page, config: BrowserConfig, misses: string[]) {
+async function takePage(page: Page, config: BrowserConfig, misses: string[]) {
   const meta = (await page.evaluate(META_SCRIPT(config.maxImages))) as PageMeta;
   const text = ((await page.evaluate('document.body ? document.body.innerText : ""')) as string) ?? '';
   const dom = await page.content();

@@ -3,8 +3,10 @@
  * intercepted (Playwright's context.route) and performed by the capture's HttpSession, which applies
  * the SSRF guard (also after DNS resolution), the size limits and the retries, and records the
  * exchange with its bytes as received, so the WARC holds what the page loaded exactly as the API
- * capture holds an API answer. The browser is handed the answer (route.fulfill); a redirect is handed
- * over as it came, so the page follows it itself and each hop is its own exchange.
+ * capture holds an API answer. The browser is handed the answer (route.fulfill). Chromium does not
+ * hand a redirect it was given back to the interception, so redirects are followed here: a page's
+ * redirect ends its navigation (`redirect` names where to, the crawler navigates there: the page then
+ * has its real URL), a subresource's is followed by the HttpSession; each hop is its own exchange.
  *
  * What the page may reach (decided here, documented in the README, "The browser method"):
  * - Subresources (scripts, styles, images, fonts, XHR/fetch, frames) from any public host: CDNs and
@@ -66,6 +68,10 @@ export class Recorder {
   /** The host the page lives on: the requested URL's, then each redirect's of the first navigation. */
   private site: string;
   private navigations = 0;
+  /** Where the main frame's last navigation was redirected to (the crawler goes there next). */
+  redirect: string | null = null;
+  /** The last redirect target: its navigation belongs to the requested page's chain. */
+  private chain: string | null = null;
 
   constructor(
     private readonly http: HttpSession,
@@ -91,7 +97,7 @@ export class Recorder {
     if (mainFrame) {
       const host = new URL(url).host;
       // The first navigation and its redirects make the site; later ones stay on it.
-      if (this.navigations === 0 || req.redirectedFrom()) this.site = host;
+      if (this.navigations === 0 || url === this.chain) this.site = host;
       else if (host !== this.site) {
         this.notes.offSite.push(url);
         return route.abort('blockedbyclient');
@@ -114,7 +120,7 @@ export class Recorder {
     try {
       res = await this.http.get(url, {
         purpose: purposeOf(req.resourceType()),
-        followRedirects: false,
+        followRedirects: !mainFrame,
         headers,
       });
     } catch (err) {
@@ -125,6 +131,11 @@ export class Recorder {
       return route.abort(blocked ? 'blockedbyclient' : 'failed').catch(() => {});
     }
     if (mainFrame) this.notes.documents.push({ url, status: res.status });
+    const location = res.headers.get('location');
+    if (mainFrame && res.status >= 300 && res.status < 400 && location) {
+      this.redirect = this.chain = new URL(location, url).href;
+      return route.abort('aborted').catch(() => {});
+    }
     const out: Record<string, string> = {};
     for (const [name, value] of res.exchange.responseHeaders) {
       const key = name.toLowerCase();

@@ -1,0 +1,320 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import path from 'node:path';
+import { PNG } from 'pngjs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { dHash, hammingDistance } from '../src/capture/browser/phash.ts';
+import { recogniseWall } from '../src/capture/browser/walls.ts';
+import type { Connector, ConnectorFactory } from '../src/capture/connector.ts';
+import { BrowserConnector, screenshotKey } from '../src/capture/connectors/browser.ts';
+import { CapturePipeline } from '../src/capture/pipeline.ts';
+import { loadConfig } from '../src/config.ts';
+import { CaptureError } from '../src/domain/errors.ts';
+import { Archive } from '../src/store/archive.ts';
+import { JsSite } from './fakes/js-site.ts';
+import { listenOnLoopback } from './fakes/listen.ts';
+import { query, readAllWarc } from './helpers/archive.ts';
+import { cli, testEnv } from './helpers/cli.ts';
+
+const CHROMIUM = process.env.ARCHIEFBOT_CHROMIUM ?? '/usr/bin/chromium';
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const undo of cleanups.splice(0).reverse()) await undo();
+});
+
+/**
+ * A data dir whose configuration blocks private addresses except the site's own port (as production
+ * blocks them all), so a page script's fetch of another loopback port meets the SSRF guard.
+ */
+function guardedEnv(site: JsSite, extra: Record<string, string> = {}) {
+  const t = testEnv({ ARCHIEFBOT_ALLOW_PRIVATE_NETWORKS: 'false', ARCHIEFBOT_CHROMIUM: CHROMIUM, ...extra });
+  cleanups.push(t.cleanup);
+  const file = path.join(t.dataDir, 'config.yaml');
+  writeFileSync(
+    file,
+    `http:\n  allowHosts: ["${site.host}"]\nbrowser:\n  idleTimeoutMs: 3000\n  maxScrolls: 4\n`,
+  );
+  t.env.ARCHIEFBOT_CONFIG = file;
+  return t;
+}
+
+describe('perceptual hash (dHash over the PNG)', () => {
+  /** A left-to-right grey gradient, with a black box where asked. */
+  const gradient = (w: number, h: number, box?: [number, number, number, number]) =>
+    drawn(w, h, (x, y) => {
+      if (box && x >= box[0] && x < box[2] && y >= box[1] && y < box[3]) return 0;
+      return Math.round((x / w) * 255);
+    });
+  it('gives the same hash for the same image, a near one for a slight change, a far one for another picture', () => {
+    const a = gradient(200, 120);
+    expect(dHash(a)).toMatch(/^[0-9a-f]{16}$/);
+    expect(dHash(a)).toBe(dHash(gradient(200, 120)));
+    // Anti-aliasing-sized noise: a few pixels.
+    expect(hammingDistance(dHash(a), dHash(gradient(200, 120, [10, 10, 12, 12])))).toBeLessThanOrEqual(2);
+    // A black block over the right third of the picture: a changed look.
+    expect(hammingDistance(dHash(a), dHash(gradient(200, 120, [130, 0, 200, 120])))).toBeGreaterThan(10);
+    expect(hammingDistance('ffffffffffffffff', '0000000000000000')).toBe(64);
+  });
+
+  it('keeps the previous screenshot key within the threshold, a new one beyond it', () => {
+    const prev = (key: string) => ({
+      postId: 1,
+      number: 1,
+      method: 'browser',
+      content: JSON.stringify({ media: [{ key, url: 'urn:view:x', type: 'image', description: null }] }),
+    });
+    expect(screenshotKey('00000000000000ff', prev('screenshot:00000000000000fe'), 10)).toBe(
+      'screenshot:00000000000000fe',
+    );
+    expect(screenshotKey('ffffffff000000ff', prev('screenshot:00000000000000fe'), 10)).toBe(
+      'screenshot:ffffffff000000ff',
+    );
+    expect(screenshotKey('00000000000000ff', undefined, 10)).toBe('screenshot:00000000000000ff');
+  });
+});
+
+/** A greyscale PNG drawn pixel by pixel. */
+function drawn(w: number, h: number, grey: (x: number, y: number) => number): Buffer {
+  const img = new PNG({ width: w, height: h });
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      const g = grey(x, y);
+      img.data.set([g, g, g, 255], (y * w + x) * 4);
+    }
+  return PNG.sync.write(img);
+}
+
+describe('login walls and "not available" pages', () => {
+  const page = (finalUrl: string, title: string, text: string, status = 200) => ({
+    finalUrl,
+    title,
+    text,
+    status,
+  });
+  it("recognises the platforms' walls and gone pages, and leaves ordinary pages alone", () => {
+    expect(recogniseWall(page('https://x.com/i/flow/login', 'X', 'Sign in'))?.state).toBe('unavailable');
+    expect(recogniseWall(page('https://www.linkedin.com/authwall?trk=x', 'LinkedIn', 'Join'))?.state).toBe(
+      'unavailable',
+    );
+    expect(
+      recogniseWall(
+        page('https://www.facebook.com/p/1', 'Facebook', "This content isn't available right now"),
+      )?.state,
+    ).toBe('unavailable');
+    expect(
+      recogniseWall(page('https://www.instagram.com/p/1/', 'Instagram', "Sorry, this page isn't available."))
+        ?.state,
+    ).toBe('unavailable');
+    expect(
+      recogniseWall(page('https://x.com/a/status/1', 'X', 'Hmm...this page doesn’t exist. Try searching')),
+    ).toMatchObject({ state: 'unavailable' });
+    expect(
+      recogniseWall(page('https://example.org/a', 'Log in to X', 'Log in to X\nSign in to see this post.')),
+    ).toMatchObject({ state: 'unavailable' });
+    expect(recogniseWall(page('https://example.org/a', 'Weg', 'Weg', 410))?.state).toBe('deleted');
+    expect(recogniseWall(page('https://example.org/a', 'Weg', 'Weg', 404))?.state).toBe('deleted');
+    // A news page that mentions logging in further down is content.
+    const article = `Kabinet verlengt subsidie\n${'De regeling loopt door. '.repeat(100)}\nLog in om te reageren.`;
+    expect(recogniseWall(page('https://www.rijksoverheid.nl/nieuws/1', 'Nieuws', article))).toBeNull();
+  });
+});
+
+describe('capture --method browser (headless Chromium against a loopback site)', () => {
+  let site: JsSite;
+  let privateHits: string[];
+  let stopPrivate: () => Promise<void>;
+
+  beforeAll(async () => {
+    expect(existsSync(CHROMIUM), `Chromium is needed at ${CHROMIUM} (apt-get install chromium)`).toBe(true);
+    site = await JsSite.start();
+    privateHits = [];
+    const server = createServer((req, res) => {
+      privateHits.push(req.url ?? '');
+      res.end('geheim');
+    });
+    const base = await listenOnLoopback(server);
+    site.privateUrl = `${base}/geheim`;
+    stopPrivate = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  afterAll(async () => {
+    await site?.stop();
+    await stopPrivate?.();
+  });
+
+  it('captures the script-rendered page: searchable text, a PNG screenshot, every request, the private fetch blocked, verify clean', async () => {
+    const { env, dataDir } = guardedEnv(site);
+    const url = `${site.base}/bericht`;
+    const r = await cli(env, 'capture', url, '--method', 'browser', '--json');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.json).toMatchObject({ kind: 'post', method: 'browser', newVersion: true, version: 1 });
+    expect(r.json.post.text).toContain(site.headline);
+
+    // The JS-inserted text is searchable.
+    const found = await cli(env, 'search', 'zonnepanelen', '--json');
+    expect(found.code, found.stderr).toBe(0);
+    expect(JSON.stringify(found.json)).toContain(url);
+
+    // show lists the PNG screenshot (and the lazily loaded image) with the version.
+    const shown = await cli(env, 'show', url, '--json');
+    expect(shown.code).toBe(0);
+    const media = shown.json.media as { mime: string; url: string; sha256: string }[];
+    expect(media.find((m) => m.url === `urn:view:${url}`)).toMatchObject({ mime: 'image/png' });
+    expect(media.find((m) => m.url === `${site.base}/img/kaart.png`)).toMatchObject({ mime: 'image/png' });
+    expect(shown.json.versions[0].method).toBe('browser');
+    expect(shown.stdout + JSON.stringify(shown.json)).toContain('browser');
+
+    // The WARC holds the page's script and XHR exchanges as received, and the resources.
+    const records = await readAllWarc(dataDir);
+    const of = (type: string, uri: string) => records.filter((x) => x.type === type && x.uri === uri);
+    for (const p of ['/bericht', '/app.js', '/api/bericht.json', '/img/kaart.png']) {
+      expect(of('request', `${site.base}${p}`), p).toHaveLength(1);
+      expect(of('response', `${site.base}${p}`), p).toHaveLength(1);
+    }
+    expect(of('response', `${site.base}/api/bericht.json`)[0]!.block.toString()).toContain(site.headline);
+    const [shot] = of('resource', `urn:view:${url}`);
+    expect(shot!.headers.get('content-type')).toBe('image/png');
+    expect(shot!.block.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+    expect(of('resource', `urn:dom:${url}`)[0]!.block.toString()).toContain(site.headline);
+    const info = JSON.parse(of('resource', `urn:pageinfo:${url}`)[0]!.block.toString());
+    expect(info).toMatchObject({
+      openGraph: { 'og:title': 'Subsidie zonnepanelen verlengd' },
+      oembed: { author_name: 'Ministerie van OCW' },
+      cookieBanner: 'Weigeren',
+    });
+
+    // The page's fetch of another loopback port never left the browser, and is noted per version.
+    expect(privateHits).toEqual([]);
+    expect(of('request', site.privateUrl)).toHaveLength(0);
+    const [version] = await query<{ misses: string }>(dataDir, 'SELECT misses FROM version');
+    expect(JSON.parse(version!.misses)).toContain(
+      `blocked: ${site.privateUrl} (private, loopback or link-local address)`,
+    );
+
+    // The cookie banner was closed with "reject", never "accept".
+    expect(site.accepted).toBe(false);
+    expect(site.requests).toContain('/consent?choice=reject');
+
+    const verified = await cli(env, 'verify', '--json');
+    expect(verified.code, verified.stdout).toBe(0);
+  });
+
+  it('follows a redirect of the requested page and keeps each hop as its own exchange', async () => {
+    const { env, dataDir } = guardedEnv(site);
+    const r = await cli(env, 'capture', `${site.base}/oud`, '--method', 'browser', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json.post.text).toContain(site.headline);
+    const records = await readAllWarc(dataDir);
+    const hop = records.find((x) => x.type === 'response' && x.uri === `${site.base}/oud`);
+    expect(hop?.block.toString('latin1')).toMatch(/^HTTP\/1\.1 301/);
+    expect(records.some((x) => x.type === 'response' && x.uri === `${site.base}/bericht`)).toBe(true);
+  });
+
+  it('refuses a gone page and a login wall with a clear error, archiving nothing', async () => {
+    const { env, dataDir } = guardedEnv(site);
+    const gone = await cli(env, 'capture', `${site.base}/weg`, '--method', 'browser');
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toMatch(/does not exist|bestaat niet/);
+    site.wall = true;
+    try {
+      const wall = await cli(env, 'capture', `${site.base}/bericht`, '--method', 'browser');
+      expect(wall.code).toBe(1);
+      expect(wall.stderr).toMatch(/cannot be seen publicly|niet openbaar/);
+    } finally {
+      site.wall = false;
+    }
+    expect(await query(dataDir, 'SELECT id FROM version')).toEqual([]);
+  });
+
+  it('says in one line how to get Chromium when it is missing, and refuses an unknown method', async () => {
+    const { env } = guardedEnv(site, { ARCHIEFBOT_CHROMIUM: '/nonexistent/chromium' });
+    const r = await cli(env, 'capture', `${site.base}/bericht`, '--method', 'browser');
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('apt-get install chromium');
+    expect(r.stderr).toContain('ARCHIEFBOT_CHROMIUM');
+    const bad = await cli(env, 'capture', `${site.base}/bericht`, '--method', 'fax');
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('fax');
+  });
+
+  it('re-checks: a text change is an edit alert, a login wall is unavailable (never an edit)', async () => {
+    const { env } = guardedEnv(site);
+    const url = `${site.base}/bericht`;
+    const original = site.headline;
+    try {
+      expect((await cli(env, 'capture', url, '--method', 'browser')).code).toBe(0);
+      // Captured again without --method: the page keeps its method, and unchanged means no new version.
+      const again = await cli(env, 'capture', url, '--json');
+      expect(again.json).toMatchObject({ method: 'browser', newVersion: false, version: 1 });
+
+      const same = await cli(env, 'recheck', '--all', '--json');
+      expect(same.json.outcomes).toEqual([expect.objectContaining({ outcome: 'unchanged' })]);
+
+      site.headline = 'Kabinet verlengt de subsidie voor zonnepanelen op scholen tot 2032';
+      const edited = await cli(env, 'recheck', '--all', '--json');
+      expect(edited.json.outcomes).toEqual([expect.objectContaining({ outcome: 'edited' })]);
+      const alerts = (await cli(env, 'alerts', '--json')).json.alerts as { kind: string; detail: unknown }[];
+      const edit = alerts.find((a) => a.kind === 'edited');
+      expect(JSON.stringify(edit)).toContain('2032');
+
+      site.wall = true;
+      const walled = await cli(env, 'recheck', '--all', '--json');
+      expect(walled.json.outcomes).toEqual([expect.objectContaining({ outcome: 'unavailable' })]);
+      const after = (await cli(env, 'alerts', '--json')).json.alerts as { kind: string }[];
+      expect(after.filter((a) => a.kind === 'edited')).toHaveLength(1);
+      expect(after.some((a) => a.kind === 'unavailable')).toBe(true);
+      const shown = await cli(env, 'show', url, '--json');
+      expect(shown.json.versions).toHaveLength(2);
+    } finally {
+      site.headline = original;
+      site.wall = false;
+    }
+  });
+
+  it('falls back to the browser when the platform connector is not configured, and says so when Chromium is missing', async () => {
+    const notConfigured: ConnectorFactory = {
+      name: 'platform-without-credentials',
+      create: (): Connector & {
+        fetchThread(): never;
+        lookupKeys(): string[];
+        platform: 'x';
+        method: never;
+      } =>
+        ({
+          platform: 'x',
+          method: { id: 'api', label: 'api', captures: [], misses: [] },
+          match: (u: URL) => (u.pathname === '/bericht' ? { kind: 'post', url: u.href } : null),
+          lookupKeys: () => [],
+          fetchThread: () => {
+            throw new CaptureError(
+              'not-configured',
+              'set X_BEARER_TOKEN or capture with the browser',
+              false,
+              {
+                platform: 'X',
+                variable: 'X_BEARER_TOKEN',
+              },
+            );
+          },
+        }) as never,
+    };
+    const browser: ConnectorFactory = { name: 'browser', create: (c, db) => new BrowserConnector(c, db) };
+    const run = async (chromium: string) => {
+      const t = guardedEnv(site, { ARCHIEFBOT_CHROMIUM: chromium });
+      const config = loadConfig(t.env);
+      const archive = await Archive.open(config.dataDir, { rotateBytes: 1e9, operator: '' });
+      const pipeline = new CapturePipeline(archive, config, undefined, [notConfigured, browser]);
+      try {
+        return await pipeline.capture({ url: `${site.base}/bericht`, trigger: 'command' });
+      } finally {
+        await pipeline.close();
+        await archive.close();
+      }
+    };
+    const outcome = await run(CHROMIUM);
+    expect(outcome).toMatchObject({ kind: 'post', method: 'browser' });
+    await expect(run('/nonexistent/chromium')).rejects.toMatchObject({ code: 'not-configured' });
+  });
+});
