@@ -9,6 +9,7 @@ import { createWriteStream, readFileSync, statSync, truncateSync, writeFileSync 
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import yazl from 'yazl';
+import { normalisePost } from '../src/capture/connectors/x/api.ts';
 import { contentHash } from '../src/domain/content.ts';
 import type { NormalisedPost } from '../src/domain/types.ts';
 import { planVersions } from '../src/store/ingest/plan.ts';
@@ -139,7 +140,7 @@ describe('import of an X archive', () => {
     expect(versions.map((v) => v.method)).toEqual(['import', 'import', 'import']);
     expect(versions[0]!.valid_from).toBe('2017-03-01T10:00:00.000Z');
 
-    const show = await cli(env, 'show', '830000000000000002', '--json');
+    const show = await cli(env, 'show', 'https://x.com/MinBZK/status/830000000000000002', '--json');
     expect(show.code).toBe(0);
     expect(show.json.post).toMatchObject({
       platform: 'x',
@@ -226,10 +227,10 @@ describe('import of an X archive', () => {
       'SELECT p.platform_id, p.status, count(v.id) AS n FROM post p JOIN version v ON v.post_id = p.id GROUP BY p.id ORDER BY p.platform_id',
     );
     expect(posts).toEqual([
-      { platform_id: '840000000000000005', status: 'edited', n: 2 },
-      { platform_id: '840000000000000009', status: 'deleted', n: 1 },
+      { platform_id: 'x:post:840000000000000001', status: 'edited', n: 2 },
+      { platform_id: 'x:post:840000000000000009', status: 'deleted', n: 1 },
     ]);
-    const history = await cli(env, 'history', '840000000000000005', '--json');
+    const history = await cli(env, 'history', 'https://x.com/MinBZK/status/840000000000000001', '--json');
     expect(history.json.versions.map((v: { text: string }) => v.text)).toEqual([
       'Eerste versie van het bericht',
       'Tweede versie van het bericht',
@@ -329,8 +330,8 @@ describe('dry run, resuming, and never overwriting', () => {
   });
 
   it('never overwrites a captured version: an older export state joins the history at its own time', async () => {
-    const captured = xPost('830000000000000001', 'Het paspoort aanvragen kan nu online (bijgewerkt).');
-    const same = xPost('830000000000000003', 'Antwoord op vragen over de Woo');
+    const captured = xPost('x:post:830000000000000001', 'Het paspoort aanvragen kan nu online (bijgewerkt).');
+    const same = xPost('x:post:830000000000000003', 'Antwoord op vragen over de Woo');
     await withArchive(dataDir, (a) =>
       a.ingest({
         url: 'https://x.com/MinBZK/status/830000000000000001',
@@ -346,7 +347,7 @@ describe('dry run, resuming, and never overwriting', () => {
       }),
     );
     await withArchive(dataDir, (a) =>
-      a.db.run("UPDATE post SET status = 'deleted' WHERE platform_id = '830000000000000001'"),
+      a.db.run("UPDATE post SET status = 'deleted' WHERE platform_id = 'x:post:830000000000000001'"),
     );
     const before = await query(
       dataDir,
@@ -364,7 +365,7 @@ describe('dry run, resuming, and never overwriting', () => {
     expect(after.slice(0, before.length)).toMatchObject(before);
     const first = await query<{ number: number; origin: string; valid_from: string; status: string }>(
       dataDir,
-      "SELECT v.number, v.origin, v.valid_from, p.status FROM version v JOIN post p ON p.id = v.post_id WHERE p.platform_id = '830000000000000001' ORDER BY v.number",
+      "SELECT v.number, v.origin, v.valid_from, p.status FROM version v JOIN post p ON p.id = v.post_id WHERE p.platform_id = 'x:post:830000000000000001' ORDER BY v.number",
     );
     expect(first).toEqual([
       { number: 1, origin: 'capture', valid_from: captured.createdAt, status: 'deleted' },
@@ -379,7 +380,7 @@ describe('dry run, resuming, and never overwriting', () => {
       origin: string;
     }>(
       dataDir,
-      "SELECT v.id, v.number, v.content_hash AS hash, v.valid_from AS validFrom, v.origin FROM version v JOIN post p ON p.id = v.post_id WHERE p.platform_id = '830000000000000001' ORDER BY v.number",
+      "SELECT v.id, v.number, v.content_hash AS hash, v.valid_from AS validFrom, v.origin FROM version v JOIN post p ON p.id = v.post_id WHERE p.platform_id = 'x:post:830000000000000001' ORDER BY v.number",
     );
     const replan = planVersions(captured, known, { seenAt: null, now: new Date().toISOString() });
     expect(replan.newVersions).toEqual([]);
@@ -387,13 +388,57 @@ describe('dry run, resuming, and never overwriting', () => {
     expect(contentHash(captured.content)).toBe(known[0]!.hash);
     expect((await cli(env, 'verify', '--json')).json.ok).toBe(true);
   });
+
+  it('a tweet captured through the X API is the same post with the same content: the export adds nothing to it', async () => {
+    const api = 'https://api.x.example/2';
+    const tweetApi = {
+      id: '830000000000000002',
+      text: 'Kabinet presenteert de begroting https://t.co/abc',
+      created_at: '2017-03-02T09:30:00.000Z',
+      author_id: '4242',
+      lang: 'nl',
+      edit_history_tweet_ids: ['830000000000000002'],
+      attachments: { media_keys: ['3_990001'] },
+    };
+    const includes = {
+      users: [{ id: '4242', username: 'MinBZK', name: 'Ministerie van BZK' }],
+      media: [{ media_key: '3_990001', type: 'photo', url: 'https://pbs.twimg.com/media/C5xYzAb.png' }],
+      tweets: [],
+    };
+    const post = normalisePost(
+      tweetApi as never,
+      new Map([[tweetApi.id, tweetApi as never]]),
+      includes as never,
+      api,
+      `${api}/tweets?ids=${tweetApi.id}`,
+    );
+    await withArchive(dataDir, (a) =>
+      a.ingest({
+        url: post.url,
+        trigger: 'command',
+        requestedBy: 'test',
+        channel: null,
+        method: { id: 'api', label: 'api', captures: [], misses: [] },
+        posts: [{ post, role: 'main' }],
+        exchanges: [],
+      }),
+    );
+    const zip = await exportFile('same.zip', xArchive());
+    const out = await cli(env, 'import', zip, '--json');
+    expect(out.json).toMatchObject({ added: { posts: 2, versions: 2 }, present: 1 });
+    const versions = await query<{ origin: string }>(
+      dataDir,
+      "SELECT v.origin FROM version v JOIN post p ON p.id = v.post_id WHERE p.platform_id = 'x:post:830000000000000002'",
+    );
+    expect(versions).toEqual([{ origin: 'capture' }]);
+  });
 });
 
 function xPost(id: string, text: string): NormalisedPost {
   return {
     platform: 'x',
     platformId: id,
-    url: `https://x.com/MinBZK/status/${id}`,
+    url: `https://x.com/MinBZK/status/${id.split(':').pop()}`,
     apiRef: null,
     account: {
       platform: 'x',

@@ -21,7 +21,11 @@ const COMMON_MISSES = [
 ];
 
 const FORMAT_MISSES: Record<ParsedExport['format'], string[]> = {
-  'x-archive': ['alt text and video variants X does not put in the archive'],
+  'x-archive': [
+    'alt text (the archive has none)',
+    'long posts beyond their first 280 characters (note-tweet.js is not read)',
+    'quoted and reposted posts of others (their ids only)',
+  ],
   facebook: [
     'post ids and URLs (the export has none: posts are keyed by account and time)',
     'comments and reactions',

@@ -16,8 +16,13 @@
  * - `data/account.js`: `window.YTD.account.part0 = [{ "account": { "username", "accountId",
  *   "accountDisplayName" } }]`.
  *
- * Identity: a post is keyed by its tweet id (`platformId`), the latest id of an edited tweet (the one
- * its public URL names), with the earlier versions as its edit history.
+ * Identity and content as the X connector (src/capture/connectors/x/api.ts) keys and normalises the
+ * API's answers, so a post captured through the API and found in the archive is the same post with the
+ * same content hash: `x:post:<id of its first version>` (an edited tweet is one post, its versions
+ * its edit history), the text as X gives it (entities escaped, t.co links kept), media keyed
+ * `x:media:<media_key>` (the archive's `id_str` with the media_key prefix of its type: 3_ photo,
+ * 7_ video, 16_ animated GIF). Long posts (`note-tweet.js`) are kept as the 280 characters of
+ * tweets.js: a listed miss.
  */
 import path from 'node:path';
 import { z } from 'zod';
@@ -170,16 +175,10 @@ function groupEdits(tweets: Tweet[]): Tweet[][] {
   return [...groups.values()].map((g) => g.sort(byId));
 }
 
-function decodeEntities(text: string): string {
-  return text
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&');
-}
-
 const TYPES: Record<string, MediaType> = { photo: 'image', video: 'video', animated_gif: 'gifv' };
+/** The media_key prefix X gives each media type (the API's `media_key` is `<prefix>_<id>`). */
+const KEY_PREFIX: Record<string, string> = { photo: '3', video: '7', animated_gif: '16' };
+const postKey = (id: string) => `x:post:${id}`;
 
 function toPost(
   versions: Tweet[],
@@ -191,11 +190,12 @@ function toPost(
   missing: { n: number },
 ): ExportPost {
   const t = versions.at(-1)!;
+  const first = versions[0]!.id_str;
   const files: ExportMedia[] = [];
   const content = (v: Tweet) => {
     const media = mediaOf(v, names, mediaDir, sha256, files, missing);
     return {
-      text: decodeEntities(v.full_text),
+      text: v.full_text,
       html: null,
       title: null,
       spoilerText: '',
@@ -208,12 +208,12 @@ function toPost(
   const history: HistoryEntry[] = versions.map((v) => ({ at: iso(v.created_at), content: content(v) }));
   const post: NormalisedPost = {
     platform: 'x',
-    platformId: t.id_str,
-    url: `https://x.com/${account.handle}/status/${t.id_str}`,
+    platformId: postKey(first),
+    url: `https://x.com/${account.handle}/status/${first}`,
     apiRef: null,
     account,
     kind: t.in_reply_to_status_id_str ? 'reply' : t.full_text.startsWith('RT @') ? 'repost' : 'post',
-    parentPlatformId: t.in_reply_to_status_id_str ?? null,
+    parentPlatformId: t.in_reply_to_status_id_str ? postKey(t.in_reply_to_status_id_str) : null,
     createdAt: iso(versions[0]!.created_at),
     editedAt: versions.length > 1 ? iso(t.created_at) : null,
     content: history.at(-1)!.content,
@@ -245,7 +245,8 @@ function mediaOf(
     else missing.n++;
     const uri = file ? memberUri(sha256, file) : m.media_url_https;
     if (file) files.push({ member: file, uri, mime: mimeOf(file) });
-    return { key: m.id_str, url: uri, type: TYPES[m.type] ?? 'unknown', description: m.ext_alt_text ?? null };
+    const key = `x:media:${KEY_PREFIX[m.type] ?? '3'}_${m.id_str}`;
+    return { key, url: uri, type: TYPES[m.type] ?? 'unknown', description: m.ext_alt_text ?? null };
   });
 }
 
