@@ -53,10 +53,13 @@ function account(name: string, opts: { didWeb?: boolean } = {}) {
   return fake.addAccount({ handle: `${name}-${++n}.bsky.social`, displayName: name, ...opts });
 }
 
-async function verifyClean(env: NodeJS.ProcessEnv) {
+/** verify passes, and re-derived every version from the answer it cites (quoted posts too). */
+async function verifyClean(env: NodeJS.ProcessEnv, dataDir: string) {
   const v = await cli(env, 'verify', '--json');
   expect(v.json).toMatchObject({ ok: true, problems: [] });
   expect(v.code).toBe(0);
+  const [row] = await query<{ n: number }>(dataDir, 'SELECT count(*) AS n FROM version');
+  expect(v.json.rederived).toBe(row!.n);
 }
 
 async function versionContent(dataDir: string, postId: number, number = 1) {
@@ -141,7 +144,7 @@ describe('deactivated and taken-down accounts are unavailable, never deleted', (
     expect(await query(dataDir, "SELECT count(*) AS n FROM alert WHERE kind = 'deleted'")).toEqual([
       { n: 0 },
     ]);
-    await verifyClean(env);
+    await verifyClean(env, dataDir);
   });
 
   it('the AppView answers AccountDeactivated and AccountTakedown as packages/bsky does', async () => {
@@ -228,7 +231,7 @@ describe('handle changes: accounts by DID, posts re-captured by AT-URI', () => {
     expect(audit.map((a) => JSON.parse(a.detail))).toEqual([
       { platform: 'bluesky', platformId: gov.did, from: gov.handle, to: renamed },
     ]);
-    await verifyClean(env);
+    await verifyClean(env, dataDir);
   });
 
   it('watching by the old handle after the change finds the account by its DID, and a new post under an old-handle link', async () => {
@@ -249,7 +252,7 @@ describe('handle changes: accounts by DID, posts re-captured by AT-URI', () => {
     expect(viaOld.json.post.url).toBe(postUrl(renamed, p2.rkey));
     const urls = await query<{ url: string }>(dataDir, 'SELECT url FROM post ORDER BY id');
     expect(urls.map((u) => u.url)).toEqual([postUrl(renamed, p1.rkey), postUrl(renamed, p2.rkey)]);
-    await verifyClean(env);
+    await verifyClean(env, dataDir);
   });
 
   it('a handle someone else had before is not merged into their account', async () => {
@@ -275,7 +278,7 @@ describe('handle changes: accounts by DID, posts re-captured by AT-URI', () => {
     expect(
       (await query<{ handle: string }>(dataDir, 'SELECT handle FROM account ORDER BY id'))[0]!.handle,
     ).toBe(moved);
-    await verifyClean(env);
+    await verifyClean(env, dataDir);
   });
 });
 
@@ -328,7 +331,7 @@ describe('original image blobs from the PDS, the CDN copy as rendition', () => {
 
     const again = await cli(env, 'capture', postUrl(gov.handle, p.rkey), '--json');
     expect(again.json).toMatchObject({ newVersion: false, version: 1, sha256: r.json.sha256 });
-    await verifyClean(env);
+    await verifyClean(env, dataDir);
   });
 
   it('a blob whose bytes do not hash to its CID is recorded as a mismatch and not kept as the original', async () => {
@@ -351,7 +354,7 @@ describe('original image blobs from the PDS, the CDN copy as rendition', () => {
     expect(media.url).toBe(media.rendition);
     expect(media.sha256).not.toBe(sha256(forged));
     expect(media.sha256).not.toBeNull();
-    await verifyClean(env);
+    await verifyClean(env, dataDir);
   });
 
   it('a did:web account: its DID document comes from its host, its blobs from the PDS it names', async () => {
@@ -371,7 +374,7 @@ describe('original image blobs from the PDS, the CDN copy as rendition', () => {
     expect(web.requests.some((q) => q.path === '/.well-known/did.json')).toBe(true);
     const [media] = (await versionContent(dataDir, r.json.post.id)).media;
     expect(media).toMatchObject({ sha256: sha256(image), original: { status: 'verified' } });
-    await verifyClean(env);
+    await verifyClean(env, dataDir);
   });
 });
 
@@ -412,7 +415,7 @@ describe('a record rewritten on the same rkey', () => {
       (a: { kind: string }) => a.kind === 'edited',
     );
     expect(alert.detail.editedBetween).toEqual({ from: seen, to: versions[1]!.valid_from_latest });
-    await verifyClean(env);
+    await verifyClean(env, dataDir);
   });
 });
 
@@ -467,7 +470,7 @@ describe('quote posts', () => {
     fake.deletePost(quoted.uri);
     const again = await cli(env, 'capture', postUrl(gov.handle, q.rkey), '--json');
     expect(again.json).toMatchObject({ newVersion: false, sha256: r.json.sha256 });
-    await verifyClean(env);
+    await verifyClean(env, dataDir);
   });
 
   it('records a quote of a deleted, blocked or detached post as such', async () => {
@@ -495,7 +498,7 @@ describe('quote posts', () => {
       expect((await versionContent(dataDir, r.json.post.id)).quote).toMatchObject({ uri: target.uri, state });
       expect((await cli(env, 'show', target.uri, '--json')).code).toBe(1); // not shown, so not archived
     }
-    await verifyClean(env);
+    await verifyClean(env, dataDir);
   });
 
   it('a backfill archives the posts the account quotes too', async () => {
@@ -511,6 +514,6 @@ describe('quote posts', () => {
       'SELECT platform_id, kind FROM post ORDER BY id',
     );
     expect(posts).toEqual(expect.arrayContaining([{ platform_id: quoted.uri, kind: 'post' }]));
-    await verifyClean(env);
+    await verifyClean(env, dataDir);
   });
 });

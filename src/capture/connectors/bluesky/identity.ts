@@ -19,7 +19,9 @@ const DidDocument = z.object({
 
 export type PdsLookup = { pds: string } | { problem: string };
 
-const cache = new Map<string, Promise<PdsLookup>>();
+const cache = new Map<string, { lookup: Promise<PdsLookup>; until: number }>();
+/** A failed look-up is not asked again for this long: an unreachable directory must not slow every capture. */
+const RETRY_FAILED_MS = 5 * 60_000;
 
 /** The URL of a DID's document, or null for a DID method atproto does not use. */
 export function didDocumentUrl(did: string, plcUrl: string): string | null {
@@ -49,13 +51,13 @@ export function pdsOf(doc: unknown, did: string): PdsLookup {
   return { pds: endpoint.replace(/\/+$/, '') };
 }
 
-/** The PDS of an account, resolved once per process (failures are asked again next time). */
+/** The PDS of an account, resolved once per process (a failure is asked again after five minutes). */
 export function resolvePds(did: string, plcUrl: string, http: HttpSession): Promise<PdsLookup> {
   const url = didDocumentUrl(did, plcUrl);
   if (!url) return Promise.resolve({ problem: `${did} is not a did:plc or did:web` });
   const key = `${plcUrl}\u0000${did}`;
   const held = cache.get(key);
-  if (held) return held;
+  if (held && held.until > Date.now()) return held.lookup;
   const asked = (async (): Promise<PdsLookup> => {
     try {
       const { res, data } = await http.json<unknown>(url);
@@ -66,9 +68,9 @@ export function resolvePds(did: string, plcUrl: string, http: HttpSession): Prom
       return { problem: (err as Error).message };
     }
   })();
-  cache.set(key, asked);
+  cache.set(key, { lookup: asked, until: Number.POSITIVE_INFINITY });
   void asked.then((r) => {
-    if ('problem' in r) cache.delete(key);
+    if ('problem' in r) cache.set(key, { lookup: asked, until: Date.now() + RETRY_FAILED_MS });
   });
   return asked;
 }
