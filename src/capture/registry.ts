@@ -14,7 +14,8 @@ import { YouTubeConnector } from './connectors/youtube.ts';
 /**
  * The connectors the pipeline asks, in this order; the first whose `match` takes a URL handles it.
  * A new connector is one file in `connectors/` plus one line here: a platform's own connector
- * before `unsupported` (which refuses the platforms that have none yet), the web fallback last.
+ * before `unsupported` (which refuses the platforms that have none yet), the web fallback last. The
+ * browser matches no URL (the pipeline chooses it by method); it is listed for its re-checks.
  */
 export const CONNECTOR_FACTORIES: ConnectorFactory[] = [
   { name: 'youtube', create: (config, db) => new YouTubeConnector(config, db) },
@@ -26,6 +27,6 @@ export const CONNECTOR_FACTORIES: ConnectorFactory[] = [
   { name: 'unsupported', create: () => new UnsupportedPlatforms() },
   { name: 'mastodon', create: (config, db) => new MastodonConnector(config, db) },
   { name: 'bluesky', create: (config, db) => new BlueskyConnector(config, db) },
-  { name: 'web', create: () => new WebConnector() },
   { name: 'browser', create: (config, db) => new BrowserConnector(config, db) },
+  { name: 'web', create: () => new WebConnector() },
 ];
