@@ -169,7 +169,30 @@ describe('capture of a post on X', () => {
     const again = await cli(env, 'capture', `https://x.com/MinBZK/status/${v3}`, '--json');
     expect(again.json.post.id).toBe(r.json.post.id);
     expect(again.json.newVersion).toBe(false);
-    expect((await cli(env, 'verify', '--json')).json).toMatchObject({ ok: true, problems: [] });
+    const verify = await cli(env, 'verify', '--json');
+    expect(verify.json).toMatchObject({ ok: true, problems: [] });
+    // The three versions re-derived from the look-up they cite (its expansion holds the others).
+    expect(verify.json.rederived).toBe(3);
+  });
+
+  it('asks for the older versions by id when X does not expand them, and verify re-derives them from that answer', async () => {
+    const own = await ownFake();
+    own.expandEditHistory = false;
+    const u = own.addUser('minjenv', 'JenV');
+    const p = own.addPost(u, 'Eerste versie.');
+    own.editPost(p.id, 'Tweede versie.');
+    const { env } = envFor(own);
+    const r = await cli(env, 'capture', p.url, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const lookups = own.requests.filter((q) => q.path === '/2/tweets').map((q) => q.query.get('ids'));
+    expect(lookups).toHaveLength(2);
+    const shown = await cli(env, 'show', p.url, '--json');
+    expect(shown.json.versions.map((v: { text: string }) => v.text)).toEqual([
+      'Eerste versie.',
+      'Tweede versie.',
+    ]);
+    const verify = await cli(env, 'verify', '--json');
+    expect(verify.json).toMatchObject({ ok: true, problems: [], rederived: 2 });
   });
 
   it('replies older than the 7-day search window are not found (a listed miss), the post is', async () => {

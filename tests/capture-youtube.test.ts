@@ -167,6 +167,8 @@ describe('capture of a YouTube video', () => {
     expect(found.json.hits.map((h: { url: string }) => h.url)).toEqual([watch(video.id)]);
     const verify = await cli(env, 'verify', '--json');
     expect(verify.json).toMatchObject({ ok: true, problems: [] });
+    // Every version (the video and its 9 comments) re-derived from the API answer it cites.
+    expect(verify.json.rederived).toBe(10);
   });
 
   it('a comment link captures the comment with the video and the comment it answers', async () => {

@@ -51,6 +51,8 @@ export class FakeX {
   readonly requests: Recorded[] = [];
   /** Resources billed (post and user reads, once per UTC day each). */
   readonly billed: string[] = [];
+  /** False: the `edit_history_tweet_ids` expansion is left out of `includes` (the older versions must be asked for). */
+  expandEditHistory = true;
   private readonly server: Server;
   private base = '';
   private readonly users = new Map<string, FakeUser>();
@@ -284,7 +286,7 @@ export class FakeX {
   private includes(list: FakePost[]) {
     const tweets = new Map<string, FakePost>();
     for (const p of list) {
-      for (const v of p.chain)
+      for (const v of this.expandEditHistory ? p.chain : [])
         if (v !== p.id && this.visible(this.posts.get(v))) tweets.set(v, this.posts.get(v)!);
       const parent = p.replyTo ? this.posts.get(p.replyTo) : undefined;
       if (this.visible(parent)) tweets.set(parent.id, parent);
