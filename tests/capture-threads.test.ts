@@ -151,6 +151,21 @@ describe('capturing a Threads post with the owner token', () => {
     expect(none.stderr).toContain('tokenEnv for @rijksoverheid in config/accounts.yaml');
     expect(none.stderr).toMatch(/browser/);
 
+    // A token of another account, or one Threads refuses (190), is a configuration problem, said so.
+    const post = t.addPost(gov, 'Met het verkeerde token.');
+    try {
+      process.env.THREADS_TOKEN_MINBZK = burger.token;
+      const wrong = await cli(env, 'capture', post.url, '--json');
+      expect(wrong.json.error.code).toBe('not-configured');
+      expect(wrong.json.error.message).toContain("is @een.burger's, not @minbzk's");
+      process.env.THREADS_TOKEN_MINBZK = 'THAAexpired';
+      const expired = await cli(env, 'capture', post.url, '--json');
+      expect(expired.json.error.code).toBe('not-configured');
+      expect(expired.json.error.message).toMatch(/refused the token in THREADS_TOKEN_MINBZK \(code 190\)/);
+    } finally {
+      process.env.THREADS_TOKEN_MINBZK = gov.token;
+    }
+
     const gone = t.addPost(gov, 'Wordt verwijderd.');
     t.deletePost(gone.id);
     const r = await cli(env, 'capture', gone.url, '--json');

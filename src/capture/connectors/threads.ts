@@ -514,18 +514,20 @@ export class ThreadsConnector
     http: HttpSession,
     p: { user: string; shortcode: string },
     page: string,
-  ): Promise<{ data: TMedia; token: Token; id: string; url: string }> {
+  ): Promise<{ data: TMedia; token: Token; id: string; url: string; owner: AccountInfo }> {
     const own = this.tokens().find((t) => t.account === p.user);
     const known = this.ids.get(p.shortcode);
     const candidates = own ? [own] : known ? this.tokens() : [];
     if (!candidates.length) this.tokenOf(p.user, page);
     let missing: unknown = null;
     for (const token of candidates) {
+      // The token's own account first: a refused or misplaced token says so, not "no such post".
+      const owner = await this.me(http, token, page);
       const id = await this.resolveShortcode(http, p.shortcode, token, page);
       const url = this.url(id, { fields: FULL_FIELDS });
       try {
         const { data } = await this.get(http, url, TMedia, 'the post', page, token);
-        return { data, token, id, url };
+        return { data, token, id, url, owner };
       } catch (err) {
         if (!(err instanceof CaptureError && err.code === 'not-found')) throw err;
         missing = err;
@@ -540,9 +542,9 @@ export class ThreadsConnector
       data,
       token,
       id,
+      owner,
       url: postUrl,
     } = await this.readPost(http, { user: p.user, shortcode: p.shortcode! }, target.url);
-    const owner = await this.me(http, token, target.url).catch(() => null);
     const post = this.normalise(data, postUrl, owner);
     const replies: NormalisedPost[] = [];
     let after: string | null = null;
