@@ -127,6 +127,9 @@ describe('deactivated and taken-down accounts are unavailable, never deleted', (
     expect(again.code).toBe(1);
     expect(again.json.error.code).toBe('unavailable');
     expect(again.json.error.message).toMatch(/deactivated/);
+    expect(again.stderr).toContain(
+      `${postUrl(gov.handle, p.rkey)} cannot be seen now: its owner deactivated the account`,
+    );
     expect(fake.requests.slice(profile).some((r) => r.path.includes('app.bsky.actor.getProfile'))).toBe(true);
     const whole = await cli(env, 'capture', `https://bsky.app/profile/${gov.handle}`, '--json');
     expect(whole.code).toBe(1);
@@ -179,6 +182,7 @@ describe('deactivated and taken-down accounts are unavailable, never deleted', (
     expect(checked.json.outcomes[0].detail).toMatch(/taken down/);
     const capture = await cli(env, 'capture', postUrl(gov.handle, p.rkey), '--json');
     expect(capture.json.error.code).toBe('unavailable');
+    expect(capture.stderr).toContain("the platform's moderation suspended the account");
     expect((await cli(env, 'show', p.uri, '--json')).json.post.status).toBe('unavailable');
     fake.restoreAccount(gov.handle);
   });

@@ -48,6 +48,25 @@ function rkeyOf(uri: string): string {
   return uri.split('/').pop()!;
 }
 
+/**
+ * The AppView hides an account (AccountDeactivated, AccountTakedown): `unavailable`, with a sentence
+ * of its own for the user (the account may come back; nothing archived is lost).
+ */
+class AccountHidden extends CaptureError {
+  constructor(
+    readonly deactivated: boolean,
+    what: string,
+    vars: ConstructorParameters<typeof CaptureError>[3],
+  ) {
+    const why = deactivated ? 'deactivated' : 'taken down (suspended)';
+    super('unavailable', `${what} is not shown: the account is ${why} on Bluesky`, false, vars);
+  }
+
+  override get key(): string {
+    return this.deactivated ? 'error.account-deactivated' : 'error.account-takendown';
+  }
+}
+
 /** What a quote post's embed showed when it was captured (app.bsky.embed.record#view and its kinds). */
 export interface QuoteView {
   uri: string;
@@ -176,15 +195,7 @@ export class BlueskyConnector implements Connector, PostSource, AccountSource, B
         vars,
       );
     }
-    if (ACCOUNT_HIDDEN.has(name)) {
-      const why = name === 'AccountDeactivated' ? 'deactivated' : 'taken down (suspended)';
-      throw new CaptureError(
-        'unavailable',
-        `${what} is not shown: the account is ${why} on Bluesky`,
-        false,
-        vars,
-      );
-    }
+    if (ACCOUNT_HIDDEN.has(name)) throw new AccountHidden(name === 'AccountDeactivated', what, vars);
     if (['BlockedActor', 'BlockedByActor', 'AuthRequired'].includes(name) || res.status === 401) {
       throw new CaptureError(
         'unavailable',

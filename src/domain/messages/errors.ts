@@ -22,6 +22,14 @@ export const errors = {
     nl: '{url} is niet openbaar te zien (alleen na inloggen, of afgeschermd).',
     en: '{url} cannot be seen publicly (only after logging in, or restricted).',
   },
+  'error.account-deactivated': {
+    nl: '{url} is nu niet te zien: de eigenaar heeft het account gedeactiveerd. Wat al gearchiveerd is blijft bewaard; komt het account terug, dan gaat het archiveren verder.',
+    en: '{url} cannot be seen now: its owner deactivated the account. What is archived stays; if the account comes back, archiving goes on.',
+  },
+  'error.account-takendown': {
+    nl: '{url} is nu niet te zien: het account is door de moderatie van het platform geschorst. Wat al gearchiveerd is blijft bewaard.',
+    en: "{url} cannot be seen now: the platform's moderation suspended the account. What is archived stays.",
+  },
   'error.rate-limited': {
     nl: '{host} vraagt ons even te wachten (snelheidslimiet); probeer het later opnieuw.',
     en: '{host} asks us to wait (rate limit); try again later.',
