@@ -329,6 +329,43 @@ describe('dry run, resuming, and never overwriting', () => {
     expect((await cli(env, 'verify', '--json')).json.ok).toBe(true);
   });
 
+  it('an import killed (SIGKILL) after its first chunk is resumed by the next run: no duplicates, verify passes', async () => {
+    const zip = await exportFile('killed.zip', xArchive());
+    const { spawn } = await import('node:child_process');
+    // A process that imports one post per transaction and stops dead after the first (its thread blocked
+    // until it is killed): as a crash would.
+    const script = `const { Archive } = await import(${JSON.stringify(path.resolve('src/store/archive.ts'))});
+const { importExport } = await import(${JSON.stringify(path.resolve('src/usecases/import.ts'))});
+const archive = await Archive.open(${JSON.stringify(dataDir)}, { rotateBytes: 1e9, operator: '' });
+await importExport(archive, { file: ${JSON.stringify(zip)}, requestedBy: 'test', channel: null, chunkSize: 1,
+  onProgress: ({ done }) => { if (done === 1) { console.log('first chunk written'); Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0); } } });`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.once('data', () => resolve());
+        child.once('exit', (code) => reject(new Error(`child exited ${code}`)));
+      });
+    } finally {
+      child.kill('SIGKILL');
+    }
+    await once(child, 'exit');
+    expect(await count(dataDir, 'post')).toBe(1);
+    const out = await cli(env, 'import', zip, '--json');
+    expect(out.code).toBe(0);
+    expect(out.json).toMatchObject({ resumed: true, present: 1, added: { posts: 3, versions: 3, media: 1 } });
+    expect(await count(dataDir, 'version')).toBe(3);
+    expect(await count(dataDir, 'capture_record', "type = 'resource' AND uri LIKE '%tweets.js'")).toBe(1);
+    const captures = await query<{ status: string; error: string | null }>(
+      dataDir,
+      "SELECT status, error FROM capture WHERE trigger = 'import' ORDER BY id",
+    );
+    expect(captures.map((c) => c.status)).toEqual(['failed', 'done']);
+    expect(captures[0]!.error).toMatch(/^interrupted/);
+    expect((await cli(env, 'verify', '--json')).json.ok).toBe(true);
+  });
+
   it('never overwrites a captured version: an older export state joins the history at its own time', async () => {
     const captured = xPost('x:post:830000000000000001', 'Het paspoort aanvragen kan nu online (bijgewerkt).');
     const same = xPost('x:post:830000000000000003', 'Antwoord op vragen over de Woo');
