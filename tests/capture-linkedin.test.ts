@@ -114,6 +114,26 @@ describe('capturing a LinkedIn organisation post', () => {
     cleanup();
   });
 
+  it('keeps a video through the Videos API downloadUrl, and an article link', async () => {
+    const { env, cleanup } = fresh();
+    const MP4 = Buffer.concat([Buffer.from('000000186674797069736f6d', 'hex'), Buffer.alloc(48, 1)]);
+    const video = li.addPost(bzk, 'Terugblik op de Woo-dag.', {
+      video: { bytes: MP4, contentType: 'video/mp4', alt: 'Woo-dag 2025' },
+    });
+    const r = await cli(env, 'capture', video.url, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const show = await cli(env, 'show', video.url, '--json');
+    expect(show.json.media).toHaveLength(1);
+    expect(show.json.media[0]).toMatchObject({ sha256: sha256(MP4), type: 'video' });
+    const article = li.addPost(bzk, 'Lees het jaarverslag.', {
+      article: { source: 'https://www.rijksoverheid.nl/jaarverslag', title: 'Jaarverslag 2025' },
+    });
+    const a = await cli(env, 'capture', article.url, '--json');
+    expect(a.json.post.text).toContain('Jaarverslag 2025'); // the article's title
+    expect(a.json.post.text).toContain('Lees het jaarverslag.\nhttps://www.rijksoverheid.nl/jaarverslag');
+    cleanup();
+  });
+
   it('matches a pasted activity URL (feed or /posts/ slug) to the post URN through the Activities API', async () => {
     const { env, cleanup } = fresh();
     const post = li.addPost(bzk, 'Vacature: beleidsmedewerker digitale overheid.', { ugc: true });

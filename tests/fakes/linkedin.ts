@@ -36,6 +36,7 @@ interface Post {
   edited: boolean;
   images: { urn: string; file: LinkedInImageInput }[];
   article: { source: string; title: string } | null;
+  video: { urn: string; file: LinkedInImageInput } | null;
   deleted: boolean;
 }
 
@@ -138,7 +139,12 @@ export class FakeLinkedIn {
   addPost(
     org: Org,
     commentary: string,
-    opts: { images?: LinkedInImageInput[]; article?: { source: string; title: string }; ugc?: boolean } = {},
+    opts: {
+      images?: LinkedInImageInput[];
+      video?: LinkedInImageInput;
+      article?: { source: string; title: string };
+      ugc?: boolean;
+    } = {},
   ): { urn: string; activity: string; url: string } {
     this.clock += 3_600_000;
     const p: Post = {
@@ -151,6 +157,7 @@ export class FakeLinkedIn {
       edited: false,
       images: (opts.images ?? []).map((file) => ({ urn: `urn:li:image:D4E22AQ${this.id()}`, file })),
       article: opts.article ?? null,
+      video: opts.video ? { urn: `urn:li:video:D4E05AQ${this.id()}`, file: opts.video } : null,
       deleted: false,
     };
     this.posts.set(p.urn, p);
@@ -224,6 +231,7 @@ export class FakeLinkedIn {
       out.content = {
         multiImage: { images: p.images.map((i) => ({ id: i.urn, altText: i.file.alt ?? '' })) },
       };
+    else if (p.video) out.content = { media: { id: p.video.urn, title: p.video.file.alt ?? '' } };
     else if (p.article) out.content = { article: { source: p.article.source, title: p.article.title } };
     return out;
   }
@@ -317,6 +325,19 @@ export class FakeLinkedIn {
           };
       }
       return json({ results, statuses: {}, errors: {} });
+    }
+    if (resource === 'videos' && key) {
+      const post = [...this.posts.values()].find((x) => x.video?.urn === key);
+      if (!post) return notFound();
+      if (!orgs.has(post.org.id)) return restli(403, 'ACCESS_DENIED', 'Not enough permissions', 100);
+      return json({
+        id: key,
+        owner: `urn:li:organization:${post.org.id}`,
+        status: 'AVAILABLE',
+        duration: 12,
+        downloadUrl: `${this.url}/dms/image/${encodeURIComponent(key)}`,
+        downloadUrlExpiresAt: Date.now() + 3_600_000,
+      });
     }
     if (resource === 'activities' && !key) {
       const results: Record<string, unknown> = {};
@@ -426,9 +447,8 @@ export class FakeLinkedIn {
   }
 
   private image(urn: string): FakeReply {
-    const img = [...this.posts.values()]
-      .flatMap((p) => p.images)
-      .find((i) => i.urn === decodeURIComponent(urn));
+    const files = [...this.posts.values()].flatMap((p) => [...p.images, ...(p.video ? [p.video] : [])]);
+    const img = files.find((i) => i.urn === decodeURIComponent(urn));
     return img
       ? { status: 200, body: img.file.bytes, headers: { 'content-type': img.file.contentType } }
       : { status: 404, body: 'not found', headers: { 'content-type': 'text/plain' } };
