@@ -344,6 +344,13 @@ describe('the LinkedIn connector on its own', () => {
     );
     const c = new LinkedInConnector(loadConfig({ ARCHIEFBOT_LINKEDIN_API_URL: li.url }));
     expect(await c.readiness()).toEqual({ platform: 'linkedin', state: 'ready' });
+    const { env, cleanup } = fresh();
+    const status = await cli(env, 'status', '--json');
+    expect(status.json.platforms.find((x: { platform: string }) => x.platform === 'linkedin')).toEqual({
+      platform: 'linkedin',
+      state: 'ready',
+    });
+    cleanup();
     expect(c.lookupKeys(new URL('https://www.linkedin.com/feed/update/urn:li:share:42/'))).toEqual([
       'urn:li:share:42',
     ]);

@@ -332,6 +332,13 @@ describe('the Threads connector on its own', () => {
     expect(metaUsage(new Headers())).toBeNull();
     const c = new ThreadsConnector(loadConfig({ ARCHIEFBOT_THREADS_API_URL: t.apiUrl }));
     expect(await c.readiness()).toEqual({ platform: 'threads', state: 'ready' });
+    const { env, cleanup } = fresh();
+    const status = await cli(env, 'status', '--json');
+    expect(status.json.platforms.find((x: { platform: string }) => x.platform === 'threads')).toEqual({
+      platform: 'threads',
+      state: 'ready',
+    });
+    cleanup();
     const saved = process.env.ARCHIEFBOT_ACCOUNTS;
     process.env.ARCHIEFBOT_ACCOUNTS = path.join(setup.dataDir, 'none.yaml');
     try {
