@@ -63,7 +63,7 @@ function dateBound(value: string, name: string, endOfDay: boolean): string {
 }
 
 /** The account ids a user's words name: a handle with or without @ (and with or without its host), or a profile URL. */
-async function accountIds(db: Db, ref: string): Promise<number[]> {
+export async function accountIds(db: Db, ref: string): Promise<number[]> {
   const a = ref.trim().replace(/^@/, '');
   const rows = await db.all<{ id: number }>(
     `SELECT id FROM account WHERE handle = ?1 OR handle LIKE ?1 || '@%' OR url = ?2 OR url = ?2 || '/'

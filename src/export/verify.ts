@@ -26,6 +26,8 @@ export interface VerifyReport {
   auditHead: { id: number; hash: string } | null;
   /** Versions whose content was re-derived from the response record they cite. */
   rederived: number;
+  /** WARC records a lawful destruction replaced by tombstones (accounted gaps, see `archiefbot dispose`). */
+  destroyed: number;
 }
 
 export interface VerifyOptions {
@@ -42,9 +44,9 @@ export async function verifyArchive(
 ): Promise<VerifyReport> {
   const opts = typeof options === 'function' ? { onProgress: options } : (options ?? {});
   const db = archive.db;
-  const counts = await db.get<{ versions: number; media: number; records: number }>(
+  const counts = await db.get<{ versions: number; media: number; records: number; destroyed: number }>(
     `SELECT (SELECT count(*) FROM version) AS versions, (SELECT count(*) FROM media) AS media,
-            (SELECT count(*) FROM capture_record) AS records`,
+            (SELECT count(*) FROM capture_record) AS records, (SELECT count(*) FROM destroyed_record) AS destroyed`,
   );
   const walk = await walkFiles(db, archive.warcDir, (done) => opts.onProgress?.(done, counts?.records ?? 0));
   const problems = [...walk.problems];
@@ -66,6 +68,7 @@ export async function verifyArchive(
     problems,
     auditHead: chain.head,
     rederived: versions.rederived,
+    destroyed: counts?.destroyed ?? 0,
   };
 }
 

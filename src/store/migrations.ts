@@ -6,7 +6,10 @@ import { migration9 } from './migrations/009-instances.ts';
 import { migration10 } from './migrations/010-edit-window.ts';
 import { migration11 } from './migrations/011-import.ts';
 import { migration12 } from './migrations/012-api-usage.ts';
+import { migration13 } from './migrations/013-indexes.ts';
 import { migration14 } from './migrations/014-handle-changes.ts';
+import { migration15 } from './migrations/015-retention.ts';
+import { migration16 } from './migrations/016-request-method.ts';
 
 /** Versioned schema changes, applied in order, each once, each in its own transaction. Append only. */
 export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
@@ -315,7 +318,10 @@ CREATE INDEX kb_followup_created ON kb_followup(created_at);
   migration10,
   migration11,
   migration12,
+  migration13,
   migration14,
+  migration15,
+  migration16,
 ];
 
 export async function migrate(db: Db): Promise<number> {

@@ -78,8 +78,20 @@ async function compareTables(db: Db, log: LogRow[], sealedBy: Map<number, number
   const problems: string[] = [];
   const latest = new Map<string, LogRow & { row: string }>();
   const logged = new Set(log.map((l) => `${l.tbl}\t${l.row_key}`));
-  for (const l of log)
-    if (l.row !== null && sealedBy.has(l.id)) latest.set(`${l.tbl}\t${l.row_key}`, l as never);
+  // Rows a lawful destruction removed (migration 15): their removal is sealed as a null row and listed.
+  const destroyed = new Set(
+    (await db.all<{ k: string }>('SELECT tbl || char(9) || row_key AS k FROM destroyed_row')).map((r) => r.k),
+  );
+  for (const l of log) {
+    if (l.row === null || !sealedBy.has(l.id)) continue;
+    const k = `${l.tbl}\t${l.row_key}`;
+    const prior = latest.get(k);
+    if (l.row === 'null' && prior && prior.row !== 'null' && !destroyed.has(k))
+      problems.push(
+        `${COVERED[l.tbl]?.what ?? l.tbl} ${l.row_key} was removed (audit entry ${sealedBy.get(l.id)} sealed its removal) but no destruction record lists it`,
+      );
+    latest.set(k, l as never);
+  }
   for (const tbl of Object.keys(COVERED)) {
     const what = COVERED[tbl]!.what;
     const keys = await allKeys(db, tbl);

@@ -123,7 +123,11 @@ export async function walkFiles(
       await fh.close();
     }
   }
-  result.problems.push(...checkReferences(result.byId));
+  // A record a lawful destruction removed (migration 15) is an accounted gap, not a dangling reference.
+  const destroyed = new Set(
+    (await db.all<{ id: string }>('SELECT warc_record_id AS id FROM destroyed_record')).map((r) => r.id),
+  );
+  result.problems.push(...checkReferences(result.byId, destroyed));
   result.problems.push(...(await checkCheckpoints(db, dir, names)));
   return result;
 }
@@ -249,15 +253,15 @@ async function checkKnown(fh: FileHandle, k: Known, found: Found, rec: ReadBack)
   return problems;
 }
 
-/** WARC-Concurrent-To and WARC-Refers-To must name records of the archive. */
-function checkReferences(byId: Map<string, Found>): string[] {
+/** WARC-Concurrent-To and WARC-Refers-To must name records of the archive (or records it lawfully destroyed). */
+function checkReferences(byId: Map<string, Found>, destroyed: Set<string>): string[] {
   const problems: string[] = [];
   for (const f of byId.values()) {
     for (const [header, target] of [
       ['WARC-Concurrent-To', f.concurrentTo],
       ['WARC-Refers-To', f.refersTo],
     ] as const) {
-      if (target && !byId.has(target))
+      if (target && !byId.has(target) && !destroyed.has(target))
         problems.push(
           `record at ${f.file}@${f.offset}: its ${header} ${target} is not a record in the archive`,
         );
