@@ -90,8 +90,9 @@ beforeAll(async () => {
   );
   // serve watches the page of config/accounts.yaml: its backfill takes both posts in.
   await waitFor('the backfill of the page', async () => {
-    const rows = await query(h.dataDir, "SELECT id FROM post WHERE platform IN ('facebook', 'instagram')");
-    return rows.length === 3 ? rows : undefined;
+    // The watch rows are written once each backfill is done; only then are the accounts watched ones.
+    const rows = await query(h.dataDir, 'SELECT id FROM watch WHERE backfilled_at IS NOT NULL');
+    return rows.length === 2 ? rows : undefined;
   });
 });
 
