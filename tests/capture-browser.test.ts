@@ -8,9 +8,14 @@ import { recogniseWall } from '../src/capture/browser/walls.ts';
 import type { Connector, ConnectorFactory } from '../src/capture/connector.ts';
 import { BrowserConnector, screenshotKey } from '../src/capture/connectors/browser.ts';
 import { CapturePipeline } from '../src/capture/pipeline.ts';
+import { Bot } from '../src/chat/bot.ts';
+import type { CaptureRequestFromChat } from '../src/chat/chat.ts';
+import { ChatKnowledge } from '../src/chat/knowledge.ts';
+import { Roles } from '../src/chat/roles.ts';
 import { loadConfig } from '../src/config.ts';
 import { CaptureError } from '../src/domain/errors.ts';
 import { Archive } from '../src/store/archive.ts';
+import { recordRequest } from '../src/store/requests.ts';
 import { JsSite } from './fakes/js-site.ts';
 import { listenOnLoopback } from './fakes/listen.ts';
 import { query, readAllWarc } from './helpers/archive.ts';
@@ -316,5 +321,65 @@ describe('capture --method browser (headless Chromium against a loopback site)',
     const outcome = await run(CHROMIUM);
     expect(outcome).toMatchObject({ kind: 'post', method: 'browser' });
     await expect(run('/nonexistent/chromium')).rejects.toMatchObject({ code: 'not-configured' });
+  });
+});
+
+describe('archiveer <url> browser (chat)', () => {
+  it('queues a browser capture, keeps the method with the recorded request, and refuses an unknown method word', async () => {
+    const t = testEnv({ ARCHIEFBOT_CHROMIUM: CHROMIUM });
+    cleanups.push(t.cleanup);
+    const config = loadConfig(t.env);
+    const archive = await Archive.open(config.dataDir, config.warc);
+    const pipeline = new CapturePipeline(archive, config);
+    cleanups.push(async () => {
+      await pipeline.close();
+      await archive.close();
+    });
+    const queued: CaptureRequestFromChat[] = [];
+    const bot = new Bot({
+      archive,
+      roles: new Roles({ defaultRole: 'archivist', users: [] }),
+      captures: {
+        enqueue: async (req) => {
+          queued.push(req);
+          return { jobId: String(queued.length), duplicate: false };
+        },
+        counts: async () => ({}),
+      },
+      checkUrl: (url) => void pipeline.resolve(url),
+      lookupKeys: (ref) => pipeline.lookupKeys(ref),
+      knowledge: new ChatKnowledge(),
+    });
+    const say = (text: string) =>
+      bot.handle({
+        platform: 'slack',
+        user: 'U1',
+        channel: 'C1',
+        text,
+        replyTo: { platform: 'slack', channel: 'C1' },
+      });
+    await say('archiveer <https://www.rijksoverheid.nl/nieuws/1> browser');
+    await say('archiveer https://www.rijksoverheid.nl/nieuws/2');
+    expect(queued.map((q) => [q.url, q.method])).toEqual([
+      ['https://www.rijksoverheid.nl/nieuws/1', 'browser'],
+      ['https://www.rijksoverheid.nl/nieuws/2', undefined],
+    ]);
+    const refused = await say('archiveer https://www.rijksoverheid.nl/nieuws/3 fax');
+    expect(refused.text).toContain('fax');
+    expect(queued).toHaveLength(2);
+
+    // The request is recorded with its method, so a request queued again after a Redis loss keeps it.
+    const r = await recordRequest(archive.db, {
+      kind: 'capture',
+      url: 'https://www.rijksoverheid.nl/nieuws/1',
+      requestedBy: 'U1',
+      channel: 'slack:C1',
+      replyTo: { platform: 'slack', channel: 'C1' },
+      lang: 'nl',
+      method: 'browser',
+    });
+    expect(r.method).toBe('browser');
+    const plain = await recordRequest(archive.db, { ...r, method: undefined });
+    expect(plain.method).toBeNull();
   });
 });

@@ -45,8 +45,12 @@ function failureOf(
 }
 
 /** The job a request runs as (the same request the CLI runs, plus where and how to answer). */
-function jobData(r: Pick<ChatRequest, 'url' | 'requestedBy' | 'channel' | 'replyTo' | 'lang'>): CaptureJob {
+function jobData(
+  r: Pick<ChatRequest, 'url' | 'requestedBy' | 'channel' | 'replyTo' | 'lang'> &
+    Partial<Pick<ChatRequest, 'method'>>,
+): CaptureJob {
   return {
+    ...(r.method ? { method: r.method } : {}),
     url: r.url,
     trigger: 'command',
     requestedBy: r.requestedBy,

@@ -24,6 +24,8 @@ export interface CaptureRequestFromChat {
   channel: string;
   replyTo: ReplyTarget;
   lang: Lang;
+  /** `browser`: render the page in headless Chromium (`archiveer <url> browser`); absent: the pipeline chooses. */
+  method?: 'browser';
 }
 
 /** What the core needs from the capture queue. */

@@ -61,7 +61,8 @@ export class CaptureQueue {
    * integer, no colon), for jobs that must be told apart from ones Redis numbered after losing its data.
    */
   async add(job: CaptureJob, jobId?: string): Promise<{ jobId: string; duplicate: boolean }> {
-    const key = captureKey(job.url);
+    // A browser capture of a URL is another job than the one the pipeline chooses the method for.
+    const key = job.method ? `${captureKey(job.url)}-${job.method}` : captureKey(job.url);
     const before = await this.queue.getDeduplicationJobId(key);
     const added = await this.queue.add('capture', job, {
       jobId,
@@ -132,6 +133,7 @@ export function startCaptureWorker(opts: {
           trigger: job.data.trigger,
           requestedBy: job.data.requestedBy ?? null,
           channel: job.data.channel ?? null,
+          ...(job.data.method ? { method: job.data.method } : {}),
         });
       } catch (err) {
         const e = err as Error & { code?: string; key?: string; vars?: ErrorVars };

@@ -20,6 +20,8 @@ export interface ChatRequest {
   channel: string;
   replyTo: ReplyTarget;
   lang: Lang;
+  /** The capture method asked for (`browser`); null: the pipeline chooses. */
+  method: 'browser' | null;
   jobId: string | null;
   state: RequestState;
   requeues: number;
@@ -35,6 +37,7 @@ interface Row {
   channel: string;
   reply_to: string;
   lang: Lang;
+  method: 'browser' | null;
   job_id: string | null;
   state: RequestState;
   requeues: number;
@@ -58,6 +61,7 @@ function fromRow(r: Row): ChatRequest {
     channel: r.channel,
     replyTo: JSON.parse(r.reply_to) as ReplyTarget,
     lang: r.lang,
+    method: r.method ?? null,
     jobId: r.job_id,
     state: r.state,
     requeues: r.requeues,
@@ -77,7 +81,8 @@ export function requestJobId(requestId: number): string {
 /** Records a request with the job id it will be queued under; returns the stored request. */
 export async function recordRequest(
   db: Db,
-  r: Pick<ChatRequest, 'kind' | 'url' | 'requestedBy' | 'channel' | 'replyTo' | 'lang'>,
+  r: Pick<ChatRequest, 'kind' | 'url' | 'requestedBy' | 'channel' | 'replyTo' | 'lang'> &
+    Partial<Pick<ChatRequest, 'method'>>,
   at = new Date().toISOString(),
 ): Promise<ChatRequest> {
   return db.transaction(async () => {
@@ -86,9 +91,9 @@ export async function recordRequest(
       forget,
     ]);
     const { lastID } = await db.run(
-      `INSERT INTO chat_request (kind, url, requested_by, channel, reply_to, lang, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      [r.kind, r.url, r.requestedBy, r.channel, JSON.stringify(r.replyTo), r.lang, at, at],
+      `INSERT INTO chat_request (kind, url, requested_by, channel, reply_to, lang, method, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [r.kind, r.url, r.requestedBy, r.channel, JSON.stringify(r.replyTo), r.lang, r.method ?? null, at, at],
     );
     const jobId = requestJobId(lastID);
     await db.run('UPDATE chat_request SET job_id = ? WHERE id = ?', [jobId, lastID]);

@@ -12,12 +12,24 @@ export const spec: CommandSpec = {
   role: 'archivist',
 };
 
-/** `capture <url>`: checks the URL, queues the capture and acknowledges; the result follows in the thread. */
+/** The word after the link that chooses the browser method (`archiveer <url> browser`), in both languages. */
+const BROWSER = /^(browser|chromium)$/i;
+
+/**
+ * `capture <url> [browser]`: checks the URL, queues the capture and acknowledges; the result follows
+ * in the thread. `browser` renders the page in headless Chromium (screenshot, what scripts show).
+ */
 export const capture: Command = {
   spec,
   async run({ args, lang, cmd, by, deps }) {
-    const url = args.trim().replace(/^<|>$/g, '').split('|')[0]!.trim();
+    const [link = '', ...rest] = args.trim().split(/\s+/);
+    const url = link.replace(/^<|>$/g, '').split('|')[0]!.trim();
     if (!url) throw new UsageError('give the link to capture', 'capture.which');
+    const word = rest.join(' ').trim();
+    if (word && !BROWSER.test(word))
+      throw new UsageError(`unknown capture method "${word}" (only: browser)`, 'capture.method', {
+        method: word,
+      });
     try {
       deps.checkUrl(url);
     } catch (err) {
@@ -31,6 +43,7 @@ export const capture: Command = {
       channel: `${cmd.platform}:${cmd.channel}`,
       replyTo: cmd.replyTo,
       lang,
+      ...(word ? { method: 'browser' as const } : {}),
     });
     if (finished?.outcome) return captureResult(finished.outcome, lang);
     if (finished) return captureFailure(url, finished.failure ?? '', lang, false);

@@ -36,7 +36,7 @@ export const chat = {
   'help.sub-role': { nl: '{command}: rol {role}', en: '{command}: role {role}' },
 
   // The commands' usage and summary, as `help` shows them.
-  'command.capture.usage': { nl: 'archiveer <url>', en: 'capture <url>' },
+  'command.capture.usage': { nl: 'archiveer <url> [browser]', en: 'capture <url> [browser]' },
   'command.capture.summary': {
     nl: 'een bericht (met reacties, bewerkingen en media), een heel account of een webpagina veiligstellen',
     en: 'secure a post (with replies, edits and media), a whole account, or a web page',
