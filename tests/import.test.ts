@@ -635,6 +635,7 @@ describe('the other formats', () => {
           title: 'Ministerie van Binnenlandse Zaken updated their status.',
         },
         { timestamp: 1700100000, data: [{ post: 'Tweede bericht' }] },
+        { timestamp: 1700100000, data: [{ post: 'Derde bericht, in dezelfde seconde' }] },
       ]),
       'your_facebook_activity/posts/media/Album/123.jpg': JPEG,
     });
@@ -643,7 +644,7 @@ describe('the other formats', () => {
     expect(out.json).toMatchObject({
       format: 'facebook',
       account: 'Ministerie van Binnenlandse Zaken',
-      added: { posts: 2, media: 1 },
+      added: { posts: 3, media: 1 },
     });
     const texts = await query<{ text: string }>(
       dataDir,
@@ -651,6 +652,15 @@ describe('the other formats', () => {
     );
     expect(texts[0]!.text).toContain('Café-overleg over de begroting 👍');
     expect(texts[0]!.text).toContain('Overleg in het café');
+    const ids = await query<{ platform_id: string }>(
+      dataDir,
+      "SELECT platform_id FROM post WHERE platform = 'facebook' ORDER BY id",
+    );
+    expect(ids.map((r) => r.platform_id)).toEqual([
+      'Ministerie van Binnenlandse Zaken:1700000000',
+      'Ministerie van Binnenlandse Zaken:1700100000',
+      'Ministerie van Binnenlandse Zaken:1700100000:2',
+    ]);
     const edited = await query<{ valid_from: string }>(
       dataDir,
       "SELECT valid_from FROM version WHERE text LIKE '%Café-overleg%'",

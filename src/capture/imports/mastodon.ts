@@ -135,7 +135,8 @@ function toPost(
 ): ExportPost {
   const files: ExportMedia[] = [];
   const media = (note.attachment ?? []).map((a): MediaItem => {
-    const local = a.url.startsWith('/') ? a.url.slice(1) : a.url;
+    // Mastodon writes the path inside the archive (`/media_attachments/files/…`); a full URL's path is tried too.
+    const local = (/^https?:/.test(a.url) ? new URL(a.url).pathname : a.url).replace(/^\/+/, '');
     const member = zip.first(local, decodeURIComponent(local));
     if (!member) missing.n++;
     const uri = member ? memberUri(sha256, member) : a.url;

@@ -19,7 +19,7 @@
  *   they are decoded back.
  *
  * Identity: these exports carry no post id and no post URL, so a post is keyed by its account and
- * creation time (`<handle>:<unix seconds>`) and gets a `urn:` in place of a URL; such posts are not
+ * creation time (`<handle>:<unix seconds>`, `:2`… for a second post of the same second) and gets a `urn:` in place of a URL; such posts are not
  * matched with posts captured through the Graph API (which keys by the Graph id).
  */
 import { z } from 'zod';
@@ -101,6 +101,7 @@ export async function parseMeta(
   const sources: ExportSource[] = [];
   const posts: ExportPost[] = [];
   const missing = { n: 0 };
+  const seen = new Map<number, number>();
   const members = zip
     .names()
     .filter((n) => (platform === 'facebook' ? FB_POSTS : IG_POSTS).some((r) => r.test(n)))
@@ -114,7 +115,12 @@ export async function parseMeta(
       platform === 'facebook'
         ? validMember(zip.fileName, member, format, z.array(FbPost), fixed).map(fromFacebook)
         : validMember(zip.fileName, member, format, z.array(IgPost), fixed).map(fromInstagram);
-    for (const e of entries) posts.push(toPost(e, platform, account, uri, zip, sha256, missing));
+    for (const e of entries) {
+      // Two posts of the same second get `:2`, `:3` in the order the export lists them.
+      const n = (seen.get(e.at) ?? 0) + 1;
+      seen.set(e.at, n);
+      posts.push(toPost(e, n, platform, account, uri, zip, sha256, missing));
+    }
   }
   return { format: platform, platform, account, posts: uniqueById(posts), sources, missingMedia: missing.n };
 }
@@ -152,6 +158,7 @@ const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
 
 function toPost(
   e: Entry,
+  nth: number,
   platform: Platform,
   account: AccountInfo,
   sourceUri: string,
@@ -169,7 +176,7 @@ function toPost(
       e.media.length > 1 || platform === 'facebook' ? (m.description ?? m.title ?? null) : null;
     return { key: m.uri, url: uri, type: mediaTypeOf(mimeOf(m.uri)), description: description || null };
   });
-  const id = `${account.handle}:${e.at}`;
+  const id = `${account.handle}:${e.at}${nth > 1 ? `:${nth}` : ''}`;
   const post: NormalisedPost = {
     platform,
     platformId: id,

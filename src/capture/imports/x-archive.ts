@@ -85,7 +85,7 @@ export function isXArchive(zip: ExportZip): boolean {
   return zip.first('data/tweets.js', 'data/tweet.js') !== null;
 }
 
-const stripYtd = (text: string) => text.replace(YTD, '');
+const stripYtd = (text: string) => text.replace(YTD, '').replace(/;\s*$/, '');
 
 /** Reads and validates one `window.YTD…` member. */
 async function ytd<T>(
