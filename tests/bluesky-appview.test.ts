@@ -8,8 +8,10 @@ import { createHash } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { base32Lower, rawBlobCid } from '../src/capture/connectors/bluesky/cid.ts';
 import { didDocumentUrl, pdsOf } from '../src/capture/connectors/bluesky/identity.ts';
+import { CapturePipeline } from '../src/capture/pipeline.ts';
+import { loadConfig } from '../src/config.ts';
 import { FakeBluesky } from './fakes/bluesky.ts';
-import { query } from './helpers/archive.ts';
+import { query, withArchive } from './helpers/archive.ts';
 import { cli, testEnv } from './helpers/cli.ts';
 
 const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
@@ -503,6 +505,25 @@ describe('quote posts', () => {
       expect((await cli(env, 'show', target.uri, '--json')).code).toBe(1); // not shown, so not archived
     }
     await verifyClean(env, dataDir);
+  });
+
+  it('a watch poll of more than a page of new posts does not stop at a quoted post it already holds', async () => {
+    const gov = account('poll');
+    const old = fake.addPost({ handle: gov.handle, text: 'Al gearchiveerd.' });
+    const { env, dataDir } = envFor();
+    expect((await cli(env, 'capture', `https://bsky.app/profile/${gov.handle}`, '--json')).code).toBe(0);
+    fake.addPosts(149, gov.handle, (i) => `Nieuw bericht ${i}.`);
+    fake.addPost({ handle: gov.handle, text: 'Zoals we eerder schreven.', quote: old.uri });
+    const polled = await withArchive(dataDir, async (archive) => {
+      const pipeline = new CapturePipeline(archive, loadConfig(env));
+      try {
+        return await pipeline.pollAccount(`https://bsky.app/profile/${gov.handle}`);
+      } finally {
+        await pipeline.close();
+      }
+    });
+    expect(polled).toMatchObject({ newPosts: 150, pages: 2 });
+    expect(await query(dataDir, 'SELECT count(*) AS n FROM post')).toEqual([{ n: 151 }]);
   });
 
   it('a backfill archives the posts the account quotes too', async () => {

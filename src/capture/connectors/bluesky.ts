@@ -4,6 +4,7 @@ import { CaptureError } from '../../domain/errors.ts';
 import type { AccountInfo, MediaItem, NormalisedPost, PostContent } from '../../domain/types.ts';
 import type { Db } from '../../store/db.ts';
 import { accountByHandle } from '../../store/ingest/accounts.ts';
+import { heldPosts } from '../../store/ingest/read.ts';
 import type {
   AccountHandle,
   AccountPage,
@@ -297,6 +298,25 @@ export class BlueskyConnector implements Connector, PostSource, AccountSource, B
     return out;
   }
 
+  /**
+   * The quoted posts of a page of the account's own posts that the archive does not hold yet (and that
+   * are not on the page themselves): a watch poll stops at the first page with a post it knows, which
+   * a quoted post it already has must not make it do early.
+   */
+  private async newQuoted(own: BPostView[], sourceUrl: string): Promise<NormalisedPost[]> {
+    const onPage = new Set(own.map((v) => v.uri));
+    const quoted = this.quotedPosts(own, sourceUrl).filter(
+      (q, i, all) => !onPage.has(q.platformId) && all.findIndex((x) => x.platformId === q.platformId) === i,
+    );
+    if (!this.db || !quoted.length) return quoted;
+    const held = await heldPosts(
+      this.db,
+      'bluesky',
+      quoted.map((q) => q.platformId),
+    );
+    return quoted.filter((q) => !held.has(q.platformId));
+  }
+
   private account(a: BAuthor): AccountInfo {
     return {
       platform: 'bluesky',
@@ -423,7 +443,7 @@ export class BlueskyConnector implements Connector, PostSource, AccountSource, B
     const url = this.xrpc('app.bsky.feed.getAuthorFeed', params);
     const { data } = await this.call(http, url, BFeed, 'the posts of the account', handle.account.url ?? url);
     const own = data.feed.filter((f) => !f.reason && f.post.author.did === handle.ref).map((f) => f.post);
-    const posts = [...own.map((v) => this.normalise(v, url)), ...this.quotedPosts(own, url)];
+    const posts = [...own.map((v) => this.normalise(v, url)), ...(await this.newQuoted(own, url))];
     await keepOriginals(posts, http, this.plcUrl);
     const next = data.feed.length && data.cursor ? data.cursor : null;
     return { posts, next, ...(cursor === null ? {} : { self: cursor }) };

@@ -112,3 +112,13 @@ async function readAccountRoles(db: Db, keys: AccountInfo[]) {
   }
   return roles;
 }
+
+/** Which of these posts (by platform id) the archive already holds. */
+export async function heldPosts(db: Db, platform: string, platformIds: string[]): Promise<Set<string>> {
+  if (!platformIds.length) return new Set();
+  const rows = await db.all<{ platform_id: string }>(
+    'SELECT platform_id FROM post WHERE platform = ? AND platform_id IN (SELECT value FROM json_each(?))',
+    [platform, JSON.stringify(platformIds)],
+  );
+  return new Set(rows.map((r) => r.platform_id));
+}
