@@ -223,3 +223,52 @@ describe('an approved destruction', () => {
     expect(r.problems.join('\n')).toMatch(/version \d+ was deleted/);
   });
 });
+
+describe('the CLI: appraise, hold, dispose', () => {
+  let d: Captured;
+  beforeAll(async () => {
+    d = await capturedAccount();
+  }, 60_000);
+  afterAll(async () => {
+    await d?.close();
+  });
+
+  it('runs the whole flow and refuses the proposer’s own approval', async () => {
+    const run = (...args: string[]) => cli(d.env.env, ...args);
+    const noTerm = await run('appraise', 'rvo', '--account', '--valuation', 'V');
+    expect(noTerm.code).toBe(2);
+    expect(noTerm.stderr).toContain('needs its retention term');
+    const ap = await run(
+      'appraise',
+      'rvo',
+      '--account',
+      '--valuation',
+      'V',
+      '--term',
+      '1',
+      '--category',
+      '1.1',
+      '--json',
+    );
+    expect(ap.code).toBe(0);
+    expect(ap.json).toMatchObject({ scope: 'account' });
+    const hold = await run('hold', 'add', d.posts[0]!.url, '--reason', 'rechtszaak', '--json');
+    expect(hold.json).toMatchObject({ posts: 1 });
+    const list = await run('hold', 'list', '--json');
+    expect(list.json.holds).toHaveLength(1);
+    const due = await run('dispose', '--due', '--json');
+    expect(due.code).toBe(0);
+    expect(due.json.items.map((i: { url: string }) => i.url).sort()).toEqual(
+      [d.posts[1]!.url, d.posts[2]!.url].sort(),
+    );
+    const own = await run('dispose', '--approve', String(due.json.list));
+    expect(own.code).toBe(2);
+    expect(own.stderr).toContain('a different admin must approve it');
+    expect((await run('hold', 'release', String(hold.json.id))).stdout).toContain(
+      `Hold ${hold.json.id} is released`,
+    );
+    expect((await run('hold', 'release', String(hold.json.id))).code).toBe(2);
+    expect((await run('dispose', '--record')).stdout).toContain('Nothing has been destroyed');
+    expect((await run('dispose', '--due')).stdout).toMatch(/Destruction list \d+ \(3 posts\) is proposed/);
+  });
+});

@@ -86,4 +86,76 @@ export const exportMessages = {
     nl: 'Woo-export: {selection} (NIET gelakt: alleen voor intern gebruik)',
     en: 'Woo export: {selection} (NOT redacted: for internal use only)',
   },
+  'retention.term-required': {
+    nl: 'Een V-waardering heeft een bewaartermijn in jaren nodig (--term).',
+    en: 'A V appraisal needs its retention term in years (--term).',
+  },
+  'retention.reason-required': {
+    nl: 'Zeg waarom de bewaarplicht (hold) geldt (--reason): bijvoorbeeld een Woo-verzoek, een rechtszaak of een incident.',
+    en: 'Say why the hold is made (--reason): a Woo request, litigation or an incident, say.',
+  },
+  'retention.hold-unknown': {
+    nl: 'Er is geen actieve hold {id}.',
+    en: 'There is no active hold {id}.',
+  },
+  'retention.list-unknown': {
+    nl: 'Er is geen vernietigingslijst {id}.',
+    en: 'There is no destruction list {id}.',
+  },
+  'retention.list-not-proposed': {
+    nl: 'Vernietigingslijst {id} kan niet meer worden goedgekeurd (status: {status}).',
+    en: 'Destruction list {id} can no longer be approved (status: {status}).',
+  },
+  'retention.same-admin': {
+    nl: 'Vernietigingslijst {id} is voorgesteld door {user}: een andere beheerder moet hem goedkeuren.',
+    en: 'Destruction list {id} was proposed by {user}: a different admin must approve it.',
+  },
+  'retention.list-stale': {
+    nl: 'Vernietigingslijst {id} klopt niet meer (onder een hold of niet meer vervallen: berichten {posts}). De lijst is ingetrokken; stel een nieuwe op met dispose --due.',
+    en: 'Destruction list {id} no longer holds (under a hold or no longer due: posts {posts}). It is withdrawn; propose a new one with dispose --due.',
+  },
+  'retention.appraised': {
+    nl: 'Waardering {valuation} (termijn: {term}) vastgelegd voor {scope} {targets}.',
+    en: 'Appraisal {valuation} (term: {term}) set for {scope} {targets}.',
+  },
+  'retention.hold-added': {
+    nl: 'Hold {id} geldt nu voor {describe}: {n} {n|bericht|berichten}. Zolang de hold geldt, wordt niets daarvan vernietigd.',
+    en: 'Hold {id} now covers {describe}: {n} {n|post|posts}. While it holds, none of them is destroyed.',
+  },
+  'retention.hold-line': {
+    nl: '#{id} {describe} · {reason} · door {by} op {at} · {n} {n|bericht|berichten}{released}',
+    en: '#{id} {describe} · {reason} · by {by} on {at} · {n} {n|post|posts}{released}',
+  },
+  'retention.no-holds': {
+    nl: 'Er gelden geen holds.',
+    en: 'No holds are in force.',
+  },
+  'retention.hold-released': {
+    nl: 'Hold {id} is opgeheven.',
+    en: 'Hold {id} is released.',
+  },
+  'retention.nothing-due': {
+    nl: 'Niets is vervallen: geen V-bericht voorbij zijn termijn dat niet onder een hold valt.',
+    en: 'Nothing is due: no V post past its term that no hold covers.',
+  },
+  'retention.list-proposed': {
+    nl: 'Vernietigingslijst {id} ({n} {n|bericht|berichten}) is voorgesteld. Een andere beheerder keurt hem goed met: archiefbot dispose --approve {id}',
+    en: 'Destruction list {id} ({n} {n|post|posts}) is proposed. A different admin approves it with: archiefbot dispose --approve {id}',
+  },
+  'retention.list-item': {
+    nl: '  bericht {post} · {account} · {url} · categorie {category} · termijn {term} jaar · vervallen {due}',
+    en: '  post {post} · {account} · {url} · category {category} · term {term} years · due {due}',
+  },
+  'retention.destroyed': {
+    nl: 'Vernietigingslijst {id} is uitgevoerd: {n} {n|bericht|berichten} vernietigd (voorgesteld door {proposer}, goedgekeurd door {approver}). Verklaring van vernietiging:',
+    en: 'Destruction list {id} is executed: {n} {n|post|posts} destroyed (proposed by {proposer}, approved by {approver}). Declaration of destruction:',
+  },
+  'retention.destruction-line': {
+    nl: '  #{id} bericht {post} · {url} · categorie {category} · termijn {term} jaar · vervallen {due} · vernietigd {at} · {n} {n|hash|hashes} bewaard',
+    en: '  #{id} post {post} · {url} · category {category} · term {term} years · due {due} · destroyed {at} · {n} {n|hash|hashes} kept',
+  },
+  'retention.no-destructions': {
+    nl: 'Er is nog niets vernietigd.',
+    en: 'Nothing has been destroyed.',
+  },
 } satisfies Record<string, Message>;
