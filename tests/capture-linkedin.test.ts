@@ -319,6 +319,43 @@ describe('watching a LinkedIn organisation', () => {
   });
 });
 
+describe('tokens of organisations', () => {
+  it('finds the token of an organisation accounts.yaml names by id when the URL gives its vanity name', async () => {
+    const { env, dataDir, cleanup } = fresh();
+    const fin = li.addOrganisation('ministerie-van-financien', 'Ministerie van Financiën');
+    li.addToken('AQV-fin', fin);
+    accounts(path.join(dataDir, 'accounts.yaml'), [
+      ['https://www.linkedin.com/company/ministerie-van-bzk/', 'LINKEDIN_TOKEN_BZK'],
+      [`https://www.linkedin.com/company/${fin.id}/`, 'LINKEDIN_TOKEN_FIN'],
+    ]);
+    process.env.LINKEDIN_TOKEN_FIN = 'AQV-fin';
+    try {
+      li.addPost(fin, 'De Miljoenennota is gepubliceerd.');
+      const r = await cli(
+        env,
+        'capture',
+        'https://www.linkedin.com/company/ministerie-van-financien/',
+        '--json',
+      );
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.json).toMatchObject({ posts: 1, complete: true });
+      expect(r.json.account).toMatchObject({
+        handle: 'ministerie-van-financien',
+        displayName: 'Ministerie van Financiën',
+      });
+      // A post URL names no organisation: each token is tried until one is not refused (403).
+      const post = li.addPost(fin, 'Tweede bericht.');
+      const p = await cli(env, 'capture', post.url, '--json');
+      expect(p.code, p.stderr).toBe(0);
+      expect(p.json.post.author).toBe('ministerie-van-financien');
+    } finally {
+      process.env.ARCHIEFBOT_ACCOUNTS = path.join(setup.dataDir, 'accounts.yaml');
+      delete process.env.LINKEDIN_TOKEN_FIN;
+    }
+    cleanup();
+  });
+});
+
 describe('the LinkedIn connector on its own', () => {
   it('reads the URL forms and little text, and says whether it is ready', async () => {
     const u = (s: string) => parseLinkedIn(new URL(s));

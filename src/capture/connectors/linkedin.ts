@@ -25,7 +25,7 @@
  */
 import type { z } from 'zod';
 import { accountTokens, type Config } from '../../config.ts';
-import { CaptureError } from '../../domain/errors.ts';
+import { CaptureError, type ErrorVars } from '../../domain/errors.ts';
 import type { AccountInfo, NormalisedPost, PostContent } from '../../domain/types.ts';
 import type {
   AccountHandle,
@@ -143,8 +143,8 @@ export class LinkedInConnector
       .map((a) => ({ name: organisationOf(a.account)!, variable: a.tokenEnv, token: a.token! }));
   }
 
-  private notConfigured(url: string, variable: string, message: string): CaptureError {
-    return new CaptureError('not-configured', message, false, { platform: DISPLAY, variable, url });
+  private notConfigured(url: string, variable: string, message: string, extra: ErrorVars = {}): CaptureError {
+    return new CaptureError('not-configured', message, false, { ...extra, platform: DISPLAY, variable, url });
   }
 
   async readiness(): Promise<PlatformReadiness> {
@@ -188,18 +188,21 @@ export class LinkedInConnector
         page,
         `${token.variable} (LinkedIn refused the token: expired after its 60 days, or revoked; renew it)`,
         `LinkedIn refused the token in ${token.variable} (HTTP 401 ${e.code ?? ''}): renew it`.trim(),
+        vars,
       );
     if (res.status === 403)
       return this.notConfigured(
         page,
         `${token.variable} (the token of an admin of the organisation, with r_organization_social)`,
         `LinkedIn refused access to ${what} with the token in ${token.variable} (HTTP 403 ${e.code ?? 'ACCESS_DENIED'}): its member is no admin of the organisation, or a scope is missing`,
+        vars,
       );
     if (res.status === 426 || e.code === 'NONEXISTENT_VERSION' || e.code === 'VERSION_MISSING')
       return this.notConfigured(
         page,
         'ARCHIEFBOT_LINKEDIN_VERSION (a LinkedIn-Version LinkedIn still serves, YYYYMM)',
         `LinkedIn does not serve API version ${this.version} (${detail ?? res.status}): set ARCHIEFBOT_LINKEDIN_VERSION`,
+        vars,
       );
     if (res.status === 429)
       return new CaptureError(
@@ -301,17 +304,38 @@ export class LinkedInConnector
 
   /** The token of the organisation `name` (its page in accounts.yaml); not-configured without one. */
   private tokenOf(name: string, url: string): Token {
-    const direct = this.tokens().find((t) => t.name === name);
-    if (direct) return direct;
-    const id = this.orgIdByName.get(name);
-    const viaId = id ? this.tokens().find((t) => this.orgIdByName.get(t.name) === id) : undefined;
-    if (viaId) return viaId;
+    const found = this.findToken(name);
+    if (found) return found;
     const variable = `tokenEnv for linkedin.com/company/${name} in config/accounts.yaml`;
     throw this.notConfigured(
       url,
       variable,
       `LinkedIn needs the token of an admin of ${name} to read ${url}: set ${variable}, or capture it with the browser method`,
     );
+  }
+
+  /** The token accounts.yaml gives organisation `name` (by the same name, or by its id or vanity name once known). */
+  private findToken(name: string): Token | null {
+    const all = this.tokens();
+    const id = /^\d+$/.test(name) ? name : this.orgIdByName.get(name);
+    return (
+      all.find((t) => t.name === name) ??
+      (id ? all.find((t) => t.name === id || this.orgIdByName.get(t.name) === id) : undefined) ??
+      null
+    );
+  }
+
+  /**
+   * The token of organisation `name`, also when accounts.yaml names it the other way (its id where
+   * the URL has its vanity name, or the reverse): the organisations are then looked up (once a process).
+   */
+  private async tokenFor(http: HttpSession, name: string, url: string): Promise<Token> {
+    const found = this.findToken(name);
+    if (found) return found;
+    const all = this.tokens();
+    const org = all[0] ? await this.organisation(http, name, all[0], url).catch(() => null) : null;
+    const token = org ? await this.tokenForOrg(http, `urn:li:organization:${org.id}`, all) : null;
+    return token ?? this.tokenOf(name, url);
   }
 
   /** Every LinkedIn token, or not-configured when there is none. */
@@ -466,7 +490,7 @@ export class LinkedInConnector
   async openAccount(target: AccountTarget, http: HttpSession): Promise<AccountHandle> {
     const ref = parseLinkedIn(new URL(target.url));
     const name = ref?.kind === 'organisation' ? ref.name : '';
-    const token = this.tokenOf(name, target.url);
+    const token = await this.tokenFor(http, name, target.url);
     const org = await this.organisation(http, name, token, target.url);
     const url = this.postsUrl(org.id, 0, 1);
     const { data } = await this.get(http, url, LPostList, 'the posts of the organisation', target.url, token);
@@ -474,7 +498,8 @@ export class LinkedInConnector
   }
 
   private postsUrl(orgId: string, start: number, count: number): string {
-    // Oldest-stable order (CREATED), so a resumed backfill's offsets still point where they did.
+    // By creation (not LAST_MODIFIED), so an edit does not move a post to another page mid-backfill; a
+    // post published meanwhile shifts the rest by one, which the next page then sees again (a sighting).
     return `${this.api}/rest/posts?q=author&author=${enc(`urn:li:organization:${orgId}`)}&count=${count}&start=${start}&sortBy=CREATED`;
   }
 
@@ -512,7 +537,7 @@ export class LinkedInConnector
     const byOrg = new Map<string, CheckRef[]>();
     for (const r of posts) byOrg.set(r.accountRef ?? '', [...(byOrg.get(r.accountRef ?? '') ?? []), r]);
     for (const [org, list] of byOrg) {
-      const token = await this.tokenForOrg(http, org, tokens);
+      const token = (await this.tokenForOrg(http, org, tokens)) ?? tokens[0]!;
       for (let i = 0; i < list.length; i += BATCH)
         await this.checkBatch(list.slice(i, i + BATCH), token, tokens, http, out);
     }
@@ -520,7 +545,7 @@ export class LinkedInConnector
   }
 
   /** The token of the organisation with this URN: the one whose page names it (looked up once). */
-  private async tokenForOrg(http: HttpSession, orgUrn: string, tokens: Token[]): Promise<Token> {
+  private async tokenForOrg(http: HttpSession, orgUrn: string, tokens: Token[]): Promise<Token | null> {
     const id = orgUrn.replace('urn:li:organization:', '');
     for (const t of tokens) {
       if (t.name === id || this.orgIdByName.get(t.name) === id) return t;
@@ -529,7 +554,7 @@ export class LinkedInConnector
         if (org?.id === id) return t;
       }
     }
-    return tokens[0]!;
+    return null;
   }
 
   private async checkBatch(
