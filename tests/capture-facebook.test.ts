@@ -327,49 +327,64 @@ describe('the page as an account', () => {
     cleanup();
   });
 
-  it('rate limits (#4, usage headers over 90%) are errors that make it wait, never deletions', async () => {
-    const p = page('minlnv', 'Ministerie van LNV');
-    accounts([{ account: 'https://www.facebook.com/minlnv', tokenEnv: 'FB_TOKEN_LNV', token: p.token }]);
-    fake.addPost({ page: p, message: 'Mestbeleid.' });
-    const { env, cleanup } = fresh();
-    expect((await cli(env, 'watch', 'https://www.facebook.com/minlnv', '--json')).code).toBe(0);
-    fake.failNext(/\/v23\.0\/\?ids=/, FakeMeta.rateLimitReply());
-    const limited = await cli(env, 'recheck', '--all', '--json');
-    expect(limited.json.outcomes[0]).toMatchObject({
-      outcome: 'error',
-      detail: expect.stringMatching(/rate limit/),
+  /** A Graph fake of its own (its own host): the back-off is per Graph host and process. */
+  async function ownGraph(username: string, tokenEnv: string) {
+    const own = await FakeMeta.start();
+    const p = own.addPage({ username, name: username });
+    accounts([{ account: `https://www.facebook.com/${username}`, tokenEnv, token: p.token }]);
+    own.addPost({ page: p, message: 'Mestbeleid.' });
+    const t = testEnv({
+      ARCHIEFBOT_GRAPH_API_URL: own.graphUrl,
+      ARCHIEFBOT_HTTP_RETRIES: '0',
+      ARCHIEFBOT_CHROMIUM: '/nonexistent/chromium',
     });
+    expect((await cli(t.env, 'watch', `https://www.facebook.com/${username}`, '--json')).code).toBe(0);
+    return { own, ...t };
+  }
 
-    // Meta says the app is at 95% of its hour: the next look-up is not sent at all.
-    fake.usage = { call_count: 95, total_cputime: 10, total_time: 10 };
-    const { CapturePipeline } = await import('../src/capture/pipeline.ts');
-    const { Rechecker } = await import('../src/monitor/recheck.ts');
-    const { loadConfig } = await import('../src/config.ts');
-    const { Archive } = await import('../src/store/archive.ts');
-    const config = loadConfig(env);
-    const archive = await Archive.open(config.dataDir, config.warc);
-    const pipeline = new CapturePipeline(archive, config);
+  it('a rate limit (#4) is an error, never a deletion, and nothing is asked of Meta while it lasts', async () => {
+    const { own, env, dataDir, cleanup } = await ownGraph('minlnv', 'FB_TOKEN_LNV');
     try {
-      const rechecker = new Rechecker(pipeline, config);
-      // The first answer of this process (the token's /me) says 95%: the batch look-up is not sent.
-      const before = fake.requests.length;
-      const first = await rechecker.pass({ all: true });
-      expect(first.outcomes[0]).toMatchObject({
+      own.failNext(/\/v23\.0\/\?ids=/, FakeMeta.rateLimitReply());
+      const limited = await cli(env, 'recheck', '--all', '--json');
+      expect(limited.json.outcomes[0]).toMatchObject({
+        outcome: 'error',
+        detail: expect.stringMatching(/rate limit/),
+      });
+      const before = own.requests.length;
+      const again = await cli(env, 'recheck', '--all', '--json');
+      expect(again.json.outcomes[0]).toMatchObject({
+        outcome: 'error',
+        detail: expect.stringMatching(/waits \d+ s/),
+      });
+      expect(own.requests.length).toBe(before);
+      expect(await count(dataDir, 'alert', "kind = 'deleted'")).toBe(0);
+    } finally {
+      await own.close();
+      cleanup();
+    }
+  });
+
+  it('usage headers at 90% or more make it pause before the next request is sent', async () => {
+    const { own, env, cleanup } = await ownGraph('minszw', 'FB_TOKEN_SZW');
+    try {
+      // Meta says the app is at 95% of its hour.
+      own.usage = { call_count: 95, total_cputime: 10, total_time: 10 };
+      const before = own.requests.length;
+      const first = await cli(env, 'recheck', '--all', '--json');
+      // The first answer (the token's /me) said 95%: the batch look-up was not sent.
+      expect(first.json.outcomes[0]).toMatchObject({
         outcome: 'error',
         detail: expect.stringMatching(/over 90%/),
       });
-      expect(fake.requests.slice(before)).toEqual(['/v23.0/me?fields=id%2Cname%2Cusername%2Clink']);
-      // Nor is anything else while the pause lasts.
-      const second = await rechecker.pass({ all: true });
-      expect(second.outcomes[0]!.outcome).toBe('error');
-      expect(fake.requests.length).toBe(before + 1);
+      expect(own.requests.slice(before)).toEqual(['/v23.0/me?fields=id%2Cname%2Cusername%2Clink']);
+      const second = await cli(env, 'recheck', '--all', '--json');
+      expect(second.json.outcomes[0]!.outcome).toBe('error');
+      expect(own.requests.length).toBe(before + 1);
     } finally {
-      fake.usage = { call_count: 3, total_cputime: 1, total_time: 1 };
-      await pipeline.close();
-      await archive.close();
+      await own.close();
+      cleanup();
     }
-    expect(await count(env.ARCHIEFBOT_DATA_DIR!, 'alert', "kind = 'deleted'")).toBe(0);
-    cleanup();
   });
 
   it('reads the usage headers: the highest percentage, and Meta’s wait in minutes', () => {

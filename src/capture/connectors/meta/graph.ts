@@ -143,10 +143,15 @@ export function usageFromHeaders(headers: Headers): { percent: number; waitMs: n
  * One Graph API host seen from this process: the base URL, the back-off after Meta says the app or
  * the page is near its limit, and what each token is (its page, asked once per process with `/me`).
  */
+/**
+ * Until when (ms) each Graph host is not asked again: shared by the Facebook and Instagram connectors of
+ * this process, because Meta counts `X-App-Usage` per app, not per connector.
+ */
+const pausedUntil = new Map<string, number>();
+
 export class Graph {
   readonly base: string;
   readonly host: string;
-  private pausedUntil = 0;
   private readonly identities = new Map<string, unknown>();
 
   constructor(
@@ -167,7 +172,7 @@ export class Graph {
 
   /** Refuses to ask while Meta's usage is over the limit (a rate limit: retried later, never a deletion). */
   private checkPause(page: string): void {
-    const left = this.pausedUntil - Date.now();
+    const left = (pausedUntil.get(this.host) ?? 0) - Date.now();
     if (left <= 0) return;
     throw new GraphFailure(
       'rate',
@@ -180,11 +185,11 @@ export class Graph {
 
   /** How long (ms) this process still waits before asking the Graph API again. */
   get pausedForMs(): number {
-    return Math.max(0, this.pausedUntil - Date.now());
+    return Math.max(0, (pausedUntil.get(this.host) ?? 0) - Date.now());
   }
 
   private pause(ms: number): void {
-    this.pausedUntil = Math.max(this.pausedUntil, Date.now() + ms);
+    pausedUntil.set(this.host, Math.max(pausedUntil.get(this.host) ?? 0, Date.now() + ms));
   }
 
   /**
