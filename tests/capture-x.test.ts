@@ -136,13 +136,16 @@ describe('capture of a post on X', () => {
     // 3 posts read (0.005 USD each) and 2 users (0.010); the same reads again today cost nothing.
     const usage = await query<{ units: number; cost: number }>(
       dataDir,
-      "SELECT units, cost FROM api_usage WHERE platform = 'x'",
+      "SELECT units, cost FROM api_usage WHERE platform = 'x' AND period = 'month'",
     );
     expect(usage).toHaveLength(1);
     expect(usage[0]!.units).toBe(3);
     expect(usage[0]!.cost).toBeCloseTo(3 * 0.005 + 2 * 0.01, 6);
     expect((await cli(env, 'capture', p.url, '--json')).code).toBe(0);
-    const again = await query<{ cost: number }>(dataDir, "SELECT cost FROM api_usage WHERE platform = 'x'");
+    const again = await query<{ cost: number }>(
+      dataDir,
+      "SELECT cost FROM api_usage WHERE platform = 'x' AND period = 'month'",
+    );
     expect(again[0]!.cost).toBeCloseTo(3 * 0.005 + 2 * 0.01, 6);
 
     expect((await cli(env, 'search', 'Woo-jaarrapportage', '--json')).json.hits).toHaveLength(1);
@@ -268,6 +271,23 @@ describe('X refusals and errors', () => {
     });
     const text = await cli(env, 'status');
     expect(text.stdout).toMatch(/x: quota spent — \$0\.02\/\$0\.02 used this month/);
+  });
+
+  it("re-checks spend at most a daily share of the month's budget; captures keep the rest", async () => {
+    const own = await ownFake();
+    const u = own.addUser('minocw', 'OCW');
+    const a = own.addPost(u, 'Schooladvies.');
+    // 0.30 USD a month: re-checks may spend 80% of it spread over the month's days (under 0.01 a day).
+    const { env } = envFor(own, { ARCHIEFBOT_X_MONTHLY_BUDGET: '0.3' });
+    expect((await cli(env, 'capture', a.url, '--json')).code).toBe(0);
+    const asked = own.requests.length;
+    const r = await cli(env, 'recheck', '--all', '--json');
+    expect(r.json.outcomes).toMatchObject([
+      { outcome: 'error', detail: expect.stringMatching(/today's share/) },
+    ]);
+    expect(own.requests.length).toBe(asked);
+    const b = own.addPost(u, 'Lerarentekort.');
+    expect((await cli(env, 'capture', b.url, '--json')).code).toBe(0);
   });
 
   it('waits out x-rate-limit-reset when the window is spent, and completes', async () => {

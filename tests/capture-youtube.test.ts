@@ -367,6 +367,26 @@ describe('a YouTube channel', () => {
     expect((await cli(env, 'show', `${watch(video.id)}&lc=${c.id}`, '--json')).json.post.status).toBe('live');
   });
 
+  it("re-checks spend only their share of the day's quota; captures keep the rest", async () => {
+    const own = await ownFake();
+    const ch = own.addChannel({ handle: 'minocw', title: 'OCW' });
+    const video = own.addVideo(ch.id, { title: 'Examens' });
+    // 6 units a day: re-checks may use 4 (80%), so 2 are left for a capture.
+    const { env } = envFor(own, { ARCHIEFBOT_YOUTUBE_DAILY_QUOTA: '6' });
+    expect((await cli(env, 'capture', watch(video.id), '--json')).code).toBe(0); // 2 units
+    for (let i = 0; i < 2; i++)
+      expect((await cli(env, 'recheck', '--all', '--json')).json.outcomes[0].outcome).toBe('unchanged');
+    const refused = await cli(env, 'recheck', '--all', '--json');
+    expect(refused.json.outcomes[0]).toMatchObject({
+      outcome: 'error',
+      detail: expect.stringMatching(/share/),
+    });
+    expect(own.unitsUsed).toBe(4);
+    const again = await cli(env, 'capture', watch(video.id), '--json');
+    expect(again.code, again.stderr).toBe(0);
+    expect(own.unitsUsed).toBe(6);
+  });
+
   it('readiness: not configured without a key, else the quota left today', async () => {
     const config = loadConfig({ ARCHIEFBOT_YOUTUBE_API_URL: yt.url });
     expect(await new YouTubeConnector(config).readiness()).toEqual({

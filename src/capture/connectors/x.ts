@@ -52,6 +52,14 @@ const MAX_ANCESTORS = 10;
 /** The user timeline reaches back this many posts, no further. */
 const TIMELINE_CAP = 3200;
 
+/** The part of the monthly budget re-checks may spend (spread over the month's days); the rest is kept for captures. */
+const RECHECK_SHARE = 0.8;
+
+/** X's billing day: the date in UTC. */
+export function utcDay(now = Date.now()): UsagePeriod {
+  return { kind: 'day', key: new Date(now).toISOString().slice(0, 10) };
+}
+
 /** X's budget month: the calendar month in UTC. */
 export function utcMonth(now = Date.now()): UsagePeriod {
   return { kind: 'month', key: new Date(now).toISOString().slice(0, 7) };
@@ -161,9 +169,10 @@ export class XConnector
   }
 
   /**
-   * One GET of the API: refused when the month's budget is spent; its answer checked against
-   * `schema`; the posts and users it returned priced (once per UTC day each); HTTP errors mapped
-   * (401/403 → the token is refused, 404 → not-found, usage-capped → quota-exceeded).
+   * One GET of the API: refused when the month's budget is spent (a re-check also when today's
+   * re-check allowance is); its answer checked against `schema`; the posts and users it returned
+   * priced (once per UTC day each); HTTP errors mapped (401/403 → the token is refused, 404 →
+   * not-found, usage-capped → quota-exceeded).
    */
   private async call<S extends z.ZodType>(
     http: HttpSession,
@@ -172,12 +181,14 @@ export class XConnector
     schema: S,
     what: string,
     page?: string,
+    recheck = false,
   ): Promise<{ data: z.output<S>; url: string }> {
     const token = this.token(page);
     const month = utcMonth();
     const spent = (await this.ledger.usage('x', month)).cost;
     if (spent >= this.config.x.monthlyBudget)
       throw new XBudgetSpent(spent, this.config.x.monthlyBudget, page);
+    if (recheck) await this.recheckAllowance();
     const q = new URLSearchParams();
     for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
     const url = `${this.api}${path}${q.size ? `?${q}` : ''}`;
@@ -186,6 +197,26 @@ export class XConnector
     const checked = validAnswer(schema, data, url, what);
     await this.charge(checked, month);
     return { data: checked, url };
+  }
+
+  /**
+   * Re-checks read every archived post again each day they run, and X bills each read: they may
+   * spend RECHECK_SHARE of the monthly budget, spread evenly over the month's days (what was spent
+   * today counts, captures included), so a month's re-checks cannot use the budget up in a few days
+   * and leave nothing for captures.
+   */
+  private async recheckAllowance(): Promise<void> {
+    const now = new Date();
+    const days = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 0)).getUTCDate();
+    const allowance = (this.config.x.monthlyBudget * RECHECK_SHARE) / days;
+    const today = (await this.ledger.usage('x', utcDay())).cost;
+    if (today < allowance) return;
+    throw new CaptureError(
+      'quota-exceeded',
+      `re-checks on X have used today's share of the monthly budget (${money(today)} of ${money(allowance)} USD today); they go on tomorrow (UTC)`,
+      false,
+      { platform: PLATFORM },
+    );
   }
 
   /** Prices what an answer returned: each post and user once per UTC day, as X bills them. */
@@ -203,12 +234,12 @@ export class XConnector
       (u) => `user:${(u as { id: string }).id}`,
     );
     if (!posts.length && !users.length) return;
-    const day = new Date().toISOString().slice(0, 10);
-    const fresh = await this.ledger.firstReadsToday('x', day, [...posts, ...users]);
+    const fresh = await this.ledger.firstReadsToday('x', utcDay().key, [...posts, ...users]);
     const newPosts = fresh.filter((r) => r.startsWith('post:')).length;
     const newUsers = fresh.length - newPosts;
     const cost = newPosts * this.config.x.costPerPost + newUsers * this.config.x.costPerUser;
     await this.ledger.record({ platform: 'x', period: month, units: newPosts, cost });
+    await this.ledger.record({ platform: 'x', period: utcDay(), units: newPosts, cost });
   }
 
   private failure(status: number, data: unknown, url: string, what: string, page?: string): CaptureError {
@@ -242,17 +273,30 @@ export class XConnector
     );
   }
 
-  private lookup(http: HttpSession, ids: string[], what: string, page?: string): Promise<Answer> {
-    return this.call(http, '/tweets', { ids: ids.join(','), ...POST_FIELDS }, XPostList, what, page);
+  private lookup(
+    http: HttpSession,
+    ids: string[],
+    what: string,
+    page?: string,
+    recheck = false,
+  ): Promise<Answer> {
+    return this.call(http, '/tweets', { ids: ids.join(','), ...POST_FIELDS }, XPostList, what, page, recheck);
   }
 
   /** The older versions X did not expand, asked for by id (oldest first when normalised). */
-  private async missingVersions(http: HttpSession, answers: Answer[], page?: string): Promise<Answer[]> {
+  private async missingVersions(
+    http: HttpSession,
+    answers: Answer[],
+    page?: string,
+    recheck = false,
+  ): Promise<Answer[]> {
     const unique = missingIds(answers.map((a) => a.data));
     if (!unique.length) return [];
     const out: Answer[] = [];
-    for (let i = 0; i < unique.length; i += BATCH)
-      out.push(await this.lookup(http, unique.slice(i, i + BATCH), 'the earlier versions of the post', page));
+    for (let i = 0; i < unique.length; i += BATCH) {
+      const ids = unique.slice(i, i + BATCH);
+      out.push(await this.lookup(http, ids, 'the earlier versions of the post', page, recheck));
+    }
     return out;
   }
 
@@ -437,8 +481,14 @@ export class XConnector
   }
 
   private async lookUp(http: HttpSession, ids: string[]): Promise<Map<string, CheckResult>> {
-    const first = await this.lookup(http, ids, ids.length === 1 ? 'the post' : 'a batch of posts');
-    const answers = [first, ...(await this.missingVersions(http, [first]))];
+    const first = await this.lookup(
+      http,
+      ids,
+      ids.length === 1 ? 'the post' : 'a batch of posts',
+      undefined,
+      true,
+    );
+    const answers = [first, ...(await this.missingVersions(http, [first], undefined, true))];
     const out = new Map<string, CheckResult>();
     for (const p of first.data.data ?? []) {
       const n = this.normalise(p, answers, first.url);
@@ -472,6 +522,8 @@ export class XConnector
           { 'user.fields': 'username,protected' },
           XUserAnswer,
           'the author',
+          undefined,
+          true,
         );
         if (!data.data)
           return {

@@ -46,6 +46,8 @@ import {
 
 const PLATFORM = 'YouTube';
 const VARIABLE = 'YOUTUBE_API_KEY';
+/** The part of the daily quota re-checks may spend; the rest is kept for captures. */
+const RECHECK_SHARE = 0.8;
 /** Videos or comments per `id=` look-up (the API's maximum). */
 const BATCH = 50;
 const VIDEO_PARTS = 'snippet,contentDetails,status,statistics';
@@ -202,12 +204,25 @@ export class YouTubeConnector
     );
   }
 
-  /** Refuses before the call when the day's quota cannot pay for it. */
-  private async afford(units: number, page: string | undefined): Promise<UsagePeriod> {
+  /**
+   * Refuses before the call when the day's quota cannot pay for it. Re-checks may spend only their
+   * share of it (RECHECK_SHARE): the monitor would otherwise spend the whole day's quota on old
+   * videos and leave nothing for a capture someone asks for.
+   */
+  private async afford(units: number, page: string | undefined, recheck: boolean): Promise<UsagePeriod> {
     const day = pacificDay();
     const used = (await this.ledger.usage('youtube', day)).units;
     const limit = this.config.youtube.dailyQuota;
     if (used + units > limit) throw new YouTubeQuotaSpent(used, limit, nextPacificMidnight(), page);
+    const share = Math.floor(limit * RECHECK_SHARE);
+    if (recheck && used + units > share) {
+      throw new CaptureError(
+        'quota-exceeded',
+        `re-checks have used their share of today's YouTube quota (${used}/${share} of ${limit} units; the rest is kept for captures); they go on after midnight Pacific time (${nextPacificMidnight()})`,
+        false,
+        { platform: PLATFORM },
+      );
+    }
     return day;
   }
 
@@ -224,9 +239,10 @@ export class YouTubeConnector
     schema: S,
     what: string,
     page?: string,
+    recheck = false,
   ): Promise<{ data: z.output<S>; url: string }> {
     const key = this.key(page);
-    const day = await this.afford(1, page);
+    const day = await this.afford(1, page, recheck);
     const q = new URLSearchParams();
     for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
     const url = `${this.api}/${endpoint}?${q}`;
@@ -289,7 +305,7 @@ export class YouTubeConnector
     );
   }
 
-  private async videos(http: HttpSession, ids: string[], page?: string) {
+  private async videos(http: HttpSession, ids: string[], page?: string, recheck = false) {
     const { data, url } = await this.call(
       http,
       'videos',
@@ -297,6 +313,7 @@ export class YouTubeConnector
       YtVideoList,
       ids.length === 1 ? 'the video' : 'a batch of videos',
       page,
+      recheck,
     );
     return { items: data.items, url };
   }
@@ -363,7 +380,7 @@ export class YouTubeConnector
     return { post: normaliseComment(c, videoId, parentId, this.api, found.url), ancestors, replies };
   }
 
-  private async commentsById(http: HttpSession, ids: string[], page?: string) {
+  private async commentsById(http: HttpSession, ids: string[], page?: string, recheck = false) {
     const { data, url } = await this.call(
       http,
       'comments',
@@ -371,6 +388,7 @@ export class YouTubeConnector
       YtCommentList,
       ids.length === 1 ? 'the comment' : 'a batch of comments',
       page,
+      recheck,
     );
     return { items: data.items, url };
   }
@@ -548,7 +566,7 @@ export class YouTubeConnector
   ): Promise<Map<string, CheckResult>> {
     const out = new Map<string, CheckResult>();
     if (kind === 'video') {
-      const { items, url } = await this.videos(http, ids);
+      const { items, url } = await this.videos(http, ids, undefined, true);
       for (const v of items) {
         out.set(
           v.id,
@@ -559,7 +577,7 @@ export class YouTubeConnector
       }
       return out;
     }
-    const { items, url } = await this.commentsById(http, ids);
+    const { items, url } = await this.commentsById(http, ids, undefined, true);
     for (const c of items) {
       const ref = refs.find((r) => r.platformId.endsWith(`:${c.id}`));
       const videoId = c.snippet.videoId ?? new URL(ref?.url ?? 'https://x/').searchParams.get('v') ?? '';
