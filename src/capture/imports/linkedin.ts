@@ -1,7 +1,10 @@
 /**
  * LinkedIn's data export ("Settings → Data privacy → Get a copy of your data"): a zip of CSV files.
  *
- * Shapes relied on (LinkedIn's help page "Download your account data" and the export's own headers):
+ * Shapes relied on (LinkedIn's help page "Download your account data", the export's own headers, and
+ * public descriptions of real exports, e.g. the #Indigenomics LinkedIn dataset README: "Date … in the
+ * format YYYY-MM-DD HH:MM:SS", ShareLink, ShareCommentary, SharedUrl, MediaUrl, Visibility; Comments:
+ * Date, Link, Message):
  * - `Shares.csv`: `Date,ShareLink,ShareCommentary,SharedUrl,MediaUrl,Visibility`, one row per post;
  *   `Date` as "2023-01-05 10:00:00" (UTC), `ShareLink` the post's URL with its URN percent-encoded
  *   (`https://www.linkedin.com/feed/update/urn%3Ali%3Ashare%3A7016…`), `ShareCommentary` the text

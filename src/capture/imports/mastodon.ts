@@ -1,14 +1,17 @@
 /**
- * Mastodon's account export ("Preferences → Import and export → Data export → Request your archive").
+ * Mastodon's account export ("Preferences → Import and export → Data export → Request your archive"),
+ * a zip since Mastodon 4 (mastodon/mastodon PR #35850 turns on Zip64 for large ones; archives of
+ * Mastodon 2.x–3.x were .tar.gz, which is not read: unpack and zip it).
  *
- * Shapes relied on (Mastodon's BackupService writes them; ActivityStreams 2.0 vocabulary):
+ * Shapes relied on (mastodon/mastodon app/services/backup_service.rb writes them; ActivityStreams 2.0):
  * - `outbox.json`: an ActivityPub `OrderedCollection` whose `orderedItems` are the account's
  *   activities: `Create` with a `Note` object (`id` = the status URI, `url`, `published`, `updated`
  *   after an edit, `content` HTML, `contentMap`, `summary` = content warning, `sensitive`, `to`/`cc`
  *   for the visibility, `inReplyTo`, `attachment[]` with `mediaType`, `url`, `name` = alt text), and
  *   `Announce` (boosts of others' posts, left out).
- * - `media_attachments/files/<id partition>/original/<file>`: the media, at the path of the
- *   attachment's `url` (`/media_attachments/files/…`); the partition spells the attachment's id.
+ * - `media_attachments/files/<id partition>/original/<file>`: the media, stored under the file's own
+ *   path, and each attachment's `url` rewritten to that path (the URL's path without `/system/`);
+ *   the partition spells the attachment's id.
  * - `actor.json`: the account (`id`, `preferredUsername`, `name`, `url`).
  *
  * Identity: a post is keyed by its status URI (the Note's `id`), as Mastodon captures key it, so a
@@ -136,7 +139,9 @@ function toPost(
   const files: ExportMedia[] = [];
   const media = (note.attachment ?? []).map((a): MediaItem => {
     // Mastodon writes the path inside the archive (`/media_attachments/files/…`); a full URL's path is tried too.
-    const local = (/^https?:/.test(a.url) ? new URL(a.url).pathname : a.url).replace(/^\/+/, '');
+    const path = (/^https?:/.test(a.url) ? new URL(a.url).pathname : a.url).replace(/^\/+/, '');
+    const at = path.indexOf('media_attachments/');
+    const local = at > 0 ? path.slice(at) : path;
     const member = zip.first(local, decodeURIComponent(local));
     if (!member) missing.n++;
     const uri = member ? memberUri(sha256, member) : a.url;
