@@ -149,6 +149,15 @@ describe('capturing a LinkedIn organisation post', () => {
     );
     expect(b.json.post.id).toBe(a.json.post.id);
     expect(b.json.newVersion).toBe(false);
+    // An activity LinkedIn does not resolve: the answer asks for the post's own link.
+    const unknown = await cli(
+      env,
+      'capture',
+      'https://www.linkedin.com/feed/update/urn:li:activity:123/',
+      '--json',
+    );
+    expect(unknown.json.error.code).toBe('unsupported-url');
+    expect(unknown.json.error.message).toContain('Embed this post');
     cleanup();
   });
 

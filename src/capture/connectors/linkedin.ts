@@ -394,16 +394,15 @@ export class LinkedInConnector
   private async activityPost(http: HttpSession, activity: string, page: string): Promise<string> {
     const url = `${this.api}/rest/activities?ids=List(${enc(activity)})`;
     for (const token of this.allTokens(page)) {
-      const res = await http.get(url, this.headers(token));
-      if (res.status === 403 || res.status === 404 || res.status === 400) continue;
-      if (res.status >= 300) throw this.error(res, 'the post of the activity', page, token);
-      const data = validAnswer(
-        LActivities,
-        JSON.parse(res.body.toString('utf8')),
-        url,
-        'the post of the activity',
-      );
-      const urn = data.results[activity]?.domainEntity;
+      let urn: string | null | undefined;
+      try {
+        const { data } = await this.get(http, url, LActivities, 'the post of the activity', page, token);
+        urn = data.results[activity]?.domainEntity;
+      } catch (err) {
+        // Refused or unknown with this token (an activity of another organisation, or the API not granted): the next.
+        if (err instanceof CaptureError && [400, 403, 404].includes(Number(err.vars.status))) continue;
+        throw err;
+      }
       if (urn && /^urn:li:(share|ugcPost):\d+$/.test(urn)) return urn;
     }
     throw new CaptureError(
