@@ -135,6 +135,16 @@ describe('capturing an Instagram post', () => {
     expect(r.code).toBe(1);
     expect(r.json.error.code).toBe('not-configured');
     expect(r.json.error.message).toMatch(/tokenEnv/);
+    // A token whose page has no Instagram business account linked is told as such.
+    const page = fake.addPage({ username: 'gemeente-fb', name: 'Gemeente' });
+    accounts([
+      { account: 'https://www.instagram.com/gemeente/', tokenEnv: 'IG_TOKEN_GEM', token: page.token },
+    ]);
+    const unlinked = await cli(env, 'capture', 'https://www.instagram.com/gemeente/', '--json');
+    expect(unlinked.json.error.code).toBe('not-configured');
+    expect(unlinked.json.error.message).toMatch(
+      /IG_TOKEN_GEM has no Instagram business or creator account linked/,
+    );
     cleanup();
   });
 });

@@ -130,6 +130,16 @@ function parseInstagram(url: URL): IgRef | null {
   return null;
 }
 
+/** The refusal for a token whose Facebook page has no Instagram business or creator account linked. */
+function unlinked(token: MetaToken, url: string): CaptureError {
+  return new CaptureError(
+    'not-configured',
+    `the page whose token is in ${token.tokenEnv} has no Instagram business or creator account linked, so ${token.account} cannot be read through the API; link the account to the page in Meta Business Suite, or capture it with the browser method`,
+    false,
+    { platform: 'Instagram', variable: token.tokenEnv, url },
+  );
+}
+
 function usernameOfAccount(account: string): string | null {
   try {
     const ref = parseInstagram(new URL(account));
@@ -266,7 +276,11 @@ export class InstagramConnector
         url,
       );
       const user = me.instagram_business_account;
-      if (!user) continue;
+      if (!user) {
+        // A named account whose page has no business or creator account linked: say that, not "no token".
+        if (named) throw unlinked(named, url);
+        continue;
+      }
       if (!want || named || user.id === want || user.username.toLowerCase() === want)
         out.push({ token, user });
     }
@@ -308,7 +322,8 @@ export class InstagramConnector
     c: IComment,
     user: IUser,
     mediaUrl: string,
-    parent: string,
+    /** The media a top-level comment is on; null when not known (a batch re-check reads the comment alone). */
+    parent: string | null,
     sourceUrl: string,
   ): NormalisedPost {
     const own = c.from?.id === user.id || c.username?.toLowerCase() === user.username.toLowerCase();
@@ -519,7 +534,7 @@ export class InstagramConnector
           owner: user.id,
           normalise: (o: unknown, sourceUrl: string) =>
             comment
-              ? this.normaliseComment(o as IComment, user, mediaUrl, '', sourceUrl)
+              ? this.normaliseComment(o as IComment, user, mediaUrl, null, sourceUrl)
               : this.normaliseMedia(o as IMedia, user, sourceUrl),
         };
       },
