@@ -279,6 +279,17 @@ describe('handle changes: accounts by DID, posts re-captured by AT-URI', () => {
       { handle: `${first.handle} (was ${first.did})`, platform_id: first.did },
       { handle: second.handle, platform_id: second.did },
     ]);
+    // The first holder's post is named by DID now (its old-handle link is the new holder's), and found by either.
+    const [held] = await query<{ url: string }>(dataDir, 'SELECT url FROM post WHERE platform_id = ?', [
+      p.uri,
+    ]);
+    expect(held!.url).toBe(postUrl(first.did, p.rkey));
+    expect((await cli(env, 'show', postUrl(first.handle, p.rkey), '--json')).json.post.platformId).toBe(
+      p.uri,
+    );
+    expect((await cli(env, 'show', postUrl(second.handle, q.rkey), '--json')).json.post.platformId).toBe(
+      q.uri,
+    );
     // Once the first account is seen again, it takes its new handle.
     expect((await cli(env, 'capture', postUrl(moved, p.rkey), '--json')).code).toBe(0);
     expect(

@@ -28,12 +28,16 @@ export async function findPostId(db: Db, ref: string, keys: string[] = []): Prom
     if (row) return row.id;
   }
   // A link that names the account by a handle it had before (migration 14) is also tried with the handle it has now.
-  const renamed = await db.all<{ old_handle: string; handle: string }>(
-    `SELECT c.old_handle, a.handle FROM account_handle_change c JOIN account a ON a.id = c.account_id
+  const renamed = await db.all<{ old_handle: string; handle: string; platform_id: string | null }>(
+    `SELECT c.old_handle, a.handle, a.platform_id FROM account_handle_change c JOIN account a ON a.id = c.account_id
      WHERE instr(?, '/' || c.old_handle || '/') > 0`,
     [`${text}/`],
   );
-  const now = renamed.map((r) => `${text}/`.replace(`/${r.old_handle}/`, `/${r.handle}/`).slice(0, -1));
+  const now = renamed.flatMap((r) =>
+    [r.handle, r.platform_id ?? r.handle].map((h) =>
+      `${text}/`.replace(`/${r.old_handle}/`, `/${h}/`).slice(0, -1),
+    ),
+  );
   const candidates = JSON.stringify([text, ...keys, ...now]);
   const row = await db.get<{ id: number }>(
     `SELECT id FROM post WHERE url IN (SELECT value FROM json_each(?1)) OR platform_id IN (SELECT value FROM json_each(?1))

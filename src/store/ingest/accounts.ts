@@ -17,7 +17,8 @@ interface AccountRow {
  * it by the old handle are rewritten (the post row holds the URL as it is now; the versions keep
  * the one they were captured under). A platform id that is a DID is the account's global identity,
  * so a row that still holds the new handle for another DID (the handle was someone else's) gives it
- * up, marked `<handle> (was <did>)`, rather than be merged into the wrong account.
+ * up, marked `<handle> (was <did>)` (its post URLs then name it by DID), rather than be merged into
+ * the wrong account.
  */
 export async function applyHandleChanges(db: Db, accounts: AccountInfo[], now: string): Promise<void> {
   const keyed = accounts.filter((a) => a.platformId);
@@ -34,13 +35,22 @@ export async function applyHandleChanges(db: Db, accounts: AccountInfo[], now: s
     if (held?.handle === a.handle) continue;
     if (holder && holder.platform_id !== a.platformId) {
       if (!a.platformId!.startsWith('did:') || !holder.platform_id?.startsWith('did:')) continue;
-      await rename(db, holder, `${holder.handle} (was ${holder.platform_id})`, null, now);
+      // Its post URLs name it by DID from now on (bsky.app takes a DID where a handle goes).
+      await rename(db, holder, `${holder.handle} (was ${holder.platform_id})`, null, now, holder.platform_id);
     } else if (holder) continue; // two rows with this id already (made before migration 14): leave them
     if (held) await rename(db, held, a.handle, a.url, now);
   }
 }
 
-async function rename(db: Db, row: AccountRow, handle: string, url: string | null, now: string) {
+/** `inUrls`: what replaces the old handle in the account's post URLs (the new handle, or its DID). */
+async function rename(
+  db: Db,
+  row: AccountRow,
+  handle: string,
+  url: string | null,
+  now: string,
+  inUrls: string = handle,
+) {
   await db.run('UPDATE account SET handle = ?, url = coalesce(?, url) WHERE id = ?', [handle, url, row.id]);
   await db.run(
     `INSERT INTO account_handle_change (account_id, platform, old_handle, new_handle, detected_at)
@@ -50,7 +60,7 @@ async function rename(db: Db, row: AccountRow, handle: string, url: string | nul
   await db.run(
     `UPDATE post SET url = replace(url, '/' || ?1 || '/', '/' || ?2 || '/')
      WHERE account_id = ?3 AND instr(url, '/' || ?1 || '/') > 0`,
-    [row.handle, handle, row.id],
+    [row.handle, inUrls, row.id],
   );
   await appendAudit(db, {
     actor: null,
