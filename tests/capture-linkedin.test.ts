@@ -176,6 +176,17 @@ describe('capturing a LinkedIn organisation post', () => {
     const old = await cli({ ...env, ARCHIEFBOT_LINKEDIN_VERSION: '202001' }, 'capture', theirs.url, '--json');
     expect(old.json.error.code).toBe('not-configured');
     expect(old.stderr).toContain('ARCHIEFBOT_LINKEDIN_VERSION');
+    // An answer not in the documented shape is a clear error, never a crash.
+    const odd = li.addPost(bzk, 'Vreemd antwoord.');
+    li.failNext(new RegExp(`^/rest/posts/${encodeURIComponent(odd.urn)}$`), {
+      status: 200,
+      body: '{"id": 42, "author": null}',
+      times: 3,
+    });
+    const bad = await cli(env, 'capture', odd.url, '--json');
+    expect(bad.json.error.code).toBe('bad-response');
+    expect(bad.json.error.message).toMatch(/id|author/);
+
     const gone = li.addPost(bzk, 'Wordt verwijderd.');
     li.deletePost(gone.urn);
     const r = await cli(env, 'capture', gone.url, '--json');

@@ -166,6 +166,12 @@ describe('capturing a Threads post with the owner token', () => {
       process.env.THREADS_TOKEN_MINBZK = gov.token;
     }
 
+    // An answer not in the documented shape is a clear error, never a crash.
+    const odd = t.addPost(gov, 'Vreemd antwoord.');
+    t.failNext(new RegExp(`^/v1.0/${odd.id}\\?`), { status: 200, body: '{"id": 42, "text": []}', times: 3 });
+    const bad = await cli(env, 'capture', odd.url, '--json');
+    expect(bad.json.error.code).toBe('bad-response');
+
     const gone = t.addPost(gov, 'Wordt verwijderd.');
     t.deletePost(gone.id);
     const r = await cli(env, 'capture', gone.url, '--json');
