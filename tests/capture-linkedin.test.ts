@@ -114,6 +114,19 @@ describe('capturing a LinkedIn organisation post', () => {
     cleanup();
   });
 
+  it('pages through many comments by start and count', async () => {
+    const { env, cleanup } = fresh();
+    const post = li.addPost(bzk, 'Consultatie: wat vindt u van het wetsvoorstel?');
+    for (let i = 0; i < 70; i++) li.addComment(post.urn, BURGER, `Reactie nummer ${i}`);
+    const before = li.requests.length;
+    const r = await cli(env, 'capture', post.url, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json.replies).toBe(70);
+    const pages = li.requests.slice(before).filter((q) => q.path.includes('/comments?'));
+    expect(pages.map((q) => new URL(q.path, li.url).searchParams.get('start'))).toEqual(['0', '50']);
+    cleanup();
+  });
+
   it('keeps a video through the Videos API downloadUrl, and an article link', async () => {
     const { env, cleanup } = fresh();
     const MP4 = Buffer.concat([Buffer.from('000000186674797069736f6d', 'hex'), Buffer.alloc(48, 1)]);

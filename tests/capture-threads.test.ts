@@ -119,6 +119,19 @@ describe('capturing a Threads post with the owner token', () => {
     cleanup();
   });
 
+  it('pages through a long conversation by its cursors', async () => {
+    const { env, cleanup } = fresh();
+    const post = t.addPost(gov, 'Consultatie: wat vindt u van het wetsvoorstel?');
+    for (let i = 0; i < 130; i++) t.addPost(burger, `Reactie nummer ${i}`, { replyTo: post.id });
+    const before = t.requests.length;
+    const r = await cli(env, 'capture', post.url, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json.replies).toBe(130);
+    const pages = t.requests.slice(before).filter((q) => q.path.includes('/conversation'));
+    expect(pages).toHaveLength(2);
+    cleanup();
+  });
+
   it('finds a post by its shortcode among many, paging through the account (the documented cost)', async () => {
     const { env, cleanup } = fresh();
     const old = t.addPost(gov, 'Een ouder bericht over de begroting.');
