@@ -10,6 +10,7 @@ import { base32Lower, rawBlobCid } from '../src/capture/connectors/bluesky/cid.t
 import { didDocumentUrl, pdsOf } from '../src/capture/connectors/bluesky/identity.ts';
 import { CapturePipeline } from '../src/capture/pipeline.ts';
 import { loadConfig } from '../src/config.ts';
+import { applyHandleChanges } from '../src/store/ingest/accounts.ts';
 import { FakeBluesky } from './fakes/bluesky.ts';
 import { query, withArchive } from './helpers/archive.ts';
 import { cli, testEnv } from './helpers/cli.ts';
@@ -296,6 +297,56 @@ describe('handle changes: accounts by DID, posts re-captured by AT-URI', () => {
       (await query<{ handle: string }>(dataDir, 'SELECT handle FROM account ORDER BY id'))[0]!.handle,
     ).toBe(moved);
     await verifyClean(env, dataDir);
+  });
+});
+
+describe('the store keys accounts by platform id across handle changes (any platform)', () => {
+  const info = (platform: 'mastodon' | 'bluesky', handle: string, platformId: string) => ({
+    platform,
+    handle,
+    platformId,
+    displayName: null,
+    url: null,
+  });
+  const at = '2026-01-01T00:00:00.000Z';
+  const insert = (db: import('../src/store/db.ts').Db, a: ReturnType<typeof info>) =>
+    db.run(
+      'INSERT INTO account (platform, handle, platform_id, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)',
+      [a.platform, a.handle, a.platformId, at, at],
+    );
+
+  it('renames by platform id; ids that are not DIDs never displace a handle', async () => {
+    const { dataDir } = envFor();
+    const rows = await withArchive(dataDir, async (archive) => {
+      const db = archive.db;
+      // Mastodon ids are local to the server that was asked: one account, two ids, same handle.
+      await insert(db, info('mastodon', 'minbzk@social.example', 'social.example:1'));
+      await insert(db, info('bluesky', 'oud.bsky.social', 'did:plc:aaaa'));
+      await db.transaction(() =>
+        applyHandleChanges(
+          db,
+          [
+            info('mastodon', 'minbzk@social.example', 'other.example:77'),
+            info('mastodon', 'renamed@social.example', 'social.example:1'),
+            info('bluesky', 'nieuw.bsky.social', 'did:plc:aaaa'),
+          ],
+          at,
+        ),
+      );
+      return db.all('SELECT platform, handle, platform_id FROM account ORDER BY id');
+    });
+    expect(rows).toEqual([
+      { platform: 'mastodon', handle: 'renamed@social.example', platform_id: 'social.example:1' },
+      { platform: 'bluesky', handle: 'nieuw.bsky.social', platform_id: 'did:plc:aaaa' },
+    ]);
+    const changes = await query(
+      dataDir,
+      'SELECT platform, old_handle, new_handle FROM account_handle_change',
+    );
+    expect(changes).toEqual([
+      { platform: 'mastodon', old_handle: 'minbzk@social.example', new_handle: 'renamed@social.example' },
+      { platform: 'bluesky', old_handle: 'oud.bsky.social', new_handle: 'nieuw.bsky.social' },
+    ]);
   });
 });
 
