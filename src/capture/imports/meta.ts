@@ -42,7 +42,11 @@ const FB_POSTS = [
   /^your_facebook_activity\/posts\/your_posts__check_ins__photos_and_videos_\d+\.json$/,
   /^posts\/your_posts_\d+\.json$/,
 ];
-const IG_POSTS = [/^your_instagram_activity\/content\/posts_\d+\.json$/, /^content\/posts_\d+\.json$/];
+// Later Instagram exports have been seen with `media/` in place of `content/`: both are read.
+const IG_POSTS = [
+  /^your_instagram_activity\/(content|media)\/posts_\d+\.json$/,
+  /^content\/posts_\d+\.json$/,
+];
 
 const Media = z.looseObject({
   uri: z.string(),
