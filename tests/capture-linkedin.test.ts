@@ -114,6 +114,21 @@ describe('capturing a LinkedIn organisation post', () => {
     cleanup();
   });
 
+  it('waits out a 429 with Retry-After, then captures', async () => {
+    const { env, cleanup } = fresh();
+    const post = li.addPost(bzk, 'Na de drukte.');
+    li.failNext(new RegExp(`^/rest/posts/${encodeURIComponent(post.urn)}$`), {
+      status: 429,
+      body: '{"status":429,"serviceErrorCode":101,"code":"TOO_MANY_REQUESTS","message":"Resource level throttle APPLICATION DAY limit for calls to this resource is reached."}',
+      headers: { 'retry-after': '1', 'content-type': 'application/json' },
+    });
+    const started = Date.now();
+    const r = await cli(env, 'capture', post.url, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    cleanup();
+  });
+
   it('pages through many comments by start and count', async () => {
     const { env, cleanup } = fresh();
     const post = li.addPost(bzk, 'Consultatie: wat vindt u van het wetsvoorstel?');
