@@ -81,6 +81,11 @@ describe('capturing a Facebook page post', () => {
     // `show` lists the direct reactions; the page's answer hangs under the comment it answers.
     expect(show.json.replies.map((x: { text: string }) => x.text)).toEqual(['Waar precies?', 'Dank!']);
     expect(show.json.media).toHaveLength(2);
+    // The photos' originals (the largest of their `images`), not the attachments' resized copies.
+    const photos = fake.objects.get(post.id)!.photos;
+    expect(fake.cdnRequests.filter((c) => photos.some((id) => c.includes(id)))).toEqual(
+      photos.map((id) => `/cdn/${id}.png`),
+    );
     expect(show.json.media[0]).toMatchObject({ sha256: sha256(PNG), size: PNG.length });
     const rows = await query<{
       kind: string;
@@ -219,8 +224,13 @@ describe('the page as an account', () => {
     accounts([
       { account: 'https://www.facebook.com/rijksoverheid', tokenEnv: 'FB_TOKEN_RO', token: p.token },
     ]);
+    // Every tenth with a photo: the originals of a whole page are asked for, and verify asks the same.
     for (let i = 0; i < 60; i++)
-      fake.addPost({ page: p, message: `Nieuwsbericht nummer ${i} over de begroting` });
+      fake.addPost({
+        page: p,
+        message: `Nieuwsbericht nummer ${i} over de begroting`,
+        photos: i % 10 ? 0 : 1,
+      });
     const { env, dataDir, cleanup } = fresh();
     // Pages after the first fail for a while (an outage while backfilling).
     fake.failNext(/\/posts\?.*after=/, {
@@ -240,7 +250,13 @@ describe('the page as an account', () => {
     expect(await count(dataDir, 'version')).toBe(60);
     const hit = await cli(env, 'search', 'nummer', '37', '--json');
     expect(hit.json.hits).toHaveLength(1);
-    expect((await cli(env, 'verify', '--json')).json).toMatchObject({ ok: true, problems: [] });
+    expect(await count(dataDir, 'version', "json_array_length(content, '$.media') = 1")).toBe(6);
+    // Every version re-derived from the page it was read from, the photos' originals included.
+    expect((await cli(env, 'verify', '--json')).json).toMatchObject({
+      ok: true,
+      problems: [],
+      rederived: 60,
+    });
     cleanup();
   });
 

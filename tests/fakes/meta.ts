@@ -157,6 +157,8 @@ export class FakeMeta {
   readonly igComments = new Map<string, IgComment>();
   /** Every Graph request's path and query, in order (media downloads left out). */
   readonly requests: string[] = [];
+  /** Every media download's path, in order. */
+  readonly cdnRequests: string[] = [];
   /** `X-App-Usage` percentages sent with every answer. */
   usage = { call_count: 3, total_cputime: 1, total_time: 1 };
   /** `X-Business-Use-Case-Usage` for the pages, when set. */
@@ -394,7 +396,10 @@ export class FakeMeta {
 
   private handle(req: IncomingMessage, extra: Record<string, string>): FakeReply {
     const u = new URL(req.url ?? '/', 'http://fake');
-    if (u.pathname.startsWith('/cdn/')) return this.cdn(u.pathname);
+    if (u.pathname.startsWith('/cdn/')) {
+      this.cdnRequests.push(u.pathname);
+      return this.cdn(u.pathname);
+    }
     this.requests.push(`${u.pathname}${u.search}`);
     extra['x-app-usage'] = JSON.stringify(this.usage);
     if (this.businessUsage) {
@@ -569,7 +574,8 @@ export class FakeMeta {
       type: 'photo',
       url: `https://www.facebook.com/photo/?fbid=${id}`,
       target: { id, url: `https://www.facebook.com/photo/?fbid=${id}` },
-      media: { image: { src: this.cdnUrl(id), width: 2, height: 2 } },
+      // Attachments carry a resized copy; the photo node's `images` has the original.
+      media: { image: { src: this.cdnUrl(`${id}-720`), width: 1, height: 1 } },
     });
     if (o.photos.length === 1) return [photo(o.photos[0]!)];
     if (o.photos.length > 1)

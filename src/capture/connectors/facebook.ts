@@ -195,11 +195,14 @@ function parseFacebook(url: URL): FbRef | null {
   return null;
 }
 
-/** Images (original sizes where Graph gives them) and video files of an attachment and its sub-attachments. */
-function attachmentMedia(a: FAttachment, out: MediaItem[]): void {
+/**
+ * Images and video files of an attachment and its sub-attachments. A photo's image is its original
+ * (the largest of the photo's `images`) when it was asked for, else the attachment's resized copy.
+ */
+function attachmentMedia(a: FAttachment, out: MediaItem[], originals: ReadonlyMap<string, string>): void {
   const subs = a.subattachments?.data ?? [];
   if (subs.length) {
-    for (const s of subs) attachmentMedia(s, out);
+    for (const s of subs) attachmentMedia(s, out, originals);
     return;
   }
   const image = a.media?.image?.src ?? null;
@@ -211,15 +214,42 @@ function attachmentMedia(a: FAttachment, out: MediaItem[]): void {
   else if (image) {
     const key = id ?? stableKey(image);
     // A video whose file the API does not serve keeps its still: the file itself is a miss.
-    out.push({ key: isVideo ? `${key}#thumbnail` : key, url: image, type: 'image', description: null });
+    const url = (!isVideo && id && originals.get(id)) || image;
+    out.push({ key: isVideo ? `${key}#thumbnail` : key, url, type: 'image', description: null });
+  }
+}
+
+/** The photos among a post's attachments (albums included), by object id, in order: their originals are asked for. */
+function photoIds(objects: FObject[]): string[] {
+  const out = new Set<string>();
+  const walk = (a: FAttachment) => {
+    const subs = a.subattachments?.data ?? [];
+    for (const s of subs) walk(s);
+    const isVideo = (a.media_type ?? a.type ?? '').startsWith('video');
+    if (!subs.length && !isVideo && a.target?.id && a.media?.image?.src) out.add(a.target.id);
+  };
+  for (const o of objects) for (const a of o.attachments?.data ?? []) walk(a);
+  return [...out];
+}
+
+/** A photo's sizes, largest first wins: the original upload as far as Graph serves it. */
+const FSizes = z.record(
+  z.string(),
+  z.object({ images: z.array(z.object({ source: z.string(), width: z.number().nullish() })).nullish() }),
+);
+
+function largestOf(sizes: z.output<typeof FSizes>, into: Map<string, string>): void {
+  for (const [id, p] of Object.entries(sizes)) {
+    const best = [...(p.images ?? [])].sort((a, b) => (b.width ?? 0) - (a.width ?? 0))[0];
+    if (best) into.set(id, best.source);
   }
 }
 
 /** The content of a post, photo, video or comment, from the object alone (so `verify` re-derives it). */
-export function facebookContent(o: FObject): PostContent {
+export function facebookContent(o: FObject, originals: ReadonlyMap<string, string> = new Map()): PostContent {
   const media: MediaItem[] = [];
-  for (const a of o.attachments?.data ?? []) attachmentMedia(a, media);
-  if (o.attachment) attachmentMedia(o.attachment, media);
+  for (const a of o.attachments?.data ?? []) attachmentMedia(a, media, originals);
+  if (o.attachment) attachmentMedia(o.attachment, media, new Map());
   const biggest = [...(o.images ?? [])].sort((a, b) => (b.width ?? 0) - (a.width ?? 0))[0];
   if (biggest) media.push({ key: o.id, url: biggest.source, type: 'image', description: null });
   if (o.source) media.push({ key: o.id, url: o.source, type: 'video', description: null });
@@ -376,7 +406,12 @@ export class FacebookConnector
     o: FObject,
     page: FPage,
     sourceUrl: string,
-    opts: { kind?: NormalisedPost['kind']; parent?: string | null; postUrl?: string } = {},
+    opts: {
+      kind?: NormalisedPost['kind'];
+      parent?: string | null;
+      postUrl?: string;
+      originals?: ReadonlyMap<string, string>;
+    } = {},
   ): NormalisedPost {
     const kind = opts.kind ?? 'post';
     const handle = page.username ?? page.id;
@@ -402,7 +437,7 @@ export class FacebookConnector
       createdAt: created,
       // Graph keeps no edit history: the time of the last change is the edit signal.
       editedAt: updated && updated !== created ? updated : null,
-      content: facebookContent(o),
+      content: facebookContent(o, opts.originals),
       counts: {
         replies: o.comments?.summary?.total_count ?? o.comment_count ?? 0,
         likes: o.reactions?.summary?.total_count ?? o.like_count ?? 0,
@@ -492,16 +527,15 @@ export class FacebookConnector
     const api = this.graph.url(id, { fields: FIELDS[kind] });
     const o = await this.graph.get(http, api, FObject, what, ctx);
     if (kind !== 'comment') {
-      const post = this.normalise(o, page, api);
+      const post = this.normalise(o, page, api, { originals: await this.originals([o], http, ctx) });
       return { post, ancestors: [], replies: await this.comments(id, post.url, page, http, ctx, maxReplies) };
     }
     const postId = `${page.id}_${id.split('_')[0]}`;
     const parentApi = this.graph.url(postId, { fields: POST_FIELDS });
-    const parent = this.normalise(
-      await this.graph.get(http, parentApi, FObject, 'the post', ctx),
-      page,
-      parentApi,
-    );
+    const parentObject = await this.graph.get(http, parentApi, FObject, 'the post', ctx);
+    const parent = this.normalise(parentObject, page, parentApi, {
+      originals: await this.originals([parentObject], http, ctx),
+    });
     const comment = this.normalise(o, page, api, {
       kind: o.parent ? 'reply' : 'comment',
       parent: o.parent?.id ?? parent.platformId,
@@ -561,7 +595,8 @@ export class FacebookConnector
       page: handle.account.url ?? url,
       token: token,
     });
-    const posts = list.data.map((o) => this.normalise(o, page, url));
+    const originals = await this.originals(list.data, http, { page: handle.account.url ?? url, token });
+    const posts = list.data.map((o) => this.normalise(o, page, url, { originals }));
     return { posts, next: list.data.length ? nextCursor(list) : null, ...(cursor ? { self: cursor } : {}) };
   }
 
@@ -604,7 +639,53 @@ export class FacebookConnector
       return null;
     }
     const o = FObject.safeParse(findById(json, input.platformId));
-    return o.success ? { current: facebookContent(o.data), history: [] } : null;
+    if (!o.success) return null;
+    // The originals of the photos, as the capture asked for them: for every post of the stored answer.
+    const listed = (json as { data?: unknown }).data;
+    const objects = (Array.isArray(listed) ? listed : [json])
+      .map((x) => FObject.safeParse(x))
+      .flatMap((x) => (x.success ? [x.data] : []));
+    const originals = new Map<string, string>();
+    for (const url of this.originalsUrls(photoIds(objects))) {
+      const body = await input.related(url);
+      if (!body) continue;
+      try {
+        const sizes = FSizes.safeParse(JSON.parse(body.toString('utf8')));
+        if (sizes.success) largestOf(sizes.data, originals);
+      } catch {
+        // a stored answer that is not JSON gave the capture no originals either
+      }
+    }
+    return { current: facebookContent(o.data, originals), history: [] };
+  }
+
+  /** The multi-id look-ups for these photos' sizes, 50 ids a request (in this order, so `verify` asks the same). */
+  private originalsUrls(ids: string[]): string[] {
+    const urls: string[] = [];
+    for (let i = 0; i < ids.length; i += 50)
+      urls.push(this.graph.url('', { ids: ids.slice(i, i + 50).join(','), fields: 'images' }));
+    return urls;
+  }
+
+  /**
+   * The original image of every photo these posts attach (`?ids=…&fields=images`, the largest size):
+   * Graph's attachments carry a resized copy. A look-up Graph refuses (a photo gone meanwhile) leaves
+   * those photos at the attachment's copy; any other failure fails the capture.
+   */
+  private async originals(
+    objects: FObject[],
+    http: HttpSession,
+    ctx: { page: string; token: MetaToken & { token: string } },
+  ): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const url of this.originalsUrls(photoIds(objects))) {
+      try {
+        largestOf(await this.graph.get(http, url, FSizes, 'the photos of the post', ctx), out);
+      } catch (err) {
+        if (!(err instanceof GraphFailure && err.kind === 'gone')) throw err;
+      }
+    }
+    return out;
   }
 }
 
