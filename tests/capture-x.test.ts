@@ -198,6 +198,23 @@ describe('capture of a post on X', () => {
     expect(verify.json).toMatchObject({ ok: true, problems: [], rederived: 2 });
   });
 
+  it('a reply is captured with the posts it answers, up its thread, each with its own author', async () => {
+    const root = x.addPost(gov, 'Vragen over de Omgevingswet?');
+    const q = x.addPost(burger, 'Geldt dit ook voor dakkapellen?', { replyTo: root.id });
+    const a = x.addPost(gov, 'Ja, kijk op het Omgevingsloket.', { replyTo: q.id });
+    const { env } = envFor(x);
+    const r = await cli(env, 'capture', a.url, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const parent = await cli(env, 'show', q.url, '--json');
+    expect(parent.json.post).toMatchObject({
+      kind: 'reply',
+      author: 'burger123',
+      parent: { platformId: `x:post:${root.id}` },
+    });
+    const top = await cli(env, 'show', root.url, '--json');
+    expect(top.json.post).toMatchObject({ kind: 'post', author: 'MinBZK' });
+  });
+
   it('replies older than the 7-day search window are not found (a listed miss), the post is', async () => {
     const old = new Date(Date.now() - 20 * 86_400_000).toISOString();
     const p = x.addPost(gov, 'Oud bericht over de Omgevingswet.', { createdAt: old });

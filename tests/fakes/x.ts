@@ -185,6 +185,7 @@ export class FakeX {
     const injected = this.failures.take(u.pathname);
     if (injected) return injected;
     const q = u.searchParams;
+    this.expansions = new Set((q.get('expansions') ?? '').split(',').filter(Boolean));
     const path = u.pathname.replace(/^\/2/, '');
     if (path === '/tweets') return this.bill(this.lookup((q.get('ids') ?? '').split(',').filter(Boolean), q));
     if (path === '/tweets/search/recent') return this.bill(this.search(q));
@@ -283,6 +284,9 @@ export class FakeX {
   }
 
   /** `includes` for a list of posts: authors, media, the referenced posts and every other version. */
+  /** The expansions asked for in the request being answered. */
+  private expansions = new Set<string>();
+
   private includes(list: FakePost[]) {
     const tweets = new Map<string, FakePost>();
     for (const p of list) {
@@ -292,7 +296,9 @@ export class FakeX {
       if (this.visible(parent)) tweets.set(parent.id, parent);
     }
     for (const p of list) tweets.delete(p.id);
-    const authors = new Set([...list, ...tweets.values()].map((p) => p.authorId));
+    // author_id expands the authors of `data`; referenced_tweets.id.author_id those of the posts referenced.
+    const expanded = this.expansions.has('referenced_tweets.id.author_id') ? [...tweets.values()] : [];
+    const authors = new Set([...list, ...expanded].map((p) => p.authorId));
     const media = [...list, ...tweets.values()].flatMap((p) => p.media);
     return {
       users: [...authors].map((id) => this.userResource(this.users.get(id)!)),

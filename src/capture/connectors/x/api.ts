@@ -87,7 +87,9 @@ export const XUserAnswer = z.object({ data: XUser.nullish(), errors: z.array(XPr
 export const POST_FIELDS: Record<string, string> = {
   'tweet.fields':
     'created_at,author_id,conversation_id,edit_history_tweet_ids,edit_controls,public_metrics,entities,note_tweet,referenced_tweets,attachments,lang,possibly_sensitive',
-  expansions: 'author_id,attachments.media_keys,referenced_tweets.id,edit_history_tweet_ids',
+  // referenced_tweets.id.author_id: the authors of the posts a post answers or quotes (author_id expands only its own).
+  expansions:
+    'author_id,attachments.media_keys,referenced_tweets.id,referenced_tweets.id.author_id,edit_history_tweet_ids',
   'media.fields': 'url,preview_image_url,alt_text,variants,type,width,height',
   'user.fields': 'username,name,protected',
 };
@@ -241,7 +243,8 @@ export function normalisePost(
   const latest = byId.get(chain.at(-1)!) ?? asked;
   const versions = versionsOf(latest, byId);
   const users = new Map((includes.users ?? []).map((u) => [u.id, u]));
-  const author = userAccount(users.get(latest.author_id ?? ''), latest.author_id);
+  const user = users.get(latest.author_id ?? '');
+  const author = userAccount(user, latest.author_id);
   const replyTo = latest.referenced_tweets?.find((r) => r.type === 'replied_to')?.id;
   const reposted = latest.referenced_tweets?.some((r) => r.type === 'retweeted');
   const original = byId.get(first);
@@ -252,7 +255,8 @@ export function normalisePost(
   return {
     platform: 'x',
     platformId: postKey(first),
-    url: postUrl(author.handle, first),
+    // Without the author's username (X did not expand it) the URL form that needs none.
+    url: user ? postUrl(user.username, first) : `https://x.com/i/web/status/${first}`,
     apiRef: `${api}/tweets?ids=${first}`,
     account: author,
     kind: replyTo ? 'reply' : reposted ? 'repost' : 'post',
