@@ -274,6 +274,25 @@ describe('a wrong or damaged file is refused with one line, before anything is w
     expect(await count(dataDir, 'capture')).toBe(0);
     expect(warcFiles(dataDir)).toEqual([]);
 
+    // A media file damaged inside a zip that opens fine: found by its CRC-32 before anything is written.
+    const stored = new yazl.ZipFile();
+    for (const [name, data] of Object.entries(xArchive()))
+      stored.addBuffer(Buffer.from(data), name, { compress: false });
+    stored.end();
+    const chunks: Buffer[] = [];
+    for await (const c of stored.outputStream) chunks.push(c as Buffer);
+    const bytes = Buffer.concat(chunks);
+    const at = bytes.indexOf(PNG.subarray(16, 32));
+    bytes[at + 4] = bytes[at + 4]! ^ 0xff;
+    const flipped = file('flipped.zip');
+    writeFileSync(flipped, bytes);
+    const damaged = await cli(env, 'import', flipped, '--json');
+    expect(damaged.code).toBe(1);
+    expect(damaged.json.error.code).toBe('import-damaged');
+    expect(damaged.stderr).toContain('data/tweets_media/830000000000000002-C5xYzAb.png: CRC-32 mismatch');
+    expect(await count(dataDir, 'post')).toBe(0);
+    expect(warcFiles(dataDir)).toEqual([]);
+
     const nl = await cli({ ...env, ARCHIEFBOT_LANGUAGE: 'nl' }, 'import', cut);
     expect(nl.stderr).toMatch(/^importeren mislukt: cut\.zip is beschadigd of onvolledig/);
     const missing = await cli(env, 'import', file('nowhere.zip'));

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open as openFile } from 'node:fs/promises';
 import path from 'node:path';
+import { crc32 } from 'node:zlib';
 import yauzl from 'yauzl';
 import type { ZodType } from 'zod';
 import { CaptureError, type ErrorVars } from '../../domain/errors.ts';
@@ -159,24 +160,43 @@ export class ExportZip {
     return members.find((m) => this.entries.has(m)) ?? null;
   }
 
-  /** A member's bytes; a member that cannot be inflated whole is `import-damaged`, naming it. */
+  /** A member's bytes; a member that cannot be inflated whole, or whose CRC-32 differs, is `import-damaged`. */
   async read(member: string): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    await this.stream(member, (c) => chunks.push(c));
+    return Buffer.concat(chunks);
+  }
+
+  /** Reads a member through without keeping it: checks that it inflates whole to its CRC-32. */
+  async check(member: string): Promise<void> {
+    await this.stream(member, () => {});
+  }
+
+  private async stream(member: string, onChunk: (c: Buffer) => void): Promise<void> {
     const entry = this.entries.get(member);
     if (!entry) throw new Error(`no member ${member}`);
+    let crc = 0;
     try {
       const stream = await new Promise<NodeJS.ReadableStream>((resolve, reject) =>
         this.zip.openReadStream(entry, (err, s) => (err ? reject(err) : resolve(s))),
       );
-      const chunks: Buffer[] = [];
-      for await (const c of stream) chunks.push(c as Buffer);
-      return Buffer.concat(chunks);
+      for await (const c of stream) {
+        crc = crc32(c as Buffer, crc);
+        onChunk(c as Buffer);
+      }
     } catch (err) {
-      const detail = `${member}: ${(err as Error).message}`;
-      throw importError('import-damaged', `${this.fileName} is damaged (${detail})`, {
-        file: this.fileName,
-        detail,
-      });
+      throw this.damaged(member, (err as Error).message);
     }
+    // yauzl checks the size; the CRC-32 the zip records for the member is checked here.
+    if (crc >>> 0 !== entry.crc32 >>> 0) throw this.damaged(member, 'CRC-32 mismatch');
+  }
+
+  private damaged(member: string, why: string): CaptureError {
+    const detail = `${member}: ${why}`;
+    return importError('import-damaged', `${this.fileName} is damaged (${detail})`, {
+      file: this.fileName,
+      detail,
+    });
   }
 
   /** A member read as JSON (after `strip`, e.g. X's `window.YTD… =` wrapper); bad JSON names the member. */

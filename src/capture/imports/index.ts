@@ -49,8 +49,8 @@ export function importMethod(format: ParsedExport['format']): CaptureMethod {
 }
 
 /**
- * Opens the export and reads every post and document it holds (media files are read later, chunk by
- * chunk). A file that is no zip, a damaged zip, one with no known export inside, or a member with bad
+ * Opens the export, reads every post and document it holds and checks every media file it names
+ * (their bytes are read again later, chunk by chunk, to be stored). A file that is no zip, a damaged zip, one with no known export inside, or a member with bad
  * data is refused with one line naming what is wrong; the zip is closed again then.
  */
 export async function readExport(
@@ -61,6 +61,10 @@ export async function readExport(
   const zip = await ExportZip.open(file);
   try {
     const parsed = await parse(zip, sha256, handle);
+    // Every media file the posts name is inflated once and checked against its CRC-32 now, so a
+    // damaged member refuses the file before anything is written rather than halfway through.
+    const members = new Set(parsed.posts.flatMap((p) => p.media.map((m) => m.member)));
+    for (const member of members) await zip.check(member);
     return { zip, parsed };
   } catch (err) {
     zip.close();
