@@ -20,6 +20,8 @@ export interface Answer {
   language: Lang;
   /** The decision rules the answer rests on (R1–R18). */
   rules: string[];
+  /** The rule that decided the verdict (the most specific one applied); absent for info and unknown. */
+  rule?: string;
   sources: Source[];
   /** The question to ask when a deciding fact is missing. */
   followUp?: string;
@@ -265,6 +267,7 @@ function decisionAnswer(
     answer: parts.join(' '),
     language: lang,
     rules: ruleIds,
+    rule: d.primary,
     sources,
     ...(d.followUp
       ? {

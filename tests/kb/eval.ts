@@ -1,9 +1,13 @@
 /**
- * The knowledge base's evaluation: runs every question of tests/kb/eval-tuning.yaml and
- * tests/kb/eval-heldout.yaml through ask() and prints accuracy per verdict and overall, for each part.
- * A case is correct when the verdict and the answer's language are right and, for info questions, the
- * answer states every listed fact. Run: npm run eval:kb  (add --verbose to see every miss, --set tuning
- * or --set heldout for one part, --json for a machine-readable report).
+ * The knowledge base's evaluation (issue 15). Runs every question of tests/kb/eval-tuning.yaml (tuned on),
+ * tests/kb/eval-heldout.yaml (held out, written with the tuning set) and tests/kb/eval-fresh.yaml (held
+ * out, written later from the legal framework before the system saw it) through ask(), and prints per set:
+ * accuracy per verdict, overall accuracy, and strict accuracy (verdict and the deciding rule). For the
+ * held-out sets it also runs robustness variants — a context sentence before the question, greetings
+ * around it, typos inserted, and (fresh set) the same question in the other language — and prints the
+ * drop from the plain figure for each. A case is correct when the verdict and the answer's language are
+ * right, archiving verdicts cite a source and, for info questions, the answer states every listed fact.
+ * Run: npm run eval:kb  (--verbose lists every miss, --set tuning|heldout|fresh for one set, --json).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -16,19 +20,28 @@ export interface EvalCase {
   lang: 'nl' | 'en';
   verdict: Verdict;
   facts?: (string | number)[];
+  /** The deciding rule(s) accepted for strict accuracy. */
+  rule?: string[];
+  /** The same question in the other language. */
+  swap?: string;
+  added?: string;
 }
 
 export interface CaseResult {
   case: EvalCase;
   answer: Answer;
   ok: boolean;
+  /** Verdict right and, where the case names it, the deciding rule too. */
+  strict: boolean;
   why: string[];
 }
 
+export type SetName = 'tuning' | 'heldout' | 'fresh';
+export const SETS: SetName[] = ['tuning', 'heldout', 'fresh'];
 export const VERDICTS: Verdict[] = ['archive', 'do-not-archive', 'depends', 'info', 'unknown'];
 const DIR = path.dirname(fileURLToPath(import.meta.url));
 
-export function loadCases(set: 'tuning' | 'heldout'): EvalCase[] {
+export function loadCases(set: SetName): EvalCase[] {
   return parse(readFileSync(path.join(DIR, `eval-${set}.yaml`), 'utf8')) as EvalCase[];
 }
 
@@ -42,16 +55,79 @@ export function judge(c: EvalCase, answer: Answer): CaseResult {
   }
   if (['archive', 'do-not-archive', 'depends'].includes(answer.verdict) && answer.sources.length === 0)
     why.push('no source');
-  return { case: c, answer, ok: why.length === 0, why };
+  const ok = why.length === 0;
+  const ruleOk = !c.rule?.length || (answer.rule !== undefined && c.rule.includes(answer.rule));
+  if (ok && !ruleOk) why.push(`deciding rule ${answer.rule ?? 'none'}, expected ${c.rule!.join(' or ')}`);
+  return { case: c, answer, ok, strict: ok && ruleOk, why };
 }
 
 export function runCases(cases: EvalCase[]): CaseResult[] {
   return cases.map((c) => judge(c, ask(c.q)));
 }
 
+// ---- robustness variants: the same cases, rewritten the way people write ----
+
+const CONTEXT: Record<'nl' | 'en', string[]> = {
+  nl: [
+    'Ik werk bij de gemeente Utrecht en we zitten met het volgende.',
+    'Ik ben informatiebeheerder bij een ministerie.',
+    'We hadden gisteren een lang overleg over ons nieuwe beleid.',
+    'Vraagje van onze afdeling communicatie.',
+  ],
+  en: [
+    'I work for the city of Utrecht and we have the following situation.',
+    'I am a records manager at a ministry.',
+    'We had a long meeting yesterday about our new policy.',
+    'Quick question from our communications team.',
+  ],
+};
+const GREETING: Record<'nl' | 'en', [string, string][]> = {
+  nl: [
+    ['Hoi!', 'Alvast bedankt!'],
+    ['Goedemorgen,', 'Groet, Sanne'],
+    ['Hallo allemaal,', 'Dank je wel voor het meedenken.'],
+  ],
+  en: [
+    ['Hi there!', 'Thanks in advance!'],
+    ['Good morning,', 'Best, Sam'],
+    ['Hello everyone,', 'Thank you for your help.'],
+  ],
+};
+
+/** Deterministic typos: in every third word of five or more letters two inner letters are swapped. */
+export function insertTypos(q: string): string {
+  let n = 0;
+  return q.replace(/[A-Za-zÀ-ÿ]{5,}/g, (w) => {
+    if (n++ % 3 !== 1) return w;
+    const i = Math.floor(w.length / 2);
+    return w.slice(0, i - 1) + w[i] + w[i - 1] + w.slice(i + 1);
+  });
+}
+
+export type VariantName = 'context' | 'greetings' | 'typos' | 'swap';
+export const VARIANTS: VariantName[] = ['context', 'greetings', 'typos', 'swap'];
+
+/** The cases of a set rewritten as one variant (swap: only cases that have their other-language twin). */
+export function variant(cases: EvalCase[], v: VariantName): EvalCase[] {
+  return cases.flatMap((c, i): EvalCase[] => {
+    if (v === 'context') {
+      const list = CONTEXT[c.lang];
+      return [{ ...c, q: `${list[i % list.length]} ${c.q}` }];
+    }
+    if (v === 'greetings') {
+      const [hi, bye] = GREETING[c.lang][i % GREETING[c.lang].length]!;
+      return [{ ...c, q: `${hi} ${c.q} ${bye}` }];
+    }
+    if (v === 'typos') return [{ ...c, q: insertTypos(c.q) }];
+    if (!c.swap) return [];
+    return [{ ...c, q: c.swap, swap: c.q, lang: c.lang === 'nl' ? 'en' : 'nl' }];
+  });
+}
+
 export interface Score {
   total: number;
   correct: number;
+  strict: number;
   perVerdict: Record<string, { total: number; correct: number }>;
 }
 
@@ -63,13 +139,21 @@ export function score(results: CaseResult[]): Score {
     s.total++;
     if (r.ok) s.correct++;
   }
-  return { total: results.length, correct: results.filter((r) => r.ok).length, perVerdict };
+  return {
+    total: results.length,
+    correct: results.filter((r) => r.ok).length,
+    strict: results.filter((r) => r.strict).length,
+    perVerdict,
+  };
 }
 
 const pct = (c: number, t: number) => (t ? `${((100 * c) / t).toFixed(1)}%` : '—');
+const share = (c: number, t: number) => (t ? (100 * c) / t : 0);
 
 export function formatScore(name: string, s: Score): string {
-  const lines = [`${name}: ${s.correct}/${s.total} correct (${pct(s.correct, s.total)})`];
+  const lines = [
+    `${name}: ${s.correct}/${s.total} correct (${pct(s.correct, s.total)}), strict ${s.strict}/${s.total} (${pct(s.strict, s.total)})`,
+  ];
   for (const v of VERDICTS) {
     const p = s.perVerdict[v]!;
     lines.push(
@@ -79,25 +163,82 @@ export function formatScore(name: string, s: Score): string {
   return lines.join('\n');
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const args = process.argv.slice(2);
+export interface VariantScore {
+  variant: VariantName;
+  total: number;
+  correct: number;
+  strict: number;
+  /** Points lost against the plain set (verdict accuracy). */
+  drop: number;
+  strictDrop: number;
+}
+
+export function robustness(
+  cases: EvalCase[],
+  plain: Score,
+): { scores: VariantScore[]; misses: CaseResult[] } {
+  const scores: VariantScore[] = [];
+  const misses: CaseResult[] = [];
+  for (const v of VARIANTS) {
+    const vc = variant(cases, v);
+    if (!vc.length) continue;
+    const res = runCases(vc);
+    misses.push(...res.filter((r) => !r.ok));
+    const s = score(res);
+    // The plain figure over the same cases (swap covers only cases with a twin).
+    const base = v === 'swap' ? score(runCases(cases.filter((c) => c.swap))) : plain;
+    scores.push({
+      variant: v,
+      total: s.total,
+      correct: s.correct,
+      strict: s.strict,
+      drop: share(base.correct, base.total) - share(s.correct, s.total),
+      strictDrop: share(base.strict, base.total) - share(s.strict, s.total),
+    });
+  }
+  return { scores, misses };
+}
+
+function formatRobustness(scores: VariantScore[]): string {
+  return scores
+    .map(
+      (s) =>
+        `  ${s.variant.padEnd(10)} ${s.correct}/${s.total} (${pct(s.correct, s.total)}, drop ${s.drop.toFixed(1)} points), strict ${pct(s.strict, s.total)} (drop ${s.strictDrop.toFixed(1)})`,
+    )
+    .join('\n');
+}
+
+function main(args: string[]): void {
   const verbose = args.includes('--verbose');
   const json = args.includes('--json');
-  const only = args.includes('--set') ? args[args.indexOf('--set') + 1] : undefined;
-  const sets = (only ? [only] : ['tuning', 'heldout']) as ('tuning' | 'heldout')[];
-  const all: CaseResult[] = [];
-  const report: Record<string, Score> = {};
+  const only = args.includes('--set') ? (args[args.indexOf('--set') + 1] as SetName) : undefined;
+  const sets = only ? [only] : SETS;
+  const report: Record<string, unknown> = {};
+  const label: Record<SetName, string> = {
+    tuning: 'tuning set (tuned on)',
+    heldout: 'held-out set (written with the tuning set)',
+    fresh: 'fresh held-out set (written from the legal framework, 2026-11-26)',
+  };
   for (const set of sets) {
-    const results = runCases(loadCases(set));
-    all.push(...results);
-    report[set] = score(results);
-    if (!json) {
-      console.log(formatScore(set === 'tuning' ? 'tuning set' : 'held-out set', report[set]!));
-      for (const r of results.filter((x) => !x.ok && verbose))
+    const cases = loadCases(set);
+    const results = runCases(cases);
+    const s = score(results);
+    const entry: Record<string, unknown> = { ...s };
+    if (!json) console.log(formatScore(label[set], s));
+    if (verbose && !json)
+      for (const r of results.filter((x) => !x.strict))
         console.log(`    ✗ ${r.case.q}\n      ${r.why.join('; ')}`);
+    if (set !== 'tuning') {
+      const rob = robustness(cases, s);
+      entry['robustness'] = rob.scores;
+      if (!json) console.log(`  robustness:\n${formatRobustness(rob.scores)}`);
+      if (verbose && !json)
+        for (const r of rob.misses) console.log(`    ✗ ${r.case.q}\n      ${r.why.join('; ')}`);
     }
+    report[set] = entry;
   }
-  if (sets.length > 1) report['overall'] = score(all);
   if (json) console.log(JSON.stringify(report, null, 2));
-  else if (sets.length > 1) console.log(formatScore('overall', report['overall']!));
 }
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url))
+  main(process.argv.slice(2));
