@@ -222,9 +222,7 @@ export async function serve(config: Config, opts: ServeOptions): Promise<Running
 
     let worker: Worker | undefined;
     healthz(app, { redis: connection, archive, outbox, worker: () => worker, inProcess: opts.worker });
-    // Meta's webhooks (Facebook pages, Instagram): a change becomes an immediate check or poll.
-    const meta = metaWebhooks(env, archive.db, monitor, log);
-    if (meta) app.use(meta);
+    app.use(metaWebhooks(env, archive.db, monitor, log)); // Meta's: a change is an immediate check or poll
     const ctx = { bot, app, archive, redis: connection, log, env };
     const shell = registerAdapters(ctx, outbox, opts);
 

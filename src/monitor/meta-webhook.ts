@@ -76,9 +76,12 @@ interface Delivery {
 /** Verbs that change or remove something already archived (`edit` is an observed spelling of `edited`, restfb#749). */
 const CHANGED = new Set(['edited', 'edit', 'remove', 'delete', 'hide', 'unhide']);
 
-/** The receiver for serve, wired to its monitor, when META_APP_SECRET and META_VERIFY_TOKEN are set; else null. */
-export function metaWebhooks(env: NodeJS.ProcessEnv, db: Db, monitor: Monitor, log?: Logger): Router | null {
-  if (!metaWebhookConfigured(env)) return null;
+/**
+ * The receiver for serve, wired to its monitor, when META_APP_SECRET and META_VERIFY_TOKEN are set;
+ * else a router with no routes (so /webhooks/meta is not there at all).
+ */
+export function metaWebhooks(env: NodeJS.ProcessEnv, db: Db, monitor: Monitor, log?: Logger): Router {
+  if (!metaWebhookConfigured(env)) return express.Router();
   return metaWebhookRouter({
     appSecret: env.META_APP_SECRET!,
     verifyToken: env.META_VERIFY_TOKEN!,
