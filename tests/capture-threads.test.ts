@@ -102,6 +102,10 @@ describe('capturing a Threads post with the owner token', () => {
     // The same post under threads.net (the older domain) is the same archived post.
     const other = await cli(env, 'show', post.url.replace('www.threads.com', 'threads.net'), '--json');
     expect(other.json.post.id).toBe(show.json.post.id);
+    // A reply by someone else, once archived, is captured again with the owner's token.
+    const again = await cli(env, 'capture', reply.url, '--json');
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.json).toMatchObject({ version: 1, newVersion: false, replies: 1 });
     const hit = await cli(env, 'search', 'tabel', '--json');
     expect(hit.code, hit.stderr + hit.stdout).toBe(0);
     expect(hit.json.hits.map((h: { url: string }) => h.url)).toContain(reply.url);
@@ -142,6 +146,10 @@ describe('capturing a Threads post with the owner token', () => {
     const pages = t.requests.slice(before).filter((q) => q.path.startsWith('/v1.0/me/threads'));
     expect(pages.length).toBe(2); // 121 newer posts: the shortcode is on the second page of 100
     expect(new URL(pages[1]!.path, t.url).searchParams.get('after')).toBeTruthy();
+    // Once archived, its media id is known: capturing it again searches nothing.
+    const mark = t.requests.length;
+    expect((await cli(env, 'capture', old.url, '--json')).code).toBe(0);
+    expect(t.requests.slice(mark).filter((q) => q.path.startsWith('/v1.0/me/threads'))).toHaveLength(0);
 
     // The account's own reply: its shortcode is found among the account's replies (`/me/replies`).
     const answer = t.addPost(gov, 'Dank voor uw vraag: zie de begroting.', { replyTo: old.id });

@@ -20,7 +20,7 @@ import { YouTubeConnector } from './connectors/youtube.ts';
 export const CONNECTOR_FACTORIES: ConnectorFactory[] = [
   { name: 'youtube', create: (config, db) => new YouTubeConnector(config, db) },
   { name: 'x', create: (config, db) => new XConnector(config, db) },
-  { name: 'threads', create: (config) => new ThreadsConnector(config) },
+  { name: 'threads', create: (config, db) => new ThreadsConnector(config, db) },
   { name: 'linkedin', create: (config) => new LinkedInConnector(config) },
   { name: 'facebook', create: (config, db) => new FacebookConnector(config, db) },
   { name: 'instagram', create: (config, db) => new InstagramConnector(config, db) },

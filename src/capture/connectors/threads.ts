@@ -23,6 +23,9 @@ import { z } from 'zod';
 import { accountTokens, type Config } from '../../config.ts';
 import { CaptureError } from '../../domain/errors.ts';
 import type { AccountInfo, MediaItem, MediaType, NormalisedPost, PostContent } from '../../domain/types.ts';
+import type { Db } from '../../store/db.ts';
+import { archivedPosts } from '../../store/monitor.ts';
+import { findPostId } from '../../store/queries.ts';
 import type {
   AccountHandle,
   AccountPage,
@@ -219,8 +222,19 @@ export class ThreadsConnector
   /** Until when Meta's usage headers said the app's budget is spent. */
   private spentUntil = 0;
 
-  constructor(config: Config) {
+  constructor(
+    config: Config,
+    private readonly db: Db | null = null,
+  ) {
     this.api = config.threads.apiUrl.replace(/\/+$/, '');
+  }
+
+  /** The media id of a post the archive holds under this URL (its id is in `threads:<id>`), so it is not searched for. */
+  private async archivedId(url: URL): Promise<string | null> {
+    if (!this.db) return null;
+    const id = await findPostId(this.db, url.href, this.lookupKeys(url)).catch(() => undefined);
+    const [row] = id === undefined ? [] : await archivedPosts(this.db, [id]).catch(() => []);
+    return row?.platform === 'threads' ? row.platform_id.replace(/^threads:/, '') : null;
   }
 
   private parse(url: URL): { user: string; shortcode: string | null } | null {
@@ -538,6 +552,8 @@ export class ThreadsConnector
 
   async fetchThread(target: PostTarget, http: HttpSession, opts: { maxReplies: number }): Promise<Thread> {
     const p = this.parse(new URL(target.url))!;
+    const held = await this.archivedId(new URL(target.url));
+    if (held) this.ids.set(p.shortcode!, held);
     const {
       data,
       token,
