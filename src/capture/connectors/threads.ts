@@ -8,8 +8,9 @@
  * - Ids: a post is archived as `threads:<media id>` (the API's id; stable), its URL the permalink.
  *   A pasted `/@user/post/<shortcode>` URL names only the shortcode, which the API cannot look up:
  *   the connector pages through the account's threads (`/me/threads?fields=id,shortcode`, 100 a
- *   request, newest first) until it finds it — one request per 100 newer posts — and remembers the
- *   answer for the process (backfill pages and re-checks fill the same memory).
+ *   request, newest first; then `/me/replies`) until it finds it — one request per 100 newer posts —
+ *   and remembers the answer for the process (backfill pages and re-checks fill the same memory); a
+ *   post the archive holds is read by the id it was archived under, with no search.
  * - Replies: `/<media id>/conversation` (every reply at any depth, flattened, `replied_to` names the
  *   parent), paged by cursors; replies of others are read with the owner's token.
  * - Edits: Threads gives no edit time; changed text on a re-check is an edit dated by its detection
