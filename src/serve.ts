@@ -11,6 +11,7 @@ import { Bot, type KnowledgeService } from './chat/bot.ts';
 import { CaptureNotifier, ChatCaptureService } from './chat/captures.ts';
 import type { ReplyTarget } from './chat/chat.ts';
 import { ChatKnowledge } from './chat/knowledge.ts';
+import { startChatExports } from './chat/exports.ts';
 import { Outbox } from './chat/outbox.ts';
 import { watchNotice } from './chat/present-watch.ts';
 import { alertReply } from './chat/presenters.ts';
@@ -195,6 +196,9 @@ export async function serve(config: Config, opts: ServeOptions): Promise<Running
     // registered on it below.
     const outbox = new Outbox(new Map(), log);
     const adapters = outbox.adapters;
+    // Exports asked for in chat run on the export queue, in this process, answered through the outbox.
+    const exportJobs = startChatExports({ connection, archive, config, env, outbox, log });
+    stops.push(() => exportJobs.close());
     const monitor = new Monitor({
       pipeline,
       config,
@@ -217,6 +221,7 @@ export async function serve(config: Config, opts: ServeOptions): Promise<Running
       platforms: () => platformStatus(config, archive.db),
       knowledge: opts.knowledge ?? new ChatKnowledge(),
       monitor,
+      exports: exportJobs.service,
       log,
     });
 

@@ -8,6 +8,7 @@ import type { MessageKey } from '../domain/i18n.ts';
 import type { Archive } from '../store/archive.ts';
 import type { PlatformStatus } from '../usecases/status.ts';
 import type { CaptureService, ChatCommand } from './chat.ts';
+import type { ExportService } from './exports.ts';
 import type { Lang, Reply } from './reply.ts';
 import type { Role, Roles } from './roles.ts';
 import type { KnowledgeService, MonitorService } from './services.ts';
@@ -21,6 +22,8 @@ export interface BotDeps {
   lookupKeys: (ref: string) => string[];
   knowledge?: KnowledgeService;
   monitor?: MonitorService;
+  /** The export queue (`export …`); absent where no queue runs. */
+  exports?: ExportService;
   /** Each platform's readiness for `status` (usecases/status.ts platformStatus); absent: not shown. */
   platforms?: () => Promise<PlatformStatus[]>;
   defaultLanguage?: Lang;

@@ -9,6 +9,7 @@
 import { UsageError } from '../domain/errors.ts';
 import type { Db } from '../store/db.ts';
 import { findPostId, ftsQuery, type PostDetail, showPost } from '../store/queries.ts';
+import { effectiveAppraisal } from '../store/retention.ts';
 
 export interface SelectionSpec {
   /** A post (id, URL, platform id) or an account (handle, @handle, profile URL). */
@@ -181,6 +182,17 @@ export async function postRecords(db: Db, postId: number): Promise<RecordRef[]> 
 export async function loadPost(db: Db, id: number, selected: boolean): Promise<SelectedPost | null> {
   const detail = await showPost(db, id);
   if (!detail) return null;
+  // An archivist's appraisal (of the post or its account) wins over the knowledge base's.
+  const effective = await effectiveAppraisal(db, id);
+  if (effective && effective.source !== 'kb')
+    detail.appraisal = {
+      valuation: effective.valuation,
+      rule: effective.category,
+      termYears: effective.termYears,
+      inference: false,
+      reason: `set by an archivist for the ${effective.source}${effective.category ? ` (category ${effective.category})` : ''}`,
+      at: detail.appraisal?.at ?? new Date().toISOString(),
+    };
   const extra = await db.get<{ api_ref: string | null; organisation: string | null }>(
     'SELECT p.api_ref, a.organisation FROM post p LEFT JOIN account a ON a.id = p.account_id WHERE p.id = ?',
     [id],

@@ -28,6 +28,19 @@ export interface ExportRequest extends SelectionSpec {
   onProgress?: (done: number, total: number) => void;
 }
 
+/** Sizes for people: 1.2 MB. */
+export function humanBytes(n: number): string {
+  if (n < 1000) return `${n} B`;
+  const units = ['kB', 'MB', 'GB', 'TB'];
+  let v = n;
+  let u = -1;
+  while (v >= 1000 && u < units.length - 1) {
+    v /= 1000;
+    u++;
+  }
+  return `${v.toFixed(1)} ${units[u]}`;
+}
+
 const EXTENSION: Record<ExportFormat, string> = { wacz: '.wacz', bagit: '', woo: '.zip' };
 const WRITERS = { wacz: exportWacz, bagit: exportBagit, woo: exportWoo };
 

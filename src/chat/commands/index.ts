@@ -6,6 +6,7 @@ import type { Command } from '../command.ts';
 import { alerts } from './alerts.ts';
 import { ask } from './ask.ts';
 import { capture } from './capture.ts';
+import { exportCommand } from './export.ts';
 import { help } from './help.ts';
 import { history } from './history.ts';
 import { importCommand } from './import.ts';
@@ -33,4 +34,5 @@ export const COMMANDS: readonly Command[] = [
   language,
   kb,
   importCommand,
+  exportCommand,
 ];

@@ -4,7 +4,7 @@ import { PLATFORMS } from '../../domain/types.ts';
 import { verifyBag } from '../../export/bagit.ts';
 import { EXPORT_FORMATS, type ExportFormat } from '../../export/package.ts';
 import { parseDate } from '../../usecases/alerts.ts';
-import { exportSelection } from '../../usecases/export.ts';
+import { exportSelection, humanBytes } from '../../usecases/export.ts';
 import { type CliContext, localUser, withArchive } from '../context.ts';
 
 interface ExportCliOptions {
@@ -18,19 +18,6 @@ interface ExportCliOptions {
   platform?: string;
   redact: boolean;
   verify?: string;
-}
-
-/** Sizes for people: 1.2 MB. */
-export function humanBytes(n: number): string {
-  if (n < 1000) return `${n} B`;
-  const units = ['kB', 'MB', 'GB', 'TB'];
-  let v = n;
-  let u = -1;
-  while (v >= 1000 && u < units.length - 1) {
-    v /= 1000;
-    u++;
-  }
-  return `${v.toFixed(1)} ${units[u]}`;
 }
 
 /** A progress bar on stderr when it is a terminal. */

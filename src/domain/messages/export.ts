@@ -34,9 +34,17 @@ export const exportMessages = {
     nl: 'De export ({format}) is mislukt: {reason}',
     en: 'The export ({format}) failed: {reason}',
   },
+  'export.summary': {
+    nl: 'exporteer berichten als pakket: WACZ (afspelen), BagIt + MDTO (e-depot) of Woo (PDF en inventaris, gelakt)',
+    en: 'export posts as a package: WACZ (replay), BagIt + MDTO (e-depot) or Woo (PDF and inventory, redacted)',
+  },
+  'export.no-queue': {
+    nl: 'Exports lopen via de wachtrij van archiefbot serve; die draait hier niet.',
+    en: 'Exports run on the queue of archiefbot serve, which does not run here.',
+  },
   'export.usage': {
-    nl: 'Gebruik: exporteer <bericht-URL | nummer | @account | zoekwoorden> [wacz|bagit|woo]',
-    en: 'Usage: export <post URL | number | @account | search words> [wacz|bagit|woo]',
+    nl: 'Gebruik: exporteer <bericht-URL | nummer | @account | zoekwoorden> [wacz|bagit|woo] [sinds:2025-01-01] [tot:2025-12-31] [ongelakt]',
+    en: 'Usage: export <post URL | number | @account | search words> [wacz|bagit|woo] [since:2025-01-01] [until:2025-12-31] [no-redact]',
   },
   'export.bag-ok': {
     nl: 'De bag {bag} is geldig (RFC 8493): {files} {files|bestand|bestanden}, {bytes} bytes, alle controlegetallen kloppen.',
