@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
+import { PLATFORMS } from './domain/types.ts';
 import { PACKAGE_ROOT, TOOL_VERSION } from './version.ts';
 
 const boolish = z
@@ -96,7 +97,13 @@ const schema = z.strictObject({
     degradedAfterErrors: int(1),
     errorRetrySeconds: int(1),
     leaseSeconds: int(10),
-    spareChecksPerTick: int(0),
+    /** Share of each platform's request budget left for captures, polls and stream-triggered checks. */
+    headroom: z.number().min(0).max(0.95),
+    /** Per platform: the requests an hour its API allows us, and the posts one batch look-up takes. */
+    budget: z.partialRecord(
+      z.enum(PLATFORMS),
+      z.strictObject({ requestsPerHour: int(0), batchSize: int(1) }),
+    ),
   }),
 });
 

@@ -156,7 +156,7 @@ async function run(mode: Mode) {
   })();
   const ticker = (async () => {
     while (!stop) {
-      await rechecker.pass({ limit: 2000, spare: config.monitor.spareChecksPerTick });
+      await rechecker.pass({ limit: 2000, budgeted: true });
       await new Promise((r) => setTimeout(r, config.monitor.tickSeconds * 1000));
     }
   })();

@@ -99,7 +99,8 @@ export function formatShow(d: PostDetail): string {
 
 export function formatSearch(query: string, hits: SearchHit[]): string {
   if (!hits.length) return `No posts match "${query}".`;
-  const lines = [`${hits.length} post${hits.length === 1 ? '' : 's'} match "${query}":`];
+  // A page of hits: how many match in all is said after it (exact, or "more than N").
+  const lines = [`Posts matching "${query}":`];
   for (const h of hits) {
     lines.push(
       `  #${h.id} ${h.platform} ${h.author ?? ''} ${when(h.time)}${h.status !== 'live' ? ` [${h.status}]` : ''}`,

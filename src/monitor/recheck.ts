@@ -68,7 +68,18 @@ export class Rechecker {
    * monitor's ticks use the spare rate-limit budget this way; a `recheck` from the CLI does not).
    */
   async pass(
-    opts: { all?: boolean; limit?: number; postIds?: number[]; spare?: number } = {},
+    opts: {
+      all?: boolean;
+      limit?: number;
+      postIds?: number[];
+      spare?: number;
+      /**
+       * Spend each platform's request budget (`monitor.budget`, less `monitor.headroom`): the due
+       * posts first, then the ones checked longest ago, in batches of the platform's size, never
+       * more requests than the budget has left (the monitor's ticks).
+       */
+      budgeted?: boolean;
+    } = {},
   ): Promise<PassResult> {
     const now = Date.now();
     const platforms = this.checkers.map((c) => c.platform);
@@ -80,14 +91,18 @@ export class Rechecker {
       platforms,
       postIds: opts.postIds,
       ahead: opts.spare,
+      perPlatform: opts.budgeted && !opts.all && !opts.postIds ? this.allowances(platforms, now) : undefined,
     });
     // One lane per platform host: each checks its posts in turn, the lanes run side by side.
     const lanes = new Map<string, DuePost[]>();
     for (const p of due) {
       const host = laneOf(p);
-      lanes.set(host, [...(lanes.get(host) ?? []), p]);
+      const lane = lanes.get(host);
+      if (lane) lane.push(p);
+      else lanes.set(host, [p]);
     }
     const results = await Promise.all([...lanes.values()].map((posts) => this.checkLane(posts)));
+    for (const r of results) this.budgets.get(r.platform)?.spend(r.requests, Date.now());
     const outcomes = results.flatMap((r) => r.outcomes);
     const alerts = results.flatMap((r) => r.alerts);
     alerts.push(...(await this.degraded(due)));
@@ -99,7 +114,33 @@ export class Rechecker {
     return { checked: due.length, outcomes, alerts };
   }
 
-  private async checkLane(posts: DuePost[]): Promise<{ outcomes: CheckOutcome[]; alerts: number[] }> {
+  /** The request budget of each platform that has one, kept for the life of this re-checker. */
+  private readonly budgets = new Map<string, RequestBudget>();
+
+  /** Per budgeted platform: how many posts this pass may claim (what its budget has left, in batches). */
+  private allowances(platforms: string[], now: number): Record<string, { due: number; inAll: number }> {
+    const out: Record<string, { due: number; inAll: number }> = {};
+    for (const platform of platforms) {
+      const limit = this.config.monitor.budget[platform as keyof Config['monitor']['budget']];
+      if (!limit || limit.requestsPerHour <= 0) continue;
+      let budget = this.budgets.get(platform);
+      if (!budget) {
+        budget = new RequestBudget(
+          limit.requestsPerHour * (1 - this.config.monitor.headroom),
+          this.config.monitor.tickSeconds,
+          now,
+        );
+        this.budgets.set(platform, budget);
+      }
+      const checks = budget.available(now) * limit.batchSize;
+      out[platform] = { due: checks, inAll: checks };
+    }
+    return out;
+  }
+
+  private async checkLane(
+    posts: DuePost[],
+  ): Promise<{ outcomes: CheckOutcome[]; alerts: number[]; platform: string; requests: number }> {
     const platform = posts[0]!.platform;
     const checker = this.checkers.find((c) => c.platform === platform);
     const http = this.pipeline.http.session();
@@ -155,7 +196,8 @@ export class Rechecker {
       });
     }
     await saveChecks(this.db, updates);
-    return { outcomes, alerts };
+    // What the look-ups cost (retries and single look-ups included), for the platform's budget.
+    return { outcomes, alerts, platform, requests: http.exchanges.length };
   }
 
   /** What one answer means for one post; captures again and raises alerts as needed. */
@@ -292,6 +334,44 @@ function aboutPost(url: string, p: DuePost): boolean {
     account &&
       (url.endsWith(`/api/v1/accounts/${account}`) || url.includes(encodeURIComponent(p.account_ref ?? ''))),
   );
+}
+
+/**
+ * A platform's request budget as a token bucket: it fills at `perHour` requests an hour up to two
+ * ticks' worth (so a late tick can catch up, and no window of time sees more than its share plus
+ * that), a pass takes what is there, and what the look-ups really cost is spent (the bucket may go
+ * below zero: the next passes wait until it is paid back).
+ */
+export class RequestBudget {
+  private tokens: number;
+  private readonly capacity: number;
+  private readonly perMs: number;
+
+  constructor(
+    perHour: number,
+    tickSeconds: number,
+    private at: number,
+  ) {
+    this.perMs = perHour / 3_600_000;
+    this.capacity = Math.max(1, this.perMs * tickSeconds * 1000 * 2);
+    this.tokens = this.capacity;
+  }
+
+  private refill(now: number): void {
+    if (now > this.at) this.tokens = Math.min(this.capacity, this.tokens + (now - this.at) * this.perMs);
+    this.at = Math.max(this.at, now);
+  }
+
+  /** Whole requests that may be made now. */
+  available(now: number): number {
+    this.refill(now);
+    return Math.max(0, Math.floor(this.tokens));
+  }
+
+  spend(requests: number, now: number): void {
+    this.refill(now);
+    this.tokens -= requests;
+  }
 }
 
 function laneOf(p: DuePost): string {

@@ -7,7 +7,7 @@ import type { Config } from '../config.ts';
 import { CaptureError, type ErrorVars, UsageError } from '../domain/errors.ts';
 import type { ReplyTarget } from '../domain/target.ts';
 import type { AccountRole, Lang } from '../domain/types.ts';
-import { listWatches, markPolled } from '../store/monitor.ts';
+import { listWatches, markPolled, postsByStreamKey } from '../store/monitor.ts';
 import { type DeliverAlert, deliverAlerts } from './alerts.ts';
 import { createJetstream, type Jetstream } from './jetstream.ts';
 import { createMastodonStream } from './mastodon-stream.ts';
@@ -238,7 +238,7 @@ export class Monitor {
     const { pipeline, log } = this.deps;
     switch (data.kind) {
       case 'tick': {
-        const pass = await this.rechecker.pass({ spare: this.deps.config.monitor.spareChecksPerTick });
+        const pass = await this.rechecker.pass({ budgeted: true });
         await this.syncWatches();
         if (pass.checked) log?.debug({ checked: pass.checked, alerts: pass.alerts.length }, 'recheck pass');
         if (pass.alerts.length) this.deliverSoon();
@@ -470,14 +470,10 @@ export class Monitor {
     let rows: { id: number }[] = [];
     if (e.platform === 'mastodon') {
       if (e.kind === 'create') return; // a new post: the account's next poll takes it in
-      rows = await db.all<{ id: number }>(
-        `SELECT id FROM post WHERE platform = 'mastodon' AND (platform_id = ?1 OR api_ref IN (?2, ?3))`,
-        [
-          e.uri ?? '',
-          `https://${e.host}/api/v1/statuses/${e.statusId}`,
-          `http://${e.host}/api/v1/statuses/${e.statusId}`,
-        ],
-      );
+      rows = await postsByStreamKey(db, 'mastodon', e.uri ?? '', [
+        `https://${e.host}/api/v1/statuses/${e.statusId}`,
+        `http://${e.host}/api/v1/statuses/${e.statusId}`,
+      ]);
       if (!rows.length && e.kind === 'delete') {
         // Ids are local to the stream's instance: when it is not the post's own, check the watched
         // accounts' recent posts (a batch look-up is cheap).
@@ -498,10 +494,7 @@ export class Monitor {
       );
     } else {
       if (e.kind === 'create') return;
-      rows = await db.all<{ id: number }>(
-        "SELECT id FROM post WHERE platform = 'bluesky' AND platform_id = ?",
-        [e.uri],
-      );
+      rows = await postsByStreamKey(db, 'bluesky', e.uri);
     }
     // Events come in bursts (a thread deleted, a batch of edits): gather them for a moment so one
     // batch look-up covers them all.

@@ -6,6 +6,7 @@ import { migration9 } from './migrations/009-instances.ts';
 import { migration10 } from './migrations/010-edit-window.ts';
 import { migration11 } from './migrations/011-import.ts';
 import { migration12 } from './migrations/012-api-usage.ts';
+import { migration13 } from './migrations/013-indexes.ts';
 import { migration14 } from './migrations/014-handle-changes.ts';
 import { migration15 } from './migrations/015-retention.ts';
 import { migration16 } from './migrations/016-request-method.ts';
@@ -317,6 +318,7 @@ CREATE INDEX kb_followup_created ON kb_followup(created_at);
   migration10,
   migration11,
   migration12,
+  migration13,
   migration14,
   migration15,
   migration16,

@@ -26,63 +26,112 @@ export interface DuePost {
 }
 
 /**
- * Claims the posts due for a re-check (or all with `all`), by moving their next check past a lease,
- * inside the write lock: two workers never claim the same post.
+ * Claims posts for a re-check by moving their next check past a lease, inside the write lock: two
+ * workers never claim the same post. Per platform, each selection a range scan on its own index that
+ * stops at its size (work proportional to the claim, not to the archive):
+ *
+ * - `due`: up to this many posts whose scheduled check has come, the longest due first
+ *   (`post_platform_due`);
+ * - `inAll`: then, up to this many in all, the ones checked longest ago (`post_platform_checked`): the
+ *   request budget the schedule leaves unused shortens detection for older posts.
+ *
+ * `all` claims every post of the platforms (a full `recheck --all`), `postIds` exactly those posts.
  */
 export async function claimDue(
   db: Db,
   opts: {
     now: string;
     leaseUntil: string;
+    /** Due posts per platform at most (the default for platforms `perPlatform` does not name). */
     limit: number;
     all?: boolean;
     platforms: string[];
     postIds?: number[];
-    /** Claim up to this many in all: when fewer are due, the ones checked longest ago come early (spare budget). */
+    /** Claim up to this many per platform in all: spare checks fill what the due ones leave (the default for platforms `perPlatform` does not name). */
     ahead?: number;
+    /** Per platform: at most `due` due posts, and up to `inAll` posts in all (the request budget it has left). */
+    perPlatform?: Record<string, { due: number; inAll: number }>;
   },
 ): Promise<DuePost[]> {
   return db.transaction(async () => {
-    let ids = await db.all<{ id: number }>(
-      `UPDATE post SET next_check_at = ?1
-       WHERE id IN (SELECT id FROM post
-                    WHERE platform IN (SELECT value FROM json_each(?2))
-                      AND (?6 IS NULL OR id IN (SELECT value FROM json_each(?6)))
-                      AND (?3 OR ?6 IS NOT NULL OR (next_check_at IS NOT NULL AND next_check_at <= ?4))
-                    ORDER BY next_check_at LIMIT ?5)
-       RETURNING id`,
-      [
+    const ids: number[] = [];
+    if (opts.all || opts.postIds) {
+      const rows = await db.all<{ id: number }>(DUE_SQL.listed, [
         opts.leaseUntil,
         JSON.stringify(opts.platforms),
-        opts.all ? 1 : 0,
-        opts.now,
-        opts.limit,
         opts.postIds ? JSON.stringify(opts.postIds) : null,
-      ],
-    );
-    if (opts.ahead && !opts.all && !opts.postIds && ids.length < opts.ahead) {
-      const early = await db.all<{ id: number }>(
-        `UPDATE post SET next_check_at = ?1
-         WHERE id IN (SELECT id FROM post
-                      WHERE platform IN (SELECT value FROM json_each(?2)) AND next_check_at > ?3
-                        AND id NOT IN (SELECT value FROM json_each(?4))
-                      ORDER BY coalesce(last_checked_at, '') LIMIT ?5)
-         RETURNING id`,
-        [
-          opts.leaseUntil,
-          JSON.stringify(opts.platforms),
-          opts.now,
-          JSON.stringify(ids.map((r) => r.id)),
-          opts.ahead - ids.length,
-        ],
+        opts.limit,
+      ]);
+      return archivedPosts(
+        db,
+        rows.map((r) => r.id),
       );
-      ids = [...ids, ...early];
     }
-    return archivedPosts(
-      db,
-      ids.map((r) => r.id),
-    );
+    for (const platform of opts.platforms) {
+      const size = opts.perPlatform?.[platform] ?? { due: opts.limit, inAll: opts.ahead ?? 0 };
+      const due =
+        size.due > 0
+          ? await db.all<{ id: number }>(DUE_SQL.due, [opts.leaseUntil, platform, opts.now, size.due])
+          : [];
+      ids.push(...due.map((r) => r.id));
+      if (size.inAll > due.length) {
+        const spare = await db.all<{ id: number }>(DUE_SQL.spare, [
+          opts.leaseUntil,
+          platform,
+          opts.now,
+          size.inAll - due.length,
+          JSON.stringify(due.map((r) => r.id)),
+        ]);
+        ids.push(...spare.map((r) => r.id));
+      }
+    }
+    return archivedPosts(db, ids);
   });
+}
+
+/** The claim statements (their query plans are asserted in tests/search-plan.test.ts). */
+export const DUE_SQL = {
+  /** `recheck --all` and the posts a stream event or webhook names. */
+  listed: `UPDATE post SET next_check_at = ?1
+     WHERE id IN (SELECT id FROM post
+                  WHERE platform IN (SELECT value FROM json_each(?2))
+                    AND (?3 IS NULL OR id IN (SELECT value FROM json_each(?3)))
+                  ORDER BY next_check_at LIMIT ?4)
+     RETURNING id`,
+  /** The posts of one platform whose scheduled check has come. */
+  due: `UPDATE post SET next_check_at = ?1
+     WHERE id IN (SELECT id FROM post INDEXED BY post_platform_due
+                  WHERE platform = ?2 AND next_check_at IS NOT NULL AND next_check_at <= ?3
+                  ORDER BY next_check_at LIMIT ?4)
+     RETURNING id`,
+  /**
+   * The posts of one platform checked longest ago that are not due (nor just claimed): never checked
+   * first (NULL sorts first), then by the time of their last check.
+   */
+  spare: `UPDATE post SET next_check_at = ?1
+     WHERE id IN (SELECT id FROM post INDEXED BY post_platform_checked
+                  WHERE platform = ?2 AND next_check_at IS NOT NULL AND next_check_at > ?3
+                    AND id NOT IN (SELECT value FROM json_each(?5))
+                  ORDER BY last_checked_at LIMIT ?4)
+     RETURNING id`,
+};
+
+/**
+ * The archived posts a stream event names, by the platform's id or by their API URLs (a Mastodon
+ * status id is local to the instance that streams it): two index probes (`sqlite_autoindex_post_1`
+ * and `post_api_ref`), not an `OR` that makes the planner walk every post of the platform.
+ */
+export const STREAM_POST_SQL = `SELECT id FROM post WHERE platform = ?1 AND platform_id = ?2
+  UNION
+  SELECT id FROM post INDEXED BY post_api_ref WHERE api_ref IN (SELECT value FROM json_each(?3)) AND +platform = ?1`;
+
+export async function postsByStreamKey(
+  db: Db,
+  platform: string,
+  platformId: string,
+  apiRefs: string[] = [],
+): Promise<{ id: number }[]> {
+  return db.all<{ id: number }>(STREAM_POST_SQL, [platform, platformId, JSON.stringify(apiRefs)]);
 }
 
 /** These posts as the re-checker sees them: with their author and latest version. */

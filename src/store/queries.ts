@@ -370,14 +370,6 @@ export async function showPost(db: Db, id: number) {
 
 export type PostDetail = NonNullable<Awaited<ReturnType<typeof showPost>>>;
 
-export interface SearchFilters {
-  platform?: string;
-  author?: string;
-  since?: string;
-  until?: string;
-  limit?: number;
-}
-
 /** Turns what a person types into an FTS5 query: words must all occur; "quoted phrases" and prefix* work. */
 export function ftsQuery(input: string): string {
   const parts: string[] = [];
@@ -413,31 +405,281 @@ function dateBound(value: string, name: string, endOfDay: boolean): string {
   return new Date(dateOnly && endOfDay ? ms + 86_400_000 - 1 : ms).toISOString();
 }
 
-export async function search(db: Db, query: string, filters: SearchFilters = {}) {
+export type SearchSort = 'newest' | 'relevance';
+
+export interface SearchFilters {
+  platform?: string;
+  author?: string;
+  since?: string;
+  until?: string;
+  /** Hits per page (default 20). */
+  limit?: number;
+  /** Newest archived first (default: stops at the page, whatever the archive's size), or best first. */
+  sort?: SearchSort;
+  /** The `next` cursor of the page before: the page after it (keyset paging). */
+  after?: string;
+}
+
+export interface SearchHit {
+  id: number;
+  url: string;
+  platform: string;
+  author: string | null;
+  time: string | null;
+  status: string;
+  version: number;
+  snippet: string;
+  /** bm25 relevance (higher is better) in relevance order; null in newest order (not computed). */
+  score: number | null;
+}
+
+export interface SearchPage {
+  hits: SearchHit[];
+  /** The cursor of the page after this one, or null when this is the last. */
+  next: string | null;
+  /**
+   * Matching posts, on a first page: exactly this many, or (not exact) more than this many when
+   * counting them all would be expensive (see countMatches).
+   */
+  total: { count: number; exact: boolean } | null;
+}
+
+/**
+ * Relevance ranks the newest this many matching versions (bm25 over all of a common word's
+ * hundreds of thousands of matches costs a second at a million versions; an archive's searcher
+ * wants the best of the recent ones).
+ */
+export const RELEVANCE_WINDOW = 1000;
+/** An unfiltered count reads at most this many matching versions (and one more): "more than N". */
+export const COUNT_WINDOW = 1000;
+/**
+ * A filter that leaves at most this many posts is searched from its posts (an index on post, then
+ * one FTS5 look-up per version); a wider one from the FTS5 index in rowid order, filtered as it goes.
+ */
+export const NARROW_FILTER = 3000;
+
+/** The SQL pieces of one search: the FTS5 query, the filter terms, which side the plan starts from. */
+export interface SearchPlan {
+  match: string;
+  /** `post` columns, each term with its parameter (for the index-driven plan, as written). */
+  terms: { sql: string; param: unknown }[];
+  /** Start from the posts the filters leave (few), or from the FTS5 index (many or no filters). */
+  from: 'fts' | 'posts';
+}
+
+/**
+ * The statement that lists matching versions newest first, below a cursor (the plan's core): each
+ * with its post, whether the post has a later version (`later`: it may have been listed there), and
+ * the rank (relevance's window) or the snippet (a page: computed only for the rows it returns).
+ */
+export function matchesSql(plan: SearchPlan, column: 'rank' | 'snippet'): { sql: string; params: unknown[] } {
+  const extra =
+    column === 'rank' ? 'bm25(version_fts) AS rank' : "snippet(version_fts, 0, '«', '»', '…', 16) AS snippet";
+  const later = (v: string) =>
+    `EXISTS (SELECT 1 FROM version l WHERE l.post_id = ${v}.post_id AND l.number > ${v}.number) AS later`;
+  // `+` keeps the planner from starting at the post table's indexes for a filter that is wide.
+  const residual = plan.terms.map((t) => `AND +${t.sql}`).join(' ');
+  const narrow = plan.terms.map((t) => `AND ${t.sql}`).join(' ');
+  const params = [plan.match, ...plan.terms.map((t) => t.param)];
+  if (plan.from === 'fts') {
+    const post = plan.terms.length ? 'CROSS JOIN post p ON p.id = v.post_id' : '';
+    return {
+      sql: `SELECT f.rowid AS vid, v.post_id, ${later('v')}, ${extra}
+            FROM version_fts f CROSS JOIN version v ON v.id = f.rowid ${post}
+            WHERE version_fts MATCH ?1 AND f.rowid < ?${params.length + 1} ${residual}
+            ORDER BY f.rowid DESC LIMIT ?${params.length + 2}`,
+      params,
+    };
+  }
+  // The posts the filters leave (on an index), their versions sorted newest first (`LIMIT -1` keeps
+  // the sorted subquery from being flattened away), each looked up in the FTS5 index until the page is full.
+  return {
+    sql: `SELECT f.rowid AS vid, c.post_id, ${later('c')}, ${extra}
+          FROM (SELECT v.id, v.post_id, v.number FROM post p CROSS JOIN version v ON v.post_id = p.id
+                WHERE 1 ${narrow} AND v.id < ?${params.length + 1} ORDER BY v.id DESC LIMIT -1) c
+          CROSS JOIN version_fts f ON f.rowid = c.id
+          WHERE version_fts MATCH ?1 ORDER BY c.id DESC LIMIT ?${params.length + 2}`,
+    params,
+  };
+}
+
+/** The filter terms of a search (accounts resolved first: the account table is small). */
+async function searchPlan(db: Db, query: string, filters: SearchFilters): Promise<SearchPlan | null> {
   const match = ftsQuery(query);
   if (!match) throw new UsageError('give at least one word to search for', 'search.no-words');
-  const limit = filters.limit ?? 20;
-  const where = ['version_fts MATCH ?'];
-  const params: unknown[] = [match];
-  if (filters.platform) {
-    where.push('p.platform = ?');
-    params.push(filters.platform);
-  }
+  const terms: SearchPlan['terms'] = [];
   if (filters.author) {
     const a = filters.author.replace(/^@/, '');
-    where.push("(a.handle = ? OR a.handle LIKE ? || '@%' OR a.display_name LIKE '%' || ? || '%')");
-    params.push(a, a, a);
+    const accounts = await db.all<{ id: number }>(
+      `SELECT id FROM account WHERE handle = ?1 OR handle LIKE ?1 || '@%' OR display_name LIKE '%' || ?1 || '%'`,
+      [a],
+    );
+    if (!accounts.length) return null;
+    terms.push({
+      sql: 'p.account_id IN (SELECT value FROM json_each(?))',
+      param: JSON.stringify(accounts.map((r) => r.id)),
+    });
   }
-  if (filters.since) {
-    where.push('p.created_at >= ?');
-    params.push(dateBound(filters.since, 'since', false));
+  if (filters.platform) terms.push({ sql: 'p.platform = ?', param: filters.platform });
+  if (filters.since)
+    terms.push({ sql: 'p.created_at >= ?', param: dateBound(filters.since, 'since', false) });
+  if (filters.until) terms.push({ sql: 'p.created_at <= ?', param: dateBound(filters.until, 'until', true) });
+  const numbered = terms.map((t, i) => ({ ...t, sql: t.sql.replace('?', `?${i + 2}`) }));
+  const plan: SearchPlan = { match, terms: numbered, from: 'fts' };
+  if (terms.length) {
+    // How many posts the filters leave, counted on an index up to the limit of a narrow filter.
+    const where = terms.map((t, i) => t.sql.replace('?', `?${i + 1}`)).join(' AND ');
+    const row = await db.get<{ n: number }>(
+      `SELECT count(*) AS n FROM (SELECT 1 FROM post p WHERE ${where} LIMIT ${NARROW_FILTER + 1})`,
+      terms.map((t) => t.param),
+    );
+    if ((row?.n ?? 0) <= NARROW_FILTER) plan.from = 'posts';
   }
-  if (filters.until) {
-    where.push('p.created_at <= ?');
-    params.push(dateBound(filters.until, 'until', true));
+  return plan;
+}
+
+/** `newest` cursors are a version id; `relevance` cursors the rank and version id of the last hit. */
+function parseCursor(after: string | undefined, sort: SearchSort): { vid: number; rank: number } | null {
+  if (!after) return null;
+  const m = sort === 'relevance' ? /^r(-?[\d.e+-]+):(\d+)$/.exec(after) : /^(\d+)$/.exec(after);
+  const vid = Number(m?.[sort === 'relevance' ? 2 : 1]);
+  const rank = sort === 'relevance' ? Number(m?.[1]) : 0;
+  if (!m || !Number.isSafeInteger(vid) || Number.isNaN(rank))
+    throw new UsageError(
+      `"${after}" is not a search cursor (use the "next" of a search's answer)`,
+      'search.bad-cursor',
+      {
+        value: after,
+      },
+    );
+  return { vid, rank };
+}
+
+/**
+ * Full-text search over every version of every post (edited-away and deleted text too), one hit
+ * per post. `newest` (default): the most recently archived matching version first, read from the
+ * FTS5 index in rowid order and stopped at the page; `relevance`: bm25 over the newest
+ * {@link RELEVANCE_WINDOW} matches. Paging by cursor (`after`), never by offset.
+ */
+export async function search(db: Db, query: string, filters: SearchFilters = {}): Promise<SearchPage> {
+  const sort = filters.sort ?? 'newest';
+  const cursor = parseCursor(filters.after, sort);
+  const plan = await searchPlan(db, query, filters);
+  if (!plan) return { hits: [], next: null, total: filters.after ? null : { count: 0, exact: true } };
+  const limit = filters.limit ?? 20;
+  const page =
+    sort === 'relevance'
+      ? await relevantPage(db, plan, limit, cursor)
+      : await newestPage(db, plan, limit, cursor);
+  const shown = page.rows.slice(0, limit);
+  const hits = await hitDetails(db, plan.match, shown, sort === 'relevance');
+  const last = shown.at(-1);
+  const more = page.rows.length > limit;
+  const next = more && last ? (sort === 'relevance' ? `r${last.rank}:${last.vid}` : String(last.vid)) : null;
+  let total: SearchPage['total'] = null;
+  if (!filters.after) total = page.window ?? (await countMatches(db, plan, hits.length, more));
+  return { hits, next, total };
+}
+
+interface MatchRow {
+  vid: number;
+  post_id: number;
+  later?: number;
+  rank?: number;
+  snippet?: string;
+}
+
+/** Newest first: rows in rowid order, each post once (at its newest matching version). */
+async function newestPage(db: Db, plan: SearchPlan, limit: number, cursor: { vid: number } | null) {
+  const { sql, params } = matchesSql(plan, 'snippet');
+  const rows: MatchRow[] = [];
+  const seen = new Set<number>();
+  let below = cursor?.vid ?? Number.MAX_SAFE_INTEGER;
+  const batch = limit + 5;
+  while (rows.length <= limit) {
+    const got = await db.all<MatchRow>(sql, [...params, below, batch]);
+    for (const r of got) {
+      if (rows.length > limit) break;
+      below = r.vid;
+      if (seen.has(r.post_id) || (r.later && (await newerMatch(db, plan.match, r)))) continue;
+      seen.add(r.post_id);
+      rows.push(r);
+    }
+    if (got.length < batch) break;
   }
-  params.push(limit * 5);
-  const rows = await db.all<{
+  return { rows, window: undefined };
+}
+
+/** The look-up of a later matching version of a post (listed there, on this page or an earlier one). */
+export const NEWER_SQL = `SELECT 1 FROM version v CROSS JOIN version_fts f ON f.rowid = v.id
+  WHERE v.post_id = ?1 AND v.id > ?2 AND version_fts MATCH ?3 LIMIT 1`;
+
+async function newerMatch(db: Db, match: string, r: { vid: number; post_id: number }): Promise<boolean> {
+  return (await db.get(NEWER_SQL, [r.post_id, r.vid, match])) !== undefined;
+}
+
+/**
+ * The SQL of a relevance page: bm25 over the newest window of matches, each post at its best
+ * version, with the window's size (posts and versions) for the count.
+ */
+export function relevanceSql(plan: SearchPlan): { sql: string; params: unknown[] } {
+  const inner = matchesSql(plan, 'rank');
+  const n = inner.params.length;
+  return {
+    sql: `SELECT vid, post_id, rank, posts, versions FROM (
+            SELECT *, count(*) OVER () AS posts, sum(n) OVER () AS versions FROM (
+              SELECT post_id, min(rank) AS rank, vid, count(*) AS n FROM (${inner.sql}) GROUP BY post_id))
+          WHERE rank > ?${n + 3} OR (rank = ?${n + 3} AND vid < ?${n + 4})
+          ORDER BY rank, vid DESC LIMIT ?${n + 5}`,
+    params: inner.params,
+  };
+}
+
+async function relevantPage(
+  db: Db,
+  plan: SearchPlan,
+  limit: number,
+  cursor: { vid: number; rank: number } | null,
+) {
+  const { sql, params } = relevanceSql(plan);
+  const rows = await db.all<MatchRow & { posts: number; versions: number }>(sql, [
+    ...params,
+    Number.MAX_SAFE_INTEGER,
+    RELEVANCE_WINDOW,
+    cursor?.rank ?? -Number.MAX_VALUE,
+    cursor?.vid ?? Number.MAX_SAFE_INTEGER,
+    limit + 1,
+  ]);
+  const first = rows[0];
+  // The window held every match (exact), or more than its posts less one are there.
+  const window = first
+    ? first.versions < RELEVANCE_WINDOW
+      ? { count: first.posts, exact: true }
+      : { count: first.posts - 1, exact: false }
+    : { count: 0, exact: true };
+  return { rows, window };
+}
+
+/**
+ * The snippets of relevance hits, in one statement (FTS5 parses the query and, for a prefix, merges
+ * every matching term's list once per statement, not once per hit). The hits' rowid range goes to
+ * FTS5; the list itself is checked per row (`+`: not handed to FTS5 as one look-up each). No bm25
+ * here: its first call in a statement counts every row that holds each phrase (30 ms for a common word).
+ */
+export const SNIPPET_SQL = `SELECT f.rowid AS vid, snippet(version_fts, 0, '«', '»', '…', 16) AS snippet
+  FROM version_fts f WHERE version_fts MATCH ?1 AND f.rowid >= ?2 AND f.rowid <= ?3
+  AND +f.rowid IN (SELECT value FROM json_each(?4))`;
+
+/** What a hit shows of its post: the post, its author and the version's number (by primary keys). */
+export const HIT_SQL = `SELECT v.id AS vid, p.id, p.url, p.platform, a.handle, p.created_at, p.status, v.number
+  FROM version v CROSS JOIN post p ON p.id = v.post_id LEFT JOIN account a ON a.id = p.account_id
+  WHERE v.id IN (SELECT value FROM json_each(?1))`;
+
+async function hitDetails(db: Db, match: string, rows: MatchRow[], ranked: boolean): Promise<SearchHit[]> {
+  if (!rows.length) return [];
+  const vids = rows.map((r) => r.vid);
+  const found = await db.all<{
+    vid: number;
     id: number;
     url: string;
     platform: string;
@@ -445,33 +687,67 @@ export async function search(db: Db, query: string, filters: SearchFilters = {})
     created_at: string | null;
     status: string;
     number: number;
-    snippet: string;
-    rank: number;
-  }>(
-    `SELECT p.id, p.url, p.platform, a.handle, p.created_at, p.status, v.number,
-            snippet(version_fts, 0, '«', '»', '…', 16) AS snippet, bm25(version_fts) AS rank
-     FROM version_fts JOIN version v ON v.id = version_fts.rowid JOIN post p ON p.id = v.post_id
-     LEFT JOIN account a ON a.id = p.account_id
-     WHERE ${where.join(' AND ')} ORDER BY rank LIMIT ?`,
-    params,
-  );
-  const seen = new Set<number>();
-  const hits = [];
-  for (const r of rows) {
-    if (seen.has(r.id)) continue;
-    seen.add(r.id);
-    hits.push({
-      id: r.id,
-      url: r.url,
-      platform: r.platform,
-      author: r.handle,
-      time: r.created_at,
-      status: r.status,
-      version: r.number,
-      snippet: r.snippet.replace(/\s+/g, ' ').trim(),
-      score: Number((-r.rank).toFixed(4)),
-    });
-    if (hits.length >= limit) break;
-  }
-  return hits;
+  }>(HIT_SQL, [JSON.stringify(vids)]);
+  const snippets = ranked
+    ? await db.all<{ vid: number; snippet: string }>(SNIPPET_SQL, [
+        match,
+        Math.min(...vids),
+        Math.max(...vids),
+        JSON.stringify(vids),
+      ])
+    : rows.map((r) => ({ vid: r.vid, snippet: r.snippet ?? '' }));
+  const snippet = new Map(snippets.map((r) => [r.vid, r.snippet]));
+  const byVid = new Map(found.map((r) => [r.vid, r]));
+  return rows.flatMap((m) => {
+    const r = byVid.get(m.vid);
+    if (!r) return [];
+    return [
+      {
+        id: r.id,
+        url: r.url,
+        platform: r.platform,
+        author: r.handle,
+        time: r.created_at,
+        status: r.status,
+        version: r.number,
+        snippet: (snippet.get(m.vid) ?? '').replace(/\s+/g, ' ').trim(),
+        score: ranked ? Number((-(m.rank ?? 0)).toFixed(4)) : null,
+      },
+    ];
+  });
+}
+
+/**
+ * The SQL that counts the posts of the newest {@link COUNT_WINDOW} + 1 matching versions of an
+ * unfiltered search: FTS5 and the version table's primary key only, a few milliseconds at most.
+ */
+export function countSql(plan: SearchPlan): { sql: string; params: unknown[] } {
+  return {
+    sql: `SELECT count(*) AS versions, count(DISTINCT v.post_id) AS posts
+          FROM (SELECT rowid FROM version_fts WHERE version_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?2) m
+          CROSS JOIN version v ON v.id = m.rowid`,
+    params: [plan.match, COUNT_WINDOW + 1],
+  };
+}
+
+/**
+ * How many posts match, said only as far as it is cheap to know: exactly when this first page is the
+ * only one or the window held every match; "more than N" otherwise — N the posts of the window less
+ * one for an unfiltered search (at least that many more are there), the hits shown for a filtered one
+ * (counting past them would read as much as the search itself).
+ */
+async function countMatches(
+  db: Db,
+  plan: SearchPlan,
+  shown: number,
+  more: boolean,
+): Promise<{ count: number; exact: boolean }> {
+  if (!more) return { count: shown, exact: true };
+  // A filter, or a prefix (FTS5 merges the lists of every word it starts once per statement).
+  if (plan.terms.length || plan.match.includes('*')) return { count: shown, exact: false };
+  const { sql, params } = countSql(plan);
+  const row = await db.get<{ versions: number; posts: number }>(sql, params);
+  const versions = row?.versions ?? 0;
+  const posts = row?.posts ?? 0;
+  return versions <= COUNT_WINDOW ? { count: posts, exact: true } : { count: posts - 1, exact: false };
 }

@@ -11,10 +11,15 @@ interface SearchOptions {
   since?: string;
   until?: string;
   limit: number;
+  sort: 'newest' | 'relevance';
+  after?: string;
   json?: boolean;
 }
 
-/** `archiefbot search <words…>`: full-text search over every version of every archived post. */
+/**
+ * `archiefbot search <words…>`: full-text search over every version of every archived post, a page at
+ * a time (newest archived first, or `--sort relevance`), the next page by its cursor (`--after`).
+ */
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('search')
@@ -29,7 +34,19 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .option('--since <date>', 'posted on or after this date (2025-03-01 or an ISO time)')
     .option('--until <date>', 'posted on or before this date (a date includes the whole day)')
-    .option('--limit <n>', 'at most this many hits', positiveInt(ctx.lang), 20)
+    .option('--limit <n>', 'at most this many hits (a page)', positiveInt(ctx.lang), 20)
+    .addOption(
+      new Option(
+        '--sort <order>',
+        'newest: the most recently archived first (fast on any archive); relevance: the best of the newest 1,000 matches first',
+      )
+        .choices(['newest', 'relevance'])
+        .default('newest'),
+    )
+    .option(
+      '--after <cursor>',
+      'the page after this cursor (the "next" of the page before, printed at its end)',
+    )
     .option('--json', 'print one JSON document instead of text')
     .action(async (words: string[], opts: SearchOptions) => {
       // Checked here so that the error line names the option as typed (the use case takes the text as is:
@@ -37,10 +54,17 @@ export function register(program: Command, ctx: CliContext): void {
       if (opts.since) parseDate(opts.since, '--since');
       if (opts.until) parseDate(opts.until, '--until');
       const query = words.join(' ');
-      const { platform, author, since, until, limit } = opts;
+      const { platform, author, since, until, limit, sort, after } = opts;
       const result = await withArchive(ctx.config(), (archive) =>
-        searchArchive(archive, { query, platform, author, since, until, limit }),
+        searchArchive(archive, { query, platform, author, since, until, limit, sort, after }),
       );
-      ctx.print(opts.json, { query, hits: result.hits }, () => formatSearch(query, result.hits));
+      const { hits, next, total } = result;
+      ctx.print(opts.json, { query, sort, hits, next, total }, () => {
+        const lines = [formatSearch(query, hits)];
+        if (total && hits.length)
+          lines.push(ctx.say(total.exact ? 'search.total' : 'search.total-more', { n: total.count }));
+        if (next) lines.push(ctx.say('search.next', { cursor: next }));
+        return lines.join('\n');
+      });
     });
 }

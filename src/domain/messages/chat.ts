@@ -52,8 +52,8 @@ export const chat = {
     en: 'every version of a post with what changed',
   },
   'command.search.usage': {
-    nl: 'zoek <woorden> [platform:…] [van:…] [sinds:2025-01-01] [tot:…]',
-    en: 'search <words> [platform:…] [author:…] [since:2025-01-01] [until:…]',
+    nl: 'zoek <woorden> [platform:…] [van:…] [sinds:2025-01-01] [tot:…] [sorteer:relevantie]',
+    en: 'search <words> [platform:…] [author:…] [since:2025-01-01] [until:…] [sort:relevance]',
   },
   'command.search.summary': {
     nl: 'zoeken in de tekst van alle gearchiveerde versies',
@@ -230,6 +230,19 @@ export const chat = {
   },
   'search.nothing': { nl: 'Niets gevonden voor "{query}".', en: 'Nothing found for "{query}".' },
   'search.title': { nl: 'Zoekresultaten voor "{query}"', en: 'Search results for "{query}"' },
+  'search.title-relevance': {
+    nl: 'Zoekresultaten voor "{query}", beste eerst',
+    en: 'Search results for "{query}", best first',
+  },
+  'search.total': { nl: '{n} {n|bericht|berichten} gevonden.', en: '{n} {n|post|posts} found.' },
+  'search.total-more': {
+    nl: 'Meer dan {n} {n|bericht|berichten} gevonden.',
+    en: 'More than {n} {n|post|posts} found.',
+  },
+  'search.next': {
+    nl: 'Volgende pagina: voeg --after {cursor} toe.',
+    en: 'Next page: add --after {cursor}.',
+  },
   'search.more': {
     nl: 'Pagina {page}; er zijn meer resultaten.',
     en: 'Page {page}; there are more results.',

@@ -18,5 +18,9 @@ export const usecases = {
     nl: 'Waar zoek je naar? Geef minstens één woord, bijvoorbeeld: `zoek stikstof sinds:2025-01-01`',
     en: 'What are you looking for? Give at least one word, for example: `search nitrogen since:2025-01-01`',
   },
+  'search.bad-cursor': {
+    nl: '"{value}" is geen zoekcursor: gebruik de "next" van een eerder zoekantwoord (of de knop Meer).',
+    en: '"{value}" is not a search cursor: use the "next" of an earlier search answer (or the More button).',
+  },
   'alerts.unknown': { nl: 'Melding {id} bestaat niet.', en: 'There is no alert {id}.' },
 } satisfies Record<string, Message>;
