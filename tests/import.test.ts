@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import yazl from 'yazl';
 import { normalisePost } from '../src/capture/connectors/x/api.ts';
 import { contentHash } from '../src/domain/content.ts';
+import { postKey } from '../src/domain/post-key.ts';
 import type { NormalisedPost } from '../src/domain/types.ts';
 import { planVersions } from '../src/store/ingest/plan.ts';
 import { importExport } from '../src/usecases/import.ts';
@@ -820,5 +821,94 @@ describe('import in chat (admins only, from the import folder on the server)', (
         { action: 'capture.done', actor: 'slack:U_ADMIN' },
       ]);
     });
+  });
+});
+
+describe('planImport on its own (pure)', () => {
+  const ctx = { captureId: 9, now: '2026-11-26T10:00:00.000Z', recheckSchedule: null };
+  const source = {
+    uri: 'urn:archiefbot:import:abc:data/tweets.js',
+    mime: 'application/javascript',
+    body: Buffer.from('[]'),
+    date: ctx.now,
+  };
+  const image = {
+    uri: 'urn:archiefbot:import:abc:data/tweets_media/1-a.png',
+    mime: 'image/png',
+    body: PNG,
+    date: ctx.now,
+    media: true,
+  };
+  const withImage = (id: string, text: string): NormalisedPost => {
+    const p = xPost(id, text);
+    return {
+      ...p,
+      sourceUrl: source.uri,
+      content: {
+        ...p.content,
+        media: [{ key: 'x:media:3_1', url: image.uri, type: 'image', description: null }],
+      },
+    };
+  };
+  const input = (posts: NormalisedPost[]) => ({
+    url: 'import:x.zip',
+    trigger: 'import' as const,
+    requestedBy: 'test',
+    channel: null,
+    method: { id: 'import' as const, label: 'import', captures: [], misses: ['replies of others'] },
+    posts: posts.map((post) => ({ post, role: 'account' as const })),
+    exchanges: [],
+    resources: [source, image],
+    origin: 'import' as const,
+    provenance: { import: { file: 'x.zip', sha256: 'abc' } },
+  });
+
+  it('writes the source and the image once, and refers to what is held', async () => {
+    const { planImport } = await import('../src/store/ingest/import.ts');
+    const none = { posts: new Map(), media: new Map(), accountRoles: new Map(), resources: new Map() };
+    const fresh = planImport(input([withImage('x:post:1', 'een'), withImage('x:post:2', 'twee')]), none, ctx);
+    expect(fresh.resources.map((r) => r.resource.uri)).toEqual([source.uri, image.uri]);
+    expect(fresh.metadata.map((m) => m.source)).toEqual([
+      { resource: 0, url: source.uri },
+      { resource: 0, url: source.uri },
+    ]);
+    expect(fresh.metadata[0]!.doc).toMatchObject({
+      provenance: { method: 'import', import: { sha256: 'abc' } },
+    });
+    expect(fresh.posts.map((p) => p.newVersions[0]!.origin)).toEqual(['import', 'import']);
+    expect(fresh.media).toEqual({ stored: 1, revisits: 0 });
+
+    // Held: the document by its URI, the image by its digest. A new post refers to the held record.
+    const { sha256Hex } = await import('../src/domain/content.ts');
+    const held = {
+      ...none,
+      media: new Map([[sha256Hex(PNG), { recordId: '<urn:uuid:img>', url: image.uri, date: ctx.now }]]),
+      resources: new Map([[source.uri, { recordId: '<urn:uuid:doc>' }]]),
+    };
+    const later = planImport(input([withImage('x:post:3', 'drie')]), held, ctx);
+    expect(later.resources).toEqual([]);
+    expect(later.metadata[0]!.source).toEqual({ recordId: '<urn:uuid:doc>', url: source.uri });
+    expect(later.posts[0]!.newVersions[0]!.archived.media[0]!.sha256).toBe(sha256Hex(PNG));
+
+    // A post held with the same text (another normalisation): nothing planned at all.
+    const same = {
+      ...held,
+      posts: new Map([
+        [
+          postKey({ platform: 'x', platformId: 'x:post:3' }),
+          {
+            id: 1,
+            seenAt: null,
+            versions: [
+              { id: 1, number: 1, hash: 'other', validFrom: null, origin: 'capture', text: ' drie ' },
+            ],
+          },
+        ],
+      ]),
+    };
+    const nothing = planImport(input([withImage('x:post:3', 'drie')]), same, ctx);
+    expect(nothing.posts).toEqual([]);
+    expect(nothing.resources).toEqual([]);
+    expect(nothing.metadata).toEqual([]);
   });
 });
