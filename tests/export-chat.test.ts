@@ -59,6 +59,18 @@ describe('exporteer in the terminal chat', () => {
     expect(answer).toMatch(/1 bericht · 1 versie/);
   }, 30_000);
 
+  it('places, lists and releases a hold', async () => {
+    const [added] = await driver.say(`hold plaats ${h.post.url} reden: Woo-verzoek 2026-3`, {
+      user: 'admin',
+    });
+    expect(added).toMatch(/Hold 1 geldt nu voor post \d+: 1 bericht/);
+    const [list] = await driver.say('hold lijst', { user: 'admin' });
+    expect(list).toContain('Woo-verzoek 2026-3');
+    const [released] = await driver.say('hold opheffen 1', { user: 'admin' });
+    expect(released).toContain('Hold 1 is opgeheven');
+    expect((await driver.say('hold lijst', { user: 'admin' }))[0]).toContain('Er gelden geen holds');
+  });
+
   it('answers a selection that names nothing with the reason', async () => {
     const [answer] = await driver.say('exporteer 99999 bagit', { user: 'admin', until: /mislukt/ });
     expect(answer).toContain('Het archief heeft geen bericht of account "99999"');
@@ -97,6 +109,7 @@ describe('roles', () => {
     expect(queued).toEqual([]);
     expect((await bot.handle(cmd('exporteer @rvo woo', 'U_ARCH'))).text).toMatch(/wachtrij/);
     expect(queued).toHaveLength(1);
+    expect((await bot.handle(cmd('hold opheffen 1', 'U_ARCH'))).text).toMatch(/admin/);
     await archive.close();
     env.cleanup();
   });

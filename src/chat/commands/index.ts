@@ -8,6 +8,7 @@ import { ask } from './ask.ts';
 import { capture } from './capture.ts';
 import { exportCommand } from './export.ts';
 import { help } from './help.ts';
+import { hold } from './hold.ts';
 import { history } from './history.ts';
 import { importCommand } from './import.ts';
 import { kb } from './kb.ts';
@@ -35,4 +36,5 @@ export const COMMANDS: readonly Command[] = [
   kb,
   importCommand,
   exportCommand,
+  hold,
 ];

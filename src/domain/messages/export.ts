@@ -102,6 +102,14 @@ export const exportMessages = {
     nl: 'Zeg waarom de bewaarplicht (hold) geldt (--reason): bijvoorbeeld een Woo-verzoek, een rechtszaak of een incident.',
     en: 'Say why the hold is made (--reason): a Woo request, litigation or an incident, say.',
   },
+  'retention.hold-usage': {
+    nl: 'Gebruik: hold plaats <bericht-URL | @account | zoekwoorden> reden: <waarom> · hold lijst · hold opheffen <nummer> (beheerders)',
+    en: 'Usage: hold add <post URL | @account | search words> reason: <why> · hold list · hold release <number> (admins)',
+  },
+  'retention.hold-summary': {
+    nl: 'bewaarplicht (Woo-verzoek, rechtszaak, incident): wat eronder valt wordt nooit vernietigd',
+    en: 'legal hold (Woo request, litigation, incident): what it covers is never destroyed',
+  },
   'retention.hold-unknown': {
     nl: 'Er is geen actieve hold {id}.',
     en: 'There is no active hold {id}.',
