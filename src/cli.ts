@@ -82,7 +82,8 @@ export async function main(
     if (err instanceof CaptureError) {
       jsonError(err.code, err.message);
       io.err(t(lang, 'cli.capture-failed', { reason: describeError(err, lang) }));
-      return 1;
+      // A platform whose credentials are not set is a configuration matter (exit 2), not a failed capture.
+      return err.code === 'not-configured' ? 2 : 1;
     }
     if (err instanceof UsageError || err instanceof ConfigError) {
       jsonError('usage', err.message);

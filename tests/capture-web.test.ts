@@ -210,18 +210,21 @@ describe('web capture outcomes', () => {
   });
 
   it.each([
-    ['https://x.com/minbzk/status/1877000000000000000', 'X'],
-    ['https://www.youtube.com/watch?v=dQw4w9WgXcQ', 'YouTube'],
+    ['https://x.com/minbzk/status/1877000000000000000', 'X', 'X_BEARER_TOKEN'],
+    ['https://www.youtube.com/watch?v=dQw4w9WgXcQ', 'YouTube', 'YOUTUBE_API_KEY'],
   ])(
-    '%s: refused as a platform not supported yet, not captured as a page of its login wall',
-    async (url, name) => {
-      const { env: e, dataDir } = env({ ARCHIEFBOT_LANGUAGE: 'nl' });
+    '%s without its API credentials and without Chromium: refused naming the variable, not captured as a login wall',
+    async (url, name, variable) => {
+      const { env: e, dataDir } = env({
+        ARCHIEFBOT_LANGUAGE: 'nl',
+        ARCHIEFBOT_CHROMIUM: '/nonexistent/chromium',
+      });
       const r = await cli(e, 'capture', url, '--json');
-      expect(r.code).toBe(1);
-      expect(r.json.error.code).toBe('unsupported-platform');
+      expect(r.code).toBe(2);
+      expect(r.json.error.code).toBe('not-configured');
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
-      expect(r.stderr).toContain(`${name} kan ik nog niet archiveren; dat komt eraan.`);
-      expect(r.stderr).toContain('Mastodon en Bluesky');
+      expect(r.stderr).toContain(`kan ik niet via de API van ${name} archiveren: zet ${variable}`);
+      expect(r.stderr).toContain('Chromium');
       await expectNothingWritten(dataDir);
     },
   );

@@ -142,6 +142,25 @@ describe('the archiefbot command', () => {
     cleanup();
   });
 
+  it('refuses a platform whose credentials are not set with one line naming the variable, exit 2', async () => {
+    // No browser either (a missing Chromium), so nothing can stand in for the API.
+    const { env, cleanup } = testEnv({ ARCHIEFBOT_CHROMIUM: '/nonexistent/chromium' });
+    const r = await cli(env, 'capture', 'https://www.youtube.com/watch?v=dQw4w9WgXcQ');
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('YOUTUBE_API_KEY');
+    const nl = await cli(
+      { ...env, ARCHIEFBOT_LANGUAGE: 'nl' },
+      'capture',
+      'https://x.com/minbzk/status/1877000000000000000',
+      '--json',
+    );
+    expect(nl.code).toBe(2);
+    expect(nl.json.error.code).toBe('not-configured');
+    expect(nl.stderr).toContain('X_BEARER_TOKEN');
+    cleanup();
+  });
+
   it('reports the archive, failures per capture and no queue without Redis: status --json', async () => {
     const { env, cleanup } = testEnv();
     const post = m.addStatus({ username: 'minjenv', content: '<p>Status van het archief</p>' });
@@ -155,12 +174,17 @@ describe('the archiefbot command', () => {
     expect(Object.keys(s.json).sort()).toEqual([
       'failed24h',
       'instances',
+      'platforms',
       'posts',
       'queue',
       'recent',
       'versions',
     ]);
     expect(s.json).toMatchObject({ posts: 1, versions: 1, failed24h: 2, queue: null });
+    // Every platform with its readiness: Mastodon needs nothing; YouTube's key is not set here.
+    const platforms = new Map(s.json.platforms.map((p: { platform: string }) => [p.platform, p]));
+    expect(platforms.get('mastodon')).toMatchObject({ state: 'ready' });
+    expect(platforms.get('youtube')).toMatchObject({ state: 'not-configured', variable: 'YOUTUBE_API_KEY' });
     expect(s.json.recent[0]).toMatchObject({ url: gone, status: 'failed', attempts: 1 });
     expect(s.json.recent.map((c: { url: string }) => c.url)).toContain(post.url);
     const text = await cli(env, 'status');

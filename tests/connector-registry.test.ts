@@ -40,32 +40,48 @@ const OWN: Record<string, [url: string, kind: 'post' | 'account'][]> = {
     ['https://bsky.app/profile/minbzk.bsky.social/post/3kabcdefghij2', 'post'],
     ['https://bsky.app/profile/did:plc:abcdefghijklmnopqrstuvwx', 'account'],
   ],
+  youtube: [
+    ['https://www.youtube.com/watch?v=dQw4w9WgXcQ', 'post'],
+    ['https://youtu.be/dQw4w9WgXcQ', 'post'],
+    ['https://www.youtube.com/shorts/dQw4w9WgXcQ', 'post'],
+    ['https://m.youtube.com/@rijksoverheid', 'account'],
+  ],
+  x: [
+    ['https://x.com/minbzk/status/1877000000000000000', 'post'],
+    ['https://twitter.com/minbzk/status/1', 'post'],
+    ['https://mobile.twitter.com/minbzk', 'account'],
+  ],
+  threads: [
+    ['https://www.threads.net/@minbzk', 'account'],
+    ['https://www.threads.com/@minbzk/post/C1a2b3', 'post'],
+  ],
+  linkedin: [
+    ['https://www.linkedin.com/company/ministerie-van-bzk/', 'account'],
+    ['https://www.linkedin.com/feed/update/urn:li:share:7200000000000000000/', 'post'],
+  ],
+  facebook: [
+    ['https://www.facebook.com/minbzk', 'account'],
+    ['https://www.facebook.com/minbzk/posts/123', 'post'],
+    ['https://m.facebook.com/rijksoverheid', 'account'],
+  ],
+  instagram: [
+    ['https://www.instagram.com/minbzk/', 'account'],
+    ['https://www.instagram.com/p/C1a2b3c4d5e/', 'post'],
+  ],
   web: [
     ['https://www.rijksoverheid.nl/actueel/nieuws/2025/01/07/kamerbrief', 'post'],
     ['https://example.org/', 'post'],
   ],
 };
 
+/** What Archiefbot names as supported when it refuses a platform. */
+const SUPPORTED = 'Mastodon, Bluesky, YouTube, X, Facebook, Instagram, Threads, LinkedIn, web pages';
+
 /** URLs of platforms without a connector, with the name the refusal gives them. */
 const UNSUPPORTED: [url: string, platform: string][] = [
-  ['https://x.com/minbzk', 'X'],
-  ['https://x.com/minbzk/status/1877000000000000000', 'X'],
-  ['https://twitter.com/minbzk/status/1', 'X'],
-  ['https://mobile.twitter.com/minbzk', 'X'],
-  ['https://t.co/AbCdEf123', 'X'],
-  ['https://www.facebook.com/rijksoverheid/posts/123', 'Facebook'],
-  ['https://m.facebook.com/rijksoverheid', 'Facebook'],
-  ['https://fb.com/rijksoverheid', 'Facebook'],
-  ['https://fb.watch/abc123/', 'Facebook'],
-  ['https://www.instagram.com/p/C1a2b3c4d5e/', 'Instagram'],
-  ['https://www.linkedin.com/company/ministerie-van-bzk/', 'LinkedIn'],
-  ['https://lnkd.in/eAbCdEf', 'LinkedIn'],
-  ['https://www.threads.net/@minbzk', 'Threads'],
-  ['https://www.threads.com/@minbzk/post/C1a2b3', 'Threads'],
   ['https://www.tiktok.com/@rijksoverheid/video/7300000000000000000', 'TikTok'],
-  ['https://www.youtube.com/watch?v=dQw4w9WgXcQ', 'YouTube'],
-  ['https://m.youtube.com/@rijksoverheid', 'YouTube'],
-  ['https://youtu.be/dQw4w9WgXcQ', 'YouTube'],
+  ['https://www.tiktok.com/@rijksoverheid', 'TikTok'],
+  ['https://vm.tiktok.com/ZMabc123/', 'TikTok'],
 ];
 
 function refusal(fn: () => unknown): CaptureError {
@@ -79,8 +95,24 @@ function refusal(fn: () => unknown): CaptureError {
 }
 
 describe('the connector registry', () => {
-  it('lists the connectors in order: unsupported platforms first, the web fallback last', () => {
-    expect(CONNECTOR_FACTORIES.map((f) => f.name)).toEqual(['unsupported', 'mastodon', 'bluesky', 'web']);
+  it('lists the connectors in order: platforms with their own hosts, then the refusals, then the rest, web last', () => {
+    const names = CONNECTOR_FACTORIES.map((f) => f.name);
+    expect(names).toEqual([
+      'youtube',
+      'x',
+      'threads',
+      'linkedin',
+      'facebook',
+      'instagram',
+      'unsupported',
+      'mastodon',
+      'bluesky',
+      'browser',
+      'web',
+    ]);
+    // Mastodon matches `/@name` on any host (also Threads' and YouTube's profile paths): it comes after them.
+    expect(names.indexOf('mastodon')).toBeGreaterThan(names.indexOf('threads'));
+    expect(names.indexOf('mastodon')).toBeGreaterThan(names.indexOf('youtube'));
     expect(pipeline().connectors).toHaveLength(CONNECTOR_FACTORIES.length);
   });
 
@@ -90,6 +122,10 @@ describe('the connector registry', () => {
     expect(caps(byName.unsupported!)).toEqual([false, false, false]);
     expect(caps(byName.mastodon!)).toEqual([true, true, true]);
     expect(caps(byName.bluesky!)).toEqual([true, true, true]);
+    for (const name of ['youtube', 'x', 'threads', 'linkedin', 'facebook', 'instagram'])
+      expect(caps(byName[name]!), name).toEqual([true, true, true]);
+    // The browser takes no URL by itself (the pipeline chooses it); it re-checks what it captured.
+    expect(caps(byName.browser!)).toEqual([true, false, true]);
     expect(caps(byName.web!)).toEqual([true, false, false]);
   });
 
@@ -129,47 +165,44 @@ describe('the connector registry', () => {
       expect(err.vars).toEqual({
         platform,
         url: new URL(url).href,
-        supported: 'Mastodon, Bluesky, web pages',
+        supported: SUPPORTED,
       });
     }
-    const err = refusal(() => p.resolve('https://x.com/minbzk/status/1877000000000000000'));
-    expect(describeError(err, 'nl')).toBe(
-      "X kan ik nog niet archiveren; dat komt eraan. Wat nu kan: berichten en accounts op Mastodon en Bluesky, en webpagina's.",
-    );
-    expect(describeError(err, 'en')).toBe(
-      'I cannot archive X yet; support for it is coming. What works now: posts and accounts on Mastodon and Bluesky, and web pages.',
-    );
+    const err = refusal(() => p.resolve('https://www.tiktok.com/@rijksoverheid/video/7300000000000000000'));
+    expect(describeError(err, 'nl')).toContain('TikTok heeft nog geen koppeling in Archiefbot');
+    expect(describeError(err, 'nl')).toContain('apt-get install chromium');
+    expect(describeError(err, 'en')).toContain('TikTok has no connector in Archiefbot yet');
     // `show <url>` finds nothing for them, without an error.
-    expect(p.lookupKeys('https://x.com/minbzk/status/1')).toEqual([]);
+    expect(p.lookupKeys('https://www.tiktok.com/@rijksoverheid/video/1')).toEqual([]);
   });
 
   it('refuses a profile URL of such a platform the same way (watch resolves it first: never "a post")', () => {
-    const err = refusal(() => pipeline().resolve('https://x.com/minbzk'));
+    const err = refusal(() => pipeline().resolve('https://www.tiktok.com/@rijksoverheid'));
     expect(err.code).toBe('unsupported-platform');
-    expect(err.vars.platform).toBe('X');
+    expect(err.vars.platform).toBe('TikTok');
   });
 
   it('lets a connector added before `unsupported` take its platform', () => {
     const xPosts: Connector & PostSource = {
       platform: 'web',
       method: METHODS.web,
-      match: (url) => (url.hostname === 'x.com' ? { kind: 'post', url: url.href } : null),
+      match: (url) => (url.hostname === 'www.tiktok.com' ? { kind: 'post', url: url.href } : null),
       lookupKeys: () => [],
       fetchThread: () => Promise.reject(new Error('not in this test')),
     };
-    const p = pipeline([{ name: 'x', create: () => xPosts }, ...CONNECTOR_FACTORIES]);
-    const resolved = p.resolve('https://x.com/minbzk/status/1');
+    const p = pipeline([{ name: 'tiktok', create: () => xPosts }, ...CONNECTOR_FACTORIES]);
+    const resolved = p.resolve('https://www.tiktok.com/@rijksoverheid/video/1');
     expect(resolved.connector).toBe(xPosts);
-    expect((resolved.target as PostTarget).url).toBe('https://x.com/minbzk/status/1');
+    expect((resolved.target as PostTarget).url).toBe('https://www.tiktok.com/@rijksoverheid/video/1');
     // What it cannot do is refused clearly, not passed on to the web fallback.
     const xAccounts: Connector = {
-      match: (url) => (url.hostname === 'x.com' ? { kind: 'account', url: url.href } : null),
+      match: (url) => (url.hostname === 'www.tiktok.com' ? { kind: 'account', url: url.href } : null),
     };
-    const q = pipeline([{ name: 'x', create: () => xAccounts }, ...CONNECTOR_FACTORIES]);
-    const err = refusal(() => q.resolve('https://x.com/minbzk'));
+    const q = pipeline([{ name: 'tiktok', create: () => xAccounts }, ...CONNECTOR_FACTORIES]);
+    const err = refusal(() => q.resolve('https://www.tiktok.com/@rijksoverheid'));
     expect(err.code).toBe('unsupported-url');
     expect(err.retryable).toBe(false);
-    expect(err.vars).toEqual({ url: 'https://x.com/minbzk' });
+    expect(err.vars).toEqual({ url: 'https://www.tiktok.com/@rijksoverheid' });
   });
 
   it('refuses what is not a URL and blocked addresses at once, with the vars their sentences need', () => {

@@ -2,7 +2,7 @@ import { CaptureError } from '../../domain/errors.ts';
 import type { Connector, Target } from '../connector.ts';
 
 /** What Archiefbot captures today, for the refusal's `supported` (the catalogue sentence names it per language). */
-const SUPPORTED = 'Mastodon, Bluesky, web pages';
+const SUPPORTED = 'Mastodon, Bluesky, YouTube, X, Facebook, Instagram, Threads, LinkedIn, web pages';
 
 /** Platforms that have no connector yet: their display name and their hosts (subdomains included). */
 const UNSUPPORTED_PLATFORMS: { name: string; hosts: string[] }[] = [

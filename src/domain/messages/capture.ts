@@ -4,8 +4,8 @@ import type { Message } from '../i18n.ts';
 export const capture = {
   // vars: platform (its display name: X, Facebook, …), url, supported (English, for logs and --json).
   'error.unsupported-platform': {
-    nl: "{platform} kan ik nog niet archiveren; dat komt eraan. Wat nu kan: berichten en accounts op Mastodon en Bluesky, en webpagina's.",
-    en: 'I cannot archive {platform} yet; support for it is coming. What works now: posts and accounts on Mastodon and Bluesky, and web pages.',
+    nl: "{platform} heeft nog geen koppeling in Archiefbot, en zonder Chromium op de server kan ik zo'n pagina niet zoals het publiek haar ziet archiveren (apt-get install chromium). Wat via de API kan: Mastodon, Bluesky, YouTube, X, Facebook, Instagram, Threads en LinkedIn, en webpagina's.",
+    en: '{platform} has no connector in Archiefbot yet, and without Chromium on the server I cannot capture such a page as the public sees it (apt-get install chromium). What works through an API: Mastodon, Bluesky, YouTube, X, Facebook, Instagram, Threads and LinkedIn, and web pages.',
   },
   'capture.method': {
     nl: 'Onbekende archiveermethode "{method}": alleen `browser` kan gekozen worden (zonder methode kiest Archiefbot zelf).',

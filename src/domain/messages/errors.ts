@@ -59,8 +59,8 @@ export const errors = {
     en: '{host} shows {url} only after logging in. Give Archiefbot a token for this server: set MASTODON_TOKENS={host}=<token> (or tokenEnv for the account in config/accounts.yaml) and try again.',
   },
   'error.not-configured': {
-    nl: '{url} kan ik niet via de API van {platform} archiveren: zet {variable} (zie de README, "Platforms"). Of archiveer de pagina zoals het publiek haar ziet: `archiveer {url} browser`.',
-    en: 'I can\'t capture {url} through the {platform} API: set {variable} (see the README, "Platforms"). Or capture the page as the public sees it: `capture {url} browser`.',
+    nl: '{url} kan ik niet via de API van {platform} archiveren: zet {variable} (zie "Platforms" in de README). Zonder die toegang archiveer ik zulke links zoals het publiek ze ziet, met de browser; daarvoor moet Chromium op de server staan (apt-get install chromium, of zet ARCHIEFBOT_CHROMIUM).',
+    en: 'I can\'t capture {url} through the {platform} API: set {variable} (see "Platforms" in the README). Without that access I capture such links as the public sees them, with the browser; that needs Chromium on the server (apt-get install chromium, or set ARCHIEFBOT_CHROMIUM).',
   },
   'error.quota-exceeded': {
     nl: 'Het budget voor de API van {platform} is op ({detail}); het wordt weer aangevuld {resets}. Tot dan archiveer ik daar niets via de API.',
