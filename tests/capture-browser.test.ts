@@ -119,6 +119,10 @@ describe('login walls and "not available" pages', () => {
     ).toMatchObject({ state: 'unavailable' });
     expect(recogniseWall(page('https://example.org/a', 'Weg', 'Weg', 410))?.state).toBe('deleted');
     expect(recogniseWall(page('https://example.org/a', 'Weg', 'Weg', 404))?.state).toBe('deleted');
+    // A short page whose menu starts with "Inloggen" is content too.
+    expect(
+      recogniseWall(page('https://www.gemeente.nl/a', 'Afvalkalender', 'Inloggen\nAfvalkalender 2026')),
+    ).toBeNull();
     // A news page that mentions logging in further down is content.
     const article = `Kabinet verlengt subsidie\n${'De regeling loopt door. '.repeat(100)}\nLog in om te reageren.`;
     expect(recogniseWall(page('https://www.rijksoverheid.nl/nieuws/1', 'Nieuws', article))).toBeNull();
@@ -278,6 +282,18 @@ describe('capture --method browser (headless Chromium against a loopback site)',
     }
   });
 
+  it('re-checks a page the web method captured with the web method, not the browser', async () => {
+    const { env } = guardedEnv(site);
+    const url = `${site.base}/pagina/7`;
+    const r = await cli(env, 'capture', url, '--json');
+    expect(r.json).toMatchObject({ method: 'web' });
+    const before = site.requests.length;
+    const pass = await cli(env, 'recheck', '--all', '--json');
+    expect(pass.json.outcomes).toEqual([expect.objectContaining({ outcome: 'unchanged' })]);
+    // The HTML only: no script or XHR was asked for, as a browser would have.
+    expect(site.requests.slice(before)).toEqual(['/pagina/7']);
+  });
+
   it('falls back to the browser when the platform connector is not configured, and says so when Chromium is missing', async () => {
     const notConfigured: ConnectorFactory = {
       name: 'platform-without-credentials',
@@ -326,7 +342,7 @@ describe('capture --method browser (headless Chromium against a loopback site)',
 
 describe('archiveer <url> browser (chat)', () => {
   it('queues a browser capture, keeps the method with the recorded request, and refuses an unknown method word', async () => {
-    const t = testEnv({ ARCHIEFBOT_CHROMIUM: CHROMIUM });
+    const t = testEnv({ ARCHIEFBOT_CHROMIUM: CHROMIUM, ARCHIEFBOT_ALLOW_PRIVATE_NETWORKS: 'false' });
     cleanups.push(t.cleanup);
     const config = loadConfig(t.env);
     const archive = await Archive.open(config.dataDir, config.warc);
@@ -364,9 +380,16 @@ describe('archiveer <url> browser (chat)', () => {
       ['https://www.rijksoverheid.nl/nieuws/1', 'browser'],
       ['https://www.rijksoverheid.nl/nieuws/2', undefined],
     ]);
+    // A platform without a connector is left to the worker (which renders it when Chromium is there).
+    await say('archiveer https://www.tiktok.com/@rijksoverheid/video/7300000000000000000');
+    expect(queued.at(-1)?.url).toBe('https://www.tiktok.com/@rijksoverheid/video/7300000000000000000');
+    // A private address is refused in the chat, browser or not.
+    const blocked = await say('archiveer http://169.254.169.254/latest/meta-data browser');
+    expect(blocked.text).toMatch(/link-local|geblokkeerd/);
+    expect(queued).toHaveLength(3);
     const refused = await say('archiveer https://www.rijksoverheid.nl/nieuws/3 fax');
     expect(refused.text).toContain('fax');
-    expect(queued).toHaveLength(2);
+    expect(queued).toHaveLength(3);
 
     // The request is recorded with its method, so a request queued again after a Redis loss keeps it.
     const r = await recordRequest(archive.db, {

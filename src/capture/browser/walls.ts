@@ -56,9 +56,14 @@ const UNAVAILABLE_TEXT: RegExp[] = [
   /sorry, deze pagina is niet beschikbaar/i,
 ];
 
-/** Login walls: the whole page asks the visitor to log in or sign up (a short page that says little else). */
+/** A login page's title: it starts by asking to log in. */
+const LOGIN_TITLE = /^(log ?in|sign ?in|inloggen|aanmelden)\b|\b(log in|sign in) (to|op)\b/i;
+
+/**
+ * Login walls: the whole page asks the visitor to log in or sign up (a short page that says little
+ * else). A page whose menu merely starts with "Inloggen" is not one: the sentence must ask.
+ */
 const LOGIN_TEXT: RegExp[] = [
-  /^(log ?in|sign ?in|inloggen|aanmelden)\b/i,
   /(you must|you need to|log in to|sign in to) (log in|sign in|continue|see|view)/i,
   /(join|sign in to) linkedin/i,
   /log in (to|op) (facebook|instagram|threads|x)\b/i,
@@ -90,7 +95,7 @@ export function recogniseWall(page: PageSeen): Wall | null {
     return { state: 'unavailable', reason: `the page says "${start.match(said)![0]}" (${page.finalUrl})` };
   // A login wall says little else: a short page whose first words ask for a login.
   const short = page.text.trim().length < 1500;
-  const login = LOGIN_TEXT.find((re) => re.test(head(page.text, 200)) || re.test(page.title));
+  const login = LOGIN_TITLE.test(page.title.trim()) || LOGIN_TEXT.some((re) => re.test(head(page.text, 300)));
   if (short && login)
     return { state: 'unavailable', reason: `the page asks the visitor to log in (${page.finalUrl})` };
   return null;

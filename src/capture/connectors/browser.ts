@@ -21,6 +21,7 @@ import type {
 } from '../connector.ts';
 import type { HttpSession } from '../http.ts';
 import { METHODS } from '../methods.ts';
+import { WebConnector } from './web.ts';
 
 /** The MediaItem key prefix of a version's screenshot: `screenshot:<dHash>`. */
 const SCREENSHOT = 'screenshot:';
@@ -153,7 +154,9 @@ export class BrowserConnector implements Connector, PostSource, BatchChecker {
    * Re-renders each page and compares: a login wall or a "not available" page is `unavailable`, an
    * HTTP 404/410 (seen twice) `deleted`, never an edit; otherwise the page as it is now, whose content
    * hash differs from the archived one when the text or the look (screenshot dHash beyond the
-   * threshold) changed. Pages captured with another method are left to that method (an error).
+   * threshold) changed. A page whose latest version the `web` method made (the re-checker hands the
+   * browser every `web` post, `recheck --all`) is fetched again with the `web` method, so methods are
+   * never compared with each other.
    */
   async checkPosts(refs: CheckRef[], http: HttpSession): Promise<Map<string, CheckResult>> {
     const out = new Map<string, CheckResult>();
@@ -163,11 +166,9 @@ export class BrowserConnector implements Connector, PostSource, BatchChecker {
 
   private async checkOne(ref: CheckRef, http: HttpSession): Promise<CheckResult> {
     const previous = this.db ? await latestVersion(this.db, 'web', ref.platformId) : undefined;
+    if (previous?.method === 'web') return checkAsWebPage(ref, http);
     if (previous && previous.method !== 'browser')
-      return {
-        state: 'error',
-        reason: `captured with method ${previous.method}: the browser re-checks only its own captures`,
-      };
+      return { state: 'error', reason: `captured with method ${previous.method}: not re-checked as a page` };
     try {
       let page = await this.render(ref.url, http);
       let wall = recogniseWall(page);
@@ -179,6 +180,23 @@ export class BrowserConnector implements Connector, PostSource, BatchChecker {
       if (wall) return { state: wall.state, reason: wall.reason };
       return { state: 'live', post: this.post(pageUrl(ref.url), page, previous) };
     } catch (err) {
+      return { state: 'error', reason: (err as Error).message };
+    }
+  }
+}
+
+/** A page captured with the `web` method, fetched again with it: 404/410 twice is deleted, 401/403 unavailable. */
+async function checkAsWebPage(ref: CheckRef, http: HttpSession): Promise<CheckResult> {
+  const web = new WebConnector();
+  const fetch = async () => (await web.fetchThread({ kind: 'post', url: ref.url }, http)).post;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return { state: 'live', post: await fetch() };
+    } catch (err) {
+      const code = err instanceof CaptureError ? err.code : null;
+      if (code === 'not-found' && attempt === 0) continue;
+      if (code === 'not-found') return { state: 'deleted', reason: (err as Error).message };
+      if (code === 'unavailable') return { state: 'unavailable', reason: (err as Error).message };
       return { state: 'error', reason: (err as Error).message };
     }
   }

@@ -16,6 +16,16 @@ export const spec: CommandSpec = {
 const BROWSER = /^(browser|chromium)$/i;
 
 /**
+ * A refusal the worker may still turn into a browser capture: a platform with no connector (the
+ * pipeline renders it when Chromium is installed, else the refusal comes back as the answer), or,
+ * with `browser` asked for, a link no connector takes. A blocked address or a non-URL never passes.
+ */
+function leftToTheBrowser(err: CaptureError, url: string, browser: boolean): boolean {
+  if (err.code === 'unsupported-platform') return true;
+  return browser && err.code === 'unsupported-url' && URL.canParse(url);
+}
+
+/**
  * `capture <url> [browser]`: checks the URL, queues the capture and acknowledges; the result follows
  * in the thread. `browser` renders the page in headless Chromium (screenshot, what scripts show).
  */
@@ -33,9 +43,9 @@ export const capture: Command = {
     try {
       deps.checkUrl(url);
     } catch (err) {
-      if (err instanceof CaptureError)
+      if (err instanceof CaptureError && !leftToTheBrowser(err, url, Boolean(word)))
         return textReply(errorText(err, lang, url), { kind: 'error', private: true });
-      throw err;
+      if (!(err instanceof CaptureError)) throw err;
     }
     const { jobId, duplicate, finished } = await deps.captures.enqueue({
       url,
