@@ -504,7 +504,12 @@ export function matchesSql(plan: SearchPlan, column: 'rank' | 'snippet'): { sql:
 }
 
 /** The filter terms of a search (accounts resolved first: the account table is small). */
-async function searchPlan(db: Db, query: string, filters: SearchFilters): Promise<SearchPlan | null> {
+async function searchPlan(
+  db: Db,
+  query: string,
+  filters: SearchFilters,
+  narrowFilter: number,
+): Promise<SearchPlan | null> {
   const match = ftsQuery(query);
   if (!match) throw new UsageError('give at least one word to search for', 'search.no-words');
   const terms: SearchPlan['terms'] = [];
@@ -530,10 +535,10 @@ async function searchPlan(db: Db, query: string, filters: SearchFilters): Promis
     // How many posts the filters leave, counted on an index up to the limit of a narrow filter.
     const where = terms.map((t, i) => t.sql.replace('?', `?${i + 1}`)).join(' AND ');
     const row = await db.get<{ n: number }>(
-      `SELECT count(*) AS n FROM (SELECT 1 FROM post p WHERE ${where} LIMIT ${NARROW_FILTER + 1})`,
+      `SELECT count(*) AS n FROM (SELECT 1 FROM post p WHERE ${where} LIMIT ${narrowFilter + 1})`,
       terms.map((t) => t.param),
     );
-    if ((row?.n ?? 0) <= NARROW_FILTER) plan.from = 'posts';
+    if ((row?.n ?? 0) <= narrowFilter) plan.from = 'posts';
   }
   return plan;
 }
@@ -561,10 +566,16 @@ function parseCursor(after: string | undefined, sort: SearchSort): { vid: number
  * FTS5 index in rowid order and stopped at the page; `relevance`: bm25 over the newest
  * {@link RELEVANCE_WINDOW} matches. Paging by cursor (`after`), never by offset.
  */
-export async function search(db: Db, query: string, filters: SearchFilters = {}): Promise<SearchPage> {
+export async function search(
+  db: Db,
+  query: string,
+  filters: SearchFilters = {},
+  /** Where a filter stops being narrow (tests and benches try both plans on one archive). */
+  tuning: { narrowFilter?: number } = {},
+): Promise<SearchPage> {
   const sort = filters.sort ?? 'newest';
   const cursor = parseCursor(filters.after, sort);
-  const plan = await searchPlan(db, query, filters);
+  const plan = await searchPlan(db, query, filters, tuning.narrowFilter ?? NARROW_FILTER);
   if (!plan) return { hits: [], next: null, total: filters.after ? null : { count: 0, exact: true } };
   const limit = filters.limit ?? 20;
   const page =
