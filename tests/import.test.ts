@@ -7,6 +7,7 @@
 import { once } from 'node:events';
 import { createWriteStream, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import yazl from 'yazl';
 import { normalisePost } from '../src/capture/connectors/x/api.ts';
@@ -910,5 +911,89 @@ describe('planImport on its own (pure)', () => {
     expect(nothing.posts).toEqual([]);
     expect(nothing.resources).toEqual([]);
     expect(nothing.metadata).toEqual([]);
+  });
+});
+
+/** A ustar archive, gzip'd, as Ruby's Gem::Package::TarWriter writes Mastodon's older archives. */
+function tarGz(entries: Record<string, string | Buffer>): Buffer {
+  const blocks: Buffer[] = [];
+  for (const [full, data] of Object.entries(entries)) {
+    const body = Buffer.from(data);
+    let [prefix, name] = ['', full];
+    if (full.length > 100) {
+      const cut = full.lastIndexOf('/');
+      [prefix, name] = [full.slice(0, cut), full.slice(cut + 1)];
+    }
+    const h = Buffer.alloc(512);
+    h.write(name, 0, 'utf8');
+    h.write('0000444\0', 100);
+    h.write('0000000\0', 108);
+    h.write('0000000\0', 116);
+    h.write(`${body.length.toString(8).padStart(11, '0')}\0`, 124);
+    h.write('14523456070\0', 136);
+    h.write('        ', 148);
+    h.write('0', 156);
+    h.write('ustar\0', 257);
+    h.write('00', 263);
+    h.write(prefix, 345);
+    const sum = h.reduce((n, b) => n + b, 0);
+    h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
+    blocks.push(h, body, Buffer.alloc((512 - (body.length % 512)) % 512));
+  }
+  blocks.push(Buffer.alloc(1024));
+  return gzipSync(Buffer.concat(blocks));
+}
+
+describe("Mastodon's older .tar.gz archive", () => {
+  it('is read like the zip (a long media path in the ustar prefix); a truncated one is refused', async () => {
+    const host = 'mastodon.gemeente.example';
+    const media = `media_attachments/files/109/000/000/000/000/123/original/${'raadsvergadering-'.repeat(4)}foto.png`;
+    const outbox = {
+      type: 'OrderedCollection',
+      orderedItems: [
+        {
+          type: 'Create',
+          object: {
+            id: `https://${host}/users/gemeente/statuses/109000000000000001`,
+            type: 'Note',
+            url: `https://${host}/@gemeente/109000000000000001`,
+            published: '2022-11-20T09:00:00Z',
+            content: '<p>Vanavond vergadert de gemeenteraad.</p>',
+            to: ['https://www.w3.org/ns/activitystreams#Public'],
+            cc: [],
+            attachment: [
+              { type: 'Document', mediaType: 'image/png', url: `/system/${media}`, name: 'De raadszaal' },
+            ],
+          },
+        },
+      ],
+    };
+    const actor = { id: `https://${host}/users/gemeente`, preferredUsername: 'gemeente', name: 'Gemeente' };
+    const bytes = tarGz({
+      [media]: PNG,
+      'outbox.json': JSON.stringify(outbox),
+      'actor.json': JSON.stringify(actor),
+    });
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(`${dataDir}-config`, { recursive: true });
+    const whole = file('archive-20221201120000-0123456789abcdef.tar.gz');
+    writeFileSync(whole, bytes);
+    const out = await cli(env, 'import', whole, '--json');
+    expect(out.stderr).toBe('');
+    expect(out.json).toMatchObject({
+      format: 'mastodon',
+      account: `gemeente@${host}`,
+      added: { posts: 1, media: 1 },
+      missingMedia: 0,
+    });
+    const cut = file('cut.tar.gz');
+    writeFileSync(cut, bytes.subarray(0, bytes.length - 30));
+    const refused = await cli(env, 'import', cut, '--json');
+    expect(refused.code).toBe(1);
+    expect(refused.json.error.code).toBe('import-damaged');
+    // The media waited in a temporary folder of the data directory, removed after the import.
+    const { readdirSync } = await import('node:fs');
+    expect(readdirSync(path.join(dataDir, 'tmp'))).toEqual([]);
+    expect((await cli(env, 'verify', '--json')).json.ok).toBe(true);
   });
 });

@@ -10,8 +10,8 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import {
+  type ExportArchive,
   type ExportPost,
-  type ExportZip,
   hashExport,
   importMethod,
   type ParsedExport,
@@ -96,7 +96,12 @@ export async function importExport(archive: Archive, opts: ImportOptions): Promi
   const info = await stat(opts.file).catch(() => null);
   if (!info?.isFile()) throw new UsageError(`no file ${opts.file}`, 'import.no-file', { file: opts.file });
   const { sha256, size } = await hashExport(opts.file);
-  const { zip, parsed } = await readExport(opts.file, sha256, opts.account?.trim() || null);
+  const { zip, parsed } = await readExport(
+    opts.file,
+    sha256,
+    opts.account?.trim() || null,
+    path.join(archive.dataDir, 'tmp'),
+  );
   try {
     const file: ExportFile = {
       name,
@@ -108,13 +113,13 @@ export async function importExport(archive: Archive, opts: ImportOptions): Promi
     };
     return await run(archive, zip, parsed, file, opts);
   } finally {
-    zip.close();
+    await zip.close();
   }
 }
 
 async function run(
   archive: Archive,
-  zip: ExportZip,
+  zip: ExportArchive,
   parsed: ParsedExport,
   file: ExportFile,
   opts: ImportOptions,
@@ -184,7 +189,7 @@ async function run(
 
 /** One chunk as the ingest path takes it: its posts, the export's documents and the chunk's media files. */
 async function chunkInput(
-  zip: ExportZip,
+  zip: ExportArchive,
   parsed: ParsedExport,
   chunk: ExportPost[],
   file: ExportFile,

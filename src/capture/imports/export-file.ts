@@ -98,24 +98,68 @@ export async function hashExport(file: string): Promise<{ sha256: string; size: 
   return { sha256: hash.digest('hex'), size };
 }
 
-/** An export zip opened for reading: its member names, and each member's bytes on demand. */
-export class ExportZip {
+/** An export opened for reading (a zip, or a .tar.gz): its member names, and each member's bytes on demand. */
+export abstract class ExportArchive {
+  constructor(readonly fileName: string) {}
+
+  abstract names(): string[];
+  abstract has(member: string): boolean;
+  /** A member's bytes; a damaged member is `import-damaged`, naming it. */
+  abstract read(member: string): Promise<Buffer>;
+  /** Checks that a member reads whole (its bytes are not kept). */
+  abstract check(member: string): Promise<void>;
+  abstract close(): Promise<void>;
+
+  /** The first of these members the export holds (newer export layouts first), or null. */
+  first(...members: string[]): string | null {
+    return members.find((m) => this.has(m)) ?? null;
+  }
+
+  /** A member read as JSON (after `strip`, e.g. X's `window.YTD… =` wrapper); bad JSON names the member. */
+  async json(
+    member: string,
+    format: string,
+    strip?: (text: string) => string,
+  ): Promise<{ value: unknown; body: Buffer }> {
+    const body = await this.read(member);
+    return { value: parseMember(this.fileName, member, body, format, strip), body };
+  }
+
+  protected damaged(member: string, why: string): CaptureError {
+    const detail = `${member}: ${why}`;
+    return importError('import-damaged', `${this.fileName} is damaged (${detail})`, {
+      file: this.fileName,
+      detail,
+    });
+  }
+}
+
+/** The first bytes of a file: what kind of archive it is. */
+export async function magicOf(file: string): Promise<Buffer> {
+  const head = Buffer.alloc(4);
+  const fh = await openFile(file, 'r');
+  try {
+    await fh.read(head, 0, 4, 0);
+  } finally {
+    await fh.close();
+  }
+  return head;
+}
+
+/** An export zip: yauzl reads the central directory, members are inflated on demand and CRC-checked. */
+export class ExportZip extends ExportArchive {
   private constructor(
     private readonly zip: yauzl.ZipFile,
     private readonly entries: Map<string, yauzl.Entry>,
-    readonly fileName: string,
-  ) {}
+    fileName: string,
+  ) {
+    super(fileName);
+  }
 
   /** Opens the zip; a file that is no zip, or a truncated or damaged one, is refused with one line. */
   static async open(file: string): Promise<ExportZip> {
     const name = path.basename(file);
-    const head = Buffer.alloc(4);
-    const fh = await openFile(file, 'r');
-    try {
-      await fh.read(head, 0, 4, 0);
-    } finally {
-      await fh.close();
-    }
+    const head = await magicOf(file);
     if (head.readUInt32LE(0) !== 0x04034b50 && head.readUInt32LE(0) !== 0x06054b50)
       throw importError('import-not-zip', `${name} is not a zip file`, { file: name });
     const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
@@ -155,11 +199,6 @@ export class ExportZip {
     return this.entries.has(member);
   }
 
-  /** The first of these members the zip holds (newer export layouts first), or null. */
-  first(...members: string[]): string | null {
-    return members.find((m) => this.entries.has(m)) ?? null;
-  }
-
   /** A member's bytes; a member that cannot be inflated whole, or whose CRC-32 differs, is `import-damaged`. */
   async read(member: string): Promise<Buffer> {
     const chunks: Buffer[] = [];
@@ -191,25 +230,7 @@ export class ExportZip {
     if (crc >>> 0 !== entry.crc32 >>> 0) throw this.damaged(member, 'CRC-32 mismatch');
   }
 
-  private damaged(member: string, why: string): CaptureError {
-    const detail = `${member}: ${why}`;
-    return importError('import-damaged', `${this.fileName} is damaged (${detail})`, {
-      file: this.fileName,
-      detail,
-    });
-  }
-
-  /** A member read as JSON (after `strip`, e.g. X's `window.YTD… =` wrapper); bad JSON names the member. */
-  async json(
-    member: string,
-    format: string,
-    strip?: (text: string) => string,
-  ): Promise<{ value: unknown; body: Buffer }> {
-    const body = await this.read(member);
-    return { value: parseMember(this.fileName, member, body, format, strip), body };
-  }
-
-  close(): void {
+  async close(): Promise<void> {
     this.zip.close();
   }
 }

@@ -4,14 +4,15 @@
  * before anything is written (src/usecases/import.ts writes).
  */
 import type { CaptureMethod } from '../../domain/types.ts';
-import { ExportZip, importError, type ParsedExport } from './export-file.ts';
+import { type ExportArchive, ExportZip, importError, magicOf, type ParsedExport } from './export-file.ts';
 import { isLinkedIn, parseLinkedIn } from './linkedin.ts';
 import { isMastodon, parseMastodon } from './mastodon.ts';
 import { metaFormat, parseMeta } from './meta.ts';
+import { ExportTar } from './tar.ts';
 import { isXArchive, parseXArchive } from './x-archive.ts';
 
 export type { ExportFormat, ExportMedia, ExportPost, ParsedExport } from './export-file.ts';
-export { ExportZip, hashExport, memberUri } from './export-file.ts';
+export { type ExportArchive, hashExport, memberUri } from './export-file.ts';
 
 const COMMON_MISSES = [
   'replies and comments by others (an export holds the account’s own posts only)',
@@ -57,8 +58,10 @@ export async function readExport(
   file: string,
   sha256: string,
   handle: string | null,
-): Promise<{ zip: ExportZip; parsed: ParsedExport }> {
-  const zip = await ExportZip.open(file);
+  /** Where a .tar.gz export's media wait while it is imported (a folder of its own is made inside). */
+  tmpRoot: string,
+): Promise<{ zip: ExportArchive; parsed: ParsedExport }> {
+  const zip = await openExport(file, tmpRoot);
   try {
     const parsed = await parse(zip, sha256, handle);
     // Every media file the posts name is inflated once and checked against its CRC-32 now, so a
@@ -67,12 +70,18 @@ export async function readExport(
     for (const member of members) await zip.check(member);
     return { zip, parsed };
   } catch (err) {
-    zip.close();
+    await zip.close();
     throw err;
   }
 }
 
-async function parse(zip: ExportZip, sha256: string, handle: string | null): Promise<ParsedExport> {
+/** A zip (every export), or a gzip'd tar (Mastodon's archive before it became a zip). */
+async function openExport(file: string, tmpRoot: string): Promise<ExportArchive> {
+  const magic = await magicOf(file);
+  return magic[0] === 0x1f && magic[1] === 0x8b ? ExportTar.open(file, tmpRoot) : ExportZip.open(file);
+}
+
+async function parse(zip: ExportArchive, sha256: string, handle: string | null): Promise<ParsedExport> {
   if (isXArchive(zip)) return parseXArchive(zip, sha256, handle);
   if (isMastodon(zip)) return parseMastodon(zip, sha256, handle);
   if (isLinkedIn(zip)) return parseLinkedIn(zip, sha256, handle);

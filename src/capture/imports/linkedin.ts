@@ -20,9 +20,9 @@ import { parse } from 'csv-parse/sync';
 import type { AccountInfo, MediaItem, NormalisedPost, PostKind } from '../../domain/types.ts';
 import {
   badData,
+  type ExportArchive,
   type ExportPost,
   type ExportSource,
-  type ExportZip,
   memberUri,
   type ParsedExport,
   uniqueById,
@@ -31,7 +31,7 @@ import {
 const FORMAT = 'LinkedIn export';
 
 /** Whether the zip is a LinkedIn data export. */
-export function isLinkedIn(zip: ExportZip): boolean {
+export function isLinkedIn(zip: ExportArchive): boolean {
   return zip.first('Shares.csv') !== null;
 }
 
@@ -39,7 +39,7 @@ type Row = Record<string, string>;
 
 /** The rows of one CSV member; a file that is not CSV with these columns names the member. */
 async function rows(
-  zip: ExportZip,
+  zip: ExportArchive,
   member: string,
   columns: string[],
 ): Promise<{ rows: Row[]; body: Buffer }> {
@@ -63,7 +63,7 @@ async function rows(
 }
 
 export async function parseLinkedIn(
-  zip: ExportZip,
+  zip: ExportArchive,
   sha256: string,
   handle: string | null,
 ): Promise<ParsedExport> {
@@ -185,7 +185,7 @@ function toPost(
   };
 }
 
-async function readAccount(zip: ExportZip, handle: string | null): Promise<AccountInfo> {
+async function readAccount(zip: ExportArchive, handle: string | null): Promise<AccountInfo> {
   let name: string | null = null;
   if (zip.has('Profile.csv')) {
     const profile = (await rows(zip, 'Profile.csv', ['First Name', 'Last Name'])).rows[0];

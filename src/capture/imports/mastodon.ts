@@ -1,7 +1,7 @@
 /**
  * Mastodon's account export ("Preferences → Import and export → Data export → Request your archive"),
- * a zip since Mastodon 4 (mastodon/mastodon PR #35850 turns on Zip64 for large ones; archives of
- * Mastodon 2.x–3.x were .tar.gz, which is not read: unpack and zip it).
+ * a zip in current Mastodon (mastodon/mastodon PR #35850 turns on Zip64 for large ones); older
+ * servers wrote a .tar.gz, read by ./tar.ts.
  *
  * Shapes relied on (mastodon/mastodon app/services/backup_service.rb writes them; ActivityStreams 2.0):
  * - `outbox.json`: an ActivityPub `OrderedCollection` whose `orderedItems` are the account's
@@ -22,9 +22,9 @@ import type { AccountInfo, MediaItem, MediaType, NormalisedPost } from '../../do
 import { htmlToText } from '../html.ts';
 import {
   badData,
+  type ExportArchive,
   type ExportMedia,
   type ExportPost,
-  type ExportZip,
   memberUri,
   mimeOf,
   type ParsedExport,
@@ -67,12 +67,12 @@ const Actor = z.looseObject({
 });
 
 /** Whether the zip is a Mastodon account export. */
-export function isMastodon(zip: ExportZip): boolean {
+export function isMastodon(zip: ExportArchive): boolean {
   return zip.has('outbox.json');
 }
 
 export async function parseMastodon(
-  zip: ExportZip,
+  zip: ExportArchive,
   sha256: string,
   handle: string | null,
 ): Promise<ParsedExport> {
@@ -132,7 +132,7 @@ function toPost(
   note: z.infer<typeof Note>,
   account: AccountInfo,
   sourceUri: string,
-  zip: ExportZip,
+  zip: ExportArchive,
   sha256: string,
   missing: { n: number },
 ): ExportPost {
@@ -176,7 +176,7 @@ function toPost(
   return { post, media: files };
 }
 
-async function readActor(zip: ExportZip, handle: string | null): Promise<AccountInfo> {
+async function readActor(zip: ExportArchive, handle: string | null): Promise<AccountInfo> {
   if (!zip.has('actor.json')) {
     if (!handle)
       throw badData(zip.fileName, 'actor.json', FORMAT, 'missing: name the account with --account');

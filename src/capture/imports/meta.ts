@@ -26,10 +26,10 @@ import { z } from 'zod';
 import type { AccountInfo, MediaItem, NormalisedPost, Platform } from '../../domain/types.ts';
 import {
   badData,
+  type ExportArchive,
   type ExportMedia,
   type ExportPost,
   type ExportSource,
-  type ExportZip,
   mediaTypeOf,
   memberUri,
   mimeOf,
@@ -71,7 +71,7 @@ const IgPost = z.looseObject({
 });
 
 /** Which Meta export the zip is, by its posts files; null when neither. */
-export function metaFormat(zip: ExportZip): 'facebook' | 'instagram' | null {
+export function metaFormat(zip: ExportArchive): 'facebook' | 'instagram' | null {
   const names = zip.names();
   if (names.some((n) => IG_POSTS.some((r) => r.test(n)))) return 'instagram';
   if (names.some((n) => FB_POSTS.some((r) => r.test(n)))) return 'facebook';
@@ -95,7 +95,7 @@ function fixStrings(v: unknown): unknown {
 }
 
 export async function parseMeta(
-  zip: ExportZip,
+  zip: ExportArchive,
   sha256: string,
   platform: 'facebook' | 'instagram',
   handle: string | null,
@@ -166,7 +166,7 @@ function toPost(
   platform: Platform,
   account: AccountInfo,
   sourceUri: string,
-  zip: ExportZip,
+  zip: ExportArchive,
   sha256: string,
   missing: { n: number },
 ): ExportPost {
@@ -209,7 +209,7 @@ function toPost(
 }
 
 async function readAccount(
-  zip: ExportZip,
+  zip: ExportArchive,
   platform: 'facebook' | 'instagram',
   handle: string | null,
   format: string,

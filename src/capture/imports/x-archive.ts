@@ -29,10 +29,10 @@ import { z } from 'zod';
 import type { AccountInfo, HistoryEntry, MediaItem, MediaType, NormalisedPost } from '../../domain/types.ts';
 import {
   badData,
+  type ExportArchive,
   type ExportMedia,
   type ExportPost,
   type ExportSource,
-  type ExportZip,
   memberUri,
   mimeOf,
   type ParsedExport,
@@ -81,7 +81,7 @@ const Account = z.array(
 );
 
 /** Whether the zip is an X archive. */
-export function isXArchive(zip: ExportZip): boolean {
+export function isXArchive(zip: ExportArchive): boolean {
   return zip.first('data/tweets.js', 'data/tweet.js') !== null;
 }
 
@@ -89,7 +89,7 @@ const stripYtd = (text: string) => text.replace(YTD, '').replace(/;\s*$/, '');
 
 /** Reads and validates one `window.YTD…` member. */
 async function ytd<T>(
-  zip: ExportZip,
+  zip: ExportArchive,
   member: string,
   schema: z.ZodType<T>,
 ): Promise<{ value: T; body: Buffer }> {
@@ -98,7 +98,7 @@ async function ytd<T>(
 }
 
 export async function parseXArchive(
-  zip: ExportZip,
+  zip: ExportArchive,
   sha256: string,
   handle: string | null,
 ): Promise<ParsedExport> {
@@ -144,7 +144,7 @@ export async function parseXArchive(
 }
 
 async function readAccount(
-  zip: ExportZip,
+  zip: ExportArchive,
   handle: string | null,
   source: (member: string, body: Buffer) => string,
 ): Promise<AccountInfo> {
