@@ -12,7 +12,7 @@ export function register(program: Command, ctx: CliContext): void {
     .description(
       "import a platform's own export of an account: X archive, Facebook/Instagram, LinkedIn, Mastodon",
     )
-    .argument('<file>', 'the export zip as downloaded from the platform')
+    .argument('<file>', 'the export as downloaded from the platform (a zip; Mastodon: also .tar.gz)')
     .option(
       '--account <handle>',
       'the account the export is of (when the export does not name it, or to override it)',
@@ -28,7 +28,7 @@ Formats (recognised by what the zip holds):
   Facebook         your_facebook_activity/posts/your_posts__check_ins__photos_and_videos_1.json (JSON format)
   Instagram        your_instagram_activity/content/posts_1.json (JSON format)
   LinkedIn         Shares.csv (+ Comments.csv, Profile.csv)
-  Mastodon         outbox.json (+ media_attachments/, actor.json)
+  Mastodon         outbox.json (+ media_attachments/, actor.json); older servers' .tar.gz archives too
 
 The whole file is checked before anything is written; a wrong or damaged file is refused with one line.
 Every imported post is a version with origin "import", its metadata naming the export file and its SHA-256;
