@@ -997,3 +997,50 @@ describe("Mastodon's older .tar.gz archive", () => {
     expect((await cli(env, 'verify', '--json')).json.ok).toBe(true);
   });
 });
+
+describe('a Mastodon status captured through the API', () => {
+  it('is found by its URI and its content in the export: nothing is added to it', async () => {
+    const { FakeMastodon } = await import('./fakes/mastodon.ts');
+    const m = await FakeMastodon.start();
+    try {
+      m.addAccount({ username: 'minbzk', displayName: 'BZK' });
+      const html = '<p>De Woo-verzoeken van 2023 staan online.</p>';
+      const st = m.addStatus({ username: 'minbzk', content: html });
+      const captured = await cli(env, 'capture', st.url, '--json');
+      expect(captured.code).toBe(0);
+      const outbox = {
+        type: 'OrderedCollection',
+        orderedItems: [
+          {
+            type: 'Create',
+            object: {
+              id: st.uri,
+              type: 'Note',
+              url: st.url,
+              published: new Date().toISOString(),
+              content: html,
+              to: ['https://www.w3.org/ns/activitystreams#Public'],
+              cc: [],
+            },
+          },
+        ],
+      };
+      const actor = { id: st.uri.replace(/\/statuses\/.*$/, ''), preferredUsername: 'minbzk' };
+      const zip = await exportFile('mastodon.zip', {
+        'outbox.json': JSON.stringify(outbox),
+        'actor.json': JSON.stringify(actor),
+      });
+      const out = await cli(env, 'import', zip, '--json');
+      expect(out.code).toBe(0);
+      expect(out.json).toMatchObject({
+        posts: 1,
+        present: 1,
+        added: { posts: 0, versions: 0 },
+        captureId: null,
+      });
+      expect(await count(dataDir, 'version')).toBe(1);
+    } finally {
+      await m.close();
+    }
+  });
+});
