@@ -1,13 +1,19 @@
 /**
  * The klankbordgroep's entries as the knowledge base sees them: a suggestion gets its language from
- * the knowledge base's own language detection before the store keeps it.
+ * the knowledge base's own language detection before the store keeps it. And the knowledge
+ * community's reading of questions (issue 18): how sure an answer is, which open questions are the
+ * same question (the knowledge base's own retrieval: its stems and the guidance's idf), which topic
+ * routes a question to its experts, and the experts' approved answer to a question asked again.
  */
 import { UsageError } from '../domain/errors.ts';
+import { t } from '../domain/i18n.ts';
 import type { Lang } from '../domain/types.ts';
 import type { Db } from '../store/db.ts';
 import { suggestEntry as storeSuggestion } from '../store/knowledge.ts';
-import { detectLanguage } from './analyse.ts';
-import { fold } from './text.ts';
+import { analyse, detectLanguage } from './analyse.ts';
+import { type Answer, type AskOptions, ask } from './answer.ts';
+import { index, queryTerms, rank, terms } from './retrieve.ts';
+import { fold, words } from './text.ts';
 
 /** Stores a suggested entry as pending; its language is the one given, else the one detected. */
 export function suggestEntry(
@@ -26,4 +32,112 @@ export function parseSuggestion(text: string): { question: string; answer: strin
   if (!question || !answer || rest.length > 1)
     throw new UsageError('Write it as: kb suggest <question> | <answer> [| source]');
   return { question, answer, ...(rest[0] ? { source: rest[0] } : {}) };
+}
+
+// --- The knowledge community (issue 18): open questions, their grouping and their topic ---------
+
+/** How sure an answer is: `none` (unknown), `low` (a guidance entry that covers the question poorly), `high`. */
+export type Confidence = 'none' | 'low' | 'high';
+
+/** Below this share of the question's terms in the best guidance entry, an info answer is a guess. */
+const MIN_COVERAGE = 0.4;
+/** From this share of words the knowledge base does not know, an info answer is a guess. */
+const MAX_UNKNOWN_SHARE = 0.3;
+/** Two questions are the same open question from this idf-weighted overlap of their terms on. */
+const SAME_QUESTION = 0.6;
+
+/** How sure the knowledge base is of its answer (decisions rest on rules; info answers on retrieval). */
+export function confidence(question: string, a: Answer): Confidence {
+  if (a.verdict === 'unknown') return 'none';
+  if (a.verdict !== 'info' || a.entries.some((e) => e.startsWith('community:'))) return 'high';
+  const an = analyse(question);
+  const top = rank(index(), queryTerms(an))[0];
+  const unknownShare = an.unknownWords.length / Math.max(1, an.contentWords);
+  return !top || top.coverage < MIN_COVERAGE || unknownShare >= MAX_UNKNOWN_SHARE ? 'low' : 'high';
+}
+
+/** The stems a question is retrieved by (the knowledge base's own reading: corrections, compounds). */
+function questionStems(question: string): Set<string> {
+  return new Set(queryTerms(analyse(question)).keys());
+}
+
+/** Idf of a stem over the guidance (a stem the guidance never uses weighs most). */
+function idf(stemmed: string): number {
+  const idx = index();
+  const n = idx.docs.length;
+  const df = idx.df.get(stemmed) ?? 0;
+  return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+}
+
+/** How alike two questions are: the idf-weighted share of their terms they share, of the larger (0–1). */
+export function similarity(a: string, b: string): number {
+  const x = questionStems(a);
+  const y = questionStems(b);
+  const mass = (s: Set<string>) => [...s].reduce((m, t) => m + idf(t), 0);
+  const shared = [...x].filter((t) => y.has(t)).reduce((m, t) => m + idf(t), 0);
+  const larger = Math.max(mass(x), mass(y));
+  return larger > 0 ? shared / larger : 0;
+}
+
+/** The topic a question is about: the first of `topics` whose words it uses, else null (every expert). */
+export function topicOf(question: string, topics: readonly string[]): string | null {
+  const stems = questionStems(question);
+  const folded = fold(question);
+  for (const topic of topics) {
+    const ts = terms(topic);
+    if ((ts.length && ts.every((t) => stems.has(t))) || words(folded).includes(fold(topic))) return topic;
+  }
+  return null;
+}
+
+/** The most similar of `candidates` (same topic), when it is the same question in other words. */
+export function sameQuestion<T extends { question: string; topic: string | null }>(
+  question: string,
+  topic: string | null,
+  candidates: readonly T[],
+): T | undefined {
+  let best: { c: T; s: number } | undefined;
+  for (const c of candidates) {
+    if (c.topic !== topic) continue;
+    const s = similarity(question, c.question);
+    if (s >= SAME_QUESTION && (!best || s > best.s)) best = { c, s };
+  }
+  return best?.c;
+}
+
+/**
+ * ask(), and when the guidance has no good answer, the approved answer the experts gave to the same
+ * question (an open question they answered), with who answered, who approved and when.
+ */
+export function askWithCommunity(
+  question: string,
+  opts: AskOptions & { answered?: ReadonlySet<number>; nameOf?: (id: string) => string } = {},
+): Answer {
+  const a = ask(question, opts);
+  if (confidence(question, a) === 'high' || !opts.community?.length) return a;
+  const answered = opts.community.filter((e) => !opts.answered || opts.answered.has(e.id));
+  const hit = sameQuestion(
+    question,
+    null,
+    answered.map((e) => ({ e, question: e.question, topic: null })),
+  )?.e;
+  if (!hit) return a;
+  const name = opts.nameOf ?? ((id: string) => id);
+  const line = t(a.language, 'community.expert-answer', {
+    answer: hit.answer,
+    expert: name(hit.author),
+    approver: name(hit.reviewer),
+    date: hit.reviewedAt.slice(0, 10),
+  });
+  const sources =
+    hit.source && /^https?:\/\//.test(hit.source) ? [{ title: hit.question, url: hit.source }] : [];
+  return {
+    ...a,
+    verdict: 'info',
+    answer: line,
+    rules: [],
+    sources,
+    inference: false,
+    entries: [`community:${hit.id}`],
+  };
 }

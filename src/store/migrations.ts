@@ -10,6 +10,7 @@ import { migration13 } from './migrations/013-indexes.ts';
 import { migration14 } from './migrations/014-handle-changes.ts';
 import { migration15 } from './migrations/015-retention.ts';
 import { migration16 } from './migrations/016-request-method.ts';
+import { migration19 } from './migrations/019-community.ts';
 
 /** Versioned schema changes, applied in order, each once, each in its own transaction. Append only. */
 export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
@@ -322,6 +323,7 @@ CREATE INDEX kb_followup_created ON kb_followup(created_at);
   migration14,
   migration15,
   migration16,
+  migration19,
 ];
 
 export async function migrate(db: Db): Promise<number> {

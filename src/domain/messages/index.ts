@@ -3,6 +3,7 @@ import { bots } from './bots.ts';
 import { capture } from './capture.ts';
 import { chat } from './chat.ts';
 import { cli } from './cli.ts';
+import { community } from './community.ts';
 import { errors } from './errors.ts';
 import { exportMessages } from './export.ts';
 import { importMessages } from './import.ts';
@@ -16,6 +17,7 @@ export const AREAS = {
   capture,
   chat,
   cli,
+  community,
   errors,
   export: exportMessages,
   import: importMessages,
@@ -30,6 +32,7 @@ export const MESSAGES = {
   ...capture,
   ...chat,
   ...cli,
+  ...community,
   ...errors,
   ...exportMessages,
   ...importMessages,
