@@ -23,6 +23,9 @@ import type { HttpSession } from '../http.ts';
 import { METHODS } from '../methods.ts';
 import { WebConnector } from './web.ts';
 
+/** Chromium is closed after this long without a page to render (a worker keeps no idle browser). */
+const IDLE_CLOSE_MS = 60_000;
+
 /** The MediaItem key prefix of a version's screenshot: `screenshot:<dHash>`. */
 const SCREENSHOT = 'screenshot:';
 
@@ -42,6 +45,9 @@ export class BrowserConnector implements Connector, PostSource, BatchChecker {
   readonly platform = 'web' as const;
   readonly method = METHODS.browser;
   private browser: Promise<Browser> | null = null;
+  /** Renders running now; when the last ends, an idle timer closes Chromium. */
+  private rendering = 0;
+  private idle: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly config: Config,
@@ -73,13 +79,25 @@ export class BrowserConnector implements Connector, PostSource, BatchChecker {
   }
 
   async close(): Promise<void> {
+    if (this.idle) clearTimeout(this.idle);
+    this.idle = null;
     const b = this.browser;
     this.browser = null;
     if (b) await (await b.catch(() => null))?.close().catch(() => {});
   }
 
   private async render(url: string, http: HttpSession): Promise<RenderedPage> {
-    return renderPage(await this.launched(), url, http, this.config.browser);
+    this.rendering++;
+    if (this.idle) clearTimeout(this.idle);
+    this.idle = null;
+    try {
+      return await renderPage(await this.launched(), url, http, this.config.browser);
+    } finally {
+      if (--this.rendering === 0) {
+        this.idle = setTimeout(() => void this.close(), IDLE_CLOSE_MS);
+        this.idle.unref();
+      }
+    }
   }
 
   async fetchThread(target: PostTarget, http: HttpSession): Promise<Thread> {
