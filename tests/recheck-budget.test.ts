@@ -1,0 +1,152 @@
+/**
+ * Detection at the budget's limit (issue 11): the re-checker spends each platform's request budget
+ * (`monitor.budget`, less `monitor.headroom`) — never more requests in any window than the budget,
+ * the due posts first and then the ones checked longest ago.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CapturePipeline } from '../src/capture/pipeline.ts';
+import { type Config, loadConfig } from '../src/config.ts';
+import { Rechecker, RequestBudget } from '../src/monitor/recheck.ts';
+import { Archive } from '../src/store/archive.ts';
+import { claimDue } from '../src/store/monitor.ts';
+import { FakeMastodon } from './fakes/mastodon.ts';
+
+const HOUR = 3_600_000;
+
+/** The most requests in any window of `ms` (spends as [time, requests]). */
+function mostIn(spends: [number, number][], ms: number): number {
+  let most = 0;
+  let sum = 0;
+  let start = 0;
+  for (const [t, n] of spends) {
+    sum += n;
+    while (spends[start]![0] <= t - ms) sum -= spends[start++]![1];
+    most = Math.max(most, sum);
+  }
+  return most;
+}
+
+describe('the request budget', () => {
+  it('never lets a window see more than its share plus two ticks, and is spent in full over time', () => {
+    // Mastodon: 3,600 an hour (300 per 5 minutes), 20 % headroom, a tick every 15 s arriving late at random.
+    const perHour = 3600 * 0.8;
+    let now = 0;
+    const budget = new RequestBudget(perHour, 15, now);
+    const spends: [number, number][] = [];
+    let x = 3;
+    const random = () => {
+      x = (x * 48271) % 2147483647;
+      return x / 2147483647;
+    };
+    while (now < 3 * HOUR) {
+      now += 15_000 + random() * 10_000;
+      const take = budget.available(now);
+      // What the look-ups really cost: sometimes a retry or a single look-up more than the batches.
+      const cost = take + (take && random() < 0.1 ? 1 : 0);
+      budget.spend(cost, now);
+      if (cost) spends.push([now, cost]);
+    }
+    const twoTicks = 2 * (perHour / 240);
+    expect(mostIn(spends, HOUR)).toBeLessThanOrEqual(perHour + twoTicks + 1);
+    expect(mostIn(spends, 5 * 60_000)).toBeLessThanOrEqual(300); // Mastodon's own window
+    const total = spends.reduce((a, [, n]) => a + n, 0);
+    expect(total).toBeGreaterThan(perHour * (now / HOUR) * 0.97); // nothing left unspent
+  });
+
+  it('waits while it is in debt: an expensive pass makes the next ones smaller', () => {
+    const budget = new RequestBudget(240, 15, 0); // 1 request a tick, 2 at most in hand
+    expect(budget.available(0)).toBe(2);
+    budget.spend(6, 0);
+    expect(budget.available(15_000)).toBe(0);
+    expect(budget.available(60_000)).toBe(0); // −4, paid back at one a tick
+    expect(budget.available(75_000)).toBe(1);
+    expect(budget.available(90_000)).toBe(2);
+    expect(budget.available(600_000)).toBe(2); // never more than two ticks' worth in hand
+  });
+});
+
+describe('the re-checker at the budget', () => {
+  let cleanup: (() => Promise<void>) | undefined;
+  afterEach(async () => {
+    await cleanup?.();
+    cleanup = undefined;
+  });
+
+  async function setup(posts: number, budget: { requestsPerHour: number; batchSize: number }) {
+    const m = await FakeMastodon.start();
+    m.addAccount({ username: 'minbzk', displayName: 'BZK' });
+    for (let i = 0; i < posts; i++)
+      m.addStatus({
+        username: 'minbzk',
+        content: `<p>Bericht ${i}</p>`,
+        createdAt: new Date(Date.now() - (i + 10) * 86_400_000).toISOString(),
+      });
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'archiefbot-budget-'));
+    const base = loadConfig({
+      ARCHIEFBOT_DATA_DIR: dataDir,
+      ARCHIEFBOT_ALLOW_PRIVATE_NETWORKS: 'true',
+      ARCHIEFBOT_LOG_LEVEL: 'silent',
+    });
+    const config: Config = {
+      ...base,
+      monitor: { ...base.monitor, headroom: 0.25, budget: { ...base.monitor.budget, mastodon: budget } },
+    };
+    const archive = await Archive.open(dataDir, config.warc, {
+      recheckSchedule: config.monitor.recheckSchedule,
+    });
+    const pipeline = new CapturePipeline(archive, config);
+    cleanup = async () => {
+      await pipeline.close();
+      await archive.close();
+      await m.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    };
+    const backfill = await pipeline.capture({ url: `${m.url}/@minbzk`, trigger: 'command' });
+    expect(backfill.kind).toBe('account');
+    return { m, archive, rechecker: new Rechecker(pipeline, config) };
+  }
+
+  it('spends what the budget has, in whole batches, oldest checked first; nothing more until it refills', async () => {
+    // 240 an hour less 25 % = 180 an hour: 0.75 a 15-second tick, 1.5 in hand at most → one batch of 20.
+    const { m, archive, rechecker } = await setup(70, { requestsPerHour: 240, batchSize: 20 });
+    // Nothing is due (posts ten days old are checked daily); some were checked longer ago than others.
+    await archive.db.run(
+      `UPDATE post SET next_check_at = '2099-01-01T00:00:00.000Z',
+         last_checked_at = strftime('%Y-%m-%dT%H:%M:%fZ', '2026-01-01', '+' || id || ' minutes')`,
+    );
+    await archive.db.run('UPDATE post SET last_checked_at = NULL WHERE id IN (60, 61)');
+    const before = m.requests.length;
+    const first = await rechecker.pass({ budgeted: true });
+    expect(m.requests.length - before).toBe(1); // one batch look-up
+    const ids = first.outcomes.map((o) => o.id).sort((a, b) => a - b);
+    // Never checked first, then the ones checked longest ago.
+    expect(ids).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 60, 61]);
+    expect(first.outcomes.every((o) => o.outcome === 'unchanged')).toBe(true);
+    // The budget is spent: an immediate second pass asks nothing.
+    const second = await rechecker.pass({ budgeted: true });
+    expect(second.checked).toBe(0);
+    expect(m.requests.length - before).toBe(1);
+  });
+
+  it('checks the due posts before spare ones, and a platform without a budget only on its schedule', async () => {
+    const { archive, rechecker } = await setup(50, { requestsPerHour: 240, batchSize: 20 });
+    await archive.db.run(
+      `UPDATE post SET next_check_at = '2099-01-01T00:00:00.000Z', last_checked_at = '2026-01-01T00:00:00.000Z'`,
+    );
+    await archive.db.run(
+      "UPDATE post SET next_check_at = '2000-01-01T00:00:00.000Z', last_checked_at = '2026-06-01T00:00:00.000Z' WHERE id > 45",
+    );
+    const pass = await rechecker.pass({ budgeted: true });
+    const ids = pass.outcomes.map((o) => o.id);
+    expect(ids).toHaveLength(20);
+    for (const id of [46, 47, 48, 49, 50]) expect(ids).toContain(id); // due: first, though checked last
+    // Without a budget (the store's defaults): the due ones only, as many as are due.
+    const now = new Date().toISOString();
+    await archive.db.run("UPDATE post SET next_check_at = '2000-01-01T00:00:00.000Z' WHERE id <= 3");
+    const due = await claimDue(archive.db, { now, leaseUntil: now, limit: 100, platforms: ['mastodon'] });
+    expect(due.map((p) => p.id)).toEqual([1, 2, 3]);
+  });
+});
