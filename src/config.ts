@@ -105,6 +105,14 @@ const schema = z.strictObject({
       z.strictObject({ requestsPerHour: int(0), batchSize: int(1) }),
     ),
   }),
+  /** The knowledge community (issue 18): per chat platform, the channel where open questions and the monthly digest go ("" = none). */
+  kb: z.strictObject({
+    communityChannel: z.strictObject({
+      slack: z.string(),
+      teams: z.string(),
+      mattermost: z.string(),
+    }),
+  }),
 });
 
 export type Config = z.output<typeof schema>;
@@ -137,6 +145,9 @@ const ENV_KEYS: Record<string, string> = {
   ARCHIEFBOT_CHROMIUM: 'browser.chromium',
   REDIS_URL: 'redis.url',
   MASTODON_TOKENS: 'mastodon.tokens',
+  ARCHIEFBOT_KB_COMMUNITY_SLACK: 'kb.communityChannel.slack',
+  ARCHIEFBOT_KB_COMMUNITY_TEAMS: 'kb.communityChannel.teams',
+  ARCHIEFBOT_KB_COMMUNITY_MATTERMOST: 'kb.communityChannel.mattermost',
 };
 
 /** A YAML file read with its line numbers, so every problem names file, line and key. */

@@ -3,11 +3,16 @@ import path from 'node:path';
 import { z } from 'zod';
 import { ConfigError, configDir, parseYamlFile } from '../config.ts';
 
-/** viewer < archivist < admin; expert is its own grant (for the knowledge base's reviews). */
-const ROLES = ['viewer', 'archivist', 'admin', 'expert'] as const;
+/**
+ * viewer < archivist < admin; expert is its own grant (for the knowledge base's reviews); leader runs
+ * the knowledge community (house rules, experts' topics, retiring entries) and approves as an expert
+ * does. Admins are leaders and experts.
+ */
+const ROLES = ['viewer', 'archivist', 'admin', 'expert', 'leader'] as const;
 export type Role = (typeof ROLES)[number];
 
-const ROLE_RANK: Record<Exclude<Role, 'expert'>, number> = { viewer: 1, archivist: 2, admin: 3 };
+type Grant = 'expert' | 'leader';
+const ROLE_RANK: Record<Exclude<Role, Grant>, number> = { viewer: 1, archivist: 2, admin: 3 };
 
 const role = z.enum(ROLES);
 
@@ -24,6 +29,8 @@ const schema = z.strictObject({
         /** Only in these channels; absent = everywhere. */
         channels: z.array(z.string().min(1)).optional(),
         name: z.string().optional(),
+        /** The knowledge community's topics this user is an expert on (open questions are routed by them). */
+        topics: z.array(z.string().min(1)).optional(),
       }),
     )
     .default([]),
@@ -64,13 +71,47 @@ export class Roles {
     return [...out];
   }
 
-  /** viewer < archivist < admin; expert is its own grant (admins hold it too). */
+  /** viewer < archivist < admin; expert and leader are grants of their own (admins hold both; leaders approve as experts). */
   allows(held: Role[], needed: Role): boolean {
-    if (needed === 'expert') return held.includes('expert') || held.includes('admin');
+    if (needed === 'leader') return held.includes('leader') || held.includes('admin');
+    if (needed === 'expert')
+      return held.includes('expert') || held.includes('leader') || held.includes('admin');
     const rank = Math.max(
       0,
-      ...held.filter((r): r is Exclude<Role, 'expert'> => r !== 'expert').map((r) => ROLE_RANK[r]),
+      ...held
+        .filter((r): r is Exclude<Role, Grant> => r !== 'expert' && r !== 'leader')
+        .map((r) => ROLE_RANK[r]),
     );
     return rank >= ROLE_RANK[needed];
+  }
+
+  /** The knowledge community's experts (`platform:user`, name, topics): everyone listed with the expert role or with topics. */
+  experts(): { id: string; name?: string; topics: string[] }[] {
+    return this.config.users
+      .filter((u) => u.user !== '*' && (u.roles.includes('expert') || (u.topics?.length ?? 0) > 0))
+      .map((u) => ({
+        id: `${u.platform}:${u.user}`,
+        ...(u.name ? { name: u.name } : {}),
+        topics: u.topics ?? [],
+      }));
+  }
+
+  /** A user's name as roles.yaml gives it (`platform:user`), else the id itself. */
+  nameOf(id: string): string {
+    const u = this.config.users.find((x) => `${x.platform}:${x.user}` === id);
+    return u?.name ?? id;
+  }
+
+  /** Whether `platform:user` holds `role` (in any channel), for the command line's `--as`. */
+  holds(id: string, role: Role): boolean {
+    const i = id.indexOf(':');
+    const platform = id.slice(0, i);
+    const user = id.slice(i + 1);
+    const held = new Set<Role>();
+    for (const u of this.config.users)
+      if (u.platform === platform && (u.user === user || u.user === '*'))
+        for (const r of u.roles) held.add(r);
+    if (!held.size && this.config.defaultRole !== 'none') held.add(this.config.defaultRole);
+    return this.allows([...held], role);
   }
 }
