@@ -327,8 +327,8 @@ describe('dry run, resuming, and never overwriting', () => {
           requestedBy: 'test',
           channel: null,
           chunkSize: 1,
-          onProgress: ({ done }) => {
-            if (done === 1) throw new Error('killed halfway');
+          onProgress: ({ done, stage }) => {
+            if (stage === 'import' && done === 1) throw new Error('killed halfway');
           },
         }),
       ),
@@ -359,7 +359,7 @@ describe('dry run, resuming, and never overwriting', () => {
 const { importExport } = await import(${JSON.stringify(path.resolve('src/usecases/import.ts'))});
 const archive = await Archive.open(${JSON.stringify(dataDir)}, { rotateBytes: 1e9, operator: '' });
 await importExport(archive, { file: ${JSON.stringify(zip)}, requestedBy: 'test', channel: null, chunkSize: 1,
-  onProgress: ({ done }) => { if (done === 1) { console.log('first chunk written'); Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0); } } });`;
+  onProgress: ({ done, stage }) => { if (stage === 'import' && done === 1) { console.log('first chunk written'); Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0); } } });`;
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });

@@ -43,7 +43,8 @@ export interface ImportOptions {
   dryRun?: boolean;
   requestedBy: string | null;
   channel: string | null;
-  onProgress?: (p: { done: number; total: number }) => void;
+  /** Posts handled so far (`stage: 'check'`: media files of the export checked before anything is written). */
+  onProgress?: (p: { done: number; total: number; stage: 'check' | 'import' }) => void;
   chunkSize?: number;
 }
 
@@ -101,6 +102,7 @@ export async function importExport(archive: Archive, opts: ImportOptions): Promi
     sha256,
     opts.account?.trim() || null,
     path.join(archive.dataDir, 'tmp'),
+    (p) => opts.onProgress?.({ ...p, stage: 'check' }),
   );
   try {
     const file: ExportFile = {
@@ -168,7 +170,7 @@ async function run(
           chunk.length,
         );
       }
-      opts.onProgress?.({ done: Math.min(at + size, total), total });
+      opts.onProgress?.({ done: Math.min(at + size, total), total, stage: 'import' });
     }
   } catch (err) {
     if (importRun)

@@ -60,6 +60,8 @@ export async function readExport(
   handle: string | null,
   /** Where a .tar.gz export's media wait while it is imported (a folder of its own is made inside). */
   tmpRoot: string,
+  /** Progress of the media check (a large export holds gigabytes of media). */
+  onCheck?: (p: { done: number; total: number }) => void,
 ): Promise<{ zip: ExportArchive; parsed: ParsedExport }> {
   const zip = await openExport(file, tmpRoot);
   try {
@@ -67,7 +69,11 @@ export async function readExport(
     // Every media file the posts name is inflated once and checked against its CRC-32 now, so a
     // damaged member refuses the file before anything is written rather than halfway through.
     const members = new Set(parsed.posts.flatMap((p) => p.media.map((m) => m.member)));
-    for (const member of members) await zip.check(member);
+    let done = 0;
+    for (const member of members) {
+      await zip.check(member);
+      onCheck?.({ done: ++done, total: members.size });
+    }
     return { zip, parsed };
   } catch (err) {
     await zip.close();

@@ -41,6 +41,7 @@ export again adds nothing. Interrupted (Ctrl-C, a crash)? Run the same command a
         const config = ctx.config();
         await withArchive(config, async (archive) => {
           let bar: SingleBar | undefined;
+          let stage = '';
           try {
             const report = await importExport(archive, {
               file,
@@ -48,17 +49,20 @@ export again adds nothing. Interrupted (Ctrl-C, a crash)? Run the same command a
               dryRun: opts.dryRun,
               requestedBy: opts.as,
               channel: 'cli',
-              onProgress: ({ done, total }) => {
+              // One bar per stage: the media check (before anything is written), then the posts.
+              onProgress: (p) => {
                 if (!process.stderr.isTTY) return;
-                if (!bar) {
+                if (!bar || stage !== p.stage) {
+                  bar?.stop();
+                  stage = p.stage;
                   bar = new SingleBar({
-                    format: 'import [{bar}] {value}/{total} posts',
+                    format: `${p.stage} [{bar}] {value}/{total} ${p.stage === 'check' ? 'media files' : 'posts'}`,
                     stream: process.stderr,
                     hideCursor: true,
                   });
-                  bar.start(total, 0);
+                  bar.start(p.total, 0);
                 }
-                bar.update(done);
+                bar.update(p.done);
               },
             });
             bar?.stop();
