@@ -84,7 +84,7 @@ const schema = z.strictObject({
     height: int(200),
     acceptCookies: boolish,
     maxImages: int(0),
-    changeThreshold: int(0).max(64),
+    changeThreshold: int(0).max(128),
   }),
   redis: z.strictObject({ url: z.string() }),
   monitor: z.strictObject({

@@ -5,6 +5,7 @@
  */
 import { content, type Lang } from './content.ts';
 import { type Concept, LEXICON, STOPWORDS } from './lexicon.ts';
+import { isDictionaryWord } from './spelling.ts';
 import { allowedErrors, editDistance, fold, splitCompound, stem, words } from './text.ts';
 
 export interface Token {
@@ -105,6 +106,12 @@ function vocabulary(): Vocabulary {
   return vocab;
 }
 
+/** Every word the knowledge base knows (lexicon and guidance): what correction may rewrite towards. */
+export function knownWords(): string[] {
+  const v = vocabulary();
+  return [...new Set([...v.lexRaw, ...v.corpusRaw])];
+}
+
 function isKnown(v: Vocabulary, w: string): boolean {
   const s = stem(w);
   return v.lexRaw.has(w) || v.lexStem.has(s) || v.corpusRaw.has(w) || v.corpusStem.has(s);
@@ -142,6 +149,8 @@ function correct(v: Vocabulary, typed: string, sentence: number, emphasis: boole
     return [tok(typed)];
   const parts = splitCompound(typed, (w) => isKnown(v, w) && !STOPWORDS.has(w));
   if (parts) return parts.map((p) => tok(p, typed));
+  // A word of the Dutch or English dictionary is never rewritten: only non-words are corrected.
+  if (isDictionaryWord(typed)) return [tok(typed)];
   const max = allowedErrors(typed.length);
   if (max > 0) {
     const lex = closest(v.lexByLength, typed, max);

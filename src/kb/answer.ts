@@ -5,11 +5,13 @@
  */
 import { type Analysis, analyse } from './analyse.ts';
 import { content, type Entry, type Lang, type Localised, type Source } from './content.ts';
-import { extractFacts, type Facts, hasFacts, mergeFacts } from './facts.ts';
+import { extractFacts, type Facts, hasFacts, mergeFacts, orgKindIn } from './facts.ts';
 import { type Concept, LEXICON } from './lexicon.ts';
 import { type ApprovedEntry, type Hit, index, keywordMatches, queryTerms, rank } from './retrieve.ts';
 import { type Decision, decide, RULES } from './rules.ts';
+import { focus } from './scope.ts';
 import { fold, stem, words } from './text.ts';
+import { firstSentence, pickSources } from './verdict.ts';
 
 export type Verdict = 'archive' | 'do-not-archive' | 'depends' | 'info' | 'unknown';
 
@@ -48,6 +50,12 @@ export interface AskOptions {
 
 type Shape = 'decision' | 'info';
 
+/** Verbs of decision that open a yes/no question about what to do with an item. */
+const DECIDE = new Set(
+  'moet moeten moest mag mogen mocht hoeft hoeven kan kunnen must may should shall need do does is are was'.split(
+    ' ',
+  ),
+);
 const WH = new Set(
   'wat welk welke wie wanneer waarom hoe hoeveel waar waarmee waardoor sinds what which who whom whose when why how where'.split(
     ' ',
@@ -130,8 +138,6 @@ function genericStems(): Set<string> {
 
 /** Minimum BM25 score of the best entry for an info answer (in-scope questions score ≥ 6 on the tuning set). */
 const MIN_SCORE = 6;
-/** Above this share of words the knowledge base does not know, a question is out of scope. */
-const MAX_UNKNOWN = 0.5;
 
 function shape(a: Analysis, f: Facts, givenFacts: boolean): Shape | null {
   const has = (c: Concept) => a.matches.some((m) => m.concept === c);
@@ -156,19 +162,17 @@ function shape(a: Analysis, f: Facts, givenFacts: boolean): Shape | null {
   if ((has('lawOther') || has('erasure')) && has('applyVerb') && f.intent !== 'delete') return 'info';
   if (has('termQuestion') && f.intent !== 'delete' && !f.hold) return 'info';
   if (cue && (object || givenFacts)) return 'decision';
+  // "Mocht dat?", "Mogen de tweets weg?", "Must it be kept?": a verb of decision opening a sentence.
+  if (
+    object &&
+    a.tokens.some((t, i) => DECIDE.has(t.raw) && (i === 0 || a.tokens[i - 1]!.sentence !== t.sentence))
+  )
+    return 'decision';
   // "Must I archive this?", "Archiveren?": the item is in the context (a URL, the chat thread).
   if (cue && a.unknownWords.length === 0 && a.contentWords <= 3) return 'decision';
   return 'info';
 }
 
-const VERDICT_TEXT: Record<'archive' | 'do-not-archive' | 'depends', Localised> = {
-  archive: { nl: 'Ja, archiveren.', en: 'Yes, archive it.' },
-  'do-not-archive': {
-    nl: 'Nee, dit hoort niet in het archief.',
-    en: 'No, this does not belong in the archive.',
-  },
-  depends: { nl: 'Dat hangt ervan af.', en: 'It depends.' },
-};
 const INFERENCE_NOTE: Localised = {
   nl: 'Let op: dit antwoord berust (deels) op een afleiding uit de bronnen, niet op een bron die het letterlijk zo zegt.',
   en: 'Note: this answer rests (partly) on an inference from the sources, not on a source that says so in as many words.',
@@ -190,22 +194,6 @@ function communityLine(e: ApprovedEntry, lang: Lang): string {
 function communitySource(e: ApprovedEntry): Source | null {
   if (!e.source || !/^https?:\/\//.test(e.source)) return null;
   return { title: `Klankbordgroep #${e.id}: ${e.question}`, url: e.source };
-}
-
-/** Sources of several rules, one of each in turn, without repeats, at most `max`. */
-function interleave(lists: Source[][], max: number): Source[] {
-  const out: Source[] = [];
-  const seen = new Set<string>();
-  for (let round = 0; out.length < max && lists.some((l) => l.length > round); round++) {
-    for (const l of lists) {
-      const s = l[round];
-      if (s && !seen.has(s.url) && out.length < max) {
-        seen.add(s.url);
-        out.push(s);
-      }
-    }
-  }
-  return out;
 }
 
 function unknown(lang: Lang, facts: Facts): Answer {
@@ -243,7 +231,7 @@ function decisionAnswer(
     .sort((x, y) => y.s - x.s)[0];
   const supportEntry = better && better.s > (scores.get(home?.id ?? '') ?? 0) + 5 ? better.e : home;
   const parts = [
-    VERDICT_TEXT[d.verdict][lang],
+    firstSentence(a, d, facts, lang),
     ...d.hits.map((h) => `(${h.id}) ${h.text[lang]}`),
     ...d.notes.map((n) => n[lang]),
   ];
@@ -260,7 +248,7 @@ function decisionAnswer(
   if (supportEntry) parts.push(`${SEE_ALSO[lang]} ${supportEntry.title[lang]}`);
   const inference = d.hits.some((h) => h.inference);
   if (inference) parts.push(INFERENCE_NOTE[lang]);
-  const official = interleave([...d.hits.map((h) => h.sources), supportEntry?.sources ?? []], 8);
+  const official = pickSources(d, supportEntry?.sources ?? [], 3);
   const sources = [...official, ...extraSources.filter((s) => !official.some((o) => o.url === s.url))];
   return {
     verdict: d.verdict,
@@ -301,8 +289,8 @@ function infoAnswer(a: Analysis, lang: Lang, facts: Facts, community?: readonly 
   );
   const keyword = keywordMatches(idx, q, genericStems()) > 0;
   const communityHit = top?.doc.kind === 'community' && top.coverage >= 0.6;
-  const unknownShare = a.unknownWords.length / Math.max(1, a.contentWords);
-  if (!top || top.score < MIN_SCORE || !(topical || keyword || communityHit) || unknownShare > MAX_UNKNOWN) {
+  // Unknown everyday words never decide "out of scope": only whether the question meets the content.
+  if (!top || top.score < MIN_SCORE || !(topical || keyword || communityHit)) {
     return unknown(lang, facts);
   }
   if (top.doc.kind === 'community') {
@@ -339,9 +327,14 @@ function infoAnswer(a: Analysis, lang: Lang, facts: Facts, community?: readonly 
 
 /** Answers one question about archiving government social media. */
 export function ask(question: string, opts: AskOptions = {}): Answer {
-  const a = analyse(question);
+  // Greetings and context sentences do not change the facts; context lends only the organisation kind.
+  const part = focus(question, analyse);
+  const a = analyse(part.question);
   const lang = opts.language ?? a.lang;
-  const facts = mergeFacts(extractFacts(a), opts.facts);
+  const read = extractFacts(a);
+  if (read.orgKind === null)
+    read.orgKind = part.context.map((c) => orgKindIn(analyse(c))).find((k) => k) ?? null;
+  const facts = mergeFacts(read, opts.facts);
   const s = shape(a, facts, hasFacts(opts.facts));
   if (s === 'decision') return decisionAnswer(a, decide(facts), lang, facts, opts.community);
   if (s === 'info') return infoAnswer(a, lang, facts, opts.community);

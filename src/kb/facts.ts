@@ -3,7 +3,10 @@
  * null when the question does not say; the rules then ask for the one that decides.
  */
 import type { Analysis, Match } from './analyse.ts';
+import { kindOfTerm, type OrgKind } from './data.ts';
 import type { Concept } from './lexicon.ts';
+
+export type { OrgKind };
 
 /** Who posted (or, for a DM, the highest-ranking sender or receiver). */
 export type Author = 'bewindspersoon' | 'top-official' | 'civil-servant' | 'organisation' | 'third-party';
@@ -42,6 +45,10 @@ export interface Facts {
   hotspot: boolean | null;
   /** Someone invokes the right to erasure (AVG art. 17). */
   erasure: boolean | null;
+  /** The kind of government organisation (decides where permanent records are transferred to, R16). */
+  orgKind: OrgKind | null;
+  /** False when the item was made before (or after) its author held the office ("voordat ze minister werd"). */
+  inOffice: boolean | null;
 }
 
 export const NO_FACTS: Facts = {
@@ -57,6 +64,8 @@ export const NO_FACTS: Facts = {
   formal: null,
   hotspot: null,
   erasure: null,
+  orgKind: null,
+  inOffice: null,
 };
 
 /** The facts a question states explicitly, merged with facts given from elsewhere (those win). */
@@ -74,7 +83,15 @@ export function hasFacts(f: Partial<Facts> | undefined): boolean {
   return !!f && Object.values(f).some((v) => v !== null && v !== undefined);
 }
 
-const RANK: Partial<Record<Concept, number>> = { bewinds: 5, top: 4, staff: 3, org: 2, possOrg: 2, third: 1 };
+const RANK: Partial<Record<Concept, number>> = {
+  bewinds: 5,
+  top: 4,
+  staff: 3,
+  org: 2,
+  possOrg: 2,
+  third: 1,
+  party: 1,
+};
 const AUTHOR_OF: Partial<Record<Concept, Author>> = {
   bewinds: 'bewindspersoon',
   top: 'top-official',
@@ -82,7 +99,44 @@ const AUTHOR_OF: Partial<Record<Concept, Author>> = {
   org: 'organisation',
   possOrg: 'organisation',
   third: 'third-party',
+  party: 'third-party',
 };
+/** Words before a person that make it the topic of the item, not its author ("kritisch over de wethouder"). */
+const TOPIC = new Set([
+  'over',
+  'about',
+  'regarding',
+  'concerning',
+  'tegen',
+  'against',
+  'kritiek',
+  'criticising',
+  'criticizing',
+]);
+/** Words that turn the next few words around: "zonder verband met het werk", "no mention of work". */
+const NEGATORS = new Set([
+  'geen',
+  'niet',
+  'niets',
+  'zonder',
+  'nooit',
+  'no',
+  'not',
+  'nothing',
+  'without',
+  'never',
+  'none',
+  'nor',
+]);
+/** Modal verbs after which a trailing "weg" is a wish to delete: "Mogen de tweets weg?" */
+const MODALS = new Set(['mag', 'mogen', 'mocht', 'kan', 'kunnen', 'moet', 'moeten', 'hoeft', 'hoeven']);
+const PRIVACY_LAW = new Set(['avg', 'gdpr', 'privacywet']);
+/** Before or after holding office: the person named was not in role when the item was made. */
+const OUTSIDE_OFFICE = [
+  /\b(voordat|voor|before|prior to|toen)\b[^.?!;]{0,50}?\b(werd|became|aantrad|aantreden|took office|in functie|in office|benoemd|appointed|sworn in|kamerlid was|nog \w+ was|still \w+ was)\b/,
+  /\b(nadat|na|after|since)\b[^.?!;]{0,40}?\b(aftreden|aftrad|afgetreden|vertrek|vertrok|vertrokken|left office|stepped down|resigned|leaving office)\b/,
+  /\b(als privepersoon|as a private (person|individual|citizen))\b/,
+];
 const PLATFORM_NAMES: Record<string, string> = { twitter: 'x', 'facebook messenger': 'facebook' };
 const PASSIVE = new Set([
   'worden',
@@ -122,7 +176,25 @@ export function extractFacts(a: Analysis): Facts {
   readAccount(r, f);
   f.publicTask = publicTask(r);
   readStateAndIntent(r, f);
+  f.orgKind = orgKindOf(r);
+  f.inOffice = OUTSIDE_OFFICE.some((re) => re.test(r.text)) ? false : null;
   return f;
+}
+
+/** The organisation kind the question's people and organisations imply (the author's first). */
+function orgKindOf(r: Reading): Facts['orgKind'] {
+  const kinds = kindOfTerm();
+  const ms = [...r.persons.filter((m) => !r.topics.has(m)), ...r.a.matches];
+  for (const m of ms) {
+    const k = kinds.get(m.text);
+    if (k) return k;
+  }
+  return null;
+}
+
+/** The organisation kind a text names, if any (for context sentences: "Ik werk bij de gemeente Utrecht"). */
+export function orgKindIn(a: Analysis): Facts['orgKind'] {
+  return orgKindOf(reading(a));
 }
 
 /** A question's analysis with the look-ups the fact readers share. */
@@ -139,12 +211,28 @@ interface Reading {
   govPersons: Match[];
   /** "privé", "personal", except right after "ons"/"our" ("ons eigen account" is the organisation's). */
   privateMods: Match[];
+  /** Persons named as the topic of the item ("over de minister"), not as its author. */
+  topics: Set<Match>;
+  /** The question's words, folded, with sentence ends. */
+  text: string;
+  /** The match is turned around by a negation shortly before it in the same sentence. */
+  negated: (m: Match) => boolean;
 }
 
 function reading(a: Analysis): Reading {
   const all = (c: Concept) => a.matches.filter((m) => m.concept === c);
   const persons = a.matches.filter((m) => RANK[m.concept] !== undefined);
+  const sentenceOf = (i: number) => a.tokens[i]?.sentence;
+  const before = (m: Match, n: number) =>
+    a.tokens.slice(Math.max(0, m.start - n), m.start).filter((t) => t.sentence === sentenceOf(m.start));
+  const topics = new Set(persons.filter((m) => before(m, 3).some((t) => TOPIC.has(t.raw))));
+  const text = a.tokens
+    .map((t, i) => (i > 0 && a.tokens[i - 1]!.sentence !== t.sentence ? `. ${t.raw}` : t.raw))
+    .join(' ');
   return {
+    topics,
+    text,
+    negated: (m) => before(m, 5).some((t) => NEGATORS.has(t.raw)),
     a,
     all,
     has: (c) => a.matches.some((m) => m.concept === c),
@@ -154,7 +242,7 @@ function reading(a: Analysis): Reading {
       ),
     tokenAt: (i) => a.tokens[i]?.raw,
     persons,
-    govPersons: persons.filter((m) => ['bewinds', 'top', 'staff'].includes(m.concept)),
+    govPersons: persons.filter((m) => ['bewinds', 'top', 'staff'].includes(m.concept) && !topics.has(m)),
     privateMods: all('privMod').filter((m) => {
       const prev = a.matches.find((o) => o.end === m.start);
       return !(prev && prev.concept === 'possOrg');
@@ -210,7 +298,9 @@ function reactionType(r: Reading, m: Match): ContentType {
 
 /** Who posted, given what the item is. */
 function author(r: Reading, content: ContentType | null): Author | null {
-  const { a, persons, govPersons } = r;
+  const { a, govPersons } = r;
+  // The person an item is about is not its author (except in a DM, where sender and receiver both count).
+  const persons = content === 'dm' ? r.persons : r.persons.filter((m) => !r.topics.has(m));
   // The person after an item is its author: "de tweets van de minister", "comments from the public",
   // "een reactie van de gemeente". (Not for pictures: "een foto van de minister" shows the minister.)
   const explicit = a.matches
@@ -265,8 +355,12 @@ function readAccount(r: Reading, f: Facts): void {
  * ("personal tweets", "tweet privé over zijn hobby"). Both said at once: unknown.
  */
 function publicTask(r: Reading): boolean | null {
-  const no = r.has('ptNo') || r.privateMods.some((m) => !r.near(m, ['accountNoun', 'platform'], 3));
-  const yes = r.has('ptYes');
+  const yesM = r.all('ptYes');
+  const noM = [...r.all('ptNo'), ...r.privateMods.filter((m) => !r.near(m, ['accountNoun', 'platform'], 3))];
+  // A party's content shared by someone in office is party-political ("campagnebericht van zijn partij").
+  const party = r.govPersons.length > 0 && r.has('party');
+  const no = noM.some((m) => !r.negated(m)) || yesM.some((m) => r.negated(m)) || party;
+  const yes = yesM.some((m) => !r.negated(m)) || noM.some((m) => r.negated(m) && m.concept === 'ptNo');
   return yes && no ? null : yes ? true : no ? false : null;
 }
 
@@ -287,6 +381,19 @@ function readStateAndIntent(r: Reading, f: Facts): void {
   if (has('formal')) f.formal = true;
   if (has('hotspot')) f.hotspot = true;
   if (has('erasure')) f.erasure = true;
+  // "Mogen de tweets weg?": a modal verb and a closing "weg" in one sentence.
+  const toks = r.a.tokens;
+  toks.forEach((t, i) => {
+    if (t.raw !== 'weg' || toks[i + 1]?.sentence === t.sentence) return;
+    if (toks.some((o) => o.sentence === t.sentence && MODALS.has(o.raw))) f.intent = 'delete';
+  });
+  // Removal asked on the grounds of the AVG is an erasure request: "op grond van de AVG verwijderen".
+  const privacy = all('lawOther').filter((m) => PRIVACY_LAW.has(m.text));
+  const removal = [...all('deleteIntent'), ...all('deleted')];
+  if (privacy.some((p) => removal.some((d) => toks[d.start]?.sentence === toks[p.start]?.sentence))) {
+    f.erasure = true;
+    f.intent = null;
+  }
   const platform = all('platform')[0];
   if (platform) f.platform = PLATFORM_NAMES[platform.text] ?? platform.text;
 }

@@ -4,6 +4,8 @@
  * which matches the written form (needed where the form carries the meaning: "verwijderen" is an
  * intent, "verwijderd" a state). Misspellings are corrected towards these words before matching.
  */
+import { DATA } from './data.ts';
+
 export type Concept =
   // who
   | 'bewinds'
@@ -12,6 +14,8 @@ export type Concept =
   | 'org'
   | 'third'
   | 'possOrg'
+  /** A political party or its local branch (src/kb/data.ts): not government. */
+  | 'party'
   // accounts
   | 'corporate'
   | 'privAccount'
@@ -57,6 +61,8 @@ export interface LexiconGroup {
 }
 
 export const LEXICON: LexiconGroup[] = [
+  // The data lists (organisations, office-holders, parties, chat words), each with its source.
+  ...DATA.map((l) => ({ concept: l.concept, terms: l.terms })),
   {
     concept: 'bewinds',
     terms: [
@@ -279,7 +285,27 @@ export const LEXICON: LexiconGroup[] = [
       'personally',
     ],
   },
-  { concept: 'hybrid', terms: ['hybride', 'hybrid', 'gemengd account', 'mixed account', 'gemengde account'] },
+  {
+    concept: 'hybrid',
+    terms: [
+      'personal and official',
+      'private and official',
+      'personal and work',
+      'prive en zakelijk',
+      'privé en zakelijk',
+      'prive en werk',
+      'zowel prive',
+      'zowel persoonlijke',
+      'zowel persoonlijk',
+      'both personal',
+      'both private',
+      'hybride',
+      'hybrid',
+      'gemengd account',
+      'mixed account',
+      'gemengde account',
+    ],
+  },
   {
     concept: 'accountNoun',
     terms: [
@@ -703,6 +729,15 @@ export const LEXICON: LexiconGroup[] = [
   {
     concept: 'elsewhere',
     terms: [
+      'also kept',
+      'also stored',
+      'also saved',
+      'ook bewaard',
+      'ook opgeslagen',
+      'staan ook in',
+      'staat ook in',
+      'eigen export',
+      'own export',
       'elders',
       'elsewhere',
       'still online',
@@ -806,6 +841,45 @@ export const LEXICON: LexiconGroup[] = [
   {
     concept: 'ptYes',
     terms: [
+      'toezegging',
+      'toezeggingen',
+      'afspraak',
+      'afspraken',
+      'promise',
+      'agreement',
+      'agreements',
+      'contract',
+      'contracten',
+      'plannen',
+      'plans',
+      'woningbouw',
+      'housing',
+      'stikstof',
+      'nitrogen',
+      'belasting',
+      'belastingen',
+      'tax',
+      'taxes',
+      'verkeer',
+      'traffic',
+      'vaccinatie',
+      'vaccinaties',
+      'vaccination',
+      'vaccinations',
+      'dijkversterking',
+      'raadsbesluit',
+      'collegebesluit',
+      'officiele',
+      'official posts',
+      'klacht',
+      'complaint',
+      'dienstverlening',
+      'regeling',
+      'subsidieregeling',
+      'evacuatie',
+      'evacuation',
+      'verkeersupdates',
+      'traffic updates',
       'beleid',
       'kabinetsbeleid',
       'policy',
@@ -902,13 +976,9 @@ export const LEXICON: LexiconGroup[] = [
       'cat',
       'huisdier',
       'pet',
-      'partij',
-      'partijen',
       'partijpolitiek',
       'partijpolitieke',
-      'party',
       'party-political',
-      'political party',
       'campagne',
       'campagnefilmpje',
       'campaign',
@@ -966,6 +1036,10 @@ export const LEXICON: LexiconGroup[] = [
   {
     concept: 'archiveCue',
     terms: [
+      'archiefwaardig',
+      'archiefwaardige',
+      'worth archiving',
+      'worth keeping',
       'archiveren',
       'archiveer',
       'gearchiveerd',
@@ -1025,6 +1099,9 @@ export const LEXICON: LexiconGroup[] = [
   {
     concept: 'coverage',
     terms: [
+      'subject to',
+      'onder de archiefplicht',
+      'onder de archiefwet',
       'vallen onder',
       'valt onder',
       'covered',

@@ -25,31 +25,37 @@ export const RULES: Record<string, RuleDef> = {
       en: 'Scope: archival record and Woo document',
     },
     home: 'archiefbescheid',
-    sources: ['archiefwet', 'woo-art-2-1', 'woo-zorgplichten', 'inspectie-archiefbescheiden'],
+    sources: [
+      'archiefwet-art1',
+      'woo-art-2-1-wet',
+      'woo-art-2-1',
+      'woo-zorgplichten',
+      'inspectie-archiefbescheiden',
+    ],
     inference: false,
   },
   R2: {
     title: { nl: 'Corporate account', en: 'Corporate account' },
     home: 'corporate-accounts',
-    sources: ['vac-van-wie', 'archiefwet', 'richtlijn-websites'],
+    sources: ['archiefwet-art3', 'vac-van-wie', 'archiefwet', 'richtlijn-websites'],
     inference: false,
   },
   R3: {
     title: { nl: 'Bewindspersoon in functie', en: 'Minister or state secretary in role' },
     home: 'bewindspersonen',
-    sources: ['vac-van-wie', 'vac-bewindspersonen', 'acoi-chat'],
+    sources: ['grondwet-art68', 'vac-van-wie', 'vac-bewindspersonen', 'acoi-chat'],
     inference: false,
   },
   R4: {
     title: { nl: 'Privé- of partijpolitieke inhoud', en: 'Private or party-political content' },
     home: 'hybrid-accounts',
-    sources: ['open-overheid-archiveren', 'avg-archivering', 'na-juridisch-kader'],
+    sources: ['avg', 'open-overheid-archiveren', 'avg-archivering', 'na-juridisch-kader'],
     inference: false,
   },
   R5: {
     title: { nl: 'Privé- of hybride account voor het werk', en: 'Private or hybrid account used for work' },
     home: 'private-accounts',
-    sources: ['abrvs-2019', 'beleidsadvies-2024', 'it-academie'],
+    sources: ['ecli-rvs-2019-899', 'abrvs-2019', 'beleidsadvies-2024', 'it-academie'],
     inference: true,
   },
   R6: {
@@ -64,31 +70,31 @@ export const RULES: Record<string, RuleDef> = {
   R7: {
     title: { nl: 'Verwijderen en vernietigen', en: 'Deletion and destruction' },
     home: 'deletion',
-    sources: ['archiefwet', 'inspectie-az-2022'],
+    sources: ['archiefwet-art3', 'archiefwet-art5', 'archiefwet', 'inspectie-az-2022'],
     inference: false,
   },
   R8: {
     title: { nl: 'Lopend Woo-verzoek of geschil', en: 'Pending Woo request or dispute' },
     home: 'woo-requests-holds',
-    sources: ['rbmne-2020', 'archiefwet'],
+    sources: ['ecli-rbmne-2020-5875', 'archiefwet-art3', 'rbmne-2020', 'archiefwet'],
     inference: false,
   },
   R9: {
     title: { nl: 'Reacties van derden en persoonsgegevens', en: 'Third-party comments and personal data' },
     home: 'third-party-comments',
-    sources: ['tien-vragen', 'na-bewaren', 'avg-archivering', 'avg-vergetelheid'],
+    sources: ['avg', 'tien-vragen', 'na-bewaren', 'avg-archivering', 'avg-vergetelheid'],
     inference: false,
   },
   R10: {
     title: { nl: 'Webcare-antwoorden', en: 'Webcare replies' },
     home: 'webcare',
-    sources: ['tien-vragen', 'inspectie-2016-rapport'],
+    sources: ['archiefwet-art1', 'tien-vragen', 'inspectie-2016-rapport'],
     inference: false,
   },
   R11: {
     title: { nl: 'Formele besluiten via sociale media', en: 'Formal decisions through social media' },
     home: 'formal-decisions',
-    sources: ['na-juridisch-kader'],
+    sources: ['awb', 'na-juridisch-kader'],
     inference: false,
   },
   R12: {
@@ -100,7 +106,7 @@ export const RULES: Record<string, RuleDef> = {
   R13: {
     title: { nl: 'Platform maakt niet uit', en: 'The platform does not matter' },
     home: 'platforms',
-    sources: ['na-overheidsinformatie', 'archiefwet'],
+    sources: ['archiefwet-art1', 'na-overheidsinformatie', 'archiefwet'],
     inference: false,
   },
   R14: {
@@ -118,7 +124,7 @@ export const RULES: Record<string, RuleDef> = {
   R16: {
     title: { nl: 'Moment van overbrenging', en: 'When to transfer' },
     home: 'transfer',
-    sources: ['transfer-10y', 'archiefwet-ek-nota'],
+    sources: ['archiefwet-art12', 'transfer-10y', 'archiefwet-ek-nota'],
     inference: false,
   },
   R17: {
@@ -179,8 +185,8 @@ const T = {
     en: 'Posts, replies, reposts, stories and profile information on the organisation’s corporate account are captured into the organisation’s records system. The retention period follows the selectielijst; until it is appraised, keeping it permanently is the default (by analogy with the guideline for archiving government websites).',
   },
   R3: {
-    nl: 'Berichten die een minister of staatssecretaris in die rol plaatst, worden gearchiveerd, op welk account ook (VAC "van wie"; art. 68 Grondwet). Aanbevolen waardering: bewaren (permanent, later overbrengen naar het Nationaal Archief); dat is een afleiding uit het ACOI-advies voor de chatberichten van bewindspersonen.',
-    en: 'Posts a minister or state secretary publishes in that role are archived, on whatever account (VAC "van wie"; art. 68 of the Constitution). Recommended appraisal: keep permanently (bewaren, later transfer to the Nationaal Archief); that is an inference from the ACOI advice on ministers’ chat messages.',
+    nl: 'Berichten die een minister of staatssecretaris in die rol plaatst, worden gearchiveerd, op welk account ook (VAC "van wie"; art. 68 Grondwet); voor een bestuurder (burgemeester, wethouder, gedeputeerde, commissaris van de Koning, dijkgraaf) geldt hetzelfde naar analogie. Aanbevolen waardering: bewaren (permanent); dat is een afleiding uit het ACOI-advies voor de chatberichten van bewindspersonen en bestuurders.',
+    en: 'Posts a minister or state secretary publishes in that role are archived, on whatever account (VAC "van wie"; art. 68 of the Constitution); the same applies by analogy to a bestuurder (mayor, alderman, provincial executive, King’s commissioner, dike-reeve). Recommended appraisal: keep permanently (bewaren); that is an inference from the ACOI advice on the chat messages of ministers and bestuurders.',
   },
   R4: {
     nl: 'Puur privé- of partijpolitieke inhoud zonder verband met de publieke taak is geen archiefbescheid van de organisatie. De AVG (art. 5, dataminimalisatie) verzet zich ertegen om het te bewaren, behalve voor zover nodig om werkberichten ervan te scheiden.',
@@ -250,9 +256,21 @@ const T = {
     nl: 'Het platform ({platform}) verandert niets aan de status: dezelfde regels gelden op X, Mastodon, Bluesky, TikTok en elk ander platform.',
     en: 'The platform ({platform}) does not change the status: the same rules apply on X, Mastodon, Bluesky, TikTok and any other platform.',
   },
-  R16: {
-    nl: 'Wat permanent bewaard wordt, gaat na 20 jaar naar het Nationaal Archief (Archiefwet 1995); onder de nieuwe Archiefwet, die nog niet in werking is, wordt dat 10 jaar.',
-    en: 'What is kept permanently goes to the Nationaal Archief after 20 years (Archiefwet 1995); under the new Archiefwet, not yet in force, this becomes 10 years.',
+  R16rijk: {
+    nl: 'Wat permanent bewaard wordt, brengt de rijksoverheid over naar het Nationaal Archief: na 20 jaar onder de Archiefwet 1995 (art. 12); onder de nieuwe Archiefwet wordt dat 10 jaar, zodra die in werking is (het wetsvoorstel lag in oktober 2025 nog bij de Eerste Kamer).',
+    en: 'What is kept permanently the central government transfers to the Nationaal Archief: after 20 years under the Archiefwet 1995 (art. 12); under the new Archiefwet this becomes 10 years once it is in force (the bill was still before the Eerste Kamer in October 2025).',
+  },
+  R16local: {
+    nl: 'Wat permanent bewaard wordt, brengt {org} over naar de eigen archiefbewaarplaats (vaak een regionaal historisch centrum), niet naar het Nationaal Archief: na 20 jaar onder de Archiefwet 1995 (art. 12); onder de nieuwe Archiefwet wordt dat 10 jaar, zodra die in werking is.',
+    en: 'What is kept permanently {org} transfers to its own archive repository (archiefbewaarplaats, often a regional historical centre), not to the Nationaal Archief: after 20 years under the Archiefwet 1995 (art. 12); under the new Archiefwet this becomes 10 years once it is in force.',
+  },
+  R16any: {
+    nl: 'Wat permanent bewaard wordt, gaat na 20 jaar (Archiefwet 1995, art. 12; onder de nieuwe Archiefwet 10 jaar, zodra die in werking is) naar een archiefbewaarplaats: voor de rijksoverheid het Nationaal Archief, voor een gemeente, provincie of waterschap de eigen archiefbewaarplaats.',
+    en: 'What is kept permanently goes to an archive repository after 20 years (Archiefwet 1995, art. 12; 10 years under the new Archiefwet once it is in force): the Nationaal Archief for the central government, its own archiefbewaarplaats for a municipality, province or water board.',
+  },
+  R1outside: {
+    nl: 'Wat iemand plaatste voordat (of nadat) hij of zij het ambt bekleedde, is niet in functie gemaakt: het is geen archiefbescheid van het overheidsorgaan (Archiefwet art. 1c, Woo art. 2.1), tenzij het toen al over het werk van dat orgaan ging.',
+    en: 'What someone posted before (or after) holding the office was not made in that function: it is not a record of the public body (Archiefwet art. 1(c), Woo art. 2.1), unless it already concerned that body’s work.',
   },
   R17: {
     nl: 'Likes en reposts van het account horen bij het informatieobject van het account (actieknoppen zijn wezenlijke kenmerken): leg ze vast als context. De gedeelde inhoud zelf is een archiefbescheid van wie het maakte. Een aparte bewaarregel bestaat niet; dit is een afleiding.',
@@ -444,6 +462,12 @@ function overridingRules({ f, add, done }: Deciding): Decision | undefined {
 /** R6: direct messages follow the chat-message regime; who sent or received them decides. */
 function directMessage({ f, add, done }: Deciding): Decision | undefined {
   if (f.content !== 'dm') return undefined;
+  // Private content is not a record whoever sends it: R4 before the chat regime (a minister's message to family).
+  if (f.publicTask === false && f.author !== 'civil-servant' && f.author !== 'organisation') {
+    add('R4', T.R4);
+    add('R6', T.R6base);
+    return done('do-not-archive', 'R4');
+  }
   if (f.author === 'bewindspersoon') {
     add('R6', join(T.R6base, T.R6bewinds));
     return done('archive', 'R6');
@@ -464,6 +488,11 @@ function directMessage({ f, add, done }: Deciding): Decision | undefined {
 
 /** Content that is not the government's own work: private or party-political, or by others. */
 function notGovernmentContent({ f, add, done }: Deciding): Decision | undefined {
+  // Made before (or after) the author held the office, and not said to be about the work.
+  if (f.inOffice === false && f.publicTask !== true) {
+    add('R1', T.R1outside);
+    return done('do-not-archive', 'R1');
+  }
   // R4: purely private or party-political content is not a record.
   if (f.publicTask === false) {
     add('R4', T.R4);
@@ -479,7 +508,8 @@ function notGovernmentContent({ f, add, done }: Deciding): Decision | undefined 
     add('R9', T.R9);
     return done('depends', 'R9');
   }
-  if (f.author === 'third-party' && f.account === null) {
+  // Someone else's post, on their own account or none named: not a record of the organisation.
+  if (f.author === 'third-party' && (f.account === null || f.account === 'private')) {
     add('R1', T.R1notGov);
     return done('do-not-archive', 'R1');
   }
@@ -549,13 +579,14 @@ function byAccount({ f, add, done }: Deciding, account: Facts['account'], platfo
 
 /** Rules that add to an archive verdict: the kind of item, its state, formal decisions, hotspots. */
 function extras(f: Facts, add: (id: RuleId, text: Localised) => void, d: Decision): Decision {
-  if (f.content === 'webcare' && f.author !== 'bewindspersoon') add('R10', T.R10);
+  // Webcare by the organisation; on a private account the account rule (R5) stays the deciding one.
+  if (f.content === 'webcare' && f.author !== 'bewindspersoon' && d.primary !== 'R5') add('R10', T.R10);
   if (f.content === 'like' || f.content === 'repost') add('R17', T.R17);
   if (f.change === 'edited') add('R18', T.R18);
   if (f.change === 'deleted') add('R7', T.R7deleted);
   if (f.formal) add('R11', T.R11);
   if (f.hotspot) add('R12', T.R12);
-  if (d.hits.some((h) => h.id === 'R3' || h.id === 'R12')) add('R16', T.R16);
+  if (d.hits.some((h) => h.id === 'R3' || h.id === 'R12')) add('R16', transferText(f));
   const specific = (['R10', 'R17', 'R18', 'R7', 'R11', 'R12'] as RuleId[]).find((id) =>
     d.hits.some((h) => h.id === id),
   );
@@ -564,6 +595,24 @@ function extras(f: Facts, add: (id: RuleId, text: Localised) => void, d: Decisio
   const i = d.hits.findIndex((h) => h.id === 'R13');
   if (i >= 0) d.hits.push(...d.hits.splice(i, 1));
   return d;
+}
+
+const ORG_NAME: Record<string, Localised> = {
+  gemeente: { nl: 'een gemeente', en: 'a municipality' },
+  provincie: { nl: 'een provincie', en: 'a province' },
+  waterschap: { nl: 'een waterschap', en: 'a water board' },
+  regio: {
+    nl: 'een gemeenschappelijke regeling (zoals een GGD of veiligheidsregio)',
+    en: 'a joint arrangement of municipalities (such as a GGD or safety region)',
+  },
+};
+
+/** R16 for the organisation the question is about: the Rijk to the Nationaal Archief, others to their own. */
+export function transferText(f: Facts): Localised {
+  if (f.orgKind === 'rijk') return T.R16rijk;
+  const org = f.orgKind ? ORG_NAME[f.orgKind] : undefined;
+  if (!org) return T.R16any;
+  return { nl: T.R16local.nl.replace('{org}', org.nl), en: T.R16local.en.replace('{org}', org.en) };
 }
 
 function join(...parts: Localised[]): Localised {

