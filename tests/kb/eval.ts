@@ -1,7 +1,8 @@
 /**
  * The knowledge base's evaluation (issue 15). Runs every question of tests/kb/eval-tuning.yaml (tuned on),
- * tests/kb/eval-heldout.yaml (held out, written with the tuning set) and tests/kb/eval-fresh.yaml (held
- * out, written later from the legal framework before the system saw it) through ask(), and prints per set:
+ * tests/kb/eval-heldout.yaml (held out, written with the tuning set), tests/kb/eval-fresh.yaml and
+ * tests/kb/eval-blind.yaml (held out, written later from the legal framework before the system saw them;
+ * their misses are never listed) through ask(), and prints per set:
  * accuracy per verdict, overall accuracy, and strict accuracy (verdict and the deciding rule). For the
  * held-out sets it also runs robustness variants — a context sentence before the question, greetings
  * around it, typos inserted, and (fresh set) the same question in the other language — and prints the
@@ -36,8 +37,10 @@ export interface CaseResult {
   why: string[];
 }
 
-export type SetName = 'tuning' | 'heldout' | 'fresh';
-export const SETS: SetName[] = ['tuning', 'heldout', 'fresh'];
+export type SetName = 'tuning' | 'heldout' | 'fresh' | 'blind';
+export const SETS: SetName[] = ['tuning', 'heldout', 'fresh', 'blind'];
+/** Sets whose misses are never listed (--verbose included), so that nobody tunes on them. */
+const SEALED: SetName[] = ['fresh', 'blind'];
 export const VERDICTS: Verdict[] = ['archive', 'do-not-archive', 'depends', 'info', 'unknown'];
 const DIR = path.dirname(fileURLToPath(import.meta.url));
 
@@ -218,6 +221,7 @@ function main(args: string[]): void {
     tuning: 'tuning set (tuned on)',
     heldout: 'held-out set (written with the tuning set)',
     fresh: 'fresh held-out set (written from the legal framework, 2026-11-26)',
+    blind: 'blind held-out set (written from the legal framework, 2026-11-26, never inspected)',
   };
   for (const set of sets) {
     const cases = loadCases(set);
@@ -225,15 +229,15 @@ function main(args: string[]): void {
     const s = score(results);
     const entry: Record<string, unknown> = { ...s };
     if (!json) console.log(formatScore(label[set], s));
-    if (verbose && !json)
+    const show = verbose && !json && !SEALED.includes(set);
+    if (show)
       for (const r of results.filter((x) => !x.strict))
         console.log(`    ✗ ${r.case.q}\n      ${r.why.join('; ')}`);
     if (set !== 'tuning') {
       const rob = robustness(cases, s);
       entry['robustness'] = rob.scores;
       if (!json) console.log(`  robustness:\n${formatRobustness(rob.scores)}`);
-      if (verbose && !json)
-        for (const r of rob.misses) console.log(`    ✗ ${r.case.q}\n      ${r.why.join('; ')}`);
+      if (show) for (const r of rob.misses) console.log(`    ✗ ${r.case.q}\n      ${r.why.join('; ')}`);
     }
     report[set] = entry;
   }
