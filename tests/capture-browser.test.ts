@@ -53,12 +53,14 @@ describe('perceptual hash (dHash over the PNG)', () => {
     });
   it('gives the same hash for the same image, a near one for a slight change, a far one for another picture', () => {
     const a = gradient(200, 120);
-    expect(dHash(a)).toMatch(/^[0-9a-f]{16}$/);
+    expect(dHash(a)).toMatch(/^[0-9a-f]{32}$/);
     expect(dHash(a)).toBe(dHash(gradient(200, 120)));
     // Anti-aliasing-sized noise: a few pixels.
     expect(hammingDistance(dHash(a), dHash(gradient(200, 120, [10, 10, 12, 12])))).toBeLessThanOrEqual(2);
     // A black block over the right third of the picture: a changed look.
     expect(hammingDistance(dHash(a), dHash(gradient(200, 120, [130, 0, 200, 120])))).toBeGreaterThan(10);
+    // A full-width dark band above the rest (a picture over the text): the aHash half sees it.
+    expect(hammingDistance(dHash(a), dHash(gradient(200, 120, [0, 0, 200, 30])))).toBeGreaterThan(10);
     expect(hammingDistance('ffffffffffffffff', '0000000000000000')).toBe(64);
   });
 
@@ -69,13 +71,23 @@ describe('perceptual hash (dHash over the PNG)', () => {
       method: 'browser',
       content: JSON.stringify({ media: [{ key, url: 'urn:view:x', type: 'image', description: null }] }),
     });
-    expect(screenshotKey('00000000000000ff', prev('screenshot:00000000000000fe'), 10)).toBe(
-      'screenshot:00000000000000fe',
+    expect(
+      screenshotKey(
+        '000000000000000000000000000000ff',
+        prev('screenshot:000000000000000000000000000000fe'),
+        10,
+      ),
+    ).toBe('screenshot:000000000000000000000000000000fe');
+    expect(
+      screenshotKey(
+        'ffffffffffffffff00000000000000ff',
+        prev('screenshot:000000000000000000000000000000fe'),
+        10,
+      ),
+    ).toBe('screenshot:ffffffffffffffff00000000000000ff');
+    expect(screenshotKey('000000000000000000000000000000ff', undefined, 10)).toBe(
+      'screenshot:000000000000000000000000000000ff',
     );
-    expect(screenshotKey('ffffffff000000ff', prev('screenshot:00000000000000fe'), 10)).toBe(
-      'screenshot:ffffffff000000ff',
-    );
-    expect(screenshotKey('00000000000000ff', undefined, 10)).toBe('screenshot:00000000000000ff');
   });
 });
 
@@ -220,6 +232,18 @@ describe('capture --method browser (headless Chromium against a loopback site)',
     expect(records.some((x) => x.type === 'response' && x.uri === `${site.base}/bericht`)).toBe(true);
   });
 
+  it('does not follow a script that sends the page to another site, and notes it', async () => {
+    const { env, dataDir } = guardedEnv(site);
+    const before = site.requests.length;
+    const r = await cli(env, 'capture', `${site.base}/elders`, '--method', 'browser', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json.post.text).toContain('U wordt doorgestuurd.');
+    expect(site.requests.slice(before)).not.toContain('/bericht');
+    const [version] = await query<{ misses: string }>(dataDir, 'SELECT misses FROM version');
+    const away = `http://localhost:${new URL(site.base).port}/bericht`;
+    expect(JSON.parse(version!.misses)).toContain(`navigation to another site not followed: ${away}`);
+  });
+
   it('refuses a gone page and a login wall with a clear error, archiving nothing', async () => {
     const { env, dataDir } = guardedEnv(site);
     const gone = await cli(env, 'capture', `${site.base}/weg`, '--method', 'browser');
@@ -268,17 +292,24 @@ describe('capture --method browser (headless Chromium against a loopback site)',
       const edit = alerts.find((a) => a.kind === 'edited');
       expect(JSON.stringify(edit)).toContain('2032');
 
+      // The same text with a different look (a large picture above it): an edit of the screenshot alone.
+      site.hero = true;
+      const looked = await cli(env, 'recheck', '--all', '--json');
+      expect(looked.json.outcomes).toEqual([expect.objectContaining({ outcome: 'edited' })]);
+      expect((await cli(env, 'show', url, '--json')).json.versions).toHaveLength(3);
+
       site.wall = true;
       const walled = await cli(env, 'recheck', '--all', '--json');
       expect(walled.json.outcomes).toEqual([expect.objectContaining({ outcome: 'unavailable' })]);
       const after = (await cli(env, 'alerts', '--json')).json.alerts as { kind: string }[];
-      expect(after.filter((a) => a.kind === 'edited')).toHaveLength(1);
+      expect(after.filter((a) => a.kind === 'edited')).toHaveLength(2);
       expect(after.some((a) => a.kind === 'unavailable')).toBe(true);
       const shown = await cli(env, 'show', url, '--json');
-      expect(shown.json.versions).toHaveLength(2);
+      expect(shown.json.versions).toHaveLength(3);
     } finally {
       site.headline = original;
       site.wall = false;
+      site.hero = false;
     }
   });
 

@@ -24,6 +24,8 @@ export class JsSite {
   headline = 'Kabinet verlengt de subsidie voor zonnepanelen op scholen tot 2030';
   /** Serve the platform's login wall instead of the post. */
   wall = false;
+  /** A large dark picture above the post: the page looks different, its text stays the same. */
+  hero = false;
   /** The private address the page's script tries to reach (`http://127.0.0.1:<port>/…`). */
   privateUrl = 'http://127.0.0.1:9/geheim';
   private readonly server: Server;
@@ -67,6 +69,15 @@ export class JsSite {
         );
       if (path.startsWith('/consent')) return send(204, 'text/plain', '');
       if (path === '/oud') return send(301, 'text/html', 'moved', { location: '/bericht' });
+      if (path === '/elders') {
+        // A script that sends the visitor to another site (here: the same server under another host name).
+        const away = `http://localhost:${new URL(this.base).port}/bericht`;
+        return send(
+          200,
+          'text/html; charset=utf-8',
+          `<html><head><title>Doorsturen</title></head><body><p>U wordt doorgestuurd.</p><script>addEventListener('load', () => setTimeout(() => { location.href = ${JSON.stringify(away)}; }, 50));</script></body></html>`,
+        );
+      }
       if (path === '/weg')
         return send(
           410,
@@ -111,7 +122,7 @@ export class JsSite {
 <div id="cookie-banner" class="cookie-consent"><p>Wij gebruiken cookies.</p>
   <button id="accept" onclick="fetch('/consent?choice=accept');this.parentNode.remove()">Alles accepteren</button>
   <button id="reject" onclick="fetch('/consent?choice=reject');this.parentNode.remove()">Weigeren</button></div>
-<main><h1>Nieuws</h1><article id="post"><p>Laden…</p></article></main>
+${this.hero ? '<div style="height:600px;background:#123"></div>' : ''}<main><h1>Nieuws</h1><article id="post"><p>Laden…</p></article></main>
 <div style="height:2500px"></div>
 <img id="kaart" loading="lazy" src="/img/kaart.png" alt="Kaart van de scholen" width="40" height="30">
 <script src="/app.js" data-page="${n}"></script>

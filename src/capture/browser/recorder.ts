@@ -100,7 +100,8 @@ export class Recorder {
       if (this.navigations === 0 || url === this.chain) this.site = host;
       else if (host !== this.site) {
         this.notes.offSite.push(url);
-        return route.abort('blockedbyclient');
+        // Aborted (not blocked): Chromium then keeps the page it shows instead of an error page.
+        return route.abort('aborted');
       }
       this.navigations++;
     }

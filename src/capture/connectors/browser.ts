@@ -36,7 +36,7 @@ const SCREENSHOT = 'screenshot:';
  * `web`, the page URL (without its fragment) as identity, the host as account, as the `web` method
  * has it, so both methods' captures of one URL are versions of one post, each naming its method.
  *
- * The version's screenshot is a media item keyed by its perceptual hash (64-bit dHash). A capture
+ * The version's screenshot is a media item keyed by its perceptual hash (128-bit dHash). A capture
  * whose screenshot is within `browser.changeThreshold` bits of the previous version's keeps that
  * version's key, so a re-render that looks the same (a few pixels of anti-aliasing) makes no new
  * version, while a changed look does, also when the text stayed the same.
@@ -241,7 +241,7 @@ export function screenshotKey(dhash: string, previous: LatestVersion | undefined
     before = undefined;
   }
   const old = before?.slice(SCREENSHOT.length);
-  if (before && old && /^[0-9a-f]{16}$/.test(old) && hammingDistance(old, dhash) <= threshold) return before;
+  if (before && old && /^[0-9a-f]{32}$/.test(old) && hammingDistance(old, dhash) <= threshold) return before;
   return `${SCREENSHOT}${dhash}`;
 }
 
