@@ -27,6 +27,7 @@ import { archiveHealth, redisHealth, workerHealth } from './queue/health.ts';
 import { startPrivateRedis } from './queue/redis-server.ts';
 import { Archive } from './store/archive.ts';
 import { platformStatus } from './usecases/status.ts';
+import { viewerRouter } from './viewer/app.ts';
 import { startWorkers } from './worker.ts';
 
 export interface ServeOptions {
@@ -228,6 +229,7 @@ export async function serve(config: Config, opts: ServeOptions): Promise<Running
     let worker: Worker | undefined;
     healthz(app, { redis: connection, archive, outbox, worker: () => worker, inProcess: opts.worker });
     app.use(metaWebhooks(env, archive.db, monitor, log)); // Meta's: a change is an immediate check or poll
+    app.use('/archive', viewerRouter({ archive, roles, env, log })); // the web viewer (docs/viewer.md)
     const ctx = { bot, app, archive, redis: connection, log, env };
     const shell = registerAdapters(ctx, outbox, opts);
 

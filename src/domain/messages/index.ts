@@ -11,6 +11,7 @@ import { kb } from './kb.ts';
 import { monitor } from './monitor.ts';
 import { seal } from './seal.ts';
 import { usecases } from './usecases.ts';
+import { viewer } from './viewer.ts';
 
 export const AREAS = {
   bots,
@@ -25,6 +26,7 @@ export const AREAS = {
   monitor,
   seal,
   usecases,
+  viewer,
 };
 
 export const MESSAGES = {
@@ -40,4 +42,5 @@ export const MESSAGES = {
   ...monitor,
   ...seal,
   ...usecases,
+  ...viewer,
 };
