@@ -10,8 +10,9 @@ import type { ChatAdapter } from './chat/adapter.ts';
 import { Bot, type KnowledgeService } from './chat/bot.ts';
 import { CaptureNotifier, ChatCaptureService } from './chat/captures.ts';
 import type { ReplyTarget } from './chat/chat.ts';
-import { ChatKnowledge } from './chat/knowledge.ts';
+import { ChatCommunity } from './chat/community.ts';
 import { startChatExports } from './chat/exports.ts';
+import { ChatKnowledge } from './chat/knowledge.ts';
 import { Outbox } from './chat/outbox.ts';
 import { watchNotice } from './chat/present-watch.ts';
 import { alertReply } from './chat/presenters.ts';
@@ -213,6 +214,8 @@ export async function serve(config: Config, opts: ServeOptions): Promise<Running
         ),
       notice: (target, notice, lang) => outbox.notify(target, watchNotice(notice, lang)),
     });
+    // The knowledge community (issue 18): open questions to the community channels, answers to the askers.
+    const community = new ChatCommunity({ roles, outbox, channels: config.kb.communityChannel, log });
     const bot = new Bot({
       archive,
       captures,
@@ -220,7 +223,7 @@ export async function serve(config: Config, opts: ServeOptions): Promise<Running
       checkUrl: (url) => void pipeline.resolve(url),
       lookupKeys: (ref) => pipeline.lookupKeys(ref),
       platforms: () => platformStatus(config, archive.db),
-      knowledge: opts.knowledge ?? new ChatKnowledge(),
+      knowledge: opts.knowledge ?? new ChatKnowledge(community),
       monitor,
       exports: exportJobs.service,
       log,
@@ -258,6 +261,7 @@ export async function serve(config: Config, opts: ServeOptions): Promise<Running
     }
     // Requests recorded but lost from Redis or finished while nobody listened: now and every few seconds.
     notifier.startSweeper();
+    stops.push(community.start(archive)); // approved answers not yet delivered, and the monthly digest
     log.info(
       { host, port: actualPort, adapters: [...adapters.keys()], worker: opts.worker },
       'archiefbot is serving',

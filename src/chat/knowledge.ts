@@ -5,10 +5,10 @@ import { parseSuggestion, suggestEntry } from '../kb/community.ts';
 import type { Facts } from '../kb/facts.ts';
 import { type Answer, ask, factsFromPost, roleOfAccount } from '../kb/index.ts';
 import type { Archive } from '../store/archive.ts';
+import { activeEntries } from '../store/community.ts';
 import type { Db } from '../store/db.ts';
 import { getFollowUp, saveFollowUp } from '../store/followups.ts';
 import {
-  approvedEntries,
   approveEntry,
   getEntry,
   KnowledgeError,
@@ -18,10 +18,13 @@ import {
   rejectEntry,
 } from '../store/knowledge.ts';
 import { findPostId } from '../store/queries.ts';
+import type { ReplyTarget } from './chat.ts';
 import { commandLine } from './command.ts';
 import { ask as askCommand } from './commands/ask.ts';
 import { approveCommand } from './commands/kb.ts';
+import type { ChatCommunity } from './community.ts';
 import { type Lang, type Reply, ReplyBuilder, textReply } from './reply.ts';
+import type { Role } from './roles.ts';
 import type { KbAction, KnowledgeService } from './services.ts';
 import { term } from './text.ts';
 
@@ -35,9 +38,16 @@ const FOLLOW_UP = /^#v([a-z0-9]+)\s+(\d+)$/i;
  * <url>" answered for that archived post, and the klankbordgroep.
  */
 export class ChatKnowledge implements KnowledgeService {
-  async ask(question: string, lang: Lang, ctx: { archive: Archive; user: string }): Promise<Reply> {
+  /** `community`: the knowledge community (issue 18: open questions, experts), where serve wires it. */
+  constructor(private readonly community?: ChatCommunity) {}
+
+  async ask(
+    question: string,
+    lang: Lang,
+    ctx: { archive: Archive; user: string; replyTo?: ReplyTarget },
+  ): Promise<Reply> {
     const db = ctx.archive.db;
-    const community = await approvedEntries(db);
+    const community = await activeEntries(db);
     const pick = FOLLOW_UP.exec(question.trim());
     if (pick) {
       const f = await getFollowUp(db, pick[1]!);
@@ -64,7 +74,15 @@ export class ChatKnowledge implements KnowledgeService {
         note = t(lang, 'kb.post-not-archived', { url });
       }
     }
-    return this.render(db, text, ask(text, { facts, community }), facts, note);
+    // Issue 18: with the community, the experts' answers join in, and an unknown or unsure answer becomes an open question.
+    if (!this.community) return this.render(db, text, ask(text, { facts, community }), facts, note);
+    const a = await this.community.answer(ctx.archive, text, { facts });
+    const reply = await this.render(db, text, a, facts, note);
+    return this.community.afterAnswer(
+      ctx.archive,
+      { question: text, answer: a, asker: ctx.user, target: ctx.replyTo },
+      reply,
+    );
   }
 
   private async render(
@@ -101,9 +119,11 @@ export class ChatKnowledge implements KnowledgeService {
     action: KbAction,
     args: string,
     lang: Lang,
-    ctx: { archive: Archive; user: string },
+    ctx: { archive: Archive; user: string; roles?: Role[] },
   ): Promise<Reply> {
     try {
+      const answered = await this.community?.kb(action, args, lang, ctx); // issue 18: the community's sub-commands
+      if (answered) return answered;
       switch (action) {
         case 'suggest':
           return await suggest(ctx.archive.db, args, lang, ctx.user);
@@ -120,6 +140,8 @@ export class ChatKnowledge implements KnowledgeService {
           const e = await rejectEntry(ctx.archive.db, entryId(id), ctx.user, reason);
           return textReply(t(lang, 'kb.rejected', { id: e.id, reason }));
         }
+        default:
+          return textReply(t(lang, 'kb.unavailable'));
       }
     } catch (err) {
       if (err instanceof KnowledgeError) throw await knowledgeProblem(ctx.archive.db, err, args);

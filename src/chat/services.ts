@@ -5,6 +5,7 @@
 import type { Archive } from '../store/archive.ts';
 import type { ReplyTarget } from './chat.ts';
 import type { Lang, Reply } from './reply.ts';
+import type { Role } from './roles.ts';
 
 /** Watching accounts (src/monitor/service.ts implements it; the backfill runs in the queue). */
 export interface MonitorService {
@@ -17,13 +18,37 @@ export interface MonitorService {
   unwatch(input: string, ctx: { by: string }): Promise<{ handle: string | null }>;
 }
 
-/** The klankbordgroep's actions (`kb <action> …`); src/chat/commands/kb.ts parses them. */
-export type KbAction = 'suggest' | 'pending' | 'approve' | 'reject';
+/**
+ * The klankbordgroep's actions (`kb <action> …`); src/chat/commands/kb.ts parses them. From `open` on:
+ * the knowledge community's (src/chat/community.ts; `unhelpful` is the "this did not help" button).
+ */
+export type KbAction =
+  | 'suggest'
+  | 'pending'
+  | 'approve'
+  | 'reject'
+  | 'open'
+  | 'answer'
+  | 'pass'
+  | 'rules'
+  | 'expert'
+  | 'retire'
+  | 'digest'
+  | 'unhelpful';
 
 /** The knowledge base as the chat sees it (src/chat/knowledge.ts over src/kb). */
 export interface KnowledgeService {
   /** Answers a question (or a follow-up button, `#v<id> <option>`), with verdict, rules and sources. */
-  ask(question: string, lang: Lang, ctx: { archive: Archive; user: string }): Promise<Reply>;
-  /** Runs one klankbordgroep action; `args` is what follows its keyword. */
-  kb(action: KbAction, args: string, lang: Lang, ctx: { archive: Archive; user: string }): Promise<Reply>;
+  ask(
+    question: string,
+    lang: Lang,
+    ctx: { archive: Archive; user: string; replyTo?: ReplyTarget },
+  ): Promise<Reply>;
+  /** Runs one klankbordgroep action; `args` is what follows its keyword; `roles`: the user's, where they act. */
+  kb(
+    action: KbAction,
+    args: string,
+    lang: Lang,
+    ctx: { archive: Archive; user: string; roles?: Role[] },
+  ): Promise<Reply>;
 }

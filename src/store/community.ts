@@ -551,9 +551,23 @@ export async function answeredEntryIds(db: Db): Promise<Set<number>> {
   return new Set(rows.map((r) => r.entry_id));
 }
 
-/** The askings since `since` (ISO time), for the digest. */
-export async function asksSince(db: Db, since: string): Promise<Ask[]> {
-  return (await db.all<AskRow>('SELECT * FROM kb_ask WHERE at >= ? ORDER BY id', [since])).map(ask);
+/** The askings from `since` up to `until` (ISO times), for the digest. */
+export async function asksSince(db: Db, since: string, until = '9999'): Promise<Ask[]> {
+  return (
+    await db.all<AskRow>('SELECT * FROM kb_ask WHERE at >= ? AND at < ? ORDER BY id', [since, until])
+  ).map(ask);
+}
+
+/**
+ * Askings whose open question the experts answered but whose asker was not told yet (a delivery that
+ * failed, an approval on the command line), with the approved entry's id.
+ */
+export async function untold(db: Db): Promise<{ ask: Ask; entryId: number }[]> {
+  const rows = await db.all<AskRow & { answer_entry: number }>(
+    `SELECT a.*, o.entry_id AS answer_entry FROM kb_ask a JOIN kb_open o ON o.id = a.open_id
+     WHERE o.status = 'closed' AND a.notified_at IS NULL AND a.target IS NOT NULL ORDER BY a.id LIMIT 100`,
+  );
+  return rows.map((r) => ({ ask: ask(r), entryId: r.answer_entry }));
 }
 
 /** Open questions that were asked, or answered, since `since`. */

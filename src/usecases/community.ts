@@ -35,8 +35,9 @@ import {
   retireEntry,
   setHouseRules,
   unsettledQuestions,
+  untold,
 } from '../store/community.ts';
-import { KnowledgeError } from '../store/knowledge.ts';
+import { getEntry, type KbEntry, KnowledgeError } from '../store/knowledge.ts';
 
 export type { Actor, Ask, OpenQuestion };
 
@@ -195,6 +196,16 @@ export async function rejectQuestionAnswer(archive: Archive, entryId: number, re
   return rejectAnswer(archive.db, entryId, reason, who);
 }
 
+/** Askings whose answer was approved but not yet delivered to them, with the approved entry. */
+export async function undelivered(archive: Archive) {
+  const out: { ask: Ask; entry: KbEntry }[] = [];
+  for (const u of await untold(archive.db)) {
+    const entry = await getEntry(archive.db, u.entryId);
+    if (entry) out.push({ ask: u.ask, entry });
+  }
+  return out;
+}
+
 /** Notes which askers were told the approved answer. */
 export function told(archive: Archive, asks: Ask[]): Promise<void> {
   return markNotified(
@@ -237,7 +248,7 @@ function median(xs: number[]): number | null {
 /** What the community learned since `since`: every asking counted once, as answered by the guidance, by experts, or open. */
 export async function digest(archive: Archive, since: Date, now = new Date()): Promise<Digest> {
   const from = since.toISOString();
-  const asks = await asksSince(archive.db, from);
+  const asks = await asksSince(archive.db, from, now.toISOString());
   const opens = new Map((await openSince(archive.db, from)).map((q) => [q.id, q]));
   const closed = (a: Ask) => a.openId !== null && opens.get(a.openId)?.status === 'closed';
   const byExperts = asks.filter((a) => a.outcome === 'community' || (a.outcome === 'open' && closed(a)));

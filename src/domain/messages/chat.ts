@@ -100,8 +100,8 @@ export const chat = {
     en: 'the language I answer in, in this channel',
   },
   'command.kb.usage': {
-    nl: 'kb voorstel <vraag> | <antwoord> [| bron] · kb wachtend · kb goedkeuren <id> · kb afwijzen <id> <reden>',
-    en: 'kb suggest <question> | <answer> [| source] · kb pending · kb approve <id> · kb reject <id> <reason>',
+    nl: 'kb voorstel <vraag> | <antwoord> [| bron] · kb wachtend · kb goedkeuren <id> · kb afwijzen <id> <reden> · kb open [nummer] · kb antwoord <nummer> <antwoord> [| bron] · kb overslaan <nummer> · kb huisregels [zet <tekst>] · kb expert toevoegen <platform:gebruiker> <onderwerp> · kb intrekken <id> [reden] · kb overzicht [30d]',
+    en: 'kb suggest <question> | <answer> [| source] · kb pending · kb approve <id> · kb reject <id> <reason> · kb open [number] · kb answer <number> <answer> [| source] · kb pass <number> · kb rules [set <text>] · kb expert add <platform:user> <topic> · kb retire <id> [reason] · kb digest [30d]',
   },
   'command.kb.summary': {
     nl: 'de klankbordgroep: vraag-en-antwoord voorstellen; experts keuren ze goed',

@@ -53,8 +53,8 @@ export const kb = {
     en: 'Give a reason: `kb reject <number> <reason>`',
   },
   'kb.usage': {
-    nl: 'Gebruik: `kb voorstel <vraag> | <antwoord> [| bron]`, `kb wachtend`, `kb goedkeuren <nummer>`, `kb afwijzen <nummer> <reden>`',
-    en: 'Usage: `kb suggest <question> | <answer> [| source]`, `kb pending`, `kb approve <number>`, `kb reject <number> <reason>`',
+    nl: 'Gebruik: `kb voorstel <vraag> | <antwoord> [| bron]`, `kb wachtend`, `kb goedkeuren <nummer>`, `kb afwijzen <nummer> <reden>`, `kb open`, `kb antwoord <nummer> <antwoord> [| bron]`, `kb overslaan <nummer>`, `kb huisregels`, `kb expert toevoegen <platform:gebruiker> <onderwerp>`, `kb intrekken <nummer>`, `kb overzicht [30d]`',
+    en: 'Usage: `kb suggest <question> | <answer> [| source]`, `kb pending`, `kb approve <number>`, `kb reject <number> <reason>`, `kb open`, `kb answer <number> <answer> [| source]`, `kb pass <number>`, `kb rules`, `kb expert add <platform:user> <topic>`, `kb retire <number>`, `kb digest [30d]`',
   },
   'kb.suggest-usage': {
     nl: 'Schrijf het zo: `kb voorstel <vraag> | <antwoord> [| bron]`',
