@@ -109,30 +109,54 @@ describe('export --format bagit', () => {
       expect(info).toMatch(new RegExp(`^${label}: \\S`, 'm'));
   });
 
-  it('holds per post its informatieobject, WARC, JSON, PDF and media, each file with an MDTO bestand', () => {
+  it('holds the dossier, one WARC of every record, and per post its informatieobject, JSON, PDF and media', () => {
     const all = files(bag);
+    expect(all).toContain('data/dossier.mdto.xml');
+    expect(all).toContain('data/warc/archive.warc.gz');
+    expect(all).toContain('data/warc/archive.warc.gz.mdto.xml');
     const postDirs = [...new Set(all.filter((f) => f.startsWith('data/posts/')).map((f) => f.split('/')[2]))];
     expect(postDirs).toHaveLength(4);
     for (const id of postDirs) {
-      for (const ext of [
-        'mdto.xml',
-        'warc.gz',
-        'json',
-        'pdf',
-        'warc.gz.mdto.xml',
-        'json.mdto.xml',
-        'pdf.mdto.xml',
-      ])
+      for (const ext of ['mdto.xml', 'json', 'pdf', 'json.mdto.xml', 'pdf.mdto.xml'])
         expect(all).toContain(`data/posts/${id}/post-${id}.${ext}`);
     }
     const media = all.filter((f) => f.includes('/media/'));
     expect(media).toHaveLength(1);
     expect(all).toContain(`${media[0]}.mdto.xml`.replace('/media/', '/'));
+    const dossier = readFileSync(path.join(bag, 'data/dossier.mdto.xml'), 'utf8');
+    expect(dossier.match(/<bevatOnderdeel>/g)).toHaveLength(4);
+    expect(dossier).toContain('<begripLabel>Dossier</begripLabel>');
+  });
+
+  it('copies each record once into the bag’s WARC, byte for byte, and each post names where its evidence is', async () => {
+    const warc = readFileSync(path.join(bag, 'data/warc/archive.warc.gz'));
+    const kept = new Set(
+      (
+        await withArchive(c.env.dataDir, (a) =>
+          a.db.all<{ h: string }>('SELECT warc_sha256 AS h FROM capture_record'),
+        )
+      ).map((r) => r.h),
+    );
+    let n = 0;
+    for (const f of files(bag).filter((x) => /post-\d+\.json$/.test(x))) {
+      const post = JSON.parse(readFileSync(path.join(bag, f), 'utf8'));
+      expect(post.evidence.length).toBeGreaterThan(0);
+      for (const e of post.evidence) {
+        const member = warc.subarray(e.offset, e.offset + e.length);
+        expect(sha256(member)).toBe(e.sha256);
+        expect(kept.has(e.sha256)).toBe(true);
+        n++;
+      }
+      // Each version's own metadata record is among its evidence.
+      for (const v of post.versions)
+        expect(post.evidence.map((e: { recordId: string }) => e.recordId)).toContain(v.evidence.recordId);
+    }
+    expect(n).toBeGreaterThanOrEqual(result.records);
   });
 
   it('validates every MDTO file against the XSD 1.0.2 with xmllint', () => {
     const xml = files(bag).filter((f) => f.endsWith('.mdto.xml'));
-    expect(xml.length).toBe(4 * 4 + 1);
+    expect(xml.length).toBe(4 * 3 + 1 + 2);
     const out = execFileSync('xmllint', ['--noout', '--schema', XSD, ...xml.map((f) => path.join(bag, f))], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -2,9 +2,11 @@
  * BagIt 1.0 (RFC 8493) with MDTO metadata: the transfer package for an e-depot.
  *
  *   bagit.txt · bag-info.txt · manifest-sha256.txt · tagmanifest-sha256.txt
- *   data/posts/<id>/post-<id>.mdto.xml       the post's informatieobject
- *   data/posts/<id>/post-<id>.warc.gz        the records it stands on, copied byte for byte
- *   data/posts/<id>/post-<id>.json           the normalised post (versions, replies, media, appraisal)
+ *   data/dossier.mdto.xml                    the export as an informatieobject (Dossier) holding the posts
+ *   data/warc/archive.warc.gz (+ .mdto.xml)  every record the posts stand on, once, copied byte for byte
+ *   data/posts/<id>/post-<id>.mdto.xml       the post's informatieobject (part of the dossier)
+ *   data/posts/<id>/post-<id>.json           the normalised post (versions, replies, media, appraisal) and
+ *                                            where its evidence is in the bag's WARC (offset, length, SHA-256)
  *   data/posts/<id>/post-<id>.pdf            the PDF rendition
  *   data/posts/<id>/media/<sha256>.<ext>     each media file, as the platform served it
  *   data/posts/<id>/<file>.mdto.xml          the bestand of each of those files
@@ -16,11 +18,11 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { sha256Hex } from '../domain/content.ts';
-import { bestand, informatieobject, postKenmerk, postNaam } from './mdto.ts';
+import { bestand, dossier, informatieobject, postKenmerk, postNaam } from './mdto.ts';
 import { type ExportOptions, type ExportResult, Tally } from './package.ts';
 import { renderPdf } from './pdf.ts';
 import { extensionOf, type Pronom, pronomOf } from './pronom.ts';
-import { RecordReader } from './records.ts';
+import { EvidenceResolver, RecordReader } from './records.ts';
 import { eachPost, governmentHandles, type SelectedPost, type Selection } from './selection.ts';
 import { HashingWriter, hashFile } from './zip.ts';
 
@@ -60,93 +62,172 @@ class Payload {
   }
 }
 
-/** The bag's files for one post and their MDTO records. */
-async function writePost(
-  post: SelectedPost,
-  payload: Payload,
-  reader: RecordReader,
-  opts: ExportOptions,
-  citizens: (handle: string | null) => boolean,
-): Promise<void> {
+/** The bag's one WARC: each record the selection stands on, once, as stored; where each went. */
+class BagWarc {
+  static readonly REL = 'data/warc/archive.warc.gz';
+  readonly writer: HashingWriter;
+  readonly at = new Map<string, number>();
+
+  constructor(bag: string) {
+    mkdirSync(path.join(bag, 'data', 'warc'), { recursive: true });
+    this.writer = new HashingWriter(path.join(bag, BagWarc.REL));
+  }
+}
+
+interface PostContext {
+  payload: Payload;
+  warc: BagWarc;
+  reader: RecordReader;
+  opts: ExportOptions;
+  citizen: (handle: string | null) => boolean;
+  dossier: { naam: string; kenmerk: string };
+}
+
+/** Copies the post's records into the bag's WARC (each once); returns where they are and the media bytes. */
+async function copyRecords(post: SelectedPost, c: PostContext) {
+  const media = new Map(post.detail.media.filter((m) => m.evidence).map((m) => [m.evidence!.recordId, m]));
+  const evidence: {
+    file: string;
+    offset: number;
+    length: number;
+    recordId: string;
+    sha256: string | null;
+  }[] = [];
+  const images = new Map<string, Buffer>();
+  const mediaFiles: { sha256: string; mime: string | null; url: string; body: Buffer }[] = [];
+  for (const ref of post.records) {
+    const key = `${ref.file}@${ref.offset}`;
+    const m = media.get(ref.recordId);
+    let offset = c.warc.at.get(key);
+    if (offset === undefined || m) {
+      const rec = await c.reader.read(ref, Boolean(m));
+      if (offset === undefined) {
+        offset = c.warc.writer.bytes;
+        c.warc.at.set(key, offset);
+        await c.warc.writer.write(rec.bytes);
+      }
+      const end = rec.block?.indexOf('\r\n\r\n') ?? -1;
+      const body = rec.block && end >= 0 ? rec.block.subarray(end + 4) : null;
+      // Sent encoded (its bytes are not the media's hash): it stays in the WARC only.
+      if (m?.sha256 && body && !images.has(m.sha256) && sha256Hex(body) === m.sha256) {
+        images.set(m.sha256, body);
+        mediaFiles.push({ sha256: m.sha256, mime: m.mime, url: m.url, body });
+      }
+    }
+    evidence.push({
+      file: BagWarc.REL,
+      offset,
+      length: ref.length,
+      recordId: ref.recordId,
+      sha256: ref.sha256,
+    });
+  }
+  return { evidence, images, mediaFiles };
+}
+
+/** The bag's files for one post (JSON, PDF, media) and their MDTO records. */
+async function writePost(post: SelectedPost, c: PostContext): Promise<void> {
   const d = post.detail;
   const dir = `data/posts/${d.post.id}`;
   const base = `post-${d.post.id}`;
-  const at = opts.now ?? new Date();
+  const at = c.opts.now ?? new Date();
   const of = { naam: postNaam(d), kenmerk: postKenmerk(d).kenmerk };
+  const { evidence, images, mediaFiles } = await copyRecords(post, c);
   const files: { file: PayloadFile; format: Pronom; url?: string | null }[] = [];
-  // The WARC records the post stands on, each gzip member as stored.
-  const warc = new HashingWriter(path.join(payload.bag, dir, `${base}.warc.gz`));
-  mkdirSync(path.join(payload.bag, dir, 'media'), { recursive: true });
-  const hashes = new Map<string, string | null>();
-  const images = new Map<string, Buffer>();
-  const mediaByRecord = new Map(d.media.filter((m) => m.evidence).map((m) => [m.evidence!.recordId, m]));
-  for (const ref of post.records) {
-    const media = mediaByRecord.get(ref.recordId);
-    const rec = await reader.read(ref, Boolean(media));
-    await warc.write(rec.bytes);
-    hashes.set(ref.recordId, ref.sha256);
-    if (!media?.sha256 || !rec.block || images.has(media.sha256)) continue;
-    const end = rec.block.indexOf('\r\n\r\n');
-    const body = end >= 0 ? rec.block.subarray(end + 4) : Buffer.alloc(0);
-    if (sha256Hex(body) !== media.sha256) continue; // sent encoded: it stays in the WARC only
-    images.set(media.sha256, body);
-    const f = await payload.write(`${dir}/media/${media.sha256}${extensionOf(media.mime)}`, body);
-    const format = pronomOf(media.mime) ?? {
-      puid: '',
-      label: media.mime ?? 'onbekend',
-      mime: media.mime ?? '',
-    };
-    files.push({ file: f, format, url: media.url });
+  for (const m of mediaFiles) {
+    const f = await c.payload.write(`${dir}/media/${m.sha256}${extensionOf(m.mime)}`, m.body);
+    files.push({
+      file: f,
+      format: pronomOf(m.mime) ?? { puid: '', label: m.mime ?? 'onbekend', mime: m.mime ?? '' },
+      url: m.url,
+    });
   }
-  const w = await warc.close();
+  const json = `${JSON.stringify({ ...d, organisation: post.organisation, apiRef: post.apiRef, evidence }, null, 2)}\n`;
   files.push({
-    file: await payload.add(`${dir}/${base}.warc.gz`, w.bytes, w.sha256),
-    format: pronomOf('application/warc')!,
-  });
-  const json = `${JSON.stringify({ ...d, organisation: post.organisation, apiRef: post.apiRef }, null, 2)}\n`;
-  files.push({
-    file: await payload.write(`${dir}/${base}.json`, json),
+    file: await c.payload.write(`${dir}/${base}.json`, json),
     format: pronomOf('application/json')!,
   });
-  const pdfFile = path.join(payload.bag, dir, `${base}.pdf`);
+  const pdfFile = path.join(c.payload.bag, dir, `${base}.pdf`);
+  const hashes = new Map(post.records.map((r) => [r.recordId, r.sha256]));
   await renderPdf(
     pdfFile,
     postNaam(d),
-    opts.lang,
+    c.opts.lang,
     (async function* () {
       yield { detail: d, images, recordHashes: hashes };
     })(),
   );
   const pdf = await hashFile(pdfFile);
   files.push({
-    file: await payload.add(`${dir}/${base}.pdf`, pdf.bytes, pdf.sha256),
+    file: await c.payload.add(`${dir}/${base}.pdf`, pdf.bytes, pdf.sha256),
     format: pronomOf('application/pdf')!,
   });
   for (const f of files) {
     const name = path.posix.basename(f.file.rel);
-    const xml = bestand({
-      kenmerk: `${of.kenmerk}/${name}`,
-      naam: name,
-      bytes: f.file.bytes,
-      format: f.format.puid ? f.format : { ...f.format, puid: '' },
-      sha256: f.file.sha256,
-      at,
-      url: f.url,
-      of,
-    });
-    await payload.write(`${dir}/${name}.mdto.xml`, xml);
+    await c.payload.write(
+      `${dir}/${name}.mdto.xml`,
+      bestand({
+        kenmerk: `${of.kenmerk}/${name}`,
+        naam: name,
+        bytes: f.file.bytes,
+        format: f.format,
+        sha256: f.file.sha256,
+        at,
+        url: f.url,
+        of,
+      }),
+    );
   }
   const xml = informatieobject({
     detail: d,
-    archiefvormer: post.organisation ?? opts.organisation,
+    archiefvormer: post.organisation ?? c.opts.organisation,
     representaties: files.map((f) => ({
       naam: path.posix.basename(f.file.rel),
       kenmerk: `${of.kenmerk}/${path.posix.basename(f.file.rel)}`,
     })),
     replies: d.replies.map((r) => ({ kenmerk: `post-${r.id}`, naam: r.url })),
-    personalData: citizens(d.post.author),
+    personalData: c.citizen(d.post.author),
+    partOf: c.dossier,
   });
-  await payload.write(`${dir}/${base}.mdto.xml`, xml);
+  await c.payload.write(`${dir}/${base}.mdto.xml`, xml);
+}
+
+/** The bag's WARC, its bestand, and the dossier (the export) that holds the posts and is represented by the WARC. */
+async function writeDossier(
+  c: PostContext,
+  selection: Selection,
+  parts: { naam: string; kenmerk: string }[],
+  personalData: boolean,
+  period: { from: string; to: string } | null,
+) {
+  const w = await c.warc.writer.close();
+  await c.payload.add(BagWarc.REL, w.bytes, w.sha256);
+  const name = path.posix.basename(BagWarc.REL);
+  const kenmerk = `${c.dossier.kenmerk}/${name}`;
+  await c.payload.write(
+    `${BagWarc.REL}.mdto.xml`,
+    bestand({
+      kenmerk,
+      naam: name,
+      bytes: w.bytes,
+      format: pronomOf('application/warc')!,
+      sha256: w.sha256,
+      at: c.opts.now ?? new Date(),
+      of: c.dossier,
+    }),
+  );
+  await c.payload.write(
+    'data/dossier.mdto.xml',
+    dossier({
+      ...c.dossier,
+      omschrijving: `Berichten uit Archiefbot (${selection.describe}) met hun versies, reacties, media en WARC-bewijs; elk bericht noemt in zijn JSON de records in ${BagWarc.REL} waarop het steunt.`,
+      archiefvormer: c.opts.organisation,
+      onderdelen: parts,
+      representaties: [{ naam: name, kenmerk }],
+      personalData,
+      period,
+    }),
+  );
 }
 
 /** `Bag-Size`: the payload's size for people (RFC 8493 §2.2.2). */
@@ -169,17 +250,37 @@ export async function exportBagit(selection: Selection, opts: ExportOptions): Pr
   mkdirSync(path.join(bag, 'data'), { recursive: true });
   const payload = new Payload(bag);
   const reader = new RecordReader(opts.warcDir);
+  const resolver = new EvidenceResolver(opts.db, reader);
   const tally = new Tally();
   const government = await governmentHandles(opts.db, selection);
+  const stamp = (opts.now ?? new Date()).toISOString().replace(/[-:.]/g, '');
+  const c: PostContext = {
+    payload,
+    warc: new BagWarc(bag),
+    reader,
+    opts,
+    citizen: (h) => h !== null && !government.has(h),
+    dossier: { naam: `Archiefbot export: ${selection.describe}`.slice(0, 80), kenmerk: `export-${stamp}` },
+  };
+  const parts: { naam: string; kenmerk: string }[] = [];
+  let personal = false;
+  const period = { from: '', to: '' };
   try {
-    for await (const post of eachPost(opts.db, selection)) {
-      await writePost(post, payload, reader, opts, (h) => h !== null && !government.has(h));
+    for await (const post of eachPost(opts.db, selection, (d) => resolver.resolve(d))) {
+      await writePost(post, c);
+      const d = post.detail;
+      parts.push({ naam: postNaam(d), kenmerk: postKenmerk(d).kenmerk });
+      personal ||= c.citizen(d.post.author);
+      const when = d.post.createdAt ?? d.post.firstSeen;
+      if (!period.from || when < period.from) period.from = when;
+      if (when > period.to) period.to = when;
       tally.posts++;
-      tally.versions += post.detail.versions.length;
-      tally.records += post.records.length;
-      for (const m of post.detail.media) if (m.sha256) tally.media.add(m.sha256);
+      tally.versions += d.versions.length;
+      for (const m of d.media) if (m.sha256) tally.media.add(m.sha256);
       opts.onProgress?.(tally.posts, selection.all.length);
     }
+    tally.records = c.warc.at.size;
+    await writeDossier(c, selection, parts, personal, period.from ? period : null);
     const manifest = await payload.manifest.close();
     const tags: [string, Buffer][] = [
       ['bagit.txt', Buffer.from('BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n')],

@@ -52,6 +52,8 @@ export interface InformatieobjectInput {
   replies: { kenmerk: string; naam: string }[];
   /** A post by someone who is not the organisation (a citizen's reply): personal data (AVG). */
   personalData: boolean;
+  /** The dossier (the export) the post is part of. */
+  partOf?: { naam: string; kenmerk: string };
 }
 
 /** naam: platform, account, date and first words (at most 80 characters). */
@@ -112,6 +114,9 @@ export function informatieobject(input: InformatieobjectInput): string {
     events(detail),
     waardering(detail),
     bewaartermijn(detail),
+    input.partOf
+      ? verwijzing('isOnderdeelVan', input.partOf.naam, { kenmerk: input.partOf.kenmerk, bron: 'Archiefbot' })
+      : '',
     ...input.representaties.map((r) =>
       verwijzing('heeftRepresentatie', r.naam, { kenmerk: r.kenmerk, bron: 'Archiefbot' }),
     ),
@@ -153,4 +158,44 @@ export function bestand(b: BestandInput): string {
     verwijzing('isRepresentatieVan', b.of.naam, { kenmerk: b.of.kenmerk, bron: 'Archiefbot' }),
   ];
   return wrap(`<bestand>${parts.join('')}</bestand>`);
+}
+
+export interface DossierInput {
+  kenmerk: string;
+  naam: string;
+  omschrijving: string;
+  archiefvormer: string;
+  /** The posts it holds. */
+  onderdelen: { naam: string; kenmerk: string }[];
+  /** The files that represent the dossier as a whole (the WARC of every record). */
+  representaties: { naam: string; kenmerk: string }[];
+  /** Some posts are citizens' (personal data). */
+  personalData: boolean;
+  period: { from: string; to: string } | null;
+}
+
+/** The MDTO `informatieobject` of the export as a whole (aggregatieniveau Dossier). */
+export function dossier(d: DossierInput): string {
+  const parts = [
+    `<identificatie>${el('identificatieKenmerk', d.kenmerk)}${el('identificatieBron', 'Archiefbot')}</identificatie>`,
+    el('naam', d.naam.length > 80 ? `${d.naam.slice(0, 79)}…` : d.naam),
+    begrip('aggregatieniveau', 'Dossier', 'Begrippenlijst Aggregatieniveau MDTO'),
+    el('omschrijving', d.omschrijving),
+    d.period
+      ? `<dekkingInTijd>${begrip('dekkingInTijdType', 'Publicatie', 'Archiefbot')}${el('dekkingInTijdBegindatum', d.period.from.slice(0, 10))}${el('dekkingInTijdEinddatum', d.period.to.slice(0, 10))}</dekkingInTijd>`
+      : '',
+    // The dossier mixes appraisals: each post carries its own.
+    begrip('waardering', 'Per onderdeel gewaardeerd', 'Begrippenlijst Waarderingen MDTO'),
+    ...d.onderdelen.map((o) =>
+      verwijzing('bevatOnderdeel', o.naam, { kenmerk: o.kenmerk, bron: 'Archiefbot' }),
+    ),
+    ...d.representaties.map((r) =>
+      verwijzing('heeftRepresentatie', r.naam, { kenmerk: r.kenmerk, bron: 'Archiefbot' }),
+    ),
+    verwijzing('archiefvormer', d.archiefvormer),
+    d.personalData
+      ? `<beperkingGebruik>${begrip('beperkingGebruikType', 'Persoonsgegevens (AVG)', 'Archiefbot')}${el('beperkingGebruikNadereBeschrijving', 'Bevat reacties van derden (burgers) met persoonsgegevens; zie de beperkingGebruik per bericht.')}</beperkingGebruik>`
+      : `<beperkingGebruik>${begrip('beperkingGebruikType', 'Openbaar', 'Archiefbot')}</beperkingGebruik>`,
+  ];
+  return wrap(`<informatieobject>${parts.join('')}</informatieobject>`);
 }

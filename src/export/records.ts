@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { type FileHandle, open } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import type { Db } from '../store/db.ts';
 import type { RecordRef } from './selection.ts';
 
 export interface CopiedRecord {
@@ -97,4 +98,67 @@ export function parseRecord(raw: Buffer, withBlock: boolean): Omit<CopiedRecord,
     mime,
     ...(withBlock ? { block: Buffer.from(block) } : {}),
   };
+}
+
+interface Indexed extends RecordRef {
+  type: string;
+  uri: string;
+}
+
+/**
+ * Finds the response a metadata record cites (WARC-Refers-To) and the request that fetched it, by
+ * record id, in the capture that holds the metadata record. Each capture's record list is read once
+ * and a few are kept (an account backfill's pages serve forty posts each, in order).
+ */
+export class EvidenceResolver {
+  private readonly captures = new Map<number, { byId: Map<string, number>; list: Indexed[] }>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly reader: RecordReader,
+    private readonly keep = 4,
+  ) {}
+
+  private async index(file: string, offset: number) {
+    const row = await this.db.get<{ capture_id: number }>(
+      'SELECT capture_id FROM capture_record WHERE warc_file = ? AND warc_offset = ?',
+      [file, offset],
+    );
+    if (!row) return null;
+    let entry = this.captures.get(row.capture_id);
+    if (!entry) {
+      const list = await this.db.all<Indexed>(
+        `SELECT warc_file AS file, warc_offset AS offset, warc_length AS length, warc_record_id AS recordId,
+                warc_sha256 AS sha256, type, uri FROM capture_record WHERE capture_id = ? ORDER BY warc_file, warc_offset`,
+        [row.capture_id],
+      );
+      entry = { list, byId: new Map(list.map((r, i) => [r.recordId, i])) };
+      this.captures.set(row.capture_id, entry);
+      if (this.captures.size > this.keep) this.captures.delete(this.captures.keys().next().value!);
+    }
+    return entry;
+  }
+
+  /** The post's records: its own, plus the response each cited metadata record refers to and that response's request. */
+  async resolve(direct: { own: RecordRef[]; refer: RecordRef[] }): Promise<RecordRef[]> {
+    const out = new Map(direct.own.map((r) => [`${r.file}@${r.offset}`, r]));
+    for (const meta of direct.refer) {
+      const rec = await this.reader.read(meta);
+      if (!rec.refersTo) continue;
+      const entry = await this.index(meta.file, meta.offset);
+      const at = entry?.byId.get(rec.refersTo);
+      if (!entry || at === undefined) continue;
+      const target = entry.list[at]!;
+      const strip = ({ type: _t, uri: _u, ...r }: Indexed): RecordRef => r;
+      out.set(`${target.file}@${target.offset}`, strip(target));
+      const request = entry.list
+        .slice(Math.max(0, at - 4), at)
+        .reverse()
+        .find((r) => r.type === 'request' && r.uri === target.uri && r.file === target.file);
+      if (request) out.set(`${request.file}@${request.offset}`, strip(request));
+    }
+    return [...out.values()].sort((a, b) =>
+      a.file === b.file ? a.offset - b.offset : a.file < b.file ? -1 : 1,
+    );
+  }
 }

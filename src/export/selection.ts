@@ -159,27 +159,41 @@ async function withReplies(db: Db, ids: number[]): Promise<number[]> {
 }
 
 /**
- * Every WARC record a post stands on: its version and sighting records, its media, and every record
- * of each capture that made a version of it or saw it (the API responses the versions were read from).
+ * The records a post stands on directly: its version and sighting (metadata) records, its media, and
+ * every record of a capture made of this very post (its API answers, context, history, media). A
+ * version or sighting made by another capture (an account's backfill, its parent's thread) names the
+ * response it was read from with WARC-Refers-To; `refer` lists those metadata records, which the
+ * export resolves (./records.ts EvidenceResolver) so a backfill's every page is not taken for each post.
  */
-export async function postRecords(db: Db, postId: number): Promise<RecordRef[]> {
-  return db.all<RecordRef>(
-    `WITH caps(id) AS (SELECT capture_id FROM version WHERE post_id = ?1 AND capture_id IS NOT NULL
-                       UNION SELECT capture_id FROM capture_post WHERE post_id = ?1)
-     SELECT warc_file AS file, warc_offset AS offset, warc_length AS length, warc_record_id AS recordId,
-            warc_sha256 AS sha256 FROM version WHERE post_id = ?1
-     UNION SELECT warc_file, warc_offset, warc_length, warc_record_id, warc_sha256 FROM capture_post WHERE post_id = ?1
-     UNION SELECT m.warc_file, m.warc_offset, m.warc_length, m.warc_record_id, m.warc_sha256 FROM media m
+export async function directRecords(
+  db: Db,
+  postId: number,
+): Promise<{ own: RecordRef[]; refer: RecordRef[] }> {
+  const own = await db.all<RecordRef & { foreign: number }>(
+    `WITH caps(id) AS (SELECT id FROM capture WHERE post_id = ?1)
+     SELECT v.warc_file AS file, v.warc_offset AS offset, v.warc_length AS length, v.warc_record_id AS recordId,
+            v.warc_sha256 AS sha256, (v.capture_id IS NULL OR v.capture_id NOT IN (SELECT id FROM caps)) AS "foreign"
+       FROM version v WHERE v.post_id = ?1
+     UNION SELECT cp.warc_file, cp.warc_offset, cp.warc_length, cp.warc_record_id, cp.warc_sha256,
+            cp.capture_id NOT IN (SELECT id FROM caps) FROM capture_post cp WHERE cp.post_id = ?1
+     UNION SELECT m.warc_file, m.warc_offset, m.warc_length, m.warc_record_id, m.warc_sha256, 0 FROM media m
        WHERE m.sha256 IN (SELECT vm.sha256 FROM version_media vm JOIN version v ON v.id = vm.version_id WHERE v.post_id = ?1)
-     UNION SELECT cr.warc_file, cr.warc_offset, cr.warc_length, cr.warc_record_id, cr.warc_sha256 FROM capture_record cr
+     UNION SELECT cr.warc_file, cr.warc_offset, cr.warc_length, cr.warc_record_id, cr.warc_sha256, 0 FROM capture_record cr
        WHERE cr.capture_id IN (SELECT id FROM caps) AND cr.type <> 'warcinfo'
      ORDER BY 1, 2`,
     [postId],
   );
+  const strip = ({ foreign: _f, ...r }: RecordRef & { foreign: number }): RecordRef => r;
+  return { own: own.map(strip), refer: own.filter((r) => r.foreign).map(strip) };
 }
 
-/** One post of the selection, read when the export reaches it. */
-export async function loadPost(db: Db, id: number, selected: boolean): Promise<SelectedPost | null> {
+/** One post of the selection, read when the export reaches it (`resolve` adds the responses its records cite). */
+export async function loadPost(
+  db: Db,
+  id: number,
+  selected: boolean,
+  resolve: (direct: { own: RecordRef[]; refer: RecordRef[] }) => Promise<RecordRef[]>,
+): Promise<SelectedPost | null> {
   const detail = await showPost(db, id);
   if (!detail) return null;
   // An archivist's appraisal (of the post or its account) wins over the knowledge base's.
@@ -202,15 +216,19 @@ export async function loadPost(db: Db, id: number, selected: boolean): Promise<S
     selected,
     apiRef: extra?.api_ref ?? null,
     organisation: extra?.organisation ?? null,
-    records: await postRecords(db, id),
+    records: await resolve(await directRecords(db, id)),
   };
 }
 
 /** The selection's posts one by one, selected posts first, then the replies that came along. */
-export async function* eachPost(db: Db, selection: Selection): AsyncGenerator<SelectedPost> {
+export async function* eachPost(
+  db: Db,
+  selection: Selection,
+  resolve: (direct: { own: RecordRef[]; refer: RecordRef[] }) => Promise<RecordRef[]>,
+): AsyncGenerator<SelectedPost> {
   const chosen = new Set(selection.ids);
   for (const id of selection.all) {
-    const post = await loadPost(db, id, chosen.has(id));
+    const post = await loadPost(db, id, chosen.has(id), resolve);
     if (post) yield post;
   }
 }

@@ -17,7 +17,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { sha256Hex } from '../domain/content.ts';
 import { type ExportOptions, type ExportResult, signText, Tally } from './package.ts';
-import { type CopiedRecord, RecordReader } from './records.ts';
+import { type CopiedRecord, EvidenceResolver, RecordReader } from './records.ts';
 import { eachPost, type SelectedPost, type Selection } from './selection.ts';
 import { HashingWriter, writeZip } from './zip.ts';
 
@@ -73,7 +73,15 @@ export function firstWords(text: string, words = 10): string {
  * The page of a post: the public URL when a capture fetched it (browser, web), else the API response
  * its newest version was read from (the metadata record's WARC-Refers-To), else its API URL.
  */
-function pageOf(post: SelectedPost, responses: Map<string, CopiedRecord>, byId: Map<string, CopiedRecord>) {
+/** What a page needs to know of a record. */
+interface RecordInfo {
+  type: string;
+  uri: string;
+  date: string;
+  refersTo: string | null;
+}
+
+function pageOf(post: SelectedPost, responses: Map<string, RecordInfo>, byId: Map<string, RecordInfo>) {
   const d = post.detail;
   const latest = d.versions.at(-1);
   const meta = latest ? byId.get(latest.evidence.recordId) : undefined;
@@ -101,21 +109,26 @@ export async function exportWacz(selection: Selection, opts: ExportOptions): Pro
     const pages = new HashingWriter(path.join(tmp, 'pages.jsonl'));
     await pages.write(`${JSON.stringify({ format: 'json-pages-1.0', id: 'pages', title: 'All Pages' })}\n`);
     const cdx: string[] = [];
-    const written = new Set<string>();
-    for await (const post of eachPost(opts.db, selection)) {
-      const responses = new Map<string, CopiedRecord>();
-      const byId = new Map<string, CopiedRecord>();
+    // What a page needs of each record written (not its bytes), by location.
+    const written = new Map<string, RecordInfo>();
+    const resolver = new EvidenceResolver(opts.db, reader);
+    for await (const post of eachPost(opts.db, selection, (d) => resolver.resolve(d))) {
+      const responses = new Map<string, RecordInfo>();
+      const byId = new Map<string, RecordInfo>();
       for (const ref of post.records) {
-        const rec = await reader.read(ref);
-        byId.set(rec.recordId, rec);
-        if (rec.type === 'response' && !responses.has(rec.uri)) responses.set(rec.uri, rec);
         const key = `${ref.file}@${ref.offset}`;
-        if (written.has(key)) continue;
-        written.add(key);
-        const line = cdxLine(rec, warc.bytes);
-        if (line) cdx.push(line);
-        await warc.write(rec.bytes);
-        tally.records++;
+        let info = written.get(key);
+        if (!info) {
+          const rec = await reader.read(ref);
+          const line = cdxLine(rec, warc.bytes);
+          if (line) cdx.push(line);
+          await warc.write(rec.bytes);
+          tally.records++;
+          info = { type: rec.type, uri: rec.uri, date: rec.date, refersTo: rec.refersTo };
+          written.set(key, info);
+        }
+        byId.set(ref.recordId, info);
+        if (info.type === 'response' && !responses.has(info.uri)) responses.set(info.uri, info);
       }
       await pages.write(`${JSON.stringify(pageOf(post, responses, byId))}\n`);
       tally.posts++;

@@ -18,7 +18,7 @@ import { t } from '../domain/i18n.ts';
 import type { PostDetail } from '../store/queries.ts';
 import { type ExportOptions, type ExportResult, Tally } from './package.ts';
 import { type RenderedPost, renderPdf } from './pdf.ts';
-import { RecordReader } from './records.ts';
+import { EvidenceResolver, RecordReader } from './records.ts';
 import { Redactor } from './redact.ts';
 import { eachPost, governmentHandles, type Selection, selectionAuthors } from './selection.ts';
 import { HashingWriter, writeZip } from './zip.ts';
@@ -82,7 +82,9 @@ export async function exportWoo(selection: Selection, opts: ExportOptions): Prom
     await csv.write(csvLine([...INVENTORY_COLUMNS]));
     await json.write('[\n');
     async function* posts(): AsyncGenerator<RenderedPost> {
-      for await (const post of eachPost(opts.db, selection)) {
+      const resolver = new EvidenceResolver(opts.db, reader);
+      const records = new Set<string>();
+      for await (const post of eachPost(opts.db, selection, (d) => resolver.resolve(d))) {
         const detail = redact ? redactor.redact(post.detail) : post.detail;
         const images = new Map<string, Buffer>();
         const hidden = redact && redactor.isCitizen(post.detail.post.author);
@@ -95,7 +97,8 @@ export async function exportWoo(selection: Selection, opts: ExportOptions): Prom
         }
         tally.posts++;
         tally.versions += detail.versions.length;
-        tally.records += post.records.length;
+        for (const r of post.records) records.add(`${r.file}@${r.offset}`);
+        tally.records = records.size;
         for (const m of post.detail.media) if (m.sha256) tally.media.add(m.sha256);
         const row = inventoryRow(tally.posts, detail);
         await csv.write(csvLine(Object.values(row)));
