@@ -261,8 +261,8 @@ export class CapturePipeline {
       throw err;
     }
     if (resolved.kind === 'account') return this.backfill(resolved.connector, resolved.target, who, opts);
+    if (await this.capturedWithBrowser(resolved)) return this.captureWithBrowser(req, who);
     try {
-      if (await this.capturedWithBrowser(resolved)) return await this.captureWithBrowser(req, who);
       return await this.capturePost(
         resolved.connector,
         resolved.target,
