@@ -456,7 +456,7 @@ export const COUNT_WINDOW = 1000;
  * A filter that leaves at most this many posts is searched from its posts (an index on post, then
  * one FTS5 look-up per version); a wider one from the FTS5 index in rowid order, filtered as it goes.
  */
-export const NARROW_FILTER = 3000;
+export const NARROW_FILTER = 5000;
 
 /** The SQL pieces of one search: the FTS5 query, the filter terms, which side the plan starts from. */
 export interface SearchPlan {
@@ -491,14 +491,19 @@ export function matchesSql(plan: SearchPlan, column: 'rank' | 'snippet'): { sql:
       params,
     };
   }
-  // The posts the filters leave (on an index), their versions sorted newest first (`LIMIT -1` keeps
-  // the sorted subquery from being flattened away), each looked up in the FTS5 index until the page is full.
+  // The versions of the posts a narrow filter leaves (on an index, at most NARROW_FILTER posts'
+  // worth), then one FTS5 scan newest first over their rowid range, each match tested against them
+  // (`+`: a membership test, not one FTS5 look-up per version, which re-reads a prefix's word lists
+  // every time).
   return {
-    sql: `SELECT f.rowid AS vid, c.post_id, ${later('c')}, ${extra}
-          FROM (SELECT v.id, v.post_id, v.number FROM post p CROSS JOIN version v ON v.post_id = p.id
-                WHERE 1 ${narrow} AND v.id < ?${params.length + 1} ORDER BY v.id DESC LIMIT -1) c
-          CROSS JOIN version_fts f ON f.rowid = c.id
-          WHERE version_fts MATCH ?1 ORDER BY c.id DESC LIMIT ?${params.length + 2}`,
+    sql: `WITH c(id) AS MATERIALIZED (
+            SELECT v.id FROM post p CROSS JOIN version v ON v.post_id = p.id
+            WHERE 1 ${narrow} AND v.id < ?${params.length + 1})
+          SELECT f.rowid AS vid, v.post_id, ${later('v')}, ${extra}
+          FROM version_fts f CROSS JOIN version v ON v.id = f.rowid
+          WHERE version_fts MATCH ?1 AND f.rowid >= (SELECT min(id) FROM c) AND f.rowid <= (SELECT max(id) FROM c)
+            AND +f.rowid IN (SELECT id FROM c)
+          ORDER BY f.rowid DESC LIMIT ?${params.length + 2}`,
     params,
   };
 }
