@@ -195,24 +195,32 @@ ${items.length ? '' : html`<p>${ctx.t('viewer.no-alerts', { n: days })}</p>`}`;
   send(res, 200, page(ctx, { title: ctx.t('viewer.nav.alerts'), current: '/alerts', body }));
 }
 
-export async function overviewPage(archive: Archive, _req: Request, res: Response): Promise<void> {
+export async function overviewPage(archive: Archive, req: Request, res: Response): Promise<void> {
   const ctx = res.locals.ctx as Ctx;
-  const days = 30;
-  const now = Date.now();
-  const status = await archiveStatus(archive, { recent: 5, now });
-  const series = await overviewSeries(archive.db, days, now);
+  const days = Math.min(366, Math.max(1, Number(q(req, 'days')) || 30));
+  const endMs = Date.parse(q(req, 'end'));
+  const end = Number.isNaN(endMs) ? Date.now() : endMs + 86_399_999;
+  const status = await archiveStatus(archive, { recent: 5 });
+  const series = await overviewSeries(archive.db, days, end);
   const range = daysBetween(
-    new Date(now - (days - 1) * 86_400_000).toISOString().slice(0, 10),
-    new Date(now).toISOString().slice(0, 10),
+    new Date(end - (days - 1) * 86_400_000).toISOString().slice(0, 10),
+    new Date(end).toISOString().slice(0, 10),
   );
   const common = {
     day: ctx.t('viewer.day'),
     total: ctx.t('viewer.total-col'),
     empty: ctx.t('viewer.chart-empty'),
   };
+  const alertLabel = (s: string) => ctx.t(`viewer.alert.${s}` as 'viewer.alert.edited');
+  const captureLabel = (s: string) =>
+    ctx.t(s === 'failed' ? 'viewer.series.failed' : 'viewer.series.captures');
   const body = html`<dl class="facts"><dt>${ctx.t('viewer.posts')}</dt><dd>${status.posts}</dd><dt>${ctx.t('viewer.versions')}</dt><dd>${status.versions}</dd><dt>${ctx.t('viewer.failed-24h')}</dt><dd>${status.failed24h}</dd></dl>
+<form class="filters" method="get" action="${href(ctx, '/')}">
+<label>${ctx.t('viewer.days')} <input type="number" name="days" min="1" max="366" value="${days}"></label>
+<label>${ctx.t('viewer.until')} <input type="date" name="end" value="${q(req, 'end')}"></label>
+<button type="submit">${ctx.t('viewer.filter')}</button></form>
 ${barChart(series.posts, range, { ...common, id: 'posts', title: ctx.t('viewer.chart.posts', { n: days }), label: (s) => s })}
-${barChart(series.changes, range, { ...common, id: 'changes', title: ctx.t('viewer.chart.changes', { n: days }), label: (s) => ctx.t(`viewer.alert.${s}` as 'viewer.alert.edited') })}
-${barChart(series.captures, range, { ...common, id: 'captures', title: ctx.t('viewer.chart.captures', { n: days }), label: (s) => ctx.t(s === 'failed' ? 'viewer.series.failed' : 'viewer.series.captures') })}`;
+${barChart(series.changes, range, { ...common, id: 'changes', title: ctx.t('viewer.chart.changes', { n: days }), label: alertLabel })}
+${barChart(series.captures, range, { ...common, id: 'captures', title: ctx.t('viewer.chart.captures', { n: days }), label: captureLabel })}`;
   send(res, 200, page(ctx, { title: ctx.t('viewer.nav.overview'), current: '/', body }));
 }
