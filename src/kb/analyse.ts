@@ -35,6 +35,8 @@ export interface Analysis {
   /** Content words, for coverage ratios. */
   contentWords: number;
   lang: Lang;
+  /** The text analysed, as written. */
+  text: string;
 }
 
 interface Phrase {
@@ -248,5 +250,5 @@ export function analyse(question: string): Analysis {
     contentWords++;
     if (!used[i] && !v.corpusRaw.has(t.raw) && !v.corpusStem.has(t.stem)) unknownWords.push(t.typed ?? t.raw);
   });
-  return { tokens, matches, unknownWords, contentWords, lang };
+  return { tokens, matches, unknownWords, contentWords, lang, text: question };
 }

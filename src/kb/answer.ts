@@ -56,6 +56,8 @@ const DECIDE = new Set(
     ' ',
   ),
 );
+const WHAT_CLAUSE =
+  /^(?:wat|what|wie|who|whatever)\b[^?]*,\s*(?:moet|moeten|mag|mogen|hoort|horen|must|should|do|does|is|are|belongs?)\b/i;
 const WH = new Set(
   'wat welk welke wie wanneer waarom hoe hoeveel waar waarmee waardoor sinds what which who whom whose when why how where'.split(
     ' ',
@@ -128,10 +130,8 @@ function genericStems(): Set<string> {
   generic = new Set(GENERIC_WORDS.split(' ').map(stem));
   for (const g of LEXICON) {
     if (!GENERIC_CONCEPTS.includes(g.concept)) continue;
-    for (const t of g.terms) {
-      const ws = words(fold(t));
-      if (ws.length === 1) generic.add(stem(ws[0]!));
-    }
+    // every word of a generic term ("civil servant", "state secretary"), not only one-word terms
+    for (const t of g.terms) for (const w of words(fold(t))) generic.add(stem(w));
   }
   return generic;
 }
@@ -158,7 +158,9 @@ function shape(a: Analysis, f: Facts, givenFacts: boolean): Shape | null {
     f.elsewhere === true;
   if (a.tokens.length === 0) return givenFacts ? 'decision' : null;
   if (has('doWith') && (object || givenFacts)) return 'decision';
-  if (wh) return 'info';
+  // "Wat de minister tweette voordat ze in functie was, moet het ministerie dat archiveren?": a clause
+  // opening with "wat"/"what", then the decision question.
+  if (wh && !(object && cue && WHAT_CLAUSE.test(a.text))) return 'info';
   if ((has('lawOther') || has('erasure')) && has('applyVerb') && f.intent !== 'delete') return 'info';
   if (has('termQuestion') && f.intent !== 'delete' && !f.hold) return 'info';
   if (cue && (object || givenFacts)) return 'decision';

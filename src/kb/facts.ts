@@ -131,6 +131,7 @@ const NEGATORS = new Set([
 /** Modal verbs after which a trailing "weg" is a wish to delete: "Mogen de tweets weg?" */
 const MODALS = new Set(['mag', 'mogen', 'mocht', 'kan', 'kunnen', 'moet', 'moeten', 'hoeft', 'hoeven']);
 const PRIVACY_LAW = new Set(['avg', 'gdpr', 'privacywet']);
+const OFFICE_WORDS = new Set(['in functie', 'functie', 'ambt', 'in office']);
 /** Before or after holding office: the person named was not in role when the item was made. */
 const OUTSIDE_OFFICE = [
   /\b(voordat|voor|before|prior to|toen)\b[^.?!;]{0,50}?\b(werd|became|aantrad|aantreden|took office|in functie|in office|benoemd|appointed|sworn in|kamerlid was|nog \w+ was|still \w+ was)\b/,
@@ -174,10 +175,10 @@ export function extractFacts(a: Analysis): Facts {
   f.content = contentType(r);
   f.author = author(r, f.content);
   readAccount(r, f);
-  f.publicTask = publicTask(r);
+  f.inOffice = OUTSIDE_OFFICE.some((re) => re.test(r.text)) ? false : null;
+  f.publicTask = publicTask(r, f.inOffice === false);
   readStateAndIntent(r, f);
   f.orgKind = orgKindOf(r);
-  f.inOffice = OUTSIDE_OFFICE.some((re) => re.test(r.text)) ? false : null;
   return f;
 }
 
@@ -319,11 +320,25 @@ function author(r: Reading, content: ContentType | null): Author | null {
     const h = highest(persons);
     return h ? AUTHOR_OF[h.concept]! : null;
   }
-  const h = highest(govPersons) ?? highest(persons);
+  // Someone other than government as the subject of the item's sentence posts it: "Een bedrijf tagt onze
+  // gemeente in een post", "An NGO posts a video criticising the minister".
+  const subject = subjectOf(r, persons);
+  const h = subject && RANK[subject.concept]! <= 1 ? subject : (highest(govPersons) ?? highest(persons));
   let by = h ? AUTHOR_OF[h.concept]! : null;
   if (content === 'comment') by = 'third-party';
   if (content === 'webcare' && by === 'third-party') by = 'organisation';
   return by;
+}
+
+/** The first person named in the sentence of the first item, before that item: the one who posts it. */
+function subjectOf(r: Reading, persons: Match[]): Match | undefined {
+  const { a } = r;
+  const item = a.matches.find(
+    (m) => [...ITEMS, 'webpage'].includes(m.concept) && m.concept !== 'accountNoun',
+  );
+  if (!item) return undefined;
+  const sentence = a.tokens[item.start]!.sentence;
+  return persons.find((p) => p.start < item.start && a.tokens[p.start]!.sentence === sentence);
 }
 
 /** The kind of account; an item on the organisation's account without a named author is the organisation's. */
@@ -354,8 +369,9 @@ function readAccount(r: Reading, f: Facts): void {
  * Relation to the public task. A private modifier that is not about an account is about the content
  * ("personal tweets", "tweet privé over zijn hobby"). Both said at once: unknown.
  */
-function publicTask(r: Reading): boolean | null {
-  const yesM = r.all('ptYes');
+function publicTask(r: Reading, outsideOffice: boolean): boolean | null {
+  // "voordat ze in functie was": the office named in a time qualifier says nothing about the content.
+  const yesM = r.all('ptYes').filter((m) => !(outsideOffice && OFFICE_WORDS.has(m.text)));
   const noM = [...r.all('ptNo'), ...r.privateMods.filter((m) => !r.near(m, ['accountNoun', 'platform'], 3))];
   // A party's content shared by someone in office is party-political ("campagnebericht van zijn partij").
   const party = r.govPersons.length > 0 && r.has('party');
