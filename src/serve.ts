@@ -198,9 +198,6 @@ export async function serve(config: Config, opts: ServeOptions): Promise<Running
     // registered on it below.
     const outbox = new Outbox(new Map(), log);
     const adapters = outbox.adapters;
-    // Exports asked for in chat run on the export queue, in this process, answered through the outbox.
-    const exportJobs = startChatExports({ connection, archive, config, env, outbox, log });
-    stops.push(() => exportJobs.close());
     const monitor = new Monitor({
       pipeline,
       config,
@@ -225,7 +222,7 @@ export async function serve(config: Config, opts: ServeOptions): Promise<Running
       platforms: () => platformStatus(config, archive.db),
       knowledge: opts.knowledge ?? new ChatKnowledge(community),
       monitor,
-      exports: exportJobs.service,
+      exports: startChatExports({ connection, archive, config, env, outbox, log, stops }),
       log,
     });
 

@@ -17,7 +17,10 @@ export interface ExportService {
   enqueue(job: ExportJob): Promise<{ jobId: string }>;
 }
 
-/** Starts the export queue and its worker; `close` stops both (a running export finishes first). */
+/**
+ * Starts the export queue and its worker in this process (exports asked for in chat are answered
+ * through the outbox); what stops both goes on `stops` (a running export finishes first).
+ */
 export function startChatExports(opts: {
   connection: import('ioredis').Redis;
   archive: Archive;
@@ -25,7 +28,8 @@ export function startChatExports(opts: {
   env: NodeJS.ProcessEnv;
   outbox: Outbox;
   log?: Logger;
-}): { service: ExportService; close: () => Promise<void> } {
+  stops: (() => Promise<unknown>)[];
+}): ExportService {
   const queue = new ExportQueue(opts.connection);
   // The worker blocks on its connection: it gets its own.
   const workerConnection = opts.connection.duplicate();
@@ -54,12 +58,10 @@ export function startChatExports(opts: {
       await opts.outbox.notify(job.replyTo, textReply(text, { kind: outcome.result ? 'ok' : 'error' }));
     },
   });
-  return {
-    service: { enqueue: async (job) => ({ jobId: await queue.add(job) }) },
-    close: async () => {
-      await worker.close();
-      workerConnection.disconnect();
-      await queue.close();
-    },
-  };
+  opts.stops.push(async () => {
+    await worker.close();
+    workerConnection.disconnect();
+    await queue.close();
+  });
+  return { enqueue: async (job) => ({ jobId: await queue.add(job) }) };
 }

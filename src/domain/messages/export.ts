@@ -160,15 +160,15 @@ export const exportMessages = {
   },
   'retention.list-item': {
     nl: '  bericht {post} · {account} · {url} · categorie {category} · termijn {term} jaar · vervallen {due}',
-    en: '  post {post} · {account} · {url} · category {category} · term {term} years · due {due}',
+    en: '  post {post} · {account} · {url} · category {category} · term {term} {term|year|years} · due {due}',
   },
   'retention.destroyed': {
     nl: 'Vernietigingslijst {id} is uitgevoerd: {n} {n|bericht|berichten} vernietigd (voorgesteld door {proposer}, goedgekeurd door {approver}). Verklaring van vernietiging:',
     en: 'Destruction list {id} is executed: {n} {n|post|posts} destroyed (proposed by {proposer}, approved by {approver}). Declaration of destruction:',
   },
   'retention.destruction-line': {
-    nl: '  #{id} bericht {post} · {url} · categorie {category} · termijn {term} jaar · vervallen {due} · vernietigd {at} · {n} {n|hash|hashes} bewaard',
-    en: '  #{id} post {post} · {url} · category {category} · term {term} years · due {due} · destroyed {at} · {n} {n|hash|hashes} kept',
+    nl: '  #{id} · bericht {post} · {url} · categorie {category} · termijn {term} jaar · vervallen {due} · vernietigd {at} · {n} {n|hash|hashes} bewaard',
+    en: '  #{id} · post {post} · {url} · category {category} · term {term} {term|year|years} · due {due} · destroyed {at} · {n} {n|hash|hashes} kept',
   },
   'retention.no-destructions': {
     nl: 'Er is nog niets vernietigd.',
