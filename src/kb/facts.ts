@@ -385,8 +385,10 @@ function readStateAndIntent(r: Reading, f: Facts): void {
   const { all, has, tokenAt } = r;
   // "verwijderd" after "worden"/"mag" or "be deleted" is what the asker wants; otherwise it is the post's state.
   for (const m of all('deleted')) {
-    const after = tokenAt(m.end);
-    const prev = tokenAt(m.start - 1);
+    // only within the sentence: "… is verwijderd. Moeten we …" is a state, not a wish
+    const same = (i: number) => r.a.tokens[i]?.sentence === r.a.tokens[m.start]?.sentence;
+    const after = same(m.end) ? tokenAt(m.end) : undefined;
+    const prev = same(m.start - 1) ? tokenAt(m.start - 1) : undefined;
     if ((after && PASSIVE.has(after)) || prev === 'be' || prev === 'being') f.intent = 'delete';
     else f.change ??= 'deleted';
   }

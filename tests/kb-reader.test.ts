@@ -1,0 +1,231 @@
+/**
+ * Issue 15: the question reader holds on questions nobody tuned it for. Scope (greetings, context
+ * sentences, negation, time qualifiers, author vs the person criticised), data lists, spelling that never
+ * rewrites a dictionary word, rule order, organisation-aware transfer, answers that open with the verdict
+ * in the question's own terms, and at most three sources with primary law first.
+ */
+import { describe, expect, it } from 'vitest';
+import { analyse, knownWords } from '../src/kb/analyse.ts';
+import { DATA } from '../src/kb/data.ts';
+import { extractFacts, NO_FACTS } from '../src/kb/facts.ts';
+import { ask } from '../src/kb/index.ts';
+import { decide, transferText } from '../src/kb/rules.ts';
+import { focus } from '../src/kb/scope.ts';
+import { dictionaryMadeFor, isDictionaryWord, vocabularyHash } from '../src/kb/spelling.ts';
+import { isPrimaryLaw } from '../src/kb/verdict.ts';
+import { insertTypos, variant } from './kb/eval.ts';
+
+const facts = (q: string) => extractFacts(analyse(q));
+
+describe('spelling correction', () => {
+  it('never rewrites a word of the Dutch or English dictionary', () => {
+    for (const w of ['mayor', 'evacuation', 'verschil', 'verschillen', 'rooster', 'lunch']) {
+      const t = analyse(`De ${w} is hier`).tokens.find((x) => x.typed === w || x.raw === w);
+      expect(t?.raw, w).toBe(w);
+    }
+    expect(isDictionaryWord('verschil')).toBe(true);
+    expect(analyse('verschil').tokens[0]!.raw).toBe('verschil');
+    // a holiday does not appear out of an evacuation
+    expect(facts('The evacuation posts of the municipality').publicTask).not.toBe(false);
+  });
+
+  it('still corrects non-words', () => {
+    expect(analyse('archiferen').tokens[0]!.raw).toBe('archiveren');
+    expect(analyse('berigten').tokens[0]!.raw).toBe('berichten');
+  });
+
+  it('ships a dictionary list made for the current vocabulary (run npm run train:kb after changing the lexicon)', () => {
+    expect(dictionaryMadeFor()).toBe(vocabularyHash(knownWords()));
+  });
+});
+
+describe('scope', () => {
+  it('drops greetings and sign-offs, and sets context sentences aside', () => {
+    const f = focus(
+      'Hoi! Ik werk bij de gemeente Utrecht en we zitten met het volgende. Moeten we de tweets van de wethouder bewaren? Alvast bedankt!',
+      analyse,
+    );
+    expect(f.question).toBe('Moeten we de tweets van de wethouder bewaren?');
+    expect(f.context).toEqual(['Ik werk bij de gemeente Utrecht en we zitten met het volgende.']);
+    // a sentence that describes the item is kept
+    expect(focus('Er loopt een Woo-verzoek over onze posts. Mogen ze weg?', analyse).context).toEqual([]);
+  });
+
+  it('gives the same answer with or without context and greetings', () => {
+    const q = 'Moeten DM’s op ons Facebook-account gearchiveerd worden?';
+    const plain = ask(q);
+    for (const pre of [
+      'Ik werk bij de gemeente Utrecht en we zitten met het volgende.',
+      'We hadden gisteren een lang overleg over ons nieuwe beleid.',
+      'Goedemorgen,',
+    ]) {
+      const a = ask(`${pre} ${q} Groet, Sanne`);
+      expect(a.verdict, pre).toBe(plain.verdict);
+      expect(a.rule, pre).toBe(plain.rule);
+    }
+  });
+
+  it('takes the organisation kind from a context sentence', () => {
+    expect(ask('I work for the city of Utrecht. Must we archive the mayor’s tweets?').facts.orgKind).toBe(
+      'gemeente',
+    );
+  });
+
+  it('reads negation: "no mention of work" is not work', () => {
+    expect(facts('a post about her training; there is no mention of work at all').publicTask).toBe(false);
+    expect(facts('een foto zonder enig verband met haar werk').publicTask).toBe(false);
+    expect(facts('een bericht over het nieuwe beleid').publicTask).toBe(true);
+  });
+
+  it('reads time qualifiers: before she became minister she was not in office', () => {
+    expect(facts('tweets die ze schreef voordat ze minister werd').inOffice).toBe(false);
+    expect(ask('Must the ministry archive the posts she wrote before she took office?').verdict).toBe(
+      'do-not-archive',
+    );
+    expect(facts('tweets van de minister').inOffice).toBeNull();
+  });
+
+  it('tells the author from the person criticised', () => {
+    expect(facts('Een journalist tweet kritisch over de wethouder').author).toBe('third-party');
+    expect(facts('An NGO posts a video criticising the minister').author).toBe('third-party');
+    expect(facts('De wethouder tweet over de begroting').author).toBe('bewindspersoon');
+  });
+
+  it('keeps facts inside one sentence: a deleted post is a state, not a wish to delete', () => {
+    const f = facts('Een bericht van de provincie is verwijderd. Moeten we de kopie bewaren?');
+    expect(f.change).toBe('deleted');
+    expect(f.intent).toBeNull();
+  });
+
+  it('does not rule a question out of scope for its everyday words', () => {
+    const a = ask('Ons team postte op Facebook het rooster van de lunchconcerten in het stadhuis. Bewaren?');
+    expect(a.verdict).toBe('archive');
+  });
+});
+
+describe('data lists', () => {
+  it('name a source for every list', () => {
+    for (const l of DATA) {
+      expect(l.sources.length, l.id).toBeGreaterThan(0);
+      for (const s of l.sources) expect(s.url, l.id).toMatch(/^https:\/\//);
+    }
+  });
+
+  it('know municipal, provincial and water-board office-holders and their organisation', () => {
+    for (const [q, kind] of [
+      ['de burgemeester', 'gemeente'],
+      ['een wethouder', 'gemeente'],
+      ['de gedeputeerde', 'provincie'],
+      ['de commissaris van de Koning', 'provincie'],
+      ['de dijkgraaf', 'waterschap'],
+      ['een heemraad', 'waterschap'],
+    ] as const) {
+      const f = facts(`Moeten de tweets van ${q} bewaard worden?`);
+      expect(f.author, q).toBe('bewindspersoon');
+      expect(f.orgKind, q).toBe(kind);
+    }
+    expect(facts('posts van een raadslid').author).toBe('civil-servant');
+  });
+
+  it('know named bodies and chat words', () => {
+    expect(facts('Het RIVM zet een filmpje op TikTok').author).toBe('organisation');
+    expect(facts('Rijkswaterstaat posts traffic updates').orgKind).toBe('rijk');
+    expect(facts('De GGD post op Facebook').orgKind).toBe('regio');
+    expect(facts('A court of appeal posts on LinkedIn').author).toBe('organisation');
+    expect(facts('De wethouder appt zijn collega').content).toBe('dm');
+    expect(facts('een bericht in de whatsappgroep').content).toBe('dm');
+    expect(facts('berichten op haar privételefoon').content).toBe('dm');
+  });
+
+  it('treat political parties and their branches as not government', () => {
+    expect(
+      ask('The local branch of a political party posts on Facebook. Must the municipality archive it?')
+        .verdict,
+    ).toBe('do-not-archive');
+    // a party's content shared by an office-holder is party-political
+    expect(facts('De burgemeester deelt een bericht van zijn partij').publicTask).toBe(false);
+  });
+});
+
+describe('rules', () => {
+  it('check private content before the chat regime: a minister’s message to family is not archived', () => {
+    const a = ask(
+      'The minister sends a private WhatsApp message to her brother about a family birthday. Archive it?',
+    );
+    expect(a.verdict).toBe('do-not-archive');
+    expect(a.rule).toBe('R4');
+    const work = decide({ ...NO_FACTS, content: 'dm', author: 'bewindspersoon', publicTask: true });
+    expect(work.verdict).toBe('archive');
+    expect(work.primary).toBe('R6');
+  });
+
+  it('transfer by organisation kind: the Rijk to the Nationaal Archief, others to their own repository', () => {
+    expect(transferText({ ...NO_FACTS, orgKind: 'rijk' }).nl).toMatch(/Nationaal Archief/);
+    const local = transferText({ ...NO_FACTS, orgKind: 'gemeente' });
+    expect(local.nl).toMatch(/eigen archiefbewaarplaats/);
+    expect(local.nl).toMatch(/niet naar het Nationaal Archief/);
+    expect(local.en).toMatch(/20 years/);
+    expect(local.en).toMatch(/10 years once it is in force/);
+    const a = ask('Moeten de tweets van de wethouder bewaard worden?');
+    expect(a.rules).toContain('R16');
+    expect(a.answer).toMatch(/een gemeente over naar de eigen archiefbewaarplaats/);
+    expect(ask('Moeten de tweets van de minister bewaard worden?').answer).toMatch(
+      /brengt de rijksoverheid over naar het Nationaal Archief/,
+    );
+  });
+});
+
+describe('answers', () => {
+  it('open with the verdict in the question’s own terms', () => {
+    expect(ask('Er loopt een Woo-verzoek over onze posts. Mogen we ze nu weggooien?').answer).toMatch(
+      /^Nee, niet vernietigen: /,
+    );
+    expect(ask('A pending lawsuit covers our tweets. May we destroy them?').answer).toMatch(
+      /^No, do not destroy it: /,
+    );
+    expect(ask('Moeten de posts van ons Instagram-account bewaard worden?').answer).toMatch(/^Ja, bewaren: /);
+    expect(ask('Is a post on our ministry’s LinkedIn page an archival record?').answer).toMatch(
+      /^Yes, this is an archival record: /,
+    );
+    expect(
+      ask('Een burger beroept zich op het recht op vergetelheid. Moeten we zijn reactie wissen?').answer,
+    ).toMatch(/^Nee, niet uit het archief wissen: /);
+  });
+
+  it('cite at most three sources, primary law first', () => {
+    for (const q of [
+      'Moeten we de tweets van de minister archiveren?',
+      'Er loopt een Woo-verzoek. Mogen de posts weg?',
+      'A citizen invokes the right to be forgotten for his comment. Must we erase it from the archive?',
+      'Moet een DM van de secretaris-generaal bewaard worden?',
+    ]) {
+      const a = ask(q);
+      expect(a.sources.length, q).toBeGreaterThan(0);
+      expect(a.sources.length, q).toBeLessThanOrEqual(3);
+      const law = a.sources.map(isPrimaryLaw);
+      // no guidance before law
+      expect(law.indexOf(false) === -1 || law.lastIndexOf(true) < law.indexOf(false), q).toBe(true);
+    }
+    const hold = ask('Er loopt een Woo-verzoek. Mogen de posts weg?');
+    expect(hold.sources[0]!.url).toBe('https://deeplink.rechtspraak.nl/uitspraak?id=ECLI:NL:RBMNE:2020:5875');
+    const erasure = ask(
+      'A citizen invokes the right to be forgotten. Must we erase his comment from the archive?',
+    );
+    expect(erasure.sources[0]!.url).toMatch(/^https:\/\/eur-lex\.europa\.eu\//);
+  });
+});
+
+describe('the robustness variants of eval:kb', () => {
+  it('rewrite deterministically', () => {
+    expect(insertTypos('Moeten de berichten van onze gemeente bewaard worden?')).toBe(
+      insertTypos('Moeten de berichten van onze gemeente bewaard worden?'),
+    );
+    expect(insertTypos('Moeten de berichten van onze gemeente bewaard worden?')).not.toBe(
+      'Moeten de berichten van onze gemeente bewaard worden?',
+    );
+    const c = { q: 'Archiveren?', lang: 'nl' as const, verdict: 'depends' as const, swap: 'Archive?' };
+    expect(variant([c], 'context')[0]!.q).toMatch(/^Ik werk bij de gemeente Utrecht/);
+    expect(variant([c], 'swap')[0]).toMatchObject({ q: 'Archive?', lang: 'en' });
+    expect(variant([{ ...c, swap: undefined }], 'swap')).toEqual([]);
+  });
+});
