@@ -181,6 +181,11 @@ export async function answerQuestion(archive: Archive, openId: number, text: str
   return answerOpen(archive.db, openId, { answer, source: rest[0] ?? null }, who);
 }
 
+/** Whether a klankbordgroep entry is an expert's answer to an open question. */
+export async function isExpertAnswer(archive: Archive, entryId: number): Promise<boolean> {
+  return Boolean(await openOfEntry(archive.db, entryId));
+}
+
 /**
  * `kb approve <entry>` of an expert's answer: approves it (four eyes) and closes the question; the
  * askings to tell in their threads. Null when the entry answers no open question (an ordinary suggestion).

@@ -2,12 +2,15 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { type Command, Option } from 'commander';
+import { Roles } from '../../chat/roles.ts';
 import { UsageError } from '../../domain/errors.ts';
 import type { Lang } from '../../domain/types.ts';
-import { type Answer, ask } from '../../kb/answer.ts';
+import type { Answer } from '../../kb/answer.ts';
+import { askWithCommunity } from '../../kb/community.ts';
 import type { ApprovedEntry } from '../../kb/retrieve.ts';
-import { approvedEntries } from '../../store/knowledge.ts';
-import { type CliContext, withArchive } from '../context.ts';
+import { activeEntries } from '../../store/community.ts';
+import { answerDidNotHelp, answerWithCommunity, recordQuestion } from '../../usecases/community.ts';
+import { type CliContext, localUser, withArchive } from '../context.ts';
 
 /** The answer as the JSON contract of `ask --json` has it. */
 function answerJson(a: Answer) {
@@ -53,7 +56,40 @@ async function* stdinLines(): AsyncIterable<string> {
 async function community(ctx: CliContext): Promise<ApprovedEntry[]> {
   const config = ctx.config();
   if (!existsSync(path.join(config.dataDir, 'archiefbot.db'))) return [];
-  return withArchive(config, (a) => approvedEntries(a.db));
+  return withArchive(config, (a) => activeEntries(a.db));
+}
+
+/**
+ * `ask … --feedback yes|no` (issue 18): the question is recorded for the knowledge community as asked
+ * by `--as` (or the operator); `no` (or an answer the knowledge base is unsure of) makes it an open
+ * question for the experts. Returns the answer and the open question's id, if any.
+ */
+async function askWithFeedback(
+  ctx: CliContext,
+  question: string,
+  opts: { lang?: Lang; feedback: 'yes' | 'no'; as?: string },
+): Promise<{ answer: Answer; open: number | null }> {
+  const roles = Roles.load(ctx.env);
+  const dir = { experts: () => roles.experts(), nameOf: (id: string) => roles.nameOf(id) };
+  const asker = opts.as ?? localUser();
+  return withArchive(ctx.config(), async (archive) => {
+    const answer = await answerWithCommunity(
+      archive,
+      question,
+      opts.lang ? { language: opts.lang } : {},
+      dir,
+    );
+    const r = await recordQuestion(archive, { question, answer, asker, target: null }, dir);
+    if (r.opened) return { answer, open: r.opened.open.id };
+    if (opts.feedback === 'yes') return { answer, open: null };
+    const opened = await answerDidNotHelp(
+      archive,
+      r.ask.id,
+      { by: asker, ...(opts.as ? { operator: localUser() } : {}) },
+      dir,
+    );
+    return { answer, open: opened.open.id };
+  });
 }
 
 /** `archiefbot ask [question…]`: "must I archive this?" and other questions, with rules and sources. */
@@ -82,23 +118,46 @@ Examples:
   archiefbot ask --json "Which capture technique gets comments but no images?"
   archiefbot ask --json < questions.txt          (one JSON answer per line)`,
     )
-    .action(async (words: string[], opts: { json?: boolean; lang?: Lang }) => {
-      const options = { community: await community(ctx), ...(opts.lang ? { language: opts.lang } : {}) };
-      const question = words.join(' ').trim();
-      if (question) {
-        const a = ask(question, options);
-        ctx.print(opts.json, answerJson(a), () => formatAnswer(a));
-        return;
-      }
-      if (!ctx.stdinLines && process.stdin.isTTY) ctx.io.err(ctx.say('cli.ask-stdin'));
-      let asked = 0;
-      for await (const line of (ctx.stdinLines ?? stdinLines)()) {
-        if (!line.trim()) continue;
-        const a = ask(line, options);
-        ctx.io.out(opts.json ? JSON.stringify(answerJson(a)) : formatAnswerLine(a));
-        asked++;
-      }
-      // Nothing asked at all (no argument, nothing on stdin): say what to do, as bad usage.
-      if (!asked) throw new UsageError('no question: give one, or one per line on stdin', 'cli.ask-nothing');
-    });
+    .addOption(
+      new Option(
+        '--feedback <yes|no>',
+        'record the question for the knowledge community; "no": the answer did not help, put it to the experts',
+      ).choices(['yes', 'no']),
+    )
+    .option('--as <platform:user>', 'with --feedback: who asked (a chat user, slack:U0123ABCD); default: you')
+    .action(
+      async (
+        words: string[],
+        opts: { json?: boolean; lang?: Lang; feedback?: 'yes' | 'no'; as?: string },
+      ) => {
+        const options = { community: await community(ctx), ...(opts.lang ? { language: opts.lang } : {}) };
+        const question = words.join(' ').trim();
+        if (question && opts.feedback) {
+          const r = await askWithFeedback(ctx, question, { ...opts, feedback: opts.feedback });
+          ctx.print(opts.json, { ...answerJson(r.answer), openQuestion: r.open }, () =>
+            [
+              formatAnswer(r.answer),
+              ...(r.open ? ['', ctx.say('community.cli-open', { id: r.open })] : []),
+            ].join('\n'),
+          );
+          return;
+        }
+        if (question) {
+          const a = askWithCommunity(question, options);
+          ctx.print(opts.json, answerJson(a), () => formatAnswer(a));
+          return;
+        }
+        if (!ctx.stdinLines && process.stdin.isTTY) ctx.io.err(ctx.say('cli.ask-stdin'));
+        let asked = 0;
+        for await (const line of (ctx.stdinLines ?? stdinLines)()) {
+          if (!line.trim()) continue;
+          const a = askWithCommunity(line, options);
+          ctx.io.out(opts.json ? JSON.stringify(answerJson(a)) : formatAnswerLine(a));
+          asked++;
+        }
+        // Nothing asked at all (no argument, nothing on stdin): say what to do, as bad usage.
+        if (!asked)
+          throw new UsageError('no question: give one, or one per line on stdin', 'cli.ask-nothing');
+      },
+    );
 }

@@ -1,11 +1,15 @@
 /**
  * `archiefbot kb suggest | approve | reject | pending`: the klankbordgroep's entries, in the archive's
- * database (every change audited).
+ * database (every change audited). And the knowledge community (issue 18): `kb open | answer | rules |
+ * expert add | retire | digest`, with `--as <platform>:<user>` for the operator acting for someone
+ * (audited as that user, with the operator beside them).
  */
 import type { Command } from 'commander';
+import { Roles } from '../../chat/roles.ts';
 import { UsageError } from '../../domain/errors.ts';
 import { parseSuggestion, suggestEntry } from '../../kb/community.ts';
 import type { Archive } from '../../store/archive.ts';
+import { FourEyesError } from '../../store/community.ts';
 import {
   approveEntry,
   type KbEntry,
@@ -13,6 +17,20 @@ import {
   pendingEntries,
   rejectEntry,
 } from '../../store/knowledge.ts';
+import {
+  type Actor,
+  addExpert,
+  answerQuestion,
+  approveQuestionAnswer,
+  digest,
+  isExpertAnswer,
+  openQuestions,
+  parseSince,
+  rejectQuestionAnswer,
+  retire,
+  rules,
+  setRules,
+} from '../../usecases/community.ts';
 import { type CliContext, localUser, withArchive } from '../context.ts';
 
 function entryId(value: string): number {
@@ -47,6 +65,8 @@ async function change<T>(
   try {
     return await withArchive(ctx.config(), work);
   } catch (err) {
+    if (err instanceof FourEyesError)
+      return ctx.fail(json, { code: 'four-eyes', message: err.message }, err.message);
     if (!(err instanceof KnowledgeError)) throw err;
     if (err.code === 'invalid') throw new UsageError(err.message);
     return ctx.fail(json, { code: err.code, message: err.message }, err.message);
@@ -102,7 +122,11 @@ Examples:
     .option('--json', 'print one JSON document instead of text')
     .action(async (id: string, opts: { as: string; json?: boolean }) => {
       const n = entryId(id);
-      const e = await change(ctx, opts.json, (a) => approveEntry(a.db, n, opts.as));
+      const e = await change(ctx, opts.json, async (a) => {
+        // An expert's answer to an open question: four eyes, and the askers are told (by serve).
+        if (!(await isExpertAnswer(a, n))) return approveEntry(a.db, n, opts.as);
+        return (await approveQuestionAnswer(a, n, actor(ctx, opts.as, 'expert')))!.entry;
+      });
       ctx.print(opts.json, e, () => `Approved #${e.id}: it is now part of the answers.`);
     });
 
@@ -114,7 +138,145 @@ Examples:
     .option('--json', 'print one JSON document instead of text')
     .action(async (id: string, reason: string[], opts: { as: string; json?: boolean }) => {
       const n = entryId(id);
-      const e = await change(ctx, opts.json, (a) => rejectEntry(a.db, n, opts.as, reason.join(' ')));
+      const why = reason.join(' ');
+      const e = await change(ctx, opts.json, async (a) => {
+        if (!(await isExpertAnswer(a, n))) return rejectEntry(a.db, n, opts.as, why);
+        return (await rejectQuestionAnswer(a, n, why, actor(ctx, opts.as, 'expert')))!.entry;
+      });
       ctx.print(opts.json, e, () => `Rejected #${e.id}: ${e.reason}`);
+    });
+  registerCommunity(kb, ctx);
+}
+
+/**
+ * Who acts: the `--as` user (`platform:user`, who must hold `role` in roles.yaml) with the operator
+ * beside them in the audit log, or the operator themself (the shell is admin).
+ */
+function actor(ctx: CliContext, as: string | undefined, role: 'expert' | 'leader'): Actor {
+  const operator = localUser();
+  if (!as || as === operator) return { by: operator };
+  if (!/^(slack|teams|mattermost|shell):\S+$/.test(as))
+    throw new UsageError(`"${as}" is not <platform>:<user>`, 'community.as-bad', { value: as });
+  if (!Roles.load(ctx.env).holds(as, role))
+    throw new UsageError(`${as} does not hold the role ${role}`, 'community.as-no-role', { user: as, role });
+  return { by: as, operator };
+}
+
+const AS = [
+  '--as <platform:user>',
+  'act for this chat user (slack:U0123ABCD); audited as them, with you as operator',
+] as const;
+
+function registerCommunity(kb: Command, ctx: CliContext): void {
+  kb.command('open')
+    .description('list the open questions: what the knowledge base could not answer, most asked first')
+    .option('--json', 'print one JSON document instead of text')
+    .action(async (opts: { json?: boolean }) => {
+      const list = await change(ctx, opts.json, (a) => openQuestions(a));
+      ctx.print(opts.json, { open: list }, () =>
+        list.length
+          ? list.map((q) => `${q.id} (${q.asked}x, ${q.topic ?? '-'}, ${q.status}) ${q.question}`).join('\n')
+          : ctx.say('community.open-none'),
+      );
+    });
+
+  kb.command('answer')
+    .description(
+      'answer an open question as an expert: <id> <answer> [| source]; a second expert approves it',
+    )
+    .argument('<id>', 'the open question (see: archiefbot kb open)')
+    .argument('<text...>', 'answer [| source URL or title]')
+    .option(...AS)
+    .option('--json', 'print one JSON document instead of text')
+    .action(async (id: string, words: string[], opts: { as?: string; json?: boolean }) => {
+      const n = entryId(id);
+      const r = await change(ctx, opts.json, (a) =>
+        answerQuestion(a, n, words.join(' '), actor(ctx, opts.as, 'expert')),
+      );
+      ctx.print(opts.json, r, () =>
+        ctx.say('community.answered', {
+          id: r.open.id,
+          entry: r.entry.id,
+          approve: `archiefbot kb approve ${r.entry.id}`,
+        }),
+      );
+    });
+
+  kb.command('rules')
+    .description('show the house rules of the knowledge community; with text, set them (the leader)')
+    .argument('[text...]', 'the new house rules')
+    .option(...AS)
+    .option('--json', 'print one JSON document instead of text')
+    .action(async (words: string[], opts: { as?: string; json?: boolean }) => {
+      const text = words.join(' ').trim();
+      const r = await change(ctx, opts.json, async (a) => {
+        if (text) await setRules(a, text, actor(ctx, opts.as, 'leader'));
+        return rules(a);
+      });
+      const shown = r?.text ?? ctx.say('community.rules-default');
+      ctx.print(opts.json, { rules: shown, by: r?.by ?? null, at: r?.at ?? null }, () => shown);
+    });
+
+  kb.command('expert')
+    .description('the leader assigns an expert to a topic: expert add <platform:user> <topic>')
+    .argument('<verb>', 'add')
+    .argument('<user>', 'platform:user, as in roles.yaml')
+    .argument('<topic>', 'the topic (woo, avg, selectielijst, …)')
+    .option(...AS)
+    .action(async (verb: string, user: string, topic: string, opts: { as?: string }) => {
+      if (verb !== 'add' || !/^[a-z]+:\S+$/.test(user))
+        throw new UsageError('kb expert add <platform:user> <topic>', 'community.expert-usage');
+      const added = await change(ctx, false, (a) => addExpert(a, user, topic, actor(ctx, opts.as, 'leader')));
+      ctx.io.out(
+        ctx.say(added ? 'community.expert-added' : 'community.expert-already', { expert: user, topic }),
+      );
+    });
+
+  kb.command('retire')
+    .description('retire an approved entry (the leader): kept with its history, left out of the answers')
+    .argument('<id>', 'the entry number')
+    .argument('[reason...]', 'why')
+    .option(...AS)
+    .action(async (id: string, reason: string[], opts: { as?: string }) => {
+      const n = entryId(id);
+      const e = await change(ctx, false, (a) =>
+        retire(a, n, reason.join(' ') || null, actor(ctx, opts.as, 'leader')),
+      );
+      ctx.io.out(ctx.say('community.retired', { entry: e.id }));
+    });
+
+  kb.command('digest')
+    .description(
+      'what the knowledge community learned: questions asked, answered by the guidance or experts, open',
+    )
+    .option('--since <period>', 'from this long ago (30d, 12h, 2w) or this date', '30d')
+    .option('--json', 'print one JSON document instead of text')
+    .action(async (opts: { since: string; json?: boolean }) => {
+      const since = parseSince(opts.since);
+      if (!since)
+        throw new UsageError(`"${opts.since}" is not a period`, 'community.since-bad', { value: opts.since });
+      const d = await change(ctx, opts.json, (a) => digest(a, since));
+      ctx.print(opts.json, d, () =>
+        [
+          ctx.say('community.digest-title', { since: d.since.slice(0, 10) }),
+          `${ctx.say('community.digest-asked')}: ${d.asked}`,
+          `${ctx.say('community.digest-guidance')}: ${d.answeredByGuidance}`,
+          `${ctx.say('community.digest-experts')}: ${d.answeredByExperts}`,
+          `${ctx.say('community.digest-open')}: ${d.open}`,
+          `${ctx.say('community.digest-median')}: ${d.medianHoursToAnswer === null ? ctx.say('community.digest-none') : ctx.say('community.digest-hours', { h: d.medianHoursToAnswer })}`,
+          ...(d.topOpen.length
+            ? [
+                ctx.say('community.digest-top'),
+                ...d.topOpen.map((q) => `  ${ctx.say('community.digest-top-line', q)}`),
+              ]
+            : []),
+          ...(d.unhelpful.length
+            ? [
+                ctx.say('community.digest-unhelpful'),
+                ...d.unhelpful.map((u) => `  ${ctx.say('community.digest-unhelpful-line', u)}`),
+              ]
+            : []),
+        ].join('\n'),
+      );
     });
 }

@@ -23,6 +23,10 @@ export const community = {
     nl: 'Dank je. Ik heb je vraag doorgezet naar de experts (open vraag {id}); je krijgt het antwoord hier zodra het is goedgekeurd.',
     en: 'Thank you. I have passed your question to the experts (open question {id}); you will get the answer here once it is approved.',
   },
+  'community.cli-open': {
+    nl: 'Doorgezet naar de experts als open vraag {id} (archiefbot kb open).',
+    en: 'Passed to the experts as open question {id} (archiefbot kb open).',
+  },
   'community.unhelpful-unknown': {
     nl: 'Die vraag ken ik niet (meer); stel hem opnieuw.',
     en: "I don't know that question (any more); please ask it again.",
