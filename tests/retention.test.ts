@@ -211,6 +211,27 @@ describe('an approved destruction', () => {
     expect(audit.at(-1)).toEqual({ action: 'retention.destroy', actor: 'cli:bob' });
   });
 
+  it('destroys a post whose citizen reply survives: its own API answers go, the thread the reply stands on stays', async () => {
+    const api = (
+      await query<{ api_ref: string }>(c.env.dataDir, 'SELECT api_ref FROM post WHERE id = ?', [ids[2]])
+    )[0]!.api_ref;
+    await withArchive(c.env.dataDir, async (a) => {
+      for (const h of await holdList(a)) await holdRelease(a, h.id, 'cli:admin');
+      const due = await proposeDue(a, 'cli:alice', new Date('2100-01-01'));
+      expect(due.items.map((i) => i.post)).toEqual([ids[2]]);
+      await approveList(a, due.list!, 'cli:bob', new Date('2100-01-01'));
+    });
+    const uris = (
+      await query<{ uri: string }>(c.env.dataDir, "SELECT uri FROM capture_record WHERE type = 'response'")
+    ).map((r) => r.uri);
+    expect(uris).not.toContain(api);
+    expect(uris).toContain(`${api}/context`);
+    const reply = await query(c.env.dataDir, "SELECT id FROM post WHERE kind = 'reply'");
+    expect(reply).toHaveLength(1);
+    const v = await verify();
+    expect(v.problems).toEqual([]);
+  });
+
   it('verify still catches a removal no destruction record lists', async () => {
     await withArchive(c.env.dataDir, async (a) => {
       await a.db.exec('DROP TRIGGER version_kept');

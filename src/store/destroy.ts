@@ -9,6 +9,7 @@ import { canonicalJson, sha256Hex } from '../domain/content.ts';
 import { appendAudit } from './audit.ts';
 import type { Db } from './db.ts';
 import { type DisposalList, FileSwap, recheckpoint, tombstoneMember } from './retention.ts';
+import { readRecordAt } from './warc.ts';
 
 interface Loc {
   warc_file: string;
@@ -92,19 +93,32 @@ async function removeRows(db: Db, r: PostRows): Promise<{ media: Loc[]; gone: [s
   return { media, gone };
 }
 
-/** The capture records no remaining row stands on: of the given locations, and every record of a capture left with no post. */
+/**
+ * The capture records no remaining row stands on: of the given locations; every record of a capture
+ * left with no post; and, of a capture made of a destroyed post itself, every record but those its
+ * remaining rows stand on and the responses (with their requests) that its remaining metadata records
+ * cite — the post's own API answers go, the thread that still documents a surviving reply stays.
+ */
 async function orphanRecords(
   db: Db,
+  warcDir: string,
   locs: Loc[],
   captures: number[],
+  own: number[],
 ): Promise<(Loc & { capture_id: number })[]> {
-  const empty = [];
-  for (const c of captures) {
-    const left = await db.get(
-      'SELECT 1 FROM version WHERE capture_id = ?1 UNION ALL SELECT 1 FROM capture_post WHERE capture_id = ?1 LIMIT 1',
+  const empty: number[] = [];
+  const kept = new Set<string>();
+  for (const c of new Set([...captures, ...own])) {
+    const left = await db.all<Loc>(
+      `SELECT warc_file, warc_offset, warc_length, warc_record_id, warc_sha256 FROM version WHERE capture_id = ?1
+       UNION ALL SELECT warc_file, warc_offset, warc_length, warc_record_id, warc_sha256 FROM capture_post WHERE capture_id = ?1`,
       [c],
     );
-    if (!left) empty.push(c);
+    if (!left.length) empty.push(c);
+    else if (own.includes(c)) {
+      empty.push(c);
+      for (const id of await citedRecords(db, warcDir, c, left)) kept.add(id);
+    }
   }
   const rows = await db.all<Loc & { capture_id: number; type: string }>(
     `SELECT cr.capture_id, cr.type, cr.warc_file, cr.warc_offset, cr.warc_length, cr.warc_record_id, cr.warc_sha256
@@ -117,7 +131,35 @@ async function orphanRecords(
        AND NOT EXISTS (SELECT 1 FROM capture_post p WHERE p.warc_file = cr.warc_file AND p.warc_offset = cr.warc_offset)`,
     [JSON.stringify(empty), JSON.stringify(locs.map((l) => `${l.warc_file}@${l.warc_offset}`))],
   );
-  return rows;
+  return rows.filter((r) => !kept.has(r.warc_record_id));
+}
+
+/** The record ids a capture's remaining metadata records cite (WARC-Refers-To), with the request before each. */
+async function citedRecords(db: Db, warcDir: string, capture: number, metadata: Loc[]): Promise<string[]> {
+  const cited = new Set<string>();
+  for (const m of metadata) {
+    const rec = await readRecordAt(warcDir, {
+      file: m.warc_file,
+      offset: m.warc_offset,
+      length: m.warc_length,
+    });
+    const to = Object.entries(rec.headers).find(([k]) => k.toLowerCase() === 'warc-refers-to')?.[1];
+    if (to) cited.add(to);
+  }
+  const all = await db.all<{ warc_record_id: string; type: string; uri: string }>(
+    'SELECT warc_record_id, type, uri FROM capture_record WHERE capture_id = ? ORDER BY warc_file, warc_offset',
+    [capture],
+  );
+  const out = new Set(cited);
+  all.forEach((r, i) => {
+    if (!cited.has(r.warc_record_id)) return;
+    const request = all
+      .slice(Math.max(0, i - 4), i)
+      .reverse()
+      .find((q) => q.type === 'request' && q.uri === r.uri);
+    if (request) out.add(request.warc_record_id);
+  });
+  return [...out];
 }
 
 /** Replaces each record by a tombstone of its length (rows and file bytes); groups the file patches. */
@@ -163,6 +205,7 @@ async function tombstone(
 
 async function destroyOne(
   db: Db,
+  warcDir: string,
   list: DisposalList,
   item: DisposalList['items'][number],
   approver: string,
@@ -174,8 +217,11 @@ async function destroyOne(
   const own: Loc[] = [...r.versions, ...r.sightings];
   // The id is taken inside the write transaction (serialised), so the tombstones can name it.
   const id = (await db.get<{ n: number }>('SELECT coalesce(max(id), 0) + 1 AS n FROM destruction'))!.n;
+  const ownCaptures = (
+    await db.all<{ id: number }>('SELECT id FROM capture WHERE post_id = ?', [r.post.id])
+  ).map((c) => c.id);
   const { media, gone } = await removeRows(db, r);
-  const records = await orphanRecords(db, [...own, ...media], r.captures);
+  const records = await orphanRecords(db, warcDir, [...own, ...media], r.captures, ownCaptures);
   const destroyed = await tombstone(db, records, id, patches);
   const hashes = {
     versions: r.versions.map((v) => ({
@@ -238,7 +284,7 @@ export async function destroyPosts(
       const done: number[] = [];
       let records = 0;
       for (const item of list.items) {
-        const d = await destroyOne(db, list, item, approver, now, patches);
+        const d = await destroyOne(db, warcDir, list, item, approver, now, patches);
         if (d) {
           done.push(d.id);
           records += d.records;
