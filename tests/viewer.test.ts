@@ -10,8 +10,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { Bot } from '../src/chat/bot.ts';
 import { LOGIN_TOKEN_SECONDS, signClaims, viewerSecret } from '../src/chat/present-viewer.ts';
+import { Roles } from '../src/chat/roles.ts';
 import { loadConfig } from '../src/config.ts';
 import { insertAlert } from '../src/store/monitor.ts';
 import { type RunningViewer, startViewer } from '../src/viewer/standalone.ts';
@@ -166,6 +168,43 @@ describe('signing in', () => {
     expect(cookie).toMatch(/Max-Age=28800/);
     expect(cookie).not.toMatch(/Secure/); // plain http on loopback; Secure over https
     expect(LOGIN_TOKEN_SECONDS).toBe(900);
+  });
+});
+
+describe('open in browser from chat', () => {
+  it('puts a sign-in link for the asker under show and history answers; it opens the post', async () => {
+    const bot = new Bot({
+      archive: viewer.archive,
+      roles: Roles.load(c.env.env),
+      captures: { enqueue: async () => ({ jobId: '1', duplicate: false }), counts: async () => ({}) },
+      checkUrl: () => {},
+      lookupKeys: () => [],
+    });
+    // The chat reads the viewer's address from the process environment (serve's).
+    const before = process.env.ARCHIEFBOT_VIEWER_URL;
+    process.env.ARCHIEFBOT_VIEWER_URL = viewer.url;
+    onTestFinished(() => {
+      if (before === undefined) delete process.env.ARCHIEFBOT_VIEWER_URL;
+      else process.env.ARCHIEFBOT_VIEWER_URL = before;
+    });
+    for (const text of [`show ${edited}`, `geschiedenis ${edited}`]) {
+      const reply = await bot.handle({
+        platform: 'slack',
+        user: 'UVIEWER',
+        channel: 'C1',
+        text,
+        replyTo: { platform: 'slack', channel: 'C1' },
+      });
+      const url = /(https?:\/\/\S+\/login\?token=\S+)/.exec(reply.text)?.[1];
+      expect(url, reply.text).toBeDefined();
+      const r = await fetch(url!, { redirect: 'manual' });
+      expect(r.status).toBe(303);
+      expect(r.headers.get('location')).toBe(`/archive/post/${edited}`);
+    }
+    const audit = await viewer.archive.db.all<{ actor: string }>(
+      `SELECT actor FROM audit WHERE action = 'viewer.login'`,
+    );
+    expect(audit.map((a) => a.actor)).toContain('slack:UVIEWER');
   });
 });
 

@@ -1,6 +1,7 @@
 import { t } from '../../domain/i18n.ts';
 import { postHistory } from '../../usecases/history.ts';
 import { type Command, type CommandSpec, commandLine, PAGE, pageOf } from '../command.ts';
+import { openInBrowser } from '../present-viewer.ts';
 import { ReplyBuilder } from '../reply.ts';
 import { editWindow, short, term, when } from '../text.ts';
 
@@ -15,7 +16,7 @@ export const spec: CommandSpec = {
 /** `history <id|url> [page:n]`: every version of a post with a word diff and what changed. */
 export const history: Command = {
   spec,
-  async run({ args, lang, deps, pageSize }) {
+  async run({ args, lang, deps, pageSize, by, cmd }) {
     const [ref = '', ...rest] = args.trim().split(/\s+/);
     const page = pageOf(rest.join(' '));
     const h = await postHistory(deps.archive, ref, deps.lookupKeys);
@@ -45,6 +46,7 @@ export const history: Command = {
         },
       ]);
     }
+    b.context(openInBrowser(lang, deps.archive.dataDir, by, cmd.channel, h.post.id));
     return b.build();
   },
 };

@@ -1,6 +1,7 @@
 import { t } from '../../domain/i18n.ts';
 import { type PostDetail, showArchivedPost } from '../../usecases/post.ts';
 import { type Command, type CommandSpec, commandLine } from '../command.ts';
+import { openInBrowser } from '../present-viewer.ts';
 import { type Lang, ReplyBuilder } from '../reply.ts';
 import { editWindow, short, term, when } from '../text.ts';
 import { history } from './history.ts';
@@ -16,7 +17,7 @@ export const spec: CommandSpec = {
 /** `show <id|url>`: an archived post with its versions, replies, media, appraisal and evidence. */
 export const show: Command = {
   spec,
-  async run({ args, lang, deps }) {
+  async run({ args, lang, deps, by, cmd }) {
     const d = await showArchivedPost(deps.archive, args, deps.lookupKeys);
     const p = d.post;
     const last = d.versions.at(-1);
@@ -48,6 +49,7 @@ export const show: Command = {
       )
       .section(`> ${short(p.text, 500)}`, fields)
       .context(t(lang, 'show.context', { url: p.url, method: last?.method ?? '?' }))
+      .context(openInBrowser(lang, deps.archive.dataDir, by, cmd.channel, p.id))
       .buttons([{ label: t(lang, 'button.history'), command: commandLine(lang, history.spec, p.id) }])
       .build();
   },

@@ -188,7 +188,10 @@ export const viewer = {
     nl: '{n} {n|bericht|berichten} gevonden.',
     en: '{n} {n|post|posts} found.',
   },
-  'viewer.total-more': { nl: 'Meer dan {n} berichten gevonden.', en: 'More than {n} posts found.' },
+  'viewer.total-more': {
+    nl: 'Meer dan {n} {n|bericht|berichten} gevonden.',
+    en: 'More than {n} {n|post|posts} found.',
+  },
   'viewer.days': { nl: 'Dagen terug', en: 'Days back' },
   'viewer.detected': { nl: 'Ontdekt', en: 'Detected' },
   'viewer.change': { nl: 'Wijziging', en: 'Change' },
