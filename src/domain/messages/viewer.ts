@@ -212,16 +212,16 @@ export const viewer = {
   'viewer.alert.degraded': { nl: 'controle hapert', en: 'checks failing' },
   'viewer.failed-24h': { nl: 'Mislukt (24 uur)', en: 'Failed (24 hours)' },
   'viewer.chart.posts': {
-    nl: 'Berichten per dag per account (laatste {n} dagen)',
-    en: 'Posts per day per account (last {n} days)',
+    nl: 'Berichten per dag per account (laatste {n} {n|dag|dagen})',
+    en: 'Posts per day per account (last {n} {n|day|days})',
   },
   'viewer.chart.changes': {
-    nl: 'Bewerkingen en verwijderingen per dag (laatste {n} dagen)',
-    en: 'Edits and deletions per day (last {n} days)',
+    nl: 'Bewerkingen en verwijderingen per dag (laatste {n} {n|dag|dagen})',
+    en: 'Edits and deletions per day (last {n} {n|day|days})',
   },
   'viewer.chart.captures': {
-    nl: 'Vastleggingen en mislukkingen per dag (laatste {n} dagen)',
-    en: 'Captures and failures per day (last {n} days)',
+    nl: 'Vastleggingen en mislukkingen per dag (laatste {n} {n|dag|dagen})',
+    en: 'Captures and failures per day (last {n} {n|day|days})',
   },
   'viewer.chart-empty': { nl: 'Niets in deze periode.', en: 'Nothing in this period.' },
   'viewer.day': { nl: 'Dag', en: 'Day' },
