@@ -155,6 +155,37 @@ describe('export --format wacz', () => {
   });
 });
 
+describe('export usage errors', () => {
+  it('asks for the format, and names a selection the archive does not hold', async () => {
+    const noFormat = await cli(c.env.env, 'export', 'rvo');
+    expect(noFormat.code).toBe(2);
+    expect(noFormat.stderr).toContain('--format');
+    const nothing = await cli(
+      c.env.env,
+      'export',
+      '@nobody',
+      '--format',
+      'wacz',
+      '--out',
+      path.join(work, 'x.wacz'),
+    );
+    expect(nothing.code).toBe(2);
+    expect(nothing.stderr).toContain('The archive holds no post or account "@nobody"');
+    const none = await cli(
+      c.env.env,
+      'export',
+      '--query',
+      'onvindbaar',
+      '--format',
+      'wacz',
+      '--out',
+      path.join(work, 'y.wacz'),
+    );
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('Nothing in the archive matches');
+  });
+});
+
 describe('replay in ReplayWeb.page (headless Chromium)', () => {
   let server: Server;
   let base: string;

@@ -92,7 +92,7 @@ Examples:
     .action(async (words: string[], opts: ExportCliOptions) => {
       if (opts.verify) return checkBag(ctx, opts.verify, opts.json);
       if (!opts.format) {
-        ctx.io.err(ctx.say('export.unknown-format', { format: '' }));
+        ctx.io.err(ctx.say('export.format-required'));
         throw new ctx.Exit(2);
       }
       if (opts.since) parseDate(opts.since, '--since');

@@ -14,9 +14,9 @@ export const exportMessages = {
     nl: 'Niets in het archief past bij {describe}.',
     en: 'Nothing in the archive matches {describe}.',
   },
-  'export.unknown-format': {
-    nl: 'Onbekend exportformaat "{format}": kies wacz, bagit of woo.',
-    en: 'Unknown export format "{format}": choose wacz, bagit or woo.',
+  'export.format-required': {
+    nl: 'Kies het formaat met --format: wacz (afspelen in ReplayWeb.page), bagit (BagIt + MDTO voor een e-depot) of woo (PDF en inventaris, gelakt).',
+    en: 'Choose the format with --format: wacz (replay in ReplayWeb.page), bagit (BagIt + MDTO for an e-depot) or woo (PDF and inventory, redacted).',
   },
   'export.no-redact-admin': {
     nl: 'Een Woo-export zonder lakken (--no-redact) is alleen voor beheerders, voor intern gebruik.',
