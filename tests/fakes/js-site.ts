@@ -70,12 +70,13 @@ export class JsSite {
       if (path.startsWith('/consent')) return send(204, 'text/plain', '');
       if (path === '/oud') return send(301, 'text/html', 'moved', { location: '/bericht' });
       if (path === '/elders') {
-        // A script that sends the visitor to another site (here: the same server under another host name).
+        // A script that sends the visitor to another site before the page has loaded (here: the same
+        // server under another host name).
         const away = `http://localhost:${new URL(this.base).port}/bericht`;
         return send(
           200,
           'text/html; charset=utf-8',
-          `<html><head><title>Doorsturen</title></head><body><p>U wordt doorgestuurd.</p><script>addEventListener('load', () => setTimeout(() => { location.href = ${JSON.stringify(away)}; }, 50));</script></body></html>`,
+          `<html><head><title>Doorsturen</title></head><body><p>U wordt doorgestuurd.</p><script>location.href = ${JSON.stringify(away)};</script></body></html>`,
         );
       }
       if (path === '/weg')

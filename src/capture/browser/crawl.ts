@@ -188,7 +188,10 @@ async function open(page: Page, recorder: Recorder, url: string, config: Browser
   for (let hop = 0; ; hop++) {
     recorder.redirect = null;
     try {
-      await page.goto(target, { waitUntil: 'load', timeout: config.pageTimeoutMs });
+      const going = page.goto(target, { waitUntil: 'load', timeout: config.pageTimeoutMs });
+      going.catch(() => {}); // awaited below, unless the page tries to leave first
+      // A script that sends the page elsewhere before its load event: the page stays as it is.
+      await Promise.race([going, recorder.leftSite]);
       return;
     } catch (err) {
       if (recorder.redirect && hop < MAX_REDIRECTS) {

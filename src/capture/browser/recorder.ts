@@ -72,6 +72,11 @@ export class Recorder {
   redirect: string | null = null;
   /** The last redirect target: its navigation belongs to the requested page's chain. */
   private chain: string | null = null;
+  private left: () => void = () => {};
+  /** Settles when the page first tries to go to another site (its `load` may then never come). */
+  readonly leftSite = new Promise<void>((resolve) => {
+    this.left = resolve;
+  });
 
   constructor(
     private readonly http: HttpSession,
@@ -100,6 +105,7 @@ export class Recorder {
       if (this.navigations === 0 || url === this.chain) this.site = host;
       else if (host !== this.site) {
         this.notes.offSite.push(url);
+        this.left();
         // Aborted (not blocked): Chromium then keeps the page it shows instead of an error page.
         return route.abort('aborted');
       }
