@@ -52,8 +52,8 @@ interface Vocabulary {
   corpusRaw: Set<string>;
   corpusStem: Set<string>;
   /** Candidate words for spelling correction by length: lexicon words first, then guidance words. */
-  lexByLength: Map<number, string[]>;
-  corpusByLength: Map<number, string[]>;
+  lexByLength: Candidates;
+  corpusByLength: Candidates;
 }
 
 let vocab: Vocabulary | undefined;
@@ -102,8 +102,8 @@ function vocabulary(): Vocabulary {
     lexStem,
     corpusRaw,
     corpusStem,
-    lexByLength: byLength(lexRaw),
-    corpusByLength: byLength([...corpusRaw].filter((w) => !lexRaw.has(w))),
+    lexByLength: candidateIndex(byLength(lexRaw)),
+    corpusByLength: candidateIndex(byLength([...corpusRaw].filter((w) => !lexRaw.has(w)))),
   };
   return vocab;
 }
@@ -119,21 +119,48 @@ function isKnown(v: Vocabulary, w: string): boolean {
   return v.lexRaw.has(w) || v.lexStem.has(s) || v.corpusRaw.has(w) || v.corpusStem.has(s);
 }
 
-function closest(
-  candidates: Map<number, string[]>,
-  w: string,
-  max: number,
-): { word: string; d: number } | null {
-  let best: { word: string; d: number } | null = null;
-  for (let len = w.length - max; len <= w.length + max; len++) {
-    for (const c of candidates.get(len) ?? []) {
-      const limit = best ? best.d - 1 : max;
-      if (limit < 0) return best;
-      const d = editDistance(w, c, limit);
-      // the first letter is rarely mistyped: prefer candidates that keep it
-      if (d <= limit && (!best || d < best.d || (d === best.d && c[0] === w[0] && best.word[0] !== w[0])))
-        best = { word: c, d };
+/**
+ * Candidate words for correction, found through a deletion index (every word with up to two letters
+ * deleted points back at it): a typed word reaches, through its own deletions, every known word within
+ * two edits, without comparing it with all words of similar length.
+ */
+interface Candidates {
+  /** The words by length, then in their original order: the order the corrector tries them in. */
+  words: string[];
+  deletions: Map<string, number[]>;
+}
+
+function deletions(w: string, depth: number, out: Set<string>): Set<string> {
+  out.add(w);
+  if (depth > 0 && w.length > 2)
+    for (let i = 0; i < w.length; i++) deletions(w.slice(0, i) + w.slice(i + 1), depth - 1, out);
+  return out;
+}
+
+function candidateIndex(byLen: Map<number, string[]>): Candidates {
+  const words = [...byLen.keys()].sort((a, b) => a - b).flatMap((len) => byLen.get(len)!);
+  const index = new Map<string, number[]>();
+  words.forEach((w, i) => {
+    for (const d of deletions(w, 2, new Set())) {
+      const list = index.get(d);
+      if (list) list.push(i);
+      else index.set(d, [i]);
     }
+  });
+  return { words, deletions: index };
+}
+
+function closest(candidates: Candidates, w: string, max: number): { word: string; d: number } | null {
+  const ids = new Set<number>();
+  for (const d of deletions(w, max, new Set())) for (const i of candidates.deletions.get(d) ?? []) ids.add(i);
+  let best: { word: string; d: number } | null = null;
+  for (const c of [...ids].sort((a, b) => a - b).map((i) => candidates.words[i]!)) {
+    const limit = best ? best.d - 1 : max;
+    if (limit < 0) return best;
+    const d = editDistance(w, c, limit);
+    // the first letter is rarely mistyped: prefer candidates that keep it
+    if (d <= limit && (!best || d < best.d || (d === best.d && c[0] === w[0] && best.word[0] !== w[0])))
+      best = { word: c, d };
   }
   return best;
 }
