@@ -249,7 +249,7 @@ export class ChatCommunity {
       case 'rules':
         return this.rules(archive, args, lang, ctx);
       case 'expert':
-        return this.addExpert(archive, rest, who, lang);
+        return this.addExpert(archive, args.split(/\s+/), who, lang);
       case 'retire': {
         const e = await retire(archive, numberOf(first), rest.join(' ') || null, who);
         return textReply(t(lang, 'community.retired', { entry: e.id }));

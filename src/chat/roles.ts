@@ -76,8 +76,9 @@ export class Roles {
     if (needed === 'leader') return held.includes('leader') || held.includes('admin');
     if (needed === 'expert')
       return held.includes('expert') || held.includes('leader') || held.includes('admin');
+    // An expert or a leader is a member of the community: at least a viewer.
     const rank = Math.max(
-      0,
+      held.some((r) => r === 'expert' || r === 'leader') ? ROLE_RANK.viewer : 0,
       ...held
         .filter((r): r is Exclude<Role, Grant> => r !== 'expert' && r !== 'leader')
         .map((r) => ROLE_RANK[r]),

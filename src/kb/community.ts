@@ -7,7 +7,7 @@
  */
 import { UsageError } from '../domain/errors.ts';
 import { t } from '../domain/i18n.ts';
-import type { Lang } from '../domain/types.ts';
+import type { ApprovedEntry, Lang } from '../domain/types.ts';
 import type { Db } from '../store/db.ts';
 import { suggestEntry as storeSuggestion } from '../store/knowledge.ts';
 import { analyse, detectLanguage } from './analyse.ts';
@@ -114,15 +114,25 @@ export function askWithCommunity(
   opts: AskOptions & { answered?: ReadonlySet<number>; nameOf?: (id: string) => string } = {},
 ): Answer {
   const a = ask(question, opts);
-  if (confidence(question, a) === 'high' || !opts.community?.length) return a;
+  if (!opts.community?.length) return a;
   const answered = opts.community.filter((e) => !opts.answered || opts.answered.has(e.id));
+  // The experts' answer found by ask() itself: said as theirs (who answered, who approved, when).
+  const only =
+    a.verdict === 'info' && a.entries.length === 1 ? /^community:(\d+)$/.exec(a.entries[0]!) : null;
+  const found = only ? answered.find((e) => e.id === Number(only[1])) : undefined;
+  if (found) return expertAnswer(a, found, opts.nameOf);
+  if (confidence(question, a) === 'high') return a;
   const hit = sameQuestion(
     question,
     null,
     answered.map((e) => ({ e, question: e.question, topic: null })),
   )?.e;
-  if (!hit) return a;
-  const name = opts.nameOf ?? ((id: string) => id);
+  return hit ? expertAnswer(a, hit, opts.nameOf) : a;
+}
+
+/** The answer as the experts' approved answer to the question, with who gave it, who approved it and when. */
+function expertAnswer(a: Answer, hit: ApprovedEntry, nameOf?: (id: string) => string): Answer {
+  const name = nameOf ?? ((id: string) => id);
   const line = t(a.language, 'community.expert-answer', {
     answer: hit.answer,
     expert: name(hit.author),
