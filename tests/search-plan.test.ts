@@ -18,10 +18,10 @@ import {
   HIT_SQL,
   matchesSql,
   NEWER_SQL,
+  RANKED_HIT_SQL,
   relevanceSql,
   type SearchFilters,
   type SearchPlan,
-  SNIPPET_SQL,
   search,
 } from '../src/store/queries.ts';
 
@@ -154,7 +154,8 @@ describe('search query plans', () => {
     const hit = await plan(HIT_SQL, ['[1,2,3]']);
     expectNoTableScan(hit);
     expect(hit.join('\n')).toMatch(/SEARCH v USING INTEGER PRIMARY KEY/);
-    const snippet = await plan(SNIPPET_SQL, ['"kabinet"', 1, 3, '[1,2,3]']);
+    const snippet = await plan(RANKED_HIT_SQL, ['"kabinet"', 1, 3, '[1,2,3]']);
+    expectNoTableScan(snippet);
     expect(snippet[0]).toMatch(/^SCAN f VIRTUAL TABLE INDEX \d+:M1>/); // the hits' rowid range, not one look-up each
     const count = countSql({ match: '"kabinet"', terms: [], from: 'fts' });
     expectNoTableScan(await plan(count.sql, count.params));

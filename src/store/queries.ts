@@ -676,43 +676,48 @@ async function relevantPage(
   return { rows, window };
 }
 
-/**
- * The snippets of relevance hits, in one statement (FTS5 parses the query and, for a prefix, merges
- * every matching term's list once per statement, not once per hit). The hits' rowid range goes to
- * FTS5; the list itself is checked per row (`+`: not handed to FTS5 as one look-up each). No bm25
- * here: its first call in a statement counts every row that holds each phrase (30 ms for a common word).
- */
-export const SNIPPET_SQL = `SELECT f.rowid AS vid, snippet(version_fts, 0, '«', '»', '…', 16) AS snippet
-  FROM version_fts f WHERE version_fts MATCH ?1 AND f.rowid >= ?2 AND f.rowid <= ?3
-  AND +f.rowid IN (SELECT value FROM json_each(?4))`;
+/** The columns a hit shows of its post, its author and its version. */
+const HIT_COLUMNS = 'p.id, p.url, p.platform, a.handle, p.created_at, p.status, v.number';
 
-/** What a hit shows of its post: the post, its author and the version's number (by primary keys). */
-export const HIT_SQL = `SELECT v.id AS vid, p.id, p.url, p.platform, a.handle, p.created_at, p.status, v.number
+/** What a newest-first hit shows (its snippet came with the match): by primary keys. */
+export const HIT_SQL = `SELECT v.id AS vid, ${HIT_COLUMNS}
   FROM version v CROSS JOIN post p ON p.id = v.post_id LEFT JOIN account a ON a.id = p.account_id
   WHERE v.id IN (SELECT value FROM json_each(?1))`;
+
+/**
+ * What relevance hits show, snippets included, in one statement (FTS5 parses the query and, for a
+ * prefix, merges every matching word's list once per statement, not once per hit). The hits' rowid
+ * range goes to FTS5; the list itself is tested per row (`+`: not handed to FTS5 as one look-up
+ * each). No bm25 here: its first call in a statement counts every row that holds each phrase.
+ */
+export const RANKED_HIT_SQL = `SELECT f.rowid AS vid, ${HIT_COLUMNS}, snippet(version_fts, 0, '«', '»', '…', 16) AS snippet
+  FROM version_fts f CROSS JOIN version v ON v.id = f.rowid CROSS JOIN post p ON p.id = v.post_id
+  LEFT JOIN account a ON a.id = p.account_id
+  WHERE version_fts MATCH ?1 AND f.rowid >= ?2 AND f.rowid <= ?3 AND +f.rowid IN (SELECT value FROM json_each(?4))`;
+
+interface HitRow {
+  vid: number;
+  id: number;
+  url: string;
+  platform: string;
+  handle: string | null;
+  created_at: string | null;
+  status: string;
+  number: number;
+  snippet?: string;
+}
 
 async function hitDetails(db: Db, match: string, rows: MatchRow[], ranked: boolean): Promise<SearchHit[]> {
   if (!rows.length) return [];
   const vids = rows.map((r) => r.vid);
-  const found = await db.all<{
-    vid: number;
-    id: number;
-    url: string;
-    platform: string;
-    handle: string | null;
-    created_at: string | null;
-    status: string;
-    number: number;
-  }>(HIT_SQL, [JSON.stringify(vids)]);
-  const snippets = ranked
-    ? await db.all<{ vid: number; snippet: string }>(SNIPPET_SQL, [
+  const found = ranked
+    ? await db.all<HitRow>(RANKED_HIT_SQL, [
         match,
         Math.min(...vids),
         Math.max(...vids),
         JSON.stringify(vids),
       ])
-    : rows.map((r) => ({ vid: r.vid, snippet: r.snippet ?? '' }));
-  const snippet = new Map(snippets.map((r) => [r.vid, r.snippet]));
+    : await db.all<HitRow>(HIT_SQL, [JSON.stringify(vids)]);
   const byVid = new Map(found.map((r) => [r.vid, r]));
   return rows.flatMap((m) => {
     const r = byVid.get(m.vid);
@@ -726,7 +731,7 @@ async function hitDetails(db: Db, match: string, rows: MatchRow[], ranked: boole
         time: r.created_at,
         status: r.status,
         version: r.number,
-        snippet: (snippet.get(m.vid) ?? '').replace(/\s+/g, ' ').trim(),
+        snippet: (r.snippet ?? m.snippet ?? '').replace(/\s+/g, ' ').trim(),
         score: ranked ? Number((-(m.rank ?? 0)).toFixed(4)) : null,
       },
     ];
