@@ -7,6 +7,7 @@ import { dHash, hammingDistance } from '../src/capture/browser/phash.ts';
 import { recogniseWall } from '../src/capture/browser/walls.ts';
 import type { Connector, ConnectorFactory } from '../src/capture/connector.ts';
 import { BrowserConnector, screenshotKey } from '../src/capture/connectors/browser.ts';
+import { METHODS } from '../src/capture/methods.ts';
 import { CapturePipeline } from '../src/capture/pipeline.ts';
 import { Bot } from '../src/chat/bot.ts';
 import type { CaptureRequestFromChat } from '../src/chat/chat.ts';
@@ -14,11 +15,13 @@ import { ChatKnowledge } from '../src/chat/knowledge.ts';
 import { Roles } from '../src/chat/roles.ts';
 import { loadConfig } from '../src/config.ts';
 import { CaptureError } from '../src/domain/errors.ts';
+import type { NormalisedPost } from '../src/domain/types.ts';
 import { Archive } from '../src/store/archive.ts';
+import { type Existing, planIngest } from '../src/store/ingest/plan.ts';
 import { recordRequest } from '../src/store/requests.ts';
-import { JsSite } from './fakes/js-site.ts';
+import { JsSite, solidPng } from './fakes/js-site.ts';
 import { listenOnLoopback } from './fakes/listen.ts';
-import { query, readAllWarc } from './helpers/archive.ts';
+import { query, readAllWarc, sha256 } from './helpers/archive.ts';
 import { cli, testEnv } from './helpers/cli.ts';
 
 const CHROMIUM = process.env.ARCHIEFBOT_CHROMIUM ?? '/usr/bin/chromium';
@@ -435,5 +438,86 @@ describe('archiveer <url> browser (chat)', () => {
     expect(r.method).toBe('browser');
     const plain = await recordRequest(archive.db, { ...r, method: undefined });
     expect(plain.method).toBeNull();
+  });
+});
+
+describe('resource records in the ingest plan (the seam the browser method writes through)', () => {
+  const png = solidPng(4, 4, [200, 10, 10]);
+  const pageUrl = 'https://www.rijksoverheid.nl/nieuws/1';
+  const page: NormalisedPost = {
+    platform: 'web',
+    platformId: pageUrl,
+    url: pageUrl,
+    apiRef: pageUrl,
+    account: {
+      platform: 'web',
+      handle: 'www.rijksoverheid.nl',
+      platformId: null,
+      displayName: null,
+      url: null,
+    },
+    kind: 'page',
+    parentPlatformId: null,
+    createdAt: null,
+    editedAt: null,
+    content: {
+      text: 'Nieuws',
+      html: null,
+      title: 'Nieuws',
+      spoilerText: '',
+      sensitive: false,
+      visibility: null,
+      language: null,
+      media: [{ key: 'screenshot:0', url: `urn:view:${pageUrl}`, type: 'image', description: null }],
+    },
+    counts: {},
+    history: null,
+    sourceUrl: null,
+  };
+  const input = (held: Existing['media']) =>
+    planIngest(
+      {
+        url: pageUrl,
+        trigger: 'command',
+        requestedBy: null,
+        channel: null,
+        method: METHODS.browser,
+        posts: [{ post: page, role: 'main' }],
+        exchanges: [],
+        resources: [
+          {
+            uri: `urn:view:${pageUrl}`,
+            mime: 'image/png',
+            body: png,
+            date: '2026-11-26T10:00:00Z',
+            media: true,
+          },
+          {
+            uri: `urn:dom:${pageUrl}`,
+            mime: 'text/html',
+            body: Buffer.from('<p>Nieuws</p>'),
+            date: '2026-11-26T10:00:00Z',
+          },
+        ],
+      },
+      { posts: new Map(), media: held, accountRoles: new Map() },
+      { captureId: 1, now: '2026-11-26T10:00:00Z', recheckSchedule: null },
+    );
+
+  it('gives a media resource its SHA-256 in the version, counts it as stored once, and schedules a browser page for re-checks', () => {
+    const plan = input(new Map());
+    expect(plan.resources.map((r) => [r.resource.uri, r.media?.sha256 ?? null])).toEqual([
+      [`urn:view:${pageUrl}`, sha256(png)],
+      [`urn:dom:${pageUrl}`, null],
+    ]);
+    expect(plan.posts[0]!.newVersions[0]!.archived.media[0]!.sha256).toBe(sha256(png));
+    expect(plan.media).toEqual({ stored: 1, revisits: 0 });
+    // Web pages are not re-checked, unless the browser captured them.
+    expect(plan.posts[0]!.nextCheck).toBe('2026-11-26T10:00:00Z');
+    const held = input(
+      new Map([[sha256(png), { recordId: '<urn:uuid:x>', url: `urn:view:${pageUrl}`, date: 'x' }]]),
+    );
+    expect(held.resources[0]!.media).toMatchObject({ held: true });
+    expect(held.media.stored).toBe(0);
   });
 });
