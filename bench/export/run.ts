@@ -118,11 +118,19 @@ try {
       const out = path.join(work, `${format}-${run}${format === 'wacz' ? '.wacz' : ''}`);
       const archive = await Archive.open(dataDir, config.warc);
       const t0 = performance.now();
+      let mark = performance.now();
+      // BENCH_TRACE=1: the rate of each 2,000 posts (does it hold up as the export goes on?).
+      const onProgress = (done: number) => {
+        if (done % 2000 !== 0 || !process.env.BENCH_TRACE) return;
+        const now = performance.now();
+        console.log(`  ${format} ${done} posts: ${Math.round(2000 / ((now - mark) / 1000))} posts/s`);
+        mark = now;
+      };
       const r = await exportSelection(
         archive,
         config,
         {},
-        { format, ref: 'bench', out, actor: 'bench', lang: 'en' },
+        { format, ref: 'bench', out, actor: 'bench', lang: 'en', onProgress },
       );
       times.push((performance.now() - t0) / 1000);
       await archive.close();
