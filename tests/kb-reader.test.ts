@@ -229,3 +229,33 @@ describe('the robustness variants of eval:kb', () => {
     expect(variant([{ ...c, swap: undefined }], 'swap')).toEqual([]);
   });
 });
+
+describe('the question classifiers (trained by npm run train:kb)', () => {
+  it('are generated deterministically from the template grammar', async () => {
+    const { generate, rng } = await import('../src/kb/grammar.ts');
+    const { train } = await import('../src/kb/classify.ts');
+    const a = generate(60);
+    expect(generate(60)).toEqual(a);
+    expect(new Set(a.map((g) => g.lang))).toEqual(new Set(['nl', 'en']));
+    expect(new Set(a.map((g) => g.type))).toEqual(new Set(['decision', 'delete', 'info', 'out-of-scope']));
+    const shuffle = (n: number, e: number) => {
+      const r = rng(e);
+      return Array.from({ length: n }, (_, i) => i).sort(() => r() - 0.5);
+    };
+    const data = a.map((g) => ({ text: g.q, label: g.type }));
+    const classes = ['decision', 'delete', 'info', 'out-of-scope'];
+    expect(JSON.stringify(train('t', data, classes, { shuffle, epochs: 2 }))).toBe(
+      JSON.stringify(train('t', data, classes, { shuffle, epochs: 2 })),
+    );
+  });
+
+  it('ship a type model that gives a probability per class', async () => {
+    const { classify } = await import('../src/kb/classify.ts');
+    const p = classify('type', 'Mogen we de oude tweets van de minister weggooien?')!;
+    expect(p).not.toBeNull();
+    expect(Object.values(p.probs).reduce((x, y) => x + y, 0)).toBeCloseTo(1, 5);
+    expect(['decision', 'delete']).toContain(p.label);
+    expect(classify('type', 'Wat is MDTO?')!.label).toBe('info');
+    expect(classify('no-such-model', 'x')).toBeNull();
+  });
+});

@@ -8,9 +8,14 @@
  * real word (src/kb/spelling.ts). Found with a deletion index (two deletions each side), confirmed with
  * the same bounded edit distance the corrector uses.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { PACKAGE_ROOT } from '../version.ts';
 import { knownWords } from './analyse.ts';
-import { DICTIONARY_FILE, vocabularyHash } from './spelling.ts';
+import { train } from './classify.ts';
+import { generate, rng } from './grammar.ts';
+import { DICTIONARY_FILE, MODELS_DIR, vocabularyHash } from './spelling.ts';
 import { allowedErrors, editDistance, fold } from './text.ts';
 
 interface Spell {
@@ -54,8 +59,59 @@ function dictionaryWords(dic: Uint8Array, spell: Spell, endings: string[]): stri
   return [...out];
 }
 
+const DELETE_WORDS =
+  /(verwijder|vernietig|\bweg\b|weggooi|opschon|\bwis|delete|destroy|remove|clean up|discard|erase)/i;
+
+/** The hand-written tuning questions with their question type. */
+function tuningQuestions(): { text: string; label: string }[] {
+  const file = path.join(PACKAGE_ROOT, 'tests', 'kb', 'eval-tuning.yaml');
+  const cases = parse(readFileSync(file, 'utf8')) as { q: string; verdict: string }[];
+  return cases.map((c) => ({
+    text: c.q,
+    label:
+      c.verdict === 'info'
+        ? 'info'
+        : c.verdict === 'unknown'
+          ? 'out-of-scope'
+          : DELETE_WORDS.test(c.q)
+            ? 'delete'
+            : 'decision',
+  }));
+}
+
+function shuffler(seed: number): (n: number, epoch: number) => number[] {
+  return (n, epoch) => {
+    const r = rng(seed * 1000 + epoch);
+    const order = Array.from({ length: n }, (_, i) => i);
+    for (let i = n - 1; i > 0; i--) {
+      const j = Math.floor(r() * (i + 1));
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    return order;
+  };
+}
+
+function trainClassifiers(): void {
+  const gen = generate(3000);
+  // the tuning questions count three times: they are the hand-written part
+  const tuning = tuningQuestions();
+  const typeData = [...gen.map((g) => ({ text: g.q, label: g.type })), ...tuning, ...tuning, ...tuning];
+  const type = train('type', typeData, ['decision', 'delete', 'info', 'out-of-scope'], {
+    shuffle: shuffler(1),
+  });
+  writeFileSync(path.join(MODELS_DIR, 'type.json'), `${JSON.stringify(type)}\n`);
+  const workData = gen
+    .filter((g) => g.type === 'decision' || g.type === 'delete')
+    .map((g) => ({ text: g.q, label: g.work }));
+  const work = train('work', workData, ['work', 'private', 'unsaid'], { shuffle: shuffler(2) });
+  writeFileSync(path.join(MODELS_DIR, 'work.json'), `${JSON.stringify(work)}\n`);
+  console.log(`classifiers: type on ${typeData.length} questions, work on ${workData.length}`);
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
+  trainClassifiers();
+  if (process.argv.includes('--classifiers')) return;
   const nspell = (await import('nspell')).default as unknown as (d: {
     aff: Uint8Array;
     dic: Uint8Array;

@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { classify } from '../../src/kb/classify.ts';
 import { type Answer, ask, type Verdict } from '../../src/kb/index.ts';
 
 export interface EvalCase {
@@ -211,6 +212,34 @@ function formatRobustness(scores: VariantScore[]): string {
     .join('\n');
 }
 
+/**
+ * The shipped question-type classifier (src/kb/models/type.json) on a set: how often its class matches the
+ * case (decision and may-we-delete both count as a decision), and how often it is right when it is sure
+ * (p ≥ 0.9). Reported, not used to answer: see docs/kb.md.
+ */
+export function typeClassifier(cases: EvalCase[]): {
+  correct: number;
+  total: number;
+  sure: number;
+  sureRight: number;
+} {
+  let correct = 0;
+  let sure = 0;
+  let sureRight = 0;
+  for (const c of cases) {
+    const p = classify('type', c.q);
+    if (!p) continue;
+    const want = c.verdict === 'info' ? 'info' : c.verdict === 'unknown' ? 'out-of-scope' : 'decision';
+    const got = p.label === 'delete' ? 'decision' : p.label;
+    if (got === want) correct++;
+    if (p.p >= 0.9) {
+      sure++;
+      if (got === want) sureRight++;
+    }
+  }
+  return { correct, total: cases.length, sure, sureRight };
+}
+
 function main(args: string[]): void {
   const verbose = args.includes('--verbose');
   const json = args.includes('--json');
@@ -229,6 +258,12 @@ function main(args: string[]): void {
     const s = score(results);
     const entry: Record<string, unknown> = { ...s };
     if (!json) console.log(formatScore(label[set], s));
+    const tc = typeClassifier(cases);
+    entry['typeClassifier'] = tc;
+    if (!json)
+      console.log(
+        `  type classifier (not deciding): ${tc.correct}/${tc.total} (${pct(tc.correct, tc.total)}); sure (p ≥ 0.9) ${tc.sure}×, right ${pct(tc.sureRight, tc.sure)}`,
+      );
     const show = verbose && !json && !SEALED.includes(set);
     if (show)
       for (const r of results.filter((x) => !x.strict))

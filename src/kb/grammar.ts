@@ -1,0 +1,341 @@
+/**
+ * A template grammar that writes questions the way people ask them (issue 15), for training the question
+ * classifiers offline (src/kb/train.ts): roles × platforms × item kinds × work or private topics ×
+ * question frames × context sentences × greetings × typos, in Dutch and English, each question with its
+ * labels. Deterministic: the same seed gives the same questions. Never used at answer time.
+ */
+
+export type QuestionType = 'decision' | 'delete' | 'info' | 'out-of-scope';
+export type WorkLabel = 'work' | 'private' | 'unsaid';
+
+export interface Generated {
+  q: string;
+  lang: 'nl' | 'en';
+  type: QuestionType;
+  work: WorkLabel;
+}
+
+/** A small deterministic random generator (mulberry32). */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type L = { nl: string[]; en: string[] };
+
+const ROLES: L = {
+  nl: [
+    'de minister',
+    'de staatssecretaris',
+    'de burgemeester',
+    'een wethouder',
+    'de gedeputeerde',
+    'de dijkgraaf',
+    'de commissaris van de Koning',
+    'de secretaris-generaal',
+    'een beleidsmedewerker',
+    'onze woordvoerder',
+    'een raadslid',
+    'het ministerie',
+    'de gemeente',
+    'de provincie',
+    'het waterschap',
+    'de GGD',
+    'het RIVM',
+    'Rijkswaterstaat',
+    'ons team',
+  ],
+  en: [
+    'the minister',
+    'the state secretary',
+    'the mayor',
+    'an alderman',
+    'the provincial executive',
+    'the dike-reeve',
+    "the King's commissioner",
+    'the secretary-general',
+    'a policy officer',
+    'our spokesperson',
+    'a councillor',
+    'the ministry',
+    'the municipality',
+    'the province',
+    'the water board',
+    'the GGD',
+    'RIVM',
+    'Rijkswaterstaat',
+    'our team',
+  ],
+};
+const PLATFORMS = [
+  'X',
+  'Facebook',
+  'Instagram',
+  'LinkedIn',
+  'Mastodon',
+  'Bluesky',
+  'TikTok',
+  'YouTube',
+  'Threads',
+  'WhatsApp',
+];
+const ITEMS: L = {
+  nl: [
+    'een bericht',
+    'een tweet',
+    'een video',
+    'een foto',
+    'een story',
+    'een reactie',
+    'een post',
+    'een filmpje',
+  ],
+  en: ['a post', 'a tweet', 'a video', 'a photo', 'a story', 'a reply', 'an update', 'a clip'],
+};
+const WORK: L = {
+  nl: [
+    'over het nieuwe beleid',
+    'over de begroting',
+    'over de woningbouwplannen',
+    'over een subsidieregeling',
+    'over de wegwerkzaamheden',
+    'over een vergunning',
+    'over de vaccinatiecampagne',
+    'over het werkbezoek',
+    'namens het college',
+    'over de dijkversterking',
+  ],
+  en: [
+    'about the new policy',
+    'about the budget',
+    'about the housing plans',
+    'about a subsidy scheme',
+    'about the roadworks',
+    'about a permit',
+    'about the vaccination campaign',
+    'about the working visit',
+    'on behalf of the board',
+    'about the dike reinforcement',
+  ],
+};
+const PRIVATE: L = {
+  nl: [
+    'over haar vakantie',
+    'over zijn voetbalclub',
+    'over de verjaardag van haar dochter',
+    'over zijn moestuin',
+    'met een foto van de hond',
+    'over het partijcongres',
+    'over een concert',
+    'zonder enig verband met het werk',
+    'over het weekend met vrienden',
+  ],
+  en: [
+    'about her holiday',
+    'about his football club',
+    "about her daughter's birthday",
+    'about his garden',
+    'with a photo of the dog',
+    'about the party conference',
+    'about a concert',
+    'with no link to work at all',
+    'about the weekend with friends',
+  ],
+};
+const ACCOUNTS: L = {
+  nl: [
+    'op het account van de organisatie',
+    'op haar privéaccount',
+    'op zijn eigen account',
+    'op ons corporate account',
+    '',
+  ],
+  en: [
+    "on the organisation's account",
+    'on her private account',
+    'on his own account',
+    'on our corporate account',
+    '',
+  ],
+};
+const DECIDE: L = {
+  nl: [
+    'Moet dat gearchiveerd worden?',
+    'Archiveren?',
+    'Moeten we dat bewaren?',
+    'Valt dat onder de archiefplicht?',
+    'Is dat een archiefbescheid?',
+    'Moet het vastgelegd worden?',
+    'Hoort dat in het archief?',
+    'Is dat archiefwaardig?',
+  ],
+  en: [
+    'Must that be archived?',
+    'Archive it?',
+    'Do we have to keep it?',
+    'Is that subject to the duty to archive?',
+    'Is that an archival record?',
+    'Should it be captured?',
+    'Does that belong in the archive?',
+    'Is it worth archiving?',
+  ],
+};
+const DELETE: L = {
+  nl: [
+    'Mogen we het weggooien?',
+    'Mag het weg?',
+    'Mogen we het verwijderen?',
+    'Kunnen we het vernietigen?',
+    'Mogen we het account opschonen?',
+    'Mocht dat zomaar verwijderd worden?',
+  ],
+  en: [
+    'May we throw it away?',
+    'Can it go?',
+    'May we delete it?',
+    'Can we destroy it?',
+    'May we clean up the account?',
+    'Was deleting it allowed?',
+  ],
+};
+const INFO: L = {
+  nl: [
+    'Wat is MDTO?',
+    'Sinds wanneer geldt de Woo?',
+    'Welk bestandsformaat vraagt het Nationaal Archief voor websites?',
+    'Wanneer begon de Mastodon-pilot van de overheid?',
+    'Wat staat er in de handreiking sociale media van het Nationaal Archief?',
+    'Hoe lang is de bewaartermijn voor tweets?',
+    'Wat zegt artikel 17 van de AVG over archivering?',
+    'Welke metagegevens zijn verplicht bij overbrenging?',
+    'Wat is een hotspot?',
+    'Na hoeveel jaar worden archieven overgebracht?',
+    'Wat is WARC?',
+    'Welke uitspraak ging over WhatsApp-berichten op privételefoons?',
+  ],
+  en: [
+    'What is MDTO?',
+    'Since when does the Woo apply?',
+    'Which file format does the Nationaal Archief require for websites?',
+    "When did the government's Mastodon pilot start?",
+    "What is in the Nationaal Archief's social media guidance?",
+    'How long is the retention period for tweets?',
+    'What does article 17 of the GDPR say about archiving?',
+    'Which metadata are required for transfer?',
+    'What is a hotspot?',
+    'After how many years are archives transferred?',
+    'What is WARC?',
+    'Which ruling was about WhatsApp messages on private phones?',
+  ],
+};
+const OUT: L = {
+  nl: [
+    'Hoe vraag ik een parkeervergunning aan?',
+    'Hoe laat gaat de kantine dicht?',
+    'Hoeveel vakantiedagen heb ik?',
+    'Wat is het weer morgen in Den Haag?',
+    'Hoe reset ik mijn wachtwoord?',
+    'Wie wint de verkiezingen?',
+    'Hoe declareer ik mijn reiskosten?',
+    'Waar vind ik het rooster van volgende week?',
+    'Wat eten we vandaag bij de lunch?',
+    'Hoe boek ik een vergaderzaal?',
+  ],
+  en: [
+    'How do I apply for a parking permit?',
+    'When does the canteen close?',
+    'How many days of leave do I have?',
+    'What is the weather in The Hague tomorrow?',
+    'How do I reset my password?',
+    'Who will win the elections?',
+    'How do I claim my travel expenses?',
+    'Where is next week’s roster?',
+    'What is for lunch today?',
+    'How do I book a meeting room?',
+  ],
+};
+const CONTEXT: L = {
+  nl: [
+    'Ik werk bij de gemeente Utrecht en we zitten met het volgende.',
+    'Ik ben informatiebeheerder bij een ministerie.',
+    'Vraagje van onze afdeling communicatie.',
+    'We hadden er vanochtend discussie over in het team.',
+    '',
+    '',
+    '',
+  ],
+  en: [
+    'I work for the city of Utrecht and we have the following situation.',
+    'I am a records manager at a ministry.',
+    'Quick question from our communications team.',
+    'We discussed this in the team this morning.',
+    '',
+    '',
+    '',
+  ],
+};
+const HELLO: L = {
+  nl: ['Hoi!', 'Goedemorgen,', 'Hallo,', '', '', ''],
+  en: ['Hi!', 'Good morning,', 'Hello,', '', '', ''],
+};
+const BYE: L = {
+  nl: ['Alvast bedankt!', 'Groet, Sanne', '', '', ''],
+  en: ['Thanks in advance!', 'Best, Sam', '', '', ''],
+};
+const VERBS: L = {
+  nl: ['plaatst', 'deelt', 'zet', 'post', 'publiceert'],
+  en: ['posts', 'shares', 'puts', 'publishes', 'uploads'],
+};
+
+function typo(q: string, r: () => number): string {
+  return q.replace(/[A-Za-z]{6,}/g, (w) => {
+    if (r() > 0.15) return w;
+    const i = 1 + Math.floor(r() * (w.length - 3));
+    return w.slice(0, i) + w[i + 1] + w[i] + w.slice(i + 2);
+  });
+}
+
+/** `n` questions per language, deterministic for a seed. */
+export function generate(n: number, seed = 15): Generated[] {
+  const r = rng(seed);
+  const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)]!;
+  const out: Generated[] = [];
+  for (const lang of ['nl', 'en'] as const) {
+    for (let i = 0; i < n; i++) {
+      const roll = r();
+      let type: QuestionType;
+      let work: WorkLabel = 'unsaid';
+      let body: string;
+      if (roll < 0.12) {
+        type = 'info';
+        body = pick(INFO[lang]);
+      } else if (roll < 0.22) {
+        type = 'out-of-scope';
+        body = pick(OUT[lang]);
+      } else {
+        const w = r();
+        work = w < 0.4 ? 'work' : w < 0.75 ? 'private' : 'unsaid';
+        const topic = work === 'work' ? pick(WORK[lang]) : work === 'private' ? pick(PRIVATE[lang]) : '';
+        const on = lang === 'nl' ? `op ${pick(PLATFORMS)}` : `on ${pick(PLATFORMS)}`;
+        const where = pick([on, pick(ACCOUNTS[lang])]);
+        const role = pick(ROLES[lang]);
+        const subject = role.charAt(0).toUpperCase() + role.slice(1);
+        const statement = [subject, pick(VERBS[lang]), where, pick(ITEMS[lang]), topic]
+          .filter(Boolean)
+          .join(' ');
+        type = r() < 0.3 ? 'delete' : 'decision';
+        body = `${statement}. ${pick(type === 'delete' ? DELETE[lang] : DECIDE[lang])}`;
+      }
+      let q = [pick(HELLO[lang]), pick(CONTEXT[lang]), body, pick(BYE[lang])].filter(Boolean).join(' ');
+      if (r() < 0.3) q = typo(q, r);
+      out.push({ q, lang, type, work });
+    }
+  }
+  return out;
+}
