@@ -1,6 +1,9 @@
+import snowball from 'snowball-stemmers';
+
 /**
- * Text handling for the knowledge base: folding, tokens, a light Dutch + English stemmer, compound
- * splitting and bounded edit distance for misspellings. Written here (no dependencies, no models).
+ * Text handling for the knowledge base: folding, tokens, stemming (a light Dutch + English stemmer for
+ * participles, plurals and English endings, then the Snowball Dutch stemmer), compound splitting and
+ * bounded edit distance for misspellings.
  */
 
 /** Lower case, diacritics removed, typographic quotes made plain: 'Privé-Account’s' → "prive-account's". */
@@ -29,6 +32,22 @@ const VOWELS = new Set(['a', 'e', 'i', 'o', 'u', 'y']);
  * posts/post → post; berichten/bericht → bericht; replies/reply → reply; archived/archiving → archiv.
  */
 export function stem(word: string): string {
+  const cached = stems.get(word);
+  if (cached !== undefined) return cached;
+  const light = lightStem(word);
+  // The Snowball Dutch stemmer over the light one: Dutch derivations (-heid, -lijk, -baar, -ing …) too.
+  const s = light.length <= 3 || /^[0-9]/.test(light) ? light : dutch.stem(light);
+  if (stems.size < 50_000) stems.set(word, s);
+  return s;
+}
+
+const dutch = (snowball as { newStemmer: (lang: string) => { stem: (w: string) => string } }).newStemmer(
+  'dutch',
+);
+const stems = new Map<string, string>();
+
+/** The light Dutch + English stemmer: participles, plurals, English -ies/-ed/-ing. */
+function lightStem(word: string): string {
   let w = word;
   if (w.length <= 3 || /^[0-9]/.test(w)) return w;
   // Dutch past participles: gearchiveerd → archiveerd
