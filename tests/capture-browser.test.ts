@@ -283,7 +283,9 @@ describe('capture --method browser (headless Chromium against a loopback site)',
       expect((await cli(env, 'capture', url, '--method', 'browser')).code).toBe(0);
       // Captured again without --method: the page keeps its method, and unchanged means no new version.
       const again = await cli(env, 'capture', url, '--json');
-      expect(again.json).toMatchObject({ method: 'browser', newVersion: false, version: 1 });
+      const changed = async () =>
+        JSON.stringify((await cli(env, 'show', url, '--json')).json.versions.at(-1)?.changed);
+      expect(again.json, await changed()).toMatchObject({ method: 'browser', newVersion: false, version: 1 });
 
       const same = await cli(env, 'recheck', '--all', '--json');
       expect(same.json.outcomes).toEqual([expect.objectContaining({ outcome: 'unchanged' })]);

@@ -134,6 +134,19 @@ const MORE_SCRIPT = `(() => {
   return n;
 })()`;
 
+/** Two animation frames: the layout after a scroll has run, so lazy images have been asked for. */
+const FRAMES = 'new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))';
+
+/** Waits (at most `ms`) for the images the page is still loading, so the media list does not depend on timing. */
+const IMAGES_SCRIPT = (ms: number) => `new Promise((resolve) => {
+  const pending = [...document.images].filter((img) => !img.complete && (img.currentSrc || img.src));
+  let left = pending.length;
+  if (!left) return resolve(0);
+  const one = () => { if (--left === 0) resolve(0); };
+  for (const img of pending) { img.addEventListener('load', one, { once: true }); img.addEventListener('error', one, { once: true }); }
+  setTimeout(() => resolve(left), ${ms});
+})`;
+
 const HEIGHT =
   'Math.max(document.body ? document.body.scrollHeight : 0, document.documentElement.scrollHeight)';
 
@@ -255,6 +268,7 @@ async function scrollAll(page: Page, config: BrowserConfig, misses: string[]) {
   let more = 0;
   for (let i = 0; i < config.maxScrolls; i++) {
     await page.evaluate(`window.scrollTo(0, ${HEIGHT})`);
+    await page.evaluate(FRAMES).catch(() => {});
     more = (await page.evaluate(MORE_SCRIPT).catch(() => 0)) as number;
     await settle(page, { ...config, idleTimeoutMs: Math.min(config.idleTimeoutMs, 3000) }, [], false);
     const now = (await page.evaluate(HEIGHT)) as number;
@@ -268,6 +282,7 @@ async function scrollAll(page: Page, config: BrowserConfig, misses: string[]) {
 }
 
 async function takePage(page: Page, config: BrowserConfig, misses: string[]) {
+  await page.evaluate(IMAGES_SCRIPT(Math.min(config.idleTimeoutMs, 3000))).catch(() => {});
   const meta = (await page.evaluate(META_SCRIPT(config.maxImages))) as PageMeta;
   const text = ((await page.evaluate('document.body ? document.body.innerText : ""')) as string) ?? '';
   const dom = await page.content();
