@@ -52,7 +52,7 @@ type Shape = 'decision' | 'info';
 
 /** Verbs of decision that open a yes/no question about what to do with an item. */
 const DECIDE = new Set(
-  'moet moeten moest mag mogen mocht hoeft hoeven kan kunnen must may should shall need do does is are was'.split(
+  'moet moeten moest mag mogen mocht hoeft hoeven kan kunnen must may should shall need do does is are was can could'.split(
     ' ',
   ),
 );

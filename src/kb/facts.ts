@@ -3,8 +3,9 @@
  * null when the question does not say; the rules then ask for the one that decides.
  */
 import type { Analysis, Match } from './analyse.ts';
-import { kindOfTerm, type OrgKind } from './data.ts';
+import { DATA, kindOfTerm, type OrgKind } from './data.ts';
 import type { Concept } from './lexicon.ts';
+import { fold, stem, words } from './text.ts';
 
 export type { OrgKind };
 
@@ -129,8 +130,26 @@ const NEGATORS = new Set([
   'nor',
 ]);
 /** Modal verbs after which a trailing "weg" is a wish to delete: "Mogen de tweets weg?" */
-const MODALS = new Set(['mag', 'mogen', 'mocht', 'kan', 'kunnen', 'moet', 'moeten', 'hoeft', 'hoeven']);
+const MODALS = new Set([
+  'mag',
+  'mogen',
+  'mocht',
+  'kan',
+  'kunnen',
+  'moet',
+  'moeten',
+  'hoeft',
+  'hoeven',
+  'can',
+  'may',
+  'could',
+]);
 const PRIVACY_LAW = new Set(['avg', 'gdpr', 'privacywet']);
+/** Used for work now and then: the account serves both. */
+const MIXED =
+  /\b(soms|af en toe|weleens|wel eens|regelmatig|ook voor|sometimes|occasionally|now and then|from time to time|also for)\b[^.?!;]{0,30}\b(werk|werkzaamheden|work|zakelijk|business)\b/;
+const stems = (t: string) => words(fold(t)).map(stem).join(' ');
+const PRIVATE_LIFE = new Set((DATA.find((l) => l.id === 'prive-leven')?.terms ?? []).map(stems));
 const OFFICE_WORDS = new Set(['in functie', 'functie', 'ambt', 'in office']);
 /** Before or after holding office: the person named was not in role when the item was made. */
 const OUTSIDE_OFFICE = [
@@ -176,7 +195,17 @@ export function extractFacts(a: Analysis): Facts {
   f.author = author(r, f.content);
   readAccount(r, f);
   f.inOffice = OUTSIDE_OFFICE.some((re) => re.test(r.text)) ? false : null;
-  f.publicTask = publicTask(r, f.inOffice === false);
+  f.publicTask = publicTask(
+    r,
+    f.inOffice === false,
+    f.author === 'organisation' || f.account === 'corporate',
+  );
+  // "gebruikt haar privéaccount soms voor het werk": an account used for both is hybrid, and which post is
+  // which is still open.
+  if (f.publicTask === true && (f.account === 'private' || f.account === null) && MIXED.test(r.text)) {
+    f.account = 'hybrid';
+    f.publicTask = null;
+  }
   readStateAndIntent(r, f);
   f.orgKind = orgKindOf(r);
   return f;
@@ -369,10 +398,18 @@ function readAccount(r: Reading, f: Facts): void {
  * Relation to the public task. A private modifier that is not about an account is about the content
  * ("personal tweets", "tweet privé over zijn hobby"). Both said at once: unknown.
  */
-function publicTask(r: Reading, outsideOffice: boolean): boolean | null {
+function publicTask(r: Reading, outsideOffice: boolean, byOrganisation: boolean): boolean | null {
   // "voordat ze in functie was": the office named in a time qualifier says nothing about the content.
-  const yesM = r.all('ptYes').filter((m) => !(outsideOffice && OFFICE_WORDS.has(m.text)));
-  const noM = [...r.all('ptNo'), ...r.privateMods.filter((m) => !r.near(m, ['accountNoun', 'platform'], 3))];
+  // A formal decision or permit is public-task content ("een vraag over de bouwvergunning").
+  const yesM = [...r.all('ptYes'), ...r.all('formal')].filter(
+    (m) => !(outsideOffice && OFFICE_WORDS.has(m.text)),
+  );
+  // Private life (family, hobbies) makes a person's post private, not the organisation's: "a reply from
+  // our GGD account to a parent", "a story about a cycling route".
+  const noM = [
+    ...r.all('ptNo').filter((m) => !(byOrganisation && PRIVATE_LIFE.has(stems(m.text)))),
+    ...r.privateMods.filter((m) => !r.near(m, ['accountNoun', 'platform'], 3)),
+  ];
   // A party's content shared by someone in office is party-political ("campagnebericht van zijn partij").
   const party = r.govPersons.length > 0 && r.has('party');
   const no = noM.some((m) => !r.negated(m)) || yesM.some((m) => r.negated(m)) || party;
@@ -402,7 +439,7 @@ function readStateAndIntent(r: Reading, f: Facts): void {
   // "Mogen de tweets weg?": a modal verb and a closing "weg" in one sentence.
   const toks = r.a.tokens;
   toks.forEach((t, i) => {
-    if (t.raw !== 'weg' || toks[i + 1]?.sentence === t.sentence) return;
+    if ((t.raw !== 'weg' && t.raw !== 'go') || toks[i + 1]?.sentence === t.sentence) return;
     if (toks.some((o) => o.sentence === t.sentence && MODALS.has(o.raw))) f.intent = 'delete';
   });
   // Removal asked on the grounds of the AVG is an erasure request: "op grond van de AVG verwijderen".

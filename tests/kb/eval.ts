@@ -268,7 +268,7 @@ function main(args: string[]): void {
     if (show)
       for (const r of results.filter((x) => !x.strict))
         console.log(`    ✗ ${r.case.q}\n      ${r.why.join('; ')}`);
-    if (set !== 'tuning') {
+    {
       const rob = robustness(cases, s);
       entry['robustness'] = rob.scores;
       if (!json) console.log(`  robustness:\n${formatRobustness(rob.scores)}`);
