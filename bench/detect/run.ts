@@ -35,6 +35,7 @@ import { Archive } from '../../src/store/archive.ts';
 import { Db } from '../../src/store/db.ts';
 import { migrate } from '../../src/store/migrations.ts';
 import { claimDue, postsByStreamKey } from '../../src/store/monitor.ts';
+import { FakeBluesky } from '../../tests/fakes/bluesky.ts';
 import { FakeMastodon } from '../../tests/fakes/mastodon.ts';
 import { benchArchive } from '../search/generate.ts';
 
@@ -64,13 +65,19 @@ function rng(seed: number) {
 }
 
 /** The configuration at a compressed clock: every duration the monitor knows, divided by `scale`. */
-function scaled(dataDir: string, scale: number): Config {
+function scaled(
+  dataDir: string,
+  scale: number,
+  platform: 'mastodon' | 'bluesky' = 'mastodon',
+  url = '',
+): Config {
   const base = loadConfig({
     ARCHIEFBOT_DATA_DIR: dataDir,
     ARCHIEFBOT_ALLOW_PRIVATE_NETWORKS: 'true',
     ARCHIEFBOT_LOG_LEVEL: 'silent',
+    ...(platform === 'bluesky' ? { ARCHIEFBOT_BSKY_APPVIEW_URL: url, ARCHIEFBOT_PLC_URL: url } : {}),
   });
-  const mastodon = base.monitor.budget.mastodon!;
+  const budget = base.monitor.budget[platform]!;
   return {
     ...base,
     http: { ...base.http, maxWaitMs: 600_000 / scale },
@@ -82,7 +89,7 @@ function scaled(dataDir: string, scale: number): Config {
         everySeconds: Math.max(1, Math.round(r.everySeconds / scale)),
       })),
       errorRetrySeconds: Math.max(1, Math.round(base.monitor.errorRetrySeconds / scale)),
-      budget: { mastodon: { ...mastodon, requestsPerHour: mastodon.requestsPerHour * scale } },
+      budget: { [platform]: { ...budget, requestsPerHour: budget.requestsPerHour * scale } },
     },
   };
 }
@@ -147,7 +154,84 @@ async function setup(name: string, scale: number, seed: number, watched: number)
     await m.close();
     rmSync(dataDir, { recursive: true, force: true });
   };
-  return { m, posts, random, config, archive, pipeline, ids, backfillMs, close };
+  const change = (c: Change) => {
+    if (c.kind === 'deleted') m.deleteStatus(c.post.id);
+    else m.editStatus(c.post.id, { content: `<p>${c.post.url} aangepast</p>` });
+  };
+  return {
+    m,
+    posts,
+    random,
+    config,
+    archive,
+    pipeline,
+    ids,
+    backfillMs,
+    close,
+    change,
+    requests: () => m.requests.length,
+  };
+}
+
+type Watched = Omit<Awaited<ReturnType<typeof setup>>, 'm' | 'posts'> & {
+  posts: { id: string; url: string }[];
+};
+
+/** The same on the Bluesky fake (AppView, PLC and PDS on one port), with Bluesky's own budget. */
+async function setupBluesky(scale: number, seed: number): Promise<Watched> {
+  const random = rng(seed);
+  const f = await FakeBluesky.start({ rateLimit: { limit: 3000, windowMs: 300_000 / scale } });
+  const handle = 'rijksoverheid.bsky.social';
+  f.addAccount({ handle, displayName: 'Rijksoverheid' });
+  const now = Date.now();
+  const made = Array.from({ length: POSTS }, (_, i) =>
+    f.addPost({
+      handle,
+      text: `Bericht ${i} van de rijksoverheid`,
+      createdAt: new Date(now - (120 * random() ** 1.5 * DAY) / scale).toISOString(),
+    }),
+  );
+  const posts = made.map((p) => ({ id: p.uri, url: p.uri }));
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'archiefbot-detect-bsky-'));
+  const config = scaled(dataDir, scale, 'bluesky', f.url);
+  const archive = await Archive.open(dataDir, config.warc, {
+    recheckSchedule: config.monitor.recheckSchedule,
+  });
+  const pipeline = new CapturePipeline(archive, config);
+  const t0 = Date.now();
+  const backfill = await pipeline.capture({ url: `https://bsky.app/profile/${handle}`, trigger: 'command' });
+  if (backfill.kind !== 'account' || backfill.posts !== POSTS) throw new Error('backfill incomplete');
+  const backfillMs = Date.now() - t0;
+  // Keyed by the AT-URI (what the archive holds as the platform id).
+  const ids = new Map(
+    (
+      await archive.db.all<{ id: number; url: string; created_at: string }>(
+        "SELECT id, platform_id AS url, created_at FROM post WHERE platform = 'bluesky'",
+      )
+    ).map((r) => [r.url, r]),
+  );
+  const close = async () => {
+    await pipeline.close();
+    await archive.close();
+    await f.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  const change = (c: Change) => {
+    if (c.kind === 'deleted') f.deletePost(c.post.id);
+    else f.updatePost(c.post.id, { text: `${c.post.url} aangepast` });
+  };
+  return {
+    posts,
+    random,
+    config,
+    archive,
+    pipeline,
+    ids,
+    backfillMs,
+    close,
+    change,
+    requests: () => f.requests.length,
+  };
 }
 
 function plan(
@@ -166,13 +250,12 @@ function plan(
   }));
 }
 
-async function apply(m: FakeMastodon, changes: Change[]): Promise<void> {
+async function apply(change: (c: Change) => void, changes: Change[]): Promise<void> {
   for (const c of [...changes].sort((a, b) => a.at - b.at)) {
     const wait = c.at - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     c.done = Date.now();
-    if (c.kind === 'deleted') m.deleteStatus(c.post.id);
-    else m.editStatus(c.post.id, { content: `<p>${c.post.url} aangepast</p>` });
+    change(c);
   }
 }
 
@@ -225,22 +308,24 @@ async function waitForAlerts(archive: Archive, n: number, untilMs: number): Prom
   }
 }
 
-async function pollOnly() {
-  const runMs = (POLL_SIM_SECONDS * 1000) / SCALE;
-  const s = await setup('poll', SCALE, 11, POSTS);
+async function pollOnly(platform: 'mastodon' | 'bluesky') {
+  // Bluesky's budget checks 10,000 posts in under a minute: real time, five minutes, suffices.
+  const scale = platform === 'bluesky' ? 1 : SCALE;
+  const runMs = platform === 'bluesky' ? 300_000 : (POLL_SIM_SECONDS * 1000) / scale;
+  const s = platform === 'bluesky' ? await setupBluesky(scale, 11) : await setup('poll', scale, 11, POSTS);
   const rechecker = new Rechecker(s.pipeline, s.config);
-  const changes = plan(s.posts, s.random, POLL_CHANGES, runMs);
-  const before = s.m.requests.length;
+  const changes = plan(s.posts, s.random, platform === 'bluesky' ? 20 : POLL_CHANGES, runMs);
+  const before = s.requests();
   const start = Date.now();
   const ticks = ticker(rechecker, s.config);
-  await apply(s.m, changes);
+  await apply(s.change, changes);
   await waitForAlerts(s.archive, changes.length, start + runMs * 1.25);
   await ticks.stop();
   const elapsed = Date.now() - start;
-  const requests = s.m.requests.length - before;
-  const r = await detections(s.archive, s.ids, changes, SCALE);
+  const requests = s.requests() - before;
+  const r = await detections(s.archive, s.ids, changes, scale);
   // Baseline: round robin over every post at exactly the budget, reading the fake's change log.
-  const budget = s.config.monitor.budget.mastodon!;
+  const budget = s.config.monitor.budget[platform]!;
   const checksPerMs =
     (budget.requestsPerHour * (1 - s.config.monitor.headroom) * budget.batchSize) / 3_600_000;
   const order = new Map(s.posts.map((p, i) => [p.id, i]));
@@ -249,12 +334,14 @@ async function pollOnly() {
     const cycle = POSTS / checksPerMs;
     const since = c.done - start;
     const next = slot + Math.ceil(Math.max(0, since - slot) / cycle) * cycle;
-    return (next - since) * SCALE;
+    return (next - since) * scale;
   });
   await s.close();
   return {
     mode: 'poll-only',
-    scale: SCALE,
+    platform,
+    limitPerHour: budget.requestsPerHour / scale,
+    scale,
     posts: POSTS,
     changes: changes.length,
     detected: r.detected,
@@ -264,7 +351,7 @@ async function pollOnly() {
     max: Math.max(...r.times),
     baselineP50: pct(baseline, 50),
     baselineP95: pct(baseline, 95),
-    requestsPerHour: Math.round(requests / ((elapsed * SCALE) / 3_600_000)),
+    requestsPerHour: Math.round(requests / ((elapsed * scale) / 3_600_000)),
     passRealMs: { p50: pct(ticks.passMs, 50), p95: pct(ticks.passMs, 95) },
     backfillSeconds: Number((s.backfillMs / 1000).toFixed(1)),
   };
@@ -308,7 +395,7 @@ async function stream(watched: number) {
   await listener.start();
   const start = Date.now();
   const ticks = ticker(rechecker, s.config);
-  await apply(s.m, changes);
+  await apply(s.change, changes);
   await waitForAlerts(s.archive, changes.length, start + runMs * 1.25);
   await ticks.stop();
   await listener.stop();
@@ -446,11 +533,15 @@ if (mode === 'stream' || mode === 'all') {
     `stream (${r.watched.toLocaleString('en')} watched) detected ${r.detected}/${r.changes} (wrong kind ${r.wrongKind})  p50 ${fmt(r.p50)}  p95 ${fmt(r.p95)}  max ${fmt(r.max)} | event heard p50 ${fmt(r.baselineP50)} p95 ${fmt(r.baselineP95)} | look-up p95 ${r.lookupMs.p95.toFixed(2)} ms`,
   );
 }
-if (mode === 'poll' || mode === 'all') {
-  const r = await pollOnly();
+const platforms = (process.env.BENCH_PLATFORMS ?? 'mastodon,bluesky').split(',') as (
+  | 'mastodon'
+  | 'bluesky'
+)[];
+for (const platform of mode === 'poll' || mode === 'all' ? platforms : []) {
+  const r = await pollOnly(platform);
   results.push(r);
   console.log(
-    `poll-only detected ${r.detected}/${r.changes} (wrong kind ${r.wrongKind})  p50 ${fmt(r.p50)}  p95 ${fmt(r.p95)}  max ${fmt(r.max)} | ideal checker at the same budget p50 ${fmt(r.baselineP50)} p95 ${fmt(r.baselineP95)} | ${r.requestsPerHour} requests/hour (limit 3,600) | pass real time p95 ${r.passRealMs.p95.toFixed(0)} ms`,
+    `poll-only ${r.platform} detected ${r.detected}/${r.changes} (wrong kind ${r.wrongKind})  p50 ${fmt(r.p50)}  p95 ${fmt(r.p95)}  max ${fmt(r.max)} | ideal checker at the same budget p50 ${fmt(r.baselineP50)} p95 ${fmt(r.baselineP95)} | ${r.requestsPerHour} requests/hour (limit ${r.limitPerHour.toLocaleString('en')}) | pass real time p95 ${r.passRealMs.p95.toFixed(0)} ms`,
   );
 }
 console.log(
