@@ -15,7 +15,7 @@ import { archiveStatus } from '../usecases/status.ts';
 import { barChart, daysBetween } from './charts.ts';
 import { type Ctx, csrfField, escapeHtml, href, html, page, Raw, when } from './html.ts';
 import { statusBadge } from './page-post.ts';
-import { account, accounts, KINDS, overviewSeries, STATUSES, timeline } from './queries.ts';
+import { account, accounts, KINDS, OTHER_ACCOUNTS, overviewSeries, STATUSES, timeline } from './queries.ts';
 
 const q = (req: Request, name: string) => {
   const v = req.query[name];
@@ -219,7 +219,7 @@ export async function overviewPage(archive: Archive, req: Request, res: Response
 <label>${ctx.t('viewer.days')} <input type="number" name="days" min="1" max="366" value="${days}"></label>
 <label>${ctx.t('viewer.until')} <input type="date" name="end" value="${q(req, 'end')}"></label>
 <button type="submit">${ctx.t('viewer.filter')}</button></form>
-${barChart(series.posts, range, { ...common, id: 'posts', title: ctx.t('viewer.chart.posts', { n: days }), label: (s) => s })}
+${barChart(series.posts, range, { ...common, id: 'posts', title: ctx.t('viewer.chart.posts', { n: days }), label: (s) => (s === OTHER_ACCOUNTS ? ctx.t('viewer.series.other') : s) })}
 ${barChart(series.changes, range, { ...common, id: 'changes', title: ctx.t('viewer.chart.changes', { n: days }), label: alertLabel })}
 ${barChart(series.captures, range, { ...common, id: 'captures', title: ctx.t('viewer.chart.captures', { n: days }), label: captureLabel })}`;
   send(res, 200, page(ctx, { title: ctx.t('viewer.nav.overview'), current: '/', body }));

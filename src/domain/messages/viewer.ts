@@ -227,6 +227,7 @@ export const viewer = {
   'viewer.day': { nl: 'Dag', en: 'Day' },
   'viewer.total-col': { nl: 'Totaal', en: 'Total' },
   'viewer.series.captures': { nl: 'vastleggingen', en: 'captures' },
+  'viewer.series.other': { nl: 'andere accounts', en: 'other accounts' },
   'viewer.series.failed': { nl: 'mislukt', en: 'failed' },
   'viewer.cli.link': {
     nl: 'Inloglink voor {user} (geldig tot {expires}):\n{url}',
