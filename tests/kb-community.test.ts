@@ -1,6 +1,8 @@
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { unescapeMrkdwn } from '../src/bots/slack-blocks.ts';
 import type { ChatAdapter } from '../src/chat/adapter.ts';
 import { Bot } from '../src/chat/bot.ts';
 import type { ChatCommand, ChatPlatform, ReplyTarget } from '../src/chat/chat.ts';
@@ -15,10 +17,15 @@ import { ask } from '../src/kb/index.ts';
 import { Archive } from '../src/store/archive.ts';
 import { verifyAuditChain } from '../src/store/audit.ts';
 import { setLanguage } from '../src/usecases/channel.ts';
+import { startSlackDriver } from './drivers/slack.ts';
+import { BOT_ACCOUNT, postActivity, startTeamsDriver, TEAMS_USERS, teamsActivity } from './drivers/teams.ts';
+import { FakeSlack } from './fakes/slack.ts';
+import { FakeTeamsConnector } from './fakes/teams.ts';
 import { cli, testEnv } from './helpers/cli.ts';
+import { startHarness } from './helpers/harness.ts';
 
-const UNKNOWN_Q = 'Wie is de contactpersoon voor de Woo bij ons ministerie?';
-const UNKNOWN_Q_AGAIN = 'Wie is bij ons ministerie de contactpersoon voor de Woo?';
+const UNKNOWN_Q = 'Welk telefoonnummer heeft de Woo-helpdesk?';
+const UNKNOWN_Q_AGAIN = 'Wat is het telefoonnummer van de Woo-helpdesk?';
 const UNSURE_Q = 'Hoeveel Woo-verzoeken krijgt BZK per jaar?';
 const GUIDANCE_Q = 'Welke MDTO-elementen zijn verplicht?';
 
@@ -42,7 +49,7 @@ describe('the knowledge base reads questions for the community', () => {
     expect(sameQuestion(UNKNOWN_Q_AGAIN, 'woo', open)?.id).toBe(2);
     // The same words about another topic are another question.
     expect(
-      sameQuestion('Wie is de contactpersoon voor de AVG bij ons ministerie?', 'avg', open),
+      sameQuestion('Welk telefoonnummer heeft de AVG-helpdesk?', 'avg', open),
     ).toBeUndefined();
   });
 
@@ -85,7 +92,7 @@ let community: ChatCommunity;
 let thread = 0;
 
 /** A chat message from `user` on `platform`, answered in its own thread. */
-function say(
+async function say(
   text: string,
   user: string,
   platform: 'slack' | 'teams' = 'slack',
@@ -95,7 +102,9 @@ function say(
   const replyTo: ReplyTarget =
     platform === 'slack' ? { platform, channel, thread_ts: ts } : { platform, channel, activityId: ts };
   const cmd: ChatCommand = { platform, user, channel, text, replyTo };
-  return bot.handle(cmd);
+  const reply = await bot.handle(cmd);
+  await community.idle(); // what the command sends on its own goes out after its answer
+  return reply;
 }
 
 /** Anna's own Teams chat, where the bot speaks English (an archivist set `language en` there). */
@@ -229,6 +238,7 @@ describe('open questions reach the experts, and their answer reaches the askers'
       action: { command: button.command },
       replyTo: { platform: 'slack', channel: 'C_ASK', thread_ts: 'ts-mdto' },
     });
+    await community.idle();
     expect(pressed.text).toBe(
       'Dank je. Ik heb je vraag doorgezet naar de experts (open vraag 3); je krijgt het antwoord hier zodra het is goedgekeurd.',
     );
@@ -411,3 +421,104 @@ async function withAudit(env: NodeJS.ProcessEnv) {
     await a.close();
   }
 }
+
+describe('the knowledge community across Slack and Teams, through serve', () => {
+  it('asks in Slack, answers in Teams, approves in Slack, tells the asker in their thread, and reports the digest', async () => {
+    const slackFake = await FakeSlack.start();
+    const teamsFake = await FakeTeamsConnector.start();
+    const rolesDir = mkdtempSync(path.join(tmpdir(), 'archiefbot-roles-'));
+    const rolesFile = path.join(rolesDir, 'roles.yaml');
+    // Anna (Teams) is the Woo expert; Bob (Slack) an admin, so also an expert and the leader.
+    writeFileSync(
+      rolesFile,
+      `defaultRole: viewer
+users:
+  - { platform: teams, user: "29:admin-user", name: Anna Admin, roles: [expert], topics: [woo] }
+  - { platform: slack, user: U_ADMIN, name: Bob Beheer, roles: [admin] }
+`,
+    );
+    const h = await startHarness({
+      ...slackFake.env(),
+      TEAMS_ENABLED: 'true',
+      NODE_ENV: 'test',
+      ARCHIEFBOT_ROLES: rolesFile,
+      ARCHIEFBOT_KB_COMMUNITY_SLACK: 'C_COMMUNITY',
+      ARCHIEFBOT_KB_COMMUNITY_TEAMS: '19:community@thread.tacv2',
+    });
+    try {
+      const inSlack = await startSlackDriver(h, slackFake);
+      const inTeams = await startTeamsDriver(h, teamsFake);
+      // The bot is added to the Teams community channel (so it may post there later).
+      await postActivity(h.running.port, {
+        ...teamsActivity({
+          id: 'added-1',
+          type: 'conversationUpdate',
+          serviceUrl: teamsFake.serviceUrl,
+          conversationId: '19:community@thread.tacv2',
+          conversationType: 'channel',
+          from: TEAMS_USERS.admin,
+        }),
+        membersAdded: [{ id: BOT_ACCOUNT.id, name: BOT_ACCOUNT.name }],
+      });
+      // Asked in Slack, unknown: the asker hears it went to the experts; both community channels get it.
+      const [asked] = await inSlack.say(UNKNOWN_Q);
+      expect(asked).toContain('Ik heb je vraag doorgezet naar de experts (open vraag 1, 1 keer gesteld).');
+      const askedIn = slackFake.posts.find((p) => p.text.includes('open vraag 1, 1 keer'))!.thread_ts;
+      const slackPost = await slackFake.waitFor(() =>
+        slackFake.posts.find((p) => p.channel === 'C_COMMUNITY'),
+      );
+      expect(unescapeMrkdwn(slackPost.text)).toContain('Voor de experts op woo: Anna Admin.');
+      const teamsPost = await teamsFake.waitFor(
+        (a) =>
+          a.conversationId === '19:community@thread.tacv2' && String(a.body.summary).includes('open vraag 1'),
+      );
+      expect(String(teamsPost.body.summary)).toContain(`“${UNKNOWN_Q}”`);
+      expect(await inSlack.say(GUIDANCE_Q)).toEqual([expect.stringContaining('MDTO')]);
+      expect(await inTeams.say(UNSURE_Q)).toEqual([expect.stringContaining('open vraag 2')]);
+      // Anna answers in Teams; she cannot approve her own answer; Bob approves in Slack.
+      const [answered] = await inTeams.say(
+        `kb antwoord 1 Elk ministerie heeft een Woo-contactpersoon. | https://open.overheid.nl`,
+        {
+          user: 'admin',
+        },
+      );
+      expect(answered).toContain('Je antwoord op open vraag 1 is bewaard als #1');
+      expect(await inTeams.say('kb goedkeuren 1', { user: 'admin' })).toEqual([
+        '#1 is je eigen antwoord: een andere expert (of de leider) keurt het goed.',
+      ]);
+      expect(await inSlack.say('kb goedkeuren 1', { user: 'admin' })).toEqual([
+        'Goedgekeurd: #1 beantwoordt nu open vraag 1; 1 vrager krijgt het antwoord in zijn draad.',
+      ]);
+      const told = slackFake.posts.find((p) => p.text.includes('De experts hebben je vraag beantwoord'))!;
+      expect(told.channel).toBe('C_CONVERSATION');
+      expect(told.thread_ts).toBe(askedIn);
+      expect(unescapeMrkdwn(told.text)).toMatch(
+        /beantwoord door Anna Admin, goedgekeurd door Bob Beheer op \d{4}-\d\d-\d\d/,
+      );
+
+      // Asked again: the approved answer, with who answered, who approved and when.
+      const [again] = await inSlack.say(UNKNOWN_Q);
+      expect(again).toMatch(
+        /Uit de kenniscommunity: “Elk ministerie heeft een Woo-contactpersoon\.” \(beantwoord door Anna Admin, goedgekeurd door Bob Beheer op \d{4}-\d\d-\d\d\)\./,
+      );
+
+      const d = await cli(h.env, 'kb', 'digest', '--json');
+      expect(d.code, d.stderr).toBe(0);
+      expect(d.json).toMatchObject({
+        asked: 4,
+        answeredByGuidance: 1,
+        answeredByExperts: 2,
+        open: 1,
+        topOpen: [{ id: 2, question: UNSURE_Q, asked: 1, topic: 'woo' }],
+      });
+      expect(d.json.medianHoursToAnswer).toBeGreaterThanOrEqual(0);
+      expect(d.json.medianHoursToAnswer).toBeLessThan(1);
+      await inTeams.close();
+    } finally {
+      await h.close();
+      await slackFake.close();
+      await teamsFake.close();
+      rmSync(rolesDir, { recursive: true, force: true });
+    }
+  }, 90_000);
+});

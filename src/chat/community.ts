@@ -134,7 +134,7 @@ export class ChatCommunity {
     if (r.opened) {
       await this.rulesOnFirstUse(archive, q.asker, lang, b);
       b.context(t(lang, 'community.asker-open', { id: r.opened.open.id, asked: r.opened.open.asked }));
-      if (r.opened.isNew) await this.announce(archive, r.opened, q.asker);
+      if (r.opened.isNew) this.announce(archive, r.opened, q.asker);
     } else {
       b.buttons([
         { label: t(lang, 'community.unhelpful-button'), command: unhelpfulCommand(r.ask.id, lang) },
@@ -164,12 +164,35 @@ export class ChatCommunity {
     return out;
   }
 
-  /** A new open question, in every community channel, for the experts of its topic. */
-  private async announce(archive: Archive, opened: Opened, asker: string): Promise<void> {
-    if (!this.o.outbox) return;
-    for (const { target, lang } of await this.channels(archive, opened.open.language)) {
-      await this.o.outbox.deliver(target, this.questionPost(opened, asker, lang));
-    }
+  /**
+   * Runs a delivery after the command's answer instead of inside it: an adapter sends to a channel
+   * in that channel's order, so a command awaiting a send to its own channel (approving in the
+   * thread's channel, asking in the community channel) would wait for itself.
+   */
+  private later(work: () => Promise<unknown>): void {
+    const p: Promise<unknown> = Promise.resolve()
+      .then(work)
+      .catch((err) => this.o.log?.error({ err }, 'knowledge community: a delivery failed'))
+      .finally(() => this.pending.delete(p));
+    this.pending.add(p);
+  }
+
+  private readonly pending = new Set<Promise<unknown>>();
+
+  /** Resolves once every delivery started by a command has finished. */
+  async idle(): Promise<void> {
+    while (this.pending.size) await Promise.all([...this.pending]);
+  }
+
+  /** A new open question, in every community channel, for the experts of its topic (after the answer). */
+  private announce(archive: Archive, opened: Opened, asker: string): void {
+    const outbox = this.o.outbox;
+    if (!outbox) return;
+    this.later(async () => {
+      for (const { target, lang } of await this.channels(archive, opened.open.language)) {
+        await outbox.deliver(target, this.questionPost(opened, asker, lang));
+      }
+    });
   }
 
   private questionPost(opened: Opened, asker: string, lang: Lang): Reply {
@@ -328,36 +351,53 @@ export class ChatCommunity {
   ): Promise<Reply> {
     const { open, entry } = await answerQuestion(archive, id, text, who);
     const approve = cmd(lang, 'approve', entry.id);
-    if (this.o.outbox) {
-      for (const c of await this.channels(archive, open.language)) {
-        const post = new ReplyBuilder()
-          .section(
-            t(c.lang, 'community.answer-waiting', {
-              expert: this.o.roles.nameOf(who.by),
-              id: open.id,
-              answer: short(entry.answer, 500),
-              approve: cmd(c.lang, 'approve', entry.id),
-            }),
-          )
-          .buttons([
-            { label: t(c.lang, 'community.button-approve'), command: cmd(c.lang, 'approve', entry.id) },
-          ])
-          .build();
-        await this.o.outbox.deliver(c.target, post);
-      }
-    }
+    const outbox = this.o.outbox;
+    if (outbox)
+      this.later(async () => {
+        for (const c of await this.channels(archive, open.language)) {
+          const post = new ReplyBuilder()
+            .section(
+              t(c.lang, 'community.answer-waiting', {
+                expert: this.o.roles.nameOf(who.by),
+                id: open.id,
+                answer: short(entry.answer, 500),
+                approve: cmd(c.lang, 'approve', entry.id),
+              }),
+            )
+            .buttons([
+              { label: t(c.lang, 'community.button-approve'), command: cmd(c.lang, 'approve', entry.id) },
+            ])
+            .build();
+          await outbox.deliver(c.target, post);
+        }
+      });
     return textReply(t(lang, 'community.answered', { id: open.id, entry: entry.id, approve }));
   }
 
   private async approve(archive: Archive, entryId: number, who: Actor, lang: Lang): Promise<Reply | null> {
     const r = await approveQuestionAnswer(archive, entryId, who);
     if (!r) return null;
-    const delivered = await this.deliverAnswers(archive);
-    return textReply(t(lang, 'community.approved', { entry: r.entry.id, id: r.open.id, n: delivered }));
+    this.later(() => this.deliverAnswers(archive));
+    const askers = r.askers.filter((a) => a.target).length;
+    return textReply(t(lang, 'community.approved', { entry: r.entry.id, id: r.open.id, n: askers }));
   }
 
-  /** Sends every approved answer not yet delivered to its askers, in their threads; how many went out. */
-  async deliverAnswers(archive: Archive): Promise<number> {
+  private delivering: Promise<number> = Promise.resolve(0);
+
+  /**
+   * Sends every approved answer not yet delivered to its askers, in their threads; how many went out.
+   * One round at a time (a command's and the timer's would otherwise both tell the same asker).
+   */
+  deliverAnswers(archive: Archive): Promise<number> {
+    const round = this.delivering.then(
+      () => this.deliverRound(archive),
+      () => this.deliverRound(archive),
+    );
+    this.delivering = round.catch(() => 0);
+    return round;
+  }
+
+  private async deliverRound(archive: Archive): Promise<number> {
     if (!this.o.outbox) return 0;
     let sent = 0;
     for (const { ask, entry } of await undelivered(archive)) {
@@ -443,7 +483,7 @@ export class ChatCommunity {
         throw new UsageError(err.message, 'community.unhelpful-unknown');
       throw err;
     }
-    if (opened.isNew) await this.announce(archive, opened, who.by);
+    if (opened.isNew) this.announce(archive, opened, who.by);
     const b = new ReplyBuilder();
     await this.rulesOnFirstUse(archive, who.by, lang, b);
     return b.section(t(lang, 'community.unhelpful-done', { id: opened.open.id })).build();
@@ -466,6 +506,7 @@ export class ChatCommunity {
     return async () => {
       clearInterval(timer);
       await running;
+      await this.idle();
     };
   }
 
