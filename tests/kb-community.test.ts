@@ -48,9 +48,7 @@ describe('the knowledge base reads questions for the community', () => {
     ];
     expect(sameQuestion(UNKNOWN_Q_AGAIN, 'woo', open)?.id).toBe(2);
     // The same words about another topic are another question.
-    expect(
-      sameQuestion('Welk telefoonnummer heeft de AVG-helpdesk?', 'avg', open),
-    ).toBeUndefined();
+    expect(sameQuestion('Welk telefoonnummer heeft de AVG-helpdesk?', 'avg', open)).toBeUndefined();
   });
 
   it('finds the topic of a question among the experts’ topics, by the knowledge base’s stems', () => {
