@@ -111,11 +111,12 @@ export function sameQuestion<T extends { question: string; topic: string | null 
  */
 export function askWithCommunity(
   question: string,
+  /** `answered`: the community entries that are experts' answers to open questions (store/community.ts answeredEntryIds). */
   opts: AskOptions & { answered?: ReadonlySet<number>; nameOf?: (id: string) => string } = {},
 ): Answer {
   const a = ask(question, opts);
   if (!opts.community?.length) return a;
-  const answered = opts.community.filter((e) => !opts.answered || opts.answered.has(e.id));
+  const answered = opts.community.filter((e) => opts.answered?.has(e.id));
   // The experts' answer found by ask() itself: said as theirs (who answered, who approved, when).
   const only =
     a.verdict === 'info' && a.entries.length === 1 ? /^community:(\d+)$/.exec(a.entries[0]!) : null;

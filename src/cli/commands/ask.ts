@@ -8,7 +8,7 @@ import type { Lang } from '../../domain/types.ts';
 import type { Answer } from '../../kb/answer.ts';
 import { askWithCommunity } from '../../kb/community.ts';
 import type { ApprovedEntry } from '../../kb/retrieve.ts';
-import { activeEntries } from '../../store/community.ts';
+import { activeEntries, answeredEntryIds } from '../../store/community.ts';
 import { answerDidNotHelp, answerWithCommunity, recordQuestion } from '../../usecases/community.ts';
 import { type CliContext, localUser, withArchive } from '../context.ts';
 
@@ -53,10 +53,17 @@ async function* stdinLines(): AsyncIterable<string> {
 }
 
 /** Approved community entries, when the archive exists (asking never creates one). */
-async function community(ctx: CliContext): Promise<ApprovedEntry[]> {
+async function community(
+  ctx: CliContext,
+): Promise<{ community: ApprovedEntry[]; answered?: ReadonlySet<number>; nameOf?: (id: string) => string }> {
   const config = ctx.config();
-  if (!existsSync(path.join(config.dataDir, 'archiefbot.db'))) return [];
-  return withArchive(config, (a) => activeEntries(a.db));
+  if (!existsSync(path.join(config.dataDir, 'archiefbot.db'))) return { community: [] };
+  const roles = Roles.load(ctx.env);
+  return withArchive(config, async (a) => ({
+    community: await activeEntries(a.db),
+    answered: await answeredEntryIds(a.db),
+    nameOf: (id: string) => roles.nameOf(id),
+  }));
 }
 
 /**
@@ -130,7 +137,7 @@ Examples:
         words: string[],
         opts: { json?: boolean; lang?: Lang; feedback?: 'yes' | 'no'; as?: string },
       ) => {
-        const options = { community: await community(ctx), ...(opts.lang ? { language: opts.lang } : {}) };
+        const options = { ...(await community(ctx)), ...(opts.lang ? { language: opts.lang } : {}) };
         const question = words.join(' ').trim();
         if (question && opts.feedback) {
           const r = await askWithFeedback(ctx, question, { ...opts, feedback: opts.feedback });
