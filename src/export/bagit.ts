@@ -39,6 +39,8 @@ class Payload {
   readonly manifest: HashingWriter;
   octets = 0;
   files = 0;
+  /** The directories made (a post's directory is made once, not for each of its files). */
+  private readonly dirs = new Set<string>();
 
   constructor(readonly bag: string) {
     this.manifest = new HashingWriter(path.join(bag, 'manifest-sha256.txt'));
@@ -56,7 +58,12 @@ class Payload {
   async write(rel: string, data: Buffer | string): Promise<PayloadFile> {
     const buf = typeof data === 'string' ? Buffer.from(data) : data;
     const file = path.join(this.bag, rel);
-    mkdirSync(path.dirname(file), { recursive: true });
+    const dir = path.dirname(file);
+    if (!this.dirs.has(dir)) {
+      mkdirSync(dir, { recursive: true });
+      if (this.dirs.size > 64) this.dirs.clear(); // posts come one after another: only recent ones matter
+      this.dirs.add(dir);
+    }
     writeFileSync(file, buf);
     return this.add(rel, buf.length, sha256Hex(buf));
   }

@@ -111,7 +111,8 @@ interface Indexed extends RecordRef {
  * and a few are kept (an account backfill's pages serve forty posts each, in order).
  */
 export class EvidenceResolver {
-  private readonly captures = new Map<number, { byId: Map<string, number>; list: Indexed[] }>();
+  /** Each capture's index, loaded once (posts read ahead ask for the same capture at the same time). */
+  private readonly captures = new Map<number, Promise<{ byId: Map<string, number>; list: Indexed[] }>>();
 
   constructor(
     private readonly db: Db,
@@ -127,12 +128,13 @@ export class EvidenceResolver {
     if (!row) return null;
     let entry = this.captures.get(row.capture_id);
     if (!entry) {
-      const list = await this.db.all<Indexed>(
-        `SELECT warc_file AS file, warc_offset AS offset, warc_length AS length, warc_record_id AS recordId,
-                warc_sha256 AS sha256, type, uri FROM capture_record WHERE capture_id = ? ORDER BY warc_file, warc_offset`,
-        [row.capture_id],
-      );
-      entry = { list, byId: new Map(list.map((r, i) => [r.recordId, i])) };
+      entry = this.db
+        .all<Indexed>(
+          `SELECT warc_file AS file, warc_offset AS offset, warc_length AS length, warc_record_id AS recordId,
+                  warc_sha256 AS sha256, type, uri FROM capture_record WHERE capture_id = ? ORDER BY warc_file, warc_offset`,
+          [row.capture_id],
+        )
+        .then((list) => ({ list, byId: new Map(list.map((r, i) => [r.recordId, i])) }));
       this.captures.set(row.capture_id, entry);
       if (this.captures.size > this.keep) this.captures.delete(this.captures.keys().next().value!);
     }

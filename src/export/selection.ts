@@ -194,10 +194,17 @@ export async function loadPost(
   selected: boolean,
   resolve: (direct: { own: RecordRef[]; refer: RecordRef[] }) => Promise<RecordRef[]>,
 ): Promise<SelectedPost | null> {
-  const detail = await showPost(db, id);
+  const [detail, effective, extra, direct] = await Promise.all([
+    showPost(db, id),
+    effectiveAppraisal(db, id),
+    db.get<{ api_ref: string | null; organisation: string | null }>(
+      'SELECT p.api_ref, a.organisation FROM post p LEFT JOIN account a ON a.id = p.account_id WHERE p.id = ?',
+      [id],
+    ),
+    directRecords(db, id),
+  ]);
   if (!detail) return null;
   // An archivist's appraisal (of the post or its account) wins over the knowledge base's.
-  const effective = await effectiveAppraisal(db, id);
   if (effective && effective.source !== 'kb')
     detail.appraisal = {
       valuation: effective.valuation,
@@ -207,28 +214,43 @@ export async function loadPost(
       reason: `set by an archivist for the ${effective.source}${effective.category ? ` (category ${effective.category})` : ''}`,
       at: detail.appraisal?.at ?? new Date().toISOString(),
     };
-  const extra = await db.get<{ api_ref: string | null; organisation: string | null }>(
-    'SELECT p.api_ref, a.organisation FROM post p LEFT JOIN account a ON a.id = p.account_id WHERE p.id = ?',
-    [id],
-  );
   return {
     detail,
     selected,
     apiRef: extra?.api_ref ?? null,
     organisation: extra?.organisation ?? null,
-    records: await resolve(await directRecords(db, id)),
+    records: await resolve(direct),
   };
 }
 
-/** The selection's posts one by one, selected posts first, then the replies that came along. */
+/** How many posts are read ahead of the one being written (their queries overlap the writing). */
+const READ_AHEAD = 16;
+
+/**
+ * The selection's posts one by one, selected posts first, then the replies that came along. Up to
+ * READ_AHEAD posts are read ahead while the caller writes, so the database's answers do not wait on
+ * the writer (and the other way round); no more than that is held.
+ */
 export async function* eachPost(
   db: Db,
   selection: Selection,
   resolve: (direct: { own: RecordRef[]; refer: RecordRef[] }) => Promise<RecordRef[]>,
 ): AsyncGenerator<SelectedPost> {
   const chosen = new Set(selection.ids);
-  for (const id of selection.all) {
-    const post = await loadPost(db, id, chosen.has(id), resolve);
+  const ahead: Promise<SelectedPost | null>[] = [];
+  let next = 0;
+  const fill = () => {
+    while (ahead.length < READ_AHEAD && next < selection.all.length) {
+      const id = selection.all[next++]!;
+      const p = loadPost(db, id, chosen.has(id), resolve);
+      p.catch(() => {}); // awaited in turn below; a failure surfaces there
+      ahead.push(p);
+    }
+  };
+  fill();
+  while (ahead.length) {
+    const post = await ahead.shift()!;
+    fill();
     if (post) yield post;
   }
 }
