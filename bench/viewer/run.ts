@@ -182,8 +182,11 @@ async function main() {
   const fmt = (ms: number) => ms.toFixed(ms < 10 ? 2 : 1);
   const line = (name: string, xs: number[], base?: number[]) =>
     `| ${name} | ${xs.length} | ${fmt(pct(xs, 50))} / ${fmt(pct(xs, 95))} | ${base ? `${fmt(pct(base, 50))} / ${fmt(pct(base, 95))}` : '–'} | ${base ? (pct(xs, 95) / pct(base, 95)).toFixed(1) : '–'} |`;
+  const held = (await archive.db.get<{ v: number; p: number }>(
+    'SELECT (SELECT count(*) FROM version) AS v, (SELECT count(*) FROM post) AS p',
+  ))!;
   console.log(
-    `${VERSIONS.toLocaleString('en')} versions · ${cpus().length} × ${cpus()[0]?.model} · Node ${process.version} · load ${loadavg()
+    `${held.v.toLocaleString('en')} versions of ${held.p.toLocaleString('en')} posts · ${cpus().length} × ${cpus()[0]?.model} · Node ${process.version} · load ${loadavg()
       .map((l) => l.toFixed(1))
       .join(' ')}`,
   );

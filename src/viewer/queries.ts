@@ -18,19 +18,24 @@ export interface AccountRow {
   lastChange: string | null;
 }
 
+const ACCOUNT_SQL = `SELECT a.id, a.platform, a.handle, a.display_name AS displayName, a.url, a.organisation, a.role,
+    EXISTS (SELECT 1 FROM watch w WHERE w.account_id = a.id AND w.active = 1) AS watched,
+    (SELECT count(*) FROM post p WHERE p.account_id = a.id) AS posts,
+    (SELECT max(al.detected_at) FROM alert al WHERE al.account_id = a.id) AS lastChange
+  FROM account a`;
+
+type AccountDbRow = Omit<AccountRow, 'watched'> & { watched: number };
+
 export async function accounts(db: Db): Promise<AccountRow[]> {
-  const rows = await db.all<Omit<AccountRow, 'watched'> & { watched: number }>(
-    `SELECT a.id, a.platform, a.handle, a.display_name AS displayName, a.url, a.organisation, a.role,
-            EXISTS (SELECT 1 FROM watch w WHERE w.account_id = a.id AND w.active = 1) AS watched,
-            (SELECT count(*) FROM post p WHERE p.account_id = a.id) AS posts,
-            (SELECT max(al.detected_at) FROM alert al WHERE al.account_id = a.id) AS lastChange
-     FROM account a ORDER BY a.organisation IS NULL, a.organisation, a.platform, a.handle`,
+  const rows = await db.all<AccountDbRow>(
+    `${ACCOUNT_SQL} ORDER BY a.organisation IS NULL, a.organisation, a.platform, a.handle`,
   );
   return rows.map((r) => ({ ...r, watched: Boolean(r.watched) }));
 }
 
 export async function account(db: Db, id: number): Promise<AccountRow | undefined> {
-  return (await accounts(db)).find((a) => a.id === id);
+  const r = await db.get<AccountDbRow>(`${ACCOUNT_SQL} WHERE a.id = ?`, [id]);
+  return r && { ...r, watched: Boolean(r.watched) };
 }
 
 export const STATUSES = ['live', 'edited', 'deleted', 'unavailable'] as const;
