@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redactor } from '../src/export/redact.ts';
+import type { PostDetail } from '../src/store/queries.ts';
 import { cli } from './helpers/cli.ts';
 import { type Captured, capturedAccount, readZip, type ZipItem } from './helpers/export.ts';
 
@@ -126,5 +128,44 @@ describe('export --format woo --no-redact', () => {
     expect(text).toContain('janjansen');
     expect(text).toContain('06-12345678');
     expect(zip.get('lakverantwoording.csv')!.data.toString().trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('the redactor', () => {
+  it('names a citizen by one pseudonym wherever a government post mentions them, and leaves the government alone', () => {
+    const r = new Redactor(new Set(['minbzk@social.example']));
+    r.know('jan@social.example', 'Jan Jansen');
+    r.know('piet@other.example', 'Piet Pietersen');
+    r.know('minbzk@social.example', 'Ministerie van BZK');
+    const detail = {
+      post: {
+        id: 7,
+        author: 'minbzk@social.example',
+        authorName: 'Ministerie van BZK',
+        authorUrl: 'https://social.example/@minbzk',
+        url: 'https://social.example/@minbzk/7',
+        text: '@jan Dank u, Jan Jansen. Zie ook https://social.example/@jan/5 en vraag @piet@other.example.',
+        parent: null,
+      },
+      versions: [{ number: 1, text: '@jan Dank u, Jan Jansen.', title: null, spoilerText: '' }],
+      replies: [
+        {
+          id: 8,
+          author: 'piet@other.example',
+          url: 'https://other.example/@piet/8',
+          text: 'Mail me: piet@example.org',
+        },
+      ],
+      media: [],
+    } as unknown as PostDetail;
+    const out = r.redact(detail);
+    expect(out.post.author).toBe('minbzk@social.example');
+    expect(out.post.text).toBe('[burger 1] Dank u, [burger 1]. Zie ook [burger 1] en vraag [burger 2].');
+    expect(out.versions[0]!.text).toBe('[burger 1] Dank u, [burger 1].');
+    expect(out.replies[0]).toMatchObject({ author: '[burger 2]', text: 'Mail me: [e-mailadres]' });
+    // The original is untouched; the log names kinds and grounds, never the values.
+    expect(detail.post.text).toContain('Jan Jansen');
+    expect(JSON.stringify(r.log)).not.toMatch(/Jansen|piet@example/);
+    expect(r.log.every((l) => l.ground.includes('art. 5.1 lid 2 sub e Woo'))).toBe(true);
   });
 });
