@@ -168,6 +168,12 @@ describe('signing in', () => {
     expect(cookie).toMatch(/Max-Age=28800/);
     expect(cookie).not.toMatch(/Secure/); // plain http on loopback; Secure over https
     expect(LOGIN_TOKEN_SECONDS).toBe(900);
+    // Behind a proxy that serves https, the cookie is Secure.
+    const proxied = await fetch(await link('slack:UVIEWER'), {
+      redirect: 'manual',
+      headers: { 'x-forwarded-proto': 'https' },
+    });
+    expect(proxied.headers.get('set-cookie')).toMatch(/; Secure/i);
   });
 });
 
@@ -281,6 +287,28 @@ describe('the post page', () => {
       await context.close();
     }
   });
+
+  it('lets an archivist place a hold from the post page; a viewer gets no form', async () => {
+    const viewerTab = await signedIn('slack:UVIEWER', edited);
+    try {
+      expect(await viewerTab.tab.locator('input[name="reason"]').count()).toBe(0);
+    } finally {
+      await viewerTab.context.close();
+    }
+    const { context, tab } = await signedIn('slack:UARCHIVIST', edited);
+    try {
+      await tab.getByLabel('Reason for a hold').fill('Woo-verzoek 2026-17');
+      await tab.getByRole('button', { name: 'Place a hold on this post' }).click();
+      await tab.waitForURL(/#appraisal$/);
+      expect(await tab.locator('section[aria-labelledby="appraisal"]').innerText()).toMatch(
+        /Hold \d+: Woo-verzoek 2026-17 \(slack:UARCHIVIST/,
+      );
+      const held = await viewer.archive.db.all<{ post_id: number }>('SELECT post_id FROM hold_post');
+      expect(held.map((h) => h.post_id)).toContain(edited);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
 
   it('shows archived HTML with <script> and onerror= as text and runs none of it', async () => {
     const { context, tab } = await signedIn('slack:UVIEWER', evil);
