@@ -32,16 +32,18 @@ export interface CopiedRecord {
 }
 
 export class RecordReader {
-  private readonly handles = new Map<string, FileHandle>();
+  /** One handle per file, opened once (posts read ahead ask for the same file at the same time). */
+  private readonly handles = new Map<string, Promise<FileHandle>>();
 
   constructor(private readonly warcDir: string) {}
 
   async read(ref: RecordRef, withBlock = false): Promise<CopiedRecord> {
-    let fh = this.handles.get(ref.file);
-    if (!fh) {
-      fh = await open(path.join(this.warcDir, ref.file), 'r');
-      this.handles.set(ref.file, fh);
+    let opening = this.handles.get(ref.file);
+    if (!opening) {
+      opening = open(path.join(this.warcDir, ref.file), 'r');
+      this.handles.set(ref.file, opening);
     }
+    const fh = await opening;
     const bytes = Buffer.alloc(ref.length);
     const { bytesRead } = await fh.read(bytes, 0, ref.length, ref.offset);
     if (bytesRead !== ref.length)
@@ -54,7 +56,7 @@ export class RecordReader {
   }
 
   async close(): Promise<void> {
-    for (const fh of this.handles.values()) await fh.close().catch(() => {});
+    for (const fh of this.handles.values()) await (await fh.catch(() => null))?.close().catch(() => {});
     this.handles.clear();
   }
 }
