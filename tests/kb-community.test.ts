@@ -346,6 +346,7 @@ describe('archiefbot kb on the command line', () => {
     try {
       const asked = await cli(env, 'ask', UNKNOWN_Q, '--feedback', 'no', '--as', 'slack:U_VERA', '--json');
       expect(asked.json).toMatchObject({ verdict: 'unknown', openQuestion: 1 });
+      expect((await cli(env, 'ask', UNKNOWN_Q, '--feedback', 'no', '--as', 'vera')).code).toBe(2);
       const helped = await cli(env, 'ask', GUIDANCE_Q, '--feedback', 'no', '--json');
       expect(helped.json.openQuestion).toBe(2);
       const open = await cli(env, 'kb', 'open', '--json');

@@ -78,6 +78,8 @@ async function askWithFeedback(
 ): Promise<{ answer: Answer; open: number | null }> {
   const roles = Roles.load(ctx.env);
   const dir = { experts: () => roles.experts(), nameOf: (id: string) => roles.nameOf(id) };
+  if (opts.as && !/^(slack|teams|mattermost|shell):\S+$/.test(opts.as))
+    throw new UsageError(`"${opts.as}" is not <platform>:<user>`, 'community.as-bad', { value: opts.as });
   const asker = opts.as ?? localUser();
   return withArchive(ctx.config(), async (archive) => {
     const answer = await answerWithCommunity(
