@@ -122,7 +122,7 @@ const GENERIC_CONCEPTS: Concept[] = [
 const GENERIC_WORDS =
   'nieuw nieuwe new oud old vraag vragen question questions gebruik use used werk work jaar year years dag dagen day days ' +
   'status advies advice project rol role inhoud content tekst text beeld image images video type soort kind ' +
-  'ministerie ministry organisatie organisation overheid government rijk mist misses';
+  'ministerie ministry organisatie organisation overheid government rijk mist misses leave left';
 
 let generic: Set<string> | undefined;
 function genericStems(): Set<string> {

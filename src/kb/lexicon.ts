@@ -331,6 +331,10 @@ export const LEXICON: LexiconGroup[] = [
   {
     concept: 'post',
     terms: [
+      'clip',
+      'clips',
+      'snap',
+      'snaps',
       'tweette',
       'tweetten',
       'postte',
@@ -661,6 +665,12 @@ export const LEXICON: LexiconGroup[] = [
     concept: 'deleteIntent',
     exact: true,
     terms: [
+      'deleting',
+      'throw it away',
+      'throw them away',
+      'gooi weg',
+      'removing',
+      'destroying',
       'throw away',
       'throw out',
       'weggooien',
@@ -862,6 +872,19 @@ export const LEXICON: LexiconGroup[] = [
   {
     concept: 'ptYes',
     terms: [
+      'subsidy',
+      'subsidies',
+      'subsidy scheme',
+      'dike reinforcement',
+      'vaccination campaign',
+      'vaccinatiecampagne',
+      'voorlichtingscampagne',
+      'informatiecampagne',
+      'wervingscampagne',
+      'wegwerkzaamheden',
+      'werkzaamheden',
+      'roadworks',
+      'road works',
       'toezegging',
       'toezeggingen',
       'afspraak',
