@@ -28,6 +28,7 @@ function normalise(answers: string[]): string {
     .join('\n')
     .replace(/^\[[^\]\n]+\] [^·\n]+( · \[[^\]\n]+\] [^·\n]+)*$/gm, '') // Mattermost/shell: buttons as label + command
     .replace(/127\.0\.0\.1:\d+/g, 'HOST')
+    .replace(/\/login\?token=\S+/g, '/login?token=TOKEN') // the viewer link: a token signed for each asker
     .replace(/\b(r\d+)-[0-9a-f]{6}\b/g, '$1') // a chat request's job id: its number and a random tail
     .replace(/\d{4}-\d\d-\d\d[ T]\d\d:\d\d(:\d\d(\.\d+)?)?( UTC|Z)?/g, 'TIME')
     .replace(/archiefbot-[\w-]+\.warc\.gz @ \d+/g, 'WARC')
