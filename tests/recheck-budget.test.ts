@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CapturePipeline } from '../src/capture/pipeline.ts';
 import { type Config, loadConfig } from '../src/config.ts';
-import { Rechecker, RequestBudget } from '../src/monitor/recheck.ts';
+import { Rechecker, RequestBudget, rateWindow } from '../src/monitor/recheck.ts';
 import { Archive } from '../src/store/archive.ts';
 import { claimDue } from '../src/store/monitor.ts';
 import { FakeMastodon } from './fakes/mastodon.ts';
@@ -65,6 +65,37 @@ describe('the request budget', () => {
     expect(budget.available(75_000)).toBe(1);
     expect(budget.available(90_000)).toBe(2);
     expect(budget.available(600_000)).toBe(2); // never more than two ticks' worth in hand
+  });
+});
+
+describe("the platform's own window", () => {
+  it('is read from Mastodon, X and Bluesky rate-limit headers, and ignored when absent', () => {
+    const mastodon = rateWindow({
+      responseHeaders: [
+        ['X-RateLimit-Limit', '300'],
+        ['X-RateLimit-Remaining', '120'],
+        ['X-RateLimit-Reset', '2026-11-26T10:05:00.000Z'],
+      ],
+    });
+    expect(mastodon).toEqual({ limit: 300, remaining: 120, resetAt: Date.parse('2026-11-26T10:05:00.000Z') });
+    const bluesky = rateWindow({
+      responseHeaders: [
+        ['RateLimit-Limit', '3000'],
+        ['RateLimit-Remaining', '2999'],
+        ['RateLimit-Reset', '1795000000'],
+      ],
+    });
+    expect(bluesky).toEqual({ limit: 3000, remaining: 2999, resetAt: 1_795_000_000_000 });
+    const x = rateWindow({
+      responseHeaders: [
+        ['x-rate-limit-limit', '450'],
+        ['x-rate-limit-remaining', '0'],
+        ['x-rate-limit-reset', '1795000000'],
+      ],
+    });
+    expect(x?.remaining).toBe(0);
+    expect(rateWindow({ responseHeaders: [['content-type', 'application/json']] })).toBeNull();
+    expect(rateWindow(undefined)).toBeNull();
   });
 });
 

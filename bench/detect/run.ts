@@ -261,7 +261,8 @@ async function apply(change: (c: Change) => void, changes: Change[]): Promise<vo
 
 /** Runs the monitor's ticks until stopped; returns the real time of each pass. */
 function ticker(rechecker: Rechecker, config: Config) {
-  let stop = false;
+  // BENCH_NO_TICKS=1: the stream alone (to tell its own latency from the budget's competition).
+  let stop = process.env.BENCH_NO_TICKS === '1';
   const passMs: number[] = [];
   const done = (async () => {
     while (!stop) {

@@ -116,6 +116,8 @@ export class Rechecker {
 
   /** The request budget of each platform that has one, kept for the life of this re-checker. */
   private readonly budgets = new Map<string, RequestBudget>();
+  /** Per platform: its rate-limit window as its last answer's headers told it. */
+  private readonly windows = new Map<string, RateWindow>();
 
   /** Per budgeted platform: how many posts this pass may claim (what its budget has left, in batches). */
   private allowances(platforms: string[], now: number): Record<string, { due: number; inAll: number }> {
@@ -132,7 +134,15 @@ export class Rechecker {
         );
         this.budgets.set(platform, budget);
       }
-      const checks = budget.available(now) * limit.batchSize;
+      // What the platform itself says is left of its window, less the headroom: captures, polls and
+      // stream checks spend from the same window, and the re-checker must not take their share.
+      const window = this.windows.get(platform);
+      const left =
+        window && window.resetAt > now
+          ? Math.floor(window.remaining - this.config.monitor.headroom * window.limit)
+          : null;
+      const requests = Math.max(0, Math.min(budget.available(now), left ?? Number.POSITIVE_INFINITY));
+      const checks = requests * limit.batchSize;
       out[platform] = { due: checks, inAll: checks };
     }
     return out;
@@ -196,6 +206,8 @@ export class Rechecker {
       });
     }
     await saveChecks(this.db, updates);
+    const window = rateWindow(http.exchanges.at(-1));
+    if (window) this.windows.set(platform, window);
     // What the look-ups cost (retries and single look-ups included), for the platform's budget.
     return { outcomes, alerts, platform, requests: http.exchanges.length };
   }
@@ -334,6 +346,30 @@ function aboutPost(url: string, p: DuePost): boolean {
     account &&
       (url.endsWith(`/api/v1/accounts/${account}`) || url.includes(encodeURIComponent(p.account_ref ?? ''))),
   );
+}
+
+interface RateWindow {
+  limit: number;
+  remaining: number;
+  resetAt: number;
+}
+
+/**
+ * A platform's rate-limit window from an answer's headers: Mastodon's `X-RateLimit-*` (reset an ISO
+ * time), X's `x-rate-limit-*` and Bluesky's `RateLimit-*` (reset in unix seconds).
+ */
+export function rateWindow(e: { responseHeaders: [string, string][] } | undefined): RateWindow | null {
+  if (!e) return null;
+  const h = new Map(e.responseHeaders.map(([k, v]) => [k.toLowerCase(), v]));
+  const get = (name: string) =>
+    h.get(`x-ratelimit-${name}`) ?? h.get(`x-rate-limit-${name}`) ?? h.get(`ratelimit-${name}`);
+  const limit = Number(get('limit'));
+  const remaining = Number(get('remaining'));
+  const reset = get('reset') ?? '';
+  const resetAt = /^\d+$/.test(reset) ? Number(reset) * 1000 : Date.parse(reset);
+  if (!Number.isFinite(limit) || !Number.isFinite(remaining) || !Number.isFinite(resetAt) || limit <= 0)
+    return null;
+  return { limit, remaining, resetAt };
 }
 
 /**
