@@ -56,9 +56,16 @@ export function confidence(question: string, a: Answer): Confidence {
   return !top || top.coverage < MIN_COVERAGE || unknownShare >= MAX_UNKNOWN_SHARE ? 'low' : 'high';
 }
 
-/** The stems a question is retrieved by (the knowledge base's own reading: corrections, compounds). */
+const stemCache = new Map<string, Set<string>>();
+
+/** The stems a question is retrieved by (the knowledge base's own reading: corrections, compounds); the open questions' are kept. */
 function questionStems(question: string): Set<string> {
-  return new Set(queryTerms(analyse(question)).keys());
+  const known = stemCache.get(question);
+  if (known) return known;
+  const stems = new Set(queryTerms(analyse(question)).keys());
+  if (stemCache.size >= 2000) stemCache.delete(stemCache.keys().next().value!);
+  stemCache.set(question, stems);
+  return stems;
 }
 
 /** Idf of a stem over the guidance (a stem the guidance never uses weighs most). */
