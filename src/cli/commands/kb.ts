@@ -76,9 +76,7 @@ async function change<T>(
 export function register(program: Command, ctx: CliContext): void {
   const kb = program
     .command('kb')
-    .description(
-      'the klankbordgroep’s entries: suggest one, list what waits, approve or reject (all audited)',
-    )
+    .description('the klankbordgroep’s entries and the knowledge community’s open questions (all audited)')
     .addHelpText(
       'after',
       `
@@ -87,7 +85,12 @@ Examples:
   archiefbot kb suggest "Moeten we Teams-chats bewaren? | Ja, als ze zakelijk zijn (chatregime). | https://www.acoi.nl/adviezen/chatberichten/"
   archiefbot kb pending
   archiefbot kb approve 3 --as expert@example.org
-  archiefbot kb reject 4 "dubbel met #3" --as expert@example.org`,
+  archiefbot kb reject 4 "dubbel met #3" --as expert@example.org
+The knowledge community (questions the knowledge base could not answer, put to the experts):
+  archiefbot kb open
+  archiefbot kb answer 2 "Bel de Woo-helpdesk van je ministerie. | https://open.overheid.nl" --as teams:3f2b9c1e-…
+  archiefbot kb approve 5 --as slack:U0123ABCD      (a second expert; the askers are told in their threads)
+  archiefbot kb digest --since 30d --json`,
     );
 
   kb.command('suggest')
