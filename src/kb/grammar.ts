@@ -174,6 +174,9 @@ const DECIDE: L = {
     'Moet het vastgelegd worden?',
     'Hoort dat in het archief?',
     'Is dat archiefwaardig?',
+    'Moeten we dat vastleggen?',
+    'Hoort dat bij onze archiefstukken?',
+    'Zijn we verplicht dat te bewaren?',
   ],
   en: [
     'Must that be archived?',
@@ -184,6 +187,11 @@ const DECIDE: L = {
     'Should it be captured?',
     'Does that belong in the archive?',
     'Is it worth archiving?',
+    'Does it need to be kept?',
+    'Are we required to archive it?',
+    'Do we need to capture that?',
+    'Should this go into our records?',
+    'Is this a record under the Archives Act?',
   ],
 };
 const DELETE: L = {
