@@ -171,6 +171,9 @@ describe('export usage errors', () => {
     );
     expect(nothing.code).toBe(2);
     expect(nothing.stderr).toContain('The archive holds no post or account "@nobody"');
+    const exists = await cli(c.env.env, 'export', 'rvo', '--format', 'bagit', '--out', work);
+    expect(exists.code).toBe(2);
+    expect(exists.stderr).toContain('exists already');
     const none = await cli(
       c.env.env,
       'export',

@@ -300,7 +300,6 @@ export async function exportBagit(selection: Selection, opts: ExportOptions): Pr
     ];
     const tagmanifest = Buffer.from(`${tagLines.join('\n')}\n`);
     writeFileSync(path.join(bag, 'tagmanifest-sha256.txt'), tagmanifest);
-    rmSync(out, { recursive: true, force: true });
     renameSync(bag, out);
     return {
       format: 'bagit',

@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config.ts';
+import { UsageError } from '../domain/errors.ts';
 import type { Lang } from '../domain/types.ts';
 import { exportBagit } from '../export/bagit.ts';
 import type { ExportFormat, ExportOptions, ExportResult, Signer } from '../export/package.ts';
@@ -58,7 +59,10 @@ function defaultOut(config: Config, format: ExportFormat, now: Date): string {
   const dir = path.join(config.dataDir, 'exports');
   mkdirSync(dir, { recursive: true });
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\..*/, 'Z');
-  return path.join(dir, `archiefbot-${format}-${stamp}${EXTENSION[format]}`);
+  const name = (n: number) => `archiefbot-${format}-${stamp}${n > 1 ? `-${n}` : ''}${EXTENSION[format]}`;
+  let n = 1;
+  while (existsSync(path.join(dir, name(n)))) n++;
+  return path.join(dir, name(n));
 }
 
 export async function exportSelection(
@@ -70,6 +74,8 @@ export async function exportSelection(
   const selection = await resolveSelection(archive.db, req);
   const now = new Date();
   const out = path.resolve(req.out ?? defaultOut(config, req.format, now));
+  // Never over another file or directory: a bag replaces its target whole.
+  if (existsSync(out)) throw new UsageError(`${out} exists already`, 'export.out-exists', { file: out });
   mkdirSync(path.dirname(out), { recursive: true });
   const opts: ExportOptions = {
     db: archive.db,

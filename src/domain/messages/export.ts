@@ -14,6 +14,10 @@ export const exportMessages = {
     nl: 'Niets in het archief past bij {describe}.',
     en: 'Nothing in the archive matches {describe}.',
   },
+  'export.out-exists': {
+    nl: '{file} bestaat al; kies met --out een naam die nog niet bestaat.',
+    en: '{file} exists already; choose a name that does not exist yet with --out.',
+  },
   'export.format-required': {
     nl: 'Kies het formaat met --format: wacz (afspelen in ReplayWeb.page), bagit (BagIt + MDTO voor een e-depot) of woo (PDF en inventaris, gelakt).',
     en: 'Choose the format with --format: wacz (replay in ReplayWeb.page), bagit (BagIt + MDTO for an e-depot) or woo (PDF and inventory, redacted).',
