@@ -157,6 +157,9 @@ describe('open questions reach the experts, and their answer reaches the askers'
     const buttons = post!.reply.blocks.flatMap((b) => (b.type === 'actions' ? b.buttons : []));
     expect(buttons.map((b) => b.command)).toEqual(['kb open 1', 'kb overslaan 1']);
     expect(sentTo(teams, '19:community@thread.tacv2')).toHaveLength(1);
+    // The Slack expert of the topic also hears it in a direct message; Carla (selectielijst) does not.
+    expect(sentTo(slack, 'U_BOB').map((s) => s.reply.text)).toEqual([post!.reply.text]);
+    expect(sentTo(slack, 'U_CARLA')).toEqual([]);
   });
 
   it('counts the same question asked again in other words, without posting it twice', async () => {

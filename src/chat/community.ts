@@ -192,6 +192,15 @@ export class ChatCommunity {
       for (const { target, lang } of await this.channels(archive, opened.open.language)) {
         await outbox.deliver(target, this.questionPost(opened, asker, lang));
       }
+      // And to each Slack expert of the topic personally (Slack opens the app's direct message for a
+      // user id); on Teams and Mattermost the community channel names them.
+      for (const m of opened.experts.filter((x) => x.id.startsWith('slack:'))) {
+        const user = m.id.slice('slack:'.length);
+        await outbox.deliver(
+          { platform: 'slack', channel: user },
+          this.questionPost(opened, asker, opened.open.language),
+        );
+      }
     });
   }
 
