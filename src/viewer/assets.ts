@@ -32,9 +32,11 @@ th { background: #f3f3f3; }
 .text { white-space: pre-wrap; overflow-wrap: anywhere; }
 .side { display: grid; grid-template-columns: 1fr 1fr; gap: 1rem; }
 .side > section { border: 1px solid var(--line); padding: .75rem; border-radius: 4px; }
-@media (max-width: 40rem) { .side { grid-template-columns: 1fr; } header.top { padding: .5rem; } main { padding: .5rem; } }
+@media (max-width: 40rem) { .side { grid-template-columns: 1fr; } header.top { padding: .5rem; } main { padding: .5rem; }
+  .scroll table { min-width: 38rem; } td { overflow-wrap: break-word; } }
 ins { background: var(--ins); color: var(--ins-fg); text-decoration: underline; }
 del { background: var(--del); color: var(--del-fg); text-decoration: line-through; }
+del + ins { margin-left: .3em; }
 mark { background: var(--mark); color: var(--fg); }
 form.filters { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: flex-end; margin-bottom: 1rem; }
 form.filters label { display: flex; flex-direction: column; font-size: .9rem; }

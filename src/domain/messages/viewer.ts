@@ -116,6 +116,10 @@ export const viewer = {
     en: 'There is no evidence of this post to replay.',
   },
   'viewer.replies': { nl: 'Reacties ({n})', en: 'Replies ({n})' },
+  'viewer.table-region': {
+    nl: 'Tabel (schuift opzij op een smal scherm)',
+    en: 'Table (scrolls sideways on a narrow screen)',
+  },
   'viewer.none': { nl: 'Geen.', en: 'None.' },
   'viewer.media': { nl: 'Media', en: 'Media' },
   'viewer.type': { nl: 'Soort', en: 'Type' },
