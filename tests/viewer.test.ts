@@ -309,6 +309,31 @@ describe('the post page', () => {
     }
   }, 60_000);
 
+  it("shows a post's image from the archive's own evidence, with its description as alt text", async () => {
+    const withImage = (await viewer.archive.db.get<{ id: number }>(
+      `SELECT post_id AS id FROM version WHERE text LIKE '%exportkredieten%'`,
+    ))!.id;
+    const { context, tab } = await signedIn('slack:UVIEWER', withImage);
+    try {
+      const img = tab.getByAltText('voorkant folder');
+      await expect(img.count()).resolves.toBe(1);
+      await img.scrollIntoViewIfNeeded();
+      await tab.waitForFunction(() => {
+        const el = document.querySelector('ul.gallery img') as HTMLImageElement | null;
+        return Boolean(el?.complete && el.naturalWidth > 0);
+      });
+      const src = (await img.getAttribute('src'))!;
+      const r = await context.request.get(new URL(src, viewer.url).href);
+      expect(r.status()).toBe(200);
+      expect(r.headers()['content-type']).toBe('image/png');
+      expect(r.headers()['content-security-policy']).toContain('sandbox');
+      expect((await context.request.get(`${viewer.url}/media/${'0'.repeat(64)}`)).status()).toBe(404);
+      expect(await axe(tab)).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('shows archived HTML with <script> and onerror= as text and runs none of it', async () => {
     const { context, tab } = await signedIn('slack:UVIEWER', evil);
     try {

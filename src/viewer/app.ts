@@ -24,6 +24,7 @@ import {
   unauthorised,
 } from './auth.ts';
 import { type Ctx, html, page } from './html.ts';
+import { mediaRoutes } from './media.ts';
 import { type OidcLogin, oidcFromEnv, oidcRoutes } from './oidc.ts';
 import { accountsPage, alertsPage, overviewPage, searchPage, timelinePage } from './page-lists.ts';
 import { postPage } from './page-post.ts';
@@ -169,6 +170,7 @@ export function viewerRouter(deps: ViewerDeps): Router {
   router.use(requireSession(auth));
   actionRoutes(router, deps, auth);
   replayRoutes(router, archive, new WaczCache(archive));
+  mediaRoutes(router, archive);
   router.get(
     '/',
     wrap((req, res) => overviewPage(archive, req, res)),

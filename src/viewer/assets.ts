@@ -59,6 +59,9 @@ dl.facts dt { font-weight: 600; }
 dl.facts dd { margin: 0; overflow-wrap: anywhere; }
 @media (max-width: 40rem) { dl.facts { grid-template-columns: 1fr; } }
 .sanitised p { margin: 0 0 .5rem; }
+ul.gallery { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 1rem; }
+ul.gallery img { max-width: 12rem; max-height: 12rem; border: 1px solid var(--line); image-rendering: auto; }
+ul.gallery figure { margin: 0; }
 `;
 
 /** Small progressive enhancements; every page works without them. */

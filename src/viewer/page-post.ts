@@ -12,6 +12,7 @@ import type { Db } from '../store/db.ts';
 import { type PostDetail, showPost } from '../store/queries.ts';
 import { effectiveAppraisal } from '../store/retention.ts';
 import { type Ctx, csrfField, href, html, page, Raw, when } from './html.ts';
+import { INLINE_IMAGES } from './media.ts';
 import { type PostHold, postHolds, type ReplyNode, replyTree, versionHtml } from './queries.ts';
 
 type Detail = PostDetail;
@@ -133,9 +134,29 @@ function tree(ctx: Ctx, nodes: ReplyNode[]): Raw {
   )}</ul>`;
 }
 
+/** The images of the post, once each, from the archive's evidence (media.ts), with their descriptions as alt text. */
+function gallery(ctx: Ctx, d: Detail): Raw {
+  const seen = new Set<string>();
+  const shown = d.media.filter((m) => {
+    const ok =
+      m.sha256 &&
+      m.evidence &&
+      m.mime &&
+      INLINE_IMAGES.has(m.mime.split(';')[0]!.trim()) &&
+      !seen.has(m.sha256);
+    if (ok) seen.add(m.sha256!);
+    return ok;
+  });
+  if (!shown.length) return html``;
+  return html`<ul class="gallery">${shown.map(
+    (m) =>
+      html`<li><figure><img src="${href(ctx, `/media/${m.sha256}`)}" alt="${m.description ?? ctx.t('viewer.no-alt')}" loading="lazy"><figcaption>${ctx.t('viewer.version', { n: m.version })}${m.description ? ` · ${m.description}` : ''}</figcaption></figure></li>`,
+  )}</ul>`;
+}
+
 function mediaTable(ctx: Ctx, d: Detail): Raw {
   if (!d.media.length) return html`<p class="muted">${ctx.t('viewer.none')}</p>`;
-  return html`<div class="scroll" tabindex="0" role="region" aria-label="${ctx.t('viewer.table-region')}"><table><thead><tr><th scope="col">${ctx.t('viewer.version-short')}</th><th scope="col">${ctx.t('viewer.type')}</th><th scope="col">${ctx.t('viewer.description')}</th><th scope="col">${ctx.t('viewer.size')}</th><th scope="col">SHA-256</th><th scope="col">${ctx.t('viewer.evidence')}</th></tr></thead>
+  return html`${gallery(ctx, d)}<div class="scroll" tabindex="0" role="region" aria-label="${ctx.t('viewer.table-region')}"><table><thead><tr><th scope="col">${ctx.t('viewer.version-short')}</th><th scope="col">${ctx.t('viewer.type')}</th><th scope="col">${ctx.t('viewer.description')}</th><th scope="col">${ctx.t('viewer.size')}</th><th scope="col">SHA-256</th><th scope="col">${ctx.t('viewer.evidence')}</th></tr></thead>
 <tbody>${d.media.map(
     (m) =>
       html`<tr><td>${m.version}</td><td>${m.type}${m.mime ? ` (${m.mime})` : ''}</td><td>${m.description ?? ''}</td><td>${m.size ?? '?'}</td><td class="hash">${m.sha256 ?? ''}</td><td class="hash">${m.evidence ? `${m.evidence.file} @ ${m.evidence.offset}` : ctx.t('viewer.not-fetched')}</td></tr>`,

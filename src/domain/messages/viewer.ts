@@ -120,6 +120,10 @@ export const viewer = {
     nl: 'Tabel (schuift opzij op een smal scherm)',
     en: 'Table (scrolls sideways on a narrow screen)',
   },
+  'viewer.no-alt': {
+    nl: 'Afbeelding zonder beschrijving (de auteur gaf er geen)',
+    en: 'Image without a description (the author gave none)',
+  },
   'viewer.none': { nl: 'Geen.', en: 'None.' },
   'viewer.media': { nl: 'Media', en: 'Media' },
   'viewer.type': { nl: 'Soort', en: 'Type' },
