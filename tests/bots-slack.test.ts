@@ -300,7 +300,7 @@ describe('Slack adapter over HTTP (/slack/events on the shared server)', () => {
     const expected = renderReply(await dutchHelp('capture'));
     expect(post).toMatchObject({ via: 'chat.postMessage', channel: 'C_MENTION', thread_ts: event.ts });
     expect(post.blocks).toEqual(expected.blocks);
-    expect(post.blocks[0].text.text).toBe('archiveer <url>');
+    expect(post.blocks[0].text.text).toBe('archiveer <url> [browser]');
     expect(post.text).toBe(expected.text);
   });
 

@@ -244,7 +244,7 @@ describe('Teams adapter through serve (TEAMS_ENABLED, fake connector)', () => {
       size: 'Large',
       weight: 'Bolder',
     });
-    expect(elements(c.body).some((e) => /^`archiveer <url>` — /.test(e.text ?? ''))).toBe(true);
+    expect(elements(c.body).some((e) => /^`archiveer <url> \[browser\]` — /.test(e.text ?? ''))).toBe(true);
     // The conversation reference is stored for answers and alerts later.
     const ref = await conversationRef<Json>(h.running.bot.deps.archive.db, 'teams', 'a:conv-1');
     expect(ref).toMatchObject({
@@ -354,7 +354,7 @@ describe('Teams adapter through serve (TEAMS_ENABLED, fake connector)', () => {
     });
     expect(reply!.conversationId).toBe(thread);
     expect(reply!.replyTo).toBe(id);
-    expect(reply!.body.summary).toMatch(/^`capture <url>`/);
+    expect(reply!.body.summary).toMatch(/^`capture <url> \[browser\]`/);
     const ref = await conversationRef<Json>(
       h.running.bot.deps.archive.db,
       'teams',

@@ -188,7 +188,7 @@ describe('refusals and errors', () => {
     const post = fake.addPost({ page: p, message: 'Geen token.' });
     const { env, dataDir, cleanup } = fresh();
     const r = await cli(env, 'capture', post.url, '--json');
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.json.error.code).toBe('not-configured');
     expect(r.json.error.message).toMatch(/tokenEnv for minocw in config\/accounts\.yaml/);
     expect(await count(dataDir, 'post')).toBe(0);

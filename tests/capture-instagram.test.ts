@@ -132,7 +132,7 @@ describe('capturing an Instagram post', () => {
     accounts([]);
     const { env, cleanup } = fresh();
     const r = await cli(env, 'capture', 'https://www.instagram.com/p/Cabcdef123/', '--json');
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.json.error.code).toBe('not-configured');
     expect(r.json.error.message).toMatch(/tokenEnv/);
     // A token whose page has no Instagram business account linked is told as such.

@@ -236,7 +236,7 @@ describe('X refusals and errors', () => {
     const { env, dataDir } = envFor(x, { X_BEARER_TOKEN: '' });
     const before = x.requests.length;
     const r = await cli(env, 'capture', p.url, '--json');
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.json.error.code).toBe('not-configured');
     expect(r.stderr).toContain('X_BEARER_TOKEN');
     expect(x.requests.length).toBe(before);

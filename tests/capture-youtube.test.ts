@@ -212,7 +212,7 @@ describe('YouTube refusals and errors', () => {
     const { env, dataDir } = envFor(yt, { YOUTUBE_API_KEY: '' });
     const before = yt.requests.length;
     const r = await cli(env, 'capture', watch(video.id), '--json');
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.json.error.code).toBe('not-configured');
     expect(r.stderr).toContain('YOUTUBE_API_KEY');
     expect(r.stderr).toContain('browser');
@@ -226,7 +226,7 @@ describe('YouTube refusals and errors', () => {
     const video = yt.addVideo(gov.id);
     const { env, dataDir } = envFor(yt, { YOUTUBE_API_KEY: 'wrong-key' });
     const r = await cli(env, 'capture', watch(video.id), '--json');
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.json.error.code).toBe('not-configured');
     expect(r.stderr).toMatch(/YouTube refuses the key in YOUTUBE_API_KEY/);
     await expectNothingWritten(dataDir);
