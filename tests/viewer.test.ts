@@ -13,9 +13,10 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { Bot } from '../src/chat/bot.ts';
 import { LOGIN_TOKEN_SECONDS, signClaims, viewerSecret } from '../src/chat/present-viewer.ts';
+import { alertReply } from '../src/chat/presenters.ts';
 import { Roles } from '../src/chat/roles.ts';
 import { loadConfig } from '../src/config.ts';
-import { insertAlert } from '../src/store/monitor.ts';
+import { type AlertRow, insertAlert } from '../src/store/monitor.ts';
 import { type RunningViewer, startViewer } from '../src/viewer/standalone.ts';
 import { cli } from './helpers/cli.ts';
 import { type Captured, capturedAccount } from './helpers/export.ts';
@@ -207,6 +208,10 @@ describe('open in browser from chat', () => {
       expect(r.status).toBe(303);
       expect(r.headers.get('location')).toBe(`/archive/post/${edited}`);
     }
+    // An alert goes to a channel, not to one asker: it links the post's page without a token.
+    const row = (await viewer.archive.db.get<AlertRow>('SELECT * FROM alert WHERE id = ?', [alertId]))!;
+    expect(alertReply(row, 'en').text).toContain(`In the browser: ${viewer.url}/post/${edited}`);
+    expect(alertReply(row, 'en').text).not.toContain('token=');
     const audit = await viewer.archive.db.all<{ actor: string }>(
       `SELECT actor FROM audit WHERE action = 'viewer.login'`,
     );

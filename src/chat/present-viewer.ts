@@ -138,3 +138,12 @@ export function openInBrowser(
   const { url } = loginLink(dataDir, { sub: by, channel, post });
   return t(lang, 'viewer.open-in-browser', { url, minutes: LOGIN_TOKEN_SECONDS / 60 });
 }
+
+/**
+ * The line under a capture result or an alert (which go to a thread or a channel, not to one asker):
+ * the post's page in the viewer, without a token. Whoever has a session opens it; anyone else meets
+ * the 401 page, which says how to get a link.
+ */
+export function postPageLine(lang: Lang, post: number, env: NodeJS.ProcessEnv = process.env): string {
+  return t(lang, 'viewer.open-post', { url: `${viewerBase(env)}/post/${post}` });
+}

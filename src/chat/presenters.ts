@@ -11,6 +11,7 @@ import { commandLine } from './command.ts';
 import { ackCommand } from './commands/alerts.ts';
 import { history } from './commands/history.ts';
 import { show } from './commands/show.ts';
+import { postPageLine } from './present-viewer.ts';
 import { type Button, type Lang, type Reply, ReplyBuilder, textReply } from './reply.ts';
 import { editWindow, hostOf, short, term, when } from './text.ts';
 
@@ -68,6 +69,7 @@ export function captureResult(outcome: PostCaptureOutcome | BackfillOutcome, lan
       [t(lang, 'label.evidence'), `${o.warc.file} @ ${o.warc.offset}`],
     ])
     .context(o.post.url)
+    .context(postPageLine(lang, o.post.id))
     .buttons([
       { label: t(lang, 'button.show'), command: commandLine(lang, show.spec, o.post.id), style: 'primary' },
       { label: t(lang, 'button.history'), command: commandLine(lang, history.spec, o.post.id) },
@@ -148,6 +150,7 @@ export function alertReply(a: AlertRow, lang: Lang): Reply {
   if (d.notice && hasMessage(d.notice.key)) b.section(t(lang, d.notice.key, d.notice.vars ?? {}));
   b.section('', fields);
   if (d.url) b.context(d.url);
+  if (a.post_id) b.context(postPageLine(lang, a.post_id));
   const buttons: Button[] = [];
   if (a.post_id) {
     buttons.push({ label: t(lang, 'button.show'), command: commandLine(lang, show.spec, a.post_id) });

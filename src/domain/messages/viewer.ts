@@ -6,6 +6,7 @@ export const viewer = {
     nl: 'Openen in de browser: {url} (link {minutes} minuten geldig, alleen voor jou)',
     en: 'Open in browser: {url} (link valid for {minutes} minutes, for you only)',
   },
+  'viewer.open-post': { nl: 'In de browser: {url}', en: 'In the browser: {url}' },
   'viewer.skip': { nl: 'Naar de inhoud', en: 'Skip to content' },
   'viewer.switch-language': { nl: 'Nederlands', en: 'English' },
   'viewer.signed-in-as': { nl: 'Ingelogd als {user}', en: 'Signed in as {user}' },
