@@ -1,10 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CapturePipeline } from '../src/capture/pipeline.ts';
 import { type Config, loadConfig } from '../src/config.ts';
+import type { PostContent } from '../src/domain/types.ts';
 import { Rechecker } from '../src/monitor/recheck.ts';
 import { accountUrl } from '../src/monitor/watch.ts';
-import { Archive } from '../src/store/archive.ts';
-import { listAlerts } from '../src/store/monitor.ts';
+import { Archive, type IngestInput } from '../src/store/archive.ts';
+import { planImport } from '../src/store/ingest/import.ts';
+import { readExisting } from '../src/store/ingest/read.ts';
+import { openCapture, writeIngest } from '../src/store/ingest/write.ts';
+import { latestVersion } from '../src/store/latest-version.ts';
+import { archivedPosts, listAlerts } from '../src/store/monitor.ts';
 import { FakeMastodon } from './fakes/mastodon.ts';
 import { count, query, readAllWarc } from './helpers/archive.ts';
 import { cli, testEnv } from './helpers/cli.ts';
@@ -32,6 +37,17 @@ async function worker(env: NodeJS.ProcessEnv, over: Partial<Config['monitor']> =
       await archive.close();
     },
   };
+}
+
+/** Writes posts read from a platform's own export, as `archiefbot import` writes one chunk. */
+async function importPosts(archive: Archive, input: IngestInput): Promise<void> {
+  await archive.db.transaction(async () => {
+    const now = new Date().toISOString();
+    const captureId = await openCapture(archive.db, input, now);
+    const existing = await readExisting(archive.db, input);
+    const plan = planImport(input, existing, { captureId, now, recheckSchedule: null });
+    await writeIngest(archive.db, archive.warc, plan, {});
+  });
 }
 
 describe('config/accounts.yaml', () => {
@@ -330,6 +346,88 @@ describe('watching and re-checking (Mastodon)', () => {
     const secondSpare = (await w.rechecker.pass({ spare: 1 })).outcomes.map((o) => o.url);
     expect(firstSpare).toHaveLength(1);
     expect([...firstSpare, ...secondSpare].sort()).toEqual([young.url, old.url].sort());
+    await w.close();
+    cleanup();
+  });
+
+  it('compares with the latest version the platform served: an older state imported later costs no re-capture and marks no edit', async () => {
+    const { env, dataDir, cleanup } = testEnv();
+    m.addAccount({ username: 'minjenv' });
+    const p = m.addStatus({ username: 'minjenv', content: '<p>Het nieuwe reglement gaat in op 1 juli.</p>' });
+    await cli(env, 'capture', p.url);
+    const w = await worker(env);
+    // The organisation's own export knows an earlier state of the post: it joins as version 2.
+    const [held] = await query<{
+      platform_id: string;
+      url: string;
+      content: string;
+      handle: string;
+      ref: string;
+    }>(
+      dataDir,
+      `SELECT p.platform_id, p.url, v.content, a.handle, a.platform_id AS ref FROM post p
+       JOIN version v ON v.post_id = p.id JOIN account a ON a.id = p.account_id WHERE p.url = ?`,
+      [p.url],
+    );
+    const content = JSON.parse(held!.content) as PostContent;
+    await importPosts(w.archive, {
+      url: 'file:export.zip',
+      trigger: 'import',
+      requestedBy: 'test',
+      channel: null,
+      origin: 'import',
+      method: { id: 'import', label: 'import', captures: [], misses: [] },
+      exchanges: [],
+      posts: [
+        {
+          role: 'main',
+          post: {
+            platform: 'mastodon',
+            platformId: held!.platform_id,
+            url: held!.url,
+            apiRef: null,
+            account: {
+              platform: 'mastodon',
+              handle: held!.handle,
+              platformId: held!.ref,
+              displayName: null,
+              url: null,
+            },
+            kind: 'post',
+            parentPlatformId: null,
+            createdAt: '2026-01-05T09:00:00.000Z',
+            editedAt: null,
+            content: { ...content, text: 'Het nieuwe reglement gaat in op 1 juni.', html: null },
+            counts: {},
+            history: null,
+            sourceUrl: null,
+          },
+        },
+      ],
+    });
+    const versions = () =>
+      query<{ number: number; origin: string }>(
+        dataDir,
+        'SELECT number, origin FROM version ORDER BY number',
+      );
+    expect(await versions()).toEqual([
+      { number: 1, origin: 'capture' },
+      { number: 2, origin: 'import' },
+    ]);
+    const [post] = await archivedPosts(w.archive.db, [1]);
+    expect(post!.version).toBe(1);
+    expect((await latestVersion(w.archive.db, 'mastodon', held!.platform_id))!.number).toBe(1);
+    // The re-check compares with version 1: unchanged, no capture again, no version, no alert.
+    const pass = await w.rechecker.pass({ all: true });
+    expect(pass.outcomes.map((o) => o.outcome)).toEqual(['unchanged']);
+    expect(await count(dataDir, 'capture')).toBe(2);
+    expect(await versions()).toHaveLength(2);
+    expect(await listAlerts(w.archive.db)).toEqual([]);
+    // A capture of the unchanged post does not mark it edited because of the imported state.
+    const again = await w.pipeline.capture({ url: p.url, trigger: 'command' });
+    expect(again.kind === 'post' && again.post.status).toBe('live');
+    expect(await query(dataDir, 'SELECT status FROM post')).toEqual([{ status: 'live' }]);
+    expect(await versions()).toHaveLength(2);
     await w.close();
     cleanup();
   });

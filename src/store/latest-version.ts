@@ -1,6 +1,19 @@
 import type { Db } from './db.ts';
 
-/** The latest version of a post, by its identity: what a capture compares against. */
+/**
+ * The id of post `p`'s latest version the platform served (an imported one only when there is no
+ * other): the post's versions walked newest first on the (post_id, number) index, stopping at the
+ * first one not imported (no sort; a post has few versions, imports usually none).
+ */
+export const LATEST_SERVED = `coalesce(
+  (SELECT id FROM version WHERE post_id = p.id AND origin <> 'import' ORDER BY number DESC LIMIT 1),
+  (SELECT id FROM version WHERE post_id = p.id ORDER BY number DESC LIMIT 1))`;
+
+/**
+ * The latest version of a post the platform served, by its identity: what a capture compares against.
+ * An imported version (origin 'import') is history at its own time, so it is the latest only when the
+ * archive holds nothing the platform served.
+ */
 export interface LatestVersion {
   postId: number;
   number: number;
@@ -10,7 +23,7 @@ export interface LatestVersion {
   content: string;
 }
 
-/** The latest version of the post `platform`/`platformId`, or undefined when the archive has none. */
+/** The latest served version of the post `platform`/`platformId`, or undefined when the archive has none. */
 export async function latestVersion(
   db: Db,
   platform: string,
@@ -18,7 +31,7 @@ export async function latestVersion(
 ): Promise<LatestVersion | undefined> {
   return db.get<LatestVersion>(
     `SELECT p.id AS postId, v.number, v.method, v.content FROM post p
-     JOIN version v ON v.post_id = p.id AND v.number = (SELECT max(number) FROM version WHERE post_id = p.id)
+     JOIN version v ON v.id = ${LATEST_SERVED}
      WHERE p.platform = ? AND p.platform_id = ?`,
     [platform, platformId],
   );

@@ -2,6 +2,7 @@ import type { Exchange } from '../domain/exchange.ts';
 import type { Archive } from './archive.ts';
 import { sealPending } from './audit.ts';
 import type { Db } from './db.ts';
+import { LATEST_SERVED } from './latest-version.ts';
 
 /** The store's side of monitoring: the re-check queue of posts, watched accounts, alerts. */
 
@@ -134,14 +135,17 @@ export async function postsByStreamKey(
   return db.all<{ id: number }>(STREAM_POST_SQL, [platform, platformId, JSON.stringify(apiRefs)]);
 }
 
-/** These posts as the re-checker sees them: with their author and latest version. */
+/**
+ * These posts as the re-checker sees them: with their author and the latest version the platform
+ * served (an older state imported later is not what a re-check compares with).
+ */
 export async function archivedPosts(db: Db, ids: number[]): Promise<DuePost[]> {
   if (!ids.length) return [];
   return db.all<DuePost>(
     `SELECT p.id, p.platform, p.platform_id, p.api_ref, p.url, p.status, p.created_at, p.first_seen, p.reply_count,
             p.account_id, a.platform_id AS account_ref, a.handle, v.number AS version, v.content_hash, v.text, v.content
      FROM post p LEFT JOIN account a ON a.id = p.account_id
-     JOIN version v ON v.post_id = p.id AND v.number = (SELECT max(number) FROM version WHERE post_id = p.id)
+     JOIN version v ON v.id = ${LATEST_SERVED}
      WHERE p.id IN (SELECT value FROM json_each(?)) ORDER BY p.id`,
     [JSON.stringify(ids)],
   );

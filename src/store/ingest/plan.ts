@@ -208,7 +208,7 @@ export function planIngest(input: IngestInput, existing: Existing, ctx: PlanCont
       key,
       post,
       role,
-      status: versions.total > 1 ? 'edited' : 'live',
+      status: postStatus([...known, ...versions.newVersions]),
       nextCheck: firstCheck(post, ctx, input.method),
       newVersions,
       current: { number: current.number, hash: current.hash },
@@ -238,6 +238,17 @@ export function planIngest(input: IngestInput, existing: Existing, ctx: PlanCont
     media: { stored, revisits: Math.max(0, mediaByUrl.size - stored) },
     backfill: input.backfill ?? null,
   };
+}
+
+/**
+ * A post is `edited` when the platform served it in more than one state, or when an export's own
+ * history holds more than one: an older state imported beside a captured one is history the archive
+ * learned later, not an edit the archive saw, so it alone never marks the post edited.
+ */
+export function postStatus(versions: { origin?: string }[]): 'edited' | 'live' {
+  const imported = versions.filter((v) => v.origin === 'import').length;
+  const served = versions.length - imported;
+  return served > 1 || imported > 1 ? 'edited' : 'live';
 }
 
 /** One entry per post identity; the first role wins (main before reply). */
