@@ -93,7 +93,12 @@ describe('roles', () => {
       roles,
       checkUrl: () => {},
       lookupKeys: () => [],
-      exports: { enqueue: async (job) => (queued.push(job), { jobId: '1' }) },
+      exports: {
+        enqueue: async (job) => {
+          queued.push(job);
+          return { jobId: '1' };
+        },
+      },
     });
     const cmd = (text: string, user: string) => ({
       platform: 'slack' as const,
