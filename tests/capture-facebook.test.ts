@@ -191,6 +191,10 @@ describe('refusals and errors', () => {
     expect(r.code).toBe(2);
     expect(r.json.error.code).toBe('not-configured');
     expect(r.json.error.message).toMatch(/tokenEnv for minocw in config\/accounts\.yaml/);
+    expect(r.stderr).toContain('Set tokenEnv for minocw in config/accounts.yaml');
+    const nl = await cli({ ...env, ARCHIEFBOT_LANGUAGE: 'nl' }, 'capture', post.url);
+    expect(nl.stderr).toContain('Zet tokenEnv bij minocw in config/accounts.yaml');
+    expect(nl.stderr).not.toMatch(/tokenEnv for|page token per/);
     expect(await count(dataDir, 'post')).toBe(0);
     // An archived post's URL still resolves offline (match needs no credentials).
     expect((await cli(env, 'show', post.url, '--json')).code).toBe(1);

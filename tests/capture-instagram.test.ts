@@ -135,6 +135,13 @@ describe('capturing an Instagram post', () => {
     expect(r.code).toBe(2);
     expect(r.json.error.code).toBe('not-configured');
     expect(r.json.error.message).toMatch(/tokenEnv/);
+    const nl = await cli(
+      { ...env, ARCHIEFBOT_LANGUAGE: 'nl' },
+      'capture',
+      'https://www.instagram.com/p/Cabcdef123/',
+    );
+    expect(nl.stderr).toContain('via de API van Instagram');
+    expect(nl.stderr).toContain('Zet tokenEnv bij');
     // A token whose page has no Instagram business account linked is told as such.
     const page = fake.addPage({ username: 'gemeente-fb', name: 'Gemeente' });
     accounts([

@@ -195,7 +195,17 @@ describe('capturing a LinkedIn organisation post', () => {
     const theirs = li.addPost(other, 'Niet van BZK.');
     const none = await cli(env, 'capture', 'https://www.linkedin.com/company/rijksoverheid/', '--json');
     expect(none.json.error.code).toBe('not-configured');
-    expect(none.stderr).toContain('linkedin.com/company/rijksoverheid');
+    expect(none.stderr).toContain(
+      'Set tokenEnv for linkedin.com/company/rijksoverheid in config/accounts.yaml',
+    );
+    const nl = await cli(
+      { ...env, ARCHIEFBOT_LANGUAGE: 'nl' },
+      'capture',
+      'https://www.linkedin.com/company/rijksoverheid/',
+    );
+    expect(nl.stderr).toContain(
+      'Zet tokenEnv bij linkedin.com/company/rijksoverheid in config/accounts.yaml',
+    );
     const denied = await cli(env, 'capture', theirs.url, '--json');
     expect(denied.json.error.code).toBe('not-configured');
     expect(denied.json.error.message).toMatch(/403 ACCESS_DENIED/);

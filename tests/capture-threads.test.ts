@@ -169,7 +169,16 @@ describe('capturing a Threads post with the owner token', () => {
       '--json',
     );
     expect(none.json.error.code).toBe('not-configured');
-    expect(none.stderr).toContain('tokenEnv for @rijksoverheid in config/accounts.yaml');
+    expect(none.stderr).toContain('Set tokenEnv for @rijksoverheid in config/accounts.yaml');
+    // The sentence is whole in Dutch too: no English fragment inside it.
+    const nl = await cli(
+      { ...env, ARCHIEFBOT_LANGUAGE: 'nl' },
+      'capture',
+      'https://www.threads.com/@rijksoverheid/post/DAbCdEf123',
+    );
+    expect(nl.stderr).toContain('een token van @rijksoverheid zelf nodig');
+    expect(nl.stderr).toContain('Zet tokenEnv bij @rijksoverheid in config/accounts.yaml');
+    expect(nl.stderr).not.toMatch(/ for @|tokenEnv for/);
     expect(none.stderr).toMatch(/browser/);
 
     // A token of another account, or one Threads refuses (190), is a configuration problem, said so.

@@ -48,6 +48,25 @@ export class CaptureError extends Error {
   }
 }
 
+/**
+ * A platform read with each account's own token (Meta, Threads, LinkedIn) and no token for this
+ * account. `variable` is the variable config/accounts.yaml names for it (set it), or `tokenEnv` when
+ * the file names none: then the sentence says to add tokenEnv for `account` there.
+ */
+export class AccountTokenMissing extends CaptureError {
+  constructor(
+    message: string,
+    vars: { platform: string; account: string; url: string | undefined; tokenEnv?: string | null },
+  ) {
+    const { tokenEnv, ...rest } = vars;
+    super('not-configured', message, false, { ...rest, variable: tokenEnv || 'tokenEnv' });
+  }
+
+  override get key(): string {
+    return this.vars.variable === 'tokenEnv' ? 'error.not-configured-account' : 'error.not-configured';
+  }
+}
+
 export class UsageError extends Error {
   override name = 'UsageError';
   constructor(

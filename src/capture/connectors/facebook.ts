@@ -345,7 +345,7 @@ export class FacebookConnector
       return {
         platform: 'facebook',
         state: 'not-configured',
-        variable: missing?.tokenEnv ?? 'tokenEnv (a page token per Facebook page in config/accounts.yaml)',
+        variable: missing?.tokenEnv ?? 'tokenEnv in config/accounts.yaml',
       };
     return { platform: 'facebook', state: 'ready' };
   }

@@ -244,9 +244,7 @@ export class InstagramConnector
       return {
         platform: 'instagram',
         state: 'not-configured',
-        variable:
-          missing?.tokenEnv ??
-          'tokenEnv (the linked page’s token per Instagram account in config/accounts.yaml)',
+        variable: missing?.tokenEnv ?? 'tokenEnv in config/accounts.yaml',
       };
     return { platform: 'instagram', state: 'ready' };
   }

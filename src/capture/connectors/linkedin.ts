@@ -25,7 +25,7 @@
  */
 import type { z } from 'zod';
 import { accountTokens, type Config } from '../../config.ts';
-import { CaptureError, type ErrorVars } from '../../domain/errors.ts';
+import { AccountTokenMissing, CaptureError, type ErrorVars } from '../../domain/errors.ts';
 import type { AccountInfo, NormalisedPost, PostContent } from '../../domain/types.ts';
 import type {
   AccountHandle,
@@ -306,11 +306,10 @@ export class LinkedInConnector
   private tokenOf(name: string, url: string): Token {
     const found = this.findToken(name);
     if (found) return found;
-    const variable = `tokenEnv for linkedin.com/company/${name} in config/accounts.yaml`;
-    throw this.notConfigured(
-      url,
-      variable,
-      `LinkedIn needs the token of an admin of ${name} to read ${url}: set ${variable}, or capture it with the browser method`,
+    const account = `linkedin.com/company/${name}`;
+    throw new AccountTokenMissing(
+      `LinkedIn needs the token of an admin of ${name} to read ${url}: set tokenEnv for ${account} in config/accounts.yaml, or capture it with the browser method`,
+      { platform: DISPLAY, account, url },
     );
   }
 
@@ -342,11 +341,10 @@ export class LinkedInConnector
   private allTokens(url: string): Token[] {
     const all = this.tokens();
     if (all.length) return all;
-    const variable = "tokenEnv for the organisation's page in config/accounts.yaml";
     throw this.notConfigured(
       url,
-      variable,
-      `LinkedIn needs the token of an admin of the post's organisation to read ${url}: set ${variable}, or capture it with the browser method`,
+      'tokenEnv in config/accounts.yaml',
+      `LinkedIn needs the token of an admin of the post's organisation to read ${url}: set tokenEnv for the organisation's page in config/accounts.yaml, or capture it with the browser method`,
     );
   }
 

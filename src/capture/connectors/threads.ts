@@ -22,7 +22,7 @@
  */
 import { z } from 'zod';
 import { accountTokens, type Config } from '../../config.ts';
-import { CaptureError } from '../../domain/errors.ts';
+import { AccountTokenMissing, CaptureError } from '../../domain/errors.ts';
 import type { AccountInfo, MediaItem, MediaType, NormalisedPost, PostContent } from '../../domain/types.ts';
 import type { Db } from '../../store/db.ts';
 import { archivedPosts } from '../../store/monitor.ts';
@@ -277,11 +277,9 @@ export class ThreadsConnector
     const variable = named
       ? `${named.tokenEnv} (named by tokenEnv for @${user} in config/accounts.yaml)`
       : `tokenEnv for @${user} in config/accounts.yaml`;
-    throw new CaptureError(
-      'not-configured',
+    throw new AccountTokenMissing(
       `Threads needs the account owner's token to read ${url}: set ${variable}, or capture it with the browser method`,
-      false,
-      { platform: DISPLAY, variable, url },
+      { platform: DISPLAY, account: `@${user}`, url, tokenEnv: named?.tokenEnv },
     );
   }
 

@@ -62,6 +62,10 @@ export const errors = {
     nl: '{url} kan ik niet via de API van {platform} archiveren: zet {variable} (zie "Platforms" in de README). Zonder die toegang archiveer ik zulke links zoals het publiek ze ziet, met de browser; daarvoor moet Chromium op de server staan (apt-get install chromium, of zet ARCHIEFBOT_CHROMIUM).',
     en: 'I can\'t capture {url} through the {platform} API: set {variable} (see "Platforms" in the README). Without that access I capture such links as the public sees them, with the browser; that needs Chromium on the server (apt-get install chromium, or set ARCHIEFBOT_CHROMIUM).',
   },
+  'error.not-configured-account': {
+    nl: '{url} kan ik niet via de API van {platform} archiveren: daarvoor is een token van {account} zelf nodig, en dat is er niet. Zet tokenEnv bij {account} in config/accounts.yaml, met de naam van de variabele die het token bevat (zie "Platforms" in de README). Zonder dat token archiveer ik zulke links zoals het publiek ze ziet, met de browser; daarvoor moet Chromium op de server staan (apt-get install chromium, of zet ARCHIEFBOT_CHROMIUM).',
+    en: 'I can\'t capture {url} through the {platform} API: that needs a token of {account} itself, and there is none. Set tokenEnv for {account} in config/accounts.yaml to the name of the variable that holds the token (see "Platforms" in the README). Without that token I capture such links as the public sees them, with the browser; that needs Chromium on the server (apt-get install chromium, or set ARCHIEFBOT_CHROMIUM).',
+  },
   'error.quota-exceeded': {
     nl: 'Het budget voor de API van {platform} is op ({detail}); het wordt weer aangevuld {resets}. Tot dan archiveer ik daar niets via de API.',
     en: 'The {platform} API budget is spent ({detail}); it is renewed {resets}. Until then I capture nothing there through the API.',

@@ -14,7 +14,7 @@
  */
 import { z } from 'zod';
 import { accountTokens } from '../../../config.ts';
-import { CaptureError } from '../../../domain/errors.ts';
+import { AccountTokenMissing, CaptureError } from '../../../domain/errors.ts';
 import type { Db } from '../../../store/db.ts';
 import { insertAlert } from '../../../store/monitor.ts';
 import { validAnswer } from '../../connector.ts';
@@ -337,11 +337,9 @@ export function noToken(
   tokenEnv?: string,
 ): CaptureError {
   const variable = tokenEnv ?? `tokenEnv for ${account} in config/accounts.yaml`;
-  return new CaptureError(
-    'not-configured',
+  return new AccountTokenMissing(
     `${DISPLAY[platform]} posts are read with the page's own token, and there is none for ${account}: set ${variable} (see the README, "Platforms"), or capture the page with the browser method`,
-    false,
-    { platform: DISPLAY[platform], variable, url },
+    { platform: DISPLAY[platform], account, url, tokenEnv },
   );
 }
 
