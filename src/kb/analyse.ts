@@ -174,20 +174,44 @@ function correct(v: Vocabulary, typed: string, sentence: number, emphasis: boole
     emphasis,
     ...(t ? { typed: t } : {}),
   });
-  if (STOPWORDS.has(typed) || /^[0-9]/.test(typed) || typed.length < 3 || isKnown(v, typed))
-    return [tok(typed)];
-  const parts = splitCompound(typed, (w) => isKnown(v, w) && !STOPWORDS.has(w));
-  if (parts) return parts.map((p) => tok(p, typed));
+  if (STOPWORDS.has(typed) || /^[0-9]/.test(typed) || typed.length < 3) return [tok(typed)];
+  if (v.lexRaw.has(typed) || v.corpusRaw.has(typed)) return [tok(typed)];
+  if (isKnown(v, typed)) {
+    // Known only through its stem and no dictionary word: a typo that happens to stem like a known word
+    // ("deelte" for "delete") is corrected when a lexicon word is that close; otherwise an inflection.
+    const near = isDictionaryWord(typed) ? null : closest(v.lexByLength, typed, allowedErrors(typed.length));
+    return [near && stem(near.word) !== stem(typed) ? tok(near.word, typed) : tok(typed)];
+  }
+  const knownPart = (w: string) => isKnown(v, w) && !STOPWORDS.has(w);
+  const parts = splitCompound(typed, knownPart);
+  // A split into long parts is a Dutch compound ("facebookpagina"); a split that needs a three-letter
+  // part ("catpure" → cat + pure) loses to a correction of the whole word ("capture").
+  if (parts?.every((p) => p.length >= 4)) return parts.map((p) => tok(p, typed));
   // A word of the Dutch or English dictionary is never rewritten: only non-words are corrected.
   if (isDictionaryWord(typed)) return [tok(typed)];
-  const max = allowedErrors(typed.length);
-  if (max > 0) {
-    const lex = closest(v.lexByLength, typed, max);
-    const corpus = closest(v.corpusByLength, typed, lex ? lex.d - 1 : max);
-    const best = corpus && (!lex || corpus.d < lex.d) ? corpus : lex;
-    if (best) return [tok(best.word, typed)];
-  }
+  const best = closestKnown(v, typed);
+  if (best) return [tok(best, typed)];
+  if (parts) return parts.map((p) => tok(p, typed));
+  // A compound with a typo in one part ("woningbuowplannen"): one part known, the other corrected.
+  // Only long words, long parts: an English word outside the dictionary list ("concerned") is no compound.
+  const fixed =
+    typed.length >= 10
+      ? splitCompound(typed, (w) => knownPart(w) || (w.length >= 6 && closestKnown(v, w) !== null))
+      : null;
+  if (fixed?.every((p) => p.length >= 4))
+    return fixed.map((p) => tok(knownPart(p) ? p : closestKnown(v, p)!, typed));
   return [tok(typed)];
+}
+
+/** The known word closest to a non-word within the allowed errors (lexicon words first), or null. */
+function closestKnown(v: Vocabulary, typed: string): string | null {
+  if (isDictionaryWord(typed)) return null;
+  const max = allowedErrors(typed.length);
+  if (max === 0) return null;
+  const lex = closest(v.lexByLength, typed, max);
+  const corpus = closest(v.corpusByLength, typed, lex ? lex.d - 1 : max);
+  const best = corpus && (!lex || corpus.d < lex.d) ? corpus : lex;
+  return best?.word ?? null;
 }
 
 /** Which language a question is in: Dutch and English function words counted, Dutch on a tie. */

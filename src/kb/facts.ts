@@ -153,8 +153,9 @@ const PRIVATE_LIFE = new Set((DATA.find((l) => l.id === 'prive-leven')?.terms ??
 const OFFICE_WORDS = new Set(['in functie', 'functie', 'ambt', 'in office']);
 /** Before or after holding office: the person named was not in role when the item was made. */
 const OUTSIDE_OFFICE = [
-  /\b(voordat|voor|before|prior to|toen)\b[^.?!;]{0,50}?\b(werd|became|aantrad|aantreden|took office|in functie|in office|benoemd|appointed|sworn in|kamerlid was|nog \w+ was|still \w+ was)\b/,
-  /\b(nadat|na|after|since)\b[^.?!;]{0,40}?\b(aftreden|aftrad|afgetreden|vertrek|vertrok|vertrokken|left office|stepped down|resigned|leaving office)\b/,
+  /\b(voordat|voor|before|prior to|toen)\b[^.?!;]{0,50}?\b(werd|became|aantrad|aantreden|took office|taking office|took up office|entering office|in functie|in office|benoemd|appointed|sworn in|kamerlid was|nog \w+ was|still \w+ was)\b/,
+  /\b(nadat|na|after|since|once)\b[^.?!;]{0,40}?\b(aftreden|aftrad|afgetreden|vertrek|vertrok|vertrokken|left office|stepped down|resigned|leaving office|left the cabinet|left the government)\b/,
+  /\b(no longer in office|niet meer in functie|geen \w+ meer was|was no longer \w+)\b/,
   /\b(als privepersoon|as a private (person|individual|citizen))\b/,
 ];
 const PLATFORM_NAMES: Record<string, string> = { twitter: 'x', 'facebook messenger': 'facebook' };
@@ -302,9 +303,30 @@ function contentType(r: Reading): ContentType | null {
     ['post', () => 'post'],
   ];
   for (const [c, type] of order) {
-    if (r.has(c)) return type();
+    if (!r.has(c)) continue;
+    const t = type();
+    return t === 'post' && sentMessage(r) ? 'dm' : t;
   }
   return null;
+}
+
+/** Verbs of sending: a message sent to someone is a direct message, one published is a post. */
+const SEND = new Set(
+  'stuur stuurt stuurde stuurden gestuurd sturen verstuurd verstuurde stuurden send sends sent sending messaged'.split(
+    ' ',
+  ),
+);
+const MESSAGE_WORDS = new Set(['bericht', 'berichten', 'berichtje', 'berichtjes', 'message', 'messages']);
+
+/** "De wethouder stuurde een ontwikkelaar een bericht", "the minister sent her sister a message". */
+function sentMessage(r: Reading): boolean {
+  const { a } = r;
+  return a.matches.some(
+    (m) =>
+      m.concept === 'post' &&
+      MESSAGE_WORDS.has(r.tokenAt(m.start) ?? '') &&
+      a.tokens.some((t, i) => i < m.start && SEND.has(t.raw) && t.sentence === a.tokens[m.start]!.sentence),
+  );
 }
 
 /** Whether a reaction is the organisation's (webcare) or someone else's (a comment). */
@@ -370,6 +392,31 @@ function subjectOf(r: Reading, persons: Match[]): Match | undefined {
   return persons.find((p) => p.start < item.start && a.tokens[p.start]!.sentence === sentence);
 }
 
+const OF = new Set(['van', 'of']);
+const ARTICLES = new Set(['de', 'het', 'the', 'ons', 'onze', 'our', 'een', 'a', 'an']);
+
+/**
+ * An account owned by an organisation, in either language's construction: "the ministry's account",
+ * "the organisation's page" (English possessive) and "het account van de gemeente", "the account of the
+ * water board" (a preposition of ownership).
+ */
+function orgOwnsAccount(r: Reading): boolean {
+  const { a, tokenAt } = r;
+  const orgs = a.matches.filter((m) => m.concept === 'org');
+  return a.matches.some((acc) => {
+    if (acc.concept !== 'accountNoun') return false;
+    const possessive = orgs.some(
+      (o) =>
+        (o.end === acc.start || (o.end + 1 === acc.start && tokenAt(o.end) === 's')) && o.concept === 'org',
+    );
+    let i = acc.end;
+    if (!OF.has(tokenAt(i) ?? '')) return possessive;
+    i++;
+    while (ARTICLES.has(tokenAt(i) ?? '')) i++;
+    return possessive || orgs.some((o) => o.start === i);
+  });
+}
+
 /** The kind of account; an item on the organisation's account without a named author is the organisation's. */
 function readAccount(r: Reading, f: Facts): void {
   const { a, all, has, near, govPersons } = r;
@@ -380,7 +427,7 @@ function readAccount(r: Reading, f: Facts): void {
   );
   if (has('hybrid')) f.account = 'hybrid';
   else if (privAccount || privAccountByMod) f.account = 'private';
-  else if (has('corporate')) f.account = 'corporate';
+  else if (has('corporate') || orgOwnsAccount(r)) f.account = 'corporate';
   else if (
     govPersons.length === 0 &&
     (has('org') || has('possOrg')) &&

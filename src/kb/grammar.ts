@@ -347,3 +347,45 @@ export function generate(n: number, seed = 15): Generated[] {
   }
   return out;
 }
+
+/** One generated question in both languages: the same picks from the parallel lists, the same labels. */
+export interface GeneratedPair {
+  nl: string;
+  en: string;
+  type: QuestionType;
+  work: WorkLabel;
+}
+
+/**
+ * `n` question pairs, deterministic for a seed: every list is picked by index in both languages, so the
+ * Dutch and the English question say the same. Used to find where the reader reads one language worse
+ * than the other (tests/kb/pairs.ts), never at answer time.
+ */
+export function generatePairs(n: number, seed = 77): GeneratedPair[] {
+  const r = rng(seed);
+  const idx = (a: L): number => Math.floor(r() * Math.min(a.nl.length, a.en.length));
+  const both = (a: L): [string, string] => {
+    const i = idx(a);
+    return [a.nl[i]!, a.en[i]!];
+  };
+  const out: GeneratedPair[] = [];
+  for (let i = 0; i < n; i++) {
+    const w = r();
+    const work: WorkLabel = w < 0.4 ? 'work' : w < 0.75 ? 'private' : 'unsaid';
+    const topic = work === 'work' ? both(WORK) : work === 'private' ? both(PRIVATE) : ['', ''];
+    const platform = PLATFORMS[Math.floor(r() * PLATFORMS.length)]!;
+    const where: [string, string] = r() < 0.5 ? [`op ${platform}`, `on ${platform}`] : both(ACCOUNTS);
+    const role = both(ROLES);
+    const verb = both(VERBS);
+    const item = both(ITEMS);
+    const type: QuestionType = r() < 0.3 ? 'delete' : 'decision';
+    const frame = both(type === 'delete' ? DELETE : DECIDE);
+    const make = (k: 0 | 1): string => {
+      const subject = role[k].charAt(0).toUpperCase() + role[k].slice(1);
+      const statement = [subject, verb[k], where[k], item[k], topic[k]].filter(Boolean).join(' ');
+      return `${statement}. ${frame[k]}`;
+    };
+    out.push({ nl: make(0), en: make(1), type, work });
+  }
+  return out;
+}
