@@ -277,6 +277,53 @@ describe('the post page', () => {
     }
   }, 90_000);
 
+  it('replays on a separate origin where the session cookie never goes; the frame needs its pass', async () => {
+    // Two host names of the same site for this server (Chromium sends *.localhost to loopback): the
+    // viewer on one, the replay on the other, as an organisation would with archief.… and replay.….
+    const port = new URL(viewer.url).port;
+    const viewerUrl = `http://viewer.archief.localhost:${port}/archive`;
+    const replayOrigin = `http://replay.archief.localhost:${port}`;
+    const saved = { url: c.env.env.ARCHIEFBOT_VIEWER_URL };
+    c.env.env.ARCHIEFBOT_VIEWER_URL = viewerUrl;
+    c.env.env.ARCHIEFBOT_VIEWER_REPLAY_ORIGIN = replayOrigin;
+    onTestFinished(() => {
+      c.env.env.ARCHIEFBOT_VIEWER_URL = saved.url;
+      delete c.env.env.ARCHIEFBOT_VIEWER_REPLAY_ORIGIN;
+    });
+    const context = await browser.newContext({ locale: 'en-GB' });
+    const tab = await context.newPage();
+    try {
+      await tab.goto(await link('slack:UVIEWER', edited));
+      expect(tab.url()).toBe(`${viewerUrl}/post/${edited}`);
+      const src = (await tab.locator('iframe.replay').getAttribute('src'))!;
+      expect(src.startsWith(`${replayOrigin}/archive/replay/post/${edited}?cap=`)).toBe(true);
+      await tab.locator('iframe.replay').scrollIntoViewIfNeeded();
+      let frame: import('playwright-core').Frame | undefined;
+      for (let i = 0; i < 160 && !frame; i++) {
+        for (const f of tab.frames()) {
+          if (!f.url().includes('mp_/')) continue;
+          const text = await f.evaluate(() => document.body?.innerText ?? '').catch(() => '');
+          if (text.includes('Subsidieregeling energiebesparing')) frame = f;
+        }
+        if (!frame) await tab.waitForTimeout(250);
+      }
+      expect(frame, 'the replay did not show the post').toBeDefined();
+      expect(new URL(frame!.url()).origin).toBe(replayOrigin);
+      // Whatever runs on the replay origin reaches the viewer's pages without the session: 401. (Inside
+      // the replayed page itself ReplayWeb.page also rewrites fetch() into the archive.)
+      const shell = tab.frames().find((f) => f.url().startsWith(`${replayOrigin}/archive/replay/post/`))!;
+      const status = await shell.evaluate(async () => (await fetch('/archive/alerts')).status);
+      expect(status).toBe(401);
+      // Without its pass, or with another post's, the replay answers nothing.
+      const local = (u: string) => u.replace(replayOrigin, new URL(viewer.url).origin);
+      expect((await fetch(local(`${replayOrigin}/archive/replay/post/${edited}`))).status).toBe(401);
+      expect((await fetch(local(src.replace(`/post/${edited}?`, `/post/${evil}?`)))).status).toBe(401);
+      expect((await fetch(local(`${replayOrigin}/archive/replay/wacz/${edited}.wacz`))).status).toBe(401);
+    } finally {
+      await context.close();
+    }
+  }, 90_000);
+
   it('downloads the post as a WACZ', async () => {
     const { context, tab } = await signedIn('slack:UVIEWER', edited);
     try {

@@ -47,7 +47,15 @@ export interface SessionClaims {
   exp: number;
 }
 
-export type Claims = LoginClaims | SessionClaims;
+/** The replay frame's pass for one post (it may run on another origin, where no session cookie goes). */
+export interface ReplayClaims {
+  kind: 'replay';
+  sub: string;
+  post: number;
+  exp: number;
+}
+
+export type Claims = LoginClaims | SessionClaims | ReplayClaims;
 
 const secrets = new Map<string, Buffer>();
 

@@ -28,7 +28,7 @@ import { mediaRoutes } from './media.ts';
 import { type OidcLogin, oidcFromEnv, oidcRoutes } from './oidc.ts';
 import { accountsPage, alertsPage, overviewPage, searchPage, timelinePage } from './page-lists.ts';
 import { postPage } from './page-post.ts';
-import { replayRoutes, WaczCache } from './replay.ts';
+import { replayOrigin, replayRoutes, replaySrc, WaczCache, waczDownload } from './replay.ts';
 
 export interface ViewerDeps {
   archive: Archive;
@@ -52,21 +52,27 @@ export const PAGE_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-function headers(req: Request, res: Response, next: NextFunction): void {
-  res.setHeader('Content-Security-Policy', PAGE_CSP);
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.setHeader('Referrer-Policy', 'no-referrer');
-  res.setHeader('Cache-Control', 'no-store');
-  // The language chosen with ?lang= is kept for the next pages.
-  const lang = req.query.lang;
-  if (lang === 'nl' || lang === 'en')
-    res.cookie('archiefbot_lang', lang, {
-      sameSite: 'lax',
-      path: req.baseUrl || '/',
-      maxAge: 365 * 86_400_000,
-    });
-  next();
-}
+const headers =
+  (env: NodeJS.ProcessEnv) =>
+  (req: Request, res: Response, next: NextFunction): void => {
+    const replay = replayOrigin(env);
+    res.setHeader(
+      'Content-Security-Policy',
+      replay ? PAGE_CSP.replace("frame-src 'self'", `frame-src 'self' ${replay}`) : PAGE_CSP,
+    );
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.setHeader('Cache-Control', 'no-store');
+    // The language chosen with ?lang= is kept for the next pages.
+    const lang = req.query.lang;
+    if (lang === 'nl' || lang === 'en')
+      res.cookie('archiefbot_lang', lang, {
+        sameSite: 'lax',
+        path: req.baseUrl || '/',
+        maxAge: 365 * 86_400_000,
+      });
+    next();
+  };
 
 /** Wraps an async handler so a failure becomes the error page, not an unhandled rejection. */
 const wrap =
@@ -163,13 +169,20 @@ export function viewerRouter(deps: ViewerDeps): Router {
     oidcStart: oidc ? '/oidc/start' : undefined,
   };
   const router = express.Router();
-  router.use(headers);
+  router.use(headers(deps.env));
   staticAssets(router);
   loginRoutes(router, auth);
   if (oidc) oidcRoutes(router, auth, oidc);
+  const cache = new WaczCache(archive);
+  replayRoutes(router, deps.env, auth.secret, cache);
   router.use(requireSession(auth));
+  router.use((req, res, next) => {
+    const sub = (res.locals.ctx as Ctx).session!.sub;
+    res.locals.replaySrc = (post: number) => replaySrc(auth.secret, deps.env, req.baseUrl, sub, post);
+    next();
+  });
   actionRoutes(router, deps, auth);
-  replayRoutes(router, archive, new WaczCache(archive));
+  waczDownload(router, archive, cache);
   mediaRoutes(router, archive);
   router.get(
     '/',

@@ -209,7 +209,7 @@ ${s('now', ctx.t('viewer.text-now'), html`<p class="text">${latest?.text ?? ''}<
 <p><a href="${href(ctx, `/post/${d.post.id}/wacz`)}" download>${ctx.t('viewer.download-wacz')}</a></p>
 ${s('compare', ctx.t('viewer.versions-side'), compare(ctx, d, a, b, markup, sha))}
 ${s('versions', ctx.t('viewer.versions'), versionsTable(ctx, d))}
-${s('replay', ctx.t('viewer.replay'), html`<p class="muted">${ctx.t('viewer.replay-note')}</p><iframe class="replay" title="${ctx.t('viewer.replay-title', { id: d.post.id })}" src="${href(ctx, `/replay/post/${d.post.id}`)}" sandbox="allow-scripts allow-same-origin allow-forms" loading="lazy"></iframe>`)}
+${s('replay', ctx.t('viewer.replay'), html`<p class="muted">${ctx.t('viewer.replay-note')}</p><iframe class="replay" title="${ctx.t('viewer.replay-title', { id: d.post.id })}" src="${parts.replaySrc(d.post.id)}" sandbox="allow-scripts allow-same-origin allow-forms" loading="lazy"></iframe>`)}
 ${s('replies', ctx.t('viewer.replies', { n: countTree(replies) }), replies.length ? tree(ctx, replies) : html`<p class="muted">${ctx.t('viewer.none')}</p>`)}
 ${s('media', ctx.t('viewer.media'), mediaTable(ctx, d))}
 ${s('appraisal', ctx.t('viewer.appraisal-holds'), appraisalBlock(ctx, d, holds))}
@@ -219,6 +219,8 @@ ${s('captures', ctx.t('viewer.captures'), capturesTable(ctx, d, sha))}`;
 const countTree = (nodes: ReplyNode[]): number => nodes.reduce((n, r) => n + 1 + countTree(r.replies), 0);
 
 interface PostParts {
+  /** The replay frame's address for this user (replay.ts replaySrc). */
+  replaySrc: (post: number) => string;
   detail: Detail;
   /** The SHA-256 of each evidence record (by WARC-Record-ID) as the archive keeps it. */
   sha: Map<string, string | null>;
@@ -229,7 +231,11 @@ interface PostParts {
 }
 
 /** Everything the post page shows, or null when the archive has no such post. */
-export async function postParts(db: Db, id: number): Promise<PostParts | null> {
+export async function postParts(
+  db: Db,
+  id: number,
+  replaySrc: (post: number) => string,
+): Promise<PostParts | null> {
   const detail = await showPost(db, id);
   if (!detail) return null;
   // An archivist's appraisal (of the post or its account) wins over the knowledge base's.
@@ -250,6 +256,7 @@ export async function postParts(db: Db, id: number): Promise<PostParts | null> {
     [id],
   );
   return {
+    replaySrc,
     detail,
     sha: new Map(records.map((r) => [r.id, r.sha])),
     accountId: row?.account_id ?? null,
@@ -263,7 +270,7 @@ export async function postParts(db: Db, id: number): Promise<PostParts | null> {
 export async function postPage(db: Db, req: Request, res: Response): Promise<void> {
   const ctx = res.locals.ctx as Ctx;
   const id = Number(req.params.id);
-  const parts = Number.isSafeInteger(id) ? await postParts(db, id) : null;
+  const parts = Number.isSafeInteger(id) ? await postParts(db, id, res.locals.replaySrc) : null;
   if (!parts) {
     res
       .status(404)

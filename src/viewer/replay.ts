@@ -13,12 +13,13 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs'
 import path from 'node:path';
 import type { Request, Response, Router } from 'express';
 import yauzl from 'yauzl';
+import { signClaims, verifyClaims } from '../chat/present-viewer.ts';
 import { resolveSelection } from '../export/selection.ts';
 import { exportWacz } from '../export/wacz.ts';
 import type { Archive } from '../store/archive.ts';
 import { appendAudit } from '../store/audit.ts';
 import { PACKAGE_ROOT, TOOL_NAME, TOOL_VERSION } from '../version.ts';
-import { type Ctx, escapeHtml } from './html.ts';
+import { type Ctx, escapeHtml, makeCtx } from './html.ts';
 
 /** The replay path's policy: ReplayWeb.page needs its own scripts, workers, inline styles and blob frames. */
 export const REPLAY_CSP = [
@@ -125,28 +126,77 @@ function replayPage(ctx: Ctx, title: string, inner: string): string {
 <link rel="stylesheet" href="${ctx.base}/static/replay.css"></head><body>${inner}</body></html>`;
 }
 
-/** The replay routes, mounted under the viewer (after the session check). */
-export function replayRoutes(router: Router, archive: Archive, cache: WaczCache): void {
-  const policy = (_req: Request, res: Response, next: () => void) => {
-    res.setHeader('Content-Security-Policy', REPLAY_CSP);
-    next();
+/** How long a replay frame's pass holds (the page can be left open; its session lasts longer). */
+export const REPLAY_PASS_SECONDS = 3600;
+
+/**
+ * Where the replay frame runs: ARCHIEFBOT_VIEWER_REPLAY_ORIGIN (another host name for the same server,
+ * e.g. https://replay.archief.example.nl, so that archived pages' scripts run on an origin where the
+ * viewer's session cookie is never sent), else the viewer's own origin (''), on its own path.
+ */
+export function replayOrigin(env: NodeJS.ProcessEnv): string {
+  const o = env.ARCHIEFBOT_VIEWER_REPLAY_ORIGIN?.trim();
+  if (!o) return '';
+  try {
+    return new URL(o).origin;
+  } catch {
+    return '';
+  }
+}
+
+/** The replay path's policy; on its own origin it may be framed by the viewer's origin only. */
+export function replayCsp(env: NodeJS.ProcessEnv): string {
+  if (!replayOrigin(env)) return REPLAY_CSP;
+  let viewer = '';
+  try {
+    viewer = env.ARCHIEFBOT_VIEWER_URL ? new URL(env.ARCHIEFBOT_VIEWER_URL).origin : '';
+  } catch {}
+  return REPLAY_CSP.replace("frame-ancestors 'self'", `frame-ancestors 'self' ${viewer}`.trim());
+}
+
+/** The address of a post's replay frame for this session's user, with its pass. */
+export function replaySrc(
+  secret: Buffer,
+  env: NodeJS.ProcessEnv,
+  base: string,
+  sub: string,
+  post: number,
+): string {
+  const exp = Math.floor(Date.now() / 1000) + REPLAY_PASS_SECONDS;
+  const cap = signClaims(secret, { kind: 'replay', sub, post, exp });
+  return `${replayOrigin(env)}${base}/replay/post/${post}?cap=${encodeURIComponent(cap)}`;
+}
+
+/**
+ * The replay routes, mounted before the session check: ReplayWeb.page's files and shell are public
+ * (they hold no archive data); a post's replay page and its WACZ need the post's pass (`cap`), not the
+ * session cookie, so they work on another origin too.
+ */
+export function replayRoutes(router: Router, env: NodeJS.ProcessEnv, secret: Buffer, cache: WaczCache): void {
+  const ctxOf = (req: Request) => makeCtx(req, null, '');
+  const pass = (req: Request, id: number) => {
+    const claims = verifyClaims(secret, String(req.query.cap ?? ''), 'replay');
+    return claims && claims.post === id ? claims : null;
   };
-  router.use('/replay', policy);
+  router.use('/replay', (_req: Request, res: Response, next: () => void) => {
+    res.setHeader('Content-Security-Policy', replayCsp(env));
+    next();
+  });
   router.get('/replay/ui.js', (_req, res) =>
     res.type('application/javascript').sendFile(path.join(RWP, 'ui.js')),
   );
-  router.get('/replay/sw.js', (_req, res) => {
-    res.setHeader('Service-Worker-Allowed', `${res.locals.ctx.base}/replay/`);
+  router.get('/replay/sw.js', (req, res) => {
+    res.setHeader('Service-Worker-Allowed', `${req.baseUrl}/replay/`);
     res.type('application/javascript').sendFile(path.join(RWP, 'sw.js'));
   });
   // The replay frame's own page (the service worker serves it once it controls the path).
-  router.get(['/replay/', '/replay/index.html'], (_req, res) => {
-    const ctx = res.locals.ctx as Ctx;
-    res.type('html').send(replayPage(ctx, 'Replay', '<replay-app-main></replay-app-main>'));
+  router.get(['/replay/', '/replay/index.html'], (req, res) => {
+    res.type('html').send(replayPage(ctxOf(req), 'Replay', '<replay-app-main></replay-app-main>'));
   });
   router.get('/replay/post/:id', async (req, res) => {
-    const ctx = res.locals.ctx as Ctx;
+    const ctx = ctxOf(req);
     const id = Number(req.params.id);
+    if (!pass(req, id)) return void res.status(401).type('text').send(ctx.t('viewer.401.no-session'));
     const file = Number.isSafeInteger(id) ? await cache.file(id).catch(() => null) : null;
     const first = file ? await firstPage(file) : null;
     if (!first)
@@ -155,15 +205,21 @@ export function replayRoutes(router: Router, archive: Archive, cache: WaczCache)
         .type('html')
         .send(replayPage(ctx, 'Replay', `<p>${escapeHtml(ctx.t('viewer.replay-none'))}</p>`));
     const ts = first.ts.replace(/[-:TZ]/g, '').slice(0, 14);
-    const el = `<replay-web-page source="${ctx.base}/replay/wacz/${id}.wacz" url="${escapeHtml(first.url)}" ts="${ts}" embed="replayonly" replayBase="${ctx.base}/replay/"></replay-web-page>`;
+    const source = `${ctx.base}/replay/wacz/${id}.wacz?cap=${encodeURIComponent(String(req.query.cap))}`;
+    const el = `<replay-web-page source="${escapeHtml(source)}" url="${escapeHtml(first.url)}" ts="${ts}" embed="replayonly" replayBase="${ctx.base}/replay/"></replay-web-page>`;
     res.type('html').send(replayPage(ctx, ctx.t('viewer.replay-title', { id }), el));
   });
   router.get('/replay/wacz/:file', async (req, res) => {
     const m = /^(\d+)\.wacz$/.exec(String(req.params.file));
-    const file = m ? await cache.file(Number(m[1])).catch(() => null) : null;
+    if (!m || !pass(req, Number(m[1]))) return void res.status(401).end();
+    const file = await cache.file(Number(m[1])).catch(() => null);
     if (!file) return void res.status(404).end();
     res.type('application/wacz').sendFile(file, { acceptRanges: true, cacheControl: false });
   });
+}
+
+/** GET /post/:id/wacz: the post's WACZ to keep (behind the session; audited as `viewer.wacz`). */
+export function waczDownload(router: Router, archive: Archive, cache: WaczCache): void {
   router.get('/post/:id/wacz', async (req, res) => {
     const ctx = res.locals.ctx as Ctx;
     const id = Number(req.params.id);
