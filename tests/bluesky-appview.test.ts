@@ -8,8 +8,12 @@ import { createHash } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { base32Lower, rawBlobCid } from '../src/capture/connectors/bluesky/cid.ts';
 import { didDocumentUrl, pdsOf } from '../src/capture/connectors/bluesky/identity.ts';
+import { rereadingOf } from '../src/capture/connectors/bluesky/rereading.ts';
+import { BlueskyConnector, type BlueskyContent } from '../src/capture/connectors/bluesky.ts';
+import { HttpClient } from '../src/capture/http.ts';
 import { CapturePipeline } from '../src/capture/pipeline.ts';
 import { loadConfig } from '../src/config.ts';
+import { contentHash } from '../src/domain/content.ts';
 import { applyHandleChanges } from '../src/store/ingest/accounts.ts';
 import { FakeBluesky } from './fakes/bluesky.ts';
 import { query, withArchive } from './helpers/archive.ts';
@@ -539,6 +543,118 @@ describe('quote posts', () => {
     const again = await cli(env, 'capture', postUrl(gov.handle, q.rkey), '--json');
     expect(again.json).toMatchObject({ newVersion: false, sha256: r.json.sha256 });
     await verifyClean(env, dataDir);
+  });
+
+  it('a quote post archived before the [quote: …] ending is re-read on its next re-check, not reported edited; a real rewrite still is', async () => {
+    const citizen = account('asker');
+    const gov = account('oldquote');
+    const quoted = fake.addPost({ handle: citizen.handle, text: 'Wanneer is de sluis weer open?' });
+    const q = fake.addPost({ handle: gov.handle, text: 'Vanaf maandag.', quote: quoted.uri });
+    const { env, dataDir } = envFor();
+    // Archived "the old way": the same AppView answer, read as Archiefbot read it before it ended a
+    // quote post's text with the quoted URI and kept the record's CID.
+    const config = loadConfig(env);
+    const client = new HttpClient(config.http);
+    const http = client.session();
+    const old = await new BlueskyConnector(config).fetchThread(
+      { kind: 'post', url: postUrl(gov.handle, q.rkey) },
+      http,
+      { maxReplies: 0 },
+    );
+    await client.close();
+    const { quote: _quote, cid: _cid, ...plain } = old.post.content as BlueskyContent;
+    expect(_cid).toBe(q.cid);
+    const post = { ...old.post, content: { ...plain, text: 'Vanaf maandag.' } };
+    await withArchive(dataDir, (a) =>
+      a.ingest({
+        url: post.url,
+        trigger: 'command',
+        requestedBy: 'test',
+        channel: null,
+        method: { id: 'api', label: 'api', captures: [], misses: [] },
+        exchanges: http.exchanges,
+        posts: [{ post, role: 'main' }],
+      }),
+    );
+    const versions = () =>
+      query<{ number: number; content: string; valid_from: string; valid_from_latest: string | null }>(
+        dataDir,
+        'SELECT v.number, v.content, v.valid_from, v.valid_from_latest FROM version v JOIN post p ON p.id = v.post_id WHERE p.platform_id = ? ORDER BY v.number',
+        [q.uri],
+      );
+    const status = async () =>
+      (await query<{ status: string }>(dataDir, 'SELECT status FROM post WHERE platform_id = ?', [q.uri]))[0]!
+        .status;
+
+    // The re-check reads the quote: the fuller reading is kept as version 2, a re-reading of version 1.
+    const checked = await cli(env, 'recheck', '--all', '--json');
+    expect(checked.code, checked.stderr).toBe(0);
+    expect(checked.json.outcomes.map((o: { outcome: string }) => o.outcome)).toEqual(['unchanged']);
+    const [v1, v2] = await versions();
+    const reread = JSON.parse(v2!.content);
+    expect(reread).toMatchObject({
+      text: `Vanaf maandag.\n\n[quote: ${quoted.uri}]`,
+      cid: q.cid,
+      rereading: { of: 1, why: 'quote-added' },
+    });
+    // Valid since version 1 was: the author changed nothing, so no edit window either.
+    expect(v2).toMatchObject({ valid_from: v1!.valid_from, valid_from_latest: null });
+    expect((await cli(env, 'alerts', '--json')).json.alerts).toEqual([]);
+    expect(await status()).toBe('live');
+
+    // Read again: the same record, the same content: nothing new.
+    await cli(env, 'recheck', '--all', '--json');
+    expect(await versions()).toHaveLength(2);
+    const again = await cli(env, 'capture', postUrl(gov.handle, q.rkey), '--json');
+    expect(again.json).toMatchObject({ newVersion: false, version: 2, post: { status: 'live' } });
+
+    // The author rewrites the record (a new CID): that is an edit, alerted as one.
+    fake.updatePost(q.uri, { text: 'Vanaf dinsdag.' });
+    const edited = await cli(env, 'recheck', '--all', '--json');
+    // (The quoted post, archived with the re-reading, is checked too: unchanged.)
+    expect(edited.json.outcomes.map((o: { url: string; outcome: string }) => [o.url, o.outcome])).toEqual([
+      [postUrl(gov.handle, q.rkey), 'edited'],
+      [postUrl(citizen.handle, quoted.rkey), 'unchanged'],
+    ]);
+    const alerts = (await cli(env, 'alerts', '--json')).json.alerts;
+    expect(alerts.map((a: { kind: string }) => a.kind)).toEqual(['edited']);
+    expect(alerts[0].detail.diff).toContain('Vanaf [-maandag-]{+dinsdag+}.');
+    expect(JSON.parse((await versions())[2]!.content).rereading).toBeUndefined();
+    expect(await status()).toBe('edited');
+  });
+
+  it('tells a re-reading from an edit by the record CID, or by exactly the quote ending for a version without one', () => {
+    const base: BlueskyContent = {
+      text: 'Vanaf maandag.',
+      html: null,
+      title: null,
+      spoilerText: '',
+      sensitive: false,
+      visibility: null,
+      language: 'nl',
+      media: [],
+    };
+    const uri = 'at://did:plc:abc/app.bsky.feed.post/3kq';
+    const quote = { uri, url: null, state: 'found' as const };
+    const fresh = { ...base, text: `Vanaf maandag.\n\n[quote: ${uri}]`, quote, cid: 'bafyA' };
+    const held = (content: BlueskyContent) => ({ number: 3, hash: contentHash(content), content });
+    // Archived without a CID: only the quote ending differs.
+    expect(rereadingOf(held(base), fresh)).toEqual({ of: 3, why: 'quote-added' });
+    expect(rereadingOf(held(base), { ...fresh, text: `[quote: ${uri}]` })).toBeNull();
+    expect(rereadingOf(held({ ...base, text: '' }), { ...fresh, text: `[quote: ${uri}]` })).toEqual({
+      of: 3,
+      why: 'quote-added',
+    });
+    // Anything else differing too is the author's doing.
+    expect(rereadingOf(held(base), { ...fresh, text: `Vanaf dinsdag.\n\n[quote: ${uri}]` })).toBeNull();
+    expect(rereadingOf(held(base), { ...fresh, sensitive: true })).toBeNull();
+    expect(rereadingOf(held(base), { ...fresh, quote: undefined })).toBeNull();
+    // With CIDs on both sides, the CID decides.
+    const withCid = { ...base, cid: 'bafyA' };
+    expect(rereadingOf(held(withCid), fresh)).toEqual({ of: 3, why: 'same-cid' });
+    expect(rereadingOf(held({ ...withCid, cid: 'bafyB' }), fresh)).toBeNull();
+    // Unchanged content is no new version at all.
+    expect(rereadingOf(held(fresh), { ...fresh })).toBeNull();
   });
 
   it('records a quote of a deleted, blocked or detached post as such', async () => {

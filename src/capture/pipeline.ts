@@ -413,7 +413,7 @@ export class CapturePipeline {
         author: post.account.handle,
         createdAt: post.createdAt,
         text: post.content.title ? `${post.content.title}\n\n${post.content.text}`.trim() : post.content.text,
-        status: main.version > 1 ? 'edited' : 'live',
+        status: main.status === 'edited' ? 'edited' : 'live',
       },
       version: main.version,
       newVersion: main.newVersions > 0,

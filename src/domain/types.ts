@@ -52,6 +52,18 @@ export interface PostContent {
   visibility: string | null;
   language: string | null;
   media: MediaItem[];
+  /**
+   * Set on a version that reads the platform's same record again, with what a newer Archiefbot's
+   * parsing adds (e.g. a Bluesky quote post's `[quote: …]`): the author changed nothing. `of`: the
+   * version it reads again; `why`: how that is known. Not hashed; it raises no edit alert and does
+   * not make the post `edited`.
+   */
+  rereading?: Rereading;
+}
+
+export interface Rereading {
+  of: number;
+  why: string;
 }
 
 export interface HistoryEntry {

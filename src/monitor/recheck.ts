@@ -6,7 +6,7 @@ import {
   type Connector,
   canCheckPosts,
 } from '../capture/connector.ts';
-import type { CapturePipeline } from '../capture/pipeline.ts';
+import type { CapturePipeline, PostCaptureOutcome } from '../capture/pipeline.ts';
 import type { Config } from '../config.ts';
 import { contentHash } from '../domain/content.ts';
 import { mediaChanges, readableText, wordDiff } from '../domain/diff.ts';
@@ -257,44 +257,10 @@ export class Rechecker {
       });
       if (captured.kind !== 'post') throw new Error('a post URL captured as an account');
       if (captured.newVersion) {
-        outcome = 'edited';
-        // The diff is over what a reader sees as text; media changes are counted apart, so an
-        // unchanged image's description never shows up as removed text.
-        const before = JSON.parse(p.content) as PostContent;
-        const row = await this.db.get<{
-          content: string;
-          valid_from: string | null;
-          valid_from_latest: string | null;
-        }>('SELECT content, valid_from, valid_from_latest FROM version WHERE post_id = ? AND number = ?', [
-          p.id,
-          captured.version,
-        ]);
-        const after = row ? (JSON.parse(row.content) as PostContent) : before;
-        const diff = wordDiff(readableText(before), readableText(after));
-        const media = mediaChanges(before.media, after.media);
-        detail = `version ${captured.version}`;
-        alert = await insertAlert(this.db, {
-          kind: 'edited',
-          postId: p.id,
-          accountId: p.account_id,
-          eventKey: `edited:post:${p.id}:v${captured.version}`,
-          detectedAt,
-          detail: {
-            account: p.handle,
-            url: p.url,
-            postedAt: p.created_at,
-            previous: { number: p.version, sha256: p.content_hash },
-            version: captured.version,
-            sha256: captured.sha256,
-            diff,
-            media,
-            // The platform's edit time, or the window a change it did not date was found in.
-            ...(row?.valid_from_latest
-              ? { editedBetween: { from: row.valid_from, to: row.valid_from_latest } }
-              : { editedAt: row?.valid_from ?? null }),
-            evidence: captured.warc,
-          },
-        });
+        const edit = await this.editAlert(p, captured, detectedAt);
+        alert = edit.alert;
+        detail = edit.detail;
+        if (!edit.rereading) outcome = 'edited';
       } else if (moreReplies) {
         detail = `${replies - (p.reply_count ?? 0)} new replies captured`;
       }
@@ -313,6 +279,63 @@ export class Rechecker {
       return { outcome: 'restored', detail: `was ${p.status}`, alert: restored ?? alert, replies };
     }
     return { outcome, detail, alert, replies, seen: !changed };
+  }
+
+  /**
+   * The alert for a new version a re-check captured: `edited`, with the diff over the text, media
+   * changes and when it was made. A re-reading (the platform's same record read again by a newer
+   * parser, `PostContent.rereading`) is kept as a version but is no edit: no alert.
+   */
+  private async editAlert(
+    p: DuePost,
+    captured: PostCaptureOutcome,
+    detectedAt: string,
+  ): Promise<{ alert: number | null; detail: string; rereading: boolean }> {
+    // The diff is over what a reader sees as text; media changes are counted apart, so an
+    // unchanged image's description never shows up as removed text.
+    const before = JSON.parse(p.content) as PostContent;
+    const row = await this.db.get<{
+      content: string;
+      valid_from: string | null;
+      valid_from_latest: string | null;
+    }>('SELECT content, valid_from, valid_from_latest FROM version WHERE post_id = ? AND number = ?', [
+      p.id,
+      captured.version,
+    ]);
+    const after = row ? (JSON.parse(row.content) as PostContent) : before;
+    if (after.rereading) {
+      const { of, why } = after.rereading;
+      return {
+        alert: null,
+        detail: `version ${captured.version} re-reads version ${of} (${why}): not an edit`,
+        rereading: true,
+      };
+    }
+    const diff = wordDiff(readableText(before), readableText(after));
+    const media = mediaChanges(before.media, after.media);
+    const alert = await insertAlert(this.db, {
+      kind: 'edited',
+      postId: p.id,
+      accountId: p.account_id,
+      eventKey: `edited:post:${p.id}:v${captured.version}`,
+      detectedAt,
+      detail: {
+        account: p.handle,
+        url: p.url,
+        postedAt: p.created_at,
+        previous: { number: p.version, sha256: p.content_hash },
+        version: captured.version,
+        sha256: captured.sha256,
+        diff,
+        media,
+        // The platform's edit time, or the window a change it did not date was found in.
+        ...(row?.valid_from_latest
+          ? { editedBetween: { from: row.valid_from, to: row.valid_from_latest } }
+          : { editedAt: row?.valid_from ?? null }),
+        evidence: captured.warc,
+      },
+    });
+    return { alert, detail: `version ${captured.version}`, rereading: false };
   }
 
   /** One "capture degraded" alert per account and hour once its checks keep failing. */

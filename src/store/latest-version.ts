@@ -36,3 +36,19 @@ export async function latestVersion(
     [platform, platformId],
   );
 }
+
+/** The latest served version of each of these posts of `platform` (as `latestVersion` picks it), by platform id. */
+export async function latestVersions(
+  db: Db,
+  platform: string,
+  platformIds: string[],
+): Promise<Map<string, { number: number; hash: string; content: string }>> {
+  if (!platformIds.length) return new Map();
+  const rows = await db.all<{ platform_id: string; number: number; hash: string; content: string }>(
+    `SELECT p.platform_id, v.number, v.content_hash AS hash, v.content FROM post p
+     JOIN version v ON v.id = ${LATEST_SERVED}
+     WHERE p.platform = ? AND p.platform_id IN (SELECT value FROM json_each(?))`,
+    [platform, JSON.stringify(platformIds)],
+  );
+  return new Map(rows.map(({ platform_id, ...v }) => [platform_id, v]));
+}

@@ -5,6 +5,7 @@ import type { AccountInfo, MediaItem, NormalisedPost, PostContent } from '../../
 import type { Db } from '../../store/db.ts';
 import { accountByHandle } from '../../store/ingest/accounts.ts';
 import { heldPosts } from '../../store/ingest/read.ts';
+import { latestVersions } from '../../store/latest-version.ts';
 import type {
   AccountHandle,
   AccountPage,
@@ -25,6 +26,7 @@ import { validAnswer } from '../connector.ts';
 import type { HttpSession, Response } from '../http.ts';
 import { METHODS } from '../methods.ts';
 import { keepOriginals } from './bluesky/originals.ts';
+import { rereadingOf } from './bluesky/rereading.ts';
 import {
   type BAuthor,
   BFeed,
@@ -84,6 +86,11 @@ export interface QuoteView {
  */
 export interface BlueskyContent extends PostContent {
   quote?: QuoteView;
+  /**
+   * The record's CID as the AppView gave it (not hashed): it changes exactly when the author's record
+   * does, so a reading that differs under the same CID is a re-reading (./bluesky/rereading.ts).
+   */
+  cid?: string;
 }
 
 function quoteState(q: BQuoted | undefined): QuoteView['state'] {
@@ -254,6 +261,7 @@ export class BlueskyConnector implements Connector, PostSource, AccountSource, B
       visibility: null,
       language: v.record.langs?.[0] ?? null,
       media: this.media(v),
+      cid: v.cid,
     };
     if (quoted) {
       const view = quotedView(v);
@@ -315,6 +323,26 @@ export class BlueskyConnector implements Connector, PostSource, AccountSource, B
       quoted.map((q) => q.platformId),
     );
     return quoted.filter((q) => !held.has(q.platformId));
+  }
+
+  /**
+   * Marks each post whose new reading only re-reads the record the archive holds (same CID, or what a
+   * newer parser adds to a post archived before it kept the CID): its new version is a re-reading,
+   * not an edit (no alert, the post not marked edited).
+   */
+  private async markRereadings(posts: NormalisedPost[]): Promise<void> {
+    if (!this.db || !posts.length) return;
+    const held = await latestVersions(
+      this.db,
+      'bluesky',
+      posts.map((p) => p.platformId),
+    );
+    for (const p of posts) {
+      const v = held.get(p.platformId);
+      const rereading =
+        v && rereadingOf({ ...v, content: JSON.parse(v.content) as BlueskyContent }, p.content);
+      if (rereading) p.content.rereading = rereading;
+    }
   }
 
   private account(a: BAuthor): AccountInfo {
@@ -391,6 +419,7 @@ export class BlueskyConnector implements Connector, PostSource, AccountSource, B
     const post = this.normalise(thread.post, url);
     // Quoted posts are archived as posts of their own; they go in with the ancestors (context of the thread).
     const quoted = this.quotedPosts(views, url);
+    await this.markRereadings([post, ...ancestors, ...replies, ...quoted]);
     await keepOriginals([post, ...ancestors, ...replies, ...quoted], http, this.plcUrl);
     return { post, ancestors: [...quoted, ...ancestors], replies };
   }
@@ -444,6 +473,7 @@ export class BlueskyConnector implements Connector, PostSource, AccountSource, B
     const { data } = await this.call(http, url, BFeed, 'the posts of the account', handle.account.url ?? url);
     const own = data.feed.filter((f) => !f.reason && f.post.author.did === handle.ref).map((f) => f.post);
     const posts = [...own.map((v) => this.normalise(v, url)), ...(await this.newQuoted(own, url))];
+    await this.markRereadings(posts);
     await keepOriginals(posts, http, this.plcUrl);
     const next = data.feed.length && data.cursor ? data.cursor : null;
     return { posts, next, ...(cursor === null ? {} : { self: cursor }) };

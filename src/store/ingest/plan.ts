@@ -28,6 +28,8 @@ export interface KnownVersion {
   origin?: string;
   /** The version's search text (an import also matches held content by it). */
   text?: string;
+  /** A re-reading of the version before it (`PostContent.rereading`): not an edit. */
+  rereading?: boolean;
 }
 
 /** A media payload already in the WARC: the target of a revisit record. */
@@ -208,7 +210,10 @@ export function planIngest(input: IngestInput, existing: Existing, ctx: PlanCont
       key,
       post,
       role,
-      status: postStatus([...known, ...versions.newVersions]),
+      status: postStatus([
+        ...known,
+        ...versions.newVersions.map((v) => ({ origin: v.origin, rereading: Boolean(v.content.rereading) })),
+      ]),
       nextCheck: firstCheck(post, ctx, input.method),
       newVersions,
       current: { number: current.number, hash: current.hash },
@@ -243,11 +248,12 @@ export function planIngest(input: IngestInput, existing: Existing, ctx: PlanCont
 /**
  * A post is `edited` when the platform served it in more than one state, or when an export's own
  * history holds more than one: an older state imported beside a captured one is history the archive
- * learned later, not an edit the archive saw, so it alone never marks the post edited.
+ * learned later, not an edit the archive saw, so it alone never marks the post edited; nor does a
+ * re-reading (the same record read again by a newer parser).
  */
-export function postStatus(versions: { origin?: string }[]): 'edited' | 'live' {
+export function postStatus(versions: { origin?: string; rereading?: boolean }[]): 'edited' | 'live' {
   const imported = versions.filter((v) => v.origin === 'import').length;
-  const served = versions.length - imported;
+  const served = versions.filter((v) => v.origin !== 'import' && !v.rereading).length;
   return served > 1 || imported > 1 ? 'edited' : 'live';
 }
 
@@ -385,11 +391,17 @@ export function planVersions(
   let current: VersionPlan;
   if (hash !== latest) {
     const held = last;
-    const undated = held && seen?.seenAt && (!post.editedAt || post.editedAt === held.validFrom);
+    // A re-reading of the same record is valid from when the version it reads again was.
+    const reread = held && post.content.rereading;
+    const undated = !reread && held && seen?.seenAt && (!post.editedAt || post.editedAt === held.validFrom);
     current = {
       number: next++,
       origin: 'capture',
-      validFrom: undated ? seen.seenAt : (post.editedAt ?? post.createdAt),
+      validFrom: reread
+        ? (held.validFrom ?? post.createdAt)
+        : undated
+          ? seen.seenAt
+          : (post.editedAt ?? post.createdAt),
       validFromLatest: undated ? seen.now : null,
       content: post.content,
       hash,

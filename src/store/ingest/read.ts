@@ -46,10 +46,12 @@ async function readPosts(db: Db, keys: { platform: string; platformId: string }[
     valid_from: string | null;
     origin: string | null;
     text: string | null;
+    rereading: number | null;
     seen_at: string;
   }>(
     `SELECT p.id, p.platform, p.platform_id, v.id AS version_id, v.number, v.content_hash, v.valid_from, v.origin,
-            v.text, coalesce(p.content_seen_at, p.last_seen) AS seen_at
+            v.text, json_extract(v.content, '$.rereading') IS NOT NULL AS rereading,
+            coalesce(p.content_seen_at, p.last_seen) AS seen_at
      FROM post p LEFT JOIN version v ON v.post_id = p.id
      WHERE (p.platform, p.platform_id) IN (SELECT value->>0, value->>1 FROM json_each(?))
      ORDER BY p.id, v.number`,
@@ -69,6 +71,7 @@ async function readPosts(db: Db, keys: { platform: string; platformId: string }[
         validFrom: r.valid_from,
         origin: r.origin!,
         text: r.text!,
+        ...(r.rereading ? { rereading: true } : {}),
       });
   }
   return posts;

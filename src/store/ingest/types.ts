@@ -66,6 +66,8 @@ export interface IngestedPost {
   newVersions: number;
   contentHash: string;
   evidence: RecordLocation;
+  /** What the post's versions make it (`edited`: served in more than one state; a re-reading is none). */
+  status: 'live' | 'edited' | 'deleted';
 }
 
 export interface IngestResult {

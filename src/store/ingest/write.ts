@@ -93,6 +93,7 @@ export async function writeIngest(
       newVersions: p.newVersions.length,
       contentHash: p.current.hash,
       evidence: metadata[p.evidence]!,
+      status: p.status,
     }),
   );
   await insertSightings(db, plan, posts);
