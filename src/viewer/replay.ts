@@ -9,7 +9,7 @@
  * framing by other sites. Archived pages replay inside ReplayWeb.page's own frames under that path.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Request, Response, Router } from 'express';
 import yauzl from 'yauzl';
@@ -40,13 +40,33 @@ export const REPLAY_CSP = [
 
 const RWP = path.join(PACKAGE_ROOT, 'node_modules', 'replaywebpage');
 
+/** How long a post's package is kept in the cache at most. */
+export const CACHE_SECONDS = 3600;
+
 /** Makes (or finds) the WACZ of a post and its replies; the file's path. One build per post at a time. */
 export class WaczCache {
   private readonly building = new Map<string, Promise<string>>();
   constructor(
     private readonly archive: Archive,
     private readonly dir = path.join(archive.dataDir, 'viewer-cache'),
-  ) {}
+  ) {
+    // A copy of evidence must not outlive a lawful destruction: the cache starts empty, and packages
+    // older than CACHE_SECONDS go whenever another is made (a destroyed post's package is never served:
+    // its selection no longer resolves).
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  private sweep(): void {
+    const before = Date.now() - CACHE_SECONDS * 1000;
+    for (const name of readdirSync(this.dir)) {
+      const file = path.join(this.dir, name);
+      try {
+        if (statSync(file).mtimeMs < before) rmSync(file, { force: true });
+      } catch {
+        // Gone already (another request swept it).
+      }
+    }
+  }
 
   /** What the WACZ of a post depends on: its and its replies' versions and sightings. */
   private async stamp(ids: number[]): Promise<string> {
@@ -65,7 +85,7 @@ export class WaczCache {
   async file(postId: number): Promise<string> {
     const selection = await resolveSelection(this.archive.db, { ref: String(postId) });
     const file = path.join(this.dir, `post-${postId}-${await this.stamp(selection.all)}.wacz`);
-    if (existsSync(file)) return file;
+    if (existsSync(file) && statSync(file).mtimeMs >= Date.now() - CACHE_SECONDS * 1000) return file;
     const running = this.building.get(file);
     if (running) return running;
     const work = (async () => {
@@ -85,6 +105,7 @@ export class WaczCache {
         if (old.startsWith(`post-${postId}-`) && old.endsWith('.wacz'))
           rmSync(path.join(this.dir, old), { force: true });
       renameSync(tmp, file);
+      this.sweep();
       return file;
     })().finally(() => this.building.delete(file));
     this.building.set(file, work);
