@@ -259,3 +259,95 @@ describe('the question classifiers (trained by npm run train:kb)', () => {
     expect(classify('no-such-model', 'x')).toBeNull();
   });
 });
+
+describe('confidence decides between answering, asking and unknown (issue 15, item 5)', () => {
+  it('calibrates each classifier on generated questions whose frames it never saw', async () => {
+    const { generate } = await import('../src/kb/grammar.ts');
+    const { fitTemperature, softmax } = await import('../src/kb/classify.ts');
+    const train = generate(200, 15, 'train').map((g) => g.q);
+    const held = generate(200, 16, 'calibrate').map((g) => g.q);
+    // no held-back question frame appears among the training questions
+    const frame = (q: string) => q.split(/(?<=[.!?]) /).find((s) => /\?$/.test(s)) ?? q;
+    const trainFrames = new Set(train.map(frame));
+    const shared = held.map(frame).filter((f) => trainFrames.has(f) && !/^(Hoi|Hi|Hallo|Hello)/.test(f));
+    expect(shared.length).toBeLessThan(held.length * 0.2);
+    // overconfident scores are softened: right 1 time in 2 at p ≈ 1 → a temperature above 1
+    const raw = [
+      [20, 0],
+      [20, 0],
+      [0, 20],
+      [20, 0],
+    ];
+    const { temperature } = fitTemperature(raw, [0, 1, 1, 0]);
+    expect(temperature).toBeGreaterThan(1);
+    expect(softmax(raw[0]!.map((z) => z / temperature))[0]!).toBeLessThan(0.9);
+    const models = await import('../src/kb/models/calibration.json', { with: { type: 'json' } });
+    expect(models.default.type.temperature).toBeGreaterThan(0);
+    expect(models.default.type.after.sureRight).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('says how sure it is and who decided, and keeps the rules in charge of the verdict', () => {
+    const a = ask('Moeten we de tweets van de minister over het nieuwe beleid archiveren?');
+    expect(a.verdict).toBe('archive');
+    expect(a.confidence).toMatchObject({ by: 'rules+classifier' });
+    expect(['decision', 'delete']).toContain(a.confidence!.type);
+    const off = ask('Moeten we de tweets van de minister over het nieuwe beleid archiveren?', {
+      classifiers: false,
+    });
+    expect(off.confidence).toBeUndefined();
+    expect(off.verdict).toBe('archive');
+  });
+
+  it('asks nothing and answers "unknown" when a question outside the knowledge base keeps or deletes something', () => {
+    for (const q of ['Can I delete old files from my laptop?', 'Hoe archiveer ik mijn e-mails in Outlook?']) {
+      const a = ask(q);
+      expect(a.verdict === 'unknown' || a.verdict === 'info').toBe(true);
+      expect(a.rule).toBeUndefined();
+    }
+  });
+
+  it('reads a short question about an item in the context as a decision without counting unknown words', () => {
+    for (const q of ['Archiveren?', 'Must I archive this?', 'Mag dit weg?']) {
+      const a = ask(q);
+      expect(a.verdict).toBe('depends');
+      expect(a.followUp).toBeDefined();
+    }
+  });
+});
+
+describe('English read as well as Dutch (issue 15)', () => {
+  const same = (nl: string, en: string, keys: (keyof ReturnType<typeof facts>)[]) => {
+    const a = facts(nl);
+    const b = facts(en);
+    for (const k of keys) expect([k, b[k]]).toEqual([k, a[k]]);
+  };
+  it('reads the organisation owning an account in both constructions', () => {
+    same(
+      'De gedeputeerde zet op het account van de organisatie een foto over een concert. Archiveren?',
+      "The provincial executive puts a photo about a concert on the organisation's account. Archive it?",
+      ['account'],
+    );
+    expect(facts('A post on the account of the water board.').account).toBe('corporate');
+  });
+  it('reads a message sent to someone as a DM and one posted as a post', () => {
+    expect(facts('The alderman sent a developer a message about the permit.').content).toBe('dm');
+    expect(facts("The ministry's account posted a message about the new policy.").content).toBe('post');
+    expect(facts('De wethouder stuurde een ontwikkelaar een bericht over de vergunning.').content).toBe('dm');
+  });
+  it('reads party conferences, jobs and participles of deleting in English', () => {
+    same(
+      'De gemeente plaatst op Mastodon een video over het partijcongres. Moeten we dat bewaren?',
+      'The municipality posts a video about the party conference on Mastodon. Do we have to keep it?',
+      ['publicTask'],
+    );
+    expect(facts('A civil servant posts something that has nothing to do with his job.').publicTask).toBe(
+      false,
+    );
+    expect(facts('Our old tweets: can they be thrown out?').intent).toBe('delete');
+    expect(facts('Kunnen onze oude tweets weggegooid worden?').intent).toBe('delete');
+  });
+  it('corrects a typo rather than splitting it into short words, and a compound with a mistyped part', () => {
+    expect(analyse('Do we need to catpure that?').tokens.map((t) => t.raw)).toContain('capture');
+    expect(facts('Een tweet over de woningbuowplannen.').publicTask).toBe(true);
+  });
+});

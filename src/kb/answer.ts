@@ -4,6 +4,7 @@
  * Pure: no I/O once the content is loaded.
  */
 import { type Analysis, analyse } from './analyse.ts';
+import { classify, type Prediction } from './classify.ts';
 import { content, type Entry, type Lang, type Localised, type Source } from './content.ts';
 import { extractFacts, type Facts, hasFacts, mergeFacts, orgKindIn } from './facts.ts';
 import { type Concept, LEXICON } from './lexicon.ts';
@@ -37,6 +38,22 @@ export interface Answer {
   entries: string[];
   /** The facts it worked with (read from the question, plus those given). */
   facts: Facts;
+  /**
+   * How sure the reader is of what kind of question this is, and who decided it: the rules alone, the
+   * rules and the calibrated question-type classifier agreeing, or the classifier (when the rules found
+   * no guidance entry but the classifier is sure it is a decision about an item). Absent when the
+   * classifiers are off or not shipped.
+   */
+  confidence?: Confidence;
+}
+
+export interface Confidence {
+  /** The question type the classifier reads: decision, delete, info or out-of-scope. */
+  type: string;
+  /** Its calibrated probability. */
+  p: number;
+  /** Who decided the answer's kind. */
+  by: 'rules' | 'rules+classifier' | 'classifier';
 }
 
 export interface AskOptions {
@@ -46,6 +63,8 @@ export interface AskOptions {
   facts?: Partial<Facts>;
   /** Approved klankbordgroep entries (src/store/knowledge.ts approvedEntries) that join retrieval. */
   community?: readonly ApprovedEntry[];
+  /** Let the calibrated classifiers take part (default true); false: the rules alone (for comparison). */
+  classifiers?: boolean;
 }
 
 type Shape = 'decision' | 'info';
@@ -139,7 +158,7 @@ function genericStems(): Set<string> {
 /** Minimum BM25 score of the best entry for an info answer (in-scope questions score ≥ 6 on the tuning set). */
 const MIN_SCORE = 6;
 
-function shape(a: Analysis, f: Facts, givenFacts: boolean): Shape | null {
+function shape(a: Analysis, f: Facts, givenFacts: boolean, type: Prediction | null): Shape | null {
   const has = (c: Concept) => a.matches.some((m) => m.concept === c);
   const first = a.tokens.slice(0, 2).map((t) => t.raw);
   const wh = first.some((w) => WH.has(w));
@@ -170,10 +189,26 @@ function shape(a: Analysis, f: Facts, givenFacts: boolean): Shape | null {
     a.tokens.some((t, i) => DECIDE.has(t.raw) && (i === 0 || a.tokens[i - 1]!.sentence !== t.sentence))
   )
     return 'decision';
-  // "Must I archive this?", "Archiveren?": the item is in the context (a URL, the chat thread).
-  if (cue && a.unknownWords.length === 0 && a.contentWords <= 3) return 'decision';
+  // "Must I archive this?", "Archiveren?": the item is in the context (a URL, the chat thread) — when
+  // the classifier reads a decision rather than a factual or outside question; without it, when every
+  // word is known.
+  if (cue && a.contentWords <= 3 && (type ? readsDecision(type) : a.unknownWords.length === 0))
+    return 'decision';
   return 'info';
 }
+
+/** The classifier's probability that the question asks what to do with an item (keep or delete). */
+function decisionP(p: Prediction): number {
+  return (p.probs['decision'] ?? 0) + (p.probs['delete'] ?? 0);
+}
+
+/** The classifier's most likely reading is a decision (keep or delete) rather than info or out of scope. */
+function readsDecision(p: Prediction): boolean {
+  return decisionP(p) >= Math.max(p.probs['info'] ?? 0, p.probs['out-of-scope'] ?? 0);
+}
+
+/** Calibrated probability from which the classifier's reading counts as sure (train:kb measures it). */
+export const SURE = 0.9;
 
 const INFERENCE_NOTE: Localised = {
   nl: 'Let op: dit antwoord berust (deels) op een afleiding uit de bronnen, niet op een bron die het letterlijk zo zegt.',
@@ -181,6 +216,10 @@ const INFERENCE_NOTE: Localised = {
 };
 const ASK_NOTE: Localised = { nl: 'Wat beslist:', en: 'What decides it:' };
 const SEE_ALSO: Localised = { nl: 'Meer hierover:', en: 'More on this:' };
+const UNSURE: Localised = {
+  nl: 'Ik weet niet zeker wat je vraagt. Gaat het om een bericht, reactie of account: moet het bewaard worden of mag het weg? Zeg dan wie het plaatste, waar, en waarover; dan beslis ik het met de regels.',
+  en: 'I am not sure what you are asking. If it is about a post, reply or account — must it be kept or may it go? — tell me who posted it, where and what about, and I will decide it with the rules.',
+};
 const UNKNOWN: Localised = {
   nl: 'Dat weet ik niet: deze vraag valt buiten de kennisbank, die gaat over het archiveren van sociale media van de overheid. Vraag het je records manager (DIV / informatiebeheer).',
   en: 'I don’t know: this question is outside the knowledge base, which covers archiving government social media. Please ask your records manager (DIV / information management).',
@@ -337,10 +376,30 @@ export function ask(question: string, opts: AskOptions = {}): Answer {
   if (read.orgKind === null)
     read.orgKind = part.context.map((c) => orgKindIn(analyse(c))).find((k) => k) ?? null;
   const facts = mergeFacts(read, opts.facts);
-  const s = shape(a, facts, hasFacts(opts.facts));
-  if (s === 'decision') return decisionAnswer(a, decide(facts), lang, facts, opts.community);
-  if (s === 'info') return infoAnswer(a, lang, facts, opts.community);
-  return unknown(lang, facts);
+  const type = opts.classifiers === false ? null : classify('type', part.question);
+  const s = shape(a, facts, hasFacts(opts.facts), type);
+  const conf = (by: Confidence['by']): { confidence?: Confidence } =>
+    type ? { confidence: { type: type.label, p: Number(type.p.toFixed(3)), by } } : {};
+  const agree = (kind: 'decision' | 'info' | 'out-of-scope') =>
+    type && (kind === 'decision' ? decisionP(type) : (type.probs[kind] ?? 0)) >= 0.5
+      ? 'rules+classifier'
+      : 'rules';
+  // A decision question by the rules' reading that the calibrated classifier is sure lies outside the
+  // knowledge base ("Should I keep the minutes of the team meeting?", "Mag de oude printer weg?").
+  if (s === 'decision' && type && (type.probs['out-of-scope'] ?? 0) >= SURE && !hasFacts(opts.facts))
+    return { ...unknown(lang, facts), ...conf('classifier') };
+  if (s === 'decision')
+    return { ...decisionAnswer(a, decide(facts), lang, facts, opts.community), ...conf(agree('decision')) };
+  if (s !== 'info') return { ...unknown(lang, facts), ...conf(agree('out-of-scope')) };
+  const info = infoAnswer(a, lang, facts, opts.community);
+  if (info.verdict === 'info' || !type) return { ...info, ...conf(agree('info')) };
+  // No guidance entry answers it. When the calibrated classifier is sure it asks what to do with an item,
+  // the rules decide it if the question names the item, and otherwise it asks for the item; when it is
+  // not sure, "unknown" (on held-back questions an unsure classifier is wrong too often to ask).
+  if (decisionP(type) < SURE) return { ...info, ...conf(agree('out-of-scope')) };
+  if (OBJECTS.some((c) => a.matches.some((m) => m.concept === c)))
+    return { ...decisionAnswer(a, decide(facts), lang, facts, opts.community), ...conf('classifier') };
+  return { ...info, answer: UNSURE[lang], followUp: UNSURE[lang], ...conf('classifier') };
 }
 
 /** Loads and indexes the content now (otherwise the first question does it). */

@@ -23,6 +23,11 @@ export interface Model {
   scale: number[];
   /** Per class, base64 of `dims` signed 8-bit weights (multiply by the class scale). */
   weights: string[];
+  /**
+   * Temperature the scores are divided by before the softmax, fitted by `train:kb` on generated questions
+   * held back from training (other question frames): calibrated probabilities. Absent: 1.
+   */
+  temperature?: number;
 }
 
 function fnv(s: string): number {
@@ -60,6 +65,7 @@ interface Loaded {
   bias: number[];
   w: Float32Array[];
   dims: number;
+  temperature: number;
 }
 
 const cache = new Map<string, Loaded | null>();
@@ -79,7 +85,7 @@ function load(name: string): Loaded | null {
     for (let i = 0; i < m.dims; i++) out[i] = ((bytes[i]! << 24) >> 24) * m.scale[c]!;
     return out;
   });
-  const loaded = { classes: m.classes, bias: m.bias, w, dims: m.dims };
+  const loaded = { classes: m.classes, bias: m.bias, w, dims: m.dims, temperature: m.temperature ?? 1 };
   cache.set(name, loaded);
   return loaded;
 }
@@ -98,11 +104,40 @@ export function scores(f: number[], w: ArrayLike<number>[], bias: number[]): num
 
 export { softmax };
 
-/** The classifier's prediction for a text, or null when its model is not shipped. */
+/** The classifier's raw scores (before temperature and softmax), or null when its model is not shipped. */
+export function rawScores(name: string, text: string): number[] | null {
+  const m = load(name);
+  return m ? scores(features(text, m.dims), m.w, m.bias) : null;
+}
+
+/** Forgets the loaded models (train:kb, after writing new ones). */
+export function unload(): void {
+  cache.clear();
+}
+
+/**
+ * The temperature that makes the probabilities honest on held-back questions: the one (on a log grid
+ * from 0.25 to 1024) that minimises their negative log-likelihood.
+ */
+export function fitTemperature(raw: number[][], labels: number[]): { temperature: number; nll: number } {
+  let best = { temperature: 1, nll: Number.POSITIVE_INFINITY };
+  for (let k = -8; k <= 40; k++) {
+    const t = 2 ** (k / 4);
+    let nll = 0;
+    raw.forEach((z, i) => {
+      nll -= Math.log(Math.max(1e-12, softmax(z.map((x) => x / t))[labels[i]!]!));
+    });
+    nll /= raw.length || 1;
+    if (nll < best.nll) best = { temperature: Number(t.toPrecision(6)), nll };
+  }
+  return best;
+}
+
+/** The classifier's calibrated prediction for a text, or null when its model is not shipped. */
 export function classify(name: string, text: string): Prediction | null {
   const m = load(name);
   if (!m) return null;
-  const p = softmax(scores(features(text, m.dims), m.w, m.bias));
+  const p = softmax(scores(features(text, m.dims), m.w, m.bias).map((z) => z / m.temperature));
   let best = 0;
   for (let c = 1; c < p.length; c++) if (p[c]! > p[best]!) best = c;
   return {

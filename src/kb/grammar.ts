@@ -268,6 +268,59 @@ const OUT: L = {
     'How do I book a meeting room?',
   ],
 };
+/** Decision questions about an item that is in the context (a link, the chat thread), no statement. */
+const SHORT: L = {
+  nl: [
+    'Archiveren?',
+    'Moet ik dit archiveren?',
+    'Moet dit bewaard worden?',
+    'Is dit een archiefstuk?',
+    'Bewaren of niet?',
+    'Moeten we deze post bewaren?',
+    'Hoort dit in het archief?',
+    'Moet deze tweet gearchiveerd worden?',
+  ],
+  en: [
+    'Archive?',
+    'Must I archive this?',
+    'Does this need to be kept?',
+    'Is this a record?',
+    'Keep it or not?',
+    'Do we keep this post?',
+    'Does this belong in the archive?',
+    'Must this tweet be archived?',
+  ],
+};
+const SHORT_DELETE: L = {
+  nl: ['Mag dit weg?', 'Mag ik dit verwijderen?', 'Weggooien?', 'Kan deze post weg?'],
+  en: ['Can this go?', 'May I delete this?', 'Throw it away?', 'Can this post be deleted?'],
+};
+/**
+ * Out of scope although they keep, archive or delete something: the knowledge base is about the
+ * government's social media, not e-mail, files, paper or one's own photos.
+ */
+const OUT_KEEP: L = {
+  nl: [
+    'Hoe archiveer ik mijn e-mails in Outlook?',
+    'Mag ik oude bestanden van mijn laptop verwijderen?',
+    'Kan ik de geprinte agenda’s weggooien?',
+    'Waar bewaar ik mijn vakantiefoto’s?',
+    'Moet ik de notulen van het teamoverleg bewaren?',
+    'Hoe maak ik een back-up van mijn telefoon?',
+    'Mag de oude koffieautomaat weg?',
+    'Hoe lang bewaar ik mijn belastingaangifte?',
+  ],
+  en: [
+    'How do I archive my e-mails in Outlook?',
+    'Can I delete old files from my laptop?',
+    'Can I throw away the printed agendas?',
+    'Where do I keep my holiday photos?',
+    'Should I keep the minutes of the team meeting?',
+    'How do I back up my phone?',
+    'Can the old coffee machine go?',
+    'How long should I keep my tax return?',
+  ],
+};
 const CONTEXT: L = {
   nl: [
     'Ik werk bij de gemeente Utrecht en we zitten met het volgende.',
@@ -309,10 +362,24 @@ function typo(q: string, r: () => number): string {
   });
 }
 
+/**
+ * Which part of the grammar a question may use. The question frames (the decision, delete, info and
+ * out-of-scope sentences) and the item nouns with an index of 3 mod 4 are held back for calibration:
+ * `train` never uses them, `calibrate` always uses a held-back frame, so the calibration questions are
+ * phrased in ways the classifiers never saw (as a real question is). `all` uses every entry.
+ */
+export type GrammarPart = 'all' | 'train' | 'calibrate';
+
+const heldBack = (i: number): boolean => i % 4 === 3;
+
 /** `n` questions per language, deterministic for a seed. */
-export function generate(n: number, seed = 15): Generated[] {
+export function generate(n: number, seed = 15, part: GrammarPart = 'all'): Generated[] {
   const r = rng(seed);
   const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)]!;
+  const only = <T>(xs: T[], held: boolean | null): T[] =>
+    held === null ? xs : xs.filter((_, i) => heldBack(i) === held);
+  const frameHeld = part === 'all' ? null : part === 'calibrate';
+  const itemHeld = part === 'train' ? false : null;
   const out: Generated[] = [];
   for (const lang of ['nl', 'en'] as const) {
     for (let i = 0; i < n; i++) {
@@ -322,10 +389,16 @@ export function generate(n: number, seed = 15): Generated[] {
       let body: string;
       if (roll < 0.12) {
         type = 'info';
-        body = pick(INFO[lang]);
-      } else if (roll < 0.22) {
+        body = pick(only(INFO[lang], frameHeld));
+      } else if (roll < 0.19) {
         type = 'out-of-scope';
-        body = pick(OUT[lang]);
+        body = pick(only(OUT[lang], frameHeld));
+      } else if (roll < 0.24) {
+        type = 'out-of-scope';
+        body = pick(only(OUT_KEEP[lang], frameHeld));
+      } else if (roll < 0.3) {
+        type = r() < 0.3 ? 'delete' : 'decision';
+        body = pick(only(type === 'delete' ? SHORT_DELETE[lang] : SHORT[lang], frameHeld));
       } else {
         const w = r();
         work = w < 0.4 ? 'work' : w < 0.75 ? 'private' : 'unsaid';
@@ -334,11 +407,11 @@ export function generate(n: number, seed = 15): Generated[] {
         const where = pick([on, pick(ACCOUNTS[lang])]);
         const role = pick(ROLES[lang]);
         const subject = role.charAt(0).toUpperCase() + role.slice(1);
-        const statement = [subject, pick(VERBS[lang]), where, pick(ITEMS[lang]), topic]
+        const statement = [subject, pick(VERBS[lang]), where, pick(only(ITEMS[lang], itemHeld)), topic]
           .filter(Boolean)
           .join(' ');
         type = r() < 0.3 ? 'delete' : 'decision';
-        body = `${statement}. ${pick(type === 'delete' ? DELETE[lang] : DECIDE[lang])}`;
+        body = `${statement}. ${pick(only(type === 'delete' ? DELETE[lang] : DECIDE[lang], frameHeld))}`;
       }
       let q = [pick(HELLO[lang]), pick(CONTEXT[lang]), body, pick(BYE[lang])].filter(Boolean).join(' ');
       if (r() < 0.3) q = typo(q, r);

@@ -13,8 +13,9 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { PACKAGE_ROOT } from '../version.ts';
 import { knownWords } from './analyse.ts';
-import { train } from './classify.ts';
-import { generate, rng } from './grammar.ts';
+import { ask } from './answer.ts';
+import { classify, fitTemperature, type Model, rawScores, softmax, train, unload } from './classify.ts';
+import { type Generated, generate, rng } from './grammar.ts';
 import { DICTIONARY_FILE, MODELS_DIR, vocabularyHash } from './spelling.ts';
 import { allowedErrors, editDistance, fold } from './text.ts';
 
@@ -91,21 +92,142 @@ function shuffler(seed: number): (n: number, epoch: number) => number[] {
   };
 }
 
+/** Share of sure predictions (p ≥ 0.9) that are right, and accuracy, on labelled questions. */
+function reliability(
+  probs: number[][],
+  labels: number[],
+): { accuracy: number; sure: number; sureRight: number } {
+  let right = 0;
+  let sure = 0;
+  let sureRight = 0;
+  probs.forEach((p, i) => {
+    const best = p.indexOf(Math.max(...p));
+    if (best === labels[i]) right++;
+    if (p[best]! >= 0.9) {
+      sure++;
+      if (best === labels[i]) sureRight++;
+    }
+  });
+  const n = labels.length || 1;
+  return { accuracy: right / n, sure: sure / n, sureRight: sure ? sureRight / sure : 1 };
+}
+
+const round = (x: number) => Number(x.toFixed(4));
+
+/**
+ * Writes a model, then fits its temperature on the held-back questions and writes it again with it.
+ * Returns how reliable it is there before and after calibration.
+ */
+function calibrateAndWrite(model: Model, held: { text: string; label: string }[]): Record<string, unknown> {
+  const file = path.join(MODELS_DIR, `${model.name}.json`);
+  writeFileSync(file, `${JSON.stringify(model)}\n`);
+  unload();
+  const raw = held.map((h) => rawScores(model.name, h.text)!);
+  const labels = held.map((h) => model.classes.indexOf(h.label));
+  const before = reliability(
+    raw.map((z) => softmax(z)),
+    labels,
+  );
+  const fit = fitTemperature(raw, labels);
+  const after = reliability(
+    raw.map((z) => softmax(z.map((x) => x / fit.temperature))),
+    labels,
+  );
+  writeFileSync(file, `${JSON.stringify({ ...model, temperature: fit.temperature })}\n`);
+  unload();
+  return {
+    heldBack: held.length,
+    temperature: fit.temperature,
+    before: {
+      accuracy: round(before.accuracy),
+      sure: round(before.sure),
+      sureRight: round(before.sureRight),
+    },
+    after: { accuracy: round(after.accuracy), sure: round(after.sure), sureRight: round(after.sureRight) },
+  };
+}
+
+const TYPE_OF_VERDICT = (v: string) =>
+  v === 'info' ? 'info' : v === 'unknown' ? 'out-of-scope' : 'decision';
+const merged = (t: string) => (t === 'delete' ? 'decision' : t);
+const WORK_OF = (p: boolean | null) => (p === true ? 'work' : p === false ? 'private' : 'unsaid');
+
+/** On the held-back questions: the rules alone against the rules with the calibrated classifiers. */
+function compare(held: Generated[]): Record<string, unknown> {
+  const type = { questions: held.length, rulesAlone: 0, withClassifier: 0, asked: 0, byClassifier: 0 };
+  for (const g of held) {
+    if (TYPE_OF_VERDICT(ask(g.q, { classifiers: false }).verdict) === merged(g.type)) type.rulesAlone++;
+    const a = ask(g.q);
+    if (a.confidence?.by === 'classifier' && a.followUp !== undefined && a.verdict === 'unknown')
+      type.asked++;
+    else if (a.confidence?.by === 'classifier') type.byClassifier++;
+    const asked = a.confidence?.by === 'classifier' && a.followUp !== undefined && a.verdict === 'unknown';
+    if (!asked && TYPE_OF_VERDICT(a.verdict) === merged(g.type)) type.withClassifier++;
+  }
+  // work or private: the rules' reading against the classifier's, and the classifier where the rules
+  // read nothing and it is sure (p ≥ 0.9, calibrated)
+  const work = {
+    questions: 0,
+    rules: 0,
+    classifier: 0,
+    sureWhereRulesRead: 0,
+    sureWhereRulesReadNothing: 0,
+    thereRight: 0,
+  };
+  for (const g of held.filter((x) => x.type === 'decision' || x.type === 'delete')) {
+    work.questions++;
+    const read = ask(g.q, { classifiers: false }).facts.publicTask;
+    if (WORK_OF(read) === g.work) work.rules++;
+    const p = classify('work', g.q);
+    if (!p) continue;
+    if (p.label === g.work) work.classifier++;
+    if (p.p >= 0.9 && read === null && p.label !== 'unsaid') {
+      work.sureWhereRulesReadNothing++;
+      if (p.label === g.work) work.thereRight++;
+    }
+  }
+  const share = (x: number, n: number) => round(x / (n || 1));
+  return {
+    type: {
+      ...type,
+      rulesAlone: share(type.rulesAlone, type.questions),
+      withClassifier: share(type.withClassifier, type.questions),
+    },
+    work: {
+      ...work,
+      rules: share(work.rules, work.questions),
+      classifier: share(work.classifier, work.questions),
+      thereRight: share(work.thereRight, work.sureWhereRulesReadNothing),
+    },
+  };
+}
+
 function trainClassifiers(): void {
-  const gen = generate(3000);
+  // Trained on the grammar's training part; calibrated on questions with held-back frames and items.
+  const gen = generate(3000, 15, 'train');
+  const held = generate(400, 16, 'calibrate');
   // the tuning questions count three times: they are the hand-written part
   const tuning = tuningQuestions();
   const typeData = [...gen.map((g) => ({ text: g.q, label: g.type })), ...tuning, ...tuning, ...tuning];
   const type = train('type', typeData, ['decision', 'delete', 'info', 'out-of-scope'], {
     shuffle: shuffler(1),
   });
-  writeFileSync(path.join(MODELS_DIR, 'type.json'), `${JSON.stringify(type)}\n`);
-  const workData = gen
-    .filter((g) => g.type === 'decision' || g.type === 'delete')
-    .map((g) => ({ text: g.q, label: g.work }));
+  const report: Record<string, unknown> = {};
+  report['type'] = calibrateAndWrite(
+    type,
+    held.map((g) => ({ text: g.q, label: g.type })),
+  );
+  const isDecision = (g: Generated) => g.type === 'decision' || g.type === 'delete';
+  const workData = gen.filter(isDecision).map((g) => ({ text: g.q, label: g.work }));
   const work = train('work', workData, ['work', 'private', 'unsaid'], { shuffle: shuffler(2) });
-  writeFileSync(path.join(MODELS_DIR, 'work.json'), `${JSON.stringify(work)}\n`);
+  report['work'] = calibrateAndWrite(
+    work,
+    held.filter(isDecision).map((g) => ({ text: g.q, label: g.work })),
+  );
+  report['comparison'] = compare(held);
+  writeFileSync(path.join(MODELS_DIR, 'calibration.json'), `${JSON.stringify(report, null, 2)}\n`);
   console.log(`classifiers: type on ${typeData.length} questions, work on ${workData.length}`);
+  console.log(JSON.stringify(report, null, 2));
 }
 
 async function main(): Promise<void> {

@@ -65,8 +65,8 @@ export function judge(c: EvalCase, answer: Answer): CaseResult {
   return { case: c, answer, ok, strict: ok && ruleOk, why };
 }
 
-export function runCases(cases: EvalCase[]): CaseResult[] {
-  return cases.map((c) => judge(c, ask(c.q)));
+export function runCases(cases: EvalCase[], classifiers = true): CaseResult[] {
+  return cases.map((c) => judge(c, ask(c.q, { classifiers })));
 }
 
 // ---- robustness variants: the same cases, rewritten the way people write ----
@@ -213,9 +213,10 @@ function formatRobustness(scores: VariantScore[]): string {
 }
 
 /**
- * The shipped question-type classifier (src/kb/models/type.json) on a set: how often its class matches the
- * case (decision and may-we-delete both count as a decision), and how often it is right when it is sure
- * (p ≥ 0.9). Reported, not used to answer: see docs/kb.md.
+ * The shipped question-type classifier (src/kb/models/type.json, calibrated) on a set: how often its class
+ * matches the case (decision and may-we-delete both count as a decision), and how often it is right when
+ * it is sure (p ≥ 0.9). It takes part in answers only where the rules have no answer or it is sure: see
+ * docs/kb.md.
  */
 export function typeClassifier(cases: EvalCase[]): {
   correct: number;
@@ -261,9 +262,11 @@ function main(args: string[]): void {
     if (!json) console.log(formatScore(label[set], s));
     const tc = typeClassifier(cases);
     entry['typeClassifier'] = tc;
+    const alone = score(runCases(cases, false));
+    entry['rulesAlone'] = { correct: alone.correct, strict: alone.strict, total: alone.total };
     if (!json)
       console.log(
-        `  type classifier (not deciding): ${tc.correct}/${tc.total} (${pct(tc.correct, tc.total)}); sure (p ≥ 0.9) ${tc.sure}×, right ${pct(tc.sureRight, tc.sure)}`,
+        `  type classifier (calibrated): ${tc.correct}/${tc.total} (${pct(tc.correct, tc.total)}); sure (p ≥ 0.9) ${tc.sure}×, right ${pct(tc.sureRight, tc.sure)}\n  rules alone (classifiers off): ${alone.correct}/${alone.total} (${pct(alone.correct, alone.total)}), strict ${pct(alone.strict, alone.total)}`,
       );
     const show = verbose && !json && !SEALED.includes(set);
     if (show)
