@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { base32Lower, rawBlobCid } from '../src/capture/connectors/bluesky/cid.ts';
 import { didDocumentUrl, pdsOf } from '../src/capture/connectors/bluesky/identity.ts';
-import { rereadingOf } from '../src/capture/connectors/bluesky/rereading.ts';
+import { readBeforeQuoteEnding, rereadingOf } from '../src/capture/connectors/bluesky/rereading.ts';
 import { BlueskyConnector, type BlueskyContent } from '../src/capture/connectors/bluesky.ts';
 import { HttpClient } from '../src/capture/http.ts';
 import { CapturePipeline } from '../src/capture/pipeline.ts';
@@ -621,6 +621,8 @@ describe('quote posts', () => {
     expect(alerts[0].detail.diff).toContain('Vanaf [-maandag-]{+dinsdag+}.');
     expect(JSON.parse((await versions())[2]!.content).rereading).toBeUndefined();
     expect(await status()).toBe('edited');
+    // verify re-derives every version from the answer it cites, version 1 as Archiefbot read it then.
+    await verifyClean(env, dataDir);
   });
 
   it('tells a re-reading from an edit by the record CID, or by exactly the quote ending for a version without one', () => {
@@ -655,6 +657,10 @@ describe('quote posts', () => {
     expect(rereadingOf(held({ ...withCid, cid: 'bafyB' }), fresh)).toBeNull();
     // Unchanged content is no new version at all.
     expect(rereadingOf(held(fresh), { ...fresh })).toBeNull();
+    // What verify accepts for a version archived then: that reading of the same answer, nothing else.
+    expect(readBeforeQuoteEnding({ ...fresh, rereading: { of: 1, why: 'quote-added' } })).toEqual(base);
+    expect(readBeforeQuoteEnding(base)).toBeNull();
+    expect(readBeforeQuoteEnding({ ...fresh, text: 'Vanaf maandag. [quote: at://x]' })).toBeNull();
   });
 
   it('records a quote of a deleted, blocked or detached post as such', async () => {

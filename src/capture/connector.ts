@@ -138,7 +138,18 @@ export interface RederiveInput {
  * Null when the answer does not hold the post.
  */
 export interface Rederiver extends PlatformReader {
-  rederive(input: RederiveInput): Promise<{ current: PostContent; history: PostContent[] } | null>;
+  rederive(input: RederiveInput): Promise<Rederived | null>;
+}
+
+/**
+ * A post re-derived from a stored answer: its content now and its edit history's entries; `earlier`:
+ * what earlier releases of the connector made of the same answer (a version archived then is
+ * evidence of that answer as much as a new reading is).
+ */
+export interface Rederived {
+  current: PostContent;
+  history: PostContent[];
+  earlier?: PostContent[];
 }
 
 export function canRederive(c: Connector): c is Connector & Rederiver {

@@ -4,8 +4,7 @@
  * export layer) cannot import this layer's sibling, so the composition roots pass it in.
  */
 import type { Config } from '../config.ts';
-import type { PostContent } from '../domain/types.ts';
-import { canRederive, type RederiveInput } from './connector.ts';
+import { canRederive, type Rederived, type RederiveInput } from './connector.ts';
 import { MastodonConnector } from './connectors/mastodon.ts';
 import { CONNECTOR_FACTORIES } from './registry.ts';
 
@@ -36,7 +35,7 @@ export function connectorRederive(config: Config) {
   const mastodon = new MastodonConnector(config);
   // Every other platform's connector (Bluesky's too) re-derives with its own `rederive` (the Rederiver capability).
   const others = CONNECTOR_FACTORIES.map((f) => f.create(config)).filter(canRederive);
-  return async (input: RederiveInput): Promise<{ current: PostContent; history: PostContent[] } | null> => {
+  return async (input: RederiveInput): Promise<Rederived | null> => {
     let json: unknown;
     try {
       json = JSON.parse(input.body.toString('utf8'));

@@ -17,6 +17,7 @@ import type {
   Connector,
   PostSource,
   PostTarget,
+  Rederived,
   RederiveInput,
   Rederiver,
   Target,
@@ -26,7 +27,7 @@ import { validAnswer } from '../connector.ts';
 import type { HttpSession, Response } from '../http.ts';
 import { METHODS } from '../methods.ts';
 import { keepOriginals } from './bluesky/originals.ts';
-import { rereadingOf } from './bluesky/rereading.ts';
+import { readBeforeQuoteEnding, rereadingOf } from './bluesky/rereading.ts';
 import {
   type BAuthor,
   BFeed,
@@ -538,9 +539,10 @@ export class BlueskyConnector implements Connector, PostSource, AccountSource, B
   /**
    * For `verify`: the post as this connector reads it from a stored answer (a postView anywhere in
    * it, or a quoted post's viewRecord in another post's embed). Media URLs are the CDN's there; the
-   * content hash does not cover URLs, so it re-derives the same version.
+   * content hash does not cover URLs, so it re-derives the same version. A quote post archived before
+   * its text ended with `[quote: …]` matches the earlier reading.
    */
-  async rederive(input: RederiveInput): Promise<{ current: PostContent; history: PostContent[] } | null> {
+  async rederive(input: RederiveInput): Promise<Rederived | null> {
     let json: unknown;
     try {
       json = JSON.parse(input.body.toString('utf8'));
@@ -558,7 +560,10 @@ export class BlueskyConnector implements Connector, PostSource, AccountSource, B
       : !('record' in hit)
         ? quotedAsPostView(BQuoted.parse(hit))
         : null;
-    return view ? { current: this.normalise(view, input.url).content, history: [] } : null;
+    if (!view) return null;
+    const current = this.normalise(view, input.url).content;
+    const before = readBeforeQuoteEnding(current);
+    return { current, history: [], ...(before ? { earlier: [before] } : {}) };
   }
 }
 

@@ -16,7 +16,8 @@ import type { Found } from './walk.ts';
 /**
  * Re-derives a post from a stored response, the way its connector parsed it when capturing: the
  * content now, and the entries of its edit history (`related` reads another response of the same
- * capture by URL). Null when the platform has no re-derivation or the response does not hold the post.
+ * capture by URL), and what earlier releases of the connector read from it (`earlier`). Null when
+ * the platform has no re-derivation or the response does not hold the post.
  */
 export type Rederive = (input: {
   platform: string;
@@ -24,7 +25,7 @@ export type Rederive = (input: {
   url: string;
   body: Buffer;
   related: (url: string) => Promise<Buffer | null>;
-}) => Promise<{ current: PostContent; history: PostContent[] } | null>;
+}) => Promise<{ current: PostContent; history: PostContent[]; earlier?: PostContent[] } | null>;
 
 /** A response record's payload with its Content-Encoding undone (the WARC keeps it as received). */
 async function decodedPayload(block: Buffer): Promise<Buffer> {
@@ -128,8 +129,11 @@ async function checkVersion(
   const derived = await rederiveFrom(v, response, reader, db, rederive);
   if (!derived) return;
   out.rederived++;
+  // A version archived by an earlier release of the connector matches what that release read.
   const hashes =
-    v.origin === 'platform-history' ? derived.history.map(contentHash) : [contentHash(derived.current)];
+    v.origin === 'platform-history'
+      ? derived.history.map(contentHash)
+      : [derived.current, ...(derived.earlier ?? [])].map(contentHash);
   if (!hashes.includes(v.content_hash))
     p.push(
       `version ${v.id} differs from the response it cites (${response.file}@${response.offset}, ${response.uri})`,

@@ -1,5 +1,5 @@
 import { contentHash } from '../../../domain/content.ts';
-import type { Rereading } from '../../../domain/types.ts';
+import type { PostContent, Rereading } from '../../../domain/types.ts';
 import type { BlueskyContent } from '../bluesky.ts';
 
 /**
@@ -24,14 +24,26 @@ export function rereadingOf(
   if (contentHash(fresh) === archived.hash) return null;
   if (archived.content.cid && fresh.cid)
     return archived.content.cid === fresh.cid ? { of: archived.number, why: 'same-cid' } : null;
-  if (archived.content.cid || !fresh.quote) return null;
-  const ending = `[quote: ${fresh.quote.uri}]`;
-  const text =
-    fresh.text === ending
-      ? ''
-      : fresh.text.endsWith(`\n\n${ending}`)
-        ? fresh.text.slice(0, -(ending.length + 2))
-        : null;
-  if (text === null || contentHash({ ...fresh, text }) !== archived.hash) return null;
+  if (archived.content.cid) return null;
+  const before = readBeforeQuoteEnding(fresh);
+  if (!before || contentHash(before) !== archived.hash) return null;
   return { of: archived.number, why: 'quote-added' };
+}
+
+/**
+ * A quote post's content as Archiefbot read it before it ended the text with `[quote: <AT-URI>]`
+ * and kept the quote's view and the record's CID; null for a post that quotes nothing.
+ */
+export function readBeforeQuoteEnding(content: BlueskyContent): PostContent | null {
+  if (!content.quote) return null;
+  const ending = `[quote: ${content.quote.uri}]`;
+  const text =
+    content.text === ending
+      ? ''
+      : content.text.endsWith(`\n\n${ending}`)
+        ? content.text.slice(0, -(ending.length + 2))
+        : null;
+  if (text === null) return null;
+  const { quote: _quote, cid: _cid, rereading: _rereading, ...rest } = content;
+  return { ...rest, text };
 }
