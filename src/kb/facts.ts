@@ -102,8 +102,13 @@ const AUTHOR_OF: Partial<Record<Concept, Author>> = {
   third: 'third-party',
   party: 'third-party',
 };
-/** Words before a person that make it the topic of the item, not its author ("kritisch over de wethouder"). */
+/**
+ * Words before a person that make it the topic of the item, not its author ("kritisch over de wethouder"),
+ * or the one on whose behalf someone else posts ("namens het college", "on behalf of the board").
+ */
 const TOPIC = new Set([
+  'namens',
+  'behalf',
   'over',
   'about',
   'regarding',
@@ -312,7 +317,7 @@ function contentType(r: Reading): ContentType | null {
 
 /** Verbs of sending: a message sent to someone is a direct message, one published is a post. */
 const SEND = new Set(
-  'stuur stuurt stuurde stuurden gestuurd sturen verstuurd verstuurde stuurden send sends sent sending messaged'.split(
+  'stuur stuurt stuurde stuurden gestuurd sturen verstuurd verstuurde doorgestuurd doorsturen send sends sent sending messaged forward forwards forwarded'.split(
     ' ',
   ),
 );
@@ -464,6 +469,23 @@ function publicTask(r: Reading, outsideOffice: boolean, byOrganisation: boolean)
   return yes && no ? null : yes ? true : no ? false : null;
 }
 
+const CLOSE = new Set(['close', 'closing', 'sluiten', 'afsluiten', 'sluit', 'stoppen', 'stop']);
+
+/** "We want to close our Twitter account", "het account sluiten": closing an account clears it. */
+function closesAccount(r: Reading): boolean {
+  const { a } = r;
+  return a.tokens.some(
+    (t, i) =>
+      CLOSE.has(t.raw) &&
+      a.matches.some(
+        (m) =>
+          (m.concept === 'accountNoun' || m.concept === 'corporate') &&
+          Math.abs(m.start - i) <= 4 &&
+          a.tokens[m.start]!.sentence === t.sentence,
+      ),
+  );
+}
+
 /** State of the post, what the asker wants, and the circumstances and platform named. */
 function readStateAndIntent(r: Reading, f: Facts): void {
   const { all, has, tokenAt } = r;
@@ -477,9 +499,10 @@ function readStateAndIntent(r: Reading, f: Facts): void {
     else f.change ??= 'deleted';
   }
   if (has('edited')) f.change = 'edited';
-  if (has('deleteIntent')) f.intent = 'delete';
+  if (has('deleteIntent') || closesAccount(r)) f.intent = 'delete';
   if (has('hold')) f.hold = true;
-  if (has('elsewhere')) f.elsewhere = true;
+  // a bare "anyway" relies on the platform only when one is named: "they are on Facebook anyway"
+  if (r.all('elsewhere').some((m) => m.text !== 'anyway' || has('platform'))) f.elsewhere = true;
   if (has('formal')) f.formal = true;
   if (has('hotspot')) f.hotspot = true;
   if (has('erasure')) f.erasure = true;
