@@ -18,6 +18,7 @@ import { startRedis } from '../../tests/helpers/redis.ts';
 
 const TOTAL = Number(process.env.BENCH_COMMANDS ?? 10_000);
 const BATCH = 25;
+const IDLE_MS = Number(process.env.BENCH_IDLE_MS ?? 15_000);
 const commands = ['status', 'search Woo-jaarrapportage', 'help', 'show 1'];
 
 function freePort(): Promise<number> {
@@ -52,7 +53,9 @@ const bin = new URL('../../bin/archiefbot.js', import.meta.url).pathname;
 // BENCH_SNAPSHOTS=1: serve writes a heap snapshot (after a full GC) at 1,000 commands and at the end, into
 // its working directory (the data dir), for a diff of what stays (Chrome DevTools, Memory tab, Comparison).
 const snapshots = process.env.BENCH_SNAPSHOTS === '1';
-const flags = snapshots ? ['--heapsnapshot-signal=SIGUSR2'] : [];
+// BENCH_NODE_FLAGS: more flags for serve's node (--cpu-prof, --heap-prof, --trace-gc, V8 options), space-separated.
+const extra = (process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+const flags = [...(snapshots ? ['--heapsnapshot-signal=SIGUSR2'] : []), ...extra];
 const child = spawn(process.execPath, [...flags, bin, 'serve', '--shell', 'off'], {
   cwd: t.dataDir,
   env: {
@@ -63,7 +66,7 @@ const child = spawn(process.execPath, [...flags, bin, 'serve', '--shell', 'off']
     ARCHIEFBOT_ROLES: roles,
     ARCHIEFBOT_HTTP_PORT: String(port),
   },
-  stdio: ['ignore', 'ignore', 'inherit'],
+  stdio: ['ignore', extra.length ? 'inherit' : 'ignore', 'inherit'], // --trace-gc writes to stdout
 });
 const base = `http://127.0.0.1:${port}`;
 try {
@@ -81,7 +84,14 @@ try {
     { commands: 0, rssMb: rssMb(child) },
   ];
   console.log(`idle: ${points[0]!.rssMb} MB`);
+  // The RSS between two readings is a saw (V8 lets garbage gather in its old space, then collects it):
+  // its highest point per 1,000 commands, sampled every 100 ms, is reported beside each reading.
+  let peak = 0;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, rssMb(child));
+  }, 100);
   let sent = 0;
+  const backlog: { commands: number; behind: number; catchUpMs: number }[] = [];
   while (sent < TOTAL) {
     await Promise.all(
       Array.from({ length: BATCH }, (_, i) =>
@@ -98,9 +108,23 @@ try {
     );
     sent += BATCH;
     if (sent % 1000 === 0) {
-      await settle(1500); // the answers of the last batch go out
-      points.push({ commands: sent, rssMb: rssMb(child), ...(await inside(base)) });
+      // Measured once every command so far is answered: serve acknowledges at once and works through
+      // one channel's commands in order, so under this flood it can be thousands behind (their work
+      // still in memory) when the last acknowledgement arrives.
+      const behind = sent - slack.posts.length;
+      const waited = Date.now();
+      await slack.waitFor(() => slack.posts.length >= sent, 300_000, `the answers to ${sent} commands`);
+      await settle(1500);
+      backlog.push({ commands: sent, behind, catchUpMs: Date.now() - waited });
+      points.push({
+        commands: sent,
+        rssMb: rssMb(child),
+        peakMb: Math.max(peak, rssMb(child)),
+        ...(await inside(base)),
+      });
+      peak = 0;
       if (snapshots && (sent === 1000 || sent >= TOTAL)) {
+        await settle(11_000); // what lives only as long as a request's timers (10 s) is gone
         child.kill('SIGUSR2');
         await settle(8000);
         console.log(`heap snapshot written in ${t.dataDir}`);
@@ -108,13 +132,22 @@ try {
       console.log(`${sent} commands: ${JSON.stringify(points.at(-1))}`);
     }
   }
-  const at1k = points.find((p) => p.commands === 1000)?.rssMb ?? Number.NaN;
+  clearInterval(sampler);
+  const at1k = points.find((p) => p.commands === 1000)!;
   const last = points.at(-1)!;
+  // And once serve has been idle for a while (V8's memory reducer starts 8 s after allocation stops).
+  await settle(IDLE_MS);
+  const idleAfter = rssMb(child);
   console.log(
     JSON.stringify({
       commands: TOTAL,
       points,
-      ratioLastTo1000: Number((last.rssMb / at1k).toFixed(2)),
+      ratioLastTo1000: Number((last.rssMb / at1k.rssMb).toFixed(2)),
+      // The highest RSS of the last 1,000 commands against that of the first 1,000 (start-up included).
+      peakRatio: Number((last.peakMb! / at1k.peakMb!).toFixed(2)),
+      idleAfterMs: IDLE_MS,
+      idleAfterMb: idleAfter,
+      backlog,
       machine: `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`,
       load: loadavg().map((l) => l.toFixed(2)),
       date: new Date().toISOString(),

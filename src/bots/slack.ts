@@ -20,6 +20,7 @@ import type { SlackTarget } from '../domain/target.ts';
 import {
   type AdapterContext,
   anySet,
+  fetchWithin,
   httpUrl,
   Inbox,
   readSettings,
@@ -40,6 +41,9 @@ const EVENT_TTL_SECONDS = 86_400;
 const THREAD_TTL_SECONDS = 7 * 86_400;
 /** The prefix of the adapter's Redis keys. */
 const PREFIX = 'archiefbot';
+/** How long one Web API or response_url call may take (answer read included). */
+const WEB_API_TIMEOUT_MS = 10_000;
+const respondFetch = fetchWithin(WEB_API_TIMEOUT_MS);
 
 export type { SlackTarget };
 
@@ -122,14 +126,19 @@ function firstUrl(text: string): string | undefined {
   return bare?.[0];
 }
 
-/** Bolt's Logger on top of pino. */
+/** Bolt's Logger on top of pino (a message is put together only when its level is logged). */
 function boltLogger(log: Logger): BoltLogger {
   let level = LogLevel.INFO;
+  const at =
+    (name: 'debug' | 'info' | 'warn' | 'error') =>
+    (...msg: unknown[]) => {
+      if (log.isLevelEnabled(name)) log[name](format(...msg));
+    };
   return {
-    debug: (...msg) => log.debug(format(...msg)),
-    info: (...msg) => log.info(format(...msg)),
-    warn: (...msg) => log.warn(format(...msg)),
-    error: (...msg) => log.error(format(...msg)),
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
     setLevel: (l) => {
       level = l;
     },
@@ -312,7 +321,9 @@ export class SlackAdapter implements ChatAdapter<'slack'> {
     const clientOptions = {
       slackApiUrl: settings.apiUrl,
       logger,
-      timeout: 10_000,
+      // Ten seconds per call, as the client's own `timeout` would, but released when the call ends.
+      fetch: fetchWithin(WEB_API_TIMEOUT_MS),
+      timeout: 0,
       // Seconds, not Bolt's default half hour, for a network failure; a 429 waits its Retry-After
       // and counts as one of these tries.
       retryConfig: { retries: 5, factor: 2, minTimeout: 250, maxTimeout: 5_000 },
@@ -326,6 +337,7 @@ export class SlackAdapter implements ChatAdapter<'slack'> {
         signingSecret: settings.signingSecret,
         logger,
         clientOptions,
+        convoStore: false, // no conversation state is kept in Bolt (one store lookup less per request)
         deferInitialization: true,
       });
     } else {
@@ -360,6 +372,7 @@ export class SlackAdapter implements ChatAdapter<'slack'> {
         token: settings.botToken,
         logger,
         clientOptions,
+        convoStore: false,
         deferInitialization: true,
       });
     }
@@ -654,13 +667,11 @@ export class SlackAdapter implements ChatAdapter<'slack'> {
     message: SlackMessage,
   ): Promise<boolean> {
     try {
-      const res = await fetch(url, {
+      const res = await respondFetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json; charset=utf-8' },
         body: JSON.stringify({ response_type: type, replace_original: false, ...message }),
-        signal: AbortSignal.timeout(10_000),
       });
-      await res.arrayBuffer().catch(() => undefined);
       if (!res.ok) this.log.warn({ status: res.status }, 'slack response_url refused the answer');
       return res.ok;
     } catch (err) {
