@@ -344,6 +344,10 @@ describe('the page as an account', () => {
     const capture = await cli(env, 'capture', post.url, '--json');
     expect(capture.json.error.code).toBe('not-configured');
     expect(capture.json.error.message).toMatch(/FB_TOKEN_BUZA.*expired or was revoked/);
+    const nl = await cli({ ...env, ARCHIEFBOT_LANGUAGE: 'nl' }, 'capture', post.url);
+    expect(nl.stderr).toContain(
+      'Facebook weigert het token in FB_TOKEN_BUZA (#190); het is verlopen of ingetrokken.',
+    );
     cleanup();
   });
 

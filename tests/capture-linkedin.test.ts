@@ -209,6 +209,10 @@ describe('capturing a LinkedIn organisation post', () => {
     const denied = await cli(env, 'capture', theirs.url, '--json');
     expect(denied.json.error.code).toBe('not-configured');
     expect(denied.json.error.message).toMatch(/403 ACCESS_DENIED/);
+    const deniedNl = await cli({ ...env, ARCHIEFBOT_LANGUAGE: 'nl' }, 'capture', theirs.url);
+    expect(deniedNl.stderr).toMatch(/het token in \S+ geeft er geen toegang toe \(HTTP 403 ACCESS_DENIED\)/);
+    expect(deniedNl.stderr).toContain('nodig is r_organization_social');
+    expect(deniedNl.stderr).not.toMatch(/the token of an admin/);
     const member = await cli(env, 'capture', 'https://www.linkedin.com/in/jan-jansen/', '--json');
     expect(member.json.error.code).toBe('unsupported-platform');
     const old = await cli({ ...env, ARCHIEFBOT_LINKEDIN_VERSION: '202001' }, 'capture', theirs.url, '--json');

@@ -188,10 +188,21 @@ describe('capturing a Threads post with the owner token', () => {
       const wrong = await cli(env, 'capture', post.url, '--json');
       expect(wrong.json.error.code).toBe('not-configured');
       expect(wrong.json.error.message).toContain("is @een.burger's, not @minbzk's");
+      const wrongNl = await cli({ ...env, ARCHIEFBOT_LANGUAGE: 'nl' }, 'capture', post.url);
+      expect(wrongNl.stderr).toContain(
+        'het token in THREADS_TOKEN_MINBZK is van @een.burger, niet van @minbzk. Zet in THREADS_TOKEN_MINBZK het token van @minbzk zelf',
+      );
       process.env.THREADS_TOKEN_MINBZK = 'THAAexpired';
       const expired = await cli(env, 'capture', post.url, '--json');
       expect(expired.json.error.code).toBe('not-configured');
       expect(expired.json.error.message).toMatch(/refused the token in THREADS_TOKEN_MINBZK \(code 190\)/);
+      expect(expired.stderr).toContain(
+        'Threads refuses the token in THREADS_TOKEN_MINBZK (#190); it expired or was revoked.',
+      );
+      const expiredNl = await cli({ ...env, ARCHIEFBOT_LANGUAGE: 'nl' }, 'capture', post.url);
+      expect(expiredNl.stderr).toContain(
+        'Threads weigert het token in THREADS_TOKEN_MINBZK (#190); het is verlopen of ingetrokken.',
+      );
     } finally {
       process.env.THREADS_TOKEN_MINBZK = gov.token;
     }

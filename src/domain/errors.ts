@@ -67,6 +67,26 @@ export class AccountTokenMissing extends CaptureError {
   }
 }
 
+/**
+ * The platform refuses the token in an account's variable (vars: platform, variable, url, detail: the
+ * platform's code): `refused`, expired or revoked; `no-access`, valid but without the permission or
+ * not an admin's (`needs`: the permissions, by the platform's own names); `other-account`, the token
+ * of another account (`owner`, `account`).
+ */
+export class TokenRefused extends CaptureError {
+  constructor(
+    readonly reason: 'refused' | 'no-access' | 'other-account',
+    message: string,
+    vars: ErrorVars,
+  ) {
+    super('not-configured', message, false, vars);
+  }
+
+  override get key(): string {
+    return `error.token-${this.reason}`;
+  }
+}
+
 export class UsageError extends Error {
   override name = 'UsageError';
   constructor(

@@ -25,7 +25,7 @@
  */
 import type { z } from 'zod';
 import { accountTokens, type Config } from '../../config.ts';
-import { AccountTokenMissing, CaptureError, type ErrorVars } from '../../domain/errors.ts';
+import { AccountTokenMissing, CaptureError, type ErrorVars, TokenRefused } from '../../domain/errors.ts';
 import type { AccountInfo, NormalisedPost, PostContent } from '../../domain/types.ts';
 import type {
   AccountHandle,
@@ -184,18 +184,21 @@ export class LinkedInConnector
         vars,
       );
     if (res.status === 401)
-      return this.notConfigured(
-        page,
-        `${token.variable} (LinkedIn refused the token: expired after its 60 days, or revoked; renew it)`,
-        `LinkedIn refused the token in ${token.variable} (HTTP 401 ${e.code ?? ''}): renew it`.trim(),
-        vars,
+      return new TokenRefused(
+        'refused',
+        `LinkedIn refused the token in ${token.variable} (HTTP 401 ${e.code ?? ''}): expired after its 60 days, or revoked; renew it`.trim(),
+        { ...vars, variable: token.variable, detail: `HTTP 401 ${e.code ?? ''}`.trim() },
       );
     if (res.status === 403)
-      return this.notConfigured(
-        page,
-        `${token.variable} (the token of an admin of the organisation, with r_organization_social)`,
+      return new TokenRefused(
+        'no-access',
         `LinkedIn refused access to ${what} with the token in ${token.variable} (HTTP 403 ${e.code ?? 'ACCESS_DENIED'}): its member is no admin of the organisation, or a scope is missing`,
-        vars,
+        {
+          ...vars,
+          variable: token.variable,
+          detail: `HTTP 403 ${e.code ?? 'ACCESS_DENIED'}`,
+          needs: 'r_organization_social',
+        },
       );
     if (res.status === 426 || e.code === 'NONEXISTENT_VERSION' || e.code === 'VERSION_MISSING')
       return this.notConfigured(

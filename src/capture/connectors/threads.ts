@@ -22,7 +22,7 @@
  */
 import { z } from 'zod';
 import { accountTokens, type Config } from '../../config.ts';
-import { AccountTokenMissing, CaptureError } from '../../domain/errors.ts';
+import { AccountTokenMissing, CaptureError, TokenRefused } from '../../domain/errors.ts';
 import type { AccountInfo, MediaItem, MediaType, NormalisedPost, PostContent } from '../../domain/types.ts';
 import type { Db } from '../../store/db.ts';
 import { archivedPosts } from '../../store/monitor.ts';
@@ -327,21 +327,22 @@ export class ThreadsConnector
         vars,
       );
     if (code === 190 || code === 102 || res.status === 401) {
-      const variable = `${token.variable} (Threads refused the token: expired or revoked; renew it)`;
-      return new CaptureError(
-        'not-configured',
+      return new TokenRefused(
+        'refused',
         `Threads refused the token in ${token.variable} (code ${code ?? res.status}): renew it`,
-        false,
-        { ...vars, variable },
+        { ...vars, variable: token.variable, detail: code === null ? `HTTP ${res.status}` : `#${code}` },
       );
     }
     if (code === 10 || (code !== null && code >= 200 && code < 300)) {
-      const variable = `${token.variable} (a token with threads_basic and threads_read_replies)`;
-      return new CaptureError(
-        'not-configured',
+      return new TokenRefused(
+        'no-access',
         `the token in ${token.variable} lacks a Threads permission (code ${code}) to read ${what}`,
-        false,
-        { ...vars, variable },
+        {
+          ...vars,
+          variable: token.variable,
+          detail: `#${code}`,
+          needs: 'threads_basic, threads_read_replies',
+        },
       );
     }
     if (
@@ -467,14 +468,15 @@ export class ThreadsConnector
     const url = this.url('me', { fields: 'id,username,name' });
     const { data } = await this.get(http, url, TUser, `the account @${token.account}`, page, token);
     if (data.username.toLowerCase() !== token.account) {
-      throw new CaptureError(
-        'not-configured',
+      throw new TokenRefused(
+        'other-account',
         `the token in ${token.variable} is @${data.username}'s, not @${token.account}'s`,
-        false,
         {
           platform: DISPLAY,
           url: page,
-          variable: `${token.variable} (the token of @${token.account} itself)`,
+          variable: token.variable,
+          owner: `@${data.username}`,
+          account: `@${token.account}`,
         },
       );
     }

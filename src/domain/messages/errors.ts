@@ -66,6 +66,18 @@ export const errors = {
     nl: '{url} kan ik niet via de API van {platform} archiveren: daarvoor is een token van {account} zelf nodig, en dat is er niet. Zet tokenEnv bij {account} in config/accounts.yaml, met de naam van de variabele die het token bevat (zie "Platforms" in de README). Zonder dat token archiveer ik zulke links zoals het publiek ze ziet, met de browser; daarvoor moet Chromium op de server staan (apt-get install chromium, of zet ARCHIEFBOT_CHROMIUM).',
     en: 'I can\'t capture {url} through the {platform} API: that needs a token of {account} itself, and there is none. Set tokenEnv for {account} in config/accounts.yaml to the name of the variable that holds the token (see "Platforms" in the README). Without that token I capture such links as the public sees them, with the browser; that needs Chromium on the server (apt-get install chromium, or set ARCHIEFBOT_CHROMIUM).',
   },
+  'error.token-refused': {
+    nl: '{url} kan ik niet via de API van {platform} archiveren: {platform} weigert het token in {variable} ({detail}); het is verlopen of ingetrokken. Maak een nieuw token en zet het in {variable} (zie "Platforms" in de README). Tot dan archiveer ik zulke links zoals het publiek ze ziet, met de browser; daarvoor moet Chromium op de server staan (apt-get install chromium, of zet ARCHIEFBOT_CHROMIUM).',
+    en: 'I can\'t capture {url} through the {platform} API: {platform} refuses the token in {variable} ({detail}); it expired or was revoked. Make a new token and put it in {variable} (see "Platforms" in the README). Until then I capture such links as the public sees them, with the browser; that needs Chromium on the server (apt-get install chromium, or set ARCHIEFBOT_CHROMIUM).',
+  },
+  'error.token-no-access': {
+    nl: '{url} kan ik niet via de API van {platform} archiveren: het token in {variable} geeft er geen toegang toe ({detail}). Het mist een toestemming, of het is niet van een beheerder van het account: nodig is {needs} (zie "Platforms" in de README). Tot dan archiveer ik zulke links zoals het publiek ze ziet, met de browser; daarvoor moet Chromium op de server staan (apt-get install chromium, of zet ARCHIEFBOT_CHROMIUM).',
+    en: 'I can\'t capture {url} through the {platform} API: the token in {variable} gives no access to it ({detail}). It lacks a permission, or it is not an admin\'s of the account: it needs {needs} (see "Platforms" in the README). Until then I capture such links as the public sees them, with the browser; that needs Chromium on the server (apt-get install chromium, or set ARCHIEFBOT_CHROMIUM).',
+  },
+  'error.token-other-account': {
+    nl: '{url} kan ik niet via de API van {platform} archiveren: het token in {variable} is van {owner}, niet van {account}. Zet in {variable} het token van {account} zelf (zie "Platforms" in de README). Tot dan archiveer ik zulke links zoals het publiek ze ziet, met de browser; daarvoor moet Chromium op de server staan (apt-get install chromium, of zet ARCHIEFBOT_CHROMIUM).',
+    en: "I can't capture {url} through the {platform} API: the token in {variable} is {owner}'s, not {account}'s. Put the token of {account} itself in {variable} (see \"Platforms\" in the README). Until then I capture such links as the public sees them, with the browser; that needs Chromium on the server (apt-get install chromium, or set ARCHIEFBOT_CHROMIUM).",
+  },
   'error.quota-exceeded': {
     nl: 'Het budget voor de API van {platform} is op ({detail}); het wordt weer aangevuld {resets}. Tot dan archiveer ik daar niets via de API.',
     en: 'The {platform} API budget is spent ({detail}); it is renewed {resets}. Until then I capture nothing there through the API.',

@@ -100,6 +100,11 @@ export class GraphFailure extends CaptureError {
   ) {
     super(code, message, retryable, vars);
   }
+
+  /** A refused token (190 and kin) is said as such in the user's language. */
+  override get key(): string {
+    return this.kind === 'token' ? 'error.token-refused' : super.key;
+  }
 }
 
 const RATE_CODES = new Set([4, 17, 32, 613]);
