@@ -601,6 +601,13 @@ describe('quote posts', () => {
     expect(v2).toMatchObject({ valid_from: v1!.valid_from, valid_from_latest: null });
     expect((await cli(env, 'alerts', '--json')).json.alerts).toEqual([]);
     expect(await status()).toBe('live');
+    const history = await cli(env, 'history', postUrl(gov.handle, q.rkey));
+    expect(history.stdout).toContain("re-read (recheck): v1's record with newer parsing, not an edit");
+    const shown = await cli(env, 'show', postUrl(gov.handle, q.rkey), '--json');
+    expect(shown.json.versions.map((v: { rereading?: unknown }) => v.rereading ?? null)).toEqual([
+      null,
+      { of: 1, why: 'quote-added' },
+    ]);
 
     // Read again: the same record, the same content: nothing new.
     await cli(env, 'recheck', '--all', '--json');

@@ -25,6 +25,15 @@ function versionTime(v: {
   return editWindow('en', 'history.edited-between', v.validFrom, v.validFromLatest);
 }
 
+/** Where a version came from, in a `show` or `history` line. */
+function versionSource(v: PostDetail['versions'][number]): string {
+  if (v.origin === 'platform-history') return 'from the platform’s edit history';
+  if (v.origin === 'import') return 'imported from the platform’s own export';
+  if (v.rereading)
+    return `re-read (${v.trigger}): v${v.rereading.of}'s record with newer parsing, not an edit`;
+  return `captured (${v.trigger})`;
+}
+
 export function formatCapture(o: PostCaptureOutcome): string {
   return [
     `Captured ${o.post.platform} post #${o.post.id} by ${o.post.author} (${when(o.post.createdAt)})`,
@@ -68,7 +77,7 @@ export function formatShow(d: PostDetail): string {
   lines.push('', `Versions (${d.versions.length}):`);
   for (const v of d.versions) {
     lines.push(
-      `  v${v.number} ${versionTime(v)} · ${v.origin === 'platform-history' ? 'from the platform’s edit history' : `captured (${v.trigger})`} · changed: ${v.changed.join(', ') || 'nothing'}`,
+      `  v${v.number} ${versionTime(v)} · ${versionSource(v)} · changed: ${v.changed.join(', ') || 'nothing'}`,
       `     sha256 ${v.sha256} · ${v.evidence.file} @ ${v.evidence.offset}`,
       `     "${short([v.title, v.spoilerText && `CW: ${v.spoilerText}`, v.text].filter(Boolean).join(' — '), 240)}"`,
     );
@@ -128,7 +137,7 @@ export function formatHistory(h: PostHistory): string {
   for (const v of h.versions) {
     lines.push(
       '',
-      `v${v.number} ${versionTime(v)} · ${v.origin === 'platform-history' ? 'from the platform’s edit history' : `captured (${v.trigger})`} · changed: ${v.changed.join(', ') || 'nothing'}`,
+      `v${v.number} ${versionTime(v)} · ${versionSource(v)} · changed: ${v.changed.join(', ') || 'nothing'}`,
       `  sha256 ${v.sha256} · ${v.evidence.file} @ ${v.evidence.offset}`,
       `  ${v.number === 1 ? '' : 'diff: '}${v.diff.replace(/\n/g, '\n  ') || '(no text)'}`,
     );

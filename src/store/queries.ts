@@ -94,6 +94,8 @@ interface PostVersion {
   origin: string;
   trigger: string;
   actor: string | null;
+  /** Set when the version re-reads the same record with newer parsing (no edit; `PostContent.rereading`). */
+  rereading?: { of: number; why: string };
   sha256: string;
   changed: string[];
   text: string;
@@ -200,6 +202,7 @@ async function postVersions(db: Db, id: number): Promise<PostVersion[]> {
       origin: v.origin,
       trigger: v.trigger,
       actor: v.actor,
+      ...(content.rereading ? { rereading: content.rereading as { of: number; why: string } } : {}),
       sha256: v.content_hash,
       changed: changedFields(prev, content),
       text: content.text as string,
