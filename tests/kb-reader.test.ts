@@ -351,3 +351,14 @@ describe('English read as well as Dutch (issue 15)', () => {
     expect(facts('Een tweet over de woningbuowplannen.').publicTask).toBe(true);
   });
 });
+
+describe('typos in inflected forms and in the reading rules’ own words (issue 15)', () => {
+  it('corrects a mistyped inflected form through its stem, and never a dictionary word', () => {
+    expect(facts('Het ministerie retewette een bericht van het RIVM.').content).toBe('repost');
+    expect(isDictionaryWord('appointment')).toBe(true);
+    expect(analyse('before her appointment').tokens.map((t) => t.raw)).toContain('appointment');
+  });
+  it('knows the words of the time qualifiers, so a typo in them is corrected', () => {
+    expect(facts('After he stpeped down as mayor, he tweeted about his holiday.').inOffice).toBe(false);
+  });
+});

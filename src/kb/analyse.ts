@@ -4,6 +4,7 @@
  * once from the lexicon and the guidance content.
  */
 import { content, type Lang } from './content.ts';
+import { readerWords } from './facts.ts';
 import { type Concept, LEXICON, STOPWORDS } from './lexicon.ts';
 import { isDictionaryWord } from './spelling.ts';
 import { allowedErrors, editDistance, fold, splitCompound, stem, words } from './text.ts';
@@ -88,6 +89,10 @@ function vocabulary(): Vocabulary {
         lexStem.add(stem(w));
       }
     }
+  }
+  for (const w of readerWords()) {
+    lexRaw.add(w);
+    lexStem.add(stem(w));
   }
   for (const list of phrases.values()) list.sort((a, b) => b.keys.length - a.keys.length);
   const corpusRaw = new Set<string>(STOPWORDS);
@@ -189,7 +194,7 @@ function correct(v: Vocabulary, typed: string, sentence: number, emphasis: boole
   if (parts?.every((p) => p.length >= 4)) return parts.map((p) => tok(p, typed));
   // A word of the Dutch or English dictionary is never rewritten: only non-words are corrected.
   if (isDictionaryWord(typed)) return [tok(typed)];
-  const best = closestKnown(v, typed);
+  const best = closestKnown(v, typed) ?? closestByStem(v, typed);
   if (best) return [tok(best, typed)];
   if (parts) return parts.map((p) => tok(p, typed));
   // A compound with a typo in one part ("woningbuowplannen"): one part known, the other corrected.
@@ -201,6 +206,25 @@ function correct(v: Vocabulary, typed: string, sentence: number, emphasis: boole
   if (fixed?.every((p) => p.length >= 4))
     return fixed.map((p) => tok(knownPart(p) ? p : closestKnown(v, p)!, typed));
   return [tok(typed)];
+}
+
+/** Endings taken off a mistyped inflected form (train:kb keeps the dictionary words they could reach). */
+export const SUFFIXES = ['den', 'ten', 'de', 'te', 'en', 'ed', 'ing', 'e', 's', 'd', 't'];
+
+/**
+ * An inflected form with a typo ("retewette", "beantowordde"): the ending taken off, the rest corrected
+ * towards a lexicon word with the same first letter. Only for non-words of seven letters or more.
+ */
+function closestByStem(v: Vocabulary, typed: string): string | null {
+  if (typed.length < 7 || isDictionaryWord(typed)) return null;
+  for (const suffix of SUFFIXES) {
+    if (!typed.endsWith(suffix)) continue;
+    const rest = typed.slice(0, -suffix.length);
+    if (rest.length < 5) continue;
+    const near = closest(v.lexByLength, rest, allowedErrors(rest.length));
+    if (near && near.word[0] === typed[0]) return near.word;
+  }
+  return null;
 }
 
 /** The known word closest to a non-word within the allowed errors (lexicon words first), or null. */

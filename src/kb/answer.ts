@@ -394,10 +394,14 @@ export function ask(question: string, opts: AskOptions = {}): Answer {
   const info = infoAnswer(a, lang, facts, opts.community);
   if (info.verdict === 'info' || !type) return { ...info, ...conf(agree('info')) };
   // No guidance entry answers it. When the calibrated classifier is sure it asks what to do with an item,
-  // the rules decide it if the question names the item, and otherwise it asks for the item; when it is
+  // the rules decide it if the question names the item or a deciding fact, and otherwise it asks; when it is
   // not sure, "unknown" (on held-back questions an unsure classifier is wrong too often to ask).
   if (decisionP(type) < SURE) return { ...info, ...conf(agree('out-of-scope')) };
-  if (OBJECTS.some((c) => a.matches.some((m) => m.concept === c)))
+  const object = OBJECTS.some((c) => a.matches.some((m) => m.concept === c));
+  const deciding = [facts.author, facts.publicTask, facts.hold, facts.intent, facts.erasure].some(
+    (x) => x !== null,
+  );
+  if (object || deciding)
     return { ...decisionAnswer(a, decide(facts), lang, facts, opts.community), ...conf('classifier') };
   return { ...info, answer: UNSURE[lang], followUp: UNSURE[lang], ...conf('classifier') };
 }

@@ -522,3 +522,13 @@ function readStateAndIntent(r: Reading, f: Facts): void {
   const platform = all('platform')[0];
   if (platform) f.platform = PLATFORM_NAMES[platform.text] ?? platform.text;
 }
+
+/**
+ * The words the reading rules test outside the lexicon (time qualifiers, negations, verbs of sending
+ * and closing, prepositions): known words, so a typo in one of them is corrected like any lexicon word.
+ */
+export function readerWords(): string[] {
+  const sets = [TOPIC, NEGATORS, MODALS, PASSIVE, FROM, UNDER, SEND, CLOSE];
+  const fromPatterns = [...OUTSIDE_OFFICE, MIXED].flatMap((re) => re.source.match(/[a-z]{4,}/g) ?? []);
+  return [...new Set([...sets.flatMap((x) => [...x]), ...fromPatterns])].filter((w) => /^[a-z]+$/.test(w));
+}

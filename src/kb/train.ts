@@ -12,7 +12,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { PACKAGE_ROOT } from '../version.ts';
-import { knownWords } from './analyse.ts';
+import { knownWords, SUFFIXES } from './analyse.ts';
 import { ask } from './answer.ts';
 import { classify, fitTemperature, type Model, rawScores, softmax, train, unload } from './classify.ts';
 import { type Generated, generate, rng } from './grammar.ts';
@@ -260,16 +260,19 @@ async function main(): Promise<void> {
     const ws = dictionaryWords(dict.dic, spell, endings);
     for (const w of ws) {
       if (known.has(w) || keep.has(w)) continue;
-      const max = allowedErrors(w.length);
-      if (max === 0) continue;
-      const near = new Set<string>();
-      for (const d of deletes(w, max, new Set())) for (const c of index.get(d) ?? []) near.add(c);
-      for (const c of near) {
-        if (editDistance(w, c, max) <= max) {
-          keep.add(w);
-          break;
-        }
-      }
+      if (allowedErrors(w.length) === 0) continue;
+      // the word itself, and (as the corrector tries them) its stem-like rests without an ending
+      const tries: [string, number][] = [[w, allowedErrors(w.length)]];
+      if (w.length >= 7)
+        for (const sfx of SUFFIXES)
+          if (w.endsWith(sfx) && w.length - sfx.length >= 5)
+            tries.push([w.slice(0, -sfx.length), allowedErrors(w.length - sfx.length)]);
+      const reaches = tries.some(([x, max]) => {
+        for (const d of deletes(x, max, new Set()))
+          for (const c of index.get(d) ?? []) if (editDistance(x, c, max) <= max) return true;
+        return false;
+      });
+      if (reaches) keep.add(w);
     }
     console.log(`${pkg}: ${ws.length} forms checked`);
   }
