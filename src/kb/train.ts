@@ -170,7 +170,6 @@ function compare(held: Generated[]): Record<string, unknown> {
     questions: 0,
     rules: 0,
     classifier: 0,
-    sureWhereRulesRead: 0,
     sureWhereRulesReadNothing: 0,
     thereRight: 0,
   };
