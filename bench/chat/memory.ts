@@ -41,6 +41,12 @@ function rssMb(child: ChildProcess): number {
   return Math.round(kb / 1024);
 }
 
+/** serve's CPU time so far (user + system, seconds): what collecting more often costs. */
+function cpuS(child: ChildProcess): number {
+  const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return Math.round((Number(fields[11]) + Number(fields[12])) / 10) / 10; // utime, stime in 1/100 s
+}
+
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const redis = await startRedis();
@@ -120,6 +126,7 @@ try {
         commands: sent,
         rssMb: rssMb(child),
         peakMb: Math.max(peak, rssMb(child)),
+        cpuS: cpuS(child),
         ...(await inside(base)),
       });
       peak = 0;
