@@ -362,3 +362,18 @@ describe('typos in inflected forms and in the reading rules’ own words (issue 
     expect(facts('After he stpeped down as mayor, he tweeted about his holiday.').inOffice).toBe(false);
   });
 });
+
+describe('more sentence orders, read alike in both languages (issue 15)', () => {
+  it('reads the agent of a passive reply as its author', () => {
+    expect(
+      facts('Een reactie over de begroting is door de wethouder geplaatst. Moeten we die bewaren?').content,
+    ).toBe('webcare');
+    expect(facts('A reply about the budget was posted by the alderman. Must we keep it?').content).toBe(
+      'webcare',
+    );
+    expect(facts('Een reactie is door een burger geplaatst.').content).toBe('comment');
+  });
+  it('swaps back two letters swapped across the join of a compound', () => {
+    expect(analyse('Hoort dat bij onze archiesftukken?').tokens.map((t) => t.raw)).toContain('archief');
+  });
+});

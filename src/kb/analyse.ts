@@ -205,6 +205,12 @@ function correct(v: Vocabulary, typed: string, sentence: number, emphasis: boole
       : null;
   if (fixed?.every((p) => p.length >= 4))
     return fixed.map((p) => tok(knownPart(p) ? p : closestKnown(v, p)!, typed));
+  // Two letters swapped across the join of a compound ("archiesftukken"): swap them back.
+  for (let i = 1; typed.length >= 10 && i < typed.length - 1; i++) {
+    const swapped = typed.slice(0, i) + typed[i + 1] + typed[i] + typed.slice(i + 2);
+    const back = splitCompound(swapped, knownPart);
+    if (back?.every((p) => p.length >= 4)) return back.map((p) => tok(p, typed));
+  }
   return [tok(typed)];
 }
 

@@ -343,6 +343,15 @@ function reactionType(r: Reading, m: Match): ContentType {
     const by = persons.find((p) => p.start > m.end && p.start - m.end <= 3);
     if (by) return by.concept === 'third' ? 'comment' : 'webcare';
   }
+  // passive: "een reactie is door de wethouder geplaatst", "a reply was posted by the mayor"
+  const sentence = a.tokens[m.start]!.sentence;
+  const agent = a.tokens.findIndex(
+    (t, i) => i >= m.end && t.sentence === sentence && (t.raw === 'door' || t.raw === 'by'),
+  );
+  if (agent >= 0) {
+    const by = persons.find((p) => p.start > agent && p.start - agent <= 3);
+    if (by) return by.concept === 'third' ? 'comment' : 'webcare';
+  }
   // "replies under our posts", "reacties onder onze berichten": others' comments on the organisation's posts
   if (a.tokens.slice(m.end, m.end + 2).some((t) => UNDER.has(t.raw))) return 'comment';
   // The nearest actor before it in the same sentence decides: "we reply", "onze woordvoerder reageert".

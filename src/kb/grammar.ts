@@ -453,10 +453,22 @@ export function generatePairs(n: number, seed = 77): GeneratedPair[] {
     const item = both(ITEMS);
     const type: QuestionType = r() < 0.3 ? 'delete' : 'decision';
     const frame = both(type === 'delete' ? DELETE : DECIDE);
+    const order = Math.floor(r() * 3);
+    const cap = (x: string) => x.charAt(0).toUpperCase() + x.slice(1);
     const make = (k: 0 | 1): string => {
-      const subject = role[k].charAt(0).toUpperCase() + role[k].slice(1);
-      const statement = [subject, verb[k], where[k], item[k], topic[k]].filter(Boolean).join(' ');
-      return `${statement}. ${frame[k]}`;
+      const parts =
+        order === 0
+          ? [cap(role[k]), verb[k], where[k], item[k], topic[k]]
+          : order === 1
+            ? // passive: "Een bericht over de begroting is door de minister op X geplaatst."
+              k === 0
+              ? [cap(item[k]), topic[k], 'is door', role[k], where[k], 'geplaatst']
+              : [cap(item[k]), topic[k], 'was posted by', role[k], where[k]]
+            : // the item first, its author after: "Het gaat om een tweet van de minister op X."
+              k === 0
+              ? ['Het gaat om', item[k], 'van', role[k], where[k], topic[k]]
+              : ['It is about', item[k], 'by', role[k], where[k], topic[k]];
+      return `${parts.filter(Boolean).join(' ')}. ${frame[k]}`;
     };
     out.push({ nl: make(0), en: make(1), type, work });
   }

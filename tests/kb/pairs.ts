@@ -30,7 +30,14 @@ let verdictDiff = 0;
 for (const [p, q] of pairs) {
   const a = ask(p);
   const b = ask(q);
-  if (a.verdict !== b.verdict || a.rule !== b.rule) verdictDiff++;
+  if (a.verdict !== b.verdict || a.rule !== b.rule) {
+    verdictDiff++;
+    const key = `verdict: ${x} ${a.verdict} ${a.rule ?? ''} / ${y} ${b.verdict} ${b.rule ?? ''}`;
+    const d = diffs.get(key) ?? { count: 0, examples: [] };
+    d.count++;
+    if (d.examples.length < 3) d.examples.push(`${p}\n        ${q}`);
+    diffs.set(key, d);
+  }
   for (const k of Object.keys(a.facts) as (keyof typeof a.facts)[]) {
     if (k === 'orgKind' || a.facts[k] === b.facts[k]) continue;
     const key = `${k}: ${x} ${a.facts[k]} / ${y} ${b.facts[k]}`;
