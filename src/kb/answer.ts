@@ -216,6 +216,10 @@ const INFERENCE_NOTE: Localised = {
 };
 const ASK_NOTE: Localised = { nl: 'Wat beslist:', en: 'What decides it:' };
 const SEE_ALSO: Localised = { nl: 'Meer hierover:', en: 'More on this:' };
+const WHICH_ITEM: Localised = {
+  nl: 'Over welk bericht, welke reactie of welk account gaat het, en wie plaatste het?',
+  en: 'Which post, reply or account is it about, and who posted it?',
+};
 const UNSURE: Localised = {
   nl: 'Ik weet niet zeker wat je vraagt. Gaat het om een bericht, reactie of account: moet het bewaard worden of mag het weg? Zeg dan wie het plaatste, waar, en waarover; dan beslis ik het met de regels.',
   en: 'I am not sure what you are asking. If it is about a post, reply or account — must it be kept or may it go? — tell me who posted it, where and what about, and I will decide it with the rules.',
@@ -403,7 +407,7 @@ export function ask(question: string, opts: AskOptions = {}): Answer {
   );
   if (object || deciding)
     return { ...decisionAnswer(a, decide(facts), lang, facts, opts.community), ...conf('classifier') };
-  return { ...info, answer: UNSURE[lang], followUp: UNSURE[lang], ...conf('classifier') };
+  return { ...info, answer: UNSURE[lang], followUp: WHICH_ITEM[lang], ...conf('classifier') };
 }
 
 /** Loads and indexes the content now (otherwise the first question does it). */
