@@ -158,7 +158,7 @@ const PRIVATE_LIFE = new Set((DATA.find((l) => l.id === 'prive-leven')?.terms ??
 const OFFICE_WORDS = new Set(['in functie', 'functie', 'ambt', 'in office']);
 /** Before or after holding office: the person named was not in role when the item was made. */
 const OUTSIDE_OFFICE = [
-  /\b(voordat|voor|before|prior to|toen)\b[^.?!;]{0,50}?\b(werd|became|aantrad|aantreden|took office|taking office|took up office|entering office|in functie|in office|benoemd|appointed|sworn in|kamerlid was|nog \w+ was|still \w+ was)\b/,
+  /\b(voordat|voor|before|prior to|toen)\b[^.?!;]{0,50}?\b(werd|became|aantrad|aantreden|took office|taking office|took up office|entering office|joined the cabinet|joined the government|ministerschap|wethouderschap|burgemeesterschap|ambtsperiode|in functie|in office|benoemd|appointed|sworn in|kamerlid was|nog \w+ was|still \w+ was)\b/,
   /\b(nadat|na|after|since|once)\b[^.?!;]{0,40}?\b(aftreden|aftrad|afgetreden|vertrek|vertrok|vertrokken|left office|stepped down|resigned|leaving office|left the cabinet|left the government)\b/,
   /\b(no longer in office|niet meer in functie|geen \w+ meer was|was no longer \w+)\b/,
   /\b(als privepersoon|as a private (person|individual|citizen))\b/,
