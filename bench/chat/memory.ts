@@ -3,8 +3,10 @@
  * own process (the bin file, as an operator runs it) on a private redis-server with the Slack fake,
  * sends BENCH_COMMANDS signed slash commands (status, search, help, show — real work after each
  * ack) 25 at a time, and reads serve's resident memory (/proc/<pid>/status VmRSS) idle, after 1,000
- * commands and at every further 1,000. Goal (issue 16): RSS after 10,000 within 20% of RSS after
- * 1,000. Run: npm run bench:chat-memory
+ * commands and at every further 1,000 — each reading once every command so far is answered — with
+ * the highest RSS in between (sampled every 100 ms), serve's CPU time and its own heap figures.
+ * Goal (issue 16): RSS after 10,000 within 20% of RSS after 1,000. Run: npm run bench:chat-memory
+ * (BENCH_COMMANDS, BENCH_IDLE_MS, BENCH_SNAPSHOTS=1, BENCH_NODE_FLAGS="--trace-gc …").
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';

@@ -41,6 +41,7 @@ export interface SlackMessage {
  * except a `>` opening a line: that is a quote, and the neutral reply uses it as one.
  */
 export function escapeMrkdwn(text: string): string {
+  if (!/[&<>]/.test(text)) return text; // most text: nothing to escape, no copies per line
   const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   return text
     .split('\n')
