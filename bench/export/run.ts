@@ -86,7 +86,8 @@ async function rawCopy(dataDir: string, out: string): Promise<{ seconds: number;
       },
     });
     await pipe(createReadStream(path.join(dir, f)), tap, async function* (src) {
-      for await (const c of src) if (!sink.write(c)) await new Promise<void>((r) => sink.once('drain', () => r()));
+      for await (const c of src)
+        if (!sink.write(c)) await new Promise<void>((r) => sink.once('drain', () => r()));
     });
   }
   await new Promise<void>((r) => sink.end(r));
