@@ -34,8 +34,8 @@ With none of them and a terminal on stdin, you get the terminal chat. Redis come
 redis-server is started with its data under ARCHIEFBOT_DATA_DIR/redis. Ctrl-C stops gracefully.`,
     )
     .action(async (opts: { worker: boolean; shell: 'auto' | 'on' | 'off'; port?: number }) => {
-      const { serve, boundHeapGrowth } = await import('../../serve.ts');
-      boundHeapGrowth(); // a flat RSS under chat load (see HEAP_GROWING_PERCENT)
+      const { serve, boundHeapGrowth, collectAfterStart } = await import('../../serve.ts');
+      const bounded = boundHeapGrowth(); // a flat RSS under chat load (see HEAP_GROWING_PERCENT)
       const { ADAPTER_FACTORIES } = await import('../../bots/registry.ts');
       const shellLikely =
         opts.shell === 'on' ||
@@ -52,6 +52,7 @@ redis-server is started with its data under ARCHIEFBOT_DATA_DIR/redis. Ctrl-C st
         shell: opts.shell,
         port: opts.port,
       });
+      if (bounded !== null) collectAfterStart();
       if (!running.shellDone)
         ctx.io.err(
           ctx.say('cli.serving', {
