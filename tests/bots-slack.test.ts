@@ -62,8 +62,12 @@ function field(post: SlackPost, name: string): string | undefined {
   return undefined;
 }
 
+function buttonsOf(blocks: Json[]): Json[] {
+  return blocks.filter((b: Json) => b.type === 'actions').flatMap((b: Json) => b.elements);
+}
+
 function buttons(post: SlackPost): Json[] {
-  return post.blocks.filter((b: Json) => b.type === 'actions').flatMap((b: Json) => b.elements);
+  return buttonsOf(post.blocks);
 }
 
 describe('Slack adapter over HTTP (/slack/events on the shared server)', () => {
@@ -399,9 +403,18 @@ describe('Slack adapter over HTTP (/slack/events on the shared server)', () => {
     expect(actions.map((b) => b.value)).toEqual([
       expect.stringMatching(/^show \d+$/),
       expect.stringMatching(/^history \d+$/),
+      undefined,
     ]);
-    expect(new Set(actions.map((b) => b.action_id)).size).toBe(2);
+    expect(new Set(actions.map((b) => b.action_id)).size).toBe(3);
     expect(actions[0].style).toBe('primary');
+    // The post's page in the viewer, as a url button (no token: the result is for the whole channel).
+    const id = actions[0].value.split(' ')[1];
+    expect(actions[2]).toMatchObject({
+      type: 'button',
+      text: { type: 'plain_text', text: 'Open in browser' },
+      url: expect.stringMatching(new RegExp(`/archive/post/${id}$`)),
+    });
+    expect(unescapeMrkdwn(captured.text)).toContain(`Open in browser: ${actions[2].url}`);
   });
 
   it('runs a button (block_actions) as its command: show <id>, answered in the thread', async () => {
@@ -424,10 +437,43 @@ describe('Slack adapter over HTTP (/slack/events on the shared server)', () => {
     expect(post.via).toBe('chat.postMessage');
     expect(post.thread_ts).toBe(captured.thread_ts);
     expect(field(post, 'SHA-256')).toBe(field(captured, 'SHA-256'));
+    // The answer about the post opens it in the viewer: a url button with a login link for the asker.
+    expect(buttons(post).map((b) => b.url ?? b.value)).toEqual([
+      `history ${id}`,
+      expect.stringMatching(/\/archive\/login\?token=[\w.%-]+$/),
+    ]);
     const audit = await h.running.bot.deps.archive.db.get<{ actor: string; subject: string }>(
       "SELECT actor, subject FROM audit WHERE action = 'chat.command' ORDER BY id DESC LIMIT 1",
     );
     expect(audit).toEqual({ actor: `slack:${SLACK_USERS.viewer}`, subject: show.value });
+  });
+
+  it("acknowledges a press of a link button (Slack's block_actions for a url button) and runs nothing", async () => {
+    const link = buttons(captured).find((b) => b.url);
+    expect(link.action_id).toMatch(/^link:/);
+    const audits = async () =>
+      (await h.running.bot.deps.archive.db.get<{ n: number }>(
+        "SELECT count(*) AS n FROM audit WHERE action = 'chat.command'",
+      ))!.n;
+    const before = { posts: fake.posts.length, audits: await audits() };
+    const payload = fake.blockActionPayload({ user: SLACK_USERS.viewer, post: captured, button: link });
+    // Slack sends what the button is: a url and no value.
+    payload.actions[0].url = link.url;
+    expect(payload.actions[0].value).toBeUndefined();
+    const res = await fake.interaction(endpoint, payload);
+    expect(res.status).toBe(200);
+    expect(res.ms).toBeLessThan(3000);
+    // A command pressed after it, in the same channel, is answered: and is the only thing that was.
+    const show = buttons(captured).find((b) => b.value?.startsWith('show '));
+    await fake.interaction(
+      endpoint,
+      fake.blockActionPayload({ user: SLACK_USERS.viewer, post: captured, button: show }),
+    );
+    await fake.waitFor(() => fake.posts.length > before.posts, 5000, 'the answer to the show button');
+    expect(fake.posts.slice(before.posts).map((p) => p.blocks[0]?.text?.text)).toEqual([
+      expect.stringMatching(/^Post #\d+/),
+    ]);
+    expect(await audits()).toBe(before.audits + 1);
   });
 
   it('captures the first link of a message through the "Archiveer link" shortcut', async () => {
@@ -742,6 +788,65 @@ describe('Block Kit renderer', () => {
     ]);
     expect(m.text).toBe(escapeMrkdwn(reply.text));
     expect(unescapeMrkdwn(m.text)).toBe(reply.text);
+  });
+
+  it('renders a link button as a url button beside the command buttons, and keeps its address in the text', () => {
+    const url = 'https://archief.example.org/archive/login?token=abc.def';
+    const reply = new ReplyBuilder()
+      .context('note')
+      .buttons([{ label: 'History', command: 'history 1' }], [{ label: 'Open in browser', url }])
+      .build();
+    const m = renderReply(reply);
+    valid(m.blocks);
+    expect(m.blocks[1]).toEqual({
+      type: 'actions',
+      elements: [
+        {
+          type: 'button',
+          text: { type: 'plain_text', text: 'History', emoji: true },
+          value: 'history 1',
+          action_id: 'archief:0',
+        },
+        {
+          type: 'button',
+          text: { type: 'plain_text', text: 'Open in browser', emoji: true },
+          url,
+          action_id: 'link:1',
+        },
+      ],
+    });
+    expect(unescapeMrkdwn(m.text)).toBe(`note\nOpen in browser: ${url}`);
+    // A link alone makes an actions block of its own.
+    const alone = renderReply(new ReplyBuilder().buttons([], [{ label: 'Open', url }]).build());
+    valid(alone.blocks);
+    expect(alone.blocks).toEqual([
+      { type: 'actions', elements: [expect.objectContaining({ url, action_id: 'link:0' })] },
+    ]);
+  });
+
+  it('leaves out a link longer than Slack takes (3,000 characters) and says so; the text keeps it', () => {
+    const long = `https://archief.example.org/${'a'.repeat(3000)}`;
+    const m = renderReply(
+      new ReplyBuilder()
+        .buttons([{ label: 'ok', command: 'show 1' }], [{ label: 'Open', url: long }])
+        .build(),
+    );
+    valid(m.blocks);
+    expect(buttonsOf(m.blocks).map((b) => b.action_id)).toEqual(['archief:0']);
+    expect(m.text).toMatch(/1 (button left out|knop weggelaten)/);
+    expect(m.text).toContain(long);
+  });
+
+  it('checks buttons as Slack does: a url button needs no action_id, but a button needs one or a url', () => {
+    const text = { type: 'plain_text', text: 'Open' };
+    const actions = (el: Json) => [{ type: 'actions', elements: [el] }];
+    expect(blockKitProblems(actions({ type: 'button', text, url: 'https://example.org/' }))).toEqual([]);
+    expect(blockKitProblems(actions({ type: 'button', text }))).toEqual([
+      '[0] actions: needs action_id or url',
+    ]);
+    expect(
+      blockKitProblems(actions({ type: 'button', text, url: `https://e.org/${'a'.repeat(3000)}` })),
+    ).toEqual(['[0] actions: url must be 1-3000 chars']);
   });
 
   it('splits long sections and many fields, and cuts long headers within the limits', () => {

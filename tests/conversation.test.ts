@@ -27,6 +27,7 @@ function normalise(answers: string[]): string {
   return answers
     .join('\n')
     .replace(/^\[[^\]\n]+\] [^·\n]+( · \[[^\]\n]+\] [^·\n]+)*$/gm, '') // Mattermost/shell: buttons as label + command
+    .replace(/^\[([^\]\n]+)\]\((\S+)\)$/gm, '$1: $2') // Mattermost: a link button as a Markdown link
     .replace(/127\.0\.0\.1:\d+/g, 'HOST')
     .replace(/\/login\?token=\S+/g, '/login?token=TOKEN') // the viewer link: a token signed for each asker
     .replace(/\b(r\d+)-[0-9a-f]{6}\b/g, '$1') // a chat request's job id: its number and a random tail

@@ -324,8 +324,13 @@ export class MattermostAdapter implements ChatAdapter<'mattermost'> {
     await this.inbox.run(target.channel, () => this.post(target, reply));
   }
 
+  /**
+   * A reply is one Markdown message. Command buttons are their label and the command to type, and a
+   * link button (the viewer's "open in browser") a Markdown link: Mattermost's message attachments
+   * have interactive buttons that call an integration URL back, but no button that opens an address.
+   */
   private async post(target: MattermostTarget, reply: Reply): Promise<void> {
-    const message = toMarkdown(reply) || reply.text;
+    const message = toMarkdown(reply, 'markdown') || reply.text;
     for (const part of splitMessage(message)) {
       await this.client.createPost({
         channel_id: target.channel,
@@ -430,7 +435,7 @@ export class MattermostAdapter implements ChatAdapter<'mattermost'> {
       }
       res.status(200).json({
         response_type: reply.private ? 'ephemeral' : 'in_channel',
-        text: toMarkdown(reply) || reply.text,
+        text: toMarkdown(reply, 'markdown') || reply.text,
       });
     });
     if (!done) {

@@ -1,6 +1,6 @@
 import type { types as slack } from '@slack/bolt';
 import { guessLanguage } from '../chat/parse.ts';
-import type { Block, Button, Lang, Reply } from '../chat/reply.ts';
+import type { Block, Lang, LinkButton, Reply } from '../chat/reply.ts';
 import { t } from '../domain/i18n.ts';
 import { isLongValue } from './kit.ts';
 
@@ -16,12 +16,18 @@ export const SLACK_LIMITS = {
   actionsElements: 25,
   buttonText: 75,
   buttonValue: 2000,
+  buttonUrl: 3000,
   /** chat.postMessage truncates `text` beyond 40,000 characters; we shorten it ourselves and say so. */
   messageText: 40_000,
 } as const;
 
 /** Buttons carry `archief:<n>` as action_id (unique per message) and the command to run as value. */
 export const ACTION_ID_PREFIX = 'archief:';
+/**
+ * Link buttons carry `link:<n>` and a `url`: Slack opens the page and still sends a block_actions,
+ * which the adapter acknowledges and ignores (it runs nothing).
+ */
+export const LINK_ACTION_ID_PREFIX = 'link:';
 
 export type SlackBlock =
   | slack.HeaderBlock
@@ -125,23 +131,43 @@ function renderContext(text: string): SlackBlock[] {
   return chunk(parts, SLACK_LIMITS.contextElements).map((elements) => ({ type: 'context', elements }));
 }
 
-function renderButtons(buttons: Button[], nextId: () => string, dropped: () => void): SlackBlock[] {
+const buttonText = (label: string): slack.PlainTextElement => ({
+  type: 'plain_text',
+  text: truncate(label, SLACK_LIMITS.buttonText),
+  emoji: true,
+});
+
+function renderButtons(
+  block: Extract<Block, { type: 'actions' }>,
+  nextId: (prefix: string) => string,
+  dropped: () => void,
+): SlackBlock[] {
   const elements: slack.Button[] = [];
-  for (const b of buttons) {
+  for (const b of block.buttons) {
     if (b.command.length > SLACK_LIMITS.buttonValue) {
       dropped(); // a cut command would run something else: leave the button out, and say so
       continue;
     }
     const button: slack.Button = {
       type: 'button',
-      text: { type: 'plain_text', text: truncate(b.label, SLACK_LIMITS.buttonText), emoji: true },
+      text: buttonText(b.label),
       value: b.command,
-      action_id: nextId(),
+      action_id: nextId(ACTION_ID_PREFIX),
     };
     if (b.style) button.style = b.style;
     elements.push(button);
   }
+  for (const l of block.links ?? []) {
+    // A cut address leads elsewhere: too long a link stays out (the message's text still has it).
+    if (l.url.length > SLACK_LIMITS.buttonUrl) dropped();
+    else elements.push(linkButton(l, nextId(LINK_ACTION_ID_PREFIX)));
+  }
   return chunk(elements, SLACK_LIMITS.actionsElements).map((els) => ({ type: 'actions', elements: els }));
+}
+
+/** A Block Kit url button: Slack opens the address in the browser. */
+function linkButton(l: LinkButton, actionId: string): slack.Button {
+  return { type: 'button', text: buttonText(l.label), url: l.url, action_id: actionId };
 }
 
 function shortenedNote(lang: Lang, blocks: number, buttons: number, text: boolean): string {
@@ -155,14 +181,14 @@ function shortenedNote(lang: Lang, blocks: number, buttons: number, text: boolea
 /**
  * Renders a neutral Reply as a Block Kit message: header → header, section → mrkdwn section (split
  * at 3,000 characters, at most 10 fields of 2,000 per section), context → context, divider,
- * actions → buttons whose value is the command to run. Stays within 50 blocks; whatever does not
+ * actions → buttons whose value is the command to run, and url buttons for links. Stays within 50 blocks; whatever does not
  * fit is announced in the message (and its text), never dropped silently.
  */
 export function renderReply(reply: Reply): SlackMessage {
   const lang: Lang = guessLanguage(reply.text) ?? 'nl';
   let ids = 0;
   let droppedButtons = 0;
-  const nextId = () => `${ACTION_ID_PREFIX}${ids++}`;
+  const nextId = (prefix: string) => `${prefix}${ids++}`;
   const blocks: SlackBlock[] = [];
   for (const b of reply.blocks) {
     switch (b.type) {
@@ -186,7 +212,7 @@ export function renderReply(reply: Reply): SlackMessage {
         break;
       case 'actions':
         blocks.push(
-          ...renderButtons(b.buttons, nextId, () => {
+          ...renderButtons(b, nextId, () => {
             droppedButtons++;
           }),
         );

@@ -490,7 +490,8 @@ export class SlackAdapter implements ChatAdapter<'slack'> {
         this.take(channel, () => this.onButton(b, channel, value));
       },
     );
-    // Other interactive elements (say, a link button in an unfurl) are acknowledged and ignored.
+    // Other interactive elements are acknowledged and ignored: our link buttons (`link:<n>`: Slack
+    // opens the page and still sends a block_actions, with no value) and any other app's elements.
     app.action(
       { type: 'block_actions', action_id: new RegExp(`^(?!${ACTION_ID_PREFIX})`) },
       async ({ ack }) => {

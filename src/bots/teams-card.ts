@@ -6,6 +6,7 @@ import { isLongValue } from './kit.ts';
  * Every reply is one card: the adapter sends no text bubble beside it (the text is the summary).
  * Buttons are `Action.Submit` with `data: { command }`: Teams delivers a press as an ordinary message
  * activity whose `value.command` is the command, so a press runs exactly what typing it would.
+ * Link buttons are `Action.OpenUrl`: the client opens the address itself.
  */
 
 export const ADAPTIVE_CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
@@ -125,12 +126,16 @@ function blockElements(block: Exclude<Block, { type: 'divider' }>): CardElement[
       return [
         {
           type: 'ActionSet',
-          actions: block.buttons.map((b) => ({
-            type: 'Action.Submit',
-            title: b.label,
-            style: actionStyle(b.style),
-            data: { command: b.command } satisfies SubmitData,
-          })),
+          actions: [
+            ...block.buttons.map((b) => ({
+              type: 'Action.Submit',
+              title: b.label,
+              style: actionStyle(b.style),
+              data: { command: b.command } satisfies SubmitData,
+            })),
+            // A link opens in the browser (Teams asks nothing of the bot for it).
+            ...(block.links ?? []).map((l) => ({ type: 'Action.OpenUrl', title: l.label, url: l.url })),
+          ],
         },
       ];
   }

@@ -15,7 +15,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { t } from '../domain/i18n.ts';
-import type { Lang } from './reply.ts';
+import type { Lang, LinkButton } from './reply.ts';
 
 /** How long a login link from chat may be used. */
 export const LOGIN_TOKEN_SECONDS = 15 * 60;
@@ -135,23 +135,31 @@ export function loginLink(
   };
 }
 
-/** The "open in browser" line of a chat answer about a post: a link for the asker, valid 15 minutes. */
+/**
+ * The "open in browser" button of a chat answer about a post: a login link for the asker, valid 15
+ * minutes (say so with `openInBrowserNote` beside it).
+ */
 export function openInBrowser(
   lang: Lang,
   dataDir: string,
   by: string,
   channel: string | undefined,
   post: number,
-): string {
+): LinkButton {
   const { url } = loginLink(dataDir, { sub: by, channel, post });
-  return t(lang, 'viewer.open-in-browser', { url, minutes: LOGIN_TOKEN_SECONDS / 60 });
+  return { label: t(lang, 'viewer.open-in-browser'), url };
+}
+
+/** What the asker should know about their link: it expires, and it logs in as them. */
+export function openInBrowserNote(lang: Lang): string {
+  return t(lang, 'viewer.link-note', { minutes: LOGIN_TOKEN_SECONDS / 60 });
 }
 
 /**
- * The line under a capture result or an alert (which go to a thread or a channel, not to one asker):
- * the post's page in the viewer, without a token. Whoever has a session opens it; anyone else meets
- * the 401 page, which says how to get a link.
+ * The button under a capture result or an alert (which go to a thread or a channel, not to one
+ * asker): the post's page in the viewer, without a token. Whoever has a session opens it; anyone else
+ * meets the 401 page, which says how to get a link.
  */
-export function postPageLine(lang: Lang, post: number, env: NodeJS.ProcessEnv = process.env): string {
-  return t(lang, 'viewer.open-post', { url: `${viewerBase(env)}/post/${post}` });
+export function postPageButton(lang: Lang, post: number, env: NodeJS.ProcessEnv = process.env): LinkButton {
+  return { label: t(lang, 'viewer.open-in-browser'), url: `${viewerBase(env)}/post/${post}` };
 }

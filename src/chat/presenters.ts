@@ -11,7 +11,7 @@ import { commandLine } from './command.ts';
 import { ackCommand } from './commands/alerts.ts';
 import { history } from './commands/history.ts';
 import { show } from './commands/show.ts';
-import { postPageLine } from './present-viewer.ts';
+import { postPageButton } from './present-viewer.ts';
 import { type Button, type Lang, type Reply, ReplyBuilder, textReply } from './reply.ts';
 import { editWindow, hostOf, short, term, when } from './text.ts';
 
@@ -69,11 +69,13 @@ export function captureResult(outcome: PostCaptureOutcome | BackfillOutcome, lan
       [t(lang, 'label.evidence'), `${o.warc.file} @ ${o.warc.offset}`],
     ])
     .context(o.post.url)
-    .context(postPageLine(lang, o.post.id))
-    .buttons([
-      { label: t(lang, 'button.show'), command: commandLine(lang, show.spec, o.post.id), style: 'primary' },
-      { label: t(lang, 'button.history'), command: commandLine(lang, history.spec, o.post.id) },
-    ])
+    .buttons(
+      [
+        { label: t(lang, 'button.show'), command: commandLine(lang, show.spec, o.post.id), style: 'primary' },
+        { label: t(lang, 'button.history'), command: commandLine(lang, history.spec, o.post.id) },
+      ],
+      [postPageButton(lang, o.post.id)],
+    )
     .build();
 }
 
@@ -150,14 +152,13 @@ export function alertReply(a: AlertRow, lang: Lang): Reply {
   if (d.notice && hasMessage(d.notice.key)) b.section(t(lang, d.notice.key, d.notice.vars ?? {}));
   b.section('', fields);
   if (d.url) b.context(d.url);
-  if (a.post_id) b.context(postPageLine(lang, a.post_id));
   const buttons: Button[] = [];
   if (a.post_id) {
     buttons.push({ label: t(lang, 'button.show'), command: commandLine(lang, show.spec, a.post_id) });
     buttons.push({ label: t(lang, 'button.history'), command: commandLine(lang, history.spec, a.post_id) });
   }
   buttons.push({ label: t(lang, 'button.ack'), command: ackCommand(a.id, lang), style: 'primary' });
-  return b.buttons(buttons).build({ kind: 'ok' });
+  return b.buttons(buttons, a.post_id ? [postPageButton(lang, a.post_id)] : []).build({ kind: 'ok' });
 }
 
 /** "1 added, 2 removed" for the media of an edit; null when the media did not change. */

@@ -99,7 +99,13 @@ export function blockKitProblems(blocks: Json): string[] {
             problems.push(`${at}: button text must be plain_text, 1-75 chars`);
           if (typeof e.value === 'string' && e.value.length > 2000) problems.push(`${at}: value too long`);
           if (e.style && e.style !== 'primary' && e.style !== 'danger') problems.push(`${at}: bad style`);
-          if (typeof e.action_id !== 'string' || e.action_id.length > 255)
+          if (e.url !== undefined && (typeof e.url !== 'string' || e.url.length < 1 || e.url.length > 3000))
+            problems.push(`${at}: url must be 1-3000 chars`);
+          // action_id may be left out of a url button (Slack makes one up); a button needs one or the other.
+          if (e.action_id === undefined && e.url === undefined)
+            problems.push(`${at}: needs action_id or url`);
+          else if (e.action_id === undefined) continue;
+          else if (typeof e.action_id !== 'string' || e.action_id.length > 255)
             problems.push(`${at}: bad action_id`);
           else if (actionIds.has(e.action_id)) problems.push(`${at}: duplicate action_id ${e.action_id}`);
           else actionIds.add(e.action_id);

@@ -1,8 +1,8 @@
 import { t } from '../../domain/i18n.ts';
 import { postHistory } from '../../usecases/history.ts';
 import { type Command, type CommandSpec, commandLine, PAGE, pageOf } from '../command.ts';
-import { openInBrowser } from '../present-viewer.ts';
-import { ReplyBuilder } from '../reply.ts';
+import { openInBrowser, openInBrowserNote } from '../present-viewer.ts';
+import { type Button, ReplyBuilder } from '../reply.ts';
 import { editWindow, short, term, when } from '../text.ts';
 
 export const spec: CommandSpec = {
@@ -37,16 +37,16 @@ export const history: Command = {
         ['SHA-256', v.sha256],
       ]);
     }
+    const more: Button[] = [];
     if (start + pageSize < total) {
       b.context(t(lang, 'history.page', { from: start + 1, to: start + slice.length, n: total }));
-      b.buttons([
-        {
-          label: t(lang, 'button.more'),
-          command: commandLine(lang, spec, h.post.id, `${PAGE[lang]}:${page + 1}`),
-        },
-      ]);
+      more.push({
+        label: t(lang, 'button.more'),
+        command: commandLine(lang, spec, h.post.id, `${PAGE[lang]}:${page + 1}`),
+      });
     }
-    b.context(openInBrowser(lang, deps.archive.dataDir, by, cmd.channel, h.post.id));
+    b.context(openInBrowserNote(lang));
+    b.buttons(more, [openInBrowser(lang, deps.archive.dataDir, by, cmd.channel, h.post.id)]);
     return b.build();
   },
 };

@@ -1,7 +1,7 @@
 import { t } from '../../domain/i18n.ts';
 import { type PostDetail, showArchivedPost } from '../../usecases/post.ts';
 import { type Command, type CommandSpec, commandLine } from '../command.ts';
-import { openInBrowser } from '../present-viewer.ts';
+import { openInBrowser, openInBrowserNote } from '../present-viewer.ts';
 import { type Lang, ReplyBuilder } from '../reply.ts';
 import { editWindow, short, term, when } from '../text.ts';
 import { history } from './history.ts';
@@ -49,8 +49,11 @@ export const show: Command = {
       )
       .section(`> ${short(p.text, 500)}`, fields)
       .context(t(lang, 'show.context', { url: p.url, method: last?.method ?? '?' }))
-      .context(openInBrowser(lang, deps.archive.dataDir, by, cmd.channel, p.id))
-      .buttons([{ label: t(lang, 'button.history'), command: commandLine(lang, history.spec, p.id) }])
+      .context(openInBrowserNote(lang))
+      .buttons(
+        [{ label: t(lang, 'button.history'), command: commandLine(lang, history.spec, p.id) }],
+        [openInBrowser(lang, deps.archive.dataDir, by, cmd.channel, p.id)],
+      )
       .build();
   },
 };

@@ -2,11 +2,11 @@ import type { Message } from '../i18n.ts';
 
 /** The web viewer (src/viewer/, `archiefbot viewer`, `archiefbot login-link`) and its link in chat. */
 export const viewer = {
-  'viewer.open-in-browser': {
-    nl: 'Openen in de browser: {url} (link {minutes} minuten geldig, alleen voor jou)',
-    en: 'Open in browser: {url} (link valid for {minutes} minutes, for you only)',
+  'viewer.open-in-browser': { nl: 'Openen in de browser', en: 'Open in browser' },
+  'viewer.link-note': {
+    nl: 'De link "Openen in de browser" is {minutes} minuten geldig en logt jou in: deel hem niet.',
+    en: 'The "Open in browser" link is valid for {minutes} minutes and signs in as you: do not share it.',
   },
-  'viewer.open-post': { nl: 'In de browser: {url}', en: 'In the browser: {url}' },
   'viewer.skip': { nl: 'Naar de inhoud', en: 'Skip to content' },
   'viewer.switch-language': { nl: 'Nederlands', en: 'English' },
   'viewer.signed-in-as': { nl: 'Ingelogd als {user}', en: 'Signed in as {user}' },
