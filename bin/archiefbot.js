@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Runs the compiled JavaScript in dist/ (built by `npm ci` through the `prepare` script, or `npm run
 // build`) when it is at least as new as every source file; otherwise the TypeScript sources directly
-// through tsx, so an edited checkout never runs stale code. ARCHIEFBOT_FROM_SOURCE=1 forces the sources.
+// through tsx, so an edited checkout never runs stale code. ARCHIEFBOT_FROM_SOURCE=1 forces the sources;
+// ARCHIEFBOT_FROM_DIST=1 trusts dist/ without comparing (an installation that is built once and never
+// edited, and bench/startup, which must time the compiled program only).
 import { readdirSync, statSync } from 'node:fs';
 
 const root = new URL('..', import.meta.url);
@@ -20,6 +22,7 @@ function newest(dir) {
 
 function fresh() {
   if (process.env.ARCHIEFBOT_FROM_SOURCE === '1') return false;
+  if (process.env.ARCHIEFBOT_FROM_DIST === '1') return true;
   try {
     return statSync(built).mtimeMs >= newest(new URL('src', root).pathname);
   } catch {

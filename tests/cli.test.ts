@@ -230,6 +230,7 @@ describe('the archiefbot command', () => {
     expect(await loadCommands(['node', 'archiefbot', 'search', 'x', '--json'])).toHaveLength(1);
     expect(await loadCommands(['node', 'archiefbot', '--help'])).toHaveLength(COMMANDS.length);
     expect(await loadCommands(['node', 'archiefbot', 'serch'])).toHaveLength(COMMANDS.length);
+    expect(await loadCommands(['node', 'archiefbot', '--version'])).toHaveLength(0);
   });
 
   it('has --help for every command in the registry', async () => {

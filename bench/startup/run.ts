@@ -43,7 +43,12 @@ const archives: [string, string][] = [['empty', empty]];
 if (process.env.BENCH_ARCHIVE) archives.push(['large', process.env.BENCH_ARCHIVE]);
 const rows: { command: string; archive: string; p50: number; p95: number; ratioP50: number }[] = [];
 try {
-  const env = { ...process.env, ARCHIEFBOT_LOG_LEVEL: 'silent', ARCHIEFBOT_FROM_SOURCE: '' };
+  const env = {
+    ...process.env,
+    ARCHIEFBOT_LOG_LEVEL: 'silent',
+    ARCHIEFBOT_FROM_SOURCE: '',
+    ARCHIEFBOT_FROM_DIST: '1',
+  };
   const base = time(process.execPath, ['-e', '0'], env, empty);
   const baseP50 = median(base);
   rows.push({ command: 'node -e 0 (baseline)', archive: '-', p50: baseP50, p95: p95(base), ratioP50: 1 });
@@ -85,7 +90,7 @@ try {
   const src = time(
     process.execPath,
     [bin, 'search', 'x', '--json'],
-    { ...env, ARCHIEFBOT_FROM_SOURCE: '1', ARCHIEFBOT_DATA_DIR: empty },
+    { ...env, ARCHIEFBOT_FROM_SOURCE: '1', ARCHIEFBOT_FROM_DIST: '', ARCHIEFBOT_DATA_DIR: empty },
     empty,
   );
   rows.push({

@@ -48,7 +48,10 @@ export const COMMANDS: readonly CliCommandEntry[] = [
 
 /** The modules of the commands `argv` needs: the one it names, or all (help, version, a typo). */
 export async function loadCommands(argv: readonly string[]): Promise<CliCommand[]> {
-  const first = argv.slice(2).find((a) => !a.startsWith('-'));
+  const args = argv.slice(2);
+  // `--version` alone needs no command at all.
+  if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) return [];
+  const first = args.find((a) => !a.startsWith('-'));
   const named = COMMANDS.filter((c) => c.name === first);
   return Promise.all((named.length ? named : COMMANDS).map((c) => c.load()));
 }
