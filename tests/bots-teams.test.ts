@@ -86,6 +86,27 @@ describe('Teams: rendering and translation (no network)', () => {
     expect(c.body).toHaveLength(8);
   });
 
+  it('renders a link button as Action.OpenUrl after the command buttons, its address in the fallback text', () => {
+    const url = 'https://archief.example.org/archive/login?token=abc.def';
+    const reply = new ReplyBuilder()
+      .context('note')
+      .buttons([{ label: 'History', command: 'history 7' }], [{ label: 'Open in browser', url }])
+      .build();
+    const c = toAdaptiveCard(reply);
+    expect(c.body.at(-1)).toEqual({
+      type: 'ActionSet',
+      actions: [
+        { type: 'Action.Submit', title: 'History', style: 'default', data: { command: 'history 7' } },
+        { type: 'Action.OpenUrl', title: 'Open in browser', url },
+      ],
+    });
+    expect(c.fallbackText).toBe(`note\nOpen in browser: ${url}`);
+    const alone = toAdaptiveCard(new ReplyBuilder().buttons([], [{ label: 'Open', url }]).build());
+    expect(alone.body).toEqual([
+      { type: 'ActionSet', actions: [{ type: 'Action.OpenUrl', title: 'Open', url }] },
+    ]);
+  });
+
   it('sends every reply as one activity: the card, with the plain text only as its summary', () => {
     for (const reply of [
       textReply('Usage: `archiveer <url>`\nsecond line'),
@@ -302,6 +323,23 @@ describe('Teams adapter through serve (TEAMS_ENABLED, fake connector)', () => {
     const [shown] = await send({ id: press, value: buttons[0].data, from: TEAMS_USERS.viewer });
     expect(shown!.body.summary).toMatch(new RegExp(`^Post #${postId} \\(mastodon, live\\)`));
     expect(card(shown!).body[0].text).toBe(`Post #${postId} (mastodon, live)`);
+    // The capture result links the post's page in the viewer; the answer to "Show" a login for the asker.
+    expect(buttons.at(-1)).toEqual({
+      type: 'Action.OpenUrl',
+      title: 'Open in browser',
+      url: expect.stringMatching(new RegExp(`/archive/post/${postId}$`)),
+    });
+    const open = elements(card(shown!).body)
+      .find((e) => e.type === 'ActionSet')
+      .actions.filter((a: Json) => a.type === 'Action.OpenUrl');
+    expect(open).toEqual([
+      {
+        type: 'Action.OpenUrl',
+        title: 'Open in browser',
+        url: expect.stringMatching(/\/archive\/login\?token=/),
+      },
+    ]);
+    expect(shown!.body.summary).toContain(`Open in browser: ${open[0].url}`);
   });
 
   it('refuses a capture by a viewer and names the role it needs', async () => {
