@@ -205,6 +205,31 @@ describe('the terminal chat', () => {
     expect(s.printed()).toContain('[ja] vraag #v1 1 · [nee] vraag #v1 2');
   });
 
+  it('prints a link button as its label and the address, on a line of its own', async () => {
+    const url = 'http://127.0.0.1:3978/archive/login?token=abc.def';
+    const reply = new ReplyBuilder()
+      .section('Bericht #1')
+      .buttons(
+        [{ label: 'Geschiedenis', command: 'geschiedenis 1' }],
+        [{ label: 'Openen in de browser', url }],
+      )
+      .build();
+    expect(reply.text).toBe(`Bericht #1\nOpenen in de browser: ${url}`);
+    expect(toMarkdown(reply)).toBe(`Bericht #1\n[Geschiedenis] geschiedenis 1\nOpenen in de browser: ${url}`);
+    const s = shell(async () => reply);
+    await s.adapter.start();
+    s.input.write('toon 1\n');
+    await s.adapter.stop();
+    expect(s.printed()).toContain(`\nOpenen in de browser: ${url}\n`);
+  });
+
+  it('writes a link button as a Markdown link for Mattermost, whatever its label and address hold', () => {
+    const reply = new ReplyBuilder()
+      .buttons([], [{ label: 'Open [v2]', url: 'https://example.org/a (b)/c' }])
+      .build();
+    expect(toMarkdown(reply, 'markdown')).toBe('[Open \\[v2\\]](https://example.org/a%20%28b%29/c)');
+  });
+
   it('prints the answer to a command before a result sent meanwhile, and stops after both', async () => {
     const s = shell(async (cmd) => {
       await sleep(50);

@@ -340,6 +340,11 @@ describe('Mattermost through serve (fake Mattermost server: REST + WebSocket)', 
     // Buttons become their label and the command to type.
     expect(result).toMatch(/\[Show\] show \d+ · \[[^\]]+\] history \d+/);
     for (const p of fake.repliesTo(chat.lastPost!.id)) expect(p.root_id).toBe(chat.lastPost!.id);
+    // Link buttons (attachments have none that open an address) are Markdown links on their own line.
+    const id = /post #(\d+)/.exec(result)![1];
+    expect(result).toMatch(new RegExp(`\\n\\[Open in browser\\]\\(http://[^)\\s]+/archive/post/${id}\\)$`));
+    const [shown] = await chat.say(`show ${id}`, { user: 'viewer' });
+    expect(shown).toMatch(/\n\[Open in browser\]\(http:\/\/[^)\s]+\/archive\/login\?token=[^)\s]+\)$/);
   });
 
   it('refuses capture for a viewer and names the role it needs', async () => {
