@@ -210,7 +210,11 @@ describe('open in browser from chat', () => {
     }
     // An alert goes to a channel, not to one asker: it links the post's page without a token.
     const row = (await viewer.archive.db.get<AlertRow>('SELECT * FROM alert WHERE id = ?', [alertId]))!;
-    expect(alertReply(row, 'en').text).toContain(`In the browser: ${viewer.url}/post/${edited}`);
+    expect(alertReply(row, 'en').text).toContain(`Open in browser: ${viewer.url}/post/${edited}`);
+    expect(alertReply(row, 'en').blocks.at(-1)).toMatchObject({
+      type: 'actions',
+      links: [{ label: 'Open in browser', url: `${viewer.url}/post/${edited}` }],
+    });
     expect(alertReply(row, 'en').text).not.toContain('token=');
     const audit = await viewer.archive.db.all<{ actor: string }>(
       `SELECT actor FROM audit WHERE action = 'viewer.login'`,
