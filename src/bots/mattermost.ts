@@ -169,7 +169,19 @@ export function commandFromPost(
     channel: post.channel_id,
     text,
     replyTo,
+    // A direct channel the bot receives posts from is its own with this user.
+    private: direct,
   };
+}
+
+/**
+ * Whether a slash command came from the user's direct channel with the bot: Mattermost names a direct
+ * channel after its two members' ids, sorted, joined by `__`. A direct channel with someone else (the
+ * answer goes there `in_channel`, for both to read) or an unknown bot id: false.
+ */
+export function directWithBot(channelName: string, user: string, botId: string | undefined): boolean {
+  if (!botId || !user) return false;
+  return channelName === [user, botId].sort().join('__');
 }
 
 /**
@@ -420,6 +432,7 @@ export class MattermostAdapter implements ChatAdapter<'mattermost'> {
       channel,
       text: field('text'),
       replyTo,
+      private: directWithBot(field('channel_name'), user, this.me?.id),
     };
     // The answer is this request's response; a later one (a capture's result) waits in the inbox for it.
     const done = this.inbox.accept(channel, async () => {

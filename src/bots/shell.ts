@@ -101,7 +101,15 @@ export class ShellAdapter implements ChatAdapter<'shell'> {
   }
 
   private command(text: string): ChatCommand {
-    return { platform: 'shell', user: this.user, channel: CONVERSATION, text, replyTo: TARGET };
+    // The terminal is the operator's alone.
+    return {
+      platform: 'shell',
+      user: this.user,
+      channel: CONVERSATION,
+      text,
+      replyTo: TARGET,
+      private: true,
+    };
   }
 
   private write(text: string): void {

@@ -39,6 +39,8 @@ const DEFAULT_API_URL = 'https://slack.com/api/';
 const EVENT_TTL_SECONDS = 86_400;
 /** As long as a capture answer can be on its way (a chat capture request is kept until answered). */
 const THREAD_TTL_SECONDS = 7 * 86_400;
+/** How long the bot remembers that a `D` channel is its direct message with a user (see isOwnDirectMessage). */
+const DIRECT_TTL_SECONDS = 90 * 86_400;
 /** The prefix of the adapter's Redis keys. */
 const PREFIX = 'archiefbot';
 /** How long one Web API or response_url call may take (answer read included). */
@@ -529,7 +531,11 @@ export class SlackAdapter implements ChatAdapter<'slack'> {
       ref,
     };
     const reply = await this.bot.handle(
-      this.command(target, c.user_id, { userName: c.user_name, text: plainSlackText(c.text ?? '') }),
+      this.command(target, c.user_id, {
+        userName: c.user_name,
+        text: plainSlackText(c.text ?? ''),
+        private: await this.isOwnDirectMessage(c.channel_id, c.user_id),
+      }),
     );
     // The first public answer starts the thread later answers go to (they wait in the inbox for it).
     const ts = await this.deliver(target, reply);
@@ -543,8 +549,10 @@ export class SlackAdapter implements ChatAdapter<'slack'> {
       thread_ts: e.thread_ts ?? e.ts,
       user: e.user,
     };
+    const direct = e.channel_type === 'im';
+    if (direct) await this.rememberDirectMessage(e.channel, e.user!);
     const reply = await this.bot.handle(
-      this.command(target, e.user!, { text: plainSlackText(e.text ?? '', botUserId) }),
+      this.command(target, e.user!, { text: plainSlackText(e.text ?? '', botUserId), private: direct }),
     );
     await this.deliver(target, reply);
   }
@@ -598,9 +606,41 @@ export class SlackAdapter implements ChatAdapter<'slack'> {
       response_url: b.response_url,
     };
     const reply = await this.bot.handle(
-      this.command(target, b.user.id, { userName: b.user.username ?? b.user.name, action: { command } }),
+      this.command(target, b.user.id, {
+        userName: b.user.username ?? b.user.name,
+        action: { command },
+        private: await this.isOwnDirectMessage(channel, b.user.id),
+      }),
     );
     await this.deliver(target, reply);
+  }
+
+  /**
+   * Whether a slash command or a button press came from the user's direct message with the bot. A
+   * `D` channel alone does not say so: a slash command also works in a direct message between two
+   * people, where the answer (through the response_url) reaches both. The bot's own direct messages
+   * are the ones its `message.im` events come from; it remembers those (rememberDirectMessage).
+   */
+  private async isOwnDirectMessage(channel: string, user: string): Promise<boolean> {
+    if (!channel.startsWith('D')) return false;
+    try {
+      return (await this.redis.get(this.directKey(channel))) === user;
+    } catch (err) {
+      this.log.warn({ err, channel }, 'slack direct message look-up failed');
+      return false;
+    }
+  }
+
+  private async rememberDirectMessage(channel: string, user: string): Promise<void> {
+    try {
+      await this.redis.set(this.directKey(channel), user, 'EX', DIRECT_TTL_SECONDS);
+    } catch (err) {
+      this.log.warn({ err, channel }, 'slack direct message not remembered');
+    }
+  }
+
+  private directKey(channel: string): string {
+    return `${PREFIX}:slack:im:${channel}`;
   }
 
   // --- outgoing -------------------------------------------------------------------------------

@@ -112,7 +112,7 @@ export interface IncomingActivity {
   from?: { id?: string; name?: string; aadObjectId?: string };
   recipient?: { id?: string };
   membersAdded?: { id?: string }[];
-  conversation?: { id?: string };
+  conversation?: { id?: string; conversationType?: string };
   entities?: { type: string; [key: string]: unknown }[];
 }
 
@@ -163,6 +163,8 @@ export function commandFromActivity(a: IncomingActivity): ChatCommand | null {
     text: messageText(a),
     ...(command ? { action: { command } } : {}),
     replyTo,
+    // The personal scope is the user's one-to-one chat with the bot; group chats and channels are not.
+    private: a.conversation?.conversationType === 'personal',
   };
 }
 

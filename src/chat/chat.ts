@@ -16,6 +16,12 @@ export interface ChatCommand {
   /** A button press: the command the button carries. */
   action?: { command: string };
   replyTo: ReplyTarget;
+  /**
+   * The conversation is the asker's alone (a direct message with the bot, Teams' personal scope, the
+   * terminal), as the platform itself says. Only there does an answer carry a personal sign-in link
+   * for the viewer; absent or false: others may read the answer.
+   */
+  private?: boolean;
 }
 
 export interface CaptureRequestFromChat {

@@ -150,6 +150,26 @@ export function openInBrowser(
   return { label: t(lang, 'viewer.open-in-browser'), url };
 }
 
+/**
+ * The "open in browser" button and its note under an answer about a post (show, history). Only in a
+ * conversation that is the asker's alone (`private`) does it carry their sign-in link: anyone who
+ * reads a channel could click it and be signed in as the asker, with the asker's roles. Elsewhere it
+ * is the post page without a token, and the note says where to get a personal link.
+ */
+export function postLinkFor(
+  lang: Lang,
+  dataDir: string,
+  asker: { by: string; channel: string; private?: boolean },
+  post: number,
+): { button: LinkButton; note: string } {
+  if (asker.private)
+    return {
+      button: openInBrowser(lang, dataDir, asker.by, asker.channel, post),
+      note: openInBrowserNote(lang),
+    };
+  return { button: postPageButton(lang, post), note: t(lang, 'viewer.link-in-dm') };
+}
+
 /** What the asker should know about their link: it expires, and it logs in as them. */
 export function openInBrowserNote(lang: Lang): string {
   return t(lang, 'viewer.link-note', { minutes: LOGIN_TOKEN_SECONDS / 60 });

@@ -1,7 +1,7 @@
 import { t } from '../../domain/i18n.ts';
 import { postHistory } from '../../usecases/history.ts';
 import { type Command, type CommandSpec, commandLine, PAGE, pageOf } from '../command.ts';
-import { openInBrowser, openInBrowserNote } from '../present-viewer.ts';
+import { postLinkFor } from '../present-viewer.ts';
 import { type Button, ReplyBuilder } from '../reply.ts';
 import { editWindow, short, term, when } from '../text.ts';
 
@@ -45,8 +45,14 @@ export const history: Command = {
         command: commandLine(lang, spec, h.post.id, `${PAGE[lang]}:${page + 1}`),
       });
     }
-    b.context(openInBrowserNote(lang));
-    b.buttons(more, [openInBrowser(lang, deps.archive.dataDir, by, cmd.channel, h.post.id)]);
+    const link = postLinkFor(
+      lang,
+      deps.archive.dataDir,
+      { by, channel: cmd.channel, private: cmd.private },
+      h.post.id,
+    );
+    b.context(link.note);
+    b.buttons(more, [link.button]);
     return b.build();
   },
 };

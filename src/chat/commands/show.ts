@@ -1,7 +1,7 @@
 import { t } from '../../domain/i18n.ts';
 import { type PostDetail, showArchivedPost } from '../../usecases/post.ts';
 import { type Command, type CommandSpec, commandLine } from '../command.ts';
-import { openInBrowser, openInBrowserNote } from '../present-viewer.ts';
+import { postLinkFor } from '../present-viewer.ts';
 import { type Lang, ReplyBuilder } from '../reply.ts';
 import { editWindow, short, term, when } from '../text.ts';
 import { history } from './history.ts';
@@ -39,6 +39,12 @@ export const show: Command = {
           : when(last.validFrom ?? last.capturedAt),
       ]);
     if (d.appraisal) fields.push([t(lang, 'label.appraisal'), appraisalLine(d.appraisal, lang)]);
+    const link = postLinkFor(
+      lang,
+      deps.archive.dataDir,
+      { by, channel: cmd.channel, private: cmd.private },
+      p.id,
+    );
     return new ReplyBuilder()
       .header(
         t(lang, 'show.title', {
@@ -49,10 +55,10 @@ export const show: Command = {
       )
       .section(`> ${short(p.text, 500)}`, fields)
       .context(t(lang, 'show.context', { url: p.url, method: last?.method ?? '?' }))
-      .context(openInBrowserNote(lang))
+      .context(link.note)
       .buttons(
         [{ label: t(lang, 'button.history'), command: commandLine(lang, history.spec, p.id) }],
-        [openInBrowser(lang, deps.archive.dataDir, by, cmd.channel, p.id)],
+        [link.button],
       )
       .build();
   },

@@ -7,6 +7,10 @@ export const viewer = {
     nl: 'De link "Openen in de browser" is {minutes} minuten geldig en logt jou in: deel hem niet.',
     en: 'The "Open in browser" link is valid for {minutes} minutes and signs in as you: do not share it.',
   },
+  'viewer.link-in-dm': {
+    nl: 'Voor een persoonlijke inloglink: vraag het me in een privébericht.',
+    en: 'For a personal sign-in link, ask me in a direct message.',
+  },
   'viewer.skip': { nl: 'Naar de inhoud', en: 'Skip to content' },
   'viewer.switch-language': { nl: 'Nederlands', en: 'English' },
   'viewer.signed-in-as': { nl: 'Ingelogd als {user}', en: 'Signed in as {user}' },
@@ -27,8 +31,8 @@ export const viewer = {
   },
   'viewer.401.how': { nl: 'Zo krijg je een link', en: 'How to get a link' },
   'viewer.401.from-chat': {
-    nl: 'In de chat: vraag de bot naar een bericht (bijvoorbeeld "toon 12") en open de link "Openen in de browser" onder het antwoord.',
-    en: 'In chat: ask the bot about a post (for example "show 12") and open the "Open in browser" link under its answer.',
+    nl: 'In de chat: vraag de bot in een privébericht naar een bericht (bijvoorbeeld "toon 12") en open de link "Openen in de browser" onder het antwoord. In een kanaal krijg je geen inloglink.',
+    en: 'In chat: ask the bot about a post in a direct message (for example "show 12") and open the "Open in browser" link under its answer. In a channel you get no sign-in link.',
   },
   'viewer.401.from-operator': {
     nl: 'Of vraag de beheerder om een link; die maakt hem op de server met',
