@@ -63,6 +63,7 @@ describe('Mattermost settings and message handling', () => {
       channel: 'c1',
       text: 'help',
       replyTo: { platform: 'mattermost', channel: 'c1', rootId: 'p1' },
+      private: false,
     } satisfies ChatCommand);
     expect(commandFromPost(post('@ArchiefBot: status'), channel, me)?.text).toBe('status');
     expect(commandFromPost(post('toon 12 @archiefbot'), channel, me)?.text).toBe('toon 12');
@@ -75,6 +76,10 @@ describe('Mattermost settings and message handling', () => {
     expect(commandFromPost(post('@archiefbot2 help'), channel, me)).toBeNull();
     expect(commandFromPost(post('mail archiefbot@example.org'), channel, me)).toBeNull();
     expect(commandFromPost(post('help'), { channel_type: 'D' }, me)?.text).toBe('help');
+    // Only a direct channel is the asker's alone (the personal sign-in link goes there only).
+    expect(commandFromPost(post('help'), { channel_type: 'D' }, me)?.private).toBe(true);
+    expect(commandFromPost(post('@archiefbot help'), { channel_type: 'P' }, me)?.private).toBe(false);
+    expect(commandFromPost(post('@archiefbot help'), { channel_type: 'G' }, me)?.private).toBe(false);
     expect(commandFromPost(post('@archiefbot help', { user_id: 'botid' }), channel, me)).toBeNull();
     expect(commandFromPost(post('help', { user_id: 'botid' }), { channel_type: 'D' }, me)).toBeNull();
     expect(
@@ -343,8 +348,11 @@ describe('Mattermost through serve (fake Mattermost server: REST + WebSocket)', 
     // Link buttons (attachments have none that open an address) are Markdown links on their own line.
     const id = /post #(\d+)/.exec(result)![1];
     expect(result).toMatch(new RegExp(`\\n\\[Open in browser\\]\\(http://[^)\\s]+/archive/post/${id}\\)$`));
+    // Asked in the channel, show links the post page without a token and says where to get a link.
     const [shown] = await chat.say(`show ${id}`, { user: 'viewer' });
-    expect(shown).toMatch(/\n\[Open in browser\]\(http:\/\/[^)\s]+\/archive\/login\?token=[^)\s]+\)$/);
+    expect(shown).not.toContain('token=');
+    expect(shown).toContain('For a personal sign-in link, ask me in a direct message.');
+    expect(shown).toMatch(new RegExp(`\\n\\[Open in browser\\]\\(http://[^)\\s]+/archive/post/${id}\\)$`));
   });
 
   it('refuses capture for a viewer and names the role it needs', async () => {
@@ -377,6 +385,32 @@ describe('Mattermost through serve (fake Mattermost server: REST + WebSocket)', 
       { authorization: 'Token cmd-token' },
     );
     expect(viaHeader.status).toBe(200);
+  });
+
+  it('puts the personal sign-in link only in the direct channel with the bot (post or slash command)', async () => {
+    const id = (await h.running.bot.deps.archive.db.get<{ id: number }>('SELECT min(id) AS id FROM post'))!.id;
+    const login = /\[Open in browser\]\(http:\/\/[^)\s]+\/archive\/login\?token=[^)\s]+\)$/;
+    const [inDm] = await dm.say(`show ${id}`, { user: 'viewer' });
+    expect(inDm).toMatch(login);
+    expect(inDm).not.toContain('ask me in a direct message');
+    // A slash command names its channel: the direct channel with the bot is `<id>__<id>` of the two.
+    const viewer = chat.users.viewer;
+    const withBot = fake.directChannel(viewer);
+    const fields = (channel: { id: string; name: string }) => ({
+      ...slashFields(`show ${id}`, viewer.id),
+      channel_id: channel.id,
+      channel_name: channel.name,
+    });
+    expect((await (await slash(fields(withBot))).json()).text).toMatch(login);
+    // A direct channel between two people: the in_channel answer reaches both, so no token.
+    const colleague = fake.addUser({ username: 'collega' });
+    const between = fake.addChannel([viewer.id, colleague.id].sort().join('__'), 'D');
+    for (const channel of [between, chat.channel]) {
+      const answer = (await (await slash(fields(channel))).json()).text as string;
+      expect(answer).not.toContain('token=');
+      expect(answer).toContain('ask me in a direct message');
+      expect(answer).toMatch(new RegExp(`\\[Open in browser\\]\\(http://[^)\\s]+/archive/post/${id}\\)$`));
+    }
   });
 
   it('delivers a slash-command capture result later by posting in the channel', async () => {

@@ -175,6 +175,7 @@ describe('Teams: rendering and translation (no network)', () => {
         conversation: '19:general@thread.tacv2;messageid=1700',
         activityId: 'act-9',
       },
+      private: false,
     });
     expect(JSON.parse(JSON.stringify(cmd!.replyTo))).toEqual(cmd!.replyTo);
     expect(channelOf('a:conv-1')).toBe('a:conv-1');
