@@ -388,7 +388,8 @@ describe('Mattermost through serve (fake Mattermost server: REST + WebSocket)', 
   });
 
   it('puts the personal sign-in link only in the direct channel with the bot (post or slash command)', async () => {
-    const id = (await h.running.bot.deps.archive.db.get<{ id: number }>('SELECT min(id) AS id FROM post'))!.id;
+    const id = (await h.running.bot.deps.archive.db.get<{ id: number }>('SELECT min(id) AS id FROM post'))!
+      .id;
     const login = /\[Open in browser\]\(http:\/\/[^)\s]+\/archive\/login\?token=[^)\s]+\)$/;
     const [inDm] = await dm.say(`show ${id}`, { user: 'viewer' });
     expect(inDm).toMatch(login);

@@ -437,11 +437,14 @@ describe('Slack adapter over HTTP (/slack/events on the shared server)', () => {
     expect(post.via).toBe('chat.postMessage');
     expect(post.thread_ts).toBe(captured.thread_ts);
     expect(field(post, 'SHA-256')).toBe(field(captured, 'SHA-256'));
-    // The answer about the post opens it in the viewer: a url button with a login link for the asker.
+    // Pressed in a channel: the post's page without a token (anyone there could use the asker's login),
+    // and where to get a personal link.
     expect(buttons(post).map((b) => b.url ?? b.value)).toEqual([
       `history ${id}`,
-      expect.stringMatching(/\/archive\/login\?token=[\w.%-]+$/),
+      expect.stringMatching(new RegExp(`/archive/post/${id}$`)),
     ]);
+    expect(JSON.stringify(post)).not.toContain('token=');
+    expect(unescapeMrkdwn(post.text)).toContain('ask me in a direct message');
     const audit = await h.running.bot.deps.archive.db.get<{ actor: string; subject: string }>(
       "SELECT actor, subject FROM audit WHERE action = 'chat.command' ORDER BY id DESC LIMIT 1",
     );
@@ -474,6 +477,38 @@ describe('Slack adapter over HTTP (/slack/events on the shared server)', () => {
       expect.stringMatching(/^Post #\d+/),
     ]);
     expect(await audits()).toBe(before.audits + 1);
+  });
+
+  it('puts the personal sign-in link only in the direct message with the bot', async () => {
+    const id = (await h.running.bot.deps.archive.db.get<{ id: number }>('SELECT min(id) AS id FROM post'))!
+      .id;
+    const login = /\/archive\/login\?token=[\w.%-]+$/;
+    const linkOf = (p: SlackPost) => buttons(p).find((b) => b.url)?.url as string;
+    const answerIn = (channel: string, n: number) =>
+      fake.waitFor(() => postsIn(channel)[n], 5000, `answer ${n + 1} in ${channel}`);
+    // A slash command in a D channel the bot has never had a message from: it may be a direct message
+    // between two people, where the answer reaches both. No token.
+    await fake.slashCommand(endpoint, {
+      user: SLACK_USERS.viewer,
+      channel: 'D_TWO_PEOPLE',
+      text: `show ${id}`,
+    });
+    const between = await answerIn('D_TWO_PEOPLE', 0);
+    expect(JSON.stringify(between)).not.toContain('token=');
+    expect(linkOf(between)).toMatch(new RegExp(`/archive/post/${id}$`));
+    // A direct message to the bot (message.im): the asker's sign-in link, and the note that it is theirs.
+    const dm = fake.directMessage({ user: SLACK_USERS.viewer, channel: 'D_ASKER', text: `show ${id}` });
+    expect((await fake.event(endpoint, dm)).status).toBe(200);
+    const inDm = await answerIn('D_ASKER', 0);
+    expect(linkOf(inDm)).toMatch(login);
+    expect(unescapeMrkdwn(inDm.text)).not.toContain('ask me in a direct message');
+    // Now the bot knows D_ASKER as its direct message with this user: a slash command there gets the link,
+    // the same command by someone else in that channel does not.
+    await fake.slashCommand(endpoint, { user: SLACK_USERS.viewer, channel: 'D_ASKER', text: `show ${id}` });
+    expect(linkOf(await answerIn('D_ASKER', 1))).toMatch(login);
+    await fake.slashCommand(endpoint, { user: SLACK_USERS.admin, channel: 'D_ASKER', text: `show ${id}` });
+    const other = await answerIn('D_ASKER', 2);
+    expect(JSON.stringify(other)).not.toContain('token=');
   });
 
   it('captures the first link of a message through the "Archiveer link" shortcut', async () => {
