@@ -178,6 +178,16 @@ describe('Teams: rendering and translation (no network)', () => {
       private: false,
     });
     expect(JSON.parse(JSON.stringify(cmd!.replyTo))).toEqual(cmd!.replyTo);
+    // Only the personal scope (the one-to-one chat with the bot) is the asker's alone.
+    const scoped = (conversationType: string) =>
+      commandFromActivity({
+        type: 'message',
+        from: { id: '29:x' },
+        conversation: { id: 'a:1', conversationType },
+      });
+    expect(scoped('personal')?.private).toBe(true);
+    expect(scoped('groupChat')?.private).toBe(false);
+    expect(scoped('channel')?.private).toBe(false);
     expect(channelOf('a:conv-1')).toBe('a:conv-1');
     expect(commandFromActivity({ type: 'message', text: 'help', conversation: { id: 'c' } })).toBeNull();
   });
@@ -341,6 +351,32 @@ describe('Teams adapter through serve (TEAMS_ENABLED, fake connector)', () => {
       },
     ]);
     expect(shown!.body.summary).toContain(`Open in browser: ${open[0].url}`);
+
+    // The same button pressed in a channel or a group chat: others read the answer, so no token
+    // anywhere (card or summary), the post's page instead, and where to get a personal link.
+    for (const conversationType of ['channel', 'groupChat'] as const) {
+      const [there] = await send({
+        id: nextId(),
+        value: buttons[0].data,
+        from: TEAMS_USERS.viewer,
+        conversationId:
+          conversationType === 'channel' ? '19:general@thread.tacv2;messageid=42' : '19:group-chat',
+        conversationType,
+      });
+      expect(JSON.stringify(there!.body)).not.toContain('token=');
+      expect(there!.body.summary).toContain('ask me in a direct message');
+      expect(
+        elements(card(there!).body)
+          .find((e) => e.type === 'ActionSet')
+          .actions.filter((a: Json) => a.type === 'Action.OpenUrl'),
+      ).toEqual([
+        {
+          type: 'Action.OpenUrl',
+          title: 'Open in browser',
+          url: expect.stringMatching(new RegExp(`/archive/post/${postId}$`)),
+        },
+      ]);
+    }
   });
 
   it('refuses a capture by a viewer and names the role it needs', async () => {
