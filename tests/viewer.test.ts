@@ -143,6 +143,8 @@ describe('signing in', () => {
     }
     const none = await fetch(`${viewer.url}/post/${edited}`, { redirect: 'manual' });
     expect(none.status).toBe(401);
+    // Where the chat's post page link leads without a session: it says a link comes in a direct message.
+    expect(await none.text()).toMatch(/(in a direct message|in een privébericht)/);
   });
 
   it('refuses a link for a user roles.yaml gives no role', async () => {
@@ -195,12 +197,25 @@ describe('open in browser from chat', () => {
       else process.env.ARCHIEFBOT_VIEWER_URL = before;
     });
     for (const text of [`show ${edited}`, `geschiedenis ${edited}`]) {
-      const reply = await bot.handle({
+      // Asked in a channel: the post's page, no token (the channel could use it), and where to get one.
+      const inChannel = await bot.handle({
         platform: 'slack',
         user: 'UVIEWER',
         channel: 'C1',
         text,
         replyTo: { platform: 'slack', channel: 'C1' },
+      });
+      expect(JSON.stringify(inChannel)).not.toContain('token=');
+      expect(inChannel.text).toContain(`${viewer.url}/post/${edited}`);
+      expect(inChannel.text).toMatch(/(ask me in a direct message|vraag het me in een privébericht)/);
+      // Asked in a direct message: the asker's sign-in link.
+      const reply = await bot.handle({
+        platform: 'slack',
+        user: 'UVIEWER',
+        channel: 'D1',
+        text,
+        replyTo: { platform: 'slack', channel: 'D1' },
+        private: true,
       });
       const url = /(https?:\/\/\S+\/login\?token=\S+)/.exec(reply.text)?.[1];
       expect(url, reply.text).toBeDefined();
