@@ -9,7 +9,8 @@ import { FakeTeamsConnector } from './fakes/teams.ts';
 import { type ChatDriver, type Harness, startHarness } from './helpers/harness.ts';
 
 /**
- * One scripted conversation on all four adapters: each runs against its own `serve` (own Redis,
+ * One scripted conversation on all four adapters, each in a direct message with the bot (Teams: the
+ * personal chat): each runs against its own `serve` (own Redis,
  * archive and Mastodon fake), and every answer must say the same thing everywhere, once the
  * platform's markup, the loopback ports, the times and the WARC file names are set aside.
  */
@@ -68,7 +69,7 @@ const platforms: Platform[] = [
     async start() {
       const fake = await FakeSlack.start();
       const h = await startHarness(fake.env());
-      const driver = await startSlackDriver(h, fake);
+      const driver = await startSlackDriver(h, fake, { via: 'dm' });
       return {
         h,
         driver,
@@ -100,7 +101,7 @@ const platforms: Platform[] = [
     async start() {
       const fake = await FakeMattermost.start({ botToken: 'bot-token' });
       const h = await startHarness({ MATTERMOST_URL: fake.url, MATTERMOST_TOKEN: 'bot-token' });
-      const driver = await startMattermostDriver(h, fake);
+      const driver = await startMattermostDriver(h, fake, { via: 'dm' });
       return {
         h,
         driver,
@@ -139,6 +140,8 @@ describe('one conversation, four adapters', () => {
         expect(out[1]).toMatch(/Archiving http:\/\/HOST\/@minbzk\/\d+ \(job r1\)/);
         expect(out[1]).toMatch(/SHA-256: [0-9a-f]{64}/);
         expect(out[2]).toMatch(/Woo-jaarrapportage/);
+        // A direct message (Teams: the personal chat; the terminal) is the asker's alone: their sign-in link.
+        expect(out[2]).toMatch(/Open in browser: http:\/\/HOST\/archive\/login\?token=TOKEN/);
         expect(out[3]).toMatch(/#1 /);
         if (platform.name !== 'shell') expect(out[4]).toMatch(/needs the role archivist/);
         expect(out[5]).toMatch(/Bedoelde je capture\?/);
