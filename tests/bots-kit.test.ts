@@ -223,6 +223,18 @@ describe('the terminal chat', () => {
     expect(s.printed()).toContain(`\nOpenen in de browser: ${url}\n`);
   });
 
+  it("marks the terminal conversation as the operator's alone (the personal sign-in link goes there)", async () => {
+    const seen: ChatCommand[] = [];
+    const s = shell(async (cmd) => {
+      seen.push(cmd);
+      return textReply('ok');
+    });
+    await s.adapter.start();
+    s.input.write('toon 1\n');
+    await s.adapter.stop();
+    expect(seen.map((c) => c.private)).toEqual([true]);
+  });
+
   it('writes a link button as a Markdown link for Mattermost, whatever its label and address hold', () => {
     const reply = new ReplyBuilder()
       .buttons([], [{ label: 'Open [v2]', url: 'https://example.org/a (b)/c' }])
