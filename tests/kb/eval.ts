@@ -8,7 +8,10 @@
  * around it, typos inserted, and (fresh set) the same question in the other language — and prints the
  * drop from the plain figure for each. A case is correct when the verdict and the answer's language are
  * right, archiving verdicts cite a source and, for info questions, the answer states every listed fact.
- * Run: npm run eval:kb  (--verbose lists every miss, --set tuning|heldout|fresh for one set, --json).
+ * Then, apart from the sets and never in their figures, the approved community entries of an archive
+ * (`--archive <data dir>` or ARCHIEFBOT_DATA_DIR; tests/kb/eval-community.ts).
+ * Run: npm run eval:kb  (--verbose lists every miss, --set tuning|heldout|fresh|…|community for one
+ * set, --archive <data dir>, --json).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -241,11 +244,11 @@ export function typeClassifier(cases: EvalCase[]): {
   return { correct, total: cases.length, sure, sureRight };
 }
 
-function main(args: string[]): void {
+async function main(args: string[]): Promise<void> {
   const verbose = args.includes('--verbose');
   const json = args.includes('--json');
-  const only = args.includes('--set') ? (args[args.indexOf('--set') + 1] as SetName) : undefined;
-  const sets = only ? [only] : SETS;
+  const only = args.includes('--set') ? args[args.indexOf('--set') + 1] : undefined;
+  const sets = only === 'community' ? [] : only ? [only as SetName] : SETS;
   const report: Record<string, unknown> = {};
   const label: Record<SetName, string> = {
     tuning: 'tuning set (tuned on)',
@@ -280,8 +283,18 @@ function main(args: string[]): void {
     }
     report[set] = entry;
   }
+  // The archive's approved community entries: their own section, never in the sets' figures.
+  if (!only || only === 'community') {
+    const { archiveDir, evalCommunity, formatCommunity } = await import('./eval-community.ts');
+    const community = await evalCommunity(archiveDir(args));
+    if (json) report['community'] = community;
+    else console.log(formatCommunity(community, verbose));
+  }
   if (json) console.log(JSON.stringify(report, null, 2));
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url))
-  main(process.argv.slice(2));
+  main(process.argv.slice(2)).catch((err: Error) => {
+    console.error(err.message);
+    process.exitCode = 1;
+  });
