@@ -267,7 +267,10 @@ describe('replay in ReplayWeb.page (headless Chromium)', () => {
           await tab.goto(`${base}/page.html?url=${encodeURIComponent(p.url)}&ts=${ts}`);
           const expected = p.text.split(' ').slice(0, 3).join(' ');
           let found = '';
-          for (let i = 0; i < 120 && !found; i++) {
+          for (let i = 0; i < 240 && !found; i++) {
+            // ReplayWeb.page installs its service worker on the first load; on a loaded machine the
+            // frame can miss it: reload once, as a reader would, before calling the page unreplayable.
+            if (i === 80) await tab.reload().catch(() => {});
             for (const f of tab.frames()) {
               if (!f.url().includes('mp_/')) continue;
               const text = await f.evaluate(() => document.body?.innerText ?? '').catch(() => '');
