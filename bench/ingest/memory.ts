@@ -7,8 +7,9 @@
  * Run: npm run bench:ingest-memory   (BENCH_SIZES=2000,20000,100000)
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import path from 'node:path';
 import { FakeMastodon } from '../../tests/fakes/mastodon.ts';
 import { testEnv } from '../../tests/helpers/cli.ts';
 
@@ -56,8 +57,11 @@ for (const size of [40, ...SIZES]) {
   m.addAccount({ username: 'bench', displayName: 'Benchmark' });
   m.addStatuses(size, 'bench', (i) => `<p>Bericht ${i}: de minister over de begroting, woo-verzoek ${i}</p>`);
   const t = testEnv();
+  // One run for the whole account: past capture.maxPagesPerRun (1,000 pages) a backfill stops to resume later.
+  const override = path.join(t.dataDir, 'bench-config.yaml');
+  writeFileSync(override, 'capture:\n  maxPagesPerRun: 1000000\n');
   try {
-    const r = await capture(`${m.url}/@bench`, { ...process.env, ...t.env });
+    const r = await capture(`${m.url}/@bench`, { ...process.env, ...t.env, ARCHIEFBOT_CONFIG: override });
     if (r.posts !== size) throw new Error(`backfilled ${r.posts} of ${size} posts`);
     rows.push({ posts: size, peakMb: r.peakMb, seconds: Number(r.seconds.toFixed(1)) });
     console.log(`${String(size).padStart(7)} posts: peak RSS ${r.peakMb} MB, ${r.seconds.toFixed(1)} s`);
