@@ -374,6 +374,24 @@ describe('capture --method browser (headless Chromium against a loopback site)',
     expect(outcome).toMatchObject({ kind: 'post', method: 'browser' });
     await expect(run('/nonexistent/chromium')).rejects.toMatchObject({ code: 'not-configured' });
   });
+
+  it('fails at once, not to be retried, for a host that does not exist (the page request’s own verdict)', async () => {
+    const t = guardedEnv(site);
+    const config = loadConfig(t.env);
+    const archive = await Archive.open(config.dataDir, { rotateBytes: 1e9, operator: '' });
+    const pipeline = new CapturePipeline(archive, config);
+    try {
+      const err = await pipeline
+        .capture({ url: 'https://bestaat-niet.invalid/bericht', trigger: 'command', method: 'browser' })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(CaptureError);
+      expect(err).toMatchObject({ code: 'network-error', retryable: false });
+      expect((err as CaptureError).message).toMatch(/the browser could not load .*does not exist/);
+    } finally {
+      await pipeline.close();
+      await archive.close();
+    }
+  });
 });
 
 describe('archiveer <url> browser (chat)', () => {

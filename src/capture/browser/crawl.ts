@@ -232,6 +232,15 @@ function loadFailure(url: string, recorder: Recorder, err: Error): CaptureError 
       { url, host },
     );
   const failed = recorder.notes.failed.find((f) => f.startsWith(url));
+  // The page's own request failed in the HTTP client: its verdict stands (a host that does not exist
+  // or a 404 is not retried; a timeout or a 5xx is), with the browser named in the message.
+  const own = recorder.notes.documentError;
+  if (own && failed)
+    return new CaptureError(own.code, `the browser could not load ${url} (${own.message})`, own.retryable, {
+      ...own.vars,
+      url,
+      host,
+    });
   return new CaptureError(
     'network-error',
     `the browser could not load ${url} (${failed ?? err.message.split('\n')[0]})`,

@@ -36,6 +36,8 @@ export interface RecorderNotes {
   documents: { url: string; status: number }[];
   /** Requests performed (recorded exchanges may be more: retries). */
   requests: number;
+  /** Why the main frame's document could not be fetched, as the HTTP client said it (code, retryable). */
+  documentError?: CaptureError;
 }
 
 /** Response headers the browser must not see again: the body it gets is already decoded and whole. */
@@ -134,7 +136,10 @@ export class Recorder {
       const blocked = err instanceof CaptureError && err.code === 'blocked-address';
       if (blocked) this.notes.blocked.push(url);
       else this.notes.failed.push(`${url} (${(err as Error).message})`);
-      if (mainFrame) this.notes.documents.push({ url, status: 0 });
+      if (mainFrame) {
+        this.notes.documents.push({ url, status: 0 });
+        if (err instanceof CaptureError) this.notes.documentError = err;
+      }
       return route.abort(blocked ? 'blockedbyclient' : 'failed').catch(() => {});
     }
     if (mainFrame) this.notes.documents.push({ url, status: res.status });
