@@ -10,9 +10,9 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
+import { freePort } from '../../src/queue/redis-server.ts';
 import { FakeSlack } from '../../tests/fakes/slack.ts';
 import { testEnv } from '../../tests/helpers/cli.ts';
 import { TEST_ROLES } from '../../tests/helpers/harness.ts';
@@ -22,15 +22,6 @@ const TOTAL = Number(process.env.BENCH_COMMANDS ?? 10_000);
 const BATCH = 25;
 const IDLE_MS = Number(process.env.BENCH_IDLE_MS ?? 15_000);
 const commands = ['status', 'search Woo-jaarrapportage', 'help', 'show 1'];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** serve's own account of its memory (GET /healthz `memory`): RSS, V8 heap used and reserved, external. */
 async function inside(base: string): Promise<Record<string, number>> {

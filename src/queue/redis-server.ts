@@ -17,7 +17,8 @@ wait $r; exit $?`;
 /** The first wait before a private redis-server that stopped is started again. */
 const RESTART_DELAY_MS = 1_000;
 
-async function freePort(): Promise<number> {
+/** A free TCP port on 127.0.0.1 (asked of the kernel, then released). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);
