@@ -14,7 +14,6 @@
  * The bag is written under `<out>.partial` and renamed when whole. `verifyBag` checks a bag after the
  * RFC (bagit.txt, completeness, Payload-Oxum, every payload and tag checksum), whoever made it.
  */
-import { createHash } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { sha256Hex } from '../domain/content.ts';
@@ -301,16 +300,7 @@ export async function exportBagit(selection: Selection, opts: ExportOptions): Pr
     const tagmanifest = Buffer.from(`${tagLines.join('\n')}\n`);
     writeFileSync(path.join(bag, 'tagmanifest-sha256.txt'), tagmanifest);
     renameSync(bag, out);
-    return {
-      format: 'bagit',
-      file: out,
-      sha256: createHash('sha256').update(tagmanifest).digest('hex'),
-      bytes: payload.octets,
-      posts: tally.posts,
-      versions: tally.versions,
-      media: tally.media.size,
-      records: tally.records,
-    };
+    return tally.result('bagit', { file: out, sha256: sha256Hex(tagmanifest), bytes: payload.octets });
   } catch (err) {
     rmSync(bag, { recursive: true, force: true });
     throw err;

@@ -61,4 +61,11 @@ export class Tally {
   versions = 0;
   readonly media = new Set<string>();
   records = 0;
+
+  /** The result for a package written as `written` (its file, digest and size). */
+  result(format: ExportFormat, written: { file: string; sha256: string; bytes: number }): ExportResult {
+    const { file, sha256, bytes } = written;
+    const { posts, versions, records } = this;
+    return { format, file, sha256, bytes, posts, versions, media: this.media.size, records };
+  }
 }

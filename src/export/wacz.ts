@@ -154,16 +154,7 @@ export async function exportWacz(selection: Selection, opts: ExportOptions): Pro
       { name: 'datapackage.json', data: datapackage },
       { name: 'datapackage-digest.json', data: digest },
     ]);
-    return {
-      format: 'wacz',
-      file: result.file,
-      sha256: result.sha256,
-      bytes: result.bytes,
-      posts: tally.posts,
-      versions: tally.versions,
-      media: tally.media.size,
-      records: tally.records,
-    };
+    return tally.result('wacz', result);
   } finally {
     await reader.close();
     rmSync(tmp, { recursive: true, force: true });

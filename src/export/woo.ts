@@ -132,16 +132,7 @@ export async function exportWoo(selection: Selection, opts: ExportOptions): Prom
         file: path.join(tmp, name),
       })),
     );
-    return {
-      format: 'woo',
-      file: result.file,
-      sha256: result.sha256,
-      bytes: result.bytes,
-      posts: tally.posts,
-      versions: tally.versions,
-      media: tally.media.size,
-      records: tally.records,
-    };
+    return tally.result('woo', result);
   } finally {
     await reader.close();
     rmSync(tmp, { recursive: true, force: true });
