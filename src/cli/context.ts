@@ -9,7 +9,7 @@ import { InvalidArgumentError } from 'commander';
 import { type Config, loadConfig } from '../config.ts';
 import { type MessageKey, type MessageVars, t } from '../domain/i18n.ts';
 import type { Lang } from '../domain/types.ts';
-import { Archive } from '../store/archive.ts';
+import type { Archive } from '../store/archive.ts';
 
 export interface Io {
   out: (text: string) => void;
@@ -109,6 +109,9 @@ export async function withArchive<T>(
   work: (archive: Archive) => Promise<T>,
   opts: { recover?: boolean } = {},
 ): Promise<T> {
+  // Loaded here, not at start-up: `--help`, `--version` and work that never opens the archive need
+  // neither SQLite nor the WARC writer nor the migrations.
+  const { Archive } = await import('../store/archive.ts');
   // `recover: false` (verify) leaves the files as found, so bytes nobody committed are reported, not cut.
   const archive = await Archive.open(config.dataDir, config.warc, {
     recheckSchedule: config.monitor.recheckSchedule,
