@@ -11,14 +11,21 @@ import type { Decision } from './rules.ts';
 
 type Asked = 'destroy' | 'erase' | 'record' | 'keep' | 'capture' | 'elsewhere' | 'archive';
 
+/** The same answer to "may we destroy it?" and "may we erase it?"; to "elsewhere?" and "archive it?". */
+const NEED_NOT_KEEP: Localised = {
+  nl: 'Ja, dit hoeft niet bewaard te worden',
+  en: 'Yes, this need not be kept',
+};
+const DO_NOT_ARCHIVE: Localised = { nl: 'Nee, niet archiveren', en: 'No, do not archive it' };
+
 const HEAD: Record<Asked, Record<'archive' | 'do-not-archive', Localised>> = {
   destroy: {
     archive: { nl: 'Nee, niet vernietigen', en: 'No, do not destroy it' },
-    'do-not-archive': { nl: 'Ja, dit hoeft niet bewaard te worden', en: 'Yes, this need not be kept' },
+    'do-not-archive': NEED_NOT_KEEP,
   },
   erase: {
     archive: { nl: 'Nee, niet uit het archief wissen', en: 'No, do not erase it from the archive' },
-    'do-not-archive': { nl: 'Ja, dit hoeft niet bewaard te worden', en: 'Yes, this need not be kept' },
+    'do-not-archive': NEED_NOT_KEEP,
   },
   record: {
     archive: { nl: 'Ja, dit is een archiefbescheid', en: 'Yes, this is an archival record' },
@@ -37,11 +44,11 @@ const HEAD: Record<Asked, Record<'archive' | 'do-not-archive', Localised>> = {
   },
   elsewhere: {
     archive: { nl: 'Ja, toch zelf archiveren', en: 'Yes, archive it yourself anyway' },
-    'do-not-archive': { nl: 'Nee, niet archiveren', en: 'No, do not archive it' },
+    'do-not-archive': DO_NOT_ARCHIVE,
   },
   archive: {
     archive: { nl: 'Ja, archiveren', en: 'Yes, archive it' },
-    'do-not-archive': { nl: 'Nee, niet archiveren', en: 'No, do not archive it' },
+    'do-not-archive': DO_NOT_ARCHIVE,
   },
 };
 const DEPENDS: Localised = { nl: 'Dat hangt ervan af.', en: 'It depends.' };
@@ -81,10 +88,6 @@ const REASON: Record<string, Localised> = {
   R6: {
     nl: 'voor privéberichten en chats beslist de rol van verzender of ontvanger (R6)',
     en: 'for direct messages and chats the role of the sender or receiver decides (R6)',
-  },
-  'R6:depends': {
-    nl: 'voor privéberichten en chats beslist de rol van verzender of ontvanger (R6).',
-    en: 'for direct messages and chats the role of the sender or receiver decides (R6).',
   },
   'R6:do-not-archive': {
     nl: 'het bericht bevat geen informatie die nodig is voor het werk (R6)',
@@ -167,17 +170,13 @@ const DESTROY = new Set([
 
 /** What the question asks to do, in its own terms (the words of its last sentence count most). */
 function asked(a: Analysis, f: Facts): Asked {
-  const has = (c: string) => a.matches.some((m) => m.concept === c);
   const last = a.tokens.length ? a.tokens[a.tokens.length - 1]!.sentence : 0;
   const words = new Set(a.tokens.filter((t) => t.sentence === last).map((t) => t.raw));
   const any = (set: Set<string>) => [...words].some((w) => set.has(w));
   if (f.erasure) return 'erase';
   if (f.hold || f.intent === 'delete' || any(DESTROY)) return 'destroy';
   if (f.elsewhere) return 'elsewhere';
-  if (
-    has('recordNoun') &&
-    a.matches.some((m) => m.concept === 'recordNoun' && a.tokens[m.start]!.sentence === last)
-  )
+  if (a.matches.some((m) => m.concept === 'recordNoun' && a.tokens[m.start]!.sentence === last))
     return 'record';
   if (any(KEEP)) return 'keep';
   if (any(CAPTURE)) return 'capture';
