@@ -8,14 +8,10 @@ import { teamsActivity } from '../../tests/drivers/teams.ts';
 import { FakeSlack } from '../../tests/fakes/slack.ts';
 import { FakeTeamsConnector } from '../../tests/fakes/teams.ts';
 import { startHarness } from '../../tests/helpers/harness.ts';
+import { pct } from '../stats.ts';
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
-};
 
 async function timed(fn: () => Promise<{ status: number }>, expect: number): Promise<number> {
   const t0 = performance.now();

@@ -38,6 +38,7 @@ import { claimDue, postsByStreamKey } from '../../src/store/monitor.ts';
 import { FakeBluesky } from '../../tests/fakes/bluesky.ts';
 import { FakeMastodon } from '../../tests/fakes/mastodon.ts';
 import { benchArchive } from '../search/generate.ts';
+import { pct } from '../stats.ts';
 
 const POSTS = Number(process.env.BENCH_POSTS ?? 10_000);
 const SCALE = Number(process.env.BENCH_SCALE ?? 10);
@@ -48,11 +49,6 @@ const STREAM_CHANGES = Number(process.env.BENCH_STREAM_CHANGES ?? 20); // a chan
 const DAY = 86_400_000;
 const LIMIT = { requests: 300, windowMs: 300_000 }; // Mastodon's default, per IP
 
-const pct = (xs: number[], p: number) => {
-  if (!xs.length) return Number.NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
-};
 const fmt = (ms: number) =>
   Number.isNaN(ms) ? '-' : ms < 120_000 ? `${(ms / 1000).toFixed(1)} s` : `${(ms / 60_000).toFixed(1)} min`;
 

@@ -19,11 +19,11 @@ import { loadConfig } from '../../src/config.ts';
 import { Archive } from '../../src/store/archive.ts';
 import { exportSelection } from '../../src/usecases/export.ts';
 import { FakeMastodon } from '../../tests/fakes/mastodon.ts';
+import { median } from '../stats.ts';
 
 const POSTS = Number(process.env.BENCH_POSTS ?? 20_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const FORMATS = (process.env.BENCH_FORMATS ?? 'wacz,bagit').split(',') as ('wacz' | 'bagit')[];
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==',
   'base64',

@@ -20,8 +20,7 @@ import { Archive } from '../../src/store/archive.ts';
 import { Db } from '../../src/store/db.ts';
 import { migrate } from '../../src/store/migrations.ts';
 import { FakeMastodon } from '../../tests/fakes/mastodon.ts';
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+import { median } from '../stats.ts';
 
 const POSTS = Number(process.env.BENCH_POSTS ?? 20_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);

@@ -13,15 +13,12 @@ import path from 'node:path';
 import { Archive } from '../../src/store/archive.ts';
 import { FakeMeta } from '../../tests/fakes/meta.ts';
 import { startHarness } from '../../tests/helpers/harness.ts';
+import { pct } from '../stats.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30); // timed one at a time, per route
 const BURST = Number(process.env.BENCH_BURST ?? 40); // delivered at once
 const POSTS = ROUNDS * 4 + BURST + 10;
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
-};
 const ms = (x: number) => `${x.toFixed(0)} ms`;
 
 async function main() {

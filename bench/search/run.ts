@@ -17,15 +17,11 @@ import path from 'node:path';
 import { Db } from '../../src/store/db.ts';
 import { migrate } from '../../src/store/migrations.ts';
 import { type SearchFilters, search } from '../../src/store/queries.ts';
+import { pct } from '../stats.ts';
 import { benchArchive } from './generate.ts';
 
 const VERSIONS = Number(process.env.BENCH_VERSIONS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 40);
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
-};
 
 interface Shape {
   name: string;

@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
+import { median, pct } from '../stats.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const root = new URL('../..', import.meta.url).pathname;
@@ -20,9 +21,7 @@ if (process.env.BENCH_NO_BUILD !== '1') {
   if (build.status !== 0) throw new Error('npm run build failed');
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const p95 = (xs: number[]) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(0.95 * xs.length) - 1)]!;
+const p95 = (xs: number[]) => pct(xs, 95);
 
 function time(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): number[] {
   const out: number[] = [];

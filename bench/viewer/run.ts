@@ -27,14 +27,10 @@ import { Archive } from '../../src/store/archive.ts';
 import { search, showPost } from '../../src/store/queries.ts';
 import { viewerRouter } from '../../src/viewer/app.ts';
 import { benchArchive, vocabulary } from '../search/generate.ts';
+import { pct } from '../stats.ts';
 
 const VERSIONS = Number(process.env.BENCH_VERSIONS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 200);
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
-};
 
 async function time(fn: () => Promise<unknown>): Promise<number> {
   const t = performance.now();
