@@ -341,6 +341,19 @@ export async function answerOpen(
   });
 }
 
+/** An expert's answer still awaiting review, with its open question (else not-found / already-reviewed). */
+async function pendingAnswer(db: Db, entryId: number): Promise<{ entry: KbEntry; q: OpenQuestion }> {
+  const entry = await getEntry(db, entryId);
+  const q = await openOfEntry(db, entryId);
+  if (!entry || !q) throw new KnowledgeError('not-found', `There is no knowledge-base entry #${entryId}.`);
+  if (entry.status !== 'pending')
+    throw new KnowledgeError(
+      'already-reviewed',
+      `Entry #${entryId} was already ${entry.status} by ${entry.reviewer}.`,
+    );
+  return { entry, q };
+}
+
 /**
  * The second expert's approval of an expert's answer (four eyes: not its author). The entry is
  * approved, the open question closed; the askings still to be told are returned. Audit `kb.approve`.
@@ -352,14 +365,7 @@ export async function approveAnswer(
   at = new Date().toISOString(),
 ): Promise<{ entry: KbEntry; open: OpenQuestion; askers: Ask[] }> {
   return db.transaction(async () => {
-    const entry = await getEntry(db, entryId);
-    const q = await openOfEntry(db, entryId);
-    if (!entry || !q) throw new KnowledgeError('not-found', `There is no knowledge-base entry #${entryId}.`);
-    if (entry.status !== 'pending')
-      throw new KnowledgeError(
-        'already-reviewed',
-        `Entry #${entryId} was already ${entry.status} by ${entry.reviewer}.`,
-      );
+    const { entry, q } = await pendingAnswer(db, entryId);
     if (entry.author === who.by) throw new FourEyesError(entryId);
     await db.run("UPDATE kb_entry SET status = 'approved', reviewer = ?, reviewed_at = ? WHERE id = ?", [
       who.by,
@@ -388,14 +394,7 @@ export async function rejectAnswer(
   const why = clean(reason, 'reason', 1000);
   if (!why) throw new KnowledgeError('invalid', 'The reason is empty.');
   return db.transaction(async () => {
-    const entry = await getEntry(db, entryId);
-    const q = await openOfEntry(db, entryId);
-    if (!entry || !q) throw new KnowledgeError('not-found', `There is no knowledge-base entry #${entryId}.`);
-    if (entry.status !== 'pending')
-      throw new KnowledgeError(
-        'already-reviewed',
-        `Entry #${entryId} was already ${entry.status} by ${entry.reviewer}.`,
-      );
+    const { entry, q } = await pendingAnswer(db, entryId);
     await db.run(
       "UPDATE kb_entry SET status = 'rejected', reviewer = ?, reason = ?, reviewed_at = ? WHERE id = ?",
       [who.by, why, at, entryId],
