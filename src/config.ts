@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
@@ -298,7 +298,27 @@ export interface AccountToken {
  */
 export function accountTokens(env: NodeJS.ProcessEnv = process.env): AccountToken[] {
   const file = env.ARCHIEFBOT_ACCOUNTS ?? path.join(configDir(env), 'accounts.yaml');
-  if (!existsSync(file)) return [];
+  return tokenEntries(file).map((a) => ({ ...a, token: env[a.tokenEnv] || null }));
+}
+
+/**
+ * The (account, tokenEnv) pairs of one accounts file, parsed once per version of the file: the
+ * connectors ask for tokens on every request and check, and the file changes only when the operator
+ * edits it (its modification time and size say so). The tokens themselves are read from the
+ * environment at each call.
+ */
+const tokenFiles = new Map<string, { stamp: string; entries: Array<Omit<AccountToken, 'token'>> }>();
+
+function tokenEntries(file: string): Array<Omit<AccountToken, 'token'>> {
+  let stamp: string;
+  try {
+    const st = statSync(file);
+    stamp = `${st.mtimeMs}:${st.size}`;
+  } catch {
+    return [];
+  }
+  const cached = tokenFiles.get(file);
+  if (cached?.stamp === stamp) return cached.entries;
   let data: unknown;
   try {
     data = readYamlFile(file).data;
@@ -306,11 +326,11 @@ export function accountTokens(env: NodeJS.ProcessEnv = process.env): AccountToke
     return [];
   }
   const list = (data as { accounts?: unknown })?.accounts;
-  if (!Array.isArray(list)) return [];
-  const out: AccountToken[] = [];
-  for (const a of list as Array<{ account?: unknown; tokenEnv?: unknown }>) {
+  const entries: Array<Omit<AccountToken, 'token'>> = [];
+  for (const a of Array.isArray(list) ? (list as Array<{ account?: unknown; tokenEnv?: unknown }>) : []) {
     if (typeof a?.account !== 'string' || typeof a.tokenEnv !== 'string') continue;
-    out.push({ account: a.account, tokenEnv: a.tokenEnv, token: env[a.tokenEnv] || null });
+    entries.push({ account: a.account, tokenEnv: a.tokenEnv });
   }
-  return out;
+  tokenFiles.set(file, { stamp, entries });
+  return entries;
 }
