@@ -48,6 +48,7 @@ import type {
 import { validAnswer } from '../connector.ts';
 import type { HttpSession, Response } from '../http.ts';
 import { METHODS } from '../methods.ts';
+import { usageFromHeaders } from './meta/graph.ts';
 
 const DISPLAY = 'Threads';
 const HOSTS = new Set(['threads.net', 'www.threads.net', 'threads.com', 'www.threads.com']);
@@ -165,31 +166,14 @@ function profileUrl(username: string): string {
   return `https://www.threads.com/@${username}`;
 }
 
-/** Meta's usage headers (`X-App-Usage`, `X-Business-Use-Case-Usage`): the highest percentage used, and when access returns. */
+/**
+ * Meta's usage headers as Threads reads them (meta/graph.ts parses them for every Meta connector):
+ * the highest percentage used and when access returns, in minutes; null when Meta sent none.
+ */
 export function metaUsage(headers: Headers): { percent: number; regainMinutes: number } | null {
-  let percent = -1;
-  let regainMinutes = 0;
-  const visit = (v: unknown): void => {
-    if (Array.isArray(v)) v.forEach(visit);
-    else if (v && typeof v === 'object') {
-      for (const [k, x] of Object.entries(v)) {
-        if (k === 'estimated_time_to_regain_access' && typeof x === 'number')
-          regainMinutes = Math.max(regainMinutes, x);
-        else if (typeof x === 'number' && k !== 'type') percent = Math.max(percent, x);
-        else visit(x);
-      }
-    }
-  };
-  for (const name of ['x-app-usage', 'x-business-use-case-usage']) {
-    const raw = headers.get(name);
-    if (!raw) continue;
-    try {
-      visit(JSON.parse(raw));
-    } catch {
-      // A header that is not JSON says nothing about the budget.
-    }
-  }
-  return percent < 0 ? null : { percent, regainMinutes };
+  if (!headers.has('x-app-usage') && !headers.has('x-business-use-case-usage')) return null;
+  const { percent, waitMs } = usageFromHeaders(headers);
+  return { percent, regainMinutes: waitMs / 60_000 };
 }
 
 /** The token of one account, with the variable it came from (for the messages). */
