@@ -19,15 +19,15 @@ import type { Logger } from 'pino';
 import type { Db } from '../store/db.ts';
 import type { Monitor } from './service.ts';
 
-export const META_WEBHOOK_PATH = '/webhooks/meta';
+const META_WEBHOOK_PATH = '/webhooks/meta';
 
 /** What the receiver asks of the monitor: checks of archived posts, and a poll of a watched account. */
-export interface MetaWebhookTarget {
+interface MetaWebhookTarget {
   checkNow(postIds: number[], reason: string): Promise<void>;
   pollNow(watchId: number): Promise<void>;
 }
 
-export interface MetaWebhookOptions {
+interface MetaWebhookOptions {
   appSecret: string;
   verifyToken: string;
   db: Db;
@@ -36,7 +36,7 @@ export interface MetaWebhookOptions {
 }
 
 /** Whether serve should mount the receiver: both secrets are set. */
-export function metaWebhookConfigured(env: NodeJS.ProcessEnv): boolean {
+function metaWebhookConfigured(env: NodeJS.ProcessEnv): boolean {
   return Boolean(env.META_APP_SECRET && env.META_VERIFY_TOKEN);
 }
 
@@ -100,7 +100,7 @@ export function metaWebhooks(env: NodeJS.ProcessEnv, db: Db, monitor: Monitor, l
 }
 
 /** The receiver's routes, to mount on serve's Express app. */
-export function metaWebhookRouter(opts: MetaWebhookOptions): Router {
+function metaWebhookRouter(opts: MetaWebhookOptions): Router {
   const router = express.Router();
   router.get(META_WEBHOOK_PATH, (req, res) => {
     const q = req.query as Record<string, unknown>;
@@ -155,7 +155,7 @@ async function postIds(db: Db, platform: 'facebook' | 'instagram', ids: (string 
 }
 
 /** Turns one delivery into checks and polls. */
-export async function handleDelivery(delivery: Delivery, opts: MetaWebhookOptions): Promise<void> {
+async function handleDelivery(delivery: Delivery, opts: MetaWebhookOptions): Promise<void> {
   const platform =
     delivery.object === 'instagram' ? 'instagram' : delivery.object === 'page' ? 'facebook' : null;
   if (!platform) {
@@ -206,9 +206,8 @@ async function actionFor(
     const own = verb === 'add' ? [] : await postIds(db, 'facebook', [v.comment_id]);
     return { ids: own.length ? own : await postIds(db, 'facebook', [v.post_id]), poll: false };
   }
-  const archived = await postIds(db, 'facebook', [v.post_id, v.photo_id, v.video_id]);
   if (verb === 'add') return { ids: [], poll: true };
-  if (CHANGED.has(verb))
-    return { ids: archived, poll: !archived.length && verb !== 'remove' && verb !== 'delete' };
-  return { ids: [], poll: false };
+  if (!CHANGED.has(verb)) return { ids: [], poll: false };
+  const archived = await postIds(db, 'facebook', [v.post_id, v.photo_id, v.video_id]);
+  return { ids: archived, poll: !archived.length && verb !== 'remove' && verb !== 'delete' };
 }
