@@ -76,7 +76,7 @@ export interface MetaToken {
   token: string | null;
 }
 
-/** The `tokenEnv` entries of config/accounts.yaml whose account is one of this platform's (read each time: the file may change). */
+/** The `tokenEnv` entries of config/accounts.yaml whose account is one of this platform's (accountTokens re-reads the file when it changes). */
 export function metaTokens(nameOf: (account: string) => string | null): MetaToken[] {
   const out: MetaToken[] = [];
   for (const t of accountTokens(process.env)) {
@@ -145,15 +145,15 @@ export function usageFromHeaders(headers: Headers): { percent: number; waitMs: n
 }
 
 /**
- * One Graph API host seen from this process: the base URL, the back-off after Meta says the app or
- * the page is near its limit, and what each token is (its page, asked once per process with `/me`).
- */
-/**
  * Until when (ms) each Graph host is not asked again: shared by the Facebook and Instagram connectors of
  * this process, because Meta counts `X-App-Usage` per app, not per connector.
  */
 const pausedUntil = new Map<string, number>();
 
+/**
+ * One Graph API host seen from this process: the base URL, the back-off after Meta says the app or
+ * the page is near its limit, and what each token is (its page, asked once per process with `/me`).
+ */
 export class Graph {
   readonly base: string;
   readonly host: string;
