@@ -179,7 +179,7 @@ export function commandFromPost(
  * channel after its two members' ids, sorted, joined by `__`. A direct channel with someone else (the
  * answer goes there `in_channel`, for both to read) or an unknown bot id: false.
  */
-export function directWithBot(channelName: string, user: string, botId: string | undefined): boolean {
+function directWithBot(channelName: string, user: string, botId: string | undefined): boolean {
   if (!botId || !user) return false;
   return channelName === [user, botId].sort().join('__');
 }

@@ -27,7 +27,7 @@ export const ACTION_ID_PREFIX = 'archief:';
  * Link buttons carry `link:<n>` and a `url`: Slack opens the page and still sends a block_actions,
  * which the adapter acknowledges and ignores (it runs nothing).
  */
-export const LINK_ACTION_ID_PREFIX = 'link:';
+const LINK_ACTION_ID_PREFIX = 'link:';
 
 export type SlackBlock =
   | slack.HeaderBlock

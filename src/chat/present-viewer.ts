@@ -139,7 +139,7 @@ export function loginLink(
  * The "open in browser" button of a chat answer about a post: a login link for the asker, valid 15
  * minutes (say so with `openInBrowserNote` beside it).
  */
-export function openInBrowser(
+function openInBrowser(
   lang: Lang,
   dataDir: string,
   by: string,
@@ -171,7 +171,7 @@ export function postLinkFor(
 }
 
 /** What the asker should know about their link: it expires, and it logs in as them. */
-export function openInBrowserNote(lang: Lang): string {
+function openInBrowserNote(lang: Lang): string {
   return t(lang, 'viewer.link-note', { minutes: LOGIN_TOKEN_SECONDS / 60 });
 }
 

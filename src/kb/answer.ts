@@ -208,7 +208,7 @@ function readsDecision(p: Prediction): boolean {
 }
 
 /** Calibrated probability from which the classifier's reading counts as sure (train:kb measures it). */
-export const SURE = 0.9;
+const SURE = 0.9;
 
 const INFERENCE_NOTE: Localised = {
   nl: 'Let op: dit antwoord berust (deels) op een afleiding uit de bronnen, niet op een bron die het letterlijk zo zegt.',

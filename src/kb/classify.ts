@@ -13,7 +13,7 @@ import path from 'node:path';
 import { MODELS_DIR } from './spelling.ts';
 import { fold, words } from './text.ts';
 
-export const DIMS = 1 << 15;
+const DIMS = 1 << 15;
 
 export interface Model {
   name: string;
