@@ -45,6 +45,7 @@ const DIRECT_TTL_SECONDS = 90 * 86_400;
 const PREFIX = 'archiefbot';
 /** How long one Web API or response_url call may take (answer read included). */
 const WEB_API_TIMEOUT_MS = 10_000;
+/** Every Slack call (Web API and response_url) through one time-limited fetch. */
 const respondFetch = fetchWithin(WEB_API_TIMEOUT_MS);
 
 export type { SlackTarget };
@@ -324,7 +325,7 @@ export class SlackAdapter implements ChatAdapter<'slack'> {
       slackApiUrl: settings.apiUrl,
       logger,
       // Ten seconds per call, as the client's own `timeout` would, but released when the call ends.
-      fetch: fetchWithin(WEB_API_TIMEOUT_MS),
+      fetch: respondFetch,
       timeout: 0,
       // Seconds, not Bolt's default half hour, for a network failure; a 429 waits its Retry-After
       // and counts as one of these tries.
