@@ -4,10 +4,10 @@
  * few headers an index needs. A member whose bytes no longer hash to the archive's SHA-256 is refused:
  * an export never hands on evidence that `verify` would call altered.
  */
-import { createHash } from 'node:crypto';
 import { type FileHandle, open } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { sha256Hex } from '../domain/content.ts';
 import type { Db } from '../store/db.ts';
 import type { RecordRef } from './selection.ts';
 
@@ -48,7 +48,7 @@ export class RecordReader {
     const { bytesRead } = await fh.read(bytes, 0, ref.length, ref.offset);
     if (bytesRead !== ref.length)
       throw new Error(`${ref.file}@${ref.offset}: the file ends inside the record`);
-    if (ref.sha256 && createHash('sha256').update(bytes).digest('hex') !== ref.sha256)
+    if (ref.sha256 && sha256Hex(bytes) !== ref.sha256)
       throw new Error(
         `${ref.file}@${ref.offset}: the record differs from the SHA-256 the archive keeps (run archiefbot verify)`,
       );

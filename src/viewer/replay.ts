@@ -8,12 +8,12 @@
  * Content-Security-Policy of its own: scripts only from this origin, no plugins, no form posts, no
  * framing by other sites. Archived pages replay inside ReplayWeb.page's own frames under that path.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Request, Response, Router } from 'express';
 import yauzl from 'yauzl';
 import { signClaims, verifyClaims } from '../chat/present-viewer.ts';
+import { sha256Hex } from '../domain/content.ts';
 import { resolveSelection } from '../export/selection.ts';
 import { exportWacz } from '../export/wacz.ts';
 import type { Archive } from '../store/archive.ts';
@@ -76,10 +76,7 @@ export class WaczCache {
               (SELECT count(*) FROM capture_post WHERE post_id IN (SELECT value FROM json_each(?1))) AS c`,
       [JSON.stringify(ids)],
     );
-    return createHash('sha256')
-      .update(JSON.stringify([ids, row]))
-      .digest('hex')
-      .slice(0, 16);
+    return sha256Hex(JSON.stringify([ids, row])).slice(0, 16);
   }
 
   async file(postId: number): Promise<string> {
