@@ -94,6 +94,17 @@ describe("the platform's own window", () => {
       ],
     });
     expect(x?.remaining).toBe(0);
+    // The IETF draft's form: seconds from now, read as the HTTP client reads it (not as 1970).
+    const before = Date.now();
+    const delta = rateWindow({
+      responseHeaders: [
+        ['RateLimit-Limit', '3000'],
+        ['RateLimit-Remaining', '10'],
+        ['RateLimit-Reset', '300'],
+      ],
+    });
+    expect(delta!.resetAt).toBeGreaterThanOrEqual(before + 300_000);
+    expect(delta!.resetAt).toBeLessThanOrEqual(Date.now() + 300_000);
     expect(rateWindow({ responseHeaders: [['content-type', 'application/json']] })).toBeNull();
     expect(rateWindow(undefined)).toBeNull();
   });

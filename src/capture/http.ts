@@ -42,22 +42,41 @@ export function retryAfter(headers: Headers, now = Date.now()): number | null {
 export function waitFromHeaders(headers: Headers, now = Date.now()): number | null {
   const after = retryAfter(headers, now);
   if (after !== null) return after;
-  // Mastodon: X-RateLimit-Reset is an ISO time; IETF draft (Bluesky): RateLimit-Reset is seconds from now.
-  // X (Twitter): x-rate-limit-reset is a unix time in seconds.
+  const at = rateLimitResetAt(headers, now);
+  return at === null ? null : Math.max(0, at - now);
+}
+
+/**
+ * When a platform's rate-limit window resets (ms since the epoch), in any of the forms they send:
+ * Mastodon's X-RateLimit-Reset is an ISO time; X's x-rate-limit-reset a unix time in seconds; the
+ * IETF draft's RateLimit-Reset a delta in seconds, which atproto's xrpc-server sends as a unix time.
+ */
+export function rateLimitResetAt(headers: Headers, now = Date.now()): number | null {
+  const seconds = (n: number) => (n > 1e9 ? n * 1000 : now + n * 1000);
   const xReset = headers.get('x-ratelimit-reset') ?? headers.get('x-rate-limit-reset');
   if (xReset) {
     const at = Date.parse(xReset);
-    if (!Number.isNaN(at)) return Math.max(0, at - now);
+    if (!Number.isNaN(at)) return at;
     const n = Number(xReset);
-    if (Number.isFinite(n)) return Math.max(0, n > 1e9 ? n * 1000 - now : n * 1000);
+    if (Number.isFinite(n)) return seconds(n);
   }
-  // The IETF draft makes RateLimit-Reset a delta in seconds; atproto's xrpc-server sends a unix time.
   const reset = headers.get('ratelimit-reset');
-  if (reset && Number.isFinite(Number(reset))) {
-    const n = Number(reset);
-    return Math.max(0, n > 1e9 ? n * 1000 - now : n * 1000);
-  }
+  if (reset && Number.isFinite(Number(reset))) return seconds(Number(reset));
   return null;
+}
+
+/** A platform's rate-limit window from its headers (any of the three forms), or null when it names none. */
+export function rateLimitWindow(
+  headers: Headers,
+  now = Date.now(),
+): { limit: number; remaining: number; resetAt: number } | null {
+  const limit = Number(
+    headers.get('x-ratelimit-limit') ?? headers.get('x-rate-limit-limit') ?? headers.get('ratelimit-limit'),
+  );
+  const left = remaining(headers);
+  const resetAt = rateLimitResetAt(headers, now);
+  if (!Number.isFinite(limit) || limit <= 0 || left === null || resetAt === null) return null;
+  return { limit, remaining: left, resetAt };
 }
 
 function remaining(headers: Headers): number | null {

@@ -6,6 +6,7 @@ import {
   type Connector,
   canCheckPosts,
 } from '../capture/connector.ts';
+import { rateLimitWindow } from '../capture/http.ts';
 import type { CapturePipeline, PostCaptureOutcome } from '../capture/pipeline.ts';
 import type { Config } from '../config.ts';
 import { contentHash } from '../domain/content.ts';
@@ -382,17 +383,7 @@ interface RateWindow {
  * time), X's `x-rate-limit-*` and Bluesky's `RateLimit-*` (reset in unix seconds).
  */
 export function rateWindow(e: { responseHeaders: [string, string][] } | undefined): RateWindow | null {
-  if (!e) return null;
-  const h = new Map(e.responseHeaders.map(([k, v]) => [k.toLowerCase(), v]));
-  const get = (name: string) =>
-    h.get(`x-ratelimit-${name}`) ?? h.get(`x-rate-limit-${name}`) ?? h.get(`ratelimit-${name}`);
-  const limit = Number(get('limit'));
-  const remaining = Number(get('remaining'));
-  const reset = get('reset') ?? '';
-  const resetAt = /^\d+$/.test(reset) ? Number(reset) * 1000 : Date.parse(reset);
-  if (!Number.isFinite(limit) || !Number.isFinite(remaining) || !Number.isFinite(resetAt) || limit <= 0)
-    return null;
-  return { limit, remaining, resetAt };
+  return e ? rateLimitWindow(new Headers(e.responseHeaders)) : null;
 }
 
 /**
