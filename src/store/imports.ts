@@ -53,16 +53,6 @@ const asRun = (r: RunRow): ImportRun => ({
   finishedAt: r.finished_at,
 });
 
-/** The latest import of this file (by its SHA-256), if any. */
-export async function lastImport(archive: Archive, sha256: string): Promise<ImportRun | null> {
-  const row = await archive.db.get<RunRow>(
-    `SELECT id, capture_id, status, total, done, started_at, finished_at FROM import_run
-     WHERE sha256 = ? ORDER BY id DESC LIMIT 1`,
-    [sha256],
-  );
-  return row ? asRun(row) : null;
-}
-
 /**
  * Opens the capture an import writes under (trigger `import`, running, owned by this process so a
  * crash leaves it `interrupted`), and its ledger row; an unfinished earlier import of the same file is
