@@ -17,13 +17,14 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { sha256Hex } from '../domain/content.ts';
+import { hashFile } from '../store/ingest/write.ts';
 import { bestand, dossier, informatieobject, postKenmerk, postNaam } from './mdto.ts';
 import { type ExportOptions, type ExportResult, Tally } from './package.ts';
 import { renderPdf } from './pdf.ts';
 import { extensionOf, type Pronom, pronomOf } from './pronom.ts';
 import { EvidenceResolver, RecordReader } from './records.ts';
 import { eachPost, governmentHandles, type SelectedPost, type Selection } from './selection.ts';
-import { HashingWriter, hashFile } from './zip.ts';
+import { HashingWriter } from './zip.ts';
 
 export { type BagReport, verifyBag } from './bagit-verify.ts';
 
@@ -165,7 +166,7 @@ async function writePost(post: SelectedPost, c: PostContext): Promise<void> {
   );
   const pdf = await hashFile(pdfFile);
   files.push({
-    file: await c.payload.add(`${dir}/${base}.pdf`, pdf.bytes, pdf.sha256),
+    file: await c.payload.add(`${dir}/${base}.pdf`, pdf.size, pdf.sha256),
     format: pronomOf('application/pdf')!,
   });
   for (const f of files) {

@@ -4,8 +4,7 @@
  * package that looks finished; and the SHA-256 of a file, streamed.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, renameSync, rmSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
@@ -53,13 +52,6 @@ export async function writeZip(out: string, entries: ZipEntry[], mtime = new Dat
     throw err;
   }
   return { file: out, bytes, sha256: hash.digest('hex') };
-}
-
-/** The SHA-256 and size of a file, streamed. */
-export async function hashFile(file: string): Promise<{ bytes: number; sha256: string }> {
-  const hash = createHash('sha256');
-  await pipeline(createReadStream(file), hash);
-  return { bytes: (await stat(file)).size, sha256: hash.digest('hex') };
 }
 
 /** A file written in pieces that knows its size and SHA-256 as it goes. */
