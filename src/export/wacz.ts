@@ -5,7 +5,8 @@
  *   byte from the archive's files (its digests and the SHA-256 the archive keeps still hold), each
  *   record once, stored in the ZIP without compression;
  * - `indexes/index.cdx`: CDXJ, one line per response, revisit or resource record, sorted bytewise by
- *   SURT key and timestamp, with offset, length and filename into the `archive/` file;
+ *   SURT key and timestamp (lines of one URL within one second in the order they were captured), with
+ *   offset, length and filename into the `archive/` file;
  * - `pages/pages.jsonl`: a header line and one page per post: its public URL when a browser or web
  *   capture of it exists, else the API URL its version was read from, titled with the account and
  *   the first words, timestamped at that capture;
@@ -47,8 +48,26 @@ export function cdxTimestamp(iso: string): string {
     .slice(0, 14);
 }
 
+/** A CDXJ line with what orders it: SURT key and timestamp, then the record's time to the millisecond. */
+interface CdxLine {
+  key: string;
+  at: number;
+  line: string;
+}
+
+/**
+ * Sorts CDXJ lines by SURT key and timestamp, and lines with the same key in capture order. A timestamp
+ * has whole seconds, and ReplayWeb.page keeps one record per URL and second (the last it loads): a post
+ * captured, edited and captured again within one second must replay as edited, not as whichever
+ * record's digest happens to sort last.
+ */
+function sortCdx(lines: CdxLine[]): string[] {
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return lines.sort((a, b) => cmp(a.key, b.key) || a.at - b.at || cmp(a.line, b.line)).map((l) => l.line);
+}
+
 /** The CDXJ line of a copied record, or null for records a replay does not look up (request, metadata). */
-function cdxLine(rec: CopiedRecord, offset: number): string | null {
+function cdxLine(rec: CopiedRecord, offset: number): CdxLine | null {
   if (!['response', 'revisit', 'resource'].includes(rec.type) || !rec.uri) return null;
   const json: Record<string, unknown> = {
     url: rec.uri,
@@ -60,7 +79,8 @@ function cdxLine(rec: CopiedRecord, offset: number): string | null {
     filename: WARC_NAME,
     recordDigest: `sha256:${sha256Hex(rec.bytes)}`,
   };
-  return `${surt(rec.uri)} ${cdxTimestamp(rec.date)} ${JSON.stringify(json)}`;
+  const key = `${surt(rec.uri)} ${cdxTimestamp(rec.date)}`;
+  return { key, at: new Date(rec.date).getTime(), line: `${key} ${JSON.stringify(json)}` };
 }
 
 /** The first words of a text, for a title. */
@@ -108,7 +128,7 @@ export async function exportWacz(selection: Selection, opts: ExportOptions): Pro
     const warc = new HashingWriter(path.join(tmp, WARC_NAME));
     const pages = new HashingWriter(path.join(tmp, 'pages.jsonl'));
     await pages.write(`${JSON.stringify({ format: 'json-pages-1.0', id: 'pages', title: 'All Pages' })}\n`);
-    const cdx: string[] = [];
+    const cdx: CdxLine[] = [];
     // What a page needs of each record written (not its bytes), by location.
     const written = new Map<string, RecordInfo>();
     const resolver = new EvidenceResolver(opts.db, reader);
@@ -140,8 +160,8 @@ export async function exportWacz(selection: Selection, opts: ExportOptions): Pro
       { name: `archive/${WARC_NAME}`, ...(await warc.close()), store: true },
       { name: 'pages/pages.jsonl', ...(await pages.close()), store: false },
     ];
-    cdx.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    const index = Buffer.from(cdx.length ? `${cdx.join('\n')}\n` : '');
+    const lines = sortCdx(cdx);
+    const index = Buffer.from(lines.length ? `${lines.join('\n')}\n` : '');
     writeFileSync(path.join(tmp, 'index.cdx'), index);
     files.push({ name: 'indexes/index.cdx', bytes: index.length, sha256: sha256Hex(index), store: false });
     const { datapackage, digest } = packageJson(selection, opts, files);
