@@ -427,20 +427,233 @@ export interface GeneratedPair {
   en: string;
   type: QuestionType;
   work: WorkLabel;
+  /** Which sentence order or construction wrote it (PAIR_ORDERS). */
+  order: string;
 }
+
+/** Past participles of VERBS, in the same order. */
+const PARTICIPLES: L = {
+  nl: ['geplaatst', 'gedeeld', 'gezet', 'gepost', 'gepubliceerd'],
+  en: ['posted', 'shared', 'put', 'published', 'uploaded'],
+};
+/** The nouns of ITEMS without their article, as the head of a compound or noun adjunct, and their plurals. */
+const NOUNS: L = {
+  nl: ['bericht', 'tweet', 'video', 'foto', 'verhaal', 'reactie', 'post', 'filmpje'],
+  en: ['post', 'tweet', 'video', 'photo', 'story', 'reply', 'update', 'clip'],
+};
+const PLURALS: L = {
+  nl: ['berichten', 'tweets', "video's", "foto's", 'verhalen', 'reacties', 'posts', 'filmpjes'],
+  en: ['posts', 'tweets', 'videos', 'photos', 'stories', 'replies', 'updates', 'clips'],
+};
+/** Dutch het-words among NOUNS and ITEMS (relative pronoun "dat", article "het"). */
+const NEUTER = new Set(['bericht', 'filmpje', 'verhaal']);
+/**
+ * Organisations as a name (Dutch, English), as the first part of a Dutch compound ("gemeenteaccount",
+ * "GGD-account") and as an English noun adjunct ("a municipal post", "police TikTok videos").
+ */
+const ORGS: { nl: string; comp: string; en: string; adj: string }[] = [
+  { nl: 'de gemeente', comp: 'gemeente', en: 'the municipality', adj: 'municipal' },
+  { nl: 'het ministerie', comp: 'ministerie', en: 'the ministry', adj: 'ministry' },
+  { nl: 'de politie', comp: 'politie', en: 'the police', adj: 'police' },
+  { nl: 'de provincie', comp: 'provincie', en: 'the province', adj: 'provincial' },
+  { nl: 'het waterschap', comp: 'waterschaps', en: 'the water board', adj: 'water board' },
+  { nl: 'de GGD', comp: 'GGD-', en: 'the GGD', adj: 'GGD' },
+  { nl: 'de gemeente', comp: 'gemeente', en: 'the council', adj: 'council' },
+];
+/** Decision and delete questions asked indirectly, as a sentence of their own. */
+const INDIRECT: L = {
+  nl: [
+    'Ik vraag me af of dat gearchiveerd moet worden.',
+    'Weet iemand of we dat moeten bewaren?',
+    'Ik wil graag weten of dat onder de archiefplicht valt.',
+    'Ik twijfel of dat een archiefbescheid is.',
+    'Graag hoor ik of we dat moeten vastleggen.',
+  ],
+  en: [
+    'I wonder whether that must be archived.',
+    'Does anyone know if we have to keep it?',
+    'I would like to know whether that falls under the duty to archive.',
+    'I am not sure whether that is an archival record.',
+    'Please let me know whether we need to capture it.',
+  ],
+};
+const INDIRECT_DELETE: L = {
+  nl: [
+    'Ik vraag me af of we het mogen verwijderen.',
+    'Weet iemand of het weg mag?',
+    'Ik wil graag weten of we het mogen vernietigen.',
+  ],
+  en: [
+    'I wonder whether we may delete it.',
+    'Does anyone know if it can go?',
+    'I would like to know whether we may destroy it.',
+  ],
+};
+/** The end of an indirect question with the item inside it: "Ik vraag me af of <item> … <tail>". */
+const TAILS: L = {
+  nl: [
+    'gearchiveerd moet worden.',
+    'bewaard moet worden.',
+    'onder de archiefplicht valt.',
+    'een archiefbescheid is.',
+  ],
+  en: ['must be archived.', 'has to be kept.', 'falls under the duty to archive.', 'is an archival record.'],
+};
+const TAILS_DELETE: L = {
+  nl: ['verwijderd mag worden.', 'weg mag.', 'vernietigd mag worden.'],
+  en: ['may be deleted.', 'can go.', 'may be destroyed.'],
+};
+
+/** The picks of one pair: [Dutch, English] of every part. */
+interface Picks {
+  role: [string, string];
+  verb: [string, string];
+  part: [string, string];
+  item: [string, string];
+  noun: [string, string];
+  plural: [string, string];
+  topic: [string, string];
+  where: [string, string];
+  platform: string;
+  org: (typeof ORGS)[number];
+  frame: [string, string];
+  tail: [string, string];
+}
+
+const cap = (x: string): string => x.charAt(0).toUpperCase() + x.slice(1);
+const low = (x: string): string => x.charAt(0).toLowerCase() + x.slice(1);
+const join = (...parts: string[]): string => parts.filter(Boolean).join(' ');
+/** A platform as the first part of a Dutch compound: "Instagramverhaal", "X-bericht". */
+const compound = (platform: string, noun: string): string =>
+  platform.length === 1 ? `${platform}-${noun}` : `${platform}${noun}`;
+const possessive = (x: string): string => (x.endsWith('s') ? `${x}'` : `${x}'s`);
+const neuter = (item: string): boolean => NEUTER.has(item.split(' ').pop() ?? '');
+
+/**
+ * The sentence orders and constructions of a pair, each writing the Dutch (k = 0) or English (k = 1)
+ * question: what real askers write and a reader must read the same in both languages. The statement
+ * comes with its question frame (direct or indirect) unless the construction holds the question itself.
+ */
+const PAIR_ORDERS: [string, (k: 0 | 1, p: Picks) => string][] = [
+  [
+    'active',
+    (k, p) => `${join(cap(p.role[k]), p.verb[k], p.where[k], p.item[k], p.topic[k])}. ${p.frame[k]}`,
+  ],
+  [
+    'passive',
+    (k, p) =>
+      k === 0
+        ? `${join(cap(p.item[k]), p.topic[k], 'is door', p.role[k], p.where[k], 'geplaatst')}. ${p.frame[k]}`
+        : `${join(cap(p.item[k]), p.topic[k], 'was posted by', p.role[k], p.where[k])}. ${p.frame[k]}`,
+  ],
+  [
+    'item first',
+    (k, p) =>
+      k === 0
+        ? `${join('Het gaat om', p.item[k], 'van', p.role[k], p.where[k], p.topic[k])}. ${p.frame[k]}`
+        : `${join('It is about', p.item[k], 'by', p.role[k], p.where[k], p.topic[k])}. ${p.frame[k]}`,
+  ],
+  [
+    'if first',
+    (k, p) =>
+      k === 0
+        ? `${join('Als', p.role[k], p.where[k], p.item[k], p.topic[k], p.verb[k])}, ${low(p.frame[k])}`
+        : `${join('If', p.role[k], p.verb[k], p.item[k], p.topic[k], p.where[k])}, ${low(p.frame[k])}`,
+  ],
+  [
+    'condition first',
+    (k, p) => {
+      const lead = p.topic[k] || p.where[k];
+      if (!lead) return `${join(cap(p.role[k]), p.verb[k], p.item[k])}. ${p.frame[k]}`;
+      const rest = p.topic[k] ? p.where[k] : '';
+      return k === 0
+        ? `${join(cap(lead), p.verb[k], p.role[k], rest, p.item[k])}. ${p.frame[k]}`
+        : `${cap(lead)}, ${join(p.role[k], p.verb[k], p.item[k], rest)}. ${p.frame[k]}`;
+    },
+  ],
+  [
+    'relative clause',
+    (k, p) =>
+      k === 0
+        ? `${join('Het gaat om', p.item[k], neuter(p.item[k]) ? 'dat' : 'die', p.role[k], p.where[k], p.topic[k], 'heeft', p.part[k])}. ${p.frame[k]}`
+        : `${join('It is about', p.item[k], 'that', p.role[k], p.part[k], p.where[k], p.topic[k])}. ${p.frame[k]}`,
+  ],
+  [
+    'passive, no agent',
+    (k, p) =>
+      k === 0
+        ? `${join(cap(p.item[k]), 'van', p.role[k], p.topic[k], 'is', p.where[k], p.part[k])}. ${p.frame[k]}`
+        : `${join(cap(p.item[k]), 'from', p.role[k], p.topic[k], 'was', p.part[k], p.where[k])}. ${p.frame[k]}`,
+  ],
+  [
+    "passive, on someone's account",
+    (k, p) =>
+      k === 0
+        ? `${join('Op het account van', p.role[k], 'is', p.item[k], p.topic[k], p.part[k])}. ${p.frame[k]}`
+        : `${join(cap(p.item[k]), p.topic[k], 'was', p.part[k], 'on', possessive(p.role[k]), 'account')}. ${p.frame[k]}`,
+  ],
+  [
+    'two sentences, item first',
+    (k, p) =>
+      `${join(cap(p.item[k]), p.topic[k])}. ${join(cap(p.part[k]), k === 0 ? 'door' : 'by', p.role[k], p.where[k])}. ${p.frame[k]}`,
+  ],
+  [
+    'two sentences, author first',
+    (k, p) =>
+      k === 0
+        ? `${join(cap(p.role[k]), 'heeft', p.where[k], 'iets', p.part[k])}. ${join('Het is', p.item[k], p.topic[k])}. ${p.frame[k]}`
+        : `${join(cap(p.role[k]), 'has', p.part[k], 'something', p.where[k])}. ${join('It is', p.item[k], p.topic[k])}. ${p.frame[k]}`,
+  ],
+  [
+    'indirect, item inside',
+    (k, p) =>
+      k === 0
+        ? join('Ik vraag me af of', p.item[k], 'van', p.role[k], p.where[k], p.topic[k], p.tail[k])
+        : join('I wonder whether', p.item[k], 'by', p.role[k], p.where[k], p.topic[k], p.tail[k]),
+  ],
+  [
+    'noun adjunct / compound item',
+    (k, p) =>
+      k === 0
+        ? `${join('Het gaat om een', compound(p.platform, p.noun[k]), 'van', p.org.nl, p.topic[k])}. ${p.frame[k]}`
+        : `${join('It is about a', p.org.adj, p.platform, p.noun[k], p.topic[k])}. ${p.frame[k]}`,
+  ],
+  [
+    'noun adjunct / compound, plural',
+    (k, p) =>
+      k === 0
+        ? `${join('We zien', compound(p.platform, p.plural[k]), 'van', p.org.nl, p.topic[k])}. ${p.frame[k]}`
+        : `${join('We see', p.org.adj, p.platform, p.plural[k], p.topic[k])}. ${p.frame[k]}`,
+  ],
+  [
+    'compound account',
+    (k, p) =>
+      k === 0
+        ? `${join(cap(p.item[k]), p.topic[k], 'staat op het', `${p.org.comp}account`, 'op', p.platform)}. ${p.frame[k]}`
+        : `${join(cap(p.item[k]), p.topic[k], 'is on the', p.org.adj, p.platform, 'account')}. ${p.frame[k]}`,
+  ],
+  [
+    "someone's platform item",
+    (k, p) =>
+      k === 0
+        ? `${join('Het gaat om', NEUTER.has(p.noun[k]) ? 'het' : 'de', compound(p.platform, p.noun[k]), 'van', p.role[k], p.topic[k])}. ${p.frame[k]}`
+        : `${join('It is about', possessive(p.role[k]), p.platform, p.noun[k], p.topic[k])}. ${p.frame[k]}`,
+  ],
+];
+
+/** The names of the sentence orders and constructions generatePairs writes. */
+export const PAIR_ORDER_NAMES: string[] = PAIR_ORDERS.map(([name]) => name);
 
 /**
  * `n` question pairs, deterministic for a seed: every list is picked by index in both languages, so the
- * Dutch and the English question say the same. Used to find where the reader reads one language worse
- * than the other (tests/kb/pairs.ts), never at answer time.
+ * Dutch and the English question say the same, in one of the sentence orders and constructions of
+ * PAIR_ORDERS, with a direct or (one in four) indirect question frame. Used to find where the reader
+ * reads one language worse than the other (tests/kb/pairs.ts), never at answer time.
  */
 export function generatePairs(n: number, seed = 77): GeneratedPair[] {
   const r = rng(seed);
   const idx = (a: L): number => Math.floor(r() * Math.min(a.nl.length, a.en.length));
-  const both = (a: L): [string, string] => {
-    const i = idx(a);
-    return [a.nl[i]!, a.en[i]!];
-  };
+  const both = (a: L, i = idx(a)): [string, string] => [a.nl[i]!, a.en[i]!];
   const out: GeneratedPair[] = [];
   for (let i = 0; i < n; i++) {
     const w = r();
@@ -448,29 +661,87 @@ export function generatePairs(n: number, seed = 77): GeneratedPair[] {
     const topic = work === 'work' ? both(WORK) : work === 'private' ? both(PRIVATE) : ['', ''];
     const platform = PLATFORMS[Math.floor(r() * PLATFORMS.length)]!;
     const where: [string, string] = r() < 0.5 ? [`op ${platform}`, `on ${platform}`] : both(ACCOUNTS);
-    const role = both(ROLES);
-    const verb = both(VERBS);
-    const item = both(ITEMS);
+    const v = idx(VERBS);
+    const it = idx(ITEMS);
     const type: QuestionType = r() < 0.3 ? 'delete' : 'decision';
-    const frame = both(type === 'delete' ? DELETE : DECIDE);
-    const order = Math.floor(r() * 3);
-    const cap = (x: string) => x.charAt(0).toUpperCase() + x.slice(1);
-    const make = (k: 0 | 1): string => {
-      const parts =
-        order === 0
-          ? [cap(role[k]), verb[k], where[k], item[k], topic[k]]
-          : order === 1
-            ? // passive: "Een bericht over de begroting is door de minister op X geplaatst."
-              k === 0
-              ? [cap(item[k]), topic[k], 'is door', role[k], where[k], 'geplaatst']
-              : [cap(item[k]), topic[k], 'was posted by', role[k], where[k]]
-            : // the item first, its author after: "Het gaat om een tweet van de minister op X."
-              k === 0
-              ? ['Het gaat om', item[k], 'van', role[k], where[k], topic[k]]
-              : ['It is about', item[k], 'by', role[k], where[k], topic[k]];
-      return `${parts.filter(Boolean).join(' ')}. ${frame[k]}`;
+    const indirect = r() < 0.25;
+    const [name, make] = PAIR_ORDERS[Math.floor(r() * PAIR_ORDERS.length)]!;
+    const direct = name === 'if first';
+    const frames =
+      type === 'delete'
+        ? indirect && !direct
+          ? INDIRECT_DELETE
+          : DELETE
+        : indirect && !direct
+          ? INDIRECT
+          : DECIDE;
+    const p: Picks = {
+      role: both(ROLES),
+      verb: both(VERBS, v),
+      part: both(PARTICIPLES, v),
+      item: both(ITEMS, it),
+      noun: both(NOUNS, it),
+      plural: both(PLURALS, it),
+      topic: topic as [string, string],
+      where,
+      platform,
+      org: ORGS[Math.floor(r() * ORGS.length)]!,
+      frame: both(frames),
+      tail: both(type === 'delete' ? TAILS_DELETE : TAILS),
     };
-    out.push({ nl: make(0), en: make(1), type, work });
+    out.push({ nl: make(0, p), en: make(1, p), type, work, order: name });
   }
   return out;
+}
+
+/** Kinds of typing error: two letters swapped (eval:kb's), one dropped, one doubled, a neighbouring key. */
+export type TypoKind = 'swap' | 'drop' | 'double' | 'key';
+export const TYPO_KINDS: TypoKind[] = ['swap', 'drop', 'double', 'key'];
+
+/** Neighbouring keys on a QWERTY keyboard (the first is used). */
+const NEIGHBOUR: Record<string, string> = {
+  q: 'w',
+  w: 'e',
+  e: 'r',
+  r: 't',
+  t: 'r',
+  y: 't',
+  u: 'i',
+  i: 'o',
+  o: 'i',
+  p: 'o',
+  a: 's',
+  s: 'a',
+  d: 'f',
+  f: 'd',
+  g: 'h',
+  h: 'g',
+  j: 'k',
+  k: 'l',
+  l: 'k',
+  z: 'x',
+  x: 'c',
+  c: 'v',
+  v: 'c',
+  b: 'n',
+  n: 'm',
+  m: 'n',
+};
+
+/**
+ * The question with one typing error of a kind in every third word of five letters or more, in the
+ * middle of the word (for `swap` exactly eval:kb's typos variant). Deterministic.
+ */
+export function misspell(q: string, kind: TypoKind): string {
+  let n = 0;
+  return q.replace(/[A-Za-zÀ-ÿ]{5,}/g, (w) => {
+    if (n++ % 3 !== 1) return w;
+    const i = Math.floor(w.length / 2);
+    if (kind === 'swap') return w.slice(0, i - 1) + w[i] + w[i - 1] + w.slice(i + 1);
+    if (kind === 'drop') return w.slice(0, i) + w.slice(i + 1);
+    if (kind === 'double') return w.slice(0, i + 1) + w[i] + w.slice(i + 1);
+    const c = w[i]!;
+    const near = NEIGHBOUR[c.toLowerCase()] ?? c;
+    return w.slice(0, i) + (c === c.toUpperCase() ? near.toUpperCase() : near) + w.slice(i + 1);
+  });
 }

@@ -1,53 +1,65 @@
 /**
  * Where does the reader read a question worse in English than in Dutch, or worse with typos (issue 15)?
- * Runs generated question pairs (src/kb/grammar.ts generatePairs: the same picks in both languages)
- * through ask() and lists, per fact, how often the two readings differ, with examples. `--typos` compares
- * each generated question, and each tuning-set question, with itself with typos inserted (the same typos
- * as eval:kb's variant). Generated and tuning questions only: never a held-out set.
- * Run: npx tsx tests/kb/pairs.ts [--typos] [n] [seed]
+ * Runs generated question pairs (src/kb/grammar.ts generatePairs: the same picks in both languages, in
+ * every sentence order and construction of the grammar) through ask() and lists, per fact, how often the
+ * two readings differ, with examples, and per sentence order how many pairs differ in verdict or rule.
+ * `--typos` compares each generated question, and each tuning-set question, with itself with typos: the
+ * eval's swapped letters and a dropped letter, a doubled letter and a neighbouring key (grammar.ts
+ * misspell); `--kind swap|drop|double|key` runs one kind. Generated and tuning questions only: never a
+ * held-out set.
+ * Run: npx tsx tests/kb/pairs.ts [--typos [--kind K]] [n] [seed]
  */
-import { generatePairs } from '../../src/kb/grammar.ts';
+import { generatePairs, misspell, TYPO_KINDS, type TypoKind } from '../../src/kb/grammar.ts';
 import { ask } from '../../src/kb/index.ts';
-import { insertTypos, loadCases } from './eval.ts';
+import { loadCases } from './eval.ts';
 
-const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-const typos = process.argv.includes('--typos');
+const argv = process.argv.slice(2);
+const kindArg = argv.indexOf('--kind');
+const kinds: TypoKind[] = kindArg >= 0 ? [argv[kindArg + 1] as TypoKind] : TYPO_KINDS;
+const args = argv.filter((a, i) => !a.startsWith('--') && (kindArg < 0 || i !== kindArg + 1));
+const typos = argv.includes('--typos');
 const n = Number(args[0] ?? 600);
 const seed = Number(args[1] ?? 77);
 const generated = generatePairs(n, seed);
-const pairs: [string, string][] = typos
-  ? [
-      ...generated.flatMap((p): [string, string][] => [
-        [p.nl, insertTypos(p.nl)],
-        [p.en, insertTypos(p.en)],
+/** [first, second, group]: the group is the sentence order (languages) or the kind of typo. */
+const pairs: [string, string, string][] = typos
+  ? kinds.flatMap((kind) => [
+      ...generated.flatMap((p): [string, string, string][] => [
+        [p.nl, misspell(p.nl, kind), kind],
+        [p.en, misspell(p.en, kind), kind],
       ]),
-      ...loadCases('tuning').map((c): [string, string] => [c.q, insertTypos(c.q)]),
-    ]
-  : generated.map((p): [string, string] => [p.nl, p.en]);
+      ...loadCases('tuning').map((c): [string, string, string] => [c.q, misspell(c.q, kind), kind]),
+    ])
+  : generated.map((p): [string, string, string] => [p.nl, p.en, p.order]);
 const [x, y] = typos ? ['clean', 'typos'] : ['nl', 'en'];
 const diffs = new Map<string, { count: number; examples: string[] }>();
+const groups = new Map<string, { total: number; differ: number }>();
 let verdictDiff = 0;
-for (const [p, q] of pairs) {
+const note = (key: string, example: string) => {
+  const d = diffs.get(key) ?? { count: 0, examples: [] };
+  d.count++;
+  if (d.examples.length < 3) d.examples.push(example);
+  diffs.set(key, d);
+};
+for (const [p, q, group] of pairs) {
   const a = ask(p);
   const b = ask(q);
+  const g = groups.get(group) ?? { total: 0, differ: 0 };
+  g.total++;
+  groups.set(group, g);
+  const example = `${p}\n        ${q}`;
   if (a.verdict !== b.verdict || a.rule !== b.rule) {
     verdictDiff++;
-    const key = `verdict: ${x} ${a.verdict} ${a.rule ?? ''} / ${y} ${b.verdict} ${b.rule ?? ''}`;
-    const d = diffs.get(key) ?? { count: 0, examples: [] };
-    d.count++;
-    if (d.examples.length < 3) d.examples.push(`${p}\n        ${q}`);
-    diffs.set(key, d);
+    g.differ++;
+    note(`verdict: ${x} ${a.verdict} ${a.rule ?? ''} / ${y} ${b.verdict} ${b.rule ?? ''}`, example);
   }
   for (const k of Object.keys(a.facts) as (keyof typeof a.facts)[]) {
     if (k === 'orgKind' || a.facts[k] === b.facts[k]) continue;
-    const key = `${k}: ${x} ${a.facts[k]} / ${y} ${b.facts[k]}`;
-    const d = diffs.get(key) ?? { count: 0, examples: [] };
-    d.count++;
-    if (d.examples.length < 3) d.examples.push(`${p}\n        ${q}`);
-    diffs.set(key, d);
+    note(`${k}: ${x} ${a.facts[k]} / ${y} ${b.facts[k]}`, example);
   }
 }
 const lines = [`${pairs.length} pairs: verdict or deciding rule differs in ${verdictDiff}`];
+for (const [name, g] of groups) lines.push(`  ${name}: ${g.differ} of ${g.total}`);
 for (const [k, d] of [...diffs].sort((a, b) => b[1].count - a[1].count)) {
   lines.push(`${String(d.count).padStart(4)}  ${k}`, ...d.examples.map((e) => `      ${e}`));
 }
