@@ -43,6 +43,8 @@ export interface Analysis {
 interface Phrase {
   concept: Concept;
   keys: string[];
+  /** The term's words as written (folded). */
+  words: string[];
   exact: boolean;
 }
 
@@ -82,7 +84,7 @@ function vocabulary(): Vocabulary {
       const exact = group.exact ?? false;
       const keys = exact ? ws : ws.map(stem);
       const list = phrases.get(keys[0]!) ?? [];
-      list.push({ concept: group.concept, keys, exact });
+      list.push({ concept: group.concept, keys, words: ws, exact });
       phrases.set(keys[0]!, list);
       for (const w of ws) {
         lexRaw.add(w);
@@ -304,7 +306,10 @@ export function analyse(question: string): Analysis {
       let ok = true;
       for (let k = 0; k < p.keys.length && ok; k++) {
         const tk = tokens[i + k]!;
-        ok = !used[i + k] && (p.exact ? tk.raw === p.keys[k] : tk.stem === p.keys[k]);
+        // A function word matches a term only as written: "over" is not "overheid" though both stem to "over".
+        ok =
+          !used[i + k] &&
+          (p.exact || STOPWORDS.has(tk.raw) ? tk.raw === p.words[k] : tk.stem === p.keys[k]);
       }
       if (!ok) continue;
       matches.push({

@@ -141,7 +141,8 @@ const GENERIC_CONCEPTS: Concept[] = [
 const GENERIC_WORDS =
   'nieuw nieuwe new oud old vraag vragen question questions gebruik use used werk work jaar year years dag dagen day days ' +
   'status advies advice project rol role inhoud content tekst text beeld image images video type soort kind ' +
-  'ministerie ministry organisatie organisation overheid government rijk mist misses leave left';
+  'ministerie ministry organisatie organisation overheid government rijk mist misses leave left ' +
+  'best beste goed goede good better beter tijd time tijdstip moment';
 
 let generic: Set<string> | undefined;
 function genericStems(): Set<string> {
@@ -334,8 +335,11 @@ function infoAnswer(a: Analysis, lang: Lang, facts: Facts, community?: readonly 
   );
   const keyword = keywordMatches(idx, q, genericStems()) > 0;
   const communityHit = top?.doc.kind === 'community' && top.coverage >= 0.6;
+  // The entry must meet the question on a word that is not generic: "the best time to post on LinkedIn"
+  // shares only "best" and "post" with the entry on Belgian best practices.
+  const meets = top?.doc.kind === 'community' || top?.matched.some((t) => !genericStems().has(t));
   // Unknown everyday words never decide "out of scope": only whether the question meets the content.
-  if (!top || top.score < MIN_SCORE || !(topical || keyword || communityHit)) {
+  if (!top || top.score < MIN_SCORE || !meets || !(topical || keyword || communityHit)) {
     return unknown(lang, facts);
   }
   if (top.doc.kind === 'community') {

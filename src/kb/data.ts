@@ -21,6 +21,8 @@ export interface DataList {
   /** What the list holds and how the reader uses it. */
   about: string;
   concept: Concept;
+  /** Match the written form, not the stem (verb forms whose stem is an unrelated noun: "texted" → "text"). */
+  exact?: boolean;
   /** The organisation kind its terms imply, when one does. */
   kind?: OrgKind;
   sources: Source[];
@@ -502,13 +504,21 @@ export const DATA: DataList[] = [
       'group chat',
       'text message',
       'text messages',
-      'texted',
       'privételefoon',
       'privetelefoon',
       'private phone',
       'werktelefoon',
       'work phone',
     ],
+  },
+  {
+    id: 'chat-verbs',
+    about:
+      'verbs of texting, matched as written: "texted" is a chat message, but its stem "text" is any text ("the old text")',
+    concept: 'dm',
+    exact: true,
+    sources: [ACOI],
+    terms: ['texted', 'texting', 'smste', 'gesmst'],
   },
 ];
 

@@ -116,9 +116,54 @@ const TOPIC = new Set([
   'tegen',
   'against',
   'kritiek',
+  'bekritiseert',
+  'bekritiseerde',
+  'bekritiseren',
   'criticising',
   'criticizing',
+  'criticises',
+  'criticizes',
+  'criticised',
+  'criticized',
+  'criticise',
+  'criticize',
+  'attacks',
+  'attacked',
 ]);
+/** Words that point back to something a sentence before: "Moeten wij die post archiveren?" */
+const DEMONSTRATIVES = new Set([
+  'die',
+  'deze',
+  'dat',
+  'dit',
+  'those',
+  'these',
+  'that',
+  'this',
+  'such',
+  'zulke',
+]);
+/**
+ * Nouns after which "official" is an adjective, not a person: "an official decision", "the official
+ * account". (Nouns the lexicon knows as items, accounts, decisions or work count too.)
+ */
+const OFFICIAL_NOUNS = new Set(
+  'decision decisions statement statements announcement announcements notice notices channel channels position policy letter letters response responses communication communications publication publications document documents record records language capacity role function business duties duty source sources name title visit visits trip event events photo photos picture pictures video videos information news reply replies answer answers'.split(
+    ' ',
+  ),
+);
+const ADJECTIVE_BEFORE: Concept[] = [
+  'formal',
+  'accountNoun',
+  'corporate',
+  'profile',
+  'webpage',
+  'ptYes',
+  'recordNoun',
+  'platform',
+  'dm',
+  'story',
+];
 /** Words that turn the next few words around: "zonder verband met het werk", "no mention of work". */
 const NEGATORS = new Set([
   'geen',
@@ -208,7 +253,14 @@ export function extractFacts(a: Analysis): Facts {
   );
   // "gebruikt haar privéaccount soms voor het werk": an account used for both is hybrid, and which post is
   // which is still open.
-  if (f.publicTask === true && (f.account === 'private' || f.account === null) && MIXED.test(r.text)) {
+  // "gebruikt één account voor zowel zijn werk als zijn privéleven": work and private life both said of
+  // an account make it hybrid too.
+  const both = f.publicTask === null && taskSignals(r, f.inOffice === false, false).every((x) => x);
+  if (
+    (f.account === 'private' || f.account === null) &&
+    ((f.publicTask === true && MIXED.test(r.text)) ||
+      (both && (r.has('accountNoun') || r.has('privAccount'))))
+  ) {
     f.account = 'hybrid';
     f.publicTask = null;
   }
@@ -255,13 +307,27 @@ interface Reading {
   negated: (m: Match) => boolean;
 }
 
+/** "an official decision": an adjective before a noun, not a person. */
+function adjectiveUse(a: Analysis, m: Match): boolean {
+  if (m.text !== 'official') return false;
+  const next = a.tokens[m.end];
+  if (!next || next.sentence !== a.tokens[m.start]!.sentence) return false;
+  return (
+    OFFICIAL_NOUNS.has(next.raw) ||
+    a.matches.some((o) => o.start === m.end && ADJECTIVE_BEFORE.includes(o.concept))
+  );
+}
+
 function reading(a: Analysis): Reading {
   const all = (c: Concept) => a.matches.filter((m) => m.concept === c);
-  const persons = a.matches.filter((m) => RANK[m.concept] !== undefined);
+  const persons = a.matches.filter((m) => RANK[m.concept] !== undefined && !adjectiveUse(a, m));
   const sentenceOf = (i: number) => a.tokens[i]?.sentence;
   const before = (m: Match, n: number) =>
     a.tokens.slice(Math.max(0, m.start - n), m.start).filter((t) => t.sentence === sentenceOf(m.start));
   const topics = new Set(persons.filter((m) => before(m, 3).some((t) => TOPIC.has(t.raw))));
+  // "kritiek op ons college", "criticises our mayor": the possessive belongs to the person criticised.
+  for (const p of persons)
+    if (p.concept === 'possOrg' && [...topics].some((t) => t.start === p.end)) topics.add(p);
   const text = a.tokens
     .map((t, i) => (i > 0 && a.tokens[i - 1]!.sentence !== t.sentence ? `. ${t.raw}` : t.raw))
     .join(' ');
@@ -321,16 +387,34 @@ const SEND = new Set(
     ' ',
   ),
 );
+/** Verbs of receiving: a message someone gets is addressed to them, a direct message too. */
+const RECEIVE = new Set(
+  'krijgt kreeg kregen gekregen krijgen ontvangt ontving ontvingen ontvangen receive receives received receiving gets got'.split(
+    ' ',
+  ),
+);
 const MESSAGE_WORDS = new Set(['bericht', 'berichten', 'berichtje', 'berichtjes', 'message', 'messages']);
+/** Platforms that are messaging channels: a message on them is a direct message. */
+const CHAT_PLATFORMS = new Set(['facebook messenger', 'messenger', 'whatsapp', 'signal', 'telegram']);
 
-/** "De wethouder stuurde een ontwikkelaar een bericht", "the minister sent her sister a message". */
+/**
+ * "De wethouder stuurde een ontwikkelaar een bericht", "the minister sent her sister a message", "a
+ * municipal employee receives a message from a resident", "een bericht via Facebook Messenger".
+ */
 function sentMessage(r: Reading): boolean {
   const { a } = r;
+  const chat = a.matches.some((m) => m.concept === 'platform' && CHAT_PLATFORMS.has(m.text));
   return a.matches.some(
     (m) =>
       m.concept === 'post' &&
       MESSAGE_WORDS.has(r.tokenAt(m.start) ?? '') &&
-      a.tokens.some((t, i) => i < m.start && SEND.has(t.raw) && t.sentence === a.tokens[m.start]!.sentence),
+      (chat ||
+        a.tokens.some(
+          (t, i) =>
+            i < m.start &&
+            (SEND.has(t.raw) || RECEIVE.has(t.raw)) &&
+            t.sentence === a.tokens[m.start]!.sentence,
+        )),
   );
 }
 
@@ -354,12 +438,32 @@ function reactionType(r: Reading, m: Match): ContentType {
   }
   // "replies under our posts", "reacties onder onze berichten": others' comments on the organisation's posts
   if (a.tokens.slice(m.end, m.end + 2).some((t) => UNDER.has(t.raw))) return 'comment';
-  // The nearest actor before it in the same sentence decides: "we reply", "onze woordvoerder reageert".
-  const before = persons
-    .filter((p) => p.end <= m.start && a.tokens[p.start]!.sentence === a.tokens[m.start]!.sentence)
-    .sort((x, y) => y.end - x.end)[0];
+  // The nearest actor before it in the same sentence decides: "we reply", "onze woordvoerder reageert";
+  // for "die reacties", "those replies", the actor of the sentence they point back to.
+  const before =
+    persons
+      .filter((p) => p.end <= m.start && a.tokens[p.start]!.sentence === a.tokens[m.start]!.sentence)
+      .sort((x, y) => y.end - x.end)[0] ?? antecedentActor(r, m, persons);
   if (before && before.concept !== 'third') return 'webcare';
   return 'comment';
+}
+
+/**
+ * An item named with a demonstrative in a later sentence ("Moeten wij die post archiveren?", "Do those
+ * replies have to be kept?") points back: the first person named in the nearest earlier sentence that
+ * names one is the item's actor.
+ */
+function antecedentActor(r: Reading, item: Match, persons: Match[]): Match | undefined {
+  const { a } = r;
+  const sentence = a.tokens[item.start]!.sentence;
+  const prev = a.tokens[item.start - 1];
+  if (sentence === 0 || !prev || prev.sentence !== sentence || !DEMONSTRATIVES.has(prev.raw))
+    return undefined;
+  for (let s = sentence - 1; s >= 0; s--) {
+    const first = persons.find((p) => a.tokens[p.start]!.sentence === s);
+    if (first) return first;
+  }
+  return undefined;
 }
 
 /** Who posted, given what the item is. */
@@ -402,6 +506,8 @@ function subjectOf(r: Reading, persons: Match[]): Match | undefined {
     (m) => [...ITEMS, 'webpage'].includes(m.concept) && m.concept !== 'accountNoun',
   );
   if (!item) return undefined;
+  const back = antecedentActor(r, item, persons);
+  if (back) return back;
   const sentence = a.tokens[item.start]!.sentence;
   return persons.find((p) => p.start < item.start && a.tokens[p.start]!.sentence === sentence);
 }
@@ -460,6 +566,12 @@ function readAccount(r: Reading, f: Facts): void {
  * ("personal tweets", "tweet privé over zijn hobby"). Both said at once: unknown.
  */
 function publicTask(r: Reading, outsideOffice: boolean, byOrganisation: boolean): boolean | null {
+  const [yes, no] = taskSignals(r, outsideOffice, byOrganisation);
+  return yes && no ? null : yes ? true : no ? false : null;
+}
+
+/** Whether the question says the item is about the work, and whether it says it is private or party politics. */
+function taskSignals(r: Reading, outsideOffice: boolean, byOrganisation: boolean): [boolean, boolean] {
   // "voordat ze in functie was": the office named in a time qualifier says nothing about the content.
   // A formal decision or permit is public-task content ("een vraag over de bouwvergunning").
   const yesM = [...r.all('ptYes'), ...r.all('formal')].filter(
@@ -475,7 +587,19 @@ function publicTask(r: Reading, outsideOffice: boolean, byOrganisation: boolean)
   const party = r.govPersons.length > 0 && r.has('party');
   const no = noM.some((m) => !r.negated(m)) || yesM.some((m) => r.negated(m)) || party;
   const yes = yesM.some((m) => !r.negated(m)) || noM.some((m) => r.negated(m) && m.concept === 'ptNo');
-  return yes && no ? null : yes ? true : no ? false : null;
+  return [yes, no];
+}
+
+/** "staan toch al in het archief van X", "zit al in ons systeem": it is kept somewhere already. */
+const STORED_ALREADY =
+  /\b(staat|staan|stond|stonden|zit|zitten|zat|zaten)\b[^.?!;]{0,25}?\b(al|toch al|ook al|toch ook|toch)\s+(in|op|bij)\b/;
+
+/** A participle with "worden"/"be" after it, or "be" before it, is what the asker wants, not a state. */
+function wished(r: Reading, m: Match): boolean {
+  const same = (i: number) => r.a.tokens[i]?.sentence === r.a.tokens[m.start]?.sentence;
+  const after = same(m.end) ? r.tokenAt(m.end) : undefined;
+  const prev = same(m.start - 1) ? r.tokenAt(m.start - 1) : undefined;
+  return (after !== undefined && PASSIVE.has(after)) || prev === 'be' || prev === 'being';
 }
 
 const CLOSE = new Set(['close', 'closing', 'sluiten', 'afsluiten', 'sluit', 'stoppen', 'stop']);
@@ -497,21 +621,21 @@ function closesAccount(r: Reading): boolean {
 
 /** State of the post, what the asker wants, and the circumstances and platform named. */
 function readStateAndIntent(r: Reading, f: Facts): void {
-  const { all, has, tokenAt } = r;
+  const { all, has } = r;
   // "verwijderd" after "worden"/"mag" or "be deleted" is what the asker wants; otherwise it is the post's state.
   for (const m of all('deleted')) {
     // only within the sentence: "… is verwijderd. Moeten we …" is a state, not a wish
-    const same = (i: number) => r.a.tokens[i]?.sentence === r.a.tokens[m.start]?.sentence;
-    const after = same(m.end) ? tokenAt(m.end) : undefined;
-    const prev = same(m.start - 1) ? tokenAt(m.start - 1) : undefined;
-    if ((after && PASSIVE.has(after)) || prev === 'be' || prev === 'being') f.intent = 'delete';
+    if (wished(r, m)) f.intent = 'delete';
     else f.change ??= 'deleted';
   }
   if (has('edited')) f.change = 'edited';
   if (has('deleteIntent') || closesAccount(r)) f.intent = 'delete';
   if (has('hold')) f.hold = true;
-  // a bare "anyway" relies on the platform only when one is named: "they are on Facebook anyway"
-  if (r.all('elsewhere').some((m) => m.text !== 'anyway' || has('platform'))) f.elsewhere = true;
+  // a bare "anyway" relies on the platform only when one is named: "they are on Facebook anyway"; a
+  // participle that is what the asker wants ("moet de oude tekst ook bewaard worden?") is no reliance
+  if (r.all('elsewhere').some((m) => (m.text !== 'anyway' || has('platform')) && !wished(r, m)))
+    f.elsewhere = true;
+  if (STORED_ALREADY.test(r.text)) f.elsewhere = true;
   if (has('formal')) f.formal = true;
   if (has('hotspot')) f.hotspot = true;
   if (has('erasure')) f.erasure = true;

@@ -62,7 +62,7 @@ export interface LexiconGroup {
 
 export const LEXICON: LexiconGroup[] = [
   // The data lists (organisations, office-holders, parties, chat words), each with its source.
-  ...DATA.map((l) => ({ concept: l.concept, terms: l.terms })),
+  ...DATA.map((l) => ({ concept: l.concept, terms: l.terms, ...(l.exact ? { exact: true } : {}) })),
   {
     concept: 'bewinds',
     terms: [
@@ -638,6 +638,11 @@ export const LEXICON: LexiconGroup[] = [
       'veranderd',
       'veranderde',
       'gecorrigeerd',
+      'bijgewerkt',
+      'bijgewerkte',
+      'geüpdatet',
+      'geupdate',
+      'updated',
       'edited',
       'changed',
       'modified',

@@ -93,6 +93,8 @@ export interface Hit {
   score: number;
   /** Share of the query's distinct terms that occur in the document. */
   coverage: number;
+  /** The query terms the document contains. */
+  matched: string[];
 }
 
 /** Question words kept for retrieval although they are function words: they match question-like titles. */
@@ -150,16 +152,17 @@ export function rank(idx: Index, query: Query, filter?: (d: Doc) => boolean): Hi
   for (const d of idx.docs) {
     if (filter && !filter(d.doc)) continue;
     let score = 0;
-    let matched = 0;
+    const matched: string[] = [];
     for (const [q, weight] of query) {
       const tf = d.tf.get(q);
       if (!tf) continue;
-      matched++;
+      matched.push(q);
       const df = idx.df.get(q) ?? 0;
       const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
       score += (weight * idf * tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * d.length) / idx.avgLength));
     }
-    if (score > 0) hits.push({ doc: d.doc, score, coverage: query.size ? matched / query.size : 0 });
+    if (score > 0)
+      hits.push({ doc: d.doc, score, coverage: query.size ? matched.length / query.size : 0, matched });
   }
   return hits.sort((a, b) => b.score - a.score);
 }
