@@ -253,7 +253,7 @@ async function main(args: string[]): Promise<void> {
   const report: Record<string, unknown> = {};
   const label: Record<SetName, string> = {
     tuning: 'tuning set (tuned on)',
-    dev: 'development set (written from the legal framework, 2026-11-26 13:10, before it ran; tuned on)',
+    dev: 'development set (written from the legal framework, 2026-11-26 12:55, before it ran; tuned on)',
     heldout: 'held-out set (written with the tuning set)',
     fresh: 'fresh held-out set (written from the legal framework, 2026-11-26)',
     blind: 'blind held-out set (written from the legal framework, 2026-11-26, never inspected)',
