@@ -5,8 +5,15 @@
  */
 import { Command, CommanderError } from 'commander';
 import { loadCommands } from './cli/commands/index.ts';
-import { type CliContext, cliLanguage, createContext, defaultIo, Exit, type Io } from './cli/context.ts';
-import { ConfigError } from './config.ts';
+import {
+  type CliContext,
+  cliLanguage,
+  createContext,
+  defaultIo,
+  Exit,
+  type Io,
+  prepareConfig,
+} from './cli/context.ts';
 import { CaptureError, UsageError } from './domain/errors.ts';
 import { describeError, t } from './domain/i18n.ts';
 import { TOOL_VERSION } from './version.ts';
@@ -25,6 +32,7 @@ export async function buildProgram(
   extra: Pick<CliContext, 'stdinLines'> = {},
   argv: readonly string[] = [],
 ): Promise<Command> {
+  await prepareConfig(env);
   const ctx = createContext(io, env, extra);
   const program = new Command('archiefbot')
     .description(
@@ -85,7 +93,8 @@ export async function main(
       // A platform whose credentials are not set is a configuration matter (exit 2), not a failed capture.
       return err.code === 'not-configured' ? 2 : 1;
     }
-    if (err instanceof UsageError || err instanceof ConfigError) {
+    // The configuration module is loaded here when start-up did without it (src/cli/config-fast.ts).
+    if (err instanceof UsageError || err instanceof (await import('./config.ts')).ConfigError) {
       jsonError('usage', err.message);
       io.err(describeError(err, lang));
       return 2;

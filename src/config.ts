@@ -119,8 +119,11 @@ export type Config = z.output<typeof schema>;
 
 export class ConfigError extends Error {}
 
+/** The schema, for the bundled CLI's validated defaults (src/cli/config-snapshot.ts, at build time). */
+export const CONFIG_SCHEMA = schema;
+
 /** Environment variables and the config key each one sets. */
-const ENV_KEYS: Record<string, string> = {
+export const ENV_KEYS: Record<string, string> = {
   ARCHIEFBOT_DATA_DIR: 'dataDir',
   ARCHIEFBOT_ALLOW_PRIVATE_NETWORKS: 'http.allowPrivateNetworks',
   ARCHIEFBOT_HTTP_TIMEOUT_MS: 'http.timeoutMs',

@@ -6,10 +6,31 @@
 import { userInfo } from 'node:os';
 import { SingleBar } from 'cli-progress';
 import { InvalidArgumentError } from 'commander';
-import { type Config, loadConfig } from '../config.ts';
+import type { Config } from '../config.ts';
 import { type MessageKey, type MessageVars, t } from '../domain/i18n.ts';
 import type { Lang } from '../domain/types.ts';
 import type { Archive } from '../store/archive.ts';
+import { BUILT_SNAPSHOT, configFromSnapshot } from './config-fast.ts';
+
+/**
+ * The configuration module (zod, YAML): loaded with this module when running the sources; in the
+ * bundled CLI only when its validated defaults cannot answer (prepareConfig), so `search` starts
+ * without it.
+ */
+let configModule: typeof import('../config.ts') | undefined =
+  BUILT_SNAPSHOT === undefined ? await import('../config.ts') : undefined;
+
+/** Makes ctx.config() ready to answer synchronously for `env` (buildProgram calls it). */
+export async function prepareConfig(env: NodeJS.ProcessEnv): Promise<void> {
+  if (!configModule && !configFromSnapshot(BUILT_SNAPSHOT, env)) configModule = await import('../config.ts');
+}
+
+function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const fast = configFromSnapshot(BUILT_SNAPSHOT, env);
+  if (fast) return fast;
+  if (!configModule) throw new Error('archiefbot: the configuration module is not loaded (prepareConfig)');
+  return configModule.loadConfig(env);
+}
 
 export interface Io {
   out: (text: string) => void;

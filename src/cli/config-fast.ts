@@ -1,0 +1,67 @@
+/**
+ * The configuration without zod and YAML at start-up (issue 16): `npm run build` validates
+ * config/default.yaml once (src/cli/config-snapshot.ts) and puts the result into the bundled CLI
+ * (scripts/bundle-cli.js). At run time that result answers as long as config/default.yaml is still
+ * the text it was made from, no ARCHIEFBOT_CONFIG file is named, and every configuration variable that
+ * is set goes to a key that takes any non-empty text as it is (ARCHIEFBOT_DATA_DIR, the tokens, …):
+ * then it is exactly what loadConfig (src/config.ts) returns. Anything else — a number, a URL, a file
+ * of overrides, an edited default.yaml, the sources run through tsx — goes through loadConfig, which
+ * also reports every mistake.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Config } from '../config.ts';
+import { PACKAGE_ROOT, TOOL_VERSION } from '../version.ts';
+
+export interface ConfigSnapshot {
+  /** The text of config/default.yaml the snapshot was made from. */
+  source: string;
+  /** That file validated (loadConfig's result before the environment and the final touches). */
+  defaults: unknown;
+  /** Per configuration variable: the key it sets, and whether any non-empty text is taken as it is. */
+  env: Record<string, { key: string; verbatim: boolean }>;
+}
+
+/** Replaced by the bundler with the snapshot made at build time; not defined in the sources. */
+declare const ARCHIEFBOT_CONFIG_SNAPSHOT: ConfigSnapshot | null | undefined;
+
+/** The snapshot built into this program: undefined when running the sources (tsx, dist/src, the tests). */
+export const BUILT_SNAPSHOT: ConfigSnapshot | null | undefined =
+  typeof ARCHIEFBOT_CONFIG_SNAPSHOT === 'undefined' ? undefined : ARCHIEFBOT_CONFIG_SNAPSHOT;
+
+export const DEFAULTS_FILE = path.join(PACKAGE_ROOT, 'config', 'default.yaml');
+
+/** loadConfig(env)'s result from the snapshot, or undefined when only loadConfig can tell. */
+export function configFromSnapshot(
+  snapshot: ConfigSnapshot | null | undefined,
+  env: NodeJS.ProcessEnv,
+): Config | undefined {
+  if (!snapshot || env.ARCHIEFBOT_CONFIG) return undefined;
+  const set: [string, string][] = [];
+  for (const [name, { key, verbatim }] of Object.entries(snapshot.env)) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    if (!verbatim) return undefined;
+    set.push([key, value]);
+  }
+  let text: string;
+  try {
+    text = readFileSync(DEFAULTS_FILE, 'utf8');
+  } catch {
+    return undefined;
+  }
+  if (text !== snapshot.source) return undefined;
+  const config = structuredClone(snapshot.defaults) as Config;
+  for (const [key, value] of set) setPath(config as unknown as Record<string, unknown>, key, value);
+  // As loadConfig finishes (src/config.ts); tests/cli-config.test.ts compares the two.
+  config.dataDir = path.resolve(config.dataDir);
+  config.http.userAgent = config.http.userAgent.replace('{version}', TOOL_VERSION);
+  return config;
+}
+
+function setPath(obj: Record<string, unknown>, dotted: string, value: string): void {
+  const keys = dotted.split('.');
+  let cur = obj;
+  for (const k of keys.slice(0, -1)) cur = cur[k] as Record<string, unknown>;
+  cur[keys.at(-1)!] = value;
+}
