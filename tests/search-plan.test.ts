@@ -172,7 +172,7 @@ describe('search query plans', () => {
       /SEARCH post USING COVERING INDEX post_platform_due \(platform=\? AND next_check_at/,
     );
     expectNoTableScan(due);
-    const spare = await plan(DUE_SQL.spare, ['2026-01-01', 'mastodon', '2025-07-01', 240, '[]']);
+    const spare = await plan(DUE_SQL.spare, ['2026-01-01', 'mastodon', '2025-07-01', 240]);
     expect(spare.join('\n')).toMatch(/SEARCH post USING INDEX post_platform_checked \(platform=\?\)/);
     expect(spare.join('\n')).not.toMatch(/TEMP B-TREE FOR ORDER BY/);
     const listed = await plan(DUE_SQL.listed, ['2026-01-01', '["mastodon"]', '[1,2]', 10]);

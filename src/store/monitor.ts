@@ -27,16 +27,22 @@ export interface DuePost {
 }
 
 /**
- * Claims posts for a re-check by moving their next check past a lease, inside the write lock: two
- * workers never claim the same post. Per platform, each selection a range scan on its own index that
- * stops at its size (work proportional to the claim, not to the archive):
+ * Claims posts for a re-check with a lease (a `post_lease` row until `leaseUntil`), inside the write
+ * lock: a leased post is left out of every later due and spare selection until its check is saved or
+ * the lease passes (the worker stopped or crashed), so two workers never claim the same post. The
+ * posts' own rows are not written: a claim appends a few pages to the small lease table instead of
+ * rewriting a page per claimed post scattered over the archive. Per platform, each selection a range
+ * scan on its own index that stops at its size (work proportional to the claim, not to the archive):
  *
  * - `due`: up to this many posts whose scheduled check has come, the longest due first
  *   (`post_platform_due`);
  * - `inAll`: then, up to this many in all, the ones checked longest ago (`post_platform_checked`): the
  *   request budget the schedule leaves unused shortens detection for older posts.
  *
- * `all` claims every post of the platforms (a full `recheck --all`), `postIds` exactly those posts.
+ * `all` claims every post of the platforms not leased (a full `recheck --all`); `postIds` exactly
+ * those posts, leased or not (a stream event or webhook names a post that just changed: it is
+ * checked now even when a tick's check of it is under way). The claimed posts' rows are read after
+ * the claim commits, outside the write lock.
  */
 export async function claimDue(
   db: Db,
@@ -54,67 +60,84 @@ export async function claimDue(
     perPlatform?: Record<string, { due: number; inAll: number }>;
   },
 ): Promise<DuePost[]> {
-  return db.transaction(async () => {
-    const ids: number[] = [];
-    if (opts.all || opts.postIds) {
+  const ids = await db.transaction(async () => {
+    await db.run(DUE_SQL.expire, [opts.now]);
+    const platforms = JSON.stringify(opts.platforms);
+    if (opts.postIds) {
       const rows = await db.all<{ id: number }>(DUE_SQL.listed, [
         opts.leaseUntil,
-        JSON.stringify(opts.platforms),
-        opts.postIds ? JSON.stringify(opts.postIds) : null,
+        platforms,
+        JSON.stringify(opts.postIds),
         opts.limit,
       ]);
-      return archivedPosts(
-        db,
-        rows.map((r) => r.id),
-      );
+      return rows.map((r) => r.id);
     }
+    if (opts.all) {
+      const rows = await db.all<{ id: number }>(DUE_SQL.all, [opts.leaseUntil, platforms, opts.limit]);
+      return rows.map((r) => r.id);
+    }
+    const ids: number[] = [];
     for (const platform of opts.platforms) {
       const size = opts.perPlatform?.[platform] ?? { due: opts.limit, inAll: opts.ahead ?? 0 };
       const due =
         size.due > 0
           ? await db.all<{ id: number }>(DUE_SQL.due, [opts.leaseUntil, platform, opts.now, size.due])
           : [];
-      ids.push(...due.map((r) => r.id));
+      for (const r of due) ids.push(r.id);
       if (size.inAll > due.length) {
         const spare = await db.all<{ id: number }>(DUE_SQL.spare, [
           opts.leaseUntil,
           platform,
           opts.now,
           size.inAll - due.length,
-          JSON.stringify(due.map((r) => r.id)),
         ]);
-        ids.push(...spare.map((r) => r.id));
+        for (const r of spare) ids.push(r.id);
       }
     }
-    return archivedPosts(db, ids);
+    return ids;
   });
+  return archivedPosts(db, ids);
 }
 
-/** The claim statements (their query plans are asserted in tests/search-plan.test.ts). */
+/** Leases not (or no longer) held: none, or one whose time has passed. */
+const NOT_LEASED = 'NOT EXISTS (SELECT 1 FROM post_lease l WHERE l.post_id = post.id AND l.until > ?3)';
+
+/** The claim statements (their query plans are asserted in tests/search-plan.test.ts and tests/monitor-claim.test.ts). */
 export const DUE_SQL = {
-  /** `recheck --all` and the posts a stream event or webhook names. */
-  listed: `UPDATE post SET next_check_at = ?1
-     WHERE id IN (SELECT id FROM post
-                  WHERE platform IN (SELECT value FROM json_each(?2))
-                    AND (?3 IS NULL OR id IN (SELECT value FROM json_each(?3)))
-                  ORDER BY next_check_at LIMIT ?4)
-     RETURNING id`,
+  /** Leases whose time has passed let their posts go (their worker stopped or crashed). */
+  expire: 'DELETE FROM post_lease WHERE until <= ?1',
+  /** The posts a stream event or webhook names, leased or not (the event is news a running check may predate). */
+  listed: `INSERT INTO post_lease (post_id, until)
+     SELECT id, ?1 FROM post
+     WHERE platform IN (SELECT value FROM json_each(?2)) AND id IN (SELECT value FROM json_each(?3))
+     ORDER BY next_check_at LIMIT ?4
+     ON CONFLICT (post_id) DO UPDATE SET until = excluded.until
+     RETURNING post_id AS id`,
+  /** `recheck --all`: every post of the platforms that no worker holds. */
+  all: `INSERT INTO post_lease (post_id, until)
+     SELECT id, ?1 FROM post
+     WHERE platform IN (SELECT value FROM json_each(?2))
+       AND NOT EXISTS (SELECT 1 FROM post_lease l WHERE l.post_id = post.id)
+     ORDER BY next_check_at LIMIT ?3
+     ON CONFLICT (post_id) DO UPDATE SET until = excluded.until
+     RETURNING post_id AS id`,
   /** The posts of one platform whose scheduled check has come. */
-  due: `UPDATE post SET next_check_at = ?1
-     WHERE id IN (SELECT id FROM post INDEXED BY post_platform_due
-                  WHERE platform = ?2 AND next_check_at IS NOT NULL AND next_check_at <= ?3
-                  ORDER BY next_check_at LIMIT ?4)
-     RETURNING id`,
+  due: `INSERT INTO post_lease (post_id, until)
+     SELECT id, ?1 FROM post INDEXED BY post_platform_due
+     WHERE platform = ?2 AND next_check_at IS NOT NULL AND next_check_at <= ?3 AND ${NOT_LEASED}
+     ORDER BY next_check_at LIMIT ?4
+     ON CONFLICT (post_id) DO UPDATE SET until = excluded.until
+     RETURNING post_id AS id`,
   /**
-   * The posts of one platform checked longest ago that are not due (nor just claimed): never checked
-   * first (NULL sorts first), then by the time of their last check.
+   * The posts of one platform checked longest ago that are not due (nor leased, e.g. just claimed as
+   * due): never checked first (NULL sorts first), then by the time of their last check.
    */
-  spare: `UPDATE post SET next_check_at = ?1
-     WHERE id IN (SELECT id FROM post INDEXED BY post_platform_checked
-                  WHERE platform = ?2 AND next_check_at IS NOT NULL AND next_check_at > ?3
-                    AND id NOT IN (SELECT value FROM json_each(?5))
-                  ORDER BY last_checked_at LIMIT ?4)
-     RETURNING id`,
+  spare: `INSERT INTO post_lease (post_id, until)
+     SELECT id, ?1 FROM post INDEXED BY post_platform_checked
+     WHERE platform = ?2 AND next_check_at IS NOT NULL AND next_check_at > ?3 AND ${NOT_LEASED}
+     ORDER BY last_checked_at LIMIT ?4
+     ON CONFLICT (post_id) DO UPDATE SET until = excluded.until
+     RETURNING post_id AS id`,
 };
 
 /**
@@ -141,15 +164,15 @@ export async function postsByStreamKey(
  */
 export async function archivedPosts(db: Db, ids: number[]): Promise<DuePost[]> {
   if (!ids.length) return [];
-  return db.all<DuePost>(
-    `SELECT p.id, p.platform, p.platform_id, p.api_ref, p.url, p.status, p.created_at, p.first_seen, p.reply_count,
-            p.account_id, a.platform_id AS account_ref, a.handle, v.number AS version, v.content_hash, v.text, v.content
+  return db.all<DuePost>(ARCHIVED_POSTS_SQL, [JSON.stringify(ids)]);
+}
+
+/** Posts by id (a JSON array), each with its author and latest served version (plan asserted in tests/monitor-claim.test.ts). */
+export const ARCHIVED_POSTS_SQL = `SELECT p.id, p.platform, p.platform_id, p.api_ref, p.url, p.status, p.created_at, p.first_seen,
+       p.reply_count, p.account_id, a.platform_id AS account_ref, a.handle, v.number AS version, v.content_hash, v.text, v.content
      FROM post p LEFT JOIN account a ON a.id = p.account_id
      JOIN version v ON v.id = ${LATEST_SERVED}
-     WHERE p.id IN (SELECT value FROM json_each(?)) ORDER BY p.id`,
-    [JSON.stringify(ids)],
-  );
-}
+     WHERE p.id IN (SELECT value FROM json_each(?)) ORDER BY p.id`;
 
 export interface CheckUpdate {
   id: number;
@@ -184,6 +207,10 @@ export async function saveChecks(db: Db, updates: CheckUpdate[]): Promise<void> 
        WHERE account.id = u.account_id`,
       [JSON.stringify(updates.map((u) => ({ id: u.id, error: u.error ? 1 : 0 })))],
     );
+    // The check is done: its lease ends (the post's next check is its schedule again).
+    await db.run('DELETE FROM post_lease WHERE post_id IN (SELECT value FROM json_each(?))', [
+      JSON.stringify(updates.map((u) => u.id)),
+    ]);
     // A changed status is evidence: the audit chain seals it in this transaction.
     await sealPending(db, 'monitor', 'recheck.status');
   });
