@@ -45,6 +45,8 @@ await esbuild.build({
   splitting: true,
   format: 'esm',
   platform: 'node',
+  // The ES module build of a package when it has one (hash-wasm: only the two hashes warcio uses).
+  mainFields: ['module', 'main'],
   target: 'node20',
   logLevel: 'warning',
   // Inlined CommonJS packages (yaml, commander) call require() for Node's own modules.

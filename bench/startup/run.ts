@@ -2,8 +2,9 @@
  * bench/startup: wall time of CLI commands, run as an operator runs them (the package's bin file with
  * node, and through npx), against `node -e 0` in the same run. Goal (issue 16): `archiefbot search x
  * --json` within 3× `node -e 0`, on an empty archive and on a large one (BENCH_ARCHIVE=<data dir>,
- * e.g. the 1,000,000-version archive bench/search builds). Builds dist/ first when it is stale (the bin
- * file runs the compiled JavaScript only when it is at least as new as the sources).
+ * e.g. the 1,000,000-version archive bench/search builds). Builds dist/ first (`npm run build`: tsc, then
+ * the bundled CLI in dist/cli/ that the bin file prefers) and times it with ARCHIEFBOT_FROM_DIST=1; one
+ * row also times the bin file as it runs in a checkout, comparing dist/ with every source file first.
  * Run: npm run bench:startup   (BENCH_RUNS=15)
  */
 import { spawnSync } from 'node:child_process';
@@ -85,6 +86,19 @@ try {
     p50: median(npx),
     p95: p95(npx),
     ratioP50: median(npx) / baseP50,
+  });
+  const checked = time(
+    process.execPath,
+    [bin, 'search', 'x', '--json'],
+    { ...env, ARCHIEFBOT_FROM_DIST: '', ARCHIEFBOT_DATA_DIR: empty },
+    empty,
+  );
+  rows.push({
+    command: 'bin search x --json, dist checked against src/',
+    archive: 'empty',
+    p50: median(checked),
+    p95: p95(checked),
+    ratioP50: median(checked) / baseP50,
   });
   const src = time(
     process.execPath,

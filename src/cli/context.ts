@@ -4,7 +4,6 @@
  * an exit code. A command module is `register(program, ctx)` (src/cli/commands/).
  */
 import { userInfo } from 'node:os';
-import { SingleBar } from 'cli-progress';
 import { InvalidArgumentError } from 'commander';
 import type { Config } from '../config.ts';
 import { type MessageKey, type MessageVars, t } from '../domain/i18n.ts';
@@ -143,25 +142,4 @@ export async function withArchive<T>(
   } finally {
     await archive.close();
   }
-}
-
-/** A progress bar on stderr for account backfills, when stderr is a terminal. */
-export function progressBar() {
-  let bar: SingleBar | undefined;
-  return {
-    onProgress: (p: { posts: number; total: number | null; pages: number }) => {
-      if (!process.stderr.isTTY) return;
-      if (!bar) {
-        bar = new SingleBar({
-          format: 'backfill [{bar}] {value}/{total} posts · {pages} pages',
-          stream: process.stderr,
-          hideCursor: true,
-        });
-        bar.start(p.total ?? p.posts, p.posts, { pages: p.pages });
-      }
-      if (p.total === null || p.posts > p.total) bar.setTotal(p.posts);
-      bar.update(p.posts, { pages: p.pages });
-    },
-    stop: () => bar?.stop(),
-  };
 }

@@ -2,8 +2,9 @@ import type { Command } from 'commander';
 import { CapturePipeline } from '../../capture/pipeline.ts';
 import { UsageError } from '../../domain/errors.ts';
 import { createLogger } from '../../log.ts';
-import { type CliContext, localUser, progressBar, withArchive } from '../context.ts';
+import { type CliContext, localUser, withArchive } from '../context.ts';
 import { formatBackfill, formatCapture } from '../format.ts';
+import { progressBar } from '../progress.ts';
 
 /** `archiefbot capture <url>`: a post with its thread, edits and media, a whole account, or a web page. */
 export function register(program: Command, ctx: CliContext): void {

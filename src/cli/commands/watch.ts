@@ -3,7 +3,8 @@ import { CapturePipeline } from '../../capture/pipeline.ts';
 import { ACCOUNT_ROLES, type AccountRole } from '../../domain/types.ts';
 import { createLogger } from '../../log.ts';
 import { watchAccount } from '../../monitor/watch.ts';
-import { type CliContext, localUser, positiveInt, progressBar, withArchive } from '../context.ts';
+import { type CliContext, localUser, positiveInt, withArchive } from '../context.ts';
+import { progressBar } from '../progress.ts';
 
 interface WatchOptions {
   every?: number;
