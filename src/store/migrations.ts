@@ -11,6 +11,7 @@ import { migration14 } from './migrations/014-handle-changes.ts';
 import { migration15 } from './migrations/015-retention.ts';
 import { migration16 } from './migrations/016-request-method.ts';
 import { migration19 } from './migrations/019-community.ts';
+import { migration21 } from './migrations/021-search-words.ts';
 import { migration22 } from './migrations/022-leases.ts';
 
 /** Versioned schema changes, applied in order, each once, each in its own transaction. Append only. */
@@ -325,6 +326,7 @@ CREATE INDEX kb_followup_created ON kb_followup(created_at);
   migration15,
   migration16,
   migration19,
+  migration21,
   migration22,
 ];
 

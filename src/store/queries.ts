@@ -377,8 +377,8 @@ export async function showPost(db: Db, id: number) {
 
 export type PostDetail = NonNullable<Awaited<ReturnType<typeof showPost>>>;
 
-/** Turns what a person types into an FTS5 query: words must all occur; "quoted phrases" and prefix* work. */
-export function ftsQuery(input: string): string {
+/** The parts of an FTS5 query: "quoted" words and phrases, `"prefix"*`, and OR. */
+function ftsParts(input: string): string[] {
   const parts: string[] = [];
   const re = /"([^"]+)"|(\S+)/g;
   for (let m = re.exec(input); m; m = re.exec(input)) {
@@ -397,7 +397,49 @@ export function ftsQuery(input: string): string {
     parts.push(`"${clean}"${prefix ? '*' : ''}`);
   }
   while (parts.at(-1) === 'OR') parts.pop();
-  return parts.join(' ');
+  return parts;
+}
+
+/** Turns what a person types into an FTS5 query: words must all occur; "quoted phrases" and prefix* work. */
+export function ftsQuery(input: string): string {
+  return ftsParts(input).join(' ');
+}
+
+/** A prefix is spelled out when it has at most this many words (more: FTS5 merges their lists itself). */
+export const PREFIX_WORDS = 64;
+
+/**
+ * The indexed words a prefix starts (migration 21's word list, in the index's byte order: the range
+ * from the prefix to the prefix followed by the last code point). Reads each word's list once to
+ * count it (2 ms for `minister*` at a million versions).
+ */
+export const PREFIX_WORDS_SQL = `SELECT term FROM version_words WHERE term >= ?1 AND term <= ?1 || char(1114111) LIMIT ${PREFIX_WORDS + 1}`;
+
+/**
+ * The FTS5 query with each prefix spelled out as its words (`"minister"*` → `("minister" OR
+ * "ministerie" OR …)`, an implicit AND made explicit next to the brackets): the same versions match,
+ * but FTS5 finds one version by each word's own list instead of first merging every list the prefix
+ * covers, once per statement (5 ms for `minister*` at a million versions, paid again by every
+ * look-up of one version). Only for finding: bm25 weighs a prefix as one phrase, its words as many.
+ * A prefix is kept as typed when it folds to anything but a–z and 0–9 (its folding is FTS5's own),
+ * starts no word, or too many.
+ */
+export async function spelledOut(db: Db, input: string): Promise<string> {
+  const parts = ftsParts(input);
+  let spelled = false;
+  const out: string[] = [];
+  for (const part of parts) {
+    const prefix = /^"([^"]+)"\*$/.exec(part)?.[1];
+    const folded = prefix?.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+    const words =
+      folded && /^[a-z0-9]+$/.test(folded) ? await db.all<{ term: string }>(PREFIX_WORDS_SQL, [folded]) : [];
+    if (words.length && words.length <= PREFIX_WORDS) {
+      out.push(`(${words.map((w) => `"${w.term}"`).join(' OR ')})`);
+      spelled = true;
+    } else out.push(part);
+  }
+  if (!spelled) return parts.join(' ');
+  return out.map((p, i) => (i && p !== 'OR' && out[i - 1] !== 'OR' ? `AND ${p}` : p)).join(' ');
 }
 
 function dateBound(value: string, name: string, endOfDay: boolean): string {
@@ -464,6 +506,19 @@ export const COUNT_WINDOW = 1000;
  * one FTS5 look-up per version); a wider one from the FTS5 index in rowid order, filtered as it goes.
  */
 export const NARROW_FILTER = 5000;
+/**
+ * Relevance reads the newest {@link RELEVANCE_WINDOW} matches that pass the filters, not a page's
+ * worth: a filter is searched from its posts up to this many (a wide filter that passes few matches —
+ * one small platform, one month — would otherwise join tens of thousands of matches to their posts).
+ */
+export const RELEVANCE_NARROW = 25_000;
+/**
+ * From the posts: one FTS5 look-up per version of the filter's (newest first, stopped at the page)
+ * instead of one scan over their rowid range, when the range holds more than this many matches per
+ * version and phrase (at a million versions a look-up costs about 15 µs a phrase, a scanned match
+ * about 0.35 µs).
+ */
+export const LOOKUP_COST = 40;
 
 /** The SQL pieces of one search: the FTS5 query, the filter terms, which side the plan starts from. */
 export interface SearchPlan {
@@ -482,8 +537,6 @@ export interface SearchPlan {
 export function matchesSql(plan: SearchPlan, column: 'rank' | 'snippet'): { sql: string; params: unknown[] } {
   const extra =
     column === 'rank' ? 'bm25(version_fts) AS rank' : "snippet(version_fts, 0, '«', '»', '…', 16) AS snippet";
-  const later = (v: string) =>
-    `EXISTS (SELECT 1 FROM version l WHERE l.post_id = ${v}.post_id AND l.number > ${v}.number) AS later`;
   // `+` keeps the planner from starting at the post table's indexes for a filter that is wide.
   const residual = plan.terms.map((t) => `AND +${t.sql}`).join(' ');
   const narrow = plan.terms.map((t) => `AND ${t.sql}`).join(' ');
@@ -515,6 +568,10 @@ export function matchesSql(plan: SearchPlan, column: 'rank' | 'snippet'): { sql:
   };
 }
 
+/** Whether the version's post has a later version (a later match of it may have been listed there). */
+const later = (v: string) =>
+  `EXISTS (SELECT 1 FROM version l WHERE l.post_id = ${v}.post_id AND l.number > ${v}.number) AS later`;
+
 /** The filter terms of a search (accounts resolved first: the account table is small). */
 async function searchPlan(
   db: Db,
@@ -522,8 +579,9 @@ async function searchPlan(
   filters: SearchFilters,
   narrowFilter: number,
 ): Promise<SearchPlan | null> {
-  const match = ftsQuery(query);
-  if (!match) throw new UsageError('give at least one word to search for', 'search.no-words');
+  if (!ftsQuery(query)) throw new UsageError('give at least one word to search for', 'search.no-words');
+  // Newest first finds; relevance also ranks, and bm25 must see a prefix as the one phrase it is.
+  const match = filters.sort === 'relevance' ? ftsQuery(query) : await spelledOut(db, query);
   const terms: SearchPlan['terms'] = [];
   if (filters.author) {
     const a = filters.author.replace(/^@/, '');
@@ -582,18 +640,22 @@ export async function search(
   db: Db,
   query: string,
   filters: SearchFilters = {},
-  /** Where a filter stops being narrow (tests and benches try both plans on one archive). */
-  tuning: { narrowFilter?: number } = {},
+  /**
+   * Where a filter stops being narrow, and the look-up cost that picks look-ups over the scan for a
+   * narrow one (0: always look up, Infinity: always scan): tests and benches try every plan on one archive.
+   */
+  tuning: { narrowFilter?: number; lookupCost?: number } = {},
 ): Promise<SearchPage> {
   const sort = filters.sort ?? 'newest';
   const cursor = parseCursor(filters.after, sort);
-  const plan = await searchPlan(db, query, filters, tuning.narrowFilter ?? NARROW_FILTER);
+  const narrow = tuning.narrowFilter ?? (sort === 'relevance' ? RELEVANCE_NARROW : NARROW_FILTER);
+  const plan = await searchPlan(db, query, filters, narrow);
   if (!plan) return { hits: [], next: null, total: filters.after ? null : { count: 0, exact: true } };
   const limit = filters.limit ?? 20;
   const page =
     sort === 'relevance'
       ? await relevantPage(db, plan, limit, cursor)
-      : await newestPage(db, plan, limit, cursor);
+      : await newestPage(db, plan, limit, cursor, tuning.lookupCost ?? LOOKUP_COST);
   const shown = page.rows.slice(0, limit);
   const hits = await hitDetails(db, plan.match, shown, sort === 'relevance');
   const last = shown.at(-1);
@@ -612,25 +674,109 @@ interface MatchRow {
   snippet?: string;
 }
 
+/** Matching rows newest first below a version id, at least `batch` unless `done` (none are left). */
+type Fetch = (below: number, batch: number) => Promise<{ rows: MatchRow[]; done: boolean }>;
+
 /** Newest first: rows in rowid order, each post once (at its newest matching version). */
-async function newestPage(db: Db, plan: SearchPlan, limit: number, cursor: { vid: number } | null) {
-  const { sql, params } = matchesSql(plan, 'snippet');
+async function newestPage(
+  db: Db,
+  plan: SearchPlan,
+  limit: number,
+  cursor: { vid: number } | null,
+  lookupCost: number,
+) {
+  let below = cursor?.vid ?? Number.MAX_SAFE_INTEGER;
+  const fetch = plan.from === 'posts' ? await narrowFetch(db, plan, below, lookupCost) : scanFetch(db, plan);
   const rows: MatchRow[] = [];
   const seen = new Set<number>();
-  let below = cursor?.vid ?? Number.MAX_SAFE_INTEGER;
   const batch = limit + 5;
   while (rows.length <= limit) {
-    const got = await db.all<MatchRow>(sql, [...params, below, batch]);
-    for (const r of got) {
+    const got = await fetch(below, batch);
+    for (const r of got.rows) {
       if (rows.length > limit) break;
       below = r.vid;
       if (seen.has(r.post_id) || (r.later && (await newerMatch(db, plan.match, r)))) continue;
       seen.add(r.post_id);
       rows.push(r);
     }
-    if (got.length < batch) break;
+    if (got.done) break;
   }
   return { rows, window: undefined };
+}
+
+/** One statement per batch: the FTS5 index read newest first (matchesSql). */
+function scanFetch(db: Db, plan: SearchPlan): Fetch {
+  const { sql, params } = matchesSql(plan, 'snippet');
+  return async (below, batch) => {
+    const rows = await db.all<MatchRow>(sql, [...params, below, batch]);
+    return { rows, done: rows.length < batch };
+  };
+}
+
+/** The versions of the posts a narrow filter leaves, below a cursor, newest first, as a JSON array. */
+export function candidatesSql(plan: SearchPlan): { sql: string; params: unknown[] } {
+  const narrow = plan.terms.map((t) => `AND ${t.sql}`).join(' ');
+  const params = [plan.match, ...plan.terms.map((t) => t.param)];
+  return {
+    sql: `SELECT json_group_array(id) AS ids FROM (
+            SELECT v.id FROM post p CROSS JOIN version v ON v.post_id = p.id
+            WHERE 1 ${narrow} AND v.id < ?${params.length + 1} ORDER BY v.id DESC)`,
+    params,
+  };
+}
+
+/** How many of the newest matches in a rowid range the probe reads (at most), and the lowest of them. */
+export const DENSITY_SQL = `SELECT count(*) AS n, min(rowid) AS low FROM (
+  SELECT rowid FROM version_fts WHERE version_fts MATCH ?1 AND rowid <= ?2 AND rowid >= ?3 ORDER BY rowid DESC LIMIT ?4)`;
+const PROBE = 256;
+
+/**
+ * One FTS5 look-up per version of a JSON array (a narrow filter's, when its rowid range holds many
+ * matches per version: a prefix over a few posts scattered over the whole archive).
+ */
+export const LOOKUP_SQL = `SELECT f.rowid AS vid, v.post_id, ${later('v')}, snippet(version_fts, 0, '«', '»', '…', 16) AS snippet
+  FROM json_each(?2) j CROSS JOIN version_fts f ON f.rowid = j.value CROSS JOIN version v ON v.id = f.rowid
+  WHERE version_fts MATCH ?1`;
+
+/**
+ * A narrow filter: its versions first (an index on post), then either one scan of the FTS5 index over
+ * their rowid range (matchesSql) or one look-up per version, newest first in growing chunks, whichever
+ * reads less: the range's matches are estimated from how far down the newest {@link PROBE} reach.
+ */
+async function narrowFetch(db: Db, plan: SearchPlan, below: number, lookupCost: number): Promise<Fetch> {
+  const c = candidatesSql(plan);
+  const row = await db.get<{ ids: string }>(c.sql, [...c.params, below]);
+  const ids = JSON.parse(row?.ids ?? '[]') as number[];
+  if (!ids.length) return async () => ({ rows: [], done: true });
+  // A prefix not spelled out (FTS5 would merge its words' lists again for every look-up) is scanned.
+  const lookUp =
+    !plan.match.includes('*') && (lookupCost === 0 || (await manyMatches(db, plan.match, ids, lookupCost)));
+  if (!lookUp) return scanFetch(db, plan);
+  let next = 0;
+  let chunk = 64;
+  return async (under, batch) => {
+    const rows: MatchRow[] = [];
+    while (next < ids.length && ids[next]! >= under) next++;
+    while (rows.length < batch && next < ids.length) {
+      const part = ids.slice(next, next + chunk);
+      next += part.length;
+      chunk = Math.min(chunk * 2, 1024);
+      const got = await db.all<MatchRow>(LOOKUP_SQL, [plan.match, JSON.stringify(part)]);
+      rows.push(...got.sort((a, b) => b.vid - a.vid));
+    }
+    return { rows, done: next >= ids.length };
+  };
+}
+
+/** Whether the versions' rowid range holds more matches than looking each version up would cost. */
+async function manyMatches(db: Db, match: string, ids: number[], lookupCost: number): Promise<boolean> {
+  const hi = ids[0]!;
+  const lo = ids.at(-1)!;
+  const probe = await db.get<{ n: number; low: number | null }>(DENSITY_SQL, [match, hi, lo, PROBE]);
+  if (!probe || probe.n < PROBE || probe.low === null) return false; // the range holds only these
+  const matches = (probe.n * (hi - lo + 1)) / (hi - probe.low + 1);
+  const phrases = (match.match(/"/g)?.length ?? 2) / 2;
+  return matches > lookupCost * phrases * ids.length;
 }
 
 /** The look-up of a later matching version of a post (listed there, on this page or an earlier one). */
