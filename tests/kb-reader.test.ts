@@ -377,3 +377,91 @@ describe('more sentence orders, read alike in both languages (issue 15)', () => 
     expect(analyse('Hoort dat bij onze archiesftukken?').tokens.map((t) => t.raw)).toContain('archief');
   });
 });
+
+describe('mechanisms found with the development set (issue 15, tests/kb/eval-dev.yaml)', () => {
+  it('a function word matches a term only as written: "over" is no organisation although "overheid" stems to it', () => {
+    const a = analyse('Een journalist schrijft over de afvalinzameling. Moeten we dat bewaren?');
+    expect(a.matches.some((m) => m.concept === 'org' && m.text === 'over')).toBe(false);
+  });
+
+  it('"updated" is an edit and a bare "text" no chat message; "texted" is', () => {
+    const f = facts(
+      'The province updated the bio of its LinkedIn page. Do we need to keep the old text as well?',
+    );
+    expect(f.change).toBe('edited');
+    expect(f.content).toBe('profile');
+    expect(facts('The mayor texted the police chief about the demonstration. Keep it?').content).toBe('dm');
+  });
+
+  it('a participle of keeping that is wished is no "kept elsewhere"; "staan toch al in" is', () => {
+    expect(facts('Moet de oude tekst van de bio ook bewaard worden?').elsewhere).toBeNull();
+    expect(
+      facts('De tweets staan toch al in het archief van X zelf. Hoeven wij ze niet vast te leggen?')
+        .elsewhere,
+    ).toBe(true);
+  });
+
+  it('a message received, or one through Messenger, is a direct message', () => {
+    expect(facts('Een medewerker krijgt een bericht van een inwoner. Bewaren?').content).toBe('dm');
+    expect(
+      facts('A municipal employee receives a message from a resident on Facebook Messenger. Keep it?')
+        .content,
+    ).toBe('dm');
+  });
+
+  it('"die reacties", "that post" point back to the sentence before', () => {
+    const webcare = facts(
+      'Ons webcareteam heeft een klacht afgehandeld op Instagram. Moeten die reacties bewaard worden?',
+    );
+    expect(webcare.content).toBe('webcare');
+    const party = facts(
+      'Een lokale afdeling van een politieke partij zet op Facebook kritiek op ons college. Moeten wij die post archiveren?',
+    );
+    expect(party.author).toBe('third-party');
+    expect(
+      ask(
+        'A local branch of a political party criticises our municipal executive on Facebook. Do we have to archive that post?',
+      ).verdict,
+    ).toBe('do-not-archive');
+  });
+
+  it('"official" before a noun is an adjective, not a civil servant', () => {
+    const f = facts(
+      'Rijkswaterstaat puts a reel on Instagram; it is not an official decision. Do we need to keep it?',
+    );
+    expect(f.author).toBe('organisation');
+  });
+
+  it('work and private life said of one account make it hybrid, and which post is which is asked', () => {
+    const a = ask(
+      'An alderman uses one account for both his work and his private life. Must everything on it be archived?',
+    );
+    expect(a.facts.account).toBe('hybrid');
+    expect(a.verdict).toBe('depends');
+  });
+
+  it('sharing another’s post is a repost by the one who shares; a like is the liker’s', () => {
+    const f = facts(
+      'Onze wethouder heeft een bericht van de gemeente gedeeld op haar eigen account. Moeten we dat archiveren?',
+    );
+    expect(f.content).toBe('repost');
+    expect(f.author).toBe('bewindspersoon');
+    expect(f.publicTask).toBe(true);
+    expect(
+      facts('De wethouder heeft een tweet van een inwoner geliket. Moet die like bewaard worden?').author,
+    ).toBe('bewindspersoon');
+  });
+
+  it('a verb of decision opening a question needs something about keeping, deleting or changing', () => {
+    expect(ask('Mag ik op mijn werk TikTok gebruiken?').verdict).not.toBe('archive');
+    expect(
+      ask('We shared a link through our municipal Facebook account. Does that fall under the Archiefwet?')
+        .verdict,
+    ).toBe('archive');
+  });
+
+  it('an info answer meets its entry on a word that is not generic; a dot inside a name ends no sentence', () => {
+    expect(ask('What is the best time to post on LinkedIn to get more reach?').verdict).toBe('unknown');
+    expect(ask('Wat is social.overheid.nl?').verdict).toBe('info');
+  });
+});

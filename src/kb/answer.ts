@@ -184,9 +184,18 @@ function shape(a: Analysis, f: Facts, givenFacts: boolean, type: Prediction | nu
   if ((has('lawOther') || has('erasure')) && has('applyVerb') && f.intent !== 'delete') return 'info';
   if (has('termQuestion') && f.intent !== 'delete' && !f.hold) return 'info';
   if (cue && (object || givenFacts)) return 'decision';
-  // "Mocht dat?", "Mogen de tweets weg?", "Must it be kept?": a verb of decision opening a sentence.
+  // "Mocht dat?", "Mogen de tweets weg?", "Must it be kept?": a verb of decision opening a sentence —
+  // about keeping, deleting or changing the item ("Mag ik op mijn werk TikTok gebruiken?" is not).
+  const aboutKeeping =
+    cue ||
+    has('archiveLaw') ||
+    f.change !== null ||
+    f.hold === true ||
+    f.erasure === true ||
+    f.formal === true;
   if (
     object &&
+    aboutKeeping &&
     a.tokens.some((t, i) => DECIDE.has(t.raw) && (i === 0 || a.tokens[i - 1]!.sentence !== t.sentence))
   )
     return 'decision';
@@ -394,7 +403,10 @@ export function ask(question: string, opts: AskOptions = {}): Answer {
       : 'rules';
   // A decision question by the rules' reading that the calibrated classifier is sure lies outside the
   // knowledge base ("Should I keep the minutes of the team meeting?", "Mag de oude printer weg?").
-  if (s === 'decision' && type && (type.probs['out-of-scope'] ?? 0) >= SURE && !hasFacts(opts.facts))
+  // Not when the rules read a social-media item or chat message in it ("stuurde zijn partner via WhatsApp
+  // een foto van de lunch. Bewaren?"): then it is in the knowledge base's field, whatever the topic.
+  const item = facts.content !== null || facts.platform !== null;
+  if (s === 'decision' && type && (type.probs['out-of-scope'] ?? 0) >= SURE && !hasFacts(opts.facts) && !item)
     return { ...unknown(lang, facts), ...conf('classifier') };
   if (s === 'decision')
     return { ...decisionAnswer(a, decide(facts), lang, facts, opts.community), ...conf(agree('decision')) };

@@ -264,6 +264,9 @@ export function extractFacts(a: Analysis): Facts {
     f.account = 'hybrid';
     f.publicTask = null;
   }
+  // Sharing the organisation's own post is work: "de wethouder deelt een bericht van de gemeente".
+  const from = f.content === 'repost' ? sharedFrom(r) : undefined;
+  if (f.publicTask === null && from && ['org', 'possOrg'].includes(from.concept)) f.publicTask = true;
   readStateAndIntent(r, f);
   f.orgKind = orgKindOf(r);
   return f;
@@ -376,9 +379,31 @@ function contentType(r: Reading): ContentType | null {
   for (const [c, type] of order) {
     if (!r.has(c)) continue;
     const t = type();
-    return t === 'post' && sentMessage(r) ? 'dm' : t;
+    if (t === 'post' && sentMessage(r)) return 'dm';
+    return t === 'post' && sharedFrom(r) ? 'repost' : t;
   }
   return null;
+}
+
+/** Verbs of sharing: sharing someone else's post ("deelt een bericht van de gemeente") reposts it. */
+const SHARE = new Set('deel deelt deelde deelden gedeeld delen share shares shared sharing'.split(' '));
+
+/**
+ * Whose post is shared, when someone shares another's post: "De wethouder deelt een bericht van de
+ * gemeente", "she shared a post from her party", "heeft een bericht van de gemeente gedeeld".
+ */
+function sharedFrom(r: Reading): Match | undefined {
+  const { a } = r;
+  for (const m of a.matches) {
+    if (m.concept !== 'post' || DEPICTIONS.has(a.tokens[m.start]!.raw)) continue;
+    const sentence = a.tokens[m.start]!.sentence;
+    const shared = a.tokens.some((t) => t.sentence === sentence && SHARE.has(t.raw));
+    const next = r.tokenAt(m.end) ?? '';
+    if (!shared || !FROM.has(next) || next === 'door' || next === 'by') continue;
+    const of = r.persons.find((p) => p.start > m.end && p.start - m.end <= 3);
+    if (of) return of;
+  }
+  return undefined;
 }
 
 /** Verbs of sending: a message sent to someone is a direct message, one published is a post. */
@@ -473,8 +498,15 @@ function author(r: Reading, content: ContentType | null): Author | null {
   const persons = content === 'dm' ? r.persons : r.persons.filter((m) => !r.topics.has(m));
   // The person after an item is its author: "de tweets van de minister", "comments from the public",
   // "een reactie van de gemeente". (Not for pictures: "een foto van de minister" shows the minister.)
+  // For a like or repost, "een tweet van een inwoner" names whose post was liked, not who liked it.
+  const shared = content === 'like' || content === 'repost';
   const explicit = a.matches
-    .filter((m) => ITEMS.includes(m.concept) && !DEPICTIONS.has(a.tokens[m.start]!.raw))
+    .filter(
+      (m) =>
+        ITEMS.includes(m.concept) &&
+        !DEPICTIONS.has(a.tokens[m.start]!.raw) &&
+        !(shared && (m.concept === 'post' || m.concept === 'reaction' || m.concept === 'story')),
+    )
     .map((m) =>
       FROM.has(r.tokenAt(m.end) ?? '')
         ? persons.find((p) => p.start > m.end && p.start - m.end <= 3)

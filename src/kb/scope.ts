@@ -54,9 +54,14 @@ const FACT_CONCEPTS: Concept[] = [
   'party',
 ];
 
-/** Splits a message into sentences, keeping each one's closing mark. */
+/**
+ * Splits a message into sentences, keeping each one's closing mark. A mark inside a word is no sentence end
+ * ("social.overheid.nl", "2.4"), as in analyse().
+ */
 export function sentences(text: string): string[] {
-  return (text.match(/[^.?!;\n]+(?:[.?!;]+|$)/g) ?? []).map((s) => s.trim()).filter(Boolean);
+  return (text.match(/(?:[^.?!;\n]|[.?!;]+(?=[^\s.?!;]))+(?:[.?!;]+|$)/g) ?? [])
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /**
