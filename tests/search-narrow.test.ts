@@ -194,6 +194,38 @@ describe('a narrow filter: scanned, looked up, or from the index, the same answe
         expect(await allPages(query, f, tuning), name).toEqual(want);
     });
 
+  it('relevance with a filter: the same hits and scores from the posts, from the index, or all matches ranked', async () => {
+    const ranked = async (
+      query: string,
+      f: SearchFilters,
+      tuning: { narrowFilter?: number; fewMatches?: number },
+    ) => {
+      const hits: [number, number | null][] = [];
+      let after: string | undefined;
+      for (let n = 0; n < 300; n++) {
+        const page = await search(db, query, { ...f, sort: 'relevance', limit: 4, after }, tuning);
+        hits.push(...page.hits.map((h): [number, number | null] => [h.id, h.score]));
+        if (!page.next) break;
+        after = page.next;
+      }
+      return hits;
+    };
+    for (const [query, f] of cases) {
+      const few = await ranked(query, f, {});
+      expect(few.map(([id]) => id).sort((a, b) => a - b)).toEqual(
+        (await reference(query, f)).sort((a, b) => a - b),
+      );
+      for (let i = 1; i < few.length; i++) expect(few[i]![1]!).toBeLessThanOrEqual(few[i - 1]![1]! + 1e-9);
+      expect(
+        await ranked(query, f, { fewMatches: -1, narrowFilter: 1e9 }),
+        `${query} from the posts`,
+      ).toEqual(few);
+      expect(await ranked(query, f, { fewMatches: -1, narrowFilter: 0 }), `${query} from the index`).toEqual(
+        few,
+      );
+    }
+  });
+
   it('the prefix, the filter, the probe and the look-ups read indexes only', async () => {
     const plan = async (sql: string, params: unknown[]) =>
       (await db.all<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql}`, params)).map((r) => r.detail);

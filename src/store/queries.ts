@@ -513,6 +513,15 @@ export const NARROW_FILTER = 5000;
  */
 export const RELEVANCE_NARROW = 25_000;
 /**
+ * A relevance search whose words match at most this many versions (rare words) reads them from the
+ * FTS5 index whatever the filter: no more than this many rows are joined to their posts, and the
+ * filter's posts are not counted.
+ */
+export const FEW_MATCHES = 4000;
+/** How many versions match, counted up to a limit (FTS5's rowid list only). */
+export const MATCH_COUNT_SQL =
+  'SELECT count(*) AS n FROM (SELECT 1 FROM version_fts WHERE version_fts MATCH ?1 LIMIT ?2)';
+/**
  * From the posts: one FTS5 look-up per version of the filter's (newest first, stopped at the page)
  * instead of one scan over their rowid range, when the range holds more than this many matches per
  * version and phrase (at a million versions a look-up costs about 15 µs a phrase, a scanned match
@@ -535,8 +544,11 @@ export interface SearchPlan {
  * the rank (relevance's window) or the snippet (a page: computed only for the rows it returns).
  */
 export function matchesSql(plan: SearchPlan, column: 'rank' | 'snippet'): { sql: string; params: unknown[] } {
+  // Relevance groups by post (no `later`: its window may hold every version of a post).
   const extra =
-    column === 'rank' ? 'bm25(version_fts) AS rank' : "snippet(version_fts, 0, '«', '»', '…', 16) AS snippet";
+    column === 'rank'
+      ? 'bm25(version_fts) AS rank'
+      : `${later('v')}, snippet(version_fts, 0, '«', '»', '…', 16) AS snippet`;
   // `+` keeps the planner from starting at the post table's indexes for a filter that is wide.
   const residual = plan.terms.map((t) => `AND +${t.sql}`).join(' ');
   const narrow = plan.terms.map((t) => `AND ${t.sql}`).join(' ');
@@ -544,7 +556,7 @@ export function matchesSql(plan: SearchPlan, column: 'rank' | 'snippet'): { sql:
   if (plan.from === 'fts') {
     const post = plan.terms.length ? 'CROSS JOIN post p ON p.id = v.post_id' : '';
     return {
-      sql: `SELECT f.rowid AS vid, v.post_id, ${later('v')}, ${extra}
+      sql: `SELECT f.rowid AS vid, v.post_id, ${extra}
             FROM version_fts f CROSS JOIN version v ON v.id = f.rowid ${post}
             WHERE version_fts MATCH ?1 AND f.rowid < ?${params.length + 1} ${residual}
             ORDER BY f.rowid DESC LIMIT ?${params.length + 2}`,
@@ -559,7 +571,7 @@ export function matchesSql(plan: SearchPlan, column: 'rank' | 'snippet'): { sql:
     sql: `WITH c(id) AS MATERIALIZED (
             SELECT v.id FROM post p CROSS JOIN version v ON v.post_id = p.id
             WHERE 1 ${narrow} AND v.id < ?${params.length + 1})
-          SELECT f.rowid AS vid, v.post_id, ${later('v')}, ${extra}
+          SELECT f.rowid AS vid, v.post_id, ${extra}
           FROM version_fts f CROSS JOIN version v ON v.id = f.rowid
           WHERE version_fts MATCH ?1 AND f.rowid >= (SELECT min(id) FROM c) AND f.rowid <= (SELECT max(id) FROM c)
             AND +f.rowid IN (SELECT id FROM c)
@@ -578,6 +590,7 @@ async function searchPlan(
   query: string,
   filters: SearchFilters,
   narrowFilter: number,
+  fewMatches: number,
 ): Promise<SearchPlan | null> {
   if (!ftsQuery(query)) throw new UsageError('give at least one word to search for', 'search.no-words');
   // Newest first finds; relevance also ranks, and bm25 must see a prefix as the one phrase it is.
@@ -601,7 +614,10 @@ async function searchPlan(
   if (filters.until) terms.push({ sql: 'p.created_at <= ?', param: dateBound(filters.until, 'until', true) });
   const numbered = terms.map((t, i) => ({ ...t, sql: t.sql.replace('?', `?${i + 2}`) }));
   const plan: SearchPlan = { match, terms: numbered, from: 'fts' };
-  if (terms.length) {
+  const few = async () =>
+    filters.sort === 'relevance' &&
+    ((await db.get<{ n: number }>(MATCH_COUNT_SQL, [match, fewMatches + 1]))?.n ?? 0) <= fewMatches;
+  if (terms.length && !(await few())) {
     // How many posts the filters leave, counted on an index up to the limit of a narrow filter.
     const where = terms.map((t, i) => t.sql.replace('?', `?${i + 1}`)).join(' AND ');
     const row = await db.get<{ n: number }>(
@@ -641,15 +657,16 @@ export async function search(
   query: string,
   filters: SearchFilters = {},
   /**
-   * Where a filter stops being narrow, and the look-up cost that picks look-ups over the scan for a
-   * narrow one (0: always look up, Infinity: always scan): tests and benches try every plan on one archive.
+   * Where a filter stops being narrow, the look-up cost that picks look-ups over the scan for a
+   * narrow one (0: always look up, Infinity: always scan), and how many matches are few for relevance
+   * (-1: never): tests and benches try every plan on one archive.
    */
-  tuning: { narrowFilter?: number; lookupCost?: number } = {},
+  tuning: { narrowFilter?: number; lookupCost?: number; fewMatches?: number } = {},
 ): Promise<SearchPage> {
   const sort = filters.sort ?? 'newest';
   const cursor = parseCursor(filters.after, sort);
   const narrow = tuning.narrowFilter ?? (sort === 'relevance' ? RELEVANCE_NARROW : NARROW_FILTER);
-  const plan = await searchPlan(db, query, filters, narrow);
+  const plan = await searchPlan(db, query, filters, narrow, tuning.fewMatches ?? FEW_MATCHES);
   if (!plan) return { hits: [], next: null, total: filters.after ? null : { count: 0, exact: true } };
   const limit = filters.limit ?? 20;
   const page =
