@@ -117,8 +117,12 @@ describe('the re-checker at the budget', () => {
     cleanup = undefined;
   });
 
-  async function setup(posts: number, budget: { requestsPerHour: number; batchSize: number }) {
-    const m = await FakeMastodon.start();
+  async function setup(
+    posts: number,
+    budget: { requestsPerHour: number; batchSize: number },
+    opts: { latencyMs?: number; tickSeconds?: number } = {},
+  ) {
+    const m = await FakeMastodon.start({ latencyMs: opts.latencyMs });
     m.addAccount({ username: 'minbzk', displayName: 'BZK' });
     for (let i = 0; i < posts; i++)
       m.addStatus({
@@ -134,7 +138,12 @@ describe('the re-checker at the budget', () => {
     });
     const config: Config = {
       ...base,
-      monitor: { ...base.monitor, headroom: 0.25, budget: { ...base.monitor.budget, mastodon: budget } },
+      monitor: {
+        ...base.monitor,
+        headroom: 0.25,
+        tickSeconds: opts.tickSeconds ?? base.monitor.tickSeconds,
+        budget: { ...base.monitor.budget, mastodon: budget },
+      },
     };
     const archive = await Archive.open(dataDir, config.warc, {
       recheckSchedule: config.monitor.recheckSchedule,
@@ -190,5 +199,122 @@ describe('the re-checker at the budget', () => {
     await archive.db.run("UPDATE post SET next_check_at = '2000-01-01T00:00:00.000Z' WHERE id <= 3");
     const due = await claimDue(archive.db, { now, leaseUntil: now, limit: 100, platforms: ['mastodon'] });
     expect(due.map((p) => p.id)).toEqual([1, 2, 3]);
+  });
+
+  it('asks about a post already confirmed deleted in the batch alone: no look-up of its own each time', async () => {
+    const { m, archive, rechecker } = await setup(3, { requestsPerHour: 240, batchSize: 20 });
+    const gone = (await archive.db.get<{ id: number; api_ref: string }>(
+      'SELECT id, api_ref FROM post ORDER BY id LIMIT 1',
+    ))!;
+    m.deleteStatus(gone.api_ref.split('/').pop()!);
+    let before = m.requests.length;
+    const first = await rechecker.pass({ all: true });
+    expect(first.outcomes.find((o) => o.id === gone.id)?.outcome).toBe('deleted');
+    expect(m.requests.length - before).toBeGreaterThan(1); // the batch, then the post alone (asked twice)
+    before = m.requests.length;
+    const again = await rechecker.pass({ all: true });
+    expect(again.outcomes.find((o) => o.id === gone.id)).toMatchObject({
+      outcome: 'unchanged',
+      detail: 'still deleted',
+    });
+    expect(m.requests.slice(before).map((r) => r.path.split('?')[0])).toEqual(['/api/v1/statuses']);
+  });
+
+  it('gives the posts checked longest ago their share when the schedule alone would take the whole budget', async () => {
+    const { archive, rechecker } = await setup(70, { requestsPerHour: 240, batchSize: 20 });
+    // 40 young posts are due (more than the one batch the budget allows); the others were checked long ago.
+    await archive.db.run(
+      `UPDATE post SET next_check_at = '2099-01-01T00:00:00.000Z',
+         last_checked_at = strftime('%Y-%m-%dT%H:%M:%fZ', '2026-01-01', '+' || id || ' minutes')`,
+    );
+    await archive.db.run(
+      `UPDATE post SET last_checked_at = '2026-11-01T00:00:00.000Z',
+         next_check_at = strftime('%Y-%m-%dT%H:%M:%fZ', '2000-01-01', '+' || id || ' minutes') WHERE id > 30`,
+    );
+    const ids = (await rechecker.pass({ budgeted: true })).outcomes.map((o) => o.id).sort((a, b) => a - b);
+    expect(ids).toHaveLength(20);
+    // Half the batch: the longest-due posts of the schedule; the other half: the oldest checked.
+    expect(ids.filter((id) => id > 30)).toEqual([31, 32, 33, 34, 35, 36, 37, 38, 39, 40]);
+    expect(ids.filter((id) => id <= 30)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  });
+
+  it('lets the schedule take what the oldest-checked posts leave (no budget left unspent)', async () => {
+    const { archive, rechecker } = await setup(25, { requestsPerHour: 240, batchSize: 20 });
+    // 22 posts due, 3 not: the spare side wants only 3 of its 10, the due side takes the other 17.
+    await archive.db.run(
+      `UPDATE post SET last_checked_at = '2026-11-01T00:00:00.000Z',
+         next_check_at = strftime('%Y-%m-%dT%H:%M:%fZ', '2000-01-01', '+' || id || ' minutes')`,
+    );
+    await archive.db.run(
+      "UPDATE post SET next_check_at = '2099-01-01T00:00:00.000Z', last_checked_at = '2026-01-01T00:00:00.000Z' WHERE id > 22",
+    );
+    const ids = (await rechecker.pass({ budgeted: true })).outcomes.map((o) => o.id).sort((a, b) => a - b);
+    expect(ids).toHaveLength(20);
+    expect(new Set(ids).size).toBe(20); // no post claimed twice
+    expect(ids.filter((id) => id > 22)).toEqual([23, 24, 25]);
+    expect(ids.filter((id) => id <= 22)).toEqual([...Array(17).keys()].map((i) => i + 1));
+  });
+
+  it('spends the budget as it refills until the tick ends, in rounds, never above the budget', async () => {
+    // 36,000 an hour less 25 %: 7.5 requests a second; a 1-second tick holds 15 at most, rounds of 1.
+    const { m, rechecker } = await setup(400, { requestsPerHour: 36_000, batchSize: 20 }, { tickSeconds: 1 });
+    const rounds: number[] = [];
+    const before = m.requests.length;
+    const start = Date.now();
+    const pass = await rechecker.pass({
+      budgeted: true,
+      until: start + 1000,
+      onRound: (r) => rounds.push(r.checked),
+    });
+    const elapsed = Date.now() - start;
+    const requests = m.requests.length - before;
+    expect(rounds.length).toBeGreaterThan(1); // not one burst: more rounds as the budget refilled
+    expect(pass.checked).toBe(rounds.reduce((a, b) => a + b, 0));
+    expect(requests).toBeGreaterThan(15); // more than a burst's worth: what accrued was spent too
+    expect(requests).toBeLessThanOrEqual(15 + Math.ceil((7.5 * elapsed) / 1000) + 1);
+    // A tick that comes while the loop runs extends it instead of spending beside it.
+    const [first, second] = await Promise.all([
+      rechecker.pass({ budgeted: true, until: Date.now() + 300 }),
+      rechecker.pass({ budgeted: true, until: Date.now() + 600 }),
+    ]);
+    expect(second.checked).toBe(0);
+    expect(first.checked).toBeGreaterThan(0);
+  });
+
+  it("runs a stream event's check before the tick's next batch look-up: it is not queued behind the tick's spending", async () => {
+    // A slow instance (80 ms a request) and a tick with 15 batches to look up, one after the other.
+    const { m, archive, rechecker } = await setup(
+      400,
+      { requestsPerHour: 36_000, batchSize: 20 },
+      { latencyMs: 80, tickSeconds: 1 },
+    );
+    await archive.db.run(
+      `UPDATE post SET next_check_at = '2099-01-01T00:00:00.000Z', last_checked_at = '2026-01-01T00:00:00.000Z'`,
+    );
+    const target = (await archive.db.get<{ id: number; api_ref: string }>(
+      'SELECT id, api_ref FROM post ORDER BY id DESC LIMIT 1',
+    ))!;
+    const statusId = target.api_ref.split('/').pop()!;
+    // Deleted: its check takes three look-ups in turn (the batch, the post alone, its author).
+    m.deleteStatus(statusId);
+    const isBatch = (path: string) => path.startsWith('/api/v1/statuses?');
+    const before = m.requests.length;
+    const tick = rechecker.pass({ budgeted: true });
+    // The stream's check arrives while the tick is looking up its third batch.
+    while (m.requests.slice(before).filter((r) => isBatch(r.path)).length < 3)
+      await new Promise((r) => setTimeout(r, 5));
+    const asked = m.requests.length;
+    const urgent = await rechecker.pass({ postIds: [target.id] });
+    const answered = m.requests.length;
+    await tick;
+    expect(urgent.outcomes).toEqual([expect.objectContaining({ id: target.id, outcome: 'deleted' })]);
+    const during = m.requests.slice(asked, answered);
+    // Its own look-ups, and at most the one tick batch that was already on its way.
+    expect(
+      during.filter((r) => r.path.includes(statusId) && !r.path.includes('&')).length,
+    ).toBeGreaterThanOrEqual(2);
+    expect(during.filter((r) => isBatch(r.path) && r.path.includes('&')).length).toBeLessThanOrEqual(1);
+    // The tick was not starved: it looked up all its batches afterwards.
+    expect(m.requests.slice(before).filter((r) => isBatch(r.path) && r.path.includes('&')).length).toBe(15);
   });
 });

@@ -177,6 +177,12 @@ export interface CheckRef {
   url: string;
   /** The author's platform id (Mastodon `host:id`, Bluesky DID), to tell "suspended" from "deleted". */
   accountRef: string | null;
+  /**
+   * The post is known deleted (an earlier check confirmed it): a batch look-up that leaves it out again
+   * means it is still gone, without asking about it on its own (that confirmation guards a new
+   * deletion against a glitch; for one already confirmed, a glitch only delays a "restored").
+   */
+  deleted?: boolean;
 }
 
 export type CheckResult =

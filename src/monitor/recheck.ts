@@ -39,7 +39,38 @@ export interface PassResult {
   outcomes: CheckOutcome[];
   /** Ids of the alerts this pass raised (for delivery). */
   alerts: number[];
+  /** The real time one round took (a continuous pass's `onRound`). */
+  ms?: number;
 }
+
+export interface PassOptions {
+  all?: boolean;
+  limit?: number;
+  postIds?: number[];
+  spare?: number;
+  /**
+   * Spend each platform's request budget (`monitor.budget`, less `monitor.headroom`): the due posts
+   * up to their fair share, the ones checked longest ago in the rest, in batches of the platform's
+   * size, never more requests than the budget has left (the monitor's ticks).
+   */
+  budgeted?: boolean;
+  /** With `budgeted`: keep spending as the budget refills until this time (ms since the epoch). */
+  until?: number;
+  /** Called after each round of a continuous pass (the monitor delivers its alerts at once). */
+  onRound?: (round: PassResult) => void;
+}
+
+/**
+ * The share of a round's checks the decaying schedule's due posts may take when posts checked longest
+ * ago want the rest: each side gets at least this much of the budget, and what one leaves the other
+ * takes. Young posts stay checked far more often than old ones (a few hundred young posts against a
+ * round robin over all), but a busy schedule on a tight budget (X: 48 look-ups an hour) can no longer
+ * leave old posts unchecked for days.
+ */
+export const DUE_SHARE = 0.5;
+
+/** How long budgeted work waits for urgent checks at most before it takes its next batch. */
+const YIELD_MAX_MS = 2000;
 
 /**
  * Re-checks what the archive holds. A pass claims the posts that are due (a lease keeps other workers
@@ -67,52 +98,189 @@ export class Rechecker {
   /**
    * One pass. `spare`: when fewer posts than that are due, check the ones checked longest ago (the
    * monitor's ticks use the spare rate-limit budget this way; a `recheck` from the CLI does not).
+   * `postIds` (a stream event, a webhook) is urgent: while it runs, budgeted work on the same platform
+   * waits between its batch look-ups, so the urgent check has the platform's window to itself.
    */
-  async pass(
-    opts: {
-      all?: boolean;
-      limit?: number;
-      postIds?: number[];
-      spare?: number;
-      /**
-       * Spend each platform's request budget (`monitor.budget`, less `monitor.headroom`): the due
-       * posts first, then the ones checked longest ago, in batches of the platform's size, never
-       * more requests than the budget has left (the monitor's ticks).
-       */
-      budgeted?: boolean;
-    } = {},
-  ): Promise<PassResult> {
+  async pass(opts: PassOptions = {}): Promise<PassResult> {
+    if (opts.budgeted && opts.until !== undefined && !opts.all && !opts.postIds) return this.spendUntil(opts);
+    const { idle: _, ms: __, ...result } = await this.round(opts);
+    return result;
+  }
+
+  /**
+   * Continuous spending (the monitor's tick): round after round until `until`, each as soon as the
+   * budget has refilled by a quarter tick's worth, so the budget is spent as it accrues instead of in
+   * one burst a tick followed by an idle wait (a bucket that stays full loses what it cannot hold).
+   * One such loop runs per re-checker: a tick that finds one running extends its end and returns.
+   */
+  private async spendUntil(opts: PassOptions): Promise<PassResult> {
+    if (this.spending) {
+      this.spending.until = Math.max(this.spending.until, opts.until!);
+      return { checked: 0, outcomes: [], alerts: [] };
+    }
+    const state = { until: opts.until! };
+    this.spending = state;
+    this.stopped = false;
+    const total: PassResult = { checked: 0, outcomes: [], alerts: [] };
+    // Platforms whose budget allowed checks that found nothing to claim: left alone until the next tick.
+    const idle = new Set<string>();
+    try {
+      for (;;) {
+        await this.yieldToUrgent(null);
+        const { idle: none, ...r } = await this.round(opts);
+        for (const platform of none) idle.add(platform);
+        total.checked += r.checked;
+        total.outcomes.push(...r.outcomes);
+        total.alerts.push(...r.alerts);
+        opts.onRound?.(r);
+        if (this.stopped) break;
+        const wait = this.untilNextRound(Date.now(), idle);
+        if (wait === null || Date.now() + wait >= state.until) break;
+        await this.pause(wait);
+      }
+    } finally {
+      this.spending = null;
+    }
+    return total;
+  }
+
+  /** The continuous loop running now, if any (its end moves when ticks come while it runs). */
+  private spending: { until: number } | null = null;
+  private stopped = false;
+  private wake?: () => void;
+
+  /** Ends a running continuous loop after its current round (the monitor's shutdown). */
+  stop(): void {
+    this.stopped = true;
+    this.wake?.();
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      const self = this;
+      function done() {
+        clearTimeout(timer);
+        if (self.wake === done) self.wake = undefined;
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  /** One round: claim, look up per lane, settle, spend. */
+  private async round(opts: PassOptions): Promise<PassResult & { idle: string[] }> {
     const now = Date.now();
     const platforms = this.checkers.map((c) => c.platform);
-    const due = await claimDue(this.db, {
-      now: new Date(now).toISOString(),
-      leaseUntil: new Date(now + this.config.monitor.leaseSeconds * 1000).toISOString(),
-      limit: opts.limit ?? 5000,
-      all: opts.all,
-      platforms,
-      postIds: opts.postIds,
-      ahead: opts.spare,
-      perPlatform: opts.budgeted && !opts.all && !opts.postIds ? this.allowances(platforms, now) : undefined,
-    });
-    // One lane per platform host: each checks its posts in turn, the lanes run side by side.
-    const lanes = new Map<string, DuePost[]>();
-    for (const p of due) {
-      const host = laneOf(p);
-      const lane = lanes.get(host);
-      if (lane) lane.push(p);
-      else lanes.set(host, [p]);
+    const budgeted = Boolean(opts.budgeted && !opts.all && !opts.postIds);
+    const allowances = budgeted ? this.allowances(platforms, now) : undefined;
+    const due = await this.claim(opts, platforms, now, allowances);
+    const urgent = opts.postIds ? [...new Set(due.map((p) => p.platform))] : [];
+    for (const platform of urgent) this.urgent.set(platform, (this.urgent.get(platform) ?? 0) + 1);
+    try {
+      // One lane per platform host: each checks its posts in turn, the lanes run side by side.
+      const lanes = new Map<string, DuePost[]>();
+      for (const p of due) {
+        const host = laneOf(p);
+        const lane = lanes.get(host);
+        if (lane) lane.push(p);
+        else lanes.set(host, [p]);
+      }
+      const results = await Promise.all([...lanes.values()].map((posts) => this.checkLane(posts, budgeted)));
+      for (const r of results) this.budgets.get(r.platform)?.spend(r.requests, Date.now());
+      const outcomes = results.flatMap((r) => r.outcomes);
+      const alerts = results.flatMap((r) => r.alerts);
+      alerts.push(...(await this.degraded(due)));
+      for (const o of outcomes) {
+        if (o.outcome === 'error')
+          this.log?.warn({ post: o.id, url: o.url, detail: o.detail }, 'check failed');
+        else if (o.outcome !== 'unchanged')
+          this.log?.info({ post: o.id, url: o.url, outcome: o.outcome }, 'post changed');
+      }
+      // The budgeted platforms that had checks to spend and nothing to claim (none, or all leased).
+      const idle = Object.entries(allowances ?? {})
+        .filter(([platform, a]) => a.inAll > 0 && !due.some((p) => p.platform === platform))
+        .map(([platform]) => platform);
+      return { checked: due.length, outcomes, alerts, idle, ms: Date.now() - now };
+    } finally {
+      for (const platform of urgent) this.urgent.set(platform, this.urgent.get(platform)! - 1);
+      if (urgent.length) for (const w of this.waiters.splice(0)) w();
     }
-    const results = await Promise.all([...lanes.values()].map((posts) => this.checkLane(posts)));
-    for (const r of results) this.budgets.get(r.platform)?.spend(r.requests, Date.now());
-    const outcomes = results.flatMap((r) => r.outcomes);
-    const alerts = results.flatMap((r) => r.alerts);
-    alerts.push(...(await this.degraded(due)));
-    for (const o of outcomes) {
-      if (o.outcome === 'error') this.log?.warn({ post: o.id, url: o.url, detail: o.detail }, 'check failed');
-      else if (o.outcome !== 'unchanged')
-        this.log?.info({ post: o.id, url: o.url, outcome: o.outcome }, 'post changed');
+  }
+
+  /**
+   * The posts of this round. Budgeted: per platform the due posts up to their fair share of what the
+   * budget allows (`DUE_SHARE`), the ones checked longest ago in the rest; a share one side leaves
+   * unused goes to the other (the due posts get more when there are too few spare ones).
+   */
+  private async claim(
+    opts: PassOptions,
+    platforms: string[],
+    now: number,
+    allowances: Record<string, { due: number; inAll: number }> | undefined,
+  ): Promise<DuePost[]> {
+    const ask = (perPlatform: typeof allowances, only = platforms) =>
+      claimDue(this.db, {
+        now: new Date(now).toISOString(),
+        leaseUntil: new Date(now + this.config.monitor.leaseSeconds * 1000).toISOString(),
+        limit: opts.limit ?? 5000,
+        all: opts.all,
+        platforms: only,
+        postIds: opts.postIds,
+        ahead: opts.spare,
+        perPlatform,
+      });
+    const first = await ask(allowances);
+    if (!allowances) return first;
+    const rest: Record<string, { due: number; inAll: number }> = {};
+    for (const [platform, a] of Object.entries(allowances)) {
+      const left = a.inAll - first.filter((p) => p.platform === platform).length;
+      // Due posts only: the spare selection would take the posts just leased (their next check is ahead).
+      if (left > 0 && a.due < a.inAll) rest[platform] = { due: left, inAll: 0 };
     }
-    return { checked: due.length, outcomes, alerts };
+    if (!Object.keys(rest).length) return first;
+    return [...first, ...(await ask(rest, Object.keys(rest)))];
+  }
+
+  /** Per platform: urgent checks running now (budgeted look-ups wait while there are any). */
+  private readonly urgent = new Map<string, number>();
+  private waiters: (() => void)[] = [];
+
+  /**
+   * Waits while an urgent check runs on this platform (null: on any), at most `YIELD_MAX_MS` (a flood
+   * of stream events never stops the polling).
+   */
+  private async yieldToUrgent(platform: string | null): Promise<void> {
+    const busy = () =>
+      platform === null ? [...this.urgent.values()].some((n) => n > 0) : (this.urgent.get(platform) ?? 0) > 0;
+    const until = Date.now() + YIELD_MAX_MS;
+    while (busy() && Date.now() < until) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, until - Date.now());
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** Milliseconds until some budgeted platform (not idle) can spend a round's worth again; null: none. */
+  private untilNextRound(now: number, idle: Set<string>): number | null {
+    let soonest: number | null = null;
+    for (const [platform, budget] of this.budgets) {
+      if (idle.has(platform)) continue;
+      let wait = budget.msUntil(budget.roundSize, now);
+      const window = this.windows.get(platform);
+      if (
+        window &&
+        window.resetAt > now &&
+        window.remaining - this.config.monitor.headroom * window.limit < 1
+      )
+        wait = Math.max(wait, window.resetAt - now);
+      soonest = soonest === null ? wait : Math.min(soonest, wait);
+    }
+    return soonest;
   }
 
   /** The request budget of each platform that has one, kept for the life of this re-checker. */
@@ -144,13 +312,14 @@ export class Rechecker {
           : null;
       const requests = Math.max(0, Math.min(budget.available(now), left ?? Number.POSITIVE_INFINITY));
       const checks = requests * limit.batchSize;
-      out[platform] = { due: checks, inAll: checks };
+      out[platform] = { due: Math.ceil(checks * DUE_SHARE), inAll: checks };
     }
     return out;
   }
 
   private async checkLane(
     posts: DuePost[],
+    budgeted = false,
   ): Promise<{ outcomes: CheckOutcome[]; alerts: number[]; platform: string; requests: number }> {
     const platform = posts[0]!.platform;
     const checker = this.checkers.find((c) => c.platform === platform);
@@ -161,6 +330,7 @@ export class Rechecker {
       apiRef: p.api_ref,
       url: p.url,
       accountRef: p.account_ref,
+      deleted: p.status === 'deleted',
     }));
     // The content a look-up finds unchanged was there at some moment after this.
     const askedAt = new Date().toISOString();
@@ -171,7 +341,7 @@ export class Rechecker {
           host: new URL(posts[0]!.url).host,
         });
       }
-      results = await checker.checkPosts(refs, http);
+      results = await this.lookUp(checker, refs, http, budgeted);
     } catch (err) {
       results = new Map(
         refs.map((r) => [r.platformId, { state: 'error', reason: (err as Error).message } as const]),
@@ -211,6 +381,27 @@ export class Rechecker {
     if (window) this.windows.set(platform, window);
     // What the look-ups cost (retries and single look-ups included), for the platform's budget.
     return { outcomes, alerts, platform, requests: http.exchanges.length };
+  }
+
+  /**
+   * The platform's answers for these posts. Budgeted work asks one batch at a time and lets an urgent
+   * check on its platform go first before each (a stream event's check is not queued behind a tick's
+   * look-ups in the platform's window or the HTTP client's pacing).
+   */
+  private async lookUp(
+    checker: Connector & BatchChecker,
+    refs: CheckRef[],
+    http: import('../capture/http.ts').HttpSession,
+    budgeted: boolean,
+  ): Promise<Map<string, CheckResult>> {
+    const size = this.config.monitor.budget[checker.platform as keyof Config['monitor']['budget']]?.batchSize;
+    if (!budgeted || !size) return checker.checkPosts(refs, http);
+    const out = new Map<string, CheckResult>();
+    for (let i = 0; i < refs.length; i += size) {
+      await this.yieldToUrgent(checker.platform);
+      for (const [k, v] of await checker.checkPosts(refs.slice(i, i + size), http)) out.set(k, v);
+    }
+    return out;
   }
 
   /** What one answer means for one post; captures again and raises alerts as needed. */
@@ -396,6 +587,7 @@ export class RequestBudget {
   private tokens: number;
   private readonly capacity: number;
   private readonly perMs: number;
+  private readonly tickMs: number;
 
   constructor(
     perHour: number,
@@ -403,6 +595,7 @@ export class RequestBudget {
     private at: number,
   ) {
     this.perMs = perHour / 3_600_000;
+    this.tickMs = tickSeconds * 1000;
     this.capacity = Math.max(1, this.perMs * tickSeconds * 1000 * 2);
     this.tokens = this.capacity;
   }
@@ -410,6 +603,17 @@ export class RequestBudget {
   private refill(now: number): void {
     if (now > this.at) this.tokens = Math.min(this.capacity, this.tokens + (now - this.at) * this.perMs);
     this.at = Math.max(this.at, now);
+  }
+
+  /** The requests a round of continuous spending waits for: a quarter tick's worth (at least one). */
+  get roundSize(): number {
+    return Math.max(1, Math.min(this.capacity, Math.floor((this.perMs * this.tickMs) / 4)));
+  }
+
+  /** Milliseconds until `requests` whole requests may be made (0: now). */
+  msUntil(requests: number, now: number): number {
+    this.refill(now);
+    return Math.max(0, Math.ceil((requests - this.tokens) / this.perMs));
   }
 
   /** Whole requests that may be made now. */

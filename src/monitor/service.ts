@@ -238,7 +238,15 @@ export class Monitor {
     const { pipeline, log } = this.deps;
     switch (data.kind) {
       case 'tick': {
-        const pass = await this.rechecker.pass({ budgeted: true });
+        // Spends the budget as it refills until the next tick (continuous, not a burst a tick);
+        // alerts go out as each round finds them.
+        const pass = await this.rechecker.pass({
+          budgeted: true,
+          until: Date.now() + this.deps.config.monitor.tickSeconds * 1000,
+          onRound: (round) => {
+            if (round.alerts.length) this.deliverSoon();
+          },
+        });
         await this.syncWatches();
         if (pass.checked) log?.debug({ checked: pass.checked, alerts: pass.alerts.length }, 'recheck pass');
         if (pass.alerts.length) this.deliverSoon();
@@ -514,6 +522,7 @@ export class Monitor {
 
   async stop(): Promise<void> {
     clearInterval(this.schedulerGuard);
+    this.rechecker.stop(); // a tick spending its budget ends after its current round
     for (const s of this.streams) await s.stop().catch(() => {});
     clearTimeout(this.eventTimer);
     clearInterval(this.deliveryTimer);

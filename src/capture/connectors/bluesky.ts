@@ -502,7 +502,11 @@ export class BlueskyConnector implements Connector, PostSource, AccountSource, B
         const post = byUri.get(r.platformId);
         out.set(
           r.platformId,
-          post ? { state: 'live', post: this.normalise(post, url) } : await this.confirmMissing(r, http),
+          post
+            ? { state: 'live', post: this.normalise(post, url) }
+            : r.deleted
+              ? { state: 'deleted', reason: 'still left out of the batch look-up' }
+              : await this.confirmMissing(r, http),
         );
       }
     }

@@ -487,6 +487,8 @@ export class MastodonConnector implements Connector, PostSource, AccountSource, 
               state: 'live',
               post: this.normalise(s, new URL(url).host, apiBase, url, null),
             });
+          else if (b.ref.deleted && found)
+            out.set(b.ref.platformId, { state: 'deleted', reason: 'still left out of the batch look-up' });
           else out.set(b.ref.platformId, await this.confirmMissing(b.ref, url, http));
         }
       }
