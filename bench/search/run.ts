@@ -10,7 +10,8 @@
  * - relevance: `… MATCH ? ORDER BY rank LIMIT 21` (FTS5's own bm25 ranking of every match).
  *
  * Each query runs BENCH_RUNS times (default 40) after 3 warm-up runs, shapes interleaved; p50 and p95
- * per shape. Run: npm run bench:search (BENCH_VERSIONS=1000000, BENCH_DIR for the cache).
+ * per shape. Run: npm run bench:search (BENCH_VERSIONS=1000000, BENCH_DIR for the cache; BENCH_SHAPES=a,b
+ * runs only the shapes whose names contain one of those words, to look again at a few).
  */
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
@@ -83,7 +84,10 @@ async function main() {
   );
   const big = accounts[0]!;
   const small = accounts.find((a) => a.n < 1500) ?? accounts.at(-1)!;
-  const list = shapes(rare, mid, big.handle, small.handle);
+  const only = process.env.BENCH_SHAPES?.split(',').filter(Boolean);
+  const list = shapes(rare, mid, big.handle, small.handle).filter(
+    (s) => !only || only.some((w) => s.name.includes(w)),
+  );
   const bareNewest = 'SELECT rowid FROM version_fts WHERE version_fts MATCH ? ORDER BY rowid DESC LIMIT 21';
   const bareRanked = 'SELECT rowid FROM version_fts WHERE version_fts MATCH ? ORDER BY rank LIMIT 21';
   const { ftsQuery } = await import('../../src/store/queries.ts');
