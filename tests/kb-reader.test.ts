@@ -460,6 +460,33 @@ describe('mechanisms found with the development set (issue 15, tests/kb/eval-dev
     ).toBe('archive');
   });
 
+  it('who replies, as the verb’s subject, decides whose reply it is; "een post van een boer" is the post replied to', () => {
+    const f = facts(
+      'Een gedeputeerde reageerde onder een post van een boer over de stikstofregels. Is die reactie een archiefstuk?',
+    );
+    expect(f.content).toBe('webcare');
+    expect(f.author).toBe('bewindspersoon');
+  });
+
+  it('"his own policy area" is work, a work account no work content; leaving a platform is no wish to delete', () => {
+    expect(
+      facts(
+        'A policy officer shared an article about his own policy area on LinkedIn, from his private account.',
+      ).publicTask,
+    ).toBe(true);
+    expect(facts('De staatssecretaris plaatst een foto van haar hond op haar werkaccount.').account).toBe(
+      'corporate',
+    );
+    expect(
+      facts('Onze gemeente stopt met Facebook. Wat moeten we met de oude berichten doen?').intent,
+    ).toBeNull();
+    expect(facts('Het account wordt gesloten. Wat moet er gebeuren?').intent).toBe('delete');
+  });
+
+  it('answers a Dutch negative question that must be answered "archive" with "Jawel"', () => {
+    expect(ask('Hoeven we de story van de gemeente niet te bewaren?').answer).toMatch(/^Jawel, bewaren/);
+  });
+
   it('an info answer meets its entry on a word that is not generic; a dot inside a name ends no sentence', () => {
     expect(ask('What is the best time to post on LinkedIn to get more reach?').verdict).toBe('unknown');
     expect(ask('Wat is social.overheid.nl?').verdict).toBe('info');

@@ -401,7 +401,9 @@ function sharedFrom(r: Reading): Match | undefined {
     const next = r.tokenAt(m.end) ?? '';
     if (!shared || !FROM.has(next) || next === 'door' || next === 'by') continue;
     const of = r.persons.find((p) => p.start > m.end && p.start - m.end <= 3);
-    if (of) return of;
+    // someone shares it: a sharer named before the item ("is op TikTok gedeeld" is simply posted)
+    const sharer = r.persons.some((p) => p.end <= m.start && a.tokens[p.start]!.sentence === sentence);
+    if (of && sharer) return of;
   }
   return undefined;
 }
@@ -443,6 +445,13 @@ function sentMessage(r: Reading): boolean {
   );
 }
 
+/** Verb forms of replying (not the nouns "reactie", "reply"): their subject is the one who replies. */
+const REPLY_VERBS = new Set(
+  'reageert reageerde reageerden gereageerd reageren beantwoordt beantwoordde beantwoordden replied responded responds answered'.split(
+    ' ',
+  ),
+);
+
 /** Whether a reaction is the organisation's (webcare) or someone else's (a comment). */
 function reactionType(r: Reading, m: Match): ContentType {
   const { a, persons } = r;
@@ -460,6 +469,11 @@ function reactionType(r: Reading, m: Match): ContentType {
   if (agent >= 0) {
     const by = persons.find((p) => p.start > agent && p.start - agent <= 3);
     if (by) return by.concept === 'third' ? 'comment' : 'webcare';
+  }
+  // "de gedeputeerde reageerde onder een post van een boer": who reacts, as the verb's subject, decides
+  if (REPLY_VERBS.has(a.tokens[m.start]!.raw)) {
+    const subject = persons.find((p) => p.end <= m.start && a.tokens[p.start]!.sentence === sentence);
+    if (subject) return subject.concept === 'third' || subject.concept === 'party' ? 'comment' : 'webcare';
   }
   // "replies under our posts", "reacties onder onze berichten": others' comments on the organisation's posts
   if (a.tokens.slice(m.end, m.end + 2).some((t) => UNDER.has(t.raw))) return 'comment';
@@ -498,8 +512,9 @@ function author(r: Reading, content: ContentType | null): Author | null {
   const persons = content === 'dm' ? r.persons : r.persons.filter((m) => !r.topics.has(m));
   // The person after an item is its author: "de tweets van de minister", "comments from the public",
   // "een reactie van de gemeente". (Not for pictures: "een foto van de minister" shows the minister.)
-  // For a like or repost, "een tweet van een inwoner" names whose post was liked, not who liked it.
-  const shared = content === 'like' || content === 'repost';
+  // For a like, repost or reply, "een tweet van een inwoner" names whose post was liked or replied to, not
+  // who liked or replied.
+  const shared = content === 'like' || content === 'repost' || content === 'webcare';
   const explicit = a.matches
     .filter(
       (m) =>
@@ -609,11 +624,13 @@ function taskSignals(r: Reading, outsideOffice: boolean, byOrganisation: boolean
   const yesM = [...r.all('ptYes'), ...r.all('formal')].filter(
     (m) => !(outsideOffice && OFFICE_WORDS.has(m.text)),
   );
+  // "zijn eigen beleidsterrein", "his own policy area": own work is no private content.
+  const ownWork = (m: Match) => yesM.some((y) => y.start === m.end);
   // Private life (family, hobbies) makes a person's post private, not the organisation's: "a reply from
   // our GGD account to a parent", "a story about a cycling route".
   const noM = [
     ...r.all('ptNo').filter((m) => !(byOrganisation && PRIVATE_LIFE.has(stems(m.text)))),
-    ...r.privateMods.filter((m) => !r.near(m, ['accountNoun', 'platform'], 3)),
+    ...r.privateMods.filter((m) => !r.near(m, ['accountNoun', 'platform'], 3) && !ownWork(m)),
   ];
   // A party's content shared by someone in office is party-political ("campagnebericht van zijn partij").
   const party = r.govPersons.length > 0 && r.has('party');
@@ -634,9 +651,30 @@ function wished(r: Reading, m: Match): boolean {
   return (after !== undefined && PASSIVE.has(after)) || prev === 'be' || prev === 'being';
 }
 
-const CLOSE = new Set(['close', 'closing', 'sluiten', 'afsluiten', 'sluit', 'stoppen', 'stop']);
+const CLOSE = new Set([
+  'close',
+  'closing',
+  'closed',
+  'sluiten',
+  'afsluiten',
+  'sluit',
+  'gesloten',
+  'opheffen',
+  'opgeheven',
+  'stoppen',
+  'stopt',
+  'stop',
+  'quit',
+  'quits',
+  'quitting',
+  'verlaat',
+  'verlaten',
+]);
 
-/** "We want to close our Twitter account", "het account sluiten": closing an account clears it. */
+/**
+ * "We want to close our Twitter account", "het account wordt opgeheven": closing an account clears it.
+ * Leaving a platform does not by itself (the state secretary who left X in 2024 kept her account online).
+ */
 function closesAccount(r: Reading): boolean {
   const { a } = r;
   return a.tokens.some(
@@ -693,7 +731,7 @@ function readStateAndIntent(r: Reading, f: Facts): void {
  * and closing, prepositions): known words, so a typo in one of them is corrected like any lexicon word.
  */
 export function readerWords(): string[] {
-  const sets = [TOPIC, NEGATORS, MODALS, PASSIVE, FROM, UNDER, SEND, CLOSE];
+  const sets = [TOPIC, NEGATORS, MODALS, PASSIVE, FROM, UNDER, SEND, RECEIVE, SHARE, REPLY_VERBS, CLOSE];
   const fromPatterns = [...OUTSIDE_OFFICE, MIXED].flatMap((re) => re.source.match(/[a-z]{4,}/g) ?? []);
   return [...new Set([...sets.flatMap((x) => [...x]), ...fromPatterns])].filter((w) => /^[a-z]+$/.test(w));
 }

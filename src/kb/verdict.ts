@@ -196,8 +196,16 @@ export function firstSentence(a: Analysis, d: Decision, f: Facts, lang: Lang): s
       ? `${head[lang]} ${capitalise(reason[lang].replace(/\)$/, ').').replace(/\.\.$/, '.'))}`
       : head[lang];
   }
-  const head = HEAD[asked(a, f)][d.verdict][lang];
+  let head = HEAD[asked(a, f)][d.verdict][lang];
+  // "Hoeven we het niet te bewaren?": a Dutch "ja" to a negative question reads as agreeing; "jawel" contradicts.
+  if (lang === 'nl' && d.verdict === 'archive' && negativeQuestion(a)) head = head.replace(/^Ja,/, 'Jawel,');
   return reason ? `${head}: ${reason[lang]}.` : `${head}.`;
+}
+
+/** The question (its last sentence) is put in the negative: "Hoeven we het niet te bewaren?" */
+function negativeQuestion(a: Analysis): boolean {
+  const last = a.tokens.length ? a.tokens[a.tokens.length - 1]!.sentence : 0;
+  return a.tokens.some((t) => t.sentence === last && (t.raw === 'niet' || t.raw === 'geen'));
 }
 
 const LAW_HOSTS = [
