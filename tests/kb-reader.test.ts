@@ -483,6 +483,16 @@ describe('mechanisms found with the development set (issue 15, tests/kb/eval-dev
     expect(facts('Het account wordt gesloten. Wat moet er gebeuren?').intent).toBe('delete');
   });
 
+  it('"I would like to know" is no like; "weg mag" ends an indirect question about deleting', () => {
+    expect(
+      facts(
+        'It is about the mayor’s Mastodon clip. I would like to know whether that falls under the duty to archive.',
+      ).content,
+    ).not.toBe('like');
+    expect(facts('Weet iemand of de post van de dijkgraaf weg mag?').intent).toBe('delete');
+    expect(facts('Ik vraag me af of een post van de dijkgraaf op TikTok weg mag.').intent).toBe('delete');
+  });
+
   it('answers a Dutch negative question that must be answered "archive" with "Jawel"', () => {
     expect(ask('Hoeven we de story van de gemeente niet te bewaren?').answer).toMatch(/^Jawel, bewaren/);
   });

@@ -321,7 +321,33 @@ function adjectiveUse(a: Analysis, m: Match): boolean {
   );
 }
 
-function reading(a: Analysis): Reading {
+/** Words around "like" that make it a verb of wishing or a preposition: "I would like to know", "posts like this". */
+const LIKE_BEFORE = new Set([
+  'would',
+  'd',
+  'should',
+  'could',
+  'might',
+  'feel',
+  'feels',
+  'look',
+  'looks',
+  'seems',
+  'just',
+]);
+const LIKE_AFTER = new Set(['to', 'this', 'that', 'these', 'those', 'a', 'an', 'the', 'it']);
+
+/** "like" as a wish or a comparison, not the button: "I would like to know whether …". */
+function notALike(a: Analysis, m: Match): boolean {
+  if (m.text !== 'like') return false;
+  const same = (i: number) => a.tokens[i]?.sentence === a.tokens[m.start]!.sentence;
+  const prev = same(m.start - 1) ? a.tokens[m.start - 1]!.raw : '';
+  const next = same(m.end) ? (a.tokens[m.end]?.raw ?? '') : '';
+  return LIKE_BEFORE.has(prev) || LIKE_AFTER.has(next);
+}
+
+function reading(full: Analysis): Reading {
+  const a = { ...full, matches: full.matches.filter((m) => !(m.concept === 'like' && notALike(full, m))) };
   const all = (c: Concept) => a.matches.filter((m) => m.concept === c);
   const persons = a.matches.filter((m) => RANK[m.concept] !== undefined && !adjectiveUse(a, m));
   const sentenceOf = (i: number) => a.tokens[i]?.sentence;
@@ -711,8 +737,12 @@ function readStateAndIntent(r: Reading, f: Facts): void {
   if (has('erasure')) f.erasure = true;
   // "Mogen de tweets weg?": a modal verb and a closing "weg" in one sentence.
   const toks = r.a.tokens;
+  // Also at the end of an indirect question: "Weet iemand of het weg mag?", "ik vraag me af of het weg kan".
   toks.forEach((t, i) => {
-    if ((t.raw !== 'weg' && t.raw !== 'go') || toks[i + 1]?.sentence === t.sentence) return;
+    if (t.raw !== 'weg' && t.raw !== 'go') return;
+    let j = i + 1;
+    while (toks[j]?.sentence === t.sentence && MODALS.has(toks[j]!.raw)) j++;
+    if (toks[j]?.sentence === t.sentence) return;
     if (toks.some((o) => o.sentence === t.sentence && MODALS.has(o.raw))) f.intent = 'delete';
   });
   // Removal asked on the grounds of the AVG is an erasure request: "op grond van de AVG verwijderen".
