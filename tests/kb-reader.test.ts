@@ -493,6 +493,16 @@ describe('mechanisms found with the development set (issue 15, tests/kb/eval-dev
     expect(facts('Ik vraag me af of een post van de dijkgraaf op TikTok weg mag.').intent).toBe('delete');
   });
 
+  it('"it is about the mayor’s clip" frames the question: the mayor is its author, not its topic; "municipal" is the municipality', () => {
+    expect(facts('It is about the mayor’s Mastodon clip. Must that be archived?').author).toBe(
+      'bewindspersoon',
+    );
+    expect(facts('A journalist posts a video about the mayor. Do we keep it?').author).toBe('third-party');
+    expect(facts('A municipal Instagram post about the new bike lanes. Archive it?').account).toBe(
+      'corporate',
+    );
+  });
+
   it('answers a Dutch negative question that must be answered "archive" with "Jawel"', () => {
     expect(ask('Hoeven we de story van de gemeente niet te bewaren?').answer).toMatch(/^Jawel, bewaren/);
   });

@@ -390,6 +390,9 @@ export const DATA: DataList[] = [
       'city of',
       'town of',
       'council',
+      'gemeentelijk',
+      'gemeentelijke',
+      'municipal',
     ],
   },
   {
@@ -398,7 +401,17 @@ export const DATA: DataList[] = [
     concept: 'org',
     kind: 'provincie',
     sources: [ORGANISATIES, PROVINCIEWET],
-    terms: ['provincie', 'provincies', 'province', 'provinces', 'provinciale staten', 'provinciehuis'],
+    terms: [
+      'provincie',
+      'provincies',
+      'province',
+      'provinces',
+      'provinciale staten',
+      'provinciehuis',
+      'provinciaal',
+      'provinciale',
+      'provincial',
+    ],
   },
   {
     id: 'waterschappen',

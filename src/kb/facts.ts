@@ -2,7 +2,7 @@
  * The facts the decision rules work on, and how they are read from a question's analysis. Each fact is
  * null when the question does not say; the rules then ask for the one that decides.
  */
-import type { Analysis, Match } from './analyse.ts';
+import type { Analysis, Match, Token } from './analyse.ts';
 import { DATA, kindOfTerm, type OrgKind } from './data.ts';
 import type { Concept } from './lexicon.ts';
 import { fold, stem, words } from './text.ts';
@@ -130,6 +130,8 @@ const TOPIC = new Set([
   'attacks',
   'attacked',
 ]);
+/** Subjects of a sentence that frames the question: "it is about", "this is about", "het gaat over". */
+const FRAME_SUBJECTS = new Set(['it', 'this', 'that', 'question', 'het', 'dit', 'dat', 'vraag']);
 /** Words that point back to something a sentence before: "Moeten wij die post archiveren?" */
 const DEMONSTRATIVES = new Set([
   'die',
@@ -353,7 +355,18 @@ function reading(full: Analysis): Reading {
   const sentenceOf = (i: number) => a.tokens[i]?.sentence;
   const before = (m: Match, n: number) =>
     a.tokens.slice(Math.max(0, m.start - n), m.start).filter((t) => t.sentence === sentenceOf(m.start));
-  const topics = new Set(persons.filter((m) => before(m, 3).some((t) => TOPIC.has(t.raw))));
+  // "It is about the mayor's clip", "Het gaat over": the question's subject, not the item's topic.
+  const framing = (ts: Token[], i: number) =>
+    (ts[i]!.raw === 'about' || ts[i]!.raw === 'over') &&
+    ((['is', 's', 'was'].includes(ts[i - 1]?.raw ?? '') && FRAME_SUBJECTS.has(ts[i - 2]?.raw ?? '')) ||
+      (ts[i - 1]?.raw === 'gaat' && FRAME_SUBJECTS.has(ts[i - 2]?.raw ?? '')));
+  const topics = new Set(
+    persons.filter((m) => {
+      const ts = before(m, 3);
+      const offset = m.start - ts.length;
+      return ts.some((t, k) => TOPIC.has(t.raw) && !framing(a.tokens, offset + k));
+    }),
+  );
   // "kritiek op ons college", "criticises our mayor": the possessive belongs to the person criticised.
   for (const p of persons)
     if (p.concept === 'possOrg' && [...topics].some((t) => t.start === p.end)) topics.add(p);
