@@ -355,7 +355,9 @@ describe('English read as well as Dutch (issue 15)', () => {
 describe('typos in inflected forms and in the reading rules’ own words (issue 15)', () => {
   it('corrects a mistyped inflected form through its stem, and never a dictionary word', () => {
     expect(facts('Het ministerie retewette een bericht van het RIVM.').content).toBe('repost');
-    expect(isDictionaryWord('appointment')).toBe(true);
+    // "appointee" is a dictionary word one edit from a known word ("appointed"): never rewritten
+    expect(isDictionaryWord('appointee')).toBe(true);
+    expect(analyse('the appointee posted it').tokens.map((t) => t.raw)).toContain('appointee');
     expect(analyse('before her appointment').tokens.map((t) => t.raw)).toContain('appointment');
   });
   it('knows the words of the time qualifiers, so a typo in them is corrected', () => {
@@ -501,6 +503,19 @@ describe('mechanisms found with the development set (issue 15, tests/kb/eval-dev
     expect(facts('A municipal Instagram post about the new bike lanes. Archive it?').account).toBe(
       'corporate',
     );
+  });
+
+  it('a negation turns around the first thing it meets; "before his appointment" is outside the office', () => {
+    expect(facts('An employee tweets privately, not about work, about a concert. Archive?').publicTask).toBe(
+      false,
+    );
+    expect(
+      facts('Een ambtenaar tweet, zonder enig verband met zijn werk, over een concert.').publicTask,
+    ).toBe(false);
+    expect(
+      facts('The alderman tweeted this before his appointment. Must the municipality archive it?').inOffice,
+    ).toBe(false);
+    expect(facts('De wethouder twitterde dit voor zijn benoeming. Archiveren?').inOffice).toBe(false);
   });
 
   it('answers a Dutch negative question that must be answered "archive" with "Jawel"', () => {

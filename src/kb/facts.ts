@@ -166,6 +166,8 @@ const ADJECTIVE_BEFORE: Concept[] = [
   'dm',
   'story',
 ];
+/** What a negation turns around: the first of these after it. */
+const NEGATABLE: Concept[] = ['ptYes', 'ptNo', 'privMod', 'formal', 'hotspot'];
 /** Words that turn the next few words around: "zonder verband met het werk", "no mention of work". */
 const NEGATORS = new Set([
   'geen',
@@ -205,7 +207,7 @@ const PRIVATE_LIFE = new Set((DATA.find((l) => l.id === 'prive-leven')?.terms ??
 const OFFICE_WORDS = new Set(['in functie', 'functie', 'ambt', 'in office']);
 /** Before or after holding office: the person named was not in role when the item was made. */
 const OUTSIDE_OFFICE = [
-  /\b(voordat|voor|before|prior to|toen)\b[^.?!;]{0,50}?\b(werd|became|aantrad|aantreden|took office|taking office|took up office|entering office|joined the cabinet|joined the government|ministerschap|wethouderschap|burgemeesterschap|ambtsperiode|in functie|in office|benoemd|appointed|sworn in|kamerlid was|nog \w+ was|still \w+ was)\b/,
+  /\b(voordat|voor|before|prior to|toen)\b[^.?!;]{0,50}?\b(werd|became|aantrad|aantreden|took office|taking office|took up office|entering office|joined the cabinet|joined the government|ministerschap|wethouderschap|burgemeesterschap|ambtsperiode|in functie|in office|benoemd|benoeming|appointed|appointment|installatie|installation|beediging|inauguration|ambtsaanvaarding|sworn in|kamerlid was|nog \w+ was|still \w+ was)\b/,
   /\b(nadat|na|after|since|once)\b[^.?!;]{0,40}?\b(aftreden|aftrad|afgetreden|vertrek|vertrok|vertrokken|left office|stepped down|resigned|leaving office|left the cabinet|left the government)\b/,
   /\b(no longer in office|niet meer in functie|geen \w+ meer was|was no longer \w+)\b/,
   /\b(als privepersoon|as a private (person|individual|citizen))\b/,
@@ -376,7 +378,17 @@ function reading(full: Analysis): Reading {
   return {
     topics,
     text,
-    negated: (m) => before(m, 5).some((t) => NEGATORS.has(t.raw)),
+    // A negation turns around the first thing it meets, not what follows that ("not about work, about a
+    // concert": the concert is not negated).
+    negated: (m) => {
+      const from = Math.max(0, m.start - 5);
+      for (let i = m.start - 1; i >= from; i--) {
+        if (a.tokens[i]!.sentence !== a.tokens[m.start]!.sentence) return false;
+        if (NEGATORS.has(a.tokens[i]!.raw)) return true;
+        if (a.matches.some((o) => o.start === i && NEGATABLE.includes(o.concept))) return false;
+      }
+      return false;
+    },
     a,
     all,
     has: (c) => a.matches.some((m) => m.concept === c),
