@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
-import { CapturePipeline } from '../../capture/pipeline.ts';
-import { createLogger } from '../../log.ts';
-import { Rechecker } from '../../monitor/recheck.ts';
 import { type CliContext, withArchive } from '../context.ts';
 import { formatRecheck } from '../format.ts';
+import { loadPipeline } from '../load-pipeline.ts';
 
 /** `archiefbot recheck [--all]`: one re-check pass now. */
 export function register(program: Command, ctx: CliContext): void {
@@ -20,6 +18,10 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .action(async (opts: { all?: boolean; json?: boolean }) => {
       const config = ctx.config();
+      const [{ CapturePipeline, createLogger }, { Rechecker }] = await Promise.all([
+        loadPipeline(),
+        import('../../monitor/recheck.ts'),
+      ]);
       await withArchive(config, async (archive) => {
         const pipeline = new CapturePipeline(archive, config, createLogger());
         try {

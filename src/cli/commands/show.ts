@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import { CapturePipeline } from '../../capture/pipeline.ts';
 import { UsageError } from '../../domain/errors.ts';
 import type { Archive } from '../../store/archive.ts';
 import { showArchivedPost } from '../../usecases/post.ts';
 import { type CliContext, withArchive } from '../context.ts';
 import { formatShow } from '../format.ts';
+import { loadPipeline } from '../load-pipeline.ts';
 
 /**
  * Runs a use case that looks up one archived post with the pipeline's lookup keys; an unknown post is
@@ -17,6 +17,7 @@ export async function withPost<T>(
   work: (archive: Archive, lookupKeys: (ref: string) => string[]) => Promise<T>,
 ): Promise<T> {
   const config = ctx.config();
+  const { CapturePipeline } = await loadPipeline();
   try {
     return await withArchive(config, async (archive) => {
       const pipeline = new CapturePipeline(archive, config);

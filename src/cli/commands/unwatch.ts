@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { CapturePipeline } from '../../capture/pipeline.ts';
-import { unwatchAccount } from '../../monitor/watch.ts';
 import { type CliContext, localUser, withArchive } from '../context.ts';
+import { loadPipeline } from '../load-pipeline.ts';
 
 /** `archiefbot unwatch <account>`: stop watching; what was archived stays. */
 export function register(program: Command, ctx: CliContext): void {
@@ -13,6 +12,10 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--as <user>', 'who asked (written to the audit log)', localUser())
     .action(async (input: string, opts: { json?: boolean; as: string }) => {
       const config = ctx.config();
+      const [{ CapturePipeline }, { unwatchAccount }] = await Promise.all([
+        loadPipeline(),
+        import('../../monitor/watch.ts'),
+      ]);
       const handle = await withArchive(config, async (archive) => {
         const pipeline = new CapturePipeline(archive, config);
         return unwatchAccount(pipeline, input, opts.as).finally(() => pipeline.close());

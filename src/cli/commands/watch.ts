@@ -1,9 +1,7 @@
 import { type Command, Option } from 'commander';
-import { CapturePipeline } from '../../capture/pipeline.ts';
 import { ACCOUNT_ROLES, type AccountRole } from '../../domain/types.ts';
-import { createLogger } from '../../log.ts';
-import { watchAccount } from '../../monitor/watch.ts';
 import { type CliContext, localUser, positiveInt, withArchive } from '../context.ts';
+import { loadPipeline } from '../load-pipeline.ts';
 import { progressBar } from '../progress.ts';
 
 interface WatchOptions {
@@ -36,6 +34,10 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--as <user>', 'who asked (written to the audit log)', localUser())
     .action(async (input: string, opts: WatchOptions) => {
       const config = ctx.config();
+      const [{ CapturePipeline, createLogger }, { watchAccount }] = await Promise.all([
+        loadPipeline(),
+        import('../../monitor/watch.ts'),
+      ]);
       await withArchive(config, async (archive) => {
         const pipeline = new CapturePipeline(archive, config, createLogger());
         const bar = progressBar();
