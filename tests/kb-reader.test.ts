@@ -518,6 +518,18 @@ describe('mechanisms found with the development set (issue 15, tests/kb/eval-dev
     expect(facts('De wethouder twitterde dit voor zijn benoeming. Archiveren?').inOffice).toBe(false);
   });
 
+  it('a reply posted on someone’s account is theirs; Facebook’s and Instagram’s Dutch "verhalen" are stories', () => {
+    expect(facts('A reply was published on the mayor’s account. Is that an archival record?').content).toBe(
+      'webcare',
+    );
+    expect(
+      facts('Op het account van de burgemeester is een reactie gepost. Is dat een archiefbescheid?').content,
+    ).toBe('webcare');
+    expect(
+      facts('Het gaat om het Instagramverhaal van ons team. Valt dat onder de archiefplicht?').content,
+    ).toBe('story');
+  });
+
   it('answers a Dutch negative question that must be answered "archive" with "Jawel"', () => {
     expect(ask('Hoeven we de story van de gemeente niet te bewaren?').answer).toMatch(/^Jawel, bewaren/);
   });

@@ -535,7 +535,34 @@ function reactionType(r: Reading, m: Match): ContentType {
       .filter((p) => p.end <= m.start && a.tokens[p.start]!.sentence === a.tokens[m.start]!.sentence)
       .sort((x, y) => y.end - x.end)[0] ?? antecedentActor(r, m, persons);
   if (before && before.concept !== 'third') return 'webcare';
+  // "A reply was posted on the mayor's account": what is posted on someone's account is theirs.
+  const owner = sentence === undefined ? undefined : accountOwner(r, sentence);
+  if (owner && owner.concept !== 'third' && owner.concept !== 'party' && POSTED.test(r.text))
+    return 'webcare';
   return 'comment';
+}
+
+/** A passive of posting: "was posted", "is geplaatst". */
+const POSTED =
+  /\b(is|was|were|zijn|werd|has been|have been)\s+(posted|published|uploaded|shared|placed|geplaatst|gepost|gepubliceerd|gedeeld)\b/;
+
+/** Whose account a sentence names: "the mayor's account", "het account van de burgemeester". */
+function accountOwner(r: Reading, sentence: number): Match | undefined {
+  const { a, persons } = r;
+  for (const acc of a.matches) {
+    if (acc.concept !== 'accountNoun' || a.tokens[acc.start]!.sentence !== sentence) continue;
+    const before = persons.find(
+      (p) => p.end === acc.start || (p.end + 1 === acc.start && r.tokenAt(p.end) === 's'),
+    );
+    if (before) return before;
+    let i = acc.end;
+    if (!OF.has(r.tokenAt(i) ?? '')) continue;
+    i++;
+    while (ARTICLES.has(r.tokenAt(i) ?? '')) i++;
+    const after = persons.find((p) => p.start === i);
+    if (after) return after;
+  }
+  return undefined;
 }
 
 /**

@@ -530,6 +530,9 @@ export const LEXICON: LexiconGroup[] = [
     terms: [
       'story',
       'stories',
+      // Facebook's and Instagram's Dutch interface call stories "verhalen"
+      'verhaal',
+      'verhalen',
       'fleet',
       'fleets',
       'tijdelijke inhoud',
