@@ -120,9 +120,9 @@ describe('the re-checker at the budget', () => {
   async function setup(
     posts: number,
     budget: { requestsPerHour: number; batchSize: number },
-    opts: { latencyMs?: number; tickSeconds?: number } = {},
+    opts: { latencyMs?: number; tickSeconds?: number; rateLimit?: { limit: number; windowMs: number } } = {},
   ) {
-    const m = await FakeMastodon.start({ latencyMs: opts.latencyMs });
+    const m = await FakeMastodon.start({ latencyMs: opts.latencyMs, rateLimit: opts.rateLimit });
     m.addAccount({ username: 'minbzk', displayName: 'BZK' });
     for (let i = 0; i < posts; i++)
       m.addStatus({
@@ -138,6 +138,7 @@ describe('the re-checker at the budget', () => {
     });
     const config: Config = {
       ...base,
+      http: { ...base.http, maxWaitMs: 2000 },
       monitor: {
         ...base.monitor,
         headroom: 0.25,
@@ -157,7 +158,7 @@ describe('the re-checker at the budget', () => {
     };
     const backfill = await pipeline.capture({ url: `${m.url}/@minbzk`, trigger: 'command' });
     expect(backfill.kind).toBe('account');
-    return { m, archive, rechecker: new Rechecker(pipeline, config) };
+    return { m, archive, pipeline, rechecker: new Rechecker(pipeline, config) };
   }
 
   it('spends what the budget has, in whole batches, oldest checked first; nothing more until it refills', async () => {
@@ -218,6 +219,30 @@ describe('the re-checker at the budget', () => {
       detail: 'still deleted',
     });
     expect(m.requests.slice(before).map((r) => r.path.split('?')[0])).toEqual(['/api/v1/statuses']);
+  });
+
+  it("lets a stream event's check spend the window's headroom at once while the background work is paced", async () => {
+    // A window of 12 requests a day; once half is used the HTTP client spreads requests over what is
+    // left (hours over a few requests: longer than the 2 s the client may wait).
+    const { m, archive, pipeline, rechecker } = await setup(
+      3,
+      { requestsPerHour: 240, batchSize: 20 },
+      { rateLimit: { limit: 12, windowMs: 86_400_000 } },
+    );
+    const lookup = `${m.url}/api/v1/accounts/lookup?acct=minbzk`;
+    while (m.requests.length < 6) await fetch(lookup);
+    // The client reads the window (5 of 12 left: pacing from now on); the next request has the one
+    // free slot, the one after would wait hours.
+    await pipeline.http.session().get(lookup);
+    await pipeline.http.session().get(lookup);
+    expect(m.requests.length).toBe(8);
+    const { id } = (await archive.db.get<{ id: number }>('SELECT id FROM post ORDER BY id LIMIT 1'))!;
+    const urgent = await rechecker.pass({ postIds: [id] });
+    expect(urgent.outcomes).toEqual([expect.objectContaining({ id, outcome: 'unchanged' })]);
+    // The same check as background work waits its turn in the pacing: longer than it may, so an error
+    // (never a deletion), and the post is left for later.
+    const paced = await rechecker.pass({ all: true });
+    expect(paced.outcomes.map((o) => o.outcome)).toEqual(['error', 'error', 'error']);
   });
 
   it('gives the posts checked longest ago their share when the schedule alone would take the whole budget', async () => {

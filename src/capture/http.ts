@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
@@ -24,6 +25,18 @@ export interface Response {
   headers: Headers;
   body: Buffer;
   exchange: Exchange;
+}
+
+const urgency = new AsyncLocalStorage<true>();
+
+/**
+ * Runs `fn` as urgent work (the check a stream event or webhook asks for, and the capture it leads
+ * to): its requests skip the pacing that spreads a host's requests over what is left of its window,
+ * spending the headroom the background work (the re-checker's budget) leaves; when the host says its
+ * window is spent they wait like any other.
+ */
+export function urgently<T>(fn: () => Promise<T>): Promise<T> {
+  return urgency.run(true, fn);
 }
 
 const RETRYABLE = new Set([408, 425, 429, 500, 502, 503, 504]);
@@ -220,7 +233,7 @@ export class HttpClient {
     else if (until) this.notBefore.delete(host);
     // Pacing: once half a host's budget is spent, requests are spread over what is left of its
     // window instead of running into the limit and stalling until it resets.
-    const pace = this.pace.get(host);
+    const pace = urgency.getStore() ? undefined : this.pace.get(host);
     if (pace && pace.spacingMs > 0) {
       const at = Math.max(now + wait, pace.nextAt);
       pace.nextAt = at + pace.spacingMs;

@@ -6,7 +6,7 @@ import {
   type Connector,
   canCheckPosts,
 } from '../capture/connector.ts';
-import { rateLimitWindow } from '../capture/http.ts';
+import { rateLimitWindow, urgently } from '../capture/http.ts';
 import type { CapturePipeline, PostCaptureOutcome } from '../capture/pipeline.ts';
 import type { Config } from '../config.ts';
 import { contentHash } from '../domain/content.ts';
@@ -103,7 +103,13 @@ export class Rechecker {
    */
   async pass(opts: PassOptions = {}): Promise<PassResult> {
     if (opts.budgeted && opts.until !== undefined && !opts.all && !opts.postIds) return this.spendUntil(opts);
-    const { idle: _, ms: __, ...result } = await this.round(opts);
+    // An urgent check's requests (its capture's too) skip the HTTP client's pacing: they spend the
+    // headroom the budget leaves in the platform's window.
+    const {
+      idle: _,
+      ms: __,
+      ...result
+    } = await (opts.postIds ? urgently(() => this.round(opts)) : this.round(opts));
     return result;
   }
 
