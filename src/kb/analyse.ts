@@ -6,8 +6,8 @@
 import { content, type Lang } from './content.ts';
 import { readerWords } from './facts.ts';
 import { type Concept, LEXICON, STOPWORDS } from './lexicon.ts';
-import { isDictionaryWord } from './spelling.ts';
-import { allowedErrors, editDistance, fold, splitCompound, stem, words } from './text.ts';
+import { type Candidates, candidateIndex, correctWord } from './spelling.ts';
+import { fold, stem, words } from './text.ts';
 
 export interface Token {
   /** The written form (folded), after spelling correction. */
@@ -61,17 +61,6 @@ interface Vocabulary {
 
 let vocab: Vocabulary | undefined;
 
-function byLength(ws: Iterable<string>): Map<number, string[]> {
-  const m = new Map<number, string[]>();
-  for (const w of ws) {
-    if (w.length < 3 || /^[0-9]/.test(w)) continue;
-    const list = m.get(w.length) ?? [];
-    list.push(w);
-    m.set(w.length, list);
-  }
-  return m;
-}
-
 function vocabulary(): Vocabulary {
   if (vocab) return vocab;
   const phrases = new Map<string, Phrase[]>();
@@ -109,8 +98,8 @@ function vocabulary(): Vocabulary {
     lexStem,
     corpusRaw,
     corpusStem,
-    lexByLength: candidateIndex(byLength(lexRaw)),
-    corpusByLength: candidateIndex(byLength([...corpusRaw].filter((w) => !lexRaw.has(w)))),
+    lexByLength: candidateIndex(lexRaw),
+    corpusByLength: candidateIndex([...corpusRaw].filter((w) => !lexRaw.has(w))),
   };
   return vocab;
 }
@@ -121,129 +110,25 @@ export function knownWords(): string[] {
   return [...new Set([...v.lexRaw, ...v.corpusRaw])];
 }
 
-function isKnown(v: Vocabulary, w: string): boolean {
-  const s = stem(w);
-  return v.lexRaw.has(w) || v.lexStem.has(s) || v.corpusRaw.has(w) || v.corpusStem.has(s);
-}
-
 /**
- * Candidate words for correction, found through a deletion index (every word with up to two letters
- * deleted points back at it): a typed word reaches, through its own deletions, every known word within
- * two edits, without comparing it with all words of similar length.
+ * Typed words → tokens: spelling.ts corrects non-words and splits compounds; the words around and the
+ * question's language are the context that decides a correction an ordinary word competes with.
  */
-interface Candidates {
-  /** The words by length, then in their original order: the order the corrector tries them in. */
-  words: string[];
-  deletions: Map<string, number[]>;
-}
-
-function deletions(w: string, depth: number, out: Set<string>): Set<string> {
-  out.add(w);
-  if (depth > 0 && w.length > 2)
-    for (let i = 0; i < w.length; i++) deletions(w.slice(0, i) + w.slice(i + 1), depth - 1, out);
-  return out;
-}
-
-function candidateIndex(byLen: Map<number, string[]>): Candidates {
-  const words = [...byLen.keys()].sort((a, b) => a - b).flatMap((len) => byLen.get(len)!);
-  const index = new Map<string, number[]>();
-  words.forEach((w, i) => {
-    for (const d of deletions(w, 2, new Set())) {
-      const list = index.get(d);
-      if (list) list.push(i);
-      else index.set(d, [i]);
-    }
-  });
-  return { words, deletions: index };
-}
-
-function closest(candidates: Candidates, w: string, max: number): { word: string; d: number } | null {
-  const ids = new Set<number>();
-  for (const d of deletions(w, max, new Set())) for (const i of candidates.deletions.get(d) ?? []) ids.add(i);
-  let best: { word: string; d: number } | null = null;
-  for (const c of [...ids].sort((a, b) => a - b).map((i) => candidates.words[i]!)) {
-    const limit = best ? best.d - 1 : max;
-    if (limit < 0) return best;
-    const d = editDistance(w, c, limit);
-    // the first letter is rarely mistyped: prefer candidates that keep it
-    if (d <= limit && (!best || d < best.d || (d === best.d && c[0] === w[0] && best.word[0] !== w[0])))
-      best = { word: c, d };
-  }
-  return best;
-}
-
-/** Typed words → tokens: known words kept, compounds split, misspellings corrected where one is close. */
-function correct(v: Vocabulary, typed: string, sentence: number, emphasis: boolean): Token[] {
-  const tok = (raw: string, t?: string): Token => ({
-    raw,
-    stem: stem(raw),
+function correct(
+  v: Vocabulary,
+  ws: string[],
+  j: number,
+  sentence: number,
+  emphasis: boolean,
+  lang: Lang,
+): Token[] {
+  const context = { before: ws[j - 1]?.toLowerCase(), after: ws[j + 1]?.toLowerCase(), lang };
+  return correctWord(v, ws[j]!.toLowerCase(), context).map((c) => ({
+    ...c,
+    stem: stem(c.raw),
     sentence,
     emphasis,
-    ...(t ? { typed: t } : {}),
-  });
-  if (STOPWORDS.has(typed) || /^[0-9]/.test(typed) || typed.length < 3) return [tok(typed)];
-  if (v.lexRaw.has(typed) || v.corpusRaw.has(typed)) return [tok(typed)];
-  if (isKnown(v, typed)) {
-    // Known only through its stem and no dictionary word: a typo that happens to stem like a known word
-    // ("deelte" for "delete") is corrected when a lexicon word is that close; otherwise an inflection.
-    const near = isDictionaryWord(typed) ? null : closest(v.lexByLength, typed, allowedErrors(typed.length));
-    return [near && stem(near.word) !== stem(typed) ? tok(near.word, typed) : tok(typed)];
-  }
-  const knownPart = (w: string) => isKnown(v, w) && !STOPWORDS.has(w);
-  const parts = splitCompound(typed, knownPart);
-  // A split into long parts is a Dutch compound ("facebookpagina"); a split that needs a three-letter
-  // part ("catpure" → cat + pure) loses to a correction of the whole word ("capture").
-  if (parts?.every((p) => p.length >= 4)) return parts.map((p) => tok(p, typed));
-  // A word of the Dutch or English dictionary is never rewritten: only non-words are corrected.
-  if (isDictionaryWord(typed)) return [tok(typed)];
-  const best = closestKnown(v, typed) ?? closestByStem(v, typed);
-  if (best) return [tok(best, typed)];
-  if (parts) return parts.map((p) => tok(p, typed));
-  // A compound with a typo in one part ("woningbuowplannen"): one part known, the other corrected.
-  // Only long words, long parts: an English word outside the dictionary list ("concerned") is no compound.
-  const fixed =
-    typed.length >= 10
-      ? splitCompound(typed, (w) => knownPart(w) || (w.length >= 6 && closestKnown(v, w) !== null))
-      : null;
-  if (fixed?.every((p) => p.length >= 4))
-    return fixed.map((p) => tok(knownPart(p) ? p : closestKnown(v, p)!, typed));
-  // Two letters swapped across the join of a compound ("archiesftukken"): swap them back.
-  for (let i = 1; typed.length >= 10 && i < typed.length - 1; i++) {
-    const swapped = typed.slice(0, i) + typed[i + 1] + typed[i] + typed.slice(i + 2);
-    const back = splitCompound(swapped, knownPart);
-    if (back?.every((p) => p.length >= 4)) return back.map((p) => tok(p, typed));
-  }
-  return [tok(typed)];
-}
-
-/** Endings taken off a mistyped inflected form (train:kb keeps the dictionary words they could reach). */
-export const SUFFIXES = ['den', 'ten', 'de', 'te', 'en', 'ed', 'ing', 'e', 's', 'd', 't'];
-
-/**
- * An inflected form with a typo ("retewette", "beantowordde"): the ending taken off, the rest corrected
- * towards a lexicon word with the same first letter. Only for non-words of seven letters or more.
- */
-function closestByStem(v: Vocabulary, typed: string): string | null {
-  if (typed.length < 7 || isDictionaryWord(typed)) return null;
-  for (const suffix of SUFFIXES) {
-    if (!typed.endsWith(suffix)) continue;
-    const rest = typed.slice(0, -suffix.length);
-    if (rest.length < 5) continue;
-    const near = closest(v.lexByLength, rest, allowedErrors(rest.length));
-    if (near && near.word[0] === typed[0]) return near.word;
-  }
-  return null;
-}
-
-/** The known word closest to a non-word within the allowed errors (lexicon words first), or null. */
-function closestKnown(v: Vocabulary, typed: string): string | null {
-  if (isDictionaryWord(typed)) return null;
-  const max = allowedErrors(typed.length);
-  if (max === 0) return null;
-  const lex = closest(v.lexByLength, typed, max);
-  const corpus = closest(v.corpusByLength, typed, lex ? lex.d - 1 : max);
-  const best = corpus && (!lex || corpus.d < lex.d) ? corpus : lex;
-  return best?.word ?? null;
+  }));
 }
 
 /** Which language a question is in: Dutch and English function words counted, Dutch on a tie. */
@@ -288,9 +173,10 @@ export function analyse(question: string): Analysis {
     .replace(/[\u0300-\u036f]/g, '')
     .replace(/[’‘`´]/g, "'");
   cased.split(/[.?!;:]+(?:\s|$)|\n/).forEach((sentence, i) => {
-    (sentence.match(/[A-Za-z0-9]+(?:[.,][0-9]+)*/g) ?? []).forEach((w, j) => {
+    const ws = sentence.match(/[A-Za-z0-9]+(?:[.,][0-9]+)*/g) ?? [];
+    ws.forEach((w, j) => {
       const emphasis = /^[A-Z]{2,}[a-z]*$/.test(w) || (j > 0 && /^[A-Z][a-z]/.test(w));
-      tokens.push(...correct(v, w.toLowerCase(), i, emphasis));
+      tokens.push(...correct(v, ws, j, i, emphasis, lang));
     });
   });
   const matches: Match[] = [];
@@ -308,8 +194,7 @@ export function analyse(question: string): Analysis {
         const tk = tokens[i + k]!;
         // A function word matches a term only as written: "over" is not "overheid" though both stem to "over".
         ok =
-          !used[i + k] &&
-          (p.exact || STOPWORDS.has(tk.raw) ? tk.raw === p.words[k] : tk.stem === p.keys[k]);
+          !used[i + k] && (p.exact || STOPWORDS.has(tk.raw) ? tk.raw === p.words[k] : tk.stem === p.keys[k]);
       }
       if (!ok) continue;
       matches.push({

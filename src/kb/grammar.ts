@@ -4,6 +4,7 @@
  * question frames × context sentences × greetings × typos, in Dutch and English, each question with its
  * labels. Deterministic: the same seed gives the same questions. Never used at answer time.
  */
+import { keyNeighbours } from './text.ts';
 
 export type QuestionType = 'decision' | 'delete' | 'info' | 'out-of-scope';
 export type WorkLabel = 'work' | 'private' | 'unsaid';
@@ -698,36 +699,6 @@ export function generatePairs(n: number, seed = 77): GeneratedPair[] {
 export type TypoKind = 'swap' | 'drop' | 'double' | 'key';
 export const TYPO_KINDS: TypoKind[] = ['swap', 'drop', 'double', 'key'];
 
-/** Neighbouring keys on a QWERTY keyboard (the first is used). */
-const NEIGHBOUR: Record<string, string> = {
-  q: 'w',
-  w: 'e',
-  e: 'r',
-  r: 't',
-  t: 'r',
-  y: 't',
-  u: 'i',
-  i: 'o',
-  o: 'i',
-  p: 'o',
-  a: 's',
-  s: 'a',
-  d: 'f',
-  f: 'd',
-  g: 'h',
-  h: 'g',
-  j: 'k',
-  k: 'l',
-  l: 'k',
-  z: 'x',
-  x: 'c',
-  c: 'v',
-  v: 'c',
-  b: 'n',
-  n: 'm',
-  m: 'n',
-};
-
 /**
  * The question with one typing error of a kind in every third word of five letters or more, in the
  * middle of the word (for `swap` exactly eval:kb's typos variant). Deterministic.
@@ -741,7 +712,7 @@ export function misspell(q: string, kind: TypoKind): string {
     if (kind === 'drop') return w.slice(0, i) + w.slice(i + 1);
     if (kind === 'double') return w.slice(0, i + 1) + w[i] + w.slice(i + 1);
     const c = w[i]!;
-    const near = NEIGHBOUR[c.toLowerCase()] ?? c;
+    const near = keyNeighbours(c.toLowerCase())[0] ?? c;
     return w.slice(0, i) + (c === c.toUpperCase() ? near.toUpperCase() : near) + w.slice(i + 1);
   });
 }

