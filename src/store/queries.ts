@@ -865,6 +865,15 @@ export const RANKED_HIT_SQL = `SELECT f.rowid AS vid, ${HIT_COLUMNS}, snippet(ve
   LEFT JOIN account a ON a.id = p.account_id
   WHERE version_fts MATCH ?1 AND f.rowid >= ?2 AND f.rowid <= ?3 AND +f.rowid IN (SELECT value FROM json_each(?4))`;
 
+/**
+ * The same, one FTS5 look-up per hit: for a phrase, whose scan over the hits' range would test the
+ * positions of every row in it holding all the phrase's words (common words, mostly).
+ */
+export const LOOKED_UP_HIT_SQL = `SELECT f.rowid AS vid, ${HIT_COLUMNS}, snippet(version_fts, 0, '«', '»', '…', 16) AS snippet
+  FROM json_each(?2) j CROSS JOIN version_fts f ON f.rowid = j.value CROSS JOIN version v ON v.id = f.rowid
+  CROSS JOIN post p ON p.id = v.post_id LEFT JOIN account a ON a.id = p.account_id
+  WHERE version_fts MATCH ?1`;
+
 interface HitRow {
   vid: number;
   id: number;
@@ -880,14 +889,18 @@ interface HitRow {
 async function hitDetails(db: Db, match: string, rows: MatchRow[], ranked: boolean): Promise<SearchHit[]> {
   if (!rows.length) return [];
   const vids = rows.map((r) => r.vid);
-  const found = ranked
-    ? await db.all<HitRow>(RANKED_HIT_SQL, [
-        match,
-        Math.min(...vids),
-        Math.max(...vids),
-        JSON.stringify(vids),
-      ])
-    : await db.all<HitRow>(HIT_SQL, [JSON.stringify(vids)]);
+  // A phrase (a quoted part of two words or more), no prefix (a look-up would merge its words' lists).
+  const phrase = ranked && !match.includes('*') && (match.match(/"[^"]*"/g) ?? []).some((q) => /\s/.test(q));
+  const found = phrase
+    ? await db.all<HitRow>(LOOKED_UP_HIT_SQL, [match, JSON.stringify(vids)])
+    : ranked
+      ? await db.all<HitRow>(RANKED_HIT_SQL, [
+          match,
+          Math.min(...vids),
+          Math.max(...vids),
+          JSON.stringify(vids),
+        ])
+      : await db.all<HitRow>(HIT_SQL, [JSON.stringify(vids)]);
   const byVid = new Map(found.map((r) => [r.vid, r]));
   return rows.flatMap((m) => {
     const r = byVid.get(m.vid);
