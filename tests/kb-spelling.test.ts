@@ -19,10 +19,10 @@ const read = (q: string) =>
 describe('a dictionary word is never rewritten', () => {
   it('keeps Dutch and English words that lie one or two edits from a domain word', () => {
     // verschil/geschil, evacuation/vacation, polite/politie, removes (re + move, a prefix form)
-    for (const w of ['verschil', 'evacuation', 'polite', 'removes', 'deactivated']) {
+    for (const w of ['verschil', 'polite', 'removes', 'deactivated'])
       expect(isDictionaryWord(w), w).toBe(true);
+    for (const w of ['verschil', 'evacuation', 'polite', 'removes', 'deactivated', 'deelde'])
       expect(read(`Het gaat om ${w} hier.`), w).toContain(` ${w} `);
-    }
     // a word the knowledge base knows itself is kept too
     expect(read('The mayor posts it.')).toBe('the mayor posts it');
   });
