@@ -16,11 +16,12 @@
  * - **stream**: real time, no compression. The monitor's path for a Mastodon stream event: the event
  *   from the fake's user stream, the archived post found by `postsByStreamKey` (the store function
  *   the monitor calls), gathered 250 ms, one batch check; the ticks run too. With BENCH_WATCHED=1000000
- *   the archive also holds the million posts of bench/search's archive (on the monitor's indexes, not
- *   due during the run: their hosts do not exist). Baseline, same run: the moment the event reaches
+ *   the archive also holds a million other posts (bench/detect/million.ts: on the monitor's indexes,
+ *   not due during the run: their hosts do not exist). Baseline, same run: the moment the event reaches
  *   the stream client (the fake's change seen by a bare listener).
- * - **sql** (with the million-post archive): the SQL of one monitor tick (every platform's due and
- *   spare claims at the default budgets) and a stream event's look-up, against a bare index probe.
+ * - **sql** (bench/detect/sql.ts, on 1,000,000 archived posts): the SQL of a monitor tick (claims,
+ *   leases, the claimed rows; saving the outcomes apart) and a stream event's look-up, against bare
+ *   index probes on the same file.
  *
  * Run: npm run bench:detect (BENCH_MODE=poll|stream|sql|all, BENCH_WATCHED=10000|1000000).
  */
@@ -32,13 +33,12 @@ import { type Config, loadConfig } from '../../src/config.ts';
 import { createMastodonStream } from '../../src/monitor/mastodon-stream.ts';
 import { Rechecker } from '../../src/monitor/recheck.ts';
 import { Archive } from '../../src/store/archive.ts';
-import { Db } from '../../src/store/db.ts';
-import { migrate } from '../../src/store/migrations.ts';
-import { claimDue, postsByStreamKey } from '../../src/store/monitor.ts';
+import { postsByStreamKey } from '../../src/store/monitor.ts';
 import { FakeBluesky } from '../../tests/fakes/bluesky.ts';
 import { FakeMastodon } from '../../tests/fakes/mastodon.ts';
-import { benchArchive } from '../search/generate.ts';
 import { pct } from '../stats.ts';
+import { millionPosts } from './million.ts';
+import { sql } from './sql.ts';
 
 const POSTS = Number(process.env.BENCH_POSTS ?? 10_000);
 const SCALE = Number(process.env.BENCH_SCALE ?? 10);
@@ -117,15 +117,11 @@ async function setup(name: string, scale: number, seed: number, watched: number)
   );
   const dataDir = mkdtempSync(path.join(tmpdir(), `archiefbot-detect-${name}-`));
   if (watched > POSTS) {
-    // The million other posts: bench/search's archive, not due during the run (their hosts do not exist).
-    const big = await benchArchive(1_000_000);
-    copyFileSync(path.join(big, 'archiefbot.db'), path.join(dataDir, 'archiefbot.db'));
-    const db = await Db.open(path.join(dataDir, 'archiefbot.db'));
-    await migrate(db);
-    await db.run(
-      "UPDATE post SET next_check_at = '2999-01-01T00:00:00.000Z', last_checked_at = '2999-01-01T00:00:00.000Z' WHERE next_check_at IS NOT NULL",
+    // The million other posts (bench/detect/million.ts), not due during the run (their hosts do not exist).
+    copyFileSync(
+      path.join(await millionPosts('watched'), 'archiefbot.db'),
+      path.join(dataDir, 'archiefbot.db'),
     );
-    await db.close();
   }
   const config = scaled(dataDir, scale);
   const archive = await Archive.open(dataDir, config.warc, {
@@ -417,102 +413,6 @@ async function stream(watched: number) {
   };
 }
 
-/** The SQL of a tick and of a stream look-up on the million-post archive, against bare index probes. */
-async function sql() {
-  const dir = await benchArchive(1_000_000);
-  const work = mkdtempSync(path.join(tmpdir(), 'archiefbot-detect-sql-'));
-  copyFileSync(path.join(dir, 'archiefbot.db'), path.join(work, 'archiefbot.db'));
-  const db = await Db.open(path.join(work, 'archiefbot.db'));
-  await migrate(db);
-  const config = loadConfig({ ARCHIEFBOT_DATA_DIR: work });
-  const perPlatform = Object.fromEntries(
-    Object.entries(config.monitor.budget).map(([p, b]) => {
-      const perTick = Math.max(
-        1,
-        Math.floor(
-          b.requestsPerHour * (1 - config.monitor.headroom) * (config.monitor.tickSeconds / 3600) * 2,
-        ),
-      );
-      return [p, { due: perTick * b.batchSize, inAll: perTick * b.batchSize }];
-    }),
-  );
-  const platforms = Object.keys(perPlatform);
-  const posts = (await db.get<{ n: number }>('SELECT count(*) AS n FROM post'))!.n;
-  const tick: number[] = [];
-  const bareTick: number[] = [];
-  const full: number[] = [];
-  const look: number[] = [];
-  const bareLook: number[] = [];
-  let claimed = 0;
-  let claimedAll = 0;
-  const mastodon = { mastodon: perPlatform.mastodon! };
-  for (let i = 0; i < 40; i++) {
-    // Time runs on four hours a turn, so that posts keep falling due (the next checks span a week).
-    const now = new Date(Date.parse('2026-11-26T00:00:00Z') + i * 4 * 3_600_000).toISOString();
-    // One Mastodon tick at its budget (two ticks' worth in hand: the most it claims).
-    let t = performance.now();
-    const due = await claimDue(db, {
-      now,
-      leaseUntil: '2999-01-01',
-      limit: 0,
-      platforms: ['mastodon'],
-      perPlatform: mastodon,
-    });
-    tick.push(performance.now() - t);
-    claimed += due.length;
-    // The same selection as bare index range scans (no lease, no rows read for the check).
-    t = performance.now();
-    const ids = await db.all<{ id: number }>(
-      'SELECT id FROM post INDEXED BY post_platform_due WHERE platform = ? AND next_check_at <= ? ORDER BY next_check_at LIMIT ?',
-      ['mastodon', now, mastodon.mastodon.due],
-    );
-    await db.all(
-      'SELECT id FROM post INDEXED BY post_platform_checked WHERE platform = ? AND next_check_at > ? ORDER BY last_checked_at LIMIT ?',
-      ['mastodon', now, Math.max(0, mastodon.mastodon.inAll - ids.length)],
-    );
-    bareTick.push(performance.now() - t);
-    // Every platform at its default budget at once (bluesky's alone is 6,000 posts).
-    t = performance.now();
-    claimedAll += (await claimDue(db, { now, leaseUntil: '2999-01-01', limit: 0, platforms, perPlatform }))
-      .length;
-    full.push(performance.now() - t);
-    const id = 1 + Math.floor(Math.random() * 250_000) * 3;
-    t = performance.now();
-    await postsByStreamKey(db, 'mastodon', `https://social.overheid.nl/users/x/statuses/${id}`, [
-      `https://social.overheid.nl/api/v1/statuses/${id}`,
-      `http://social.overheid.nl/api/v1/statuses/${id}`,
-    ]);
-    look.push(performance.now() - t);
-    t = performance.now();
-    await db.get('SELECT id FROM post WHERE id = ?', [id]);
-    bareLook.push(performance.now() - t);
-  }
-  // The statements before this change, for the record (few runs: they scan the post table).
-  const old: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    const t = performance.now();
-    await db.all(
-      `SELECT id FROM post WHERE platform = 'mastodon' AND (platform_id = ?1 OR api_ref IN (?2, ?3))`,
-      ['x', 'https://social.overheid.nl/api/v1/statuses/5000', 'b'],
-    );
-    old.push(performance.now() - t);
-  }
-  await db.close();
-  rmSync(work, { recursive: true, force: true });
-  return {
-    mode: 'sql',
-    posts,
-    claimedPerTick: Math.round(claimed / tick.length),
-    tickMs: { p50: pct(tick, 50), p95: pct(tick, 95) },
-    claimedAllPlatforms: Math.round(claimedAll / full.length),
-    allPlatformsMs: { p50: pct(full, 50), p95: pct(full, 95) },
-    bareTickMs: { p50: pct(bareTick, 50), p95: pct(bareTick, 95) },
-    lookupMs: { p50: pct(look, 50), p95: pct(look, 95) },
-    bareLookupMs: { p50: pct(bareLook, 50), p95: pct(bareLook, 95) },
-    oldLookupMs: pct(old, 50),
-  };
-}
-
 const mode = process.env.BENCH_MODE ?? 'all';
 const watched = Number(process.env.BENCH_WATCHED ?? POSTS);
 const results: unknown[] = [];
@@ -520,7 +420,7 @@ if (mode === 'sql' || mode === 'all') {
   const r = await sql();
   results.push(r);
   console.log(
-    `sql at ${r.posts.toLocaleString('en')} posts: Mastodon tick (${r.claimedPerTick} claimed) p50/p95 ${r.tickMs.p50.toFixed(2)}/${r.tickMs.p95.toFixed(2)} ms (bare index range scans ${r.bareTickMs.p50.toFixed(2)}/${r.bareTickMs.p95.toFixed(2)}); every platform (${r.claimedAllPlatforms} claimed) ${r.allPlatformsMs.p50.toFixed(0)}/${r.allPlatformsMs.p95.toFixed(0)} ms | stream look-up ${r.lookupMs.p50.toFixed(3)}/${r.lookupMs.p95.toFixed(3)} ms (by primary key ${r.bareLookupMs.p50.toFixed(3)}/${r.bareLookupMs.p95.toFixed(3)}; the old OR statement ${r.oldLookupMs.toFixed(0)} ms)`,
+    `sql at ${r.posts.toLocaleString('en')} posts: Mastodon tick (${r.claimedPerTick} claimed) p50/p95 ${r.tickMs.p50.toFixed(2)}/${r.tickMs.p95.toFixed(2)} ms (bare index range scans ${r.bareTickMs.p50.toFixed(2)}/${r.bareTickMs.p95.toFixed(2)}; the claim before its lease table ${r.oldTickMs.p50.toFixed(1)}/${r.oldTickMs.p95.toFixed(1)}), saving their checks ${r.saveMs.p50.toFixed(1)}/${r.saveMs.p95.toFixed(1)} ms; every platform (${r.claimedAllPlatforms} claimed) ${r.allPlatformsMs.p50.toFixed(0)}/${r.allPlatformsMs.p95.toFixed(0)} ms, saved ${r.allPlatformsSaveMs.p50.toFixed(0)}/${r.allPlatformsSaveMs.p95.toFixed(0)} ms | stream look-up ${r.lookupMs.p50.toFixed(3)}/${r.lookupMs.p95.toFixed(3)} ms (by primary key ${r.bareLookupMs.p50.toFixed(3)}/${r.bareLookupMs.p95.toFixed(3)})`,
   );
 }
 if (mode === 'stream' || mode === 'all') {
