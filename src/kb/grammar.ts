@@ -505,6 +505,77 @@ const TAILS_DELETE: L = {
   en: ['may be deleted.', 'can go.', 'may be destroyed.'],
 };
 
+/**
+ * What else an asker says about the item, as a sentence between the statement and the question: a Woo
+ * request or a dispute, an edit or deletion, "it is on the platform anyway", a time outside the office,
+ * a hotspot, an erasure request, a copy already kept, a formal decision, others' comments.
+ */
+const SITUATIONS: L = {
+  nl: [
+    'Er loopt een Woo-verzoek over dit bericht.',
+    'Er loopt nog een bezwaarprocedure over.',
+    'Het is later aangepast.',
+    'Het is inmiddels verwijderd.',
+    'Het staat toch ook op het platform zelf.',
+    'Dat was voordat ze minister werd.',
+    'Dat was nadat hij was afgetreden.',
+    'Het ging over de coronacrisis.',
+    'Een inwoner vraagt op grond van de AVG om verwijdering.',
+    'We hebben er al een kopie van in ons archief.',
+    'Het bericht bevat een formeel besluit.',
+    'Er staan veel reacties van inwoners onder.',
+  ],
+  en: [
+    'There is a pending Woo request about this post.',
+    'An objection procedure about it is still pending.',
+    'It was edited later.',
+    'It has since been deleted.',
+    'It is on the platform itself anyway.',
+    'That was before she became minister.',
+    'That was after he had resigned.',
+    'It was about the corona crisis.',
+    'A resident asks for erasure under the GDPR.',
+    'We already have a copy of it in our archive.',
+    'The post contains a formal decision.',
+    'Many residents have commented on it.',
+  ],
+};
+/**
+ * Other things that happen to an item, as one statement with its author ({role}) and platform: a like, a
+ * repost, a direct message, a resident's comment, a webcare reply, a profile change, a decision, a chat
+ * group, a story, a livestream, a deletion.
+ */
+const EVENTS: L = {
+  nl: [
+    '{Role} liket een tweet van een journalist.',
+    '{Role} deelt een post van een andere gemeente door op {platform}.',
+    '{Role} stuurt een inwoner een privébericht via {platform}.',
+    'Een inwoner reageert kritisch op een post van {role}.',
+    '{Role} beantwoordt een klacht van een burger op {platform}.',
+    '{Role} past de profielfoto en de bio op {platform} aan.',
+    '{Role} maakt via {platform} een besluit over de subsidie bekend.',
+    '{Role} zit in een WhatsAppgroep met collega’s en bespreekt daar het beleid.',
+    '{Role} plaatst een story die na 24 uur verdwijnt.',
+    '{Role} retweet een bericht van de partij.',
+    '{Role} zet een livestream van de raadsvergadering op {platform}.',
+    '{Role} verwijdert een oude tweet.',
+  ],
+  en: [
+    '{Role} likes a tweet by a journalist.',
+    '{Role} reposts a post by another municipality on {platform}.',
+    '{Role} sends a resident a direct message via {platform}.',
+    'A resident posts a critical comment on a post by {role}.',
+    '{Role} answers a complaint from a citizen on {platform}.',
+    '{Role} updates the profile photo and bio on {platform}.',
+    '{Role} announces a decision on the subsidy via {platform}.',
+    '{Role} is in a WhatsApp group with colleagues and discusses the policy there.',
+    '{Role} posts a story that disappears after 24 hours.',
+    '{Role} retweets a message from the party.',
+    '{Role} puts a livestream of the council meeting on {platform}.',
+    '{Role} deletes an old tweet.',
+  ],
+};
+
 /** The picks of one pair: [Dutch, English] of every part. */
 interface Picks {
   role: [string, string];
@@ -519,6 +590,7 @@ interface Picks {
   org: (typeof ORGS)[number];
   frame: [string, string];
   tail: [string, string];
+  event: [string, string];
 }
 
 const cap = (x: string): string => x.charAt(0).toUpperCase() + x.slice(1);
@@ -634,6 +706,11 @@ const PAIR_ORDERS: [string, (k: 0 | 1, p: Picks) => string][] = [
         : `${join(cap(p.item[k]), p.topic[k], 'is on the', p.org.adj, p.platform, 'account')}. ${p.frame[k]}`,
   ],
   [
+    'event',
+    (k, p) =>
+      `${p.event[k].replace('{Role}', cap(p.role[k])).replace('{role}', p.role[k]).replace('{platform}', p.platform)} ${p.frame[k]}`,
+  ],
+  [
     "someone's platform item",
     (k, p) =>
       k === 0
@@ -648,7 +725,9 @@ export const PAIR_ORDER_NAMES: string[] = PAIR_ORDERS.map(([name]) => name);
 /**
  * `n` question pairs, deterministic for a seed: every list is picked by index in both languages, so the
  * Dutch and the English question say the same, in one of the sentence orders and constructions of
- * PAIR_ORDERS, with a direct or (one in four) indirect question frame. Used to find where the reader
+ * PAIR_ORDERS (one in five an event: a like, a repost, a DM, a comment, a webcare reply …), with a direct
+ * or (one in four) indirect question frame, and in three of ten a sentence on the item's situation before
+ * it (a Woo request, an edit, a time before the office …). Used to find where the reader
  * reads one language worse than the other (tests/kb/pairs.ts), never at answer time.
  */
 export function generatePairs(n: number, seed = 77): GeneratedPair[] {
@@ -666,8 +745,12 @@ export function generatePairs(n: number, seed = 77): GeneratedPair[] {
     const it = idx(ITEMS);
     const type: QuestionType = r() < 0.3 ? 'delete' : 'decision';
     const indirect = r() < 0.25;
-    const [name, make] = PAIR_ORDERS[Math.floor(r() * PAIR_ORDERS.length)]!;
+    const [name, make] =
+      r() < 0.2
+        ? PAIR_ORDERS.find(([o]) => o === 'event')!
+        : PAIR_ORDERS[Math.floor(r() * PAIR_ORDERS.length)]!;
     const direct = name === 'if first';
+    const situation = !direct && name !== 'indirect, item inside' && r() < 0.3 ? both(SITUATIONS) : null;
     const frames =
       type === 'delete'
         ? indirect && !direct
@@ -689,7 +772,9 @@ export function generatePairs(n: number, seed = 77): GeneratedPair[] {
       org: ORGS[Math.floor(r() * ORGS.length)]!,
       frame: both(frames),
       tail: both(type === 'delete' ? TAILS_DELETE : TAILS),
+      event: both(EVENTS),
     };
+    if (situation) p.frame = [`${situation[0]} ${p.frame[0]}`, `${situation[1]} ${p.frame[1]}`];
     out.push({ nl: make(0, p), en: make(1, p), type, work, order: name });
   }
   return out;
