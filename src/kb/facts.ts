@@ -797,10 +797,14 @@ function readStateAndIntent(r: Reading, f: Facts): void {
     if (toks[j]?.sentence === t.sentence) return;
     if (toks.some((o) => o.sentence === t.sentence && MODALS.has(o.raw))) f.intent = 'delete';
   });
-  // Removal asked on the grounds of the AVG is an erasure request: "op grond van de AVG verwijderen".
+  // Removal asked on the grounds of the AVG is an erasure request: "op grond van de AVG verwijderen",
+  // "vraagt op grond van de AVG om verwijdering".
   const privacy = all('lawOther').filter((m) => PRIVACY_LAW.has(m.text));
-  const removal = [...all('deleteIntent'), ...all('deleted')];
-  if (privacy.some((p) => removal.some((d) => toks[d.start]?.sentence === toks[p.start]?.sentence))) {
+  const removal = [
+    ...[...all('deleteIntent'), ...all('deleted')].map((d) => toks[d.start]?.sentence),
+    ...toks.filter((t) => REMOVAL_NOUNS.has(t.raw)).map((t) => t.sentence),
+  ];
+  if (privacy.some((p) => removal.includes(toks[p.start]?.sentence))) {
     f.erasure = true;
     f.intent = null;
   }
@@ -808,12 +812,28 @@ function readStateAndIntent(r: Reading, f: Facts): void {
   if (platform) f.platform = PLATFORM_NAMES[platform.text] ?? platform.text;
 }
 
+/** Nouns of removal: with a privacy law in the sentence, a request for erasure. */
+const REMOVAL_NOUNS = new Set(['verwijdering', 'removal', 'deletion', 'wissing']);
+
 /**
  * The words the reading rules test outside the lexicon (time qualifiers, negations, verbs of sending
  * and closing, prepositions): known words, so a typo in one of them is corrected like any lexicon word.
  */
 export function readerWords(): string[] {
-  const sets = [TOPIC, NEGATORS, MODALS, PASSIVE, FROM, UNDER, SEND, RECEIVE, SHARE, REPLY_VERBS, CLOSE];
+  const sets = [
+    TOPIC,
+    NEGATORS,
+    MODALS,
+    PASSIVE,
+    FROM,
+    UNDER,
+    SEND,
+    RECEIVE,
+    SHARE,
+    REPLY_VERBS,
+    CLOSE,
+    REMOVAL_NOUNS,
+  ];
   const fromPatterns = [...OUTSIDE_OFFICE, MIXED].flatMap((re) => re.source.match(/[a-z]{4,}/g) ?? []);
   return [...new Set([...sets.flatMap((x) => [...x]), ...fromPatterns])].filter((w) => /^[a-z]+$/.test(w));
 }

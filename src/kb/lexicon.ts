@@ -833,6 +833,7 @@ export const LEXICON: LexiconGroup[] = [
       'staat al op',
       'staan al op',
       'toch al op',
+      'toch ook op',
       'nog op',
       'still on',
       'already on',
