@@ -199,6 +199,8 @@ export const LEXICON: LexiconGroup[] = [
       'citizens',
       'inwoner',
       'inwoners',
+      'resident',
+      'residents',
       'volger',
       'volgers',
       'follower',
