@@ -530,6 +530,13 @@ describe('mechanisms found with the development set (issue 15, tests/kb/eval-dev
     ).toBe('story');
   });
 
+  it('an account that is "also used for work" is hybrid', () => {
+    expect(facts('Our director-general has a private X account that she also uses for work.').account).toBe(
+      'hybrid',
+    );
+    expect(facts('De wethouder gebruikt zijn privéaccount ook wel voor zijn werk.').account).toBe('hybrid');
+  });
+
   it('answers a Dutch negative question that must be answered "archive" with "Jawel"', () => {
     expect(ask('Hoeven we de story van de gemeente niet te bewaren?').answer).toMatch(/^Jawel, bewaren/);
   });

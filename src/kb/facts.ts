@@ -201,7 +201,7 @@ const MODALS = new Set([
 const PRIVACY_LAW = new Set(['avg', 'gdpr', 'privacywet']);
 /** Used for work now and then: the account serves both. */
 const MIXED =
-  /\b(soms|af en toe|weleens|wel eens|regelmatig|ook voor|sometimes|occasionally|now and then|from time to time|also for)\b[^.?!;]{0,30}\b(werk|werkzaamheden|work|zakelijk|business)\b/;
+  /\b(soms|af en toe|weleens|wel eens|regelmatig|ook voor|sometimes|occasionally|now and then|from time to time|also for|(?:also|ook)(?:\s+\w+){1,2}\s+(?:for|voor))\b[^.?!;]{0,30}\b(werk|werkzaamheden|work|zakelijk|business)\b/;
 const stems = (t: string) => words(fold(t)).map(stem).join(' ');
 const PRIVATE_LIFE = new Set((DATA.find((l) => l.id === 'prive-leven')?.terms ?? []).map(stems));
 const OFFICE_WORDS = new Set(['in functie', 'functie', 'ambt', 'in office']);
@@ -779,11 +779,9 @@ function readStateAndIntent(r: Reading, f: Facts): void {
   if (has('edited')) f.change = 'edited';
   if (has('deleteIntent') || closesAccount(r)) f.intent = 'delete';
   if (has('hold')) f.hold = true;
-  // a bare "anyway" relies on the platform only when one is named or said: "they are on Facebook anyway",
-  // "it is on the platform itself anyway"; a participle that is what the asker wants ("moet de oude tekst
-  // ook bewaard worden?") is no reliance
-  const platformSaid = has('platform') || r.a.tokens.some((t) => t.raw === 'platform');
-  if (r.all('elsewhere').some((m) => (m.text !== 'anyway' || platformSaid) && !wished(r, m)))
+  // a bare "anyway" relies on the platform only when one is named: "they are on Facebook anyway"; a
+  // participle that is what the asker wants ("moet de oude tekst ook bewaard worden?") is no reliance
+  if (r.all('elsewhere').some((m) => (m.text !== 'anyway' || has('platform')) && !wished(r, m)))
     f.elsewhere = true;
   if (STORED_ALREADY.test(r.text)) f.elsewhere = true;
   if (has('formal')) f.formal = true;
