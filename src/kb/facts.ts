@@ -779,9 +779,11 @@ function readStateAndIntent(r: Reading, f: Facts): void {
   if (has('edited')) f.change = 'edited';
   if (has('deleteIntent') || closesAccount(r)) f.intent = 'delete';
   if (has('hold')) f.hold = true;
-  // a bare "anyway" relies on the platform only when one is named: "they are on Facebook anyway"; a
-  // participle that is what the asker wants ("moet de oude tekst ook bewaard worden?") is no reliance
-  if (r.all('elsewhere').some((m) => (m.text !== 'anyway' || has('platform')) && !wished(r, m)))
+  // a bare "anyway" relies on the platform only when one is named or said: "they are on Facebook anyway",
+  // "it is on the platform itself anyway"; a participle that is what the asker wants ("moet de oude tekst
+  // ook bewaard worden?") is no reliance
+  const platformSaid = has('platform') || r.a.tokens.some((t) => t.raw === 'platform');
+  if (r.all('elsewhere').some((m) => (m.text !== 'anyway' || platformSaid) && !wished(r, m)))
     f.elsewhere = true;
   if (STORED_ALREADY.test(r.text)) f.elsewhere = true;
   if (has('formal')) f.formal = true;
