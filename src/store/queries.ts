@@ -743,8 +743,8 @@ export function candidatesSql(plan: SearchPlan): { sql: string; params: unknown[
   };
 }
 
-/** How many of the newest matches in a rowid range the probe reads (at most), and the lowest of them. */
-export const DENSITY_SQL = `SELECT count(*) AS n, min(rowid) AS low FROM (
+/** The newest matches in a rowid range, at most ?4 of them, newest first, as a JSON array (the probe). */
+export const DENSITY_SQL = `SELECT json_group_array(rowid) AS ids FROM (
   SELECT rowid FROM version_fts WHERE version_fts MATCH ?1 AND rowid <= ?2 AND rowid >= ?3 ORDER BY rowid DESC LIMIT ?4)`;
 const PROBE = 256;
 
@@ -757,9 +757,11 @@ export const LOOKUP_SQL = `SELECT f.rowid AS vid, v.post_id, ${later('v')}, snip
   WHERE version_fts MATCH ?1`;
 
 /**
- * A narrow filter: its versions first (an index on post), then either one scan of the FTS5 index over
- * their rowid range (matchesSql) or one look-up per version, newest first in growing chunks, whichever
- * reads less: the range's matches are estimated from how far down the newest {@link PROBE} reach.
+ * A narrow filter: its versions first (an index on post), then the newest {@link PROBE} matches in
+ * their rowid range. Fewer: those are all, and the filter's among them are looked up (their rows and
+ * snippets). More: the range's matches are estimated from how far down the probe reached, and either
+ * one scan of the FTS5 index over the range (matchesSql) or one look-up per version, newest first in
+ * growing chunks, whichever reads less ({@link LOOKUP_COST}).
  */
 async function narrowFetch(db: Db, plan: SearchPlan, below: number, lookupCost: number): Promise<Fetch> {
   const c = candidatesSql(plan);
@@ -767,9 +769,26 @@ async function narrowFetch(db: Db, plan: SearchPlan, below: number, lookupCost: 
   const ids = JSON.parse(row?.ids ?? '[]') as number[];
   if (!ids.length) return async () => ({ rows: [], done: true });
   // A prefix not spelled out (FTS5 would merge its words' lists again for every look-up) is scanned.
-  const lookUp =
-    !plan.match.includes('*') && (lookupCost === 0 || (await manyMatches(db, plan.match, ids, lookupCost)));
-  if (!lookUp) return scanFetch(db, plan);
+  if (plan.match.includes('*') || lookupCost === Number.POSITIVE_INFINITY) return scanFetch(db, plan);
+  if (lookupCost === 0) return lookupFetch(db, plan.match, ids);
+  const hi = ids[0]!;
+  const lo = ids.at(-1)!;
+  const probe = await db.get<{ ids: string }>(DENSITY_SQL, [plan.match, hi, lo, PROBE]);
+  const found = JSON.parse(probe?.ids ?? '[]') as number[];
+  if (found.length < PROBE) {
+    const theirs = new Set(ids);
+    return lookupFetch(
+      db,
+      plan.match,
+      found.filter((id) => theirs.has(id)),
+    );
+  }
+  const matches = (found.length * (hi - lo + 1)) / (hi - found.at(-1)! + 1);
+  return matches > lookupCost * ids.length ? lookupFetch(db, plan.match, ids) : scanFetch(db, plan);
+}
+
+/** One FTS5 look-up per version of a list (newest first), in chunks that grow until the page is full. */
+function lookupFetch(db: Db, match: string, ids: number[]): Fetch {
   let next = 0;
   let chunk = 64;
   return async (under, batch) => {
@@ -779,21 +798,11 @@ async function narrowFetch(db: Db, plan: SearchPlan, below: number, lookupCost: 
       const part = ids.slice(next, next + chunk);
       next += part.length;
       chunk = Math.min(chunk * 2, 1024);
-      const got = await db.all<MatchRow>(LOOKUP_SQL, [plan.match, JSON.stringify(part)]);
+      const got = await db.all<MatchRow>(LOOKUP_SQL, [match, JSON.stringify(part)]);
       rows.push(...got.sort((a, b) => b.vid - a.vid));
     }
     return { rows, done: next >= ids.length };
   };
-}
-
-/** Whether the versions' rowid range holds more matches than looking each version up would cost. */
-async function manyMatches(db: Db, match: string, ids: number[], lookupCost: number): Promise<boolean> {
-  const hi = ids[0]!;
-  const lo = ids.at(-1)!;
-  const probe = await db.get<{ n: number; low: number | null }>(DENSITY_SQL, [match, hi, lo, PROBE]);
-  if (!probe || probe.n < PROBE || probe.low === null) return false; // the range holds only these
-  const matches = (probe.n * (hi - lo + 1)) / (hi - probe.low + 1);
-  return matches > lookupCost * ids.length;
 }
 
 /** The look-up of a later matching version of a post (listed there, on this page or an earlier one). */
