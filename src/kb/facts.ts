@@ -517,8 +517,15 @@ function reactionType(r: Reading, m: Match): ContentType {
   const agent = a.tokens.findIndex(
     (t, i) => i >= m.end && t.sentence === sentence && (t.raw === 'door' || t.raw === 'by'),
   );
-  // … but "a comment on a post by the province": a "by" right after another item names that item's author
-  const ofItem = a.matches.some((o) => o.end === agent && o.start > m.start && ITEMS.includes(o.concept));
+  // … but "a comment on a post by the province": a "by" right after another item (a noun after its
+  // article, not "posted") names that item's author
+  const ofItem = a.matches.some(
+    (o) =>
+      o.end === agent &&
+      o.start > m.start &&
+      ITEMS.includes(o.concept) &&
+      ARTICLES.has(a.tokens[o.start - 1]?.raw ?? ''),
+  );
   if (agent >= 0 && !ofItem) {
     const by = persons.find((p) => p.start > agent && p.start - agent <= 3);
     if (by) return by.concept === 'third' ? 'comment' : 'webcare';
