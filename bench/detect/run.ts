@@ -6,8 +6,9 @@
  * fake enforces Mastodon's default limit (300 requests per 5 minutes per IP) with its headers.
  * Time-to-detect runs from the change on the fake to the stored alert.
  *
- * - **poll-only**: the monitor's ticks alone (`pass({ budgeted: true })`: the decaying schedule, then
- *   the posts checked longest ago, spending `monitor.budget.mastodon` less `monitor.headroom`). One
+ * - **poll-only**: the monitor's ticks alone (`pass({ budgeted: true, until })`: rounds as the budget
+ *   refills until the next tick, each the decaying schedule's due posts up to half and the posts
+ *   checked longest ago in the rest, spending `monitor.budget.mastodon` less `monitor.headroom`). One
  *   simulated hour on a clock compressed BENCH_SCALE times (default 10): the schedule, ticks, budget
  *   and the fake's rate-limit window are divided by it. Measured times are multiplied back, so the
  *   real processing time counts ×10 too (an upper bound; each pass's real time is reported apart).
@@ -162,10 +163,29 @@ async function setup(name: string, scale: number, seed: number, watched: number)
     close,
     change,
     requests: () => m.requests.length,
+    /** The fake's requests since `from`, by what they ask (where the window goes). */
+    kinds: (from: number) => requestKinds(m.requests.slice(from).map((r) => r.path)),
   };
 }
 
-type Watched = Omit<Awaited<ReturnType<typeof setup>>, 'm' | 'posts'> & {
+/** Batch look-ups, single status look-ups (deletions confirmed, captures), account look-ups, the rest. */
+function requestKinds(paths: string[]): Record<string, number> {
+  const out: Record<string, number> = { batch: 0, status: 0, account: 0, other: 0 };
+  for (const p of paths) {
+    const k = p.startsWith('/api/v1/statuses?')
+      ? 'batch'
+      : /^\/api\/v1\/statuses\/[^/?]+$/.test(p)
+        ? 'status'
+        : p.startsWith('/api/v1/accounts/')
+          ? 'account'
+          : 'other';
+    out[k]!++;
+  }
+  return out;
+}
+
+type Watched = Omit<Awaited<ReturnType<typeof setup>>, 'm' | 'posts' | 'kinds'> & {
+  kinds?: (from: number) => Record<string, number>;
   posts: { id: string; url: string }[];
 };
 
@@ -251,23 +271,34 @@ async function apply(change: (c: Change) => void, changes: Change[]): Promise<vo
   }
 }
 
-/** Runs the monitor's ticks until stopped; returns the real time of each pass. */
+/**
+ * Runs the monitor's ticks until stopped, as its tick job does: every tick a pass that spends the
+ * budget as it refills until the next tick (rounds). Returns the real time of each round that checked.
+ */
 function ticker(rechecker: Rechecker, config: Config) {
   // BENCH_NO_TICKS=1: the stream alone (to tell its own latency from the budget's competition).
   let stop = process.env.BENCH_NO_TICKS === '1';
   const passMs: number[] = [];
   const done = (async () => {
     while (!stop) {
-      const t = performance.now();
-      const pass = await rechecker.pass({ limit: 5000, budgeted: true });
-      if (pass.checked) passMs.push(performance.now() - t);
-      await new Promise((r) => setTimeout(r, config.monitor.tickSeconds * 1000));
+      const next = Date.now() + config.monitor.tickSeconds * 1000;
+      await rechecker.pass({
+        limit: 5000,
+        budgeted: true,
+        until: next,
+        onRound: (round) => {
+          if (round.checked) passMs.push(round.ms ?? 0);
+        },
+      });
+      const wait = next - Date.now();
+      if (wait > 0 && !stop) await new Promise((r) => setTimeout(r, wait));
     }
   })();
   return {
     passMs,
     stop: async () => {
       stop = true;
+      rechecker.stop();
       await done;
     },
   };
@@ -316,6 +347,8 @@ async function pollOnly(platform: 'mastodon' | 'bluesky') {
   await ticks.stop();
   const elapsed = Date.now() - start;
   const requests = s.requests() - before;
+  const perHour = (n: number) => Math.round(n / ((elapsed * scale) / 3_600_000));
+  const kinds = Object.fromEntries(Object.entries(s.kinds?.(before) ?? {}).map(([k, n]) => [k, perHour(n)]));
   const r = await detections(s.archive, s.ids, changes, scale);
   // Baseline: round robin over every post at exactly the budget, reading the fake's change log.
   const budget = s.config.monitor.budget[platform]!;
@@ -344,7 +377,8 @@ async function pollOnly(platform: 'mastodon' | 'bluesky') {
     max: Math.max(...r.times),
     baselineP50: pct(baseline, 50),
     baselineP95: pct(baseline, 95),
-    requestsPerHour: Math.round(requests / ((elapsed * scale) / 3_600_000)),
+    requestsPerHour: perHour(requests),
+    requestKindsPerHour: kinds,
     passRealMs: { p50: pct(ticks.passMs, 50), p95: pct(ticks.passMs, 95) },
     backfillSeconds: Number((s.backfillMs / 1000).toFixed(1)),
   };
@@ -438,7 +472,11 @@ for (const platform of mode === 'poll' || mode === 'all' ? platforms : []) {
   const r = await pollOnly(platform);
   results.push(r);
   console.log(
-    `poll-only ${r.platform} detected ${r.detected}/${r.changes} (wrong kind ${r.wrongKind})  p50 ${fmt(r.p50)}  p95 ${fmt(r.p95)}  max ${fmt(r.max)} | ideal checker at the same budget p50 ${fmt(r.baselineP50)} p95 ${fmt(r.baselineP95)} | ${r.requestsPerHour} requests/hour (limit ${r.limitPerHour.toLocaleString('en')}) | pass real time p95 ${r.passRealMs.p95.toFixed(0)} ms`,
+    `poll-only ${r.platform} detected ${r.detected}/${r.changes} (wrong kind ${r.wrongKind})  p50 ${fmt(r.p50)}  p95 ${fmt(r.p95)}  max ${fmt(r.max)} | ideal checker at the same budget p50 ${fmt(r.baselineP50)} p95 ${fmt(r.baselineP95)} | ${r.requestsPerHour} requests/hour (limit ${r.limitPerHour.toLocaleString('en')}; ${Object.entries(
+      r.requestKindsPerHour,
+    )
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ')}) | round real time p95 ${r.passRealMs.p95.toFixed(0)} ms`,
   );
 }
 console.log(
