@@ -932,6 +932,11 @@ export const LEXICON: LexiconGroup[] = [
   {
     concept: 'ptYes',
     terms: [
+      // the body's meeting, not the body as author: "a livestream of the council meeting"
+      'council meeting',
+      'council meetings',
+      'raadsvergadering',
+      'raadsvergaderingen',
       'beleidsterrein',
       'beleidsveld',
       'werkterrein',
