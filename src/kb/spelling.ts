@@ -67,7 +67,60 @@ function load(): Set<string> {
 
 /** True when the word (folded) is a Dutch or English dictionary word that correction must not rewrite. */
 export function isDictionaryWord(w: string): boolean {
-  return load().has(w);
+  return load().has(w) || inBloom(w);
+}
+
+// ---- every dictionary word: a Bloom filter (src/kb/models/dictionary.bloom, written by train:kb) ----
+
+export const DICTIONARY_BLOOM = path.join(MODELS_DIR, 'dictionary.bloom');
+/** A typo taken for a dictionary word (and so left uncorrected) at most this often. */
+const BLOOM_FALSE_POSITIVES = 0.005;
+
+let bloom: { bits: Uint8Array; m: number; k: number } | null | undefined;
+
+/** FNV-1a, 32 bits, with a seed. */
+function fnv(w: string, seed: number): number {
+  let h = (0x811c9dc5 ^ seed) >>> 0;
+  for (let i = 0; i < w.length; i++) h = Math.imul(h ^ w.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
+function positions(w: string, m: number, k: number): number[] {
+  const a = fnv(w, 0);
+  const b = fnv(w, 0x5bd1e995) | 1;
+  return Array.from({ length: k }, (_, i) => (a + Math.imul(i, b)) >>> 0).map((h) => h % m);
+}
+
+/**
+ * The Bloom filter of a word list (deterministic): a 12-byte header (bits m, hashes k, words n, each a
+ * 32-bit little-endian number) and the bits.
+ */
+export function bloomFilter(words: string[]): Uint8Array {
+  const n = Math.max(1, words.length);
+  const m = Math.ceil((-n * Math.log(BLOOM_FALSE_POSITIVES)) / Math.LN2 ** 2);
+  const k = Math.max(1, Math.round((m / n) * Math.LN2));
+  const out = new Uint8Array(12 + Math.ceil(m / 8));
+  const view = new DataView(out.buffer);
+  view.setUint32(0, m, true);
+  view.setUint32(4, k, true);
+  view.setUint32(8, words.length, true);
+  for (const w of words) for (const p of positions(w, m, k)) out[12 + (p >> 3)]! |= 1 << (p & 7);
+  return out;
+}
+
+function inBloom(w: string): boolean {
+  if (bloom === undefined) {
+    try {
+      const data = readFileSync(DICTIONARY_BLOOM);
+      const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+      bloom = { m: view.getUint32(0, true), k: view.getUint32(4, true), bits: data.subarray(12) };
+    } catch {
+      bloom = null;
+    }
+  }
+  if (!bloom) return false;
+  const { bits, m, k } = bloom;
+  return positions(w, m, k).every((p) => (bits[p >> 3]! & (1 << (p & 7))) !== 0);
 }
 
 /**
@@ -238,6 +291,33 @@ export function ordinaryRival(
   return null;
 }
 
+/**
+ * The one ordinary word a single likely slip away (cost below one edit) that the reader knows by its
+ * stem, at a cost of at most `cost`: the form the asker wrote ("verwjidert" is verwijdert, which keeps
+ * its tense; "lkiet" is liket), where a known word is further or of another form. Null when two such
+ * words of different stems are as likely.
+ */
+function knownForm(v: KnownWords, typed: string, cost: number, near?: string, lang?: Lang): string | null {
+  let best: { word: string; cost: number } | null = null;
+  let tie = false;
+  for (const o of oneEdit(typed)) {
+    if (!isOrdinaryWord(o, lang) || !(isKnown(v, o) || (near && inflected(o, near)) || knownBase(v, o)))
+      continue;
+    const c = typoCost(typed, o, 1);
+    if (c >= 1 || c > cost) continue;
+    if (!best || c < best.cost) [best, tie] = [{ word: o, cost: c }, false];
+    else if (c === best.cost && !inflected(o, best.word)) tie = true;
+  }
+  return best && !tie ? best.word : null;
+}
+
+/** A known word with an inflectional ending: "liket" is like + t. */
+function knownBase(v: KnownWords, w: string): boolean {
+  for (const e of INFLECTIONS)
+    if (w.length - e.length >= 4 && w.endsWith(e) && isKnown(v, w.slice(0, -e.length))) return true;
+  return false;
+}
+
 function isKnown(v: KnownWords, w: string): boolean {
   const s = stem(w);
   return v.lexRaw.has(w) || v.lexStem.has(s) || v.corpusRaw.has(w) || v.corpusStem.has(s);
@@ -286,7 +366,9 @@ function unrivalled(
   near: Near | null,
   context: WordContext = {},
 ): string | null {
-  if (!near) return null;
+  if (!near) return knownForm(v, typed, 0.9, undefined, context.lang);
+  const form = knownForm(v, typed, near.cost, near.word, context.lang);
+  if (form && typoCost(typed, form, 1) < near.cost) return form;
   const domain = v.lexRaw.has(near.word) && !STOPWORDS.has(near.word) && !supported(near.word, context);
   const r = ordinaryRival(typed, near.word, near.cost, domain, context.lang);
   return r ? null : near.word;
@@ -344,17 +426,23 @@ function closestByStem(v: KnownWords, typed: string, context: WordContext): stri
  * on real compounds the dictionaries do not list, split too many of them into wrong parts) —
  * where that splits it into known parts of five letters or more ("commissies" is no comm + issues).
  */
-function compoundSlip(typed: string, knownPart: (w: string) => boolean): string[] | null {
+function compoundSlip(
+  typed: string,
+  rawPart: (w: string) => boolean,
+  knownPart: (w: string) => boolean,
+): string[] | null {
   if (typed.length < 10) return null;
   const tries: string[] = [];
   for (let i = 0; i < typed.length; i++) {
     if (i < typed.length - 1) tries.push(typed.slice(0, i) + typed[i + 1] + typed[i] + typed.slice(i + 2));
     if (typed[i] === typed[i + 1]) tries.push(typed.slice(0, i) + typed.slice(i + 1));
   }
-  for (const t of tries) {
-    const parts = splitCompound(t, knownPart);
-    if (parts?.every((p) => p.length >= 5) && !ordinaryPart(typed, parts)) return parts;
-  }
+  // parts known as written first ("gemeenteaccount"), then parts known by their stem
+  for (const known of [rawPart, knownPart])
+    for (const t of tries) {
+      const parts = splitCompound(t, known);
+      if (parts?.every((p) => p.length >= 5) && !ordinaryPart(typed, parts)) return parts;
+    }
   return null;
 }
 
@@ -404,7 +492,8 @@ export function correctWord(v: KnownWords, typed: string, context: WordContext =
   if (best) return [as(best)];
   if (parts) return parts.map((p) => ({ raw: p, typed }));
   // Compounds are Dutch: an English word outside the dictionary list ("statements") is no compound.
-  const slip = context.lang === 'en' ? null : compoundSlip(typed, knownPart);
+  const rawPart = (w: string) => (v.lexRaw.has(w) || v.corpusRaw.has(w)) && !STOPWORDS.has(w);
+  const slip = context.lang === 'en' ? null : compoundSlip(typed, rawPart, knownPart);
   if (slip) return slip.map((p) => ({ raw: p, typed }));
   // A compound with a mistyped part ("woningbuowplannen"): one part known, the other corrected.
   // Only long words, long parts: an English word outside the dictionary list ("concerned") is no compound.

@@ -16,7 +16,15 @@ import { knownWords } from './analyse.ts';
 import { ask } from './answer.ts';
 import { classify, fitTemperature, type Model, rawScores, softmax, train, unload } from './classify.ts';
 import { type Generated, generate, rng } from './grammar.ts';
-import { DICTIONARY_FILE, MODELS_DIR, rivalReach, SUFFIXES, vocabularyHash } from './spelling.ts';
+import {
+  bloomFilter,
+  DICTIONARY_BLOOM,
+  DICTIONARY_FILE,
+  MODELS_DIR,
+  rivalReach,
+  SUFFIXES,
+  vocabularyHash,
+} from './spelling.ts';
 import { allowedErrors, editDistance, fold } from './text.ts';
 
 interface Spell {
@@ -44,25 +52,43 @@ function forms(stem: string, endings: string[]): string[] {
   return out;
 }
 
-/** The prefix rules of a Hunspell .aff file: flag → [strip, add, condition at the start]. */
-function prefixRules(aff: Uint8Array): { long: boolean; rules: Map<string, [string, string, RegExp][]> } {
+type Affixes = Map<string, [string, string, RegExp][]>;
+
+/** The prefix and suffix rules of a Hunspell .aff file: flag → [strip, add, condition]. */
+function affixRules(aff: Uint8Array): { long: boolean; pfx: Affixes; sfx: Affixes } {
   const text = new TextDecoder().decode(aff);
-  const rules = new Map<string, [string, string, RegExp][]>();
+  const pfx: Affixes = new Map();
+  const sfx: Affixes = new Map();
   for (const line of text.split('\n')) {
     const f = line.trim().split(/\s+/);
-    if (f[0] !== 'PFX' || f.length < 5) continue;
-    const add = f[3]!.split('/')[0]!;
-    if (!/^[a-z]+$/.test(add)) continue;
+    if ((f[0] !== 'PFX' && f[0] !== 'SFX') || f.length < 5) continue;
+    const add = f[3] === '0' ? '' : f[3]!.split('/')[0]!;
+    if (!/^[a-zà-ÿ]*$/.test(add)) continue;
+    const rules = f[0] === 'PFX' ? pfx : sfx;
+    const cond = f[4] === '.' ? '' : f[4]!;
     const list = rules.get(f[1]!) ?? [];
-    list.push([f[2] === '0' ? '' : f[2]!, add, new RegExp(`^${f[4]}`)]);
+    list.push([f[2] === '0' ? '' : f[2]!, add, new RegExp(f[0] === 'PFX' ? `^${cond}` : `${cond}$`)]);
     rules.set(f[1]!, list);
   }
-  return { long: /^FLAG\s+long/m.test(text), rules };
+  return { long: /^FLAG\s+long/m.test(text), pfx, sfx };
+}
+
+/** A stem with the affixes its flags allow: "move" + re → "remove", "delegate" + ion → "delegation". */
+function affixed(lower: string, flags: string[], pfx: Affixes, sfx: Affixes): string[] {
+  const stems = [lower];
+  for (const flag of flags) {
+    for (const [strip, add, cond] of pfx.get(flag) ?? [])
+      if (cond.test(lower) && lower.startsWith(strip)) stems.push(add + lower.slice(strip.length));
+    for (const [strip, add, cond] of sfx.get(flag) ?? [])
+      if (cond.test(lower) && lower.endsWith(strip))
+        stems.push(lower.slice(0, lower.length - strip.length) + add);
+  }
+  return stems;
 }
 
 /**
  * The dictionary's word forms (folded), each with whether it is only a name (a stem with a capital): every
- * stem, with the prefixes its flags allow ("move" + re → "remove"), and their regular inflections.
+ * stem, with the prefixes and suffixes its flags allow, and their regular inflections.
  */
 function dictionaryWords(
   dict: { aff: Uint8Array; dic: Uint8Array },
@@ -70,7 +96,7 @@ function dictionaryWords(
   endings: string[],
 ): Map<string, boolean> {
   const out = new Map<string, boolean>();
-  const { long, rules } = prefixRules(dict.aff);
+  const { long, pfx, sfx } = affixRules(dict.aff);
   const lines = new TextDecoder().decode(dict.dic).split('\n').slice(1);
   for (const line of lines) {
     const [stem = '', flagText = ''] = line.split(/\s/)[0]!.split('/');
@@ -78,17 +104,16 @@ function dictionaryWords(
     const name = stem[0] !== stem[0]!.toLowerCase();
     const lower = stem.toLowerCase();
     const flags = long ? (flagText.match(/../g) ?? []) : [...flagText];
-    const stems = [lower];
-    for (const flag of flags)
-      for (const [strip, add, cond] of rules.get(flag) ?? [])
-        if (cond.test(lower) && lower.startsWith(strip)) stems.push(add + lower.slice(strip.length));
-    for (const s of stems)
+    const stems = affixed(lower, flags, pfx, sfx);
+    for (const s of stems) {
       for (const f of forms(s, endings)) {
         const folded = fold(f).replace(/ĳ/g, 'ij');
-        if (folded.length < 4 || !/^[a-z]+$/.test(folded)) continue;
+        if (folded.length < 2 || !/^[a-z]+$/.test(folded)) continue;
         if (out.has(folded) && (name || out.get(folded) === false)) continue;
-        if (f === lower || spell.correct(f)) out.set(folded, name && out.get(folded) !== false);
+        // the stem and its affixed forms are words by the dictionary's rules; other endings are checked
+        if (f === s || spell.correct(f)) out.set(folded, name && out.get(folded) !== false);
       }
+    }
   }
   return out;
 }
@@ -287,11 +312,14 @@ async function main(): Promise<void> {
   }
   // word → [only a name (written with a capital: never rewritten, no rival of a correction), languages]
   const keep = new Map<string, { name: boolean; langs: Set<string> }>();
+  // every form, for the Bloom filter: a dictionary word is never rewritten, near a known word or not
+  const every = new Set<string>();
   for (const [pkg, endings] of dirs) {
     const lang = pkg.slice(-2);
     const dict = (await import(pkg)).default as { aff: Uint8Array; dic: Uint8Array };
     const spell = nspell(dict);
     const ws = dictionaryWords(dict, spell, endings);
+    for (const w of ws.keys()) every.add(w);
     for (const [w, name] of ws) {
       const kept = keep.get(w);
       if (kept) {
@@ -332,6 +360,8 @@ async function main(): Promise<void> {
     ...section('en'),
   ];
   writeFileSync(DICTIONARY_FILE, `${lines.join('\n')}\n`);
+  writeFileSync(DICTIONARY_BLOOM, bloomFilter([...every].sort()));
+  console.log(`${every.size} dictionary words in the Bloom filter ${DICTIONARY_BLOOM}`);
   console.log(
     `${keep.size} dictionary words kept in ${DICTIONARY_FILE} (${((Date.now() - started) / 1000).toFixed(1)} s)`,
   );
