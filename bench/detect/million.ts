@@ -21,7 +21,7 @@ import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Db } from '../../src/store/db.ts';
-import { migrate } from '../../src/store/migrations.ts';
+import { MIGRATIONS, migrate } from '../../src/store/migrations.ts';
 import { benchArchive } from '../search/generate.ts';
 
 /** bench/search's archive size (in versions) that holds 1,000,000 posts. */
@@ -31,7 +31,8 @@ export const MILLION_POSTS_VERSIONS = 1_176_471;
 export async function millionPosts(form: 'scheduled' | 'watched', log = console.error): Promise<string> {
   const dir = path.join(
     process.env.BENCH_DIR ?? path.join(tmpdir(), 'archiefbot-bench'),
-    `detect-${form}-${MILLION_POSTS_VERSIONS}`,
+    // Made by these migrations: a later schema makes it again.
+    `detect-${form}-${MILLION_POSTS_VERSIONS}-schema${MIGRATIONS.at(-1)!.version}`,
   );
   const file = path.join(dir, 'archiefbot.db');
   if (existsSync(file)) return dir;
