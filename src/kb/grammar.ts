@@ -576,6 +576,36 @@ const EVENTS: L = {
   ],
 };
 
+/** Factual questions in both languages (the grammar's INFO and more from the legal framework's topics). */
+const INFO_PAIRS: L = {
+  nl: [
+    ...INFO.nl,
+    'Wat is het verschil tussen bewaren en vernietigen?',
+    'Wie beslist over de selectielijst?',
+    'Welke methoden zijn er om sociale media vast te leggen?',
+    'Wat is Politwoops?',
+    'Wat verandert er met de nieuwe Archiefwet?',
+    'Wat is een archiefbewaarplaats?',
+    'Moet een gemeente zelf een selectielijst maken?',
+    'Wat zegt de AVG over reacties van burgers?',
+    'Wat mist een schermafbeelding van een post?',
+    'Hoe lang duurt een Woo-verzoek?',
+  ],
+  en: [
+    ...INFO.en,
+    'What is the difference between keeping and destroying?',
+    'Who decides on the selection list?',
+    'Which methods are there to capture social media?',
+    'What is Politwoops?',
+    'What changes with the new Archives Act?',
+    'What is an archive repository?',
+    'Does a municipality have to make its own selection list?',
+    "What does the GDPR say about citizens' comments?",
+    'What does a screenshot of a post miss?',
+    'How long does a Woo request take?',
+  ],
+};
+
 /** The picks of one pair: [Dutch, English] of every part. */
 interface Picks {
   role: [string, string];
@@ -727,7 +757,8 @@ export const PAIR_ORDER_NAMES: string[] = PAIR_ORDERS.map(([name]) => name);
  * Dutch and the English question say the same, in one of the sentence orders and constructions of
  * PAIR_ORDERS (one in five an event: a like, a repost, a DM, a comment, a webcare reply …), with a direct
  * or (one in four) indirect question frame, and in three of ten a sentence on the item's situation before
- * it (a Woo request, an edit, a time before the office …). Used to find where the reader
+ * it (a Woo request, an edit, a time before the office …); one in ten is a factual question. Used to
+ * find where the reader
  * reads one language worse than the other (tests/kb/pairs.ts), never at answer time.
  */
 export function generatePairs(n: number, seed = 77): GeneratedPair[] {
@@ -736,6 +767,11 @@ export function generatePairs(n: number, seed = 77): GeneratedPair[] {
   const both = (a: L, i = idx(a)): [string, string] => [a.nl[i]!, a.en[i]!];
   const out: GeneratedPair[] = [];
   for (let i = 0; i < n; i++) {
+    if (r() < 0.1) {
+      const [nl, en] = both(INFO_PAIRS);
+      out.push({ nl, en, type: 'info', work: 'unsaid', order: 'factual question' });
+      continue;
+    }
     const w = r();
     const work: WorkLabel = w < 0.4 ? 'work' : w < 0.75 ? 'private' : 'unsaid';
     const topic = work === 'work' ? both(WORK) : work === 'private' ? both(PRIVATE) : ['', ''];

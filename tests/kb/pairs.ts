@@ -2,7 +2,8 @@
  * Where does the reader read a question worse in English than in Dutch, or worse with typos (issue 15)?
  * Runs generated question pairs (src/kb/grammar.ts generatePairs: the same picks in both languages, in
  * every sentence order and construction of the grammar) through ask() and lists, per fact, how often the
- * two readings differ, with examples, and per sentence order how many pairs differ in verdict or rule.
+ * two readings differ, with examples, and per sentence order how many pairs differ in verdict or rule
+ * (for a factual question: in the guidance entry that answers it).
  * `--typos` compares each generated question, and each tuning-set question, with itself with typos: the
  * eval's swapped letters and a dropped letter, a doubled letter and a neighbouring key (grammar.ts
  * misspell); `--kind swap|drop|double|key` runs one kind. Generated and tuning questions only: never a
@@ -48,10 +49,15 @@ for (const [p, q, group] of pairs) {
   g.total++;
   groups.set(group, g);
   const example = `${p}\n        ${q}`;
-  if (a.verdict !== b.verdict || a.rule !== b.rule) {
+  // a factual question is answered alike when the same guidance entry answers it
+  const entry = (x: typeof a) => (x.verdict === 'info' ? (x.entries[0] ?? '') : '');
+  if (a.verdict !== b.verdict || a.rule !== b.rule || entry(a) !== entry(b)) {
     verdictDiff++;
     g.differ++;
-    note(`verdict: ${x} ${a.verdict} ${a.rule ?? ''} / ${y} ${b.verdict} ${b.rule ?? ''}`, example);
+    note(
+      `verdict: ${x} ${a.verdict} ${a.rule ?? entry(a)} / ${y} ${b.verdict} ${b.rule ?? entry(b)}`,
+      example,
+    );
   }
   for (const k of Object.keys(a.facts) as (keyof typeof a.facts)[]) {
     if (k === 'orgKind' || a.facts[k] === b.facts[k]) continue;
