@@ -106,6 +106,8 @@ export const DATA: DataList[] = [
     terms: [
       'dijkgraaf',
       'dijkgraven',
+      'chair of the water board',
+      'water board chair',
       'heemraad',
       'heemraden',
       'hoogheemraad',

@@ -198,7 +198,7 @@ const MODALS = new Set([
   'may',
   'could',
 ]);
-const PRIVACY_LAW = new Set(['avg', 'gdpr', 'privacywet']);
+const PRIVACY_LAW = new Set(['avg', 'gdpr', 'privacywet', 'general data protection regulation']);
 /** Used for work now and then: the account serves both. */
 const MIXED =
   /\b(soms|af en toe|weleens|wel eens|regelmatig|ook voor|sometimes|occasionally|now and then|from time to time|also for|(?:also|ook)(?:\s+\w+){1,2}\s+(?:for|voor))\b[^.?!;]{0,30}\b(werk|werkzaamheden|work|zakelijk|business)\b/;

@@ -114,6 +114,10 @@ export const LEXICON: LexiconGroup[] = [
   {
     concept: 'staff',
     terms: [
+      'public servant',
+      'public servants',
+      'government official',
+      'government officials',
       'ambtenaar',
       'ambtenaren',
       'medewerker',
@@ -434,6 +438,7 @@ export const LEXICON: LexiconGroup[] = [
   {
     concept: 'webcare',
     terms: [
+      'customer service',
       'webcare',
       'webcare reply',
       'webcare replies',
@@ -640,6 +645,8 @@ export const LEXICON: LexiconGroup[] = [
     concept: 'edited',
     exact: true,
     terms: [
+      'amended',
+      'altered',
       'bewerkt',
       'bewerkte',
       'aangepast',
@@ -684,6 +691,7 @@ export const LEXICON: LexiconGroup[] = [
     concept: 'deleted',
     exact: true,
     terms: [
+      'disposed of',
       'verwijderd',
       'verwijderde',
       'gewist',
@@ -713,6 +721,7 @@ export const LEXICON: LexiconGroup[] = [
     concept: 'deleteIntent',
     exact: true,
     terms: [
+      'dispose of',
       'deleting',
       'throw it away',
       'throw them away',
@@ -773,6 +782,9 @@ export const LEXICON: LexiconGroup[] = [
   {
     concept: 'hold',
     terms: [
+      'open government act request',
+      'open government act requests',
+      'request under the open government act',
       'woo-verzoek',
       'woo verzoek',
       'woo-verzoeken',
@@ -917,6 +929,7 @@ export const LEXICON: LexiconGroup[] = [
   {
     concept: 'erasure',
     terms: [
+      'removal request',
       'recht op vergetelheid',
       'recht op verwijdering',
       'right to erasure',
@@ -1276,6 +1289,7 @@ export const LEXICON: LexiconGroup[] = [
   {
     concept: 'lawOther',
     terms: [
+      'general data protection regulation',
       'avg',
       'gdpr',
       'persoonsgegevens',
@@ -1296,6 +1310,9 @@ export const LEXICON: LexiconGroup[] = [
   {
     concept: 'archiveLaw',
     terms: [
+      'open government act',
+      'archives act',
+      'public records act',
       'archiefwet',
       'archiefwet 1995',
       'woo',
