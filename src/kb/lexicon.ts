@@ -95,6 +95,8 @@ export const LEXICON: LexiconGroup[] = [
   {
     concept: 'top',
     terms: [
+      'senior civil servant',
+      'senior civil servants',
       'topambtenaar',
       'topambtenaren',
       'secretaris-generaal',
@@ -438,7 +440,6 @@ export const LEXICON: LexiconGroup[] = [
   {
     concept: 'webcare',
     terms: [
-      'customer service',
       'webcare',
       'webcare reply',
       'webcare replies',

@@ -6,15 +6,35 @@
  * (for a factual question: in the guidance entry that answers it).
  * `--typos` compares each generated question, and each tuning-set question, with itself with typos: the
  * eval's swapped letters and a dropped letter, a doubled letter and a neighbouring key (grammar.ts
- * misspell); `--kind swap|drop|double|key` runs one kind. Generated and tuning questions only: never a
- * held-out set.
- * Run: npx tsx tests/kb/pairs.ts [--typos [--kind K]] [n] [seed]
+ * misspell); `--kind swap|drop|double|key` runs one kind. `--words` compares the concepts read in each word
+ * pair of the glossary (grammar.ts GLOSSARY). Generated and tuning questions only: never a held-out set.
+ * Run: npx tsx tests/kb/pairs.ts [--words | --typos [--kind K]] [n] [seed]
  */
-import { generatePairs, misspell, TYPO_KINDS, type TypoKind } from '../../src/kb/grammar.ts';
+import { analyse } from '../../src/kb/analyse.ts';
+import { GLOSSARY, generatePairs, misspell, TYPO_KINDS, type TypoKind } from '../../src/kb/grammar.ts';
 import { ask } from '../../src/kb/index.ts';
 import { loadCases } from './eval.ts';
 
 const argv = process.argv.slice(2);
+if (argv.includes('--words')) {
+  // the glossary's word pairs: the concepts read in "Het gaat om <nl>." against "It is about <en>."
+  const concepts = (q: string) =>
+    analyse(q)
+      .matches.map((m) => m.concept)
+      .filter((c) => c !== 'possOrg')
+      .sort()
+      .join(',');
+  const differ = GLOSSARY.filter(
+    ([nl, en]) => concepts(`Het gaat om ${nl}.`) !== concepts(`It is about ${en}.`),
+  );
+  const out = differ.map(
+    ([nl, en]) => `  ${nl} [${concepts(`Het gaat om ${nl}.`)}] / ${en} [${concepts(`It is about ${en}.`)}]`,
+  );
+  process.stdout.write(
+    `${GLOSSARY.length} word pairs: the concepts differ in ${differ.length}\n${out.join('\n')}\n`,
+  );
+  process.exit(0);
+}
 const kindArg = argv.indexOf('--kind');
 const kinds: TypoKind[] = kindArg >= 0 ? [argv[kindArg + 1] as TypoKind] : TYPO_KINDS;
 const args = argv.filter((a, i) => !a.startsWith('--') && (kindArg < 0 || i !== kindArg + 1));
