@@ -64,11 +64,17 @@ async function sealPendingRows(db: Db): Promise<SealedEvidence | null> {
     'SELECT id, tbl, row_key FROM evidence_log WHERE row IS NULL ORDER BY id',
   );
   if (!pending.length) return null;
-  const byTable = new Map<string, string[]>();
-  for (const p of pending) byTable.set(p.tbl, [...(byTable.get(p.tbl) ?? []), p.row_key]);
+  // Grouped in one pass (copying the table's list per row was quadratic: millions of pending rows
+  // after a bulk import never sealed).
+  const byTable = new Map<string, Set<string>>();
+  for (const p of pending) {
+    let keys = byTable.get(p.tbl);
+    if (!keys) byTable.set(p.tbl, (keys = new Set()));
+    keys.add(p.row_key);
+  }
   const rows = new Map<string, Map<string, string>>();
   for (const [tbl, keys] of byTable) {
-    if (COVERED[tbl]) rows.set(tbl, await currentRows(db, tbl, [...new Set(keys)]));
+    if (COVERED[tbl]) rows.set(tbl, await currentRows(db, tbl, [...keys]));
   }
   const sealed = pending.map((p) => ({
     ...p,
