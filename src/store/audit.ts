@@ -68,9 +68,9 @@ async function sealPendingRows(db: Db): Promise<SealedEvidence | null> {
   // after a bulk import never sealed).
   const byTable = new Map<string, Set<string>>();
   for (const p of pending) {
-    let keys = byTable.get(p.tbl);
-    if (!keys) byTable.set(p.tbl, (keys = new Set()));
-    keys.add(p.row_key);
+    const keys = byTable.get(p.tbl);
+    if (keys) keys.add(p.row_key);
+    else byTable.set(p.tbl, new Set([p.row_key]));
   }
   const rows = new Map<string, Map<string, string>>();
   for (const [tbl, keys] of byTable) {
