@@ -1,7 +1,8 @@
 /**
  * The knowledge base's evaluation (issue 15). Runs every question of tests/kb/eval-tuning.yaml (tuned on),
  * tests/kb/eval-dev.yaml (development: written from the legal framework before it ran, then improved on;
- * misses listed like the tuning set's), tests/kb/eval-heldout.yaml (held out, written with the tuning set), tests/kb/eval-fresh.yaml and
+ * misses listed like the tuning set's), tests/kb/eval-dev2.yaml (second development set, written the same way by
+ * someone who had not seen the first or the sealed sets; misses listed), tests/kb/eval-heldout.yaml (held out, written with the tuning set), tests/kb/eval-fresh.yaml and
  * tests/kb/eval-blind.yaml (held out, written later from the legal framework before the system saw them;
  * their misses are never listed) through ask(), and prints per set:
  * accuracy per verdict, overall accuracy, and strict accuracy (verdict and the deciding rule). For the
@@ -42,8 +43,8 @@ export interface CaseResult {
   why: string[];
 }
 
-export type SetName = 'tuning' | 'dev' | 'heldout' | 'fresh' | 'blind' | 'check';
-export const SETS: SetName[] = ['tuning', 'dev', 'heldout', 'fresh', 'blind', 'check'];
+export type SetName = 'tuning' | 'dev' | 'dev2' | 'heldout' | 'fresh' | 'blind' | 'check';
+export const SETS: SetName[] = ['tuning', 'dev', 'dev2', 'heldout', 'fresh', 'blind', 'check'];
 /** Sets whose misses are never listed (--verbose included), so that nobody tunes on them: every held-out set. */
 const SEALED: SetName[] = ['heldout', 'fresh', 'blind', 'check'];
 export const VERDICTS: Verdict[] = ['archive', 'do-not-archive', 'depends', 'info', 'unknown'];
@@ -254,6 +255,7 @@ async function main(args: string[]): Promise<void> {
   const label: Record<SetName, string> = {
     tuning: 'tuning set (tuned on)',
     dev: 'development set (written from the legal framework, 2026-11-26 12:55, before it ran; tuned on)',
+    dev2: 'second development set (written from the legal framework, 2026-11-26 14:00, before it ran; tuned on)',
     heldout: 'held-out set (written with the tuning set)',
     fresh: 'fresh held-out set (written from the legal framework, 2026-11-26)',
     blind: 'blind held-out set (written from the legal framework, 2026-11-26, never inspected)',
