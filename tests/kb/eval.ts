@@ -255,7 +255,7 @@ async function main(args: string[]): Promise<void> {
   const label: Record<SetName, string> = {
     tuning: 'tuning set (tuned on)',
     dev: 'development set (written from the legal framework, 2026-11-26 12:55, before it ran; tuned on)',
-    dev2: 'second development set (written from the legal framework, 2026-11-26 14:00, before it ran; tuned on)',
+    dev2: 'second development set (written from the legal framework, 2026-11-26 13:58, before it ran; tuned on)',
     heldout: 'held-out set (written with the tuning set)',
     fresh: 'fresh held-out set (written from the legal framework, 2026-11-26)',
     blind: 'blind held-out set (written from the legal framework, 2026-11-26, never inspected)',
