@@ -212,7 +212,15 @@ const OUTSIDE_OFFICE = [
   /\b(no longer in office|niet meer in functie|geen \w+ meer was|was no longer \w+)\b/,
   /\b(als privepersoon|as a private (person|individual|citizen))\b/,
 ];
-const PLATFORM_NAMES: Record<string, string> = { twitter: 'x', 'facebook messenger': 'facebook' };
+const PLATFORM_NAMES: Record<string, string> = {
+  twitter: 'x',
+  'facebook messenger': 'facebook',
+  fb: 'facebook',
+  insta: 'instagram',
+  ig: 'instagram',
+  li: 'linkedin',
+  yt: 'youtube',
+};
 const PASSIVE = new Set([
   'worden',
   'wordt',

@@ -1165,6 +1165,7 @@ export const LEXICON: LexiconGroup[] = [
       'x',
       'twitter',
       'facebook',
+      'fb',
       'instagram',
       'linkedin',
       'mastodon',
@@ -1180,6 +1181,11 @@ export const LEXICON: LexiconGroup[] = [
       'flickr',
       'vimeo',
       'facebook messenger',
+      // the abbreviations people write ("op mijn eigen LI", "onze insta"): facts.ts PLATFORM_NAMES
+      'insta',
+      'ig',
+      'li',
+      'yt',
     ],
   },
   {

@@ -332,26 +332,38 @@ export interface WordContext {
 }
 
 let pairs: Set<string> | undefined;
+/** The lexicon's one-word terms (as stems) with their concepts. */
+let concepts: Map<string, Set<string>> | undefined;
 
 /** Adjacent word pairs of the lexicon's terms, as stems: "privé account", "private account", "post delete". */
 function lexiconPairs(): Set<string> {
   if (pairs) return pairs;
   pairs = new Set();
+  concepts = new Map();
   for (const group of LEXICON)
     for (const term of group.terms) {
       const ws = wordsOf(fold(term)).map(stem);
       for (let i = 1; i < ws.length; i++) pairs.add(`${ws[i - 1]} ${ws[i]}`);
+      if (ws.length === 1) concepts.set(ws[0]!, (concepts.get(ws[0]!) ?? new Set()).add(group.concept));
     }
   return pairs;
 }
 
-/** Whether the correction forms one of the lexicon's terms with the word before or after it. */
+/** Items a platform's name may stand before: "fb posts", "Instagram story", "X reply". */
+const ITEM_CONCEPTS = ['post', 'story', 'reaction', 'like', 'repost', 'dm', 'profile', 'accountNoun'];
+
+/**
+ * Whether the context supports the correction: it forms one of the lexicon's terms with the word before
+ * or after it, or it is an item right after a platform's name ("fb psots" are posts, not spots).
+ */
 function supported(word: string, context: WordContext): boolean {
   const p = lexiconPairs();
-  return (
-    (context.before !== undefined && p.has(`${stem(context.before)} ${stem(word)}`)) ||
-    (context.after !== undefined && p.has(`${stem(word)} ${stem(context.after)}`))
-  );
+  const before = context.before === undefined ? undefined : stem(context.before);
+  if (before !== undefined && p.has(`${before} ${stem(word)}`)) return true;
+  if (context.after !== undefined && p.has(`${stem(word)} ${stem(context.after)}`)) return true;
+  const is = (w: string | undefined, cs: string[]) =>
+    cs.some((c) => (w && concepts!.get(w)?.has(c)) ?? false);
+  return is(before, ['platform']) && is(stem(word), ITEM_CONCEPTS);
 }
 
 /**
