@@ -546,3 +546,35 @@ describe('mechanisms found with the development set (issue 15, tests/kb/eval-dev
     expect(ask('Wat is social.overheid.nl?').verdict).toBe('info');
   });
 });
+
+describe('mechanisms found with the second development set (eval-dev2.yaml)', () => {
+  it('independent bodies by their full names and public universities are government bodies', () => {
+    for (const q of [
+      'Moet de Kansspelautoriteit haar tweets bewaren?',
+      'Does the Authority for the Financial Markets have to keep its Instagram posts?',
+      'Moeten de berichten op het Facebookaccount van een openbare universiteit gearchiveerd worden?',
+    ]) {
+      expect(facts(q).account, q).toBe('corporate');
+      expect(ask(q).verdict, q).toBe('archive');
+    }
+    expect(DATA.find((d) => d.id === 'openbare-universiteiten')?.sources.length).toBeGreaterThan(0);
+  });
+
+  it('a sentence naming an organisation, not about the asker, is part of the question', () => {
+    const q =
+      'Ik vraag het voor een collega. De AFM heeft een LinkedIn-pagina. Moeten die berichten bewaard worden?';
+    expect(focus(q, analyse).context).toEqual(['Ik vraag het voor een collega.']);
+    expect(ask(q).verdict).toBe('archive');
+    // the asker's own organisation stays context: it lends only the organisation kind
+    expect(
+      focus('Ik werk bij de gemeente Utrecht. Moet ik dit bericht archiveren?', analyse).context,
+    ).toHaveLength(1);
+  });
+
+  it('platform abbreviations (insta, IG, LI, YT) name the platform, so "my own LI" is an account', () => {
+    expect(facts('zet de wethouder op zijn insta een filmpje').platform).toBe('instagram');
+    expect(facts('a post on my own LI about our policy').platform).toBe('linkedin');
+    expect(facts('a post on my own LI about our policy').account).toBe('private');
+    expect(facts('onze YT video over de dijk').platform).toBe('youtube');
+  });
+});

@@ -343,8 +343,19 @@ export const DATA: DataList[] = [
       'police',
       'defensie',
       'autoriteit persoonsgegevens',
+      'dutch data protection authority',
       'acm',
+      // independent bodies (zbo's) by their full names, as askers write them ("&" is read as a space)
+      'autoriteit consument en markt',
+      'autoriteit consument markt',
+      'authority for consumers and markets',
       'afm',
+      'autoriteit financiele markten',
+      'authority for the financial markets',
+      'kansspelautoriteit',
+      'gaming authority',
+      'kiesraad',
+      'electoral council',
       'inspectie',
       'rijksvastgoedbedrijf',
       'logius',
@@ -373,6 +384,21 @@ export const DATA: DataList[] = [
       'supreme court',
       'council of state',
     ],
+  },
+  {
+    id: 'openbare-universiteiten',
+    about:
+      'public universities: public-law bodies (WHW art. 1.8) and so government bodies under the Archiefwet (art. 1); their own accounts are archived like any body’s (R2). Special (private-law) universities and schools are not listed',
+    concept: 'org',
+    sources: [
+      {
+        title:
+          'Wet op het hoger onderwijs en wetenschappelijk onderzoek (BWBR0005682), art. 1.8 (openbare universiteiten)',
+        url: 'https://wetten.overheid.nl/jci1.3:c:BWBR0005682&artikel=1.8',
+      },
+      ORGANISATIES,
+    ],
+    terms: ['openbare universiteit', 'openbare universiteiten', 'public university', 'public universities'],
   },
   {
     id: 'gemeenten',

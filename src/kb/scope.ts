@@ -85,8 +85,12 @@ export function focus(text: string, read: (s: string) => Analysis): Focus {
     const a = read(s);
     const facts = a.matches.filter((m) => FACT_CONCEPTS.includes(m.concept));
     // A work cue ("Het gaat over haar beleid.") is a fact, unless the asker talks about themselves.
-    const workCue = a.matches.some((m) => m.concept === 'ptYes') && !ASKER.test(s) && !ASKER_STATE.test(s);
-    if (facts.length === 0 && !workCue) context.push(s);
+    // So is an organisation named in a sentence not about the asker ("Is een openbare universiteit ook
+    // overheid?" before "Moet de Universiteit Utrecht …?"): it says whose account the question is about.
+    const notAsker = !ASKER.test(s) && !ASKER_STATE.test(s);
+    const workCue = a.matches.some((m) => m.concept === 'ptYes') && notAsker;
+    const orgCue = a.matches.some((m) => m.concept === 'org') && notAsker;
+    if (facts.length === 0 && !workCue && !orgCue) context.push(s);
     else question.push(s);
   });
   return { question: question.join(' '), context };
