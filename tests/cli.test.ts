@@ -42,6 +42,20 @@ describe('the archiefbot command', () => {
     expect(sub.stdout).toContain('--since <date>');
   });
 
+  it('lists every command of the registry in --help, in its order, each with its own --help', async () => {
+    const top = await bin({}, '--help');
+    expect(top.code).toBe(0);
+    const section = top.stdout.split(/^Commands:$/m)[1]?.split(/^\S/m)[0] ?? '';
+    const listed = [...section.matchAll(/^ {2}(\S+)/gm)].map((x) => x[1]);
+    expect(listed).toEqual([...COMMANDS.map((c) => c.name), 'help']);
+    for (const name of ['export', 'status', 'kb', 'hold']) {
+      const r = await bin({}, name, '--help');
+      expect(r.code, name).toBe(0);
+      expect(r.stdout, name).toContain(`Usage: archiefbot ${name}`);
+    }
+    expect((await bin({}, 'export', '--help')).stdout).toMatch(/--format <format>.*"wacz", "bagit", "woo"/s);
+  });
+
   it('captures through the real binary and prints one JSON document', async () => {
     const { env, cleanup } = testEnv();
     const post = m.addStatus({ username: 'minjenv', content: '<p>Via het echte commando</p>' });

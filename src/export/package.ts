@@ -7,9 +7,9 @@ import type { KeyObject } from 'node:crypto';
 import { sign } from 'node:crypto';
 import type { Lang } from '../domain/types.ts';
 import type { Db } from '../store/db.ts';
+import type { ExportFormat } from './formats.ts';
 
-export const EXPORT_FORMATS = ['wacz', 'bagit', 'woo'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+export { EXPORT_FORMATS, type ExportFormat } from './formats.ts';
 
 export interface ExportResult {
   format: ExportFormat;

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { parseDate, recentAlerts, recentAlertsSince } from '../../usecases/alerts.ts';
 import { type CliContext, positiveInt, withArchive } from '../context.ts';
 import { formatAlerts } from '../format.ts';
 
@@ -12,6 +11,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--limit <n>', 'at most this many', positiveInt(ctx.lang), 100)
     .option('--json', 'print one JSON document instead of text')
     .action(async (opts: { since?: string; limit: number; json?: boolean }) => {
+      const { parseDate, recentAlerts, recentAlertsSince } = await import('../../usecases/alerts.ts');
       const since = opts.since ? parseDate(opts.since, '--since') : recentAlertsSince();
       const items = await withArchive(ctx.config(), (archive) =>
         recentAlerts(archive, { since, limit: opts.limit }),

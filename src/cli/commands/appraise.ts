@@ -1,5 +1,4 @@
 import { type Command, Option } from 'commander';
-import { appraise } from '../../usecases/retention.ts';
 import { type CliContext, localUser, positiveInt, withArchive } from '../context.ts';
 
 interface AppraiseOptions {
@@ -30,6 +29,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--account', 'the ref is an account, even where it also names a post')
     .option('--json', 'print JSON')
     .action(async (ref: string, opts: AppraiseOptions) => {
+      const { appraise } = await import('../../usecases/retention.ts');
       const r = await withArchive(ctx.config(), (a) =>
         appraise(a, {
           ref,

@@ -2,14 +2,10 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { type Command, Option } from 'commander';
-import { Roles } from '../../chat/roles.ts';
 import { UsageError } from '../../domain/errors.ts';
 import type { Lang } from '../../domain/types.ts';
 import type { Answer } from '../../kb/answer.ts';
-import { askWithCommunity } from '../../kb/community.ts';
 import type { ApprovedEntry } from '../../kb/retrieve.ts';
-import { activeEntries, answeredEntryIds } from '../../store/community.ts';
-import { answerDidNotHelp, answerWithCommunity, recordQuestion } from '../../usecases/community.ts';
 import { type CliContext, localUser, withArchive } from '../context.ts';
 
 /** The answer as the JSON contract of `ask --json` has it. */
@@ -58,6 +54,10 @@ async function community(
 ): Promise<{ community: ApprovedEntry[]; answered?: ReadonlySet<number>; nameOf?: (id: string) => string }> {
   const config = ctx.config();
   if (!existsSync(path.join(config.dataDir, 'archiefbot.db'))) return { community: [] };
+  const [{ Roles }, { activeEntries, answeredEntryIds }] = await Promise.all([
+    import('../../chat/roles.ts'),
+    import('../../store/community.ts'),
+  ]);
   const roles = Roles.load(ctx.env);
   return withArchive(config, async (a) => ({
     community: await activeEntries(a.db),
@@ -76,6 +76,10 @@ async function askWithFeedback(
   question: string,
   opts: { lang?: Lang; feedback: 'yes' | 'no'; as?: string },
 ): Promise<{ answer: Answer; open: number | null }> {
+  const [{ Roles }, { answerDidNotHelp, answerWithCommunity, recordQuestion }] = await Promise.all([
+    import('../../chat/roles.ts'),
+    import('../../usecases/community.ts'),
+  ]);
   const roles = Roles.load(ctx.env);
   const dir = { experts: () => roles.experts(), nameOf: (id: string) => roles.nameOf(id) };
   if (opts.as && !/^(slack|teams|mattermost|shell):\S+$/.test(opts.as))
@@ -139,6 +143,7 @@ Examples:
         words: string[],
         opts: { json?: boolean; lang?: Lang; feedback?: 'yes' | 'no'; as?: string },
       ) => {
+        const { askWithCommunity } = await import('../../kb/community.ts');
         const options = { ...(await community(ctx)), ...(opts.lang ? { language: opts.lang } : {}) };
         const question = words.join(' ').trim();
         if (question && opts.feedback) {

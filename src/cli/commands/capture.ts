@@ -3,7 +3,6 @@ import { UsageError } from '../../domain/errors.ts';
 import { type CliContext, localUser, withArchive } from '../context.ts';
 import { formatBackfill, formatCapture } from '../format.ts';
 import { loadPipeline } from '../load-pipeline.ts';
-import { progressBar } from '../progress.ts';
 
 /** `archiefbot capture <url>`: a post with its thread, edits and media, a whole account, or a web page. */
 export function register(program: Command, ctx: CliContext): void {
@@ -36,7 +35,7 @@ have no configured connector (credentials not set) when Chromium is installed, a
           method: opts.method,
         });
       const config = ctx.config();
-      const { CapturePipeline, createLogger } = await loadPipeline();
+      const { CapturePipeline, createLogger, progressBar } = await loadPipeline();
       await withArchive(config, async (archive) => {
         const pipeline = new CapturePipeline(archive, config, createLogger());
         const bar = progressBar();

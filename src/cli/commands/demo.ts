@@ -1,7 +1,6 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { createLogger } from '../../log.ts';
 import type { CliContext } from '../context.ts';
 
 /**
@@ -52,6 +51,7 @@ Only the demo's own loopback servers may be reached (http.allowHosts); nothing l
         }
         const { runDemoInteractive } = await import('../../demo/interactive.ts');
         const { serve } = await import('../../serve.ts');
+        const { createLogger } = await import('../../log.ts');
         const logFile = path.join(config.dataDir, 'archiefbot.log');
         ctx.io.err(ctx.say('cli.logs-to', { file: logFile }));
         const log = createLogger('info', logFile);

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import type { DestructionRecord, ListItem } from '../../store/retention.ts';
-import { approveList, destructionRecord, proposeDue } from '../../usecases/retention.ts';
 import { type CliContext, localUser, positiveInt, withArchive } from '../context.ts';
 
 interface DisposeOptions {
@@ -67,6 +66,7 @@ tombstones of the same length); kept forever: the destruction record with the de
 the audit chain. archiefbot verify accounts for these gaps.`,
     )
     .action(async (opts: DisposeOptions) => {
+      const { approveList, destructionRecord, proposeDue } = await import('../../usecases/retention.ts');
       await withArchive(ctx.config(), async (a) => {
         if (opts.due) {
           const r = await proposeDue(a, localUser());

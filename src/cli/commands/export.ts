@@ -1,10 +1,7 @@
-import { SingleBar } from 'cli-progress';
+import type { SingleBar } from 'cli-progress';
 import { type Command, Option } from 'commander';
 import { PLATFORMS } from '../../domain/types.ts';
-import { verifyBag } from '../../export/bagit.ts';
-import { EXPORT_FORMATS, type ExportFormat } from '../../export/package.ts';
-import { parseDate } from '../../usecases/alerts.ts';
-import { exportSelection, humanBytes } from '../../usecases/export.ts';
+import { EXPORT_FORMATS, type ExportFormat } from '../../export/formats.ts';
 import { type CliContext, localUser, withArchive } from '../context.ts';
 
 interface ExportCliOptions {
@@ -20,8 +17,9 @@ interface ExportCliOptions {
   verify?: string;
 }
 
-/** A progress bar on stderr when it is a terminal. */
-function exportBar(format: string) {
+/** A progress bar on stderr when it is a terminal (cli-progress loaded when the export runs). */
+async function exportBar(format: string) {
+  const { SingleBar } = await import('cli-progress');
   let bar: SingleBar | undefined;
   return {
     onProgress: (done: number, total: number) => {
@@ -41,6 +39,7 @@ function exportBar(format: string) {
 }
 
 async function checkBag(ctx: CliContext, bag: string, json?: boolean): Promise<void> {
+  const { verifyBag } = await import('../../export/bagit.ts');
   const report = await verifyBag(bag);
   ctx.print(json, report, () =>
     report.ok
@@ -95,9 +94,13 @@ Examples:
         ctx.io.err(ctx.say('export.format-required'));
         throw new ctx.Exit(2);
       }
+      const [{ parseDate }, { exportSelection, humanBytes }] = await Promise.all([
+        import('../../usecases/alerts.ts'),
+        import('../../usecases/export.ts'),
+      ]);
       if (opts.since) parseDate(opts.since, '--since');
       if (opts.until) parseDate(opts.until, '--until');
-      const bar = exportBar(opts.format);
+      const bar = await exportBar(opts.format);
       const format = opts.format;
       const result = await withArchive(ctx.config(), (archive) =>
         exportSelection(archive, ctx.config(), ctx.env, {

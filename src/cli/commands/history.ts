@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { postHistory } from '../../usecases/history.ts';
 import type { CliContext } from '../context.ts';
 import { formatHistory } from '../format.ts';
 import { withPost } from './show.ts';
@@ -18,6 +17,7 @@ export function register(program: Command, ctx: CliContext): void {
       '\nThe diff marks removed words as [-removed-] and added words as {+added+}; version 1 shows its whole text.',
     )
     .action(async (ref: string, opts: { json?: boolean }) => {
+      const { postHistory } = await import('../../usecases/history.ts');
       const history = await withPost(ctx, ref, opts.json, (archive, keys) => postHistory(archive, ref, keys));
       ctx.print(opts.json, history, () => formatHistory(history));
     });

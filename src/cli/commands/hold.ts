@@ -1,7 +1,9 @@
 import { type Command, Option } from 'commander';
 import { PLATFORMS } from '../../domain/types.ts';
-import { holdAdd, holdList, holdRelease } from '../../usecases/retention.ts';
 import { type CliContext, localUser, positiveInt, withArchive } from '../context.ts';
+
+/** The retention use cases, loaded when a sub-command runs (start-up time, issue 16). */
+const retention = () => import('../../usecases/retention.ts');
 
 interface HoldAddOptions {
   reason: string;
@@ -35,6 +37,7 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .action(async (words: string[], opts: HoldAddOptions) => {
       const { reason, json, ...filters } = opts;
+      const { holdAdd } = await retention();
       const result = await withArchive(ctx.config(), (a) =>
         holdAdd(a, { ref: words.join(' ').trim() || undefined, ...filters }, reason, localUser()),
       );
@@ -46,6 +49,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--all', 'released holds too')
     .option('--json', 'print JSON')
     .action(async (opts: { all?: boolean; json?: boolean }) => {
+      const { holdList } = await retention();
       const holds = await withArchive(ctx.config(), (a) => holdList(a, opts.all));
       ctx.print(opts.json, { holds }, () =>
         holds.length
@@ -71,6 +75,7 @@ export function register(program: Command, ctx: CliContext): void {
     .argument('<id>', 'the hold number (hold list)', positiveInt(ctx.lang))
     .option('--json', 'print JSON')
     .action(async (id: number, opts: { json?: boolean }) => {
+      const { holdRelease } = await retention();
       await withArchive(ctx.config(), (a) => holdRelease(a, id, localUser()));
       ctx.print(opts.json, { released: id }, () => ctx.say('retention.hold-released', { id }));
     });

@@ -1,8 +1,7 @@
-import { SingleBar } from 'cli-progress';
+import type { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { CaptureError } from '../../domain/errors.ts';
 import { describeError } from '../../domain/i18n.ts';
-import { importExport, importSummary } from '../../usecases/import.ts';
 import { type CliContext, localUser, withArchive } from '../context.ts';
 
 /** `archiefbot import <file>`: a platform's own export of an account into the archive. */
@@ -39,6 +38,10 @@ export again adds nothing. Interrupted (Ctrl-C, a crash)? Run the same command a
     .action(
       async (file: string, opts: { account?: string; dryRun?: boolean; json?: boolean; as: string }) => {
         const config = ctx.config();
+        const [{ SingleBar }, { importExport, importSummary }] = await Promise.all([
+          import('cli-progress'),
+          import('../../usecases/import.ts'),
+        ]);
         await withArchive(config, async (archive) => {
           let bar: SingleBar | undefined;
           let stage = '';

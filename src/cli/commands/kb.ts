@@ -5,33 +5,36 @@
  * (audited as that user, with the operator beside them).
  */
 import type { Command } from 'commander';
-import { Roles } from '../../chat/roles.ts';
 import { UsageError } from '../../domain/errors.ts';
-import { parseSuggestion, suggestEntry } from '../../kb/community.ts';
 import type { Archive } from '../../store/archive.ts';
-import { FourEyesError } from '../../store/community.ts';
-import {
-  approveEntry,
-  type KbEntry,
-  KnowledgeError,
-  pendingEntries,
-  rejectEntry,
-} from '../../store/knowledge.ts';
-import {
-  type Actor,
-  addExpert,
-  answerQuestion,
-  approveQuestionAnswer,
-  digest,
-  isExpertAnswer,
-  openQuestions,
-  parseSince,
-  rejectQuestionAnswer,
-  retire,
-  rules,
-  setRules,
-} from '../../usecases/community.ts';
+import type { KbEntry } from '../../store/knowledge.ts';
+import type { Actor } from '../../usecases/community.ts';
 import { type CliContext, localUser, withArchive } from '../context.ts';
+
+/** What the kb sub-commands run on, loaded when one runs, not when they are described (issue 16). */
+async function kbModules() {
+  const [{ Roles }, { parseSuggestion, suggestEntry }, { FourEyesError }, knowledge, community] =
+    await Promise.all([
+      import('../../chat/roles.ts'),
+      import('../../kb/community.ts'),
+      import('../../store/community.ts'),
+      import('../../store/knowledge.ts'),
+      import('../../usecases/community.ts'),
+    ]);
+  const { approveEntry, KnowledgeError, pendingEntries, rejectEntry } = knowledge;
+  return {
+    Roles,
+    parseSuggestion,
+    suggestEntry,
+    FourEyesError,
+    approveEntry,
+    KnowledgeError,
+    pendingEntries,
+    rejectEntry,
+    ...community,
+  };
+}
+type KbModules = Awaited<ReturnType<typeof kbModules>>;
 
 function entryId(value: string): number {
   const n = Number(value.replace(/^#/, ''));
@@ -60,10 +63,12 @@ function formatEntry(e: KbEntry): string {
 async function change<T>(
   ctx: CliContext,
   json: boolean | undefined,
-  work: (archive: Archive) => Promise<T>,
+  work: (archive: Archive, m: KbModules) => Promise<T>,
 ): Promise<T> {
+  const m = await kbModules();
+  const { FourEyesError, KnowledgeError } = m;
   try {
-    return await withArchive(ctx.config(), work);
+    return await withArchive(ctx.config(), (archive) => work(archive, m));
   } catch (err) {
     if (err instanceof FourEyesError)
       return ctx.fail(json, { code: 'four-eyes', message: err.message }, err.message);
@@ -99,8 +104,9 @@ The knowledge community (questions the knowledge base could not answer, put to t
     .option('--as <user>', 'who suggests it (the audit log and the attribution)', localUser())
     .option('--json', 'print one JSON document instead of text')
     .action(async (words: string[], opts: { as: string; json?: boolean }) => {
+      const { parseSuggestion } = await kbModules();
       const s = parseSuggestion(words.join(' '));
-      const e = await change(ctx, opts.json, (a) => suggestEntry(a.db, { ...s, author: opts.as }));
+      const e = await change(ctx, opts.json, (a, m) => m.suggestEntry(a.db, { ...s, author: opts.as }));
       ctx.print(
         opts.json,
         e,
@@ -112,7 +118,7 @@ The knowledge community (questions the knowledge base could not answer, put to t
     .description('list the entries waiting for an expert')
     .option('--json', 'print one JSON document instead of text')
     .action(async (opts: { json?: boolean }) => {
-      const list = await change(ctx, opts.json, (a) => pendingEntries(a.db));
+      const list = await change(ctx, opts.json, (a, m) => m.pendingEntries(a.db));
       ctx.print(opts.json, { pending: list }, () =>
         list.length ? list.map(formatEntry).join('\n') : 'Nothing waits for review.',
       );
@@ -125,10 +131,10 @@ The knowledge community (questions the knowledge base could not answer, put to t
     .option('--json', 'print one JSON document instead of text')
     .action(async (id: string, opts: { as: string; json?: boolean }) => {
       const n = entryId(id);
-      const e = await change(ctx, opts.json, async (a) => {
+      const e = await change(ctx, opts.json, async (a, m) => {
         // An expert's answer to an open question: four eyes, and the askers are told (by serve).
-        if (!(await isExpertAnswer(a, n))) return approveEntry(a.db, n, opts.as);
-        return (await approveQuestionAnswer(a, n, actor(ctx, opts.as, 'expert')))!.entry;
+        if (!(await m.isExpertAnswer(a, n))) return m.approveEntry(a.db, n, opts.as);
+        return (await m.approveQuestionAnswer(a, n, actor(ctx, m, opts.as, 'expert')))!.entry;
       });
       ctx.print(opts.json, e, () => `Approved #${e.id}: it is now part of the answers.`);
     });
@@ -142,9 +148,9 @@ The knowledge community (questions the knowledge base could not answer, put to t
     .action(async (id: string, reason: string[], opts: { as: string; json?: boolean }) => {
       const n = entryId(id);
       const why = reason.join(' ');
-      const e = await change(ctx, opts.json, async (a) => {
-        if (!(await isExpertAnswer(a, n))) return rejectEntry(a.db, n, opts.as, why);
-        return (await rejectQuestionAnswer(a, n, why, actor(ctx, opts.as, 'expert')))!.entry;
+      const e = await change(ctx, opts.json, async (a, m) => {
+        if (!(await m.isExpertAnswer(a, n))) return m.rejectEntry(a.db, n, opts.as, why);
+        return (await m.rejectQuestionAnswer(a, n, why, actor(ctx, m, opts.as, 'expert')))!.entry;
       });
       ctx.print(opts.json, e, () => `Rejected #${e.id}: ${e.reason}`);
     });
@@ -155,12 +161,17 @@ The knowledge community (questions the knowledge base could not answer, put to t
  * Who acts: the `--as` user (`platform:user`, who must hold `role` in roles.yaml) with the operator
  * beside them in the audit log, or the operator themself (the shell is admin).
  */
-function actor(ctx: CliContext, as: string | undefined, role: 'expert' | 'leader'): Actor {
+function actor(
+  ctx: CliContext,
+  m: Pick<KbModules, 'Roles'>,
+  as: string | undefined,
+  role: 'expert' | 'leader',
+): Actor {
   const operator = localUser();
   if (!as || as === operator) return { by: operator };
   if (!/^(slack|teams|mattermost|shell):\S+$/.test(as))
     throw new UsageError(`"${as}" is not <platform>:<user>`, 'community.as-bad', { value: as });
-  if (!Roles.load(ctx.env).holds(as, role))
+  if (!m.Roles.load(ctx.env).holds(as, role))
     throw new UsageError(`${as} does not hold the role ${role}`, 'community.as-no-role', { user: as, role });
   return { by: as, operator };
 }
@@ -175,7 +186,7 @@ function registerCommunity(kb: Command, ctx: CliContext): void {
     .description('list the open questions: what the knowledge base could not answer, most asked first')
     .option('--json', 'print one JSON document instead of text')
     .action(async (opts: { json?: boolean }) => {
-      const list = await change(ctx, opts.json, (a) => openQuestions(a));
+      const list = await change(ctx, opts.json, (a, m) => m.openQuestions(a));
       ctx.print(opts.json, { open: list }, () =>
         list.length
           ? list.map((q) => `${q.id} (${q.asked}x, ${q.topic ?? '-'}, ${q.status}) ${q.question}`).join('\n')
@@ -193,8 +204,8 @@ function registerCommunity(kb: Command, ctx: CliContext): void {
     .option('--json', 'print one JSON document instead of text')
     .action(async (id: string, words: string[], opts: { as?: string; json?: boolean }) => {
       const n = entryId(id);
-      const r = await change(ctx, opts.json, (a) =>
-        answerQuestion(a, n, words.join(' '), actor(ctx, opts.as, 'expert')),
+      const r = await change(ctx, opts.json, (a, m) =>
+        m.answerQuestion(a, n, words.join(' '), actor(ctx, m, opts.as, 'expert')),
       );
       ctx.print(opts.json, r, () =>
         ctx.say('community.answered', {
@@ -212,9 +223,9 @@ function registerCommunity(kb: Command, ctx: CliContext): void {
     .option('--json', 'print one JSON document instead of text')
     .action(async (words: string[], opts: { as?: string; json?: boolean }) => {
       const text = words.join(' ').trim();
-      const r = await change(ctx, opts.json, async (a) => {
-        if (text) await setRules(a, text, actor(ctx, opts.as, 'leader'));
-        return rules(a);
+      const r = await change(ctx, opts.json, async (a, m) => {
+        if (text) await m.setRules(a, text, actor(ctx, m, opts.as, 'leader'));
+        return m.rules(a);
       });
       const shown = r?.text ?? ctx.say('community.rules-default');
       ctx.print(opts.json, { rules: shown, by: r?.by ?? null, at: r?.at ?? null }, () => shown);
@@ -229,7 +240,9 @@ function registerCommunity(kb: Command, ctx: CliContext): void {
     .action(async (verb: string, user: string, topic: string, opts: { as?: string }) => {
       if (verb !== 'add' || !/^[a-z]+:\S+$/.test(user))
         throw new UsageError('kb expert add <platform:user> <topic>', 'community.expert-usage');
-      const added = await change(ctx, false, (a) => addExpert(a, user, topic, actor(ctx, opts.as, 'leader')));
+      const added = await change(ctx, false, (a, m) =>
+        m.addExpert(a, user, topic, actor(ctx, m, opts.as, 'leader')),
+      );
       ctx.io.out(
         ctx.say(added ? 'community.expert-added' : 'community.expert-already', { expert: user, topic }),
       );
@@ -242,8 +255,8 @@ function registerCommunity(kb: Command, ctx: CliContext): void {
     .option(...AS)
     .action(async (id: string, reason: string[], opts: { as?: string }) => {
       const n = entryId(id);
-      const e = await change(ctx, false, (a) =>
-        retire(a, n, reason.join(' ') || null, actor(ctx, opts.as, 'leader')),
+      const e = await change(ctx, false, (a, m) =>
+        m.retire(a, n, reason.join(' ') || null, actor(ctx, m, opts.as, 'leader')),
       );
       ctx.io.out(ctx.say('community.retired', { entry: e.id }));
     });
@@ -255,10 +268,11 @@ function registerCommunity(kb: Command, ctx: CliContext): void {
     .option('--since <period>', 'from this long ago (30d, 12h, 2w) or this date', '30d')
     .option('--json', 'print one JSON document instead of text')
     .action(async (opts: { since: string; json?: boolean }) => {
+      const { parseSince } = await kbModules();
       const since = parseSince(opts.since);
       if (!since)
         throw new UsageError(`"${opts.since}" is not a period`, 'community.since-bad', { value: opts.since });
-      const d = await change(ctx, opts.json, (a) => digest(a, since));
+      const d = await change(ctx, opts.json, (a, m) => m.digest(a, since));
       ctx.print(opts.json, d, () =>
         [
           ctx.say('community.digest-title', { since: d.since.slice(0, 10) }),

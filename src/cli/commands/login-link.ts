@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { loginLink } from '../../chat/present-viewer.ts';
-import { Roles } from '../../chat/roles.ts';
 import { UsageError } from '../../domain/errors.ts';
 import type { CliContext } from '../context.ts';
 
@@ -26,12 +24,16 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--post <id>', 'open this archived post after signing in')
     .option('--channel <id>', 'the channel whose roles apply (for roles.yaml entries limited to channels)')
     .option('--json', 'print {"url", "expires"} instead of text')
-    .action((opts: LoginLinkOptions) => {
+    .action(async (opts: LoginLinkOptions) => {
       const m = /^(slack|teams|mattermost|shell):(.+)$/.exec(opts.user.trim());
       if (!m)
         throw new UsageError(`--user must be platform:id, not ${opts.user}`, 'viewer.cli.bad-user', {
           user: opts.user,
         });
+      const [{ loginLink }, { Roles }] = await Promise.all([
+        import('../../chat/present-viewer.ts'),
+        import('../../chat/roles.ts'),
+      ]);
       const roles = Roles.load(ctx.env);
       if (!roles.allows(roles.rolesOf(m[1]!, m[2]!, opts.channel ?? ''), 'viewer'))
         throw new UsageError(`${opts.user} may not use the viewer`, 'viewer.cli.no-role', {

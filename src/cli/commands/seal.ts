@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UsageError } from '../../domain/errors.ts';
 import { describeError } from '../../domain/i18n.ts';
-import { makeSeal, SealError, type SealMade, type SealReport, verifySeals } from '../../export/seal.ts';
+import type { SealMade, SealReport } from '../../export/seal.ts';
 import { type CliContext, withArchive } from '../context.ts';
 
 function readKeyFile(file: string): string {
@@ -43,6 +43,7 @@ function reportText(ctx: CliContext, r: SealReport): string {
 
 async function seal(ctx: CliContext, json: boolean | undefined): Promise<void> {
   const config = ctx.config();
+  const { makeSeal, SealError } = await import('../../export/seal.ts');
   await withArchive(config, async (archive) => {
     const made = await makeSeal(archive, {
       env: ctx.env,
@@ -86,6 +87,7 @@ data directory. With --verify: exit 0 when the seals hold, 1 naming every proble
     .action(async (opts: { verify?: boolean; publicKey?: string; json?: boolean }) => {
       if (!opts.verify) return seal(ctx, opts.json);
       const publicKey = opts.publicKey === undefined ? undefined : readKeyFile(opts.publicKey);
+      const { verifySeals } = await import('../../export/seal.ts');
       await withArchive(ctx.config(), async (archive) => {
         const report = await verifySeals(archive, { publicKey });
         ctx.print(opts.json, report, () => reportText(ctx, report));

@@ -1,7 +1,5 @@
 import { type Command, Option } from 'commander';
 import { PLATFORMS } from '../../domain/types.ts';
-import { parseDate } from '../../usecases/alerts.ts';
-import { searchArchive } from '../../usecases/search.ts';
 import { type CliContext, positiveInt, withArchive } from '../context.ts';
 import { formatSearch } from '../format.ts';
 
@@ -49,6 +47,10 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .option('--json', 'print one JSON document instead of text')
     .action(async (words: string[], opts: SearchOptions) => {
+      const [{ parseDate }, { searchArchive }] = await Promise.all([
+        import('../../usecases/alerts.ts'),
+        import('../../usecases/search.ts'),
+      ]);
       // Checked here so that the error line names the option as typed (the use case takes the text as is:
       // a date alone in --until includes that whole day).
       if (opts.since) parseDate(opts.since, '--since');

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { createLogger } from '../../log.ts';
 import type { CliContext } from '../context.ts';
 
 /** `archiefbot serve`: the chat adapters, the HTTP server and (unless --no-worker) the capture worker. */
@@ -37,6 +36,7 @@ redis-server is started with its data under ARCHIEFBOT_DATA_DIR/redis. Ctrl-C st
       const { serve, boundHeapGrowth, collectAfterStart } = await import('../../serve.ts');
       const bounded = boundHeapGrowth(); // a flat RSS under chat load (see HEAP_GROWING_PERCENT)
       const { ADAPTER_FACTORIES } = await import('../../bots/registry.ts');
+      const { createLogger } = await import('../../log.ts');
       const shellLikely =
         opts.shell === 'on' ||
         (opts.shell === 'auto' &&

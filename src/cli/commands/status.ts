@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import type { Config } from '../../config.ts';
-import { archiveStatus, platformStatus } from '../../usecases/status.ts';
 import { type CliContext, withArchive } from '../context.ts';
 import { formatStatus } from '../format.ts';
 
@@ -55,6 +54,7 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .action(async (opts: { json?: boolean }) => {
       const config = ctx.config();
+      const { archiveStatus, platformStatus } = await import('../../usecases/status.ts');
       const queue = await queueCounts(config);
       const status = await withArchive(config, (archive) =>
         archiveStatus(archive, {

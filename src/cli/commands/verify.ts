@@ -1,8 +1,5 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { connectorRederive } from '../../capture/rederive.ts';
-import { verifySeals } from '../../export/seal.ts';
-import { verifyArchive } from '../../export/verify.ts';
 import { type CliContext, withArchive } from '../context.ts';
 import { formatVerify } from '../format.ts';
 
@@ -28,6 +25,11 @@ seal (archiefbot seal) checked with the public key. Exit 0 when everything holds
 broken item.`,
     )
     .action(async (opts: { json?: boolean; publicKey?: string }) => {
+      const [{ connectorRederive }, { verifySeals }, { verifyArchive }] = await Promise.all([
+        import('../../capture/rederive.ts'),
+        import('../../export/seal.ts'),
+        import('../../export/verify.ts'),
+      ]);
       await withArchive(
         ctx.config(),
         async (archive) => {

@@ -1,5 +1,4 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import { createLogger } from '../../log.ts';
 import type { CliContext } from '../context.ts';
 
 /** `archiefbot viewer`: the web viewer alone (serve also mounts it under /archive). */
@@ -24,6 +23,7 @@ OpenID Connect: ARCHIEFBOT_OIDC_ISSUER, ARCHIEFBOT_OIDC_CLIENT_ID, ARCHIEFBOT_OI
     )
     .action(async (opts: { port?: number; host?: string }) => {
       const { startViewer } = await import('../../viewer/standalone.ts');
+      const { createLogger } = await import('../../log.ts');
       const running = await startViewer(ctx.config(), {
         env: ctx.env,
         port: opts.port ?? Number(ctx.env.ARCHIEFBOT_HTTP_PORT ?? 3978),

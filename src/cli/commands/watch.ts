@@ -2,7 +2,6 @@ import { type Command, Option } from 'commander';
 import { ACCOUNT_ROLES, type AccountRole } from '../../domain/types.ts';
 import { type CliContext, localUser, positiveInt, withArchive } from '../context.ts';
 import { loadPipeline } from '../load-pipeline.ts';
-import { progressBar } from '../progress.ts';
 
 interface WatchOptions {
   every?: number;
@@ -34,7 +33,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--as <user>', 'who asked (written to the audit log)', localUser())
     .action(async (input: string, opts: WatchOptions) => {
       const config = ctx.config();
-      const [{ CapturePipeline, createLogger }, { watchAccount }] = await Promise.all([
+      const [{ CapturePipeline, createLogger, progressBar }, { watchAccount }] = await Promise.all([
         loadPipeline(),
         import('../../monitor/watch.ts'),
       ]);

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { watchedAccounts } from '../../usecases/watching.ts';
 import { type CliContext, withArchive } from '../context.ts';
 import { formatWatching } from '../format.ts';
 
@@ -10,6 +9,7 @@ export function register(program: Command, ctx: CliContext): void {
     .description('the accounts being watched')
     .option('--json', 'print one JSON document instead of text')
     .action(async (opts: { json?: boolean }) => {
+      const { watchedAccounts } = await import('../../usecases/watching.ts');
       const list = await withArchive(ctx.config(), watchedAccounts);
       ctx.print(opts.json, { watching: list }, () => formatWatching(list));
     });

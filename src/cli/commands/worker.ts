@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../domain/errors.ts';
-import { createLogger } from '../../log.ts';
 import { type CliContext, positiveInt } from '../context.ts';
 
 /** `archiefbot worker`: the BullMQ workers (captures, watching, re-checking) on their own. */
@@ -19,6 +18,7 @@ export function register(program: Command, ctx: CliContext): void {
           'cli.worker-needs-redis',
         );
       const { runWorker } = await import('../../worker.ts');
+      const { createLogger } = await import('../../log.ts');
       await runWorker(config, { concurrency: opts.concurrency, log: createLogger('info') });
     });
 }
