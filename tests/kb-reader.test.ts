@@ -577,4 +577,25 @@ describe('mechanisms found with the second development set (eval-dev2.yaml)', ()
     expect(facts('a post on my own LI about our policy').account).toBe('private');
     expect(facts('onze YT video over de dijk').platform).toBe('youtube');
   });
+
+  it('a Dutch compound takes the class of its head when its first part is a word', () => {
+    expect(
+      facts('De wethouder post een foto van zijn fietsvakantie op zijn eigen Instagram.').publicTask,
+    ).toBe(false);
+    expect(facts('Een filmpje van het popconcert op haar eigen account').publicTask).toBe(false);
+    // "aandeelh|ouders" and "trans|port" are no compounds of ouders and sport
+    expect(facts('Een bericht voor de aandeelhouders op ons account').publicTask).not.toBe(false);
+    expect(facts('Een bericht over transport op ons account').publicTask).not.toBe(false);
+  });
+
+  it('a bare campaign is no party politics; a project or legislation is work', () => {
+    expect(
+      facts('The municipality runs an ad campaign on Instagram about sorting waste.').publicTask,
+    ).not.toBe(false);
+    expect(facts('The minister posts a campaign video for his party on his own account.').publicTask).toBe(
+      false,
+    );
+    expect(facts('a civil servant posts about our project on her own LinkedIn').publicTask).toBe(true);
+    expect(facts('een ambtenaar schrijft op haar eigen X over de nieuwe wetgeving').publicTask).toBe(true);
+  });
 });

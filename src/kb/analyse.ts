@@ -6,7 +6,7 @@
 import { content, type Lang } from './content.ts';
 import { readerWords } from './facts.ts';
 import { type Concept, LEXICON, STOPWORDS } from './lexicon.ts';
-import { type Candidates, candidateIndex, correctWord } from './spelling.ts';
+import { type Candidates, candidateIndex, correctWord, isDictionaryWord } from './spelling.ts';
 import { fold, stem, words } from './text.ts';
 
 export interface Token {
@@ -161,6 +161,35 @@ const EN_MARKERS = new Set(
   ).split(' '),
 );
 
+/** Word classes a Dutch compound takes from its head: a "zeilvakantie" is a holiday, a "kerstconcert" a concert. */
+const HEAD_CONCEPTS: Concept[] = ['ptNo'];
+
+/**
+ * A Dutch compound no term matched takes the class of its head when the head is a one-word term of six
+ * letters or more after a word of three or more ("zeilvakantie" → vakantie; not "transport" → sport, not
+ * "aandeelhouders" → ouders).
+ */
+function compoundHeads(v: Vocabulary, tokens: Token[], used: boolean[], matches: Match[]): void {
+  tokens.forEach((t, i) => {
+    if (used[i] || t.raw.length < 9) return;
+    for (let k = 3; k <= t.raw.length - 6; k++) {
+      const head = t.raw.slice(k);
+      const key = stem(head);
+      const p = (v.phrases.get(key) ?? []).find(
+        (x) => x.keys.length === 1 && HEAD_CONCEPTS.includes(x.concept) && x.words[0] === head,
+      );
+      // the first part must be a word (with or without a linking s): "aandeelh|ouders" is no compound of ouders
+      const first = t.raw.slice(0, k);
+      if (!p || !(isDictionaryWord(first) || (first.endsWith('s') && isDictionaryWord(first.slice(0, -1)))))
+        continue;
+      matches.push({ concept: p.concept, start: i, end: i + 1, text: t.raw });
+      used[i] = true;
+      return;
+    }
+  });
+  matches.sort((a, b) => a.start - b.start);
+}
+
 /** Analyses one question. */
 export function analyse(question: string): Analysis {
   const v = vocabulary();
@@ -210,6 +239,7 @@ export function analyse(question: string): Analysis {
       break;
     }
   }
+  if (lang === 'nl') compoundHeads(v, tokens, used, matches);
   // A capital marks a name only where the word is not a known term ("YouTube" is a platform, not a topic).
   tokens.forEach((t, i) => {
     if (used[i]) t.emphasis = false;

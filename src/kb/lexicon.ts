@@ -973,6 +973,13 @@ export const LEXICON: LexiconGroup[] = [
       'wervingscampagne',
       'wegwerkzaamheden',
       'werkzaamheden',
+      // the work itself: "updates about our project", "ivm de nieuwe wetgeving"
+      'project',
+      'projecten',
+      'projects',
+      'wetsvoorstel',
+      'wetgeving',
+      'legislation',
       'roadworks',
       'road works',
       'toezegging',
@@ -1119,9 +1126,9 @@ export const LEXICON: LexiconGroup[] = [
       'partijpolitieke',
       'party-political',
       'party politics',
-      'campagne',
+      // a bare campaign is as often the organisation's own (a recruitment or information campaign): party
+      // politics only with a party or an election ("campaign video for his party", "election campaign")
       'campagnefilmpje',
-      'campaign',
       'verkiezingscampagne',
       'election campaign',
       'partijcongres',
