@@ -1,5 +1,4 @@
-import { type ConnectorFactory, canReportReadiness, type PlatformReadiness } from '../capture/connector.ts';
-import { CONNECTOR_FACTORIES } from '../capture/registry.ts';
+import type { ConnectorFactory, PlatformReadiness } from '../capture/connector.ts';
 import type { Config } from '../config.ts';
 import { PLATFORMS } from '../domain/types.ts';
 import type { Archive } from '../store/archive.ts';
@@ -30,14 +29,18 @@ export interface PlatformStatus extends Omit<PlatformReadiness, 'state'> {
  * Each of the platforms (PLATFORMS, in that order) as its connectors report it: the first connector
  * with a readiness report for the platform (credentials, quota left), else ready when a connector
  * reads it without credentials (Mastodon, Bluesky, web pages), else unsupported. `db`: the archive's
- * index, where the connectors count what they spend.
+ * index, where the connectors count what they spend. The connectors' code (the registry's, unless
+ * `factories` are given) is loaded when this runs, not with this module: archiveStatus (the viewer's
+ * and the chat's status) needs none of it (start-up time, issue 16).
  */
 export async function platformStatus(
   config: Config,
   db?: Db,
-  factories: ConnectorFactory[] = CONNECTOR_FACTORIES,
+  factories?: ConnectorFactory[],
 ): Promise<PlatformStatus[]> {
-  const connectors = factories.map((f) => f.create(config, db));
+  const all = factories ?? (await import('../capture/registry.ts')).CONNECTOR_FACTORIES;
+  const { canReportReadiness } = await import('../capture/connector.ts');
+  const connectors = all.map((f) => f.create(config, db));
   const out: PlatformStatus[] = [];
   for (const platform of PLATFORMS) {
     const readers = connectors.filter((c) => (c as { platform?: string }).platform === platform);
