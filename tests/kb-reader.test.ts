@@ -598,4 +598,37 @@ describe('mechanisms found with the second development set (eval-dev2.yaml)', ()
     expect(facts('a civil servant posts about our project on her own LinkedIn').publicTask).toBe(true);
     expect(facts('een ambtenaar schrijft op haar eigen X over de nieuwe wetgeving').publicTask).toBe(true);
   });
+
+  it('"anyway" relies on the platform only when the platform is named in its own sentence', () => {
+    expect(
+      facts('May we delete the old Instagram posts of the province? Nobody reads them anyway.').elsewhere,
+    ).toBe(null);
+    expect(facts('The posts are still on Instagram anyway. Do we need to archive them?').elsewhere).toBe(
+      true,
+    );
+  });
+
+  it('separable verbs of removal are read with their parts apart, present forms only', () => {
+    expect(facts('Mag de wethouder die foto van zijn Instagram halen?').intent).toBe('delete');
+    expect(facts('Can we take the old video off our Facebook page?').intent).toBe('delete');
+    expect(facts('May we clean it up?').intent).toBe('delete');
+    expect(facts('Someone took the video down last week. Do we archive it?').intent).toBe(null);
+  });
+
+  it('a wish to delete purely private content is no question for the selectielijst: it is no record (R4)', () => {
+    const d = decide({
+      ...NO_FACTS,
+      author: 'civil-servant',
+      account: 'private',
+      content: 'post',
+      publicTask: false,
+      intent: 'delete',
+    });
+    expect([d.verdict, d.primary]).toEqual(['do-not-archive', 'R4']);
+    const a = ask('Mag een wethouder de foto’s van zijn kleinkinderen van zijn privé-Facebook halen?');
+    expect([a.verdict, a.rule]).toEqual(['do-not-archive', 'R4']);
+    expect(a.answer).toMatch(/^Ja, /);
+    // the organisation's own account still goes through R7
+    expect(ask('Mogen we de oude vakantietips van ons gemeenteaccount verwijderen?').rule).toBe('R7');
+  });
 });

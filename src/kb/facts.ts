@@ -784,6 +784,19 @@ function closesAccount(r: Reading): boolean {
   );
 }
 
+/**
+ * Separable verbs of removal, their parts apart: "de foto's van zijn privé-Facebook halen", "van de pagina
+ * af te halen", "take the video down", "take it off the account", "clean it up". Present forms only: "took
+ * it down" is what happened, not what the asker wants.
+ */
+const PLACE =
+  '(?:account|accounts|pagina|paginas|tijdlijn|profiel|kanaal|site|website|internet|facebook|instagram|x|twitter|linkedin|tiktok|youtube|insta|fb|li|mastodon|bluesky|threads)';
+const SEPARABLE_DELETE = [
+  new RegExp(`\\bvan (?:\\w+ ){0,3}?${PLACE} (?:af )?(?:te )?halen\\b`),
+  /\b(?:take|takes|taking) (?:\w+ ){1,3}?(?:down|offline|off (?:the|our|his|her|their|its|my|your)\b)/,
+  /\b(?:clean|cleans|cleaning) (?:\w+ ){1,2}?up\b/,
+];
+
 /** State of the post, what the asker wants, and the circumstances and platform named. */
 function readStateAndIntent(r: Reading, f: Facts): void {
   const { all, has } = r;
@@ -794,13 +807,18 @@ function readStateAndIntent(r: Reading, f: Facts): void {
     else f.change ??= 'deleted';
   }
   if (has('edited')) f.change = 'edited';
-  if (has('deleteIntent') || closesAccount(r)) f.intent = 'delete';
+  if (has('deleteIntent') || closesAccount(r) || SEPARABLE_DELETE.some((re) => re.test(r.text)))
+    f.intent = 'delete';
   if (has('hold')) f.hold = true;
   // a bare "anyway" relies on the platform only when one is named or said: "they are on Facebook anyway",
   // "it is on the platform itself anyway"; a participle that is what the asker wants ("moet de oude tekst
-  // ook bewaard worden?") is no reliance
-  const platformSaid = has('platform') || r.a.tokens.some((t) => t.raw === 'platform');
-  if (r.all('elsewhere').some((m) => (m.text !== 'anyway' || platformSaid) && !wished(r, m)))
+  // ook bewaard worden?") is no reliance. Said in the same sentence: in "can we throw away the old FB posts?
+  // they are not current anymore anyway" the platform is where the posts are, not what is relied on.
+  const sentenceOf = (i: number) => r.a.tokens[i]?.sentence;
+  const platformSaid = (m: Match) =>
+    r.a.matches.some((p) => p.concept === 'platform' && sentenceOf(p.start) === sentenceOf(m.start)) ||
+    r.a.tokens.some((t) => t.raw === 'platform' && t.sentence === sentenceOf(m.start));
+  if (r.all('elsewhere').some((m) => (m.text !== 'anyway' || platformSaid(m)) && !wished(r, m)))
     f.elsewhere = true;
   if (STORED_ALREADY.test(r.text)) f.elsewhere = true;
   if (has('formal')) f.formal = true;

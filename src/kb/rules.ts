@@ -451,7 +451,9 @@ function overridingRules({ f, add, done }: Deciding): Decision | undefined {
     return done('archive', 'R9');
   }
   // R7: deleting, clearing or renaming: only after archiving, destruction only under the selectielijst.
-  if (f.intent === 'delete') {
+  // Not for content that is no record at all: purely private posts on a person's own account may go (R4).
+  const privateOnly = f.publicTask === false && f.account !== 'corporate' && f.author !== 'organisation';
+  if (f.intent === 'delete' && !privateOnly) {
     add('R7', T.R7delete);
     add('R8', T.R8);
     return done('depends', 'R7', f.hold === false ? undefined : FOLLOW_UPS.hold);
