@@ -6,7 +6,7 @@
 import { content, type Lang } from './content.ts';
 import { readerWords } from './facts.ts';
 import { type Concept, LEXICON, STOPWORDS } from './lexicon.ts';
-import { type Candidates, candidateIndex, correctWord, isDictionaryWord } from './spelling.ts';
+import { candidateIndex, correctWord, isDictionaryWord, type KnownWords } from './spelling.ts';
 import { fold, stem, words } from './text.ts';
 
 export interface Token {
@@ -48,15 +48,8 @@ interface Phrase {
   exact: boolean;
 }
 
-interface Vocabulary {
+interface Vocabulary extends KnownWords {
   phrases: Map<string, Phrase[]>;
-  lexRaw: Set<string>;
-  lexStem: Set<string>;
-  corpusRaw: Set<string>;
-  corpusStem: Set<string>;
-  /** Candidate words for spelling correction by length: lexicon words first, then guidance words. */
-  lexByLength: Candidates;
-  corpusByLength: Candidates;
 }
 
 let vocab: Vocabulary | undefined;
