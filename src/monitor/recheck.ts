@@ -72,6 +72,9 @@ export const DUE_SHARE = 0.5;
 /** How long budgeted work waits for urgent checks at most before it takes its next batch. */
 const YIELD_MAX_MS = 2000;
 
+/** How far back what urgent checks cost counts towards what the ticks leave them. */
+const URGENT_MEMORY_MS = 300_000;
+
 /**
  * Re-checks what the archive holds. A pass claims the posts that are due (a lease keeps other workers
  * off them), asks each platform host in its own lane (a slow instance does not hold up the others)
@@ -193,7 +196,14 @@ export class Rechecker {
         else lanes.set(host, [p]);
       }
       const results = await Promise.all([...lanes.values()].map((posts) => this.checkLane(posts, budgeted)));
-      for (const r of results) this.budgets.get(r.platform)?.spend(r.requests, Date.now());
+      for (const r of results) {
+        this.budgets.get(r.platform)?.spend(r.requests, Date.now());
+        if (opts.postIds) {
+          const log = this.urgentCost.get(r.platform) ?? [];
+          log.push([Date.now(), r.requests]);
+          this.urgentCost.set(r.platform, log);
+        }
+      }
       const outcomes = results.flatMap((r) => r.outcomes);
       const alerts = results.flatMap((r) => r.alerts);
       alerts.push(...(await this.degraded(due)));
@@ -246,6 +256,21 @@ export class Rechecker {
     }
     if (!Object.keys(rest).length) return first;
     return [...first, ...(await ask(rest, Object.keys(rest)))];
+  }
+
+  /** Platforms the budgeted work has asked once (their first round is one round's worth). */
+  private readonly probed = new Set<string>();
+  /** Per platform: what urgent checks cost lately, as [time, requests]. */
+  private readonly urgentCost = new Map<string, [number, number][]>();
+
+  /**
+   * The requests urgent checks will want until the window resets, at the rate they needed over the
+   * last `URGENT_MEMORY_MS` (a busy stream asks for more than the headroom: the ticks leave it).
+   */
+  private urgentNeed(platform: string, now: number, msLeft: number): number {
+    const log = (this.urgentCost.get(platform) ?? []).filter(([t]) => t > now - URGENT_MEMORY_MS);
+    this.urgentCost.set(platform, log);
+    return (log.reduce((a, [, n]) => a + n, 0) / URGENT_MEMORY_MS) * msLeft;
   }
 
   /** Per platform: urgent checks running now (budgeted look-ups wait while there are any). */
@@ -309,13 +334,20 @@ export class Rechecker {
         );
         this.budgets.set(platform, budget);
       }
-      // What the platform itself says is left of its window, less the headroom: captures, polls and
-      // stream checks spend from the same window, and the re-checker must not take their share.
+      // What the platform itself says is left of its window, less the headroom (and less what urgent
+      // checks have been needing, when that is more): captures, polls and stream checks spend from the
+      // same window, and the re-checker must not take their share. Before a platform's first answer
+      // (a process just started: a backfill may have spent the window), one round's worth.
       const window = this.windows.get(platform);
-      const left =
-        window && window.resetAt > now
-          ? Math.floor(window.remaining - this.config.monitor.headroom * window.limit)
-          : null;
+      let left: number | null = null;
+      if (window && window.resetAt > now) {
+        const reserve = Math.max(
+          this.config.monitor.headroom * window.limit,
+          this.urgentNeed(platform, now, window.resetAt - now),
+        );
+        left = Math.floor(window.remaining - reserve);
+      } else if (!this.windows.has(platform) && !this.probed.has(platform)) left = budget.roundSize;
+      this.probed.add(platform);
       const requests = Math.max(0, Math.min(budget.available(now), left ?? Number.POSITIVE_INFINITY));
       const checks = requests * limit.batchSize;
       out[platform] = { due: Math.ceil(checks * DUE_SHARE), inAll: checks };
