@@ -615,6 +615,20 @@ describe('mechanisms found with the second development set (eval-dev2.yaml)', ()
     expect(facts('Someone took the video down last week. Do we archive it?').intent).toBe(null);
   });
 
+  it('where permanent records go is a question about the law, answered for the organisation it names', () => {
+    const nl = ask('Brengt een provincie haar blijvend te bewaren tweets over naar het Nationaal Archief?');
+    expect(nl.verdict).toBe('info');
+    expect(nl.answer).toMatch(
+      /^Wat permanent bewaard wordt, brengt een provincie over naar de eigen archiefbewaarplaats/,
+    );
+    const en = ask('Do the municipality’s permanent records go to the Nationaal Archief?');
+    expect(en.verdict).toBe('info');
+    expect(en.answer).toMatch(/its own archive repository/);
+    expect(ask('Which repository receives the permanent records of a ministry?').answer).toMatch(
+      /^What is kept permanently the central government transfers to the Nationaal Archief/,
+    );
+  });
+
   it('a wish to delete purely private content is no question for the selectielijst: it is no record (R4)', () => {
     const d = decide({
       ...NO_FACTS,

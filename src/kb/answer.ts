@@ -9,7 +9,7 @@ import { content, type Entry, type Lang, type Localised, type Source } from './c
 import { extractFacts, type Facts, hasFacts, mergeFacts, orgKindIn } from './facts.ts';
 import { type Concept, LEXICON } from './lexicon.ts';
 import { type ApprovedEntry, type Hit, index, keywordMatches, queryTerms, rank } from './retrieve.ts';
-import { type Decision, decide, RULES } from './rules.ts';
+import { type Decision, decide, RULES, transferText } from './rules.ts';
 import { focus } from './scope.ts';
 import { fold, stem, words } from './text.ts';
 import { firstSentence, pickSources } from './verdict.ts';
@@ -182,7 +182,7 @@ function shape(a: Analysis, f: Facts, givenFacts: boolean, type: Prediction | nu
   // opening with "wat"/"what", then the decision question.
   if (wh && !(object && cue && WHAT_CLAUSE.test(a.text))) return 'info';
   if ((has('lawOther') || has('erasure')) && has('applyVerb') && f.intent !== 'delete') return 'info';
-  if (has('termQuestion') && f.intent !== 'delete' && !f.hold) return 'info';
+  if ((has('termQuestion') || has('transferQuestion')) && f.intent !== 'delete' && !f.hold) return 'info';
   if (cue && (object || givenFacts)) return 'decision';
   // "Mocht dat?", "Mogen de tweets weg?", "Must it be kept?": a verb of decision opening a sentence —
   // about keeping, deleting or changing the item ("Mag ik op mijn werk TikTok gebruiken?" is not).
@@ -366,7 +366,12 @@ function infoAnswer(a: Analysis, lang: Lang, facts: Facts, community?: readonly 
     };
   }
   const e: Entry = top.doc.entry;
-  const parts = [e.answer[lang]];
+  // Where permanent records go depends on the organisation: say it first for the one the question names
+  // ("Gaan de posts van een waterschap naar het Nationaal Archief?": to its own archive repository).
+  const parts =
+    e.rules.includes('R16') && facts.orgKind !== null
+      ? [transferText(facts)[lang], e.answer[lang]]
+      : [e.answer[lang]];
   const next = hits[1];
   if (next && next.doc.kind === 'entry' && next.score >= top.score * 0.8)
     parts.push(`${SEE_ALSO[lang]} ${next.doc.entry.title[lang]}`);

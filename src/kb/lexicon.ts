@@ -49,6 +49,8 @@ export type Concept =
   | 'recordNoun'
   | 'coverage'
   | 'termQuestion'
+  /** A question where permanent records go, and when (R16). */
+  | 'transferQuestion'
   | 'lawOther'
   | 'archiveLaw'
   | 'applyVerb'
@@ -1304,6 +1306,24 @@ export const LEXICON: LexiconGroup[] = [
       'period',
       'rijksbreed',
       'rijk-wide',
+    ],
+  },
+  {
+    // transfer (R16) is a question about the law, not about one item: "Gaan ze naar het Nationaal Archief?"
+    concept: 'transferQuestion',
+    terms: [
+      'overbrengen',
+      'overgebracht',
+      'overbrenging',
+      'overbrengingstermijn',
+      'transfer',
+      'transferred',
+      'archiefbewaarplaats',
+      'archive repository',
+      'repository',
+      'naar het nationaal archief',
+      'to the nationaal archief',
+      'to the national archives',
     ],
   },
   {
