@@ -4,12 +4,8 @@
  * its versions' rowid range or by one look-up per version; each statement's query plan reads indexes
  * only (no scan of the post or version table).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Db } from '../src/store/db.ts';
-import { migrate } from '../src/store/migrations.ts';
+import type { Db } from '../src/store/db.ts';
 import {
   candidatesSql,
   DENSITY_SQL,
@@ -21,9 +17,10 @@ import {
   search,
   spelledOut,
 } from '../src/store/queries.ts';
+import { insertVersions, scratchDb, seeded } from './helpers/search-db.ts';
 
-let dir: string;
 let db: Db;
+let close: () => Promise<void>;
 
 const WORDS = [
   'minister',
@@ -45,11 +42,7 @@ async function fill(): Promise<void> {
       `INSERT INTO account (id, platform, handle, display_name, first_seen, last_seen) VALUES (?, ?, ?, ?, '2025-01-01', '2025-01-01')`,
       [i, i % 2 ? 'mastodon' : 'x', `acct${i}`, `Account ${i}`],
     );
-  let x = 11;
-  const rnd = () => {
-    x = (x * 1103515245 + 12345) % 2 ** 31;
-    return x / 2 ** 31;
-  };
+  const rnd = seeded(11);
   const posts = Array.from({ length: 900 }, (_, k) => {
     const id = k + 1;
     // Account 30 is small (one post in 60), spread over the whole id range.
@@ -74,26 +67,16 @@ async function fill(): Promise<void> {
   const versions = posts.map((p) => ({ post: p.id, number: 1, text: p.text }));
   for (const p of posts.filter((q) => q.id % 5 === 0))
     versions.push({ post: p.id, number: 2, text: p.id % 10 === 0 ? `bericht ${p.id}` : `${p.text} kamer` });
-  await db.run(
-    `INSERT INTO version (post_id, number, captured_at, content_hash, content, text, origin, trigger, method, misses,
-                          warc_file, warc_offset, warc_length, warc_record_id)
-     SELECT j.value->>'post', j.value->>'number', '2025-01-01', 'h', '{}', j.value->>'text', 'capture', 'watch', 'api', '[]',
-            'w.warc.gz', 0, 0, 'r'
-     FROM json_each(?) j`,
-    [JSON.stringify(versions)],
-  );
+  await insertVersions(db, versions);
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'archiefbot-search-narrow-'));
-  db = await Db.open(path.join(dir, 'archiefbot.db'));
-  await migrate(db);
+  ({ db, close } = await scratchDb('search-narrow'));
   await fill();
 });
 
 afterAll(async () => {
-  await db.close();
-  rmSync(dir, { recursive: true, force: true });
+  await close();
 });
 
 async function matching(match: string): Promise<number[]> {

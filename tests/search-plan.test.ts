@@ -4,13 +4,9 @@
  * and the answers of both plans (from the FTS5 index, from the posts a narrow filter leaves) against
  * a brute-force reference: every matching post once, newest archived first, over every page.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../src/domain/errors.ts';
-import { Db } from '../src/store/db.ts';
-import { migrate } from '../src/store/migrations.ts';
+import type { Db } from '../src/store/db.ts';
 import { DUE_SQL, STREAM_POST_SQL } from '../src/store/monitor.ts';
 import {
   countSql,
@@ -24,9 +20,10 @@ import {
   type SearchPlan,
   search,
 } from '../src/store/queries.ts';
+import { insertVersions, scratchDb, seeded } from './helpers/search-db.ts';
 
-let dir: string;
 let db: Db;
+let close: () => Promise<void>;
 
 const WORDS = ['stikstof', 'kabinet', 'woningbouw', 'ministérie', 'asiel', 'tweede', 'kamer', 'begroting'];
 const PLATFORMS = ['mastodon', 'bluesky', 'x'];
@@ -39,11 +36,7 @@ async function fill(): Promise<void> {
       [i, PLATFORMS[i % 3], `acct${i}`, `Account ${i}`],
     );
   const posts = [];
-  let x = 7;
-  const rnd = () => {
-    x = (x * 1103515245 + 12345) % 2 ** 31;
-    return x / 2 ** 31;
-  };
+  const rnd = seeded(7);
   for (let id = 1; id <= 1200; id++) {
     // Account 40 is small (12 posts): an author filter on it is narrow.
     const account = id % 100 === 0 ? 40 : 1 + Math.floor(rnd() * 39);
@@ -72,26 +65,16 @@ async function fill(): Promise<void> {
       number: 2,
       text: p.id % 14 === 0 ? `bericht ${p.id} aangepast` : `${p.text} kabinet`,
     });
-  await db.run(
-    `INSERT INTO version (post_id, number, captured_at, content_hash, content, text, origin, trigger, method, misses,
-                          warc_file, warc_offset, warc_length, warc_record_id)
-     SELECT j.value->>'post', j.value->>'number', '2025-01-01', 'h', '{}', j.value->>'text', 'capture', 'watch', 'api', '[]',
-            'w.warc.gz', 0, 0, 'r'
-     FROM json_each(?) j`,
-    [JSON.stringify(versions)],
-  );
+  await insertVersions(db, versions);
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'archiefbot-search-plan-'));
-  db = await Db.open(path.join(dir, 'archiefbot.db'));
-  await migrate(db);
+  ({ db, close } = await scratchDb('search-plan'));
   await fill();
 });
 
 afterAll(async () => {
-  await db.close();
-  rmSync(dir, { recursive: true, force: true });
+  await close();
 });
 
 async function plan(sql: string, params: unknown[]): Promise<string[]> {
