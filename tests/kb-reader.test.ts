@@ -629,6 +629,18 @@ describe('mechanisms found with the second development set (eval-dev2.yaml)', ()
     );
   });
 
+  it('with work and private life both said, an item pointed back to takes what is said next to it', () => {
+    const q = (item: string, topic: string) =>
+      `De gedeputeerde zet op zijn privé-Facebook vooral foto's van zijn kleinkinderen. Gisteren plaatste hij er een ${item} ${topic}. Moet dat ${item} bewaard worden?`;
+    expect(facts(q('bericht', 'over de subsidieregeling')).publicTask).toBe(true);
+    expect(facts(q('bericht', 'over zijn verjaardag')).publicTask).toBe(false);
+    expect(
+      facts(
+        'The alderman posts about his family and about the housing plans on his own Instagram. Must those posts be kept?',
+      ).publicTask,
+    ).toBe(null);
+  });
+
   it('a wish to delete purely private content is no question for the selectielijst: it is no record (R4)', () => {
     const d = decide({
       ...NO_FACTS,

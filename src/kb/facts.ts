@@ -709,15 +709,75 @@ function readAccount(r: Reading, f: Facts): void {
  */
 function publicTask(r: Reading, outsideOffice: boolean, byOrganisation: boolean): boolean | null {
   const [yes, no] = taskSignals(r, outsideOffice, byOrganisation);
-  return yes && no ? null : yes ? true : no ? false : null;
+  if (yes && no) {
+    // Both said, and the question points back to one item ("… maar plaatste ook een filmpje over de
+    // dijkversterking. Moeten we dat filmpje archiveren?"): what is said next to that item decides.
+    const near = antecedentWindow(r);
+    if (!near) return null;
+    const [y, n] = taskSignals(r, outsideOffice, byOrganisation, near);
+    return y && !n ? true : n && !y ? false : null;
+  }
+  return yes ? true : no ? false : null;
 }
 
-/** Whether the question says the item is about the work, and whether it says it is private or party politics. */
-function taskSignals(r: Reading, outsideOffice: boolean, byOrganisation: boolean): [boolean, boolean] {
+/** Words that open a contrasting clause: what follows is said of something else. */
+const CONTRAST = new Set([
+  'maar',
+  'but',
+  'terwijl',
+  'while',
+  'whereas',
+  'echter',
+  'however',
+  'behalve',
+  'except',
+]);
+
+/**
+ * The clause of the item a demonstrative in the last sentence points back to ("dat filmpje", "those
+ * replies"): its last earlier mention (the same word, else any item), within its sentence, between the
+ * contrasting words around it ("…zijn moestuin, maar … ook een filmpje over de dijkversterking").
+ */
+function antecedentWindow(r: Reading): ((m: Match) => boolean) | undefined {
+  const { a } = r;
+  const last = a.tokens.at(-1)?.sentence ?? 0;
+  const items = a.matches.filter((m) => ITEMS.includes(m.concept));
+  const pointer = items.find(
+    (m) =>
+      a.tokens[m.start]!.sentence === last &&
+      last > 0 &&
+      DEMONSTRATIVES.has(a.tokens[m.start - 1]?.raw ?? '') &&
+      a.tokens[m.start - 1]!.sentence === last,
+  );
+  if (!pointer) return undefined;
+  const earlier = items.filter((m) => a.tokens[m.start]!.sentence < last);
+  const same = earlier.filter((m) => a.tokens[m.start]!.stem === a.tokens[pointer.start]!.stem);
+  const ante = (same.length ? same : earlier).at(-1);
+  if (!ante) return undefined;
+  const sentence = a.tokens[ante.start]!.sentence;
+  let from = ante.start;
+  while (from > 0 && a.tokens[from - 1]!.sentence === sentence && !CONTRAST.has(a.tokens[from - 1]!.raw))
+    from--;
+  let to = ante.end;
+  while (to < a.tokens.length && a.tokens[to]!.sentence === sentence && !CONTRAST.has(a.tokens[to]!.raw))
+    to++;
+  return (m) => m.start >= from && m.end <= to;
+}
+
+/**
+ * Whether the question says the item is about the work, and whether it says it is private or party
+ * politics (only what `within` accepts, when given).
+ */
+function taskSignals(
+  r: Reading,
+  outsideOffice: boolean,
+  byOrganisation: boolean,
+  within: (m: Match) => boolean = () => true,
+): [boolean, boolean] {
   // "voordat ze in functie was": the office named in a time qualifier says nothing about the content.
   // A formal decision or permit is public-task content ("een vraag over de bouwvergunning").
   const yesM = [...r.all('ptYes'), ...r.all('formal')].filter(
-    (m) => !(outsideOffice && OFFICE_WORDS.has(m.text)),
+    (m) => within(m) && !(outsideOffice && OFFICE_WORDS.has(m.text)),
   );
   // "zijn eigen beleidsterrein", "his own policy area": own work is no private content.
   const ownWork = (m: Match) => yesM.some((y) => y.start === m.end);
@@ -726,7 +786,7 @@ function taskSignals(r: Reading, outsideOffice: boolean, byOrganisation: boolean
   const noM = [
     ...r.all('ptNo').filter((m) => !(byOrganisation && PRIVATE_LIFE.has(stems(m.text)))),
     ...r.privateMods.filter((m) => !r.near(m, ['accountNoun', 'platform'], 3) && !ownWork(m)),
-  ];
+  ].filter(within);
   // A party's content shared by someone in office is party-political ("campagnebericht van zijn partij").
   const party = r.govPersons.length > 0 && r.has('party');
   const no = noM.some((m) => !r.negated(m)) || yesM.some((m) => r.negated(m)) || party;
