@@ -651,6 +651,8 @@ describe('mechanisms found with the second development set (eval-dev2.yaml)', ()
       intent: 'delete',
     });
     expect([d.verdict, d.primary]).toEqual(['do-not-archive', 'R4']);
+    // whose account it is unknown: it may be the organisation's, so R7 still decides
+    expect(decide({ ...NO_FACTS, content: 'post', publicTask: false, intent: 'delete' }).primary).toBe('R7');
     const a = ask('Mag een wethouder de foto’s van zijn kleinkinderen van zijn privé-Facebook halen?');
     expect([a.verdict, a.rule]).toEqual(['do-not-archive', 'R4']);
     expect(a.answer).toMatch(/^Ja, /);

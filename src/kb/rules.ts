@@ -452,7 +452,8 @@ function overridingRules({ f, add, done }: Deciding): Decision | undefined {
   }
   // R7: deleting, clearing or renaming: only after archiving, destruction only under the selectielijst.
   // Not for content that is no record at all: purely private posts on a person's own account may go (R4).
-  const privateOnly = f.publicTask === false && f.account !== 'corporate' && f.author !== 'organisation';
+  const privateOnly =
+    f.publicTask === false && ['private', 'hybrid', 'civil-servant'].includes(f.account ?? '');
   if (f.intent === 'delete' && !privateOnly) {
     add('R7', T.R7delete);
     add('R8', T.R8);
