@@ -641,6 +641,18 @@ describe('mechanisms found with the second development set (eval-dev2.yaml)', ()
     ).toBe(null);
   });
 
+  it('a question-word question that says nothing of keeping or deleting is no decision, however sure the classifier', () => {
+    for (const q of [
+      'How can we reach more young people with our ministry’s TikTok videos?',
+      'How do we get more followers on the province’s Instagram account?',
+      'Hoe krijgen we meer volgers op het Instagramaccount van de provincie?',
+    ])
+      expect(ask(q).rule, q).toBeUndefined();
+    // about keeping, it still is
+    expect(ask('Why must the province keep the posts on its Instagram account?').verdict).not.toBe('unknown');
+    expect(ask('Hoe lang moeten we de tweets van de minister bewaren?').verdict).toBe('info');
+  });
+
   it('a wish to delete purely private content is no question for the selectielijst: it is no record (R4)', () => {
     const d = decide({
       ...NO_FACTS,

@@ -186,16 +186,10 @@ function shape(a: Analysis, f: Facts, givenFacts: boolean, type: Prediction | nu
   if (cue && (object || givenFacts)) return 'decision';
   // "Mocht dat?", "Mogen de tweets weg?", "Must it be kept?": a verb of decision opening a sentence —
   // about keeping, deleting or changing the item ("Mag ik op mijn werk TikTok gebruiken?" is not).
-  const aboutKeeping =
-    cue ||
-    has('archiveLaw') ||
-    f.change !== null ||
-    f.hold === true ||
-    f.erasure === true ||
-    f.formal === true;
+  const keeping = cue || aboutKeeping(a, f);
   if (
     object &&
-    aboutKeeping &&
+    keeping &&
     a.tokens.some((t, i) => DECIDE.has(t.raw) && (i === 0 || a.tokens[i - 1]!.sentence !== t.sentence))
   )
     return 'decision';
@@ -205,6 +199,23 @@ function shape(a: Analysis, f: Facts, givenFacts: boolean, type: Prediction | nu
   if (cue && a.contentWords <= 3 && (type ? readsDecision(type) : a.unknownWords.length === 0))
     return 'decision';
   return 'info';
+}
+
+/** The question says something of keeping, deleting or changing the item, or of a deciding circumstance. */
+function aboutKeeping(a: Analysis, f: Facts): boolean {
+  const has = (c: Concept) => a.matches.some((m) => m.concept === c);
+  return (
+    has('archiveCue') ||
+    has('recordNoun') ||
+    has('coverage') ||
+    has('archiveLaw') ||
+    f.intent === 'delete' ||
+    f.elsewhere === true ||
+    f.change !== null ||
+    f.hold === true ||
+    f.erasure === true ||
+    f.formal === true
+  );
 }
 
 /** The classifier's probability that the question asks what to do with an item (keep or delete). */
@@ -422,6 +433,10 @@ export function ask(question: string, opts: AskOptions = {}): Answer {
   // the rules decide it if the question names the item or a deciding fact, and otherwise it asks; when it is
   // not sure, "unknown" (on held-back questions an unsure classifier is wrong too often to ask).
   if (decisionP(type) < SURE) return { ...info, ...conf(agree('out-of-scope')) };
+  // "How do we get more followers on our LinkedIn account?": a question opening with a question word that
+  // says nothing of keeping, deleting, archiving or a deciding circumstance is no decision, however sure.
+  if (WH.has(a.tokens[0]?.raw ?? '') && !aboutKeeping(a, facts))
+    return { ...info, ...conf(agree('out-of-scope')) };
   const object = OBJECTS.some((c) => a.matches.some((m) => m.concept === c));
   const deciding = [facts.author, facts.publicTask, facts.hold, facts.intent, facts.erasure].some(
     (x) => x !== null,
