@@ -653,6 +653,12 @@ describe('mechanisms found with the second development set (eval-dev2.yaml)', ()
     expect(ask('Hoe lang moeten we de tweets van de minister bewaren?').verdict).toBe('info');
   });
 
+  it('a possessed "aanslag" is a tax assessment (work), a bare one an attack (a hotspot)', () => {
+    const tax = facts('De Belastingdienst beantwoordt via X een vraag over zijn aanslag.');
+    expect([tax.publicTask, tax.hotspot]).toEqual([true, null]);
+    expect(facts('Na de aanslag op het station plaatste de burgemeester een video.').hotspot).toBe(true);
+  });
+
   it('a wish to delete purely private content is no question for the selectielijst: it is no record (R4)', () => {
     const d = decide({
       ...NO_FACTS,

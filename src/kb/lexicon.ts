@@ -975,6 +975,17 @@ export const LEXICON: LexiconGroup[] = [
       'wervingscampagne',
       'wegwerkzaamheden',
       'werkzaamheden',
+      // a possessed "aanslag" is a tax assessment, not an attack (a hotspot): "haar vraag over haar aanslag"
+      'belastingaanslag',
+      'aanslagbiljet',
+      'haar aanslag',
+      'zijn aanslag',
+      'mijn aanslag',
+      'uw aanslag',
+      'hun aanslag',
+      'je aanslag',
+      'tax assessment',
+      'tax bill',
       // the work itself: "updates about our project", "ivm de nieuwe wetgeving"
       'project',
       'projecten',
