@@ -54,12 +54,14 @@ export function register(program: Command, ctx: CliContext): void {
     )
     .action(async (opts: { json?: boolean }) => {
       const config = ctx.config();
+      // The connectors' code (their readiness is the platforms' part) loads while the archive opens.
+      const registry = import('../../capture/registry.ts');
       const { archiveStatus, platformStatus } = await import('../../usecases/status.ts');
       const queue = await queueCounts(config);
       const status = await withArchive(config, (archive) =>
         archiveStatus(archive, {
           queueCounts: async () => queue.counts,
-          platforms: () => platformStatus(config, archive.db),
+          platforms: async () => platformStatus(config, archive.db, (await registry).CONNECTOR_FACTORIES),
         }),
       );
       const { posts, versions, failed24h } = status;
