@@ -659,6 +659,15 @@ describe('mechanisms found with the second development set (eval-dev2.yaml)', ()
     expect(facts('Na de aanslag op het station plaatste de burgemeester een video.').hotspot).toBe(true);
   });
 
+  it('a thank-you written on at the end of the question, without a stop, is no part of it', () => {
+    expect(focus('mag die tweet van de wethouder weg Alvast bedankt!', analyse).question).toBe(
+      'mag die tweet van de wethouder weg',
+    );
+    expect(ask('can that post by the mayor go thanks in advance').rule).toBe('R7');
+    // a word that only ends like one stays: "dank" is not cut from "stank"
+    expect(focus('Moeten we dat bewaren?', analyse).question).toBe('Moeten we dat bewaren?');
+  });
+
   it('a wish to delete purely private content is no question for the selectielijst: it is no record (R4)', () => {
     const d = decide({
       ...NO_FACTS,

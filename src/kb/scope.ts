@@ -19,6 +19,9 @@ const GREETING =
   /^\s*(?:(?:hoi|hallo|hey|hi|hello|hiya|dag|goedemorgen|goedemiddag|goedenavond|goedendag|good\s+(?:morning|afternoon|evening))(?:\s+(?:there|allemaal|all|everyone|iedereen|team|folks|collega'?s|colleagues))?|(?:beste|dear)\s+[\p{L}-]+)\s*[,!.:;]+\s*/iu;
 const SIGN_OFF =
   /^\s*(?:alvast\s+)?(?:bedankt|dank(?:\s+je|\s+jullie|\s+u)?(?:\s+wel)?|thanks|thank\s+you|many\s+thanks|cheers|groet(?:en|jes)?|(?:met\s+)?vriendelijke\s+groet(?:en)?|mvg|regards|kind\s+regards|best\s+regards|best|greetings)\b/iu;
+/** A thank-you written on at the end of the question, without a stop: "… kan die post weg Alvast bedankt!" */
+const TRAILING_THANKS =
+  /(?<=[\p{L}\p{N}])\s+(?:alvast\s+bedankt|bij\s+voorbaat\s+dank|dank\s+je\s+wel|dank\s+u\s+wel|thanks\s+in\s+advance|thank\s+you(?:\s+in\s+advance)?|many\s+thanks|cheers|mvg|groetjes)\s*[.!]*\s*$/iu;
 const ASKER =
   /^\s*(?:ik|wij|we|i|i'm|we're|our\s+team|ons\s+team|vraagje|vraag|quick\s+question|question|een\s+vraag|a\s+question)\b/iu;
 const ASKER_STATE =
@@ -69,7 +72,7 @@ export function sentences(text: string): string[] {
  * last sentence that asks something, and every sentence naming a fact, are kept.
  */
 export function focus(text: string, read: (s: string) => Analysis): Focus {
-  const all = sentences(text)
+  const all = sentences(text.replace(TRAILING_THANKS, ''))
     .map((s, i) => (i === 0 ? s.replace(GREETING, '') : s))
     .filter((s) => s && !(SIGN_OFF.test(s) && !s.includes('?')));
   if (all.length <= 1) return { question: all.join(' ') || text, context: [] };
