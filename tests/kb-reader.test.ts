@@ -558,6 +558,9 @@ describe('mechanisms found with the second development set (eval-dev2.yaml)', ()
       expect(ask(q).verdict, q).toBe('archive');
     }
     expect(DATA.find((d) => d.id === 'openbare-universiteiten')?.sources.length).toBeGreaterThan(0);
+    // embassies and consulates are the Ministry of Foreign Affairs abroad: the Rijk
+    const embassy = facts('The embassy in Paris posts a photo of the king’s visit on Instagram.');
+    expect([embassy.account, embassy.orgKind]).toEqual(['corporate', 'rijk']);
   });
 
   it('a sentence naming an organisation, not about the asker, is part of the question', () => {
