@@ -4,7 +4,8 @@
  * (its name as typed, and how to load it); the order is the order of `archiefbot --help`.
  *
  * Loaded lazily: `archiefbot search …` loads the search module and what it needs, not the rest of the
- * program (start-up time, issue 16); `archiefbot --help` loads them all.
+ * program (start-up time, issue 16); `archiefbot --help` loads them all, which is cheap: a command
+ * module imports what describing the command needs, and its action imports what running it needs.
  */
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
