@@ -671,6 +671,15 @@ describe('mechanisms found with the second development set (eval-dev2.yaml)', ()
     expect(focus('Moeten we dat bewaren?', analyse).question).toBe('Moeten we dat bewaren?');
   });
 
+  it('"who decides" what is kept or destroyed is the selectielijst’s question', () => {
+    for (const q of [
+      'Who decides what the municipality may destroy?',
+      'Wie bepaalt of berichten vernietigd mogen worden?',
+    ])
+      expect(ask(q).entries, q).toEqual(['selection-retention']);
+    expect(ask('Who decides the cup final?').verdict).toBe('unknown');
+  });
+
   it('a wish to delete purely private content is no question for the selectielijst: it is no record (R4)', () => {
     const d = decide({
       ...NO_FACTS,
