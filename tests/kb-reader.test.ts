@@ -680,6 +680,24 @@ describe('mechanisms found with the second development set (eval-dev2.yaml)', ()
     expect(ask('Who decides the cup final?').verdict).toBe('unknown');
   });
 
+  it('asking for something under the Woo is a Woo request; "bin them" is a wish to delete', () => {
+    expect(facts('Een journalist vraagt via de Woo om alle posts van de wethouder.').hold).toBe(true);
+    expect(facts('An MP requested the tweets under the Open Government Act.').hold).toBe(true);
+    expect(facts('Geldt de Woo ook voor onze tweets?').hold).toBe(null);
+    expect(facts('our old fb posts, can we just bin them?').intent).toBe('delete');
+  });
+
+  it('a sentence on the asker’s own work after an opening phrase is context ("Sinds vorige maand werk ik bij …")', () => {
+    const f = focus(
+      'Sinds mei werk ik bij de provincie Utrecht. Mogen we ons oude X-account opheffen?',
+      analyse,
+    );
+    expect(f.context).toHaveLength(1);
+    expect(
+      ask('Sinds mei werk ik bij de provincie Utrecht. Mogen we ons oude X-account opheffen?').rule,
+    ).toBe('R7');
+  });
+
   it('a wish to delete purely private content is no question for the selectielijst: it is no record (R4)', () => {
     const d = decide({
       ...NO_FACTS,

@@ -857,6 +857,10 @@ const SEPARABLE_DELETE = [
   /\b(?:clean|cleans|cleaning) (?:\w+ ){1,2}?up\b/,
 ];
 
+/** Asking for something under the Woo is a Woo request: "vraagt via de Woo om alle tweets", "asked under the Woo for". */
+const WOO_REQUEST =
+  /\b(?:vraagt|vragen|vroeg|vroegen|verzoekt|verzocht|opgevraagd|opvragen|asks?|asked|requests?|requested)\b[^.?!;]{0,30}?\b(?:via|onder|op grond van|under|through|using)\s+(?:de\s+|the\s+)?(?:woo|wob|open government act)\b/;
+
 /** State of the post, what the asker wants, and the circumstances and platform named. */
 function readStateAndIntent(r: Reading, f: Facts): void {
   const { all, has } = r;
@@ -869,7 +873,7 @@ function readStateAndIntent(r: Reading, f: Facts): void {
   if (has('edited')) f.change = 'edited';
   if (has('deleteIntent') || closesAccount(r) || SEPARABLE_DELETE.some((re) => re.test(r.text)))
     f.intent = 'delete';
-  if (has('hold')) f.hold = true;
+  if (has('hold') || WOO_REQUEST.test(r.text)) f.hold = true;
   // a bare "anyway" relies on the platform only when one is named or said: "they are on Facebook anyway",
   // "it is on the platform itself anyway"; a participle that is what the asker wants ("moet de oude tekst
   // ook bewaard worden?") is no reliance. Said in the same sentence: in "can we throw away the old FB posts?

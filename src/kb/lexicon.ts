@@ -783,6 +783,11 @@ export const LEXICON: LexiconGroup[] = [
       'weggooien',
       'get rid of',
       'take down',
+      // British "bin" as a verb: "can we just bin them?"
+      'bin them',
+      'bin it',
+      'bin those',
+      'bin these',
     ],
   },
   {

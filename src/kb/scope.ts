@@ -27,6 +27,10 @@ const ASKER =
 const ASKER_STATE =
   /^\s*(?:ik|wij|we|i)\s+(?:werk|werken|ben|zijn|am|are|work|had|hadden|have|zitten|sit)\b/iu;
 
+/** The asker's own situation after an opening phrase: "Sinds vorige maand werk ik bij …", "Since May I work at …". */
+const ASKER_INVERTED =
+  /^[^,.?!;]{0,40}?\b(?:(?:werk|ben|zit)\s+ik|(?:werken|zijn|zitten)\s+(?:we|wij)|i(?:'ve|\s+have)?\s+(?:been\s+)?work(?:ing|ed)?|i\s+am|i'm)\b/iu;
+
 /** Concepts that carry a fact the rules decide on: a sentence with one is never context. */
 const FACT_CONCEPTS: Concept[] = [
   'post',
@@ -90,7 +94,7 @@ export function focus(text: string, read: (s: string) => Analysis): Focus {
     // A work cue ("Het gaat over haar beleid.") is a fact, unless the asker talks about themselves.
     // So is an organisation named in a sentence not about the asker ("Is een openbare universiteit ook
     // overheid?" before "Moet de Universiteit Utrecht …?"): it says whose account the question is about.
-    const notAsker = !ASKER.test(s) && !ASKER_STATE.test(s);
+    const notAsker = !ASKER.test(s) && !ASKER_STATE.test(s) && !ASKER_INVERTED.test(s);
     const workCue = a.matches.some((m) => m.concept === 'ptYes') && notAsker;
     const orgCue = a.matches.some((m) => m.concept === 'org') && notAsker;
     if (facts.length === 0 && !workCue && !orgCue) context.push(s);
