@@ -698,6 +698,17 @@ describe('mechanisms found with the second development set (eval-dev2.yaml)', ()
     ).toBe('R7');
   });
 
+  it('someone else asking to have it taken out of the archive asks for erasure, whatever law is named', () => {
+    expect(ask('A resident wants us to remove his comment from our archive as well. Must we?').rule).toBe(
+      'R9',
+    );
+    expect(ask('Een vrouw vraagt of we haar foto uit het archief willen verwijderen. Moet dat?').rule).toBe(
+      'R9',
+    );
+    // an office-holder's own wish to clear the archive is deletion (R7), not erasure
+    expect(facts('The minister wants us to delete his old tweets from the archive.').erasure).toBe(null);
+  });
+
   it('a wish to delete purely private content is no question for the selectielijst: it is no record (R4)', () => {
     const d = decide({
       ...NO_FACTS,

@@ -905,13 +905,20 @@ function readStateAndIntent(r: Reading, f: Facts): void {
     ...[...all('deleteIntent'), ...all('deleted')].map((d) => toks[d.start]?.sentence),
     ...toks.filter((t) => REMOVAL_NOUNS.has(t.raw)).map((t) => t.sentence),
   ];
-  if (privacy.some((p) => removal.includes(toks[p.start]?.sentence))) {
+  // Someone else asking to have it taken out of the archive asks for erasure too, whatever law is named:
+  // "Someone asked us … to remove it from the archive", "een inwoner wil dat we het uit het archief wissen".
+  const outOfArchive = OUT_OF_ARCHIVE.test(r.text) && (r.govPersons.length === 0 || has('third'));
+  if (privacy.some((p) => removal.includes(toks[p.start]?.sentence)) || outOfArchive) {
     f.erasure = true;
     f.intent = null;
   }
   const platform = all('platform')[0];
   if (platform) f.platform = PLATFORM_NAMES[platform.text] ?? platform.text;
 }
+
+/** Asked to be removed from the archive (within one sentence). */
+const OUT_OF_ARCHIVE =
+  /\b(?:asks?|asked|requests?|requested|wants?|wanted|demands?|demanded|vraagt|vroeg|verzoekt|eist|eiste|wil|wilde)\b[^.?!;]{0,80}?\b(?:remove|delete|erase|wipe|verwijderen|wissen|halen)\b[^.?!;]{0,30}?\b(?:from|uit)\s+(?:the|our|het|ons)\s+(?:archive|archief)\b|\b(?:asks?|asked|requests?|requested|wants?|wanted|demands?|demanded|vraagt|vroeg|verzoekt|eist|eiste|wil|wilde)\b[^.?!;]{0,80}?\b(?:uit|from)\s+(?:het|ons|the|our)\s+(?:archief|archive)(?:\s+\w+){0,2}?\s+(?:verwijderen|wissen|halen|gehaald|verwijderd)\b/;
 
 /** Nouns of removal: with a privacy law in the sentence, a request for erasure. */
 const REMOVAL_NOUNS = new Set(['verwijdering', 'removal', 'deletion', 'wissing']);
