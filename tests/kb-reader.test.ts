@@ -709,6 +709,16 @@ describe('mechanisms found with the second development set (eval-dev2.yaml)', ()
     expect(facts('The minister wants us to delete his old tweets from the archive.').erasure).toBe(null);
   });
 
+  it('"what should we do?" about an item in a deciding circumstance is a decision; privacy named is the grounds', () => {
+    expect(ask('Een inwoner vraagt via de Woo om de reels van de wethouder. Wat moeten we doen?').rule).toBe(
+      'R8',
+    );
+    expect(ask('The mayor’s tweet was deleted by mistake yesterday. What should we do now?').rule).toBe('R7');
+    expect(
+      ask('een inwoner wil dat we zn reactie verwijderen ivm privacy, moet die ook uit t archief').rule,
+    ).toBe('R9');
+  });
+
   it('a wish to delete purely private content is no question for the selectielijst: it is no record (R4)', () => {
     const d = decide({
       ...NO_FACTS,

@@ -193,6 +193,9 @@ function shape(a: Analysis, f: Facts, givenFacts: boolean, type: Prediction | nu
     a.tokens.some((t, i) => DECIDE.has(t.raw) && (i === 0 || a.tokens[i - 1]!.sentence !== t.sentence))
   )
     return 'decision';
+  // "Een journalist wil de DM's via de Woo. Wat moeten we doen?": what to do with an item in a deciding
+  // circumstance (a hold, an erasure request, a wish to delete, an edit) is a decision.
+  if (object && keeping && WHAT_TO_DO.test(a.text)) return 'decision';
   // "Must I archive this?", "Archiveren?": the item is in the context (a URL, the chat thread) — when
   // the classifier reads a decision rather than a factual or outside question; without it, when every
   // word is known.
@@ -200,6 +203,10 @@ function shape(a: Analysis, f: Facts, givenFacts: boolean, type: Prediction | nu
     return 'decision';
   return 'info';
 }
+
+/** "Wat moeten we doen?", "What should we do now?", "Wat nu?" */
+const WHAT_TO_DO =
+  /\b(?:wat\s+(?:moet|moeten|kan|kunnen|zal|zullen)\s+(?:ik|we|wij|je)\s+(?:nu\s+|daarmee\s+|hiermee\s+)?doen|what\s+(?:should|must|can|do)\s+(?:i|we)\s+(?:now\s+)?do|wat\s+nu|what\s+now)\b/i;
 
 /** The question says something of keeping, deleting or changing the item, or of a deciding circumstance. */
 function aboutKeeping(a: Analysis, f: Facts): boolean {

@@ -198,7 +198,16 @@ const MODALS = new Set([
   'may',
   'could',
 ]);
-const PRIVACY_LAW = new Set(['avg', 'gdpr', 'privacywet', 'general data protection regulation']);
+const PRIVACY_LAW = new Set([
+  'avg',
+  'gdpr',
+  'privacywet',
+  'general data protection regulation',
+  // the grounds named without the law: "verwijderen ivm privacy", "removed for privacy reasons"
+  'privacy',
+  'privacyredenen',
+  'privacy reasons',
+]);
 /** Used for work now and then: the account serves both. */
 const MIXED =
   /\b(soms|af en toe|weleens|wel eens|regelmatig|ook voor|sometimes|occasionally|now and then|from time to time|also for|(?:also|ook)(?:\s+\w+){1,2}\s+(?:for|voor))\b[^.?!;]{0,30}\b(werk|werkzaamheden|work|zakelijk|business)\b/;
@@ -859,7 +868,7 @@ const SEPARABLE_DELETE = [
 
 /** Asking for something under the Woo is a Woo request: "vraagt via de Woo om alle tweets", "asked under the Woo for". */
 const WOO_REQUEST =
-  /\b(?:vraagt|vragen|vroeg|vroegen|verzoekt|verzocht|opgevraagd|opvragen|asks?|asked|requests?|requested)\b[^.?!;]{0,30}?\b(?:via|onder|op grond van|under|through|using)\s+(?:de\s+|the\s+)?(?:woo|wob|open government act)\b/;
+  /\b(?:vraagt|vragen|vroeg|vroegen|verzoekt|verzocht|opgevraagd|opvragen|wil|willen|asks?|asked|requests?|requested|wants?|wanted)\b[^.?!;]{0,60}?\b(?:via|onder|op grond van|under|through|using)\s+(?:de\s+|the\s+)?(?:woo|wob|open government act)\b/;
 
 /** State of the post, what the asker wants, and the circumstances and platform named. */
 function readStateAndIntent(r: Reading, f: Facts): void {
@@ -918,7 +927,7 @@ function readStateAndIntent(r: Reading, f: Facts): void {
 
 /** Asked to be removed from the archive (within one sentence). */
 const OUT_OF_ARCHIVE =
-  /\b(?:asks?|asked|requests?|requested|wants?|wanted|demands?|demanded|vraagt|vroeg|verzoekt|eist|eiste|wil|wilde)\b[^.?!;]{0,80}?\b(?:remove|delete|erase|wipe|verwijderen|wissen|halen)\b[^.?!;]{0,30}?\b(?:from|uit)\s+(?:the|our|het|ons)\s+(?:archive|archief)\b|\b(?:asks?|asked|requests?|requested|wants?|wanted|demands?|demanded|vraagt|vroeg|verzoekt|eist|eiste|wil|wilde)\b[^.?!;]{0,80}?\b(?:uit|from)\s+(?:het|ons|the|our)\s+(?:archief|archive)(?:\s+\w+){0,2}?\s+(?:verwijderen|wissen|halen|gehaald|verwijderd)\b/;
+  /\b(?:asks?|asked|requests?|requested|wants?|wanted|demands?|demanded|vraagt|vroeg|verzoekt|eist|eiste|wil|wilde)\b[^.?!;]{0,80}?\b(?:remove|delete|erase|wipe|verwijderen|wissen|halen)\b[^.?!;]{0,30}?\b(?:from|uit)\s+(?:the|our|het|ons|t)\s+(?:archive|archief)\b|\b(?:asks?|asked|requests?|requested|wants?|wanted|demands?|demanded|vraagt|vroeg|verzoekt|eist|eiste|wil|wilde)\b[^.?!;]{0,80}?\b(?:uit|from)\s+(?:het|ons|t|the|our)\s+(?:archief|archive)(?:\s+\w+){0,2}?\s+(?:verwijderen|wissen|halen|gehaald|verwijderd)\b/;
 
 /** Nouns of removal: with a privacy law in the sentence, a request for erasure. */
 const REMOVAL_NOUNS = new Set(['verwijdering', 'removal', 'deletion', 'wissing']);
