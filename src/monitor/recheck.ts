@@ -258,7 +258,7 @@ export class Rechecker {
     return [...first, ...(await ask(rest, Object.keys(rest)))];
   }
 
-  /** Platforms the budgeted work has asked once (their first round is one round's worth). */
+  /** Platforms asked once (before that, a budgeted round takes one round's worth of them). */
   private readonly probed = new Set<string>();
   /** Per platform: what urgent checks cost lately, as [time, requests]. */
   private readonly urgentCost = new Map<string, [number, number][]>();
@@ -347,7 +347,6 @@ export class Rechecker {
         );
         left = Math.floor(window.remaining - reserve);
       } else if (!this.windows.has(platform) && !this.probed.has(platform)) left = budget.roundSize;
-      this.probed.add(platform);
       const requests = Math.max(0, Math.min(budget.available(now), left ?? Number.POSITIVE_INFINITY));
       const checks = requests * limit.batchSize;
       out[platform] = { due: Math.ceil(checks * DUE_SHARE), inAll: checks };
@@ -417,6 +416,7 @@ export class Rechecker {
     await saveChecks(this.db, updates);
     const window = rateWindow(http.exchanges.at(-1));
     if (window) this.windows.set(platform, window);
+    this.probed.add(platform);
     // What the look-ups cost (retries and single look-ups included), for the platform's budget.
     return { outcomes, alerts, platform, requests: http.exchanges.length };
   }
