@@ -100,6 +100,37 @@ interface Change {
   heard?: number;
 }
 
+/**
+ * The watched account backfilled through the pipeline into the archive in `dataDir`: the archive, the
+ * pipeline, the archived posts by the key `idsSql` selects as `url`, and a close that ends the fake too.
+ */
+async function backfilled(
+  dataDir: string,
+  config: Config,
+  accountUrl: string,
+  idsSql: string,
+  params: unknown[],
+  closeFake: () => Promise<void>,
+) {
+  const archive = await Archive.open(dataDir, config.warc, {
+    recheckSchedule: config.monitor.recheckSchedule,
+  });
+  const pipeline = new CapturePipeline(archive, config);
+  const t0 = Date.now();
+  const backfill = await pipeline.capture({ url: accountUrl, trigger: 'command' });
+  if (backfill.kind !== 'account' || backfill.posts !== POSTS) throw new Error('backfill incomplete');
+  const backfillMs = Date.now() - t0;
+  const rows = await archive.db.all<{ id: number; url: string; created_at: string }>(idsSql, params);
+  const ids = new Map(rows.map((r) => [r.url, r]));
+  const close = async () => {
+    await pipeline.close();
+    await archive.close();
+    await closeFake();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  return { archive, pipeline, ids, backfillMs, close };
+}
+
 /** A watched account of POSTS posts on the fake, backfilled into an archive (optionally the big one). */
 async function setup(name: string, scale: number, seed: number, watched: number) {
   const random = rng(seed);
@@ -125,28 +156,14 @@ async function setup(name: string, scale: number, seed: number, watched: number)
     );
   }
   const config = scaled(dataDir, scale);
-  const archive = await Archive.open(dataDir, config.warc, {
-    recheckSchedule: config.monitor.recheckSchedule,
-  });
-  const pipeline = new CapturePipeline(archive, config);
-  const t0 = Date.now();
-  const backfill = await pipeline.capture({ url: `${m.url}/@rijksoverheid`, trigger: 'command' });
-  if (backfill.kind !== 'account' || backfill.posts !== POSTS) throw new Error('backfill incomplete');
-  const backfillMs = Date.now() - t0;
-  const ids = new Map(
-    (
-      await archive.db.all<{ id: number; url: string; created_at: string }>(
-        "SELECT id, url, created_at FROM post WHERE url >= ?1 AND url < ?1 || x'ff'",
-        [`${m.url}/`],
-      )
-    ).map((r) => [r.url, r]),
+  const archived = await backfilled(
+    dataDir,
+    config,
+    `${m.url}/@rijksoverheid`,
+    "SELECT id, url, created_at FROM post WHERE url >= ?1 AND url < ?1 || x'ff'",
+    [`${m.url}/`],
+    () => m.close(),
   );
-  const close = async () => {
-    await pipeline.close();
-    await archive.close();
-    await m.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  };
   const change = (c: Change) => {
     if (c.kind === 'deleted') m.deleteStatus(c.post.id);
     else m.editStatus(c.post.id, { content: `<p>${c.post.url} aangepast</p>` });
@@ -156,11 +173,7 @@ async function setup(name: string, scale: number, seed: number, watched: number)
     posts,
     random,
     config,
-    archive,
-    pipeline,
-    ids,
-    backfillMs,
-    close,
+    ...archived,
     change,
     requests: () => m.requests.length,
     /** The fake's requests since `from`, by what they ask (where the window goes). */
@@ -206,28 +219,15 @@ async function setupBluesky(scale: number, seed: number): Promise<Watched> {
   const posts = made.map((p) => ({ id: p.uri, url: p.uri }));
   const dataDir = mkdtempSync(path.join(tmpdir(), 'archiefbot-detect-bsky-'));
   const config = scaled(dataDir, scale, 'bluesky', f.url);
-  const archive = await Archive.open(dataDir, config.warc, {
-    recheckSchedule: config.monitor.recheckSchedule,
-  });
-  const pipeline = new CapturePipeline(archive, config);
-  const t0 = Date.now();
-  const backfill = await pipeline.capture({ url: `https://bsky.app/profile/${handle}`, trigger: 'command' });
-  if (backfill.kind !== 'account' || backfill.posts !== POSTS) throw new Error('backfill incomplete');
-  const backfillMs = Date.now() - t0;
   // Keyed by the AT-URI (what the archive holds as the platform id).
-  const ids = new Map(
-    (
-      await archive.db.all<{ id: number; url: string; created_at: string }>(
-        "SELECT id, platform_id AS url, created_at FROM post WHERE platform = 'bluesky'",
-      )
-    ).map((r) => [r.url, r]),
+  const archived = await backfilled(
+    dataDir,
+    config,
+    `https://bsky.app/profile/${handle}`,
+    "SELECT id, platform_id AS url, created_at FROM post WHERE platform = 'bluesky'",
+    [],
+    () => f.close(),
   );
-  const close = async () => {
-    await pipeline.close();
-    await archive.close();
-    await f.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  };
   const change = (c: Change) => {
     if (c.kind === 'deleted') f.deletePost(c.post.id);
     else f.updatePost(c.post.id, { text: `${c.post.url} aangepast` });
@@ -236,11 +236,7 @@ async function setupBluesky(scale: number, seed: number): Promise<Watched> {
     posts,
     random,
     config,
-    archive,
-    pipeline,
-    ids,
-    backfillMs,
-    close,
+    ...archived,
     change,
     requests: () => f.requests.length,
   };
