@@ -44,19 +44,30 @@ export function configFromSnapshot(
     if (!verbatim) return undefined;
     set.push([key, value]);
   }
-  let text: string;
-  try {
-    text = readFileSync(DEFAULTS_FILE, 'utf8');
-  } catch {
-    return undefined;
-  }
-  if (text !== snapshot.source) return undefined;
+  if (defaultsText() !== snapshot.source) return undefined;
   const config = structuredClone(snapshot.defaults) as Config;
   for (const [key, value] of set) setPath(config as unknown as Record<string, unknown>, key, value);
   // As loadConfig finishes (src/config.ts); tests/cli-config.test.ts compares the two.
   config.dataDir = path.resolve(config.dataDir);
   config.http.userAgent = config.http.userAgent.replace('{version}', TOOL_VERSION);
   return config;
+}
+
+/**
+ * config/default.yaml as this process first read it (null: unreadable): start-up asks twice (prepareConfig,
+ * then the command's ctx.config()), and a running process keeps its configuration anyway.
+ */
+let defaults: string | null | undefined;
+
+function defaultsText(): string | null {
+  if (defaults === undefined) {
+    try {
+      defaults = readFileSync(DEFAULTS_FILE, 'utf8');
+    } catch {
+      defaults = null;
+    }
+  }
+  return defaults;
 }
 
 function setPath(obj: Record<string, unknown>, dotted: string, value: string): void {
