@@ -168,9 +168,14 @@ const DESTROY = new Set([
   'mocht',
 ]);
 
+/** The number of the question's last sentence (0 for an empty question). */
+function lastSentence(a: Analysis): number {
+  return a.tokens.length ? a.tokens[a.tokens.length - 1]!.sentence : 0;
+}
+
 /** What the question asks to do, in its own terms (the words of its last sentence count most). */
 function asked(a: Analysis, f: Facts): Asked {
-  const last = a.tokens.length ? a.tokens[a.tokens.length - 1]!.sentence : 0;
+  const last = lastSentence(a);
   const words = new Set(a.tokens.filter((t) => t.sentence === last).map((t) => t.raw));
   const any = (set: Set<string>) => [...words].some((w) => set.has(w));
   if (f.erasure) return 'erase';
@@ -204,7 +209,7 @@ export function firstSentence(a: Analysis, d: Decision, f: Facts, lang: Lang): s
 
 /** The question (its last sentence) is put in the negative: "Hoeven we het niet te bewaren?" */
 function negativeQuestion(a: Analysis): boolean {
-  const last = a.tokens.length ? a.tokens[a.tokens.length - 1]!.sentence : 0;
+  const last = lastSentence(a);
   return a.tokens.some((t) => t.sentence === last && (t.raw === 'niet' || t.raw === 'geen'));
 }
 
