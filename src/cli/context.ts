@@ -6,6 +6,7 @@
 import { userInfo } from 'node:os';
 import { InvalidArgumentError } from 'commander';
 import type { Config } from '../config.ts';
+import { UsageError } from '../domain/errors.ts';
 import { type MessageKey, type MessageVars, t } from '../domain/i18n.ts';
 import type { Lang } from '../domain/types.ts';
 import type { Archive } from '../store/archive.ts';
@@ -112,6 +113,12 @@ export function localUser(): string {
   } catch {
     return 'cli';
   }
+}
+
+/** Checks an `--as` value (ask, kb): a chat user as `<platform>:<user>` (slack:U0123ABCD), else a usage error. */
+export function checkChatUser(as: string): void {
+  if (!/^(slack|teams|mattermost|shell):\S+$/.test(as))
+    throw new UsageError(`"${as}" is not <platform>:<user>`, 'community.as-bad', { value: as });
 }
 
 /** An option parser for a whole number of 1 or more. */

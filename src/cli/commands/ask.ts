@@ -6,7 +6,7 @@ import { UsageError } from '../../domain/errors.ts';
 import type { Lang } from '../../domain/types.ts';
 import type { Answer } from '../../kb/answer.ts';
 import type { ApprovedEntry } from '../../kb/retrieve.ts';
-import { type CliContext, localUser, withArchive } from '../context.ts';
+import { type CliContext, checkChatUser, localUser, withArchive } from '../context.ts';
 
 /** The answer as the JSON contract of `ask --json` has it. */
 function answerJson(a: Answer) {
@@ -76,14 +76,13 @@ async function askWithFeedback(
   question: string,
   opts: { lang?: Lang; feedback: 'yes' | 'no'; as?: string },
 ): Promise<{ answer: Answer; open: number | null }> {
+  if (opts.as) checkChatUser(opts.as);
   const [{ Roles }, { answerDidNotHelp, answerWithCommunity, recordQuestion }] = await Promise.all([
     import('../../chat/roles.ts'),
     import('../../usecases/community.ts'),
   ]);
   const roles = Roles.load(ctx.env);
   const dir = { experts: () => roles.experts(), nameOf: (id: string) => roles.nameOf(id) };
-  if (opts.as && !/^(slack|teams|mattermost|shell):\S+$/.test(opts.as))
-    throw new UsageError(`"${opts.as}" is not <platform>:<user>`, 'community.as-bad', { value: opts.as });
   const asker = opts.as ?? localUser();
   return withArchive(ctx.config(), async (archive) => {
     const answer = await answerWithCommunity(

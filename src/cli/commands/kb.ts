@@ -9,7 +9,7 @@ import { UsageError } from '../../domain/errors.ts';
 import type { Archive } from '../../store/archive.ts';
 import type { KbEntry } from '../../store/knowledge.ts';
 import type { Actor } from '../../usecases/community.ts';
-import { type CliContext, localUser, withArchive } from '../context.ts';
+import { type CliContext, checkChatUser, localUser, withArchive } from '../context.ts';
 
 /** What the kb sub-commands run on, loaded when one runs, not when they are described (issue 16). */
 async function kbModules() {
@@ -169,8 +169,7 @@ function actor(
 ): Actor {
   const operator = localUser();
   if (!as || as === operator) return { by: operator };
-  if (!/^(slack|teams|mattermost|shell):\S+$/.test(as))
-    throw new UsageError(`"${as}" is not <platform>:<user>`, 'community.as-bad', { value: as });
+  checkChatUser(as);
   if (!m.Roles.load(ctx.env).holds(as, role))
     throw new UsageError(`${as} does not hold the role ${role}`, 'community.as-no-role', { user: as, role });
   return { by: as, operator };
