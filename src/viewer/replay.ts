@@ -15,7 +15,7 @@ import yauzl from 'yauzl';
 import { signClaims, verifyClaims } from '../chat/present-viewer.ts';
 import { sha256Hex } from '../domain/content.ts';
 import { resolveSelection } from '../export/selection.ts';
-import { exportWacz } from '../export/wacz.ts';
+import { cdxTimestamp, exportWacz } from '../export/wacz.ts';
 import type { Archive } from '../store/archive.ts';
 import { appendAudit } from '../store/audit.ts';
 import { PACKAGE_ROOT, TOOL_NAME, TOOL_VERSION } from '../version.ts';
@@ -222,7 +222,9 @@ export function replayRoutes(router: Router, env: NodeJS.ProcessEnv, secret: Buf
         .status(404)
         .type('html')
         .send(replayPage(ctx, 'Replay', `<p>${escapeHtml(ctx.t('viewer.replay-none'))}</p>`));
-    const ts = first.ts.replace(/[-:TZ]/g, '').slice(0, 14);
+    // The second the WACZ's index files this page's capture under (captures of one URL within one
+    // second are indexed in capture order, so the newest replays).
+    const ts = cdxTimestamp(first.ts);
     const source = `${ctx.base}/replay/wacz/${id}.wacz?cap=${encodeURIComponent(String(req.query.cap))}`;
     const el = `<replay-web-page source="${escapeHtml(source)}" url="${escapeHtml(first.url)}" ts="${ts}" embed="replayonly" replayBase="${ctx.base}/replay/"></replay-web-page>`;
     res.type('html').send(replayPage(ctx, ctx.t('viewer.replay-title', { id }), el));
