@@ -23,6 +23,7 @@ import { cdxTimestamp } from '../src/export/wacz.ts';
 import { query, sha256 } from './helpers/archive.ts';
 import { cli } from './helpers/cli.ts';
 import { type Captured, capturedAccount, readZip, sealKeyFile, type ZipItem } from './helpers/export.ts';
+import { replayedFrame } from './helpers/replay.ts';
 
 let c: Captured;
 let out: string;
@@ -275,18 +276,8 @@ describe('replay in ReplayWeb.page (headless Chromium)', () => {
           const ts = cdxTimestamp(p.ts);
           await tab.goto(`${base}/page.html?url=${encodeURIComponent(p.url)}&ts=${ts}`);
           const expected = p.text.split(' ').slice(0, 3).join(' ');
-          let found = '';
-          for (let i = 0; i < 240 && !found; i++) {
-            // ReplayWeb.page installs its service worker on the first load; on a loaded machine the
-            // frame can miss it: reload once, as a reader would, before calling the page unreplayable.
-            if (i === 80) await tab.reload().catch(() => {});
-            for (const f of tab.frames()) {
-              if (!f.url().includes('mp_/')) continue;
-              const text = await f.evaluate(() => document.body?.innerText ?? '').catch(() => '');
-              if (text.includes(expected)) found = f.url();
-            }
-            if (!found) await tab.waitForTimeout(250);
-          }
+          // Reloaded once after 20 s, as a reader would, before calling the page unreplayable.
+          const found = (await replayedFrame(tab, expected, { tries: 240, reloadAt: 80 }))?.url() ?? '';
           expect(found, `${p.url} did not replay "${expected}"`).not.toBe('');
           expect(decodeURIComponent(found)).toContain(p.url.replace(/^https?:\/\//, ''));
         } finally {

@@ -20,6 +20,7 @@ import { type AlertRow, insertAlert } from '../src/store/monitor.ts';
 import { type RunningViewer, startViewer } from '../src/viewer/standalone.ts';
 import { cli } from './helpers/cli.ts';
 import { type Captured, capturedAccount } from './helpers/export.ts';
+import { replayedFrame } from './helpers/replay.ts';
 
 const AXE = readFileSync(path.resolve('node_modules/axe-core/axe.min.js'), 'utf8');
 const SHOTS = process.env.ARCHIEFBOT_SCREENSHOTS; // a folder: the docs' screenshots are taken here
@@ -279,15 +280,7 @@ describe('the post page', () => {
     const { context, tab } = await signedIn('slack:UVIEWER', edited);
     try {
       await tab.locator('iframe.replay').scrollIntoViewIfNeeded();
-      let found = false;
-      for (let i = 0; i < 160 && !found; i++) {
-        for (const f of tab.frames()) {
-          if (!f.url().includes('mp_/')) continue;
-          const text = await f.evaluate(() => document.body?.innerText ?? '').catch(() => '');
-          if (text.includes('Subsidieregeling energiebesparing')) found = true;
-        }
-        if (!found) await tab.waitForTimeout(250);
-      }
+      const found = (await replayedFrame(tab, 'Subsidieregeling energiebesparing')) !== undefined;
       expect(found).toBe(true);
       expect(await tab.locator('iframe.replay').getAttribute('sandbox')).toContain('allow-scripts');
       await shot(tab, 'post'); // the whole post page, its replay loaded
@@ -317,15 +310,7 @@ describe('the post page', () => {
       const src = (await tab.locator('iframe.replay').getAttribute('src'))!;
       expect(src.startsWith(`${replayOrigin}/archive/replay/post/${edited}?cap=`)).toBe(true);
       await tab.locator('iframe.replay').scrollIntoViewIfNeeded();
-      let frame: import('playwright-core').Frame | undefined;
-      for (let i = 0; i < 160 && !frame; i++) {
-        for (const f of tab.frames()) {
-          if (!f.url().includes('mp_/')) continue;
-          const text = await f.evaluate(() => document.body?.innerText ?? '').catch(() => '');
-          if (text.includes('Subsidieregeling energiebesparing')) frame = f;
-        }
-        if (!frame) await tab.waitForTimeout(250);
-      }
+      const frame = await replayedFrame(tab, 'Subsidieregeling energiebesparing');
       expect(frame, 'the replay did not show the post').toBeDefined();
       expect(new URL(frame!.url()).origin).toBe(replayOrigin);
       // Whatever runs on the replay origin reaches the viewer's pages without the session: 401. (Inside
