@@ -64,7 +64,7 @@ export function waitFromHeaders(headers: Headers, now = Date.now()): number | nu
  * Mastodon's X-RateLimit-Reset is an ISO time; X's x-rate-limit-reset a unix time in seconds; the
  * IETF draft's RateLimit-Reset a delta in seconds, which atproto's xrpc-server sends as a unix time.
  */
-export function rateLimitResetAt(headers: Headers, now = Date.now()): number | null {
+function rateLimitResetAt(headers: Headers, now = Date.now()): number | null {
   const seconds = (n: number) => (n > 1e9 ? n * 1000 : now + n * 1000);
   const xReset = headers.get('x-ratelimit-reset') ?? headers.get('x-rate-limit-reset');
   if (xReset) {
@@ -78,11 +78,15 @@ export function rateLimitResetAt(headers: Headers, now = Date.now()): number | n
   return null;
 }
 
+/** A platform's rate-limit window: its size, what is left of it, when it resets (ms since the epoch). */
+export interface RateWindow {
+  limit: number;
+  remaining: number;
+  resetAt: number;
+}
+
 /** A platform's rate-limit window from its headers (any of the three forms), or null when it names none. */
-export function rateLimitWindow(
-  headers: Headers,
-  now = Date.now(),
-): { limit: number; remaining: number; resetAt: number } | null {
+export function rateLimitWindow(headers: Headers, now = Date.now()): RateWindow | null {
   const limit = Number(
     headers.get('x-ratelimit-limit') ?? headers.get('x-rate-limit-limit') ?? headers.get('ratelimit-limit'),
   );

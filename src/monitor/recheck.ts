@@ -6,7 +6,7 @@ import {
   type Connector,
   canCheckPosts,
 } from '../capture/connector.ts';
-import { rateLimitWindow, urgently } from '../capture/http.ts';
+import { type HttpSession, type RateWindow, rateLimitWindow, urgently } from '../capture/http.ts';
 import type { CapturePipeline, PostCaptureOutcome } from '../capture/pipeline.ts';
 import type { Config } from '../config.ts';
 import { contentHash } from '../domain/content.ts';
@@ -67,7 +67,7 @@ export interface PassOptions {
  * round robin over all), but a busy schedule on a tight budget (X: 48 look-ups an hour) can no longer
  * leave old posts unchecked for days.
  */
-export const DUE_SHARE = 0.5;
+const DUE_SHARE = 0.5;
 
 /** How long budgeted work waits for urgent checks at most before it takes its next batch. */
 const YIELD_MAX_MS = 2000;
@@ -429,7 +429,7 @@ export class Rechecker {
   private async lookUp(
     checker: Connector & BatchChecker,
     refs: CheckRef[],
-    http: import('../capture/http.ts').HttpSession,
+    http: HttpSession,
     budgeted: boolean,
   ): Promise<Map<string, CheckResult>> {
     const size = this.config.monitor.budget[checker.platform as keyof Config['monitor']['budget']]?.batchSize;
@@ -599,12 +599,6 @@ function aboutPost(url: string, p: DuePost): boolean {
     account &&
       (url.endsWith(`/api/v1/accounts/${account}`) || url.includes(encodeURIComponent(p.account_ref ?? ''))),
   );
-}
-
-interface RateWindow {
-  limit: number;
-  remaining: number;
-  resetAt: number;
 }
 
 /**

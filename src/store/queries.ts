@@ -49,7 +49,6 @@ export async function findPostId(db: Db, ref: string, keys: string[] = []): Prom
 
 const HASHED_FIELDS = ['text', 'title', 'spoilerText', 'sensitive', 'visibility', 'media'] as const;
 
-/** Which of the hashed fields differ between two versions' content. */
 /**
  * A post's direct replies, oldest first. `+r.created_at`: the planner must find them by post_parent,
  * not walk every post of the platform by post_platform_created to save a sort of a few rows (3.3 ms a
@@ -60,6 +59,7 @@ export const REPLIES_SQL = `SELECT r.id, r.url, a.handle, r.created_at, r.status
   FROM post r LEFT JOIN account a ON a.id = r.account_id
  WHERE r.platform = ? AND r.parent_platform_id = ? ORDER BY +r.created_at, r.id`;
 
+/** Which of the hashed fields differ between two versions' content. */
 export function changedFields(prev: Record<string, unknown> | null, next: Record<string, unknown>): string[] {
   if (!prev) return ['first version'];
   return HASHED_FIELDS.filter((f) => {
@@ -406,7 +406,7 @@ export function ftsQuery(input: string): string {
 }
 
 /** A prefix is spelled out when it has at most this many words (more: FTS5 merges their lists itself). */
-export const PREFIX_WORDS = 64;
+const PREFIX_WORDS = 64;
 
 /**
  * The indexed words a prefix starts (migration 21's word list, in the index's byte order: the range
@@ -511,15 +511,15 @@ export const NARROW_FILTER = 5000;
  * worth: a filter is searched from its posts up to this many (a wide filter that passes few matches —
  * one small platform, one month — would otherwise join tens of thousands of matches to their posts).
  */
-export const RELEVANCE_NARROW = 25_000;
+const RELEVANCE_NARROW = 25_000;
 /**
  * A relevance search whose words match at most this many versions (rare words) reads them from the
  * FTS5 index whatever the filter: no more than this many rows are joined to their posts, and the
  * filter's posts are not counted.
  */
-export const FEW_MATCHES = 4000;
+const FEW_MATCHES = 4000;
 /** How many versions match, counted up to a limit (FTS5's rowid list only). */
-export const MATCH_COUNT_SQL =
+const MATCH_COUNT_SQL =
   'SELECT count(*) AS n FROM (SELECT 1 FROM version_fts WHERE version_fts MATCH ?1 LIMIT ?2)';
 /**
  * From the posts: one FTS5 look-up per version of the filter's (newest first, stopped at the page)
@@ -528,7 +528,7 @@ export const MATCH_COUNT_SQL =
  * prefix's nine words (each word's list sought in each of the index's segments), a scanned match
  * 0.1–0.2 µs; both stop at the page, so a look-up is worth about a thousand scanned matches.
  */
-export const LOOKUP_COST = 1000;
+const LOOKUP_COST = 1000;
 
 /** The SQL pieces of one search: the FTS5 query, the filter terms, which side the plan starts from. */
 export interface SearchPlan {
