@@ -593,9 +593,10 @@ async function searchPlan(
   narrowFilter: number,
   fewMatches: number,
 ): Promise<SearchPlan | null> {
-  if (!ftsQuery(query)) throw new UsageError('give at least one word to search for', 'search.no-words');
+  const typed = ftsQuery(query);
+  if (!typed) throw new UsageError('give at least one word to search for', 'search.no-words');
   // Newest first finds; relevance also ranks, and bm25 must see a prefix as the one phrase it is.
-  const match = filters.sort === 'relevance' ? ftsQuery(query) : await spelledOut(db, query);
+  const match = filters.sort === 'relevance' ? typed : await spelledOut(db, query);
   const terms: SearchPlan['terms'] = [];
   if (filters.author) {
     const a = filters.author.replace(/^@/, '');
