@@ -409,12 +409,19 @@ function infoAnswer(a: Analysis, lang: Lang, facts: Facts, community?: readonly 
 /** Answers one question about archiving government social media. */
 export function ask(question: string, opts: AskOptions = {}): Answer {
   // Greetings and context sentences do not change the facts; context lends only the organisation kind.
-  const part = focus(question, analyse);
-  const a = analyse(part.question);
+  // Each sentence is read once: focus() reads them, the context's organisation kind reuses that reading.
+  const readings = new Map<string, Analysis>();
+  const read1 = (s: string): Analysis => {
+    const r = readings.get(s) ?? analyse(s);
+    readings.set(s, r);
+    return r;
+  };
+  const part = focus(question, read1);
+  const a = read1(part.question);
   const lang = opts.language ?? a.lang;
   const read = extractFacts(a);
   if (read.orgKind === null)
-    read.orgKind = part.context.map((c) => orgKindIn(analyse(c))).find((k) => k) ?? null;
+    read.orgKind = part.context.map((c) => orgKindIn(read1(c))).find((k) => k) ?? null;
   const facts = mergeFacts(read, opts.facts);
   const type = opts.classifiers === false ? null : classify('type', part.question);
   const s = shape(a, facts, hasFacts(opts.facts), type);
