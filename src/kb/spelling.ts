@@ -276,7 +276,7 @@ const INFLECTIONS = new Set([
  * lower when the correction is an ordinary word too): then correcting would invent what the asker did
  * not write, and the word is left as typed.
  */
-export function ordinaryRival(
+function ordinaryRival(
   typed: string,
   correction: string,
   cost: number,
