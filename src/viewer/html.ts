@@ -105,6 +105,11 @@ export function href(
   return `${ctx.base}${path}${s ? `?${s}` : ''}`;
 }
 
+/** The opening of a table's scroll box: focusable and named, so a keyboard user can scroll it too. */
+export function scrollBox(ctx: Ctx): Raw {
+  return html`<div class="scroll" tabindex="0" role="region" aria-label="${ctx.t('viewer.table-region')}">`;
+}
+
 /** The hidden field every form that changes something carries. */
 export function csrfField(ctx: Ctx): Raw {
   return html`<input type="hidden" name="csrf" value="${ctx.csrf}">`;

@@ -13,7 +13,7 @@ import { recentAlerts } from '../usecases/alerts.ts';
 import { searchArchive } from '../usecases/search.ts';
 import { archiveStatus } from '../usecases/status.ts';
 import { barChart, daysBetween } from './charts.ts';
-import { type Ctx, csrfField, escapeHtml, href, html, page, Raw, when } from './html.ts';
+import { type Ctx, csrfField, escapeHtml, href, html, page, Raw, scrollBox, when } from './html.ts';
 import { statusBadge } from './page-post.ts';
 import { account, accounts, KINDS, OTHER_ACCOUNTS, overviewSeries, STATUSES, timeline } from './queries.ts';
 
@@ -40,7 +40,7 @@ function dateBound(value: string, endOfDay: boolean): string | undefined {
 export async function accountsPage(archive: Archive, _req: Request, res: Response): Promise<void> {
   const ctx = res.locals.ctx as Ctx;
   const rows = await accounts(archive.db);
-  const body = html`<div class="scroll" tabindex="0" role="region" aria-label="${ctx.t('viewer.table-region')}"><table>
+  const body = html`${scrollBox(ctx)}<table>
 <thead><tr><th scope="col">${ctx.t('viewer.account')}</th><th scope="col">${ctx.t('viewer.organisation')}</th><th scope="col">${ctx.t('viewer.role')}</th><th scope="col">${ctx.t('viewer.watched')}</th><th scope="col">${ctx.t('viewer.posts')}</th><th scope="col">${ctx.t('viewer.last-change')}</th></tr></thead>
 <tbody>${rows.map(
     (a) =>
@@ -104,7 +104,7 @@ ${select(ctx, 'kind', ctx.t('viewer.kind'), KINDS, f.kind, (k) => k)}
   );
   const body = html`<p>${a.platform} · ${a.organisation ?? ''} · ${a.role} · ${a.url ? html`<a href="${a.url}" rel="nofollow noopener noreferrer">${a.url}</a>` : ''}</p>
 ${filters}${error ? html`<p class="error" role="alert">${error}</p>` : ''}
-<div class="scroll" tabindex="0" role="region" aria-label="${ctx.t('viewer.table-region')}"><table><thead><tr><th scope="col">#</th><th scope="col">${ctx.t('viewer.posted')}</th><th scope="col">${ctx.t('viewer.status')}</th><th scope="col">${ctx.t('viewer.versions')}</th><th scope="col">${ctx.t('viewer.text')}</th></tr></thead><tbody>${rows}</tbody></table></div>
+${scrollBox(ctx)}<table><thead><tr><th scope="col">#</th><th scope="col">${ctx.t('viewer.posted')}</th><th scope="col">${ctx.t('viewer.status')}</th><th scope="col">${ctx.t('viewer.versions')}</th><th scope="col">${ctx.t('viewer.text')}</th></tr></thead><tbody>${rows}</tbody></table></div>
 ${result.rows.length ? '' : html`<p>${ctx.t('viewer.nothing-found')}</p>`}
 <nav class="pager" aria-label="${ctx.t('viewer.paging')}">${f.before ? html`<a href="${href(ctx, `/accounts/${a.id}`, keep)}">${ctx.t('viewer.first-page')}</a>` : ''}${result.next ? html`<a href="${href(ctx, `/accounts/${a.id}`, { ...keep, before: result.next })}">${ctx.t('viewer.next-page')}</a>` : ''}</nav>`;
   send(
@@ -190,7 +190,7 @@ export async function alertsPage(archive: Archive, roles: Roles, req: Request, r
   });
   const body = html`${done ? html`<p class="notice" role="status">${ctx.t('viewer.acked', { id: done })}</p>` : ''}
 <form class="filters" method="get" action="${href(ctx, '/alerts')}"><label>${ctx.t('viewer.days')} <input type="number" name="days" min="1" max="366" value="${days}"></label><button type="submit">${ctx.t('viewer.filter')}</button></form>
-<div class="scroll" tabindex="0" role="region" aria-label="${ctx.t('viewer.table-region')}"><table><thead><tr><th scope="col">#</th><th scope="col">${ctx.t('viewer.kind')}</th><th scope="col">${ctx.t('viewer.post')}</th><th scope="col">${ctx.t('viewer.account')}</th><th scope="col">${ctx.t('viewer.detected')}</th><th scope="col">${ctx.t('viewer.change')}</th><th scope="col">${ctx.t('viewer.acknowledged')}</th></tr></thead><tbody>${rows}</tbody></table></div>
+${scrollBox(ctx)}<table><thead><tr><th scope="col">#</th><th scope="col">${ctx.t('viewer.kind')}</th><th scope="col">${ctx.t('viewer.post')}</th><th scope="col">${ctx.t('viewer.account')}</th><th scope="col">${ctx.t('viewer.detected')}</th><th scope="col">${ctx.t('viewer.change')}</th><th scope="col">${ctx.t('viewer.acknowledged')}</th></tr></thead><tbody>${rows}</tbody></table></div>
 ${items.length ? '' : html`<p>${ctx.t('viewer.no-alerts', { n: days })}</p>`}`;
   send(res, 200, page(ctx, { title: ctx.t('viewer.nav.alerts'), current: '/alerts', body }));
 }

@@ -11,7 +11,7 @@ import { appendAudit } from '../store/audit.ts';
 import type { Db } from '../store/db.ts';
 import { type PostDetail, showPost } from '../store/queries.ts';
 import { effectiveAppraisal } from '../store/retention.ts';
-import { type Ctx, csrfField, href, html, page, Raw, when } from './html.ts';
+import { type Ctx, csrfField, href, html, page, Raw, scrollBox, when } from './html.ts';
 import { INLINE_IMAGES } from './media.ts';
 import { type PostHold, postHolds, type ReplyNode, replyTree, versionHtml } from './queries.ts';
 
@@ -119,7 +119,7 @@ function compare(
 }
 
 function versionsTable(ctx: Ctx, d: Detail): Raw {
-  return html`<div class="scroll" tabindex="0" role="region" aria-label="${ctx.t('viewer.table-region')}"><table><caption class="muted">${ctx.t('viewer.versions-caption', { n: d.versions.length })}</caption>
+  return html`${scrollBox(ctx)}<table><caption class="muted">${ctx.t('viewer.versions-caption', { n: d.versions.length })}</caption>
 <thead><tr><th scope="col">#</th><th scope="col">${ctx.t('viewer.captured')}</th><th scope="col">${ctx.t('viewer.trigger')}</th><th scope="col">${ctx.t('viewer.changed')}</th><th scope="col">SHA-256</th></tr></thead>
 <tbody>${d.versions.map(
     (v) =>
@@ -156,7 +156,7 @@ function gallery(ctx: Ctx, d: Detail): Raw {
 
 function mediaTable(ctx: Ctx, d: Detail): Raw {
   if (!d.media.length) return html`<p class="muted">${ctx.t('viewer.none')}</p>`;
-  return html`${gallery(ctx, d)}<div class="scroll" tabindex="0" role="region" aria-label="${ctx.t('viewer.table-region')}"><table><thead><tr><th scope="col">${ctx.t('viewer.version-short')}</th><th scope="col">${ctx.t('viewer.type')}</th><th scope="col">${ctx.t('viewer.description')}</th><th scope="col">${ctx.t('viewer.size')}</th><th scope="col">SHA-256</th><th scope="col">${ctx.t('viewer.evidence')}</th></tr></thead>
+  return html`${gallery(ctx, d)}${scrollBox(ctx)}<table><thead><tr><th scope="col">${ctx.t('viewer.version-short')}</th><th scope="col">${ctx.t('viewer.type')}</th><th scope="col">${ctx.t('viewer.description')}</th><th scope="col">${ctx.t('viewer.size')}</th><th scope="col">SHA-256</th><th scope="col">${ctx.t('viewer.evidence')}</th></tr></thead>
 <tbody>${d.media.map(
     (m) =>
       html`<tr><td>${m.version}</td><td>${m.type}${m.mime ? ` (${m.mime})` : ''}</td><td>${m.description ?? ''}</td><td>${m.size ?? '?'}</td><td class="hash">${m.sha256 ?? ''}</td><td class="hash">${m.evidence ? `${m.evidence.file} @ ${m.evidence.offset}` : ctx.t('viewer.not-fetched')}</td></tr>`,
@@ -181,7 +181,7 @@ ${holdForm}`;
 
 function capturesTable(ctx: Ctx, d: Detail, sha: Map<string, string | null>): Raw {
   const byVersion = new Map(d.versions.map((v) => [v.number, v]));
-  return html`<div class="scroll" tabindex="0" role="region" aria-label="${ctx.t('viewer.table-region')}"><table><thead><tr><th scope="col">${ctx.t('viewer.capture')}</th><th scope="col">${ctx.t('viewer.seen-at')}</th><th scope="col">${ctx.t('viewer.trigger')}</th><th scope="col">${ctx.t('viewer.method')}</th><th scope="col">${ctx.t('viewer.misses')}</th><th scope="col">${ctx.t('viewer.evidence')}</th></tr></thead>
+  return html`${scrollBox(ctx)}<table><thead><tr><th scope="col">${ctx.t('viewer.capture')}</th><th scope="col">${ctx.t('viewer.seen-at')}</th><th scope="col">${ctx.t('viewer.trigger')}</th><th scope="col">${ctx.t('viewer.method')}</th><th scope="col">${ctx.t('viewer.misses')}</th><th scope="col">${ctx.t('viewer.evidence')}</th></tr></thead>
 <tbody>${d.captures.map((c) => {
     const v = byVersion.get(c.version);
     return html`<tr><td>#${c.capture} · v${c.version} · ${c.role}</td><td>${when(c.seenAt)}</td><td>${c.trigger}${c.requestedBy ? ` (${c.requestedBy})` : ''}</td><td>${v?.method ?? '?'}</td><td>${v?.misses.length ? html`<ul>${v.misses.map((m) => html`<li>${m}</li>`)}</ul>` : ''}</td><td class="hash">${ctx.t('viewer.evidence-line', { file: c.evidence.file, offset: c.evidence.offset, length: c.evidence.length })}${sha.get(c.evidence.recordId) ? html`<br>SHA-256 ${sha.get(c.evidence.recordId)}` : ''}</td></tr>`;
