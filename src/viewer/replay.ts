@@ -41,7 +41,7 @@ export const REPLAY_CSP = [
 const RWP = path.join(PACKAGE_ROOT, 'node_modules', 'replaywebpage');
 
 /** How long a post's package is kept in the cache at most. */
-export const CACHE_SECONDS = 3600;
+const CACHE_SECONDS = 3600;
 
 /** Makes (or finds) the WACZ of a post and its replies; the file's path. One build per post at a time. */
 export class WaczCache {
@@ -145,7 +145,7 @@ function replayPage(ctx: Ctx, title: string, inner: string): string {
 }
 
 /** How long a replay frame's pass holds (the page can be left open; its session lasts longer). */
-export const REPLAY_PASS_SECONDS = 3600;
+const REPLAY_PASS_SECONDS = 3600;
 
 /**
  * Where the replay frame runs: ARCHIEFBOT_VIEWER_REPLAY_ORIGIN (another host name for the same server,
@@ -163,7 +163,7 @@ export function replayOrigin(env: NodeJS.ProcessEnv): string {
 }
 
 /** The replay path's policy; on its own origin it may be framed by the viewer's origin only. */
-export function replayCsp(env: NodeJS.ProcessEnv): string {
+function replayCsp(env: NodeJS.ProcessEnv): string {
   if (!replayOrigin(env)) return REPLAY_CSP;
   let viewer = '';
   try {

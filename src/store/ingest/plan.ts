@@ -251,7 +251,7 @@ export function planIngest(input: IngestInput, existing: Existing, ctx: PlanCont
  * learned later, not an edit the archive saw, so it alone never marks the post edited; nor does a
  * re-reading (the same record read again by a newer parser).
  */
-export function postStatus(versions: { origin?: string; rereading?: boolean }[]): 'edited' | 'live' {
+function postStatus(versions: { origin?: string; rereading?: boolean }[]): 'edited' | 'live' {
   const imported = versions.filter((v) => v.origin === 'import').length;
   const served = versions.filter((v) => v.origin !== 'import' && !v.rereading).length;
   return served > 1 || imported > 1 ? 'edited' : 'live';
