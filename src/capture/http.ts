@@ -87,13 +87,18 @@ export interface RateWindow {
 
 /** A platform's rate-limit window from its headers (any of the three forms), or null when it names none. */
 export function rateLimitWindow(headers: Headers, now = Date.now()): RateWindow | null {
-  const limit = Number(
-    headers.get('x-ratelimit-limit') ?? headers.get('x-rate-limit-limit') ?? headers.get('ratelimit-limit'),
-  );
+  const limit = windowSize(headers);
   const left = remaining(headers);
   const resetAt = rateLimitResetAt(headers, now);
-  if (!Number.isFinite(limit) || limit <= 0 || left === null || resetAt === null) return null;
+  if (limit === null || limit <= 0 || left === null || resetAt === null) return null;
   return { limit, remaining: left, resetAt };
+}
+
+/** The requests a host's rate-limit window allows, in any of the three header forms. */
+function windowSize(headers: Headers): number | null {
+  const v =
+    headers.get('x-ratelimit-limit') ?? headers.get('x-rate-limit-limit') ?? headers.get('ratelimit-limit');
+  return v === null || !Number.isFinite(Number(v)) ? null : Number(v);
 }
 
 function remaining(headers: Headers): number | null {
@@ -264,13 +269,8 @@ export class HttpClient {
       if (wait && wait > 0) this.notBefore.set(host, Date.now() + wait);
       return;
     }
-    const limit = Number(
-      headers.get('x-ratelimit-limit') ??
-        headers.get('x-rate-limit-limit') ??
-        headers.get('ratelimit-limit') ??
-        Number.NaN,
-    );
-    if (!wait || !Number.isFinite(limit) || left > limit / 2) {
+    const limit = windowSize(headers);
+    if (!wait || limit === null || left > limit / 2) {
       this.pace.delete(host);
       return;
     }
