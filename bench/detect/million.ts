@@ -25,7 +25,7 @@ import { MIGRATIONS, migrate } from '../../src/store/migrations.ts';
 import { benchArchive } from '../search/generate.ts';
 
 /** bench/search's archive size (in versions) that holds 1,000,000 posts. */
-export const MILLION_POSTS_VERSIONS = 1_176_471;
+const MILLION_POSTS_VERSIONS = 1_176_471;
 
 /** The directory of the cached million-post archive in this form. */
 export async function millionPosts(form: 'scheduled' | 'watched', log = console.error): Promise<string> {

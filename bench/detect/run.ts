@@ -24,7 +24,8 @@
  *   leases, the claimed rows; saving the outcomes apart) and a stream event's look-up, against bare
  *   index probes on the same file.
  *
- * Run: npm run bench:detect (BENCH_MODE=poll|stream|sql|all, BENCH_WATCHED=10000|1000000).
+ * Run: npm run bench:detect (BENCH_MODE=poll|stream|sql|all, BENCH_WATCHED=10000|1000000,
+ * BENCH_PLATFORMS=mastodon,bluesky for poll-only, BENCH_NO_TICKS=1 for the stream without the ticks).
  */
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
