@@ -2,8 +2,9 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
 import { z } from 'zod';
+import { ENV_KEYS, finishConfig, setPath } from './config-env.ts';
 import { PLATFORMS } from './domain/types.ts';
-import { PACKAGE_ROOT, TOOL_VERSION } from './version.ts';
+import { PACKAGE_ROOT } from './version.ts';
 
 const boolish = z
   .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])])
@@ -122,37 +123,6 @@ export class ConfigError extends Error {}
 /** The schema, for the bundled CLI's validated defaults (src/cli/config-snapshot.ts, at build time). */
 export const CONFIG_SCHEMA = schema;
 
-/** Environment variables and the config key each one sets. */
-export const ENV_KEYS: Record<string, string> = {
-  ARCHIEFBOT_DATA_DIR: 'dataDir',
-  ARCHIEFBOT_ALLOW_PRIVATE_NETWORKS: 'http.allowPrivateNetworks',
-  ARCHIEFBOT_HTTP_TIMEOUT_MS: 'http.timeoutMs',
-  ARCHIEFBOT_HTTP_RETRIES: 'http.retries',
-  ARCHIEFBOT_HTTP_BACKOFF_MS: 'http.backoffMs',
-  ARCHIEFBOT_HTTP_MAX_WAIT_MS: 'http.maxWaitMs',
-  ARCHIEFBOT_WARC_ROTATE_BYTES: 'warc.rotateBytes',
-  ARCHIEFBOT_WARC_OPERATOR: 'warc.operator',
-  ARCHIEFBOT_BSKY_APPVIEW_URL: 'bluesky.appviewUrl',
-  ARCHIEFBOT_PLC_URL: 'bluesky.plcUrl',
-  ARCHIEFBOT_GRAPH_API_URL: 'meta.graphApiUrl',
-  ARCHIEFBOT_YOUTUBE_API_URL: 'youtube.apiUrl',
-  YOUTUBE_API_KEY: 'youtube.apiKey',
-  ARCHIEFBOT_YOUTUBE_DAILY_QUOTA: 'youtube.dailyQuota',
-  ARCHIEFBOT_X_API_URL: 'x.apiUrl',
-  X_BEARER_TOKEN: 'x.bearerToken',
-  ARCHIEFBOT_X_MONTHLY_BUDGET: 'x.monthlyBudget',
-  ARCHIEFBOT_X_COST_PER_POST: 'x.costPerPost',
-  ARCHIEFBOT_THREADS_API_URL: 'threads.apiUrl',
-  ARCHIEFBOT_LINKEDIN_API_URL: 'linkedin.apiUrl',
-  ARCHIEFBOT_LINKEDIN_VERSION: 'linkedin.version',
-  ARCHIEFBOT_CHROMIUM: 'browser.chromium',
-  REDIS_URL: 'redis.url',
-  MASTODON_TOKENS: 'mastodon.tokens',
-  ARCHIEFBOT_KB_COMMUNITY_SLACK: 'kb.communityChannel.slack',
-  ARCHIEFBOT_KB_COMMUNITY_TEAMS: 'kb.communityChannel.teams',
-  ARCHIEFBOT_KB_COMMUNITY_MATTERMOST: 'kb.communityChannel.mattermost',
-};
-
 /** A YAML file read with its line numbers, so every problem names file, line and key. */
 export interface YamlFile {
   file: string;
@@ -231,16 +201,6 @@ function merge(base: Record<string, unknown>, over: Record<string, unknown>): Re
   return out;
 }
 
-function setPath(obj: Record<string, unknown>, dotted: string, value: unknown): void {
-  const keys = dotted.split('.');
-  let cur = obj;
-  for (const k of keys.slice(0, -1)) {
-    if (!isObject(cur[k])) cur[k] = {};
-    cur = cur[k] as Record<string, unknown>;
-  }
-  cur[keys.at(-1)!] = value;
-}
-
 /**
  * Loads config/default.yaml, then the file named by ARCHIEFBOT_CONFIG, then the environment.
  * A bad value is reported with the key (and the environment variable) that holds it.
@@ -270,10 +230,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       if (has !== undefined || file === files[1]) throw new ConfigError(describeIssue(y, issue));
     }
   }
-  const config = parsed.data!;
-  config.dataDir = path.resolve(config.dataDir);
-  config.http.userAgent = config.http.userAgent.replace('{version}', TOOL_VERSION);
-  return config;
+  return finishConfig(parsed.data!);
 }
 
 /**

@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 const LAYERS: Record<string, number> = {
   domain: 0,
   'config.ts': 0,
+  'config-env.ts': 0,
   'version.ts': 0,
   'log.ts': 0,
   store: 1,

@@ -11,7 +11,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config.ts';
-import { PACKAGE_ROOT, TOOL_VERSION } from '../version.ts';
+import { finishConfig, setPath } from '../config-env.ts';
+import { PACKAGE_ROOT } from '../version.ts';
 
 export interface ConfigSnapshot {
   /** The text of config/default.yaml the snapshot was made from. */
@@ -47,10 +48,7 @@ export function configFromSnapshot(
   if (defaultsText() !== snapshot.source) return undefined;
   const config = structuredClone(snapshot.defaults) as Config;
   for (const [key, value] of set) setPath(config as unknown as Record<string, unknown>, key, value);
-  // As loadConfig finishes (src/config.ts); tests/cli-config.test.ts compares the two.
-  config.dataDir = path.resolve(config.dataDir);
-  config.http.userAgent = config.http.userAgent.replace('{version}', TOOL_VERSION);
-  return config;
+  return finishConfig(config); // as loadConfig finishes; tests/cli-config.test.ts compares the two
 }
 
 /**
@@ -68,11 +66,4 @@ function defaultsText(): string | null {
     }
   }
   return defaults;
-}
-
-function setPath(obj: Record<string, unknown>, dotted: string, value: string): void {
-  const keys = dotted.split('.');
-  let cur = obj;
-  for (const k of keys.slice(0, -1)) cur = cur[k] as Record<string, unknown>;
-  cur[keys.at(-1)!] = value;
 }

@@ -4,7 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
-import { CONFIG_SCHEMA, ENV_KEYS, readYamlFile } from '../config.ts';
+import { CONFIG_SCHEMA, readYamlFile } from '../config.ts';
+import { ENV_KEYS } from '../config-env.ts';
 import { type ConfigSnapshot, DEFAULTS_FILE } from './config-fast.ts';
 
 /** The snapshot of `file` (default.yaml); null when it is not valid (loadConfig will say why). */
