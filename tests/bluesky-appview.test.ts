@@ -16,7 +16,7 @@ import { loadConfig } from '../src/config.ts';
 import { contentHash } from '../src/domain/content.ts';
 import { applyHandleChanges } from '../src/store/ingest/accounts.ts';
 import { FakeBluesky } from './fakes/bluesky.ts';
-import { query, withArchive } from './helpers/archive.ts';
+import { ingestCaptured, query, withArchive } from './helpers/archive.ts';
 import { cli, testEnv } from './helpers/cli.ts';
 
 const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
@@ -565,17 +565,7 @@ describe('quote posts', () => {
     const { quote: _quote, cid: _cid, ...plain } = old.post.content as BlueskyContent;
     expect(_cid).toBe(q.cid);
     const post = { ...old.post, content: { ...plain, text: 'Vanaf maandag.' } };
-    await withArchive(dataDir, (a) =>
-      a.ingest({
-        url: post.url,
-        trigger: 'command',
-        requestedBy: 'test',
-        channel: null,
-        method: { id: 'api', label: 'api', captures: [], misses: [] },
-        exchanges: http.exchanges,
-        posts: [{ post, role: 'main' }],
-      }),
-    );
+    await ingestCaptured(dataDir, post.url, [{ post, role: 'main' }], http.exchanges);
     const versions = () =>
       query<{ number: number; content: string; valid_from: string; valid_from_latest: string | null }>(
         dataDir,

@@ -16,7 +16,7 @@ import { postKey } from '../src/domain/post-key.ts';
 import type { NormalisedPost } from '../src/domain/types.ts';
 import { planVersions } from '../src/store/ingest/plan.ts';
 import { importExport } from '../src/usecases/import.ts';
-import { count, query, warcFiles, withArchive } from './helpers/archive.ts';
+import { count, ingestCaptured, query, warcFiles, withArchive } from './helpers/archive.ts';
 import { cli, testEnv } from './helpers/cli.ts';
 
 const PNG = Buffer.from(
@@ -390,20 +390,10 @@ await importExport(archive, { file: ${JSON.stringify(zip)}, requestedBy: 'test',
   it('never overwrites a captured version: an older export state joins the history at its own time', async () => {
     const captured = xPost('x:post:830000000000000001', 'Het paspoort aanvragen kan nu online (bijgewerkt).');
     const same = xPost('x:post:830000000000000003', 'Antwoord op vragen over de Woo');
-    await withArchive(dataDir, (a) =>
-      a.ingest({
-        url: 'https://x.com/MinBZK/status/830000000000000001',
-        trigger: 'command',
-        requestedBy: 'test',
-        channel: null,
-        method: { id: 'api', label: 'api', captures: [], misses: [] },
-        posts: [
-          { post: captured, role: 'main' },
-          { post: same, role: 'reply' },
-        ],
-        exchanges: [],
-      }),
-    );
+    await ingestCaptured(dataDir, 'https://x.com/MinBZK/status/830000000000000001', [
+      { post: captured, role: 'main' },
+      { post: same, role: 'reply' },
+    ]);
     await withArchive(dataDir, (a) =>
       a.db.run("UPDATE post SET status = 'deleted' WHERE platform_id = 'x:post:830000000000000001'"),
     );
@@ -470,17 +460,7 @@ await importExport(archive, { file: ${JSON.stringify(zip)}, requestedBy: 'test',
       api,
       `${api}/tweets?ids=${tweetApi.id}`,
     );
-    await withArchive(dataDir, (a) =>
-      a.ingest({
-        url: post.url,
-        trigger: 'command',
-        requestedBy: 'test',
-        channel: null,
-        method: { id: 'api', label: 'api', captures: [], misses: [] },
-        posts: [{ post, role: 'main' }],
-        exchanges: [],
-      }),
-    );
+    await ingestCaptured(dataDir, post.url, [{ post, role: 'main' }]);
     const zip = await exportFile('same.zip', xArchive());
     const out = await cli(env, 'import', zip, '--json');
     expect(out.json).toMatchObject({ added: { posts: 2, versions: 2 }, present: 1 });

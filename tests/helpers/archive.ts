@@ -4,6 +4,7 @@ import path from 'node:path';
 import { expect } from 'vitest';
 import { WARCParser } from 'warcio';
 import { Archive } from '../../src/store/archive.ts';
+import type { IngestInput } from '../../src/store/ingest/types.ts';
 
 export const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
 
@@ -15,6 +16,26 @@ export async function withArchive<T>(dataDir: string, fn: (a: Archive) => Promis
   } finally {
     await archive.close();
   }
+}
+
+/** Ingests posts as an API capture asked for by a command, through the archive's own ingest. */
+export async function ingestCaptured(
+  dataDir: string,
+  url: string,
+  posts: IngestInput['posts'],
+  exchanges: IngestInput['exchanges'] = [],
+): Promise<void> {
+  await withArchive(dataDir, (a) =>
+    a.ingest({
+      url,
+      trigger: 'command',
+      requestedBy: 'test',
+      channel: null,
+      method: { id: 'api', label: 'api', captures: [], misses: [] },
+      posts,
+      exchanges,
+    }),
+  );
 }
 
 /** Rows from the archive's database (opened and closed around the one query). */
