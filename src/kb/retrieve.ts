@@ -57,8 +57,7 @@ function indexDoc(doc: Doc): Indexed {
   return { doc, tf, length, keyPhrases };
 }
 
-function build(docs: Doc[]): Index {
-  const indexed = docs.map(indexDoc);
+function build(indexed: Indexed[]): Index {
   const df = new Map<string, number>();
   for (const d of indexed) for (const t of d.tf.keys()) df.set(t, (df.get(t) ?? 0) + 1);
   const avgLength = indexed.reduce((s, d) => s + d.length, 0) / Math.max(1, indexed.length);
@@ -71,7 +70,7 @@ let communityIndex: { key: string; idx: Index } | undefined;
 
 /** The index of the built-in entries, plus the approved community entries when given. */
 export function index(community?: readonly ApprovedEntry[]): Index {
-  baseIndex ??= build(content().entries.map((entry) => ({ kind: 'entry', entry })));
+  baseIndex ??= build(content().entries.map((entry) => indexDoc({ kind: 'entry', entry })));
   if (!community || community.length === 0) return baseIndex;
   const key = community
     .map((e) => `${e.id}@${e.reviewedAt}#${e.question.length}:${e.answer.length}`)
@@ -79,10 +78,8 @@ export function index(community?: readonly ApprovedEntry[]): Index {
   if (communityIndex?.key !== key) {
     communityIndex = {
       key,
-      idx: build([
-        ...content().entries.map((entry): Doc => ({ kind: 'entry', entry })),
-        ...community.map((entry): Doc => ({ kind: 'community', entry })),
-      ]),
+      // the built-in entries as already indexed: only the community entries are read anew
+      idx: build([...baseIndex.docs, ...community.map((entry) => indexDoc({ kind: 'community', entry }))]),
     };
   }
   return communityIndex.idx;
