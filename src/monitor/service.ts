@@ -249,7 +249,6 @@ export class Monitor {
         });
         await this.syncWatches();
         if (pass.checked) log?.debug({ checked: pass.checked, alerts: pass.alerts.length }, 'recheck pass');
-        if (pass.alerts.length) this.deliverSoon();
         return { checked: pass.checked, alerts: pass.alerts.length };
       }
       case 'check': {
