@@ -46,7 +46,7 @@ export interface TimelineFilters {
   until?: string;
   status?: string;
   kind?: string;
-  /** The cursor (`<created_at>|<id>`) of the last row of the page before. */
+  /** The cursor (`<created_at>|<id>`, or `|<id>` among the undated) of the last row of the page before. */
   before?: string;
   limit?: number;
 }
@@ -64,7 +64,7 @@ export interface TimelineRow {
 /**
  * An account's posts, newest first (by the time the platform gives, read in the order of the
  * post_account index, so a page costs the same for any account), filtered; `next` is the cursor of the
- * page after. Posts without a platform time (web pages) come last, on the first page that reaches them.
+ * page after. Posts without a platform time (web pages) come last, newest archived first, paged too.
  */
 export async function timeline(
   db: Db,
@@ -81,24 +81,41 @@ export async function timeline(
   if (f.until) add('p.created_at <= ?', f.until);
   if (f.status) add('p.status = ?', f.status);
   if (f.kind) add('p.kind = ?', f.kind);
+  // The cursor is `<created_at>|<id>` of the last row shown, or `|<id>` once the dated posts are done.
   const cursor = f.before ? /^(.*)\|(\d+)$/.exec(f.before) : null;
-  if (cursor) {
-    where.push('(p.created_at, p.id) < (?, ?)');
-    params.push(cursor[1], Number(cursor[2]));
-  }
   const limit = f.limit ?? 50;
-  const rows = await db.all<TimelineRow & { at: string | null }>(
-    `SELECT p.id, p.url, p.kind, p.status, p.created_at AS createdAt, p.created_at AS at,
-            (SELECT count(*) FROM version v WHERE v.post_id = p.id) AS versions,
-            (SELECT v.text FROM version v WHERE v.post_id = p.id ORDER BY v.number DESC LIMIT 1) AS text
-     FROM post p WHERE ${where.join(' AND ')}
-     ORDER BY p.created_at DESC, p.id DESC LIMIT ?`,
-    [...params, limit + 1],
-  );
+  const select = (cond: string, order: string, extra: unknown[], n: number) =>
+    db.all<TimelineRow & { at: string | null }>(
+      `SELECT p.id, p.url, p.kind, p.status, p.created_at AS createdAt, p.created_at AS at,
+              (SELECT count(*) FROM version v WHERE v.post_id = p.id) AS versions,
+              (SELECT v.text FROM version v WHERE v.post_id = p.id ORDER BY v.number DESC LIMIT 1) AS text
+       FROM post p WHERE ${[...where, cond].join(' AND ')}
+       ORDER BY ${order} LIMIT ?`,
+      [...params, ...extra, n],
+    );
+  const undatedCursor = cursor?.[1] === '';
+  let rows = undatedCursor
+    ? []
+    : await select(
+        cursor ? '(p.created_at, p.id) < (?, ?)' : 'p.created_at IS NOT NULL',
+        'p.created_at DESC, p.id DESC',
+        cursor ? [cursor[1], Number(cursor[2])] : [],
+        limit + 1,
+      );
+  // The dated posts are done: the undated ones follow (a date filter leaves them out).
+  if (rows.length <= limit && !f.since && !f.until)
+    rows = rows.concat(
+      await select(
+        undatedCursor ? 'p.created_at IS NULL AND p.id < ?' : 'p.created_at IS NULL',
+        'p.id DESC',
+        undatedCursor ? [Number(cursor[2])] : [],
+        limit + 1 - rows.length,
+      ),
+    );
   const more = rows.length > limit;
   const page = rows.slice(0, limit);
   const last = page.at(-1);
-  return { rows: page, next: more && last?.at ? `${last.at}|${last.id}` : null };
+  return { rows: page, next: more && last ? `${last.at ?? ''}|${last.id}` : null };
 }
 
 export interface ReplyNode {
