@@ -3,7 +3,7 @@
  * probes in the same run on the same file.
  *
  * The archive: bench/search's generator at 1,000,000 posts (`millionPosts('scheduled')`), re-checks scheduled
- * over a week, copied and opened as `Archive.open` opens it (WAL, synchronous NORMAL, foreign keys).
+ * over a week, copied and opened with `Archive.open` (WAL, synchronous NORMAL, foreign keys).
  * Forty turns, four simulated hours apart (posts keep falling due); each turn:
  *
  * - a Mastodon tick at its default budget (two ticks' worth: the most it claims): `claimDue` — the
@@ -22,8 +22,8 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config.ts';
-import { Db } from '../../src/store/db.ts';
-import { migrate } from '../../src/store/migrations.ts';
+import { Archive } from '../../src/store/archive.ts';
+import type { Db } from '../../src/store/db.ts';
 import {
   ARCHIVED_POSTS_SQL,
   archivedPosts,
@@ -100,14 +100,10 @@ export async function sql() {
   const dir = await millionPosts('scheduled');
   const work = mkdtempSync(path.join(tmpdir(), 'archiefbot-detect-sql-'));
   copyFileSync(path.join(dir, 'archiefbot.db'), path.join(work, 'archiefbot.db'));
-  const db = await Db.open(path.join(work, 'archiefbot.db'));
-  // As Archive.open sets up its connection.
-  await db.exec('PRAGMA busy_timeout = 15000');
-  await db.exec('PRAGMA journal_mode = WAL');
-  await db.exec('PRAGMA synchronous = NORMAL');
-  await db.exec('PRAGMA foreign_keys = ON');
-  await migrate(db);
   const config = loadConfig({ ARCHIEFBOT_DATA_DIR: work });
+  // The connection as the monitor has it (Archive.open's pragmas and migrations).
+  const archive = await Archive.open(work, config.warc, { recover: false });
+  const db = archive.db;
   const perPlatform = Object.fromEntries(
     Object.entries(config.monitor.budget).map(([p, b]) => {
       const perTick = Math.max(
@@ -184,7 +180,7 @@ export async function sql() {
     t.bareLook.push(performance.now() - t0);
   }
   const old = await oldStatements(db, mastodon.mastodon, lease);
-  await db.close();
+  await archive.close();
   rmSync(work, { recursive: true, force: true });
   const kinds = [...new Set(parts.flatMap((p) => Object.keys(p)))];
   return {
