@@ -170,7 +170,8 @@ export interface KnownWords {
   corpusByLength: Candidates;
 }
 
-function deletions(w: string, depth: number, out: Set<string>): Set<string> {
+/** A word with up to `depth` letters deleted, every way (itself included), added to `out`. */
+export function deletions(w: string, depth: number, out: Set<string>): Set<string> {
   out.add(w);
   if (depth > 0 && w.length > 2)
     for (let i = 0; i < w.length; i++) deletions(w.slice(0, i) + w.slice(i + 1), depth - 1, out);

@@ -20,6 +20,7 @@ import {
   bloomFilter,
   DICTIONARY_BLOOM,
   DICTIONARY_FILE,
+  deletions,
   MODELS_DIR,
   rivalReach,
   SUFFIXES,
@@ -29,13 +30,6 @@ import { allowedErrors, editDistance, fold } from './text.ts';
 
 interface Spell {
   correct(word: string): boolean;
-}
-
-function deletes(w: string, depth: number, out: Set<string>): Set<string> {
-  out.add(w);
-  if (depth === 0 || w.length <= 2) return out;
-  for (let i = 0; i < w.length; i++) deletes(w.slice(0, i) + w.slice(i + 1), depth - 1, out);
-  return out;
 }
 
 const NL_ENDINGS = ['en', 'e', 's', 't', 'te', 'ten', 'de', 'den', 'er', 'ers', 'je', 'jes', 'tje', 'tjes'];
@@ -304,7 +298,7 @@ async function main(): Promise<void> {
   const index = new Map<string, string[]>();
   for (const w of vocab) {
     if (w.length < 3) continue;
-    for (const d of deletes(w, 2, new Set())) {
+    for (const d of deletions(w, 2, new Set())) {
       const list = index.get(d) ?? [];
       list.push(w);
       index.set(d, list);
@@ -336,7 +330,7 @@ async function main(): Promise<void> {
           if (w.endsWith(sfx) && w.length - sfx.length >= 5)
             tries.push([w.slice(0, -sfx.length), allowedErrors(w.length - sfx.length)]);
       const reaches = tries.some(([x, max]) => {
-        for (const d of deletes(x, max, new Set()))
+        for (const d of deletions(x, max, new Set()))
           for (const c of index.get(d) ?? []) if (editDistance(x, c, max) <= max) return true;
         return false;
       });
