@@ -738,3 +738,104 @@ describe('mechanisms found with the second development set (eval-dev2.yaml)', ()
     expect(ask('Mogen we de oude vakantietips van ons gemeenteaccount verwijderen?').rule).toBe('R7');
   });
 });
+
+describe('mechanisms found with the third and fourth development sets (eval-dev3.yaml, eval-dev4.yaml)', () => {
+  it('a term word asks how long only in the sentence that asks, and not after a yes/no decision', () => {
+    // "term" in the story is no question about a retention period
+    expect(
+      ask(
+        'In the spring term the alderman put photos of his garden on his own Facebook. Nothing to do with his job. Must we archive them?',
+      ).verdict,
+    ).toBe('do-not-archive');
+    // a yes/no decision first, the term after it
+    expect(
+      ask(
+        'Moet dit appje van de burgemeester aan de wethouder over de begroting bewaard worden, en zo ja hoe lang?',
+      ).verdict,
+    ).toBe('archive');
+    expect(ask('Hoe lang bewaren we de tweets van de gemeente?').verdict).toBe('info');
+    expect(
+      ask('Are the posts of a province that are kept permanently transferred to the Nationaal Archief?')
+        .verdict,
+    ).toBe('info');
+  });
+
+  it('"niks" negates like "niets"; "moet DIV er iets mee?" asks what to do with the item', () => {
+    expect(
+      facts('De burgemeester zet kiekjes van zijn hond op zijn eigen Instagram, niks met zijn werk te maken.')
+        .publicTask,
+    ).toBe(false);
+    expect(
+      ask(
+        'De dijkgraaf zette een foto van zijn verjaardag op zijn eigen Facebook, niks met het werk te maken. Moet informatiebeheer daar iets mee?',
+      ).verdict,
+    ).toBe('do-not-archive');
+  });
+
+  it('the top civil servant of a municipality or province is a top official, the word not split', () => {
+    expect(facts('De provinciesecretaris stuurde een DM over de begroting.').author).toBe('top-official');
+    const t = analyse('onze gemeentesecretaris').tokens.map((x) => x.raw);
+    expect(t).toContain('gemeentesecretaris');
+    expect(DATA.find((d) => d.id === 'ambtelijke-top-decentraal')?.sources.length).toBeGreaterThan(0);
+  });
+
+  it('a negated hold, private account or personal device says the opposite', () => {
+    expect(facts('Er loopt geen Woo-verzoek. Mogen de oude tweets van de gemeente weg?').hold).not.toBe(true);
+    expect(facts('Er loopt een Woo-verzoek. Mogen de oude tweets van de gemeente weg?').hold).toBe(true);
+    expect(
+      ask(
+        'We want to remove old posts from the province’s page; there is no Woo request or anything. Can we?',
+      ).verdict,
+    ).toBe('depends');
+    expect(
+      facts('Het bericht staat op het account van de provincie, niet op een privéaccount.').account,
+    ).toBe('corporate');
+    // a personal phone is where a message was sent from, not what it is about
+    expect(
+      facts('The mayor texted an alderman about the budget from his personal phone, not the work one.')
+        .publicTask,
+    ).not.toBe(false);
+  });
+
+  it('"like" as a preposition is no like; a phrase opening with an article yields to a longer one', () => {
+    expect(analyse('a post or something like that').matches.some((m) => m.concept === 'like')).toBe(false);
+    expect(analyse('the minister liked a post').matches.some((m) => m.concept === 'like')).toBe(true);
+    const press = analyse("the press office's statement").matches.map((m) => `${m.concept}:${m.text}`);
+    expect(press).toContain('org:press office');
+    expect(press.some((m) => m.startsWith('third:'))).toBe(false);
+  });
+
+  it('after leaving office, also said in the next sentence, is outside the office; "while still minister" is not', () => {
+    const q =
+      'The state secretary stepped down in May. Since then he posts about housing policy on his own X. Archive?';
+    expect(facts(q).inOffice).toBe(false);
+    expect(ask(q).verdict).toBe('do-not-archive');
+    expect(facts('Toen ze nog minister was, tweette ze over de huurgrens.').inOffice).toBe(null);
+  });
+
+  it('a destruction the selectielijst allows, or offered as the other answer, is no wish to delete', () => {
+    const f = facts(
+      'Volgens de selectielijst mogen de berichten na vijf jaar vernietigd worden. Moeten ze langer bewaard blijven?',
+    );
+    expect([f.intent, f.change]).toEqual([null, null]);
+    expect(facts('Moet de tweet van de staatssecretaris bewaard of vernietigd worden?').intent).toBe(null);
+    expect(facts('Mogen de tweets van de staatssecretaris vernietigd worden?').intent).toBe('delete');
+    // B and V in capitals are the two appraisals; NA is the Nationaal Archief
+    expect(analyse('Is het B of V?').tokens.map((t) => t.raw)).toEqual([
+      'is',
+      'het',
+      'bewaren',
+      'of',
+      'vernietigen',
+    ]);
+    expect(
+      analyse('Wanneer gaan ze naar het NA?').matches.some((m) => m.concept === 'transferQuestion'),
+    ).toBe(true);
+    expect(analyse('Wat doen we na de verkiezingen?').tokens.map((t) => t.raw)).toContain('na');
+  });
+
+  it('incidents that make a crisis are hotspots; "staan toch nog gewoon op X" relies on the platform', () => {
+    expect(facts('Posts about the explosion at the port, with evacuation advice.').hotspot).toBe(true);
+    expect(facts('De tweets staan toch nog gewoon op X. Moeten we ze archiveren?').elsewhere).toBe(true);
+  });
+});

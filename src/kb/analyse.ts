@@ -4,6 +4,7 @@
  * once from the lexicon and the guidance content.
  */
 import { content, type Lang } from './content.ts';
+import { CAPITALS } from './data.ts';
 import { readerWords } from './facts.ts';
 import { type Concept, LEXICON, STOPWORDS } from './lexicon.ts';
 import { candidateIndex, correctWord, isDictionaryWord, type KnownWords } from './spelling.ts';
@@ -154,6 +155,47 @@ const EN_MARKERS = new Set(
   ).split(' '),
 );
 
+/** The phrase p matches the tokens from i (none of them taken by an earlier match). */
+function fits(p: Phrase, tokens: Token[], used: boolean[], i: number): boolean {
+  if (i + p.keys.length > tokens.length) return false;
+  for (let k = 0; k < p.keys.length; k++) {
+    const tk = tokens[i + k]!;
+    // A function word matches a term only as written: "over" is not "overheid" though both stem to "over".
+    const ok =
+      !used[i + k] && (p.exact || STOPWORDS.has(tk.raw) ? tk.raw === p.words[k] : tk.stem === p.keys[k]);
+    if (!ok) return false;
+  }
+  return true;
+}
+
+/** The length of the longest phrase that matches from token i (0 when none). */
+function longestAt(v: Vocabulary, tokens: Token[], used: boolean[], i: number): number {
+  const t = tokens[i];
+  if (!t || STOPWORDS.has(t.raw)) return 0;
+  const candidates = [...(v.phrases.get(t.raw) ?? []), ...(v.phrases.get(t.stem) ?? [])];
+  return Math.max(0, ...candidates.filter((p) => fits(p, tokens, used, i)).map((p) => p.keys.length));
+}
+
+/** Words before "like" that make it a preposition or a wish: "anything like that", "looks like", "would like to". */
+const BEFORE_PREPOSITION_LIKE = new Set(
+  'anything something nothing everything things stuff or just looks look looked seems seem seemed would feel felt much more exactly'.split(
+    ' ',
+  ),
+);
+
+/** "or anything like that" is no like (the button): the bare word after such a word is not the concept. */
+function dropLikeAsPreposition(tokens: Token[], used: boolean[], matches: Match[]): void {
+  for (let k = matches.length - 1; k >= 0; k--) {
+    const m = matches[k]!;
+    const prev = tokens[m.start - 1];
+    if (m.concept !== 'like' || m.text !== 'like' || !prev || prev.sentence !== tokens[m.start]!.sentence)
+      continue;
+    if (!BEFORE_PREPOSITION_LIKE.has(prev.raw)) continue;
+    matches.splice(k, 1);
+    used[m.start] = false;
+  }
+}
+
 /** Word classes a Dutch compound takes from its head: a "zeilvakantie" is a holiday, a "kerstconcert" a concert. */
 const HEAD_CONCEPTS: Concept[] = ['ptNo'];
 
@@ -197,6 +239,12 @@ export function analyse(question: string): Analysis {
   cased.split(/[.?!;:]+(?:\s|$)|\n/).forEach((sentence, i) => {
     const ws = sentence.match(/[A-Za-z0-9]+(?:[.,][0-9]+)*/g) ?? [];
     ws.forEach((w, j) => {
+      const spelled = CAPITALS[w];
+      if (spelled) {
+        for (const raw of words(fold(spelled)))
+          tokens.push({ raw, stem: stem(raw), typed: w.toLowerCase(), sentence: i, emphasis: false });
+        return;
+      }
       const emphasis = /^[A-Z]{2,}[a-z]*$/.test(w) || (j > 0 && /^[A-Z][a-z]/.test(w));
       tokens.push(...correct(v, ws, j, i, emphasis, lang));
     });
@@ -210,15 +258,11 @@ export function analyse(question: string): Analysis {
       (a, b) => b.keys.length - a.keys.length,
     );
     for (const p of candidates) {
-      if (i + p.keys.length > tokens.length) continue;
-      let ok = true;
-      for (let k = 0; k < p.keys.length && ok; k++) {
-        const tk = tokens[i + k]!;
-        // A function word matches a term only as written: "over" is not "overheid" though both stem to "over".
-        ok =
-          !used[i + k] && (p.exact || STOPWORDS.has(tk.raw) ? tk.raw === p.words[k] : tk.stem === p.keys[k]);
-      }
-      if (!ok) continue;
+      if (!fits(p, tokens, used, i)) continue;
+      // A term opening with a function word yields to one that starts on its next word and reaches
+      // further: "the press office's line" is the press office, not the press.
+      if (STOPWORDS.has(t.raw) && p.keys.length > 1 && longestAt(v, tokens, used, i + 1) > p.keys.length - 1)
+        continue;
       matches.push({
         concept: p.concept,
         start: i,
@@ -232,6 +276,7 @@ export function analyse(question: string): Analysis {
       break;
     }
   }
+  dropLikeAsPreposition(tokens, used, matches);
   if (lang === 'nl') compoundHeads(v, tokens, used, matches);
   // A capital marks a name only where the word is not a known term ("YouTube" is a platform, not a topic).
   tokens.forEach((t, i) => {

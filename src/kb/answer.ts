@@ -182,7 +182,7 @@ function shape(a: Analysis, f: Facts, givenFacts: boolean, type: Prediction | nu
   // opening with "wat"/"what", then the decision question.
   if (wh && !(object && cue && WHAT_CLAUSE.test(a.text))) return 'info';
   if ((has('lawOther') || has('erasure')) && has('applyVerb') && f.intent !== 'delete') return 'info';
-  if ((has('termQuestion') || has('transferQuestion')) && f.intent !== 'delete' && !f.hold) return 'info';
+  if (asksTerm(a, cue && object) && f.intent !== 'delete' && !f.hold) return 'info';
   if (cue && (object || givenFacts)) return 'decision';
   // "Mocht dat?", "Mogen de tweets weg?", "Must it be kept?": a verb of decision opening a sentence —
   // about keeping, deleting or changing the item ("Mag ik op mijn werk TikTok gebruiken?" is not).
@@ -202,6 +202,25 @@ function shape(a: Analysis, f: Facts, givenFacts: boolean, type: Prediction | nu
   if (cue && a.contentWords <= 3 && (type ? readsDecision(type) : a.unknownWords.length === 0))
     return 'decision';
   return 'info';
+}
+
+/**
+ * The question asks how long, or where and when permanent records go: a term or transfer word in the
+ * sentence that asks (the last one), not in the story before it ("Over half-term the minister posted …").
+ * A yes/no question opening with a verb of decision about an item asks that first, the term after it
+ * ("Does that conversation need to be kept, and if so, for how long?"): a decision.
+ */
+function asksTerm(a: Analysis, itemCue: boolean): boolean {
+  const last = a.tokens.at(-1)?.sentence;
+  const inLast = a.matches.filter(
+    (m) => (m.concept === 'termQuestion' || m.concept === 'transferQuestion') && a.tokens[m.start]?.sentence === last,
+  );
+  if (inLast.length === 0) return false;
+  // where permanent records go is asked as a yes/no question too ("Are a water board's posts … transferred
+  // to the Nationaal Archief?"): only a term ("how long") follows a decision
+  if (inLast.some((m) => m.concept === 'transferQuestion')) return true;
+  const opening = a.tokens.find((t) => t.sentence === last)?.raw ?? '';
+  return !(itemCue && DECIDE.has(opening));
 }
 
 /** "Wat moeten we doen?", "What should we do now?", "Wat nu?" */

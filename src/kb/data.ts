@@ -42,6 +42,14 @@ const PROVINCIEWET: Source = {
     'Provinciewet (BWBR0005645), art. 6 (bestuur: Provinciale Staten, Gedeputeerde Staten, commissaris van de Koning)',
   url: 'https://wetten.overheid.nl/jci1.3:c:BWBR0005645&artikel=6',
 };
+const GEMEENTEWET_SECRETARIS: Source = {
+  title: 'Gemeentewet (BWBR0005416), art. 100 (de gemeentesecretaris)',
+  url: 'https://wetten.overheid.nl/jci1.3:c:BWBR0005416&artikel=100',
+};
+const PROVINCIEWET_SECRETARIS: Source = {
+  title: 'Provinciewet (BWBR0005645), art. 97 (de provinciesecretaris)',
+  url: 'https://wetten.overheid.nl/jci1.3:c:BWBR0005645&artikel=97',
+};
 const PARLEMENT: Source = { title: 'Parlement.com: politieke partijen', url: 'https://www.parlement.com/' };
 const KIESRAAD: Source = { title: 'Kiesraad: registratie van partijnamen', url: 'https://www.kiesraad.nl/' };
 const ACOI: Source = {
@@ -114,6 +122,26 @@ export const DATA: DataList[] = [
       'dike-reeve',
       'dike reeve',
       'dykgraaf',
+    ],
+  },
+  {
+    id: 'ambtelijke-top-decentraal',
+    about:
+      'the top civil servant of a municipality, province or water board (the SG of a decentral body): the chat regime keeps their messages temporarily (R6)',
+    concept: 'top',
+    sources: [GEMEENTEWET_SECRETARIS, PROVINCIEWET_SECRETARIS, ORGANISATIES],
+    terms: [
+      'gemeentesecretaris',
+      'gemeentesecretarissen',
+      'provinciesecretaris',
+      'provinciesecretarissen',
+      'secretaris-directeur',
+      'algemeen directeur',
+      'town clerk',
+      'municipal secretary',
+      'chief executive',
+      'council chief executive',
+      'provincial secretary',
     ],
   },
   {
@@ -602,3 +630,16 @@ export function kindOfTerm(): Map<string, OrgKind> {
     m.set(t, 'rijk');
   return m;
 }
+
+/**
+ * Abbreviations written in capitals whose lower-case form is an ordinary word or a letter the reader
+ * drops: "naar het NA" (not *na*, after), "B of V" (bewaren or vernietigen, the two appraisals of a
+ * selectielijst). Matched only as typed, in capitals, and read as the words they stand for. Sources: the
+ * Nationaal Archief's own abbreviation (nationaalarchief.nl); B and V as the selectielijsten write them
+ * (legal-framework.md §3, Archiefbesluit 1995 art. 2 and the GWR model).
+ */
+export const CAPITALS: Record<string, string> = {
+  NA: 'Nationaal Archief',
+  B: 'bewaren',
+  V: 'vernietigen',
+};

@@ -173,6 +173,7 @@ const NEGATORS = new Set([
   'geen',
   'niet',
   'niets',
+  'niks',
   'zonder',
   'nooit',
   'no',
@@ -216,9 +217,12 @@ const PRIVATE_LIFE = new Set((DATA.find((l) => l.id === 'prive-leven')?.terms ??
 const OFFICE_WORDS = new Set(['in functie', 'functie', 'ambt', 'in office']);
 /** Before or after holding office: the person named was not in role when the item was made. */
 const OUTSIDE_OFFICE = [
-  /\b(voordat|voor|before|prior to|toen)\b[^.?!;]{0,50}?\b(werd|became|aantrad|aantreden|took office|taking office|took up office|entering office|joined the cabinet|joined the government|ministerschap|wethouderschap|burgemeesterschap|ambtsperiode|in functie|in office|benoemd|benoeming|appointed|appointment|installatie|installation|beediging|inauguration|ambtsaanvaarding|sworn in|kamerlid was|nog \w+ was|still \w+ was)\b/,
+  /\b(voordat|voor|before|prior to|toen)\b[^.?!;]{0,50}?\b(werd|became|aantrad|aantreden|took office|taking office|took up office|entering office|joined the cabinet|joined the government|ministerschap|wethouderschap|burgemeesterschap|ambtsperiode|in functie|in office|benoemd|benoeming|appointed|appointment|installatie|installation|beediging|inauguration|ambtsaanvaarding|sworn in|kamerlid was|nog (?!minister|staatssecretaris|wethouder|burgemeester|gedeputeerde|dijkgraaf|premier)\w+ was|still (?!minister|state secretary|mayor|alderman|prime minister)\w+ was)\b/,
   /\b(nadat|na|after|since|once)\b[^.?!;]{0,40}?\b(aftreden|aftrad|afgetreden|vertrek|vertrok|vertrokken|left office|stepped down|resigned|leaving office|left the cabinet|left the government)\b/,
   /\b(no longer in office|niet meer in functie|geen \w+ meer was|was no longer \w+)\b/,
+  // "Our former minister left office in February. Since then she's been posting …": what follows the
+  // leaving, also in the next sentence.
+  /\b(left office|stepped down|resigned|left the cabinet|vertrokken|afgetreden|vertrok|aftrad|opgestapt)\b[^?!;]{0,80}?\b(since then|ever since|sindsdien|sinds (?:haar|zijn) vertrek)\b/,
   /\b(als privepersoon|as a private (person|individual|citizen))\b/,
 ];
 const PLATFORM_NAMES: Record<string, string> = {
@@ -691,10 +695,13 @@ function orgOwnsAccount(r: Reading): boolean {
 /** The kind of account; an item on the organisation's account without a named author is the organisation's. */
 function readAccount(r: Reading, f: Facts): void {
   const { a, all, has, near, govPersons } = r;
-  const privAccountByMod = r.privateMods.some((m) => near(m, ['accountNoun', 'platform'], 3));
+  // "niet op een persoonlijk account", "not on a personal account": said to rule it out.
+  const privAccountByMod = r.privateMods.some(
+    (m) => near(m, ['accountNoun', 'platform'], 3) && !r.negated(m),
+  );
   // "ons eigen account" is the organisation's own account, not a private one.
   const privAccount = all('privAccount').some(
-    (m) => !a.matches.some((o) => o.concept === 'possOrg' && o.end === m.start),
+    (m) => !a.matches.some((o) => o.concept === 'possOrg' && o.end === m.start) && !r.negated(m),
   );
   if (has('hybrid')) f.account = 'hybrid';
   else if (privAccount || privAccountByMod) f.account = 'private';
@@ -794,18 +801,65 @@ function taskSignals(
   // our GGD account to a parent", "a story about a cycling route".
   const noM = [
     ...r.all('ptNo').filter((m) => !(byOrganisation && PRIVATE_LIFE.has(stems(m.text)))),
-    ...r.privateMods.filter((m) => !r.near(m, ['accountNoun', 'platform'], 3) && !ownWork(m)),
+    ...r.privateMods.filter(
+      (m) => !r.near(m, ['accountNoun', 'platform'], 3) && !ownWork(m) && !ofDevice(r, m),
+    ),
   ].filter(within);
   // A party's content shared by someone in office is party-political ("campagnebericht van zijn partij").
   const party = r.govPersons.length > 0 && r.has('party');
-  const no = noM.some((m) => !r.negated(m)) || yesM.some((m) => r.negated(m)) || party;
+  // "from her personal phone, not the work one": the device, not the content.
+  const no = noM.some((m) => !r.negated(m)) || yesM.some((m) => r.negated(m) && !ofDevice(r, m)) || party;
   const yes = yesM.some((m) => !r.negated(m)) || noM.some((m) => r.negated(m) && m.concept === 'ptNo');
   return [yes, no];
 }
 
+/** Devices: "her personal phone", "zijn privételefoon", "the work one" (after a device). */
+const DEVICES = new Set(
+  'phone phones telefoon telefoons mobiel mobieltje mobile laptop device devices toestel gsm smartphone tablet'.split(
+    ' ',
+  ),
+);
+
+/** The word describes a device, not the content: "personal phone", "the work one" after "phone". */
+function ofDevice(r: Reading, m: Match): boolean {
+  const next = r.tokenAt(m.end) ?? '';
+  if (DEVICES.has(next)) return true;
+  const sentence = r.a.tokens[m.start]?.sentence;
+  return (
+    next === 'one' && r.a.tokens.some((t, i) => i < m.start && t.sentence === sentence && DEVICES.has(t.raw))
+  );
+}
+
 /** "staan toch al in het archief van X", "zit al in ons systeem": it is kept somewhere already. */
 const STORED_ALREADY =
-  /\b(staat|staan|stond|stonden|zit|zitten|zat|zaten)\b[^.?!;]{0,25}?\b(al|toch al|ook al|toch ook|toch)\s+(in|op|bij)\b/;
+  /\b(staat|staan|stond|stonden|zit|zitten|zat|zaten)\b[^.?!;]{0,25}?\b(al|toch al|ook al|toch ook|toch)(?:\s+(?:nog|gewoon|wel|allemaal)){0,2}\s+(in|op|bij)\b/;
+
+/**
+ * "Volgens onze selectielijst mogen ze na vijf jaar vernietigd worden. Moeten ze langer bewaard blijven?":
+ * a destruction the selectielijst or a retention period allows, said before the question, is the rule
+ * the asker reports, not what the asker wants.
+ */
+function termsRule(r: Reading, m: Match): boolean {
+  const sentence = r.a.tokens[m.start]?.sentence;
+  if (sentence === r.a.tokens.at(-1)?.sentence) return false;
+  return r.a.tokens.some(
+    (t) => t.sentence === sentence && /^(selectielijst|selectielijsten|bewaartermijn|retention)$/.test(t.raw),
+  );
+}
+
+/**
+ * "Moet het bewaard of vernietigd worden?", "keep or delete?", "B of V?": destruction offered as the
+ * other answer to keeping asks for the appraisal, not for deletion.
+ */
+function keepOrDestroy(r: Reading, m: Match): boolean {
+  const { a } = r;
+  const or = (i: number) => ['of', 'or'].includes(a.tokens[i]?.raw ?? '');
+  return a.matches.some(
+    (k) =>
+      k.concept === 'archiveCue' &&
+      ((k.end === m.start - 1 && or(k.end)) || (m.end === k.start - 1 && or(m.end))),
+  );
+}
 
 /** A participle with "worden"/"be" after it, or "be" before it, is what the asker wants, not a state. */
 function wished(r: Reading, m: Match): boolean {
@@ -876,13 +930,19 @@ function readStateAndIntent(r: Reading, f: Facts): void {
   // "verwijderd" after "worden"/"mag" or "be deleted" is what the asker wants; otherwise it is the post's state.
   for (const m of all('deleted')) {
     // only within the sentence: "… is verwijderd. Moeten we …" is a state, not a wish
+    if (termsRule(r, m) || keepOrDestroy(r, m)) continue;
     if (wished(r, m)) f.intent = 'delete';
     else f.change ??= 'deleted';
   }
   if (has('edited')) f.change = 'edited';
-  if (has('deleteIntent') || closesAccount(r) || SEPARABLE_DELETE.some((re) => re.test(r.text)))
+  if (
+    all('deleteIntent').some((m) => !keepOrDestroy(r, m)) ||
+    closesAccount(r) ||
+    SEPARABLE_DELETE.some((re) => re.test(r.text))
+  )
     f.intent = 'delete';
-  if (has('hold') || WOO_REQUEST.test(r.text)) f.hold = true;
+  // "there's no Woo request or anything like that", "er loopt geen Woo-verzoek": no hold.
+  if (all('hold').some((m) => !r.negated(m)) || WOO_REQUEST.test(r.text)) f.hold = true;
   // a bare "anyway" relies on the platform only when one is named or said: "they are on Facebook anyway",
   // "it is on the platform itself anyway"; a participle that is what the asker wants ("moet de oude tekst
   // ook bewaard worden?") is no reliance. Said in the same sentence: in "can we throw away the old FB posts?

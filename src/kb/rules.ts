@@ -491,8 +491,9 @@ function directMessage({ f, add, done }: Deciding): Decision | undefined {
 
 /** Content that is not the government's own work: private or party-political, or by others. */
 function notGovernmentContent({ f, add, done }: Deciding): Decision | undefined {
-  // Made before (or after) the author held the office, and not said to be about the work.
-  if (f.inOffice === false && f.publicTask !== true) {
+  // Made before or after the author held the office: not made acting in a function (R1), whatever it is
+  // about — a former minister's threads on policy are her own.
+  if (f.inOffice === false) {
     add('R1', T.R1outside);
     return done('do-not-archive', 'R1');
   }

@@ -43,8 +43,18 @@ export interface CaseResult {
   why: string[];
 }
 
-export type SetName = 'tuning' | 'dev' | 'dev2' | 'heldout' | 'fresh' | 'blind' | 'check';
-export const SETS: SetName[] = ['tuning', 'dev', 'dev2', 'heldout', 'fresh', 'blind', 'check'];
+export type SetName = 'tuning' | 'dev' | 'dev2' | 'dev3' | 'dev4' | 'heldout' | 'fresh' | 'blind' | 'check';
+export const SETS: SetName[] = [
+  'tuning',
+  'dev',
+  'dev2',
+  'dev3',
+  'dev4',
+  'heldout',
+  'fresh',
+  'blind',
+  'check',
+];
 /** Sets whose misses are never listed (--verbose included), so that nobody tunes on them: every held-out set. */
 const SEALED: SetName[] = ['heldout', 'fresh', 'blind', 'check'];
 export const VERDICTS: Verdict[] = ['archive', 'do-not-archive', 'depends', 'info', 'unknown'];
@@ -256,6 +266,8 @@ async function main(args: string[]): Promise<void> {
     tuning: 'tuning set (tuned on)',
     dev: 'development set (written from the legal framework, 2026-11-26 12:55, before it ran; tuned on)',
     dev2: 'second development set (written from the legal framework, 2026-11-26 13:58, before it ran; tuned on)',
+    dev3: 'third development set (written blind from the legal framework, 2026-11-26 15:24, before it ran; tuned on)',
+    dev4: 'fourth development set, English first (written blind from the legal framework, 2026-11-26, before it ran; tuned on)',
     heldout: 'held-out set (written with the tuning set)',
     fresh: 'fresh held-out set (written from the legal framework, 2026-11-26)',
     blind: 'blind held-out set (written from the legal framework, 2026-11-26, never inspected)',
