@@ -611,7 +611,21 @@ export const DATA: DataList[] = [
     concept: 'dm',
     exact: true,
     sources: [ACOI],
-    terms: ['texted', 'texting', 'smste', 'gesmst'],
+    // and direct-messaging as a verb: "has been DMing me", "DM'd the mayor", "ze dm'de hem", "gedmd"
+    terms: [
+      'texted',
+      'texting',
+      'smste',
+      'gesmst',
+      'dming',
+      'dmed',
+      'dmd',
+      'dmde',
+      'dmden',
+      'gedmd',
+      'dmt',
+      'dmen',
+    ],
   },
 ];
 

@@ -802,7 +802,7 @@ function taskSignals(
   const noM = [
     ...r.all('ptNo').filter((m) => !(byOrganisation && PRIVATE_LIFE.has(stems(m.text)))),
     ...r.privateMods.filter(
-      (m) => !r.near(m, ['accountNoun', 'platform'], 3) && !ownWork(m) && !ofDevice(r, m),
+      (m) => !r.near(m, ['accountNoun', 'platform', 'privAccount'], 3) && !ownWork(m) && !ofDevice(r, m),
     ),
   ].filter(within);
   // A party's content shared by someone in office is party-political ("campagnebericht van zijn partij").

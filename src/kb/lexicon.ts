@@ -1448,6 +1448,8 @@ export const STOPWORDS = new Set(
     'mij me men wat welk welke wie waar wanneer waarom hoe hoeveel sinds ook nog al niet geen wel maar ' +
     'toch dus zo nu hier daar iets niets alle alles elk elke ieder veel meer meest zeer heel erg even echt ' +
     'ja nee graag alstublieft svp tot tegen zonder onder boven na voor tussen per via dan doe doen gaat gaan ' +
+    // discourse adverbs ("overigens" stems to "over", as "overheid" does)
+    'overigens trouwens namelijk eigenlijk ' +
     'the a an and or of in on at to for with by from about as than that this these those there is are was ' +
     'were be been being will would shall should can could may might must need needs do does did done have ' +
     'has had i you he she it we they me him her us them my your his its our their what which who whom whose ' +
