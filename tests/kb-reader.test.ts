@@ -834,6 +834,18 @@ describe('mechanisms found with the third and fourth development sets (eval-dev3
     expect(analyse('Wat doen we na de verkiezingen?').tokens.map((t) => t.raw)).toContain('na');
   });
 
+  it('discourse adverbs are function words; DMing is a direct message; "his own private account" is the account', () => {
+    expect(analyse('Dat is overigens zo.').matches.some((m) => m.concept === 'org')).toBe(false);
+    expect(facts('The alderman has been DMing a developer on Instagram about the zoning plan.').content).toBe(
+      'dm',
+    );
+    expect(
+      facts(
+        'De wethouder zette op zijn eigen privéaccount een bericht over het raadsbesluit over de begroting.',
+      ).publicTask,
+    ).toBe(true);
+  });
+
   it('incidents that make a crisis are hotspots; "staan toch nog gewoon op X" relies on the platform', () => {
     expect(facts('Posts about the explosion at the port, with evacuation advice.').hotspot).toBe(true);
     expect(facts('De tweets staan toch nog gewoon op X. Moeten we ze archiveren?').elsewhere).toBe(true);
