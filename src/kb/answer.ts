@@ -201,6 +201,10 @@ function shape(a: Analysis, f: Facts, givenFacts: boolean, type: Prediction | nu
   // word is known.
   if (cue && a.contentWords <= 3 && (type ? readsDecision(type) : a.unknownWords.length === 0))
     return 'decision';
+  // Nothing read as a factual question (no question word, law or term), an item named, and the calibrated
+  // classifier sure it asks what to do with it ("Do we need to hold onto it, or is it fine to leave it on
+  // X?"): a decision, not a search of the guidance.
+  if (type && decisionP(type) >= SURE && object && !wh) return 'decision';
   return 'info';
 }
 

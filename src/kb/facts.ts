@@ -269,6 +269,7 @@ export function extractFacts(a: Analysis): Facts {
   const f: Facts = { ...NO_FACTS };
   f.content = contentType(r);
   f.author = author(r, f.content);
+  ownReply(r, f);
   readAccount(r, f);
   f.inOffice = OUTSIDE_OFFICE.some((re) => re.test(r.text)) ? false : null;
   f.publicTask = publicTask(
@@ -652,6 +653,27 @@ function author(r: Reading, content: ContentType | null): Author | null {
   if (content === 'comment') by = 'third-party';
   if (content === 'webcare' && by === 'third-party') by = 'organisation';
   return by;
+}
+
+const FIRST_PERSON = new Set(['i', 'ik', 'we', 'wij']);
+
+/**
+ * "I've been replying publicly with the press office's line", "reageer ik namens de persvoorlichting": a
+ * reply the asker writes, who works for government, is government's own post, not someone else's comment.
+ */
+function ownReply(r: Reading, f: Facts): void {
+  if (f.content !== 'comment') return;
+  const { a } = r;
+  const mine = r.all('reaction').some((m) => {
+    const s = a.tokens[m.start]!.sentence;
+    for (let i = Math.max(0, m.start - 3); i <= m.end + 1 && i < a.tokens.length; i++)
+      if (a.tokens[i]!.sentence === s && FIRST_PERSON.has(a.tokens[i]!.raw)) return true;
+    return false;
+  });
+  const gov = highest(r.govPersons);
+  if (!mine || !(gov || r.has('org'))) return;
+  f.content = 'post';
+  f.author = gov ? AUTHOR_OF[gov.concept]! : 'organisation';
 }
 
 /** The first person named in the sentence of the first item, before that item: the one who posts it. */
