@@ -846,6 +846,25 @@ describe('mechanisms found with the third and fourth development sets (eval-dev3
     ).toBe(true);
   });
 
+  it('a reply the asker writes for government is government content, not a third party comment', () => {
+    const q =
+      'I work in the comms team and on my own Threads account I reply to people asking about our housing policy. Does that need archiving?';
+    expect(facts(q).content).not.toBe('comment');
+    expect(facts(q).author).toBe('organisation');
+    expect(ask(q).verdict).toBe('archive');
+    // a citizen's reply stays a comment
+    expect(facts('A resident replied angrily under our post about the new bridge.').content).toBe('comment');
+  });
+
+  it('"hold onto" is keeping; an item without a factual reading, sure as a decision, is decided', () => {
+    expect(analyse('should we hold onto it').matches.some((m) => m.concept === 'archiveCue')).toBe(true);
+    expect(
+      ask(
+        'The GGD put a reel about vaccination on its own Instagram. Is it fine to just leave it sitting there?',
+      ).verdict,
+    ).toBe('archive');
+  });
+
   it('incidents that make a crisis are hotspots; "staan toch nog gewoon op X" relies on the platform', () => {
     expect(facts('Posts about the explosion at the port, with evacuation advice.').hotspot).toBe(true);
     expect(facts('De tweets staan toch nog gewoon op X. Moeten we ze archiveren?').elsewhere).toBe(true);

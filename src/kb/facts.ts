@@ -671,7 +671,8 @@ function ownReply(r: Reading, f: Facts): void {
     return false;
   });
   const gov = highest(r.govPersons);
-  if (!mine || !(gov || r.has('org'))) return;
+  // the asker works for government: a government person or organisation named, or "our" organisation's
+  if (!mine || !(gov || r.has('org') || r.has('possOrg'))) return;
   f.content = 'post';
   f.author = gov ? AUTHOR_OF[gov.concept]! : 'organisation';
 }

@@ -187,6 +187,8 @@ export const LEXICON: LexiconGroup[] = [
       'communications officer',
       'communications department',
       'communications team',
+      'comms team',
+      'comms',
       'head of communications',
       'hoofd communicatie',
       'communicatieadviseur',
