@@ -12,6 +12,8 @@
  * Each query runs BENCH_RUNS times (default 40) after 3 warm-up runs, shapes interleaved; p50 and p95
  * per shape. Run: npm run bench:search (BENCH_VERSIONS=1000000, BENCH_DIR for the cache; BENCH_SHAPES=a,b
  * runs only the shapes whose names contain one of those words, to look again at a few).
+ * BENCH_UNCACHED=1 also times search() on a second connection that keeps no statements prepared
+ * (store/db.ts's statement cache off), interleaved with the rest, in a table of its own.
  */
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
@@ -70,6 +72,9 @@ async function main() {
   const dir = await benchArchive(VERSIONS);
   const db = await Db.open(path.join(dir, 'archiefbot.db'));
   await migrate(db); // indexes added since the archive was generated (migration 13 at first)
+  const uncached = process.env.BENCH_UNCACHED
+    ? await Db.open(path.join(dir, 'archiefbot.db'), { statements: 0 })
+    : undefined;
   const doc = (w: string) =>
     db.get<{ n: number }>('SELECT count(*) AS n FROM (SELECT 1 FROM version_fts WHERE version_fts MATCH ?)', [
       w,
@@ -97,6 +102,8 @@ async function main() {
     rel: [],
     bareRel: [],
     page2: [],
+    uncNewest: [],
+    uncRel: [],
   }));
   const cursors = new Map<number, string | null>();
   const counts = new Map<number, string>();
@@ -110,6 +117,11 @@ async function main() {
       const bare = await time(() => db.all(bareNewest, [match]));
       const rel = await time(() => search(db, s.query, { ...s.filters, limit: 20, sort: 'relevance' }));
       const bareRel = await time(() => db.all(bareRanked, [match]));
+      const unc = uncached;
+      const uncNewest = unc ? await time(() => search(unc, s.query, { ...s.filters, limit: 20 })) : 0;
+      const uncRel = unc
+        ? await time(() => search(unc, s.query, { ...s.filters, limit: 20, sort: 'relevance' }))
+        : 0;
       if (run === -1) {
         cursors.set(i, page!.next);
         const total = page!.total;
@@ -126,6 +138,8 @@ async function main() {
       r.rel!.push(rel);
       r.bareRel!.push(bareRel);
       r.page2!.push(page2);
+      r.uncNewest!.push(uncNewest);
+      r.uncRel!.push(uncRel);
     }
   }
   const fmt = (ms: number) => ms.toFixed(ms < 10 ? 2 : 1);
@@ -155,6 +169,16 @@ async function main() {
     console.log(
       `| ${s.name}${s.filters ? ` ${JSON.stringify(s.filters)}` : ''} | ${matches.toLocaleString('en')} | ${line.count} | ${fmt(line.p50)} / ${fmt(line.p95)} | ${fmt(line.page2p95)} | ${fmt(line.bareP50)} / ${fmt(line.bareP95)} | ${fmt(line.relP50)} / ${fmt(line.relP95)} | ${fmt(line.bareRelP50)} / ${fmt(line.bareRelP95)} | ${(line.relP95 / line.bareRelP95).toFixed(2)} |`,
     );
+  }
+  if (uncached) {
+    console.log('\n| shape | newest p50 / p95 | uncached | relevance p50 / p95 | uncached |');
+    console.log('| --- | --- | --- | --- | --- |');
+    for (const [i, s] of list.entries()) {
+      const r = rows[i]!;
+      const pp = (xs: number[]) => `${fmt(pct(xs, 50))} / ${fmt(pct(xs, 95))}`;
+      console.log(`| ${s.name} | ${pp(r.ours!)} | ${pp(r.uncNewest!)} | ${pp(r.rel!)} | ${pp(r.uncRel!)} |`);
+    }
+    await uncached.close();
   }
   const worst = out.reduce((a, b) => (b.p95 > a.p95 ? b : a));
   const worstRatio = out.reduce((a, b) => (b.relP95 / b.bareRelP95 > a.relP95 / a.bareRelP95 ? b : a));
