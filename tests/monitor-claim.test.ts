@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Db } from '../src/store/db.ts';
 import { migrate } from '../src/store/migrations.ts';
-import { ARCHIVED_POSTS_SQL, claimDue, DUE_SQL, saveChecks } from '../src/store/monitor.ts';
+import { ARCHIVED_POSTS_SQL, claimDue, DUE_SQL, saveChecks, versionText } from '../src/store/monitor.ts';
 
 let dir: string;
 let db: Db;
@@ -104,6 +104,49 @@ describe('claims', () => {
     expect((await db.get<{ n: number }>('SELECT count(*) AS n FROM post_lease'))!.n).toBe(25);
   });
 
+  it("hands out the latest served version's number and hash (an import only when nothing else is held); its text and content on request", async () => {
+    const version = (post: number, number: number, hash: string, origin: string) =>
+      db.run(
+        `INSERT INTO version (post_id, number, captured_at, content_hash, content, text, origin, trigger, method, misses,
+                              warc_file, warc_offset, warc_length, warc_record_id)
+         VALUES (?1, ?2, ?3, ?4, json_object('text', ?4 || ' text'), ?4 || ' text', ?5, 'watch', 'api', '[]', 'w.warc.gz', 0, 0, 'r')`,
+        [post, number, NOW, hash, origin],
+      );
+    await version(1, 2, 'edit', 'capture'); // post 1: an edit captured
+    await version(2, 2, 'old', 'import'); // post 2: an older state imported after the capture
+    // Post 80: only an import, due the longest.
+    await db.run(
+      `INSERT INTO post (id, platform, platform_id, url, account_id, kind, first_seen, last_seen, next_check_at)
+       VALUES (80, 'mastodon', 'p80', 'https://e.org/80', 1, 'post', ?1, ?1, '2026-04-30T00:00:00.000Z')`,
+      [NOW],
+    );
+    await version(80, 1, 'imported', 'import');
+    const posts = await claim(db, NOW, 3, 3);
+    expect(posts.map((p) => [p.id, p.version, p.content_hash])).toEqual([
+      [1, 2, 'edit'],
+      [2, 1, 'h2'],
+      [80, 1, 'imported'],
+    ]);
+    expect(posts[0]).toEqual({
+      id: 1,
+      platform: 'mastodon',
+      platform_id: 'p1',
+      api_ref: null,
+      url: 'https://e.org/1',
+      status: 'live',
+      created_at: null,
+      first_seen: NOW,
+      reply_count: null,
+      account_id: 1,
+      account_ref: null,
+      handle: 'minbz',
+      version: 2,
+      content_hash: 'edit',
+    });
+    expect(await versionText(db, 1, 2)).toEqual({ text: 'edit text', content: '{"text":"edit text"}' });
+    expect(await versionText(db, 2, 1)).toEqual({ text: 'x', content: '{"text":"x"}' });
+  });
+
   it('two workers claiming at the same moment never share a post', async () => {
     const other = await Db.open(path.join(dir, 'archiefbot.db'));
     try {
@@ -194,10 +237,12 @@ describe('claim query plans', () => {
     );
   });
 
-  it("the claimed posts' rows: by primary key, their latest version through the (post_id, number) index", async () => {
+  it("the claimed posts' rows: by primary key, their latest version's number and hash from the version_latest index alone", async () => {
     const rows = await plan(ARCHIVED_POSTS_SQL, ['[1,2,3]'], false);
     expect(rows).toMatch(/SEARCH p USING INTEGER PRIMARY KEY \(rowid=\?\)/);
-    expect(rows).toMatch(/SEARCH version USING INDEX sqlite_autoindex_version_1 \(post_id=\?\)/);
-    expect(rows).toMatch(/SEARCH v USING INTEGER PRIMARY KEY \(rowid=\?\)/);
+    expect(rows).toMatch(/SEARCH v USING COVERING INDEX version_latest \(post_id=\? AND number=\?\)/);
+    expect(rows).toMatch(/SEARCH version USING COVERING INDEX version_latest \(post_id=\?\)/);
+    // No version row is read (no look-up of the version table by its rowid, no other index of it).
+    expect(rows).not.toMatch(/SEARCH (v|version) USING (INTEGER PRIMARY KEY|INDEX sqlite_autoindex)/);
   });
 });

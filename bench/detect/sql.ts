@@ -9,6 +9,9 @@
  * - a Mastodon tick at its default budget (two ticks' worth: the most it claims): `claimDue` — the
  *   expired leases dropped, the due and spare claims with their leases, in one write transaction,
  *   then the claimed posts' rows and latest versions read — timed whole and per statement;
+ * - baseline: the tick as it was before its rows came as one value from the `version_latest` index
+ *   (the same lease transaction, then a row per post with its latest version's text and content,
+ *   `BEFORE_ROWS_SQL`), on the next 480 posts; the two take turns going first;
  * - saving those checks' outcomes (`saveChecks`: each post's next check a week on), as the
  *   re-checker does when its look-ups are back (timed apart: it follows the network, not the tick);
  * - baseline: the same selection as bare index range scans (no lease, no rows);
@@ -16,7 +19,7 @@
  * - a stream event's look-up (`postsByStreamKey`) against a primary-key look-up.
  *
  * For the record, at the end: the claim as it was before the leases had their own table (the lease
- * written into each claimed post's row).
+ * written into each claimed post's row, the rows read as before).
  */
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,12 +27,12 @@ import path from 'node:path';
 import { loadConfig } from '../../src/config.ts';
 import { Archive } from '../../src/store/archive.ts';
 import type { Db } from '../../src/store/db.ts';
+import { LATEST_SERVED } from '../../src/store/latest-version.ts';
 import {
   ARCHIVED_POSTS_SQL,
-  archivedPosts,
   claimDue,
   DUE_SQL,
-  type DuePost,
+  leaseDue,
   postsByStreamKey,
   saveChecks,
 } from '../../src/store/monitor.ts';
@@ -46,6 +49,7 @@ function statementTimer(db: Db) {
     [DUE_SQL.due, 'due'],
     [DUE_SQL.spare, 'spare'],
     [ARCHIVED_POSTS_SQL, 'rows'],
+    [BEFORE_ROWS_SQL, 'rows before'],
   ]);
   let turn: Record<string, number> = {};
   const wrap = <F extends (sql: string, ...rest: never[]) => Promise<unknown>>(f: F): F =>
@@ -59,6 +63,7 @@ function statementTimer(db: Db) {
       }
     }) as F;
   db.all = wrap(db.all);
+  db.get = wrap(db.get);
   db.run = wrap(db.run);
   db.exec = wrap(db.exec);
   return {
@@ -85,7 +90,20 @@ const OLD_CLAIM = {
      RETURNING id`,
 };
 
-const saved = (posts: DuePost[], now: string) =>
+/**
+ * The claimed posts' rows as they were read before (for the baselines): a row per post with the
+ * latest version's text and content, the version found through the (post_id, number) index and its row.
+ */
+const BEFORE_ROWS_SQL = `SELECT p.id, p.platform, p.platform_id, p.api_ref, p.url, p.status, p.created_at, p.first_seen,
+       p.reply_count, p.account_id, a.platform_id AS account_ref, a.handle, v.number AS version, v.content_hash, v.text, v.content
+     FROM post p LEFT JOIN account a ON a.id = p.account_id
+     JOIN version v ON v.id = ${LATEST_SERVED}
+     WHERE p.id IN (SELECT value FROM json_each(?)) ORDER BY p.id`;
+
+const rowsBefore = (db: Db, ids: number[]) =>
+  ids.length ? db.all<{ id: number }>(BEFORE_ROWS_SQL, [JSON.stringify(ids)]) : Promise.resolve([]);
+
+const saved = (posts: { id: number }[], now: string) =>
   posts.map((p) => ({
     id: p.id,
     nextCheckAt: new Date(Date.parse(now) + 168 * HOUR).toISOString(),
@@ -121,6 +139,8 @@ export async function sql() {
   const t = {
     tick: [] as number[],
     save: [] as number[],
+    tickBefore: [] as number[],
+    saveBefore: [] as number[],
     bare: [] as number[],
     all: [] as number[],
     allSave: [] as number[],
@@ -128,29 +148,32 @@ export async function sql() {
     bareLook: [] as number[],
   };
   const parts: Record<string, number>[] = [];
+  const partsBefore: Record<string, number>[] = [];
   let claimed = 0;
   let claimedAll = 0;
   const mastodon = { mastodon: perPlatform.mastodon! };
   const lease = (now: string) => new Date(Date.parse(now) + config.monitor.leaseSeconds * 1000).toISOString();
   for (let i = 0; i < TURNS; i++) {
     const now = new Date(Date.parse('2026-11-26T00:00:00Z') + i * 4 * HOUR).toISOString();
-    timer.take();
-    let t0 = performance.now();
-    const due = await claimDue(db, {
-      now,
-      leaseUntil: lease(now),
-      limit: 0,
-      platforms: ['mastodon'],
-      perPlatform: mastodon,
-    });
-    t.tick.push(performance.now() - t0);
-    parts.push(timer.take());
-    claimed += due.length;
-    t0 = performance.now();
-    await saveChecks(db, saved(due, now));
-    t.save.push(performance.now() - t0);
+    const claim = { now, leaseUntil: lease(now), limit: 0, platforms: ['mastodon'], perPlatform: mastodon };
+    // This turn's tick, and one as committed before the claimed rows came as one value from the
+    // version_latest index (its rows and their latest versions' text and content a row per post),
+    // each on its own 480 posts, in turn first.
+    for (const before of i % 2 ? [false, true] : [true, false]) {
+      timer.take();
+      const t0 = performance.now();
+      const due = before ? await rowsBefore(db, await leaseDue(db, claim)) : await claimDue(db, claim);
+      (before ? t.tickBefore : t.tick).push(performance.now() - t0);
+      const took = timer.take();
+      if (before) partsBefore.push(took);
+      else parts.push(took);
+      if (!before) claimed += due.length;
+      const t1 = performance.now();
+      await saveChecks(db, saved(due, now));
+      (before ? t.saveBefore : t.save).push(performance.now() - t1);
+    }
     // The same selection as bare index range scans (no lease, no rows read for the check).
-    t0 = performance.now();
+    let t0 = performance.now();
     const ids = await db.all<{ id: number }>(
       'SELECT id FROM post INDEXED BY post_platform_due WHERE platform = ? AND next_check_at <= ? ORDER BY next_check_at LIMIT ?',
       ['mastodon', now, mastodon.mastodon.due],
@@ -182,7 +205,7 @@ export async function sql() {
   const old = await oldStatements(db, mastodon.mastodon, lease);
   await archive.close();
   rmSync(work, { recursive: true, force: true });
-  const kinds = [...new Set(parts.flatMap((p) => Object.keys(p)))];
+  const kinds = [...new Set([...parts, ...partsBefore].flatMap((p) => Object.keys(p)))];
   return {
     mode: 'sql',
     posts,
@@ -190,6 +213,9 @@ export async function sql() {
     tickMs: stats(t.tick),
     tickPartsMs: Object.fromEntries(kinds.map((k) => [k, stats(parts.map((p) => p[k] ?? 0))])),
     saveMs: stats(t.save),
+    tickBeforeMs: stats(t.tickBefore),
+    tickBeforePartsMs: Object.fromEntries(kinds.map((k) => [k, stats(partsBefore.map((p) => p[k] ?? 0))])),
+    saveBeforeMs: stats(t.saveBefore),
     bareTickMs: stats(t.bare),
     claimedAllPlatforms: Math.round(claimedAll / t.all.length),
     allPlatformsMs: stats(t.all),
@@ -223,7 +249,7 @@ async function oldStatements(
         size.inAll - due.length,
         JSON.stringify(due.map((r) => r.id)),
       ]);
-      return archivedPosts(
+      return rowsBefore(
         db,
         [...due, ...spare].map((r) => r.id),
       );

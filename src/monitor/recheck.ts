@@ -23,6 +23,7 @@ import {
   lastLossAlert,
   recordLoss,
   saveChecks,
+  versionText,
 } from '../store/monitor.ts';
 
 export type Outcome = 'unchanged' | 'edited' | 'deleted' | 'unavailable' | 'restored' | 'error';
@@ -523,7 +524,7 @@ export class Rechecker {
   ): Promise<{ alert: number | null; detail: string; rereading: boolean }> {
     // The diff is over what a reader sees as text; media changes are counted apart, so an
     // unchanged image's description never shows up as removed text.
-    const before = JSON.parse(p.content) as PostContent;
+    const before = JSON.parse((await versionText(this.db, p.id, p.version)).content) as PostContent;
     const row = await this.db.get<{
       content: string;
       valid_from: string | null;

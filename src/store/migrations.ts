@@ -13,6 +13,7 @@ import { migration16 } from './migrations/016-request-method.ts';
 import { migration19 } from './migrations/019-community.ts';
 import { migration21 } from './migrations/021-search-words.ts';
 import { migration22 } from './migrations/022-leases.ts';
+import { migration23 } from './migrations/023-latest-version-index.ts';
 
 /** Versioned schema changes, applied in order, each once, each in its own transaction. Append only. */
 export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
@@ -328,6 +329,7 @@ CREATE INDEX kb_followup_created ON kb_followup(created_at);
   migration19,
   migration21,
   migration22,
+  migration23,
 ];
 
 export async function migrate(db: Db): Promise<number> {

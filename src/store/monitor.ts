@@ -2,7 +2,7 @@ import type { Exchange } from '../domain/exchange.ts';
 import type { Archive } from './archive.ts';
 import { sealPending } from './audit.ts';
 import type { Db } from './db.ts';
-import { LATEST_SERVED } from './latest-version.ts';
+import { LATEST_SERVED_NUMBER } from './latest-version.ts';
 
 /** The store's side of monitoring: the re-check queue of posts, watched accounts, alerts. */
 
@@ -19,11 +19,9 @@ export interface DuePost {
   account_id: number | null;
   account_ref: string | null;
   handle: string | null;
+  /** The latest version the platform served: its number and hash (its text and content: `versionText`). */
   version: number;
   content_hash: string;
-  text: string;
-  /** The latest version's normalised content (JSON), for a diff of the text alone. */
-  content: string;
 }
 
 /**
@@ -44,23 +42,27 @@ export interface DuePost {
  * checked now even when a tick's check of it is under way). The claimed posts' rows are read after
  * the claim commits, outside the write lock.
  */
-export async function claimDue(
-  db: Db,
-  opts: {
-    now: string;
-    leaseUntil: string;
-    /** Due posts per platform at most (the default for platforms `perPlatform` does not name). */
-    limit: number;
-    all?: boolean;
-    platforms: string[];
-    postIds?: number[];
-    /** Claim up to this many per platform in all: spare checks fill what the due ones leave (the default for platforms `perPlatform` does not name). */
-    ahead?: number;
-    /** Per platform: at most `due` due posts, and up to `inAll` posts in all (the request budget it has left). */
-    perPlatform?: Record<string, { due: number; inAll: number }>;
-  },
-): Promise<DuePost[]> {
-  const ids = await db.transaction(async () => {
+export async function claimDue(db: Db, opts: ClaimOptions): Promise<DuePost[]> {
+  return archivedPosts(db, await leaseDue(db, opts));
+}
+
+export interface ClaimOptions {
+  now: string;
+  leaseUntil: string;
+  /** Due posts per platform at most (the default for platforms `perPlatform` does not name). */
+  limit: number;
+  all?: boolean;
+  platforms: string[];
+  postIds?: number[];
+  /** Claim up to this many per platform in all: spare checks fill what the due ones leave (the default for platforms `perPlatform` does not name). */
+  ahead?: number;
+  /** Per platform: at most `due` due posts, and up to `inAll` posts in all (the request budget it has left). */
+  perPlatform?: Record<string, { due: number; inAll: number }>;
+}
+
+/** `claimDue`'s write transaction: the leases taken, the claimed posts' ids returned. */
+export async function leaseDue(db: Db, opts: ClaimOptions): Promise<number[]> {
+  return db.transaction(async () => {
     await db.run(DUE_SQL.expire, [opts.now]);
     const platforms = JSON.stringify(opts.platforms);
     if (opts.postIds) {
@@ -96,7 +98,6 @@ export async function claimDue(
     }
     return ids;
   });
-  return archivedPosts(db, ids);
 }
 
 /** Leases not (or no longer) held: none, or one whose time has passed. */
@@ -160,19 +161,45 @@ export async function postsByStreamKey(
 
 /**
  * These posts as the re-checker sees them: with their author and the latest version the platform
- * served (an older state imported later is not what a re-check compares with).
+ * served (an older state imported later is not what a re-check compares with), its number and hash:
+ * a check compares hashes, and reads the version's text and content (`versionText`) only when it
+ * finds a change.
  */
 export async function archivedPosts(db: Db, ids: number[]): Promise<DuePost[]> {
   if (!ids.length) return [];
-  return db.all<DuePost>(ARCHIVED_POSTS_SQL, [JSON.stringify(ids)]);
+  const row = await db.get<{ posts: string }>(ARCHIVED_POSTS_SQL, [JSON.stringify(ids)]);
+  return JSON.parse(row!.posts) as DuePost[];
 }
 
-/** Posts by id (a JSON array), each with its author and latest served version (plan asserted in tests/monitor-claim.test.ts). */
-export const ARCHIVED_POSTS_SQL = `SELECT p.id, p.platform, p.platform_id, p.api_ref, p.url, p.status, p.created_at, p.first_seen,
-       p.reply_count, p.account_id, a.platform_id AS account_ref, a.handle, v.number AS version, v.content_hash, v.text, v.content
-     FROM post p LEFT JOIN account a ON a.id = p.account_id
-     JOIN version v ON v.id = ${LATEST_SERVED}
-     WHERE p.id IN (SELECT value FROM json_each(?)) ORDER BY p.id`;
+/**
+ * Posts by id (a JSON array), each with its author and latest served version, as one JSON array
+ * (plan asserted in tests/monitor-claim.test.ts). The post by primary key, the version's number and
+ * hash from the `version_latest` index alone. One value, not a row per post: the driver turns every
+ * column of every row into a JavaScript value one by one, which at a tick's 480 posts cost more than
+ * reading their pages.
+ */
+export const ARCHIVED_POSTS_SQL = `SELECT json_group_array(json(post)) AS posts FROM (
+  SELECT json_object('id', p.id, 'platform', p.platform, 'platform_id', p.platform_id, 'api_ref', p.api_ref,
+         'url', p.url, 'status', p.status, 'created_at', p.created_at, 'first_seen', p.first_seen,
+         'reply_count', p.reply_count, 'account_id', p.account_id, 'account_ref', a.platform_id,
+         'handle', a.handle, 'version', v.number, 'content_hash', v.content_hash) AS post
+  FROM post p LEFT JOIN account a ON a.id = p.account_id
+  JOIN version v INDEXED BY version_latest ON v.post_id = p.id AND v.number = ${LATEST_SERVED_NUMBER}
+  WHERE p.id IN (SELECT value FROM json_each(?)) ORDER BY p.id)`;
+
+/** The text and content (JSON) of a post's version, by its number: what a change's alert and diff need. */
+export async function versionText(
+  db: Db,
+  postId: number,
+  number: number,
+): Promise<{ text: string; content: string }> {
+  const row = await db.get<{ text: string; content: string }>(
+    'SELECT text, content FROM version WHERE post_id = ? AND number = ?',
+    [postId, number],
+  );
+  if (!row) throw new Error(`post ${postId} has no version ${number}`);
+  return row;
+}
 
 export interface CheckUpdate {
   id: number;
@@ -255,6 +282,7 @@ export async function recordLoss(
 ): Promise<{ alert: number | null }> {
   const db = archive.db;
   const detectedAt = new Date().toISOString();
+  const { text } = await versionText(db, p.id, p.version);
   const { captureId, evidence } = await archive.recordCheck({
     url: p.url,
     postId: p.id,
@@ -278,7 +306,7 @@ export async function recordLoss(
         liveForSeconds: p.created_at
           ? Math.round((Date.parse(detectedAt) - Date.parse(p.created_at)) / 1000)
           : null,
-        lastVersion: { number: p.version, sha256: p.content_hash, text: p.text },
+        lastVersion: { number: p.version, sha256: p.content_hash, text },
         reason: loss.reason,
         evidence: { capture: captureId, file: evidence.file, offset: evidence.offset },
       },
