@@ -8,7 +8,16 @@ import { classify, type Prediction } from './classify.ts';
 import { content, type Entry, type Lang, type Localised, type Source } from './content.ts';
 import { extractFacts, type Facts, hasFacts, mergeFacts, orgKindIn } from './facts.ts';
 import { type Concept, LEXICON } from './lexicon.ts';
-import { type ApprovedEntry, type Hit, index, keywordMatches, queryTerms, rank } from './retrieve.ts';
+import {
+  type ApprovedEntry,
+  definitionSubject,
+  type Hit,
+  index,
+  keywordMatches,
+  queryTerms,
+  rank,
+  rankInfo,
+} from './retrieve.ts';
 import { type Decision, decide, RULES, transferText } from './rules.ts';
 import { focus } from './scope.ts';
 import { fold, stem, words } from './text.ts';
@@ -110,7 +119,6 @@ const TOPICAL: Concept[] = [
   'like',
   'repost',
   'profile',
-  'platform',
   'hold',
   'erasure',
   'lawOther',
@@ -137,6 +145,8 @@ const GENERIC_CONCEPTS: Concept[] = [
   'termQuestion',
   'accountNoun',
   'post',
+  // a platform's name says where, not what about: "Which hashtags work on TikTok?" is no archiving question
+  'platform',
 ];
 const GENERIC_WORDS =
   'nieuw nieuwe new oud old vraag vragen question questions gebruik use used werk work jaar year years dag dagen day days ' +
@@ -145,7 +155,7 @@ const GENERIC_WORDS =
   'best beste goed goede good better beter tijd time tijdstip moment';
 
 let generic: Set<string> | undefined;
-function genericStems(): Set<string> {
+export function genericStems(): Set<string> {
   if (generic) return generic;
   generic = new Set(GENERIC_WORDS.split(' ').map(stem));
   for (const g of LEXICON) {
@@ -154,6 +164,19 @@ function genericStems(): Set<string> {
     for (const t of g.terms) for (const w of words(fold(t))) generic.add(stem(w));
   }
   return generic;
+}
+
+/**
+ * The generic stems for one question: a platform's name is generic ("Which hashtags work on TikTok?" meets
+ * no entry), except when it is what the question defines ("Wat is social.overheid.nl?").
+ */
+function genericFor(a: Analysis): Set<string> {
+  const i = definitionSubject(a);
+  const defined = a.matches.some((m) => m.concept === 'platform' && m.start <= i && i < m.end);
+  if (!defined) return genericStems();
+  const g = new Set(genericStems());
+  g.delete(a.tokens[i]!.stem);
+  return g;
 }
 
 /** Minimum BM25 score of the best entry for an info answer (in-scope questions score ≥ 6 on the tuning set). */
@@ -378,16 +401,17 @@ function bestCommunity(a: Analysis, community: readonly ApprovedEntry[]): Approv
 function infoAnswer(a: Analysis, lang: Lang, facts: Facts, community?: readonly ApprovedEntry[]): Answer {
   const idx = index(community);
   const q = queryTerms(a);
-  const hits = rank(idx, q);
+  const generic = genericFor(a);
+  const hits = rankInfo(idx, q, generic);
   const top: Hit | undefined = hits[0];
   const topical = a.matches.some(
     (m) => TOPICAL.includes(m.concept) && m.concept !== 'archiveCue' && m.concept !== 'post',
   );
-  const keyword = keywordMatches(idx, q, genericStems()) > 0;
+  const keyword = keywordMatches(idx, q, generic) > 0;
   const communityHit = top?.doc.kind === 'community' && top.coverage >= 0.6;
   // The entry must meet the question on a word that is not generic: "the best time to post on LinkedIn"
   // shares only "best" and "post" with the entry on Belgian best practices.
-  const meets = top?.doc.kind === 'community' || top?.matched.some((t) => !genericStems().has(t));
+  const meets = top?.doc.kind === 'community' || top?.matched.some((t) => !generic.has(t));
   // Unknown everyday words never decide "out of scope": only whether the question meets the content.
   if (!top || top.score < MIN_SCORE || !meets || !(topical || keyword || communityHit)) {
     return unknown(lang, facts);

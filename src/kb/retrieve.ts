@@ -6,7 +6,7 @@
 import type { ApprovedEntry } from '../domain/types.ts';
 import type { Analysis } from './analyse.ts';
 import { content, type Entry } from './content.ts';
-import { STOPWORDS } from './lexicon.ts';
+import { type Concept, STOPWORDS } from './lexicon.ts';
 import { fold, stem, words } from './text.ts';
 
 export type { ApprovedEntry };
@@ -32,7 +32,15 @@ const B = 0.75;
 
 /** Stems of the content words of a text. */
 export function terms(text: string): string[] {
-  return words(fold(text)).filter(isTerm).map(stem);
+  return words(fold(singularAbbreviations(text)))
+    .filter(isTerm)
+    .map(stem);
+}
+
+/** "APIs", "DMs", "URLs": the plural of an abbreviation is the abbreviation (the stemmer leaves it alone). */
+const ABBREVIATION_PLURAL = /\b([A-Z]{2,})s\b/g;
+function singularAbbreviations(text: string): string {
+  return text.replace(ABBREVIATION_PLURAL, '$1');
 }
 
 function indexDoc(doc: Doc): Indexed {
@@ -92,6 +100,8 @@ export interface Hit {
   coverage: number;
   /** The query terms the document contains. */
   matched: string[];
+  /** What it was ranked by, when not the score (rankInfo). */
+  rankScore?: number;
 }
 
 /** Question words kept for retrieval although they are function words: they match question-like titles. */
@@ -108,36 +118,97 @@ const HOW_TO = new Set(
 /** Query terms and their weights: a name (MDTO, Politwoops) or the subject of "what is …" counts double. */
 export type Query = Map<string, number>;
 
+/**
+ * Topic concepts of the lexicon and the vocabulary the guidance entries on that topic are written in. A
+ * question that names the topic in any of the concept's words ("naar het NA", "handed over to the Nationaal
+ * Archief", "after how many years") is expanded with it, so the entry on the topic is found whatever words the
+ * question uses for it.
+ */
+const TOPIC_EXPANSION: Partial<Record<Concept, string>> = {
+  // how long to keep something is about retention, whatever else it names
+  termQuestion: 'bewaartermijn retention period selectielijst',
+  // when and where permanent records go (R16)
+  transferQuestion:
+    'overbrenging overbrengen overgebracht transfer transferred overbrengingstermijn archiefbewaarplaats repository',
+};
+
+/** The weight of a topic expansion as a whole: as much as a name or the noun a question asks for. */
+const EXPANSION_WEIGHT = 2;
+
+/** Determiners that ask for a thing: "welke wet", "which format", "what metadata". */
+const WHICH = new Set(['welk', 'welke', 'which', 'what', 'wat']);
+/** Up to this many words (a preposition phrase: "op grond van", "in", "bij", "according to") before it. */
+const WHICH_REACH = 4;
+
+/**
+ * The position of the noun a question asks for: the first content word after "welk(e)", "which" or "what"
+ * near the start of a sentence ("In welk bestandsformaat …", "Op grond van welke wet …", "What metadata …").
+ * -1 when there is none; "what is/are …" is a definition, handled apart.
+ */
+export function askedNoun(a: Analysis): number {
+  for (let i = 0; i < a.tokens.length; i++) {
+    const t = a.tokens[i]!;
+    if (!WHICH.has(t.raw)) continue;
+    const start = a.tokens.findIndex((x) => x.sentence === t.sentence);
+    if (i - start > WHICH_REACH) continue;
+    const next = a.tokens[i + 1];
+    if (next && next.sentence === t.sentence && isTerm(next.raw) && !STOPWORDS.has(next.raw)) return i + 1;
+  }
+  return -1;
+}
+
+/** "Wat is een hotspot …", "What are the …": the first content word after it is the subject (-1: none). */
+export function definitionSubject(a: Analysis): number {
+  const t0 = a.tokens[0]?.raw;
+  const t1 = a.tokens[1]?.raw;
+  if (
+    !(t0 === 'wat' || t0 === 'what') ||
+    !['is', 'zijn', 'are', 'was', 'betekent', 'means'].includes(t1 ?? '')
+  )
+    return -1;
+  return a.tokens.findIndex((t, i) => i > 1 && isTerm(t.raw) && !STOPWORDS.has(t.raw));
+}
+
+let oneWord: Set<string> | undefined;
+/** The entries' one-word keywords (stems): the topics an entry is about. */
+function oneWordKeywords(): Set<string> {
+  oneWord ??= new Set(
+    index()
+      .docs.flatMap((d) => d.keyPhrases)
+      .filter((p) => p.length === 1)
+      .map((p) => p[0]!),
+  );
+  return oneWord;
+}
+
 /** Query terms of an analysed question: the stems of its content words (corrected, compounds split). */
 export function queryTerms(a: Analysis): Query {
   const q: Query = new Map();
   const t0 = a.tokens[0]?.raw;
   const t1 = a.tokens[1]?.raw;
-  // "Wat is een hotspot …", "What are the …": the first content word after it is the subject.
-  const definition =
-    (t0 === 'wat' || t0 === 'what') && ['is', 'zijn', 'are', 'was', 'betekent', 'means'].includes(t1 ?? '');
-  let subjectSeen = false;
+  const subject = definitionSubject(a);
+  // "Welke wet …", "In welk bestandsformaat …", "What metadata …": the noun asked for counts double.
+  // Only a noun an entry is about (one of its one-word keywords): "welke wet" asks for a law's name, which
+  // any entry naming a law has, and says nothing about which.
+  const asked = askedNoun(a);
+  const topicNoun = asked >= 0 && oneWordKeywords().has(a.tokens[asked]!.stem) ? asked : -1;
+  const plurals = new Set([...a.text.matchAll(ABBREVIATION_PLURAL)].map((m) => fold(`${m[1]}s`)));
   a.tokens.forEach((t, i) => {
     if (!isTerm(t.raw)) return;
-    let w = t.emphasis ? 2 : 1;
-    if (definition && i > 1 && !subjectSeen && !STOPWORDS.has(t.raw)) {
-      subjectSeen = true;
-      w = 2;
-    }
-    q.set(t.stem, Math.max(q.get(t.stem) ?? 0, w));
+    const term = plurals.has(t.raw) ? stem(t.raw.slice(0, -1)) : t.stem;
+    const w = t.emphasis || i === topicNoun || i === subject ? 2 : 1;
+    q.set(term, Math.max(q.get(term) ?? 0, w));
   });
+  // An expansion is one topic, not many words: together its terms weigh as one named topic (each 2/n),
+  // so it finds the topic's entry without outweighing the words the question itself uses.
   const expand = (text: string) => {
-    for (const t of terms(text)) q.set(t, Math.max(q.get(t) ?? 0, 1));
+    const ts = [...new Set(terms(text))].filter((t) => !q.has(t));
+    for (const t of ts) q.set(t, EXPANSION_WEIGHT / ts.length);
   };
-  // A question about how long to keep something is about retention, whatever else it names;
-  // "how do I archive …" is about capture methods.
-  if (a.matches.some((m) => m.concept === 'termQuestion'))
-    expand('bewaartermijn retention period selectielijst');
-  else if (
-    (t0 === 'hoe' || t0 === 'how') &&
-    HOW_TO.has(t1 ?? '') &&
-    a.matches.some((m) => m.concept === 'archiveCue')
-  )
+  const has = (c: Concept) => a.matches.some((m) => m.concept === c);
+  for (const [concept, text] of Object.entries(TOPIC_EXPANSION)) if (has(concept as Concept)) expand(text);
+  // "how do I archive …" is about capture methods (not when it asks how long).
+  if (!has('termQuestion') && (t0 === 'hoe' || t0 === 'how') && HOW_TO.has(t1 ?? '') && has('archiveCue'))
     expand('vastleggen methode techniek capture method technique');
   return q;
 }
@@ -162,6 +233,36 @@ export function rank(idx: Index, query: Query, filter?: (d: Doc) => boolean): Hi
       hits.push({ doc: d.doc, score, coverage: query.size ? matched.length / query.size : 0, matched });
   }
   return hits.sort((a, b) => b.score - a.score);
+}
+
+/** What a keyword phrase of an entry that occurs whole in a factual question adds to its ranking score. */
+const KEYWORD_BONUS = 2;
+/** The weight of a generic word in ranking for a factual question, relative to a word that names a topic. */
+const GENERIC_WEIGHT = 0.5;
+
+/**
+ * BM25 ranking for a factual question, which picks the entry that is about what the question asks rather
+ * than one that mentions its words in passing: generic words (archive, keep, post, account, ministry) count
+ * half, and every keyword phrase of an entry (its declared topics) that occurs whole in the question, with a
+ * word of the question's own that is not generic, adds to the entry's rank — more when the question asks
+ * for that word ("welk bestandsformaat", "what metadata"). Each hit's `score` stays the plain BM25 score
+ * (what MIN_SCORE is calibrated on: whether to answer at all); `rankScore` is what it was ranked by.
+ */
+export function rankInfo(idx: Index, query: Query, generic: Set<string>): Hit[] {
+  const keyPhrases = new Map(idx.docs.map((d) => [d.doc, d.keyPhrases]));
+  const plain = new Map(rank(idx, query).map((h) => [h.doc, h]));
+  const weighted: Query = new Map([...query].map(([t, w]) => [t, generic.has(t) ? w * GENERIC_WEIGHT : w]));
+  const hits = rank(idx, weighted).map((h) => {
+    let bonus = 0;
+    for (const phrase of keyPhrases.get(h.doc) ?? []) {
+      if (!phrase.every((t) => query.has(t))) continue;
+      // the question's own words: an expansion (weight below 1) finds the entry but adds no bonus
+      const weights = phrase.filter((t) => !generic.has(t) && query.get(t)! >= 1).map((t) => query.get(t)!);
+      if (weights.length) bonus += KEYWORD_BONUS * Math.max(...weights);
+    }
+    return { ...(plain.get(h.doc) ?? h), rankScore: h.score + bonus };
+  });
+  return hits.sort((a, b) => b.rankScore - a.rankScore);
 }
 
 /**

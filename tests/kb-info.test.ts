@@ -1,0 +1,135 @@
+/**
+ * The factual side of the knowledge base (issue 15): which guidance entry answers a factual question, and
+ * when a question lies outside the knowledge base. Each test is a mechanism, tried on made-up phrasings
+ * that are not in the eval sets.
+ */
+import { describe, expect, it } from 'vitest';
+import { analyse } from '../src/kb/analyse.ts';
+import { ask, genericStems } from '../src/kb/answer.ts';
+import { askedNoun, index, queryTerms, rank, rankInfo, terms } from '../src/kb/retrieve.ts';
+
+const topEntry = (q: string) => {
+  const hit = rankInfo(index(), queryTerms(analyse(q)), genericStems())[0];
+  return hit?.doc.kind === 'entry' ? hit.doc.entry.id : undefined;
+};
+
+describe('concept-driven query expansion', () => {
+  it('expands a question that names a topic concept with the topic’s vocabulary, weighing as one named topic', () => {
+    const q = queryTerms(
+      analyse('Wanneer worden de tweets van het waterschap overgedragen aan de archiefbewaarplaats?'),
+    );
+    expect(q.has('overbreng')).toBe(true);
+    expect(q.has('transfer')).toBe(true);
+    const expanded = [...q].filter(([, w]) => w < 1);
+    expect(expanded.length).toBeGreaterThan(2);
+    expect(expanded.reduce((s, [, w]) => s + w, 0)).toBeCloseTo(2, 5);
+  });
+
+  it('finds the transfer entry whatever the question calls the transfer', () => {
+    for (const q of [
+      'Na hoeveel tijd moet de provincie haar blijvende socialemedia-archief overbrengen?',
+      'When must a ministry hand its permanent records over to the Nationaal Archief?',
+    ]) {
+      const a = ask(q);
+      expect(a.verdict, q).toBe('info');
+      expect(a.entries, q).toEqual(['transfer']);
+      expect(a.answer, q).toMatch(/20/);
+    }
+  });
+
+  it('does not expand a question that names no topic concept', () => {
+    const q = queryTerms(analyse('Wat is een hotspot?'));
+    expect([...q.values()].every((w) => w >= 1)).toBe(true);
+  });
+});
+
+describe('the noun a question asks for', () => {
+  it('is the first content word after welk(e)/which/what near a sentence start, also after a preposition phrase', () => {
+    const a = analyse('Volgens welke richtlijn leveren we de captures aan?');
+    expect(a.tokens[askedNoun(a)]?.raw).toBe('richtlijn');
+    const b = analyse('What metadata belongs with a harvested thread?');
+    expect(b.tokens[askedNoun(b)]?.raw).toBe('metadata');
+    expect(askedNoun(analyse('De minister tweette. Moet dat bewaard?'))).toBe(-1);
+  });
+
+  it('counts double when an entry is about it (a one-word keyword), not when it only names the kind of answer', () => {
+    expect(queryTerms(analyse('Which metadata do we deliver with the captures?')).get('metadata')).toBe(2);
+    expect(queryTerms(analyse('Volgens welke wet moeten archieven geordend zijn?')).get('wet')).toBe(1);
+  });
+
+  it('leads to the entry on that noun rather than the one on another topic the question names', () => {
+    expect(
+      topEntry('Welk bestandsformaat gebruiken we voor de webcaptures die naar het Nationaal Archief gaan?'),
+    ).toBe('warc');
+    expect(topEntry('Which metadata standard do we follow when the captures are transferred?')).toBe('mdto');
+  });
+});
+
+describe('entry keywords as declared topics', () => {
+  it('ranks the entry whose keyword the question uses in its own words first', () => {
+    expect(topEntry('Volgens welke wet moeten archieven geordend zijn?')).toBe('zorgplicht');
+    expect(topEntry('Which act requires records to be kept in good order?')).toBe('zorgplicht');
+  });
+
+  it('ranks by the bonus but keeps the plain BM25 score, which decides whether to answer at all', () => {
+    const hits = rankInfo(
+      index(),
+      queryTerms(analyse('Which act requires records to be kept in good order?')),
+      genericStems(),
+    );
+    const plain = rank(index(), queryTerms(analyse('Which act requires records to be kept in good order?')));
+    const z = (hs: typeof hits) => hs.find((h) => h.doc.kind === 'entry' && h.doc.entry.id === 'zorgplicht')!;
+    expect(z(hits).score).toBeCloseTo(z(plain).score, 5);
+    expect(hits[0]).toBe(z(hits));
+    expect(z(hits).rankScore).toBeDefined();
+  });
+
+  it('gives no keyword bonus for generic words or for expansion terms', () => {
+    const idx = index();
+    const score = (hits: ReturnType<typeof rank>, id: string) => {
+      const h = hits.find((x) => x.doc.kind === 'entry' && x.doc.entry.id === id);
+      return h?.rankScore ?? h?.score ?? 0;
+    };
+    // expansion terms (weight below 1) are keywords of the transfer entry: no bonus
+    const expanded = new Map([
+      ['overbreng', 0.5],
+      ['transfer', 0.5],
+    ]);
+    expect(score(rankInfo(idx, expanded, genericStems()), 'transfer')).toBeCloseTo(
+      score(rank(idx, expanded), 'transfer'),
+      5,
+    );
+    // a generic word (account) counts half and earns no bonus; a topic word (webcare) earns one
+    const generic = new Map([['account', 1]]);
+    expect(score(rankInfo(idx, generic, genericStems()), 'whose-accounts')).toBeLessThan(
+      score(rank(idx, generic), 'whose-accounts'),
+    );
+    const topic = new Map([['webcar', 1]]);
+    expect(score(rankInfo(idx, topic, genericStems()), 'webcare')).toBeGreaterThan(
+      score(rank(idx, topic), 'webcare'),
+    );
+  });
+});
+
+describe('the plural of an abbreviation', () => {
+  it('is the abbreviation, in questions and entries alike', () => {
+    expect(terms('Via de APIs van de platforms')).toEqual(terms('Via de API van de platforms'));
+    expect(queryTerms(analyse('Do the APIs give us every reply?')).has('api')).toBe(true);
+  });
+});
+
+describe('out of scope', () => {
+  it('a platform’s name puts no question in scope: how-to and reach questions that meet no entry otherwise', () => {
+    for (const q of [
+      'Which filters make our Instagram photos look better?',
+      'Hoe zet ik een peiling op Mastodon?',
+      'Hoeveel tekens mag een bericht op Bluesky hebben?',
+    ]) {
+      expect(ask(q).verdict, q).toBe('unknown');
+    }
+  });
+
+  it('a factual question about a platform that meets an entry on a topic word stays in scope', () => {
+    expect(ask('Wat mist de API van Facebook bij het vastleggen?').verdict).toBe('info');
+  });
+});
