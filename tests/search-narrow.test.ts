@@ -14,6 +14,7 @@ import {
   PREFIX_WORDS_SQL,
   relevantHitsSql,
   type SearchFilters,
+  SHORT_LISTS_SQL,
   search,
   spelledOut,
 } from '../src/store/queries.ts';
@@ -178,6 +179,33 @@ describe('a narrow filter: scanned, looked up, or from the index, the same answe
         expect(await allPages(query, f, tuning), name).toEqual(want);
     });
 
+  it("a prefix looked up version by version: the same pages, snippets included, whichever of its words' lists are read whole", async () => {
+    const pages = async (query: string, f: SearchFilters, listEntries: number) => {
+      const out: unknown[] = [];
+      let after: string | undefined;
+      for (let n = 0; n < 300; n++) {
+        const page = await search(db, query, { ...f, limit: 4, after }, { lookupCost: 0, listEntries });
+        out.push(page);
+        if (!page.next) break;
+        after = page.next;
+      }
+      return out;
+    };
+    const spelled = await db.all<{ term: string; doc: number }>(PREFIX_WORDS_SQL, ['minister']);
+    // Some words' lists short enough to read whole, others not (the threshold is per version looked up).
+    expect(new Set(spelled.map((w) => w.doc)).size).toBeGreaterThan(1);
+    for (const [query, f] of [
+      ['ministé*', { platform: 'mastodon', since: '2025-04-25' }],
+      ['minister*', { author: 'acct30' }],
+      ['begr*', { platform: 'x', since: '2025-04-01' }],
+    ] as [string, SearchFilters][]) {
+      const whole = await pages(query, f, 0);
+      expect((whole[0] as { hits: unknown[] }).hits.length, query).toBeGreaterThan(0);
+      for (const entries of [0.5, 2, 8, 1e9])
+        expect(await pages(query, f, entries), `${query} ${entries}`).toEqual(whole);
+    }
+  });
+
   it('relevance with a filter: the same hits and scores from the posts, from the index, or all matches ranked', async () => {
     const ranked = async (
       query: string,
@@ -238,6 +266,8 @@ describe('a narrow filter: scanned, looked up, or from the index, the same answe
     );
     const density = await plan(DENSITY_SQL, ['"kabinet"', 1e9, 1, 256]);
     expect(density.join('\n')).toMatch(/SCAN version_fts VIRTUAL TABLE INDEX \d+:M1[<>]{2}/);
+    const lists = await plan(SHORT_LISTS_SQL, ['("begraafplaats" OR "begrotingen")', 1, 1e9]);
+    expect(lists.join('\n')).toMatch(/^SCAN version_fts VIRTUAL TABLE INDEX \d+:M1/);
     const lookups = await plan(LOOKUP_SQL, ['"kabinet"', '[5,4,3]']);
     noScan(lookups);
     // One FTS5 look-up by rowid per listed version, then the version by its primary key.

@@ -413,7 +413,7 @@ const PREFIX_WORDS = 64;
  * from the prefix to the prefix followed by the last code point). Reads each word's list once to
  * count it (2 ms for `minister*` at a million versions).
  */
-export const PREFIX_WORDS_SQL = `SELECT term FROM version_words WHERE term >= ?1 AND term <= ?1 || char(1114111) LIMIT ${PREFIX_WORDS + 1}`;
+export const PREFIX_WORDS_SQL = `SELECT term, doc FROM version_words WHERE term >= ?1 AND term <= ?1 || char(1114111) LIMIT ${PREFIX_WORDS + 1}`;
 
 /**
  * The FTS5 query with each prefix spelled out as its words (`"minister"*` → `("minister" OR
@@ -425,21 +425,32 @@ export const PREFIX_WORDS_SQL = `SELECT term FROM version_words WHERE term >= ?1
  * starts no word, or too many.
  */
 export async function spelledOut(db: Db, input: string): Promise<string> {
+  return (await spellOut(db, input)).match;
+}
+
+/** An indexed word and how many versions hold it. */
+interface Word {
+  term: string;
+  doc: number;
+}
+
+/** {@link spelledOut}, with the words when the query is that one prefix (for {@link splitLookup}). */
+async function spellOut(db: Db, input: string): Promise<{ match: string; words?: Word[] }> {
   const parts = ftsParts(input);
-  let spelled = false;
+  let spelled: Word[] | undefined;
   const out: string[] = [];
   for (const part of parts) {
     const prefix = /^"([^"]+)"\*$/.exec(part)?.[1];
     const folded = prefix?.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
-    const words =
-      folded && /^[a-z0-9]+$/.test(folded) ? await db.all<{ term: string }>(PREFIX_WORDS_SQL, [folded]) : [];
+    const words = folded && /^[a-z0-9]+$/.test(folded) ? await db.all<Word>(PREFIX_WORDS_SQL, [folded]) : [];
     if (words.length && words.length <= PREFIX_WORDS) {
       out.push(`(${words.map((w) => `"${w.term}"`).join(' OR ')})`);
-      spelled = true;
+      spelled = words;
     } else out.push(part);
   }
-  if (!spelled) return parts.join(' ');
-  return out.map((p, i) => (i && p !== 'OR' && out[i - 1] !== 'OR' ? `AND ${p}` : p)).join(' ');
+  if (!spelled) return { match: parts.join(' ') };
+  const match = out.map((p, i) => (i && p !== 'OR' && out[i - 1] !== 'OR' ? `AND ${p}` : p)).join(' ');
+  return parts.length === 1 ? { match, words: spelled } : { match };
 }
 
 function dateBound(value: string, name: string, endOfDay: boolean): string {
@@ -537,6 +548,10 @@ export interface SearchPlan {
   terms: { sql: string; param: unknown }[];
   /** Start from the posts the filters leave (few), or from the FTS5 index (many or no filters). */
   from: 'fts' | 'posts';
+  /** The words of a query that is one prefix, spelled out (newest first only). */
+  words?: Word[];
+  /** How many list entries a look-up of one of those words is worth ({@link splitLookup}). */
+  listEntries?: number;
 }
 
 /**
@@ -596,7 +611,8 @@ async function searchPlan(
   const typed = ftsQuery(query);
   if (!typed) throw new UsageError('give at least one word to search for', 'search.no-words');
   // Newest first finds; relevance also ranks, and bm25 must see a prefix as the one phrase it is.
-  const match = filters.sort === 'relevance' ? typed : await spelledOut(db, query);
+  const spelled = filters.sort === 'relevance' ? { match: typed } : await spellOut(db, query);
+  const match = spelled.match;
   const terms: SearchPlan['terms'] = [];
   if (filters.author) {
     const a = filters.author.replace(/^@/, '');
@@ -615,7 +631,7 @@ async function searchPlan(
     terms.push({ sql: 'p.created_at >= ?', param: dateBound(filters.since, 'since', false) });
   if (filters.until) terms.push({ sql: 'p.created_at <= ?', param: dateBound(filters.until, 'until', true) });
   const numbered = terms.map((t, i) => ({ ...t, sql: t.sql.replace('?', `?${i + 2}`) }));
-  const plan: SearchPlan = { match, terms: numbered, from: 'fts' };
+  const plan: SearchPlan = { match, terms: numbered, from: 'fts', words: spelled.words };
   const few = async () =>
     filters.sort === 'relevance' &&
     ((await db.get<{ n: number }>(MATCH_COUNT_SQL, [match, fewMatches + 1]))?.n ?? 0) <= fewMatches;
@@ -661,15 +677,17 @@ export async function search(
   /**
    * Where a filter stops being narrow, the look-up cost that picks look-ups over the scan for a
    * narrow one (0: always look up, Infinity: always scan), and how many matches are few for relevance
-   * (-1: never): tests and benches try every plan on one archive.
+   * (-1: never), how many list entries a look-up of one of a prefix's words is worth ({@link
+   * splitLookup}; 0: never read a list whole): tests and benches try every plan on one archive.
    */
-  tuning: { narrowFilter?: number; lookupCost?: number; fewMatches?: number } = {},
+  tuning: { narrowFilter?: number; lookupCost?: number; fewMatches?: number; listEntries?: number } = {},
 ): Promise<SearchPage> {
   const sort = filters.sort ?? 'newest';
   const cursor = parseCursor(filters.after, sort);
   const narrow = tuning.narrowFilter ?? (sort === 'relevance' ? RELEVANCE_NARROW : NARROW_FILTER);
   const plan = await searchPlan(db, query, filters, narrow, tuning.fewMatches ?? FEW_MATCHES);
   if (!plan) return { hits: [], next: null, total: filters.after ? null : { count: 0, exact: true } };
+  plan.listEntries = tuning.listEntries ?? WORD_LOOKUP_ENTRIES;
   const limit = filters.limit ?? 20;
   const page =
     sort === 'relevance'
@@ -772,27 +790,72 @@ async function narrowFetch(db: Db, plan: SearchPlan, below: number, lookupCost: 
   if (!ids.length) return async () => ({ rows: [], done: true });
   // A prefix not spelled out (FTS5 would merge its words' lists again for every look-up) is scanned.
   if (plan.match.includes('*') || lookupCost === Number.POSITIVE_INFINITY) return scanFetch(db, plan);
-  if (lookupCost === 0) return lookupFetch(db, plan.match, ids);
+  if (lookupCost === 0) return lookupFetch(db, await splitLookup(db, plan, ids), ids);
   const hi = ids[0]!;
   const lo = ids.at(-1)!;
   const probe = await db.get<{ ids: string }>(DENSITY_SQL, [plan.match, hi, lo, PROBE]);
   const found = JSON.parse(probe?.ids ?? '[]') as number[];
   if (found.length < PROBE) {
     const theirs = new Set(ids);
-    return lookupFetch(
-      db,
-      plan.match,
-      found.filter((id) => theirs.has(id)),
-    );
+    const mine = found.filter((id) => theirs.has(id));
+    return lookupFetch(db, await splitLookup(db, plan, mine), mine);
   }
   const matches = (found.length * (hi - lo + 1)) / (hi - found.at(-1)! + 1);
-  return matches > lookupCost * ids.length ? lookupFetch(db, plan.match, ids) : scanFetch(db, plan);
+  return matches > lookupCost * ids.length
+    ? lookupFetch(db, await splitLookup(db, plan, ids), ids)
+    : scanFetch(db, plan);
 }
 
+/**
+ * A look-up of one word in one version costs about as much as reading this many entries of a word's
+ * list whole (measured at a million versions: 26 µs against 1–2 µs).
+ */
+const WORD_LOOKUP_ENTRIES = 15;
+
+/** How a list of versions is looked up: with the whole query, or split by {@link splitLookup}. */
+interface Lookup {
+  match: string;
+  /** The query without the words whose lists were read whole (null: none left). */
+  common?: string | null;
+  /** The versions that hold one of those words (looked up with the whole query, for their snippets). */
+  rare?: Set<number>;
+}
+
+/**
+ * A query that is one prefix, its versions looked up one by one: the words whose lists are shorter
+ * than the look-ups of them would cost are read whole, once (their versions in the list's range); the
+ * other versions are looked up by the remaining words only (`minister*`: 2 words sought in each
+ * segment instead of 9). A version none of the short lists holds matches the query exactly when it
+ * matches the remaining words, and its snippet is the same (no instance of the other words in it).
+ */
+async function splitLookup(db: Db, plan: SearchPlan, ids: number[]): Promise<Lookup> {
+  const words = plan.words;
+  if (!words || !ids.length) return { match: plan.match };
+  const short = words.filter((w) => w.doc <= (plan.listEntries ?? WORD_LOOKUP_ENTRIES) * ids.length);
+  if (!short.length) return { match: plan.match };
+  const quote = (ws: Word[]) => (ws.length ? `(${ws.map((w) => `"${w.term}"`).join(' OR ')})` : null);
+  const rows = await db.all<{ rowid: number }>(SHORT_LISTS_SQL, [
+    quote(short),
+    Math.min(...ids),
+    Math.max(...ids),
+  ]);
+  return {
+    match: plan.match,
+    common: quote(words.filter((w) => !short.includes(w))),
+    rare: new Set(rows.map((r) => r.rowid)),
+  };
+}
+
+/** The versions in a rowid range that hold one of some words (their lists read whole). */
+export const SHORT_LISTS_SQL =
+  'SELECT rowid FROM version_fts WHERE version_fts MATCH ?1 AND rowid >= ?2 AND rowid <= ?3';
+
 /** One FTS5 look-up per version of a list (newest first), in chunks that grow until the page is full. */
-function lookupFetch(db: Db, match: string, ids: number[]): Fetch {
+function lookupFetch(db: Db, how: Lookup, ids: number[]): Fetch {
   let next = 0;
   let chunk = 64;
+  const look = async (match: string, part: number[]) =>
+    part.length ? db.all<MatchRow>(LOOKUP_SQL, [match, JSON.stringify(part)]) : [];
   return async (under, batch) => {
     const rows: MatchRow[] = [];
     while (next < ids.length && ids[next]! >= under) next++;
@@ -800,7 +863,21 @@ function lookupFetch(db: Db, match: string, ids: number[]): Fetch {
       const part = ids.slice(next, next + chunk);
       next += part.length;
       chunk = Math.min(chunk * 2, 1024);
-      const got = await db.all<MatchRow>(LOOKUP_SQL, [match, JSON.stringify(part)]);
+      const { rare } = how;
+      const got = rare
+        ? [
+            ...(how.common
+              ? await look(
+                  how.common,
+                  part.filter((id) => !rare.has(id)),
+                )
+              : []),
+            ...(await look(
+              how.match,
+              part.filter((id) => rare.has(id)),
+            )),
+          ]
+        : await look(how.match, part);
       rows.push(...got.sort((a, b) => b.vid - a.vid));
     }
     return { rows, done: next >= ids.length };
