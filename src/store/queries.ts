@@ -733,7 +733,9 @@ async function newestPage(
     for (const r of got.rows) {
       if (rows.length > limit) break;
       below = r.vid;
-      if (seen.has(r.post_id) || (r.later && (await newerMatch(db, plan.match, r)))) continue;
+      // A later matching version of the post: on an earlier page (a look-up), or on this one already
+      // (on a first page every version is read newest first, and a post's versions share its filters).
+      if (seen.has(r.post_id) || (cursor && r.later && (await newerMatch(db, plan.match, r)))) continue;
       seen.add(r.post_id);
       rows.push(r);
     }
