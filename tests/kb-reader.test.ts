@@ -865,6 +865,54 @@ describe('mechanisms found with the third and fourth development sets (eval-dev3
     ).toBe('archive');
   });
 
+  it("an ordinary staff member's DM is kept when it holds an agreement, promise or decision, or answers a citizen", () => {
+    expect(
+      ask('A policy officer DMs a colleague on Slack about the planning of the campaign. Keep it?').verdict,
+    ).toBe('depends');
+    expect(
+      ask(
+        'Een beleidsmedewerker heeft via WhatsApp met een aannemer afgesproken dat de dijk in mei klaar is. Bewaren?',
+      ).verdict,
+    ).toBe('archive');
+    expect(
+      ask(
+        'A clerk answers a resident’s question about her parking permit in a DM on Facebook. Must that be kept?',
+      ).verdict,
+    ).toBe('archive');
+    // the follow-up's answers decide it
+    const base = facts('A policy officer DMs a colleague on Slack about the planning of the campaign.');
+    expect(decide({ ...base, needed: true }).verdict).toBe('archive');
+    expect(decide({ ...base, needed: false }).verdict).toBe('do-not-archive');
+  });
+
+  it('a negation reaches coordinated words; a removal particle closes its clause', () => {
+    expect(facts('Er staat niks over beleid of werk in, het zijn foto’s van een feest.').publicTask).toBe(
+      false,
+    );
+    expect(facts('Mogen de oude filmpjes van de provincie nu offline?').intent).toBe('delete');
+    expect(facts('Can the old reels of the agency go after two years, or must we keep them?').intent).toBe(
+      'delete',
+    );
+    expect(facts('The reels went offline after the campaign.').intent).toBe(null);
+  });
+
+  it('a lawsuit is a hold; an archive institution is a question of transfer; policy compounds are work', () => {
+    expect(
+      facts('A farmer is suing the water board about the permit. May we delete the posts about it?').hold,
+    ).toBe(true);
+    expect(
+      ask('Naar welke archiefinstelling gaan de blijvend te bewaren posts van een provincie?').verdict,
+    ).toBe('info');
+    expect(facts('De gedeputeerde post op zijn eigen account over het natuurbeleid.').publicTask).toBe(true);
+    expect(facts('The alderman posts about the budget cuts on his own Facebook.').publicTask).toBe(true);
+  });
+
+  it('who reacts is the nearest person before the verb; the asker’s noun "die reactie" is not a reply by the asker', () => {
+    const q =
+      'Onder een bericht van onze gemeente heeft een inwoner gereageerd. Moeten we die reactie bewaren?';
+    expect([facts(q).content, facts(q).author]).toEqual(['comment', 'third-party']);
+  });
+
   it('incidents that make a crisis are hotspots; "staan toch nog gewoon op X" relies on the platform', () => {
     expect(facts('Posts about the explosion at the port, with evacuation advice.').hotspot).toBe(true);
     expect(facts('De tweets staan toch nog gewoon op X. Moeten we ze archiveren?').elsewhere).toBe(true);

@@ -197,7 +197,7 @@ function dropLikeAsPreposition(tokens: Token[], used: boolean[], matches: Match[
 }
 
 /** Word classes a Dutch compound takes from its head: a "zeilvakantie" is a holiday, a "kerstconcert" a concert. */
-const HEAD_CONCEPTS: Concept[] = ['ptNo'];
+const HEAD_CONCEPTS: Concept[] = ['ptNo', 'ptYes'];
 
 /**
  * A Dutch compound no term matched takes the class of its head when the head is a one-word term of six

@@ -50,6 +50,11 @@ export interface Facts {
   orgKind: OrgKind | null;
   /** False when the item was made before (or after) its author held the office ("voordat ze minister werd"). */
   inOffice: boolean | null;
+  /**
+   * A chat message holds information needed for the record — an agreement, a promise, a decision (R6: for
+   * ordinary staff only then is it kept); false when the asker says it holds none.
+   */
+  needed: boolean | null;
 }
 
 export const NO_FACTS: Facts = {
@@ -67,6 +72,7 @@ export const NO_FACTS: Facts = {
   erasure: null,
   orgKind: null,
   inOffice: null,
+  needed: null,
 };
 
 /** The facts a question states explicitly, merged with facts given from elsewhere (those win). */
@@ -168,6 +174,7 @@ const ADJECTIVE_BEFORE: Concept[] = [
 ];
 /** What a negation turns around: the first of these after it. */
 const NEGATABLE: Concept[] = ['ptYes', 'ptNo', 'privMod', 'formal', 'hotspot'];
+const COORDINATORS = new Set(['of', 'or', 'en', 'and', 'noch', 'nor']);
 /** Words that turn the next few words around: "zonder verband met het werk", "no mention of work". */
 const NEGATORS = new Set([
   'geen',
@@ -407,7 +414,11 @@ function reading(full: Analysis): Reading {
       for (let i = m.start - 1; i >= from; i--) {
         if (a.tokens[i]!.sentence !== a.tokens[m.start]!.sentence) return false;
         if (NEGATORS.has(a.tokens[i]!.raw)) return true;
-        if (a.matches.some((o) => o.start === i && NEGATABLE.includes(o.concept))) return false;
+        const o = a.matches.find((x) => x.end === i + 1 && x !== m && NEGATABLE.includes(x.concept));
+        if (!o) continue;
+        // "niks over beleid of werk", "nothing about policy or work": the negation reaches both
+        if (i + 1 < m.start && COORDINATORS.has(a.tokens[i + 1]!.raw)) i = o.start;
+        else return false;
       }
       return false;
     },
@@ -554,7 +565,10 @@ function reactionType(r: Reading, m: Match): ContentType {
   }
   // "de gedeputeerde reageerde onder een post van een boer": who reacts, as the verb's subject, decides
   if (REPLY_VERBS.has(a.tokens[m.start]!.raw)) {
-    const subject = persons.find((p) => p.end <= m.start && a.tokens[p.start]!.sentence === sentence);
+    // the nearest before the verb: "Onder een post van ons ministerie heeft een burger gereageerd"
+    const subject = persons
+      .filter((p) => p.end <= m.start && a.tokens[p.start]!.sentence === sentence)
+      .at(-1);
     if (subject) return subject.concept === 'third' || subject.concept === 'party' ? 'comment' : 'webcare';
   }
   // "replies under our posts", "reacties onder onze berichten": others' comments on the organisation's posts
@@ -623,7 +637,7 @@ function author(r: Reading, content: ContentType | null): Author | null {
   // "een reactie van de gemeente". (Not for pictures: "een foto van de minister" shows the minister.)
   // For a like, repost or reply, "een tweet van een inwoner" names whose post was liked or replied to, not
   // who liked or replied.
-  const shared = content === 'like' || content === 'repost' || content === 'webcare';
+  const shared = content === 'like' || content === 'repost' || content === 'webcare' || content === 'comment';
   const explicit = a.matches
     .filter(
       (m) =>
@@ -656,6 +670,9 @@ function author(r: Reading, content: ContentType | null): Author | null {
 }
 
 const FIRST_PERSON = new Set(['i', 'ik', 'we', 'wij']);
+const DETERMINERS = new Set(
+  'de het een die deze dat dit the a an that this those these our ons onze my mijn'.split(' '),
+);
 
 /**
  * "I've been replying publicly with the press office's line", "reageer ik namens de persvoorlichting": a
@@ -664,10 +681,13 @@ const FIRST_PERSON = new Set(['i', 'ik', 'we', 'wij']);
 function ownReply(r: Reading, f: Facts): void {
   if (f.content !== 'comment') return;
   const { a } = r;
+  // a verb with the asker as its subject ("I've been replying", "reageer ik"), not a noun ("die reactie")
   const mine = r.all('reaction').some((m) => {
     const s = a.tokens[m.start]!.sentence;
-    for (let i = Math.max(0, m.start - 3); i <= m.end + 1 && i < a.tokens.length; i++)
-      if (a.tokens[i]!.sentence === s && FIRST_PERSON.has(a.tokens[i]!.raw)) return true;
+    const at = (i: number) => (a.tokens[i]?.sentence === s ? a.tokens[i]!.raw : '');
+    if (FIRST_PERSON.has(at(m.end))) return true;
+    if (DETERMINERS.has(at(m.start - 1))) return false;
+    for (let i = Math.max(0, m.start - 3); i < m.start; i++) if (FIRST_PERSON.has(at(i))) return true;
     return false;
   });
   const gov = highest(r.govPersons);
@@ -978,16 +998,28 @@ function readStateAndIntent(r: Reading, f: Facts): void {
     f.elsewhere = true;
   if (STORED_ALREADY.test(r.text)) f.elsewhere = true;
   if (has('formal')) f.formal = true;
+  // An answer to a citizen's question in a DM is the service process, as webcare is (R10): needed.
+  if (NEEDED.test(r.text) || (f.content === 'dm' && CITIZENS.test(r.text) && ANSWERS.test(r.text)))
+    f.needed = true;
   if (has('hotspot')) f.hotspot = true;
   if (has('erasure')) f.erasure = true;
   // "Mogen de tweets weg?": a modal verb and a closing "weg" in one sentence.
   const toks = r.a.tokens;
   // Also at the end of an indirect question: "Weet iemand of het weg mag?", "ik vraag me af of het weg kan".
+  // "Mogen ze nu offline?", "can the ads go offline now?", "mogen ze weg, of moeten we ze bewaren?": the
+  // particle ends its clause (adverbs of time may follow, or a coordinated alternative).
   toks.forEach((t, i) => {
-    if (t.raw !== 'weg' && t.raw !== 'go') return;
+    if (!AWAY.has(t.raw) || (t.raw === 'go' && toks[i + 1]?.raw === 'offline')) return;
     let j = i + 1;
-    while (toks[j]?.sentence === t.sentence && MODALS.has(toks[j]!.raw)) j++;
-    if (toks[j]?.sentence === t.sentence) return;
+    while (toks[j]?.sentence === t.sentence && (MODALS.has(toks[j]!.raw) || CLAUSE_TAIL.has(toks[j]!.raw)))
+      j++;
+    // a time phrase: "go after one year, or …", "weg na vijf jaar?"
+    if (TIME_PREPOSITIONS.has(toks[j]?.raw ?? '') && toks[j]!.sentence === t.sentence) {
+      let k = j + 1;
+      while (k < j + 4 && toks[k]?.sentence === t.sentence && !['of', 'or'].includes(toks[k]!.raw)) k++;
+      if (toks[k]?.sentence !== t.sentence || ['of', 'or'].includes(toks[k]!.raw)) j = k;
+    }
+    if (toks[j]?.sentence === t.sentence && !['of', 'or'].includes(toks[j]!.raw)) return;
     if (toks.some((o) => o.sentence === t.sentence && MODALS.has(o.raw))) f.intent = 'delete';
   });
   // Removal asked on the grounds of the AVG is an erasure request: "op grond van de AVG verwijderen",
@@ -1007,6 +1039,33 @@ function readStateAndIntent(r: Reading, f: Facts): void {
   const platform = all('platform')[0];
   if (platform) f.platform = PLATFORM_NAMES[platform.text] ?? platform.text;
 }
+
+/** Particles of going away that close a question of removal: "mogen ze weg?", "can it go offline?" */
+const AWAY = new Set(['weg', 'go', 'offline']);
+/** Words that may follow such a particle in its clause: "nu", "now", "already", "toch". */
+const TIME_PREPOSITIONS = new Set(['after', 'na', 'within', 'binnen', 'in']);
+const CLAUSE_TAIL = new Set([
+  'nu',
+  'now',
+  'al',
+  'already',
+  'toch',
+  'gewoon',
+  'eigenlijk',
+  'then',
+  'dan',
+  'yet',
+]);
+
+/** What makes a chat message needed for the record (R6, ACOI): an agreement, a promise, a decision. */
+const NEEDED =
+  /\b(afspraak|afspraken|afgesproken|toezegging|toezeggingen|toegezegd|besluit|besluiten|besloten|beslissing|beslissingen|beslist|agreement|agreements|agreed|promise|promised|commitment|committed|decision|decisions|decided|instructie|instructies|instruction|instructions|opdracht gegeven|akkoord)\b/;
+
+/** Those a public service answers (not the press or a company asking for background). */
+const CITIZENS =
+  /\b(burger|burgers|inwoner|inwoners|bewoner|bewoners|citizen|citizens|resident|residents|klant|klanten|customer|customers|aanvrager|aanvragers|applicant|applicants)\b/;
+const ANSWERS =
+  /\b(antwoord|antwoorden|beantwoordt|beantwoord|beantwoorden|answer|answers|answering|answered|reply|replies|replying|replied)\b/;
 
 /** Asked to be removed from the archive (within one sentence). */
 const OUT_OF_ARCHIVE =

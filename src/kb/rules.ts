@@ -344,8 +344,8 @@ const FOLLOW_UPS = {
       en: 'Does the message hold information needed for the work, such as an agreement, a promise or a decision?',
     },
     options: [
-      { label: { nl: 'Ja', en: 'Yes' }, facts: { publicTask: true } },
-      { label: { nl: 'Nee', en: 'No' }, facts: { publicTask: false } },
+      { label: { nl: 'Ja', en: 'Yes' }, facts: { publicTask: true, needed: true } },
+      { label: { nl: 'Nee', en: 'No' }, facts: { needed: false } },
     ],
   },
   hold: {
@@ -484,8 +484,10 @@ function directMessage({ f, add, done }: Deciding): Decision | undefined {
     return done('depends', 'R6', FOLLOW_UPS.dmRole);
   }
   add('R6', join(T.R6base, T.R6staff));
-  if (f.publicTask === true) return done('archive', 'R6');
-  if (f.publicTask === false) return done('do-not-archive', 'R6');
+  // Other staff: kept only when it holds information needed for the record (an agreement, a promise, a
+  // decision); about the work alone is not enough ("a colleague DMs about the campaign planning").
+  if (f.publicTask === false || f.needed === false) return done('do-not-archive', 'R6');
+  if (f.needed === true || f.formal === true) return done('archive', 'R6');
   return done('depends', 'R6', FOLLOW_UPS.dmContent);
 }
 

@@ -49,6 +49,8 @@ export type SetName =
   | 'dev2'
   | 'dev3'
   | 'dev4'
+  | 'dev5'
+  | 'dev6'
   | 'heldout'
   | 'fresh'
   | 'blind'
@@ -60,6 +62,8 @@ export const SETS: SetName[] = [
   'dev2',
   'dev3',
   'dev4',
+  'dev5',
+  'dev6',
   'heldout',
   'fresh',
   'blind',
@@ -279,6 +283,8 @@ async function main(args: string[]): Promise<void> {
     dev2: 'second development set (written from the legal framework, 2026-11-26 13:58, before it ran; tuned on)',
     dev3: 'third development set (written blind from the legal framework, 2026-11-26 15:24, before it ran; tuned on)',
     dev4: 'fourth development set, English first (written blind from the legal framework, 2026-11-26, before it ran; tuned on)',
+    dev5: 'fifth development set (written blind from the legal framework, 2026-11-26 15:37, before it ran; tuned on)',
+    dev6: 'sixth development set, English first, chat style (written blind from the legal framework, 2026-11-26, before it ran; tuned on)',
     heldout: 'held-out set (written with the tuning set)',
     fresh: 'fresh held-out set (written from the legal framework, 2026-11-26)',
     blind: 'blind held-out set (written from the legal framework, 2026-11-26, never inspected)',
