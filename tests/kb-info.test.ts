@@ -133,3 +133,33 @@ describe('out of scope', () => {
     expect(ask('Wat mist de API van Facebook bij het vastleggen?').verdict).toBe('info');
   });
 });
+
+describe('a question sentence that meets no entry by itself', () => {
+  it('takes its topic from the sentences set aside before it', () => {
+    expect(ask('Welke wet is het?').verdict).toBe('unknown');
+    const a = ask('Mijn manager zegt dat de zorgplicht in de Archiefregeling staat. Welke wet is het?');
+    expect(a.verdict).toBe('info');
+    expect(a.entries).toEqual(['zorgplicht']);
+    expect(ask('What does it actually say?').verdict).toBe('unknown');
+    const b = ask(
+      'A colleague says the duty of care for records is in the Archiefregeling. What does it actually say?',
+    );
+    expect(b.entries).toEqual(['zorgplicht']);
+  });
+
+  it('stays outside the knowledge base when the context meets nothing either', () => {
+    expect(ask('Wij van de gemeente zijn druk met de verkiezingen. Hoe krijg ik meer likes?').verdict).toBe(
+      'unknown',
+    );
+  });
+});
+
+describe('a clear factual question lowers the bar', () => {
+  it('answers a short question that names two of an entry’s declared topics', () => {
+    for (const q of ['Waar staan B en V voor?', 'What do B and V stand for?']) {
+      const a = ask(q);
+      expect(a.verdict, q).toBe('info');
+      expect(a.entries, q).toEqual(['selection-retention']);
+    }
+  });
+});

@@ -12,8 +12,11 @@ import {
   type ApprovedEntry,
   definitionSubject,
   type Hit,
+  type Index,
   index,
   keywordMatches,
+  namedKeywords,
+  type Query,
   queryTerms,
   rank,
   rankInfo,
@@ -398,24 +401,66 @@ function bestCommunity(a: Analysis, community: readonly ApprovedEntry[]): Approv
     : undefined;
 }
 
-function infoAnswer(a: Analysis, lang: Lang, facts: Facts, community?: readonly ApprovedEntry[]): Answer {
-  const idx = index(community);
-  const q = queryTerms(a);
-  const generic = genericFor(a);
+/** Minimum BM25 score of the best entry when the calibrated classifier is sure the question is factual. */
+const MIN_SCORE_SURE = 4;
+/** The weight of a context sentence's words when the question sentence alone meets no entry. */
+const CONTEXT_WEIGHT = 0.5;
+
+/**
+ * The entry (or community entry) that answers a factual question, if one does well enough: a confident
+ * score — lower when the calibrated classifier is sure the question is factual ("Wat is het verschil tussen
+ * B en V?") — on a word that is not generic, and a topical concept or a keyword of an entry in the question.
+ */
+function answering(
+  idx: Index,
+  q: Query,
+  generic: Set<string>,
+  concepts: Concept[],
+  sure: boolean,
+): [Hit, Hit | undefined] | undefined {
   const hits = rankInfo(idx, q, generic);
   const top: Hit | undefined = hits[0];
-  const topical = a.matches.some(
-    (m) => TOPICAL.includes(m.concept) && m.concept !== 'archiveCue' && m.concept !== 'post',
-  );
+  const topical = concepts.some((c) => TOPICAL.includes(c) && c !== 'archiveCue' && c !== 'post');
   const keyword = keywordMatches(idx, q, generic) > 0;
   const communityHit = top?.doc.kind === 'community' && top.coverage >= 0.6;
   // The entry must meet the question on a word that is not generic: "the best time to post on LinkedIn"
   // shares only "best" and "post" with the entry on Belgian best practices.
   const meets = top?.doc.kind === 'community' || top?.matched.some((t) => !generic.has(t));
+  // A short question that names two of the entry's declared topics ("het verschil tussen B en V") is as
+  // clear as a sure reading of a factual question: both lower the bar.
+  const named = top ? namedKeywords(idx, top.doc, q) : [];
+  const clear = sure || (named.length >= 2 && named.some((p) => p.some((t) => !generic.has(t))));
   // Unknown everyday words never decide "out of scope": only whether the question meets the content.
-  if (!top || top.score < MIN_SCORE || !meets || !(topical || keyword || communityHit)) {
-    return unknown(lang, facts);
+  if (!top || top.score < (clear ? MIN_SCORE_SURE : MIN_SCORE) || !meets || !(topical || keyword || communityHit))
+    return undefined;
+  return [top, hits[1]];
+}
+
+function infoAnswer(
+  a: Analysis,
+  lang: Lang,
+  facts: Facts,
+  community?: readonly ApprovedEntry[],
+  type?: Prediction | null,
+  context: readonly Analysis[] = [],
+): Answer {
+  const idx = index(community);
+  const q = queryTerms(a);
+  const generic = genericFor(a);
+  const sure = (type?.probs['info'] ?? 0) >= SURE;
+  const concepts = a.matches.map((m) => m.concept);
+  let found = answering(idx, q, generic, concepts, sure);
+  // "Welk artikel is het nou echt?" after "Een collega zegt dat de zorgplicht in art 2.5 Woo staat.": a
+  // question sentence that meets no entry by itself takes its topic from the sentences set aside before it.
+  if (!found && context.length) {
+    const withContext: Query = new Map(q);
+    for (const c of context)
+      for (const [t, w] of queryTerms(c)) if (!withContext.has(t)) withContext.set(t, w * CONTEXT_WEIGHT);
+    const around = context.flatMap((c) => c.matches.map((m) => m.concept));
+    found = answering(idx, withContext, generic, [...concepts, ...around], sure);
   }
+  if (!found) return unknown(lang, facts);
+  const [top, next] = found;
   if (top.doc.kind === 'community') {
     const e = top.doc.entry;
     const s = communitySource(e);
@@ -437,7 +482,6 @@ function infoAnswer(a: Analysis, lang: Lang, facts: Facts, community?: readonly 
     e.rules.includes('R16') && facts.orgKind !== null
       ? [transferText(facts)[lang], e.answer[lang]]
       : [e.answer[lang]];
-  const next = hits[1];
   if (next && next.doc.kind === 'entry' && next.score >= top.score * 0.8)
     parts.push(`${SEE_ALSO[lang]} ${next.doc.entry.title[lang]}`);
   if (e.inference) parts.push(INFERENCE_NOTE[lang]);
@@ -488,7 +532,7 @@ export function ask(question: string, opts: AskOptions = {}): Answer {
   if (s === 'decision')
     return { ...decisionAnswer(a, decide(facts), lang, facts, opts.community), ...conf(agree('decision')) };
   if (s !== 'info') return { ...unknown(lang, facts), ...conf(agree('out-of-scope')) };
-  const info = infoAnswer(a, lang, facts, opts.community);
+  const info = infoAnswer(a, lang, facts, opts.community, type, part.context.map(read1));
   if (info.verdict === 'info' || !type) return { ...info, ...conf(agree('info')) };
   // No guidance entry answers it. When the calibrated classifier is sure it asks what to do with an item,
   // the rules decide it if the question names the item or a deciding fact, and otherwise it asks; when it is

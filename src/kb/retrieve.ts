@@ -21,7 +21,7 @@ interface Indexed {
   keyPhrases: string[][];
 }
 
-interface Index {
+export interface Index {
   docs: Indexed[];
   df: Map<string, number>;
   avgLength: number;
@@ -263,6 +263,14 @@ export function rankInfo(idx: Index, query: Query, generic: Set<string>): Hit[] 
     return { ...(plain.get(h.doc) ?? h), rankScore: h.score + bonus };
   });
   return hits.sort((a, b) => b.rankScore - a.rankScore);
+}
+
+/** The keyword phrases of one document that occur whole in the query, in the question's own words. */
+export function namedKeywords(idx: Index, doc: Doc, q: Query): string[][] {
+  const d = idx.docs.find((x) => x.doc === doc);
+  const named = (d?.keyPhrases ?? []).filter((p) => p.every((t) => (q.get(t) ?? 0) >= 1));
+  // "like" and "likes", "harvesten" and "harvesting" are one topic: distinct stems only
+  return [...new Map(named.map((p) => [p.join(' '), p])).values()];
 }
 
 /**
