@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyse } from '../src/kb/analyse.ts';
 import { ask, genericStems } from '../src/kb/answer.ts';
-import { askedNoun, index, queryTerms, rank, rankInfo, terms } from '../src/kb/retrieve.ts';
+import { askedNoun, asksForThing, index, queryTerms, rank, rankInfo, terms } from '../src/kb/retrieve.ts';
 
 const topEntry = (q: string) => {
   const hit = rankInfo(index(), queryTerms(analyse(q)), genericStems())[0];
@@ -161,5 +161,42 @@ describe('a clear factual question lowers the bar', () => {
       expect(a.verdict, q).toBe('info');
       expect(a.entries, q).toEqual(['selection-retention']);
     }
+  });
+});
+
+describe('a question that asks for a reference fact', () => {
+  it('is factual when a sentence opens with which/welk(e) and a reference noun, also after a preposition', () => {
+    expect(asksForThing(analyse('Volgens welke wet moeten onze tweets bewaard worden?'))).toBe(true);
+    expect(
+      asksForThing(analyse('We harvesten ons YouTube-kanaal. In welk formaat leveren we dat aan?')),
+    ).toBe(true);
+    expect(asksForThing(analyse('To which institution do the permanent records of a province go?'))).toBe(
+      true,
+    );
+    const a = ask(
+      'Onze burgemeester zet zijn posts op Facebook. Volgens welke standaard leggen we de metagegevens vast?',
+    );
+    expect(a.verdict).toBe('info');
+    expect(a.entries).toEqual(['mdto']);
+  });
+
+  it('is no reference question when the noun is the item or a consequence for it', () => {
+    expect(asksForThing(analyse('Welke berichten van de wethouder moeten we bewaren?'))).toBe(false);
+    expect(asksForThing(analyse('De wethouder wiste een post. Welke gevolgen heeft dat?'))).toBe(false);
+    expect(asksForThing(analyse('The alderman removed a post. Which rule applies?'))).toBe(false);
+    expect(
+      ask('The alderman removed a post from the council’s Instagram. Which rule applies?').verdict,
+    ).not.toBe('info');
+  });
+
+  it('finds a compound law name for "which law" (Archiefwet is a wet)', () => {
+    expect(terms('De Archiefwet')).toContain('archiefwet');
+    const hits = rankInfo(
+      index(),
+      queryTerms(analyse('Welke wet maakt een tweet tot archiefbescheid?')),
+      genericStems(),
+    );
+    expect(hits[0]?.doc.kind === 'entry' && hits[0].doc.entry.id).toBe('archiefbescheid');
+    expect(hits[0]?.matched).toContain('wet');
   });
 });

@@ -10,6 +10,7 @@ import { extractFacts, type Facts, hasFacts, mergeFacts, orgKindIn } from './fac
 import { type Concept, LEXICON } from './lexicon.ts';
 import {
   type ApprovedEntry,
+  asksForThing,
   definitionSubject,
   type Hit,
   type Index,
@@ -207,6 +208,8 @@ function shape(a: Analysis, f: Facts, givenFacts: boolean, type: Prediction | nu
   // "Wat de minister tweette voordat ze in functie was, moet het ministerie dat archiveren?": a clause
   // opening with "wat"/"what", then the decision question.
   if (wh && !(object && cue && WHAT_CLAUSE.test(a.text))) return 'info';
+  // "Op grond van welke wet zijn onze berichten archiefbescheiden?", "… In welk bestandsformaat moet dat?"
+  if (asksForThing(a)) return 'info';
   if ((has('lawOther') || has('erasure')) && has('applyVerb') && f.intent !== 'delete') return 'info';
   if (asksTerm(a, cue && object) && f.intent !== 'delete' && !f.hold) return 'info';
   if (cue && (object || givenFacts)) return 'decision';

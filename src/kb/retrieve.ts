@@ -43,10 +43,18 @@ function singularAbbreviations(text: string): string {
   return text.replace(ABBREVIATION_PLURAL, '$1');
 }
 
+/** The heads of Dutch law names (Archiefwet, Provinciewet), as stems: a compound law name is also a "wet". */
+const LAW_HEADS = ['wet'];
+
 function indexDoc(doc: Doc): Indexed {
   const tf = new Map<string, number>();
   const addText = (text: string, weight: number) => {
-    for (const t of terms(text)) tf.set(t, (tf.get(t) ?? 0) + weight);
+    for (const t of terms(text)) {
+      tf.set(t, (tf.get(t) ?? 0) + weight);
+      // "Archiefwet", "Gemeentewet" are laws: "op grond van welke wet" finds them
+      const head = LAW_HEADS.find((h) => t.length > h.length + 2 && t.endsWith(h));
+      if (head) tf.set(head, (tf.get(head) ?? 0) + weight / 2);
+    }
   };
   let keyPhrases: string[][];
   if (doc.kind === 'entry') {
@@ -167,6 +175,30 @@ export function definitionSubject(a: Analysis): number {
   )
     return -1;
   return a.tokens.findIndex((t, i) => i > 1 && isTerm(t.raw) && !STOPWORDS.has(t.raw));
+}
+
+/**
+ * Nouns of what a reference answers — a law, an article, an institution, a format, a standard, a ruling, a
+ * date — not of what to do with an item ("welke gevolgen", "which rule applies" about a deleted post are
+ * decisions).
+ */
+const REFERENCE_NOUNS =
+  'wet wetten law laws act acts artikel artikelen article articles art wetsartikel bepaling bepalingen provision ' +
+  'instelling instellingen institution institutions instantie instanties archiefinstelling ' +
+  'formaat formaten bestandsformaat bestandsformaten format formats standaard standaarden standard standards norm ' +
+  'normen metadata metagegevens uitspraak uitspraken vonnis judgment richtlijn guideline ' +
+  'handreiking jaar jaartal year datum date versie version bron source';
+let referenceNouns: Set<string> | undefined;
+
+/**
+ * The question asks for a reference fact, not what to do with an item: a sentence of it opens with
+ * "welk(e)", "which" or "what" and a reference noun — "Op grond van welke wet …", "In welk bestandsformaat …",
+ * "Which institution …" — also after a sentence that describes the item.
+ */
+export function asksForThing(a: Analysis): boolean {
+  referenceNouns ??= new Set(REFERENCE_NOUNS.split(' ').map(stem));
+  const i = askedNoun(a);
+  return i >= 0 && referenceNouns.has(a.tokens[i]!.stem);
 }
 
 let oneWord: Set<string> | undefined;
