@@ -147,6 +147,17 @@ describe('claims', () => {
     expect(await versionText(db, 2, 1)).toEqual({ text: 'x', content: '{"text":"x"}' });
   });
 
+  it("leaves the connection's WAL checkpoint threshold as it was, also when the claim fails", async () => {
+    await db.exec('PRAGMA wal_autocheckpoint = 7');
+    const threshold = async () =>
+      (await db.get<{ wal_autocheckpoint: number }>('PRAGMA wal_autocheckpoint'))!.wal_autocheckpoint;
+    expect(await claim(db, NOW, 2, 2)).toHaveLength(2);
+    expect(await threshold()).toBe(7);
+    await db.exec('DROP TABLE post_lease');
+    await expect(claim(db, NOW, 2, 2)).rejects.toThrow(/post_lease/);
+    expect(await threshold()).toBe(7);
+  });
+
   it('two workers claiming at the same moment never share a post', async () => {
     const other = await Db.open(path.join(dir, 'archiefbot.db'));
     try {

@@ -10,8 +10,9 @@
  *   expired leases dropped, the due and spare claims with their leases, in one write transaction,
  *   then the claimed posts' rows and latest versions read — timed whole and per statement;
  * - baseline: the tick as it was before its rows came as one value from the `version_latest` index
- *   (the same lease transaction, then a row per post with its latest version's text and content,
- *   `BEFORE_ROWS_SQL`), on the next 480 posts; the two take turns going first;
+ *   and before its commit left the WAL checkpoint to the next write (the same lease transaction,
+ *   `takeLeases`, then a row per post with its latest version's text and content, `BEFORE_ROWS_SQL`),
+ *   on the next 480 posts; the two take turns going first;
  * - saving those checks' outcomes (`saveChecks`: each post's next check a week on), as the
  *   re-checker does when its look-ups are back (timed apart: it follows the network, not the tick);
  * - baseline: the same selection as bare index range scans (no lease, no rows);
@@ -32,9 +33,9 @@ import {
   ARCHIVED_POSTS_SQL,
   claimDue,
   DUE_SQL,
-  leaseDue,
   postsByStreamKey,
   saveChecks,
+  takeLeases,
 } from '../../src/store/monitor.ts';
 import { pct } from '../stats.ts';
 import { millionPosts } from './million.ts';
@@ -156,13 +157,13 @@ export async function sql() {
   for (let i = 0; i < TURNS; i++) {
     const now = new Date(Date.parse('2026-11-26T00:00:00Z') + i * 4 * HOUR).toISOString();
     const claim = { now, leaseUntil: lease(now), limit: 0, platforms: ['mastodon'], perPlatform: mastodon };
-    // This turn's tick, and one as committed before the claimed rows came as one value from the
-    // version_latest index (its rows and their latest versions' text and content a row per post),
-    // each on its own 480 posts, in turn first.
+    // This turn's tick, and one as committed before: its commit may checkpoint the WAL, its rows
+    // (with their latest versions' text and content) a row per post; each on its own 480 posts, in
+    // turn first.
     for (const before of i % 2 ? [false, true] : [true, false]) {
       timer.take();
       const t0 = performance.now();
-      const due = before ? await rowsBefore(db, await leaseDue(db, claim)) : await claimDue(db, claim);
+      const due = before ? await rowsBefore(db, await takeLeases(db, claim)) : await claimDue(db, claim);
       (before ? t.tickBefore : t.tick).push(performance.now() - t0);
       const took = timer.take();
       if (before) partsBefore.push(took);
