@@ -694,8 +694,7 @@ export async function search(
       ? await relevantPage(db, plan, limit, cursor)
       : await newestPage(db, plan, limit, cursor, tuning.lookupCost ?? LOOKUP_COST);
   const shown = page.rows.slice(0, limit);
-  const hits =
-    sort === 'relevance' ? toHits(shown, shown as unknown as HitRow[], true) : await hitDetails(db, shown);
+  const hits = await hitDetails(db, plan.match, shown, sort === 'relevance');
   const last = shown.at(-1);
   const more = page.rows.length > limit;
   const next = more && last ? (sort === 'relevance' ? `r${last.rank}:${last.vid}` : String(last.vid)) : null;
@@ -911,44 +910,14 @@ export function relevanceSql(plan: SearchPlan): { sql: string; params: unknown[]
   };
 }
 
-/** A phrase (a quoted part of two words or more) with no prefix: its hits' snippets are looked up one by one. */
-const isPhrase = (match: string) =>
-  !match.includes('*') && (match.match(/"[^"]*"/g) ?? []).some((q) => /\s/.test(q));
-
-/**
- * A relevance page in one statement: the page's rows ({@link relevanceSql}, materialized) with what
- * their hits show, snippets included. FTS5 parses the query once and, for a prefix, merges every
- * matching word's list once per statement, not once per hit: the hits' rowid range goes to FTS5, the
- * page itself is tested per row (`+`: not one look-up each). A phrase is looked up once per hit
- * instead: a scan over the hits' range would test the positions of every row in it holding all the
- * phrase's words (common words, mostly). No bm25 in the outer part: its first call in a statement
- * counts every row that holds each phrase.
- * One statement instead of two: a rare word's page costs a millisecond, of which a second statement
- * (its trip to node-sqlite3's thread pool, the query parsed again) was a fifth.
- */
-export function relevantHitsSql(plan: SearchPlan): { sql: string; params: unknown[] } {
-  const rel = relevanceSql(plan);
-  const snippet = "snippet(version_fts, 0, '«', '»', '…', 16) AS snippet";
-  const columns = `t.vid, t.post_id, t.rank, t.posts, t.versions, ${HIT_COLUMNS}, ${snippet}`;
-  const hit = isPhrase(plan.match)
-    ? `FROM t CROSS JOIN version_fts f ON f.rowid = t.vid CROSS JOIN version v ON v.id = t.vid
-       CROSS JOIN post p ON p.id = v.post_id LEFT JOIN account a ON a.id = p.account_id
-       WHERE version_fts MATCH ?1`
-    : `FROM version_fts f CROSS JOIN t ON t.vid = f.rowid CROSS JOIN version v ON v.id = f.rowid
-       CROSS JOIN post p ON p.id = v.post_id LEFT JOIN account a ON a.id = p.account_id
-       WHERE version_fts MATCH ?1 AND f.rowid >= (SELECT min(vid) FROM t) AND f.rowid <= (SELECT max(vid) FROM t)
-         AND +f.rowid IN (SELECT vid FROM t)`;
-  return { sql: `WITH t AS MATERIALIZED (${rel.sql}) SELECT ${columns} ${hit}`, params: rel.params };
-}
-
 async function relevantPage(
   db: Db,
   plan: SearchPlan,
   limit: number,
   cursor: { vid: number; rank: number } | null,
 ) {
-  const { sql, params } = relevantHitsSql(plan);
-  const rows = await db.all<MatchRow & HitRow & { posts: number; versions: number }>(sql, [
+  const { sql, params } = relevanceSql(plan);
+  const rows = await db.all<MatchRow & { posts: number; versions: number }>(sql, [
     ...params,
     Number.MAX_SAFE_INTEGER,
     RELEVANCE_WINDOW,
@@ -956,7 +925,6 @@ async function relevantPage(
     cursor?.vid ?? Number.MAX_SAFE_INTEGER,
     limit + 1,
   ]);
-  rows.sort((a, b) => a.rank! - b.rank! || b.vid - a.vid);
   const first = rows[0];
   // The window held every match (exact), or more than its posts less one are there.
   const window = first
@@ -975,6 +943,26 @@ export const HIT_SQL = `SELECT v.id AS vid, ${HIT_COLUMNS}
   FROM version v CROSS JOIN post p ON p.id = v.post_id LEFT JOIN account a ON a.id = p.account_id
   WHERE v.id IN (SELECT value FROM json_each(?1))`;
 
+/**
+ * What relevance hits show, snippets included, in one statement (FTS5 parses the query and, for a
+ * prefix, merges every matching word's list once per statement, not once per hit). The hits' rowid
+ * range goes to FTS5; the list itself is tested per row (`+`: not handed to FTS5 as one look-up
+ * each). No bm25 here: its first call in a statement counts every row that holds each phrase.
+ */
+export const RANKED_HIT_SQL = `SELECT f.rowid AS vid, ${HIT_COLUMNS}, snippet(version_fts, 0, '«', '»', '…', 16) AS snippet
+  FROM version_fts f CROSS JOIN version v ON v.id = f.rowid CROSS JOIN post p ON p.id = v.post_id
+  LEFT JOIN account a ON a.id = p.account_id
+  WHERE version_fts MATCH ?1 AND f.rowid >= ?2 AND f.rowid <= ?3 AND +f.rowid IN (SELECT value FROM json_each(?4))`;
+
+/**
+ * The same, one FTS5 look-up per hit: for a phrase, whose scan over the hits' range would test the
+ * positions of every row in it holding all the phrase's words (common words, mostly).
+ */
+export const LOOKED_UP_HIT_SQL = `SELECT f.rowid AS vid, ${HIT_COLUMNS}, snippet(version_fts, 0, '«', '»', '…', 16) AS snippet
+  FROM json_each(?2) j CROSS JOIN version_fts f ON f.rowid = j.value CROSS JOIN version v ON v.id = f.rowid
+  CROSS JOIN post p ON p.id = v.post_id LEFT JOIN account a ON a.id = p.account_id
+  WHERE version_fts MATCH ?1`;
+
 interface HitRow {
   vid: number;
   id: number;
@@ -987,15 +975,21 @@ interface HitRow {
   snippet?: string;
 }
 
-/** What newest-first hits show (their snippets came with the matches). */
-async function hitDetails(db: Db, rows: MatchRow[]): Promise<SearchHit[]> {
+async function hitDetails(db: Db, match: string, rows: MatchRow[], ranked: boolean): Promise<SearchHit[]> {
   if (!rows.length) return [];
-  const found = await db.all<HitRow>(HIT_SQL, [JSON.stringify(rows.map((r) => r.vid))]);
-  return toHits(rows, found, false);
-}
-
-/** The hits of the page's rows, in their order, from the rows that show them. */
-function toHits(rows: MatchRow[], found: HitRow[], ranked: boolean): SearchHit[] {
+  const vids = rows.map((r) => r.vid);
+  // A phrase (a quoted part of two words or more), no prefix (a look-up would merge its words' lists).
+  const phrase = ranked && !match.includes('*') && (match.match(/"[^"]*"/g) ?? []).some((q) => /\s/.test(q));
+  const found = phrase
+    ? await db.all<HitRow>(LOOKED_UP_HIT_SQL, [match, JSON.stringify(vids)])
+    : ranked
+      ? await db.all<HitRow>(RANKED_HIT_SQL, [
+          match,
+          Math.min(...vids),
+          Math.max(...vids),
+          JSON.stringify(vids),
+        ])
+      : await db.all<HitRow>(HIT_SQL, [JSON.stringify(vids)]);
   const byVid = new Map(found.map((r) => [r.vid, r]));
   return rows.flatMap((m) => {
     const r = byVid.get(m.vid);
