@@ -200,3 +200,27 @@ describe('a question that asks for a reference fact', () => {
     expect(hits[0]?.matched).toContain('wet');
   });
 });
+
+describe('out of scope, however sure the classifier is that it asks about an item', () => {
+  it('a question that says nothing of keeping and meets no entry on a declared topic is unknown', () => {
+    for (const q of [
+      'Kan een medewerker ontslagen worden als hij op zijn eigen Bluesky-account de staatssecretaris bekritiseert?',
+      'Does anyone know how to get a blue tick for the council’s Facebook page?',
+      'Bij wie moet ik zijn voor een nieuw wachtwoord van het LinkedIn-account?',
+    ]) {
+      expect(ask(q).verdict, q).toBe('unknown');
+    }
+  });
+
+  it('a question about keeping an item still goes to the rules', () => {
+    const a = ask('Do we need to hold onto the reply our municipality’s corporate account gave on Facebook?');
+    expect(['archive', 'depends']).toContain(a.verdict);
+  });
+
+  it('a question word is a topic only when the question opens with it', () => {
+    expect(ask('Waarom bewaart de overheid haar socialemediaberichten eigenlijk?').entries).toEqual([
+      'why-archive',
+    ]);
+    expect(ask('Whose accounts does a ministry have to archive?').entries).toEqual(['whose-accounts']);
+  });
+});

@@ -157,6 +157,11 @@ const GENERIC_WORDS =
   'status advies advice project rol role inhoud content tekst text beeld image images video type soort kind ' +
   'ministerie ministry organisatie organisation overheid government rijk mist misses leave left ' +
   'best beste goed goede good better beter tijd time tijdstip moment';
+/**
+ * Question words kept for retrieval: a topic when the question opens with one ("Waarom moeten …", "Whose
+ * accounts …", entries are about why and whose), how it asks otherwise ("Bij wie moeten we zijn?").
+ */
+const QUESTION_WORDS = 'wie who whose wanneer when waarom why sinds since'.split(' ');
 
 let generic: Set<string> | undefined;
 export function genericStems(): Set<string> {
@@ -172,14 +177,16 @@ export function genericStems(): Set<string> {
 
 /**
  * The generic stems for one question: a platform's name is generic ("Which hashtags work on TikTok?" meets
- * no entry), except when it is what the question defines ("Wat is social.overheid.nl?").
+ * no entry), except when it is what the question defines ("Wat is social.overheid.nl?"); so is a question
+ * word, except the one the question opens with.
  */
 function genericFor(a: Analysis): Set<string> {
   const i = definitionSubject(a);
   const defined = a.matches.some((m) => m.concept === 'platform' && m.start <= i && i < m.end);
-  if (!defined) return genericStems();
   const g = new Set(genericStems());
-  g.delete(a.tokens[i]!.stem);
+  if (defined) g.delete(a.tokens[i]!.stem);
+  const opening = a.tokens[0]?.raw;
+  for (const w of QUESTION_WORDS) if (w !== opening) g.add(stem(w));
   return g;
 }
 
@@ -233,7 +240,10 @@ function shape(a: Analysis, f: Facts, givenFacts: boolean, type: Prediction | nu
   // Nothing read as a factual question (no question word, law or term), an item named, and the calibrated
   // classifier sure it asks what to do with it ("Do we need to hold onto it, or is it fine to leave it on
   // X?"): a decision, not a search of the guidance.
-  if (type && decisionP(type) >= SURE && object && !wh) return 'decision';
+  // Not when it names no content item, says nothing of keeping and meets no guidance entry ("Can a civil
+  // servant be disciplined for criticising the minister on their own Bluesky account?").
+  if (type && decisionP(type) >= SURE && object && !wh && (keeping || f.content !== null || meetsGuidance(a)))
+    return 'decision';
   return 'info';
 }
 
@@ -404,6 +414,15 @@ function bestCommunity(a: Analysis, community: readonly ApprovedEntry[]): Approv
     : undefined;
 }
 
+/**
+ * The question names a declared topic (a keyword phrase) of a guidance entry with a word that is not generic
+ * (platform names, accounts, posts, organisations and people are): without that, its topic — a platform's features, reach, ads, HR — lies
+ * outside the knowledge base, however sure the classifier is that it asks what to do with an item.
+ */
+function meetsGuidance(a: Analysis): boolean {
+  return keywordMatches(index(), queryTerms(a), genericFor(a)) > 0;
+}
+
 /** Minimum BM25 score of the best entry when the calibrated classifier is sure the question is factual. */
 const MIN_SCORE_SURE = 4;
 /** The weight of a context sentence's words when the question sentence alone meets no entry. */
@@ -434,7 +453,12 @@ function answering(
   const named = top ? namedKeywords(idx, top.doc, q) : [];
   const clear = sure || (named.length >= 2 && named.some((p) => p.some((t) => !generic.has(t))));
   // Unknown everyday words never decide "out of scope": only whether the question meets the content.
-  if (!top || top.score < (clear ? MIN_SCORE_SURE : MIN_SCORE) || !meets || !(topical || keyword || communityHit))
+  if (
+    !top ||
+    top.score < (clear ? MIN_SCORE_SURE : MIN_SCORE) ||
+    !meets ||
+    !(topical || keyword || communityHit)
+  )
     return undefined;
   return [top, hits[1]];
 }
@@ -544,6 +568,10 @@ export function ask(question: string, opts: AskOptions = {}): Answer {
   // "How do we get more followers on our LinkedIn account?": a question opening with a question word that
   // says nothing of keeping, deleting, archiving or a deciding circumstance is no decision, however sure.
   if (WH.has(a.tokens[0]?.raw ?? '') && !aboutKeeping(a, facts))
+    return { ...info, ...conf(agree('out-of-scope')) };
+  // "Can a civil servant be disciplined for criticising the minister on Bluesky?": no content item, nothing of
+  // keeping and no guidance entry met on a declared topic — outside the knowledge base, whatever platform it names.
+  if (!aboutKeeping(a, facts) && facts.content === null && !meetsGuidance(a))
     return { ...info, ...conf(agree('out-of-scope')) };
   const object = OBJECTS.some((c) => a.matches.some((m) => m.concept === c));
   const deciding = [facts.author, facts.publicTask, facts.hold, facts.intent, facts.erasure].some(
