@@ -180,6 +180,13 @@ describe('a question that asks for a reference fact', () => {
     expect(a.entries).toEqual(['mdto']);
   });
 
+  it('reads a two-word noun: "which file format", "what metadata standard"', () => {
+    expect(
+      asksForThing(analyse('Our channels get harvested next week. What file format should the result have?')),
+    ).toBe(true);
+    expect(asksForThing(analyse('Which storage system do we use?'))).toBe(false);
+  });
+
   it('is no reference question when the noun is the item or a consequence for it', () => {
     expect(asksForThing(analyse('Welke berichten van de wethouder moeten we bewaren?'))).toBe(false);
     expect(asksForThing(analyse('De wethouder wiste een post. Welke gevolgen heeft dat?'))).toBe(false);

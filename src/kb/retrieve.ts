@@ -165,6 +165,15 @@ export function askedNoun(a: Analysis): number {
   return -1;
 }
 
+/** The asked noun and, in a two-word noun ("file format", "metadata standard"), the word after it. */
+export function askedNouns(a: Analysis): number[] {
+  const i = askedNoun(a);
+  if (i < 0) return [];
+  const next = a.tokens[i + 1];
+  const two = next && next.sentence === a.tokens[i]!.sentence && isTerm(next.raw) && !STOPWORDS.has(next.raw);
+  return two ? [i, i + 1] : [i];
+}
+
 /** "Wat is een hotspot …", "What are the …": the first content word after it is the subject (-1: none). */
 export function definitionSubject(a: Analysis): number {
   const t0 = a.tokens[0]?.raw;
@@ -197,8 +206,8 @@ let referenceNouns: Set<string> | undefined;
  */
 export function asksForThing(a: Analysis): boolean {
   referenceNouns ??= new Set(REFERENCE_NOUNS.split(' ').map(stem));
-  const i = askedNoun(a);
-  return i >= 0 && referenceNouns.has(a.tokens[i]!.stem);
+  const nouns = referenceNouns;
+  return askedNouns(a).some((i) => nouns.has(a.tokens[i]!.stem));
 }
 
 let oneWord: Set<string> | undefined;
@@ -222,13 +231,12 @@ export function queryTerms(a: Analysis): Query {
   // "Welke wet …", "In welk bestandsformaat …", "What metadata …": the noun asked for counts double.
   // Only a noun an entry is about (one of its one-word keywords): "welke wet" asks for a law's name, which
   // any entry naming a law has, and says nothing about which.
-  const asked = askedNoun(a);
-  const topicNoun = asked >= 0 && oneWordKeywords().has(a.tokens[asked]!.stem) ? asked : -1;
+  const topicNouns = askedNouns(a).filter((i) => oneWordKeywords().has(a.tokens[i]!.stem));
   const plurals = new Set([...a.text.matchAll(ABBREVIATION_PLURAL)].map((m) => fold(`${m[1]}s`)));
   a.tokens.forEach((t, i) => {
     if (!isTerm(t.raw)) return;
     const term = plurals.has(t.raw) ? stem(t.raw.slice(0, -1)) : t.stem;
-    const w = t.emphasis || i === topicNoun || i === subject ? 2 : 1;
+    const w = t.emphasis || topicNouns.includes(i) || i === subject ? 2 : 1;
     q.set(term, Math.max(q.get(term) ?? 0, w));
   });
   // An expansion is one topic, not many words: together its terms weigh as one named topic (each 2/n),
