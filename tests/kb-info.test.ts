@@ -6,7 +6,16 @@
 import { describe, expect, it } from 'vitest';
 import { analyse } from '../src/kb/analyse.ts';
 import { ask, genericStems } from '../src/kb/answer.ts';
-import { askedNoun, asksForThing, index, queryTerms, rank, rankInfo, terms } from '../src/kb/retrieve.ts';
+import {
+  askedNoun,
+  asksForThing,
+  definitionSubject,
+  index,
+  queryTerms,
+  rank,
+  rankInfo,
+  terms,
+} from '../src/kb/retrieve.ts';
 
 const topEntry = (q: string) => {
   const hit = rankInfo(index(), queryTerms(analyse(q)), genericStems())[0];
@@ -229,5 +238,21 @@ describe('out of scope, however sure the classifier is that it asks about an ite
       'why-archive',
     ]);
     expect(ask('Whose accounts does a ministry have to archive?').entries).toEqual(['whose-accounts']);
+  });
+});
+
+describe('definition questions', () => {
+  it('find the subject of an embedded definition question', () => {
+    const a = analyse('Could you explain what ToPX means?');
+    expect(a.tokens[definitionSubject(a)]?.raw).toBe('topx');
+    const b = analyse('Kun je uitleggen wat een hotspot is?');
+    expect(b.tokens[definitionSubject(b)]?.raw).toBe('hotspot');
+    expect(ask('Kun je uitleggen wat een hotspot is?').entries).toEqual(['hotspots']);
+  });
+
+  it('a platform says a question is about social media when the entry meets it on another word', () => {
+    expect(ask('Wat weet je over de Mastodon-server van de Rijksoverheid?').entries).toEqual([
+      'mastodon-pilot',
+    ]);
   });
 });

@@ -123,6 +123,9 @@ const TOPICAL: Concept[] = [
   'like',
   'repost',
   'profile',
+  // a platform says the question is about social media; the entry must still meet it on a word that is
+  // not generic, and a platform's name is generic (GENERIC_CONCEPTS)
+  'platform',
   'hold',
   'erasure',
   'lawOther',

@@ -178,13 +178,19 @@ export function askedNouns(a: Analysis): number[] {
 export function definitionSubject(a: Analysis): number {
   const t0 = a.tokens[0]?.raw;
   const t1 = a.tokens[1]?.raw;
-  if (
-    !(t0 === 'wat' || t0 === 'what') ||
-    !['is', 'zijn', 'are', 'was', 'betekent', 'means'].includes(t1 ?? '')
-  )
-    return -1;
-  return a.tokens.findIndex((t, i) => i > 1 && isTerm(t.raw) && !STOPWORDS.has(t.raw));
+  if ((t0 === 'wat' || t0 === 'what') && DEFINING.has(t1 ?? ''))
+    return a.tokens.findIndex((t, i) => i > 1 && isTerm(t.raw) && !STOPWORDS.has(t.raw));
+  // embedded: "Kun je uitleggen wat een selectielijst is?", "Could you explain what MDTO means?"
+  for (let i = 0; i + 2 < a.tokens.length; i++) {
+    const t = a.tokens[i]!;
+    if (t.raw !== 'wat' && t.raw !== 'what') continue;
+    const rest = a.tokens.slice(i + 1, i + 5).filter((x) => x.sentence === t.sentence);
+    const noun = rest.findIndex((x) => isTerm(x.raw) && !STOPWORDS.has(x.raw));
+    if (noun >= 0 && noun < 2 && DEFINING.has(rest[noun + 1]?.raw ?? '')) return i + 1 + noun;
+  }
+  return -1;
 }
+const DEFINING = new Set(['is', 'zijn', 'are', 'was', 'betekent', 'betekenen', 'means', 'mean', 'inhoudt']);
 
 /**
  * Nouns of what a reference answers — a law, an article, an institution, a format, a standard, a ruling, a
