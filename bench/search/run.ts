@@ -9,8 +9,9 @@
  *   (no join, no filter, no snippet: the floor any newest-first search stands on);
  * - relevance: `… MATCH ? ORDER BY rank LIMIT 21` (FTS5's own bm25 ranking of every match).
  *
- * Each query runs BENCH_RUNS times (default 40) after 3 warm-up runs, shapes interleaved; p50 and p95
- * per shape. Run: npm run bench:search (BENCH_VERSIONS=1000000, BENCH_DIR for the cache; BENCH_SHAPES=a,b
+ * Each query runs BENCH_RUNS times (default 40) after 3 warm-up runs, shapes interleaved, the calls of
+ * one shape in a shuffled order; p50 and p95 per shape. Run: npm run bench:search
+ * (BENCH_VERSIONS=1000000, BENCH_DIR for the cache; BENCH_SHAPES=a,b
  * runs only the shapes whose names contain one of those words, to look again at a few).
  * BENCH_UNCACHED=1 also times search() on a second connection that keeps no statements prepared
  * (store/db.ts's statement cache off), interleaved with the rest, in a table of its own.
@@ -107,39 +108,44 @@ async function main() {
   }));
   const cursors = new Map<number, string | null>();
   const counts = new Map<number, string>();
+  // Within a shape the calls run in a shuffled order (seeded): a query run right after another one of
+  // the same words finds its pages cached, which a fixed order hands to whichever comes second.
+  let seed = 16;
+  const shuffle = () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
   for (let run = -3; run < RUNS; run++) {
     for (const [i, s] of list.entries()) {
       const match = ftsQuery(s.query);
-      let page: Awaited<ReturnType<typeof search>> | undefined;
-      const ours = await time(async () => {
-        page = await search(db, s.query, { ...s.filters, limit: 20 });
-      });
-      const bare = await time(() => db.all(bareNewest, [match]));
-      const rel = await time(() => search(db, s.query, { ...s.filters, limit: 20, sort: 'relevance' }));
-      const bareRel = await time(() => db.all(bareRanked, [match]));
-      const unc = uncached;
-      const uncNewest = unc ? await time(() => search(unc, s.query, { ...s.filters, limit: 20 })) : 0;
-      const uncRel = unc
-        ? await time(() => search(unc, s.query, { ...s.filters, limit: 20, sort: 'relevance' }))
-        : 0;
-      if (run === -1) {
-        cursors.set(i, page!.next);
-        const total = page!.total;
-        counts.set(i, total ? `${total.exact ? '' : '> '}${total.count}` : '-');
-      }
-      const next = cursors.get(i);
-      const page2 = next
-        ? await time(() => search(db, s.query, { ...s.filters, limit: 20, after: next }))
-        : 0;
-      if (run < 0) continue;
       const r = rows[i]!;
-      r.ours!.push(ours);
-      r.bare!.push(bare);
-      r.rel!.push(rel);
-      r.bareRel!.push(bareRel);
-      r.page2!.push(page2);
-      r.uncNewest!.push(uncNewest);
-      r.uncRel!.push(uncRel);
+      const next = cursors.get(i);
+      const unc = uncached;
+      const calls: [string, () => Promise<unknown>][] = [
+        [
+          'ours',
+          async () => {
+            const page = await search(db, s.query, { ...s.filters, limit: 20 });
+            if (run !== -1) return;
+            cursors.set(i, page.next);
+            counts.set(i, page.total ? `${page.total.exact ? '' : '> '}${page.total.count}` : '-');
+          },
+        ],
+        ['bare', () => db.all(bareNewest, [match])],
+        ['rel', () => search(db, s.query, { ...s.filters, limit: 20, sort: 'relevance' })],
+        ['bareRel', () => db.all(bareRanked, [match])],
+      ];
+      if (next) calls.push(['page2', () => search(db, s.query, { ...s.filters, limit: 20, after: next })]);
+      if (unc) {
+        calls.push(['uncNewest', () => search(unc, s.query, { ...s.filters, limit: 20 })]);
+        calls.push(['uncRel', () => search(unc, s.query, { ...s.filters, limit: 20, sort: 'relevance' })]);
+      }
+      const order = calls.map((c) => ({ c, k: shuffle() })).sort((x, y) => x.k - y.k);
+      for (const { c } of order) {
+        const ms = await time(c[1]);
+        if (run >= 0) r[c[0]]!.push(ms);
+      }
+      if (run >= 0 && !next) r.page2!.push(0);
     }
   }
   const fmt = (ms: number) => ms.toFixed(ms < 10 ? 2 : 1);
