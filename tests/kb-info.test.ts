@@ -256,3 +256,18 @@ describe('definition questions', () => {
     ]);
   });
 });
+
+describe('names of government bodies', () => {
+  it('say who, not what about: a question that meets an entry only on a body’s name is outside', () => {
+    for (const q of [
+      'Wat is het adres van het Nationaal Archief?',
+      'How many people work at the Nationaal Archief?',
+    ]) {
+      expect(ask(q).verdict, q).toBe('unknown');
+    }
+    // the transfer question still finds its entry: "naar het Nationaal Archief" is the transfer concept
+    expect(ask('Wanneer brengt een ministerie zijn tweets naar het Nationaal Archief?').entries).toEqual([
+      'transfer',
+    ]);
+  });
+});

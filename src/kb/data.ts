@@ -398,6 +398,9 @@ export const DATA: DataList[] = [
       'logius',
       'dictu',
       'coa',
+      // the Nationaal Archief (an agency of OCW)
+      'nationaal archief',
+      'national archives',
     ],
   },
   {
