@@ -159,7 +159,9 @@ const GENERIC_WORDS =
   'nieuw nieuwe new oud old vraag vragen question questions gebruik use used werk work jaar year years dag dagen day days ' +
   'status advies advice project rol role inhoud content tekst text beeld image images video type soort kind ' +
   'ministerie ministry organisatie organisation overheid government rijk mist misses leave left ' +
-  'best beste goed goede good better beter tijd time tijdstip moment';
+  'best beste goed goede good better beter tijd time tijdstip moment ' +
+  // the Nationaal Archief is named in most entries, as a source: its name says who, not what about
+  'nationaal national';
 /**
  * Question words kept for retrieval: a topic when the question opens with one ("Waarom moeten …", "Whose
  * accounts …", entries are about why and whose), how it asks otherwise ("Bij wie moeten we zijn?").

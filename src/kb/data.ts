@@ -398,9 +398,6 @@ export const DATA: DataList[] = [
       'logius',
       'dictu',
       'coa',
-      // the Nationaal Archief (an agency of OCW)
-      'nationaal archief',
-      'national archives',
     ],
   },
   {
