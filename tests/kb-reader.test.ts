@@ -913,6 +913,13 @@ describe('mechanisms found with the third and fourth development sets (eval-dev3
     expect([facts(q).content, facts(q).author]).toEqual(['comment', 'third-party']);
   });
 
+  it('archiving outside social media (e-mail, a mailbox) is outside the knowledge base, though words match', () => {
+    expect(ask('How do I archive the old e-mails in my Outlook mailbox?').verdict).toBe('unknown');
+    expect(ask('Hoe archiveer ik oude mails in Outlook?').verdict).toBe('unknown');
+    // capture methods for social media stay answered
+    expect(ask('How do we archive our Instagram posts: API or screenshots?').verdict).not.toBe('unknown');
+  });
+
   it('incidents that make a crisis are hotspots; "staan toch nog gewoon op X" relies on the platform', () => {
     expect(facts('Posts about the explosion at the port, with evacuation advice.').hotspot).toBe(true);
     expect(facts('De tweets staan toch nog gewoon op X. Moeten we ze archiveren?').elsewhere).toBe(true);

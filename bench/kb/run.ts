@@ -3,7 +3,7 @@
  * (tests/kb/eval-*.yaml) and the robustness variants of the held-out sets, p50 and p95 (aim: p95 ≤ 5 ms), against a baseline measured in the same run: tokenising the same
  * question alone (fold, split into words, stem each). Also the cold start (reading and indexing the
  * content) and ask() with 200 approved community entries. Run: npm run bench:kb
- * BENCH_RUNS sets the passes over the questions (default 30).
+ * BENCH_RUNS sets the passes over the questions (default 30); BENCH_SETS=tuning,dev,… the sets.
  */
 import { cpus, totalmem } from 'node:os';
 import { analyse } from '../../src/kb/analyse.ts';
@@ -38,8 +38,12 @@ function measure(questions: string[], work: (q: string) => unknown): number[] {
 
 // Every evaluation set, and the held-out sets again as their robustness variants (longer questions with
 // context sentences, greetings, typos, the other language).
-const cases = SETS.flatMap((s) => loadCases(s));
-const heldOut = SETS.filter((s) => s !== 'tuning').flatMap((s) => loadCases(s));
+// BENCH_SETS=tuning,dev,… runs some sets only (to compare with a run from before a set was added).
+const chosen = process.env.BENCH_SETS
+  ? SETS.filter((s) => process.env.BENCH_SETS!.split(',').includes(s))
+  : SETS;
+const cases = chosen.flatMap((s) => loadCases(s));
+const heldOut = chosen.filter((s) => s !== 'tuning').flatMap((s) => loadCases(s));
 const questions = [...cases, ...VARIANTS.flatMap((v) => variant(heldOut, v))].map((c) => c.q);
 
 const t0 = performance.now();

@@ -261,7 +261,9 @@ function shape(a: Analysis, f: Facts, givenFacts: boolean, type: Prediction | nu
 function asksTerm(a: Analysis, itemCue: boolean): boolean {
   const last = a.tokens.at(-1)?.sentence;
   const inLast = a.matches.filter(
-    (m) => (m.concept === 'termQuestion' || m.concept === 'transferQuestion') && a.tokens[m.start]?.sentence === last,
+    (m) =>
+      (m.concept === 'termQuestion' || m.concept === 'transferQuestion') &&
+      a.tokens[m.start]?.sentence === last,
   );
   if (inLast.length === 0) return false;
   // where permanent records go is asked as a yes/no question too ("Are a water board's posts … transferred
@@ -565,6 +567,16 @@ export function ask(question: string, opts: AskOptions = {}): Answer {
     return { ...decisionAnswer(a, decide(facts), lang, facts, opts.community), ...conf(agree('decision')) };
   if (s !== 'info') return { ...unknown(lang, facts), ...conf(agree('out-of-scope')) };
   const info = infoAnswer(a, lang, facts, opts.community, type, part.context.map(read1));
+  // "How do I archive old e-mails in Outlook?": a guidance entry shares words with it, but the calibrated
+  // classifier is sure it lies outside the knowledge base and the rules read no social-media item in it.
+  if (
+    info.verdict === 'info' &&
+    type &&
+    (type.probs['out-of-scope'] ?? 0) >= SURE &&
+    !item &&
+    !hasFacts(opts.facts)
+  )
+    return { ...unknown(lang, facts), ...conf('classifier') };
   if (info.verdict === 'info' || !type) return { ...info, ...conf(agree('info')) };
   // No guidance entry answers it. When the calibrated classifier is sure it asks what to do with an item,
   // the rules decide it if the question names the item or a deciding fact, and otherwise it asks; when it is
