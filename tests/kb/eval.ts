@@ -55,7 +55,8 @@ export type SetName =
   | 'fresh'
   | 'blind'
   | 'check'
-  | 'blind2';
+  | 'blind2'
+  | 'blind3';
 export const SETS: SetName[] = [
   'tuning',
   'dev',
@@ -69,9 +70,10 @@ export const SETS: SetName[] = [
   'blind',
   'check',
   'blind2',
+  'blind3',
 ];
 /** Sets whose misses are never listed (--verbose included), so that nobody tunes on them: every held-out set. */
-const SEALED: SetName[] = ['heldout', 'fresh', 'blind', 'check', 'blind2'];
+const SEALED: SetName[] = ['heldout', 'fresh', 'blind', 'check', 'blind2', 'blind3'];
 export const VERDICTS: Verdict[] = ['archive', 'do-not-archive', 'depends', 'info', 'unknown'];
 const DIR = path.dirname(fileURLToPath(import.meta.url));
 
@@ -291,6 +293,8 @@ async function main(args: string[]): Promise<void> {
     check: 'check held-out set (written from the legal framework, 2026-11-26 11:00, before item 5 ran)',
     blind2:
       'second blind held-out set (written from the legal framework, 2026-11-26 15:34, by an engineer who saw no code and no set; never inspected)',
+    blind3:
+      'third blind held-out set (written from the legal framework, 2026-11-26 16:45, after the dev3–dev6 mechanisms, by an engineer who saw no code, no set and no docs/kb.md; never inspected)',
   };
   for (const set of sets) {
     const cases = loadCases(set);
