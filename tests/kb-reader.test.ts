@@ -920,6 +920,30 @@ describe('mechanisms found with the third and fourth development sets (eval-dev3
     expect(ask('How do we archive our Instagram posts: API or screenshots?').verdict).not.toBe('unknown');
   });
 
+  it('a message asking twice gets both entries; paraphrased holds, promises and "wat doen we daarmee"', () => {
+    const two = ask('Which law makes our posts records? And what is a selectielijst?');
+    expect(two.verdict).toBe('info');
+    expect(two.entries?.length).toBe(2);
+    expect(two.sources.length).toBeLessThanOrEqual(3);
+    expect(
+      facts('De posts zijn onderwerp van een lopende procedure tegen de provincie. Mogen ze weg?').hold,
+    ).toBe(true);
+    expect(facts('Een medewerker beloofde een bureau via een DM dat wij de kosten betalen.').needed).toBe(
+      true,
+    );
+    expect(
+      ask(
+        'De wethouder heeft in een WhatsApp-bericht aan een aannemer de begroting toegelicht. Wat doen we daarmee?',
+      ).verdict,
+    ).toBe('archive');
+  });
+
+  it("an organisation's own page is the organisation's account, not a private one", () => {
+    expect(facts("A post on the ombudsman's own page about the annual report.").account).toBe('corporate');
+    expect(facts('Een bericht op de eigen pagina van de Nationale ombudsman.').account).toBe('corporate');
+    expect(facts("A post on the alderman's own page about his garden.").account).toBe('private');
+  });
+
   it('incidents that make a crisis are hotspots; "staan toch nog gewoon op X" relies on the platform', () => {
     expect(facts('Posts about the explosion at the port, with evacuation advice.').hotspot).toBe(true);
     expect(facts('De tweets staan toch nog gewoon op X. Moeten we ze archiveren?').elsewhere).toBe(true);

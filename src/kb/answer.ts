@@ -23,9 +23,9 @@ import {
   rankInfo,
 } from './retrieve.ts';
 import { type Decision, decide, RULES, transferText } from './rules.ts';
-import { focus } from './scope.ts';
+import { focus, sentences } from './scope.ts';
 import { fold, stem, words } from './text.ts';
-import { firstSentence, pickSources } from './verdict.ts';
+import { firstSentence, isPrimaryLaw, pickSources } from './verdict.ts';
 
 export type Verdict = 'archive' | 'do-not-archive' | 'depends' | 'info' | 'unknown';
 
@@ -236,7 +236,9 @@ function shape(a: Analysis, f: Facts, givenFacts: boolean, type: Prediction | nu
     return 'decision';
   // "Een journalist wil de DM's via de Woo. Wat moeten we doen?": what to do with an item in a deciding
   // circumstance (a hold, an erasure request, a wish to delete, an edit) is a decision.
-  if (object && keeping && WHAT_TO_DO.test(a.text)) return 'decision';
+  // … and about an item whose author is named ("De wethouder appte een aannemer over de begroting. Wat
+  // doen we daarmee?").
+  if (object && (keeping || f.author !== null) && WHAT_TO_DO.test(a.text)) return 'decision';
   // "Must I archive this?", "Archiveren?": the item is in the context (a URL, the chat thread) — when
   // the classifier reads a decision rather than a factual or outside question; without it, when every
   // word is known.
@@ -275,7 +277,7 @@ function asksTerm(a: Analysis, itemCue: boolean): boolean {
 
 /** "Wat moeten we doen?", "What should we do now?", "Wat nu?" */
 const WHAT_TO_DO =
-  /\b(?:wat\s+(?:moet|moeten|kan|kunnen|zal|zullen)\s+(?:ik|we|wij|je)\s+(?:nu\s+|daarmee\s+|hiermee\s+)?doen|what\s+(?:should|must|can|do)\s+(?:i|we)\s+(?:now\s+)?do|wat\s+nu|what\s+now)\b/i;
+  /\b(?:wat\s+(?:moet|moeten|kan|kunnen|zal|zullen)\s+(?:ik|we|wij|je)\s+(?:nu\s+|daarmee\s+|hiermee\s+)?doen|wat\s+doen\s+(?:we|wij|ik)\s+(?:daar|daarmee|hiermee|ermee)|what\s+(?:should|must|can|do)\s+(?:i|we)\s+(?:now\s+)?do|wat\s+nu|what\s+now)\b/i;
 
 /** The question says something of keeping, deleting or changing the item, or of a deciding circumstance. */
 function aboutKeeping(a: Analysis, f: Facts): boolean {
@@ -516,19 +518,64 @@ function infoAnswer(
     e.rules.includes('R16') && facts.orgKind !== null
       ? [transferText(facts)[lang], e.answer[lang]]
       : [e.answer[lang]];
-  if (next && next.doc.kind === 'entry' && next.score >= top.score * 0.8)
+  // "Which law makes a tweet a record? And which article holds the duty of care?": two questions, two
+  // entries — the second answered too, not only named.
+  const also = secondQuestion([...context.map((c) => c.text), a.text], e, idx, generic, sure);
+  if (also) parts.push(also.answer[lang]);
+  else if (next && next.doc.kind === 'entry' && next.score >= top.score * 0.8)
     parts.push(`${SEE_ALSO[lang]} ${next.doc.entry.title[lang]}`);
-  if (e.inference) parts.push(INFERENCE_NOTE[lang]);
+  if (e.inference || also?.inference) parts.push(INFERENCE_NOTE[lang]);
   return {
     verdict: 'info',
     answer: parts.join(' '),
     language: lang,
-    rules: e.rules,
-    sources: e.sources,
-    inference: e.inference,
-    entries: [e.id],
+    rules: also ? [...new Set([...e.rules, ...also.rules])] : e.rules,
+    sources: mergeSources(e.sources, also?.sources ?? []),
+    inference: e.inference || (also?.inference ?? false),
+    entries: also ? [e.id, also.id] : [e.id],
     facts,
   };
+}
+
+/**
+ * A message that asks twice ("…? And …?"): the entry another of its questions meets on its own, when that
+ * is a different guidance entry than the one answering the message as a whole.
+ */
+function secondQuestion(
+  texts: string[],
+  e: Entry,
+  idx: Index,
+  generic: Set<string>,
+  sure: boolean,
+): Entry | undefined {
+  const asks = texts.flatMap((t) => sentences(t)).filter((s) => s.endsWith('?'));
+  if (asks.length < 2) return undefined;
+  for (const ask of asks) {
+    // "And what is a selectielijst?": the question without the conjunction that joins it to the first
+    const one = analyse(ask.replace(/^(?:and|en|also|ook|plus|or|of|but|maar)\s+/i, ''));
+    const hit = answering(
+      idx,
+      queryTerms(one),
+      generic,
+      one.matches.map((m) => m.concept),
+      sure,
+    )?.[0];
+    if (hit?.doc.kind === 'entry' && hit.doc.entry.id !== e.id) return hit.doc.entry;
+  }
+  return undefined;
+}
+
+/** The sources of two entries, primary law first, at most three (each entry keeps its first). */
+function mergeSources(first: Source[], second: Source[]): Source[] {
+  const seen = new Set<string>();
+  const unique = [...first, ...second].filter((s) => !seen.has(s.url) && seen.add(s.url));
+  const law = unique.filter(isPrimaryLaw);
+  const guidance = unique.filter((s) => !isPrimaryLaw(s));
+  const picked = [...law, ...guidance].slice(0, 3);
+  // the second entry's own first source, when none of its sources made it
+  const own = second.find((s) => picked.some((p) => p.url === s.url));
+  if (!own && second[0] && picked.length === 3 && !picked.includes(second[0])) picked[2] = second[0];
+  return picked;
 }
 
 /** Answers one question about archiving government social media. */

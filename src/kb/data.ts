@@ -384,6 +384,13 @@ export const DATA: DataList[] = [
       'gaming authority',
       'kiesraad',
       'electoral council',
+      // Hoge Colleges van Staat besides the Raad van State (organisaties.overheid.nl)
+      'nationale ombudsman',
+      'national ombudsman',
+      'ombudsman',
+      'kinderombudsman',
+      'algemene rekenkamer',
+      'court of audit',
       // posts abroad of the Ministry of Foreign Affairs
       'ambassade',
       'ambassades',

@@ -723,10 +723,13 @@ function orgOwnsAccount(r: Reading): boolean {
   const orgs = a.matches.filter((m) => m.concept === 'org');
   return a.matches.some((acc) => {
     if (acc.concept !== 'accountNoun') return false;
-    const possessive = orgs.some(
-      (o) =>
-        (o.end === acc.start || (o.end + 1 === acc.start && tokenAt(o.end) === 's')) && o.concept === 'org',
-    );
+    // "the ministry's account", "the ombudsman's own page"
+    const possessive = orgs.some((o) => {
+      let j = o.end;
+      if (tokenAt(j) === 's') j++;
+      if (tokenAt(j) === 'own' || tokenAt(j) === 'eigen') j++;
+      return j === acc.start;
+    });
     let i = acc.end;
     if (!OF.has(tokenAt(i) ?? '')) return possessive;
     i++;
@@ -739,9 +742,9 @@ function orgOwnsAccount(r: Reading): boolean {
 function readAccount(r: Reading, f: Facts): void {
   const { a, all, has, near, govPersons } = r;
   // "niet op een persoonlijk account", "not on a personal account": said to rule it out.
-  const privAccountByMod = r.privateMods.some(
-    (m) => near(m, ['accountNoun', 'platform'], 3) && !r.negated(m),
-  );
+  // "the ombudsman's own page", "de eigen pagina van de ombudsman": an organisation's own account
+  const privAccountByMod =
+    !orgOwnsAccount(r) && r.privateMods.some((m) => near(m, ['accountNoun', 'platform'], 3) && !r.negated(m));
   // "ons eigen account" is the organisation's own account, not a private one.
   const privAccount = all('privAccount').some(
     (m) => !a.matches.some((o) => o.concept === 'possOrg' && o.end === m.start) && !r.negated(m),
@@ -1059,7 +1062,7 @@ const CLAUSE_TAIL = new Set([
 
 /** What makes a chat message needed for the record (R6, ACOI): an agreement, a promise, a decision. */
 const NEEDED =
-  /\b(afspraak|afspraken|afgesproken|toezegging|toezeggingen|toegezegd|besluit|besluiten|besloten|beslissing|beslissingen|beslist|agreement|agreements|agreed|promise|promised|commitment|committed|decision|decisions|decided|instructie|instructies|instruction|instructions|opdracht gegeven|akkoord)\b/;
+  /\b(afspraak|afspraken|afgesproken|toezegging|toezeggingen|toegezegd|beloofd|beloofde|belooft|belofte|besluit|besluiten|besloten|beslissing|beslissingen|beslist|agreement|agreements|agreed|promise|promised|commitment|committed|decision|decisions|decided|instructie|instructies|instruction|instructions|opdracht gegeven|akkoord)\b/;
 
 /** Those a public service answers (not the press or a company asking for background). */
 const CITIZENS =

@@ -845,6 +845,10 @@ export const LEXICON: LexiconGroup[] = [
       'procederen',
       'procedeerde',
       'kort geding',
+      'lopende procedure',
+      'procedure tegen',
+      'pending proceedings',
+      'pending case',
     ],
   },
   {

@@ -51,12 +51,14 @@ export type SetName =
   | 'dev4'
   | 'dev5'
   | 'dev6'
+  | 'dev7'
   | 'heldout'
   | 'fresh'
   | 'blind'
   | 'check'
   | 'blind2'
-  | 'blind3';
+  | 'blind3'
+  | 'blind4';
 export const SETS: SetName[] = [
   'tuning',
   'dev',
@@ -65,15 +67,17 @@ export const SETS: SetName[] = [
   'dev4',
   'dev5',
   'dev6',
+  'dev7',
   'heldout',
   'fresh',
   'blind',
   'check',
   'blind2',
   'blind3',
+  'blind4',
 ];
 /** Sets whose misses are never listed (--verbose included), so that nobody tunes on them: every held-out set. */
-const SEALED: SetName[] = ['heldout', 'fresh', 'blind', 'check', 'blind2', 'blind3'];
+const SEALED: SetName[] = ['heldout', 'fresh', 'blind', 'check', 'blind2', 'blind3', 'blind4'];
 export const VERDICTS: Verdict[] = ['archive', 'do-not-archive', 'depends', 'info', 'unknown'];
 const DIR = path.dirname(fileURLToPath(import.meta.url));
 
@@ -287,6 +291,7 @@ async function main(args: string[]): Promise<void> {
     dev4: 'fourth development set, English first (written blind from the legal framework, 2026-11-26, before it ran; tuned on)',
     dev5: 'fifth development set (written blind from the legal framework, 2026-11-26 15:37, before it ran; tuned on)',
     dev6: 'sixth development set, English first, chat style (written blind from the legal framework, 2026-11-26, before it ran; tuned on)',
+    dev7: 'seventh development set (written blind from the legal framework, 2026-11-26 17:11, before it ran; tuned on)',
     heldout: 'held-out set (written with the tuning set)',
     fresh: 'fresh held-out set (written from the legal framework, 2026-11-26)',
     blind: 'blind held-out set (written from the legal framework, 2026-11-26, never inspected)',
@@ -295,6 +300,8 @@ async function main(args: string[]): Promise<void> {
       'second blind held-out set (written from the legal framework, 2026-11-26 15:34, by an engineer who saw no code and no set; never inspected)',
     blind3:
       'third blind held-out set (written from the legal framework, 2026-11-26 16:45, after the dev3–dev6 mechanisms, by an engineer who saw no code, no set and no docs/kb.md; never inspected)',
+    blind4:
+      'fourth blind held-out set (written from the legal framework, 2026-11-26 17:10, by an engineer who saw no code, no set and no docs; never inspected)',
   };
   for (const set of sets) {
     const cases = loadCases(set);
