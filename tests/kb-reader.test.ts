@@ -780,7 +780,11 @@ describe('mechanisms found with the third and fourth development sets (eval-dev3
   });
 
   it('a negated hold, private account or personal device says the opposite', () => {
-    expect(facts('Er loopt geen Woo-verzoek. Mogen de oude tweets van de gemeente weg?').hold).not.toBe(true);
+    expect(facts('Er loopt geen Woo-verzoek. Mogen de oude tweets van de gemeente weg?').hold).toBe(false);
+    // said, so the follow-up does not ask it again
+    expect(
+      ask('Er loopt geen Woo-verzoek. Mogen de oude tweets van de gemeente weg?').followUp,
+    ).toBeUndefined();
     expect(facts('Er loopt een Woo-verzoek. Mogen de oude tweets van de gemeente weg?').hold).toBe(true);
     expect(
       ask(

@@ -989,6 +989,7 @@ function readStateAndIntent(r: Reading, f: Facts): void {
     f.intent = 'delete';
   // "there's no Woo request or anything like that", "er loopt geen Woo-verzoek": no hold.
   if (all('hold').some((m) => !r.negated(m)) || WOO_REQUEST.test(r.text)) f.hold = true;
+  else if (all('hold').some((m) => r.negated(m))) f.hold = false; // said, so not asked again
   // a bare "anyway" relies on the platform only when one is named or said: "they are on Facebook anyway",
   // "it is on the platform itself anyway"; a participle that is what the asker wants ("moet de oude tekst
   // ook bewaard worden?") is no reliance. Said in the same sentence: in "can we throw away the old FB posts?
