@@ -25,7 +25,7 @@ import {
 import { type Decision, decide, RULES, transferText } from './rules.ts';
 import { focus, sentences } from './scope.ts';
 import { fold, stem, words } from './text.ts';
-import { firstSentence, isPrimaryLaw, pickSources } from './verdict.ts';
+import { firstSentence, limitSources, pickSources } from './verdict.ts';
 
 export type Verdict = 'archive' | 'do-not-archive' | 'depends' | 'info' | 'unknown';
 
@@ -567,11 +567,7 @@ function secondQuestion(
 
 /** The sources of two entries, primary law first, at most three (each entry keeps its first). */
 function mergeSources(first: Source[], second: Source[]): Source[] {
-  const seen = new Set<string>();
-  const unique = [...first, ...second].filter((s) => !seen.has(s.url) && seen.add(s.url));
-  const law = unique.filter(isPrimaryLaw);
-  const guidance = unique.filter((s) => !isPrimaryLaw(s));
-  const picked = [...law, ...guidance].slice(0, 3);
+  const picked = limitSources([...first, ...second], 3);
   // the second entry's own first source, when none of its sources made it
   const own = second.find((s) => picked.some((p) => p.url === s.url));
   if (!own && second[0] && picked.length === 3 && !picked.includes(second[0])) picked[2] = second[0];

@@ -236,7 +236,14 @@ export function isPrimaryLaw(s: Source): boolean {
 export function pickSources(d: Decision, entrySources: Source[], max: number): Source[] {
   const primary = d.hits.find((h) => h.id === d.primary);
   const others = d.hits.filter((h) => h !== primary);
-  const ordered = [...(primary?.sources ?? []), ...others.flatMap((h) => h.sources), ...entrySources];
+  return limitSources(
+    [...(primary?.sources ?? []), ...others.flatMap((h) => h.sources), ...entrySources],
+    max,
+  );
+}
+
+/** Sources without repeats, primary law first (leaving room for guidance when there is some), at most `max`. */
+export function limitSources(ordered: readonly Source[], max: number): Source[] {
   const seen = new Set<string>();
   const unique = ordered.filter((s) => !seen.has(s.url) && seen.add(s.url));
   const law = unique.filter(isPrimaryLaw);
