@@ -953,3 +953,96 @@ describe('mechanisms found with the third and fourth development sets (eval-dev3
     expect(facts('De tweets staan toch nog gewoon op X. Moeten we ze archiveren?').elsewhere).toBe(true);
   });
 });
+
+describe('mechanisms found with the eighth development set (eval-dev8.yaml)', () => {
+  it('a stem of three letters matches a term only when the word starts like it ("zones" is no "zoon")', () => {
+    const matched = (q: string) => analyse(q).matches.map((m) => m.concept);
+    expect(matched('The council mapped the new parking zones.')).not.toContain('ptNo');
+    expect(matched('Mijn zonen zitten op voetbal.')).toContain('ptNo');
+    expect(matched('My sons play football.')).toContain('ptNo');
+  });
+
+  it('where the asker works is not who made the asker’s own item', () => {
+    const q =
+      'Ik werk bij het Kadaster en op mijn privé-Facebook staan alleen foto’s van mijn tuin. Niks over werk.';
+    expect(facts(q).author).toBeNull();
+    expect(facts(q).publicTask).toBe(false);
+    expect(ask(`${q} Moet dat gearchiveerd worden?`).verdict).toBe('do-not-archive');
+    const en =
+      'I work at the Kadaster and my private Facebook is only pictures of my garden, nothing about work.';
+    expect(ask(`${en} Do we archive that?`).verdict).toBe('do-not-archive');
+    // "we" of the same organisation still posts as the organisation
+    expect(
+      facts('Ik werk bij het Kadaster. We hebben een video geplaatst over de nieuwe kaart.').author,
+    ).toBe('organisation');
+  });
+
+  it('a party or a plan said of private life is neither politics nor work', () => {
+    const q = 'My brother sent me his birthday party plans on WhatsApp on my work phone. Keep it?';
+    expect(facts(q).publicTask).toBe(false);
+    expect(ask(q).verdict).toBe('do-not-archive');
+    expect(
+      facts('Mijn moeder appte me de plannen voor haar verjaardag op mijn werktelefoon.').publicTask,
+    ).toBe(false);
+    // a party's plans are still party politics, a ministry's plans work
+    expect(facts('De minister deelde de plannen van haar partij.').publicTask).toBe(false);
+    expect(facts('Het ministerie plaatste de plannen voor de nieuwe snelweg.').publicTask).toBe(true);
+  });
+
+  it('a negated reply is no reply; a visitor is a third party', () => {
+    const q =
+      'Een voorbijganger maakte een video van de ingang van ons stadhuis en zette die op zijn eigen YouTube. Wij hebben er niet op gereageerd. Archiveren?';
+    expect(facts(q).content).toBe('post');
+    expect(facts(q).author).toBe('third-party');
+    expect(ask(q).verdict).toBe('do-not-archive');
+  });
+
+  it('an account also used for private things is hybrid; what the item says decides', () => {
+    const q =
+      'Our alderman posts on his own Instagram, which he also uses for private things, why the council decided to close the pool. Must we capture that?';
+    expect(facts(q).account).toBe('hybrid');
+    expect(facts(q).publicTask).toBe(true);
+    expect(ask(q).verdict).toBe('archive');
+    expect(facts('Op zijn eigen naam heeft hij een X-account.').publicTask).toBeNull();
+  });
+
+  it('what the organisation decided or approved is work', () => {
+    expect(facts('A post on why the water board approved the new dike plan.').publicTask).toBe(true);
+    expect(facts('Een post over waarom de gemeente heeft besloten de markt te verplaatsen.').publicTask).toBe(
+      true,
+    );
+    // criticised, not deciding
+    expect(facts('A citizen criticises the municipality on X.').publicTask).not.toBe(true);
+  });
+
+  it('"it is all on the website anyway" relies on being kept elsewhere', () => {
+    expect(facts('We want to wipe the old posts. It is all on our website anyway.').elsewhere).toBe(true);
+    expect(facts('We willen de oude posts wissen. Staat toch allemaal ook op onze site.').elsewhere).toBe(
+      true,
+    );
+    // "anyway" about something else is no reliance
+    expect(facts('Can we delete the old posts? They are outdated anyway.').elsewhere).toBeNull();
+  });
+
+  it('deleting something made days ago cannot be a lawful destruction: archive it first', () => {
+    const q = 'We posted the council meeting livestream on Facebook yesterday. Can we take it down now?';
+    expect(facts(q).recent).toBe(true);
+    expect(ask(q).verdict).toBe('archive');
+    expect(ask('Mogen we de video van vanochtend op ons YouTube-kanaal verwijderen?').verdict).toBe(
+      'archive',
+    );
+    // old posts still depend on the term and holds
+    expect(ask('Mogen we de posts van onze Facebookpagina uit 2016 verwijderen?').verdict).toBe('depends');
+  });
+
+  it('personal data as the ground for removal is a privacy ground: keep the archived copy', () => {
+    const q =
+      'Can we delete our post with the photo of the found bike? The licence plate of the car behind it is visible.';
+    expect(ask(q).verdict).toBe('archive');
+    expect(ask('Mogen we de post met de foto weghalen, het kenteken staat erop?').verdict).toBe('archive');
+    // the Autoriteit Persoonsgegevens is a name, no ground
+    expect(
+      facts('Mogen we de oude posts van de Autoriteit Persoonsgegevens verwijderen?').erasure,
+    ).toBeNull();
+  });
+});

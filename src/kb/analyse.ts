@@ -164,6 +164,11 @@ function fits(p: Phrase, tokens: Token[], used: boolean[], i: number): boolean {
     const ok =
       !used[i + k] && (p.exact || STOPWORDS.has(tk.raw) ? tk.raw === p.words[k] : tk.stem === p.keys[k]);
     if (!ok) return false;
+    // A stem of three letters or fewer says little ("zones" and "zoon" both stem to "zon", "weet" and "wet"
+    // to "wet"): the word must also start like the term ("sons", "wetten") or the term like the word.
+    const w = p.words[k]!;
+    if (p.keys[k]!.length <= 3 && tk.raw !== w && !tk.raw.startsWith(w) && !w.startsWith(tk.raw))
+      return false;
   }
   return true;
 }

@@ -55,6 +55,11 @@ export interface Facts {
    * ordinary staff only then is it kept); false when the asker says it holds none.
    */
   needed: boolean | null;
+  /**
+   * Made only days ago ("gisteravond", "last night", "this morning"): no selectielijst term can have passed,
+   * so a wish to delete it cannot be a lawful destruction.
+   */
+  recent: boolean | null;
 }
 
 export const NO_FACTS: Facts = {
@@ -73,6 +78,7 @@ export const NO_FACTS: Facts = {
   orgKind: null,
   inOffice: null,
   needed: null,
+  recent: null,
 };
 
 /** The facts a question states explicitly, merged with facts given from elsewhere (those win). */
@@ -216,6 +222,9 @@ const PRIVACY_LAW = new Set([
   'privacyredenen',
   'privacy reasons',
 ]);
+/** Used for private things too: "waar hij ook privédingen op zet", "which she also uses for personal stuff". */
+const ALSO_PRIVATE =
+  /\b(also|ook|too)\b[^.?!;]{0,25}?\b(personal|private|prive|privedingen|privezaken|priveberichten|privespul|priveleven|private life|own stuff)\b/;
 /** Used for work now and then: the account serves both. */
 const MIXED =
   /\b(soms|af en toe|weleens|wel eens|regelmatig|ook voor|sometimes|occasionally|now and then|from time to time|also for|(?:also|ook)(?:\s+\w+){1,2}\s+(?:for|voor))\b[^.?!;]{0,30}\b(werk|werkzaamheden|work|zakelijk|business)\b/;
@@ -289,6 +298,14 @@ export function extractFacts(a: Analysis): Facts {
   // "gebruikt één account voor zowel zijn werk als zijn privéleven": work and private life both said of
   // an account make it hybrid too.
   const both = f.publicTask === null && taskSignals(r, f.inOffice === false, false).every((x) => x);
+  // "zijn eigen X-account, waar hij ook privédingen op zet", "which he also uses for personal stuff": an
+  // account used for private things too is hybrid; what this item is about still decides.
+  if (
+    (f.account === 'private' || f.account === null) &&
+    (r.has('accountNoun') || r.has('platform')) &&
+    ALSO_PRIVATE.test(r.text)
+  )
+    f.account = 'hybrid';
   if (
     (f.account === 'private' || f.account === null) &&
     ((f.publicTask === true && MIXED.test(r.text)) ||
@@ -379,8 +396,54 @@ function notALike(a: Analysis, m: Match): boolean {
   return LIKE_BEFORE.has(prev) || LIKE_AFTER.has(next);
 }
 
+const POSSESSIVES = new Set(
+  'de het een the a an haar zijn hun mijn je jouw her his their my your our ons onze'.split(' '),
+);
+
+/** Words that make "party" a celebration, not a political party: "birthday party", "tuinfeest". */
+const CELEBRATION = new Set(
+  'birthday dinner garden tea surprise christmas kerst leaving farewell pool house'.split(' '),
+);
+
+/**
+ * A party or a work word said of private life ("birthday party plans", "holiday plans"): the private word
+ * before it decides what it is, so neither a political party nor work.
+ */
+function privatelyQualified(a: Analysis, m: Match): boolean {
+  if (m.concept !== 'party' && m.concept !== 'ptYes') return false;
+  const sentence = a.tokens[m.start]!.sentence;
+  const prev = a.tokens[m.start - 1];
+  if (!prev || prev.sentence !== sentence) return false;
+  if (m.concept === 'party' && CELEBRATION.has(prev.raw)) return true;
+  const privateAt = (end: number) => a.matches.some((o) => o.concept === 'ptNo' && o.end === end);
+  if (privateAt(m.start)) return true;
+  // "de plannen voor haar verjaardagsfeest", "plans for his daughter's wedding"
+  if (m.concept === 'ptYes' && ['voor', 'for', 'van', 'of'].includes(a.tokens[m.end]?.raw ?? '')) {
+    let j = m.end + 1;
+    while (j < m.end + 3 && POSSESSIVES.has(a.tokens[j]?.raw ?? '')) j++;
+    const of = ['van', 'of'].includes(a.tokens[m.end]!.raw);
+    // … and a party's: "de plannen van haar partij", "the plans of his party" are party politics
+    const by = a.matches.find(
+      (o) => o.start === j && (o.concept === 'ptNo' || (of && o.concept === 'party')),
+    );
+    if (a.tokens[j]?.sentence === sentence && by) return true;
+  }
+  // "birthday party plans": one word between, itself a celebration ("party") or private
+  const gap = a.matches.find((o) => o.end === m.start && (o.concept === 'party' || o.concept === 'ptNo'));
+  return (
+    m.concept === 'ptYes' &&
+    gap !== undefined &&
+    (privateAt(gap.start) || CELEBRATION.has(a.tokens[gap.start - 1]?.raw ?? ''))
+  );
+}
+
 function reading(full: Analysis): Reading {
-  const a = { ...full, matches: full.matches.filter((m) => !(m.concept === 'like' && notALike(full, m))) };
+  const a = {
+    ...full,
+    matches: full.matches.filter(
+      (m) => !(m.concept === 'like' && notALike(full, m)) && !privatelyQualified(full, m),
+    ),
+  };
   const all = (c: Concept) => a.matches.filter((m) => m.concept === c);
   const persons = a.matches.filter((m) => RANK[m.concept] !== undefined && !adjectiveUse(a, m));
   const sentenceOf = (i: number) => a.tokens[i]?.sentence;
@@ -452,7 +515,7 @@ function contentType(r: Reading): ContentType | null {
   const order: [Concept, () => ContentType][] = [
     ['dm', () => 'dm'],
     ['webcare', () => 'webcare'],
-    ['reaction', () => reactionType(r, r.all('reaction')[0]!)],
+    ['reaction', () => reactionType(r, r.all('reaction').find((m) => !r.negated(m))!)],
     ['story', () => 'story'],
     ['profile', () => 'profile'],
     ['like', () => 'like'],
@@ -462,6 +525,8 @@ function contentType(r: Reading): ContentType | null {
   ];
   for (const [c, type] of order) {
     if (!r.has(c)) continue;
+    // "wij hebben er niet op gereageerd", "we never replied": no reply to speak of
+    if (c === 'reaction' && r.all(c).every((m) => r.negated(m))) continue;
     const t = type();
     if (t === 'post' && sentMessage(r)) return 'dm';
     return t === 'post' && sharedFrom(r) ? 'repost' : t;
@@ -632,7 +697,12 @@ function antecedentActor(r: Reading, item: Match, persons: Match[]): Match | und
 function author(r: Reading, content: ContentType | null): Author | null {
   const { a, govPersons } = r;
   // The person an item is about is not its author (except in a DM, where sender and receiver both count).
-  const persons = content === 'dm' ? r.persons : r.persons.filter((m) => !r.topics.has(m));
+  // "Ik werk bij RVO en op mijn privé-Instagram…", "my sister sent me … (I'm at UWV)": the asker's employer
+  // says where the asker works, not who made the asker's own item.
+  const employer = ownItem(r) ? employerOrgs(r) : new Set<Match>();
+  const persons = (content === 'dm' ? r.persons : r.persons.filter((m) => !r.topics.has(m))).filter(
+    (m) => !employer.has(m),
+  );
   // The person after an item is its author: "de tweets van de minister", "comments from the public",
   // "een reactie van de gemeente". (Not for pictures: "een foto van de minister" shows the minister.)
   // For a like, repost or reply, "een tweet van een inwoner" names whose post was liked or replied to, not
@@ -670,6 +740,38 @@ function author(r: Reading, content: ContentType | null): Author | null {
 }
 
 const FIRST_PERSON = new Set(['i', 'ik', 'we', 'wij']);
+const WORK_AT = new Set('werk werken zit zitten ben am m work works working are re'.split(' '));
+const AT = new Set(['bij', 'at', 'for', 'with', 'voor', 'op']);
+
+/** "ik werk bij", "I work at/for": the verb says where the asker works, not what the item is about. */
+function workAt(r: Reading, m: Match): boolean {
+  return (
+    (m.text === 'werk' || m.text === 'work') &&
+    FIRST_PERSON.has(r.tokenAt(m.start - 1) ?? '') &&
+    AT.has(r.tokenAt(m.end) ?? '')
+  );
+}
+
+/** Organisations named as where the asker works: "ik werk bij RVO", "I'm at UWV", "I'm with a police team". */
+function employerOrgs(r: Reading): Set<Match> {
+  const { a } = r;
+  const out = new Set<Match>();
+  for (const m of r.persons) {
+    if (m.concept !== 'org' && m.concept !== 'possOrg') continue;
+    const s = a.tokens[m.start]!.sentence;
+    const at = (i: number) => (a.tokens[i]?.sentence === s ? a.tokens[i]!.raw : '');
+    let i = m.start - 1;
+    for (let k = 0; k < 3 && (ARTICLES.has(at(i)) || (k > 0 && at(i) !== '' && !AT.has(at(i)))); k++) i--;
+    if (!AT.has(at(i)) || !WORK_AT.has(at(i - 1))) continue;
+    if (FIRST_PERSON.has(at(i - 2)) || FIRST_PERSON.has(at(i - 3))) out.add(m);
+  }
+  return out;
+}
+
+/** The item is the asker's own: "mijn privé-Instagram", "my work phone", "my sister sent me". */
+function ownItem(r: Reading): boolean {
+  return r.a.tokens.some((t) => t.raw === 'mijn' || t.raw === 'my' || t.raw === 'me' || t.raw === 'mij');
+}
 const DETERMINERS = new Set(
   'de het een die deze dat dit the a an that this those these our ons onze my mijn'.split(' '),
 );
@@ -839,7 +941,7 @@ function taskSignals(
   // "voordat ze in functie was": the office named in a time qualifier says nothing about the content.
   // A formal decision or permit is public-task content ("een vraag over de bouwvergunning").
   const yesM = [...r.all('ptYes'), ...r.all('formal')].filter(
-    (m) => within(m) && !(outsideOffice && OFFICE_WORDS.has(m.text)),
+    (m) => within(m) && !(outsideOffice && OFFICE_WORDS.has(m.text)) && !workAt(r, m),
   );
   // "zijn eigen beleidsterrein", "his own policy area": own work is no private content.
   const ownWork = (m: Match) => yesM.some((y) => y.start === m.end);
@@ -848,15 +950,60 @@ function taskSignals(
   const noM = [
     ...r.all('ptNo').filter((m) => !(byOrganisation && PRIVATE_LIFE.has(stems(m.text)))),
     ...r.privateMods.filter(
-      (m) => !r.near(m, ['accountNoun', 'platform', 'privAccount'], 3) && !ownWork(m) && !ofDevice(r, m),
+      (m) =>
+        !r.near(m, ['accountNoun', 'platform', 'privAccount'], 3) &&
+        !ownWork(m) &&
+        !ofDevice(r, m) &&
+        // "op eigen naam", "under her own name": the account's name, not what is posted
+        !NAMES.has(r.tokenAt(m.end) ?? '') &&
+        !alsoPrivate(r, m),
     ),
   ].filter(within);
   // A party's content shared by someone in office is party-political ("campagnebericht van zijn partij").
   const party = r.govPersons.length > 0 && r.has('party');
   // "from her personal phone, not the work one": the device, not the content.
   const no = noM.some((m) => !r.negated(m)) || yesM.some((m) => r.negated(m) && !ofDevice(r, m)) || party;
-  const yes = yesM.some((m) => !r.negated(m)) || noM.some((m) => r.negated(m) && m.concept === 'ptNo');
+  const yes =
+    yesM.some((m) => !r.negated(m)) ||
+    noM.some((m) => r.negated(m) && m.concept === 'ptNo') ||
+    governmentDecides(r, within);
   return [yes, no];
+}
+
+const NAMES = new Set(['naam', 'name', 'titel', 'title']);
+
+/** "which he also uses for personal stuff": said of the account (hybrid), not of this item. */
+function alsoPrivate(r: Reading, m: Match): boolean {
+  const { a } = r;
+  const s = a.tokens[m.start]!.sentence;
+  const also = a.tokens.some(
+    (t, i) => i < m.start && i >= m.start - 4 && t.sentence === s && ['also', 'ook'].includes(t.raw),
+  );
+  const account = a.matches.some(
+    (o) =>
+      (o.concept === 'accountNoun' || o.concept === 'platform') &&
+      o.end <= m.start &&
+      a.tokens[o.start]!.sentence === s,
+  );
+  return also && account;
+}
+
+/** Decisions the organisation or an office-holder takes: what they "agreed", "besloten", "approved". */
+const DECIDE = new Set(
+  'agreed agrees decided decides approved approves adopted adopts chose ingestemd instemt instemde stemde besloten besluit besloot goedgekeurd keurde vastgesteld stelde aangenomen gekozen koos'.split(
+    ' ',
+  ),
+);
+
+/** "why the province agreed to the new wind zones", "waarom de provincie heeft ingestemd met": work. */
+function governmentDecides(r: Reading, within: (m: Match) => boolean): boolean {
+  const { a } = r;
+  return r.persons.some((p) => {
+    // also as the topic: "a post about why the municipality decided …" is about its work
+    if (!['org', 'possOrg', 'bewinds', 'top'].includes(p.concept) || !within(p)) return false;
+    const s = a.tokens[p.start]!.sentence;
+    return a.tokens.slice(p.end, p.end + 3).some((t) => t.sentence === s && DECIDE.has(t.raw));
+  });
 }
 
 /** Devices: "her personal phone", "zijn privételefoon", "the work one" (after a device). */
@@ -878,7 +1025,7 @@ function ofDevice(r: Reading, m: Match): boolean {
 
 /** "staan toch al in het archief van X", "zit al in ons systeem": it is kept somewhere already. */
 const STORED_ALREADY =
-  /\b(staat|staan|stond|stonden|zit|zitten|zat|zaten)\b[^.?!;]{0,25}?\b(al|toch al|ook al|toch ook|toch)(?:\s+(?:nog|gewoon|wel|allemaal)){0,2}\s+(in|op|bij)\b/;
+  /\b(staat|staan|stond|stonden|zit|zitten|zat|zaten)\b[^.?!;]{0,25}?\b(al|toch al|ook al|toch ook|toch)(?:\s+(?:nog|gewoon|wel|allemaal|ook)){0,2}\s+(in|op|bij)\b/;
 
 /**
  * "Volgens onze selectielijst mogen ze na vijf jaar vernietigd worden. Moeten ze langer bewaard blijven?":
@@ -997,11 +1144,13 @@ function readStateAndIntent(r: Reading, f: Facts): void {
   const sentenceOf = (i: number) => r.a.tokens[i]?.sentence;
   const platformSaid = (m: Match) =>
     r.a.matches.some((p) => p.concept === 'platform' && sentenceOf(p.start) === sentenceOf(m.start)) ||
-    r.a.tokens.some((t) => t.raw === 'platform' && t.sentence === sentenceOf(m.start));
+    r.a.tokens.some((t) => SITES.has(t.raw) && t.sentence === sentenceOf(m.start)) ||
+    r.a.matches.some((p) => p.concept === 'webpage' && sentenceOf(p.start) === sentenceOf(m.start));
   if (r.all('elsewhere').some((m) => (m.text !== 'anyway' || platformSaid(m)) && !wished(r, m)))
     f.elsewhere = true;
   if (STORED_ALREADY.test(r.text)) f.elsewhere = true;
   if (has('formal')) f.formal = true;
+  if (RECENT.test(r.text)) f.recent = true;
   // An answer to a citizen's question in a DM is the service process, as webcare is (R10): needed.
   if (NEEDED.test(r.text) || (f.content === 'dm' && CITIZENS.test(r.text) && ANSWERS.test(r.text)))
     f.needed = true;
@@ -1028,7 +1177,11 @@ function readStateAndIntent(r: Reading, f: Facts): void {
   });
   // Removal asked on the grounds of the AVG is an erasure request: "op grond van de AVG verwijderen",
   // "vraagt op grond van de AVG om verwijdering".
-  const privacy = all('lawOther').filter((m) => PRIVACY_LAW.has(m.text));
+  const privacy: { start: number }[] = all('lawOther').filter((m) => PRIVACY_LAW.has(m.text));
+  // "we'd like to delete the post since his licence plate is visible": personal data as the ground
+  // (or in the sentence right after the removal: "Can we delete it? The licence plate is visible.")
+  for (const m of all('personalData'))
+    privacy.push(m, ...(m.start > 0 ? [{ start: sentenceStart(toks, m.start) - 1 }] : []));
   const removal = [
     ...[...all('deleteIntent'), ...all('deleted')].map((d) => toks[d.start]?.sentence),
     ...toks.filter((t) => REMOVAL_NOUNS.has(t.raw)).map((t) => t.sentence),
@@ -1075,6 +1228,20 @@ const ANSWERS =
 const OUT_OF_ARCHIVE =
   /\b(?:asks?|asked|requests?|requested|wants?|wanted|demands?|demanded|vraagt|vroeg|verzoekt|eist|eiste|wil|wilde)\b[^.?!;]{0,80}?\b(?:remove|delete|erase|wipe|verwijderen|wissen|halen)\b[^.?!;]{0,30}?\b(?:from|uit)\s+(?:the|our|het|ons|t)\s+(?:archive|archief)\b|\b(?:asks?|asked|requests?|requested|wants?|wanted|demands?|demanded|vraagt|vroeg|verzoekt|eist|eiste|wil|wilde)\b[^.?!;]{0,80}?\b(?:uit|from)\s+(?:het|ons|t|the|our)\s+(?:archief|archive)(?:\s+\w+){0,2}?\s+(?:verwijderen|wissen|halen|gehaald|verwijderd)\b/;
 
+/** Made days ago: "gisteravond gestreamd", "posted it this morning", "vorige week geplaatst". */
+const RECENT =
+  /\b(gisteren|gisteravond|gistermiddag|gisterochtend|eergisteren|vanochtend|vanmorgen|vanmiddag|vannacht|vandaag|zojuist|net geplaatst|net gepost|vorige week|afgelopen week|deze week|yesterday|last night|this morning|this afternoon|earlier today|today|just posted|last week|this week|a few days ago|een paar dagen geleden|paar dagen terug)\b/;
+
+/** Where else a thing can be: "it's on the platform anyway", "it's all on rijksoverheid.nl anyway". */
+const SITES = new Set(['platform', 'nl', 'com', 'org', 'eu', 'website', 'site', 'intranet', 'webpagina']);
+
+/** The index of the first token of the sentence token i is in. */
+function sentenceStart(toks: Token[], i: number): number {
+  let j = i;
+  while (j > 0 && toks[j - 1]!.sentence === toks[i]!.sentence) j--;
+  return j;
+}
+
 /** Nouns of removal: with a privacy law in the sentence, a request for erasure. */
 const REMOVAL_NOUNS = new Set(['verwijdering', 'removal', 'deletion', 'wissing']);
 
@@ -1096,7 +1263,13 @@ export function readerWords(): string[] {
     REPLY_VERBS,
     CLOSE,
     REMOVAL_NOUNS,
+    DECIDE,
+    WORK_AT,
+    CELEBRATION,
+    NAMES,
   ];
-  const fromPatterns = [...OUTSIDE_OFFICE, MIXED].flatMap((re) => re.source.match(/[a-z]{4,}/g) ?? []);
+  const fromPatterns = [...OUTSIDE_OFFICE, MIXED, ALSO_PRIVATE, RECENT].flatMap(
+    (re) => re.source.match(/[a-z]{4,}/g) ?? [],
+  );
   return [...new Set([...sets.flatMap((x) => [...x]), ...fromPatterns])].filter((w) => /^[a-z]+$/.test(w));
 }

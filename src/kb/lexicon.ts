@@ -41,6 +41,8 @@ export type Concept =
   | 'formal'
   | 'hotspot'
   | 'erasure'
+  /** Personal data an item shows (a licence plate, a phone number): as a ground for removal, a privacy ground. */
+  | 'personalData'
   | 'ptYes'
   | 'ptNo'
   | 'platform'
@@ -238,6 +240,16 @@ export const LEXICON: LexiconGroup[] = [
       'customers',
       'bezoeker',
       'bezoekers',
+      'visitor',
+      'visitors',
+      'voorbijganger',
+      'voorbijgangers',
+      'passer-by',
+      'passers-by',
+      'omstander',
+      'omstanders',
+      'bystander',
+      'bystanders',
       'iemand anders',
       'someone else',
       'others',
@@ -968,6 +980,31 @@ export const LEXICON: LexiconGroup[] = [
     ],
   },
   {
+    concept: 'personalData',
+    terms: [
+      'kenteken',
+      'kentekens',
+      'nummerbord',
+      'nummerborden',
+      'licence plate',
+      'license plate',
+      'number plate',
+      'licence plates',
+      'license plates',
+      'number plates',
+      'persoonsgegevens',
+      'personal data',
+      'personal details',
+      'burgerservicenummer',
+      'bsn',
+      'telefoonnummer',
+      'phone number',
+      'woonadres',
+      'huisadres',
+      'home address',
+    ],
+  },
+  {
     concept: 'erasure',
     terms: [
       'removal request',
@@ -1162,6 +1199,7 @@ export const LEXICON: LexiconGroup[] = [
       'dochter',
       'daughter',
       'zoon',
+      'zonen',
       'son',
       'kinderen',
       'children',

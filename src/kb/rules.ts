@@ -220,6 +220,10 @@ const T = {
     nl: 'Van het platform halen mag pas nadat het bericht is gearchiveerd. Het archiefexemplaar zelf mag alleen worden vernietigd volgens de selectielijst, met een verklaring van vernietiging (Archiefwet art. 3 en 5). Dat geldt ook voor het leegmaken of hernoemen van een account, bijvoorbeeld bij een kabinetswissel.',
     en: 'Taking it off the platform is only allowed once it has been archived. The archived copy itself may only be destroyed under the selectielijst, with a destruction record (verklaring van vernietiging; Archiefwet art. 3 and 5). The same goes for clearing or renaming an account, for example at a change of cabinet.',
   },
+  R7recent: {
+    nl: 'Iets van een paar dagen oud kan geen bewaartermijn van de selectielijst hebben uitgediend: archiveer het dus eerst; daarna mag het van het platform.',
+    en: 'Something a few days old cannot have reached the end of any retention period in the selectielijst: so archive it first; after that it may come off the platform.',
+  },
   R7elsewhere: {
     nl: '"Het staat nog op het platform" of "het is elders vastgelegd" is geen grond om niet te archiveren: de Archiefwet kent die grond niet, stelde de Inspectie in oktober 2022 vast. Het platform kan het bericht elk moment wijzigen of verwijderen.',
     en: '"It is still on the platform" or "it is recorded elsewhere" is no ground for not archiving: the Archiefwet has no such ground, the Inspectie found in October 2022. The platform can change or remove the post at any time.',
@@ -455,6 +459,12 @@ function overridingRules({ f, add, done }: Deciding): Decision | undefined {
   const privateOnly =
     f.publicTask === false && ['private', 'hybrid', 'civil-servant'].includes(f.account ?? '');
   if (f.intent === 'delete' && !privateOnly) {
+    // Made days ago: no term of the selectielijst has passed, so it must be kept (archived first).
+    if (f.recent) {
+      add('R7', join(T.R7delete, T.R7recent));
+      add('R1', T.R1);
+      return done('archive', 'R7');
+    }
     add('R7', T.R7delete);
     add('R8', T.R8);
     return done('depends', 'R7', f.hold === false ? undefined : FOLLOW_UPS.hold);

@@ -52,13 +52,15 @@ export type SetName =
   | 'dev5'
   | 'dev6'
   | 'dev7'
+  | 'dev8'
   | 'heldout'
   | 'fresh'
   | 'blind'
   | 'check'
   | 'blind2'
   | 'blind3'
-  | 'blind4';
+  | 'blind4'
+  | 'blind5';
 export const SETS: SetName[] = [
   'tuning',
   'dev',
@@ -68,6 +70,7 @@ export const SETS: SetName[] = [
   'dev5',
   'dev6',
   'dev7',
+  'dev8',
   'heldout',
   'fresh',
   'blind',
@@ -75,9 +78,10 @@ export const SETS: SetName[] = [
   'blind2',
   'blind3',
   'blind4',
+  'blind5',
 ];
 /** Sets whose misses are never listed (--verbose included), so that nobody tunes on them: every held-out set. */
-const SEALED: SetName[] = ['heldout', 'fresh', 'blind', 'check', 'blind2', 'blind3', 'blind4'];
+const SEALED: SetName[] = ['heldout', 'fresh', 'blind', 'check', 'blind2', 'blind3', 'blind4', 'blind5'];
 export const VERDICTS: Verdict[] = ['archive', 'do-not-archive', 'depends', 'info', 'unknown'];
 const DIR = path.dirname(fileURLToPath(import.meta.url));
 
@@ -292,6 +296,7 @@ async function main(args: string[]): Promise<void> {
     dev5: 'fifth development set (written blind from the legal framework, 2026-11-26 15:37, before it ran; tuned on)',
     dev6: 'sixth development set, English first, chat style (written blind from the legal framework, 2026-11-26, before it ran; tuned on)',
     dev7: 'seventh development set (written blind from the legal framework, 2026-11-26 17:11, before it ran; tuned on)',
+    dev8: 'eighth development set, helpdesk traffic from all of government (written blind from the legal framework, 2026-11-26 18:21, before it ran; tuned on)',
     heldout: 'held-out set (written with the tuning set)',
     fresh: 'fresh held-out set (written from the legal framework, 2026-11-26)',
     blind: 'blind held-out set (written from the legal framework, 2026-11-26, never inspected)',
@@ -302,6 +307,8 @@ async function main(args: string[]): Promise<void> {
       'third blind held-out set (written from the legal framework, 2026-11-26 16:45, after the dev3–dev6 mechanisms, by an engineer who saw no code, no set and no docs/kb.md; never inspected)',
     blind4:
       'fourth blind held-out set (written from the legal framework, 2026-11-26 17:10, by an engineer who saw no code, no set and no docs; never inspected)',
+    blind5:
+      'fifth blind held-out set (written from the legal framework, 2026-11-26 18:21, by an engineer who saw no code, no set and no docs; never inspected)',
   };
   for (const set of sets) {
     const cases = loadCases(set);
