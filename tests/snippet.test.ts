@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/store/db.ts';
-import { ftsQuery } from '../src/store/queries.ts';
+import { ftsQuery, search } from '../src/store/queries.ts';
 import { queryPhrases, SNIPPET, type SnippetOptions, snippet, tokenize } from '../src/store/snippet.ts';
 import { insertVersions, scratchDb, seeded } from './helpers/search-db.ts';
 
@@ -246,5 +246,20 @@ describe('snippets, the same as snippet(version_fts, 0, «, », …, 16)', () =>
       compared++;
     }
     expect(compared).toBeGreaterThan(1500);
+  });
+
+  it("search() by relevance shows each hit's snippet as snippet() gives it for that version", async () => {
+    for (const q of ['kabinet', 'minister*', '"tweede kamer"', 'kabinet OR asiel', 'ministérie']) {
+      const page = await search(db, q, { sort: 'relevance', limit: 100 });
+      expect(page.hits.length, q).toBeGreaterThan(0);
+      for (const h of page.hits) {
+        const row = await db.get<{ fts: string }>(
+          `SELECT snippet(version_fts, 0, '«', '»', '…', 16) AS fts FROM version_fts
+           WHERE version_fts MATCH ? AND rowid = (SELECT id FROM version WHERE post_id = ? AND number = ?)`,
+          [ftsQuery(q), h.id, h.version],
+        );
+        expect(h.snippet, q).toBe(row!.fts.replace(/\s+/g, ' ').trim());
+      }
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { UsageError } from '../domain/errors.ts';
 import type { Db } from './db.ts';
 import { getAppraisal } from './knowledge.ts';
+import { queryPhrases, snippet } from './snippet.ts';
 
 export interface Evidence {
   file: string;
@@ -689,12 +690,11 @@ export async function search(
   if (!plan) return { hits: [], next: null, total: filters.after ? null : { count: 0, exact: true } };
   plan.listEntries = tuning.listEntries ?? WORD_LOOKUP_ENTRIES;
   const limit = filters.limit ?? 20;
-  const page =
-    sort === 'relevance'
-      ? await relevantPage(db, plan, limit, cursor)
-      : await newestPage(db, plan, limit, cursor, tuning.lookupCost ?? LOOKUP_COST);
+  // Relevance's rows come with what its hits show; newest first looks its hits up.
+  const ranked = sort === 'relevance' ? await relevantPage(db, plan, limit, cursor) : null;
+  const page = ranked ?? (await newestPage(db, plan, limit, cursor, tuning.lookupCost ?? LOOKUP_COST));
   const shown = page.rows.slice(0, limit);
-  const hits = await hitDetails(db, plan.match, shown, sort === 'relevance');
+  const hits = ranked ? rankedHits(plan.match, ranked.rows.slice(0, limit)) : await hitDetails(db, shown);
   const last = shown.at(-1);
   const more = page.rows.length > limit;
   const next = more && last ? (sort === 'relevance' ? `r${last.rank}:${last.vid}` : String(last.vid)) : null;
@@ -895,17 +895,24 @@ async function newerMatch(db: Db, match: string, r: { vid: number; post_id: numb
 
 /**
  * The SQL of a relevance page: bm25 over the newest window of matches, each post at its best
- * version, with the window's size (posts and versions) for the count.
+ * version, with the window's size (posts and versions) for the count; and, in the same statement, what
+ * each hit shows (its post and author by primary key, and its version's text, from which snippet.ts
+ * makes the snippet: no second pass through FTS5 for snippet()).
  */
 export function relevanceSql(plan: SearchPlan): { sql: string; params: unknown[] } {
   const inner = matchesSql(plan, 'rank');
   const n = inner.params.length;
   return {
-    sql: `SELECT vid, post_id, rank, posts, versions FROM (
-            SELECT *, count(*) OVER () AS posts, sum(n) OVER () AS versions FROM (
-              SELECT post_id, min(rank) AS rank, vid, count(*) AS n FROM (${inner.sql}) GROUP BY post_id))
-          WHERE rank > ?${n + 3} OR (rank = ?${n + 3} AND vid < ?${n + 4})
-          ORDER BY rank, vid DESC LIMIT ?${n + 5}`,
+    sql: `WITH page AS MATERIALIZED (
+            SELECT vid, post_id, rank, posts, versions FROM (
+              SELECT *, count(*) OVER () AS posts, sum(n) OVER () AS versions FROM (
+                SELECT post_id, min(rank) AS rank, vid, count(*) AS n FROM (${inner.sql}) GROUP BY post_id))
+            WHERE rank > ?${n + 3} OR (rank = ?${n + 3} AND vid < ?${n + 4})
+            ORDER BY rank, vid DESC LIMIT ?${n + 5})
+          SELECT page.*, ${HIT_COLUMNS}, v.text
+          FROM page CROSS JOIN version v ON v.id = page.vid CROSS JOIN post p ON p.id = v.post_id
+          LEFT JOIN account a ON a.id = p.account_id
+          ORDER BY page.rank, page.vid DESC`,
     params: inner.params,
   };
 }
@@ -917,7 +924,7 @@ async function relevantPage(
   cursor: { vid: number; rank: number } | null,
 ) {
   const { sql, params } = relevanceSql(plan);
-  const rows = await db.all<MatchRow & { posts: number; versions: number }>(sql, [
+  const rows = await db.all<MatchRow & HitRow & { posts: number; versions: number }>(sql, [
     ...params,
     Number.MAX_SAFE_INTEGER,
     RELEVANCE_WINDOW,
@@ -943,26 +950,6 @@ export const HIT_SQL = `SELECT v.id AS vid, ${HIT_COLUMNS}
   FROM version v CROSS JOIN post p ON p.id = v.post_id LEFT JOIN account a ON a.id = p.account_id
   WHERE v.id IN (SELECT value FROM json_each(?1))`;
 
-/**
- * What relevance hits show, snippets included, in one statement (FTS5 parses the query and, for a
- * prefix, merges every matching word's list once per statement, not once per hit). The hits' rowid
- * range goes to FTS5; the list itself is tested per row (`+`: not handed to FTS5 as one look-up
- * each). No bm25 here: its first call in a statement counts every row that holds each phrase.
- */
-export const RANKED_HIT_SQL = `SELECT f.rowid AS vid, ${HIT_COLUMNS}, snippet(version_fts, 0, '«', '»', '…', 16) AS snippet
-  FROM version_fts f CROSS JOIN version v ON v.id = f.rowid CROSS JOIN post p ON p.id = v.post_id
-  LEFT JOIN account a ON a.id = p.account_id
-  WHERE version_fts MATCH ?1 AND f.rowid >= ?2 AND f.rowid <= ?3 AND +f.rowid IN (SELECT value FROM json_each(?4))`;
-
-/**
- * The same, one FTS5 look-up per hit: for a phrase, whose scan over the hits' range would test the
- * positions of every row in it holding all the phrase's words (common words, mostly).
- */
-export const LOOKED_UP_HIT_SQL = `SELECT f.rowid AS vid, ${HIT_COLUMNS}, snippet(version_fts, 0, '«', '»', '…', 16) AS snippet
-  FROM json_each(?2) j CROSS JOIN version_fts f ON f.rowid = j.value CROSS JOIN version v ON v.id = f.rowid
-  CROSS JOIN post p ON p.id = v.post_id LEFT JOIN account a ON a.id = p.account_id
-  WHERE version_fts MATCH ?1`;
-
 interface HitRow {
   vid: number;
   id: number;
@@ -972,41 +959,37 @@ interface HitRow {
   created_at: string | null;
   status: string;
   number: number;
-  snippet?: string;
+  text?: string | null;
 }
 
-async function hitDetails(db: Db, match: string, rows: MatchRow[], ranked: boolean): Promise<SearchHit[]> {
+function hit(r: HitRow, snippet: string, rank?: number): SearchHit {
+  return {
+    id: r.id,
+    url: r.url,
+    platform: r.platform,
+    author: r.handle,
+    time: r.created_at,
+    status: r.status,
+    version: r.number,
+    snippet: snippet.replace(/\s+/g, ' ').trim(),
+    score: rank === undefined ? null : Number((-rank).toFixed(4)),
+  };
+}
+
+/** Relevance hits: their rows came with the ranking, each snippet made from its version's text. */
+function rankedHits(match: string, rows: (MatchRow & HitRow)[]): SearchHit[] {
+  const phrases = queryPhrases(match);
+  return rows.map((r) => hit(r, r.text ? snippet(r.text, phrases) : '', r.rank ?? 0));
+}
+
+/** Newest-first hits: their posts and authors by primary keys (the snippets came with the matches). */
+async function hitDetails(db: Db, rows: MatchRow[]): Promise<SearchHit[]> {
   if (!rows.length) return [];
-  const vids = rows.map((r) => r.vid);
-  // A phrase (a quoted part of two words or more), no prefix (a look-up would merge its words' lists).
-  const phrase = ranked && !match.includes('*') && (match.match(/"[^"]*"/g) ?? []).some((q) => /\s/.test(q));
-  const found = phrase
-    ? await db.all<HitRow>(LOOKED_UP_HIT_SQL, [match, JSON.stringify(vids)])
-    : ranked
-      ? await db.all<HitRow>(RANKED_HIT_SQL, [
-          match,
-          Math.min(...vids),
-          Math.max(...vids),
-          JSON.stringify(vids),
-        ])
-      : await db.all<HitRow>(HIT_SQL, [JSON.stringify(vids)]);
+  const found = await db.all<HitRow>(HIT_SQL, [JSON.stringify(rows.map((r) => r.vid))]);
   const byVid = new Map(found.map((r) => [r.vid, r]));
   return rows.flatMap((m) => {
     const r = byVid.get(m.vid);
-    if (!r) return [];
-    return [
-      {
-        id: r.id,
-        url: r.url,
-        platform: r.platform,
-        author: r.handle,
-        time: r.created_at,
-        status: r.status,
-        version: r.number,
-        snippet: (r.snippet ?? m.snippet ?? '').replace(/\s+/g, ' ').trim(),
-        score: ranked ? Number((-(m.rank ?? 0)).toFixed(4)) : null,
-      },
-    ];
+    return r ? [hit(r, m.snippet ?? '')] : [];
   });
 }
 

@@ -188,30 +188,51 @@ function codePointAt(text: string, i: number): number {
   return c;
 }
 
+/** ASCII letters and digits: the token characters below 128 (0 is never one). */
+const ASCII_TOKEN = new Uint8Array(128).map((_, c) => Number(/[0-9A-Za-z]/.test(String.fromCharCode(c))));
+
 /** Splits a text as version_fts's tokenizer does (fts5UnicodeTokenize). */
 export function tokenize(text: string): Tokens {
   const out: Tokens = { start: [], end: [], term: [] };
   let i = 0;
   while (i < text.length) {
-    const c = codePointAt(text, i);
-    if (!isTokenChar(c)) {
-      i += c > 0xffff ? 2 : 1;
+    const c = text.charCodeAt(i);
+    const cp = c < 128 ? c : codePointAt(text, i);
+    if (c < 128 ? !ASCII_TOKEN[c] : !isTokenChar(cp)) {
+      i += cp > 0xffff ? 2 : 1;
       continue;
     }
     const start = i;
-    let term = '';
+    let ascii = true;
     while (i < text.length) {
-      const d = codePointAt(text, i);
-      if (!(isTokenChar(d) || (d >= 128 && isDiacritic(d)))) break;
-      const f = fold(d);
-      if (f) term += String.fromCodePoint(f);
-      i += d > 0xffff ? 2 : 1;
+      const d = text.charCodeAt(i);
+      if (d < 128) {
+        if (!ASCII_TOKEN[d]) break;
+        i++;
+        continue;
+      }
+      const cp = codePointAt(text, i);
+      if (!(isTokenChar(cp) || isDiacritic(cp))) break;
+      ascii = false;
+      i += cp > 0xffff ? 2 : 1;
     }
     out.start.push(start);
     out.end.push(i);
-    out.term.push(term);
+    out.term.push(ascii ? text.slice(start, i).toLowerCase() : folded(text, start, i));
   }
   return out;
+}
+
+/** A token's folded form, code point by code point (a combining accent folds to nothing). */
+function folded(text: string, from: number, to: number): string {
+  let term = '';
+  for (let i = from; i < to; ) {
+    const cp = codePointAt(text, i);
+    const f = fold(cp);
+    if (f) term += String.fromCodePoint(f);
+    i += cp > 0xffff ? 2 : 1;
+  }
+  return term;
 }
 
 // --- The query's phrases ------------------------------------------------------------------------
