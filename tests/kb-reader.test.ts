@@ -1046,3 +1046,51 @@ describe('mechanisms found with the eighth development set (eval-dev8.yaml)', ()
     ).toBeNull();
   });
 });
+
+describe('more mechanisms found with the seventh and eighth development sets', () => {
+  it('a claim to check is a factual question, unless it is about keeping one item', () => {
+    expect(ask('Klopt het dat de Woo sinds 2022 geldt?').verdict).toBe('info');
+    expect(ask('Is it true that DMs fall outside the handreiking for social media?').verdict).toBe('info');
+    // about one item: the decision
+    expect(
+      ask(
+        'Communicatie zegt dat de livestream van de raadsvergadering niet bewaard hoeft te worden. Klopt dat?',
+      ).verdict,
+    ).not.toBe('info');
+  });
+
+  it('a question word second ("at what time", "in which") is no decision about an item', () => {
+    expect(ask('At what time should our ministry post on LinkedIn for the best reach?').verdict).toBe(
+      'unknown',
+    );
+  });
+
+  it('"without" reaches its noun phrase, not the verb after it', () => {
+    const q =
+      'An adviser without a management role promised a supplier in a LinkedIn DM that we would pay the invoice.';
+    expect(facts(q).publicTask).not.toBe(false);
+    expect(facts('Een post zonder enig verband met zijn werk.').publicTask).toBe(false);
+    expect(facts('A post without any link to his work.').publicTask).toBe(false);
+  });
+
+  it('the account run for the minister is the minister’s; "hebben we … geantwoord": we answered', () => {
+    const q =
+      'We beheren het account voor de staatssecretaris. Daarop hebben we een boze inwoner geantwoord.';
+    expect(facts(q).account).toBe('bewindspersoon');
+    expect(facts(q).content).toBe('webcare');
+    expect(ask(`${q} Bewaren?`).verdict).toBe('archive');
+  });
+
+  it("an office-holder's item about the organisation itself is work; an ambassador is a top official", () => {
+    const q =
+      'De wethouder zette op haar eigen Facebook een post over de opening van het nieuwe gemeentehuis.';
+    expect(facts(q).publicTask).toBe(true);
+    expect(facts('The ambassador sent a message on WhatsApp to her husband about dinner.').author).toBe(
+      'top-official',
+    );
+    expect(facts("The ambassador posted the new visa rules on the embassy's X.").account).toBe('corporate');
+    expect(analyse('We run the account for the minister.').matches.map((m) => m.concept)).not.toContain(
+      'ptNo',
+    );
+  });
+});

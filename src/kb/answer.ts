@@ -90,6 +90,29 @@ const DECIDE = new Set(
 );
 const WHAT_CLAUSE =
   /^(?:wat|what|wie|who|whatever)\b[^?]*,\s*(?:moet|moeten|mag|mogen|hoort|horen|must|should|do|does|is|are|belongs?)\b/i;
+/** Checking a claim: "Klopt het dat …", "Is het waar dat …", "Is it true that …", "… Is that correct?" */
+const CHECKS_CLAIM =
+  /(^|[.?!]\s*)(klopt het dat|is het waar dat|is het zo dat|klopt het nou dat|is it true that|is it correct that|is it right that|am i right that|am i right in thinking|is it the case that)\b|\b(klopt dat|klopt dit|klopt het|is dat zo|is dat waar|is that correct|is that right|is that true|is this correct|is this true)\s*\?\s*$/i;
+/** Words before an item that point at one item: "deze tweet", "onze post", "this reply". */
+// (not "dat", "that": in "klopt het dat …" they open the claim)
+const POINTERS = new Set('deze die dit onze ons mijn this these those our my'.split(' '));
+
+/** A claim to check, not one item's fate. */
+function checksClaim(a: Analysis, f: Facts): boolean {
+  // "De griffie zegt dat de livestream niet bewaard hoeft te worden. Klopt dat?": the claim is about
+  // keeping one item (named with an article), so it asks for the decision.
+  const keepsItem =
+    a.matches.some((m) => m.concept === 'archiveCue') &&
+    a.matches.some((m) => OBJECTS.includes(m.concept) && ARTICLES.has(a.tokens[m.start - 1]?.raw ?? ''));
+  return CHECKS_CLAIM.test(a.text) && !pointsAtItem(a) && !keepsItem && f.intent !== 'delete';
+}
+const ARTICLES = new Set(['de', 'het', 'the']);
+
+/** The question names one item with a demonstrative or possessive ("deze tweet", "our post"). */
+function pointsAtItem(a: Analysis): boolean {
+  return a.matches.some((m) => OBJECTS.includes(m.concept) && POINTERS.has(a.tokens[m.start - 1]?.raw ?? ''));
+}
+
 const WH = new Set(
   'wat welk welke wie wanneer waarom hoe hoeveel waar waarmee waardoor sinds what which who whom whose when why how where'.split(
     ' ',
@@ -222,6 +245,9 @@ function shape(a: Analysis, f: Facts, givenFacts: boolean, type: Prediction | nu
   if (wh && !(object && cue && WHAT_CLAUSE.test(a.text))) return 'info';
   // "Op grond van welke wet zijn onze berichten archiefbescheiden?", "… In welk bestandsformaat moet dat?"
   if (asksForThing(a)) return 'info';
+  // "Klopt het dat WhatsApp-berichten nooit onder de Wob vielen?", "Is it true that …?": a claim to check
+  // is a factual question — unless it is about one item ("Klopt het dat we deze tweet moeten bewaren?").
+  if (checksClaim(a, f)) return 'info';
   if ((has('lawOther') || has('erasure')) && has('applyVerb') && f.intent !== 'delete') return 'info';
   if (asksTerm(a, cue && object) && f.intent !== 'delete' && !f.hold) return 'info';
   if (cue && (object || givenFacts)) return 'decision';
@@ -624,10 +650,11 @@ export function ask(question: string, opts: AskOptions = {}): Answer {
   // No guidance entry answers it. When the calibrated classifier is sure it asks what to do with an item,
   // the rules decide it if the question names the item or a deciding fact, and otherwise it asks; when it is
   // not sure, "unknown" (on held-back questions an unsure classifier is wrong too often to ask).
-  if (decisionP(type) < SURE) return { ...info, ...conf(agree('out-of-scope')) };
+  if (decisionP(type) < SURE || checksClaim(a, facts)) return { ...info, ...conf(agree('out-of-scope')) };
   // "How do we get more followers on our LinkedIn account?": a question opening with a question word that
   // says nothing of keeping, deleting, archiving or a deciding circumstance is no decision, however sure.
-  if (WH.has(a.tokens[0]?.raw ?? '') && !aboutKeeping(a, facts))
+  // (the question word first or second: "At what time should the police post …?")
+  if (a.tokens.slice(0, 2).some((t) => WH.has(t.raw)) && !aboutKeeping(a, facts))
     return { ...info, ...conf(agree('out-of-scope')) };
   // "Can a civil servant be disciplined for criticising the minister on Bluesky?": no content item, nothing of
   // keeping and no guidance entry met on a declared topic — outside the knowledge base, whatever platform it names.

@@ -197,6 +197,40 @@ const NEGATORS = new Set([
   'none',
   'nor',
 ]);
+/** Negators that are prepositions: they reach only the noun phrase after them. */
+const PREPOSITIONAL = new Set(['zonder', 'without']);
+/** Words that carry a noun phrase on: "zonder verband met het werk", "without any link to work". */
+const LINKS = new Set(
+  'met van voor tot aan op over with of to for on about de het een the a an any enig enige enkel enkele zijn haar hun zijn mijn onze ons je jouw his her their my our your its'.split(
+    ' ',
+  ),
+);
+
+/**
+ * The last token a prepositional negator reaches: its noun phrase ends at the first word not followed by a
+ * linking word ("without a management role | promised …" — compounds written apart end at their last word
+ * before a verb; "zonder verband met het werk" reaches "werk").
+ */
+function phraseEnd(tokens: Token[], negator: number): number {
+  let j = negator + 1;
+  while (j < tokens.length && tokens[j]!.sentence === tokens[negator]!.sentence) {
+    const next = tokens[j + 1];
+    if (!LINKS.has(tokens[j]!.raw) && (!next || !LINKS.has(next.raw)) && j > negator + 1) {
+      // "management role": a noun after a noun still belongs to the phrase, a verb form does not
+      if (next && next.sentence === tokens[j]!.sentence && !VERB_FORM.test(next.raw) && j < negator + 3) {
+        j++;
+        continue;
+      }
+      return j;
+    }
+    j++;
+  }
+  return j;
+}
+/** Verb forms that end a noun phrase: past tenses and participles ("promised", "beloofde", "gestuurd"). */
+const VERB_FORM =
+  /^(\w+(ed|de|te|den|ten)|ge\w+[dt]|is|was|were|are|has|had|have|heeft|had|hebben|zijn|wordt|werd)$/;
+
 /** Modal verbs after which a trailing "weg" is a wish to delete: "Mogen de tweets weg?" */
 const MODALS = new Set([
   'mag',
@@ -476,7 +510,8 @@ function reading(full: Analysis): Reading {
       const from = Math.max(0, m.start - 5);
       for (let i = m.start - 1; i >= from; i--) {
         if (a.tokens[i]!.sentence !== a.tokens[m.start]!.sentence) return false;
-        if (NEGATORS.has(a.tokens[i]!.raw)) return true;
+        if (NEGATORS.has(a.tokens[i]!.raw))
+          return !PREPOSITIONAL.has(a.tokens[i]!.raw) || m.start <= phraseEnd(a.tokens, i);
         const o = a.matches.find((x) => x.end === i + 1 && x !== m && NEGATABLE.includes(x.concept));
         if (!o) continue;
         // "niks over beleid of werk", "nothing about policy or work": the negation reaches both
@@ -585,6 +620,8 @@ function sentMessage(r: Reading): boolean {
       m.concept === 'post' &&
       MESSAGE_WORDS.has(r.tokenAt(m.start) ?? '') &&
       (chat ||
+        // addressed to someone: "via een LinkedIn-berichtje aan een ondernemer", "a message to a supplier"
+        ['aan', 'to'].includes(r.tokenAt(m.end) ?? '') ||
         a.tokens.some(
           (t, i) =>
             i < m.start &&
@@ -596,10 +633,12 @@ function sentMessage(r: Reading): boolean {
 
 /** Verb forms of replying (not the nouns "reactie", "reply"): their subject is the one who replies. */
 const REPLY_VERBS = new Set(
-  'reageert reageerde reageerden gereageerd reageren beantwoordt beantwoordde beantwoordden replied responded responds answered'.split(
+  'reageert reageerde reageerden gereageerd reageren beantwoordt beantwoordde beantwoordden beantwoord geantwoord antwoordde antwoordden replied responded responds answered'.split(
     ' ',
   ),
 );
+
+const AUXILIARIES = new Set('heb hebben heeft had hadden hebt is zijn was waren'.split(' '));
 
 /** Whether a reaction is the organisation's (webcare) or someone else's (a comment). */
 function reactionType(r: Reading, m: Match): ContentType {
@@ -631,9 +670,17 @@ function reactionType(r: Reading, m: Match): ContentType {
   // "de gedeputeerde reageerde onder een post van een boer": who reacts, as the verb's subject, decides
   if (REPLY_VERBS.has(a.tokens[m.start]!.raw)) {
     // the nearest before the verb: "Onder een post van ons ministerie heeft een burger gereageerd"
-    const subject = persons
-      .filter((p) => p.end <= m.start && a.tokens[p.start]!.sentence === sentence)
-      .at(-1);
+    // … but in a Dutch clause with the verb last, the subject follows the auxiliary: "Daarop hebben we een
+    // klagende burger geantwoord" (we answered the citizen)
+    const afterAux = persons.find(
+      (p) =>
+        p.end <= m.start &&
+        a.tokens[p.start]!.sentence === sentence &&
+        AUXILIARIES.has(a.tokens[p.start - 1]?.raw ?? '') &&
+        FIRST_PERSON.has(a.tokens[p.start]!.raw),
+    );
+    const subject =
+      afterAux ?? persons.filter((p) => p.end <= m.start && a.tokens[p.start]!.sentence === sentence).at(-1);
     if (subject) return subject.concept === 'third' || subject.concept === 'party' ? 'comment' : 'webcare';
   }
   // "replies under our posts", "reacties onder onze berichten": others' comments on the organisation's posts
@@ -824,19 +871,37 @@ function orgOwnsAccount(r: Reading): boolean {
   const { a, tokenAt } = r;
   const orgs = a.matches.filter((m) => m.concept === 'org');
   return a.matches.some((acc) => {
-    if (acc.concept !== 'accountNoun') return false;
-    // "the ministry's account", "the ombudsman's own page"
+    if (acc.concept !== 'accountNoun' && acc.concept !== 'platform') return false;
+    // "the ministry's account", "the ombudsman's own page", "the embassy's X" (an English possessive)
     const possessive = orgs.some((o) => {
       let j = o.end;
       if (tokenAt(j) === 's') j++;
+      else if (acc.concept === 'platform') return false;
       if (tokenAt(j) === 'own' || tokenAt(j) === 'eigen') j++;
       return j === acc.start;
     });
+    if (acc.concept === 'platform') return possessive;
     let i = acc.end;
     if (!OF.has(tokenAt(i) ?? '')) return possessive;
     i++;
     while (ARTICLES.has(tokenAt(i) ?? '')) i++;
     return possessive || orgs.some((o) => o.start === i);
+  });
+}
+
+/** "Wij beheren het account voor de minister", "the account we run for the minister": the minister's. */
+function runFor(r: Reading): boolean {
+  const { a, tokenAt } = r;
+  return a.matches.some((acc) => {
+    if (acc.concept !== 'accountNoun') return false;
+    // "het account voor de minister" or "the account we run for the minister"
+    for (let i = acc.end; i < acc.end + 4 && a.tokens[i]?.sentence === a.tokens[acc.start]!.sentence; i++) {
+      if (tokenAt(i) !== 'voor' && tokenAt(i) !== 'for') continue;
+      let j = i + 1;
+      while (ARTICLES.has(tokenAt(j) ?? '')) j++;
+      return r.persons.some((p) => p.start === j && p.concept === 'bewinds');
+    }
+    return false;
   });
 }
 
@@ -852,6 +917,7 @@ function readAccount(r: Reading, f: Facts): void {
     (m) => !a.matches.some((o) => o.concept === 'possOrg' && o.end === m.start) && !r.negated(m),
   );
   if (has('hybrid')) f.account = 'hybrid';
+  else if (runFor(r)) f.account = 'bewindspersoon';
   else if (privAccount || privAccountByMod) f.account = 'private';
   else if (has('corporate') || orgOwnsAccount(r)) f.account = 'corporate';
   else if (
@@ -966,7 +1032,8 @@ function taskSignals(
   const yes =
     yesM.some((m) => !r.negated(m)) ||
     noM.some((m) => r.negated(m) && m.concept === 'ptNo') ||
-    governmentDecides(r, within);
+    governmentDecides(r, within) ||
+    aboutOwnOrganisation(r, within);
   return [yes, no];
 }
 
@@ -987,6 +1054,27 @@ function alsoPrivate(r: Reading, m: Match): boolean {
   );
   return also && account;
 }
+
+/**
+ * An office-holder's or official's item about the organisation itself ("een bericht over de heropening van
+ * het gemeentehuis", "a post about the ministry's new building"): about their work.
+ */
+function aboutOwnOrganisation(r: Reading, within: (m: Match) => boolean): boolean {
+  const { a } = r;
+  if (r.govPersons.length === 0) return false;
+  return a.matches.some((m) => {
+    if (m.concept !== 'org' || !within(m)) return false;
+    const s = a.tokens[m.start]!.sentence;
+    const item = a.matches.some(
+      (o) => ITEMS.includes(o.concept) && o.end <= m.start && a.tokens[o.start]!.sentence === s,
+    );
+    return (
+      item &&
+      a.tokens.slice(Math.max(0, m.start - 7), m.start).some((t) => t.sentence === s && TOPIC_OF.has(t.raw))
+    );
+  });
+}
+const TOPIC_OF = new Set(['over', 'about', 'regarding', 'concerning', 'on']);
 
 /** Decisions the organisation or an office-holder takes: what they "agreed", "besloten", "approved". */
 const DECIDE = new Set(
