@@ -1094,3 +1094,30 @@ describe('more mechanisms found with the seventh and eighth development sets', (
     );
   });
 });
+
+describe('party work, possessors in chats, and accounts named side by side', () => {
+  it("party members and campaigning are party politics; the minister's assistant is the one chatting", () => {
+    const q =
+      'The minister’s political assistant has a Signal group with party members to plan leafleting before the vote. Keep that chat?';
+    expect(facts(q).author).toBe('civil-servant');
+    expect(facts(q).publicTask).toBe(false);
+    const a = ask(q);
+    expect(a.verdict).toBe('do-not-archive');
+    expect(a.rule).toBe('R4');
+    // the minister in the chat still decides it
+    expect(facts('De minister appte met haar assistent over de begroting.').author).toBe('bewindspersoon');
+  });
+
+  it('a business and a private account side by side: which one is open', () => {
+    const q = 'Ik heb een zakelijk en een privé account op Instagram. Moet ik alles bewaren wat ik post?';
+    expect(facts(q).publicTask).toBeNull();
+    expect(ask(q).verdict).toBe('depends');
+  });
+
+  it('"now and then writes about the project" makes an account hybrid, also when the work word comes later', () => {
+    const q =
+      'A colleague sometimes posts on her own Bluesky about the big infrastructure project we work on. Archive?';
+    expect(facts(q).account).toBe('hybrid');
+    expect(ask(q).verdict).toBe('depends');
+  });
+});

@@ -549,6 +549,13 @@ export const DATA: DataList[] = [
       'political party',
       'political parties',
       'party',
+      // its members and their campaigning: "a group with party colleagues to plan canvassing"
+      'partijgenoot',
+      'partijgenoten',
+      'partijleden',
+      'party colleagues',
+      'party members',
+      'party member',
       'partijafdeling',
       'lokale afdeling',
       'local branch',

@@ -261,7 +261,7 @@ const ALSO_PRIVATE =
   /\b(also|ook|too)\b[^.?!;]{0,25}?\b(personal|private|prive|privedingen|privezaken|priveberichten|privespul|priveleven|private life|own stuff)\b/;
 /** Used for work now and then: the account serves both. */
 const MIXED =
-  /\b(soms|af en toe|weleens|wel eens|regelmatig|ook voor|sometimes|occasionally|now and then|from time to time|also for|(?:also|ook)(?:\s+\w+){1,2}\s+(?:for|voor))\b[^.?!;]{0,30}\b(werk|werkzaamheden|work|zakelijk|business)\b/;
+  /\b(soms|af en toe|weleens|wel eens|regelmatig|ook voor|sometimes|occasionally|now and then|from time to time|also for|(?:also|ook)(?:\s+\w+){1,2}\s+(?:for|voor))\b[^.?!;]{0,60}\b(werk|werkzaamheden|work|zakelijk|business|project|projecten|projects)\b/;
 const stems = (t: string) => words(fold(t)).map(stem).join(' ');
 const PRIVATE_LIFE = new Set((DATA.find((l) => l.id === 'prive-leven')?.terms ?? []).map(stems));
 const OFFICE_WORDS = new Set(['in functie', 'functie', 'ambt', 'in office']);
@@ -449,6 +449,9 @@ function privatelyQualified(a: Analysis, m: Match): boolean {
   const prev = a.tokens[m.start - 1];
   if (!prev || prev.sentence !== sentence) return false;
   if (m.concept === 'party' && CELEBRATION.has(prev.raw)) return true;
+  // "to plan canvassing", "om het flyeren te plannen": the verb, not a plan of the organisation
+  if (m.concept === 'ptYes' && (prev.raw === 'te' || prev.raw === 'to') && /^plan(nen)?$/.test(m.text))
+    return true;
   const privateAt = (end: number) => a.matches.some((o) => o.concept === 'ptNo' && o.end === end);
   if (privateAt(m.start)) return true;
   // "de plannen voor haar verjaardagsfeest", "plans for his daughter's wedding"
@@ -773,7 +776,8 @@ function author(r: Reading, content: ContentType | null): Author | null {
   // else the organisation ("we", "our ministry"), else a third party.
   if (explicit && content !== 'dm') return AUTHOR_OF[explicit.concept]!;
   if (content === 'dm') {
-    const h = highest(persons);
+    // "the minister's political assistant", "de assistent van de minister": the minister is neither side
+    const h = highest(persons.filter((p) => !possessorOf(r, p)));
     return h ? AUTHOR_OF[h.concept]! : null;
   }
   // Someone other than government as the subject of the item's sentence posts it: "Een bedrijf tagt onze
@@ -787,8 +791,31 @@ function author(r: Reading, content: ContentType | null): Author | null {
 }
 
 const FIRST_PERSON = new Set(['i', 'ik', 'we', 'wij']);
+
+/** A person named as another person's: "the minister's assistant", "de assistent van de minister". */
+function possessorOf(r: Reading, p: Match): boolean {
+  const { a, tokenAt } = r;
+  if (tokenAt(p.end) === 's' && r.persons.some((o) => o.start === p.end + 1)) return true;
+  let i = p.start - 1;
+  while (ARTICLES.has(tokenAt(i) ?? '')) i--;
+  return (
+    (tokenAt(i) === 'van' || tokenAt(i) === 'of') &&
+    r.persons.some((o) => o.end === i && ['staff', 'top'].includes(o.concept)) &&
+    a.tokens[i]!.sentence === a.tokens[p.start]!.sentence
+  );
+}
 const WORK_AT = new Set('werk werken zit zitten ben am m work works working are re'.split(' '));
 const AT = new Set(['bij', 'at', 'for', 'with', 'voor', 'op']);
+
+/** "een zakelijk en een privé account": an adjective of an account (its noun left out), not the content. */
+function ofAccount(r: Reading, m: Match): boolean {
+  if (!COORDINATORS.has(r.tokenAt(m.end) ?? '')) return false;
+  let i = m.end + 1;
+  while (ARTICLES.has(r.tokenAt(i) ?? '')) i++;
+  return r.a.matches.some(
+    (o) => (o.concept === 'privAccount' || o.concept === 'accountNoun') && o.start >= i && o.start <= i + 1,
+  );
+}
 
 /** "ik werk bij", "I work at/for": the verb says where the asker works, not what the item is about. */
 function workAt(r: Reading, m: Match): boolean {
@@ -1007,7 +1034,7 @@ function taskSignals(
   // "voordat ze in functie was": the office named in a time qualifier says nothing about the content.
   // A formal decision or permit is public-task content ("een vraag over de bouwvergunning").
   const yesM = [...r.all('ptYes'), ...r.all('formal')].filter(
-    (m) => within(m) && !(outsideOffice && OFFICE_WORDS.has(m.text)) && !workAt(r, m),
+    (m) => within(m) && !(outsideOffice && OFFICE_WORDS.has(m.text)) && !workAt(r, m) && !ofAccount(r, m),
   );
   // "zijn eigen beleidsterrein", "his own policy area": own work is no private content.
   const ownWork = (m: Match) => yesM.some((y) => y.start === m.end);

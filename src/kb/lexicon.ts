@@ -125,6 +125,9 @@ export const LEXICON: LexiconGroup[] = [
   {
     concept: 'staff',
     terms: [
+      // a civil servant appointed for the minister's political work
+      'politiek assistent',
+      'political assistant',
       'public servant',
       'public servants',
       'government official',
@@ -1246,6 +1249,10 @@ export const LEXICON: LexiconGroup[] = [
       // politics only with a party or an election ("campaign video for his party", "election campaign")
       'campagnefilmpje',
       'verkiezingscampagne',
+      'flyeren',
+      'canvassing',
+      'canvassen',
+      'leafleting',
       'election campaign',
       'partijcongres',
       'off duty',

@@ -476,7 +476,7 @@ function overridingRules({ f, add, done }: Deciding): Decision | undefined {
 function directMessage({ f, add, done }: Deciding): Decision | undefined {
   if (f.content !== 'dm') return undefined;
   // Private content is not a record whoever sends it: R4 before the chat regime (a minister's message to family).
-  if (f.publicTask === false && f.author !== 'civil-servant' && f.author !== 'organisation') {
+  if (f.publicTask === false) {
     add('R4', T.R4);
     add('R6', T.R6base);
     return done('do-not-archive', 'R4');
@@ -496,7 +496,8 @@ function directMessage({ f, add, done }: Deciding): Decision | undefined {
   add('R6', join(T.R6base, T.R6staff));
   // Other staff: kept only when it holds information needed for the record (an agreement, a promise, a
   // decision); about the work alone is not enough ("a colleague DMs about the campaign planning").
-  if (f.publicTask === false || f.needed === false) return done('do-not-archive', 'R6');
+  // (private content was decided above, under R4)
+  if (f.needed === false) return done('do-not-archive', 'R6');
   if (f.needed === true || f.formal === true) return done('archive', 'R6');
   return done('depends', 'R6', FOLLOW_UPS.dmContent);
 }
