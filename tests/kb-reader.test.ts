@@ -1121,3 +1121,57 @@ describe('party work, possessors in chats, and accounts named side by side', () 
     expect(ask(q).verdict).toBe('depends');
   });
 });
+
+describe('mechanisms found with the ninth development set (eval-dev9.yaml)', () => {
+  it('a boosted post is paid reach for one’s own post; "X has a copy anyway" relies on it being elsewhere', () => {
+    const q =
+      'We boosted Instagram post about the new permit desk last month. Delete it? The ad archive has a copy anyway.';
+    expect(facts(q).content).toBe('post');
+    expect(facts(q).elsewhere).toBe(true);
+    // a Mastodon boost of someone else's post stays a repost
+    expect(facts('Our account boosted a post by the safety region.').content).toBe('repost');
+  });
+
+  it('a WhatsApp channel broadcasts posts; a bare "bin" is a noun', () => {
+    const q = 'Our municipality posts updates on its WhatsApp channel about bin collection. Archive them?';
+    expect(facts(q).content).not.toBe('dm');
+    expect(facts(q).intent).toBeNull();
+    expect(ask(q).verdict).toBe('archive');
+    expect(facts('Can we bin the old screenshots?').intent).toBe('delete');
+  });
+
+  it('how to use an app, or archiving to tidy a list, is outside the knowledge base', () => {
+    expect(ask('How do I schedule a post on our Facebook page for Monday morning?').verdict).toBe('unknown');
+    expect(ask('Hoe archiveer ik een gesprek in Signal zodat het niet meer bovenaan staat?').verdict).toBe(
+      'unknown',
+    );
+    // how to capture stays answered
+    expect(ask('How do we archive our Instagram stories before they disappear?').verdict).not.toBe('unknown');
+  });
+
+  it('"also for work" is said of the account: the item’s own content decides', () => {
+    const q =
+      'De wethouder gebruikt haar eigen Instagram ook voor haar werk. Nu heeft ze daar haar partijleden opgeroepen te stemmen op het partijcongres. Archiveren?';
+    expect(facts(q).account).toBe('hybrid');
+    expect(facts(q).publicTask).toBe(false);
+    expect(ask(q).verdict).toBe('do-not-archive');
+    expect(
+      ask('Hij gebruikt zijn eigen X-account soms voor het werk. Moeten we dat account archiveren?').verdict,
+    ).toBe('depends');
+  });
+
+  it('a fragment after the question belongs to it; "sinds wanneer"; a platform named by its address', () => {
+    const transfer = ask(
+      'We are a water board: when do permanent posts get transferred, and where to? The Nationaal Archief?',
+    );
+    expect(transfer.verdict).toBe('info');
+    expect(ask('Sinds wanneer bestaat social.overheid.nl?').entries).toContain('mastodon-pilot');
+  });
+
+  it('a LinkedIn article is a post; on a personal profile the profile is where it is', () => {
+    const q = 'De burgemeester schreef een LinkedIn-artikel op haar persoonlijke profiel. Archiveren?';
+    expect(facts(q).content).toBe('post');
+    expect(facts(q).account).toBe('private');
+    expect(ask(q).verdict).toBe('depends');
+  });
+});

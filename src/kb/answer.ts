@@ -97,6 +97,16 @@ const CHECKS_CLAIM =
 // (not "dat", "that": in "klopt het dat …" they open the claim)
 const POINTERS = new Set('deze die dit onze ons mijn this these those our my'.split(' '));
 
+/** Archiving in an app's sense: out of sight in a list ("zodat hij niet meer bovenaan staat"). */
+const APP_SENSE =
+  /\b(zodat|so that|so it|so they|so the)\b[^.?!]*\b(bovenaan|top of|chatlijst|lijst|list|inbox|overzicht)\b/i;
+
+/** A how-to question about using an app: nothing of keeping, records or law, and read as outside. */
+function appHowTo(a: Analysis, f: Facts, type: Prediction | null): boolean {
+  const how = a.tokens.slice(0, 3).some((t) => t.raw === 'hoe' || t.raw === 'how');
+  return how && !aboutKeeping(a, f) && (type?.probs['out-of-scope'] ?? 0) >= 0.5;
+}
+
 /** A claim to check, not one item's fate. */
 function checksClaim(a: Analysis, f: Facts): boolean {
   // "De griffie zegt dat de livestream niet bewaard hoeft te worden. Klopt dat?": the claim is about
@@ -213,7 +223,13 @@ function genericFor(a: Analysis): Set<string> {
   const defined = a.matches.some((m) => m.concept === 'platform' && m.start <= i && i < m.end);
   const g = new Set(genericStems());
   if (defined) g.delete(a.tokens[i]!.stem);
-  const opening = a.tokens[0]?.raw;
+  // a platform named by its full address ("social.overheid.nl") is a topic of its own, not a generic word
+  for (const m of a.matches)
+    if (m.concept === 'platform' && m.end - m.start > 2)
+      for (let k = m.start; k < m.end; k++) g.delete(a.tokens[k]!.stem);
+  // "Sinds wanneer …", "Since when …": one question word, both generic
+  const sinceWhen = ['wanneer', 'when'].includes(a.tokens[1]?.raw ?? '');
+  const opening = sinceWhen ? undefined : a.tokens[0]?.raw;
   for (const w of QUESTION_WORDS) if (w !== opening) g.add(stem(w));
   return g;
 }
@@ -287,11 +303,14 @@ function shape(a: Analysis, f: Facts, givenFacts: boolean, type: Prediction | nu
  * ("Does that conversation need to be kept, and if so, for how long?"): a decision.
  */
 function asksTerm(a: Analysis, itemCue: boolean): boolean {
-  const last = a.tokens.at(-1)?.sentence;
+  const last = a.tokens.at(-1)?.sentence ?? 0;
+  // "…and where to? The Nationaal Archief?": a fragment after the question belongs to it
+  const fragment = a.tokens.filter((t) => t.sentence === last).length <= 4;
+  const asking = (s: number | undefined) => s === last || (fragment && s === last - 1);
   const inLast = a.matches.filter(
     (m) =>
       (m.concept === 'termQuestion' || m.concept === 'transferQuestion') &&
-      a.tokens[m.start]?.sentence === last,
+      asking(a.tokens[m.start]?.sentence),
   );
   if (inLast.length === 0) return false;
   // where permanent records go is asked as a yes/no question too ("Are a water board's posts … transferred
@@ -635,6 +654,11 @@ export function ask(question: string, opts: AskOptions = {}): Answer {
   if (s === 'decision')
     return { ...decisionAnswer(a, decide(facts), lang, facts, opts.community), ...conf(agree('decision')) };
   if (s !== 'info') return { ...unknown(lang, facts), ...conf(agree('out-of-scope')) };
+  // "How do I create a poll in our WhatsApp channel?", "Hoe plan ik een post in?": how to use an app, with
+  // nothing of keeping, records or law, which the classifier reads as outside too; "How do I archive a chat
+  // so it stops showing up at the top of my list?": archiving in the app's sense (tidying a list).
+  if (!hasFacts(opts.facts) && (appHowTo(a, facts, type) || APP_SENSE.test(a.text)))
+    return { ...unknown(lang, facts), ...conf('rules+classifier') };
   const info = infoAnswer(a, lang, facts, opts.community, type, part.context.map(read1));
   // "How do I archive old e-mails in Outlook?": a guidance entry shares words with it, but the calibrated
   // classifier is sure it lies outside the knowledge base and the rules read no social-media item in it.

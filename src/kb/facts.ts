@@ -283,6 +283,10 @@ const PLATFORM_NAMES: Record<string, string> = {
   ig: 'instagram',
   li: 'linkedin',
   yt: 'youtube',
+  'whatsapp channel': 'whatsapp',
+  'whatsapp channels': 'whatsapp',
+  'whatsapp kanaal': 'whatsapp',
+  whatsappkanaal: 'whatsapp',
 };
 const PASSIVE = new Set([
   'worden',
@@ -342,12 +346,15 @@ export function extractFacts(a: Analysis): Facts {
     f.account = 'hybrid';
   if (
     (f.account === 'private' || f.account === null) &&
-    ((f.publicTask === true && MIXED.test(r.text)) ||
-      (both && (r.has('accountNoun') || r.has('privAccount'))))
+    both &&
+    (r.has('accountNoun') || r.has('privAccount'))
   ) {
     f.account = 'hybrid';
     f.publicTask = null;
   }
+  // … and "gebruikt zijn eigen X-account ook voor zijn werk": said of the account (its work words are no
+  // reading of this item, alsoForWork), so what this item is about still decides.
+  if ((f.account === 'private' || f.account === null) && MIXED.test(r.text)) f.account = 'hybrid';
   // Sharing the organisation's own post is work: "de wethouder deelt een bericht van de gemeente".
   const from = f.content === 'repost' ? sharedFrom(r) : undefined;
   if (f.publicTask === null && from && ['org', 'possOrg'].includes(from.concept)) f.publicTask = true;
@@ -434,6 +441,16 @@ const POSSESSIVES = new Set(
   'de het een the a an haar zijn hun mijn je jouw her his their my your our ons onze'.split(' '),
 );
 
+/** "a boosted Facebook post", "een geboost bericht": paid reach for one's own post, not a repost (a boost). */
+function paidBoost(a: Analysis, m: Match): boolean {
+  if (m.concept !== 'repost' || !/^(boosted|geboost|gesponsord|sponsored|promoted)$/.test(m.text))
+    return false;
+  const next = a.matches.find((o) => o.start === m.end);
+  if (!next) return false;
+  if (next.concept === 'post') return true;
+  return next.concept === 'platform' && a.matches.some((o) => o.start === next.end && o.concept === 'post');
+}
+
 /** Words that make "party" a celebration, not a political party: "birthday party", "tuinfeest". */
 const CELEBRATION = new Set(
   'birthday dinner garden tea surprise christmas kerst leaving farewell pool house'.split(' '),
@@ -478,7 +495,8 @@ function reading(full: Analysis): Reading {
   const a = {
     ...full,
     matches: full.matches.filter(
-      (m) => !(m.concept === 'like' && notALike(full, m)) && !privatelyQualified(full, m),
+      (m) =>
+        !(m.concept === 'like' && notALike(full, m)) && !privatelyQualified(full, m) && !paidBoost(full, m),
     ),
   };
   const all = (c: Concept) => a.matches.filter((m) => m.concept === c);
@@ -565,11 +583,24 @@ function contentType(r: Reading): ContentType | null {
     if (!r.has(c)) continue;
     // "wij hebben er niet op gereageerd", "we never replied": no reply to speak of
     if (c === 'reaction' && r.all(c).every((m) => r.negated(m))) continue;
+    // "een artikel op haar persoonlijke profiel": the profile is where the item is
+    if (c === 'profile' && r.has('post') && r.all(c).every((m) => onProfile(r, m))) continue;
     const t = type();
     if (t === 'post' && sentMessage(r)) return 'dm';
     return t === 'post' && sharedFrom(r) ? 'repost' : t;
   }
   return null;
+}
+
+/** "op haar profiel", "on his personal profile": a place, not the item. */
+function onProfile(r: Reading, m: Match): boolean {
+  let i = m.start - 1;
+  while (
+    i >= 0 &&
+    (POSSESSIVES.has(r.tokenAt(i) ?? '') || r.a.matches.some((o) => o.concept === 'privMod' && o.start === i))
+  )
+    i--;
+  return ['op', 'on', 'in'].includes(r.tokenAt(i) ?? '');
 }
 
 /** Verbs of sharing: sharing someone else's post ("deelt een bericht van de gemeente") reposts it. */
@@ -807,6 +838,26 @@ function possessorOf(r: Reading, p: Match): boolean {
 const WORK_AT = new Set('werk werken zit zitten ben am m work works working are re'.split(' '));
 const AT = new Set(['bij', 'at', 'for', 'with', 'voor', 'op']);
 
+const MIXED_CUES = new Set(
+  'soms weleens regelmatig ook sometimes occasionally also toe then time'.split(' '),
+);
+
+/** "gebruikt haar account soms voor het werk": the work word says what the account is used for. */
+function alsoForWork(r: Reading, m: Match): boolean {
+  if (!/^(werk|werkzaamheden|work|zakelijk|business)$/.test(m.text)) return false;
+  const s = r.a.tokens[m.start]!.sentence;
+  const cue = r.a.tokens.some(
+    (t, i) => i < m.start && i >= m.start - 6 && t.sentence === s && MIXED_CUES.has(t.raw),
+  );
+  const account = r.a.matches.some(
+    (o) =>
+      ['accountNoun', 'platform', 'privAccount'].includes(o.concept) &&
+      o.end <= m.start &&
+      r.a.tokens[o.start]!.sentence === s,
+  );
+  return cue && account;
+}
+
 /** "een zakelijk en een privé account": an adjective of an account (its noun left out), not the content. */
 function ofAccount(r: Reading, m: Match): boolean {
   if (!COORDINATORS.has(r.tokenAt(m.end) ?? '')) return false;
@@ -938,7 +989,8 @@ function readAccount(r: Reading, f: Facts): void {
   // "niet op een persoonlijk account", "not on a personal account": said to rule it out.
   // "the ombudsman's own page", "de eigen pagina van de ombudsman": an organisation's own account
   const privAccountByMod =
-    !orgOwnsAccount(r) && r.privateMods.some((m) => near(m, ['accountNoun', 'platform'], 3) && !r.negated(m));
+    !orgOwnsAccount(r) &&
+    r.privateMods.some((m) => near(m, ['accountNoun', 'platform', 'profile'], 3) && !r.negated(m));
   // "ons eigen account" is the organisation's own account, not a private one.
   const privAccount = all('privAccount').some(
     (m) => !a.matches.some((o) => o.concept === 'possOrg' && o.end === m.start) && !r.negated(m),
@@ -1034,7 +1086,12 @@ function taskSignals(
   // "voordat ze in functie was": the office named in a time qualifier says nothing about the content.
   // A formal decision or permit is public-task content ("een vraag over de bouwvergunning").
   const yesM = [...r.all('ptYes'), ...r.all('formal')].filter(
-    (m) => within(m) && !(outsideOffice && OFFICE_WORDS.has(m.text)) && !workAt(r, m) && !ofAccount(r, m),
+    (m) =>
+      within(m) &&
+      !(outsideOffice && OFFICE_WORDS.has(m.text)) &&
+      !workAt(r, m) &&
+      !ofAccount(r, m) &&
+      !alsoForWork(r, m),
   );
   // "zijn eigen beleidsterrein", "his own policy area": own work is no private content.
   const ownWork = (m: Match) => yesM.some((y) => y.start === m.end);
@@ -1044,7 +1101,7 @@ function taskSignals(
     ...r.all('ptNo').filter((m) => !(byOrganisation && PRIVATE_LIFE.has(stems(m.text)))),
     ...r.privateMods.filter(
       (m) =>
-        !r.near(m, ['accountNoun', 'platform', 'privAccount'], 3) &&
+        !r.near(m, ['accountNoun', 'platform', 'privAccount', 'profile'], 3) &&
         !ownWork(m) &&
         !ofDevice(r, m) &&
         // "op eigen naam", "under her own name": the account's name, not what is posted
@@ -1226,6 +1283,7 @@ const SEPARABLE_DELETE = [
   new RegExp(`\\bvan (?:\\w+ ){0,3}?${PLACE} (?:af )?(?:te )?halen\\b`),
   /\b(?:take|takes|taking) (?:\w+ ){1,3}?(?:down|offline|off (?:the|our|his|her|their|its|my|your)\b)/,
   /\b(?:clean|cleans|cleaning) (?:\w+ ){1,2}?up\b/,
+  /\bbin (?:the|our|those|these|all|that|this|his|her|their)\b/,
 ];
 
 /** Asking for something under the Woo is a Woo request: "vraagt via de Woo om alle tweets", "asked under the Woo for". */
@@ -1345,10 +1403,27 @@ const OUT_OF_ARCHIVE =
 
 /** Made days ago: "gisteravond gestreamd", "posted it this morning", "vorige week geplaatst". */
 const RECENT =
-  /\b(gisteren|gisteravond|gistermiddag|gisterochtend|eergisteren|vanochtend|vanmorgen|vanmiddag|vannacht|vandaag|zojuist|net geplaatst|net gepost|vorige week|afgelopen week|deze week|yesterday|last night|this morning|this afternoon|earlier today|today|just posted|last week|this week|a few days ago|een paar dagen geleden|paar dagen terug)\b/;
+  /\b(gisteren|gisteravond|gistermiddag|gisterochtend|eergisteren|vanochtend|vanmorgen|vanmiddag|vannacht|vandaag|zojuist|net geplaatst|net gepost|vorige week|afgelopen week|deze week|yesterday|last night|this morning|this afternoon|earlier today|today|just posted|last week|this week|a few days ago|paar dag\w* (?:geleden|terug))\b/;
 
 /** Where else a thing can be: "it's on the platform anyway", "it's all on rijksoverheid.nl anyway". */
-const SITES = new Set(['platform', 'nl', 'com', 'org', 'eu', 'website', 'site', 'intranet', 'webpagina']);
+const SITES = new Set([
+  'platform',
+  'nl',
+  'com',
+  'org',
+  'eu',
+  'website',
+  'site',
+  'intranet',
+  'webpagina',
+  // "Meta's ad library has a copy anyway"
+  'copy',
+  'copies',
+  'kopie',
+  'kopieen',
+  'library',
+  'bibliotheek',
+]);
 
 /** The index of the first token of the sentence token i is in. */
 function sentenceStart(toks: Token[], i: number): number {

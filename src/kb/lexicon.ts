@@ -386,6 +386,12 @@ export const LEXICON: LexiconGroup[] = [
   {
     concept: 'post',
     terms: [
+      // a long-form post ("artikel" alone is a law's article)
+      'linkedin artikel',
+      'linkedin-artikel',
+      'linkedin article',
+      'linkedin articles',
+      'linkedin-artikelen',
       'clip',
       'clips',
       'carousel',
@@ -813,8 +819,8 @@ export const LEXICON: LexiconGroup[] = [
       'weggooien',
       'get rid of',
       'take down',
-      // colloquial: "can we bin the old export?", "dumpen", "de prullenbak in"
-      'bin',
+      // colloquial: "can we bin it?", "dumpen" ("bin the old export": facts.ts SEPARABLE_DELETE; a bare
+      // "bin" is as often a noun: "bin collection")
       'bin it',
       'bin them',
       'ditch',
@@ -1294,6 +1300,12 @@ export const LEXICON: LexiconGroup[] = [
     terms: [
       'x',
       'twitter',
+      // a one-way broadcast channel: its updates are posts, not chat messages
+      'whatsapp channel',
+      'whatsapp channels',
+      'whatsapp-kanaal',
+      'whatsappkanaal',
+      'whatsapp kanaal',
       'facebook',
       'fb',
       'instagram',

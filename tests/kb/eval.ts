@@ -53,6 +53,7 @@ export type SetName =
   | 'dev6'
   | 'dev7'
   | 'dev8'
+  | 'dev9'
   | 'heldout'
   | 'fresh'
   | 'blind'
@@ -60,7 +61,8 @@ export type SetName =
   | 'blind2'
   | 'blind3'
   | 'blind4'
-  | 'blind5';
+  | 'blind5'
+  | 'blind6';
 export const SETS: SetName[] = [
   'tuning',
   'dev',
@@ -71,6 +73,7 @@ export const SETS: SetName[] = [
   'dev6',
   'dev7',
   'dev8',
+  'dev9',
   'heldout',
   'fresh',
   'blind',
@@ -79,9 +82,20 @@ export const SETS: SetName[] = [
   'blind3',
   'blind4',
   'blind5',
+  'blind6',
 ];
 /** Sets whose misses are never listed (--verbose included), so that nobody tunes on them: every held-out set. */
-const SEALED: SetName[] = ['heldout', 'fresh', 'blind', 'check', 'blind2', 'blind3', 'blind4', 'blind5'];
+const SEALED: SetName[] = [
+  'heldout',
+  'fresh',
+  'blind',
+  'check',
+  'blind2',
+  'blind3',
+  'blind4',
+  'blind5',
+  'blind6',
+];
 export const VERDICTS: Verdict[] = ['archive', 'do-not-archive', 'depends', 'info', 'unknown'];
 const DIR = path.dirname(fileURLToPath(import.meta.url));
 
@@ -297,6 +311,7 @@ async function main(args: string[]): Promise<void> {
     dev6: 'sixth development set, English first, chat style (written blind from the legal framework, 2026-11-26, before it ran; tuned on)',
     dev7: 'seventh development set (written blind from the legal framework, 2026-11-26 17:11, before it ran; tuned on)',
     dev8: 'eighth development set, helpdesk traffic from all of government (written blind from the legal framework, 2026-11-26 18:21, before it ran; tuned on)',
+    dev9: 'ninth development set, platform features and indirectly described items (written blind from the legal framework, 2026-11-26 18:43, before it ran; tuned on)',
     heldout: 'held-out set (written with the tuning set)',
     fresh: 'fresh held-out set (written from the legal framework, 2026-11-26)',
     blind: 'blind held-out set (written from the legal framework, 2026-11-26, never inspected)',
@@ -309,6 +324,8 @@ async function main(args: string[]): Promise<void> {
       'fourth blind held-out set (written from the legal framework, 2026-11-26 17:10, by an engineer who saw no code, no set and no docs; never inspected)',
     blind5:
       'fifth blind held-out set (written from the legal framework, 2026-11-26 18:21, by an engineer who saw no code, no set and no docs; never inspected)',
+    blind6:
+      'sixth blind held-out set (written from the legal framework, 2026-11-26 18:43, after the dev8 mechanisms, by an engineer who saw no code, no set and no docs; never inspected)',
   };
   for (const set of sets) {
     const cases = loadCases(set);
