@@ -1114,11 +1114,11 @@ describe('party work, possessors in chats, and accounts named side by side', () 
     expect(ask(q).verdict).toBe('depends');
   });
 
-  it('"now and then writes about the project" makes an account hybrid, also when the work word comes later', () => {
+  it('"now and then writes about the project" makes an account hybrid; the post about the project is work', () => {
     const q =
       'A colleague sometimes posts on her own Bluesky about the big infrastructure project we work on. Archive?';
     expect(facts(q).account).toBe('hybrid');
-    expect(ask(q).verdict).toBe('depends');
+    expect(ask(q).verdict).toBe('archive');
   });
 });
 

@@ -101,9 +101,13 @@ const POINTERS = new Set('deze die dit onze ons mijn this these those our my'.sp
 const APP_SENSE =
   /\b(zodat|so that|so it|so they|so the)\b[^.?!]*\b(bovenaan|top of|chatlijst|lijst|list|inbox|overzicht)\b/i;
 
+const HOW_MUCH = new Set('vaak lang veel laat often long much many late soon snel'.split(' '));
+
 /** A how-to question about using an app: nothing of keeping, records or law, and read as outside. */
 function appHowTo(a: Analysis, f: Facts, type: Prediction | null): boolean {
-  const how = a.tokens.slice(0, 3).some((t) => t.raw === 'hoe' || t.raw === 'how');
+  const i = a.tokens.findIndex((t, k) => k < 3 && (t.raw === 'hoe' || t.raw === 'how'));
+  // "how do I …", "hoe plan ik …" (not "how often", "hoe vaak", "how long")
+  const how = i >= 0 && !HOW_MUCH.has(a.tokens[i + 1]?.raw ?? '');
   return how && !aboutKeeping(a, f) && (type?.probs['out-of-scope'] ?? 0) >= 0.5;
 }
 
@@ -657,9 +661,10 @@ export function ask(question: string, opts: AskOptions = {}): Answer {
   // "How do I create a poll in our WhatsApp channel?", "Hoe plan ik een post in?": how to use an app, with
   // nothing of keeping, records or law, which the classifier reads as outside too; "How do I archive a chat
   // so it stops showing up at the top of my list?": archiving in the app's sense (tidying a list).
-  if (!hasFacts(opts.facts) && (appHowTo(a, facts, type) || APP_SENSE.test(a.text)))
-    return { ...unknown(lang, facts), ...conf('rules+classifier') };
   const info = infoAnswer(a, lang, facts, opts.community, type, part.context.map(read1));
+  const fromCommunity = info.entries.some((e) => e.startsWith('community:'));
+  if (!hasFacts(opts.facts) && !fromCommunity && (appHowTo(a, facts, type) || APP_SENSE.test(a.text)))
+    return { ...unknown(lang, facts), ...conf('rules+classifier') };
   // "How do I archive old e-mails in Outlook?": a guidance entry shares words with it, but the calibrated
   // classifier is sure it lies outside the knowledge base and the rules read no social-media item in it.
   if (

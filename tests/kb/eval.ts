@@ -54,6 +54,7 @@ export type SetName =
   | 'dev7'
   | 'dev8'
   | 'dev9'
+  | 'dev10'
   | 'heldout'
   | 'fresh'
   | 'blind'
@@ -74,6 +75,7 @@ export const SETS: SetName[] = [
   'dev7',
   'dev8',
   'dev9',
+  'dev10',
   'heldout',
   'fresh',
   'blind',
@@ -311,6 +313,8 @@ async function main(args: string[]): Promise<void> {
     dev6: 'sixth development set, English first, chat style (written blind from the legal framework, 2026-11-26, before it ran; tuned on)',
     dev7: 'seventh development set (written blind from the legal framework, 2026-11-26 17:11, before it ran; tuned on)',
     dev8: 'eighth development set, helpdesk traffic from all of government (written blind from the legal framework, 2026-11-26 18:21, before it ran; tuned on)',
+    dev10:
+      'tenth development set, the boundaries of the duty (written blind from the legal framework, 2026-11-26 18:51, before it ran; tuned on)',
     dev9: 'ninth development set, platform features and indirectly described items (written blind from the legal framework, 2026-11-26 18:43, before it ran; tuned on)',
     heldout: 'held-out set (written with the tuning set)',
     fresh: 'fresh held-out set (written from the legal framework, 2026-11-26)',
