@@ -13,6 +13,8 @@
  * one shape in a shuffled order; p50 and p95 per shape. Run: npm run bench:search
  * (BENCH_VERSIONS=1000000, BENCH_DIR for the cache; BENCH_SHAPES=a,b
  * runs only the shapes whose names contain one of those words, to look again at a few).
+ * A prefix's shapes are also timed with its words read anew (`keepWords: false`: the first search
+ * after the index changed; search() keeps a prefix's words per connection while it is unchanged).
  * BENCH_UNCACHED=1 also times search() on a second connection that keeps no statements prepared
  * (store/db.ts's statement cache off), interleaved with the rest, in a table of its own.
  */
@@ -105,6 +107,7 @@ async function main() {
     page2: [],
     uncNewest: [],
     uncRel: [],
+    cold: [],
   }));
   const cursors = new Map<number, string | null>();
   const counts = new Map<number, string>();
@@ -136,6 +139,9 @@ async function main() {
         ['bareRel', () => db.all(bareRanked, [match])],
       ];
       if (next) calls.push(['page2', () => search(db, s.query, { ...s.filters, limit: 20, after: next })]);
+      // A prefix whose words the connection has not kept (the first search after the index changed).
+      if (s.query.includes('*'))
+        calls.push(['cold', () => search(db, s.query, { ...s.filters, limit: 20 }, { keepWords: false })]);
       if (unc) {
         calls.push(['uncNewest', () => search(unc, s.query, { ...s.filters, limit: 20 })]);
         calls.push(['uncRel', () => search(unc, s.query, { ...s.filters, limit: 20, sort: 'relevance' })]);
@@ -170,11 +176,21 @@ async function main() {
       relP95: pct(r.rel!, 95),
       bareRelP50: pct(r.bareRel!, 50),
       bareRelP95: pct(r.bareRel!, 95),
+      ...(r.cold!.length ? { wordsAnewP50: pct(r.cold!, 50), wordsAnewP95: pct(r.cold!, 95) } : {}),
     };
     out.push(line);
     console.log(
       `| ${s.name}${s.filters ? ` ${JSON.stringify(s.filters)}` : ''} | ${matches.toLocaleString('en')} | ${line.count} | ${fmt(line.p50)} / ${fmt(line.p95)} | ${fmt(line.page2p95)} | ${fmt(line.bareP50)} / ${fmt(line.bareP95)} | ${fmt(line.relP50)} / ${fmt(line.relP95)} | ${fmt(line.bareRelP50)} / ${fmt(line.bareRelP95)} | ${(line.relP95 / line.bareRelP95).toFixed(2)} |`,
     );
+  }
+  const prefixes = list.flatMap((s, i) => (s.query.includes('*') ? [{ s, r: rows[i]! }] : []));
+  if (prefixes.length) {
+    console.log("\n| shape | newest p50 / p95 (the prefix's words kept) | the words read anew p50 / p95 |");
+    console.log('| --- | --- | --- |');
+    for (const { s, r } of prefixes)
+      console.log(
+        `| ${s.name} | ${fmt(pct(r.ours!, 50))} / ${fmt(pct(r.ours!, 95))} | ${fmt(pct(r.cold!, 50))} / ${fmt(pct(r.cold!, 95))} |`,
+      );
   }
   if (uncached) {
     console.log('\n| shape | newest p50 / p95 | uncached | relevance p50 / p95 | uncached |');

@@ -435,15 +435,59 @@ interface Word {
   doc: number;
 }
 
+/**
+ * What a prefix's words depend on: FTS5's structure record (`version_fts_data` row 10, rewritten by
+ * every commit that changes the index: a new segment, a merge) and the newest version (a version this
+ * connection added in a transaction not yet committed is in FTS5's pending data, not yet in the
+ * record). Versions are immutable, so a word appears only with a new version; one disappears only
+ * with a deleted one, and a word spelled out that no version holds any more matches nothing.
+ */
+export const WORDS_KEY_SQL = `SELECT hex((SELECT block FROM version_fts_data WHERE id = 10)) || ':' ||
+  coalesce((SELECT max(id) FROM version), 0) AS key`;
+
+/** How long a connection keeps a prefix's words (checked against {@link WORDS_KEY_SQL} at every use). */
+const WORDS_KEPT_MS = 60_000;
+/** How many prefixes a connection keeps. */
+const WORDS_KEPT = 100;
+const KEPT_WORDS = new WeakMap<Db, Map<string, { key: string; at: number; words: Word[] }>>();
+
+/**
+ * The indexed words a prefix starts ({@link PREFIX_WORDS_SQL}), kept per connection while the index
+ * is unchanged: fts5vocab counts every version of each word to list it (2–9 ms for `minister*` at a
+ * million versions, whether its counts are read or not), its key 0.1 ms. `keep: false` always reads
+ * them (bench/search's before).
+ */
+async function prefixWords(
+  db: Db,
+  folded: string,
+  keep: boolean,
+  key: () => Promise<string>,
+): Promise<Word[]> {
+  if (!keep) return db.all<Word>(PREFIX_WORDS_SQL, [folded]);
+  const kept = KEPT_WORDS.get(db) ?? new Map<string, { key: string; at: number; words: Word[] }>();
+  KEPT_WORDS.set(db, kept);
+  const now = Date.now();
+  const k = await key();
+  const hit = kept.get(folded);
+  if (hit && hit.key === k && now - hit.at < WORDS_KEPT_MS) return hit.words;
+  const words = await db.all<Word>(PREFIX_WORDS_SQL, [folded]);
+  kept.delete(folded);
+  kept.set(folded, { key: k, at: now, words });
+  if (kept.size > WORDS_KEPT) kept.delete(kept.keys().next().value!);
+  return words;
+}
+
 /** {@link spelledOut}, with the words when the query is that one prefix (for {@link splitLookup}). */
-async function spellOut(db: Db, input: string): Promise<{ match: string; words?: Word[] }> {
+async function spellOut(db: Db, input: string, keep = true): Promise<{ match: string; words?: Word[] }> {
   const parts = ftsParts(input);
   let spelled: Word[] | undefined;
   const out: string[] = [];
+  let key: Promise<string> | undefined;
+  const wordsKey = () => (key ??= db.get<{ key: string }>(WORDS_KEY_SQL).then((r) => r?.key ?? ''));
   for (const part of parts) {
     const prefix = /^"([^"]+)"\*$/.exec(part)?.[1];
     const folded = prefix?.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
-    const words = folded && /^[a-z0-9]+$/.test(folded) ? await db.all<Word>(PREFIX_WORDS_SQL, [folded]) : [];
+    const words = folded && /^[a-z0-9]+$/.test(folded) ? await prefixWords(db, folded, keep, wordsKey) : [];
     if (words.length && words.length <= PREFIX_WORDS) {
       out.push(`(${words.map((w) => `"${w.term}"`).join(' OR ')})`);
       spelled = words;
@@ -608,11 +652,12 @@ async function searchPlan(
   filters: SearchFilters,
   narrowFilter: number,
   fewMatches: number,
+  keepWords = true,
 ): Promise<SearchPlan | null> {
   const typed = ftsQuery(query);
   if (!typed) throw new UsageError('give at least one word to search for', 'search.no-words');
   // Newest first finds; relevance also ranks, and bm25 must see a prefix as the one phrase it is.
-  const spelled = filters.sort === 'relevance' ? { match: typed } : await spellOut(db, query);
+  const spelled = filters.sort === 'relevance' ? { match: typed } : await spellOut(db, query, keepWords);
   const match = spelled.match;
   const terms: SearchPlan['terms'] = [];
   if (filters.author) {
@@ -679,14 +724,28 @@ export async function search(
    * Where a filter stops being narrow, the look-up cost that picks look-ups over the scan for a
    * narrow one (0: always look up, Infinity: always scan), and how many matches are few for relevance
    * (-1: never), how many list entries a look-up of one of a prefix's words is worth ({@link
-   * splitLookup}; 0: never read a list whole): tests and benches try every plan on one archive.
+   * splitLookup}; 0: never read a list whole), and whether a prefix's words may be kept ({@link
+   * prefixWords}; false: read anew): tests and benches try every plan on one archive.
    */
-  tuning: { narrowFilter?: number; lookupCost?: number; fewMatches?: number; listEntries?: number } = {},
+  tuning: {
+    narrowFilter?: number;
+    lookupCost?: number;
+    fewMatches?: number;
+    listEntries?: number;
+    keepWords?: boolean;
+  } = {},
 ): Promise<SearchPage> {
   const sort = filters.sort ?? 'newest';
   const cursor = parseCursor(filters.after, sort);
   const narrow = tuning.narrowFilter ?? (sort === 'relevance' ? RELEVANCE_NARROW : NARROW_FILTER);
-  const plan = await searchPlan(db, query, filters, narrow, tuning.fewMatches ?? FEW_MATCHES);
+  const plan = await searchPlan(
+    db,
+    query,
+    filters,
+    narrow,
+    tuning.fewMatches ?? FEW_MATCHES,
+    tuning.keepWords,
+  );
   if (!plan) return { hits: [], next: null, total: filters.after ? null : { count: 0, exact: true } };
   plan.listEntries = tuning.listEntries ?? WORD_LOOKUP_ENTRIES;
   const limit = filters.limit ?? 20;
