@@ -1175,3 +1175,61 @@ describe('mechanisms found with the ninth development set (eval-dev9.yaml)', () 
     expect(ask(q).verdict).toBe('depends');
   });
 });
+
+describe('mechanisms found with the tenth development set (eval-dev10.yaml)', () => {
+  it('what a former office-holder posts now is outside the office', () => {
+    const q = 'Onze oud-burgemeester schrijft nu op LinkedIn over zijn nieuwe werk bij een bank. Archiveren?';
+    expect(facts(q).inOffice).toBe(false);
+    expect(ask(q).verdict).toBe('do-not-archive');
+    expect(facts('Our former minister is now posting about her book tour.').inOffice).toBe(false);
+    // what she posted while in office stays in office
+    expect(
+      facts('In 2022 was zij nog minister en tweette ze over haar beleid. Nu is ze geen minister meer.')
+        .inOffice,
+    ).toBeNull();
+  });
+
+  it('a chat said to be only logistics holds nothing needed', () => {
+    const q =
+      'I’m a policy officer at the province. Must I keep the WhatsApps with a colleague? It was just me saying I would be late for the meeting.';
+    expect(ask(q).verdict).toBe('do-not-archive');
+  });
+
+  it('what an account mostly holds is said of the account; the item’s own sentence decides', () => {
+    const q =
+      'The state secretary has a private Instagram that is mostly his garden and his cat. Yesterday he announced the new subsidy scheme there. Archive that post?';
+    expect(facts(q).publicTask).toBe(true);
+    expect(ask(q).verdict).toBe('archive');
+  });
+
+  it('an alternative the asker offers is no fact; "his post" points to the person named before', () => {
+    expect(
+      facts(
+        'De wethouder opende de nieuwe fietsbrug en zette dat op zijn eigen Facebook. Bewaren, of is dat gewoon privé?',
+      ).publicTask,
+    ).toBe(true);
+    const q =
+      'A journalist wrote a thread about our new policy on his own X account. We didn’t reply. Do we archive his thread?';
+    expect(facts(q).author).toBe('third-party');
+    expect(ask(q).verdict).toBe('do-not-archive');
+  });
+
+  it('comments under an item are by others; the asker’s role comes from the context', () => {
+    expect(facts('Under our ministry’s LinkedIn post there are 300 comments with full names.').content).toBe(
+      'comment',
+    );
+    const q =
+      'I am a team leader at RVO. Yesterday a farmer and I agreed over Signal that his subsidy application may come in a week late. Do I need to do anything with that chat?';
+    expect(ask(q).verdict).toBe('archive');
+  });
+
+  it('the asker’s own account asked about; a company is not government', () => {
+    const q =
+      'Ik werk bij de gemeente en heb naast de gemeentepagina mijn eigen Instagram. Moet ik mijn Instagram archiveren?';
+    expect(facts(q).account).toBe('private');
+    expect(ask(q).verdict).toBe('depends');
+    expect(
+      ask('I run the socials for a webshop. Do our TikTok posts fall under the Archiefwet?').verdict,
+    ).toBe('do-not-archive');
+  });
+});

@@ -6,7 +6,15 @@
 import { type Analysis, analyse } from './analyse.ts';
 import { classify, type Prediction } from './classify.ts';
 import { content, type Entry, type Lang, type Localised, type Source } from './content.ts';
-import { extractFacts, type Facts, hasFacts, mergeFacts, orgKindIn } from './facts.ts';
+import {
+  askerActs,
+  askerRoleIn,
+  extractFacts,
+  type Facts,
+  hasFacts,
+  mergeFacts,
+  orgKindIn,
+} from './facts.ts';
 import { type Concept, LEXICON } from './lexicon.ts';
 import {
   type ApprovedEntry,
@@ -326,7 +334,7 @@ function asksTerm(a: Analysis, itemCue: boolean): boolean {
 
 /** "Wat moeten we doen?", "What should we do now?", "Wat nu?" */
 const WHAT_TO_DO =
-  /\b(?:wat\s+(?:moet|moeten|kan|kunnen|zal|zullen)\s+(?:ik|we|wij|je)\s+(?:nu\s+|daarmee\s+|hiermee\s+)?doen|wat\s+doen\s+(?:we|wij|ik)\s+(?:daar|daarmee|hiermee|ermee)|what\s+(?:should|must|can|do)\s+(?:i|we)\s+(?:now\s+)?do|wat\s+nu|what\s+now)\b/i;
+  /\b(?:wat\s+(?:moet|moeten|kan|kunnen|zal|zullen)\s+(?:ik|we|wij|je)\s+(?:nu\s+|daarmee\s+|hiermee\s+)?doen|wat\s+doen\s+(?:we|wij|ik)\s+(?:daar|daarmee|hiermee|ermee)|what\s+(?:should|must|can|do)\s+(?:i|we)\s+(?:now\s+)?do|wat\s+nu|what\s+now|(?:moet|moeten|kan|kunnen)\s+(?:ik|we|wij)\s+iets\s+(?:met|mee)\b[^.?!]{0,30}\bdoen|(?:do|should|must)\s+(?:i|we)\s+(?:need\s+to\s+|have\s+to\s+)?do\s+anything\s+with)\b/i;
 
 /** The question says something of keeping, deleting or changing the item, or of a deciding circumstance. */
 function aboutKeeping(a: Analysis, f: Facts): boolean {
@@ -639,6 +647,9 @@ export function ask(question: string, opts: AskOptions = {}): Answer {
   const read = extractFacts(a);
   if (read.orgKind === null)
     read.orgKind = part.context.map((c) => orgKindIn(read1(c))).find((k) => k) ?? null;
+  // "I'm project lead at the water board. … the contractor and I agreed over WhatsApp …": the asker's role
+  if (read.author === null && askerActs(a))
+    read.author = part.context.map((c) => askerRoleIn(read1(c))).find((k) => k) ?? null;
   const facts = mergeFacts(read, opts.facts);
   const type = opts.classifiers === false ? null : classify('type', part.question);
   const s = shape(a, facts, hasFacts(opts.facts), type);

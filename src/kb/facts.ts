@@ -144,6 +144,7 @@ const TOPIC = new Set([
 ]);
 /** Subjects of a sentence that frames the question: "it is about", "this is about", "het gaat over". */
 const FRAME_SUBJECTS = new Set(['it', 'this', 'that', 'question', 'het', 'dit', 'dat', 'vraag']);
+const THIRD_POSSESSIVES = new Set(['his', 'her', 'their', 'zijn', 'haar', 'hun']);
 /** Words that point back to something a sentence before: "Moeten wij die post archiveren?" */
 const DEMONSTRATIVES = new Set([
   'die',
@@ -196,6 +197,18 @@ const NEGATORS = new Set([
   'never',
   'none',
   'nor',
+  // "didn't", "haven't": split at the apostrophe
+  'didn',
+  'doesn',
+  'don',
+  'isn',
+  'wasn',
+  'aren',
+  'weren',
+  'haven',
+  'hasn',
+  'hadn',
+  'cannot',
 ]);
 /** Negators that are prepositions: they reach only the noun phrase after them. */
 const PREPOSITIONAL = new Set(['zonder', 'without']);
@@ -270,6 +283,8 @@ const OUTSIDE_OFFICE = [
   /\b(voordat|voor|before|prior to|toen)\b[^.?!;]{0,50}?\b(werd|became|aantrad|aantreden|took office|taking office|took up office|entering office|joined the cabinet|joined the government|ministerschap|wethouderschap|burgemeesterschap|ambtsperiode|in functie|in office|benoemd|benoeming|appointed|appointment|installatie|installation|beediging|inauguration|ambtsaanvaarding|sworn in|kamerlid was|nog (?!minister|staatssecretaris|wethouder|burgemeester|gedeputeerde|dijkgraaf|premier)\w+ was|still (?!minister|state secretary|mayor|alderman|prime minister)\w+ was)\b/,
   /\b(nadat|na|after|since|once)\b[^.?!;]{0,40}?\b(aftreden|aftrad|afgetreden|vertrek|vertrok|vertrokken|left office|stepped down|resigned|leaving office|left the cabinet|left the government)\b/,
   /\b(no longer in office|niet meer in functie|geen \w+ meer was|was no longer \w+)\b/,
+  // "Onze oud-wethouder post nu …", "our former alderman is now posting": what a former office-holder posts now
+  /\b(oud|ex|former|voormalig|voormalige|gewezen|previous)\s+(minister|staatssecretaris|wethouder|burgemeester|gedeputeerde|dijkgraaf|alderman|mayor|state secretary|commissaris)\b[^?!;]{0,120}?\b(nu|now|tegenwoordig|these days|currently|inmiddels)\b/,
   // "Our former minister left office in February. Since then she's been posting …": what follows the
   // leaving, also in the next sentence.
   /\b(left office|stepped down|resigned|left the cabinet|vertrokken|afgetreden|vertrok|aftrad|opgestapt)\b[^?!;]{0,80}?\b(since then|ever since|sindsdien|sinds (?:haar|zijn) vertrek)\b/,
@@ -325,6 +340,11 @@ export function extractFacts(a: Analysis): Facts {
   f.author = author(r, f.content);
   ownReply(r, f);
   readAccount(r, f);
+  // "Ik doe de socials voor een supermarktketen", "we are a company": "our" posts are not government's
+  if (!r.has('org') && companyAsker(r)) {
+    f.author = 'third-party';
+    f.account = null;
+  }
   f.inOffice = OUTSIDE_OFFICE.some((re) => re.test(r.text)) ? false : null;
   f.publicTask = publicTask(
     r,
@@ -372,6 +392,21 @@ function orgKindOf(r: Reading): Facts['orgKind'] {
     if (k) return k;
   }
   return null;
+}
+
+/**
+ * The asker's own role, from a context sentence about the asker ("I'm project lead at the water board",
+ * "Ik ben wethouder"): for a question in which the asker acts ("the contractor and I agreed over WhatsApp").
+ */
+export function askerRoleIn(a: Analysis): Author | null {
+  if (!a.tokens.some((t) => t.raw === 'i' || t.raw === 'ik')) return null;
+  const role = highest(a.matches.filter((m) => ['bewinds', 'top', 'staff'].includes(m.concept)));
+  return role ? AUTHOR_OF[role.concept]! : null;
+}
+
+/** The asker acts in the question: "the contractor and I", "mijn privételefoon", "stuurde me". */
+export function askerActs(a: Analysis): boolean {
+  return a.tokens.some((t) => ['i', 'ik', 'me', 'mij', 'my', 'mijn'].includes(t.raw));
 }
 
 /** The organisation kind a text names, if any (for context sentences: "Ik werk bij de gemeente Utrecht"). */
@@ -719,6 +754,14 @@ function reactionType(r: Reading, m: Match): ContentType {
   }
   // "replies under our posts", "reacties onder onze berichten": others' comments on the organisation's posts
   if (a.tokens.slice(m.end, m.end + 2).some((t) => UNDER.has(t.raw))) return 'comment';
+  // "Onder ons Facebookbericht staan 800 reacties", "Under our post there are 800 comments"
+  const under = a.tokens.findIndex((t, i) => i < m.start && t.sentence === sentence && UNDER.has(t.raw));
+  if (
+    under >= 0 &&
+    a.matches.some((o) => ITEMS.includes(o.concept) && o.start > under && o.end <= m.start) &&
+    !REPLY_VERBS.has(a.tokens[m.start]!.raw)
+  )
+    return 'comment';
   // The nearest actor before it in the same sentence decides: "we reply", "onze woordvoerder reageert";
   // for "die reacties", "those replies", the actor of the sentence they point back to.
   const before =
@@ -765,8 +808,16 @@ function antecedentActor(r: Reading, item: Match, persons: Match[]): Match | und
   const { a } = r;
   const sentence = a.tokens[item.start]!.sentence;
   const prev = a.tokens[item.start - 1];
-  if (sentence === 0 || !prev || prev.sentence !== sentence || !DEMONSTRATIVES.has(prev.raw))
+  if (sentence === 0 || !prev || prev.sentence !== sentence) return undefined;
+  // "do we need to archive his post?": the person "his" points to, not "we"
+  if (THIRD_POSSESSIVES.has(prev.raw)) {
+    for (let s = sentence - 1; s >= 0; s--) {
+      const first = persons.find((p) => a.tokens[p.start]!.sentence === s && p.concept !== 'possOrg');
+      if (first) return first;
+    }
     return undefined;
+  }
+  if (!DEMONSTRATIVES.has(prev.raw)) return undefined;
   for (let s = sentence - 1; s >= 0; s--) {
     const first = persons.find((p) => a.tokens[p.start]!.sentence === s);
     if (first) return first;
@@ -927,8 +978,9 @@ function ownReply(r: Reading, f: Facts): void {
 /** The first person named in the sentence of the first item, before that item: the one who posts it. */
 function subjectOf(r: Reading, persons: Match[]): Match | undefined {
   const { a } = r;
+  // (not a negated one: "we didn't reply")
   const item = a.matches.find(
-    (m) => [...ITEMS, 'webpage'].includes(m.concept) && m.concept !== 'accountNoun',
+    (m) => [...ITEMS, 'webpage'].includes(m.concept) && m.concept !== 'accountNoun' && !r.negated(m),
   );
   if (!item) return undefined;
   const back = antecedentActor(r, item, persons);
@@ -967,6 +1019,45 @@ function orgOwnsAccount(r: Reading): boolean {
   });
 }
 
+/** The asker works for, or is, a company or other non-government body named in the question. */
+function companyAsker(r: Reading): boolean {
+  const { a } = r;
+  return r.persons.some((p) => {
+    if (p.concept !== 'third') return false;
+    const s = a.tokens[p.start]!.sentence;
+    const before = a.tokens.slice(Math.max(0, p.start - 8), p.start).filter((t) => t.sentence === s);
+    const asker = before.some((t) => FIRST_PERSON.has(t.raw));
+    let i = p.start - 1;
+    while (
+      i > 0 &&
+      (ARTICLES.has(a.tokens[i]!.raw) ||
+        ['chain', 'keten'].includes(a.tokens[i]!.raw) ||
+        a.tokens[i]!.raw === 'of')
+    )
+      i--;
+    return (
+      asker && ['voor', 'for', 'bij', 'at', 'zijn', 'are', 're', 'with'].includes(a.tokens[i]?.raw ?? '')
+    );
+  });
+}
+
+/** "Moet ik mijn LinkedIn-account archiveren?", "Do I have to archive my own X?": the asker's own account. */
+function mineAsked(r: Reading): boolean {
+  const { a } = r;
+  const last = a.tokens.at(-1)?.sentence;
+  return a.matches.some((m) => {
+    if (!['accountNoun', 'platform'].includes(m.concept) || a.tokens[m.start]!.sentence !== last)
+      return false;
+    let i = m.start - 1;
+    if (
+      ['own', 'eigen'].includes(a.tokens[i]?.raw ?? '') ||
+      a.matches.some((o) => o.concept === 'platform' && o.end === m.start)
+    )
+      i--;
+    return a.tokens[i]?.raw === 'my' || a.tokens[i]?.raw === 'mijn';
+  });
+}
+
 /** "Wij beheren het account voor de minister", "the account we run for the minister": the minister's. */
 function runFor(r: Reading): boolean {
   const { a, tokenAt } = r;
@@ -997,6 +1088,7 @@ function readAccount(r: Reading, f: Facts): void {
   );
   if (has('hybrid')) f.account = 'hybrid';
   else if (runFor(r)) f.account = 'bewindspersoon';
+  else if (mineAsked(r)) f.account = 'private';
   else if (privAccount || privAccountByMod) f.account = 'private';
   else if (has('corporate') || orgOwnsAccount(r)) f.account = 'corporate';
   else if (
@@ -1088,6 +1180,7 @@ function taskSignals(
   const yesM = [...r.all('ptYes'), ...r.all('formal')].filter(
     (m) =>
       within(m) &&
+      !offeredAlternative(r, m) &&
       !(outsideOffice && OFFICE_WORDS.has(m.text)) &&
       !workAt(r, m) &&
       !ofAccount(r, m) &&
@@ -1098,7 +1191,9 @@ function taskSignals(
   // Private life (family, hobbies) makes a person's post private, not the organisation's: "a reply from
   // our GGD account to a parent", "a story about a cycling route".
   const noM = [
-    ...r.all('ptNo').filter((m) => !(byOrganisation && PRIVATE_LIFE.has(stems(m.text)))),
+    ...r
+      .all('ptNo')
+      .filter((m) => !(byOrganisation && PRIVATE_LIFE.has(stems(m.text))) && !usualContent(r, m)),
     ...r.privateMods.filter(
       (m) =>
         !r.near(m, ['accountNoun', 'platform', 'privAccount', 'profile'], 3) &&
@@ -1108,7 +1203,9 @@ function taskSignals(
         !NAMES.has(r.tokenAt(m.end) ?? '') &&
         !alsoPrivate(r, m),
     ),
-  ].filter(within);
+  ]
+    .filter(within)
+    .filter((m) => !offeredAlternative(r, m));
   // A party's content shared by someone in office is party-political ("campagnebericht van zijn partij").
   const party = r.govPersons.length > 0 && r.has('party');
   // "from her personal phone, not the work one": the device, not the content.
@@ -1122,6 +1219,47 @@ function taskSignals(
 }
 
 const NAMES = new Set(['naam', 'name', 'titel', 'title']);
+
+/**
+ * "… or is a private account simply private?", "… of is dat gewoon zijn eigen zaak?": the other answer the
+ * asker offers in the asking sentence is no fact about the item.
+ */
+function offeredAlternative(r: Reading, m: Match): boolean {
+  const { a } = r;
+  const last = a.tokens.at(-1)!.sentence;
+  if (a.tokens[m.start]!.sentence !== last) return false;
+  return a.tokens.some(
+    (t, i) =>
+      i < m.start &&
+      t.sentence === last &&
+      (t.raw === 'or' || t.raw === 'of') &&
+      ALTERNATIVE_VERBS.has(a.tokens[i + 1]?.raw ?? '') &&
+      i > 0 &&
+      a.tokens[i - 1]!.sentence === last,
+  );
+}
+const ALTERNATIVE_VERBS = new Set('is was are does do valt hoort gaat blijft'.split(' '));
+
+const USUALLY = new Set(
+  'mostly mainly usually normally generally vooral meestal voornamelijk doorgaans gewoonlijk normaal meestentijds'.split(
+    ' ',
+  ),
+);
+
+/**
+ * "a personal Instagram that's mostly her kids and her dog": what an account usually holds, said of the
+ * account, when another sentence says what this item is ("Last week she announced the housing plan there").
+ */
+function usualContent(r: Reading, m: Match): boolean {
+  const { a } = r;
+  const s = a.tokens[m.start]!.sentence;
+  const inSentence = (o: Match) => a.tokens[o.start]!.sentence === s;
+  return (
+    a.tokens.some((t, i) => i < m.start && t.sentence === s && USUALLY.has(t.raw)) &&
+    a.matches.some((o) => ['accountNoun', 'platform', 'privAccount'].includes(o.concept) && inSentence(o)) &&
+    a.matches.some((o) => o.concept === 'ptYes' && a.tokens[o.start]!.sentence !== s)
+  );
+}
 
 /** "which he also uses for personal stuff": said of the account (hybrid), not of this item. */
 function alsoPrivate(r: Reading, m: Match): boolean {
@@ -1324,6 +1462,8 @@ function readStateAndIntent(r: Reading, f: Facts): void {
   if (STORED_ALREADY.test(r.text)) f.elsewhere = true;
   if (has('formal')) f.formal = true;
   if (RECENT.test(r.text)) f.recent = true;
+  // "ging alleen over dat ik later was", "it was just me saying I'd be late": nothing needed for the record
+  if (f.needed === null && TRIVIAL.test(r.text)) f.needed = false;
   // An answer to a citizen's question in a DM is the service process, as webcare is (R10): needed.
   if (NEEDED.test(r.text) || (f.content === 'dm' && CITIZENS.test(r.text) && ANSWERS.test(r.text)))
     f.needed = true;
@@ -1400,6 +1540,10 @@ const ANSWERS =
 /** Asked to be removed from the archive (within one sentence). */
 const OUT_OF_ARCHIVE =
   /\b(?:asks?|asked|requests?|requested|wants?|wanted|demands?|demanded|vraagt|vroeg|verzoekt|eist|eiste|wil|wilde)\b[^.?!;]{0,80}?\b(?:remove|delete|erase|wipe|verwijderen|wissen|halen)\b[^.?!;]{0,30}?\b(?:from|uit)\s+(?:the|our|het|ons|t)\s+(?:archive|archief)\b|\b(?:asks?|asked|requests?|requested|wants?|wanted|demands?|demanded|vraagt|vroeg|verzoekt|eist|eiste|wil|wilde)\b[^.?!;]{0,80}?\b(?:uit|from)\s+(?:het|ons|t|the|our)\s+(?:archief|archive)(?:\s+\w+){0,2}?\s+(?:verwijderen|wissen|halen|gehaald|verwijderd)\b/;
+
+/** A chat said to hold only small talk or logistics. */
+const TRIVIAL =
+  /\b(ging alleen over|gaat alleen over|ging gewoon over|alleen maar over|was only about|was just about|it was just me|was just me|just to say|alleen om te zeggen|only to say)\b/;
 
 /** Made days ago: "gisteravond gestreamd", "posted it this morning", "vorige week geplaatst". */
 const RECENT =
