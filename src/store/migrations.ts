@@ -14,6 +14,7 @@ import { migration19 } from './migrations/019-community.ts';
 import { migration21 } from './migrations/021-search-words.ts';
 import { migration22 } from './migrations/022-leases.ts';
 import { migration23 } from './migrations/023-latest-version-index.ts';
+import { migration24 } from './migrations/024-post-latest-version.ts';
 
 /** Versioned schema changes, applied in order, each once, each in its own transaction. Append only. */
 export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
@@ -330,6 +331,7 @@ CREATE INDEX kb_followup_created ON kb_followup(created_at);
   migration21,
   migration22,
   migration23,
+  migration24,
 ];
 
 export async function migrate(db: Db): Promise<number> {

@@ -2,7 +2,6 @@ import type { Exchange } from '../domain/exchange.ts';
 import type { Archive } from './archive.ts';
 import { sealPending } from './audit.ts';
 import type { Db } from './db.ts';
-import { LATEST_SERVED_NUMBER } from './latest-version.ts';
 
 /** The store's side of monitoring: the re-check queue of posts, watched accounts, alerts. */
 
@@ -191,24 +190,56 @@ export async function postsByStreamKey(
 export async function archivedPosts(db: Db, ids: number[]): Promise<DuePost[]> {
   if (!ids.length) return [];
   const row = await db.get<{ posts: string }>(ARCHIVED_POSTS_SQL, [JSON.stringify(ids)]);
-  return JSON.parse(row!.posts) as DuePost[];
+  return (JSON.parse(row!.posts) as ArchivedPostRow[]).map((r) => ({
+    id: r[0],
+    platform: r[1],
+    platform_id: r[2],
+    api_ref: r[3],
+    url: r[4],
+    status: r[5],
+    created_at: r[6],
+    first_seen: r[7],
+    reply_count: r[8],
+    account_id: r[9],
+    account_ref: r[10],
+    handle: r[11],
+    version: r[12],
+    content_hash: r[13],
+  }));
 }
 
+/** A row of {@link ARCHIVED_POSTS_SQL}: a post's fields by position, in `DuePost`'s order. */
+type ArchivedPostRow = [
+  number,
+  string,
+  string,
+  string | null,
+  string,
+  string,
+  string | null,
+  string,
+  number | null,
+  number | null,
+  string | null,
+  string | null,
+  number,
+  string,
+];
+
 /**
- * Posts by id (a JSON array), each with its author and latest served version, as one JSON array
- * (plan asserted in tests/monitor-claim.test.ts). The post by primary key, the version's number and
- * hash from the `version_latest` index alone. One value, not a row per post: the driver turns every
- * column of every row into a JavaScript value one by one, which at a tick's 480 posts cost more than
- * reading their pages.
+ * Posts by id (a JSON array), each with its author and latest served version, as one JSON array of
+ * arrays in id order (plan asserted in tests/monitor-tick-sql.test.ts). The post by primary key, the
+ * version's number and hash from the post's own row (migration 24: no version table or index is
+ * read, so a post costs one page), a post without a version left out. One value, not a row per post:
+ * the driver turns every column of every row into a JavaScript value one by one, which at a tick's
+ * 480 posts cost more than reading their pages; positional arrays, not objects: no key repeated per
+ * post, built directly in the aggregate (a per-row object in a subquery was parsed again by `json()`).
  */
-export const ARCHIVED_POSTS_SQL = `SELECT json_group_array(json(post)) AS posts FROM (
-  SELECT json_object('id', p.id, 'platform', p.platform, 'platform_id', p.platform_id, 'api_ref', p.api_ref,
-         'url', p.url, 'status', p.status, 'created_at', p.created_at, 'first_seen', p.first_seen,
-         'reply_count', p.reply_count, 'account_id', p.account_id, 'account_ref', a.platform_id,
-         'handle', a.handle, 'version', v.number, 'content_hash', v.content_hash) AS post
+export const ARCHIVED_POSTS_SQL = `SELECT json_group_array(json_array(p.id, p.platform, p.platform_id, p.api_ref, p.url,
+    p.status, p.created_at, p.first_seen, p.reply_count, p.account_id, a.platform_id, a.handle, p.latest_version,
+    p.latest_hash) ORDER BY p.id) AS posts
   FROM post p LEFT JOIN account a ON a.id = p.account_id
-  JOIN version v INDEXED BY version_latest ON v.post_id = p.id AND v.number = ${LATEST_SERVED_NUMBER}
-  WHERE p.id IN (SELECT value FROM json_each(?)) ORDER BY p.id)`;
+  WHERE p.id IN (SELECT value FROM json_each(?)) AND p.latest_version IS NOT NULL`;
 
 /** The text and content (JSON) of a post's version, by its number: what a change's alert and diff need. */
 export async function versionText(
