@@ -1233,3 +1233,19 @@ describe('mechanisms found with the tenth development set (eval-dev10.yaml)', ()
     ).toBe('do-not-archive');
   });
 });
+
+describe('announcements, court hearings, and an app’s own saving', () => {
+  it('an announced hearing on a spokesperson’s own account is work', () => {
+    const q =
+      'Onze woordvoerder heeft op haar eigen account aangekondigd dat de zitting is verplaatst. Bewaren?';
+    expect(facts(q).publicTask).toBe(true);
+    expect(ask(q).verdict).toBe('archive');
+  });
+
+  it('saving to one’s saved items, or archiving in an office tool, is outside', () => {
+    expect(ask('How do I add a post from our minister to my saved items on Instagram?').verdict).toBe(
+      'unknown',
+    );
+    expect(ask('Hoe archiveer ik een team in Teams nu het project klaar is?').verdict).toBe('unknown');
+  });
+});

@@ -107,7 +107,9 @@ const POINTERS = new Set('deze die dit onze ons mijn this these those our my'.sp
 
 /** Archiving in an app's sense: out of sight in a list ("zodat hij niet meer bovenaan staat"). */
 const APP_SENSE =
-  /\b(zodat|so that|so it|so they|so the)\b[^.?!]*\b(bovenaan|top of|chatlijst|lijst|list|inbox|overzicht)\b/i;
+  /\b(zodat|so that|so it|so they|so the)\b[^.?!]*\b(bovenaan|top of|chatlijst|lijst|list|inbox|overzicht)\b|\b(saved items|opgeslagen items|opgeslagen berichten|my bookmarks|mijn bladwijzers|mijn favorieten|my favourites|my favorites)\b/i;
+/** Office tools, not social media: "how do I archive a channel in Teams?" */
+const OFFICE_TOOL = /\b(in|op|from|uit)\s+(ms\s+)?(teams|outlook|sharepoint|onedrive|slack|yammer)\b/i;
 
 const HOW_MUCH = new Set('vaak lang veel laat often long much many late soon snel'.split(' '));
 
@@ -116,7 +118,11 @@ function appHowTo(a: Analysis, f: Facts, type: Prediction | null): boolean {
   const i = a.tokens.findIndex((t, k) => k < 3 && (t.raw === 'hoe' || t.raw === 'how'));
   // "how do I …", "hoe plan ik …" (not "how often", "hoe vaak", "how long")
   const how = i >= 0 && !HOW_MUCH.has(a.tokens[i + 1]?.raw ?? '');
-  return how && !aboutKeeping(a, f) && (type?.probs['out-of-scope'] ?? 0) >= 0.5;
+  return (
+    how &&
+    ((!aboutKeeping(a, f) && (type?.probs['out-of-scope'] ?? 0) >= 0.5) ||
+      (OFFICE_TOOL.test(a.text) && !f.platform))
+  );
 }
 
 /** A claim to check, not one item's fate. */
