@@ -1249,3 +1249,42 @@ describe('announcements, court hearings, and an app’s own saving', () => {
     expect(ask('Hoe archiveer ik een team in Teams nu het project klaar is?').verdict).toBe('unknown');
   });
 });
+
+describe('mechanisms found with the eleventh development set (eval-dev11.yaml)', () => {
+  it("an organisation's own account is corporate ('its own X account', 'als team een eigen account')", () => {
+    expect(facts('Our district team runs its own Instagram account for local updates.').account).toBe(
+      'corporate',
+    );
+    expect(facts('We hebben als afdeling een eigen LinkedIn-pagina.').account).toBe('corporate');
+    expect(facts('The police Instagram account posted a video.').account).toBe('corporate');
+    // a person's own stays private
+    expect(facts('Our alderman posts on his own Instagram.').account).toBe('private');
+  });
+
+  it('a policy after a private-looking word stays work; an office-holder opening something works', () => {
+    const q =
+      'Our mayor wrote on her personal Facebook about the culture policy she presented at the opening of the theatre.';
+    expect(facts(q).publicTask).toBe(true);
+    expect(facts('The alderman posted holiday plans.').publicTask).toBe(false);
+  });
+
+  it('"sinds kort" is no question word; toots are posts; messaging someone is a DM', () => {
+    expect(ask('Sinds kort zitten we op Mastodon. Moeten we onze toots archiveren?').verdict).toBe('archive');
+    expect(facts('A policy adviser has been messaging a supplier on LinkedIn.').content).toBe('dm');
+    expect(
+      ask('A policy adviser has been messaging a supplier on LinkedIn. Keep those messages?').verdict,
+    ).toBe('depends');
+  });
+
+  it('a copy of what the organisation already captures is no record of its own', () => {
+    const q =
+      'Een collega bewaart printjes van onze tweets in een map. Het account wordt al automatisch gearchiveerd. Moeten die printjes ook het archief in?';
+    const a = ask(q);
+    expect(a.verdict).toBe('do-not-archive');
+    expect(a.rule).toBe('R1');
+    // a copy of something nobody captured is not ruled out
+    expect(
+      ask('A colleague keeps screenshots of a deleted post by our minister. Must we archive them?').verdict,
+    ).not.toBe('do-not-archive');
+  });
+});

@@ -8,6 +8,7 @@ import { classify, type Prediction } from './classify.ts';
 import { content, type Entry, type Lang, type Localised, type Source } from './content.ts';
 import {
   askerActs,
+  copyOfCaptured,
   askerRoleIn,
   extractFacts,
   type Facts,
@@ -258,7 +259,11 @@ const MIN_SCORE = 6;
 function shape(a: Analysis, f: Facts, givenFacts: boolean, type: Prediction | null): Shape | null {
   const has = (c: Concept) => a.matches.some((m) => m.concept === c);
   const first = a.tokens.slice(0, 2).map((t) => t.raw);
-  const wh = first.some((w) => WH.has(w));
+  // ("sinds kort", "since last week": a time, not "sinds wanneer")
+  const wh = first.some(
+    (w, i) =>
+      WH.has(w) && !((w === 'sinds' || w === 'since') && !['wanneer', 'when'].includes(first[i + 1] ?? '')),
+  );
   const object = OBJECTS.some(has);
   // "Valt een DM onder de handreiking?": a separable verb, so the words need not be adjacent.
   const fallsUnder =
@@ -653,6 +658,8 @@ export function ask(question: string, opts: AskOptions = {}): Answer {
   const read = extractFacts(a);
   if (read.orgKind === null)
     read.orgKind = part.context.map((c) => orgKindIn(read1(c))).find((k) => k) ?? null;
+  // "… screenshots of our own posts. The account itself is already harvested daily.": said in context
+  if (read.copy === null && copyOfCaptured(question)) read.copy = true;
   // "I'm project lead at the water board. … the contractor and I agreed over WhatsApp …": the asker's role
   if (read.author === null && askerActs(a))
     read.author = part.context.map((c) => askerRoleIn(read1(c))).find((k) => k) ?? null;

@@ -60,6 +60,11 @@ export interface Facts {
    * so a wish to delete it cannot be a lawful destruction.
    */
   recent: boolean | null;
+  /**
+   * The item is a copy (a screenshot, an export, a print) of something the organisation already captures
+   * or archives itself: the original is the record.
+   */
+  copy: boolean | null;
 }
 
 export const NO_FACTS: Facts = {
@@ -79,6 +84,7 @@ export const NO_FACTS: Facts = {
   inOffice: null,
   needed: null,
   recent: null,
+  copy: null,
 };
 
 /** The facts a question states explicitly, merged with facts given from elsewhere (those win). */
@@ -472,6 +478,10 @@ function notALike(a: Analysis, m: Match): boolean {
   return LIKE_BEFORE.has(prev) || LIKE_AFTER.has(next);
 }
 
+/** Work words that stay work after a private-looking word: "sports policy", "het sportbeleid". */
+const STRONG_WORK =
+  /^(policy|policies|beleid|regeling|scheme|subsidy|subsidie|subsidieregeling|budget|begroting|besluit|decision|maatregel|maatregelen|measures|wet|law|vergunning|permit)$/;
+
 const POSSESSIVES = new Set(
   'de het een the a an haar zijn hun mijn je jouw her his their my your our ons onze'.split(' '),
 );
@@ -505,7 +515,7 @@ function privatelyQualified(a: Analysis, m: Match): boolean {
   if (m.concept === 'ptYes' && (prev.raw === 'te' || prev.raw === 'to') && /^plan(nen)?$/.test(m.text))
     return true;
   const privateAt = (end: number) => a.matches.some((o) => o.concept === 'ptNo' && o.end === end);
-  if (privateAt(m.start)) return true;
+  if (privateAt(m.start)) return !STRONG_WORK.test(m.text);
   // "de plannen voor haar verjaardagsfeest", "plans for his daughter's wedding"
   if (m.concept === 'ptYes' && ['voor', 'for', 'van', 'of'].includes(a.tokens[m.end]?.raw ?? '')) {
     let j = m.end + 1;
@@ -588,7 +598,13 @@ function reading(full: Analysis): Reading {
     govPersons: persons.filter((m) => ['bewinds', 'top', 'staff'].includes(m.concept) && !topics.has(m)),
     privateMods: all('privMod').filter((m) => {
       const prev = a.matches.find((o) => o.end === m.start);
-      return !(prev && prev.concept === 'possOrg');
+      if (prev && prev.concept === 'possOrg') return false;
+      // "our region runs its own X account", "we hebben als regio een eigen X-account": the nearest one
+      // before "own" is the organisation, so the account is its own
+      if (m.text !== 'own' && m.text !== 'eigen') return true;
+      const s = a.tokens[m.start]!.sentence;
+      const owner = persons.filter((p) => p.end <= m.start && a.tokens[p.start]!.sentence === s).at(-1);
+      return !(owner && (owner.concept === 'org' || owner.concept === 'possOrg'));
     }),
   };
 }
@@ -673,7 +689,16 @@ const RECEIVE = new Set(
     ' ',
   ),
 );
-const MESSAGE_WORDS = new Set(['bericht', 'berichten', 'berichtje', 'berichtjes', 'message', 'messages']);
+const MESSAGE_WORDS = new Set([
+  'bericht',
+  'berichten',
+  'berichtje',
+  'berichtjes',
+  'message',
+  'messages',
+  'messaging',
+  'messaged',
+]);
 /** Platforms that are messaging channels: a message on them is a direct message. */
 const CHAT_PLATFORMS = new Set(['facebook messenger', 'messenger', 'whatsapp', 'signal', 'telegram']);
 
@@ -689,6 +714,9 @@ function sentMessage(r: Reading): boolean {
       m.concept === 'post' &&
       MESSAGE_WORDS.has(r.tokenAt(m.start) ?? '') &&
       (chat ||
+        // "has been messaging a supplier": a verb with the one written to as its object
+        (['messaging', 'messaged'].includes(r.tokenAt(m.start) ?? '') &&
+          r.persons.some((p) => p.start > m.end - 1 && p.start <= m.end + 1)) ||
         // addressed to someone: "via een LinkedIn-berichtje aan een ondernemer", "a message to a supplier"
         ['aan', 'to'].includes(r.tokenAt(m.end) ?? '') ||
         a.tokens.some(
@@ -924,7 +952,7 @@ function workAt(r: Reading, m: Match): boolean {
   return (
     (m.text === 'werk' || m.text === 'work') &&
     FIRST_PERSON.has(r.tokenAt(m.start - 1) ?? '') &&
-    AT.has(r.tokenAt(m.end) ?? '')
+    (AT.has(r.tokenAt(m.end) ?? '') || ['als', 'as'].includes(r.tokenAt(m.end) ?? ''))
   );
 }
 
@@ -1005,6 +1033,12 @@ function orgOwnsAccount(r: Reading): boolean {
     // "the ministry's account", "the ombudsman's own page", "the embassy's X" (an English possessive)
     const possessive = orgs.some((o) => {
       let j = o.end;
+      // "the police Instagram account": the organisation's name as a modifier
+      if (
+        acc.concept === 'accountNoun' &&
+        a.matches.some((p) => p.concept === 'platform' && p.start === j && p.end === acc.start)
+      )
+        return true;
       if (tokenAt(j) === 's') j++;
       else if (acc.concept === 'platform') return false;
       if (tokenAt(j) === 'own' || tokenAt(j) === 'eigen') j++;
@@ -1153,6 +1187,17 @@ function antecedentWindow(r: Reading): ((m: Match) => boolean) | undefined {
   if (!pointer) return undefined;
   const earlier = items.filter((m) => a.tokens[m.start]!.sentence < last);
   const same = earlier.filter((m) => a.tokens[m.start]!.stem === a.tokens[pointer.start]!.stem);
+  // No earlier mention of the same word ("dat bericht" after "soms foto's van haar hond, maar vanochtend
+  // kondigde ze daar de regeling aan"): the clause just before the question.
+  if (!same.length) {
+    const prev = last - 1;
+    let from = a.tokens.findIndex((t) => t.sentence === prev);
+    let end = from;
+    while (end < a.tokens.length && a.tokens[end]!.sentence === prev) end++;
+    for (let i = from; i < end; i++) if (CONTRAST.has(a.tokens[i]!.raw)) from = i + 1;
+    if (from >= 0 && from < end && a.tokens.slice(0, from).some((t) => t.sentence === prev))
+      return (m) => m.start >= from && m.end <= end;
+  }
   const ante = (same.length ? same : earlier).at(-1);
   if (!ante) return undefined;
   const sentence = a.tokens[ante.start]!.sentence;
@@ -1191,9 +1236,13 @@ function taskSignals(
   // Private life (family, hobbies) makes a person's post private, not the organisation's: "a reply from
   // our GGD account to a parent", "a story about a cycling route".
   const noM = [
-    ...r
-      .all('ptNo')
-      .filter((m) => !(byOrganisation && PRIVATE_LIFE.has(stems(m.text))) && !usualContent(r, m)),
+    ...r.all('ptNo').filter(
+      (m) =>
+        !(byOrganisation && PRIVATE_LIFE.has(stems(m.text))) &&
+        !usualContent(r, m) &&
+        // "sports policy": the policy's field, not a hobby
+        !yesM.some((y) => y.start === m.end && STRONG_WORK.test(y.text)),
+    ),
     ...r.privateMods.filter(
       (m) =>
         !r.near(m, ['accountNoun', 'platform', 'privAccount', 'profile'], 3) &&
@@ -1462,6 +1511,7 @@ function readStateAndIntent(r: Reading, f: Facts): void {
   if (STORED_ALREADY.test(r.text)) f.elsewhere = true;
   if (has('formal')) f.formal = true;
   if (RECENT.test(r.text)) f.recent = true;
+  if (COPY.test(r.text) && CAPTURED_ALREADY.test(r.text)) f.copy = true;
   // "ging alleen over dat ik later was", "it was just me saying I'd be late": nothing needed for the record
   if (f.needed === null && TRIVIAL.test(r.text)) f.needed = false;
   // An answer to a citizen's question in a DM is the service process, as webcare is (R10): needed.
@@ -1535,11 +1585,24 @@ const NEEDED =
 const CITIZENS =
   /\b(burger|burgers|inwoner|inwoners|bewoner|bewoners|citizen|citizens|resident|residents|klant|klanten|customer|customers|aanvrager|aanvragers|applicant|applicants)\b/;
 const ANSWERS =
-  /\b(antwoord|antwoorden|beantwoordt|beantwoord|beantwoorden|answer|answers|answering|answered|reply|replies|replying|replied)\b/;
+  /\b(antwoord|antwoorden|antwoordde|antwoordden|geantwoord|beantwoordt|beantwoord|beantwoordde|beantwoorden|answer|answers|answering|answered|reply|replies|replying|replied)\b/;
 
 /** Asked to be removed from the archive (within one sentence). */
 const OUT_OF_ARCHIVE =
   /\b(?:asks?|asked|requests?|requested|wants?|wanted|demands?|demanded|vraagt|vroeg|verzoekt|eist|eiste|wil|wilde)\b[^.?!;]{0,80}?\b(?:remove|delete|erase|wipe|verwijderen|wissen|halen)\b[^.?!;]{0,30}?\b(?:from|uit)\s+(?:the|our|het|ons|t)\s+(?:archive|archief)\b|\b(?:asks?|asked|requests?|requested|wants?|wanted|demands?|demanded|vraagt|vroeg|verzoekt|eist|eiste|wil|wilde)\b[^.?!;]{0,80}?\b(?:uit|from)\s+(?:het|ons|t|the|our)\s+(?:archief|archive)(?:\s+\w+){0,2}?\s+(?:verwijderen|wissen|halen|gehaald|verwijderd)\b/;
+
+/** Whether a whole message (context sentences included) says its item is a copy of what is captured already. */
+export function copyOfCaptured(text: string): boolean {
+  const t = words(fold(text)).join(' ');
+  return COPY.test(t) && CAPTURED_ALREADY.test(t);
+}
+
+/** Copies of an item: "screenshots van onze posts", "a copy of the post", "een printje". */
+const COPY =
+  /\b(screenshot|screenshots|schermafdruk|schermafdrukken|kopie|kopieen|kopietje|copy|copies|printje|printjes|prints|printouts|afdruk|afdrukken|duplicate|duplicates|duplicaat)\b/;
+/** The original is captured or archived by the organisation itself already. */
+const CAPTURED_ALREADY =
+  /\b(already|al|toch al|reeds)\b[^.?!;]{0,50}?\b(harvested|captured|archived|gearchiveerd|vastgelegd|opgehaald|gecaptured|geharvest|bewaard|stored)\b|\b(harvested|captured|archived|gearchiveerd|vastgelegd|opgehaald)\b[^.?!;]{0,30}?\b(already|al|reeds)\b|\b(door|by)\s+(ons|onze|our)\s+(archiverings\w*|archief\w*|archiving|archive|harvest\w*)/;
 
 /** A chat said to hold only small talk or logistics. */
 const TRIVIAL =

@@ -139,6 +139,11 @@ export const LEXICON: LexiconGroup[] = [
       'collega',
       'collegas',
       'beleidsmedewerker',
+      'wijkagent',
+      'politieagent',
+      'police officer',
+      'police officers',
+      'community police officer',
       'projectleider',
       'project lead',
       'project leader',
@@ -396,6 +401,9 @@ export const LEXICON: LexiconGroup[] = [
   {
     concept: 'post',
     terms: [
+      // Mastodon's posts
+      'toot',
+      'toots',
       // a long-form post ("artikel" alone is a law's article)
       'linkedin artikel',
       'linkedin-artikel',
@@ -562,6 +570,7 @@ export const LEXICON: LexiconGroup[] = [
       'chat message',
       'chat messages',
       'whatsapp',
+      'messaging',
       'whatsapp-bericht',
       'whatsappbericht',
       'whatsappberichten',
@@ -1244,6 +1253,7 @@ export const LEXICON: LexiconGroup[] = [
       // an official opening
       'opende',
       'opened',
+      'opening',
       'geopend',
       'officially opened',
       'officieel geopend',

@@ -220,6 +220,10 @@ const T = {
     nl: 'Van het platform halen mag pas nadat het bericht is gearchiveerd. Het archiefexemplaar zelf mag alleen worden vernietigd volgens de selectielijst, met een verklaring van vernietiging (Archiefwet art. 3 en 5). Dat geldt ook voor het leegmaken of hernoemen van een account, bijvoorbeeld bij een kabinetswissel.',
     en: 'Taking it off the platform is only allowed once it has been archived. The archived copy itself may only be destroyed under the selectielijst, with a destruction record (verklaring van vernietiging; Archiefwet art. 3 and 5). The same goes for clearing or renaming an account, for example at a change of cabinet.',
   },
+  R1copy: {
+    nl: 'Een kopie (een screenshot, een export, een afdruk) van wat de organisatie zelf al vastlegt, is geen apart archiefbescheid: het origineel is dat, en dat wordt bewaard. Zorg wel dat het origineel echt is vastgelegd; bevat de kopie iets wat het origineel mist (een reactie, een context), dan telt dat wel.',
+    en: 'A copy (a screenshot, an export, a print) of what the organisation already captures is no record of its own: the original is, and it is kept. Do make sure the original really is captured; if the copy holds something the original lacks (a comment, a context), that does count.',
+  },
   R7recent: {
     nl: 'Iets van een paar dagen oud kan geen bewaartermijn van de selectielijst hebben uitgediend: archiveer het dus eerst; daarna mag het van het platform.',
     en: 'Something a few days old cannot have reached the end of any retention period in the selectielijst: so archive it first; after that it may come off the platform.',
@@ -448,6 +452,11 @@ function overridingRules({ f, add, done }: Deciding): Decision | undefined {
     add('R7', T.R7elsewhere);
     add('R1', T.R1);
     return done('archive', 'R7');
+  }
+  // R1: a copy of what the organisation already captures is no record of its own; the original is.
+  if (f.copy && f.intent !== 'delete') {
+    add('R1', T.R1copy);
+    return done('do-not-archive', 'R1');
   }
   // R9: the right to erasure does not reach the archived copy.
   if (f.erasure) {

@@ -55,6 +55,7 @@ export type SetName =
   | 'dev8'
   | 'dev9'
   | 'dev10'
+  | 'dev11'
   | 'heldout'
   | 'fresh'
   | 'blind'
@@ -77,6 +78,7 @@ export const SETS: SetName[] = [
   'dev8',
   'dev9',
   'dev10',
+  'dev11',
   'heldout',
   'fresh',
   'blind',
@@ -317,6 +319,8 @@ async function main(args: string[]): Promise<void> {
     dev8: 'eighth development set, helpdesk traffic from all of government (written blind from the legal framework, 2026-11-26 18:21, before it ran; tuned on)',
     dev10:
       'tenth development set, the boundaries of the duty (written blind from the legal framework, 2026-11-26 18:51, before it ran; tuned on)',
+    dev11:
+      'eleventh development set, what does have to be archived, described indirectly (written blind from the legal framework, 2026-11-26 19:06, before it ran; tuned on)',
     dev9: 'ninth development set, platform features and indirectly described items (written blind from the legal framework, 2026-11-26 18:43, before it ran; tuned on)',
     heldout: 'held-out set (written with the tuning set)',
     fresh: 'fresh held-out set (written from the legal framework, 2026-11-26)',
