@@ -15,6 +15,7 @@ import { migration21 } from './migrations/021-search-words.ts';
 import { migration22 } from './migrations/022-leases.ts';
 import { migration23 } from './migrations/023-latest-version-index.ts';
 import { migration24 } from './migrations/024-post-latest-version.ts';
+import { migration25 } from './migrations/025-search-narrow-rows.ts';
 
 /** Versioned schema changes, applied in order, each once, each in its own transaction. Append only. */
 export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
@@ -332,6 +333,7 @@ CREATE INDEX kb_followup_created ON kb_followup(created_at);
   migration22,
   migration23,
   migration24,
+  migration25,
 ];
 
 export async function migrate(db: Db): Promise<number> {

@@ -600,6 +600,13 @@ export interface SearchPlan {
 }
 
 /**
+ * A match's version and post read from migration 25's narrow indexes by id (the columns a match is
+ * tested on and listed with), not from their rows: a scan that tests many matches reads a few index
+ * pages instead of a table page per match (`minister` in one month: 4.1 against 10.1 ms).
+ */
+const BY_ID = { version: 'INDEXED BY version_id_post', post: 'INDEXED BY post_id_filters' };
+
+/**
  * The statement that lists matching versions newest first, below a cursor (the plan's core): each
  * with its post, whether the post has a later version (`later`: it may have been listed there), and
  * the rank (relevance's window) or the snippet (a page: computed only for the rows it returns).
@@ -615,10 +622,10 @@ export function matchesSql(plan: SearchPlan, column: 'rank' | 'snippet'): { sql:
   const narrow = plan.terms.map((t) => `AND ${t.sql}`).join(' ');
   const params = [plan.match, ...plan.terms.map((t) => t.param)];
   if (plan.from === 'fts') {
-    const post = plan.terms.length ? 'CROSS JOIN post p ON p.id = v.post_id' : '';
+    const post = plan.terms.length ? `CROSS JOIN post p ${BY_ID.post} ON p.id = v.post_id` : '';
     return {
       sql: `SELECT f.rowid AS vid, v.post_id, ${extra}
-            FROM version_fts f CROSS JOIN version v ON v.id = f.rowid ${post}
+            FROM version_fts f CROSS JOIN version v ${BY_ID.version} ON v.id = f.rowid ${post}
             WHERE version_fts MATCH ?1 AND f.rowid < ?${params.length + 1} ${residual}
             ORDER BY f.rowid DESC LIMIT ?${params.length + 2}`,
       params,
@@ -633,7 +640,7 @@ export function matchesSql(plan: SearchPlan, column: 'rank' | 'snippet'): { sql:
             SELECT v.id FROM post p CROSS JOIN version v ON v.post_id = p.id
             WHERE 1 ${narrow} AND v.id < ?${params.length + 1})
           SELECT f.rowid AS vid, v.post_id, ${extra}
-          FROM version_fts f CROSS JOIN version v ON v.id = f.rowid
+          FROM version_fts f CROSS JOIN version v ${BY_ID.version} ON v.id = f.rowid
           WHERE version_fts MATCH ?1 AND f.rowid >= (SELECT min(id) FROM c) AND f.rowid <= (SELECT max(id) FROM c)
             AND +f.rowid IN (SELECT id FROM c)
           ORDER BY f.rowid DESC LIMIT ?${params.length + 2}`,
