@@ -1664,8 +1664,13 @@ export function readerWords(): string[] {
     WORK_AT,
     CELEBRATION,
     NAMES,
+    USUALLY,
+    MIXED_CUES,
+    SITES,
+    TOPIC_OF,
+    new Set(STRONG_WORK.source.match(/[a-z]{4,}/g) ?? []),
   ];
-  const fromPatterns = [...OUTSIDE_OFFICE, MIXED, ALSO_PRIVATE, RECENT].flatMap(
+  const fromPatterns = [...OUTSIDE_OFFICE, MIXED, ALSO_PRIVATE, RECENT, TRIVIAL, COPY, CAPTURED_ALREADY].flatMap(
     (re) => re.source.match(/[a-z]{4,}/g) ?? [],
   );
   return [...new Set([...sets.flatMap((x) => [...x]), ...fromPatterns])].filter((w) => /^[a-z]+$/.test(w));
