@@ -1288,3 +1288,17 @@ describe('mechanisms found with the eleventh development set (eval-dev11.yaml)',
     ).not.toBe('do-not-archive');
   });
 });
+
+describe('copies, folders and "al" as "all"', () => {
+  it('"we archive the account already" makes a colleague’s screenshots a copy; a folder is no private content', () => {
+    const q =
+      'Wij archiveren ons Facebook-account al dagelijks. Een collega zet screenshots van die posts in haar eigen map. Moeten die bewaard worden?';
+    expect(facts(q).copy).toBe(true);
+    expect(facts(q).publicTask).toBeNull();
+    expect(ask(q).verdict).toBe('do-not-archive');
+    // "al onze posts" is "all our posts", not "already"
+    expect(
+      facts('Moeten we al onze posts archiveren? Een collega heeft er screenshots van.').copy,
+    ).toBeNull();
+  });
+});

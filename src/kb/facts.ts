@@ -1367,7 +1367,7 @@ function governmentDecides(r: Reading, within: (m: Match) => boolean): boolean {
 
 /** Devices: "her personal phone", "zijn privételefoon", "the work one" (after a device). */
 const DEVICES = new Set(
-  'phone phones telefoon telefoons mobiel mobieltje mobile laptop device devices toestel gsm smartphone tablet'.split(
+  'phone phones telefoon telefoons mobiel mobieltje mobile laptop device devices toestel gsm smartphone tablet map mapje folder schijf drive'.split(
     ' ',
   ),
 );
@@ -1602,7 +1602,7 @@ const COPY =
   /\b(screenshot|screenshots|schermafdruk|schermafdrukken|kopie|kopieen|kopietje|copy|copies|printje|printjes|prints|printouts|afdruk|afdrukken|duplicate|duplicates|duplicaat)\b/;
 /** The original is captured or archived by the organisation itself already. */
 const CAPTURED_ALREADY =
-  /\b(already|al|toch al|reeds)\b[^.?!;]{0,50}?\b(harvested|captured|archived|gearchiveerd|vastgelegd|opgehaald|gecaptured|geharvest|bewaard|stored)\b|\b(harvested|captured|archived|gearchiveerd|vastgelegd|opgehaald)\b[^.?!;]{0,30}?\b(already|al|reeds)\b|\b(door|by)\s+(ons|onze|our)\s+(archiverings\w*|archief\w*|archiving|archive|harvest\w*)/;
+  /\b(already|toch al|reeds|al(?! (?:onze|ons|de|het|die|deze|mijn|zijn|haar|hun|jullie)\b))\b[^.?!;]{0,50}?\b(harvested|captured|archived|gearchiveerd|vastgelegd|opgehaald|gecaptured|geharvest|bewaard|stored|archiveren|archiveert|archive|archives|capture|captures|harvest|harvests|harvesten|vastleggen)\b|\b(harvested|captured|archived|gearchiveerd|vastgelegd|opgehaald|archiveren|archiveert|archive|capture|harvest|harvesten)\b[^.?!;]{0,30}?\b(already|al|reeds)\b(?! (?:onze|ons|de|het|die|deze)\b)|\b(door|by)\s+(ons|onze|our)\s+(archiverings\w*|archief\w*|archiving|archive|harvest\w*)/;
 
 /** A chat said to hold only small talk or logistics. */
 const TRIVIAL =
@@ -1670,8 +1670,17 @@ export function readerWords(): string[] {
     TOPIC_OF,
     new Set(STRONG_WORK.source.match(/[a-z]{4,}/g) ?? []),
   ];
-  const fromPatterns = [...OUTSIDE_OFFICE, MIXED, ALSO_PRIVATE, RECENT, TRIVIAL, COPY, CAPTURED_ALREADY].flatMap(
-    (re) => re.source.match(/[a-z]{4,}/g) ?? [],
-  );
+  const fromPatterns = [
+    ...OUTSIDE_OFFICE,
+    MIXED,
+    ALSO_PRIVATE,
+    RECENT,
+    TRIVIAL,
+    COPY,
+    CAPTURED_ALREADY,
+    NEEDED,
+    CITIZENS,
+    ANSWERS,
+  ].flatMap((re) => re.source.match(/[a-z]{4,}/g) ?? []);
   return [...new Set([...sets.flatMap((x) => [...x]), ...fromPatterns])].filter((w) => /^[a-z]+$/.test(w));
 }
