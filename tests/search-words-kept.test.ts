@@ -88,7 +88,7 @@ describe("a prefix's words kept per connection", () => {
   });
 
   it('its key is read from two primary keys', async () => {
-    const plan = await db.all<{ detail: string }>(`EXPLAIN QUERY PLAN ${WORDS_KEY_SQL}`);
+    const plan = await db.all<{ detail: string }>(`EXPLAIN QUERY PLAN ${WORDS_KEY_SQL}`, [10]);
     const details = plan.map((p) => p.detail);
     expect(details.some((d) => /SEARCH version_fts_data USING INTEGER PRIMARY KEY/.test(d))).toBe(true);
     expect(details.filter((d) => /SCAN (?!CONSTANT ROW)/.test(d))).toEqual([]);

@@ -442,8 +442,10 @@ interface Word {
  * record). Versions are immutable, so a word appears only with a new version; one disappears only
  * with a deleted one, and a word spelled out that no version holds any more matches nothing.
  */
-export const WORDS_KEY_SQL = `SELECT hex((SELECT block FROM version_fts_data WHERE id = 10)) || ':' ||
+export const WORDS_KEY_SQL = `SELECT hex((SELECT block FROM version_fts_data WHERE id = ?1)) || ':' ||
   coalesce((SELECT max(id) FROM version), 0) AS key`;
+/** FTS5's structure record's row in `version_fts_data` (a parameter, so the statement is kept prepared). */
+const FTS_STRUCTURE_ROW = 10;
 
 /** How long a connection keeps a prefix's words (checked against {@link WORDS_KEY_SQL} at every use). */
 const WORDS_KEPT_MS = 60_000;
@@ -483,7 +485,8 @@ async function spellOut(db: Db, input: string, keep = true): Promise<{ match: st
   let spelled: Word[] | undefined;
   const out: string[] = [];
   let key: Promise<string> | undefined;
-  const wordsKey = () => (key ??= db.get<{ key: string }>(WORDS_KEY_SQL).then((r) => r?.key ?? ''));
+  const wordsKey = () =>
+    (key ??= db.get<{ key: string }>(WORDS_KEY_SQL, [FTS_STRUCTURE_ROW]).then((r) => r?.key ?? ''));
   for (const part of parts) {
     const prefix = /^"([^"]+)"\*$/.exec(part)?.[1];
     const folded = prefix?.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
