@@ -1302,3 +1302,16 @@ describe('copies, folders and "al" as "all"', () => {
     ).toBeNull();
   });
 });
+
+describe('a named topic of an office-holder’s item', () => {
+  it('is work unless private life or party politics is said', () => {
+    const q =
+      'De gedeputeerde plaatste op haar eigen Instagram een post over de nieuwe busverbinding naar het ziekenhuis.';
+    expect(facts(q).publicTask).toBe(true);
+    expect(ask(`${q} Archiveren?`).verdict).toBe('archive');
+    expect(facts('The mayor posted on his own X about his daughter’s graduation.').publicTask).toBe(false);
+    expect(facts('The mayor posted on his own X about the campaign of his party.').publicTask).toBe(false);
+    // no topic named: still open
+    expect(facts('The mayor posted something on his own X.').publicTask).toBeNull();
+  });
+});

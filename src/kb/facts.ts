@@ -381,6 +381,11 @@ export function extractFacts(a: Analysis): Facts {
   // … and "gebruikt zijn eigen X-account ook voor zijn werk": said of the account (its work words are no
   // reading of this item, alsoForWork), so what this item is about still decides.
   if ((f.account === 'private' || f.account === null) && MIXED.test(r.text)) f.account = 'hybrid';
+  // An office-holder's or official's item described by its topic ("een post over de nieuwe rondweg", "a
+  // post about the flood barrier") with nothing of private life or party politics said: the topics of work
+  // are an open class, those of private life a closed one (family, hobbies, holidays, parties), so a topic
+  // that is none of those is read as work.
+  if (f.publicTask === null && f.content !== 'dm' && namedTopic(r, f)) f.publicTask = true;
   // Sharing the organisation's own post is work: "de wethouder deelt een bericht van de gemeente".
   const from = f.content === 'repost' ? sharedFrom(r) : undefined;
   if (f.publicTask === null && from && ['org', 'possOrg'].includes(from.concept)) f.publicTask = true;
@@ -1346,6 +1351,39 @@ function aboutOwnOrganisation(r: Reading, within: (m: Match) => boolean): boolea
   });
 }
 const TOPIC_OF = new Set(['over', 'about', 'regarding', 'concerning', 'on']);
+
+/** The item's topic is named ("over de nieuwe rondweg") and nothing private or party-political is said. */
+function namedTopic(r: Reading, f: Facts): boolean {
+  const { a } = r;
+  if (!['bewindspersoon', 'top-official', 'civil-servant'].includes(f.author ?? '')) return false;
+  if (r.has('ptNo') || r.has('party')) return false;
+  return a.matches.some((item) => {
+    if (!ITEMS.includes(item.concept) || item.concept === 'accountNoun') return false;
+    const s = a.tokens[item.start]!.sentence;
+    const at = a.tokens.findIndex(
+      (t, i) =>
+        i >= item.end && i <= item.end + 6 && t.sentence === s && (t.raw === 'over' || t.raw === 'about'),
+    );
+    if (at < 0) return false;
+    const after = a.tokens.slice(at + 1, at + 5).filter((t) => t.sentence === s);
+    return after.some(
+      (t) =>
+        !STOPWORDS_LIGHT.has(t.raw) &&
+        t.raw.length > 3 &&
+        !a.matches.some(
+          (m) =>
+            m.start <= a.tokens.indexOf(t) &&
+            a.tokens.indexOf(t) < m.end &&
+            (m.concept === 'privMod' || m.concept === 'platform'),
+        ),
+    );
+  });
+}
+const STOPWORDS_LIGHT = new Set(
+  'de het een the a an his her their zijn haar hun this that these those die deze dat dit our ons onze my mijn wat what how hoe why waarom'.split(
+    ' ',
+  ),
+);
 
 /** Decisions the organisation or an office-holder takes: what they "agreed", "besloten", "approved". */
 const DECIDE = new Set(
