@@ -1315,3 +1315,14 @@ describe('a named topic of an office-holder’s item', () => {
     expect(facts('The mayor posted something on his own X.').publicTask).toBeNull();
   });
 });
+
+describe('where an item is, is not what it is about', () => {
+  it('"on the town hall steps" names a place, not a topic', () => {
+    expect(
+      facts('Our alderman posted a selfie on his own Instagram, standing on the town hall steps.').publicTask,
+    ).not.toBe(true);
+    expect(facts('Our alderman posted on his own Instagram about the town hall renovation.').publicTask).toBe(
+      true,
+    );
+  });
+});

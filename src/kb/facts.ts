@@ -1350,7 +1350,8 @@ function aboutOwnOrganisation(r: Reading, within: (m: Match) => boolean): boolea
     );
   });
 }
-const TOPIC_OF = new Set(['over', 'about', 'regarding', 'concerning', 'on']);
+// (not "on": "on the town hall steps", "on the ministry's page" say where, not what about)
+const TOPIC_OF = new Set(['over', 'about', 'regarding', 'concerning']);
 
 /** The item's topic is named ("over de nieuwe rondweg") and nothing private or party-political is said. */
 function namedTopic(r: Reading, f: Facts): boolean {
