@@ -130,12 +130,12 @@ function appHowTo(a: Analysis, f: Facts, type: Prediction | null): boolean {
 function checksClaim(a: Analysis, f: Facts): boolean {
   // "De griffie zegt dat de livestream niet bewaard hoeft te worden. Klopt dat?": the claim is about
   // keeping one item (named with an article), so it asks for the decision.
+  // So is a claim about keeping items at all ("Klopt het dat we tweets niet hoeven te bewaren?"): the claim
+  // is a verdict; only claims about the law, dates and facts are factual questions.
   const keepsItem =
-    a.matches.some((m) => m.concept === 'archiveCue') &&
-    a.matches.some((m) => OBJECTS.includes(m.concept) && ARTICLES.has(a.tokens[m.start - 1]?.raw ?? ''));
+    a.matches.some((m) => m.concept === 'archiveCue') && a.matches.some((m) => OBJECTS.includes(m.concept));
   return CHECKS_CLAIM.test(a.text) && !pointsAtItem(a) && !keepsItem && f.intent !== 'delete';
 }
-const ARTICLES = new Set(['de', 'het', 'the']);
 
 /** The question names one item with a demonstrative or possessive ("deze tweet", "our post"). */
 function pointsAtItem(a: Analysis): boolean {
