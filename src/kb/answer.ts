@@ -8,8 +8,8 @@ import { classify, type Prediction } from './classify.ts';
 import { content, type Entry, type Lang, type Localised, type Source } from './content.ts';
 import {
   askerActs,
-  copyOfCaptured,
   askerRoleIn,
+  copyOfCaptured,
   extractFacts,
   type Facts,
   hasFacts,
