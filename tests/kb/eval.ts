@@ -101,6 +101,7 @@ const SEALED: SetName[] = [
   'blind4',
   'blind5',
   'blind6',
+  'blind7',
 ];
 export const VERDICTS: Verdict[] = ['archive', 'do-not-archive', 'depends', 'info', 'unknown'];
 const DIR = path.dirname(fileURLToPath(import.meta.url));
