@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { loadCases, runCases, score, VERDICTS } from './kb/eval.ts';
+import { isSealed, loadCases, runCases, SETS, score, VERDICTS } from './kb/eval.ts';
 
 const tuning = loadCases('tuning');
 const heldout = loadCases('heldout');
@@ -52,5 +52,13 @@ describe('the evaluation set (npm run eval:kb)', () => {
     expect(judge({ q: '', lang: 'nl', verdict: 'info', facts: ['2031'] }, a).why).toEqual([
       'does not state "2031"',
     ]);
+  });
+});
+
+describe('sealed sets', () => {
+  it('every held-out set is sealed by name, every development set and the tuning set are not', () => {
+    for (const s of SETS) expect(isSealed(s)).toBe(!(s === 'tuning' || s.startsWith('dev')));
+    expect(isSealed('blind7')).toBe(true);
+    expect(isSealed('dev11')).toBe(false);
   });
 });
