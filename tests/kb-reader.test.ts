@@ -1326,3 +1326,23 @@ describe('where an item is, is not what it is about', () => {
     );
   });
 });
+
+describe('an organisation whose government status is unclear', () => {
+  it('asks whether the asker’s foundation or school is a public body, and answers both ways', () => {
+    const q = 'We zijn een stichting die de stadsbibliotheek runt. Moeten we onze Instagramposts archiveren?';
+    const a = ask(q);
+    expect(a.verdict).toBe('depends');
+    expect(a.rule).toBe('R1');
+    expect(a.followUpOptions?.length).toBe(2);
+    expect(ask(q, { facts: a.followUpFacts![0] }).verdict).toBe('archive');
+    expect(ask(q, { facts: a.followUpFacts![1] }).verdict).toBe('do-not-archive');
+    expect(
+      ask('I manage the Facebook page of our secondary school. Do we have to archive the posts?').verdict,
+    ).toBe('depends');
+    // someone else's foundation, or a school named as a topic, raises nothing
+    expect(facts('A foundation posted a video criticising our mayor.').semiPublic).toBeNull();
+    expect(ask('The minister visited a primary school and posted about it on X. Archive?').verdict).toBe(
+      'archive',
+    );
+  });
+});

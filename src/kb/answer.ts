@@ -15,6 +15,7 @@ import {
   hasFacts,
   mergeFacts,
   orgKindIn,
+  semiPublicIn,
 } from './facts.ts';
 import { type Concept, LEXICON } from './lexicon.ts';
 import {
@@ -660,6 +661,8 @@ export function ask(question: string, opts: AskOptions = {}): Answer {
     read.orgKind = part.context.map((c) => orgKindIn(read1(c))).find((k) => k) ?? null;
   // "… screenshots of our own posts. The account itself is already harvested daily.": said in context
   if (read.copy === null && copyOfCaptured(question)) read.copy = true;
+  // "Wij zijn een stichting die het regionale museum beheert. Moeten wij onze posts archiveren?"
+  if (read.semiPublic === null && part.context.some((c) => semiPublicIn(read1(c)))) read.semiPublic = true;
   // "I'm project lead at the water board. … the contractor and I agreed over WhatsApp …": the asker's role
   if (read.author === null && askerActs(a))
     read.author = part.context.map((c) => askerRoleIn(read1(c))).find((k) => k) ?? null;

@@ -555,6 +555,34 @@ export const DATA: DataList[] = [
     ],
   },
   {
+    id: 'semi-publiek',
+    about:
+      "kinds of organisation that may or may not be a public body under the Archiefwet (a foundation, a school, a hospital, a housing association): when the asker's own organisation is one, whether it must archive depends on that (R1)",
+    concept: 'semiPublic',
+    sources: [ORGANISATIES],
+    // (a foundation or association: the 'derden' list's terms, read as the asker's own in facts.ts)
+    terms: [
+      'basisschool',
+      'primary school',
+      'middelbare school',
+      'secondary school',
+      'school',
+      'scholen',
+      'schoolbestuur',
+      'school board',
+      'woningcorporatie',
+      'housing corporation',
+      'housing association',
+      'ziekenhuis',
+      'hospital',
+      'museum',
+      'bibliotheek',
+      'public library',
+      'zorginstelling',
+      'care institution',
+    ],
+  },
+  {
     id: 'partijen',
     about:
       'political parties and their local branches: not government; a party post is party-political content (R4), by a party it is not a record (R1)',

@@ -65,6 +65,11 @@ export interface Facts {
    * or archives itself: the original is the record.
    */
   copy: boolean | null;
+  /**
+   * The asker's own organisation is of a kind that may or may not be a public body ("wij zijn een stichting",
+   * "our primary school"): true raises the question; false once it is answered.
+   */
+  semiPublic: boolean | null;
 }
 
 export const NO_FACTS: Facts = {
@@ -85,6 +90,7 @@ export const NO_FACTS: Facts = {
   needed: null,
   recent: null,
   copy: null,
+  semiPublic: null,
 };
 
 /** The facts a question states explicitly, merged with facts given from elsewhere (those win). */
@@ -1058,6 +1064,26 @@ function orgOwnsAccount(r: Reading): boolean {
   });
 }
 
+/** The same for a context sentence ("Wij zijn een stichting die het museum beheert."). */
+export function semiPublicIn(a: Analysis): boolean {
+  return ownSemiPublic(reading(a));
+}
+
+/** "Wij zijn een stichting …", "I run the Instagram for our primary school": the asker's own organisation. */
+function ownSemiPublic(r: Reading): boolean {
+  const { a } = r;
+  // (a foundation or association is also a third party when someone else's: "een stichting plaatste …")
+  const own = [...r.all('semiPublic'), ...r.all('third').filter((m) => SEMI_THIRD.has(m.text))];
+  return own.some((m) => {
+    const s = a.tokens[m.start]!.sentence;
+    return a.tokens
+      .slice(Math.max(0, m.start - 4), m.start)
+      .some((t) => t.sentence === s && OWN_FIRST.has(t.raw));
+  });
+}
+const OWN_FIRST = new Set(['wij', 'we', 'our', 'ons', 'onze', 'ik', 'i', 'mijn', 'my']);
+const SEMI_THIRD = new Set(['stichting', 'foundation', 'vereniging', 'association']);
+
 /** The asker works for, or is, a company or other non-government body named in the question. */
 function companyAsker(r: Reading): boolean {
   const { a } = r;
@@ -1551,6 +1577,7 @@ function readStateAndIntent(r: Reading, f: Facts): void {
   if (has('formal')) f.formal = true;
   if (RECENT.test(r.text)) f.recent = true;
   if (COPY.test(r.text) && CAPTURED_ALREADY.test(r.text)) f.copy = true;
+  if (ownSemiPublic(r)) f.semiPublic = true;
   // "ging alleen over dat ik later was", "it was just me saying I'd be late": nothing needed for the record
   if (f.needed === null && TRIVIAL.test(r.text)) f.needed = false;
   // An answer to a citizen's question in a DM is the service process, as webcare is (R10): needed.

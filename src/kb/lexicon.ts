@@ -16,6 +16,8 @@ export type Concept =
   | 'possOrg'
   /** A political party or its local branch (src/kb/data.ts): not government. */
   | 'party'
+  /** A kind of organisation that may or may not be a public body (a foundation, a school; src/kb/data.ts). */
+  | 'semiPublic'
   // accounts
   | 'corporate'
   | 'privAccount'

@@ -224,6 +224,10 @@ const T = {
     nl: 'Een kopie (een screenshot, een export, een afdruk) van wat de organisatie zelf al vastlegt, is geen apart archiefbescheid: het origineel is dat, en dat wordt bewaard. Zorg wel dat het origineel echt is vastgelegd; bevat de kopie iets wat het origineel mist (een reactie, een context), dan telt dat wel.',
     en: 'A copy (a screenshot, an export, a print) of what the organisation already captures is no record of its own: the original is, and it is kept. Do make sure the original really is captured; if the copy holds something the original lacks (a comment, a context), that does count.',
   },
+  R1semiPublic: {
+    nl: 'Of de Archiefwet voor deze organisatie geldt, hangt ervan af of zij een overheidsorgaan is (of een instelling die bij wet met openbaar gezag is bekleed): een openbare school van de gemeente of een bij wet ingestelde instelling wel, een particuliere stichting of vereniging in de regel niet, ook niet met overheidsgeld. Vraag het uw DIV of informatiebeheerder. Dit is een afleiding uit de begripsbepaling van de Archiefwet.',
+    en: 'Whether the Archiefwet applies to this organisation depends on whether it is a public body (or an institution given public authority by law): a municipality’s own public school or a body set up by law is, a private foundation or association usually is not, even with public funding. Ask your records manager (DIV). This is an inference from the Archiefwet’s definitions.',
+  },
   R7recent: {
     nl: 'Iets van een paar dagen oud kan geen bewaartermijn van de selectielijst hebben uitgediend: archiveer het dus eerst; daarna mag het van het platform.',
     en: 'Something a few days old cannot have reached the end of any retention period in the selectielijst: so archive it first; after that it may come off the platform.',
@@ -342,6 +346,20 @@ const FOLLOW_UPS = {
       {
         label: { nl: 'Een andere medewerker of de organisatie', en: 'Other staff or the organisation' },
         facts: { author: 'civil-servant' },
+      },
+    ],
+  },
+  publicBody: {
+    fact: 'semiPublic',
+    question: {
+      nl: 'Is de organisatie een overheidsorgaan (of bij wet met openbaar gezag bekleed)?',
+      en: 'Is the organisation a public body (or given public authority by law)?',
+    },
+    options: [
+      { label: { nl: 'Ja', en: 'Yes' }, facts: { semiPublic: false, author: 'organisation' } },
+      {
+        label: { nl: 'Nee', en: 'No' },
+        facts: { semiPublic: false, author: 'third-party', account: 'corporate' },
       },
     ],
   },
@@ -513,6 +531,21 @@ function directMessage({ f, add, done }: Deciding): Decision | undefined {
 
 /** Content that is not the government's own work: private or party-political, or by others. */
 function notGovernmentContent({ f, add, done }: Deciding): Decision | undefined {
+  // A foundation, a school, a hospital: whether the Archiefwet reaches it depends on whether it is a public body.
+  if (f.semiPublic === true && f.author !== 'bewindspersoon') {
+    add('R1', T.R1semiPublic);
+    return done('depends', 'R1', FOLLOW_UPS.publicBody);
+  }
+  // The organisation's own account of a body that is not government (a company): not a record.
+  if (
+    f.author === 'third-party' &&
+    f.account === 'corporate' &&
+    (f.orgKind === null || f.semiPublic === false) &&
+    f.content !== 'comment'
+  ) {
+    add('R1', T.R1notGov);
+    return done('do-not-archive', 'R1');
+  }
   // Made before or after the author held the office: not made acting in a function (R1), whatever it is
   // about — a former minister's threads on policy are her own.
   if (f.inOffice === false) {
