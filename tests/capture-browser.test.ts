@@ -316,7 +316,7 @@ describe('capture --method browser (headless Chromium against a loopback site)',
       site.wall = false;
       site.hero = false;
     }
-  }, 90_000); // ten CLI runs, six starting Chromium: over 30 s on a loaded 2-core machine (no timing goal here)
+  }, 90_000); // ten CLI runs, several starting Chromium: over 30 s on a loaded 2-core machine (no timing goal here)
 
   it('re-checks a page the web method captured with the web method, not the browser', async () => {
     const { env } = guardedEnv(site);
