@@ -11,10 +11,18 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Db } from '../src/store/db.ts';
-import { LATEST_SERVED_NUMBER } from '../src/store/latest-version.ts';
 import { migration24 } from '../src/store/migrations/024-post-latest-version.ts';
 import { MIGRATIONS, migrate } from '../src/store/migrations.ts';
 import { ARCHIVED_POSTS_SQL, archivedPosts } from '../src/store/monitor.ts';
+
+/**
+ * The number of post `p`'s latest served version as the tick picked it before migration 24 (the same
+ * choice as `LATEST_SERVED` in src/store/latest-version.ts, from the `version_latest` index alone): the
+ * reference the kept columns are checked against.
+ */
+const LATEST_SERVED_NUMBER = `coalesce(
+  (SELECT number FROM version INDEXED BY version_latest WHERE post_id = p.id AND origin <> 'import' ORDER BY number DESC LIMIT 1),
+  (SELECT max(number) FROM version INDEXED BY version_latest WHERE post_id = p.id))`;
 
 let dir: string;
 let db: Db;

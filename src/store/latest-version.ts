@@ -10,15 +10,6 @@ export const LATEST_SERVED = `coalesce(
   (SELECT id FROM version WHERE post_id = p.id ORDER BY number DESC LIMIT 1))`;
 
 /**
- * The number of post `p`'s latest served version, picked as `LATEST_SERVED` picks it, from the
- * `version_latest` index alone (it holds each version's origin): with `version v INDEXED BY
- * version_latest ON v.post_id = p.id AND v.number = …`, the version's hash too, without reading its row.
- */
-export const LATEST_SERVED_NUMBER = `coalesce(
-  (SELECT number FROM version INDEXED BY version_latest WHERE post_id = p.id AND origin <> 'import' ORDER BY number DESC LIMIT 1),
-  (SELECT max(number) FROM version INDEXED BY version_latest WHERE post_id = p.id))`;
-
-/**
  * The latest version of a post the platform served, by its identity: what a capture compares against.
  * An imported version (origin 'import') is history at its own time, so it is the latest only when the
  * archive holds nothing the platform served.

@@ -12,7 +12,7 @@
  *   none). The evidence triggers do not cover them (they name their columns), nor does the audit's
  *   canonical row: they are derived from the sealed version rows and change with them.
  * - Two triggers keep them: every version added or deleted (retention) recomputes its post's (the
- *   same choice as `LATEST_SERVED_NUMBER`, on the post's few entries of `version_latest`). Versions
+ *   same choice as `LATEST_SERVED` in latest-version.ts, on the post's few entries of `version_latest`). Versions
  *   are never updated (`version_immutable`).
  *
  * Filled once on an existing archive: 5.8 s at a million posts (load 2–3), one pass over the post table.
