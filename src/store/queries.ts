@@ -1,7 +1,7 @@
 import { UsageError } from '../domain/errors.ts';
 import type { Db } from './db.ts';
 import { getAppraisal } from './knowledge.ts';
-import { queryPhrases, snippet } from './snippet.ts';
+import { queryPhrases, SNIPPET_SQL, snippet } from './snippet.ts';
 
 export interface Evidence {
   file: string;
@@ -616,10 +616,7 @@ const BY_ID = { version: 'INDEXED BY version_id_post', post: 'INDEXED BY post_id
  */
 export function matchesSql(plan: SearchPlan, column: 'rank' | 'snippet'): { sql: string; params: unknown[] } {
   // Relevance groups by post (no `later`: its window may hold every version of a post).
-  const extra =
-    column === 'rank'
-      ? 'bm25(version_fts) AS rank'
-      : `${later('v')}, snippet(version_fts, 0, '«', '»', '…', 16) AS snippet`;
+  const extra = column === 'rank' ? 'bm25(version_fts) AS rank' : `${later('v')}, ${SNIPPET_SQL} AS snippet`;
   // `+` keeps the planner from starting at the post table's indexes for a filter that is wide.
   const residual = plan.terms.map((t) => `AND +${t.sql}`).join(' ');
   const narrow = plan.terms.map((t) => `AND ${t.sql}`).join(' ');
@@ -842,7 +839,7 @@ const PROBE = 256;
  * One FTS5 look-up per version of a JSON array (a narrow filter's, when its rowid range holds many
  * matches per version: a prefix over a few posts scattered over the whole archive).
  */
-export const LOOKUP_SQL = `SELECT f.rowid AS vid, v.post_id, ${later('v')}, snippet(version_fts, 0, '«', '»', '…', 16) AS snippet
+export const LOOKUP_SQL = `SELECT f.rowid AS vid, v.post_id, ${later('v')}, ${SNIPPET_SQL} AS snippet
   FROM json_each(?2) j CROSS JOIN version_fts f ON f.rowid = j.value CROSS JOIN version v ON v.id = f.rowid
   WHERE version_fts MATCH ?1`;
 

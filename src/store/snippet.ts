@@ -291,6 +291,8 @@ export interface SnippetOptions {
 
 /** The store's snippet: `snippet(version_fts, 0, '«', '»', '…', 16)`. */
 export const SNIPPET: SnippetOptions = { open: '«', close: '»', ellipsis: '…', tokens: 16 };
+/** The same snippet made by FTS5 itself (newest-first pages take it with their matches). */
+export const SNIPPET_SQL = `snippet(version_fts, 0, '${SNIPPET.open}', '${SNIPPET.close}', '${SNIPPET.ellipsis}', ${SNIPPET.tokens})`;
 
 /** One occurrence of a phrase (xInst): which phrase, at which token. */
 interface Instance {
