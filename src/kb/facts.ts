@@ -4,7 +4,7 @@
  */
 import type { Analysis, Match, Token } from './analyse.ts';
 import { DATA, kindOfTerm, type OrgKind } from './data.ts';
-import type { Concept } from './lexicon.ts';
+import { type Concept, STOPWORDS } from './lexicon.ts';
 import { fold, stem, words } from './text.ts';
 
 export type { OrgKind };
@@ -493,10 +493,6 @@ function notALike(a: Analysis, m: Match): boolean {
 const STRONG_WORK =
   /^(policy|policies|beleid|regeling|scheme|subsidy|subsidie|subsidieregeling|budget|begroting|besluit|decision|maatregel|maatregelen|measures|wet|law|vergunning|permit)$/;
 
-const POSSESSIVES = new Set(
-  'de het een the a an haar zijn hun mijn je jouw her his their my your our ons onze'.split(' '),
-);
-
 /** "a boosted Facebook post", "een geboost bericht": paid reach for one's own post, not a repost (a boost). */
 function paidBoost(a: Analysis, m: Match): boolean {
   if (m.concept !== 'repost' || !/^(boosted|geboost|gesponsord|sponsored|promoted)$/.test(m.text))
@@ -849,16 +845,10 @@ function antecedentActor(r: Reading, item: Match, persons: Match[]): Match | und
   const prev = a.tokens[item.start - 1];
   if (sentence === 0 || !prev || prev.sentence !== sentence) return undefined;
   // "do we need to archive his post?": the person "his" points to, not "we"
-  if (THIRD_POSSESSIVES.has(prev.raw)) {
-    for (let s = sentence - 1; s >= 0; s--) {
-      const first = persons.find((p) => a.tokens[p.start]!.sentence === s && p.concept !== 'possOrg');
-      if (first) return first;
-    }
-    return undefined;
-  }
-  if (!DEMONSTRATIVES.has(prev.raw)) return undefined;
+  const his = THIRD_POSSESSIVES.has(prev.raw);
+  if (!his && !DEMONSTRATIVES.has(prev.raw)) return undefined;
   for (let s = sentence - 1; s >= 0; s--) {
-    const first = persons.find((p) => a.tokens[p.start]!.sentence === s);
+    const first = persons.find((p) => a.tokens[p.start]!.sentence === s && !(his && p.concept === 'possOrg'));
     if (first) return first;
   }
   return undefined;
@@ -934,18 +924,28 @@ const MIXED_CUES = new Set(
 
 /** "gebruikt haar account soms voor het werk": the work word says what the account is used for. */
 function alsoForWork(r: Reading, m: Match): boolean {
-  if (!/^(werk|werkzaamheden|work|zakelijk|business)$/.test(m.text)) return false;
-  const s = r.a.tokens[m.start]!.sentence;
-  const cue = r.a.tokens.some(
-    (t, i) => i < m.start && i >= m.start - 6 && t.sentence === s && MIXED_CUES.has(t.raw),
+  return /^(werk|werkzaamheden|work|zakelijk|business)$/.test(m.text) && saidOfAccount(r, m, MIXED_CUES, 6);
+}
+
+/**
+ * A word said of an account mentioned earlier in its sentence, after one of `cues` at most `reach` words
+ * before it: "gebruikt haar account soms voor het werk", "which he also uses for personal stuff".
+ */
+function saidOfAccount(r: Reading, m: Match, cues: Set<string>, reach: number): boolean {
+  const { a } = r;
+  const s = a.tokens[m.start]!.sentence;
+  const cue = a.tokens.some(
+    (t, i) => i < m.start && i >= m.start - reach && t.sentence === s && cues.has(t.raw),
   );
-  const account = r.a.matches.some(
-    (o) =>
-      ['accountNoun', 'platform', 'privAccount'].includes(o.concept) &&
-      o.end <= m.start &&
-      r.a.tokens[o.start]!.sentence === s,
+  return (
+    cue &&
+    a.matches.some(
+      (o) =>
+        ['accountNoun', 'platform', 'privAccount'].includes(o.concept) &&
+        o.end <= m.start &&
+        a.tokens[o.start]!.sentence === s,
+    )
   );
-  return cue && account;
 }
 
 /** "een zakelijk en een privé account": an adjective of an account (its noun left out), not the content. */
@@ -1030,6 +1030,8 @@ function subjectOf(r: Reading, persons: Match[]): Match | undefined {
 
 const OF = new Set(['van', 'of']);
 const ARTICLES = new Set(['de', 'het', 'the', 'ons', 'onze', 'our', 'een', 'a', 'an']);
+/** Articles and possessive pronouns: what may stand between a preposition and its noun. */
+const POSSESSIVES = new Set([...ARTICLES, ...'haar zijn hun mijn je jouw her his their my your'.split(' ')]);
 
 /**
  * An account owned by an organisation, in either language's construction: "the ministry's account",
@@ -1343,19 +1345,9 @@ function usualContent(r: Reading, m: Match): boolean {
 
 /** "which he also uses for personal stuff": said of the account (hybrid), not of this item. */
 function alsoPrivate(r: Reading, m: Match): boolean {
-  const { a } = r;
-  const s = a.tokens[m.start]!.sentence;
-  const also = a.tokens.some(
-    (t, i) => i < m.start && i >= m.start - 4 && t.sentence === s && ['also', 'ook'].includes(t.raw),
-  );
-  const account = a.matches.some(
-    (o) =>
-      (o.concept === 'accountNoun' || o.concept === 'platform') &&
-      o.end <= m.start &&
-      a.tokens[o.start]!.sentence === s,
-  );
-  return also && account;
+  return saidOfAccount(r, m, ALSO, 4);
 }
+const ALSO = new Set(['also', 'ook']);
 
 /**
  * An office-holder's or official's item about the organisation itself ("een bericht over de heropening van
@@ -1388,29 +1380,20 @@ function namedTopic(r: Reading, f: Facts): boolean {
     if (!ITEMS.includes(item.concept) || item.concept === 'accountNoun') return false;
     const s = a.tokens[item.start]!.sentence;
     const at = a.tokens.findIndex(
-      (t, i) =>
-        i >= item.end && i <= item.end + 6 && t.sentence === s && (t.raw === 'over' || t.raw === 'about'),
+      (t, i) => i >= item.end && i <= item.end + 6 && t.sentence === s && TOPIC_OF.has(t.raw),
     );
     if (at < 0) return false;
-    const after = a.tokens.slice(at + 1, at + 5).filter((t) => t.sentence === s);
-    return after.some(
-      (t) =>
-        !STOPWORDS_LIGHT.has(t.raw) &&
-        t.raw.length > 3 &&
-        !a.matches.some(
-          (m) =>
-            m.start <= a.tokens.indexOf(t) &&
-            a.tokens.indexOf(t) < m.end &&
-            (m.concept === 'privMod' || m.concept === 'platform'),
-        ),
-    );
+    // a content word within the next four, not a private modifier or a platform's name
+    for (let i = at + 1; i < at + 5 && a.tokens[i]?.sentence === s; i++) {
+      const t = a.tokens[i]!;
+      const named = a.matches.some(
+        (m) => m.start <= i && i < m.end && (m.concept === 'privMod' || m.concept === 'platform'),
+      );
+      if (!STOPWORDS.has(t.raw) && t.raw.length > 3 && !named) return true;
+    }
+    return false;
   });
 }
-const STOPWORDS_LIGHT = new Set(
-  'de het een the a an his her their zijn haar hun this that these those die deze dat dit our ons onze my mijn wat what how hoe why waarom'.split(
-    ' ',
-  ),
-);
 
 /** Decisions the organisation or an office-holder takes: what they "agreed", "besloten", "approved". */
 const DECIDE = new Set(
