@@ -6,17 +6,7 @@
 import { type Analysis, analyse } from './analyse.ts';
 import { classify, type Prediction } from './classify.ts';
 import { content, type Entry, type Lang, type Localised, type Source } from './content.ts';
-import {
-  askerActs,
-  askerRoleIn,
-  copyOfCaptured,
-  extractFacts,
-  type Facts,
-  hasFacts,
-  mergeFacts,
-  orgKindIn,
-  semiPublicIn,
-} from './facts.ts';
+import { extractFacts, type Facts, hasFacts, lendContext, mergeFacts } from './facts.ts';
 import { type Concept, LEXICON } from './lexicon.ts';
 import {
   type ApprovedEntry,
@@ -645,7 +635,7 @@ function mergeSources(first: Source[], second: Source[]): Source[] {
 
 /** Answers one question about archiving government social media. */
 export function ask(question: string, opts: AskOptions = {}): Answer {
-  // Greetings and context sentences do not change the facts; context lends only the organisation kind.
+  // Greetings and context sentences do not change the facts; context lends only what lendContext() lists.
   // Each sentence is read once: focus() reads them, the context's organisation kind reuses that reading.
   const readings = new Map<string, Analysis>();
   const read1 = (s: string): Analysis => {
@@ -657,15 +647,7 @@ export function ask(question: string, opts: AskOptions = {}): Answer {
   const a = read1(part.question);
   const lang = opts.language ?? a.lang;
   const read = extractFacts(a);
-  if (read.orgKind === null)
-    read.orgKind = part.context.map((c) => orgKindIn(read1(c))).find((k) => k) ?? null;
-  // "… screenshots of our own posts. The account itself is already harvested daily.": said in context
-  if (read.copy === null && copyOfCaptured(question)) read.copy = true;
-  // "Wij zijn een stichting die het regionale museum beheert. Moeten wij onze posts archiveren?"
-  if (read.semiPublic === null && part.context.some((c) => semiPublicIn(read1(c)))) read.semiPublic = true;
-  // "I'm project lead at the water board. … the contractor and I agreed over WhatsApp …": the asker's role
-  if (read.author === null && askerActs(a))
-    read.author = part.context.map((c) => askerRoleIn(read1(c))).find((k) => k) ?? null;
+  lendContext(read, a, part.context.map(read1));
   const facts = mergeFacts(read, opts.facts);
   const type = opts.classifiers === false ? null : classify('type', part.question);
   const s = shape(a, facts, hasFacts(opts.facts), type);

@@ -412,24 +412,35 @@ function orgKindOf(r: Reading): Facts['orgKind'] {
 }
 
 /**
- * The asker's own role, from a context sentence about the asker ("I'm project lead at the water board",
- * "Ik ben wethouder"): for a question in which the asker acts ("the contractor and I agreed over WhatsApp").
+ * What the sentences set aside as context lend the question's facts (they change nothing else, so a
+ * greeting or a sentence about the asker cannot turn a verdict): the organisation kind ("Ik werk bij de
+ * gemeente Utrecht"), the asker's own organisation when its government status is unclear ("Wij zijn een
+ * stichting die het museum beheert"), the asker's role when the asker acts in the question ("I'm project
+ * lead at the water board. … the contractor and I agreed …"), and a copy said to be of what is captured
+ * already ("… screenshots of our posts. The account itself is harvested daily."). Each sentence read once.
  */
-export function askerRoleIn(a: Analysis): Author | null {
-  if (!a.tokens.some((t) => t.raw === 'i' || t.raw === 'ik')) return null;
-  const role = highest(a.matches.filter((m) => ['bewinds', 'top', 'staff'].includes(m.concept)));
+export function lendContext(f: Facts, question: Analysis, context: readonly Analysis[]): void {
+  if (!context.length) return;
+  const readings = context.map(reading);
+  f.orgKind ??= readings.map(orgKindOf).find((k) => k) ?? null;
+  if (f.semiPublic === null && readings.some(ownSemiPublic)) f.semiPublic = true;
+  if (f.author === null && question.tokens.some((t) => ASKER.has(t.raw)))
+    f.author = readings.map(askerRole).find((k) => k) ?? null;
+  if (f.copy === null) {
+    const text = [question, ...context].map((x) => words(fold(x.text)).join(' ')).join(' . ');
+    if (COPY.test(text) && CAPTURED_ALREADY.test(text)) f.copy = true;
+  }
+}
+
+/** The asker's role in a sentence about the asker ("Ik ben wethouder", "I'm project lead at …"). */
+function askerRole(r: Reading): Author | null {
+  if (!r.a.tokens.some((t) => t.raw === 'i' || t.raw === 'ik')) return null;
+  const role = highest(r.persons.filter((m) => ['bewinds', 'top', 'staff'].includes(m.concept)));
   return role ? AUTHOR_OF[role.concept]! : null;
 }
-
-/** The asker acts in the question: "the contractor and I", "mijn privételefoon", "stuurde me". */
-export function askerActs(a: Analysis): boolean {
-  return a.tokens.some((t) => ['i', 'ik', 'me', 'mij', 'my', 'mijn'].includes(t.raw));
-}
-
-/** The organisation kind a text names, if any (for context sentences: "Ik werk bij de gemeente Utrecht"). */
-export function orgKindIn(a: Analysis): Facts['orgKind'] {
-  return orgKindOf(reading(a));
-}
+/** The asker as subject or as owner: "the contractor and I", "mijn privételefoon", "stuurde me". */
+const MINE = new Set(['my', 'mijn', 'me', 'mij']);
+const ASKER = new Set(['i', 'ik', ...MINE]);
 
 /** A question's analysis with the look-ups the fact readers share. */
 interface Reading {
@@ -985,7 +996,7 @@ function employerOrgs(r: Reading): Set<Match> {
 
 /** The item is the asker's own: "mijn privé-Instagram", "my work phone", "my sister sent me". */
 function ownItem(r: Reading): boolean {
-  return r.a.tokens.some((t) => t.raw === 'mijn' || t.raw === 'my' || t.raw === 'me' || t.raw === 'mij');
+  return r.a.tokens.some((t) => MINE.has(t.raw));
 }
 const DETERMINERS = new Set(
   'de het een die deze dat dit the a an that this those these our ons onze my mijn'.split(' '),
@@ -1064,11 +1075,6 @@ function orgOwnsAccount(r: Reading): boolean {
     while (ARTICLES.has(tokenAt(i) ?? '')) i++;
     return possessive || orgs.some((o) => o.start === i);
   });
-}
-
-/** The same for a context sentence ("Wij zijn een stichting die het museum beheert."). */
-export function semiPublicIn(a: Analysis): boolean {
-  return ownSemiPublic(reading(a));
 }
 
 /** "Wij zijn een stichting …", "I run the Instagram for our primary school": the asker's own organisation. */
@@ -1639,12 +1645,6 @@ const ANSWERS =
 /** Asked to be removed from the archive (within one sentence). */
 const OUT_OF_ARCHIVE =
   /\b(?:asks?|asked|requests?|requested|wants?|wanted|demands?|demanded|vraagt|vroeg|verzoekt|eist|eiste|wil|wilde)\b[^.?!;]{0,80}?\b(?:remove|delete|erase|wipe|verwijderen|wissen|halen)\b[^.?!;]{0,30}?\b(?:from|uit)\s+(?:the|our|het|ons|t)\s+(?:archive|archief)\b|\b(?:asks?|asked|requests?|requested|wants?|wanted|demands?|demanded|vraagt|vroeg|verzoekt|eist|eiste|wil|wilde)\b[^.?!;]{0,80}?\b(?:uit|from)\s+(?:het|ons|t|the|our)\s+(?:archief|archive)(?:\s+\w+){0,2}?\s+(?:verwijderen|wissen|halen|gehaald|verwijderd)\b/;
-
-/** Whether a whole message (context sentences included) says its item is a copy of what is captured already. */
-export function copyOfCaptured(text: string): boolean {
-  const t = words(fold(text)).join(' ');
-  return COPY.test(t) && CAPTURED_ALREADY.test(t);
-}
 
 /** Copies of an item: "screenshots van onze posts", "a copy of the post", "een printje". */
 const COPY =
