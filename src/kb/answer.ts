@@ -117,6 +117,18 @@ function appHowTo(a: Analysis, f: Facts, type: Prediction | null): boolean {
   );
 }
 
+/**
+ * A question word first or second ("Welke wet …", "At what time should …"); "sinds kort", "since last
+ * week" are a time, not "sinds wanneer".
+ */
+function opensWithQuestionWord(a: Analysis): boolean {
+  const first = a.tokens.slice(0, 2).map((t) => t.raw);
+  return first.some(
+    (w, i) =>
+      WH.has(w) && !((w === 'sinds' || w === 'since') && !['wanneer', 'when'].includes(first[i + 1] ?? '')),
+  );
+}
+
 /** A claim to check, not one item's fate. */
 function checksClaim(a: Analysis, f: Facts): boolean {
   // "De griffie zegt dat de livestream niet bewaard hoeft te worden. Klopt dat?": the claim is about
@@ -249,12 +261,7 @@ const MIN_SCORE = 6;
 
 function shape(a: Analysis, f: Facts, givenFacts: boolean, type: Prediction | null): Shape | null {
   const has = (c: Concept) => a.matches.some((m) => m.concept === c);
-  const first = a.tokens.slice(0, 2).map((t) => t.raw);
-  // ("sinds kort", "since last week": a time, not "sinds wanneer")
-  const wh = first.some(
-    (w, i) =>
-      WH.has(w) && !((w === 'sinds' || w === 'since') && !['wanneer', 'when'].includes(first[i + 1] ?? '')),
-  );
+  const wh = opensWithQuestionWord(a);
   const object = OBJECTS.some(has);
   // "Valt een DM onder de handreiking?": a separable verb, so the words need not be adjacent.
   const fallsUnder =
@@ -691,9 +698,7 @@ export function ask(question: string, opts: AskOptions = {}): Answer {
   if (decisionP(type) < SURE || checksClaim(a, facts)) return { ...info, ...conf(agree('out-of-scope')) };
   // "How do we get more followers on our LinkedIn account?": a question opening with a question word that
   // says nothing of keeping, deleting, archiving or a deciding circumstance is no decision, however sure.
-  // (the question word first or second: "At what time should the police post …?")
-  if (a.tokens.slice(0, 2).some((t) => WH.has(t.raw)) && !aboutKeeping(a, facts))
-    return { ...info, ...conf(agree('out-of-scope')) };
+  if (opensWithQuestionWord(a) && !aboutKeeping(a, facts)) return { ...info, ...conf(agree('out-of-scope')) };
   // "Can a civil servant be disciplined for criticising the minister on Bluesky?": no content item, nothing of
   // keeping and no guidance entry met on a declared topic — outside the knowledge base, whatever platform it names.
   if (!aboutKeeping(a, facts) && facts.content === null && !meetsGuidance(a))

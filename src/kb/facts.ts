@@ -353,6 +353,7 @@ export function extractFacts(a: Analysis): Facts {
   ownReply(r, f);
   readAccount(r, f);
   // "Ik doe de socials voor een supermarktketen", "we are a company": "our" posts are not government's
+  // (its account left open: a context sentence may name a government body, "Ik werk bij de gemeente")
   if (!r.has('org') && companyAsker(r)) {
     f.author = 'third-party';
     f.account = null;
