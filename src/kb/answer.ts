@@ -643,7 +643,7 @@ function mergeSources(first: Source[], second: Source[]): Source[] {
 /** Answers one question about archiving government social media. */
 export function ask(question: string, opts: AskOptions = {}): Answer {
   // Greetings and context sentences do not change the facts; context lends only what lendContext() lists.
-  // Each sentence is read once: focus() reads them, the context's organisation kind reuses that reading.
+  // Each sentence is read once: focus() reads them, lendContext() reuses those readings.
   const readings = new Map<string, Analysis>();
   const read1 = (s: string): Analysis => {
     const r = readings.get(s) ?? analyse(s);
