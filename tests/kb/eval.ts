@@ -56,6 +56,10 @@ export type SetName =
   | 'dev9'
   | 'dev10'
   | 'dev11'
+  | 'dev12'
+  | 'dev13'
+  | 'dev14'
+  | 'dev15'
   | 'heldout'
   | 'fresh'
   | 'blind'
@@ -79,6 +83,10 @@ export const SETS: SetName[] = [
   'dev9',
   'dev10',
   'dev11',
+  'dev12',
+  'dev13',
+  'dev14',
+  'dev15',
   'heldout',
   'fresh',
   'blind',
@@ -317,6 +325,14 @@ async function main(args: string[]): Promise<void> {
       'tenth development set, the boundaries of the duty (written blind from the legal framework, 2026-11-26 18:51, before it ran; tuned on)',
     dev11:
       'eleventh development set, what does have to be archived, described indirectly (written blind from the legal framework, 2026-11-26 19:06, before it ran; tuned on)',
+    dev12:
+      'twelfth development set, daily communications work (written blind from the legal framework, 2026-11-26 21:09, before it ran; first run 88.0%; tuned on)',
+    dev13:
+      'thirteenth development set, deleting and destroying (written blind from the legal framework, 2026-11-26 21:09, before it ran; first run 90.0%; tuned on)',
+    dev14:
+      'fourteenth development set, factual and out-of-scope questions (written blind from the legal framework, 2026-11-26 21:09, before it ran; first run 88.0%; tuned on)',
+    dev15:
+      'fifteenth development set, long messages with background (written blind from the legal framework, 2026-11-26 21:09, before it ran; first run 72.0%; tuned on)',
     dev9: 'ninth development set, platform features and indirectly described items (written blind from the legal framework, 2026-11-26 18:43, before it ran; tuned on)',
     heldout: 'held-out set (written with the tuning set)',
     fresh: 'fresh held-out set (written from the legal framework, 2026-11-26)',
