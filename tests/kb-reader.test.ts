@@ -1346,3 +1346,139 @@ describe('an organisation whose government status is unclear', () => {
     );
   });
 });
+
+describe('mechanisms found with the twelfth to fifteenth development sets (eval-dev12.yaml … eval-dev15.yaml)', () => {
+  it('"Threads" is the platform when written so, before "account" or after "on"; threads elsewhere are posts', () => {
+    const platforms = (q: string) =>
+      analyse(q)
+        .matches.filter((m) => m.concept === 'platform')
+        .map((m) => m.text);
+    expect(platforms('De wethouder zet het op zijn Threads-account.')).toContain('threads');
+    expect(platforms('we posten sinds kort op threads')).toContain('threads');
+    expect(platforms('She wrote two long threads on Bluesky.')).not.toContain('threads');
+  });
+
+  it('"my own account" is the person’s, whoever was named before it', () => {
+    const q =
+      'I’m a policy adviser at the ministry and on my own Bluesky I share mostly photos of my garden.';
+    expect(facts(q).account).toBe('private');
+    expect(facts('Our ministry runs its own Bluesky account for the campaign.').account).toBe('corporate');
+  });
+
+  it('the asker’s role and the organisation asked to keep the asker’s own item are not its maker', () => {
+    const nl =
+      'Ik ben communicatieadviseur bij het waterschap en op mijn eigen Instagram staan vooral foto’s van mijn hardloopclub. Moet het waterschap dat bewaren?';
+    expect(ask(nl).verdict).toBe('do-not-archive');
+    const en =
+      'I’m a spokesperson at a regional court and on my own X account I mostly post about my choir. Does the court have to keep that?';
+    expect(ask(en).verdict).toBe('do-not-archive');
+    // the organisation's own posts are still its own
+    expect(ask('Moet de rechtbank haar eigen X-posts bewaren?').verdict).toBe('archive');
+  });
+
+  it('a copy of what is archived already may go, also when the question is whether it may be deleted', () => {
+    const q =
+      'Ons Instagram-account is volledig gearchiveerd in het DMS. Een collega heeft nog een zip-export op zijn laptop. Mag die weg?';
+    expect(ask(q).verdict).toBe('do-not-archive');
+    expect(ask(q).rule).toBe('R1');
+    // DMS in capitals is the records system, DMs are direct messages
+    expect(facts('Alles staat in ons DMS.').content).toBeNull();
+    expect(facts('We got DMs from residents about the flooding.').content).toBe('dm');
+  });
+
+  it('a private chat app is the channel, not private content', () => {
+    const q =
+      'Als teamleider bij de provincie appte ik via mijn privé Signal met de aannemer over de planning van de dijkwerken. Bewaren?';
+    expect(facts(q).publicTask).not.toBe(false);
+    expect(ask(q).verdict).not.toBe('do-not-archive');
+    expect(facts('Ik stuurde via mijn privé WhatsApp foto’s van mijn verjaardag.').publicTask).toBe(false);
+  });
+
+  it('"party business" is party politics; "none of our business" is no work', () => {
+    expect(facts('The alderman posted on his own Facebook about party business only.').publicTask).toBe(
+      false,
+    );
+    const q =
+      'The state secretary posted a photo of her garden on her own Instagram. My colleague says it’s none of our business. Right?';
+    expect(facts(q).publicTask).toBe(false);
+  });
+
+  it('"that account she had before she took office" says when the account began, not when the item was made', () => {
+    const en =
+      'The mayor posted a video about the new flood barrier on his own Facebook (he had that account long before he became mayor). Do we keep it?';
+    expect(facts(en).inOffice).toBeNull();
+    expect(facts(en).publicTask).toBe(true);
+    const nl =
+      'De minister zette op haar eigen X (dat account had ze al voordat ze minister werd) een draadje over het nieuwe asielbeleid. Archiveren?';
+    expect(facts(nl).inOffice).toBeNull();
+    // said of the item, it still places it before the office
+    expect(facts('Before he became mayor he posted about the flood barrier on Facebook.').inOffice).toBe(
+      false,
+    );
+  });
+
+  it('a negation of the account named right after it does not reach the item that follows', () => {
+    const q =
+      'The mayor announced the evacuation on his own X account (so not the council account) during the storm. Does that post fall under our duty to archive?';
+    expect(facts(q).publicTask).not.toBe(false);
+    expect(facts('He posted nothing about work on his own X account.').publicTask).toBe(false);
+  });
+
+  it('"last weekend" is a time, not leisure', () => {
+    const q =
+      'Tijdens de overstroming afgelopen weekend plaatste ons waterschap updates op X. Moeten we die bewaren?';
+    expect(facts(q).publicTask).not.toBe(false);
+    expect(ask(q).verdict).toBe('archive');
+    expect(facts('The alderman posted photos of his weekend on his own Instagram.').publicTask).toBe(false);
+  });
+
+  it('the organisation capturing its account every week makes a colleague’s screenshots copies', () => {
+    const q =
+      'Our comms team exports all posts of the ministry’s X account into the records system every week. A colleague also saved screenshots of those posts for a training. Do the screenshots need to be archived?';
+    expect(facts(q).copy).toBe(true);
+    expect(ask(q).verdict).toBe('do-not-archive');
+  });
+
+  it('an embedded which-question and a compound reference noun ask for a fact', () => {
+    const q = 'We zetten onze Facebook-captures in het e-depot. Welke metadatastandaard hoort daarbij?';
+    expect(ask(q).verdict).toBe('info');
+    const en =
+      'A resident wants his reply under our post removed from the archive. Our lawyer wants to know which GDPR article allows us to keep it.';
+    expect(ask(en).verdict).toBe('info');
+  });
+
+  it('"I work in comms" says where the asker works, not that the item is work', () => {
+    const q =
+      'I work in communications at the water board. Do the wedding photos on my own Facebook have to be archived?';
+    expect(facts(q).publicTask).toBe(false);
+    expect(ask(q).verdict).toBe('do-not-archive');
+  });
+
+  it('offers from recruiters to the asker are the asker’s own career, not the organisation’s', () => {
+    const nl =
+      'Ik krijg als beleidsadviseur bij de gemeente via LinkedIn steeds berichtjes van headhunters. Moet ik die bewaren?';
+    expect(ask(nl).verdict).toBe('do-not-archive');
+    expect(
+      ask('We published three job openings on the municipality’s LinkedIn page. Archive those posts?')
+        .verdict,
+    ).toBe('archive');
+  });
+
+  it('advice on reach and archiving in an app’s sense are outside the knowledge base', () => {
+    expect(ask('Hebben jullie tips voor meer bereik met onze TikTok-filmpjes van de gemeente?').verdict).toBe(
+      'unknown',
+    );
+    expect(ask('Any advice on growing our followers on the province’s Mastodon account?').verdict).toBe(
+      'unknown',
+    );
+    expect(
+      ask(
+        'How do I archive my Signal chats from the training week so they stop appearing at the top of the list?',
+      ).verdict,
+    ).toBe('unknown');
+    // keeping is still asked about
+    expect(
+      ask('Do the Reels we made to get more reach on our municipal Instagram have to be archived?').verdict,
+    ).toBe('archive');
+  });
+});

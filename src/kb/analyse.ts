@@ -201,6 +201,30 @@ function dropLikeAsPreposition(tokens: Token[], used: boolean[], matches: Match[
   }
 }
 
+const ACCOUNT_WORDS = new Set(['account', 'accounts', 'profiel', 'profile', 'pagina', 'page', 'app']);
+const PLACE_PREPOSITIONS = new Set(['op', 'on', 'via', 'naar', 'to', 'from', 'van']);
+
+/**
+ * "Threads" is the platform, not posts' threads, when written with a capital inside a sentence, before
+ * "account" ("my own Threads account", "haar Threads-account") or after a preposition of place ("ik post op
+ * threads", "on Threads"); "een draadje op X en threads op Bluesky" keeps its threads.
+ */
+function threadsThePlatform(tokens: Token[], matches: Match[]): void {
+  for (const m of matches) {
+    if (m.text !== 'threads' || m.concept === 'platform') continue;
+    const t = tokens[m.start]!;
+    const next = tokens[m.end];
+    const prev = tokens[m.start - 1];
+    const same = (x: Token | undefined) => x !== undefined && x.sentence === t.sentence;
+    if (
+      t.emphasis ||
+      (same(next) && ACCOUNT_WORDS.has(next!.raw)) ||
+      (same(prev) && PLACE_PREPOSITIONS.has(prev!.raw))
+    )
+      m.concept = 'platform';
+  }
+}
+
 /** Word classes a Dutch compound takes from its head: a "zeilvakantie" is a holiday, a "kerstconcert" a concert. */
 const HEAD_CONCEPTS: Concept[] = ['ptNo', 'ptYes'];
 
@@ -282,6 +306,7 @@ export function analyse(question: string): Analysis {
     }
   }
   dropLikeAsPreposition(tokens, used, matches);
+  threadsThePlatform(tokens, matches);
   if (lang === 'nl') compoundHeads(v, tokens, used, matches);
   // A capital marks a name only where the word is not a known term ("YouTube" is a platform, not a topic).
   tokens.forEach((t, i) => {

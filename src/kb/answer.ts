@@ -99,7 +99,15 @@ const POINTERS = new Set('deze die dit onze ons mijn this these those our my'.sp
 
 /** Archiving in an app's sense: out of sight in a list ("zodat hij niet meer bovenaan staat"). */
 const APP_SENSE =
-  /\b(zodat|so that|so it|so they|so the)\b[^.?!]*\b(bovenaan|top of|chatlijst|lijst|list|inbox|overzicht)\b|\b(saved items|opgeslagen items|opgeslagen berichten|my bookmarks|mijn bladwijzers|mijn favorieten|my favourites|my favorites)\b/i;
+  /\b(zodat|so that|so it|so they|so the)\b[^.?!]*\b(bovenaan|top of|at the top|chatlijst|lijst|list|inbox|overzicht)\b|\b(saved items|opgeslagen items|opgeslagen berichten|my bookmarks|mijn bladwijzers|mijn favorieten|my favourites|my favorites)\b/i;
+/** Archiving in an app's sense, unmistakably: out of sight at the top of a list. */
+const OUT_OF_SIGHT =
+  /\b(zodat|so that|so it|so they)\b[^.?!]*\b(bovenaan|top of|at the top|chatlijst|chat list)\b/i;
+
+/** Advice on reach and growth: "tips for more reach with Reels", "hoe krijgen we meer volgers". */
+const GROWTH =
+  /\b(tips?|advice|advies|ideeen|ideas|suggesties|suggestions|best practices)\b[^.?!]{0,60}?\b(reach|bereik|followers?|follower count|volgers|engagement|views|weergaven|grow|groeien|viral|algorithm|algoritme)\b|\b(more|meer)\s+(reach|bereik|followers|volgers|engagement|views|weergaven|likes)\b/i;
+
 /** Office tools, not social media: "how do I archive a channel in Teams?" */
 const OFFICE_TOOL = /\b(in|op|from|uit)\s+(ms\s+)?(teams|outlook|sharepoint|onedrive|slack|yammer)\b/i;
 
@@ -669,6 +677,14 @@ export function ask(question: string, opts: AskOptions = {}): Answer {
   // Not when the rules read a social-media item or chat message in it ("stuurde zijn partner via WhatsApp
   // een foto van de lunch. Bewaren?"): then it is in the knowledge base's field, whatever the topic.
   const item = facts.content !== null || facts.platform !== null;
+  // "tips for more reach with Reels on our Instagram?", "hoe doe je dat in WhatsApp zodat ze niet meer bovenaan
+  // staan?": using or growing an account, or archiving in an app's sense — nothing of keeping records
+  if (
+    !hasFacts(opts.facts) &&
+    ((GROWTH.test(a.text) && !aboutKeeping(a, facts)) || OUT_OF_SIGHT.test(a.text)) &&
+    !opts.community?.length
+  )
+    return { ...unknown(lang, facts), ...conf(agree('out-of-scope')) };
   if (s === 'decision' && type && (type.probs['out-of-scope'] ?? 0) >= SURE && !hasFacts(opts.facts) && !item)
     return { ...unknown(lang, facts), ...conf('classifier') };
   if (s === 'decision')

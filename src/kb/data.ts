@@ -275,6 +275,20 @@ export const DATA: DataList[] = [
       'band',
       'muziek',
       'music',
+      // one's own career: recruiters' and headhunters' offers (an organisation's own vacancies stay its own)
+      'recruiter',
+      'recruiters',
+      'headhunter',
+      'headhunters',
+      'job offer',
+      'job offers',
+      'job openings',
+      'job opening',
+      'baanaanbod',
+      'baanaanbiedingen',
+      'koor',
+      'zangkoor',
+      'choir',
       'voetbalclub',
       'football club',
       'sportclub',
@@ -595,6 +609,11 @@ export const DATA: DataList[] = [
       'political party',
       'political parties',
       'party',
+      'party business',
+      'party matters',
+      'party affairs',
+      'partijzaken',
+      'partijzaak',
       // its members and their campaigning: "a group with party colleagues to plan canvassing"
       'partijgenoot',
       'partijgenoten',
@@ -716,7 +735,7 @@ export function kindOfTerm(): Map<string, OrgKind> {
 /**
  * Abbreviations written in capitals whose lower-case form is an ordinary word or a letter the reader
  * drops: "naar het NA" (not *na*, after), "B of V" (bewaren or vernietigen, the two appraisals of a
- * selectielijst). Matched only as typed, in capitals, and read as the words they stand for. Sources: the
+ * selectielijst), "in ons DMS" (the records system, not direct messages). Matched only as typed, in capitals, and read as the words they stand for. Sources: the
  * Nationaal Archief's own abbreviation (nationaalarchief.nl); B and V as the selectielijsten write them
  * (legal-framework.md §3, Archiefbesluit 1995 art. 2 and the GWR model).
  */
@@ -724,4 +743,6 @@ export const CAPITALS: Record<string, string> = {
   NA: 'Nationaal Archief',
   B: 'bewaren',
   V: 'vernietigen',
+  // DMS in capitals is the records system (documentmanagementsysteem), not direct messages ("DMs", "DM's")
+  DMS: 'documentmanagementsysteem',
 };

@@ -222,6 +222,11 @@ const NEGATORS = new Set([
   'hadn',
   'cannot',
 ]);
+/** Words between a negation and the account it rules out: "niet op het", "not on the", "not via our". */
+const PLACE_WORDS = new Set(
+  'op via vanaf van on via from in onze ons our their zijn haar his her'.split(' '),
+);
+
 /** Negators that are prepositions: they reach only the noun phrase after them. */
 const PREPOSITIONAL = new Set(['zonder', 'without']);
 /** Words that carry a noun phrase on: "zonder verband met het werk", "without any link to work". */
@@ -302,6 +307,21 @@ const OUTSIDE_OFFICE = [
   /\b(left office|stepped down|resigned|left the cabinet|vertrokken|afgetreden|vertrok|aftrad|opgestapt)\b[^?!;]{0,80}?\b(since then|ever since|sindsdien|sinds (?:haar|zijn) vertrek)\b/,
   /\b(als privepersoon|as a private (person|individual|citizen))\b/,
 ];
+/**
+ * A time qualifier said of the account, not of the item: "(dat account had ze al voordat ze minister werd)",
+ * "she had that account before she took office", "an account he has had since before he became mayor".
+ */
+const ACCOUNT_FROM_BEFORE = new RegExp(
+  [
+    /\b(?:account|profiel|accounts)\s+(?:dat\s+|die\s+)?(?:had|heeft|hadden|hebben|had ze|had hij)?\s*(?:ze|hij|zij|die)?\s*(?:al\s+)?(?:had|heeft|aanmaakte|begon|startte)?\s*(?:al\s+)?(?:voordat|voor|sinds)\b[^.?!;)]*/
+      .source,
+    /\b(?:had|has had|have had|opened|created|started|set up)\s+(?:that|this|the|her|his|its|their)?\s*(?:account|profile)\s+(?:already\s+)?(?:since\s+)?(?:before|prior to|long before)\b[^.?!;)]*/
+      .source,
+    /\b(?:account|profile)\s+(?:that\s+|which\s+)?(?:she|he|they)\s+(?:already\s+)?(?:had|has had|opened|created|started)\s+(?:already\s+)?(?:since\s+)?(?:before|prior to|long before)\b[^.?!;)]*/
+      .source,
+  ].join('|'),
+  'g',
+);
 const PLATFORM_NAMES: Record<string, string> = {
   twitter: 'x',
   'facebook messenger': 'facebook',
@@ -358,7 +378,8 @@ export function extractFacts(a: Analysis): Facts {
     f.author = 'third-party';
     f.account = null;
   }
-  f.inOffice = OUTSIDE_OFFICE.some((re) => re.test(r.text)) ? false : null;
+  const whenNot = r.text.replace(ACCOUNT_FROM_BEFORE, ' ');
+  f.inOffice = OUTSIDE_OFFICE.some((re) => re.test(whenNot)) ? false : null;
   f.publicTask = publicTask(
     r,
     f.inOffice === false,
@@ -595,8 +616,19 @@ function reading(full: Analysis): Reading {
       const from = Math.max(0, m.start - 5);
       for (let i = m.start - 1; i >= from; i--) {
         if (a.tokens[i]!.sentence !== a.tokens[m.start]!.sentence) return false;
-        if (NEGATORS.has(a.tokens[i]!.raw))
+        if (NEGATORS.has(a.tokens[i]!.raw)) {
+          // "(dus niet het gemeenteaccount) aangekondigd", "not on the council account": the negation is
+          // of the account or organisation named right after it, not of what follows that
+          const place = a.matches.find(
+            (x) => x.start > i && x.end <= m.start && ['accountNoun', 'org', 'platform'].includes(x.concept),
+          );
+          if (
+            place &&
+            a.tokens.slice(i + 1, place.start).every((t) => ARTICLES.has(t.raw) || PLACE_WORDS.has(t.raw))
+          )
+            return false;
           return !PREPOSITIONAL.has(a.tokens[i]!.raw) || m.start <= phraseEnd(a.tokens, i);
+        }
         const o = a.matches.find((x) => x.end === i + 1 && x !== m && NEGATABLE.includes(x.concept));
         if (!o) continue;
         // "niks over beleid of werk", "nothing about policy or work": the negation reaches both
@@ -621,12 +653,20 @@ function reading(full: Analysis): Reading {
       // "our region runs its own X account", "we hebben als regio een eigen X-account": the nearest one
       // before "own" is the organisation, so the account is its own
       if (m.text !== 'own' && m.text !== 'eigen') return true;
+      // "I'm a press officer at a court and on my own X account …": a person's possessive decides
+      if (PERSONAL_POSSESSIVES.has(a.tokens[m.start - 1]?.raw ?? '')) return true;
       const s = a.tokens[m.start]!.sentence;
       const owner = persons.filter((p) => p.end <= m.start && a.tokens[p.start]!.sentence === s).at(-1);
       return !(owner && (owner.concept === 'org' || owner.concept === 'possOrg'));
     }),
   };
 }
+
+/**
+ * A person's possessive before "own"/"eigen": the account is that person's, whoever was named before. Not
+ * Dutch "zijn"/"haar", which also stand for an organisation ("de rechtbank en haar eigen account").
+ */
+const PERSONAL_POSSESSIVES = new Set(['my', 'mijn', 'mn', 'his', 'her']);
 
 /** The person among these with the highest rank (the first of equals). */
 function highest(ms: Match[]): Match | undefined {
@@ -975,7 +1015,8 @@ function workAt(r: Reading, m: Match): boolean {
   return (
     (m.text === 'werk' || m.text === 'work') &&
     FIRST_PERSON.has(r.tokenAt(m.start - 1) ?? '') &&
-    (AT.has(r.tokenAt(m.end) ?? '') || ['als', 'as'].includes(r.tokenAt(m.end) ?? ''))
+    // "ik werk bij", "I work as", "I work in comms"
+    (AT.has(r.tokenAt(m.end) ?? '') || ['als', 'as', 'in'].includes(r.tokenAt(m.end) ?? ''))
   );
 }
 
@@ -989,16 +1030,68 @@ function employerOrgs(r: Reading): Set<Match> {
     const at = (i: number) => (a.tokens[i]?.sentence === s ? a.tokens[i]!.raw : '');
     let i = m.start - 1;
     for (let k = 0; k < 3 && (ARTICLES.has(at(i)) || (k > 0 && at(i) !== '' && !AT.has(at(i)))); k++) i--;
+    // "ik ben woordvoerder", "I'm a press officer": the asker's role, said of the asker
+    const k = ARTICLES.has(at(m.start - 1)) ? m.start - 1 : m.start;
+    // "ik krijg als communicatieadviseur …", "As a comms adviser at the province I …"
+    const asRole =
+      (at(k - 1) === 'als' || at(k - 1) === 'as') &&
+      (at(k - 2) === '' || [2, 3, 4].some((d) => FIRST_PERSON.has(at(k - d))));
+    if (asRole || ROLE_OF_ASKER(at(k - 2), at(k - 1))) {
+      out.add(m);
+      continue;
+    }
+    // "… bij de gemeente", "… at a district court" after the asker's role just named
+    let j = m.start - 1;
+    for (let k = 0; k < 3 && at(j) !== '' && !AT.has(at(j)); k++) j--;
+    const role = [...out].find((o) => o.end === j && a.tokens[o.start]!.sentence === s);
+    if (AT.has(at(j)) && role) {
+      out.add(m);
+      continue;
+    }
     if (!AT.has(at(i)) || !WORK_AT.has(at(i - 1))) continue;
     if (FIRST_PERSON.has(at(i - 2)) || FIRST_PERSON.has(at(i - 3))) out.add(m);
+  }
+  // "… op mijn eigen Threads … Moet de rechtbank dat bewaren?", "Does the court need to keep any of that?":
+  // the organisation asked to keep the asker's item is its keeper, not its maker
+  for (const m of r.persons) {
+    if (m.concept !== 'org' && m.concept !== 'possOrg') continue;
+    let i = m.start - 1;
+    while (ARTICLES.has(a.tokens[i]?.raw ?? '')) i--;
+    const s = a.tokens[m.start]!.sentence;
+    if (!KEEPER_AUX.has(a.tokens[i]?.raw ?? '') || a.tokens[i]!.sentence !== s) continue;
+    if (
+      a.matches.some(
+        (k) => k.concept === 'archiveCue' && k.start > m.end && a.tokens[k.start]!.sentence === s,
+      )
+    )
+      out.add(m);
   }
   return out;
 }
 
+/** "ik ben", "I'm", "I am", "ik werk als": the asker says what they are. */
+function ROLE_OF_ASKER(w1: string, w2: string): boolean {
+  return (
+    (w1 === 'ik' && (w2 === 'ben' || w2 === 'als')) ||
+    (w1 === 'i' && (w2 === 'm' || w2 === 'am')) ||
+    (w1 === 'werk' && w2 === 'als') ||
+    (w1 === 'work' && w2 === 'as')
+  );
+}
+
+/** The verb that opens a question about keeping before its subject: "Moet de rechtbank …", "Does the court …". */
+const KEEPER_AUX = new Set('moet moeten hoeft hoeven does do should must needs need'.split(' '));
+
 /** The item is the asker's own: "mijn privé-Instagram", "my work phone", "my sister sent me". */
 function ownItem(r: Reading): boolean {
-  return r.a.tokens.some((t) => MINE.has(t.raw));
+  // "mijn privé-Instagram", or what the asker receives: "ik krijg DM's van recruiters", "I keep getting DMs"
+  return r.a.tokens.some(
+    (t, i) =>
+      MINE.has(t.raw) ||
+      (RECEIVES.has(t.raw) && [1, 2].some((d) => ['ik', 'i'].includes(r.a.tokens[i - d]?.raw ?? ''))),
+  );
 }
+const RECEIVES = new Set('krijg kreeg ontvang ontving get got getting receive received'.split(' '));
 const DETERMINERS = new Set(
   'de het een die deze dat dit the a an that this those these our ons onze my mijn'.split(' '),
 );
@@ -1148,6 +1241,15 @@ function runFor(r: Reading): boolean {
   });
 }
 
+/**
+ * An organisation is named other than as the asker's role or employer for the asker's own item ("Ik krijg als
+ * communicatieadviseur bij de provincie DM's van recruiters": the DMs are not the province's account's).
+ */
+function ownersOtherThanAsker(r: Reading): boolean {
+  const employer = ownItem(r) ? employerOrgs(r) : new Set<Match>();
+  return r.a.matches.some((m) => (m.concept === 'org' || m.concept === 'possOrg') && !employer.has(m));
+}
+
 /** The kind of account; an item on the organisation's account without a named author is the organisation's. */
 function readAccount(r: Reading, f: Facts): void {
   const { a, all, has, near, govPersons } = r;
@@ -1167,7 +1269,7 @@ function readAccount(r: Reading, f: Facts): void {
   else if (has('corporate') || orgOwnsAccount(r)) f.account = 'corporate';
   else if (
     govPersons.length === 0 &&
-    (has('org') || has('possOrg')) &&
+    ownersOtherThanAsker(r) &&
     f.content !== 'comment' &&
     f.author !== 'third-party'
   ) {
@@ -1250,6 +1352,14 @@ function antecedentWindow(r: Reading): ((m: Match) => boolean) | undefined {
   return (m) => m.start >= from && m.end <= to;
 }
 
+const WEEKEND = new Set(['weekend', 'weekends', 'weekeinde']);
+const WHEN_WEEKEND = new Set(
+  'last afgelopen vorig vorige this dit next volgend volgende komend komende during tijdens that dat het the'.split(
+    ' ',
+  ),
+);
+const POSSESSIVE_BEFORE_BUSINESS = new Set(['our', 'my', 'your', 'their', 'his', 'her']);
+
 /**
  * Whether the question says the item is about the work, and whether it says it is private or party
  * politics (only what `within` accepts, when given).
@@ -1269,7 +1379,11 @@ function taskSignals(
       !(outsideOffice && OFFICE_WORDS.has(m.text)) &&
       !workAt(r, m) &&
       !ofAccount(r, m) &&
-      !alsoForWork(r, m),
+      !alsoForWork(r, m) &&
+      // "beleidsadviseur", "policy officer": part of a role's title, not the item's topic
+      !r.persons.some((p) => p.start === m.end && (p.concept === 'staff' || p.concept === 'org')) &&
+      // "it's none of our business", "not my business": an idiom, not work
+      !(m.text === 'business' && POSSESSIVE_BEFORE_BUSINESS.has(r.tokenAt(m.start - 1) ?? '')),
   );
   // "zijn eigen beleidsterrein", "his own policy area": own work is no private content.
   const ownWork = (m: Match) => yesM.some((y) => y.start === m.end);
@@ -1280,6 +1394,8 @@ function taskSignals(
       (m) =>
         !(byOrganisation && PRIVATE_LIFE.has(stems(m.text))) &&
         !usualContent(r, m) &&
+        // "afgelopen weekend", "during the fire last weekend": a time, not leisure
+        !(WEEKEND.has(m.text) && WHEN_WEEKEND.has(r.tokenAt(m.start - 1) ?? '')) &&
         // "sports policy": the policy's field, not a hobby
         !yesM.some((y) => y.start === m.end && STRONG_WORK.test(y.text)),
     ),
@@ -1421,16 +1537,18 @@ function governmentDecides(r: Reading, within: (m: Match) => boolean): boolean {
 }
 
 /** Devices: "her personal phone", "zijn privételefoon", "the work one" (after a device). */
+const CHAT_APPS = new Set('whatsapp signal telegram messenger sms imessage teams'.split(' '));
 const DEVICES = new Set(
   'phone phones telefoon telefoons mobiel mobieltje mobile laptop device devices toestel gsm smartphone tablet map mapje folder schijf drive'.split(
     ' ',
   ),
 );
 
-/** The word describes a device, not the content: "personal phone", "the work one" after "phone". */
+/** The word describes a device or chat app, not the content: "personal phone", "privé WhatsApp", "the work one" after "phone". */
 function ofDevice(r: Reading, m: Match): boolean {
   const next = r.tokenAt(m.end) ?? '';
-  if (DEVICES.has(next)) return true;
+  // "via mijn privé WhatsApp", "on my personal Signal": the channel is private, not what went through it
+  if (DEVICES.has(next) || CHAT_APPS.has(next)) return true;
   const sentence = r.a.tokens[m.start]?.sentence;
   return (
     next === 'one' && r.a.tokens.some((t, i) => i < m.start && t.sentence === sentence && DEVICES.has(t.raw))
@@ -1649,10 +1767,10 @@ const OUT_OF_ARCHIVE =
 
 /** Copies of an item: "screenshots van onze posts", "a copy of the post", "een printje". */
 const COPY =
-  /\b(screenshot|screenshots|schermafdruk|schermafdrukken|kopie|kopieen|kopietje|copy|copies|printje|printjes|prints|printouts|afdruk|afdrukken|duplicate|duplicates|duplicaat)\b/;
+  /\b(screenshot|screenshots|schermafdruk|schermafdrukken|kopie|kopieen|kopietje|copy|copies|printje|printjes|prints|printouts|afdruk|afdrukken|duplicate|duplicates|duplicaat|export|exports|zip|zips|zipbestand|zipje)\b/;
 /** The original is captured or archived by the organisation itself already. */
 const CAPTURED_ALREADY =
-  /\b(already|toch al|reeds|al(?! (?:onze|ons|de|het|die|deze|mijn|zijn|haar|hun|jullie)\b))\b[^.?!;]{0,50}?\b(harvested|captured|archived|gearchiveerd|vastgelegd|opgehaald|gecaptured|geharvest|bewaard|stored|archiveren|archiveert|archive|archives|capture|captures|harvest|harvests|harvesten|vastleggen)\b|\b(harvested|captured|archived|gearchiveerd|vastgelegd|opgehaald|archiveren|archiveert|archive|capture|harvest|harvesten)\b[^.?!;]{0,30}?\b(already|al|reeds)\b(?! (?:onze|ons|de|het|die|deze)\b)|\b(door|by)\s+(ons|onze|our)\s+(archiverings\w*|archief\w*|archiving|archive|harvest\w*)/;
+  /\b(already|toch al|reeds|al(?! (?:onze|ons|de|het|die|deze|mijn|zijn|haar|hun|jullie)\b))\b[^.?!;]{0,50}?\b(harvested|captured|archived|gearchiveerd|vastgelegd|opgehaald|gecaptured|geharvest|bewaard|stored|archiveren|archiveert|archive|archives|capture|captures|harvest|harvests|harvesten|vastleggen)\b|\b(harvested|captured|archived|gearchiveerd|vastgelegd|opgehaald|archiveren|archiveert|archive|capture|harvest|harvesten)\b[^.?!;]{0,30}?\b(already|al|reeds)\b(?! (?:onze|ons|de|het|die|deze)\b)|\b(door|by)\s+(ons|onze|our)\s+(archiverings\w*|archief\w*|archiving|archive|harvest\w*)|\b(is|zijn|has been|have been)\s+(?:\w+\s+){0,2}?(gearchiveerd|vastgelegd|geharvest|captured|archived|harvested)\b|\b(exporteert|exporteren|exports|export|archiveert|archiveren|archives|harvests|harvest|captures|capture|legt|leggen)\b[^.?!;]{0,90}?\b(elke|iedere|every|each)\s+(dag|week|maand|nacht|day|week|month|night)\b|\b(elke|iedere|every|each)\s+(dag|week|maand|nacht|day|week|month|night)\b[^.?!;]{0,40}?\b(exporteert|exporteren|exported|exports|export|archiveert|archiveren|archived|archives|harvests|harvested|captured|captures|vastgelegd|gearchiveerd|geexporteerd)\b/;
 
 /** A chat said to hold only small talk or logistics. */
 const TRIVIAL =

@@ -145,6 +145,33 @@ const EXPANSION_WEIGHT = 2;
 
 /** Determiners that ask for a thing: "welke wet", "which format", "what metadata". */
 const WHICH = new Set(['welk', 'welke', 'which', 'what', 'wat']);
+/** Verbs that embed a question: "wants to know which …", "vraagt zich af welke …". */
+const EMBEDDING = new Set([
+  'know',
+  'weten',
+  'wonder',
+  'wondering',
+  'af',
+  'uitzoeken',
+  'out',
+  'asks',
+  'asked',
+  'vraagt',
+  'vroeg',
+]);
+const EMBEDDED_PREPOSITIONS = new Set([
+  'op',
+  'aan',
+  'in',
+  'van',
+  'naar',
+  'onder',
+  'on',
+  'to',
+  'under',
+  'in',
+  'of',
+]);
 /** Up to this many words (a preposition phrase: "op grond van", "in", "bij", "according to") before it. */
 const WHICH_REACH = 4;
 
@@ -158,7 +185,11 @@ export function askedNoun(a: Analysis): number {
     const t = a.tokens[i]!;
     if (!WHICH.has(t.raw)) continue;
     const start = a.tokens.findIndex((x) => x.sentence === t.sentence);
-    if (i - start > WHICH_REACH) continue;
+    // "… wants to know which GDPR article …", "… wil weten welk artikel …": an embedded question
+    const before = (k: number) => (a.tokens[i - k]?.sentence === t.sentence ? a.tokens[i - k]!.raw : '');
+    const embedded =
+      EMBEDDING.has(before(1)) || (EMBEDDED_PREPOSITIONS.has(before(1)) && EMBEDDING.has(before(2)));
+    if (i - start > WHICH_REACH && !embedded) continue;
     const next = a.tokens[i + 1];
     if (next && next.sentence === t.sentence && isTerm(next.raw) && !STOPWORDS.has(next.raw)) return i + 1;
   }
@@ -213,8 +244,12 @@ let referenceNouns: Set<string> | undefined;
 export function asksForThing(a: Analysis): boolean {
   referenceNouns ??= new Set(REFERENCE_NOUNS.split(' ').map(stem));
   const nouns = referenceNouns;
-  return askedNouns(a).some((i) => nouns.has(a.tokens[i]!.stem));
+  // "welke metadatastandaard", "welk wetsartikel": a compound whose head is a reference noun
+  return askedNouns(a).some(
+    (i) => nouns.has(a.tokens[i]!.stem) || REFERENCE_HEADS.some((h) => a.tokens[i]!.raw.endsWith(h)),
+  );
 }
+const REFERENCE_HEADS = ['standaard', 'standaarden', 'formaat', 'formaten', 'artikel', 'richtlijn'];
 
 let oneWord: Set<string> | undefined;
 /** The entries' one-word keywords (stems): the topics an entry is about. */

@@ -465,16 +465,17 @@ function overridingRules({ f, add, done }: Deciding): Decision | undefined {
     add('R1', T.R1);
     return done('archive', 'R8');
   }
+  // R1: a copy of what the organisation already captures is no record of its own; the original is. (The
+  // organisation's own capture is no "kept elsewhere" either.)
+  if (f.copy) {
+    add('R1', T.R1copy);
+    return done('do-not-archive', 'R1');
+  }
   // R7: "it is still on the platform / kept elsewhere" is no ground.
   if (f.elsewhere) {
     add('R7', T.R7elsewhere);
     add('R1', T.R1);
     return done('archive', 'R7');
-  }
-  // R1: a copy of what the organisation already captures is no record of its own; the original is.
-  if (f.copy && f.intent !== 'delete') {
-    add('R1', T.R1copy);
-    return done('do-not-archive', 'R1');
   }
   // R9: the right to erasure does not reach the archived copy.
   if (f.erasure) {
