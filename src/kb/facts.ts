@@ -1354,10 +1354,19 @@ function antecedentWindow(r: Reading): ((m: Match) => boolean) | undefined {
 
 const WEEKEND = new Set(['weekend', 'weekends', 'weekeinde']);
 const WHEN_WEEKEND = new Set(
-  'last afgelopen vorig vorige this dit next volgend volgende komend komende during tijdens that dat het the'.split(
+  'last afgelopen vorig vorige this dit next volgend volgende komend komende during tijdens that dat'.split(
     ' ',
   ),
 );
+/** "afgelopen weekend", "in het weekend", "at the weekend" are times; "over het weekend met vrienden" a topic. */
+function weekendAsTime(r: Reading, m: Match): boolean {
+  const prev = r.tokenAt(m.start - 1) ?? '';
+  if (WHEN_WEEKEND.has(prev)) return true;
+  return (
+    (prev === 'het' || prev === 'the') &&
+    ['in', 'at', 'during', 'tijdens'].includes(r.tokenAt(m.start - 2) ?? '')
+  );
+}
 const POSSESSIVE_BEFORE_BUSINESS = new Set(['our', 'my', 'your', 'their', 'his', 'her']);
 
 /**
@@ -1395,7 +1404,7 @@ function taskSignals(
         !(byOrganisation && PRIVATE_LIFE.has(stems(m.text))) &&
         !usualContent(r, m) &&
         // "afgelopen weekend", "during the fire last weekend": a time, not leisure
-        !(WEEKEND.has(m.text) && WHEN_WEEKEND.has(r.tokenAt(m.start - 1) ?? '')) &&
+        !(WEEKEND.has(m.text) && weekendAsTime(r, m)) &&
         // "sports policy": the policy's field, not a hobby
         !yesM.some((y) => y.start === m.end && STRONG_WORK.test(y.text)),
     ),
