@@ -60,6 +60,10 @@ export type SetName =
   | 'dev13'
   | 'dev14'
   | 'dev15'
+  | 'dev16'
+  | 'dev17'
+  | 'dev18'
+  | 'dev19'
   | 'heldout'
   | 'fresh'
   | 'blind'
@@ -69,7 +73,9 @@ export type SetName =
   | 'blind4'
   | 'blind5'
   | 'blind6'
-  | 'blind7';
+  | 'blind7'
+  | 'blind8'
+  | 'blind9';
 export const SETS: SetName[] = [
   'tuning',
   'dev',
@@ -87,6 +93,10 @@ export const SETS: SetName[] = [
   'dev13',
   'dev14',
   'dev15',
+  'dev16',
+  'dev17',
+  'dev18',
+  'dev19',
   'heldout',
   'fresh',
   'blind',
@@ -97,6 +107,8 @@ export const SETS: SetName[] = [
   'blind5',
   'blind6',
   'blind7',
+  'blind8',
+  'blind9',
 ];
 /**
  * Sets whose misses are never listed (--verbose included), so that nobody tunes on them: every held-out set —
@@ -333,6 +345,14 @@ async function main(args: string[]): Promise<void> {
       'fourteenth development set, factual and out-of-scope questions (written blind from the legal framework, 2026-11-26 21:09, before it ran; first run 78.0% / 74.0%; tuned on)',
     dev15:
       'fifteenth development set, long messages with background (written blind from the legal framework, 2026-11-26 21:09, before it ran; first run 64.0% / 60.0%; tuned on)',
+    dev16:
+      'sixteenth development set, central government (written blind from the legal framework, 2026-11-26 21:23, before it ran; first run 76.0% / 66.0%; tuned on)',
+    dev17:
+      'seventeenth development set, small organisations and non-specialists (written blind from the legal framework, 2026-11-26 21:23, before it ran; first run 74.0% / 70.0%; tuned on)',
+    dev18:
+      'eighteenth development set, short chat messages (written blind from the legal framework, 2026-11-26 21:23, before it ran; first run 64.0% / 64.0%; tuned on)',
+    dev19:
+      'nineteenth development set, edits, replies, handovers and Woo (written blind from the legal framework, 2026-11-26 21:23, before it ran; first run 70.0% / 70.0%; tuned on)',
     dev9: 'ninth development set, platform features and indirectly described items (written blind from the legal framework, 2026-11-26 18:43, before it ran; tuned on)',
     heldout: 'held-out set (written with the tuning set)',
     fresh: 'fresh held-out set (written from the legal framework, 2026-11-26)',
@@ -350,6 +370,10 @@ async function main(args: string[]): Promise<void> {
       'sixth blind held-out set (written from the legal framework, 2026-11-26 18:43, after the dev8 mechanisms, by an engineer who saw no code, no set and no docs; never inspected)',
     blind7:
       'seventh blind held-out set (written from the legal framework, 2026-11-26 19:00, after the dev8–dev10 mechanisms, by an engineer who saw no code, no set and no docs; never inspected)',
+    blind8:
+      'eighth blind held-out set (written from the legal framework, 2026-11-26 21:23, after the dev12–dev15 mechanisms, by an engineer who saw no code, no set and no docs; first run 76.0% / 74.0%; never inspected)',
+    blind9:
+      'ninth blind held-out set (written from the legal framework, 2026-11-26 21:23, after the dev12–dev15 mechanisms, by an engineer who saw no code, no set and no docs; first run 80.0% / 72.0%; never inspected)',
   };
   for (const set of sets) {
     const cases = loadCases(set);
