@@ -147,6 +147,31 @@ export function classify(name: string, text: string): Prediction | null {
   };
 }
 
+/** A small deterministic random generator (mulberry32). */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A training order per epoch, shuffled deterministically from a seed. */
+export function shuffler(seed: number): (n: number, epoch: number) => number[] {
+  return (n, epoch) => {
+    const r = rng(seed * 1000 + epoch);
+    const order = Array.from({ length: n }, (_, i) => i);
+    for (let i = n - 1; i > 0; i--) {
+      const j = Math.floor(r() * (i + 1));
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    return order;
+  };
+}
+
 /** Trains a multinomial logistic regression by SGD, deterministically (fixed order per epoch seed). */
 export function train(
   name: string,

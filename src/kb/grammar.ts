@@ -4,6 +4,7 @@
  * question frames × context sentences × greetings × typos, in Dutch and English, each question with its
  * labels. Deterministic: the same seed gives the same questions. Never used at answer time.
  */
+import { rng } from './classify.ts';
 import { keyNeighbours } from './text.ts';
 
 export type QuestionType = 'decision' | 'delete' | 'info' | 'out-of-scope';
@@ -14,18 +15,6 @@ export interface Generated {
   lang: 'nl' | 'en';
   type: QuestionType;
   work: WorkLabel;
-}
-
-/** A small deterministic random generator (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 type L = { nl: string[]; en: string[] };

@@ -14,8 +14,17 @@ import { parse } from 'yaml';
 import { PACKAGE_ROOT } from '../version.ts';
 import { knownWords } from './analyse.ts';
 import { ask } from './answer.ts';
-import { classify, fitTemperature, type Model, rawScores, softmax, train, unload } from './classify.ts';
-import { type Generated, generate, rng } from './grammar.ts';
+import {
+  classify,
+  fitTemperature,
+  type Model,
+  rawScores,
+  shuffler,
+  softmax,
+  train,
+  unload,
+} from './classify.ts';
+import { type Generated, generate } from './grammar.ts';
 import {
   bloomFilter,
   DICTIONARY_BLOOM,
@@ -130,18 +139,6 @@ function tuningQuestions(): { text: string; label: string }[] {
             ? 'delete'
             : 'decision',
   }));
-}
-
-function shuffler(seed: number): (n: number, epoch: number) => number[] {
-  return (n, epoch) => {
-    const r = rng(seed * 1000 + epoch);
-    const order = Array.from({ length: n }, (_, i) => i);
-    for (let i = n - 1; i > 0; i--) {
-      const j = Math.floor(r() * (i + 1));
-      [order[i], order[j]] = [order[j]!, order[i]!];
-    }
-    return order;
-  };
 }
 
 /** Share of sure predictions (p ≥ 0.9) that are right, and accuracy, on labelled questions. */
