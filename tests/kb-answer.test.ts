@@ -277,13 +277,23 @@ describe('the decision rules over facts', () => {
   });
 
   it('R5: work on a private or hybrid account is archived and flagged; unknown subject asks', () => {
-    const work = decision({ author: 'civil-servant', account: 'private', publicTask: true });
+    const work = decision({ author: 'civil-servant', account: 'private', publicTask: true, onBehalf: true });
     expect(work.verdict).toBe('archive');
     expect(work.hits.map((h) => h.id)).toContain('R5');
     expect(work.hits.find((h) => h.id === 'R5')!.text.nl).toMatch(/gebruik geen privé-accounts/);
     const open = decision({ author: 'bewindspersoon', account: 'hybrid' });
     expect(open.verdict).toBe('depends');
     expect(open.followUp!.fact).toBe('publicTask');
+    // a minister's work on a hybrid account is in office; a civil servant's may be a personal view
+    expect(decision({ author: 'bewindspersoon', account: 'hybrid', publicTask: true }).verdict).toBe(
+      'archive',
+    );
+    const role = decision({ author: 'civil-servant', account: 'private', publicTask: true });
+    expect(role.verdict).toBe('depends');
+    expect(role.followUp!.fact).toBe('onBehalf');
+    expect(
+      decision({ author: 'civil-servant', account: 'private', publicTask: true, onBehalf: false }).verdict,
+    ).toBe('do-not-archive');
   });
 
   it('R6: DMs follow the chat regime by role', () => {

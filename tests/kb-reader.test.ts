@@ -1118,7 +1118,10 @@ describe('party work, possessors in chats, and accounts named side by side', () 
     const q =
       'A colleague sometimes posts on her own Bluesky about the big infrastructure project we work on. Archive?';
     expect(facts(q).account).toBe('hybrid');
-    expect(ask(q).verdict).toBe('archive');
+    expect(facts(q).publicTask).toBe(true);
+    // work, by a civil servant on an own account: in the role or as a person decides (dev12–dev19)
+    expect(ask(q).verdict).toBe('depends');
+    expect(ask(q, { facts: { onBehalf: true } }).verdict).toBe('archive');
   });
 });
 
@@ -1480,5 +1483,89 @@ describe('mechanisms found with the twelfth to fifteenth development sets (eval-
     expect(
       ask('Do the Reels we made to get more reach on our municipal Instagram have to be archived?').verdict,
     ).toBe('archive');
+  });
+});
+
+describe('mechanisms found with the sixteenth to nineteenth development sets (eval-dev16.yaml … eval-dev19.yaml)', () => {
+  it('a chat about lunch, cake or drinks holds nothing needed for the record', () => {
+    const q = 'Our team’s Signal group is only for coffee breaks and birthdays. Does it have to be kept?';
+    expect(facts(q).needed).toBe(false);
+    expect(ask(q).verdict).toBe('do-not-archive');
+    // a minister's chat is kept whatever it says in passing (R6)
+    expect(ask('De minister appte de DG over de lunch en over de Kamerbrief. Bewaren?').verdict).toBe(
+      'archive',
+    );
+  });
+
+  it('the original of what the organisation reposted is its maker’s record, the repost is context', () => {
+    const q =
+      'Our province reposted the GGD’s heat warning on Instagram. Must we archive the GGD’s original post too?';
+    expect(ask(q).verdict).toBe('do-not-archive');
+    expect(ask(q).rule).toBe('R17');
+    expect(
+      ask('Our province reposted the GGD’s heat warning on Instagram. Must we archive our repost?').verdict,
+    ).toBe('archive');
+  });
+
+  it('a civil servant’s like or share on an own account is no act of the organisation', () => {
+    expect(
+      ask('A policy officer liked a newspaper article on her own LinkedIn. Do we capture that?').verdict,
+    ).toBe('do-not-archive');
+    expect(
+      ask('A colleague shared the ministry’s vacancy post on his own LinkedIn. Keep his share?').verdict,
+    ).toBe('do-not-archive');
+  });
+
+  it('what goes for good — never archived, taken down to correct it, a closed account — is archived first', () => {
+    for (const q of [
+      'Our LinkedIn post had a typo in the address. Can I delete it and post it again?',
+      'De berichten op ons oude Instagram-account zijn nooit gearchiveerd. Mogen ze weg?',
+      'We heffen het Facebook-account van de oude gemeente op. Moet er nog iets gebeuren?',
+    ]) {
+      expect(ask(q).verdict, q).toBe('archive');
+      expect(ask(q).rule, q).toBe('R7');
+    }
+    // tidying up old posts still depends on the selectielijst and a hold
+    expect(ask('May we delete the posts from 2018 on our X account to tidy it up?').verdict).toBe('depends');
+  });
+
+  it('court clerks and judges are staff, not court cases', () => {
+    expect(
+      facts('Een rechter van onze rechtbank schrijft op haar eigen LinkedIn over haar vakantie.').hold,
+    ).toBeNull();
+    expect(
+      ask('Een rechter van onze rechtbank schrijft op haar eigen LinkedIn over haar vakantie. Archiveren?')
+        .verdict,
+    ).toBe('do-not-archive');
+    expect(facts('De zaak over die tweets ligt nu bij de rechter. Mogen ze weg?').hold).toBe(true);
+  });
+
+  it('the usual term asked about crisis posts is decided by the hotspot rule', () => {
+    const q =
+      'During the flooding our water board posted dozens of updates on X. Our posts normally have a short retention period; does that apply here?';
+    expect(ask(q).verdict).toBe('archive');
+    expect(ask(q).rule).toBe('R12');
+  });
+
+  it('a civil servant’s work on an own account: in the role is kept, a personal view is not', () => {
+    expect(
+      ask('A colleague answers residents’ questions about parking permits from her own X account. Archive?')
+        .verdict,
+    ).toBe('archive');
+    expect(
+      ask(
+        'Een collega schrijft op persoonlijke titel op LinkedIn over ons stikstofproject. Moeten we dat archiveren?',
+      ).verdict,
+    ).toBe('do-not-archive');
+    const open = ask('A colleague writes about our bridge project on his own LinkedIn. Do we archive that?');
+    expect(open.verdict).toBe('depends');
+    expect(open.followUpOptions?.length).toBe(2);
+  });
+
+  it('"… and which article" asks a fact; the best time to post is outside', () => {
+    expect(
+      ask('Do WhatsApp messages count as documents under the Woo, and which article says so?').verdict,
+    ).toBe('info');
+    expect(ask('What is the best time to post our vacancies on LinkedIn?').verdict).toBe('unknown');
   });
 });

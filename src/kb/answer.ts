@@ -106,7 +106,7 @@ const OUT_OF_SIGHT =
 
 /** Advice on reach and growth: "tips for more reach with Reels", "hoe krijgen we meer volgers". */
 const GROWTH =
-  /\b(tips?|advice|advies|ideeen|ideas|suggesties|suggestions|best practices)\b[^.?!]{0,60}?\b(reach|bereik|followers?|follower count|volgers|engagement|views|weergaven|grow|groeien|viral|algorithm|algoritme)\b|\b(more|meer)\s+(reach|bereik|followers|volgers|engagement|views|weergaven|likes)\b/i;
+  /\b(tips?|advice|advies|ideeen|ideas|suggesties|suggestions|best practices)\b[^.?!]{0,60}?\b(reach|bereik|followers?|follower count|volgers|engagement|views|weergaven|grow|groeien|viral|algorithm|algoritme)\b|\b(more|meer)\s+(reach|bereik|followers|volgers|engagement|views|weergaven|likes)\b|\b(best|beste|ideal|ideale)\s+(time|times|moment|tijd|tijdstip|dag|day)\b[^.?!]{0,40}?\b(to post|om te posten|posten|plaatsen|to publish|publiceren)\b/i;
 
 /** Office tools, not social media: "how do I archive a channel in Teams?" */
 const OFFICE_TOOL = /\b(in|op|from|uit)\s+(ms\s+)?(teams|outlook|sharepoint|onedrive|slack|yammer)\b/i;
@@ -294,7 +294,11 @@ function shape(a: Analysis, f: Facts, givenFacts: boolean, type: Prediction | nu
   // is a factual question — unless it is about one item ("Klopt het dat we deze tweet moeten bewaren?").
   if (checksClaim(a, f)) return 'info';
   if ((has('lawOther') || has('erasure')) && has('applyVerb') && f.intent !== 'delete') return 'info';
-  if (asksTerm(a, cue && object) && f.intent !== 'delete' && !f.hold) return 'info';
+  // "Normaal hebben onze posts een korte bewaartermijn, geldt dat hier ook?" about crisis posts: the hotspot
+  // rule decides the term of these items (R12), a decision rather than the general term
+  const term = asksTerm(a, cue && object);
+  if (term && f.hotspot && object) return 'decision';
+  if (term && f.intent !== 'delete' && !f.hold) return 'info';
   if (cue && (object || givenFacts)) return 'decision';
   // "Mocht dat?", "Mogen de tweets weg?", "Must it be kept?": a verb of decision opening a sentence —
   // about keeping, deleting or changing the item ("Mag ik op mijn werk TikTok gebruiken?" is not).

@@ -66,6 +66,21 @@ export interface Facts {
    */
   copy: boolean | null;
   /**
+   * The question is about the original of what the organisation reposted or liked ("their original post",
+   * "het originele KNMI-bericht", "the KNMI video itself"): that is its maker's record (R17).
+   */
+  original: boolean | null;
+  /**
+   * What the asker wants gone is said not to be archived, or goes for good with the asking: "ze zijn nooit
+   * gearchiveerd", a post taken down to correct a mistake, a whole account closed. Archive first (R7).
+   */
+  unkept: boolean | null;
+  /**
+   * A civil servant's item on an own account made in the role, for the organisation ("answers residents'
+   * questions from her own X", "namens de gemeente"); false: as a person, in a personal capacity.
+   */
+  onBehalf: boolean | null;
+  /**
    * The asker's own organisation is of a kind that may or may not be a public body ("wij zijn een stichting",
    * "our primary school"): true raises the question; false once it is answered.
    */
@@ -90,6 +105,9 @@ export const NO_FACTS: Facts = {
   needed: null,
   recent: null,
   copy: null,
+  original: null,
+  unkept: null,
+  onBehalf: null,
   semiPublic: null,
 };
 
@@ -334,6 +352,7 @@ const PLATFORM_NAMES: Record<string, string> = {
   'whatsapp channels': 'whatsapp',
   'whatsapp kanaal': 'whatsapp',
   whatsappkanaal: 'whatsapp',
+  'social overheid nl': 'mastodon',
 };
 const PASSIVE = new Set([
   'worden',
@@ -418,6 +437,9 @@ export function extractFacts(a: Analysis): Facts {
   const from = f.content === 'repost' ? sharedFrom(r) : undefined;
   if (f.publicTask === null && from && ['org', 'possOrg'].includes(from.concept)) f.publicTask = true;
   readStateAndIntent(r, f);
+  // "nooit gearchiveerd", "verkeerde datum … mag ik hem verwijderen?", "we sluiten het account": archive first
+  if (f.intent === 'delete' && (NEVER_ARCHIVED.test(r.text) || MISTAKE.test(r.text) || closesAccount(r)))
+    f.unkept = true;
   f.orgKind = orgKindOf(r);
   return f;
 }
@@ -726,8 +748,15 @@ function sharedFrom(r: Reading): Match | undefined {
     if (m.concept !== 'post' || DEPICTIONS.has(a.tokens[m.start]!.raw)) continue;
     const sentence = a.tokens[m.start]!.sentence;
     const shared = a.tokens.some((t) => t.sentence === sentence && SHARE.has(t.raw));
+    if (!shared) continue;
+    // "a colleague shared the council's job ad post": someone else's post, named by its possessor
+    const owner = r.persons.find(
+      (p) => p.end < m.start && m.start - p.end <= 4 && r.tokenAt(p.end) === 's' && p.concept === 'org',
+    );
+    if (owner && r.persons.some((p) => p.end <= owner.start && a.tokens[p.start]!.sentence === sentence))
+      return owner;
     const next = r.tokenAt(m.end) ?? '';
-    if (!shared || !FROM.has(next) || next === 'door' || next === 'by') continue;
+    if (!FROM.has(next) || next === 'door' || next === 'by') continue;
     const of = r.persons.find((p) => p.start > m.end && p.start - m.end <= 3);
     // someone shares it: a sharer named before the item ("is op TikTok gedeeld" is simply posted)
     const sharer = r.persons.some((p) => p.end <= m.start && a.tokens[p.start]!.sentence === sentence);
@@ -1629,6 +1658,7 @@ const CLOSE = new Set([
  */
 function closesAccount(r: Reading): boolean {
   const { a } = r;
+  if (new RegExp(LIFT_ACCOUNT).test(r.text)) return true;
   return a.tokens.some(
     (t, i) =>
       CLOSE.has(t.raw) &&
@@ -1648,8 +1678,11 @@ function closesAccount(r: Reading): boolean {
  */
 const PLACE =
   '(?:account|accounts|pagina|paginas|tijdlijn|profiel|kanaal|site|website|internet|facebook|instagram|x|twitter|linkedin|tiktok|youtube|insta|fb|li|mastodon|bluesky|threads)';
+const LIFT_ACCOUNT = `\\b${PLACE}\\b[^.?!;]{0,60}?\\bop te heffen\\b|\\bheffen (?:\\w+ ){0,4}?${PLACE}(?: \\w+){0,4}? op\\b`;
 const SEPARABLE_DELETE = [
   new RegExp(`\\bvan (?:\\w+ ){0,3}?${PLACE} (?:af )?(?:te )?halen\\b`),
+  // "de accounts van onze oude gemeente op te heffen", "heffen we het account op"
+  new RegExp(LIFT_ACCOUNT),
   /\b(?:take|takes|taking) (?:\w+ ){1,3}?(?:down|offline|off (?:the|our|his|her|their|its|my|your)\b)/,
   /\b(?:clean|cleans|cleaning) (?:\w+ ){1,2}?up\b/,
   /\bbin (?:the|our|those|these|all|that|this|his|her|their)\b/,
@@ -1697,6 +1730,13 @@ function readStateAndIntent(r: Reading, f: Facts): void {
   if (ownSemiPublic(r)) f.semiPublic = true;
   // "ging alleen over dat ik later was", "it was just me saying I'd be late": nothing needed for the record
   if (f.needed === null && TRIVIAL.test(r.text)) f.needed = false;
+  // "Moeten we het originele KNMI-bericht ook archiveren?" after a repost: the original, not the repost
+  if ((f.content === 'repost' || f.content === 'like') && ORIGINAL.test(lastSentence(r))) f.original = true;
+  // answering citizens' questions, or said to be on behalf of the organisation: in the role
+  if ((CITIZENS.test(r.text) && ANSWERS.test(r.text)) || ON_BEHALF.test(r.text)) f.onBehalf = true;
+  else if (PERSONAL_CAPACITY.test(r.text)) f.onBehalf = false;
+  // a chat about lunch, cake or Friday drinks: small talk, nothing needed for the record (R6)
+  if (f.needed === null && SMALL_TALK.test(r.text) && !NEEDED.test(r.text)) f.needed = false;
   // An answer to a citizen's question in a DM is the service process, as webcare is (R10): needed.
   if (NEEDED.test(r.text) || (f.content === 'dm' && CITIZENS.test(r.text) && ANSWERS.test(r.text)))
     f.needed = true;
@@ -1785,6 +1825,37 @@ const CAPTURED_ALREADY =
 const TRIVIAL =
   /\b(ging alleen over|gaat alleen over|ging gewoon over|alleen maar over|was only about|was just about|it was just me|was just me|just to say|alleen om te zeggen|only to say)\b/;
 
+/** Said not to be archived: "ze zijn nooit gearchiveerd", "they were never archived", "not yet captured". */
+const NEVER_ARCHIVED =
+  /\b(nooit|never)\s+(?:\w+\s+)?(gearchiveerd|vastgelegd|archived|captured|bewaard|saved)\b|\b(zijn|is|waren|was|were|have|has|had)\s+(?:nog\s+)?(niet|not yet|not)\s+(?:been\s+)?(gearchiveerd|vastgelegd|archived|captured)\b/;
+/** A post taken down to correct it: "er stond een fout in", "the wrong date", "a typo". */
+const MISTAKE =
+  /\b(fout|foutje|fouten|foute|mistake|mistakes|typo|typfout|tikfout|verkeerd|verkeerde|wrong|incorrect|onjuist|onjuiste|rectificatie|correction|corrected|gecorrigeerd|gecorrigeerde)\b/;
+
+/** The original of a shared item, asked about: "het originele bericht", "their original video", "the video itself". */
+const ORIGINAL =
+  /\b(origineel|originele|oorspronkelijke|oorspronkelijk bericht|original|originals|itself|(?:their|hun) (?:own )?(?:post|video|message|tweet|bericht|filmpje))\b/;
+
+/** The text of the question's last sentence (where what is asked about is named). */
+function lastSentence(r: Reading): string {
+  const last = r.a.tokens.at(-1)?.sentence;
+  return r.a.tokens
+    .filter((t) => t.sentence === last)
+    .map((t) => t.raw)
+    .join(' ');
+}
+
+/** Made for the organisation: "namens de gemeente", "on behalf of the ministry", "in haar functie", "officially". */
+const ON_BEHALF =
+  /\b(namens|on behalf of|in (?:haar|zijn|hun|her|his|their) (?:functie|rol|role|capacity as)|in functie|officieel|officially|as (?:our|the) (?:spokesperson|contact point)|als (?:woordvoerder|aanspreekpunt))\b/;
+/** Made as a person: "op persoonlijke titel", "in a personal capacity", "her own opinion". */
+const PERSONAL_CAPACITY =
+  /\b(op persoonlijke titel|op eigen titel|in a personal capacity|in (?:his|her|their) personal capacity|eigen mening|own opinion|own views?|personal views?|persoonlijke mening)\b/;
+
+/** Small talk among colleagues: lunch, cake, birthdays, drinks, a team outing. */
+const SMALL_TALK =
+  /\b(lunch|lunchen|lunchafspraken|lunch plans|taart|cake|borrel|borrelen|borrelt|borrelden|vrijdagmiddagborrel|afscheidsborrel|friday drinks|farewell drinks|drinks|verjaardag|verjaardagen|birthday|birthdays|jarig|koffie|coffee|pizza|uitje|teamuitje|team outing|etentje|secret santa|kerstpakket|kerstborrel|christmas drinks)\b/;
+
 /** Made days ago: "gisteravond gestreamd", "posted it this morning", "vorige week geplaatst". */
 const RECENT =
   /\b(gisteren|gisteravond|gistermiddag|gisterochtend|eergisteren|vanochtend|vanmorgen|vanmiddag|vannacht|vandaag|zojuist|net geplaatst|net gepost|vorige week|afgelopen week|deze week|yesterday|last night|this morning|this afternoon|earlier today|today|just posted|last week|this week|a few days ago|paar dag\w* (?:geleden|terug))\b/;
@@ -1853,6 +1924,11 @@ export function readerWords(): string[] {
     ALSO_PRIVATE,
     RECENT,
     TRIVIAL,
+    ON_BEHALF,
+    PERSONAL_CAPACITY,
+    NEVER_ARCHIVED,
+    MISTAKE,
+    ORIGINAL,
     COPY,
     CAPTURED_ALREADY,
     NEEDED,

@@ -147,6 +147,9 @@ const EXPANSION_WEIGHT = 2;
 const WHICH = new Set(['welk', 'welke', 'which', 'what', 'wat']);
 /** Verbs that embed a question: "wants to know which …", "vraagt zich af welke …". */
 const EMBEDDING = new Set([
+  // a second question joined on: "… and which article defines it?"
+  'and',
+  'en',
   'know',
   'weten',
   'wonder',

@@ -196,6 +196,18 @@ const T = {
     nl: 'Werkinhoud op een privé- of hybride account is toch een document en moet worden vastgelegd (naar analogie van ABRvS 2019:899 over werkberichten op privételefoons). Dit is geen goede praktijk: het beleidsadvies van 2024 zegt "gebruik geen privé-accounts"; stap over op een corporate account.',
     en: 'Work content on a private or hybrid account is still a document and must be captured (by analogy with ABRvS 2019:899 on work messages on private phones). It is not good practice: the 2024 policy advice says "do not use private accounts"; move to a corporate account.',
   },
+  R17person: {
+    nl: 'Een like of gedeeld bericht van een medewerker op een eigen account is geen handeling van de organisatie: er hoeft niets te worden vastgelegd. Het origineel is een archiefbescheid van wie het maakte; likes en reposts van het account van de organisatie zelf horen als context bij dat account.',
+    en: 'A like or share by a colleague on an own account is no act of the organisation: nothing needs to be captured. The original is a record of whoever made it; the likes and reposts of the organisation’s own account belong to that account as context.',
+  },
+  R5role: {
+    nl: 'Een ambtenaar die op een eigen account over het werk schrijft, doet dat niet vanzelf in functie. Wat in functie wordt gemaakt — voor de organisatie, als aanspreekpunt, vragen van burgers beantwoorden — is een document dat moet worden vastgelegd (naar analogie van ABRvS 2019:899; beter via een account van de organisatie). Een eigen kijk op het vak, op persoonlijke titel, is geen archiefbescheid van de organisatie (R1).',
+    en: 'A civil servant writing about the work on an own account is not by that alone acting in the function. What is made in the function — for the organisation, as its contact point, answering citizens’ questions — is a document that must be captured (by analogy with ABRvS 2019:899; better through an account of the organisation). A view of the field in a personal capacity is no record of the organisation (R1).',
+  },
+  R1personal: {
+    nl: 'Op persoonlijke titel, als persoon en niet in functie geschreven: geen archiefbescheid van de organisatie, ook al gaat het over het vak (Archiefwet art. 1c: alleen wat in functie wordt gemaakt of ontvangen).',
+    en: 'Written in a personal capacity, as a person and not in the function: no record of the organisation, even though it is about the field (Archiefwet art. 1(c): only what is made or received in the function).',
+  },
   R5open: {
     nl: 'Op een privé-, persoonlijk of hybride account is alleen werkinhoud een document dat moet worden vastgelegd (naar analogie van ABRvS 2019:899); puur privé- of partijpolitieke berichten niet (R4). Per bericht moet dus worden bepaald of het over het werk gaat.',
     en: 'On a private, personal or hybrid account only work content is a document that must be captured (by analogy with ABRvS 2019:899); purely private or party-political posts are not (R4). So each post must be judged on whether it is about the work.',
@@ -231,6 +243,10 @@ const T = {
   R7recent: {
     nl: 'Iets van een paar dagen oud kan geen bewaartermijn van de selectielijst hebben uitgediend: archiveer het dus eerst; daarna mag het van het platform.',
     en: 'Something a few days old cannot have reached the end of any retention period in the selectielijst: so archive it first; after that it may come off the platform.',
+  },
+  R7unkept: {
+    nl: 'Wat nog niet is gearchiveerd, verdwijnt met het verwijderen (een gecorrigeerd bericht, een opgeheven account) voorgoed: archiveer het dus eerst, met de versie die wordt vervangen; daarna mag het van het platform.',
+    en: 'What has not been archived is gone for good once deleted (a corrected post, a closed account): so archive it first, including the version being replaced; after that it may come off the platform.',
   },
   R7elsewhere: {
     nl: '"Het staat nog op het platform" of "het is elders vastgelegd" is geen grond om niet te archiveren: de Archiefwet kent die grond niet, stelde de Inspectie in oktober 2022 vast. Het platform kan het bericht elk moment wijzigen of verwijderen.',
@@ -325,6 +341,23 @@ const FOLLOW_UPS = {
       {
         label: { nl: 'Privé of partijpolitiek', en: 'Private or party-political' },
         facts: { publicTask: false },
+      },
+    ],
+  },
+  onBehalf: {
+    fact: 'onBehalf',
+    question: {
+      nl: 'Schrijft de medewerker dit in functie, voor de organisatie (als aanspreekpunt, om vragen te beantwoorden), of als persoon, op eigen titel?',
+      en: 'Does the colleague write this in the role, for the organisation (as its contact point, answering questions), or as a person, in a personal capacity?',
+    },
+    options: [
+      {
+        label: { nl: 'In functie, voor de organisatie', en: 'In the role, for the organisation' },
+        facts: { onBehalf: true },
+      },
+      {
+        label: { nl: 'Als persoon, op eigen titel', en: 'As a person, in a personal capacity' },
+        facts: { onBehalf: false },
       },
     ],
   },
@@ -493,6 +526,12 @@ function overridingRules({ f, add, done }: Deciding): Decision | undefined {
       add('R1', T.R1);
       return done('archive', 'R7');
     }
+    // Said not to be archived, taken down to correct it, or a whole account closed: it goes for good.
+    if (f.unkept) {
+      add('R7', join(T.R7delete, T.R7unkept));
+      add('R1', T.R1);
+      return done('archive', 'R7');
+    }
     add('R7', T.R7delete);
     add('R8', T.R8);
     return done('depends', 'R7', f.hold === false ? undefined : FOLLOW_UPS.hold);
@@ -558,6 +597,12 @@ function notGovernmentContent({ f, add, done }: Deciding): Decision | undefined 
     add('R4', T.R4);
     return done('do-not-archive', 'R4');
   }
+  // R17: the original of what the organisation reposted or liked is its maker's record, not the organisation's
+  // (the repost or like itself is context of the organisation's account).
+  if (f.original && (f.content === 'repost' || f.content === 'like')) {
+    add('R17', T.R17);
+    return done('do-not-archive', 'R17');
+  }
   // R9: comments by others: context of the organisation's post, appraised under the selectielijst.
   if (f.content === 'comment') {
     add('R9', T.R9);
@@ -605,6 +650,27 @@ function whoseAccount({ f, notes }: Deciding): { account: Facts['account']; plat
 /** R2, R3, R5: the account decides; on a private, hybrid or staff account only work content counts. */
 function byAccount({ f, add, done }: Deciding, account: Facts['account'], platformOnly: boolean): Decision {
   if (account === 'private' || account === 'hybrid' || account === 'civil-servant') {
+    // A civil servant's like or share on an own account is no act of the organisation; the original is its
+    // maker's record (R17 reaches the organisation's own account).
+    if ((f.content === 'like' || f.content === 'repost') && f.author === 'civil-servant') {
+      add('R17', T.R17person);
+      return done('do-not-archive', 'R17');
+    }
+    // A civil servant writing about the work on an own account does so in the role (for the organisation,
+    // answering questions) or as a person with a view of the field: which one decides (R5, R1).
+    if (
+      f.publicTask === true &&
+      f.author === 'civil-servant' &&
+      f.content !== 'webcare' &&
+      f.onBehalf !== true
+    ) {
+      if (f.onBehalf === false) {
+        add('R1', T.R1personal);
+        return done('do-not-archive', 'R1');
+      }
+      add('R5', T.R5role);
+      return done('depends', 'R5', FOLLOW_UPS.onBehalf);
+    }
     if (f.publicTask === true) {
       add('R1', T.R1);
       if (f.author === 'bewindspersoon') add('R3', T.R3);

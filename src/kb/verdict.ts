@@ -81,6 +81,10 @@ const REASON: Record<string, Localised> = {
     nl: 'werkinhoud op een privé- of hybride account is toch een document (R5)',
     en: 'work content on a private or hybrid account is still a document (R5)',
   },
+  'R5:depends:onBehalf': {
+    nl: 'wat een medewerker in functie op een eigen account zet, is een document; een eigen kijk op het vak niet (R5).',
+    en: 'what a colleague posts in the role on an own account is a document; a personal view of the field is not (R5).',
+  },
   'R5:depends': {
     nl: 'op een privé- of hybride account telt alleen wat over het werk gaat (R5).',
     en: 'on a private or hybrid account only what is about the work counts (R5).',
@@ -128,6 +132,10 @@ const REASON: Record<string, Localised> = {
   R13: {
     nl: 'dezelfde regels gelden op elk platform (R13)',
     en: 'the same rules apply on every platform (R13)',
+  },
+  'R17:do-not-archive': {
+    nl: 'het origineel is een archiefbescheid van wie het maakte; een repost of like is hooguit context van het eigen account van de organisatie (R17)',
+    en: 'the original is a record of whoever made it; a repost or like is at most context of the organisation’s own account (R17)',
   },
   R17: {
     nl: 'likes en reposts van het account horen als context bij het account (R17)',
@@ -194,7 +202,10 @@ function capitalise(s: string): string {
 
 /** The answer's first sentence: the verdict in the question's own terms, and why in one clause. */
 export function firstSentence(a: Analysis, d: Decision, f: Facts, lang: Lang): string {
-  const reason = REASON[`${d.primary}:${d.verdict}`] ?? REASON[d.primary];
+  const reason =
+    REASON[`${d.primary}:${d.verdict}:${d.followUp?.fact}`] ??
+    REASON[`${d.primary}:${d.verdict}`] ??
+    REASON[d.primary];
   if (d.verdict === 'depends') {
     const head = d.primary === 'R7' ? NOT_JUST_LIKE_THAT : DEPENDS;
     return reason
