@@ -1568,4 +1568,22 @@ describe('mechanisms found with the sixteenth to nineteenth development sets (ev
     ).toBe('info');
     expect(ask('What is the best time to post our vacancies on LinkedIn?').verdict).toBe('unknown');
   });
+
+  it('a private word names its own account, not the organisation’s named beside it', () => {
+    const q =
+      'Onze burgemeester heeft een eigen Instagram-account naast het gemeenteaccount. Moet dat gearchiveerd worden?';
+    expect(facts(q).account).toBe('private');
+    expect(ask(q).verdict).toBe('depends');
+  });
+
+  it('answering residents for the organisation is its work; "not on behalf of" leaves it open', () => {
+    const q =
+      'I work for the municipality and answer residents’ questions about the roadworks from my own private X account. Archive?';
+    expect(facts(q).onBehalf).toBe(true);
+    expect(ask(q).verdict).toBe('archive');
+    const unsure =
+      'A colleague writes on her own LinkedIn about our project now and then. I don’t think she does it on behalf of the organisation, but I’m not sure. Archive?';
+    expect(facts(unsure).onBehalf).toBeNull();
+    expect(ask(unsure).verdict).toBe('depends');
+  });
 });

@@ -1173,9 +1173,20 @@ const POSSESSIVES = new Set([...ARTICLES, ...'haar zijn hun mijn je jouw her his
  * water board" (a preposition of ownership).
  */
 function orgOwnsAccount(r: Reading): boolean {
+  return r.a.matches.some((acc) => orgOwns(r, acc));
+}
+
+/** "the ombudsman's own X account": the platform is followed by an account the organisation owns. */
+function orgOwnsNext(r: Reading, platform: Match): boolean {
+  const next = r.a.matches.find((o) => o.start === platform.end && o.concept === 'accountNoun');
+  return next !== undefined && orgOwns(r, next);
+}
+
+/** This account or platform match is named as an organisation's ("the ministry's account", "het gemeenteaccount"). */
+function orgOwns(r: Reading, acc: Match): boolean {
   const { a, tokenAt } = r;
   const orgs = a.matches.filter((m) => m.concept === 'org');
-  return a.matches.some((acc) => {
+  {
     if (acc.concept !== 'accountNoun' && acc.concept !== 'platform') return false;
     // "the ministry's account", "the ombudsman's own page", "the embassy's X" (an English possessive)
     const possessive = orgs.some((o) => {
@@ -1197,7 +1208,7 @@ function orgOwnsAccount(r: Reading): boolean {
     i++;
     while (ARTICLES.has(tokenAt(i) ?? '')) i++;
     return possessive || orgs.some((o) => o.start === i);
-  });
+  }
 }
 
 /** "Wij zijn een stichting …", "I run the Instagram for our primary school": the asker's own organisation. */
@@ -1284,9 +1295,15 @@ function readAccount(r: Reading, f: Facts): void {
   const { a, all, has, near, govPersons } = r;
   // "niet op een persoonlijk account", "not on a personal account": said to rule it out.
   // "the ombudsman's own page", "de eigen pagina van de ombudsman": an organisation's own account
-  const privAccountByMod =
-    !orgOwnsAccount(r) &&
-    r.privateMods.some((m) => near(m, ['accountNoun', 'platform', 'profile'], 3) && !r.negated(m));
+  // "een eigen X account naast het gemeenteaccount": the private word's own account, not the other one
+  const privAccountByMod = r.privateMods.some((m) => {
+    if (r.negated(m)) return false;
+    const acc = a.matches.find(
+      (o) =>
+        ['accountNoun', 'platform', 'profile'].includes(o.concept) && o.start >= m.end && o.start - m.end < 3,
+    );
+    return acc !== undefined && !orgOwns(r, acc) && !(acc.concept === 'platform' && orgOwnsNext(r, acc));
+  });
   // "ons eigen account" is the organisation's own account, not a private one.
   const privAccount = all('privAccount').some(
     (m) => !a.matches.some((o) => o.concept === 'possOrg' && o.end === m.start) && !r.negated(m),
@@ -1733,8 +1750,10 @@ function readStateAndIntent(r: Reading, f: Facts): void {
   // "Moeten we het originele KNMI-bericht ook archiveren?" after a repost: the original, not the repost
   if ((f.content === 'repost' || f.content === 'like') && ORIGINAL.test(lastSentence(r))) f.original = true;
   // answering citizens' questions, or said to be on behalf of the organisation: in the role
-  if ((CITIZENS.test(r.text) && ANSWERS.test(r.text)) || ON_BEHALF.test(r.text)) f.onBehalf = true;
+  if ((CITIZENS.test(r.text) && ANSWERS.test(r.text)) || onBehalfSaid(r.text)) f.onBehalf = true;
   else if (PERSONAL_CAPACITY.test(r.text)) f.onBehalf = false;
+  // answering residents for the organisation is its work, whatever else the account holds
+  if (f.onBehalf === true && f.publicTask === null) f.publicTask = true;
   // a chat about lunch, cake or Friday drinks: small talk, nothing needed for the record (R6)
   if (f.needed === null && SMALL_TALK.test(r.text) && !NEEDED.test(r.text)) f.needed = false;
   // An answer to a citizen's question in a DM is the service process, as webcare is (R10): needed.
@@ -1847,7 +1866,19 @@ function lastSentence(r: Reading): string {
 
 /** Made for the organisation: "namens de gemeente", "on behalf of the ministry", "in haar functie", "officially". */
 const ON_BEHALF =
-  /\b(namens|on behalf of|in (?:haar|zijn|hun|her|his|their) (?:functie|rol|role|capacity as)|in functie|officieel|officially|as (?:our|the) (?:spokesperson|contact point)|als (?:woordvoerder|aanspreekpunt))\b/;
+  /\b(namens|on behalf of|in (?:haar|zijn|hun|her|his|their) (?:functie|rol|role|capacity as)|in functie|officieel|officially|as (?:our|the) (?:spokesperson|contact point)|als (?:woordvoerder|aanspreekpunt))\b/g;
+/** "namens de gemeente" said, not denied ("ik denk niet dat ze het namens de organisatie doet"). */
+function onBehalfSaid(text: string): boolean {
+  return [...text.matchAll(ON_BEHALF)].some((m) => {
+    const before =
+      text
+        .slice(Math.max(0, m.index - 40), m.index)
+        .split(/[.,;:?!]/)
+        .at(-1) ?? '';
+    return !/\b(niet|not|geen|never|nooit|don t|doesn t|isn t)\b/.test(before);
+  });
+}
+
 /** Made as a person: "op persoonlijke titel", "in a personal capacity", "her own opinion". */
 const PERSONAL_CAPACITY =
   /\b(op persoonlijke titel|op eigen titel|in a personal capacity|in (?:his|her|their) personal capacity|eigen mening|own opinion|own views?|personal views?|persoonlijke mening)\b/;
