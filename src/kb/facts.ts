@@ -1292,7 +1292,7 @@ function ownersOtherThanAsker(r: Reading): boolean {
 
 /** The kind of account; an item on the organisation's account without a named author is the organisation's. */
 function readAccount(r: Reading, f: Facts): void {
-  const { a, all, has, near, govPersons } = r;
+  const { a, all, has, govPersons } = r;
   // "niet op een persoonlijk account", "not on a personal account": said to rule it out.
   // "the ombudsman's own page", "de eigen pagina van de ombudsman": an organisation's own account
   // "een eigen X account naast het gemeenteaccount": the private word's own account, not the other one
