@@ -1587,3 +1587,91 @@ describe('mechanisms found with the sixteenth to nineteenth development sets (ev
     expect(ask(unsure).verdict).toBe('depends');
   });
 });
+
+describe('mechanisms found with the twentieth to twenty-third development sets (eval-dev20.yaml … eval-dev23.yaml)', () => {
+  it('comments asked about along with the post, or under crisis or consultation posts, are kept as its context', () => {
+    for (const q of [
+      'Our livestream of the budget debate got two hundred comments from residents. Do we keep the comments, or just the video?',
+      'Tijdens de storm plaatsten we updates op Facebook en inwoners reageerden massaal. Moeten die reacties bewaard worden?',
+      'Our participation process on the new park drew lots of comments under our Instagram posts. Archive them?',
+    ]) {
+      expect(ask(q).verdict, q).toBe('archive');
+      expect(ask(q).rule, q).toBe('R9');
+    }
+    // asked on its own, whether comments are kept still depends on what is needed (R9)
+    expect(ask('Are residents’ comments under our Facebook posts records we must keep?').verdict).toBe(
+      'depends',
+    );
+  });
+
+  it('another body’s posts, named at the item, are its own record; after a repost, the original', () => {
+    const q = 'We volgen het account van de GGD. Moeten wij als gemeente die GGD-posts ook archiveren?';
+    expect(ask(q).verdict).toBe('do-not-archive');
+    const r =
+      'Our province reposted a post by the water board on LinkedIn. Do we need to store that water board post ourselves?';
+    expect(ask(r).verdict).toBe('do-not-archive');
+    expect(ask(r).rule).toBe('R17');
+    // our own posts, named by our own name, stay ours
+    expect(
+      ask('Wij als gemeente plaatsen veel op Instagram. Moeten we die gemeente-posts archiveren?').verdict,
+    ).toBe('archive');
+  });
+
+  it('a whole account or channel deleted is archived first; a person’s own account asks whether it holds work', () => {
+    expect(ask('The project is over. Can we delete its YouTube channel with all the videos?').verdict).toBe(
+      'archive',
+    );
+    expect(ask('Het project is klaar. Mogen we het hele YouTube-kanaal verwijderen?').verdict).toBe(
+      'archive',
+    );
+    expect(
+      ask('A colleague who is leaving wants to delete her own Instagram account. Must we do anything?')
+        .verdict,
+    ).toBe('depends');
+  });
+
+  it('one account run by several bodies: the one holding it archives it', () => {
+    const q =
+      'With two neighbouring municipalities and the GGD we run one joint TikTok account for a youth campaign. Who archives it?';
+    const a = ask(q);
+    expect(a.verdict).toBe('depends');
+    expect(a.rule).toBe('R2');
+    expect(ask(q, { facts: a.followUpFacts![0] }).verdict).toBe('archive');
+    expect(ask(q, { facts: a.followUpFacts![1] }).verdict).toBe('do-not-archive');
+    // a body that is itself a joint arrangement is no shared account
+    expect(
+      facts('We are a joint arrangement of municipalities, posting on X. Does the Archiefwet apply?').joint,
+    ).toBeNull();
+  });
+
+  it('a minister on a crisis is in office; a press judge speaks for the court; "high-profile" is no profile', () => {
+    expect(
+      facts('The minister posted a video on her own Instagram of her visit to the scene of the shooting.')
+        .publicTask,
+    ).toBe(true);
+    expect(
+      ask('Our press judge explained the verdict in a high-profile case in a LinkedIn post. Archive?')
+        .verdict,
+    ).toBe('archive');
+    expect(facts('A high-profile case was discussed on X.').content).not.toBe('profile');
+  });
+
+  it('a goodbye post, a staff outing chat, daily harvesting, a manager’s request, scheduling a post', () => {
+    expect(
+      ask('A former colleague posted a goodbye note on his own LinkedIn, off to a new challenge. Archive?')
+        .verdict,
+    ).toBe('do-not-archive');
+    expect(ask('Onze appgroep is alleen voor het personeelsuitje. Bewaren?').verdict).toBe('do-not-archive');
+    expect(
+      facts(
+        'Our posts are harvested daily into the e-depot. A colleague has screenshots of them too. Archive those?',
+      ).copy,
+    ).toBe(true);
+    expect(
+      facts(
+        'My manager asked me to explain the new rules on my own LinkedIn because our page is slow. Archive?',
+      ).onBehalf,
+    ).toBe(true);
+    expect(ask('Hoe plan ik een post in op ons Instagram-account?').verdict).toBe('unknown');
+  });
+});

@@ -307,6 +307,16 @@ export function analyse(question: string): Analysis {
   }
   dropLikeAsPreposition(tokens, used, matches);
   threadsThePlatform(tokens, matches);
+  // "a high-profile case": an adjective, not a profile
+  for (let k = matches.length - 1; k >= 0; k--) {
+    const m = matches[k]!;
+    if (
+      m.concept === 'profile' &&
+      m.text === 'profile' &&
+      ['high', 'low'].includes(tokens[m.start - 1]?.raw ?? '')
+    )
+      matches.splice(k, 1);
+  }
   if (lang === 'nl') compoundHeads(v, tokens, used, matches);
   // A capital marks a name only where the word is not a known term ("YouTube" is a platform, not a topic).
   tokens.forEach((t, i) => {

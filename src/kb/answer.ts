@@ -100,6 +100,20 @@ const POINTERS = new Set('deze die dit onze ons mijn this these those our my'.sp
 /** Archiving in an app's sense: out of sight in a list ("zodat hij niet meer bovenaan staat"). */
 const APP_SENSE =
   /\b(zodat|so that|so it|so they|so the)\b[^.?!]*\b(bovenaan|top of|at the top|chatlijst|lijst|list|inbox|overzicht)\b|\b(saved items|opgeslagen items|opgeslagen berichten|my bookmarks|mijn bladwijzers|mijn favorieten|my favourites|my favorites)\b/i;
+/** How to use an app's features: "hoe plan ik een post in", "how do I edit a post after it's published". */
+const APP_FEATURE =
+  /\b(?:hoe|how)\b[^.?!]{0,30}?\b(?:inplannen|plan\w* (?:ik|je|we)\b[^.?!]{0,40}\bin\b|schedule|scheduling|edit|bewerk\w*|pin|pinnen|vastzetten|tag|taggen)\b/i;
+
+/** Words of keeping, records or the law: a question with one is not only about using an app. */
+const KEEPING_WORDS: Concept[] = [
+  'archiveCue',
+  'recordNoun',
+  'coverage',
+  'archiveLaw',
+  'deleteIntent',
+  'hold',
+];
+
 /** Archiving in an app's sense, unmistakably: out of sight at the top of a list. */
 const OUT_OF_SIGHT =
   /\b(zodat|so that|so it|so they)\b[^.?!]*\b(bovenaan|top of|at the top|chatlijst|chat list)\b/i;
@@ -685,7 +699,9 @@ export function ask(question: string, opts: AskOptions = {}): Answer {
   // staan?": using or growing an account, or archiving in an app's sense — nothing of keeping records
   if (
     !hasFacts(opts.facts) &&
-    ((GROWTH.test(a.text) && !aboutKeeping(a, facts)) || OUT_OF_SIGHT.test(a.text)) &&
+    ((GROWTH.test(a.text) && !aboutKeeping(a, facts)) ||
+      (APP_FEATURE.test(a.text) && !a.matches.some((m) => KEEPING_WORDS.includes(m.concept))) ||
+      OUT_OF_SIGHT.test(a.text)) &&
     !opts.community?.length
   )
     return { ...unknown(lang, facts), ...conf(agree('out-of-scope')) };

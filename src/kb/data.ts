@@ -275,7 +275,14 @@ export const DATA: DataList[] = [
       'band',
       'muziek',
       'music',
-      // one's own career: recruiters' and headhunters' offers (an organisation's own vacancies stay its own)
+      // one's own career: recruiters' and headhunters' offers (an organisation's own vacancies stay its own),
+      // a goodbye post on leaving for a new job
+      'nieuwe uitdaging',
+      'new challenge',
+      'new challenges',
+      'afscheidspost',
+      'goodbye post',
+      'farewell post',
       'recruiter',
       'recruiters',
       'headhunter',
@@ -615,6 +622,12 @@ export const DATA: DataList[] = [
       'partijzaken',
       'partijzaak',
       // its members and their campaigning: "a group with party colleagues to plan canvassing"
+      // standing for election: "staat op de kieslijst", "running for the council"
+      'kieslijst',
+      'kieslijsten',
+      'verkiezingscampagne',
+      'election campaign',
+      'running for',
       'partijgenoot',
       'partijgenoten',
       'partijleden',

@@ -81,6 +81,17 @@ export interface Facts {
    */
   onBehalf: boolean | null;
   /**
+   * Comments asked about together with the post they are under ("the comments too, or just the video?",
+   * "comments included"), or under a post about a hotspot or a consultation: needed as its context (R9).
+   */
+  asContext: boolean | null;
+  /**
+   * An account several bodies run together ("één gezamenlijk Instagram-account met twee buurgemeenten en de
+   * GGD", "run by a cooperative of the province, two municipalities and the water board"): who archives it
+   * is for the one holding it, by agreement (R2). 'unclear' raises the question; 'ours' or 'partner' answers it.
+   */
+  joint: 'unclear' | 'ours' | 'partner' | null;
+  /**
    * The asker's own organisation is of a kind that may or may not be a public body ("wij zijn een stichting",
    * "our primary school"): true raises the question; false once it is answered.
    */
@@ -108,6 +119,8 @@ export const NO_FACTS: Facts = {
   original: null,
   unkept: null,
   onBehalf: null,
+  asContext: null,
+  joint: null,
   semiPublic: null,
 };
 
@@ -391,6 +404,15 @@ export function extractFacts(a: Analysis): Facts {
   f.author = author(r, f.content);
   ownReply(r, f);
   readAccount(r, f);
+  // "Wij als veiligheidsregio volgen het KNMI. Moeten we die KNMI-berichten archiveren?": another body's
+  // items — its own record; after a repost, the original (R17)
+  if (othersItemAsked(r)) {
+    if (f.content === 'repost' || f.content === 'like') f.original = true;
+    else {
+      f.author = 'third-party';
+      f.account = null;
+    }
+  }
   // "Ik doe de socials voor een supermarktketen", "we are a company": "our" posts are not government's
   // (its account left open: a context sentence may name a government body, "Ik werk bij de gemeente")
   if (!r.has('org') && companyAsker(r)) {
@@ -438,7 +460,12 @@ export function extractFacts(a: Analysis): Facts {
   if (f.publicTask === null && from && ['org', 'possOrg'].includes(from.concept)) f.publicTask = true;
   readStateAndIntent(r, f);
   // "nooit gearchiveerd", "verkeerde datum … mag ik hem verwijderen?", "we sluiten het account": archive first
-  if (f.intent === 'delete' && (NEVER_ARCHIVED.test(r.text) || MISTAKE.test(r.text) || closesAccount(r)))
+  if (
+    f.intent === 'delete' &&
+    (NEVER_ARCHIVED.test(r.text) ||
+      MISTAKE.test(r.text) ||
+      ((closesAccount(r) || deletesWholeAccount(r.text)) && (!personsAccount(r) || f.onBehalf === true)))
+  )
     f.unkept = true;
   f.orgKind = orgKindOf(r);
   return f;
@@ -1474,7 +1501,10 @@ function taskSignals(
     yesM.some((m) => !r.negated(m)) ||
     noM.some((m) => r.negated(m) && m.concept === 'ptNo') ||
     governmentDecides(r, within) ||
-    aboutOwnOrganisation(r, within);
+    aboutOwnOrganisation(r, within) ||
+    // a minister or state secretary on a crisis ("haar bezoek aan de agenten na de schietpartij"): in office
+    (r.govPersons.some((p) => p.concept === 'bewinds') &&
+      r.all('hotspot').some((m) => within(m) && !r.negated(m)));
   return [yes, no];
 }
 
@@ -1754,6 +1784,15 @@ function readStateAndIntent(r: Reading, f: Facts): void {
   else if (PERSONAL_CAPACITY.test(r.text)) f.onBehalf = false;
   // answering residents for the organisation is its work, whatever else the account holds
   if (f.onBehalf === true && f.publicTask === null) f.publicTask = true;
+  // "de reacties ook, of alleen de video?", "comments included", comments under crisis or consultation posts
+  if (
+    f.content === 'comment' &&
+    (WITH_POST.test(lastSentence(r)) || r.has('hotspot') || CONSULTATION.test(r.text))
+  )
+    f.asContext = true;
+  // one account of several bodies together: whose it is decides who archives it
+  if (f.content !== 'dm' && JOINT.test(r.text) && new Set(r.all('org').map((m) => m.text)).size >= 2)
+    f.joint = 'unclear';
   // a chat about lunch, cake or Friday drinks: small talk, nothing needed for the record (R6)
   if (f.needed === null && SMALL_TALK.test(r.text) && !NEEDED.test(r.text)) f.needed = false;
   // An answer to a citizen's question in a DM is the service process, as webcare is (R10): needed.
@@ -1838,7 +1877,7 @@ const COPY =
   /\b(screenshot|screenshots|schermafdruk|schermafdrukken|kopie|kopieen|kopietje|copy|copies|printje|printjes|prints|printouts|afdruk|afdrukken|duplicate|duplicates|duplicaat|export|exports|zip|zips|zipbestand|zipje)\b/;
 /** The original is captured or archived by the organisation itself already. */
 const CAPTURED_ALREADY =
-  /\b(already|toch al|reeds|al(?! (?:onze|ons|de|het|die|deze|mijn|zijn|haar|hun|jullie)\b))\b[^.?!;]{0,50}?\b(harvested|captured|archived|gearchiveerd|vastgelegd|opgehaald|gecaptured|geharvest|bewaard|stored|archiveren|archiveert|archive|archives|capture|captures|harvest|harvests|harvesten|vastleggen)\b|\b(harvested|captured|archived|gearchiveerd|vastgelegd|opgehaald|archiveren|archiveert|archive|capture|harvest|harvesten)\b[^.?!;]{0,30}?\b(already|al|reeds)\b(?! (?:onze|ons|de|het|die|deze)\b)|\b(door|by)\s+(ons|onze|our)\s+(archiverings\w*|archief\w*|archiving|archive|harvest\w*)|\b(is|zijn|has been|have been)\s+(?:\w+\s+){0,2}?(gearchiveerd|vastgelegd|geharvest|captured|archived|harvested)\b|\b(exporteert|exporteren|exports|export|archiveert|archiveren|archives|harvests|harvest|captures|capture|legt|leggen)\b[^.?!;]{0,90}?\b(elke|iedere|every|each)\s+(dag|week|maand|nacht|day|week|month|night)\b|\b(elke|iedere|every|each)\s+(dag|week|maand|nacht|day|week|month|night)\b[^.?!;]{0,40}?\b(exporteert|exporteren|exported|exports|export|archiveert|archiveren|archived|archives|harvests|harvested|captured|captures|vastgelegd|gearchiveerd|geexporteerd)\b/;
+  /\b(already|toch al|reeds|al(?! (?:onze|ons|de|het|die|deze|mijn|zijn|haar|hun|jullie)\b))\b[^.?!;]{0,50}?\b(harvested|captured|archived|gearchiveerd|vastgelegd|opgehaald|gecaptured|geharvest|bewaard|stored|archiveren|archiveert|archive|archives|capture|captures|harvest|harvests|harvesten|vastleggen)\b|\b(harvested|captured|archived|gearchiveerd|vastgelegd|opgehaald|archiveren|archiveert|archive|capture|harvest|harvesten)\b[^.?!;]{0,30}?\b(already|al|reeds)\b(?! (?:onze|ons|de|het|die|deze)\b)|\b(door|by)\s+(ons|onze|our)\s+(archiverings\w*|archief\w*|archiving|archive|harvest\w*)|\b(is|zijn|has been|have been)\s+(?:\w+\s+){0,2}?(gearchiveerd|vastgelegd|geharvest|captured|archived|harvested)\b|\b(dagelijks|wekelijks|daily|weekly|nightly)\b[^.?!;]{0,30}?\b(geharvest|gearchiveerd|vastgelegd|geexporteerd|harvested|archived|captured|exported)\b|\b(geharvest|gearchiveerd|vastgelegd|harvested|archived|captured|exported)\s+(dagelijks|wekelijks|daily|weekly|nightly)\b|\b(exporteert|exporteren|exports|export|archiveert|archiveren|archives|harvests|harvest|captures|capture|legt|leggen)\b[^.?!;]{0,90}?\b(elke|iedere|every|each)\s+(dag|week|maand|nacht|day|week|month|night)\b|\b(elke|iedere|every|each)\s+(dag|week|maand|nacht|day|week|month|night)\b[^.?!;]{0,40}?\b(exporteert|exporteren|exported|exports|export|archiveert|archiveren|archived|archives|harvests|harvested|captured|captures|vastgelegd|gearchiveerd|geexporteerd)\b/;
 
 /** A chat said to hold only small talk or logistics. */
 const TRIVIAL =
@@ -1847,6 +1886,33 @@ const TRIVIAL =
 /** Said not to be archived: "ze zijn nooit gearchiveerd", "they were never archived", "not yet captured". */
 const NEVER_ARCHIVED =
   /\b(nooit|never)\s+(?:\w+\s+)?(gearchiveerd|vastgelegd|archived|captured|bewaard|saved)\b|\b(zijn|is|waren|was|were|have|has|had)\s+(?:nog\s+)?(niet|not yet|not)\s+(?:been\s+)?(gearchiveerd|vastgelegd|archived|captured)\b/;
+/** The whole account or channel deleted: "het YouTube-kanaal verwijderen", "delete its YouTube channel", "delete the whole account". */
+const WHOLE_ACCOUNT =
+  /\b(?:delete|deleting|remove|removing|deactivate|deactivating|wipe)\s+(?:the|its|our|his|her|their|that|this)?\s*(?:whole\s+|entire\s+)?(?:\w+\s+)?(?:account|accounts|channel|channels|page)\b|\b(?:het|de|ons|onze|dat|dit|zijn|haar|hele)\s+(?:hele\s+)?(?:[\w-]+\s+)?(?:account|accounts|kanaal|kanalen|pagina)\s+(?:(?!berichten|posts|tweets)\w+\s+){0,5}?(?:verwijderen|opheffen|deleten|wissen|weghalen)\b/;
+
+/** A person's own account is named: "her LinkedIn account", "haar Threads-account", "my X". */
+function personsAccount(r: Reading): boolean {
+  const { a } = r;
+  return a.matches.some(
+    (m) =>
+      (m.concept === 'accountNoun' || m.concept === 'platform' || m.concept === 'privAccount') &&
+      [1, 2].some((d) => PERSON_POSSESSIVES.has(a.tokens[m.start - d]?.raw ?? '')),
+  );
+}
+const PERSON_POSSESSIVES = new Set(['her', 'his', 'haar', 'zijn', 'zn', 'my', 'mijn', 'mn']);
+
+/** WHOLE_ACCOUNT, not the posts on it: "alle berichten op de X-accounts … wissen" deletes posts. */
+function deletesWholeAccount(text: string): boolean {
+  const m = WHOLE_ACCOUNT.exec(text);
+  if (!m) return false;
+  const before =
+    text
+      .slice(Math.max(0, m.index - 50), m.index)
+      .split(/[.?!;]/)
+      .at(-1) ?? '';
+  return !/\b(berichten|posts|tweets|videos|filmpjes|updates|post|bericht)\b/.test(before + m[0]);
+}
+
 /** A post taken down to correct it: "er stond een fout in", "the wrong date", "a typo". */
 const MISTAKE =
   /\b(fout|foutje|fouten|foute|mistake|mistakes|typo|typfout|tikfout|verkeerd|verkeerde|wrong|incorrect|onjuist|onjuiste|rectificatie|correction|corrected|gecorrigeerd|gecorrigeerde)\b/;
@@ -1854,6 +1920,39 @@ const MISTAKE =
 /** The original of a shared item, asked about: "het originele bericht", "their original video", "the video itself". */
 const ORIGINAL =
   /\b(origineel|originele|oorspronkelijke|oorspronkelijk bericht|original|originals|itself|(?:their|hun) (?:own )?(?:post|video|message|tweet|bericht|filmpje))\b/;
+
+/**
+ * The last sentence asks about another body's items: "die KNMI-berichten", "KNMI's posts", "de posts van het
+ * KNMI", "that RWS post" — an organisation named at the item that is not the asker's own, which the question
+ * names apart ("wij als veiligheidsregio", "our water board").
+ */
+function othersItemAsked(r: Reading): boolean {
+  const { a } = r;
+  const last = a.tokens.at(-1)?.sentence;
+  const orgs = a.matches.filter((m) => m.concept === 'org');
+  // ours: an organisation right after "we/our/ons/als" ("wij als veiligheidsregio", "our water board")
+  const ours = orgs.filter((o) => {
+    const prev = a.tokens[o.start - 1]?.raw ?? '';
+    const prev2 = a.tokens[o.start - 2]?.raw ?? '';
+    return OURS.has(prev) || (ARTICLES.has(prev) && OURS.has(prev2)) || (prev === 'als' && OURS.has(prev2));
+  });
+  if (ours.length === 0) return false;
+  const ourNames = new Set(ours.map((o) => o.text));
+  return a.matches.some((item) => {
+    if (item.concept !== 'post' || a.tokens[item.start]!.sentence !== last) return false;
+    const before = orgs.find(
+      (o) => o.end === item.start || (o.end === item.start - 1 && a.tokens[o.end]!.raw === 's'),
+    );
+    const after =
+      FROM.has(r.tokenAt(item.end) ?? '') &&
+      orgs.find((o) => o.start > item.end && o.start - item.end <= 3 && a.tokens[o.start]!.sentence === last);
+    const owner = before ?? (after || undefined);
+    return (
+      owner !== undefined && !ourNames.has(owner.text) && !OURS.has(a.tokens[owner.start - 1]?.raw ?? '')
+    );
+  });
+}
+const OURS = new Set(['we', 'wij', 'our', 'ons', 'onze']);
 
 /** The text of the question's last sentence (where what is asked about is named). */
 function lastSentence(r: Reading): string {
@@ -1866,7 +1965,7 @@ function lastSentence(r: Reading): string {
 
 /** Made for the organisation: "namens de gemeente", "on behalf of the ministry", "in haar functie", "officially". */
 const ON_BEHALF =
-  /\b(namens|on behalf of|in (?:haar|zijn|hun|her|his|their) (?:functie|rol|role|capacity as)|in functie|officieel|officially|as (?:our|the) (?:spokesperson|contact point)|als (?:woordvoerder|aanspreekpunt))\b/g;
+  /\b((?:leidinggevende|teamleider|manager|baas|boss|directeur|afdelingshoofd)\s+(?:\w+\s+){0,4}?(?:vroeg|vraagt|wil|wilde|wants|wanted|asked|asks)|namens|on behalf of|in (?:haar|zijn|hun|her|his|their) (?:functie|rol|role|capacity as)|in functie|officieel|officially|as (?:our|the) (?:spokesperson|contact point)|als (?:woordvoerder|aanspreekpunt))\b/g;
 /** "namens de gemeente" said, not denied ("ik denk niet dat ze het namens de organisatie doet"). */
 function onBehalfSaid(text: string): boolean {
   return [...text.matchAll(ON_BEHALF)].some((m) => {
@@ -1883,9 +1982,20 @@ function onBehalfSaid(text: string): boolean {
 const PERSONAL_CAPACITY =
   /\b(op persoonlijke titel|op eigen titel|in a personal capacity|in (?:his|her|their) personal capacity|eigen mening|own opinion|own views?|personal views?|persoonlijke mening)\b/;
 
+/** Comments asked about along with the post: "too", "as well", "included", "or just the video/our own posts". */
+const WITH_POST =
+  /\b(included|including|inbegrepen|incluis|mee gearchiveerd|mee bewaard|(?:or|of) (?:just|only|alleen) (?:the|our|de|het|onze|ons)\b)/;
+/** A consultation or participation process: "online consultation", "inspraak", "participatie". */
+const CONSULTATION =
+  /\b(consultation|consultatie|internetconsultatie|inspraak|inspraakreacties|participatie|participation|zienswijze|zienswijzen)\b/;
+
+/** Run together: "gezamenlijk account", "samen met twee buurgemeenten", "a cooperative made up of". */
+const JOINT =
+  /\b(gezamenlijk|gezamenlijke|samen met|samenwerkingsverband|cooperatie|gebiedscooperatie|cooperative|joint(?! arrangement| regulation| scheme)|jointly|together with|shared (?:instagram |facebook |x |linkedin |youtube )?account|made up of|bestaande uit|waar (?:\w+ ){1,8}in zitten)\b/;
+
 /** Small talk among colleagues: lunch, cake, birthdays, drinks, a team outing. */
 const SMALL_TALK =
-  /\b(lunch|lunchen|lunchafspraken|lunch plans|taart|cake|borrel|borrelen|borrelt|borrelden|vrijdagmiddagborrel|afscheidsborrel|friday drinks|farewell drinks|drinks|verjaardag|verjaardagen|birthday|birthdays|jarig|koffie|coffee|pizza|uitje|teamuitje|team outing|etentje|secret santa|kerstpakket|kerstborrel|christmas drinks)\b/;
+  /\b(lunch|lunchen|lunchafspraken|lunch plans|taart|cake|borrel|borrelen|borrelt|borrelden|vrijdagmiddagborrel|afscheidsborrel|friday drinks|farewell drinks|drinks|personeelsuitje|staff outing|bedrijfsuitje|verjaardag|verjaardagen|birthday|birthdays|jarig|koffie|coffee|pizza|uitje|teamuitje|team outing|etentje|secret santa|kerstpakket|kerstborrel|christmas drinks)\b/;
 
 /** Made days ago: "gisteravond gestreamd", "posted it this morning", "vorige week geplaatst". */
 const RECENT =
@@ -1957,6 +2067,8 @@ export function readerWords(): string[] {
     TRIVIAL,
     ON_BEHALF,
     PERSONAL_CAPACITY,
+    CONSULTATION,
+    JOINT,
     NEVER_ARCHIVED,
     MISTAKE,
     ORIGINAL,

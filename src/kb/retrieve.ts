@@ -235,7 +235,7 @@ const REFERENCE_NOUNS =
   'wet wetten law laws act acts artikel artikelen article articles art wetsartikel bepaling bepalingen provision ' +
   'instelling instellingen institution institutions instantie instanties archiefinstelling ' +
   'formaat formaten bestandsformaat bestandsformaten format formats standaard standaarden standard standards norm ' +
-  'normen metadata metagegevens uitspraak uitspraken vonnis judgment richtlijn guideline ' +
+  'normen metadata metagegevens element elementen veld velden field fields uitspraak uitspraken vonnis judgment richtlijn guideline ' +
   'handreiking jaar jaartal year datum date versie version bron source';
 let referenceNouns: Set<string> | undefined;
 

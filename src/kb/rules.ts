@@ -196,6 +196,10 @@ const T = {
     nl: 'Werkinhoud op een privé- of hybride account is toch een document en moet worden vastgelegd (naar analogie van ABRvS 2019:899 over werkberichten op privételefoons). Dit is geen goede praktijk: het beleidsadvies van 2024 zegt "gebruik geen privé-accounts"; stap over op een corporate account.',
     en: 'Work content on a private or hybrid account is still a document and must be captured (by analogy with ABRvS 2019:899 on work messages on private phones). It is not good practice: the 2024 policy advice says "do not use private accounts"; move to a corporate account.',
   },
+  R2joint: {
+    nl: 'Een account dat meerdere organisaties samen voeren, is een archiefbescheid van de organisatie die het houdt (de penvoerder): die legt het vast als eigen account, en de partners spreken dat af (bijvoorbeeld in de samenwerkingsovereenkomst). Wat een partner op eigen naam plaatst, is ook van die partner. Dit is een afleiding uit R1 en R2; een bron die het zo zegt is er niet.',
+    en: 'An account several organisations run together is a record of the organisation that holds it (the lead partner): it captures it as its own account, and the partners agree on that (for example in their cooperation agreement). What a partner posts in its own name is that partner’s too. This is an inference from R1 and R2; no source says it in so many words.',
+  },
   R17person: {
     nl: 'Een like of gedeeld bericht van een medewerker op een eigen account is geen handeling van de organisatie: er hoeft niets te worden vastgelegd. Het origineel is een archiefbescheid van wie het maakte; likes en reposts van het account van de organisatie zelf horen als context bij dat account.',
     en: 'A like or share by a colleague on an own account is no act of the organisation: nothing needs to be captured. The original is a record of whoever made it; the likes and reposts of the organisation’s own account belong to that account as context.',
@@ -341,6 +345,23 @@ const FOLLOW_UPS = {
       {
         label: { nl: 'Privé of partijpolitiek', en: 'Private or party-political' },
         facts: { publicTask: false },
+      },
+    ],
+  },
+  joint: {
+    fact: 'joint',
+    question: {
+      nl: 'Houdt uw organisatie het gezamenlijke account (als penvoerder), of een van de partners?',
+      en: 'Does your organisation hold the shared account (as lead partner), or one of the partners?',
+    },
+    options: [
+      {
+        label: { nl: 'Wij houden het account', en: 'We hold the account' },
+        facts: { joint: 'ours', account: 'corporate', author: 'organisation' },
+      },
+      {
+        label: { nl: 'Een partner houdt het', en: 'A partner holds it' },
+        facts: { joint: 'partner' },
       },
     ],
   },
@@ -527,7 +548,9 @@ function overridingRules({ f, add, done }: Deciding): Decision | undefined {
       return done('archive', 'R7');
     }
     // Said not to be archived, taken down to correct it, or a whole account closed: it goes for good.
-    if (f.unkept) {
+    // (on a person's own account only when it holds work: "used it for years on the ministry's behalf")
+    const personal = f.account === 'private' || f.account === 'hybrid';
+    if (f.unkept && (!personal || f.onBehalf === true || f.publicTask === true)) {
       add('R7', join(T.R7delete, T.R7unkept));
       add('R1', T.R1);
       return done('archive', 'R7');
@@ -603,9 +626,14 @@ function notGovernmentContent({ f, add, done }: Deciding): Decision | undefined 
     add('R17', T.R17);
     return done('do-not-archive', 'R17');
   }
-  // R9: comments by others: context of the organisation's post, appraised under the selectielijst.
+  // R9: comments by others: context of the organisation's post, appraised under the selectielijst; captured
+  // with the post where they are needed to understand it (asked along with it, a hotspot, a consultation).
   if (f.content === 'comment') {
     add('R9', T.R9);
+    if (f.asContext && f.erasure !== true) {
+      if (f.hotspot) add('R12', T.R12);
+      return done('archive', 'R9');
+    }
     return done('depends', 'R9');
   }
   if (f.author === 'third-party' && f.account === null && (f.content === 'like' || f.content === 'repost')) {
@@ -649,6 +677,15 @@ function whoseAccount({ f, notes }: Deciding): { account: Facts['account']; plat
 
 /** R2, R3, R5: the account decides; on a private, hybrid or staff account only work content counts. */
 function byAccount({ f, add, done }: Deciding, account: Facts['account'], platformOnly: boolean): Decision {
+  // One account of several bodies: the one that holds it archives it, by agreement (R2).
+  if (f.joint === 'unclear' && account !== 'private' && account !== 'hybrid') {
+    add('R2', T.R2joint);
+    return done('depends', 'R2', FOLLOW_UPS.joint);
+  }
+  if (f.joint === 'partner') {
+    add('R1', T.R2joint);
+    return done('do-not-archive', 'R1');
+  }
   if (account === 'private' || account === 'hybrid' || account === 'civil-servant') {
     // A civil servant's like or share on an own account is no act of the organisation; the original is its
     // maker's record (R17 reaches the organisation's own account).
