@@ -68,6 +68,10 @@ export type SetName =
   | 'dev21'
   | 'dev22'
   | 'dev23'
+  | 'dev24'
+  | 'dev25'
+  | 'dev26'
+  | 'dev27'
   | 'heldout'
   | 'fresh'
   | 'blind'
@@ -81,7 +85,9 @@ export type SetName =
   | 'blind8'
   | 'blind9'
   | 'blind10'
-  | 'blind11';
+  | 'blind11'
+  | 'blind12'
+  | 'blind13';
 export const SETS: SetName[] = [
   'tuning',
   'dev',
@@ -107,6 +113,10 @@ export const SETS: SetName[] = [
   'dev21',
   'dev22',
   'dev23',
+  'dev24',
+  'dev25',
+  'dev26',
+  'dev27',
   'heldout',
   'fresh',
   'blind',
@@ -121,6 +131,8 @@ export const SETS: SetName[] = [
   'blind9',
   'blind10',
   'blind11',
+  'blind12',
+  'blind13',
 ];
 /**
  * Sets whose misses are never listed (--verbose included), so that nobody tunes on them: every held-out set —
@@ -373,6 +385,14 @@ async function main(args: string[]): Promise<void> {
       'twenty-second development set, whose account (written blind from the legal framework, 2026-11-26 21:37, before it ran; first run 66.0% / 64.0%; tuned on)',
     dev23:
       'twenty-third development set, office language mix (written blind from the legal framework, 2026-11-26 21:37, before it ran; first run 94.0% / 92.0%; tuned on)',
+    dev24:
+      'twenty-fourth development set, municipal staff outside communications (written blind from the legal framework, 2026-11-26 21:49, before it ran; first run 88.0% / 88.0%; tuned on)',
+    dev25:
+      'twenty-fifth development set, office-holders and their staff (written blind from the legal framework, 2026-11-26 21:49, before it ran; first run 72.0% / 68.0%; tuned on)',
+    dev26:
+      'twenty-sixth development set, reasons not to archive (written blind from the legal framework, 2026-11-26 21:49, before it ran; first run 80.0% / 80.0%; tuned on)',
+    dev27:
+      'twenty-seventh development set, how to archive (written blind from the legal framework, 2026-11-26 21:49, before it ran; first run 90.0% / 88.0%; tuned on)',
     dev9: 'ninth development set, platform features and indirectly described items (written blind from the legal framework, 2026-11-26 18:43, before it ran; tuned on)',
     heldout: 'held-out set (written with the tuning set)',
     fresh: 'fresh held-out set (written from the legal framework, 2026-11-26)',
@@ -398,6 +418,10 @@ async function main(args: string[]): Promise<void> {
       'tenth blind held-out set (written from the legal framework, 2026-11-26 21:37, after the dev12–dev19 mechanisms, by an engineer who saw no code, no set and no docs; first run 84.0% / 84.0%; never inspected)',
     blind11:
       'eleventh blind held-out set (written from the legal framework, 2026-11-26 21:37, after the dev12–dev19 mechanisms, by an engineer who saw no code, no set and no docs; first run 82.0% / 82.0%; never inspected)',
+    blind12:
+      'twelfth blind held-out set (written from the legal framework, 2026-11-26 21:49, after the dev12–dev23 mechanisms, by an engineer who saw no code, no set and no docs; first run 86.0% / 76.0%; never inspected)',
+    blind13:
+      'thirteenth blind held-out set (written from the legal framework, 2026-11-26 21:49, after the dev12–dev23 mechanisms, by an engineer who saw no code, no set and no docs; first run 92.0% / 92.0%; never inspected)',
   };
   for (const set of sets) {
     const cases = loadCases(set);
