@@ -1675,3 +1675,54 @@ describe('mechanisms found with the twentieth to twenty-third development sets (
     expect(ask('Hoe plan ik een post in op ons Instagram-account?').verdict).toBe('unknown');
   });
 });
+
+describe('mechanisms found with the twenty-fourth to twenty-seventh development sets (eval-dev24.yaml … eval-dev27.yaml)', () => {
+  it('the regional archive and "the archive in The Hague" are where permanent records are transferred', () => {
+    const a = ask('Na hoeveel jaar gaan onze bewaarde Instagram-posts naar het regionaal archief?');
+    expect(a.verdict).toBe('info');
+    expect(a.answer).toMatch(/20/);
+  });
+
+  it('a usual term or destruction practice asked of crisis posts is decided by the hotspot rule', () => {
+    for (const q of [
+      'Tijdens de storm plaatsten we tientallen waarschuwingen op X. Normaal vernietigen we zulke berichten na twee jaar, geldt dat hier ook?',
+      'During the big fire our safety region posted hourly alerts on Facebook. Such posts are usually destroyed after a few years; does that apply here?',
+    ]) {
+      expect(facts(q).intent, q).toBeNull();
+      expect(ask(q).verdict, q).toBe('archive');
+      expect(ask(q).rule, q).toBe('R12');
+    }
+  });
+
+  it('"private between him and us" is confidential, not private life; a short chat is a chat', () => {
+    const q =
+      'A resident sent our municipality a private message on Instagram about his benefits. It is private between him and us, so we need not keep it?';
+    expect(facts(q).publicTask).not.toBe(false);
+    expect(facts('Een Teams-chatje met een collega over waar we gaan lunchen. Bewaren?').content).toBe('dm');
+  });
+
+  it('the press is a third party; another body opening the sentence that posts the item is its author', () => {
+    expect(
+      ask('The regional newspaper posted an article about our water board on Facebook. Do we archive it?')
+        .verdict,
+    ).toBe('do-not-archive');
+    expect(
+      ask(
+        'De provincie plaatste een post op LinkedIn waarin onze gemeente genoemd wordt. Moeten wij als gemeente die post archiveren?',
+      ).verdict,
+    ).toBe('do-not-archive');
+    // our own team posting stays ours
+    expect(ask('Our comms team posted a video on Instagram. Does our municipality archive it?').verdict).toBe(
+      'archive',
+    );
+  });
+
+  it('who reposted is the author of the repost, not whose post it was', () => {
+    expect(facts('A colleague reposted the minister’s post from her own X account. Archive?').author).toBe(
+      'civil-servant',
+    );
+    expect(ask('A colleague reposted the minister’s post from her own X account. Archive?').verdict).toBe(
+      'do-not-archive',
+    );
+  });
+});

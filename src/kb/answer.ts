@@ -104,6 +104,10 @@ const APP_SENSE =
 const APP_FEATURE =
   /\b(?:hoe|how)\b[^.?!]{0,30}?\b(?:inplannen|plan\w* (?:ik|je|we)\b[^.?!]{0,40}\bin\b|schedule|scheduling|edit|bewerk\w*|pin|pinnen|vastzetten|tag|taggen)\b/i;
 
+/** A usual retention or destruction practice reported: "normaal vernietigen we …", "are usually destroyed after". */
+const USUAL_TERM =
+  /\b(normaal|normaliter|normally|usually|gewoonlijk|meestal|doorgaans)\b[^.?!;]{0,80}?\b(vernietig\w*|destroy\w*|bewaartermijn\w*|retention|weg|deleted|verwijder\w*)\b/i;
+
 /** Words of keeping, records or the law: a question with one is not only about using an app. */
 const KEEPING_WORDS: Concept[] = [
   'archiveCue',
@@ -311,7 +315,8 @@ function shape(a: Analysis, f: Facts, givenFacts: boolean, type: Prediction | nu
   // "Normaal hebben onze posts een korte bewaartermijn, geldt dat hier ook?" about crisis posts: the hotspot
   // rule decides the term of these items (R12), a decision rather than the general term
   const term = asksTerm(a, cue && object);
-  if (term && f.hotspot && object) return 'decision';
+  // … or the usual term asked of them ("Normaal vernietigen we die na een paar jaar, geldt dat hier ook?")
+  if ((term || USUAL_TERM.test(a.text)) && f.hotspot && object) return 'decision';
   if (term && f.intent !== 'delete' && !f.hold) return 'info';
   if (cue && (object || givenFacts)) return 'decision';
   // "Mocht dat?", "Mogen de tweets weg?", "Must it be kept?": a verb of decision opening a sentence —

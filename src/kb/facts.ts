@@ -699,6 +699,8 @@ function reading(full: Analysis): Reading {
     privateMods: all('privMod').filter((m) => {
       const prev = a.matches.find((o) => o.end === m.start);
       if (prev && prev.concept === 'possOrg') return false;
+      // "it's private between him and us", "privé tussen hem en ons": confidential, not private life
+      if (['between', 'tussen'].includes(a.tokens[m.end]?.raw ?? '')) return false;
       // "our region runs its own X account", "we hebben als regio een eigen X-account": the nearest one
       // before "own" is the organisation, so the account is its own
       if (m.text !== 'own' && m.text !== 'eigen') return true;
@@ -991,6 +993,21 @@ function author(r: Reading, content: ContentType | null): Author | null {
     )
     .find((p) => p !== undefined);
 
+  // "A colleague reposted the minister's post": who reposted or liked is the author of the repost or like,
+  // not whose post it was.
+  if (content === 'like' || content === 'repost') {
+    const act = a.matches.find((m) => m.concept === content);
+    const sentence = act ? a.tokens[act.start]!.sentence : -1;
+    const by =
+      act &&
+      persons.find(
+        (p) =>
+          p.end <= act.start &&
+          a.tokens[p.start]!.sentence === sentence &&
+          ['staff', 'top', 'bewinds'].includes(p.concept),
+      );
+    if (by) return AUTHOR_OF[by.concept]!;
+  }
   // Otherwise: for a DM the highest-ranking person on either side; else the government person named,
   // else the organisation ("we", "our ministry"), else a third party.
   if (explicit && content !== 'dm') return AUTHOR_OF[explicit.concept]!;
@@ -1642,7 +1659,7 @@ function ofDevice(r: Reading, m: Match): boolean {
 
 /** "staan toch al in het archief van X", "zit al in ons systeem": it is kept somewhere already. */
 const STORED_ALREADY =
-  /\b(staat|staan|stond|stonden|zit|zitten|zat|zaten)\b[^.?!;]{0,25}?\b(al|toch al|ook al|toch ook|toch)(?:\s+(?:nog|gewoon|wel|allemaal|ook)){0,2}\s+(in|op|bij)\b/;
+  /\b(staat|staan|stond|stonden|zit|zitten|zat|zaten)\b[^.?!;]{0,25}?\b(al|toch al|ook al|toch ook|toch)(?:\s+(?:nog|gewoon|wel|allemaal|ook|online)){0,3}\s+(in|op|bij)\b/;
 
 /**
  * "Volgens onze selectielijst mogen ze na vijf jaar vernietigd worden. Moeten ze langer bewaard blijven?":
@@ -1651,11 +1668,29 @@ const STORED_ALREADY =
  */
 function termsRule(r: Reading, m: Match): boolean {
   const sentence = r.a.tokens[m.start]?.sentence;
+  // "Normaal vernietigen we publieksvoorlichting na een paar jaar, geldt dat hier ook?": the usual practice
+  if (
+    r.a.tokens.some(
+      (t, i) => i < m.start && i >= m.start - 6 && t.sentence === sentence && USUAL_PRACTICE.has(t.raw),
+    )
+  )
+    return true;
   if (sentence === r.a.tokens.at(-1)?.sentence) return false;
   return r.a.tokens.some(
     (t) => t.sentence === sentence && /^(selectielijst|selectielijsten|bewaartermijn|retention)$/.test(t.raw),
   );
 }
+
+/** Words that report a usual practice: what follows is the rule of thumb, not what the asker wants. */
+const USUAL_PRACTICE = new Set([
+  'normaal',
+  'normaliter',
+  'normally',
+  'usually',
+  'gewoonlijk',
+  'meestal',
+  'doorgaans',
+]);
 
 /**
  * "Moet het bewaard of vernietigd worden?", "keep or delete?", "B of V?": destruction offered as the
@@ -1751,7 +1786,7 @@ function readStateAndIntent(r: Reading, f: Facts): void {
   }
   if (has('edited')) f.change = 'edited';
   if (
-    all('deleteIntent').some((m) => !keepOrDestroy(r, m)) ||
+    all('deleteIntent').some((m) => !keepOrDestroy(r, m) && !termsRule(r, m)) ||
     closesAccount(r) ||
     SEPARABLE_DELETE.some((re) => re.test(r.text))
   )
@@ -1934,10 +1969,33 @@ function othersItemAsked(r: Reading): boolean {
   const ours = orgs.filter((o) => {
     const prev = a.tokens[o.start - 1]?.raw ?? '';
     const prev2 = a.tokens[o.start - 2]?.raw ?? '';
-    return OURS.has(prev) || (ARTICLES.has(prev) && OURS.has(prev2)) || (prev === 'als' && OURS.has(prev2));
+    const prev3 = a.tokens[o.start - 3]?.raw ?? '';
+    return (
+      OURS.has(prev) ||
+      ((prev === 'als' || prev === 'as') && OURS.has(prev2)) ||
+      (ARTICLES.has(prev) && (prev2 === 'als' || prev2 === 'as') && OURS.has(prev3))
+    );
   });
   if (ours.length === 0) return false;
   const ourNames = new Set(ours.map((o) => o.text));
+  // "Het ministerie van BZK heeft op Threads een bericht geplaatst waarin onze gemeente genoemd wordt":
+  // another body opens the sentence that posts the item
+  const opener = orgs.find((o) => {
+    const start = a.tokens.findIndex((t) => t.sentence === a.tokens[o.start]!.sentence);
+    return (
+      o.start - start <= 3 &&
+      !ourNames.has(o.text) &&
+      !OURS.has(a.tokens[o.start - 1]?.raw ?? '') &&
+      !ROLE_WORDS.test(o.text) &&
+      a.matches.some(
+        (p) =>
+          p.concept === 'post' &&
+          p.start >= o.end &&
+          a.tokens[p.start]!.sentence === a.tokens[o.start]!.sentence,
+      )
+    );
+  });
+  if (opener) return true;
   return a.matches.some((item) => {
     if (item.concept !== 'post' || a.tokens[item.start]!.sentence !== last) return false;
     const before = orgs.find(
@@ -1953,6 +2011,9 @@ function othersItemAsked(r: Reading): boolean {
   });
 }
 const OURS = new Set(['we', 'wij', 'our', 'ons', 'onze']);
+/** Organisation words that name a role or team speaking for the organisation, not another body. */
+const ROLE_WORDS =
+  /\b(officer|officers|team|teams|agency|comms|communicatie\w*|woordvoer\w*|spokesperson|judge|rechter|persrechter|adviseur|medewerker\w*|afdeling|department|directie|bureau)\b/;
 
 /** The text of the question's last sentence (where what is asked about is named). */
 function lastSentence(r: Reading): string {

@@ -291,6 +291,21 @@ export const LEXICON: LexiconGroup[] = [
       'journalist',
       'journalisten',
       'journalists',
+      // the press: "the local paper shared an article", "de regionale omroep"
+      'local paper',
+      'local newspaper',
+      'newspaper',
+      'newspapers',
+      'krant',
+      'kranten',
+      'lokale krant',
+      'regionale krant',
+      'dagblad',
+      'omroep',
+      'regionale omroep',
+      'broadcaster',
+      'news site',
+      'nieuwssite',
       'klant',
       'klanten',
       'customer',
@@ -571,6 +586,9 @@ export const LEXICON: LexiconGroup[] = [
   {
     concept: 'dm',
     terms: [
+      // a short chat: "een Teams-chatje", "appjes"
+      'chatje',
+      'chatjes',
       'dm',
       'dms',
       "dm's",
@@ -1558,6 +1576,15 @@ export const LEXICON: LexiconGroup[] = [
       'naar het nationaal archief',
       'to the nationaal archief',
       'to the national archives',
+      // the organisation's own repository, named plainly: "naar het regionaal archief", "the regional archive"
+      'naar het regionaal archief',
+      'regionaal archief',
+      'regional archive',
+      'regional archives',
+      'streekarchief',
+      'archief in den haag',
+      'end up at the nationaal archief',
+      'end up at the national archives',
     ],
   },
   {
