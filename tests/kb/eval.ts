@@ -72,6 +72,10 @@ export type SetName =
   | 'dev25'
   | 'dev26'
   | 'dev27'
+  | 'dev28'
+  | 'dev29'
+  | 'dev30'
+  | 'dev31'
   | 'heldout'
   | 'fresh'
   | 'blind'
@@ -87,7 +91,9 @@ export type SetName =
   | 'blind10'
   | 'blind11'
   | 'blind12'
-  | 'blind13';
+  | 'blind13'
+  | 'blind14'
+  | 'blind15';
 export const SETS: SetName[] = [
   'tuning',
   'dev',
@@ -117,6 +123,10 @@ export const SETS: SetName[] = [
   'dev25',
   'dev26',
   'dev27',
+  'dev28',
+  'dev29',
+  'dev30',
+  'dev31',
   'heldout',
   'fresh',
   'blind',
@@ -133,6 +143,8 @@ export const SETS: SetName[] = [
   'blind11',
   'blind12',
   'blind13',
+  'blind14',
+  'blind15',
 ];
 /**
  * Sets whose misses are never listed (--verbose included), so that nobody tunes on them: every held-out set —
@@ -393,6 +405,14 @@ async function main(args: string[]): Promise<void> {
       'twenty-sixth development set, reasons not to archive (written blind from the legal framework, 2026-11-26 21:49, before it ran; first run 80.0% / 80.0%; tuned on)',
     dev27:
       'twenty-seventh development set, how to archive (written blind from the legal framework, 2026-11-26 21:49, before it ran; first run 90.0% / 88.0%; tuned on)',
+    dev28:
+      'twenty-eighth development set, executive agencies (written blind from the legal framework, 2026-11-26 22:15, before it ran; first run 74.0% / 64.0%; tuned on)',
+    dev29:
+      'twenty-ninth development set, chat apps at work (written blind from the legal framework, 2026-11-26 22:15, before it ran; first run 74.0% / 70.0%; tuned on)',
+    dev30:
+      'thirtieth development set, platform trouble (written blind from the legal framework, 2026-11-26 22:15, before it ran; first run 70.0% / 68.0%; tuned on)',
+    dev31:
+      'thirty-first development set, mixed lengths and styles (written blind from the legal framework, 2026-11-26 22:15, before it ran; first run 94.0% / 92.0%; tuned on)',
     dev9: 'ninth development set, platform features and indirectly described items (written blind from the legal framework, 2026-11-26 18:43, before it ran; tuned on)',
     heldout: 'held-out set (written with the tuning set)',
     fresh: 'fresh held-out set (written from the legal framework, 2026-11-26)',
@@ -422,6 +442,10 @@ async function main(args: string[]): Promise<void> {
       'twelfth blind held-out set (written from the legal framework, 2026-11-26 21:49, after the dev12–dev23 mechanisms, by an engineer who saw no code, no set and no docs; first run 86.0% / 76.0%; never inspected)',
     blind13:
       'thirteenth blind held-out set (written from the legal framework, 2026-11-26 21:49, after the dev12–dev23 mechanisms, by an engineer who saw no code, no set and no docs; first run 92.0% / 92.0%; never inspected)',
+    blind14:
+      'fourteenth blind held-out set (written from the legal framework, 2026-11-26 22:15, after the dev12–dev27 mechanisms, by an engineer who saw no code, no set and no docs; first run 82.0% / 78.0%; never inspected)',
+    blind15:
+      'fifteenth blind held-out set (written from the legal framework, 2026-11-26 22:15, after the dev12–dev27 mechanisms, by an engineer who saw no code, no set and no docs; first run 90.0% / 88.0%; never inspected)',
   };
   for (const set of sets) {
     const cases = loadCases(set);
