@@ -1726,3 +1726,72 @@ describe('mechanisms found with the twenty-fourth to twenty-seventh development 
     );
   });
 });
+
+describe('mechanisms found with the twenty-eighth to thirty-first development sets (eval-dev28.yaml … eval-dev31.yaml)', () => {
+  it('wiping or handing in a phone with work chats on it deletes them', () => {
+    const q =
+      'Een collega vertrekt; op zijn werktelefoon staan appjes met de leverancier over een afspraak. ICT wil de telefoon resetten, mag dat?';
+    expect(facts(q).intent).toBe('delete');
+    expect(ask(q).verdict).toBe('archive');
+  });
+
+  it('what is already in our own archive is no reliance on elsewhere; automatic capture makes screenshots copies', () => {
+    const q = 'Our X posts from 2014 are already in our archive system. May they be destroyed now?';
+    expect(facts(q).elsewhere).toBeNull();
+    expect(ask(q).verdict).toBe('depends');
+    expect(
+      facts(
+        'My work chats are captured automatically by the archiving tool. Do I also need to save screenshots of them?',
+      ).copy,
+    ).toBe(true);
+    expect(
+      facts('It runs on a government server anyway, so no need to archive our Mastodon posts?').elsewhere,
+    ).toBe(true);
+  });
+
+  it('someone tagging us, or another body’s account posting about us, is someone else’s post', () => {
+    expect(
+      ask('Someone tagged our water board in an angry post on Facebook. We did not reply. Archive it?')
+        .verdict,
+    ).toBe('do-not-archive');
+    expect(
+      ask('Their account posted fake news about our municipality after a hack. Do we archive their posts?')
+        .verdict,
+    ).toBe('do-not-archive');
+  });
+
+  it('a wipe to start fresh or deleting the old account is archived first', () => {
+    expect(
+      ask('Our X account was hacked. We want to wipe everything and start fresh. Archive first?').verdict,
+    ).toBe('archive');
+    expect(ask('We are moving to Mastodon. Can we then delete the old X account?').verdict).toBe('archive');
+  });
+
+  it('a campaign in a party context is the party’s; a chat word as a video’s topic leaves it a post', () => {
+    expect(
+      facts(
+        'De wethouder zit in de app-groep van zijn partij over de campagne en het plakken van posters. Bewaren?',
+      ).publicTask,
+    ).toBe(false);
+    expect(
+      facts('The municipality posted a video on YouTube warning about fake text messages. Archive?').content,
+    ).toBe('post');
+  });
+
+  it('what a capture method misses is a factual question; getting access back is outside', () => {
+    expect(
+      ask('If we use the Instagram export before we close the account, what would we be missing?').verdict,
+    ).toBe('info');
+    expect(ask('Ons X-account is gehackt. Hoe krijgen we weer toegang?').verdict).toBe('unknown');
+  });
+
+  it('"she works at" says where someone works; "zit" is no court session', () => {
+    expect(
+      facts('A colleague posts holiday photos on her own Instagram; her bio says she works at DUO. Archive?')
+        .publicTask,
+    ).toBe(false);
+    expect(
+      analyse('Op mijn telefoon zit ook de familie-app.').matches.some((m) => m.concept === 'ptYes'),
+    ).toBe(false);
+  });
+});

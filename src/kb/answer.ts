@@ -102,11 +102,17 @@ const APP_SENSE =
   /\b(zodat|so that|so it|so they|so the)\b[^.?!]*\b(bovenaan|top of|at the top|chatlijst|lijst|list|inbox|overzicht)\b|\b(saved items|opgeslagen items|opgeslagen berichten|my bookmarks|mijn bladwijzers|mijn favorieten|my favourites|my favorites)\b/i;
 /** How to use an app's features: "hoe plan ik een post in", "how do I edit a post after it's published". */
 const APP_FEATURE =
-  /\b(?:hoe|how)\b[^.?!]{0,30}?\b(?:inplannen|plan\w* (?:ik|je|we)\b[^.?!]{0,40}\bin\b|schedule|scheduling|edit|bewerk\w*|pin|pinnen|vastzetten|tag|taggen)\b/i;
+  /\b(?:hoe|how)\b[^.?!]{0,30}?\b(?:inplannen|plan\w* (?:ik|je|we)\b[^.?!]{0,40}\bin\b|schedule|scheduling|edit|bewerk\w*|pin|pinnen|vastzetten|tag|taggen|toegang|access|inloggen|log in|wachtwoord|password)\b/i;
 
 /** A usual retention or destruction practice reported: "normaal vernietigen we …", "are usually destroyed after". */
 const USUAL_TERM =
-  /\b(normaal|normaliter|normally|usually|gewoonlijk|meestal|doorgaans)\b[^.?!;]{0,80}?\b(vernietig\w*|destroy\w*|bewaartermijn\w*|retention|weg|deleted|verwijder\w*)\b/i;
+  /\b(normaal|normaliter|normally|usually|gewoonlijk|meestal|doorgaans|selectielijst|selection list|retention schedule)\b[^.?!;]{0,80}?\b(vernietig\w*|destroy\w*|bewaartermijn\w*|retention|weg|deleted|verwijder\w*)\b/i;
+
+/** What a method leaves out, asked: "missen we dan iets?", "what would we be missing?", "is that enough?". */
+const MISSING_Q =
+  /\b(missen we|mis je|missen wij|wat mist|wat missen|missing|miss out|would we miss|do we miss|voldoende|genoeg|enough|sufficient)\b/i;
+const METHOD_WORDS =
+  /\b(export\w*|exportfunctie|api|screenshots?|schermafdruk\w*|harvest\w*|download\w*|capture tool|methode|method)\b/i;
 
 /** Words of keeping, records or the law: a question with one is not only about using an app. */
 const KEEPING_WORDS: Concept[] = [
@@ -124,7 +130,7 @@ const OUT_OF_SIGHT =
 
 /** Advice on reach and growth: "tips for more reach with Reels", "hoe krijgen we meer volgers". */
 const GROWTH =
-  /\b(tips?|advice|advies|ideeen|ideas|suggesties|suggestions|best practices)\b[^.?!]{0,60}?\b(reach|bereik|followers?|follower count|volgers|engagement|views|weergaven|grow|groeien|viral|algorithm|algoritme)\b|\b(more|meer)\s+(reach|bereik|followers|volgers|engagement|views|weergaven|likes)\b|\b(best|beste|ideal|ideale)\s+(time|times|moment|tijd|tijdstip|dag|day)\b[^.?!]{0,40}?\b(to post|om te posten|posten|plaatsen|to publish|publiceren)\b/i;
+  /\b(tips?|advice|advies|ideeen|ideas|suggesties|suggestions|best practices)\b[^.?!]{0,60}?\b(reach|bereik|bereiken|followers?|follower count|volgers|engagement|views|weergaven|grow|groeien|viral|algorithm|algoritme)\b|\b(more|meer)\s+(reach|bereik|followers|volgers|engagement|views|weergaven|likes)\b|\b(best|beste|ideal|ideale)\s+(time|times|moment|tijd|tijdstip|dag|day)\b[^.?!]{0,40}?\b(to post|om te posten|posten|plaatsen|to publish|publiceren)\b/i;
 
 /** Office tools, not social media: "how do I archive a channel in Teams?" */
 const OFFICE_TOOL = /\b(in|op|from|uit)\s+(ms\s+)?(teams|outlook|sharepoint|onedrive|slack|yammer)\b/i;
@@ -308,6 +314,8 @@ function shape(a: Analysis, f: Facts, givenFacts: boolean, type: Prediction | nu
   if (wh && !(object && cue && WHAT_CLAUSE.test(a.text))) return 'info';
   // "Op grond van welke wet zijn onze berichten archiefbescheiden?", "… In welk bestandsformaat moet dat?"
   if (asksForThing(a)) return 'info';
+  // "Als we de exportfunctie gebruiken, missen we dan iets?", "is the API enough or are we missing stuff?"
+  if (MISSING_Q.test(a.text) && METHOD_WORDS.test(a.text)) return 'info';
   // "Klopt het dat WhatsApp-berichten nooit onder de Wob vielen?", "Is it true that …?": a claim to check
   // is a factual question — unless it is about one item ("Klopt het dat we deze tweet moeten bewaren?").
   if (checksClaim(a, f)) return 'info';

@@ -404,6 +404,12 @@ export function extractFacts(a: Analysis): Facts {
   f.author = author(r, f.content);
   ownReply(r, f);
   readAccount(r, f);
+  // "Iemand heeft de rechtbank getagd in een boze post", "their account posted fake stuff about us":
+  // someone else's post
+  if (TAGGED_BY_OTHER.test(r.text) || THEIR_ACCOUNT.test(r.text)) {
+    f.author = 'third-party';
+    f.account = null;
+  }
   // "Wij als veiligheidsregio volgen het KNMI. Moeten we die KNMI-berichten archiveren?": another body's
   // items — its own record; after a repost, the original (R17)
   if (othersItemAsked(r)) {
@@ -727,6 +733,28 @@ function highest(ms: Match[]): Match | undefined {
   );
 }
 
+/** Every chat word follows a published item and a word of warning or topic in its sentence. */
+function dmAsTopic(r: Reading): boolean {
+  const { a } = r;
+  const dms = r.all('dm');
+  return (
+    dms.length > 0 &&
+    dms.every((d) => {
+      const s = a.tokens[d.start]!.sentence;
+      const item = a.matches.some(
+        (m) => m.concept === 'post' && m.end <= d.start && a.tokens[m.start]!.sentence === s,
+      );
+      const about = a.tokens.some(
+        (t, i) => i < d.start && i >= d.start - 4 && t.sentence === s && TOPIC_WORDS.has(t.raw),
+      );
+      return item && about;
+    })
+  );
+}
+const TOPIC_WORDS = new Set(
+  'over about voor tegen for against waarschuwing waarschuwt warning warns warned on'.split(' '),
+);
+
 /** The first kind of item the question names, most specific first. */
 function contentType(r: Reading): ContentType | null {
   const order: [Concept, () => ContentType][] = [
@@ -748,6 +776,8 @@ function contentType(r: Reading): ContentType | null {
     if (c === 'profile' && r.has('post') && r.all(c).every((m) => onProfile(r, m))) continue;
     const t = type();
     if (t === 'post' && sentMessage(r)) return 'dm';
+    // "een filmpje met een waarschuwing voor nep-sms'jes": the messages are the video's topic
+    if (t === 'dm' && dmAsTopic(r)) return 'post';
     return t === 'post' && sharedFrom(r) ? 'repost' : t;
   }
   return null;
@@ -1027,6 +1057,8 @@ function author(r: Reading, content: ContentType | null): Author | null {
 }
 
 const FIRST_PERSON = new Set(['i', 'ik', 'we', 'wij']);
+/** "her bio says she works at DUO": where someone works, said of them. */
+const THIRD_PERSON = new Set(['she', 'he', 'zij', 'ze', 'hij']);
 
 /** A person named as another person's: "the minister's assistant", "de assistent van de minister". */
 function possessorOf(r: Reading, p: Match): boolean {
@@ -1086,8 +1118,8 @@ function ofAccount(r: Reading, m: Match): boolean {
 /** "ik werk bij", "I work at/for": the verb says where the asker works, not what the item is about. */
 function workAt(r: Reading, m: Match): boolean {
   return (
-    (m.text === 'werk' || m.text === 'work') &&
-    FIRST_PERSON.has(r.tokenAt(m.start - 1) ?? '') &&
+    (m.text === 'werk' || m.text === 'work' || m.text === 'works' || m.text === 'werkt') &&
+    (FIRST_PERSON.has(r.tokenAt(m.start - 1) ?? '') || THIRD_PERSON.has(r.tokenAt(m.start - 1) ?? '')) &&
     // "ik werk bij", "I work as", "I work in comms"
     (AT.has(r.tokenAt(m.end) ?? '') || ['als', 'as', 'in'].includes(r.tokenAt(m.end) ?? ''))
   );
@@ -1457,6 +1489,7 @@ function weekendAsTime(r: Reading, m: Match): boolean {
     ['in', 'at', 'during', 'tijdens'].includes(r.tokenAt(m.start - 2) ?? '')
   );
 }
+const CAMPAIGN = new Set(['campagne', 'campagnes', 'campaign', 'campaigns', 'campaigning']);
 const POSSESSIVE_BEFORE_BUSINESS = new Set(['our', 'my', 'your', 'their', 'his', 'her']);
 
 /**
@@ -1481,6 +1514,8 @@ function taskSignals(
       !alsoForWork(r, m) &&
       // "beleidsadviseur", "policy officer": part of a role's title, not the item's topic
       !r.persons.some((p) => p.start === m.end && (p.concept === 'staff' || p.concept === 'org')) &&
+      // "de app-groep van mijn partij over de campagne": with a party named, the campaign is the party's
+      !(CAMPAIGN.has(m.text) && r.has('party')) &&
       // "it's none of our business", "not my business": an idiom, not work
       !(m.text === 'business' && POSSESSIVE_BEFORE_BUSINESS.has(r.tokenAt(m.start - 1) ?? '')),
   );
@@ -1805,12 +1840,16 @@ function readStateAndIntent(r: Reading, f: Facts): void {
     r.a.matches.some((p) => p.concept === 'webpage' && sentenceOf(p.start) === sentenceOf(m.start));
   if (r.all('elsewhere').some((m) => (m.text !== 'anyway' || platformSaid(m)) && !wished(r, m)))
     f.elsewhere = true;
-  if (STORED_ALREADY.test(r.text)) f.elsewhere = true;
+  if (GOV_SERVER.test(r.text)) f.elsewhere = true;
+  // "staan toch al bij X" relies on elsewhere; "staan al in ons archief(systeem)" is captured, not elsewhere
+  if (STORED_ALREADY.test(r.text) && !IN_OUR_ARCHIVE.test(r.text)) f.elsewhere = true;
   if (has('formal')) f.formal = true;
   if (RECENT.test(r.text)) f.recent = true;
   if (COPY.test(r.text) && CAPTURED_ALREADY.test(r.text)) f.copy = true;
   if (ownSemiPublic(r)) f.semiPublic = true;
   // "ging alleen over dat ik later was", "it was just me saying I'd be late": nothing needed for the record
+  // "ICT wil de telefoon resetten", "can I have my old phone wiped": the chats on it go
+  if (f.content === 'dm' && PHONE_WIPE.test(r.text)) f.intent = 'delete';
   if (f.needed === null && TRIVIAL.test(r.text)) f.needed = false;
   // "Moeten we het originele KNMI-bericht ook archiveren?" after a repost: the original, not the repost
   if ((f.content === 'repost' || f.content === 'like') && ORIGINAL.test(lastSentence(r))) f.original = true;
@@ -1899,7 +1938,7 @@ const NEEDED =
 
 /** Those a public service answers (not the press or a company asking for background). */
 const CITIZENS =
-  /\b(burger|burgers|inwoner|inwoners|bewoner|bewoners|citizen|citizens|resident|residents|klant|klanten|customer|customers|aanvrager|aanvragers|applicant|applicants)\b/;
+  /\b(burger|burgers|inwoner|inwoners|bewoner|bewoners|citizen|citizens|resident|residents|klant|klanten|customer|customers|aanvrager|aanvragers|applicant|applicants|mensen|people|people s|ondernemers|entrepreneurs|studenten|students)\b/;
 const ANSWERS =
   /\b(antwoord|antwoorden|antwoordde|antwoordden|geantwoord|beantwoordt|beantwoord|beantwoordde|beantwoorden|answer|answers|answering|answered|reply|replies|replying|replied)\b/;
 
@@ -1912,7 +1951,7 @@ const COPY =
   /\b(screenshot|screenshots|schermafdruk|schermafdrukken|kopie|kopieen|kopietje|copy|copies|printje|printjes|prints|printouts|afdruk|afdrukken|duplicate|duplicates|duplicaat|export|exports|zip|zips|zipbestand|zipje)\b/;
 /** The original is captured or archived by the organisation itself already. */
 const CAPTURED_ALREADY =
-  /\b(already|toch al|reeds|al(?! (?:onze|ons|de|het|die|deze|mijn|zijn|haar|hun|jullie)\b))\b[^.?!;]{0,50}?\b(harvested|captured|archived|gearchiveerd|vastgelegd|opgehaald|gecaptured|geharvest|bewaard|stored|archiveren|archiveert|archive|archives|capture|captures|harvest|harvests|harvesten|vastleggen)\b|\b(harvested|captured|archived|gearchiveerd|vastgelegd|opgehaald|archiveren|archiveert|archive|capture|harvest|harvesten)\b[^.?!;]{0,30}?\b(already|al|reeds)\b(?! (?:onze|ons|de|het|die|deze)\b)|\b(door|by)\s+(ons|onze|our)\s+(archiverings\w*|archief\w*|archiving|archive|harvest\w*)|\b(is|zijn|has been|have been)\s+(?:\w+\s+){0,2}?(gearchiveerd|vastgelegd|geharvest|captured|archived|harvested)\b|\b(dagelijks|wekelijks|daily|weekly|nightly)\b[^.?!;]{0,30}?\b(geharvest|gearchiveerd|vastgelegd|geexporteerd|harvested|archived|captured|exported)\b|\b(geharvest|gearchiveerd|vastgelegd|harvested|archived|captured|exported)\s+(dagelijks|wekelijks|daily|weekly|nightly)\b|\b(exporteert|exporteren|exports|export|archiveert|archiveren|archives|harvests|harvest|captures|capture|legt|leggen)\b[^.?!;]{0,90}?\b(elke|iedere|every|each)\s+(dag|week|maand|nacht|day|week|month|night)\b|\b(elke|iedere|every|each)\s+(dag|week|maand|nacht|day|week|month|night)\b[^.?!;]{0,40}?\b(exporteert|exporteren|exported|exports|export|archiveert|archiveren|archived|archives|harvests|harvested|captured|captures|vastgelegd|gearchiveerd|geexporteerd)\b/;
+  /\b(already|toch al|reeds|al(?! (?:onze|ons|de|het|die|deze|mijn|zijn|haar|hun|jullie)\b))\b[^.?!;]{0,50}?\b(harvested|captured|archived|gearchiveerd|vastgelegd|opgehaald|gecaptured|geharvest|bewaard|stored|archiveren|archiveert|archive|archives|capture|captures|harvest|harvests|harvesten|vastleggen)\b|\b(harvested|captured|archived|gearchiveerd|vastgelegd|opgehaald|archiveren|archiveert|archive|capture|harvest|harvesten)\b[^.?!;]{0,30}?\b(already|al|reeds)\b(?! (?:onze|ons|de|het|die|deze)\b)|\b(door|by)\s+(ons|onze|our)\s+(archiverings\w*|archief\w*|archiving|archive|harvest\w*)|\b(is|zijn|has been|have been)\s+(?:\w+\s+){0,2}?(gearchiveerd|vastgelegd|geharvest|captured|archived|harvested)\b|\b(automatisch|automatically)\s+(?:\w+\s+){0,3}?(vastgelegd|gearchiveerd|opgeslagen|captured|archived|saved)\b|\b(vastgelegd|gearchiveerd|captured|archived)\s+(?:\w+\s+){0,3}?(automatisch|automatically)\b|\b(staan|staat|zitten|zit|are|is)\s+(?:al|already)\s+(?:volledig\s+|fully\s+)?(?:in|into)\s+(?:ons|onze|het|our|the)\s+(?:archief|archiefsysteem|dms|e-depot|archive|archive system|records system)\b|\b(dagelijks|wekelijks|daily|weekly|nightly)\b[^.?!;]{0,30}?\b(geharvest|gearchiveerd|vastgelegd|geexporteerd|harvested|archived|captured|exported)\b|\b(geharvest|gearchiveerd|vastgelegd|harvested|archived|captured|exported)\s+(dagelijks|wekelijks|daily|weekly|nightly)\b|\b(exporteert|exporteren|exports|export|archiveert|archiveren|archives|harvests|harvest|captures|capture|legt|leggen)\b[^.?!;]{0,90}?\b(elke|iedere|every|each)\s+(dag|week|maand|nacht|day|week|month|night)\b|\b(elke|iedere|every|each)\s+(dag|week|maand|nacht|day|week|month|night)\b[^.?!;]{0,40}?\b(exporteert|exporteren|exported|exports|export|archiveert|archiveren|archived|archives|harvests|harvested|captured|captures|vastgelegd|gearchiveerd|geexporteerd)\b/;
 
 /** A chat said to hold only small talk or logistics. */
 const TRIVIAL =
@@ -1923,7 +1962,7 @@ const NEVER_ARCHIVED =
   /\b(nooit|never)\s+(?:\w+\s+)?(gearchiveerd|vastgelegd|archived|captured|bewaard|saved)\b|\b(zijn|is|waren|was|were|have|has|had)\s+(?:nog\s+)?(niet|not yet|not)\s+(?:been\s+)?(gearchiveerd|vastgelegd|archived|captured)\b/;
 /** The whole account or channel deleted: "het YouTube-kanaal verwijderen", "delete its YouTube channel", "delete the whole account". */
 const WHOLE_ACCOUNT =
-  /\b(?:delete|deleting|remove|removing|deactivate|deactivating|wipe)\s+(?:the|its|our|his|her|their|that|this)?\s*(?:whole\s+|entire\s+)?(?:\w+\s+)?(?:account|accounts|channel|channels|page)\b|\b(?:het|de|ons|onze|dat|dit|zijn|haar|hele)\s+(?:hele\s+)?(?:[\w-]+\s+)?(?:account|accounts|kanaal|kanalen|pagina)\s+(?:(?!berichten|posts|tweets)\w+\s+){0,5}?(?:verwijderen|opheffen|deleten|wissen|weghalen)\b/;
+  /\b(?:wipe|delete|clear)\s+everything\b[^.?!;]{0,30}?\b(?:start (?:fresh|over|again))\b|\balles\s+(?:wissen|verwijderen|weghalen)\b[^.?!;]{0,30}?\bopnieuw beginnen\b|\b(?:delete|deleting|remove|removing|deactivate|deactivating|wipe)\s+(?:the|its|our|his|her|their|that|this)?\s*(?:whole\s+|entire\s+)?(?:\w+\s+){0,2}?(?:account|accounts|channel|channels|page)\b|\b(?:het|de|ons|onze|dat|dit|zijn|haar|hele)\s+(?:hele\s+)?(?:[\w-]+\s+)?(?:account|accounts|kanaal|kanalen|pagina)\s+(?:(?!berichten|posts|tweets)\w+\s+){0,5}?(?:verwijderen|opheffen|deleten|wissen|weghalen)\b/;
 
 /** A person's own account is named: "her LinkedIn account", "haar Threads-account", "my X". */
 function personsAccount(r: Reading): boolean {
@@ -2061,6 +2100,24 @@ const SMALL_TALK =
 /** Made days ago: "gisteravond gestreamd", "posted it this morning", "vorige week geplaatst". */
 const RECENT =
   /\b(gisteren|gisteravond|gistermiddag|gisterochtend|eergisteren|vanochtend|vanmorgen|vanmiddag|vannacht|vandaag|zojuist|net geplaatst|net gepost|vorige week|afgelopen week|deze week|yesterday|last night|this morning|this afternoon|earlier today|today|just posted|last week|this week|a few days ago|paar dag\w* (?:geleden|terug))\b/;
+
+/** Someone else tagged the organisation: "iemand heeft ons getagd", "someone tagged our court in a post". */
+const TAGGED_BY_OTHER =
+  /\b(iemand|someone|somebody|een inwoner|a resident|een burger|a citizen)\b[^.?!;]{0,40}?\b(getagd|tagde|tagged|tags|tagt|noemde ons|mentioned us)\b/;
+/** Another body's own account posted it: "hun account heeft … gepost", "their account posted". */
+const THEIR_ACCOUNT =
+  /\b(hun|their)\s+(?:\w+\s+)?(account|accounts|pagina|page)\b[^.?!;]{0,30}?\b(gepost|geplaatst|posted|plaatste|postte)\b/;
+
+/** A phone reset or wiped, or handed in: "de telefoon resetten", "have my old one wiped", "handing in his phone". */
+const PHONE_WIPE =
+  /\b(?:telefoon|telefoons|phone|phones|toestel|iphone|werktelefoon|work phone|old one|oude)\b[^.?!;]{0,40}?\b(?:resetten|reset|wipe|wiped|wissen|gewist|leeg\s+(?:laten\s+)?maken|leegmaken|inleveren|handing in|hand in|handed in)\b|\b(?:resetten|reset|wipe|wiped|wissen|leeg\s+(?:laten\s+)?maken|inleveren|handing in|hand in)\b[^.?!;]{0,30}?\b(?:telefoon|phone|toestel|iphone)\b/;
+
+/** Already in the organisation's own archive: "staan al in ons archief", "are already in our records system". */
+const IN_OUR_ARCHIVE =
+  /\b(?:in|into)\s+(?:ons|onze|our)\s+(?:eigen\s+|own\s+)?(?:archief|archiefsysteem|dms|e-depot|edepot|archive|archives|archive system|records system|archiving system)\b|\b(?:in|into)\s+(?:het|the)\s+(?:archiefsysteem|dms|e-depot|edepot|records system|archiving system)\b/;
+/** A government server named as where it is kept: "een server van de overheid", "a government server". */
+const GOV_SERVER =
+  /\b(overheidsserver|server van de overheid|servers van de overheid|government server|government servers|government's own server)\b/;
 
 /** Where else a thing can be: "it's on the platform anyway", "it's all on rijksoverheid.nl anyway". */
 const SITES = new Set([

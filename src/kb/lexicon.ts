@@ -329,6 +329,8 @@ export const LEXICON: LexiconGroup[] = [
     ],
   },
   { concept: 'possOrg', exact: true, terms: ['ons', 'onze', 'our', 'ours', 'we', 'wij', 'us', 'ourselves'] },
+  // a court session, matched as written: its stem "zit" is also "(ik) zit", "sits"
+  { concept: 'ptYes', exact: true, terms: ['zitting', 'zittingen'] },
   {
     concept: 'corporate',
     terms: [
@@ -1263,8 +1265,6 @@ export const LEXICON: LexiconGroup[] = [
       'aangekondigd',
       'announced',
       // a court's hearings
-      'zitting',
-      'zittingen',
       'court hearing',
       'court hearings',
       'announce',
@@ -1576,6 +1576,10 @@ export const LEXICON: LexiconGroup[] = [
       'naar het nationaal archief',
       'to the nationaal archief',
       'to the national archives',
+      // "na hoeveel jaar gaan ze over en naar wie?"
+      'gaan ze over',
+      'naar wie',
+      'to whom',
       // the organisation's own repository, named plainly: "naar het regionaal archief", "the regional archive"
       'naar het regionaal archief',
       'regionaal archief',

@@ -547,6 +547,16 @@ function overridingRules({ f, add, done }: Deciding): Decision | undefined {
       add('R1', T.R1);
       return done('archive', 'R7');
     }
+    // Chats that are records under the chat regime (an office-holder's, a top official's, or holding an
+    // agreement or decision): archived before the phone or account is wiped.
+    if (
+      f.content === 'dm' &&
+      (f.needed === true || f.author === 'bewindspersoon' || f.author === 'top-official')
+    ) {
+      add('R7', T.R7delete);
+      add('R6', T.R6base);
+      return done('archive', 'R7');
+    }
     // Said not to be archived, taken down to correct it, or a whole account closed: it goes for good.
     // (on a person's own account only when it holds work: "used it for years on the ministry's behalf")
     const personal = f.account === 'private' || f.account === 'hybrid';
