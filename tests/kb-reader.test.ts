@@ -1794,4 +1794,11 @@ describe('mechanisms found with the twenty-eighth to thirty-first development se
       analyse('Op mijn telefoon zit ook de familie-app.').matches.some((m) => m.concept === 'ptYes'),
     ).toBe(false);
   });
+
+  it('the patterns of the answer read the corrected words, so a typo in them does not change the answer', () => {
+    const q =
+      'During the big fire our safety region posted updates on X. Normally such posts are desrtoyed after a few years; does that apply here?';
+    expect(ask(q).verdict).toBe('archive');
+    expect(ask('Any tips for gorwing our followers on the municipal Instagram?').verdict).toBe('unknown');
+  });
 });
