@@ -76,6 +76,8 @@ export type SetName =
   | 'dev29'
   | 'dev30'
   | 'dev31'
+  | 'dev32'
+  | 'dev33'
   | 'heldout'
   | 'fresh'
   | 'blind'
@@ -93,7 +95,11 @@ export type SetName =
   | 'blind12'
   | 'blind13'
   | 'blind14'
-  | 'blind15';
+  | 'blind15'
+  | 'blind16'
+  | 'blind17'
+  | 'blind18'
+  | 'blind19';
 export const SETS: SetName[] = [
   'tuning',
   'dev',
@@ -127,6 +133,8 @@ export const SETS: SetName[] = [
   'dev29',
   'dev30',
   'dev31',
+  'dev32',
+  'dev33',
   'heldout',
   'fresh',
   'blind',
@@ -145,6 +153,10 @@ export const SETS: SetName[] = [
   'blind13',
   'blind14',
   'blind15',
+  'blind16',
+  'blind17',
+  'blind18',
+  'blind19',
 ];
 /**
  * Sets whose misses are never listed (--verbose included), so that nobody tunes on them: every held-out set —
@@ -413,6 +425,10 @@ async function main(args: string[]): Promise<void> {
       'thirtieth development set, platform trouble (written blind from the legal framework, 2026-11-26 22:15, before it ran; first run 70.0% / 68.0%; tuned on)',
     dev31:
       'thirty-first development set, mixed lengths and styles (written blind from the legal framework, 2026-11-26 22:15, before it ran; first run 94.0% / 92.0%; tuned on)',
+    dev32:
+      'thirty-second development set, courts and regulators (written blind from the legal framework, 2026-11-26 22:51, before it ran; first run 90.0% / 90.0%; tuned on)',
+    dev33:
+      'thirty-third development set, newcomers in plain words (written blind from the legal framework, 2026-11-26 22:51, before it ran; first run 86.0% / 84.0%; tuned on)',
     dev9: 'ninth development set, platform features and indirectly described items (written blind from the legal framework, 2026-11-26 18:43, before it ran; tuned on)',
     heldout: 'held-out set (written with the tuning set)',
     fresh: 'fresh held-out set (written from the legal framework, 2026-11-26)',
@@ -446,6 +462,14 @@ async function main(args: string[]): Promise<void> {
       'fourteenth blind held-out set (written from the legal framework, 2026-11-26 22:15, after the dev12–dev27 mechanisms, by an engineer who saw no code, no set and no docs; first run 82.0% / 78.0%; never inspected)',
     blind15:
       'fifteenth blind held-out set (written from the legal framework, 2026-11-26 22:15, after the dev12–dev27 mechanisms, by an engineer who saw no code, no set and no docs; first run 90.0% / 88.0%; never inspected)',
+    blind16:
+      "sixteenth blind held-out set (written from the legal framework, 2026-11-26 22:51, after all of the night's mechanisms, by an engineer who saw no code, no set and no docs; first run 86.0% / 84.0%; never inspected)",
+    blind17:
+      "seventeenth blind held-out set (written from the legal framework, 2026-11-26 22:51, after all of the night's mechanisms, by an engineer who saw no code, no set and no docs; first run 82.0% / 80.0%; never inspected)",
+    blind18:
+      "eighteenth blind held-out set (written from the legal framework, 2026-11-26 22:51, after all of the night's mechanisms, by an engineer who saw no code, no set and no docs; first run 86.0% / 84.0%; never inspected)",
+    blind19:
+      "nineteenth blind held-out set (written from the legal framework, 2026-11-26 22:51, after all of the night's mechanisms, by an engineer who saw no code, no set and no docs; first run 84.0% / 84.0%; never inspected)",
   };
   for (const set of sets) {
     const cases = loadCases(set);
