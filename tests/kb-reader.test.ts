@@ -1802,3 +1802,22 @@ describe('mechanisms found with the twenty-eighth to thirty-first development se
     expect(ask('Any tips for gorwing our followers on the municipal Instagram?').verdict).toBe('unknown');
   });
 });
+
+describe('mechanisms found with the thirty-second and thirty-third development sets (eval-dev32.yaml, eval-dev33.yaml)', () => {
+  it('comments to be taken along ("meenemen", "or leave them out") are asked along with the post, in any sentence', () => {
+    const q =
+      'Onder onze Instagram-posts staan veel reacties met namen. Moeten we die reacties meenemen bij het archiveren? En hoe zit het met de AVG?';
+    expect(ask(q).verdict).toBe('archive');
+    expect(ask(q).rule).toBe('R9');
+  });
+
+  it('a ditch is no wish to delete; a dune fire is a hotspot; where permanent records end up is a transfer question', () => {
+    expect(
+      facts('Our water board answers questions about ditch mowing on Facebook. Archive the replies?').intent,
+    ).toBeNull();
+    expect(facts('Tijdens de duinbrand plaatsten we updates op X.').hotspot).toBe(true);
+    const a = ask('Ik werk bij een provincie. Waar komen onze blijvend bewaarde posts uiteindelijk terecht?');
+    expect(a.verdict).toBe('info');
+    expect(a.answer).toMatch(/archiefbewaarplaats/);
+  });
+});

@@ -1716,6 +1716,12 @@ function termsRule(r: Reading, m: Match): boolean {
   );
 }
 
+/** "ditch mowing", "the ditch": the noun, not "ditch it" (throw away). */
+function ditchAsNoun(r: Reading, m: Match): boolean {
+  return m.text === 'ditch' && !DITCH_OBJECTS.has(r.tokenAt(m.end) ?? '');
+}
+const DITCH_OBJECTS = new Set('it them the those these this that our all his her their'.split(' '));
+
 /** Words that report a usual practice: what follows is the rule of thumb, not what the asker wants. */
 const USUAL_PRACTICE = new Set([
   'normaal',
@@ -1821,7 +1827,7 @@ function readStateAndIntent(r: Reading, f: Facts): void {
   }
   if (has('edited')) f.change = 'edited';
   if (
-    all('deleteIntent').some((m) => !keepOrDestroy(r, m) && !termsRule(r, m)) ||
+    all('deleteIntent').some((m) => !keepOrDestroy(r, m) && !termsRule(r, m) && !ditchAsNoun(r, m)) ||
     closesAccount(r) ||
     SEPARABLE_DELETE.some((re) => re.test(r.text))
   )
@@ -1859,10 +1865,7 @@ function readStateAndIntent(r: Reading, f: Facts): void {
   // answering residents for the organisation is its work, whatever else the account holds
   if (f.onBehalf === true && f.publicTask === null) f.publicTask = true;
   // "de reacties ook, of alleen de video?", "comments included", comments under crisis or consultation posts
-  if (
-    f.content === 'comment' &&
-    (WITH_POST.test(lastSentence(r)) || r.has('hotspot') || CONSULTATION.test(r.text))
-  )
+  if (f.content === 'comment' && (WITH_POST.test(r.text) || r.has('hotspot') || CONSULTATION.test(r.text)))
     f.asContext = true;
   // one account of several bodies together: whose it is decides who archives it
   if (f.content !== 'dm' && JOINT.test(r.text) && new Set(r.all('org').map((m) => m.text)).size >= 2)
@@ -2084,7 +2087,7 @@ const PERSONAL_CAPACITY =
 
 /** Comments asked about along with the post: "too", "as well", "included", "or just the video/our own posts". */
 const WITH_POST =
-  /\b(included|including|inbegrepen|incluis|mee gearchiveerd|mee bewaard|(?:or|of) (?:just|only|alleen) (?:the|our|de|het|onze|ons)\b)/;
+  /\b(included|including|inbegrepen|incluis|mee gearchiveerd|mee bewaard|meenemen|mee in het archief|as well or leave|(?:or|of) (?:just|only|alleen) (?:the|our|de|het|onze|ons)\b)/;
 /** A consultation or participation process: "online consultation", "inspraak", "participatie". */
 const CONSULTATION =
   /\b(consultation|consultatie|internetconsultatie|inspraak|inspraakreacties|participatie|participation|zienswijze|zienswijzen)\b/;

@@ -291,6 +291,11 @@ export const LEXICON: LexiconGroup[] = [
       'journalist',
       'journalisten',
       'journalists',
+      // a law firm writing about a decision
+      'advocatenkantoor',
+      'advocatenkantoren',
+      'law firm',
+      'law firms',
       // the press: "the local paper shared an article", "de regionale omroep"
       'local paper',
       'local newspaper',
@@ -1060,6 +1065,14 @@ export const LEXICON: LexiconGroup[] = [
       // incidents that make a crisis (legal-framework.md §3, hotspot-monitor: crises and disasters)
       'grote brand',
       'big fire',
+      // wildfires: "de duinbrand", "a forest fire"
+      'duinbrand',
+      'natuurbrand',
+      'bosbrand',
+      'heidebrand',
+      'wildfire',
+      'dune fire',
+      'forest fire',
       'major fire',
       'explosie',
       'explosion',
@@ -1587,6 +1600,10 @@ export const LEXICON: LexiconGroup[] = [
       'regional archives',
       'streekarchief',
       'archief in den haag',
+      // "waar komen ze uiteindelijk terecht?", "where do they end up in the end?"
+      'uiteindelijk terecht',
+      'end up in the end',
+      'ultimately end up',
       'end up at the nationaal archief',
       'end up at the national archives',
     ],
