@@ -1809,6 +1809,8 @@ describe('mechanisms found with the thirty-second and thirty-third development s
       'Onder onze Instagram-posts staan veel reacties met namen. Moeten we die reacties meenemen bij het archiveren? En hoe zit het met de AVG?';
     expect(ask(q).verdict).toBe('archive');
     expect(ask(q).rule).toBe('R9');
+    // the first sentence gives the reason that applies: context of the post, not the right to erasure
+    expect(ask(q).answer).toMatch(/^Ja, [^.]*context/);
   });
 
   it('a ditch is no wish to delete; a dune fire is a hotspot; where permanent records end up is a transfer question', () => {

@@ -113,6 +113,10 @@ const REASON: Record<string, Localised> = {
     nl: 'het recht op vergetelheid geldt niet voor wat op grond van de Archiefwet wordt bewaard (AVG art. 17 lid 3, R9)',
     en: 'the right to erasure does not reach what the Archiefwet requires to be kept (GDPR art. 17(3), R9)',
   },
+  'R9:archive:context': {
+    nl: 'reacties van anderen horen als context bij het bericht en worden ermee vastgelegd, met zo min mogelijk persoonsgegevens (R9)',
+    en: 'other people’s comments belong to the post as its context and are captured with it, keeping personal data to what is needed (R9)',
+  },
   'R9:depends': {
     nl: 'reacties van anderen worden vastgelegd als context van het bericht, en gewaardeerd volgens de selectielijst (R9).',
     en: 'other people’s comments are captured as context of the post and appraised under the selectielijst (R9).',
@@ -202,7 +206,13 @@ function capitalise(s: string): string {
 
 /** The answer's first sentence: the verdict in the question's own terms, and why in one clause. */
 export function firstSentence(a: Analysis, d: Decision, f: Facts, lang: Lang): string {
+  // comments kept as the post's context, not because the right to erasure does not reach the archive
+  const context =
+    d.primary === 'R9' && f.asContext === true && f.erasure !== true
+      ? REASON['R9:archive:context']
+      : undefined;
   const reason =
+    context ??
     REASON[`${d.primary}:${d.verdict}:${d.followUp?.fact}`] ??
     REASON[`${d.primary}:${d.verdict}`] ??
     REASON[d.primary];
