@@ -1474,6 +1474,25 @@ describe('mechanisms found with the twelfth to fifteenth development sets (eval-
     expect(ask('Any advice on growing our followers on the province’s Mastodon account?').verdict).toBe(
       'unknown',
     );
+    // … unless an approved community entry answers it
+    const entry = {
+      id: 3,
+      question: 'Tips voor meer bereik met onze TikTok-filmpjes?',
+      answer:
+        'Plaats korte filmpjes op vaste tijden en reageer op vragen; vraag het team online communicatie.',
+      author: 'slack:U_ANNA',
+      reviewer: 'teams:bob',
+      reviewedAt: '2026-11-26T09:00:00.000Z',
+    };
+    const withIt = ask('Hebben jullie tips voor meer bereik met onze TikTok-filmpjes?', {
+      community: [entry],
+    });
+    expect(withIt.verdict).not.toBe('unknown');
+    expect(withIt.entries).toContain('community:3');
+    // an entry on something else leaves an outside question outside
+    expect(ask('Hoe plan ik een post in op ons LinkedIn-account?', { community: [entry] }).verdict).toBe(
+      'unknown',
+    );
     expect(
       ask(
         'How do I archive my Signal chats from the training week so they stop appearing at the top of the list?',

@@ -731,7 +731,8 @@ export function ask(question: string, opts: AskOptions = {}): Answer {
     ((GROWTH.test(said(a)) && !aboutKeeping(a, facts)) ||
       (APP_FEATURE.test(said(a)) && !a.matches.some((m) => KEEPING_WORDS.includes(m.concept))) ||
       OUT_OF_SIGHT.test(said(a))) &&
-    !opts.community?.length
+    // an approved community entry that answers it still does
+    !(opts.community?.length && bestCommunity(a, opts.community))
   )
     return { ...unknown(lang, facts), ...conf(agree('out-of-scope')) };
   if (s === 'decision' && type && (type.probs['out-of-scope'] ?? 0) >= SURE && !hasFacts(opts.facts) && !item)
