@@ -39,6 +39,8 @@ export interface Analysis {
   lang: Lang;
   /** The text analysed, as written. */
   text: string;
+  /** The text as read: its words after spelling correction, folded, sentences marked by ". ". */
+  read: string;
 }
 
 interface Phrase {
@@ -329,5 +331,8 @@ export function analyse(question: string): Analysis {
     contentWords++;
     if (!used[i] && !v.corpusRaw.has(t.raw) && !v.corpusStem.has(t.stem)) unknownWords.push(t.typed ?? t.raw);
   });
-  return { tokens, matches, unknownWords, contentWords, lang, text: question };
+  const read = tokens
+    .map((t, i) => (i > 0 && tokens[i - 1]!.sentence !== t.sentence ? `. ${t.raw}` : t.raw))
+    .join(' ');
+  return { tokens, matches, unknownWords, contentWords, lang, text: question, read };
 }

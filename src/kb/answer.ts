@@ -114,22 +114,6 @@ const MISSING_Q =
 const METHOD_WORDS =
   /\b(export\w*|exportfunctie|api|screenshots?|schermafdruk\w*|harvest\w*|download\w*|capture tool|methode|method)\b/i;
 
-/**
- * The question as read — its words after spelling correction, sentences marked — for the patterns below
- * ("beerik" reads as "bereik", "desrtoyed" as "destroyed"); cached per analysis.
- */
-const saidCache = new WeakMap<Analysis, string>();
-function said(a: Analysis): string {
-  let t = saidCache.get(a);
-  if (t === undefined) {
-    t = a.tokens
-      .map((x, i) => (i > 0 && a.tokens[i - 1]!.sentence !== x.sentence ? `. ${x.raw}` : x.raw))
-      .join(' ');
-    saidCache.set(a, t);
-  }
-  return t;
-}
-
 /** Words of keeping, records or the law: a question with one is not only about using an app. */
 const KEEPING_WORDS: Concept[] = [
   'archiveCue',
@@ -331,7 +315,7 @@ function shape(a: Analysis, f: Facts, givenFacts: boolean, type: Prediction | nu
   // "Op grond van welke wet zijn onze berichten archiefbescheiden?", "… In welk bestandsformaat moet dat?"
   if (asksForThing(a)) return 'info';
   // "Als we de exportfunctie gebruiken, missen we dan iets?", "is the API enough or are we missing stuff?"
-  if (MISSING_Q.test(said(a)) && METHOD_WORDS.test(said(a))) return 'info';
+  if (MISSING_Q.test(a.read) && METHOD_WORDS.test(a.read)) return 'info';
   // "Klopt het dat WhatsApp-berichten nooit onder de Wob vielen?", "Is it true that …?": a claim to check
   // is a factual question — unless it is about one item ("Klopt het dat we deze tweet moeten bewaren?").
   if (checksClaim(a, f)) return 'info';
@@ -340,7 +324,7 @@ function shape(a: Analysis, f: Facts, givenFacts: boolean, type: Prediction | nu
   // rule decides the term of these items (R12), a decision rather than the general term
   const term = asksTerm(a, cue && object);
   // … or the usual term asked of them ("Normaal vernietigen we die na een paar jaar, geldt dat hier ook?")
-  if ((term || USUAL_TERM.test(said(a))) && f.hotspot && object) return 'decision';
+  if ((term || USUAL_TERM.test(a.read)) && f.hotspot && object) return 'decision';
   if (term && f.intent !== 'delete' && !f.hold) return 'info';
   if (cue && (object || givenFacts)) return 'decision';
   // "Mocht dat?", "Mogen de tweets weg?", "Must it be kept?": a verb of decision opening a sentence —
@@ -728,9 +712,9 @@ export function ask(question: string, opts: AskOptions = {}): Answer {
   // staan?": using or growing an account, or archiving in an app's sense — nothing of keeping records
   if (
     !hasFacts(opts.facts) &&
-    ((GROWTH.test(said(a)) && !aboutKeeping(a, facts)) ||
-      (APP_FEATURE.test(said(a)) && !a.matches.some((m) => KEEPING_WORDS.includes(m.concept))) ||
-      OUT_OF_SIGHT.test(said(a))) &&
+    ((GROWTH.test(a.read) && !aboutKeeping(a, facts)) ||
+      (APP_FEATURE.test(a.read) && !a.matches.some((m) => KEEPING_WORDS.includes(m.concept))) ||
+      OUT_OF_SIGHT.test(a.read)) &&
     // an approved community entry that answers it still does
     !(opts.community?.length && bestCommunity(a, opts.community))
   )

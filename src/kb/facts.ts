@@ -659,12 +659,9 @@ function reading(full: Analysis): Reading {
   // "kritiek op ons college", "criticises our mayor": the possessive belongs to the person criticised.
   for (const p of persons)
     if (p.concept === 'possOrg' && [...topics].some((t) => t.start === p.end)) topics.add(p);
-  const text = a.tokens
-    .map((t, i) => (i > 0 && a.tokens[i - 1]!.sentence !== t.sentence ? `. ${t.raw}` : t.raw))
-    .join(' ');
   return {
     topics,
-    text,
+    text: a.read,
     // A negation turns around the first thing it meets, not what follows that ("not about work, about a
     // concert": the concert is not negated).
     negated: (m) => {
@@ -1141,7 +1138,7 @@ function employerOrgs(r: Reading): Set<Match> {
     const asRole =
       (at(k - 1) === 'als' || at(k - 1) === 'as') &&
       (at(k - 2) === '' || [2, 3, 4].some((d) => FIRST_PERSON.has(at(k - d))));
-    if (asRole || ROLE_OF_ASKER(at(k - 2), at(k - 1))) {
+    if (asRole || roleOfAsker(at(k - 2), at(k - 1))) {
       out.add(m);
       continue;
     }
@@ -1175,7 +1172,7 @@ function employerOrgs(r: Reading): Set<Match> {
 }
 
 /** "ik ben", "I'm", "I am", "ik werk als": the asker says what they are. */
-function ROLE_OF_ASKER(w1: string, w2: string): boolean {
+function roleOfAsker(w1: string, w2: string): boolean {
   return (
     (w1 === 'ik' && (w2 === 'ben' || w2 === 'als')) ||
     (w1 === 'i' && (w2 === 'm' || w2 === 'am')) ||
@@ -1716,11 +1713,15 @@ function termsRule(r: Reading, m: Match): boolean {
   );
 }
 
-/** "ditch mowing", "the ditch": the noun, not "ditch it" (throw away). */
-function ditchAsNoun(r: Reading, m: Match): boolean {
-  return m.text === 'ditch' && !DITCH_OBJECTS.has(r.tokenAt(m.end) ?? '');
+/**
+ * Verbs of throwing away that are nouns too: "ditch mowing", "scrap metal", "the trash" are no wish to delete;
+ * "ditch it", "scrap those posts" are (an object follows).
+ */
+function deleteWordAsNoun(r: Reading, m: Match): boolean {
+  return NOUN_TOO.has(m.text) && !DELETE_OBJECTS.has(r.tokenAt(m.end) ?? '');
 }
-const DITCH_OBJECTS = new Set('it them the those these this that our all his her their'.split(' '));
+const NOUN_TOO = new Set(['ditch', 'scrap', 'trash', 'bin']);
+const DELETE_OBJECTS = new Set('it them the those these this that our all his her their'.split(' '));
 
 /** Words that report a usual practice: what follows is the rule of thumb, not what the asker wants. */
 const USUAL_PRACTICE = new Set([
@@ -1827,7 +1828,7 @@ function readStateAndIntent(r: Reading, f: Facts): void {
   }
   if (has('edited')) f.change = 'edited';
   if (
-    all('deleteIntent').some((m) => !keepOrDestroy(r, m) && !termsRule(r, m) && !ditchAsNoun(r, m)) ||
+    all('deleteIntent').some((m) => !keepOrDestroy(r, m) && !termsRule(r, m) && !deleteWordAsNoun(r, m)) ||
     closesAccount(r) ||
     SEPARABLE_DELETE.some((re) => re.test(r.text))
   )
@@ -1976,7 +1977,8 @@ function personsAccount(r: Reading): boolean {
       [1, 2].some((d) => PERSON_POSSESSIVES.has(a.tokens[m.start - d]?.raw ?? '')),
   );
 }
-const PERSON_POSSESSIVES = new Set(['her', 'his', 'haar', 'zijn', 'zn', 'my', 'mijn', 'mn']);
+/** … and, for an account closed or deleted, Dutch "zijn"/"haar" too (said of a person there). */
+const PERSON_POSSESSIVES = new Set([...PERSONAL_POSSESSIVES, 'haar', 'zijn', 'zn']);
 
 /** WHOLE_ACCOUNT, not the posts on it: "alle berichten op de X-accounts … wissen" deletes posts. */
 function deletesWholeAccount(text: string): boolean {
@@ -2007,15 +2009,16 @@ function othersItemAsked(r: Reading): boolean {
   const { a } = r;
   const last = a.tokens.at(-1)?.sentence;
   const orgs = a.matches.filter((m) => m.concept === 'org');
+  // "we", "our", "ons" (the lexicon's possOrg) at a token
+  const ourWord = (i: number) => a.matches.some((m) => m.concept === 'possOrg' && m.start === i);
   // ours: an organisation right after "we/our/ons/als" ("wij als veiligheidsregio", "our water board")
   const ours = orgs.filter((o) => {
     const prev = a.tokens[o.start - 1]?.raw ?? '';
     const prev2 = a.tokens[o.start - 2]?.raw ?? '';
-    const prev3 = a.tokens[o.start - 3]?.raw ?? '';
     return (
-      OURS.has(prev) ||
-      ((prev === 'als' || prev === 'as') && OURS.has(prev2)) ||
-      (ARTICLES.has(prev) && (prev2 === 'als' || prev2 === 'as') && OURS.has(prev3))
+      ourWord(o.start - 1) ||
+      ((prev === 'als' || prev === 'as') && ourWord(o.start - 2)) ||
+      (ARTICLES.has(prev) && (prev2 === 'als' || prev2 === 'as') && ourWord(o.start - 3))
     );
   });
   if (ours.length === 0) return false;
@@ -2027,7 +2030,7 @@ function othersItemAsked(r: Reading): boolean {
     return (
       o.start - start <= 3 &&
       !ourNames.has(o.text) &&
-      !OURS.has(a.tokens[o.start - 1]?.raw ?? '') &&
+      !ourWord(o.start - 1) &&
       !ROLE_WORDS.test(o.text) &&
       a.matches.some(
         (p) =>
@@ -2047,12 +2050,9 @@ function othersItemAsked(r: Reading): boolean {
       FROM.has(r.tokenAt(item.end) ?? '') &&
       orgs.find((o) => o.start > item.end && o.start - item.end <= 3 && a.tokens[o.start]!.sentence === last);
     const owner = before ?? (after || undefined);
-    return (
-      owner !== undefined && !ourNames.has(owner.text) && !OURS.has(a.tokens[owner.start - 1]?.raw ?? '')
-    );
+    return owner !== undefined && !ourNames.has(owner.text) && !ourWord(owner.start - 1);
   });
 }
-const OURS = new Set(['we', 'wij', 'our', 'ons', 'onze']);
 /** Organisation words that name a role or team speaking for the organisation, not another body. */
 const ROLE_WORDS =
   /\b(officer|officers|team|teams|agency|comms|communicatie\w*|woordvoer\w*|spokesperson|judge|rechter|persrechter|adviseur|medewerker\w*|afdeling|department|directie|bureau)\b/;
