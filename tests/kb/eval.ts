@@ -99,7 +99,13 @@ export type SetName =
   | 'blind16'
   | 'blind17'
   | 'blind18'
-  | 'blind19';
+  | 'blind19'
+  | 'dev34'
+  | 'dev35'
+  | 'dev36'
+  | 'dev37'
+  | 'blind20'
+  | 'blind21';
 export const SETS: SetName[] = [
   'tuning',
   'dev',
@@ -135,6 +141,10 @@ export const SETS: SetName[] = [
   'dev31',
   'dev32',
   'dev33',
+  'dev34',
+  'dev35',
+  'dev36',
+  'dev37',
   'heldout',
   'fresh',
   'blind',
@@ -157,6 +167,8 @@ export const SETS: SetName[] = [
   'blind17',
   'blind18',
   'blind19',
+  'blind20',
+  'blind21',
 ];
 /**
  * Sets whose misses are never listed (--verbose included), so that nobody tunes on them: every held-out set —
@@ -429,6 +441,14 @@ async function main(args: string[]): Promise<void> {
       'thirty-second development set, courts and regulators (written blind from the legal framework, 2026-11-26 22:51, before it ran; first run 90.0% / 90.0%; tuned on)',
     dev33:
       'thirty-third development set, newcomers in plain words (written blind from the legal framework, 2026-11-26 22:51, before it ran; first run 86.0% / 84.0%; tuned on)',
+    dev34:
+      'thirty-fourth development set, municipal staff (written blind from the legal framework, 2026-11-26 23:43, before it ran; first run 76.0% / 72.0%; tuned on)',
+    dev35:
+      'thirty-fifth development set, Rijk staff (written blind from the legal framework, 2026-11-26 23:43, before it ran; first run 84.0% / 80.0%; tuned on)',
+    dev36:
+      'thirty-sixth development set, regional bodies (written blind from the legal framework, 2026-11-26 23:43, before it ran; first run 86.0% / 82.0%; tuned on)',
+    dev37:
+      'thirty-seventh development set, records, privacy and Woo staff (written blind from the legal framework, 2026-11-26 23:42, before it ran; first run 72.0% / 72.0%; tuned on)',
     dev9: 'ninth development set, platform features and indirectly described items (written blind from the legal framework, 2026-11-26 18:43, before it ran; tuned on)',
     heldout: 'held-out set (written with the tuning set)',
     fresh: 'fresh held-out set (written from the legal framework, 2026-11-26)',
@@ -470,6 +490,10 @@ async function main(args: string[]): Promise<void> {
       "eighteenth blind held-out set (written from the legal framework, 2026-11-26 22:51, after all of the night's mechanisms, by an engineer who saw no code, no set and no docs; first run 86.0% / 84.0%; never inspected)",
     blind19:
       "nineteenth blind held-out set (written from the legal framework, 2026-11-26 22:51, after all of the night's mechanisms, by an engineer who saw no code, no set and no docs; first run 84.0% / 84.0%; never inspected)",
+    blind20:
+      "twentieth blind held-out set (written from the legal framework, 2026-11-26 23:43, after all mechanisms up to dev33, by an engineer who saw no code, no set and no docs; first run 74.0% / 74.0%; never inspected)",
+    blind21:
+      "twenty-first blind held-out set (written from the legal framework, 2026-11-26 23:43, after all mechanisms up to dev33, by an engineer who saw no code, no set and no docs; first run 84.0% / 82.0%; never inspected)",
   };
   for (const set of sets) {
     const cases = loadCases(set);
