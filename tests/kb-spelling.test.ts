@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { analyse } from '../src/kb/analyse.ts';
 import { extractFacts } from '../src/kb/facts.ts';
 import { misspell } from '../src/kb/grammar.ts';
+import { ask } from '../src/kb/index.ts';
 import { isDictionaryWord } from '../src/kb/spelling.ts';
 import { keyNeighbours, slipCost } from '../src/kb/text.ts';
 
@@ -84,5 +85,26 @@ describe('how likely a typo is', () => {
     expect(misspell(q, 'double')).toBe('Moeten de bericchten van onze gemeente bewaard wordden?');
     expect(misspell(q, 'key')).not.toBe(q);
     expect(misspell(q, 'key')).toBe(misspell(q, 'key'));
+  });
+});
+
+describe('what a typo is corrected towards', () => {
+  it('corrects a non-word the Bloom filter takes for a word when it lies within reach of a known word', () => {
+    // "egien" passes the filter of every dictionary word (1 in 200 non-words do); the exact list of the
+    // dictionary words near known words, which decides within that reach, does not hold it
+    expect(isDictionaryWord('egien')).toBe(true);
+    expect(read('Hij post op zijn egien account.')).toBe('hij post op zijn eigen account');
+  });
+
+  it('knows the words of the answer’s own patterns and of small talk, so their typos are read', () => {
+    expect(read('Tips voor meer beerik op Instagram?')).toBe('tips voor meer bereik op instagram');
+    expect(ask('Tips voor meer beerik met onze posts op Instagram?').verdict).toBe('unknown');
+    expect(read('Een chat over waar we gaan lucnhen.')).toBe('een chat over waar we gaan lunchen');
+  });
+
+  it('does not make those words parts of compounds', () => {
+    expect(read('Het rooster van de lunchconcerten.')).toBe('het rooster van de lunchconcerten');
+    // and a compound they begin is still split into its known parts
+    expect(read('Wat doet de exportfunctie?')).toBe('wat doet de export functie');
   });
 });

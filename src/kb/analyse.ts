@@ -5,8 +5,9 @@
  */
 import { content, type Lang } from './content.ts';
 import { CAPITALS } from './data.ts';
-import { readerWords } from './facts.ts';
+import { readerWords, targetWords } from './facts.ts';
 import { type Concept, LEXICON, STOPWORDS } from './lexicon.ts';
+import { patternWords } from './patterns.ts';
 import { candidateIndex, correctWord, isDictionaryWord, type KnownWords } from './spelling.ts';
 import { fold, stem, words } from './text.ts';
 
@@ -88,6 +89,9 @@ function vocabulary(): Vocabulary {
     for (const w of words(fold(text))) corpusRaw.add(w);
   }
   const corpusStem = new Set([...corpusRaw].map(stem));
+  const targets = new Set(
+    [...targetWords(), ...patternWords()].filter((w) => !lexRaw.has(w) && !corpusRaw.has(w)),
+  );
   vocab = {
     phrases,
     lexRaw,
@@ -96,6 +100,8 @@ function vocabulary(): Vocabulary {
     corpusStem,
     lexByLength: candidateIndex(lexRaw),
     corpusByLength: candidateIndex([...corpusRaw].filter((w) => !lexRaw.has(w))),
+    targets,
+    targetByLength: candidateIndex(targets),
   };
   return vocab;
 }
@@ -103,7 +109,7 @@ function vocabulary(): Vocabulary {
 /** Every word the knowledge base knows (lexicon and guidance): what correction may rewrite towards. */
 export function knownWords(): string[] {
   const v = vocabulary();
-  return [...new Set([...v.lexRaw, ...v.corpusRaw])];
+  return [...new Set([...v.lexRaw, ...v.corpusRaw, ...v.targets])];
 }
 
 /**
@@ -329,7 +335,8 @@ export function analyse(question: string): Analysis {
   tokens.forEach((t, i) => {
     if (STOPWORDS.has(t.raw) || t.raw.length < 2) return;
     contentWords++;
-    if (!used[i] && !v.corpusRaw.has(t.raw) && !v.corpusStem.has(t.stem)) unknownWords.push(t.typed ?? t.raw);
+    if (!used[i] && !v.corpusRaw.has(t.raw) && !v.corpusStem.has(t.stem) && !v.targets.has(t.raw))
+      unknownWords.push(t.typed ?? t.raw);
   });
   const read = tokens
     .map((t, i) => (i > 0 && tokens[i - 1]!.sentence !== t.sentence ? `. ${t.raw}` : t.raw))

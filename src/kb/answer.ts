@@ -9,6 +9,15 @@ import { content, type Entry, type Lang, type Localised, type Source } from './c
 import { extractFacts, type Facts, hasFacts, lendContext, mergeFacts } from './facts.ts';
 import { type Concept, LEXICON } from './lexicon.ts';
 import {
+  APP_FEATURE,
+  APP_SENSE,
+  GROWTH,
+  METHOD_WORDS,
+  MISSING_Q,
+  OUT_OF_SIGHT,
+  USUAL_TERM,
+} from './patterns.ts';
+import {
   type ApprovedEntry,
   asksForThing,
   definitionSubject,
@@ -97,23 +106,6 @@ const CHECKS_CLAIM =
 // (not "dat", "that": in "klopt het dat …" they open the claim)
 const POINTERS = new Set('deze die dit onze ons mijn this these those our my'.split(' '));
 
-/** Archiving in an app's sense: out of sight in a list ("zodat hij niet meer bovenaan staat"). */
-const APP_SENSE =
-  /\b(zodat|so that|so it|so they|so the)\b[^.?!]*\b(bovenaan|top of|at the top|chatlijst|lijst|list|inbox|overzicht)\b|\b(saved items|opgeslagen items|opgeslagen berichten|my bookmarks|mijn bladwijzers|mijn favorieten|my favourites|my favorites)\b/i;
-/** How to use an app's features: "hoe plan ik een post in", "how do I edit a post after it's published". */
-const APP_FEATURE =
-  /\b(?:hoe|how)\b[^.?!]{0,30}?\b(?:inplannen|plan\w* (?:ik|je|we)\b[^.?!]{0,40}\bin\b|schedule|scheduling|edit|bewerk\w*|pin|pinnen|vastzetten|tag|taggen|toegang|access|inloggen|log in|wachtwoord|password)\b/i;
-
-/** A usual retention or destruction practice reported: "normaal vernietigen we …", "are usually destroyed after". */
-const USUAL_TERM =
-  /\b(normaal|normaliter|normally|usually|gewoonlijk|meestal|doorgaans|selectielijst|selection list|retention schedule)\b[^.?!;]{0,80}?\b(vernietig\w*|destroy\w*|bewaartermijn\w*|retention|weg|deleted|verwijder\w*)\b/i;
-
-/** What a method leaves out, asked: "missen we dan iets?", "what would we be missing?", "is that enough?". */
-const MISSING_Q =
-  /\b(missen we|mis je|missen wij|wat mist|wat missen|missing|miss out|would we miss|do we miss|voldoende|genoeg|enough|sufficient)\b/i;
-const METHOD_WORDS =
-  /\b(export\w*|exportfunctie|api|screenshots?|schermafdruk\w*|harvest\w*|download\w*|capture tool|methode|method)\b/i;
-
 /** Words of keeping, records or the law: a question with one is not only about using an app. */
 const KEEPING_WORDS: Concept[] = [
   'archiveCue',
@@ -123,14 +115,6 @@ const KEEPING_WORDS: Concept[] = [
   'deleteIntent',
   'hold',
 ];
-
-/** Archiving in an app's sense, unmistakably: out of sight at the top of a list. */
-const OUT_OF_SIGHT =
-  /\b(zodat|so that|so it|so they)\b[^.?!]*\b(bovenaan|top of|at the top|chatlijst|chat list)\b/i;
-
-/** Advice on reach and growth: "tips for more reach with Reels", "hoe krijgen we meer volgers". */
-const GROWTH =
-  /\b(tips?|advice|advies|ideeen|ideas|suggesties|suggestions|best practices)\b[^.?!]{0,60}?\b(reach|bereik|bereiken|followers?|follower count|volgers|engagement|views|weergaven|grow|growing|groeien|viral|algorithm|algoritme)\b|\b(more|meer)\s+(reach|bereik|followers|volgers|engagement|views|weergaven|likes)\b|\b(best|beste|ideal|ideale)\s+(time|times|moment|tijd|tijdstip|dag|day)\b[^.?!]{0,40}?\b(to post|om te posten|posten|plaatsen|to publish|publiceren)\b/i;
 
 /** Office tools, not social media: "how do I archive a channel in Teams?" */
 const OFFICE_TOOL = /\b(in|op|from|uit)\s+(ms\s+)?(teams|outlook|sharepoint|onedrive|slack|yammer)\b/i;

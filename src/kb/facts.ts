@@ -2153,6 +2153,14 @@ function sentenceStart(toks: Token[], i: number): number {
 const REMOVAL_NOUNS = new Set(['verwijdering', 'removal', 'deletion', 'wissing']);
 
 /**
+ * Words a typo is corrected towards without being parts of compounds (analyse.ts): small talk ("lucnhen" is
+ * lunchen), whose short words would otherwise split ordinary compounds into wrong parts.
+ */
+export function targetWords(): string[] {
+  return [...new Set(SMALL_TALK.source.match(/[a-z]{4,}/g) ?? [])];
+}
+
+/**
  * The words the reading rules test outside the lexicon (time qualifiers, negations, verbs of sending
  * and closing, prepositions): known words, so a typo in one of them is corrected like any lexicon word.
  */

@@ -168,6 +168,9 @@ export interface KnownWords {
   /** Candidates for correction: lexicon words first, then guidance words that are not lexicon words. */
   lexByLength: Candidates;
   corpusByLength: Candidates;
+  /** Words corrected towards that are neither known nor compound parts (small talk, the answer's patterns). */
+  targets: Set<string>;
+  targetByLength: Candidates;
 }
 
 /** A word with up to `depth` letters deleted, every way (itself included), added to `out`. */
@@ -387,14 +390,40 @@ function unrivalled(
   return r ? null : near.word;
 }
 
-/** The known word closest to a non-word within the allowed errors (lexicon words first), or null. */
-function closestKnown(v: KnownWords, typed: string, context: WordContext = {}): string | null {
-  if (isDictionaryWord(typed)) return null;
+/**
+ * Whether a typed word is a dictionary word, for its correction. The shipped list holds every dictionary
+ * word within a correction's reach of a known word (train:kb), so a word within that reach is one only when
+ * the list has it; the Bloom filter, which takes 1 in 200 non-words for words ("egien" for eigen), decides
+ * only beyond it, where the corrector would not reach a known word anyway. The words corrected towards
+ * that are no known words (`targets`, left out of the list) are dictionary words too.
+ */
+function dictionaryWordHere(v: KnownWords, typed: string): boolean {
+  if (load().has(typed) || v.targets.has(typed)) return true;
+  if (!inBloom(typed)) return false;
+  const reach = rivalReach(typed.length);
+  return (
+    reach === 0 ||
+    [v.lexByLength, v.corpusByLength, v.targetByLength].every((c) => closest(c, typed, reach) === null)
+  );
+}
+
+/**
+ * The known word closest to a non-word within the allowed errors (lexicon words first, then guidance
+ * words, then the other words corrected towards — those only for a whole word, never a compound's part),
+ * or null.
+ */
+function closestKnown(v: KnownWords, typed: string, context: WordContext = {}, whole = true): string | null {
+  if (dictionaryWordHere(v, typed)) return null;
   const max = allowedErrors(typed.length);
   if (max === 0) return droppedLetter(v, typed, context);
-  const lex = closest(v.lexByLength, typed, max);
-  const corpus = closest(v.corpusByLength, typed, max);
-  return unrivalled(v, typed, corpus && (!lex || corpus.cost < lex.cost) ? corpus : lex, context);
+  let best: Near | null = null;
+  for (const c of whole
+    ? [v.lexByLength, v.corpusByLength, v.targetByLength]
+    : [v.lexByLength, v.corpusByLength]) {
+    const near = closest(c, typed, max);
+    if (near && (!best || near.cost < best.cost)) best = near;
+  }
+  return unrivalled(v, typed, best, context);
 }
 
 /** A four-letter non-word that is a five-letter lexicon word with one letter dropped ("vieo", "stry"). */
@@ -422,7 +451,7 @@ export const SUFFIXES = ['den', 'ten', 'de', 'te', 'en', 'ed', 'ing', 'e', 's', 
  * towards a lexicon word with the same first letter. Only for non-words of seven letters or more.
  */
 function closestByStem(v: KnownWords, typed: string, context: WordContext): string | null {
-  if (typed.length < 7 || isDictionaryWord(typed)) return null;
+  if (typed.length < 7 || dictionaryWordHere(v, typed)) return null;
   for (const suffix of SUFFIXES) {
     if (!typed.endsWith(suffix)) continue;
     const rest = typed.slice(0, -suffix.length);
@@ -490,7 +519,7 @@ export function correctWord(v: KnownWords, typed: string, context: WordContext =
     // Known only through its stem and no dictionary word: a typo that happens to stem like a known word
     // ("deelte" for "delete", "deleete") is corrected when a lexicon word is that close; otherwise an
     // inflection, kept as written.
-    if (isDictionaryWord(typed)) return [{ raw: typed }];
+    if (dictionaryWordHere(v, typed)) return [{ raw: typed }];
     const near = closest(v.lexByLength, typed, allowedErrors(typed.length));
     return [as(unrivalled(v, typed, near, context) ?? typed)];
   }
@@ -500,7 +529,7 @@ export function correctWord(v: KnownWords, typed: string, context: WordContext =
   // part ("catpure" → cat + pure) loses to a correction of the whole word ("capture").
   if (parts?.every((p) => p.length >= 4)) return parts.map((p) => ({ raw: p, typed }));
   // A word of the Dutch or English dictionary is never rewritten: only non-words are corrected.
-  if (isDictionaryWord(typed)) return [{ raw: typed }];
+  if (dictionaryWordHere(v, typed)) return [{ raw: typed }];
   const best = closestKnown(v, typed, context) ?? closestByStem(v, typed, context);
   if (best) return [as(best)];
   if (parts) return parts.map((p) => ({ raw: p, typed }));
@@ -512,9 +541,9 @@ export function correctWord(v: KnownWords, typed: string, context: WordContext =
   // Only long words, long parts: an English word outside the dictionary list ("concerned") is no compound.
   const fixed =
     typed.length >= 10
-      ? splitCompound(typed, (w) => knownPart(w) || (w.length >= 6 && closestKnown(v, w) !== null))
+      ? splitCompound(typed, (w) => knownPart(w) || (w.length >= 6 && closestKnown(v, w, {}, false) !== null))
       : null;
   if (fixed?.every((p) => p.length >= 4))
-    return fixed.map((p) => ({ raw: knownPart(p) ? p : closestKnown(v, p)!, typed }));
+    return fixed.map((p) => ({ raw: knownPart(p) ? p : closestKnown(v, p, {}, false)!, typed }));
   return [{ raw: typed }];
 }

@@ -491,9 +491,9 @@ async function main(args: string[]): Promise<void> {
     blind19:
       "nineteenth blind held-out set (written from the legal framework, 2026-11-26 22:51, after all of the night's mechanisms, by an engineer who saw no code, no set and no docs; first run 84.0% / 84.0%; never inspected)",
     blind20:
-      "twentieth blind held-out set (written from the legal framework, 2026-11-26 23:43, after all mechanisms up to dev33, by an engineer who saw no code, no set and no docs; first run 74.0% / 74.0%; never inspected)",
+      'twentieth blind held-out set (written from the legal framework, 2026-11-26 23:43, after all mechanisms up to dev33, by an engineer who saw no code, no set and no docs; first run 74.0% / 74.0%; never inspected)',
     blind21:
-      "twenty-first blind held-out set (written from the legal framework, 2026-11-26 23:43, after all mechanisms up to dev33, by an engineer who saw no code, no set and no docs; first run 84.0% / 82.0%; never inspected)",
+      'twenty-first blind held-out set (written from the legal framework, 2026-11-26 23:43, after all mechanisms up to dev33, by an engineer who saw no code, no set and no docs; first run 84.0% / 82.0%; never inspected)',
   };
   for (const set of sets) {
     const cases = loadCases(set);
