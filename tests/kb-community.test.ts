@@ -26,7 +26,7 @@ import { startHarness } from './helpers/harness.ts';
 
 const UNKNOWN_Q = 'Welk telefoonnummer heeft de Woo-helpdesk?';
 const UNKNOWN_Q_AGAIN = 'Wat is het telefoonnummer van de Woo-helpdesk?';
-const UNSURE_Q = 'Hoeveel Woo-verzoeken krijgt BZK per jaar?';
+const UNSURE_Q = 'Hoeveel Woo-verzoeken krijgt Kerkrade per jaar?';
 const GUIDANCE_Q = 'Welke MDTO-elementen zijn verplicht?';
 
 describe('the knowledge base reads questions for the community', () => {

@@ -1842,3 +1842,60 @@ describe('mechanisms found with the thirty-second and thirty-third development s
     expect(a.answer).toMatch(/archiefbewaarplaats/);
   });
 });
+
+describe('mechanisms found with the thirty-fourth to thirty-seventh development sets (eval-dev34.yaml … eval-dev37.yaml)', () => {
+  const verdict = (q: string) => ask(q).verdict;
+
+  it('an office-holder’s own post that says what the organisation does or decides is about its work', () => {
+    expect(
+      verdict(
+        'De gedeputeerde meldde op haar eigen X dat de provincie de N-weg gaat verbreden. Moeten we dat archiveren?',
+      ),
+    ).toBe('archive');
+    expect(
+      verdict(
+        'The mayor told his followers on his own Facebook that the council is closing the swimming pool. Do we archive that?',
+      ),
+    ).toBe('archive');
+    // a portfolio is no hobby: "wethouder cultuur"
+    expect(
+      verdict('De wethouder cultuur post op haar privé-Instagram over het nieuwe theaterbeleid. Bewaren?'),
+    ).toBe('archive');
+  });
+
+  it('a civil servant answering the public’s questions about the work does it in the role; the askers are no family', () => {
+    const f = facts(
+      'Een beleidsmedewerker van OCW beantwoordt op haar eigen LinkedIn vragen van ouders over de nieuwe toetsregels.',
+    );
+    expect(f.onBehalf).toBe(true);
+    expect(f.publicTask).toBe(true);
+  });
+
+  it('another body’s items: a ministry by its abbreviation, bodies we follow, someone on their own page', () => {
+    for (const q of [
+      'BZK heeft een bericht geplaatst waarin onze gemeente genoemd wordt. Moeten wij als gemeente dat archiveren?',
+      'We follow the KNMI and the RIVM on Bluesky. Should we archive their posts?',
+      'Een journalist schrijft op zijn eigen blog kritisch over onze burgemeester. Moeten wij dat bewaren?',
+    ])
+      expect(verdict(q), q).toBe('do-not-archive');
+    expect(facts('A colleague shared an RIVM post on her personal Instagram.').content).toBe('repost');
+  });
+
+  it('spam in the inbox holds nothing of the task', () => {
+    expect(facts('Our Facebook inbox fills up with spam messages every week. Do we keep them?').needed).toBe(
+      false,
+    );
+  });
+
+  it('"moet het ook bewaard worden" asks whether to keep it; "saving" is keeping', () => {
+    expect(verdict('Moeten de antwoorden van onze webcare op Facebook ook bewaard worden?')).toBe('archive');
+    expect(verdict('Should we be saving our TikTok videos?')).toBe('archive');
+  });
+
+  it('taken out of the archive is an erasure request; the posts and then their comments are asked together', () => {
+    expect(ask('A man wants his reply taken out of our archive under the GDPR.').facts.erasure).toBe(true);
+    const q = 'Do we keep our Bluesky posts, and the comments from residents below them?';
+    expect(ask(q).facts.asContext).toBe(true);
+    expect(ask(q).verdict).toBe('archive');
+  });
+});

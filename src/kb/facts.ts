@@ -406,7 +406,7 @@ export function extractFacts(a: Analysis): Facts {
   readAccount(r, f);
   // "Iemand heeft de rechtbank getagd in een boze post", "their account posted fake stuff about us":
   // someone else's post
-  if (TAGGED_BY_OTHER.test(r.text) || THEIR_ACCOUNT.test(r.text)) {
+  if (TAGGED_BY_OTHER.test(r.text) || THEIR_ACCOUNT.test(r.text) || SOMEONE_OWN.test(r.text)) {
     f.author = 'third-party';
     f.account = null;
   }
@@ -805,9 +805,12 @@ function sharedFrom(r: Reading): Match | undefined {
     const sentence = a.tokens[m.start]!.sentence;
     const shared = a.tokens.some((t) => t.sentence === sentence && SHARE.has(t.raw));
     if (!shared) continue;
-    // "a colleague shared the council's job ad post": someone else's post, named by its possessor
+    // "a colleague shared the council's job ad post", "an employee shared a GGD post": someone else's post,
+    // named by its possessor or its maker in front of it
     const owner = r.persons.find(
-      (p) => p.end < m.start && m.start - p.end <= 4 && r.tokenAt(p.end) === 's' && p.concept === 'org',
+      (p) =>
+        p.concept === 'org' &&
+        ((p.end < m.start && m.start - p.end <= 4 && r.tokenAt(p.end) === 's') || p.end === m.start),
     );
     if (owner && r.persons.some((p) => p.end <= owner.start && a.tokens[p.start]!.sentence === sentence))
       return owner;
@@ -1518,6 +1521,8 @@ function taskSignals(
   );
   // "zijn eigen beleidsterrein", "his own policy area": own work is no private content.
   const ownWork = (m: Match) => yesM.some((y) => y.start === m.end);
+  const clause = orgWorkClause(r, within);
+  const inClause = (m: Match) => clause !== null && m.start >= clause[0] && m.start < clause[1];
   // Private life (family, hobbies) makes a person's post private, not the organisation's: "a reply from
   // our GGD account to a parent", "a story about a cycling route".
   const noM = [
@@ -1528,7 +1533,12 @@ function taskSignals(
         // "afgelopen weekend", "during the fire last weekend": a time, not leisure
         !(WEEKEND.has(m.text) && weekendAsTime(r, m)) &&
         // "sports policy": the policy's field, not a hobby
-        !yesM.some((y) => y.start === m.end && STRONG_WORK.test(y.text)),
+        !yesM.some((y) => y.start === m.end && STRONG_WORK.test(y.text)) &&
+        // "wethouder sport", "the alderman for sport": an office-holder's portfolio
+        !portfolio(r, m) &&
+        // "vragen van ouders", "questions from parents": the public asking, not the poster's family
+        !askedBy(r, m) &&
+        !inClause(m),
     ),
     ...r.privateMods.filter(
       (m) =>
@@ -1551,6 +1561,7 @@ function taskSignals(
     noM.some((m) => r.negated(m) && m.concept === 'ptNo') ||
     governmentDecides(r, within) ||
     aboutOwnOrganisation(r, within) ||
+    clause !== null ||
     // a minister or state secretary on a crisis ("haar bezoek aan de agenten na de schietpartij"): in office
     (r.govPersons.some((p) => p.concept === 'bewinds') &&
       r.all('hotspot').some((m) => within(m) && !r.negated(m)));
@@ -1651,6 +1662,58 @@ function namedTopic(r: Reading, f: Facts): boolean {
     return false;
   });
 }
+
+/** Verbs that report what an item says: "aangekondigd dat", "explained why", "legde uit hoe". */
+const REPORTS = new Set(
+  'aangekondigd kondigde kondigt announced announces announcing uitgelegd legde legt explained explains explaining toegelicht lichtte clarified gemeld meldde meldt verteld vertelde vertelt told'.split(
+    ' ',
+  ),
+);
+const CLAUSE_OPENERS = new Set('dat that waarom why hoe how'.split(' '));
+
+/**
+ * "announced on her own Threads account that the municipality is raising the grant", "legde uit waarom de
+ * provincie het windpark goedkeurt": an office-holder's or official's item that says what the organisation
+ * does or decides is about its work. The reported clause (from its opening word to the sentence's end), or
+ * null; what it names ("de subsidie voor sportverenigingen") is the organisation's work, not private life.
+ */
+function orgWorkClause(r: Reading, within: (m: Match) => boolean): [number, number] | null {
+  const { a } = r;
+  if (r.govPersons.length === 0) return null;
+  for (const [i, t] of a.tokens.entries()) {
+    if (!REPORTS.has(t.raw)) continue;
+    const s = t.sentence;
+    const open = a.tokens.findIndex(
+      (u, j) => j > i && j <= i + 8 && u.sentence === s && CLAUSE_OPENERS.has(u.raw),
+    );
+    if (open < 0) continue;
+    const org = a.matches.some(
+      (m) =>
+        ['org', 'possOrg'].includes(m.concept) &&
+        within(m) &&
+        m.start > open &&
+        m.start <= open + 3 &&
+        a.tokens[m.start]!.sentence === s,
+    );
+    let end = open;
+    while (a.tokens[end + 1]?.sentence === s) end++;
+    if (org) return [open, end + 1];
+  }
+  return null;
+}
+
+/** Those who ask the questions: "vragen van ouders", "questions from parents". */
+function askedBy(r: Reading, m: Match): boolean {
+  return FROM.has(r.tokenAt(m.start - 1) ?? '') && QUESTIONS.test(r.tokenAt(m.start - 2) ?? '');
+}
+
+/** A word right after an office-holder's title ("wethouder sport", "minister for culture"): the portfolio. */
+function portfolio(r: Reading, m: Match): boolean {
+  const before = r.tokenAt(m.start - 1) ?? '';
+  const at = PORTFOLIO_LINK.has(before) ? m.start - 1 : m.start;
+  return r.govPersons.some((p) => p.end === at && p.concept !== 'staff');
+}
+const PORTFOLIO_LINK = new Set(['for', 'of', 'van', 'voor']);
 
 /** Decisions the organisation or an office-holder takes: what they "agreed", "besloten", "approved". */
 const DECIDE = new Set(
@@ -1858,15 +1921,23 @@ function readStateAndIntent(r: Reading, f: Facts): void {
   // "ICT wil de telefoon resetten", "can I have my old phone wiped": the chats on it go
   if (f.content === 'dm' && PHONE_WIPE.test(r.text)) f.intent = 'delete';
   if (f.needed === null && TRIVIAL.test(r.text)) f.needed = false;
+  // "we krijgen elke dag spam-DM's", "spam DMs (buy followers, crypto)": nothing of the task in them
+  if (f.needed === null && f.content === 'dm' && SPAM.test(r.text)) f.needed = false;
   // "Moeten we het originele KNMI-bericht ook archiveren?" after a repost: the original, not the repost
   if ((f.content === 'repost' || f.content === 'like') && ORIGINAL.test(lastSentence(r))) f.original = true;
   // answering citizens' questions, or said to be on behalf of the organisation: in the role
-  if ((CITIZENS.test(r.text) && ANSWERS.test(r.text)) || onBehalfSaid(r.text)) f.onBehalf = true;
+  // (and answering questions about the work: "beantwoord vragen over de stikstofregels")
+  const answering =
+    ANSWERS.test(r.text) && (CITIZENS.test(r.text) || (QUESTIONS.test(r.text) && f.publicTask === true));
+  if (answering || onBehalfSaid(r.text)) f.onBehalf = true;
   else if (PERSONAL_CAPACITY.test(r.text)) f.onBehalf = false;
   // answering residents for the organisation is its work, whatever else the account holds
   if (f.onBehalf === true && f.publicTask === null) f.publicTask = true;
   // "de reacties ook, of alleen de video?", "comments included", comments under crisis or consultation posts
-  if (f.content === 'comment' && (WITH_POST.test(r.text) || r.has('hotspot') || CONSULTATION.test(r.text)))
+  if (
+    f.content === 'comment' &&
+    (WITH_POST.test(r.text) || askedWithPost(r) || r.has('hotspot') || CONSULTATION.test(r.text))
+  )
     f.asContext = true;
   // one account of several bodies together: whose it is decides who archives it
   if (f.content !== 'dm' && JOINT.test(r.text) && new Set(r.all('org').map((m) => m.text)).size >= 2)
@@ -1942,13 +2013,15 @@ const NEEDED =
 
 /** Those a public service answers (not the press or a company asking for background). */
 const CITIZENS =
-  /\b(burger|burgers|inwoner|inwoners|bewoner|bewoners|citizen|citizens|resident|residents|klant|klanten|customer|customers|aanvrager|aanvragers|applicant|applicants|mensen|people|people s|ondernemers|entrepreneurs|studenten|students)\b/;
+  /\b(burger|burgers|inwoner|inwoners|bewoner|bewoners|citizen|citizens|resident|residents|klant|klanten|customer|customers|aanvrager|aanvragers|applicant|applicants|mensen|people|people s|ondernemers|entrepreneurs|studenten|students|boer|boeren|farmer|farmers|ouders|parents|patienten|patients|reizigers|travellers|travelers|passengers|weggebruikers|motorists|road users|huurders|tenants|bedrijven|businesses|werkgevers|employers|belastingbetalers|taxpayers|leerlingen|pupils|jongeren|young people|vissers|fishermen|telers|growers)\b/;
+/** Questions put to the organisation or its staff. */
+const QUESTIONS = /\b(vraag|vragen|vraagjes|question|questions|queries)\b/;
 const ANSWERS =
   /\b(antwoord|antwoorden|antwoordde|antwoordden|geantwoord|beantwoordt|beantwoord|beantwoordde|beantwoorden|answer|answers|answering|answered|reply|replies|replying|replied)\b/;
 
 /** Asked to be removed from the archive (within one sentence). */
 const OUT_OF_ARCHIVE =
-  /\b(?:asks?|asked|requests?|requested|wants?|wanted|demands?|demanded|vraagt|vroeg|verzoekt|eist|eiste|wil|wilde)\b[^.?!;]{0,80}?\b(?:remove|delete|erase|wipe|verwijderen|wissen|halen)\b[^.?!;]{0,30}?\b(?:from|uit)\s+(?:the|our|het|ons|t)\s+(?:archive|archief)\b|\b(?:asks?|asked|requests?|requested|wants?|wanted|demands?|demanded|vraagt|vroeg|verzoekt|eist|eiste|wil|wilde)\b[^.?!;]{0,80}?\b(?:uit|from)\s+(?:het|ons|t|the|our)\s+(?:archief|archive)(?:\s+\w+){0,2}?\s+(?:verwijderen|wissen|halen|gehaald|verwijderd)\b/;
+  /\b(?:asks?|asked|requests?|requested|wants?|wanted|demands?|demanded|vraagt|vroeg|verzoekt|eist|eiste|wil|wilde)\b[^.?!;]{0,80}?\b(?:remove|delete|erase|wipe|verwijderen|wissen|halen|taken out|take out|get out|removed|deleted|erased)\b[^.?!;]{0,30}?\b(?:from|uit|of)\s+(?:the|our|het|ons|t)\s+(?:archive|archief)\b|\b(?:asks?|asked|requests?|requested|wants?|wanted|demands?|demanded|vraagt|vroeg|verzoekt|eist|eiste|wil|wilde)\b[^.?!;]{0,80}?\b(?:uit|from)\s+(?:het|ons|t|the|our)\s+(?:archief|archive)(?:\s+\w+){0,2}?\s+(?:verwijderen|wissen|halen|gehaald|verwijderd)\b/;
 
 /** Copies of an item: "screenshots van onze posts", "a copy of the post", "een printje". */
 const COPY =
@@ -1960,6 +2033,9 @@ const CAPTURED_ALREADY =
 /** A chat said to hold only small talk or logistics. */
 const TRIVIAL =
   /\b(ging alleen over|gaat alleen over|ging gewoon over|alleen maar over|was only about|was just about|it was just me|was just me|just to say|alleen om te zeggen|only to say)\b/;
+
+/** Unsolicited bulk messages: spam. */
+const SPAM = /\b(spam|spams|spammy|spamberichten|spambericht|spammers?|junk)\b/;
 
 /** Said not to be archived: "ze zijn nooit gearchiveerd", "they were never archived", "not yet captured". */
 const NEVER_ARCHIVED =
@@ -2021,6 +2097,20 @@ function othersItemAsked(r: Reading): boolean {
       (ARTICLES.has(prev) && (prev2 === 'als' || prev2 === 'as') && ourWord(o.start - 3))
     );
   });
+  // "Wij volgen de veiligheidsregio en het waterschap op X. Moeten wij hun berichten ook archiveren?": the
+  // bodies followed are others, and "their" items are theirs
+  const followed = orgs.filter((o) =>
+    a.tokens
+      .slice(Math.max(0, o.start - 4), o.start)
+      .some((t) => FOLLOW.has(t.raw) && t.sentence === a.tokens[o.start]!.sentence),
+  );
+  const theirItem = a.matches.some(
+    (m) =>
+      ITEMS.includes(m.concept) &&
+      a.tokens[m.start]!.sentence === last &&
+      THEIR.has(r.tokenAt(m.start - 1) ?? ''),
+  );
+  if (followed.length > 0 && theirItem) return true;
   if (ours.length === 0) return false;
   const ourNames = new Set(ours.map((o) => o.text));
   // "Het ministerie van BZK heeft op Threads een bericht geplaatst waarin onze gemeente genoemd wordt":
@@ -2066,6 +2156,9 @@ function lastSentence(r: Reading): string {
     .join(' ');
 }
 
+const FOLLOW = new Set('volgen volgt volgde follow follows followed following'.split(' '));
+const THEIR = new Set(['hun', 'their']);
+
 /** Made for the organisation: "namens de gemeente", "on behalf of the ministry", "in haar functie", "officially". */
 const ON_BEHALF =
   /\b((?:leidinggevende|teamleider|manager|baas|boss|directeur|afdelingshoofd)\s+(?:\w+\s+){0,4}?(?:vroeg|vraagt|wil|wilde|wants|wanted|asked|asks)|namens|on behalf of|in (?:haar|zijn|hun|her|his|their) (?:functie|rol|role|capacity as)|in functie|officieel|officially|as (?:our|the) (?:spokesperson|contact point)|als (?:woordvoerder|aanspreekpunt))\b/g;
@@ -2088,6 +2181,24 @@ const PERSONAL_CAPACITY =
 /** Comments asked about along with the post: "too", "as well", "included", "or just the video/our own posts". */
 const WITH_POST =
   /\b(included|including|inbegrepen|incluis|mee gearchiveerd|mee bewaard|meenemen|mee in het archief|as well or leave|(?:or|of) (?:just|only|alleen) (?:the|our|de|het|onze|ons)\b)/;
+/**
+ * The last sentence asks about the posts and then the comments under them: "Moeten we de toots bewaren, en
+ * ook de reacties eronder?", "keep our posts and the replies underneath them".
+ */
+function askedWithPost(r: Reading): boolean {
+  const { a } = r;
+  const last = a.tokens.at(-1)?.sentence;
+  const inLast = (m: Match) => a.tokens[m.start]!.sentence === last;
+  const posts = a.matches.filter((m) => m.concept === 'post' && inLast(m));
+  return a.matches.some(
+    (c) =>
+      c.concept === 'reaction' &&
+      inLast(c) &&
+      posts.some((p) => p.end <= c.start && a.tokens.slice(p.end, c.start).some((t) => AND.has(t.raw))),
+  );
+}
+const AND = new Set(['en', 'and', 'plus', 'alsook']);
+
 /** A consultation or participation process: "online consultation", "inspraak", "participatie". */
 const CONSULTATION =
   /\b(consultation|consultatie|internetconsultatie|inspraak|inspraakreacties|participatie|participation|zienswijze|zienswijzen)\b/;
@@ -2107,6 +2218,9 @@ const RECENT =
 /** Someone else tagged the organisation: "iemand heeft ons getagd", "someone tagged our court in a post". */
 const TAGGED_BY_OTHER =
   /\b(iemand|someone|somebody|een inwoner|a resident|een burger|a citizen)\b[^.?!;]{0,40}?\b(getagd|tagde|tagged|tags|tagt|noemde ons|mentioned us)\b/;
+/** Someone outside posted it on their own account: "iemand op zijn eigen Facebook-pagina", "someone ranting on her own page". */
+const SOMEONE_OWN =
+  /\b(iemand|someone|somebody|een inwoner|a resident|een burger|a citizen|een journalist|a journalist)\b[^.?!;]{0,30}?\b(op|on)\s+(zijn|haar|hun|his|her|their)\s+(eigen|own)\b/;
 /** Another body's own account posted it: "hun account heeft … gepost", "their account posted". */
 const THEIR_ACCOUNT =
   /\b(hun|their)\s+(?:\w+\s+)?(account|accounts|pagina|page)\b[^.?!;]{0,30}?\b(gepost|geplaatst|posted|plaatste|postte)\b/;

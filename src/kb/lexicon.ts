@@ -183,6 +183,8 @@ export const LEXICON: LexiconGroup[] = [
       'employees',
       'staff member',
       'staff members',
+      'staff',
+      'staffers',
       'colleague',
       'colleagues',
       'policy officer',
@@ -973,6 +975,12 @@ export const LEXICON: LexiconGroup[] = [
     terms: ['also kept', 'also stored', 'also saved', 'ook bewaard', 'ook opgeslagen'],
   },
   {
+    // … but "moeten die ook bewaard worden?", "moet het ook bewaard blijven?" asks whether to keep them
+    concept: 'archiveCue',
+    exact: true,
+    terms: ['ook bewaard worden', 'ook bewaard blijven', 'ook bewaard te worden', 'ook opgeslagen worden'],
+  },
+  {
     concept: 'elsewhere',
     terms: [
       'staan ook in',
@@ -1497,6 +1505,8 @@ export const LEXICON: LexiconGroup[] = [
       'captured',
       'save',
       'saved',
+      'saves',
+      'saving',
       'retain',
       'retained',
       'preserve',
