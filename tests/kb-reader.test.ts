@@ -1899,3 +1899,81 @@ describe('mechanisms found with the thirty-fourth to thirty-seventh development 
     expect(ask(q).verdict).toBe('archive');
   });
 });
+
+describe('mechanisms found with the thirty-eighth to forty-first development sets (eval-dev38.yaml … eval-dev41.yaml)', () => {
+  const verdict = (q: string) => ask(q).verdict;
+
+  it('webcare typed by staff is the organisation’s; a colleague posting in its place or for the public in a crisis acts in the role', () => {
+    expect(verdict('Moeten de reacties die onze webcaremedewerkers op Instagram geven bewaard worden?')).toBe(
+      'archive',
+    );
+    const f = ask(
+      'Bij de overstroming zette een collega waarschuwingen voor bewoners op zijn eigen X, omdat hij niet bij het gemeenteaccount kon. Moeten we die bewaren?',
+    );
+    expect(f.facts.onBehalf).toBe(true);
+    expect(f.verdict).toBe('archive');
+  });
+
+  it('crisis posts are not deleted after the usual term; outgoing ministers’ accounts are archived before they are emptied', () => {
+    expect(
+      verdict('Mogen de updates die we tijdens de chemiebrand op Facebook zetten na twee jaar weg?'),
+    ).toBe('archive');
+    expect(
+      verdict(
+        'Na de kabinetswissel willen we de Instagram-accounts van de vertrekkende ministers leeghalen. Mag dat?',
+      ),
+    ).toBe('archive');
+    // renaming alone empties nothing
+    expect(
+      verdict(
+        'Bij de kabinetswissel willen we het account van de minister hernoemen voor de opvolger. Kan dat?',
+      ),
+    ).toBe('depends');
+  });
+
+  it('a staff chat holding nothing needed may go; a like or repost on a personal account is no record of the organisation', () => {
+    expect(
+      verdict('Mag ik de Signal-chat met mijn collega wissen? Ging alleen over wie de koffie haalt.'),
+    ).toBe('do-not-archive');
+    expect(
+      verdict(
+        'Ik ben communicatieadviseur en heb een bericht van onze gemeente gerepost op mijn privé Bluesky. Bewaren?',
+      ),
+    ).toBe('do-not-archive');
+  });
+
+  it('the maker of a reposted item named in the question; what partners we follow post; only about the poster’s own things', () => {
+    expect(
+      facts('We hebben een bericht van de NVWA gedeeld op X. Moeten we dat NVWA-bericht zelf ook bewaren?')
+        .original,
+    ).toBe(true);
+    expect(verdict('Our agency follows many suppliers on LinkedIn. Must we archive their posts?')).toBe(
+      'do-not-archive',
+    );
+    expect(facts('On my own Instagram I only post about my garden.').publicTask).toBe(false);
+  });
+
+  it('comments the privacy law is said to stand in the way of are kept with the post; “overdragen” asks where they go', () => {
+    expect(
+      ask(
+        'Onder onze LinkedIn-post staan reacties met namen van inwoners. Mogen we die wel archiveren met de AVG?',
+      ).facts.asContext,
+    ).toBe(true);
+    const a = ask(
+      'Na hoeveel jaar dragen we ons socialemedia-archief over, en aan wie? Wij zijn een provincie.',
+    );
+    expect(a.verdict).toBe('info');
+    expect(a.answer).toMatch(/archiefbewaarplaats/);
+  });
+
+  it('two things asked in one sentence get both answers; a clause before the question word keeps it a question', () => {
+    const a = ask(
+      'Welk bestandsformaat en welke metadatastandaard gebruiken we voor onze Instagram-captures?',
+    );
+    expect(a.answer).toMatch(/WARC/);
+    expect(a.answer).toMatch(/MDTO/);
+    expect(verdict('If we keep our X account permanently, which format should the captures be in?')).toBe(
+      'info',
+    );
+  });
+});

@@ -637,7 +637,11 @@ function secondQuestion(
   generic: Set<string>,
   sure: boolean,
 ): Entry | undefined {
-  const asks = texts.flatMap((t) => sentences(t)).filter((s) => s.endsWith('?'));
+  // "Welk bestandsformaat en welke metadatastandaard gebruiken we?": two questions joined in one sentence
+  const asks = texts
+    .flatMap((t) => sentences(t))
+    .filter((s) => s.endsWith('?'))
+    .flatMap((s) => s.split(JOINED_QUESTION));
   if (asks.length < 2) return undefined;
   for (const ask of asks) {
     // "And what is a selectielijst?": the question without the conjunction that joins it to the first
@@ -653,6 +657,9 @@ function secondQuestion(
   }
   return undefined;
 }
+
+/** "… en welke …", "… and which …": a second question word joined on within a sentence. */
+const JOINED_QUESTION = /\s(?:en|and)\s+(?=(?:welk|welke|which|what|wat|hoe|how|waar|where|wanneer|when)\b)/i;
 
 /** The sources of two entries, primary law first, at most three (each entry keeps its first). */
 function mergeSources(first: Source[], second: Source[]): Source[] {

@@ -404,6 +404,15 @@ export function extractFacts(a: Analysis): Facts {
   f.author = author(r, f.content);
   ownReply(r, f);
   readAccount(r, f);
+  // "de antwoorden van onze webcaremedewerkers": webcare is the organisation's service, whoever types it
+  if (
+    f.content === 'webcare' &&
+    f.author === 'civil-servant' &&
+    (f.account === null || f.account === 'civil-servant')
+  ) {
+    f.author = 'organisation';
+    f.account = 'corporate';
+  }
   // "Iemand heeft de rechtbank getagd in een boze post", "their account posted fake stuff about us":
   // someone else's post
   if (TAGGED_BY_OTHER.test(r.text) || THEIR_ACCOUNT.test(r.text) || SOMEONE_OWN.test(r.text)) {
@@ -460,6 +469,8 @@ export function extractFacts(a: Analysis): Facts {
   // post about the flood barrier") with nothing of private life or party politics said: the topics of work
   // are an open class, those of private life a closed one (family, hobbies, holidays, parties), so a topic
   // that is none of those is read as work.
+  // "waar ik alleen over mijn modelspoorbaan post", "only about my model railway": the poster's own life
+  if (f.publicTask === null && onlyAboutOwn(r)) f.publicTask = false;
   if (f.publicTask === null && f.content !== 'dm' && namedTopic(r, f)) f.publicTask = true;
   // Sharing the organisation's own post is work: "de wethouder deelt een bericht van de gemeente".
   const from = f.content === 'repost' ? sharedFrom(r) : undefined;
@@ -470,7 +481,10 @@ export function extractFacts(a: Analysis): Facts {
     f.intent === 'delete' &&
     (NEVER_ARCHIVED.test(r.text) ||
       MISTAKE.test(r.text) ||
-      ((closesAccount(r) || deletesWholeAccount(r.text)) && (!personsAccount(r) || f.onBehalf === true)))
+      ((closesAccount(r) || deletesWholeAccount(r.text)) && (!personsAccount(r) || f.onBehalf === true)) ||
+      // "bij de kabinetswissel de X-accounts van de vertrekkende bewindspersonen leegmaken": the role's
+      // accounts, handed to the successor, lose what they hold
+      (CABINET_CHANGE.test(r.text) && EMPTIED.test(r.text)))
   )
     f.unkept = true;
   f.orgKind = orgKindOf(r);
@@ -1707,6 +1721,30 @@ function askedBy(r: Reading, m: Match): boolean {
   return FROM.has(r.tokenAt(m.start - 1) ?? '') && QUESTIONS.test(r.tokenAt(m.start - 2) ?? '');
 }
 
+/**
+ * An account or item said to be only about the poster's own things: "alleen over mijn modelspoorbaan", "only
+ * about my model railway" — not when what follows is work ("only about my policy area").
+ */
+function onlyAboutOwn(r: Reading): boolean {
+  const { a } = r;
+  return a.tokens.some((t, i) => {
+    if (!ONLY.has(t.raw)) return false;
+    const about = a.tokens.findIndex(
+      (u, j) => j > i && j <= i + 5 && u.sentence === t.sentence && TOPIC_OF.has(u.raw),
+    );
+    if (about < 0 || !OWN.has(a.tokens[about + 1]?.raw ?? '')) return false;
+    const at = about + 2;
+    return !a.matches.some(
+      (m) =>
+        m.start <= at + 1 &&
+        m.end > at &&
+        ['ptYes', 'formal', 'org', 'possOrg', 'hotspot'].includes(m.concept),
+    );
+  });
+}
+const ONLY = new Set(['alleen', 'only', 'just', 'uitsluitend', 'enkel', 'puur']);
+const OWN = new Set(['mijn', 'my', 'm', 'zijn', 'haar', 'his', 'her']);
+
 /** A word right after an office-holder's title ("wethouder sport", "minister for culture"): the portfolio. */
 function portfolio(r: Reading, m: Match): boolean {
   const before = r.tokenAt(m.start - 1) ?? '';
@@ -1924,19 +1962,33 @@ function readStateAndIntent(r: Reading, f: Facts): void {
   // "we krijgen elke dag spam-DM's", "spam DMs (buy followers, crypto)": nothing of the task in them
   if (f.needed === null && f.content === 'dm' && SPAM.test(r.text)) f.needed = false;
   // "Moeten we het originele KNMI-bericht ook archiveren?" after a repost: the original, not the repost
-  if ((f.content === 'repost' || f.content === 'like') && ORIGINAL.test(lastSentence(r))) f.original = true;
+  if (
+    (f.content === 'repost' || f.content === 'like') &&
+    (ORIGINAL.test(lastSentence(r)) || makerNamedAsked(r))
+  )
+    f.original = true;
   // answering citizens' questions, or said to be on behalf of the organisation: in the role
   // (and answering questions about the work: "beantwoord vragen over de stikstofregels")
   const answering =
     ANSWERS.test(r.text) && (CITIZENS.test(r.text) || (QUESTIONS.test(r.text) && f.publicTask === true));
-  if (answering || onBehalfSaid(r.text)) f.onBehalf = true;
+  // "omdat ze niet bij ons corporate account kon": posted in the organisation's place
+  // "updates voor inwoners" during a crisis or about the work: informing the public is the role
+  const forPublic = FOR_PUBLIC.test(r.text) && (r.has('hotspot') || f.publicTask === true);
+  if (answering || forPublic || INSTEAD_OF_OURS.test(r.text) || onBehalfSaid(r.text)) f.onBehalf = true;
   else if (PERSONAL_CAPACITY.test(r.text)) f.onBehalf = false;
   // answering residents for the organisation is its work, whatever else the account holds
   if (f.onBehalf === true && f.publicTask === null) f.publicTask = true;
   // "de reacties ook, of alleen de video?", "comments included", comments under crisis or consultation posts
+  // … and comments whose keeping the privacy law is said to stand in the way of ("of mag dat niet ivm de
+  // AVG?"): the law does not forbid keeping them with the post
+  const privacyDoubt = f.erasure !== true && r.all('lawOther').some((m) => PRIVACY_LAW.has(m.text));
   if (
     f.content === 'comment' &&
-    (WITH_POST.test(r.text) || askedWithPost(r) || r.has('hotspot') || CONSULTATION.test(r.text))
+    (WITH_POST.test(r.text) ||
+      askedWithPost(r) ||
+      r.has('hotspot') ||
+      CONSULTATION.test(r.text) ||
+      privacyDoubt)
   )
     f.asContext = true;
   // one account of several bodies together: whose it is decides who archives it
@@ -2014,6 +2066,18 @@ const NEEDED =
 /** Those a public service answers (not the press or a company asking for background). */
 const CITIZENS =
   /\b(burger|burgers|inwoner|inwoners|bewoner|bewoners|citizen|citizens|resident|residents|klant|klanten|customer|customers|aanvrager|aanvragers|applicant|applicants|mensen|people|people s|ondernemers|entrepreneurs|studenten|students|boer|boeren|farmer|farmers|ouders|parents|patienten|patients|reizigers|travellers|travelers|passengers|weggebruikers|motorists|road users|huurders|tenants|bedrijven|businesses|werkgevers|employers|belastingbetalers|taxpayers|leerlingen|pupils|jongeren|young people|vissers|fishermen|telers|growers)\b/;
+/** A change of cabinet: "kabinetswissel", "the new cabinet coming in", "de vertrekkende bewindspersonen". */
+const CABINET_CHANGE =
+  /\b(kabinetswissel|kabinetswisseling|nieuw kabinet|nieuwe kabinet|cabinet change|change of cabinet|new cabinet|cabinet changes|cabinet is changing|vertrekkende bewindspersonen|vertrekkende ministers|outgoing ministers)\b/;
+/** An account emptied: "leegmaken", "leeghalen", "alle posts wissen", "wipe", "clear". */
+const EMPTIED =
+  /\b(leegmaken|leeghalen|leeggemaakt|leeggehaald|leeg te maken|leeg te halen|wissen|gewist|wipe|wiped|wiping|clear|clearing|cleared|empty|emptying|delete all|delete every|verwijder alle|alle posts verwijderen|alles verwijderen)\b/;
+/** Information for the public: "updates voor inwoners", "posted updates for residents". */
+const FOR_PUBLIC =
+  /\b(?:updates?|informatie|information|info|berichten|messages|waarschuwingen|warnings|tips|advies|advice)\s+(?:\w+\s+){0,2}?(?:voor|for|aan|to)\s+(?:de\s+|the\s+|onze\s+|our\s+)?(?:inwoners|residents|bewoners|burgers|citizens|het publiek|the public|omwonenden|locals)\b/;
+/** Posted in the organisation's place: "omdat ze niet bij ons corporate account kon", "couldn't get into the corporate account". */
+const INSTEAD_OF_OURS =
+  /\b(?:omdat|because|since|want|as)\b[^.?!;]{0,40}?\b(?:niet|not|couldn t|could t|could not|can t|ca t|cannot|geen|unable)\b[^.?!;]{0,30}?\b(?:corporate account|organisatieaccount|gemeenteaccount|ons account|our account|het account van de (?:gemeente|provincie|organisatie|veiligheidsregio|dienst)|the (?:organisation s|municipality s|council s) account|het officiele account|the official account)\b/;
 /** Questions put to the organisation or its staff. */
 const QUESTIONS = /\b(vraag|vragen|vraagjes|question|questions|queries)\b/;
 const ANSWERS =
@@ -2021,14 +2085,14 @@ const ANSWERS =
 
 /** Asked to be removed from the archive (within one sentence). */
 const OUT_OF_ARCHIVE =
-  /\b(?:asks?|asked|requests?|requested|wants?|wanted|demands?|demanded|vraagt|vroeg|verzoekt|eist|eiste|wil|wilde)\b[^.?!;]{0,80}?\b(?:remove|delete|erase|wipe|verwijderen|wissen|halen|taken out|take out|get out|removed|deleted|erased)\b[^.?!;]{0,30}?\b(?:from|uit|of)\s+(?:the|our|het|ons|t)\s+(?:archive|archief)\b|\b(?:asks?|asked|requests?|requested|wants?|wanted|demands?|demanded|vraagt|vroeg|verzoekt|eist|eiste|wil|wilde)\b[^.?!;]{0,80}?\b(?:uit|from)\s+(?:het|ons|t|the|our)\s+(?:archief|archive)(?:\s+\w+){0,2}?\s+(?:verwijderen|wissen|halen|gehaald|verwijderd)\b/;
+  /\b(?:asks?|asked|requests?|requested|wants?|wanted|demands?|demanded|vraagt|vroeg|verzoekt|eist|eiste|wil|wilde)\b[^.?!;]{0,80}?\b(?:remove|delete|erase|wipe|verwijderen|wissen|halen|taken out|take out|get out|removed|deleted|erased)\b[^.?!;]{0,30}?\b(?:from|uit|of)\s+(?:the|our|het|ons|t)\s+(?:archive|archief)\b|\b(?:asks?|asked|requests?|requested|wants?|wanted|demands?|demanded|vraagt|vroeg|verzoekt|eist|eiste|wil|wilde)\b[^.?!;]{0,140}?\b(?:uit|from)\s+(?:het|ons|t|the|our)\s+(?:archief|archive)(?:\s+\w+){0,2}?\s+(?:verwijderen|wissen|halen|gehaald|verwijderd)\b/;
 
 /** Copies of an item: "screenshots van onze posts", "a copy of the post", "een printje". */
 const COPY =
   /\b(screenshot|screenshots|schermafdruk|schermafdrukken|kopie|kopieen|kopietje|copy|copies|printje|printjes|prints|printouts|afdruk|afdrukken|duplicate|duplicates|duplicaat|export|exports|zip|zips|zipbestand|zipje)\b/;
 /** The original is captured or archived by the organisation itself already. */
 const CAPTURED_ALREADY =
-  /\b(already|toch al|reeds|al(?! (?:onze|ons|de|het|die|deze|mijn|zijn|haar|hun|jullie)\b))\b[^.?!;]{0,50}?\b(harvested|captured|archived|gearchiveerd|vastgelegd|opgehaald|gecaptured|geharvest|bewaard|stored|archiveren|archiveert|archive|archives|capture|captures|harvest|harvests|harvesten|vastleggen)\b|\b(harvested|captured|archived|gearchiveerd|vastgelegd|opgehaald|archiveren|archiveert|archive|capture|harvest|harvesten)\b[^.?!;]{0,30}?\b(already|al|reeds)\b(?! (?:onze|ons|de|het|die|deze)\b)|\b(door|by)\s+(ons|onze|our)\s+(archiverings\w*|archief\w*|archiving|archive|harvest\w*)|\b(is|zijn|has been|have been)\s+(?:\w+\s+){0,2}?(gearchiveerd|vastgelegd|geharvest|captured|archived|harvested)\b|\b(automatisch|automatically)\s+(?:\w+\s+){0,3}?(vastgelegd|gearchiveerd|opgeslagen|captured|archived|saved)\b|\b(vastgelegd|gearchiveerd|captured|archived)\s+(?:\w+\s+){0,3}?(automatisch|automatically)\b|\b(staan|staat|zitten|zit|are|is)\s+(?:al|already)\s+(?:volledig\s+|fully\s+)?(?:in|into)\s+(?:ons|onze|het|our|the)\s+(?:archief|archiefsysteem|dms|e-depot|archive|archive system|records system)\b|\b(dagelijks|wekelijks|daily|weekly|nightly)\b[^.?!;]{0,30}?\b(geharvest|gearchiveerd|vastgelegd|geexporteerd|harvested|archived|captured|exported)\b|\b(geharvest|gearchiveerd|vastgelegd|harvested|archived|captured|exported)\s+(dagelijks|wekelijks|daily|weekly|nightly)\b|\b(exporteert|exporteren|exports|export|archiveert|archiveren|archives|harvests|harvest|captures|capture|legt|leggen)\b[^.?!;]{0,90}?\b(elke|iedere|every|each)\s+(dag|week|maand|nacht|day|week|month|night)\b|\b(elke|iedere|every|each)\s+(dag|week|maand|nacht|day|week|month|night)\b[^.?!;]{0,40}?\b(exporteert|exporteren|exported|exports|export|archiveert|archiveren|archived|archives|harvests|harvested|captured|captures|vastgelegd|gearchiveerd|geexporteerd)\b/;
+  /\b(already|toch al|reeds|al(?! (?:onze|ons|de|het|die|deze|mijn|zijn|haar|hun|jullie)\b))\b[^.?!;]{0,50}?\b(harvested|captured|archived|gearchiveerd|vastgelegd|opgehaald|gecaptured|geharvest|bewaard|stored|archiveren|archiveert|archive|archives|capture|captures|harvest|harvests|harvesten|vastleggen)\b|\b(harvested|captured|archived|gearchiveerd|vastgelegd|opgehaald|archiveren|archiveert|archive|capture|harvest|harvesten)\b[^.?!;]{0,30}?\b(already|al|reeds)\b(?! (?:onze|ons|de|het|die|deze)\b)|\b(door|by)\s+(ons|onze|our)\s+(archiverings\w*|archief\w*|archiving|archive|harvest\w*)|\b(is|zijn|worden|wordt|are|has been|have been)\s+(?:\w+\s+){0,8}?(gearchiveerd|vastgelegd|geharvest|captured|archived|harvested)\b|\b(automatisch|automatically)\s+(?:\w+\s+){0,3}?(vastgelegd|gearchiveerd|opgeslagen|captured|archived|saved)\b|\b(vastgelegd|gearchiveerd|captured|archived)\s+(?:\w+\s+){0,3}?(automatisch|automatically)\b|\b(staan|staat|zitten|zit|are|is)\s+(?:al|already)\s+(?:volledig\s+|fully\s+)?(?:in|into)\s+(?:ons|onze|het|our|the)\s+(?:archief|archiefsysteem|dms|e-depot|archive|archive system|records system)\b|\b(dagelijks|wekelijks|daily|weekly|nightly)\b[^.?!;]{0,30}?\b(geharvest|gearchiveerd|vastgelegd|geexporteerd|harvested|archived|captured|exported)\b|\b(geharvest|gearchiveerd|vastgelegd|harvested|archived|captured|exported)\s+(dagelijks|wekelijks|daily|weekly|nightly)\b|\b(exporteert|exporteren|exports|export|archiveert|archiveren|archives|harvests|harvest|captures|capture|legt|leggen)\b[^.?!;]{0,90}?\b(elke|iedere|every|each)\s+(dag|week|maand|nacht|day|week|month|night)\b|\b(elke|iedere|every|each)\s+(dag|week|maand|nacht|day|week|month|night)\b[^.?!;]{0,40}?\b(exporteert|exporteren|exported|exports|export|archiveert|archiveren|archived|archives|harvests|harvested|captured|captures|vastgelegd|gearchiveerd|geexporteerd)\b/;
 
 /** A chat said to hold only small talk or logistics. */
 const TRIVIAL =
@@ -2110,7 +2174,12 @@ function othersItemAsked(r: Reading): boolean {
       a.tokens[m.start]!.sentence === last &&
       THEIR.has(r.tokenAt(m.start - 1) ?? ''),
   );
-  if (followed.length > 0 && theirItem) return true;
+  // … whoever they are: "we volgen een hoop ketenpartners en aannemers"
+  const follows = a.tokens.some(
+    (t, i) =>
+      FOLLOW.has(t.raw) && !(t.raw === 'following' && ['the', 'de'].includes(a.tokens[i - 1]?.raw ?? '')),
+  );
+  if ((followed.length > 0 || follows) && theirItem) return true;
   if (ours.length === 0) return false;
   const ourNames = new Set(ours.map((o) => o.text));
   // "Het ministerie van BZK heeft op Threads een bericht geplaatst waarin onze gemeente genoemd wordt":
@@ -2198,6 +2267,26 @@ function askedWithPost(r: Reading): boolean {
   );
 }
 const AND = new Set(['en', 'and', 'plus', 'alsook']);
+
+/**
+ * After a repost, the last sentence asks about the item by its maker's name: "Moeten wij die RIVM-post ook
+ * bewaren?", "the KNMI post itself" — another body's original, not our repost.
+ */
+function makerNamedAsked(r: Reading): boolean {
+  const { a } = r;
+  const last = a.tokens.at(-1)?.sentence;
+  return a.matches.some(
+    (m) =>
+      m.concept === 'post' &&
+      a.tokens[m.start]!.sentence === last &&
+      a.matches.some(
+        (o) =>
+          o.concept === 'org' &&
+          o.end === m.start &&
+          !a.matches.some((p) => p.concept === 'possOrg' && p.end === o.start),
+      ),
+  );
+}
 
 /** A consultation or participation process: "online consultation", "inspraak", "participatie". */
 const CONSULTATION =

@@ -183,6 +183,11 @@ export const LEXICON: LexiconGroup[] = [
       'employees',
       'staff member',
       'staff members',
+      // titles with "private" or "persoonlijk" in them are roles, not private life
+      'private secretary',
+      'particulier secretaris',
+      'persoonlijk assistent',
+      'personal assistant',
       'staff',
       'staffers',
       'colleague',
@@ -1073,6 +1078,14 @@ export const LEXICON: LexiconGroup[] = [
       // incidents that make a crisis (legal-framework.md §3, hotspot-monitor: crises and disasters)
       'grote brand',
       'big fire',
+      'havenbrand',
+      'harbour fire',
+      'harbor fire',
+      'chemiebrand',
+      'chemical fire',
+      'industriebrand',
+      'industrial fire',
+      'uitslaande brand',
       // wildfires: "de duinbrand", "a forest fire"
       'duinbrand',
       'natuurbrand',
@@ -1602,7 +1615,13 @@ export const LEXICON: LexiconGroup[] = [
       // "na hoeveel jaar gaan ze over en naar wie?"
       'gaan ze over',
       'naar wie',
+      'aan wie',
       'to whom',
+      'overdragen',
+      'overgedragen',
+      'overdracht',
+      'hand over',
+      'handed over',
       // the organisation's own repository, named plainly: "naar het regionaal archief", "the regional archive"
       'naar het regionaal archief',
       'regionaal archief',
@@ -1612,6 +1631,11 @@ export const LEXICON: LexiconGroup[] = [
       'archief in den haag',
       // "waar komen ze uiteindelijk terecht?", "where do they end up in the end?"
       'uiteindelijk terecht',
+      'uiteindelijk naartoe',
+      'uiteindelijk heen',
+      'uiteindelijk belanden',
+      'eventually end up',
+      'end up eventually',
       'end up in the end',
       'ultimately end up',
       'end up at the nationaal archief',

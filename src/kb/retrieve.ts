@@ -190,13 +190,21 @@ export function askedNoun(a: Analysis): number {
     const start = a.tokens.findIndex((x) => x.sentence === t.sentence);
     // "… wants to know which GDPR article …", "… wil weten welk artikel …": an embedded question
     const before = (k: number) => (a.tokens[i - k]?.sentence === t.sentence ? a.tokens[i - k]!.raw : '');
+    // … or after a clause: "If our page has to be kept permanently, what file format …"
     const embedded =
-      EMBEDDING.has(before(1)) || (EMBEDDED_PREPOSITIONS.has(before(1)) && EMBEDDING.has(before(2)));
+      EMBEDDING.has(before(1)) ||
+      (EMBEDDED_PREPOSITIONS.has(before(1)) && EMBEDDING.has(before(2))) ||
+      afterClause(a, t.raw);
     if (i - start > WHICH_REACH && !embedded) continue;
     const next = a.tokens[i + 1];
     if (next && next.sentence === t.sentence && isTerm(next.raw) && !STOPWORDS.has(next.raw)) return i + 1;
   }
   return -1;
+}
+
+/** The question word opens a clause after a comma: "…, what file format …", "…, welke standaard …". */
+function afterClause(a: Analysis, word: string): boolean {
+  return new RegExp(`[,;:]\\s*${word}\\b`, 'i').test(a.text);
 }
 
 /** The asked noun and, in a two-word noun ("file format", "metadata standard"), the word after it. */
@@ -248,10 +256,17 @@ export function asksForThing(a: Analysis): boolean {
   referenceNouns ??= new Set(REFERENCE_NOUNS.split(' ').map(stem));
   const nouns = referenceNouns;
   // "welke metadatastandaard", "welk wetsartikel": a compound whose head is a reference noun
-  return askedNouns(a).some(
-    (i) => nouns.has(a.tokens[i]!.stem) || REFERENCE_HEADS.some((h) => a.tokens[i]!.raw.endsWith(h)),
+  // "What's the ECLI?", "Wat is het wetsartikel?": a reference asked for by name
+  const named = IDENTIFIED.exec(a.read)?.[1];
+  return (
+    (named !== undefined && (nouns.has(stem(named)) || IDENTIFIERS.has(named))) ||
+    askedNouns(a).some(
+      (i) => nouns.has(a.tokens[i]!.stem) || REFERENCE_HEADS.some((h) => a.tokens[i]!.raw.endsWith(h)),
+    )
   );
 }
+const IDENTIFIED = /\b(?:what|wat)\s+(?:is|s|was|are|zijn|waren)\s+(?:the|de|het|dat|that)\s+(\w+)\s*$/;
+const IDENTIFIERS = new Set(['ecli', 'eclinummer', 'nummer', 'number', 'naam', 'name', 'link', 'url']);
 const REFERENCE_HEADS = ['standaard', 'standaarden', 'formaat', 'formaten', 'artikel', 'richtlijn'];
 
 let oneWord: Set<string> | undefined;

@@ -540,12 +540,23 @@ function overridingRules({ f, add, done }: Deciding): Decision | undefined {
   // Not for content that is no record at all: purely private posts on a person's own account may go (R4).
   const privateOnly =
     f.publicTask === false && ['private', 'hybrid', 'civil-servant'].includes(f.account ?? '');
-  if (f.intent === 'delete' && !privateOnly) {
+  // … nor a staff chat said to hold nothing needed ("ging alleen over wie de zaal boekt"): the chat regime
+  // decides it (R6), whether or not it is to be wiped
+  const nothingNeeded =
+    f.content === 'dm' && f.needed === false && f.author !== 'bewindspersoon' && f.author !== 'top-official';
+  if (f.intent === 'delete' && !privateOnly && !nothingNeeded) {
     // Made days ago: no term of the selectielijst has passed, so it must be kept (archived first).
     if (f.recent) {
       add('R7', join(T.R7delete, T.R7recent));
       add('R1', T.R1);
       return done('archive', 'R7');
+    }
+    // Crisis posts (a hotspot) are kept permanently whatever the selectielijst's usual term allows, so
+    // they are archived before they go ("kunnen de brandupdates na een jaar weg?").
+    if (f.hotspot && f.publicTask !== false && f.content !== 'dm') {
+      add('R12', T.R12);
+      add('R7', T.R7delete);
+      return done('archive', 'R12');
     }
     // Chats that are records under the chat regime (an office-holder's, a top official's, or holding an
     // agreement or decision): archived before the phone or account is wiped.
@@ -699,7 +710,8 @@ function byAccount({ f, add, done }: Deciding, account: Facts['account'], platfo
   if (account === 'private' || account === 'hybrid' || account === 'civil-servant') {
     // A civil servant's like or share on an own account is no act of the organisation; the original is its
     // maker's record (R17 reaches the organisation's own account).
-    if ((f.content === 'like' || f.content === 'repost') && f.author === 'civil-servant') {
+    // (whoever it is, short of a minister: "I liked and reposted it from my personal account")
+    if ((f.content === 'like' || f.content === 'repost') && f.author !== 'bewindspersoon') {
       add('R17', T.R17person);
       return done('do-not-archive', 'R17');
     }
