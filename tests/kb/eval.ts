@@ -111,7 +111,13 @@ export type SetName =
   | 'dev40'
   | 'dev41'
   | 'blind22'
-  | 'blind23';
+  | 'blind23'
+  | 'dev42'
+  | 'dev43'
+  | 'dev44'
+  | 'blind24'
+  | 'blind25'
+  | 'blind26';
 export const SETS: SetName[] = [
   'tuning',
   'dev',
@@ -155,6 +161,9 @@ export const SETS: SetName[] = [
   'dev39',
   'dev40',
   'dev41',
+  'dev42',
+  'dev43',
+  'dev44',
   'heldout',
   'fresh',
   'blind',
@@ -181,6 +190,9 @@ export const SETS: SetName[] = [
   'blind21',
   'blind22',
   'blind23',
+  'blind24',
+  'blind25',
+  'blind26',
 ];
 /**
  * Sets whose misses are never listed (--verbose included), so that nobody tunes on them: every held-out set —
@@ -469,6 +481,12 @@ async function main(args: string[]): Promise<void> {
       'fortieth development set, any staff with factual questions (written blind from the legal framework, 2026-11-27 00:04, before it ran; first run 80.0% / 80.0%; tuned on)',
     dev41:
       'forty-first development set, team leads and IT (written blind from the legal framework, 2026-11-27 00:03, before it ran; first run 72.0% / 68.0%; tuned on)',
+    dev42:
+      'forty-second development set, any staff (written blind from the legal framework, 2026-11-27 00:19, before it ran; first run 88.0% / 86.0%; tuned on)',
+    dev43:
+      'forty-third development set, records managers and Woo coordinators (written blind from the legal framework, 2026-11-27 00:20, before it ran; first run 86.0% / 86.0%; tuned on)',
+    dev44:
+      'forty-fourth development set, communications, records and office-holder staff (written blind from the legal framework, 2026-11-27 00:20, before it ran; first run 90.0% / 82.0%; tuned on)',
     dev9: 'ninth development set, platform features and indirectly described items (written blind from the legal framework, 2026-11-26 18:43, before it ran; tuned on)',
     heldout: 'held-out set (written with the tuning set)',
     fresh: 'fresh held-out set (written from the legal framework, 2026-11-26)',
@@ -518,6 +536,12 @@ async function main(args: string[]): Promise<void> {
       'twenty-second blind held-out set (written from the legal framework, 2026-11-27 00:04, after the dev34–dev37 mechanisms, by an engineer who saw no code, no set and no docs; first run 76.0% / 72.0%; never inspected)',
     blind23:
       'twenty-third blind held-out set (written from the legal framework, 2026-11-27 00:03, after the dev34–dev37 mechanisms, by an engineer who saw no code, no set and no docs; first run 88.0% / 88.0%; never inspected)',
+    blind24:
+      'twenty-fourth blind held-out set (written from the legal framework, 2026-11-27 00:19, after the dev34–dev41 mechanisms, by an engineer who saw no code, no set and no docs; first run 98.0% / 92.0%; never inspected)',
+    blind25:
+      'twenty-fifth blind held-out set (written from the legal framework, 2026-11-27 00:20, after the dev34–dev41 mechanisms, by an engineer who saw no code, no set and no docs; first run 92.0% / 90.0%; never inspected)',
+    blind26:
+      'twenty-sixth blind held-out set (written from the legal framework, 2026-11-27 00:19, after the dev34–dev41 mechanisms, by an engineer who saw no code, no set and no docs; first run 94.0% / 90.0%; never inspected)',
   };
   for (const set of sets) {
     const cases = loadCases(set);
