@@ -1977,3 +1977,56 @@ describe('mechanisms found with the thirty-eighth to forty-first development set
     );
   });
 });
+
+describe('mechanisms found with the forty-second to forty-fourth development sets (eval-dev42.yaml … eval-dev44.yaml)', () => {
+  const verdict = (q: string) => ask(q).verdict;
+
+  it('"social media" is the medium, not the press', () => {
+    expect(facts('Valt sociale media content van de provincie onder de Archiefwet?').author).not.toBe(
+      'third-party',
+    );
+  });
+
+  it('where someone works, however it is said, is no work content', () => {
+    for (const q of [
+      'Omdat ik bij de gemeente werk: moet ik mijn eigen Instagram met vakantiefoto’s archiveren?',
+      'Just started working at a water board. Do my personal Instagram posts (my cat, cooking) fall under the archiving rules?',
+      'Werk bij de politie en post op mijn privé-Facebook alleen foto’s van mijn tuin. Moet dat bewaard?',
+    ])
+      expect(verdict(q), q).toBe('do-not-archive');
+  });
+
+  it('a minister or state secretary leaving, the account emptied for the successor: archived first', () => {
+    expect(
+      verdict(
+        'De minister vertrekt. Communicatie wil zijn Instagram leegmaken en overdragen aan de opvolger. Mag dat?',
+      ),
+    ).toBe('archive');
+  });
+
+  it('all the old posts taken off the account go for good, unless records are destroyed under a term', () => {
+    expect(
+      verdict('Met de nieuwe huisstijl willen we alle oude posts van onze Facebookpagina weghalen. Mag dat?'),
+    ).toBe('archive');
+    expect(
+      verdict('Mogen we alle Instagram-posts ouder dan vijf jaar vernietigen volgens de bewaartermijn?'),
+    ).not.toBe('archive');
+  });
+
+  it('an account several bodies run together; our customer service’s replies are webcare; an inbox emptied', () => {
+    expect(facts('Drie waterschappen delen samen een X-account voor de dijkcampagne.').joint).toBe('unclear');
+    expect(
+      facts('Our customer service team replies to complaints under our posts on Facebook.').content,
+    ).toBe('webcare');
+    expect(facts('De Facebook-inbox van de gemeente zit vol berichten. Mag die leeg?').intent).toBe('delete');
+  });
+
+  it('a short question after the message does not decide its language; a second question joined on asks along', () => {
+    expect(ask('Which law says our posts are records? Was it the Archiefwet?').language).toBe('en');
+    const a = ask(
+      'For our permanent posts, after how many years does a water board transfer them to its archive repository? And does the new law change that?',
+    );
+    expect(a.verdict).toBe('info');
+    expect(a.answer).toMatch(/20/);
+  });
+});

@@ -135,6 +135,11 @@ function correct(
 
 /** Which language a question is in: Dutch and English function words counted, Dutch on a tie. */
 export function detectLanguage(folded: string): Lang {
+  return languageLead(folded) > 0 ? 'en' : 'nl';
+}
+
+/** How far English leads Dutch in a text's function words (negative: Dutch leads). */
+export function languageLead(folded: string): number {
   let nl = 0;
   let en = 0;
   for (const w of words(folded)) {
@@ -143,7 +148,7 @@ export function detectLanguage(folded: string): Lang {
     else if (/(ij|oe|ui|aa|uu)/.test(w) && w.length > 3) nl += 0.25;
     else if (/(th|wh|ght|tion|ing)$/.test(w) || /^(th|wh)/.test(w)) en += 0.25;
   }
-  return en > nl ? 'en' : 'nl';
+  return en - nl;
 }
 
 const NL_MARKERS = new Set(

@@ -3,7 +3,7 @@
  * decision rules or retrieves the guidance entry that answers it, and says where the answer comes from.
  * Pure: no I/O once the content is loaded.
  */
-import { type Analysis, analyse } from './analyse.ts';
+import { type Analysis, analyse, detectLanguage, languageLead } from './analyse.ts';
 import { classify, type Prediction } from './classify.ts';
 import { content, type Entry, type Lang, type Localised, type Source } from './content.ts';
 import { extractFacts, type Facts, hasFacts, lendContext, mergeFacts } from './facts.ts';
@@ -350,7 +350,11 @@ function asksTerm(a: Analysis, itemCue: boolean): boolean {
   const last = a.tokens.at(-1)?.sentence ?? 0;
   // "…and where to? The Nationaal Archief?": a fragment after the question belongs to it
   const fragment = a.tokens.filter((t) => t.sentence === last).length <= 4;
-  const asking = (s: number | undefined) => s === last || (fragment && s === last - 1);
+  // "… after how many years? And does the new Archiefwet change that?": a question joined on asks along
+  const joined = ['and', 'en', 'ook', 'also', 'plus'].includes(
+    a.tokens.find((t) => t.sentence === last)?.raw ?? '',
+  );
+  const asking = (s: number | undefined) => s === last || ((fragment || joined) && s === last - 1);
   const inLast = a.matches.filter(
     (m) =>
       (m.concept === 'termQuestion' || m.concept === 'transferQuestion') &&
@@ -659,7 +663,8 @@ function secondQuestion(
 }
 
 /** "… en welke …", "… and which …": a second question word joined on within a sentence. */
-const JOINED_QUESTION = /\s(?:en|and)\s+(?=(?:welk|welke|which|what|wat|hoe|how|waar|where|wanneer|when)\b)/i;
+const JOINED_QUESTION =
+  /\s(?:en|and)\s+(?:(?:met|in|op|van|naar|with|in|on|of|to)\s+)?(?=(?:welk|welke|which|what|wat|hoe|how|waar|where|wanneer|when)\b)/i;
 
 /** The sources of two entries, primary law first, at most three (each entry keeps its first). */
 function mergeSources(first: Source[], second: Source[]): Source[] {
@@ -682,7 +687,10 @@ export function ask(question: string, opts: AskOptions = {}): Answer {
   };
   const part = focus(question, read1);
   const a = read1(part.question);
-  const lang = opts.language ?? a.lang;
+  // a short question sentence ("Was it 2.5?") that hardly tells the language: the whole message decides
+  const lead = languageLead(fold(part.question));
+  const lang =
+    opts.language ?? (Math.abs(lead) < 1 && part.context.length ? detectLanguage(fold(question)) : a.lang);
   const read = extractFacts(a);
   lendContext(read, a, part.context.map(read1));
   const facts = mergeFacts(read, opts.facts);

@@ -481,10 +481,12 @@ export function extractFacts(a: Analysis): Facts {
     f.intent === 'delete' &&
     (NEVER_ARCHIVED.test(r.text) ||
       MISTAKE.test(r.text) ||
-      ((closesAccount(r) || deletesWholeAccount(r.text)) && (!personsAccount(r) || f.onBehalf === true)) ||
+      ((closesAccount(r) || deletesWholeAccount(r.text) || clearsOldPosts(r.text)) &&
+        (!personsAccount(r) || f.onBehalf === true)) ||
       // "bij de kabinetswissel de X-accounts van de vertrekkende bewindspersonen leegmaken": the role's
       // accounts, handed to the successor, lose what they hold
-      (CABINET_CHANGE.test(r.text) && EMPTIED.test(r.text)))
+      ((CABINET_CHANGE.test(r.text) || (MINISTER.test(r.text) && SUCCESSOR.test(r.text))) &&
+        EMPTIED.test(r.text)))
   )
     f.unkept = true;
   f.orgKind = orgKindOf(r);
@@ -1131,9 +1133,19 @@ function ofAccount(r: Reading, m: Match): boolean {
 
 /** "ik werk bij", "I work at/for": the verb says where the asker works, not what the item is about. */
 function workAt(r: Reading, m: Match): boolean {
+  // "(just started) working at a ministry", "werkzaam bij de provincie": where someone works
+  if (['working', 'werkzaam'].includes(m.text) && AT.has(r.tokenAt(m.end) ?? '')) return true;
+  if (!['werk', 'work', 'works', 'werkt'].includes(m.text)) return false;
+  // "omdat ik bij de overheid werk": the verb last, where it says after the organisation
+  const { a } = r;
+  const last = a.tokens[m.end]?.sentence !== a.tokens[m.start]!.sentence;
+  if (last && [2, 3, 4].some((d) => AT.has(r.tokenAt(m.start - d) ?? ''))) return true;
+  // "Werk bij de Belastingdienst en …": the subject left out at the sentence's start
+  const opens = m.start === 0 || a.tokens[m.start - 1]!.sentence !== a.tokens[m.start]!.sentence;
   return (
-    (m.text === 'werk' || m.text === 'work' || m.text === 'works' || m.text === 'werkt') &&
-    (FIRST_PERSON.has(r.tokenAt(m.start - 1) ?? '') || THIRD_PERSON.has(r.tokenAt(m.start - 1) ?? '')) &&
+    (opens ||
+      FIRST_PERSON.has(r.tokenAt(m.start - 1) ?? '') ||
+      THIRD_PERSON.has(r.tokenAt(m.start - 1) ?? '')) &&
     // "ik werk bij", "I work as", "I work in comms"
     (AT.has(r.tokenAt(m.end) ?? '') || ['als', 'as', 'in'].includes(r.tokenAt(m.end) ?? ''))
   );
@@ -1723,14 +1735,19 @@ function askedBy(r: Reading, m: Match): boolean {
 
 /**
  * An account or item said to be only about the poster's own things: "alleen over mijn modelspoorbaan", "only
- * about my model railway" — not when what follows is work ("only about my policy area").
+ * about my model railway", "alleen foto's van mijn tuin" — not when what follows is work ("only about my
+ * policy area").
  */
 function onlyAboutOwn(r: Reading): boolean {
   const { a } = r;
   return a.tokens.some((t, i) => {
     if (!ONLY.has(t.raw)) return false;
     const about = a.tokens.findIndex(
-      (u, j) => j > i && j <= i + 5 && u.sentence === t.sentence && TOPIC_OF.has(u.raw),
+      (u, j) =>
+        j > i &&
+        j <= i + 5 &&
+        u.sentence === t.sentence &&
+        (TOPIC_OF.has(u.raw) || u.raw === 'van' || u.raw === 'of'),
     );
     if (about < 0 || !OWN.has(a.tokens[about + 1]?.raw ?? '')) return false;
     const at = about + 2;
@@ -1992,8 +2009,11 @@ function readStateAndIntent(r: Reading, f: Facts): void {
   )
     f.asContext = true;
   // one account of several bodies together: whose it is decides who archives it
-  if (f.content !== 'dm' && JOINT.test(r.text) && new Set(r.all('org').map((m) => m.text)).size >= 2)
-    f.joint = 'unclear';
+  // several bodies: two named, or one named in the plural ("vijf gemeenten", "three water boards")
+  const several =
+    new Set(r.all('org').map((m) => m.text)).size >= 2 ||
+    r.all('org').some((m) => PLURAL_BODIES.test(m.text));
+  if (f.content !== 'dm' && JOINT.test(r.text) && several) f.joint = 'unclear';
   // a chat about lunch, cake or Friday drinks: small talk, nothing needed for the record (R6)
   if (f.needed === null && SMALL_TALK.test(r.text) && !NEEDED.test(r.text)) f.needed = false;
   // An answer to a citizen's question in a DM is the service process, as webcare is (R10): needed.
@@ -2069,6 +2089,23 @@ const CITIZENS =
 /** A change of cabinet: "kabinetswissel", "the new cabinet coming in", "de vertrekkende bewindspersonen". */
 const CABINET_CHANGE =
   /\b(kabinetswissel|kabinetswisseling|nieuw kabinet|nieuwe kabinet|cabinet change|change of cabinet|new cabinet|cabinet changes|cabinet is changing|vertrekkende bewindspersonen|vertrekkende ministers|outgoing ministers)\b/;
+/**
+ * All the old posts taken off the account ("alle oude LinkedIn-posts weghalen", "wipe all the old posts from
+ * our page"): the account's history goes for good — unless the question is one of destroying records under a
+ * term ("vernietigen", "destroy"), which the selectielijst decides.
+ */
+function clearsOldPosts(text: string): boolean {
+  return ALL_POSTS.test(text) && OLD.test(text) && !DESTROY.test(text);
+}
+const ALL_POSTS =
+  /\b(alle|all|every|each of)\s+(?:\w+\s+){0,3}?(posts|berichten|tweets|toots|videos|video s|filmpjes|updates)\b/;
+const OLD = /\b(oud|oude|old|older|ouder|van voor|before|from before)\b/;
+const DESTROY = /\b(vernietig\w*|destroy\w*|bewaartermijn|retention)\b/;
+
+/** A minister or state secretary, and the one who takes over: "de staatssecretaris … voor de opvolger". */
+const MINISTER =
+  /\b(minister|ministers|staatssecretaris|staatssecretarissen|state secretary|bewindspersoon|bewindspersonen)\b/;
+const SUCCESSOR = /\b(opvolger|opvolgers|successor|successors)\b/;
 /** An account emptied: "leegmaken", "leeghalen", "alle posts wissen", "wipe", "clear". */
 const EMPTIED =
   /\b(leegmaken|leeghalen|leeggemaakt|leeggehaald|leeg te maken|leeg te halen|wissen|gewist|wipe|wiped|wiping|clear|clearing|cleared|empty|emptying|delete all|delete every|verwijder alle|alle posts verwijderen|alles verwijderen)\b/;
@@ -2294,7 +2331,11 @@ const CONSULTATION =
 
 /** Run together: "gezamenlijk account", "samen met twee buurgemeenten", "a cooperative made up of". */
 const JOINT =
-  /\b(gezamenlijk|gezamenlijke|samen met|samenwerkingsverband|cooperatie|gebiedscooperatie|cooperative|joint(?! arrangement| regulation| scheme)|jointly|together with|shared (?:instagram |facebook |x |linkedin |youtube )?account|made up of|bestaande uit|waar (?:\w+ ){1,8}in zitten)\b/;
+  /\b(gezamenlijk|gezamenlijke|samen met|samenwerkingsverband|cooperatie|gebiedscooperatie|cooperative|joint(?! arrangement| regulation| scheme)|jointly|together with|shared (?:instagram |facebook |x |linkedin |youtube )?account|made up of|bestaande uit|waar (?:\w+ ){1,8}in zitten|samen (?:een|één|een gezamenlijk) (?:\w+ )?account|share (?:a single|one|an|a) (?:\w+ )?account|run (?:a single|one) (?:\w+ )?account together)\b/;
+
+/** Bodies in the plural. */
+const PLURAL_BODIES =
+  /^(gemeenten|gemeentes|municipalities|councils|ministeries|ministries|provincies|provinces|waterschappen|water boards|veiligheidsregios|safety regions|organisaties|organisations|organizations|overheden)$/;
 
 /** Small talk among colleagues: lunch, cake, birthdays, drinks, a team outing. */
 const SMALL_TALK =

@@ -58,7 +58,8 @@ export type Concept =
   | 'lawOther'
   | 'archiveLaw'
   | 'applyVerb'
-  | 'doWith';
+  | 'doWith'
+  | 'medium';
 
 export interface LexiconGroup {
   concept: Concept;
@@ -69,6 +70,11 @@ export interface LexiconGroup {
 export const LEXICON: LexiconGroup[] = [
   // The data lists (organisations, office-holders, parties, chat words), each with its source.
   ...DATA.map((l) => ({ concept: l.concept, terms: l.terms, ...(l.exact ? { exact: true } : {}) })),
+  {
+    // social media as the medium, not "the media" (the press, a third party): "social media content"
+    concept: 'medium',
+    terms: ['social media', 'sociale media', 'socialemedia'],
+  },
   {
     concept: 'bewinds',
     terms: [
@@ -183,6 +189,10 @@ export const LEXICON: LexiconGroup[] = [
       'employees',
       'staff member',
       'staff members',
+      'inspecteur',
+      'inspecteurs',
+      'inspector',
+      'inspectors',
       // titles with "private" or "persoonlijk" in them are roles, not private life
       'private secretary',
       'particulier secretaris',
@@ -563,6 +573,13 @@ export const LEXICON: LexiconGroup[] = [
       'webcare-antwoord',
       'webcareantwoorden',
       'klantcontact',
+      'klantcontactteam',
+      'klantcontactcentrum',
+      'klantenservice',
+      'customer contact',
+      'customer contact team',
+      'customer service',
+      'customer service team',
     ],
   },
   {
@@ -881,6 +898,13 @@ export const LEXICON: LexiconGroup[] = [
       'renaming',
       'leegmaken',
       'leeghalen',
+      // "mag die leeg?": emptied
+      'mag die leeg',
+      'mag het leeg',
+      'mag dat leeg',
+      'mogen die leeg',
+      'kan die leeg',
+      'kan het leeg',
       'opheffen',
       'purge',
       'wipe',
