@@ -234,6 +234,23 @@ describe('a narrow filter: scanned, looked up, or from the index, the same answe
       expect(await ranked(query, f, { fewMatches: -1, narrowFilter: 0 }), `${query} from the index`).toEqual(
         few,
       );
+      // More matches than few: the first statement (counted, not ranked) gives no rows, a plan is chosen.
+      expect(await ranked(query, f, { fewMatches: 2 }), `${query} more than few`).toEqual(few);
+    }
+  });
+
+  it('relevance with a filter: the same first page, count included, whether its words match few versions or not', async () => {
+    for (const [query, f] of cases) {
+      const first = (tuning: { narrowFilter?: number; fewMatches?: number }) =>
+        search(db, query, { ...f, sort: 'relevance', limit: 4 }, tuning);
+      const few = await first({});
+      expect(few.total, query).not.toBeNull();
+      for (const tuning of [
+        { fewMatches: 2 },
+        { fewMatches: -1, narrowFilter: 1e9 },
+        { fewMatches: -1, narrowFilter: 0 },
+      ])
+        expect(await first(tuning), `${query} ${JSON.stringify(tuning)}`).toEqual(few);
     }
   });
 

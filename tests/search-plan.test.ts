@@ -10,6 +10,7 @@ import type { Db } from '../src/store/db.ts';
 import { DUE_SQL, STREAM_POST_SQL } from '../src/store/monitor.ts';
 import {
   countSql,
+  fewRelevanceSql,
   ftsQuery,
   HIT_SQL,
   matchesSql,
@@ -150,6 +151,28 @@ describe('search query plans', () => {
     expect(newer.join('\n')).toMatch(
       /SEARCH v USING COVERING INDEX sqlite_autoindex_version_1 \(post_id=\?\)/,
     );
+  });
+
+  it('relevance with a filter: the matches counted first, ranked from the index in the same statement only if few', async () => {
+    for (const name of ['platform', 'author', 'dates', 'author + dates'] as const) {
+      const few = fewRelevanceSql({ match: '"kabinet"', terms: FILTERS[name]!, from: 'posts' });
+      const params = (limit: number) => [...few.params, 1e9, 1000, -1e308, 1e9, 21, limit];
+      const steps = await plan(few.sql, params(4000));
+      expectNoTableScan(steps);
+      // The count first (the LIMIT's scalar subquery, evaluated once: 0 ends the statement before FTS5 is
+      // asked for a row), then the FTS5 plan as it is: newest first, no sort, the matches' narrow index rows.
+      const text = steps.join('\n');
+      expect(text, name).toMatch(
+        /SCALAR SUBQUERY \d+\n(.*\n)*SCAN version_fts VIRTUAL TABLE INDEX 0:M1\n(.*\n)*SCAN f VIRTUAL TABLE INDEX \d+:M1<\nSEARCH v USING COVERING INDEX version_id_post \(id=\?\)\nSEARCH p USING COVERING INDEX post_id_filters/,
+      );
+      expect(text.slice(0, text.indexOf('FOR GROUP BY')), name).not.toMatch(/FOR ORDER BY/);
+      const matching = (await db.get<{ n: number }>(
+        'SELECT count(*) AS n FROM version_fts WHERE version_fts MATCH ?',
+        ['"kabinet"'],
+      ))!.n;
+      expect((await db.all(few.sql, params(matching))).length, name).toBeGreaterThan(0);
+      expect(await db.all(few.sql, params(matching - 1)), name).toEqual([]);
+    }
   });
 
   it("the monitor's claims and stream look-ups: range scans and probes on their own indexes", async () => {

@@ -614,7 +614,12 @@ const BY_ID = { version: 'INDEXED BY version_id_post', post: 'INDEXED BY post_id
  * with its post, whether the post has a later version (`later`: it may have been listed there), and
  * the rank (relevance's window) or the snippet (a page: computed only for the rows it returns).
  */
-export function matchesSql(plan: SearchPlan, column: 'rank' | 'snippet'): { sql: string; params: unknown[] } {
+export function matchesSql(
+  plan: SearchPlan,
+  column: 'rank' | 'snippet',
+  /** How many rows at most (the FTS5 plan): an expression of the limit parameter (`?L`), evaluated once. */
+  limit = '?L',
+): { sql: string; params: unknown[] } {
   // Relevance groups by post (no `later`: its window may hold every version of a post).
   const extra = column === 'rank' ? 'bm25(version_fts) AS rank' : `${later('v')}, ${SNIPPET_SQL} AS snippet`;
   // `+` keeps the planner from starting at the post table's indexes for a filter that is wide.
@@ -627,7 +632,7 @@ export function matchesSql(plan: SearchPlan, column: 'rank' | 'snippet'): { sql:
       sql: `SELECT f.rowid AS vid, v.post_id, ${extra}
             FROM version_fts f CROSS JOIN version v ${BY_ID.version} ON v.id = f.rowid ${post}
             WHERE version_fts MATCH ?1 AND f.rowid < ?${params.length + 1} ${residual}
-            ORDER BY f.rowid DESC LIMIT ?${params.length + 2}`,
+            ORDER BY f.rowid DESC LIMIT ${limit.replaceAll('?L', `?${params.length + 2}`)}`,
       params,
     };
   }
@@ -657,8 +662,6 @@ async function searchPlan(
   db: Db,
   query: string,
   filters: SearchFilters,
-  narrowFilter: number,
-  fewMatches: number,
   keepWords = true,
 ): Promise<SearchPlan | null> {
   const typed = ftsQuery(query);
@@ -684,20 +687,35 @@ async function searchPlan(
     terms.push({ sql: 'p.created_at >= ?', param: dateBound(filters.since, 'since', false) });
   if (filters.until) terms.push({ sql: 'p.created_at <= ?', param: dateBound(filters.until, 'until', true) });
   const numbered = terms.map((t, i) => ({ ...t, sql: t.sql.replace('?', `?${i + 2}`) }));
-  const plan: SearchPlan = { match, terms: numbered, from: 'fts', words: spelled.words };
-  const few = async () =>
-    filters.sort === 'relevance' &&
-    ((await db.get<{ n: number }>(MATCH_COUNT_SQL, [match, fewMatches + 1]))?.n ?? 0) <= fewMatches;
-  if (terms.length && !(await few())) {
-    // How many posts the filters leave, counted on an index up to the limit of a narrow filter.
-    const where = terms.map((t, i) => t.sql.replace('?', `?${i + 1}`)).join(' AND ');
-    const row = await db.get<{ n: number }>(
-      `SELECT count(*) AS n FROM (SELECT 1 FROM post p WHERE ${where} LIMIT ${narrowFilter + 1})`,
-      terms.map((t) => t.param),
-    );
-    if ((row?.n ?? 0) <= narrowFilter) plan.from = 'posts';
-  }
-  return plan;
+  return { match, terms: numbered, from: 'fts', words: spelled.words };
+}
+
+/**
+ * Which side a filtered search starts from: the FTS5 index when its words match few versions
+ * (relevance) or the filter leaves many posts, the filter's posts when it leaves few.
+ */
+async function planSide(
+  db: Db,
+  plan: SearchPlan,
+  sort: SearchSort,
+  narrowFilter: number,
+  fewMatches: number,
+): Promise<void> {
+  if (!plan.terms.length) return;
+  // (fewMatches -1: not counted, the words are known to match more.)
+  if (
+    sort === 'relevance' &&
+    fewMatches >= 0 &&
+    ((await db.get<{ n: number }>(MATCH_COUNT_SQL, [plan.match, fewMatches + 1]))?.n ?? 0) <= fewMatches
+  )
+    return;
+  // How many posts the filters leave, counted on an index up to the limit of a narrow filter.
+  const where = plan.terms.map((t, i) => t.sql.replace(/\?\d+/, `?${i + 1}`)).join(' AND ');
+  const row = await db.get<{ n: number }>(
+    `SELECT count(*) AS n FROM (SELECT 1 FROM post p WHERE ${where} LIMIT ${narrowFilter + 1})`,
+    plan.terms.map((t) => t.param),
+  );
+  if ((row?.n ?? 0) <= narrowFilter) plan.from = 'posts';
 }
 
 /** `newest` cursors are a version id; `relevance` cursors the rank and version id of the last hit. */
@@ -745,19 +763,23 @@ export async function search(
   const sort = filters.sort ?? 'newest';
   const cursor = parseCursor(filters.after, sort);
   const narrow = tuning.narrowFilter ?? (sort === 'relevance' ? RELEVANCE_NARROW : NARROW_FILTER);
-  const plan = await searchPlan(
-    db,
-    query,
-    filters,
-    narrow,
-    tuning.fewMatches ?? FEW_MATCHES,
-    tuning.keepWords,
-  );
+  const fewMatches = tuning.fewMatches ?? FEW_MATCHES;
+  const plan = await searchPlan(db, query, filters, tuning.keepWords);
   if (!plan) return { hits: [], next: null, total: filters.after ? null : { count: 0, exact: true } };
   plan.listEntries = tuning.listEntries ?? WORD_LOOKUP_ENTRIES;
   const limit = filters.limit ?? 20;
   // Relevance's rows come with what its hits show; newest first looks its hits up.
-  const ranked = sort === 'relevance' ? await relevantPage(db, plan, limit, cursor) : null;
+  let ranked: Awaited<ReturnType<typeof relevantPage>> | null = null;
+  // Relevance with a filter: ranked from the index in one statement if the words match few versions.
+  const fewFirst = sort === 'relevance' && plan.terms.length > 0 && fewMatches >= 0;
+  if (fewFirst) {
+    const few = await relevantPage(db, plan, limit, cursor, fewMatches);
+    if (few.rows.length) ranked = few;
+  }
+  if (!ranked) {
+    await planSide(db, plan, sort, narrow, fewFirst ? -1 : fewMatches);
+    if (sort === 'relevance') ranked = await relevantPage(db, plan, limit, cursor);
+  }
   const page = ranked ?? (await newestPage(db, plan, limit, cursor, tuning.lookupCost ?? LOOKUP_COST));
   const shown = page.rows.slice(0, limit);
   const hits = ranked ? rankedHits(plan.match, ranked.rows.slice(0, limit)) : await hitDetails(db, shown);
@@ -960,27 +982,48 @@ async function newerMatch(db: Db, match: string, r: { vid: number; post_id: numb
 }
 
 /**
- * The SQL of a relevance page: bm25 over the newest window of matches, each post at its best
- * version, with the window's size (posts and versions) for the count; and, in the same statement, what
- * each hit shows (its post and author by primary key, and its version's text, from which snippet.ts
- * makes the snippet: no second pass through FTS5 for snippet()).
+ * The SQL of a relevance page from its matches (`matches`: vid, post_id and rank, newest first; `n`
+ * parameters before its below-this-id and how-many): each post at its best version, ranked, with the
+ * window's size (posts and versions) for the count; and, in the same statement, what each hit shows
+ * (its post and author by primary key, and its version's text, from which snippet.ts makes the
+ * snippet: no second pass through FTS5 for snippet()).
  */
-export function relevanceSql(plan: SearchPlan): { sql: string; params: unknown[] } {
-  const inner = matchesSql(plan, 'rank');
-  const n = inner.params.length;
-  return {
-    sql: `WITH page AS MATERIALIZED (
+function rankedPageSql(matches: string, n: number): string {
+  return `WITH page AS MATERIALIZED (
             SELECT vid, post_id, rank, posts, versions FROM (
               SELECT *, count(*) OVER () AS posts, sum(n) OVER () AS versions FROM (
-                SELECT post_id, min(rank) AS rank, vid, count(*) AS n FROM (${inner.sql}) GROUP BY post_id))
+                SELECT post_id, min(rank) AS rank, vid, count(*) AS n FROM (${matches}) GROUP BY post_id))
             WHERE rank > ?${n + 3} OR (rank = ?${n + 3} AND vid < ?${n + 4})
             ORDER BY rank, vid DESC LIMIT ?${n + 5})
           SELECT page.*, ${HIT_COLUMNS}, v.text
           FROM page CROSS JOIN version v ON v.id = page.vid CROSS JOIN post p ON p.id = v.post_id
           LEFT JOIN account a ON a.id = p.account_id
-          ORDER BY page.rank, page.vid DESC`,
-    params: inner.params,
-  };
+          ORDER BY page.rank, page.vid DESC`;
+}
+
+/** The SQL of a relevance page: bm25 over the newest window of matches ({@link rankedPageSql}). */
+export function relevanceSql(plan: SearchPlan): { sql: string; params: unknown[] } {
+  const inner = matchesSql(plan, 'rank');
+  return { sql: rankedPageSql(inner.sql, inner.params.length), params: inner.params };
+}
+
+/**
+ * The SQL of a filtered relevance page read from the FTS5 index if the words match few versions: the
+ * matches counted up to a number first, in the same statement (one trip to SQLite's thread instead of
+ * two), and ranked only if there are no more than that. It holds no rows if there are more (or if none
+ * pass the filter): the caller then chooses the plan by the filter's posts.
+ */
+export function fewRelevanceSql(plan: SearchPlan): { sql: string; params: unknown[] } {
+  const n = 1 + plan.terms.length;
+  // A LIMIT of 0 ends the statement before FTS5 is asked for a row (a term on no table in the WHERE
+  // clause is tested at every row instead); otherwise FTS5 reads newest first and stops at the window.
+  const inner = matchesSql(
+    { ...plan, from: 'fts' },
+    'rank',
+    `(SELECT CASE WHEN count(*) <= ?${n + 6} THEN ?L ELSE 0 END
+      FROM (SELECT 1 FROM version_fts WHERE version_fts MATCH ?1 LIMIT ?${n + 6} + 1))`,
+  );
+  return { sql: rankedPageSql(inner.sql, n), params: inner.params };
 }
 
 async function relevantPage(
@@ -988,8 +1031,10 @@ async function relevantPage(
   plan: SearchPlan,
   limit: number,
   cursor: { vid: number; rank: number } | null,
+  /** Only if the words match at most this many versions ({@link fewRelevanceSql}). */
+  few?: number,
 ) {
-  const { sql, params } = relevanceSql(plan);
+  const { sql, params } = few === undefined ? relevanceSql(plan) : fewRelevanceSql(plan);
   const rows = await db.all<MatchRow & HitRow & { posts: number; versions: number }>(sql, [
     ...params,
     Number.MAX_SAFE_INTEGER,
@@ -997,6 +1042,7 @@ async function relevantPage(
     cursor?.rank ?? -Number.MAX_VALUE,
     cursor?.vid ?? Number.MAX_SAFE_INTEGER,
     limit + 1,
+    ...(few === undefined ? [] : [few]),
   ]);
   const first = rows[0];
   // The window held every match (exact), or more than its posts less one are there.
