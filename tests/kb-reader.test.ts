@@ -166,7 +166,7 @@ describe('rules', () => {
     expect(local.nl).toMatch(/niet naar het Nationaal Archief/);
     expect(local.en).toMatch(/20 years/);
     expect(local.en).toMatch(/10 years once it is in force/);
-    const a = ask('Moeten de tweets van de wethouder bewaard worden?');
+    const a = ask('Moeten de tweets van de wethouder op het gemeenteaccount bewaard worden?');
     expect(a.rules).toContain('R16');
     expect(a.answer).toMatch(/een gemeente over naar de eigen archiefbewaarplaats/);
     expect(ask('Moeten de tweets van de minister bewaard worden?').answer).toMatch(
@@ -2028,5 +2028,34 @@ describe('mechanisms found with the forty-second to forty-fourth development set
     );
     expect(a.verdict).toBe('info');
     expect(a.answer).toMatch(/20/);
+  });
+});
+
+describe('mechanisms found with the forty-fifth and forty-sixth development sets (eval-dev45.yaml, eval-dev46.yaml)', () => {
+  it('a local office-holder’s item with neither account nor subject said asks whose account; with its subject it does not', () => {
+    const a = ask('Onze wethouder heeft een filmpje op TikTok gezet. Moeten wij dat archiveren?');
+    expect(a.verdict).toBe('depends');
+    expect(a.rule).toBe('R5');
+    expect(a.followUpFacts?.map((f) => f.account)).toEqual(['corporate', 'bewindspersoon', 'private']);
+    expect(
+      ask(
+        'De burgemeester presenteerde in een livestream op Facebook de nieuwe begroting van de gemeente. Archiveren?',
+      ).verdict,
+    ).toBe('archive');
+    // a minister's item is taken to be in the role
+    expect(ask('Moeten we de posts van de minister op Threads archiveren?').verdict).toBe('archive');
+  });
+
+  it('an account from before office is no time qualifier of the item; a broadcaster’s video we shared is theirs', () => {
+    expect(
+      facts(
+        'The state secretary posts about the asylum policy on her own X account, the one she had before she took office.',
+      ).inOffice,
+    ).toBeNull();
+    expect(
+      facts(
+        'We hebben een video van de NOS gedeeld op onze Facebookpagina. Moeten we die NOS-video ook archiveren?',
+      ).original,
+    ).toBe(true);
   });
 });

@@ -350,6 +350,9 @@ const ACCOUNT_FROM_BEFORE = new RegExp(
       .source,
     /\b(?:account|profile)\s+(?:that\s+|which\s+)?(?:she|he|they)\s+(?:already\s+)?(?:had|has had|opened|created|started)\s+(?:already\s+)?(?:since\s+)?(?:before|prior to|long before)\b[^.?!;)]*/
       .source,
+    // "her own X account, the one she had before she took office"
+    /\b(?:account|profile)\s+(?:the one|one)\s+(?:that\s+|which\s+)?(?:she|he|they)\s+(?:already\s+)?(?:had|has had|opened|created|started|used)\s+(?:already\s+)?(?:before|prior to|long before)\b[^.?!;)]*/
+      .source,
   ].join('|'),
   'g',
 );
@@ -817,16 +820,24 @@ const SHARE = new Set('deel deelt deelde deelden gedeeld delen share shares shar
 function sharedFrom(r: Reading): Match | undefined {
   const { a } = r;
   for (const m of a.matches) {
-    if (m.concept !== 'post' || DEPICTIONS.has(a.tokens[m.start]!.raw)) continue;
+    if (m.concept !== 'post') continue;
+    // "een video van de burgemeester" shows the mayor; "een video van de NOS" is the broadcaster's
+    const maker = r.persons.find((p) => p.start > m.end && p.start - m.end <= 3);
+    if (DEPICTIONS.has(a.tokens[m.start]!.raw) && !(maker && ['org', 'third'].includes(maker.concept)))
+      continue;
     const sentence = a.tokens[m.start]!.sentence;
     const shared = a.tokens.some((t) => t.sentence === sentence && SHARE.has(t.raw));
     if (!shared) continue;
     // "a colleague shared the council's job ad post", "an employee shared a GGD post": someone else's post,
     // named by its possessor or its maker in front of it
+    // ("an NOS YouTube video": the platform's name between them)
+    const front = (p: Match) =>
+      p.end === m.start ||
+      a.matches.some((q) => q.concept === 'platform' && q.start === p.end && q.end === m.start);
     const owner = r.persons.find(
       (p) =>
-        p.concept === 'org' &&
-        ((p.end < m.start && m.start - p.end <= 4 && r.tokenAt(p.end) === 's') || p.end === m.start),
+        (p.concept === 'org' && p.end < m.start && m.start - p.end <= 4 && r.tokenAt(p.end) === 's') ||
+        (['org', 'third'].includes(p.concept) && front(p)),
     );
     if (owner && r.persons.some((p) => p.end <= owner.start && a.tokens[p.start]!.sentence === sentence))
       return owner;
@@ -2318,7 +2329,7 @@ function makerNamedAsked(r: Reading): boolean {
       a.tokens[m.start]!.sentence === last &&
       a.matches.some(
         (o) =>
-          o.concept === 'org' &&
+          (o.concept === 'org' || o.concept === 'third') &&
           o.end === m.start &&
           !a.matches.some((p) => p.concept === 'possOrg' && p.end === o.start),
       ),

@@ -334,6 +334,27 @@ const FOLLOW_UPS = {
       { label: { nl: 'Hybride account', en: 'Hybrid account' }, facts: { account: 'hybrid' } },
     ],
   },
+  holderAccount: {
+    fact: 'account',
+    question: {
+      nl: 'Staat het op een account van de organisatie of het ambtsaccount van de bestuurder, of op een eigen (privé-)account?',
+      en: 'Is it on an account of the organisation or the office-holder’s official account, or on their own (private) account?',
+    },
+    options: [
+      {
+        label: { nl: 'Account van de organisatie', en: 'The organisation’s account' },
+        facts: { account: 'corporate' },
+      },
+      {
+        label: { nl: 'Ambtsaccount van de bestuurder', en: 'The office-holder’s official account' },
+        facts: { account: 'bewindspersoon' },
+      },
+      {
+        label: { nl: 'Eigen (privé-)account', en: 'Their own (private) account' },
+        facts: { account: 'private' },
+      },
+    ],
+  },
   publicTask: {
     fact: 'publicTask',
     question: {
@@ -677,7 +698,22 @@ function notGovernmentContent({ f, add, done }: Deciding): Decision | undefined 
 function whoseAccount({ f, notes }: Deciding): { account: Facts['account']; platformOnly: boolean } {
   let account = f.account;
   const platformOnly = f.content === null && f.platform !== null && f.account === null && f.author === null;
-  if (account === null && f.author === 'bewindspersoon') account = 'bewindspersoon';
+  // A mayor's, alderman's or provincial executive's item with neither its account nor its subject said
+  // ("Onze gedeputeerde heeft een reel op Instagram gezet"): whose account it is decides — an office-holder
+  // of a municipality, province or water board often posts on an own account. A minister's is taken to be
+  // in the role (R3).
+  // (Not when something else decides: a deletion, an edit, a hold, a crisis, a formal decision.)
+  const localHolder =
+    ['gemeente', 'provincie', 'waterschap'].includes(f.orgKind ?? '') &&
+    f.publicTask === null &&
+    f.content !== 'dm' &&
+    f.change === null &&
+    f.intent === null &&
+    !f.hold &&
+    !f.hotspot &&
+    !f.formal &&
+    !f.erasure;
+  if (account === null && f.author === 'bewindspersoon' && !localHolder) account = 'bewindspersoon';
   if (account === null && f.author === 'organisation') account = 'corporate';
   if (
     account === null &&
@@ -759,6 +795,7 @@ function byAccount({ f, add, done }: Deciding, account: Facts['account'], platfo
   // Whose account is it? That decides.
   add('R2', T.R2);
   add('R5', T.R5open);
+  if (f.author === 'bewindspersoon') return done('depends', 'R5', FOLLOW_UPS.holderAccount);
   return done('depends', 'R2', FOLLOW_UPS.account);
 }
 
