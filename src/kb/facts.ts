@@ -1995,36 +1995,7 @@ function readStateAndIntent(r: Reading, f: Facts): void {
     (ORIGINAL.test(lastSentence(r)) || makerNamedAsked(r))
   )
     f.original = true;
-  // answering citizens' questions, or said to be on behalf of the organisation: in the role
-  // (and answering questions about the work: "beantwoord vragen over de stikstofregels")
-  const answering =
-    ANSWERS.test(r.text) && (CITIZENS.test(r.text) || (QUESTIONS.test(r.text) && f.publicTask === true));
-  // "omdat ze niet bij ons corporate account kon": posted in the organisation's place
-  // "updates voor inwoners" during a crisis or about the work: informing the public is the role
-  const forPublic = FOR_PUBLIC.test(r.text) && (r.has('hotspot') || f.publicTask === true);
-  if (answering || forPublic || INSTEAD_OF_OURS.test(r.text) || onBehalfSaid(r.text)) f.onBehalf = true;
-  else if (PERSONAL_CAPACITY.test(r.text)) f.onBehalf = false;
-  // answering residents for the organisation is its work, whatever else the account holds
-  if (f.onBehalf === true && f.publicTask === null) f.publicTask = true;
-  // "de reacties ook, of alleen de video?", "comments included", comments under crisis or consultation posts
-  // … and comments whose keeping the privacy law is said to stand in the way of ("of mag dat niet ivm de
-  // AVG?"): the law does not forbid keeping them with the post
-  const privacyDoubt = f.erasure !== true && r.all('lawOther').some((m) => PRIVACY_LAW.has(m.text));
-  if (
-    f.content === 'comment' &&
-    (WITH_POST.test(r.text) ||
-      askedWithPost(r) ||
-      r.has('hotspot') ||
-      CONSULTATION.test(r.text) ||
-      privacyDoubt)
-  )
-    f.asContext = true;
-  // one account of several bodies together: whose it is decides who archives it
-  // several bodies: two named, or one named in the plural ("vijf gemeenten", "three water boards")
-  const several =
-    new Set(r.all('org').map((m) => m.text)).size >= 2 ||
-    r.all('org').some((m) => PLURAL_BODIES.test(m.text));
-  if (f.content !== 'dm' && JOINT.test(r.text) && several) f.joint = 'unclear';
+  readRoleAndContext(r, f);
   // a chat about lunch, cake or Friday drinks: small talk, nothing needed for the record (R6)
   if (f.needed === null && SMALL_TALK.test(r.text) && !NEEDED.test(r.text)) f.needed = false;
   // An answer to a citizen's question in a DM is the service process, as webcare is (R10): needed.
@@ -2071,6 +2042,44 @@ function readStateAndIntent(r: Reading, f: Facts): void {
   }
   const platform = all('platform')[0];
   if (platform) f.platform = PLATFORM_NAMES[platform.text] ?? platform.text;
+}
+
+/**
+ * Whether the item was made in the role (answering the public, posting in the organisation's place, said to
+ * be on its behalf, or on a personal title), whether comments are asked as the post's context, and whether
+ * one account of several bodies is asked about.
+ */
+function readRoleAndContext(r: Reading, f: Facts): void {
+  // answering citizens' questions, or said to be on behalf of the organisation: in the role
+  // (and answering questions about the work: "beantwoord vragen over de stikstofregels")
+  const answering =
+    ANSWERS.test(r.text) && (CITIZENS.test(r.text) || (QUESTIONS.test(r.text) && f.publicTask === true));
+  // "omdat ze niet bij ons corporate account kon": posted in the organisation's place
+  // "updates voor inwoners" during a crisis or about the work: informing the public is the role
+  const forPublic = FOR_PUBLIC.test(r.text) && (r.has('hotspot') || f.publicTask === true);
+  if (answering || forPublic || INSTEAD_OF_OURS.test(r.text) || onBehalfSaid(r.text)) f.onBehalf = true;
+  else if (PERSONAL_CAPACITY.test(r.text)) f.onBehalf = false;
+  // answering residents for the organisation is its work, whatever else the account holds
+  if (f.onBehalf === true && f.publicTask === null) f.publicTask = true;
+  // "de reacties ook, of alleen de video?", "comments included", comments under crisis or consultation posts
+  // … and comments whose keeping the privacy law is said to stand in the way of ("of mag dat niet ivm de
+  // AVG?"): the law does not forbid keeping them with the post
+  const privacyDoubt = f.erasure !== true && r.all('lawOther').some((m) => PRIVACY_LAW.has(m.text));
+  if (
+    f.content === 'comment' &&
+    (WITH_POST.test(r.text) ||
+      askedWithPost(r) ||
+      r.has('hotspot') ||
+      CONSULTATION.test(r.text) ||
+      privacyDoubt)
+  )
+    f.asContext = true;
+  // one account of several bodies together: whose it is decides who archives it
+  // several bodies: two named, or one named in the plural ("vijf gemeenten", "three water boards")
+  const several =
+    new Set(r.all('org').map((m) => m.text)).size >= 2 ||
+    r.all('org').some((m) => PLURAL_BODIES.test(m.text));
+  if (f.content !== 'dm' && JOINT.test(r.text) && several) f.joint = 'unclear';
 }
 
 /** Particles of going away that close a question of removal: "mogen ze weg?", "can it go offline?" */
