@@ -401,10 +401,17 @@ function dictionaryWordHere(v: KnownWords, typed: string): boolean {
   if (load().has(typed) || v.targets.has(typed)) return true;
   if (!inBloom(typed)) return false;
   const reach = rivalReach(typed.length);
-  return (
-    reach === 0 ||
-    [v.lexByLength, v.corpusByLength, v.targetByLength].every((c) => closest(c, typed, reach) === null)
-  );
+  return reach === 0 || !withinReach(v, typed, reach);
+}
+
+/** Some known word (or word corrected towards) lies within `reach` edits of a typed word. */
+function withinReach(v: KnownWords, typed: string, reach: number): boolean {
+  const ds = deletions(typed, reach, new Set());
+  for (const c of [v.lexByLength, v.corpusByLength, v.targetByLength])
+    for (const d of ds)
+      for (const i of c.deletions.get(d) ?? [])
+        if (editDistance(typed, c.words[i]!, reach) <= reach) return true;
+  return false;
 }
 
 /**
