@@ -128,7 +128,7 @@ function inBloom(w: string): boolean {
  * ("polite" is no rival of "politie" in a Dutch question).
  */
 function isOrdinaryWord(w: string, lang?: Lang): boolean {
-  if (!load().has(w) || names.has(w)) return false;
+  if (!(words ?? load()).has(w) || names.has(w)) return false;
   return !lang || !only[lang === 'nl' ? 'en' : 'nl'].has(w);
 }
 
@@ -287,12 +287,25 @@ function ordinaryRival(
   domain: boolean,
   lang?: Lang,
 ): string | null {
-  for (const o of oneEdit(typed)) {
-    if (!isOrdinaryWord(o, lang) || inflected(o, correction)) continue;
-    const c = typoCost(typed, o, 1);
+  for (const { word: o, cost: c } of ordinaryNeighbours(typed, lang)) {
+    if (inflected(o, correction)) continue;
     if (c < cost || (domain && c === cost)) return o;
   }
   return null;
+}
+
+let neighbours: { typed: string; lang?: Lang; list: { word: string; cost: number }[] } | undefined;
+/**
+ * The ordinary words one edit from a typed word, in oneEdit's order, with the cost of each slip: both
+ * rival checks of one correction walk them (kept for the word last asked about only).
+ */
+function ordinaryNeighbours(typed: string, lang?: Lang): { word: string; cost: number }[] {
+  if (neighbours?.typed === typed && neighbours.lang === lang) return neighbours.list;
+  const list: { word: string; cost: number }[] = [];
+  for (const o of oneEdit(typed))
+    if (isOrdinaryWord(o, lang)) list.push({ word: o, cost: typoCost(typed, o, 1) });
+  neighbours = { typed, lang, list };
+  return list;
 }
 
 /**
@@ -304,11 +317,9 @@ function ordinaryRival(
 function knownForm(v: KnownWords, typed: string, cost: number, near?: string, lang?: Lang): string | null {
   let best: { word: string; cost: number } | null = null;
   let tie = false;
-  for (const o of oneEdit(typed)) {
-    if (!isOrdinaryWord(o, lang) || !(isKnown(v, o) || (near && inflected(o, near)) || knownBase(v, o)))
-      continue;
-    const c = typoCost(typed, o, 1);
+  for (const { word: o, cost: c } of ordinaryNeighbours(typed, lang)) {
     if (c >= 1 || c > cost) continue;
+    if (!(isKnown(v, o) || (near && inflected(o, near)) || knownBase(v, o))) continue;
     if (!best || c < best.cost) [best, tie] = [{ word: o, cost: c }, false];
     else if (c === best.cost && !inflected(o, best.word)) tie = true;
   }
