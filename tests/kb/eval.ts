@@ -129,7 +129,11 @@ export type SetName =
   | 'blind31'
   | 'blind32'
   | 'blind33'
-  | 'blind34';
+  | 'blind34'
+  | 'blind35'
+  | 'blind36'
+  | 'blind37'
+  | 'blind38';
 export const SETS: SetName[] = [
   'tuning',
   'dev',
@@ -217,6 +221,10 @@ export const SETS: SetName[] = [
   'blind32',
   'blind33',
   'blind34',
+  'blind35',
+  'blind36',
+  'blind37',
+  'blind38',
 ];
 /**
  * Sets whose misses are never listed (--verbose included), so that nobody tunes on them: every held-out set —
@@ -590,6 +598,14 @@ async function main(args: string[]): Promise<void> {
       'thirty-third blind held-out set (written from the legal framework, 2026-11-27 00:52, after the dev34–dev46 mechanisms, by an engineer who saw no code, no set and no docs; first run 94.0% / 94.0%; never inspected)',
     blind34:
       'thirty-fourth blind held-out set (written from the legal framework, 2026-11-27 00:53, after the dev34–dev46 mechanisms, by an engineer who saw no code, no set and no docs; first run 90.0% / 90.0%; never inspected)',
+    blind35:
+      'thirty-fifth blind held-out set (written from the legal framework, 2026-11-27 02:00, after every mechanism of the night, by an engineer who saw no code, no set and no docs; first run 96.0% / 96.0%; never inspected)',
+    blind36:
+      'thirty-sixth blind held-out set (written from the legal framework, 2026-11-27 02:00, after every mechanism of the night, by an engineer who saw no code, no set and no docs; first run 92.0% / 92.0%; never inspected)',
+    blind37:
+      'thirty-seventh blind held-out set (written from the legal framework, 2026-11-27 02:00, after every mechanism of the night, by an engineer who saw no code, no set and no docs; first run 88.0% / 88.0%; never inspected)',
+    blind38:
+      'thirty-eighth blind held-out set (written from the legal framework, 2026-11-27 02:00, after every mechanism of the night, by an engineer who saw no code, no set and no docs; first run 92.0% / 90.0%; never inspected)',
   };
   for (const set of sets) {
     const cases = loadCases(set);
