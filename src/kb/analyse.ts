@@ -38,6 +38,8 @@ export interface Analysis {
   /** Content words, for coverage ratios. */
   contentWords: number;
   lang: Lang;
+  /** How far English leads Dutch in its function words (languageLead): how sure `lang` is. */
+  langLead: number;
   /** The text analysed, as written. */
   text: string;
   /** The text as read: its words after spelling correction, folded, sentences marked by ". ". */
@@ -271,7 +273,8 @@ function compoundHeads(v: Vocabulary, tokens: Token[], used: boolean[], matches:
 export function analyse(question: string): Analysis {
   const v = vocabulary();
   const folded = fold(question);
-  const lang = detectLanguage(folded);
+  const langLead = languageLead(folded);
+  const lang: Lang = langLead > 0 ? 'en' : 'nl';
   const tokens: Token[] = [];
   // The same text with its capitals, to see names; diacritics removed so it splits like the folded text.
   const cased = question
@@ -346,5 +349,5 @@ export function analyse(question: string): Analysis {
   const read = tokens
     .map((t, i) => (i > 0 && tokens[i - 1]!.sentence !== t.sentence ? `. ${t.raw}` : t.raw))
     .join(' ');
-  return { tokens, matches, unknownWords, contentWords, lang, text: question, read };
+  return { tokens, matches, unknownWords, contentWords, lang, langLead, text: question, read };
 }

@@ -3,7 +3,7 @@
  * decision rules or retrieves the guidance entry that answers it, and says where the answer comes from.
  * Pure: no I/O once the content is loaded.
  */
-import { type Analysis, analyse, detectLanguage, languageLead } from './analyse.ts';
+import { type Analysis, analyse, detectLanguage } from './analyse.ts';
 import { classify, type Prediction } from './classify.ts';
 import { content, type Entry, type Lang, type Localised, type Source } from './content.ts';
 import { extractFacts, type Facts, hasFacts, lendContext, mergeFacts } from './facts.ts';
@@ -688,9 +688,9 @@ export function ask(question: string, opts: AskOptions = {}): Answer {
   const part = focus(question, read1);
   const a = read1(part.question);
   // a short question sentence ("Was it 2.5?") that hardly tells the language: the whole message decides
-  const lead = languageLead(fold(part.question));
   const lang =
-    opts.language ?? (Math.abs(lead) < 1 && part.context.length ? detectLanguage(fold(question)) : a.lang);
+    opts.language ??
+    (Math.abs(a.langLead) < 1 && part.context.length ? detectLanguage(fold(question)) : a.lang);
   const read = extractFacts(a);
   lendContext(read, a, part.context.map(read1));
   const facts = mergeFacts(read, opts.facts);

@@ -1760,7 +1760,7 @@ function onlyAboutOwn(r: Reading): boolean {
         u.sentence === t.sentence &&
         (TOPIC_OF.has(u.raw) || u.raw === 'van' || u.raw === 'of'),
     );
-    if (about < 0 || !OWN.has(a.tokens[about + 1]?.raw ?? '')) return false;
+    if (about < 0 || !PERSON_POSSESSIVES.has(a.tokens[about + 1]?.raw ?? '')) return false;
     const at = about + 2;
     return !a.matches.some(
       (m) =>
@@ -1771,7 +1771,6 @@ function onlyAboutOwn(r: Reading): boolean {
   });
 }
 const ONLY = new Set(['alleen', 'only', 'just', 'uitsluitend', 'enkel', 'puur']);
-const OWN = new Set(['mijn', 'my', 'm', 'zijn', 'haar', 'his', 'her']);
 
 /** A word right after an office-holder's title ("wethouder sport", "minister for culture"): the portfolio. */
 function portfolio(r: Reading, m: Match): boolean {
@@ -1911,7 +1910,7 @@ const CLOSE = new Set([
  */
 function closesAccount(r: Reading): boolean {
   const { a } = r;
-  if (new RegExp(LIFT_ACCOUNT).test(r.text)) return true;
+  if (LIFT_ACCOUNT_RE.test(r.text)) return true;
   return a.tokens.some(
     (t, i) =>
       CLOSE.has(t.raw) &&
@@ -1932,10 +1931,11 @@ function closesAccount(r: Reading): boolean {
 const PLACE =
   '(?:account|accounts|pagina|paginas|tijdlijn|profiel|kanaal|site|website|internet|facebook|instagram|x|twitter|linkedin|tiktok|youtube|insta|fb|li|mastodon|bluesky|threads)';
 const LIFT_ACCOUNT = `\\b${PLACE}\\b[^.?!;]{0,60}?\\bop te heffen\\b|\\bheffen (?:\\w+ ){0,4}?${PLACE}(?: \\w+){0,4}? op\\b`;
+const LIFT_ACCOUNT_RE = new RegExp(LIFT_ACCOUNT);
 const SEPARABLE_DELETE = [
   new RegExp(`\\bvan (?:\\w+ ){0,3}?${PLACE} (?:af )?(?:te )?halen\\b`),
   // "de accounts van onze oude gemeente op te heffen", "heffen we het account op"
-  new RegExp(LIFT_ACCOUNT),
+  LIFT_ACCOUNT_RE,
   /\b(?:take|takes|taking) (?:\w+ ){1,3}?(?:down|offline|off (?:the|our|his|her|their|its|my|your)\b)/,
   /\b(?:clean|cleans|cleaning) (?:\w+ ){1,2}?up\b/,
   /\bbin (?:the|our|those|these|all|that|this|his|her|their)\b/,
@@ -2366,11 +2366,15 @@ const RECENT =
   /\b(gisteren|gisteravond|gistermiddag|gisterochtend|eergisteren|vanochtend|vanmorgen|vanmiddag|vannacht|vandaag|zojuist|net geplaatst|net gepost|vorige week|afgelopen week|deze week|yesterday|last night|this morning|this afternoon|earlier today|today|just posted|last week|this week|a few days ago|paar dag\w* (?:geleden|terug))\b/;
 
 /** Someone else tagged the organisation: "iemand heeft ons getagd", "someone tagged our court in a post". */
-const TAGGED_BY_OTHER =
-  /\b(iemand|someone|somebody|een inwoner|a resident|een burger|a citizen)\b[^.?!;]{0,40}?\b(getagd|tagde|tagged|tags|tagt|noemde ons|mentioned us)\b/;
+const SOMEONE =
+  'iemand|someone|somebody|een inwoner|a resident|een burger|a citizen|een journalist|a journalist';
+const TAGGED_BY_OTHER = new RegExp(
+  `\\b(${SOMEONE})\\b[^.?!;]{0,40}?\\b(getagd|tagde|tagged|tags|tagt|noemde ons|mentioned us)\\b`,
+);
 /** Someone outside posted it on their own account: "iemand op zijn eigen Facebook-pagina", "someone ranting on her own page". */
-const SOMEONE_OWN =
-  /\b(iemand|someone|somebody|een inwoner|a resident|een burger|a citizen|een journalist|a journalist)\b[^.?!;]{0,30}?\b(op|on)\s+(zijn|haar|hun|his|her|their)\s+(eigen|own)\b/;
+const SOMEONE_OWN = new RegExp(
+  `\\b(${SOMEONE})\\b[^.?!;]{0,30}?\\b(op|on)\\s+(zijn|haar|hun|his|her|their)\\s+(eigen|own)\\b`,
+);
 /** Another body's own account posted it: "hun account heeft … gepost", "their account posted". */
 const THEIR_ACCOUNT =
   /\b(hun|their)\s+(?:\w+\s+)?(account|accounts|pagina|page)\b[^.?!;]{0,30}?\b(gepost|geplaatst|posted|plaatste|postte)\b/;

@@ -204,8 +204,9 @@ export function askedNoun(a: Analysis): number {
 
 /** The question word opens a clause after a comma: "…, what file format …", "…, welke standaard …". */
 function afterClause(a: Analysis, word: string): boolean {
-  return new RegExp(`[,;:]\\s*${word}\\b`, 'i').test(a.text);
+  return AFTER_CLAUSE.get(word)?.test(a.text) ?? false;
 }
+const AFTER_CLAUSE = new Map([...WHICH].map((w) => [w, new RegExp(`[,;:]\\s*${w}\\b`, 'i')]));
 
 /** The asked noun and, in a two-word noun ("file format", "metadata standard"), the word after it. */
 export function askedNouns(a: Analysis): number[] {
